@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Allocation that never returns NULL: on failure it prints a message and
+ * aborts, so call sites do not check. Test builds can make the n-th
+ * allocation fail with pccs_alloc_fail_after() to drive error paths.
+ */
+#ifndef PCCS_XALLOC_H
+#define PCCS_XALLOC_H
+
+#include <stddef.h>
+
+/** malloc(n) or abort. Owned by the caller; free with free(3). */
+void *pccs_xmalloc(size_t n);
+/** calloc(nmemb, size) or abort, with overflow checking. */
+void *pccs_xcalloc(size_t nmemb, size_t size);
+/** realloc(p, n) or abort. */
+void *pccs_xrealloc(void *p, size_t n);
+/** reallocarray-style growth with overflow checking. */
+void *pccs_xreallocarray(void *p, size_t nmemb, size_t size);
+/** Copy of a NUL-terminated string; owned by the caller. */
+char *pccs_xstrdup(const char *s);
+/** Copy of the first len bytes of p, NUL-terminated; owned. */
+char *pccs_xstrndup(const char *p, size_t len);
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command table and what every command shares: global options
+ * (--store, --format, --quiet), output format selection and the exit
+ * status contract (0 success, 1 bad input or refused file, 2 usage).
+ */
+#ifndef PCCS_CMD_H
+#define PCCS_CMD_H
+
+#include <stdbool.h>
+
+#include "base/err.h"
+#include "store/store.h"
+
+enum pccs_exit { PCCS_EXIT_OK = 0, PCCS_EXIT_INPUT = 1, PCCS_EXIT_USAGE = 2 };
+
+struct pccs_global {
+    const char *store; /* --store, $PCCS_STORE or ./pccs.db */
+    bool quiet;
+    bool tty; /* stderr is a terminal */
+};
+
+struct pccs_cmd {
+    const char *name;
+    const char *summary;
+    const char *usage; /* full --help text */
+    int (*run)(const struct pccs_global *g, int argc, char **argv);
+};
+
+/** Entry point used by main(). */
+int pccs_cmd_main(int argc, char **argv);
+
+/** Open the store named in g; prints the error and returns non-zero. */
+int pccs_cmd_open_store(const struct pccs_global *g, struct pccs_store **st);
+
+/** Print "pccs: msg" to stderr and return exit. */
+int pccs_cmd_fail(int exit, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/** Did argv[i] ask for help? */
+bool pccs_cmd_is_help(const char *arg);
+
+int pccs_cmd_load(const struct pccs_global *g, int argc, char **argv);
+int pccs_cmd_sources(const struct pccs_global *g, int argc, char **argv);
+int pccs_cmd_orgs(const struct pccs_global *g, int argc, char **argv);
+int pccs_cmd_show(const struct pccs_global *g, int argc, char **argv);
+int pccs_cmd_table(const struct pccs_global *g, int argc, char **argv);
+
+extern const struct pccs_cmd pccs_cmds[];
+
+#endif

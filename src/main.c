@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pccs: the Primary Care Commissioning System. This file only parses the
+ * global options and dispatches to one of the commands in src/cmd/.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+int
+main(int argc, char **argv)
+{
+    return pccs_cmd_main(argc, argv);
+}

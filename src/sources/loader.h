@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a dataset loader is, and the helpers every loader shares.
+ *
+ * A loader knows one published format (all its known variants): how to
+ * recognise it from its header or shape, and how to turn its rows into
+ * store rows (orgs, links, facts, attrs, refs). It knows nothing of
+ * metrics. It never opens the store or a transaction: pccs_load_file()
+ * does that, so a load is all or nothing.
+ *
+ * Errors name FILE:LINE:COL (COL is the 1-based field number) and what
+ * was expected; the first error ends the load and nothing is kept.
+ */
+#ifndef PCCS_LOADER_H
+#define PCCS_LOADER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "formats/csv.h"
+#include "formats/xlsx.h"
+#include "store/store.h"
+
+struct pccs_load;
+
+/**
+ * A column a loader wants, by header name. names lists the accepted
+ * header spellings separated by '|' ("CCG_CODE|SUB_ICB_LOCATION_CODE");
+ * comparison ignores case, spaces, underscores and line breaks.
+ */
+struct pccs_col {
+    const char *names;
+    bool optional;
+};
+
+struct pccs_source_kind {
+    const char *kind;        /* short name stored in sources.kind */
+    const char *publication; /* human name of the publication */
+    /*
+     * Header-recognised CSV: the columns that identify the format (all
+     * non-optional ones must be present). NULL for headerless formats.
+     */
+    const struct pccs_col *cols;
+    size_t ncols;
+    /*
+     * Extra check on the first record after the columns matched (for
+     * example a header column with no default), or the whole recognition
+     * of a headerless format. NULL means "the columns are enough".
+     * Returns true if the file is this kind.
+     */
+    bool (*sniff_csv)(const struct pccs_csv_record *first);
+    /*
+     * Load a CSV. first is the first record (the header, or the first
+     * data row of a headerless file); its fields are valid only until
+     * the next pccs_csv_next().
+     */
+    int (*load_csv)(struct pccs_load *ld, struct pccs_csv_reader *r,
+                    const struct pccs_csv_record *first,
+                    struct pccs_err *err);
+    /* xlsx: recognise from sheet names or headers, and load. */
+    bool (*sniff_xlsx)(struct pccs_xlsx *x);
+    int (*load_xlsx)(struct pccs_load *ld, struct pccs_xlsx *x,
+                     struct pccs_err *err);
+};
+
+/** Every known kind, NULL-terminated (sources/registry.c). */
+extern const struct pccs_source_kind *const pccs_source_kinds[];
+
+struct pccs_load_options {
+    const char *period; /* --period: override what the file implies */
+    bool quiet;         /* no progress line */
+    bool progress;      /* allowed to draw a progress line (a tty) */
+};
+
+/** The context a loader writes through. */
+struct pccs_load {
+    struct pccs_store *st;
+    struct pccs_source_info src; /* src.id is valid during the load */
+    const char *name;            /* file name for messages (borrowed) */
+    const struct pccs_load_options *opt;
+    char period[32];    /* set by the loader (pccs_load_set_period) */
+    struct pccs_arena arena; /* released after the load */
+    /* Progress. */
+    uint64_t size;
+    double started, last_draw;
+    bool drawn;
+};
+
+/** Set the period the file describes ("2021-01-01" or "2020-21"). */
+void pccs_load_set_period(struct pccs_load *ld, const char *period);
+/** Set the period from a day (formatted YYYY-MM-DD). */
+void pccs_load_set_period_day(struct pccs_load *ld, pccs_day day);
+/**
+ * Count one loaded row; offset is the bytes read so far (for the
+ * progress line). Cheap: call it on every row.
+ */
+void pccs_load_row(struct pccs_load *ld, uint64_t offset);
+/** Count one row skipped on purpose (reported as rejected). */
+void pccs_load_reject(struct pccs_load *ld);
+
+/**
+ * Map the header hdr to cols: idx[i] is the 0-based field index of
+ * cols[i], or -1. Returns the number of required columns missing.
+ */
+size_t pccs_cols_bind(const struct pccs_col *cols, size_t ncols,
+                      const struct pccs_csv_record *hdr, int *idx);
+
+/**
+ * Error for field idx of rec: "FILE:LINE:COL: COLNAME: expected WHAT,
+ * found "VALUE"". colname may be NULL. Returns PCCS_EPARSE.
+ */
+int pccs_load_field_err(struct pccs_load *ld, struct pccs_err *err,
+                        const struct pccs_csv_record *rec, int idx,
+                        const char *colname, const char *what);
+
+/**
+ * Field idx of rec, or an error if the record is too short. Loaders use
+ * these getters so every parse error names the place and the column.
+ */
+int pccs_load_field(struct pccs_load *ld, struct pccs_err *err,
+                    const struct pccs_csv_record *rec, int idx,
+                    const char *colname, struct pccs_str *out);
+/** A non-empty field. */
+int pccs_load_text(struct pccs_load *ld, struct pccs_err *err,
+                   const struct pccs_csv_record *rec, int idx,
+                   const char *colname, struct pccs_str *out);
+/** An ODS practice code: a letter and five digits ("A81001"). */
+int pccs_load_practice_code(struct pccs_load *ld, struct pccs_err *err,
+                            const struct pccs_csv_record *rec, int idx,
+                            const char *colname, struct pccs_str *out);
+/** An ODS organisation code: 3 to 6 letters and digits, upper case. */
+int pccs_load_ods_code(struct pccs_load *ld, struct pccs_err *err,
+                       const struct pccs_csv_record *rec, int idx,
+                       const char *colname, struct pccs_str *out);
+/** A non-negative whole number. */
+int pccs_load_count(struct pccs_load *ld, struct pccs_err *err,
+                    const struct pccs_csv_record *rec, int idx,
+                    const char *colname, int64_t *out);
+/** A finite number; if nonneg, it must be >= 0. Empty allowed if
+ *  empty_ok (then *out = 0 and *present = false). present may be NULL. */
+int pccs_load_number(struct pccs_load *ld, struct pccs_err *err,
+                     const struct pccs_csv_record *rec, int idx,
+                     const char *colname, bool nonneg, bool empty_ok,
+                     double *out, bool *present);
+/** A date in any NHS style; empty gives PCCS_DAY_NONE if empty_ok. */
+int pccs_load_date(struct pccs_load *ld, struct pccs_err *err,
+                   const struct pccs_csv_record *rec, int idx,
+                   const char *colname, bool empty_ok, pccs_day *out);
+
+/** Is s an ODS practice code (letter + 5 digits)? */
+bool pccs_is_practice_code(struct pccs_str s);
+/** Is s an ODS organisation code (3-6 upper-case letters and digits)? */
+bool pccs_is_ods_code(struct pccs_str s);
+
+/**
+ * Write helpers: the arena-free way to put rows with the load's source
+ * id and period. Strings are borrowed.
+ */
+int pccs_load_fact(struct pccs_load *ld, const char *measure,
+                   struct pccs_str org, const char *dim, double value,
+                   struct pccs_err *err);
+int pccs_load_org(struct pccs_load *ld, struct pccs_org_row *o,
+                  struct pccs_err *err);
+int pccs_load_link(struct pccs_load *ld, struct pccs_str child,
+                   struct pccs_str parent, const char *parent_level,
+                   pccs_day start, pccs_day end, bool observed,
+                   struct pccs_err *err);
+int pccs_load_attr(struct pccs_load *ld, struct pccs_str org,
+                   const char *key, struct pccs_str value, pccs_day as_of,
+                   struct pccs_err *err);
+int pccs_load_ref(struct pccs_load *ld, const char *kind,
+                  struct pccs_str key, const char *attr,
+                  struct pccs_str value, struct pccs_err *err);
+
+/** A NUL-terminated copy of s in the load's arena. */
+const char *pccs_load_cstr(struct pccs_load *ld, struct pccs_str s);
+
+/* ===== Loading a file ===== */
+
+struct pccs_load_result {
+    bool already_loaded; /* same sha256 as an earlier load: nothing done */
+    struct pccs_source_info src;
+    char kind[32], period[32], sha256[65], encoding[16];
+};
+
+/**
+ * Recognise, validate and load one file in one transaction. On any
+ * error the store is left exactly as before. res is filled on success.
+ */
+int pccs_load_file(struct pccs_store *st, const char *path,
+                   const struct pccs_load_options *opt,
+                   struct pccs_load_result *res, struct pccs_err *err);
+
+#endif

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one interface to the store, the system of record.
+ *
+ * SQLite is the default backend (a file path); a PostgreSQL backend
+ * (a postgres:// URL) can follow behind the same functions without any
+ * caller changing. Callers never see SQL.
+ *
+ * What is kept:
+ *   sources  every loaded file: kind, publication, period, sha256 ...
+ *   orgs     organisations by ODS code with level, name and dates
+ *   attrs    extra text attributes of an organisation (contract type ...)
+ *   links    child -> parent memberships with effective dates
+ *   facts    numbers: (measure, period, org, dim) -> value
+ *   refs     reference tables: (kind, key, attr) -> text
+ * Every row written carries the id of the source it came from.
+ *
+ * Writes happen inside pccs_store_begin() / _commit(); a load that fails
+ * calls _rollback() and the store is exactly as before.
+ *
+ * Strings passed in are borrowed (copied if kept). Rows handed to
+ * callbacks are borrowed and valid only during the callback. A callback
+ * returning non-zero stops the iteration and that value is returned.
+ */
+#ifndef PCCS_STORE_H
+#define PCCS_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/date.h"
+#include "base/err.h"
+
+struct pccs_store;
+
+/* The levels of the organisation tree, and others kept beside it. */
+#define PCCS_LEVEL_PRACTICE "practice"
+#define PCCS_LEVEL_PCN "pcn"
+#define PCCS_LEVEL_PLACE "place"
+#define PCCS_LEVEL_SUB_ICB "sub_icb"
+#define PCCS_LEVEL_ICB "icb"
+#define PCCS_LEVEL_REGION "region"
+#define PCCS_LEVEL_ENGLAND "england"
+#define PCCS_LEVEL_TRUST "trust"
+#define PCCS_LEVEL_OTHER "other" /* other prescribing settings */
+
+struct pccs_source_info {
+    int64_t id;              /* set by the store */
+    const char *kind;        /* loader name, e.g. "gp_reg_all" */
+    const char *publication; /* e.g. "Patients Registered at a GP Practice" */
+    const char *period;      /* "2021-01-01" (snapshot) or "2020-21" */
+    const char *path;        /* as given on the command line */
+    const char *sha256;      /* 64 hex digits */
+    const char *encoding;    /* "ascii", "utf-8", "windows-1252", "xlsx" */
+    int64_t rows_loaded;
+    int64_t rows_rejected;
+    const char *loaded_at; /* ISO 8601 UTC, set by the store */
+};
+
+struct pccs_org_row {
+    const char *code;
+    const char *level;
+    const char *name;     /* NULL: keep what is there */
+    const char *postcode; /* NULL: keep */
+    const char *ons_code; /* NULL: keep */
+    const char *status;   /* NULL: keep; "active", "closed", ... */
+    pccs_day open_date;   /* PCCS_DAY_NONE: keep */
+    pccs_day close_date;  /* PCCS_DAY_NONE: keep */
+    pccs_day as_of;       /* date the information describes */
+    int64_t source_id;
+};
+
+struct pccs_link_row {
+    const char *child;
+    const char *parent;
+    const char *parent_level;
+    pccs_day start; /* first day the link holds */
+    pccs_day end;   /* last day it holds, PCCS_DAY_NONE if open */
+    bool observed;  /* start is a snapshot date, not a declared start */
+    int64_t source_id;
+};
+
+struct pccs_fact_row {
+    const char *measure; /* e.g. "registered", "weighted", "qof_register" */
+    const char *period;  /* "2021-01-01" or "2020-21" */
+    const char *org;     /* ODS code */
+    const char *dim;     /* "" when the measure has no breakdown */
+    double value;
+    int64_t source_id;
+};
+
+struct pccs_attr_row {
+    const char *org;
+    const char *key;
+    const char *value;
+    pccs_day as_of;
+    int64_t source_id;
+};
+
+struct pccs_ref_row {
+    const char *kind; /* e.g. "qof_indicator" */
+    const char *key;  /* e.g. "AF001" */
+    const char *attr; /* e.g. "points" */
+    const char *value;
+    int64_t source_id;
+};
+
+typedef int (*pccs_store_source_fn)(void *ctx,
+                                    const struct pccs_source_info *s);
+typedef int (*pccs_store_org_fn)(void *ctx, const struct pccs_org_row *o);
+typedef int (*pccs_store_link_fn)(void *ctx, const struct pccs_link_row *l);
+typedef int (*pccs_store_fact_fn)(void *ctx, const struct pccs_fact_row *f);
+typedef int (*pccs_store_attr_fn)(void *ctx, const struct pccs_attr_row *a);
+typedef int (*pccs_store_ref_fn)(void *ctx, const struct pccs_ref_row *r);
+
+/* ===== Opening ===== */
+
+/**
+ * Open (creating and migrating if needed) the store named by spec: a
+ * file path for SQLite, or "postgres://..." / "postgresql://..." for
+ * PostgreSQL (PCCS_EUNSUPPORTED until that backend exists). *out is
+ * owned: free with pccs_store_free(). Errors: PCCS_EDB, PCCS_EIO.
+ */
+int pccs_store_open(struct pccs_store **out, const char *spec,
+                    struct pccs_err *err);
+/** Close. A transaction still open is rolled back. NULL does nothing. */
+void pccs_store_free(struct pccs_store *st);
+/** The schema version the store is at after migration. */
+int pccs_store_schema_version(struct pccs_store *st);
+
+/* ===== Transactions ===== */
+
+int pccs_store_begin(struct pccs_store *st, struct pccs_err *err);
+int pccs_store_commit(struct pccs_store *st, struct pccs_err *err);
+/** Undo everything since begin. Safe to call with none open. */
+void pccs_store_rollback(struct pccs_store *st);
+
+/* ===== Sources ===== */
+
+/**
+ * Find a loaded source by its sha256. Fills *out (strings valid until the
+ * next store call) and returns PCCS_OK, or PCCS_ENOTFOUND.
+ */
+int pccs_store_source_find(struct pccs_store *st, const char *sha256,
+                           struct pccs_source_info *out,
+                           struct pccs_err *err);
+/** Record a new source (inside a transaction); sets s->id. */
+int pccs_store_source_add(struct pccs_store *st, struct pccs_source_info *s,
+                          struct pccs_err *err);
+/** Set the period and row counts of source s->id once the load is done. */
+int pccs_store_source_finish(struct pccs_store *st,
+                             const struct pccs_source_info *s,
+                             struct pccs_err *err);
+/** Every source, oldest first. */
+int pccs_store_sources_each(struct pccs_store *st, pccs_store_source_fn fn,
+                            void *ctx, struct pccs_err *err);
+
+/* ===== Writing rows (inside a transaction) ===== */
+
+/**
+ * Insert or update an organisation. On update, non-NULL fields replace
+ * the stored ones when o->as_of is not older than the stored as_of.
+ * PCCS_ECONFLICT if the code exists at a different level.
+ */
+int pccs_store_put_org(struct pccs_store *st, const struct pccs_org_row *o,
+                       struct pccs_err *err);
+/** Add a membership. An identical row from the same source is ignored. */
+int pccs_store_put_link(struct pccs_store *st,
+                        const struct pccs_link_row *l, struct pccs_err *err);
+/**
+ * Add a fact. PCCS_ECONFLICT if the same source already gave a value for
+ * the same (measure, period, org, dim).
+ */
+int pccs_store_put_fact(struct pccs_store *st,
+                        const struct pccs_fact_row *f, struct pccs_err *err);
+int pccs_store_put_attr(struct pccs_store *st,
+                        const struct pccs_attr_row *a, struct pccs_err *err);
+int pccs_store_put_ref(struct pccs_store *st, const struct pccs_ref_row *r,
+                       struct pccs_err *err);
+
+/* ===== Reading ===== */
+
+int pccs_store_orgs_each(struct pccs_store *st, pccs_store_org_fn fn,
+                         void *ctx, struct pccs_err *err);
+int pccs_store_links_each(struct pccs_store *st, pccs_store_link_fn fn,
+                          void *ctx, struct pccs_err *err);
+/** Attributes of one organisation (org != NULL) or of all. */
+int pccs_store_attrs_each(struct pccs_store *st, const char *org,
+                          pccs_store_attr_fn fn, void *ctx,
+                          struct pccs_err *err);
+/**
+ * Facts for measure, for one period (or every period if period is NULL)
+ * and optionally one organisation (org NULL for all). Where several
+ * sources gave the same (measure, period), only the most recently loaded
+ * source's facts are returned.
+ */
+int pccs_store_facts_each(struct pccs_store *st, const char *measure,
+                          const char *period, const char *org,
+                          pccs_store_fact_fn fn, void *ctx,
+                          struct pccs_err *err);
+/**
+ * The periods a measure has, newest last, one call each with a fact row
+ * whose org and dim are "" and value is the number of facts.
+ */
+int pccs_store_periods_each(struct pccs_store *st, const char *measure,
+                            pccs_store_fact_fn fn, void *ctx,
+                            struct pccs_err *err);
+int pccs_store_refs_each(struct pccs_store *st, const char *kind,
+                         pccs_store_ref_fn fn, void *ctx,
+                         struct pccs_err *err);
+/** One source by id (strings valid until the next store call). */
+int pccs_store_source_get(struct pccs_store *st, int64_t id,
+                          struct pccs_source_info *out,
+                          struct pccs_err *err);
+
+/** Row counts of the main tables, for tests and `pccs sources --stats`. */
+struct pccs_store_counts {
+    int64_t sources, orgs, links, facts, attrs, refs;
+};
+int pccs_store_counts(struct pccs_store *st, struct pccs_store_counts *out,
+                      struct pccs_err *err);
+
+#endif
