@@ -37,7 +37,7 @@ LDLIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
 
 # Objects go in a build directory per flavour so a sanitizer build never
 # mixes with a plain one.
-BUILD := build/$(if $(SANITIZE),san-$(subst $(comma),-,$(SANITIZE)),default)
+BUILD ?= build/$(if $(SANITIZE),san-$(subst $(comma),-,$(SANITIZE)),default)
 comma := ,
 
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*/*.c))
