@@ -82,6 +82,7 @@ struct pccs_load {
     const struct pccs_load_options *opt;
     char period[32];    /* set by the loader (pccs_load_set_period) */
     struct pccs_arena arena; /* released after the load */
+    int64_t rows, rejected;
     /* Progress. */
     uint64_t size;
     double started, last_draw;
@@ -161,6 +162,10 @@ bool pccs_is_ods_code(struct pccs_str s);
 int pccs_load_fact(struct pccs_load *ld, const char *measure,
                    struct pccs_str org, const char *dim, double value,
                    struct pccs_err *err);
+/** A fact for another period than the load's (files with many months). */
+int pccs_load_fact_at(struct pccs_load *ld, const char *measure,
+                      const char *period, struct pccs_str org,
+                      const char *dim, double value, struct pccs_err *err);
 int pccs_load_org(struct pccs_load *ld, struct pccs_org_row *o,
                   struct pccs_err *err);
 int pccs_load_link(struct pccs_load *ld, struct pccs_str child,

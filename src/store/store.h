@@ -147,7 +147,11 @@ int pccs_store_source_find(struct pccs_store *st, const char *sha256,
 /** Record a new source (inside a transaction); sets s->id. */
 int pccs_store_source_add(struct pccs_store *st, struct pccs_source_info *s,
                           struct pccs_err *err);
-/** Set the period and row counts of source s->id once the load is done. */
+/**
+ * Once the load is done, set the kind, publication, period, encoding and
+ * row counts of source s->id (a loader may refine the kind it was
+ * recognised as, e.g. registrations by single year of age).
+ */
 int pccs_store_source_finish(struct pccs_store *st,
                              const struct pccs_source_info *s,
                              struct pccs_err *err);

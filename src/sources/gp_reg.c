@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Patients Registered at a GP Practice (NHS Digital, monthly): the
+ * practice-level files for all persons (gp-reg-pat-prac-all), by single
+ * year of age (gp-reg-pat-prac-sing-age-male / -female) and by five-year
+ * band (gp-reg-pat-prac-quin-age).
+ *
+ * All three share one layout family: PUBLICATION, EXTRACT_DATE, TYPE, the
+ * CCG or sub-ICB code (ONS and ODS), the practice code (CODE or ORG_CODE),
+ * POSTCODE, SEX, AGE (or AGE_GROUP_5) and NUMBER_OF_PATIENTS. The rows
+ * say which variant a file is: SEX=ALL and AGE=ALL is a total, SEX=MALE
+ * or FEMALE with AGE a year (0..94, "95+") or a band ("0_4", "95+"); the
+ * band files name the column AGE_GROUP_5 in some years and AGE in others,
+ * so the values, not the column name, decide.
+ *
+ * Facts written, for the period of EXTRACT_DATE:
+ *   registered        dim ""            all persons
+ *   registered_sex    dim "M" / "F"     a sex's total (AGE=ALL)
+ *   registered_age    dim "M:37"        single year of age ("M:95+")
+ *   registered_band   dim "F:5_9"       five-year band
+ * and the practice (with postcode) and its CCG / sub-ICB membership as
+ * observed on the extract date.
+ */
+#include "sources/sources.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/hmap.h"
+
+enum {
+    C_PUBLICATION,
+    C_EXTRACT_DATE,
+    C_TYPE,
+    C_SUB_ICB,
+    C_ONS_SUB_ICB,
+    C_CODE,
+    C_POSTCODE,
+    C_SEX,
+    C_AGE,
+    C_PATIENTS,
+    C_N
+};
+
+#define SUB_ICB_NAMES "CCG_CODE|SUB_ICB_LOCATION_CODE|SUB_ICB_LOC_CODE"
+#define ONS_SUB_ICB_NAMES                                                   \
+    "ONS_CCG_CODE|ONS_SUB_ICB_LOCATION_CODE|ONS_SUB_ICB_LOC_CODE"
+
+static const struct pccs_col reg_cols[C_N] = {
+    { "PUBLICATION", false },
+    { "EXTRACT_DATE", false },
+    { "TYPE", false },
+    { SUB_ICB_NAMES, false },
+    { ONS_SUB_ICB_NAMES, true },
+    { "CODE|ORG_CODE|PRACTICE_CODE", false },
+    { "POSTCODE", true },
+    { "SEX", false },
+    { "AGE", false },
+    { "NUMBER_OF_PATIENTS", false },
+};
+
+static const struct pccs_col quin_cols[C_N] = {
+    { "PUBLICATION", false },
+    { "EXTRACT_DATE", false },
+    { "TYPE", false },
+    { SUB_ICB_NAMES, false },
+    { ONS_SUB_ICB_NAMES, true },
+    { "CODE|ORG_CODE|PRACTICE_CODE", false },
+    { "POSTCODE", true },
+    { "SEX", false },
+    { "AGE_GROUP_5|AGE_GROUP|AGE_BAND", false },
+    { "NUMBER_OF_PATIENTS", false },
+};
+
+enum variant { V_UNKNOWN, V_ALL, V_SING, V_QUIN };
+
+/* "37", "0", "95+" -> true for a single year of age 0..95+. */
+static bool
+is_single_age(struct pccs_str a)
+{
+    if (pccs_str_eq(a, "95+"))
+        return true;
+    int64_t v;
+    return pccs_str_to_i64(a, &v) == PCCS_OK && v >= 0 && v <= 94;
+}
+
+/* "0_4", "5_9", ..., "90_94", "95+" (also with '-'). */
+static bool
+is_band(struct pccs_str a)
+{
+    if (pccs_str_eq(a, "95+"))
+        return true;
+    for (int lo = 0; lo <= 90; lo += 5) {
+        char b1[16], b2[16];
+        snprintf(b1, sizeof(b1), "%d_%d", lo, lo + 4);
+        snprintf(b2, sizeof(b2), "%d-%d", lo, lo + 4);
+        if (pccs_str_eq(a, b1) || pccs_str_eq(a, b2))
+            return true;
+    }
+    return false;
+}
+
+static int
+sex_code(struct pccs_str s)
+{
+    if (pccs_str_ieq(s, "MALE") || pccs_str_ieq(s, "M"))
+        return 'M';
+    if (pccs_str_ieq(s, "FEMALE") || pccs_str_ieq(s, "F"))
+        return 'F';
+    if (pccs_str_ieq(s, "ALL"))
+        return 'A';
+    return 0;
+}
+
+static int
+load_reg(struct pccs_load *ld, struct pccs_csv_reader *r,
+         const struct pccs_csv_record *first, const struct pccs_col *cols,
+         bool quin, struct pccs_err *err)
+{
+    int idx[C_N];
+    pccs_cols_bind(cols, C_N, first, idx);
+    struct pccs_hmap seen = PCCS_HMAP_INIT;
+    struct pccs_csv_record rec;
+    enum variant var = quin ? V_QUIN : V_UNKNOWN;
+    pccs_day extract = PCCS_DAY_NONE;
+    char last_practice[8] = "";
+    int rc;
+
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        struct pccs_str code, sub_icb, sex_s, age, ons = { "", 0 };
+        struct pccs_str postcode = { "", 0 };
+        int64_t n;
+        pccs_day d;
+        rc = pccs_load_date(ld, err, &rec, idx[C_EXTRACT_DATE],
+                            "EXTRACT_DATE", false, &d);
+        if (rc)
+            break;
+        if (extract == PCCS_DAY_NONE) {
+            extract = d;
+            pccs_load_set_period_day(ld, d);
+        }
+        else if (d != extract) {
+            rc = pccs_load_field_err(ld, err, &rec, idx[C_EXTRACT_DATE],
+                                     "EXTRACT_DATE",
+                                     "the same extract date on every row");
+            break;
+        }
+        rc = pccs_load_practice_code(ld, err, &rec, idx[C_CODE], "CODE",
+                                     &code);
+        if (!rc)
+            rc = pccs_load_ods_code(ld, err, &rec, idx[C_SUB_ICB],
+                                    "CCG_CODE", &sub_icb);
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[C_SEX], "SEX", &sex_s);
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[C_AGE],
+                                quin ? "AGE_GROUP_5" : "AGE", &age);
+        if (!rc)
+            rc = pccs_load_count(ld, err, &rec, idx[C_PATIENTS],
+                                 "NUMBER_OF_PATIENTS", &n);
+        if (!rc && idx[C_ONS_SUB_ICB] >= 0)
+            rc = pccs_load_field(ld, err, &rec, idx[C_ONS_SUB_ICB],
+                                 "ONS_CCG_CODE", &ons);
+        if (!rc && idx[C_POSTCODE] >= 0)
+            rc = pccs_load_field(ld, err, &rec, idx[C_POSTCODE], "POSTCODE",
+                                 &postcode);
+        if (rc)
+            break;
+
+        int sex = sex_code(sex_s);
+        if (!sex) {
+            rc = pccs_load_field_err(ld, err, &rec, idx[C_SEX], "SEX",
+                                     "ALL, MALE or FEMALE");
+            break;
+        }
+        const char *measure;
+        char dim[32];
+        if (pccs_str_ieq(age, "ALL")) {
+            if (sex == 'A') {
+                measure = "registered";
+                dim[0] = '\0';
+                if (var == V_UNKNOWN)
+                    var = V_ALL;
+            }
+            else {
+                measure = "registered_sex";
+                snprintf(dim, sizeof(dim), "%c", sex);
+            }
+        }
+        else if (sex != 'A' && is_band(age) &&
+                 (var == V_QUIN || !pccs_str_eq(age, "95+"))) {
+            measure = "registered_band";
+            snprintf(dim, sizeof(dim), "%c:%.*s", sex, (int)age.len, age.p);
+            for (char *p = dim; *p; p++) {
+                if (*p == '-')
+                    *p = '_';
+            }
+            var = V_QUIN;
+        }
+        else if (sex != 'A' && var != V_QUIN && is_single_age(age)) {
+            measure = "registered_age";
+            snprintf(dim, sizeof(dim), "%c:%.*s", sex, (int)age.len, age.p);
+            var = V_SING;
+        }
+        else {
+            rc = pccs_load_field_err(
+                ld, err, &rec, idx[C_AGE], quin ? "AGE_GROUP_5" : "AGE",
+                "ALL, a single year of age (0 ... 94, 95+) or a five-year "
+                "band (0_4 ... 90_94, 95+)");
+            break;
+        }
+
+        char key[48];
+        int klen = snprintf(key, sizeof(key), "%.*s|%s|%s", (int)code.len,
+                            code.p, measure, dim);
+        bool created;
+        struct pccs_hmap_entry *e =
+            pccs_hmap_put(&seen, key, (size_t)klen, &created);
+        if (!created) {
+            rc = pccs_err_at(err, PCCS_EPARSE, ld->name, rec.line,
+                             idx[C_CODE] + 1,
+                             "CODE: expected one row per practice%s, found "
+                             "%.*s again (first on line %lld)",
+                             dim[0] ? ", sex and age" : "", (int)code.len,
+                             code.p, (long long)e->ival);
+            break;
+        }
+        e->ival = rec.line;
+
+        /* Rows come grouped by practice: describe each practice once. */
+        if (!pccs_str_eq(code, last_practice)) {
+            pccs_str_copy(code, last_practice, sizeof(last_practice));
+            struct pccs_org_row prac = {
+                .code = last_practice,
+                .level = PCCS_LEVEL_PRACTICE,
+                .postcode = postcode.len ? pccs_load_cstr(ld, postcode)
+                                         : NULL,
+                .open_date = PCCS_DAY_NONE,
+                .close_date = PCCS_DAY_NONE,
+                .as_of = extract,
+            };
+            rc = pccs_load_org(ld, &prac, err);
+            if (!rc) {
+                char sub[8];
+                pccs_str_copy(sub_icb, sub, sizeof(sub));
+                struct pccs_org_row s = {
+                    .code = sub,
+                    .level = PCCS_LEVEL_SUB_ICB,
+                    .ons_code = ons.len ? pccs_load_cstr(ld, ons) : NULL,
+                    .open_date = PCCS_DAY_NONE,
+                    .close_date = PCCS_DAY_NONE,
+                    .as_of = extract,
+                };
+                rc = pccs_load_org(ld, &s, err);
+            }
+            if (!rc)
+                rc = pccs_load_link(ld, code, sub_icb, PCCS_LEVEL_SUB_ICB,
+                                    extract, PCCS_DAY_NONE, true, err);
+            if (rc)
+                break;
+        }
+        rc = pccs_load_fact(ld, measure, code, dim, (double)n, err);
+        if (rc)
+            break;
+        pccs_load_row(ld, pccs_csv_offset(r));
+    }
+    if (rc > 0)
+        rc = PCCS_OK;
+    if (!rc && var == V_SING) {
+        ld->src.kind = pccs_source_gp_reg_sing_age.kind;
+        ld->src.publication = pccs_source_gp_reg_sing_age.publication;
+    }
+    else if (!rc && var == V_QUIN) {
+        ld->src.kind = pccs_source_gp_reg_quin_age.kind;
+        ld->src.publication = pccs_source_gp_reg_quin_age.publication;
+    }
+    pccs_hmap_release(&seen);
+    return rc;
+}
+
+static int
+load_reg_all(struct pccs_load *ld, struct pccs_csv_reader *r,
+             const struct pccs_csv_record *first, struct pccs_err *err)
+{
+    return load_reg(ld, r, first, reg_cols, false, err);
+}
+
+static int
+load_reg_quin(struct pccs_load *ld, struct pccs_csv_reader *r,
+              const struct pccs_csv_record *first, struct pccs_err *err)
+{
+    return load_reg(ld, r, first, quin_cols, true, err);
+}
+
+const struct pccs_source_kind pccs_source_gp_reg_all = {
+    .kind = "gp_reg_all",
+    .publication = "Patients Registered at a GP Practice",
+    .cols = reg_cols,
+    .ncols = C_N,
+    .load_csv = load_reg_all,
+};
+
+/*
+ * Same header as the all-persons file: recognised as gp_reg_all and
+ * renamed by the loader once the rows show single years of age.
+ */
+const struct pccs_source_kind pccs_source_gp_reg_sing_age = {
+    .kind = "gp_reg_sing_age",
+    .publication =
+        "Patients Registered at a GP Practice, by single year of age",
+};
+
+const struct pccs_source_kind pccs_source_gp_reg_quin_age = {
+    .kind = "gp_reg_quin_age",
+    .publication =
+        "Patients Registered at a GP Practice, by five-year age band",
+    .cols = quin_cols,
+    .ncols = C_N,
+    .load_csv = load_reg_quin,
+};

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The list of every dataset pccs can load. Order matters only among
+ * kinds whose recognition could overlap: the more specific comes first.
+ */
+#include "sources/loader.h"
+#include "sources/sources.h"
+
+const struct pccs_source_kind *const pccs_source_kinds[] = {
+    &pccs_source_gp_reg_all,
+    &pccs_source_gp_reg_sing_age,
+    &pccs_source_gp_reg_quin_age,
+    &pccs_source_gp_map,
+    &pccs_source_epraccur,
+    &pccs_source_etr,
+    &pccs_source_epcn,
+    &pccs_source_qof_prevalence,
+    &pccs_source_qof_geographies,
+    &pccs_source_qof_org_reference,
+    &pccs_source_qof_indicators,
+    &pccs_source_qof_validation,
+    &pccs_source_payments,
+    &pccs_source_pcn_workforce,
+    NULL,
+};

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* The dataset loaders, one per published format family. */
+#ifndef PCCS_SOURCES_H
+#define PCCS_SOURCES_H
+
+#include "sources/loader.h"
+
+/* gp_reg.c: Patients Registered at a GP Practice. */
+extern const struct pccs_source_kind pccs_source_gp_reg_all;
+extern const struct pccs_source_kind pccs_source_gp_reg_sing_age;
+extern const struct pccs_source_kind pccs_source_gp_reg_quin_age;
+/* gp_map.c: practice -> PCN -> CCG/sub-ICB -> STP/ICB -> region map. */
+extern const struct pccs_source_kind pccs_source_gp_map;
+/* ods.c: ODS epraccur and etr (headerless, 27 columns). */
+extern const struct pccs_source_kind pccs_source_epraccur;
+extern const struct pccs_source_kind pccs_source_etr;
+/* epcn.c: ODS ePCN workbook (xlsx). */
+extern const struct pccs_source_kind pccs_source_epcn;
+/* qof.c: Quality and Outcomes Framework files. */
+extern const struct pccs_source_kind pccs_source_qof_prevalence;
+extern const struct pccs_source_kind pccs_source_qof_geographies;
+extern const struct pccs_source_kind pccs_source_qof_org_reference;
+extern const struct pccs_source_kind pccs_source_qof_indicators;
+extern const struct pccs_source_kind pccs_source_qof_validation;
+/* payments.c: NHS Payments to General Practice. */
+extern const struct pccs_source_kind pccs_source_payments;
+/* pcn_workforce.c: PCN workforce, individual level. */
+extern const struct pccs_source_kind pccs_source_pcn_workforce;
+
+#endif
