@@ -8,6 +8,7 @@
 #define PCCS_CMD_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "base/err.h"
 #include "store/store.h"
@@ -24,7 +25,7 @@ struct pccs_cmd {
     const char *name;
     const char *summary;
     const char *usage; /* full --help text */
-    int (*run)(const struct pccs_global *g, int argc, char **argv);
+    int (*run)(struct pccs_global *g, int argc, char **argv);
 };
 
 /** Entry point used by main(). */
@@ -37,14 +38,23 @@ int pccs_cmd_open_store(const struct pccs_global *g, struct pccs_store **st);
 int pccs_cmd_fail(int exit, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/** Did argv[i] ask for help? */
-bool pccs_cmd_is_help(const char *arg);
+/** Print the command's usage to stdout (help) and return 0. */
+int pccs_cmd_help(const char *name);
+/** Print a usage error and the usage line to stderr; returns 2. */
+int pccs_cmd_usage(const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/** Parse a --format value; prints a usage error and returns 2 if bad. */
+int pccs_cmd_format(const char *name, const char *s, int *fmt);
+/** Parse an --at date; prints a usage error and returns 2 if bad. */
+int pccs_cmd_date(const char *name, const char *s, int32_t *day);
+/** Map a PCCS_E* code to the exit status (1 for input and data errors). */
+int pccs_cmd_exit(int rc);
 
-int pccs_cmd_load(const struct pccs_global *g, int argc, char **argv);
-int pccs_cmd_sources(const struct pccs_global *g, int argc, char **argv);
-int pccs_cmd_orgs(const struct pccs_global *g, int argc, char **argv);
-int pccs_cmd_show(const struct pccs_global *g, int argc, char **argv);
-int pccs_cmd_table(const struct pccs_global *g, int argc, char **argv);
+int pccs_cmd_load(struct pccs_global *g, int argc, char **argv);
+int pccs_cmd_sources(struct pccs_global *g, int argc, char **argv);
+int pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv);
+int pccs_cmd_show(struct pccs_global *g, int argc, char **argv);
+int pccs_cmd_table(struct pccs_global *g, int argc, char **argv);
 
 extern const struct pccs_cmd pccs_cmds[];
 

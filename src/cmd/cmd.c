@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command table, global options and --help. Like git's builtin list:
+ * one entry per command, each implemented in its own file.
+ */
+#include "cmd/cmd.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/date.h"
+#include "report/table.h"
+
+#define STORE_HELP                                                          \
+    "  --store PATH     the store (default $PCCS_STORE or ./pccs.db)\n"
+
+const struct pccs_cmd pccs_cmds[] = {
+    { "load", "recognise, validate and load published or local files",
+      "usage: pccs load [--period P] [--quiet] FILE...\n"
+      "\n"
+      "Recognise each file from its header or shape (never its name),\n"
+      "validate every row and load it in one transaction: all of it or\n"
+      "nothing. A file already loaded (same SHA-256) changes nothing.\n"
+      "\n"
+      "  --period P       the period the file describes, where the file\n"
+      "                   does not say (e.g. 2022-23 or 2021-01-01)\n"
+      "  --quiet          no progress line\n" STORE_HELP
+      "\n"
+      "Exit status: 0 loaded (or already loaded), 1 a file was refused\n"
+      "(the message names file:line:column and what was expected),\n"
+      "2 usage error.\n",
+      pccs_cmd_load },
+    { "sources", "list the loaded files",
+      "usage: pccs sources [--format text|csv|json]\n"
+      "\n"
+      "One row per loaded file: id, kind, publication, period, rows\n"
+      "loaded and rejected, encoding, sha256, when it was loaded, path.\n"
+      "\n"
+      "  --format F       text (default), csv or json\n" STORE_HELP,
+      pccs_cmd_sources },
+    { "orgs", "list organisations at a level",
+      "usage: pccs orgs [--level L] [--in CODE] [--at DATE] [--format F]\n"
+      "\n"
+      "Organisations of the tree at a level (practice, pcn, sub_icb, icb,\n"
+      "region, england; default region) as at a date (default: the latest\n"
+      "data), optionally only those within CODE.\n"
+      "\n"
+      "  --level L        practice|pcn|sub_icb|icb|region|england\n"
+      "  --in CODE        only organisations within CODE\n"
+      "  --at DATE        as at this date (YYYY-MM-DD)\n"
+      "  --format F       text (default), csv or json\n" STORE_HELP,
+      pccs_cmd_orgs },
+    { "show", "one organisation: parents, children, populations",
+      "usage: pccs show CODE [--at DATE] [--format text|json]\n"
+      "\n"
+      "One organisation: its parents up to England, its children, and its\n"
+      "populations for every loaded period, each with its source.\n"
+      "\n"
+      "  --at DATE        as at this date (default: the latest data)\n"
+      "  --format F       text (default) or json\n" STORE_HELP,
+      pccs_cmd_show },
+    { "table", "named tables (pccs table --list)",
+      "usage: pccs table NAME [--level L] [--in CODE] [--at DATE]\n"
+      "                  [--period P] [--format text|csv|json]\n"
+      "       pccs table --list\n"
+      "\n"
+      "  --level L        practice|pcn|sub_icb|icb|region|england\n"
+      "  --in CODE        only rows within CODE\n"
+      "  --at DATE        registrations snapshot on or before DATE and\n"
+      "                   the tree as at DATE\n"
+      "  --period P       a financial year (2022-23) or snapshot date\n"
+      "  --format F       text (default), csv or json\n"
+      "  --list           list the tables\n" STORE_HELP,
+      pccs_cmd_table },
+    { NULL, NULL, NULL, NULL },
+};
+
+static const char main_usage[] =
+    "usage: pccs [--store PATH] [--quiet] COMMAND [ARGS]\n"
+    "\n"
+    "pccs, the Primary Care Commissioning System: NHS general practice\n"
+    "figures for England from the published files, rolled up the tree\n"
+    "practice -> PCN -> sub-ICB -> ICB -> region -> England.\n"
+    "\n"
+    "Global options:\n"
+    "  --store PATH     the store (default $PCCS_STORE or ./pccs.db)\n"
+    "  --quiet          no progress lines\n"
+    "  --help           this help; pccs COMMAND --help for a command\n"
+    "  --version        print the version\n"
+    "\n"
+    "Commands:\n";
+
+static const struct pccs_cmd *
+find_cmd(const char *name)
+{
+    for (const struct pccs_cmd *c = pccs_cmds; c->name; c++) {
+        if (strcmp(c->name, name) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static void
+print_main_usage(FILE *f)
+{
+    fputs(main_usage, f);
+    for (const struct pccs_cmd *c = pccs_cmds; c->name; c++)
+        fprintf(f, "  %-10s %s\n", c->name, c->summary);
+    fputs("\nExit status: 0 success, 1 bad input or a refused file, "
+          "2 usage error.\n"
+          "Contains public sector information licensed under the Open "
+          "Government\nLicence v3.0 (the bundled NHS files).\n",
+          f);
+}
+
+int
+pccs_cmd_help(const char *name)
+{
+    const struct pccs_cmd *c = find_cmd(name);
+    if (c)
+        fputs(c->usage, stdout);
+    return 0;
+}
+
+int
+pccs_cmd_usage(const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "pccs %s: ", name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    const struct pccs_cmd *c = find_cmd(name);
+    if (c) {
+        const char *nl = strchr(c->usage, '\n');
+        fprintf(stderr, "%.*s\n", nl ? (int)(nl - c->usage) : 0, c->usage);
+    }
+    return PCCS_EXIT_USAGE;
+}
+
+int
+pccs_cmd_fail(int exit, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("pccs: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return exit;
+}
+
+int
+pccs_cmd_format(const char *name, const char *s, int *fmt)
+{
+    enum pccs_format f = PCCS_FMT_TEXT;
+    if (s && pccs_format_parse(s, &f))
+        return pccs_cmd_usage(name, "--format must be text, csv or json, "
+                                    "not '%s'",
+                              s);
+    *fmt = (int)f;
+    return 0;
+}
+
+int
+pccs_cmd_date(const char *name, const char *s, int32_t *day)
+{
+    *day = PCCS_DAY_NONE;
+    if (!s)
+        return 0;
+    pccs_day d;
+    if (pccs_date_parse(pccs_str_from(s), &d))
+        return pccs_cmd_usage(name, "--at must be a real date "
+                                    "(YYYY-MM-DD), not '%s'",
+                              s);
+    *day = d;
+    return 0;
+}
+
+int
+pccs_cmd_exit(int rc)
+{
+    return rc ? PCCS_EXIT_INPUT : PCCS_EXIT_OK;
+}
+
+int
+pccs_cmd_open_store(const struct pccs_global *g, struct pccs_store **st)
+{
+    struct pccs_err err = PCCS_ERR_INIT;
+    if (pccs_store_open(st, g->store, &err))
+        return pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
+    return 0;
+}
+
+int
+pccs_cmd_main(int argc, char **argv)
+{
+    struct pccs_global g = { NULL, false, isatty(STDERR_FILENO) == 1 };
+    const char *env = getenv("PCCS_STORE");
+    g.store = env && *env ? env : "pccs.db";
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            print_main_usage(stdout);
+            return 0;
+        }
+        if (strcmp(a, "--version") == 0) {
+            printf("pccs 0.1\n");
+            return 0;
+        }
+        if (strcmp(a, "--quiet") == 0) {
+            g.quiet = true;
+        }
+        else if (strcmp(a, "--store") == 0 && i + 1 < argc) {
+            g.store = argv[++i];
+        }
+        else if (strncmp(a, "--store=", 8) == 0) {
+            g.store = a + 8;
+        }
+        else {
+            fprintf(stderr, "pccs: unknown option '%s'\n\n", a);
+            print_main_usage(stderr);
+            return PCCS_EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        print_main_usage(stderr);
+        return PCCS_EXIT_USAGE;
+    }
+    if (strcmp(argv[i], "help") == 0) {
+        if (i + 1 < argc && find_cmd(argv[i + 1]))
+            return pccs_cmd_help(argv[i + 1]);
+        print_main_usage(stdout);
+        return 0;
+    }
+    const struct pccs_cmd *c = find_cmd(argv[i]);
+    if (!c) {
+        fprintf(stderr, "pccs: '%s' is not a command\n\n", argv[i]);
+        print_main_usage(stderr);
+        return PCCS_EXIT_USAGE;
+    }
+    return c->run(&g, argc - i, argv + i);
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* pccs load: recognise, validate and load files, one transaction each. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd/cmd.h"
+#include "cmd/opt.h"
+#include "sources/loader.h"
+
+int
+pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
+{
+    const char *period = NULL;
+    bool quiet = g->quiet, help = false;
+    struct pccs_opt opts[] = {
+        { "period", &period, NULL },
+        { "quiet", NULL, &quiet },
+        { "store", &g->store, NULL },
+    };
+    char **files = calloc((size_t)argc, sizeof(*files));
+    size_t nfiles;
+    int rc = pccs_opt_parse(argc, argv, opts, 3, files, (size_t)argc,
+                            &nfiles, &help);
+    if (rc || help || !nfiles) {
+        free(files);
+        if (help)
+            return pccs_cmd_help("load");
+        return rc ? rc : pccs_cmd_usage("load", "no file given");
+    }
+    struct pccs_store *st;
+    rc = pccs_cmd_open_store(g, &st);
+    if (rc) {
+        free(files);
+        return rc;
+    }
+    struct pccs_load_options lo = { period, quiet, g->tty };
+    int exit = PCCS_EXIT_OK;
+    for (size_t i = 0; i < nfiles; i++) {
+        struct pccs_load_result res;
+        struct pccs_err err = PCCS_ERR_INIT;
+        if (pccs_load_file(st, files[i], &lo, &res, &err)) {
+            exit = pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
+            fprintf(stderr, "pccs: %s not loaded: the store is unchanged\n",
+                    files[i]);
+            break;
+        }
+        if (res.already_loaded) {
+            printf("%s: already loaded as source %lld (%s, %s, same "
+                   "sha256): nothing changed\n",
+                   files[i], (long long)res.src.id, res.kind, res.period);
+            continue;
+        }
+        printf("%s: loaded %s, period %s, %lld rows (%lld rejected), %s, "
+               "sha256 %.12s\n",
+               files[i], res.kind, res.period,
+               (long long)res.src.rows_loaded,
+               (long long)res.src.rows_rejected, res.encoding, res.sha256);
+    }
+    fflush(stdout);
+    pccs_store_free(st);
+    free(files);
+    return exit;
+}

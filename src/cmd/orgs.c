@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/* pccs orgs: organisations at a level, as at a date. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "cmd/opt.h"
+#include "model/tree.h"
+#include "base/xalloc.h"
+#include "report/table.h"
+
+static const struct pccs_tree *sort_tree;
+
+static int
+cmp_code(const void *a, const void *b)
+{
+    const int *x = a, *y = b;
+    return strcmp(sort_tree->orgs[*x].code, sort_tree->orgs[*y].code);
+}
+
+int
+pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv)
+{
+    const char *format = NULL, *level = NULL, *in = NULL, *at = NULL;
+    bool help = false;
+    struct pccs_opt opts[] = {
+        { "format", &format, NULL }, { "level", &level, NULL },
+        { "in", &in, NULL },         { "at", &at, NULL },
+        { "store", &g->store, NULL },
+    };
+    char *pos[1];
+    size_t npos;
+    int rc = pccs_opt_parse(argc, argv, opts, 5, pos, 0, &npos, &help);
+    if (rc)
+        return rc;
+    if (help)
+        return pccs_cmd_help("orgs");
+    int fmt;
+    pccs_day day;
+    rc = pccs_cmd_format("orgs", format, &fmt);
+    if (!rc)
+        rc = pccs_cmd_date("orgs", at, &day);
+    if (rc)
+        return rc;
+    enum pccs_level lv = PCCS_REGION;
+    if (level) {
+        lv = pccs_level_parse(level);
+        if (lv == PCCS_LEVEL_NONE)
+            return pccs_cmd_usage("orgs",
+                                  "--level must be practice, pcn, sub_icb, "
+                                  "icb, region or england, not '%s'",
+                                  level);
+    }
+    struct pccs_store *st;
+    rc = pccs_cmd_open_store(g, &st);
+    if (rc)
+        return rc;
+    struct pccs_tree t = PCCS_TREE_INIT;
+    struct pccs_err err = PCCS_ERR_INIT;
+    struct pccs_table tab;
+    pccs_table_init(&tab, "orgs");
+    int64_t *count = NULL;
+    int *rows = NULL;
+    rc = pccs_tree_load(&t, st, &err);
+    if (rc)
+        goto out;
+    if (day == PCCS_DAY_NONE)
+        day = pccs_tree_default_day(&t);
+    int in_org = -1;
+    if (in) {
+        in_org = pccs_tree_find(&t, in);
+        if (in_org < 0) {
+            rc = pccs_err_set(&err, PCCS_ENOTFOUND, "unknown organisation %s",
+                              in);
+            goto out;
+        }
+    }
+    count = pccs_xcalloc(t.norgs + 1, sizeof(*count));
+    rows = pccs_xcalloc(t.norgs + 1, sizeof(*rows));
+    pccs_tree_count_practices(&t, day, count);
+    size_t n = 0;
+    for (size_t i = 0; i < t.norgs; i++) {
+        if (t.orgs[i].level != lv || !count[i])
+            continue;
+        if (in_org >= 0 &&
+            pccs_tree_ancestor(&t, (int)i, t.orgs[in_org].level, day, 0) !=
+                in_org)
+            continue;
+        rows[n++] = (int)i;
+    }
+    sort_tree = &t;
+    qsort(rows, n, sizeof(*rows), cmp_code);
+    pccs_table_col(&tab, "code", PCCS_COL_TEXT, 0);
+    pccs_table_col(&tab, "name", PCCS_COL_TEXT, 0);
+    pccs_table_col(&tab, "level", PCCS_COL_TEXT, 0);
+    pccs_table_col(&tab, "parent_code", PCCS_COL_TEXT, 0);
+    pccs_table_col(&tab, "parent_name", PCCS_COL_TEXT, 0);
+    pccs_table_col(&tab, "practices", PCCS_COL_INT, 0);
+    for (size_t i = 0; i < n; i++) {
+        const struct pccs_tree_org *o = &t.orgs[rows[i]];
+        int p = pccs_tree_up(&t, rows[i], day, 0);
+        pccs_table_row(&tab);
+        pccs_table_text(&tab, o->code);
+        pccs_table_text(&tab, o->name ? o->name : "");
+        pccs_table_text(&tab, o->level_name);
+        pccs_table_text(&tab, p >= 0 ? t.orgs[p].code : "");
+        pccs_table_text(&tab, p >= 0 && t.orgs[p].name ? t.orgs[p].name
+                                                        : "");
+        pccs_table_int(&tab, count[rows[i]]);
+    }
+    char d[16];
+    pccs_date_format(day, d);
+    pccs_table_note(&tab, "organisations as at %s: practices open on that "
+                          "day and placed in the tree, and their parents",
+                    d);
+    rc = pccs_table_write(&tab, (enum pccs_format)fmt, stdout, &err);
+out:
+    if (rc)
+        pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
+    free(count);
+    free(rows);
+    pccs_table_release(&tab);
+    pccs_tree_release(&t);
+    pccs_store_free(st);
+    return pccs_cmd_exit(rc);
+}

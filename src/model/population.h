@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The populations table: registered and weighted patients per
+ * organisation at one level, rolled up from practices.
+ *
+ * Registered comes from a registrations snapshot (`at`, default the
+ * latest) or from a payments year (`period` "2022-23", the year's
+ * figure); weighted (global sum, Carr-Hill) from the payments file of the
+ * same financial year, or the latest earlier one. Practices are placed in
+ * the tree as at the snapshot date (or the end of the financial year),
+ * preferring the memberships recorded by the file the figures come from.
+ */
+#ifndef PCCS_POPULATION_H
+#define PCCS_POPULATION_H
+
+#include "base/date.h"
+#include "base/err.h"
+#include "model/tree.h"
+#include "report/table.h"
+#include "store/store.h"
+
+struct pccs_pop_query {
+    enum pccs_level level;
+    const char *in;     /* an organisation code, or NULL for all */
+    pccs_day at;        /* PCCS_DAY_NONE: the latest snapshot */
+    const char *period; /* NULL, a snapshot date or a financial year */
+};
+
+/**
+ * Build the table into out (initialised here; release with
+ * pccs_table_release). Columns: code, name, parent_code, practices,
+ * registered, weighted, source. Errors: PCCS_ENOTFOUND (unknown code, no
+ * figures for the period), PCCS_EINVAL (a level above --in's level).
+ */
+int pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
+                          const struct pccs_pop_query *q,
+                          struct pccs_table *out, struct pccs_err *err);
+
+#endif

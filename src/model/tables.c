@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* Registry of the named tables. */
+#include "model/tables.h"
+
+#include <string.h>
+
+#include "model/population.h"
+
+static int
+build_populations(struct pccs_store *st, const struct pccs_tree *t,
+                  const struct pccs_table_query *q, struct pccs_table *out,
+                  struct pccs_err *err)
+{
+    struct pccs_pop_query pq = {
+        .level = q->level == PCCS_LEVEL_NONE ? PCCS_REGION : q->level,
+        .in = q->in,
+        .at = q->at,
+        .period = q->period,
+    };
+    return pccs_population_table(st, t, &pq, out, err);
+}
+
+static const struct pccs_table_def populations = {
+    "populations",
+    "registered and weighted patients per organisation, rolled up from "
+    "practices",
+    PCCS_REGION,
+    build_populations,
+};
+
+const struct pccs_table_def *const pccs_table_defs[] = {
+    &populations,
+    NULL,
+};
+
+const struct pccs_table_def *
+pccs_table_def_find(const char *name)
+{
+    for (size_t i = 0; pccs_table_defs[i]; i++) {
+        if (strcmp(pccs_table_defs[i]->name, name) == 0)
+            return pccs_table_defs[i];
+    }
+    return NULL;
+}

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: MIT */
+/* The organisation tree in memory and its as-at membership rules. */
+#include "model/tree.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/xalloc.h"
+
+static const char *const level_names[PCCS_NLEVELS] = {
+    "practice", "pcn", "place", "sub_icb", "icb", "region", "england",
+};
+
+enum pccs_level
+pccs_level_parse(const char *s)
+{
+    for (int i = 0; i < PCCS_NLEVELS; i++) {
+        if (strcmp(s, level_names[i]) == 0)
+            return (enum pccs_level)i;
+    }
+    if (strcmp(s, "ccg") == 0 || strcmp(s, "sub-icb") == 0)
+        return PCCS_SUB_ICB;
+    if (strcmp(s, "stp") == 0)
+        return PCCS_ICB;
+    return PCCS_LEVEL_NONE;
+}
+
+const char *
+pccs_level_name(enum pccs_level l)
+{
+    if (l < 0 || l >= PCCS_NLEVELS)
+        return "other";
+    return level_names[l];
+}
+
+int
+pccs_tree_find(const struct pccs_tree *t, const char *code)
+{
+    struct pccs_hmap_entry *e = pccs_hmap_get(&t->index, code, strlen(code));
+    return e ? (int)e->ival : -1;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+    return s ? pccs_xstrdup(s) : NULL;
+}
+
+static int
+add_org(struct pccs_tree *t, const struct pccs_org_row *o)
+{
+    if (t->norgs == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 1024;
+        t->orgs = pccs_xreallocarray(t->orgs, t->cap, sizeof(*t->orgs));
+    }
+    struct pccs_tree_org *n = &t->orgs[t->norgs];
+    memset(n, 0, sizeof(*n));
+    n->code = pccs_xstrdup(o->code);
+    n->name = dup_or_null(o->name);
+    n->postcode = dup_or_null(o->postcode);
+    n->ons_code = dup_or_null(o->ons_code);
+    n->status = dup_or_null(o->status);
+    n->level_name = pccs_xstrdup(o->level);
+    n->level = pccs_level_parse(o->level);
+    n->open_date = o->open_date;
+    n->close_date = o->close_date;
+    n->source_id = o->source_id;
+    struct pccs_hmap_entry *e =
+        pccs_hmap_put(&t->index, o->code, strlen(o->code), NULL);
+    e->ival = (int64_t)t->norgs;
+    return (int)t->norgs++;
+}
+
+static int
+org_cb(void *ctx, const struct pccs_org_row *o)
+{
+    add_org(ctx, o);
+    return 0;
+}
+
+static int
+link_cb(void *ctx, const struct pccs_link_row *l)
+{
+    struct pccs_tree *t = ctx;
+    int c = pccs_tree_find(t, l->child);
+    int p = pccs_tree_find(t, l->parent);
+    if (p < 0) {
+        /* A parent known only from a link: add it with no name. */
+        struct pccs_org_row o = { .code = l->parent,
+                                  .level = l->parent_level,
+                                  .open_date = PCCS_DAY_NONE,
+                                  .close_date = PCCS_DAY_NONE,
+                                  .source_id = l->source_id };
+        p = add_org(t, &o);
+    }
+    if (c < 0)
+        return 0;
+    if (l->observed && l->start != PCCS_DAY_NONE &&
+        (t->latest == PCCS_DAY_NONE || l->start > t->latest))
+        t->latest = l->start;
+    struct pccs_tree_org *o = &t->orgs[c];
+    if (o->nlinks == o->links_cap) {
+        o->links_cap = o->links_cap ? o->links_cap * 2 : 4;
+        o->links =
+            pccs_xreallocarray(o->links, o->links_cap, sizeof(*o->links));
+    }
+    o->links[o->nlinks++] = (struct pccs_tree_link){
+        p, l->start, l->end, l->observed, l->source_id
+    };
+    return 0;
+}
+
+int
+pccs_tree_load(struct pccs_tree *t, struct pccs_store *st,
+               struct pccs_err *err)
+{
+    int rc = pccs_store_orgs_each(st, org_cb, t, err);
+    if (rc)
+        return rc;
+    rc = pccs_store_links_each(st, link_cb, t, err);
+    if (rc)
+        return rc;
+    int eng = pccs_tree_find(t, "ENG");
+    if (eng < 0) {
+        struct pccs_org_row o = { .code = "ENG",
+                                  .level = "england",
+                                  .name = "England",
+                                  .open_date = PCCS_DAY_NONE,
+                                  .close_date = PCCS_DAY_NONE };
+        eng = add_org(t, &o);
+    }
+    t->england = eng;
+    return PCCS_OK;
+}
+
+void
+pccs_tree_release(struct pccs_tree *t)
+{
+    for (size_t i = 0; i < t->norgs; i++) {
+        struct pccs_tree_org *o = &t->orgs[i];
+        free(o->code);
+        free(o->name);
+        free(o->postcode);
+        free(o->ons_code);
+        free(o->status);
+        free(o->level_name);
+        free(o->links);
+    }
+    free(t->orgs);
+    pccs_hmap_release(&t->index);
+    t->orgs = NULL;
+    t->norgs = t->cap = 0;
+    t->england = -1;
+    t->latest = PCCS_DAY_NONE;
+}
+
+bool
+pccs_tree_open_at(const struct pccs_tree_org *o, pccs_day at)
+{
+    if (o->open_date != PCCS_DAY_NONE && at < o->open_date)
+        return false;
+    if (o->close_date != PCCS_DAY_NONE && at > o->close_date)
+        return false;
+    return true;
+}
+
+static bool
+holds(const struct pccs_tree_link *l, pccs_day at)
+{
+    return (l->start == PCCS_DAY_NONE || l->start <= at) &&
+           (l->end == PCCS_DAY_NONE || at <= l->end);
+}
+
+/* Index into o->links of the link to level that holds at day, or -1. */
+static int
+pick(const struct pccs_tree *t, const struct pccs_tree_org *o,
+     enum pccs_level level, pccs_day at, int64_t only_source)
+{
+    int best = -1;
+    pccs_day best_start = 0;
+    int early = -1;
+    pccs_day early_start = 0;
+    for (size_t i = 0; i < o->nlinks; i++) {
+        const struct pccs_tree_link *l = &o->links[i];
+        if (t->orgs[l->parent].level != level)
+            continue;
+        if (only_source > 0 && l->source_id != only_source)
+            continue;
+        pccs_day s = l->start == PCCS_DAY_NONE ? INT32_MIN + 1 : l->start;
+        if (holds(l, at)) {
+            /* Latest start wins; on a tie, the later-loaded source. */
+            if (best < 0 || s > best_start ||
+                (s == best_start &&
+                 l->source_id > o->links[best].source_id)) {
+                best = (int)i;
+                best_start = s;
+            }
+        }
+        else if (l->observed && s > at && (early < 0 || s < early_start)) {
+            early = (int)i;
+            early_start = s;
+        }
+    }
+    return best >= 0 ? best : early;
+}
+
+static int
+parent_via(const struct pccs_tree *t, int org, enum pccs_level level,
+           pccs_day at, int64_t prefer_source, int64_t *source_id)
+{
+    *source_id = 0;
+    if (org < 0)
+        return -1;
+    const struct pccs_tree_org *o = &t->orgs[org];
+    if (level == PCCS_ENGLAND && o->level == PCCS_REGION)
+        return t->england;
+    int k = -1;
+    if (prefer_source > 0)
+        k = pick(t, o, level, at, prefer_source);
+    if (k < 0)
+        k = pick(t, o, level, at, 0);
+    if (k < 0)
+        return -1;
+    *source_id = o->links[k].source_id;
+    return o->links[k].parent;
+}
+
+int
+pccs_tree_parent(const struct pccs_tree *t, int org, enum pccs_level level,
+                 pccs_day at, int64_t prefer_source)
+{
+    int64_t src;
+    return parent_via(t, org, level, at, prefer_source, &src);
+}
+
+int
+pccs_tree_ancestor(const struct pccs_tree *t, int org, enum pccs_level level,
+                   pccs_day at, int64_t prefer_source)
+{
+    for (int guard = 0; org >= 0 && guard < PCCS_NLEVELS; guard++) {
+        const struct pccs_tree_org *o = &t->orgs[org];
+        if (o->level == level)
+            return org;
+        if (o->level == PCCS_LEVEL_NONE || o->level > level)
+            return -1;
+        int p = pccs_tree_parent(t, org, level, at, prefer_source);
+        if (p >= 0)
+            return p;
+        /* Through the nearest direct parent below the wanted level. */
+        int next = -1;
+        for (int l = (int)level - 1; l > (int)o->level && next < 0; l--)
+            next = pccs_tree_parent(t, org, (enum pccs_level)l, at,
+                                    prefer_source);
+        org = next;
+    }
+    return -1;
+}
+
+int
+pccs_tree_up_via(const struct pccs_tree *t, int org, pccs_day at,
+                 int64_t prefer_source, int64_t *source_id)
+{
+    *source_id = 0;
+    const struct pccs_tree_org *o = &t->orgs[org];
+    if (o->level == PCCS_LEVEL_NONE || o->level == PCCS_ENGLAND)
+        return -1;
+    for (int l = (int)o->level + 1; l < PCCS_NLEVELS; l++) {
+        int p = parent_via(t, org, (enum pccs_level)l, at, prefer_source,
+                           source_id);
+        if (p >= 0)
+            return p;
+    }
+    return -1;
+}
+
+int
+pccs_tree_up(const struct pccs_tree *t, int org, pccs_day at,
+             int64_t prefer_source)
+{
+    int64_t src;
+    return pccs_tree_up_via(t, org, at, prefer_source, &src);
+}
+
+void
+pccs_tree_count_practices(const struct pccs_tree *t, pccs_day at,
+                          int64_t *practices)
+{
+    memset(practices, 0, t->norgs * sizeof(*practices));
+    for (size_t i = 0; i < t->norgs; i++) {
+        const struct pccs_tree_org *o = &t->orgs[i];
+        if (o->level != PCCS_PRACTICE || !pccs_tree_open_at(o, at))
+            continue;
+        int p = pccs_tree_up(t, (int)i, at, 0);
+        if (p < 0)
+            continue;
+        practices[i] = 1;
+        for (int guard = 0; p >= 0 && guard < PCCS_NLEVELS; guard++) {
+            practices[p]++;
+            p = pccs_tree_up(t, p, at, 0);
+        }
+    }
+}
+
+pccs_day
+pccs_tree_default_day(const struct pccs_tree *t)
+{
+    if (t->latest != PCCS_DAY_NONE)
+        return t->latest;
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    return pccs_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The organisation tree with effective dates, held in memory.
+ *
+ * practice -> pcn -> (place) -> sub_icb -> icb -> region -> england. Built
+ * from the store's orgs and links. Membership is asked "as at" a day:
+ *
+ *   - a link holds from its start to its end (inclusive; no end = open);
+ *   - of the links that hold, the one with the latest start wins, so a
+ *     newer snapshot or a newer declared membership replaces an older one;
+ *   - when no link holds yet (the day is before every observation), the
+ *     earliest observed (snapshot) link is used: a snapshot says where an
+ *     organisation was, and the nearest one is the best evidence;
+ *   - a caller may prefer the links of one source (the one its figures
+ *     come from), so a table of a publication rolls up the way that
+ *     publication did.
+ *
+ * England (code "ENG") is implicit: every region belongs to it.
+ */
+#ifndef PCCS_TREE_H
+#define PCCS_TREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/date.h"
+#include "base/err.h"
+#include "base/hmap.h"
+#include "store/store.h"
+
+enum pccs_level {
+    PCCS_PRACTICE = 0,
+    PCCS_PCN,
+    PCCS_PLACE,
+    PCCS_SUB_ICB,
+    PCCS_ICB,
+    PCCS_REGION,
+    PCCS_ENGLAND,
+    PCCS_NLEVELS,
+    PCCS_LEVEL_NONE = -1 /* trusts and other kinds beside the tree */
+};
+
+struct pccs_tree_link {
+    int parent; /* index into orgs */
+    pccs_day start, end;
+    bool observed;
+    int64_t source_id;
+};
+
+struct pccs_tree_org {
+    char *code, *name, *postcode, *ons_code, *status, *level_name;
+    enum pccs_level level;
+    pccs_day open_date, close_date;
+    int64_t source_id;
+    struct pccs_tree_link *links; /* to parents, any level */
+    size_t nlinks, links_cap;
+};
+
+struct pccs_tree {
+    struct pccs_tree_org *orgs;
+    size_t norgs, cap;
+    struct pccs_hmap index; /* code -> org index */
+    int england;            /* index of the implicit England org */
+    pccs_day latest;        /* latest snapshot (observed link) date */
+};
+
+#define PCCS_TREE_INIT { NULL, 0, 0, PCCS_HMAP_INIT, -1, PCCS_DAY_NONE }
+
+/** Read every org and link from the store. */
+int pccs_tree_load(struct pccs_tree *t, struct pccs_store *st,
+                   struct pccs_err *err);
+void pccs_tree_release(struct pccs_tree *t);
+
+/** "practice" -> PCCS_PRACTICE ...; PCCS_LEVEL_NONE if not a tree level. */
+enum pccs_level pccs_level_parse(const char *s);
+/** The level's name as used on the command line ("sub_icb"). */
+const char *pccs_level_name(enum pccs_level l);
+
+/** Index of code, or -1. */
+int pccs_tree_find(const struct pccs_tree *t, const char *code);
+
+/**
+ * The parent of org at level (directly linked), as at day; -1 if none.
+ * prefer_source > 0 prefers that source's links when it has one.
+ */
+int pccs_tree_parent(const struct pccs_tree *t, int org, enum pccs_level level,
+                     pccs_day at, int64_t prefer_source);
+
+/**
+ * The ancestor of org at level as at day: org itself if it is at that
+ * level; else its direct link to that level; else through its nearest
+ * direct parent below that level. -1 if the chain breaks.
+ */
+int pccs_tree_ancestor(const struct pccs_tree *t, int org,
+                       enum pccs_level level, pccs_day at,
+                       int64_t prefer_source);
+
+/** The next parent up the tree (the lowest level it links to) at day. */
+int pccs_tree_up(const struct pccs_tree *t, int org, pccs_day at,
+                 int64_t prefer_source);
+
+/**
+ * Like pccs_tree_up() but also tells which source the link came from
+ * (*source_id, 0 for England's implicit membership).
+ */
+int pccs_tree_up_via(const struct pccs_tree *t, int org, pccs_day at,
+                     int64_t prefer_source, int64_t *source_id);
+
+/**
+ * Count, for every org, the practices under it that are open at day and
+ * placed in the tree (practices[i] > 0 means org i is in the tree at
+ * day). practices has t->norgs entries.
+ */
+void pccs_tree_count_practices(const struct pccs_tree *t, pccs_day at,
+                               int64_t *practices);
+
+/** The default "as at" day: the latest snapshot, else today. */
+pccs_day pccs_tree_default_day(const struct pccs_tree *t);
+
+/** Is org open at day (by its open and close dates, where known)? */
+bool pccs_tree_open_at(const struct pccs_tree_org *o, pccs_day at);
+
+#endif

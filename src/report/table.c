@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: MIT */
+/* Result tables and their text, CSV and JSON writers. */
+#include "report/table.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/xalloc.h"
+
+void
+pccs_table_init(struct pccs_table *t, const char *title)
+{
+    memset(t, 0, sizeof(*t));
+    t->title = pccs_arena_strdup(&t->arena, title ? title : "");
+}
+
+void
+pccs_table_release(struct pccs_table *t)
+{
+    free(t->cols);
+    free(t->cells);
+    free(t->notes);
+    pccs_arena_release(&t->arena);
+    memset(t, 0, sizeof(*t));
+}
+
+void
+pccs_table_col(struct pccs_table *t, const char *name, enum pccs_coltype type,
+               int decimals)
+{
+    PCCS_ASSERT(t->nrows == 0);
+    if (t->ncols == t->cols_cap) {
+        t->cols_cap = t->cols_cap ? t->cols_cap * 2 : 8;
+        t->cols = pccs_xreallocarray(t->cols, t->cols_cap, sizeof(*t->cols));
+    }
+    t->cols[t->ncols++] = (struct pccs_table_col){
+        pccs_arena_strdup(&t->arena, name), type, decimals
+    };
+}
+
+void
+pccs_table_row(struct pccs_table *t)
+{
+    PCCS_ASSERT(t->nrows == 0 || t->cur == t->ncols);
+    size_t need = (t->nrows + 1) * t->ncols;
+    if (need > t->cells_cap) {
+        t->cells_cap = t->cells_cap ? t->cells_cap * 2 : t->ncols * 64;
+        while (t->cells_cap < need)
+            t->cells_cap *= 2;
+        t->cells =
+            pccs_xreallocarray(t->cells, t->cells_cap, sizeof(*t->cells));
+    }
+    t->nrows++;
+    t->cur = 0;
+}
+
+static struct pccs_cell *
+next_cell(struct pccs_table *t)
+{
+    PCCS_ASSERT(t->nrows > 0 && t->cur < t->ncols);
+    struct pccs_cell *c = &t->cells[(t->nrows - 1) * t->ncols + t->cur++];
+    memset(c, 0, sizeof(*c));
+    return c;
+}
+
+void
+pccs_table_text(struct pccs_table *t, const char *s)
+{
+    struct pccs_cell *c = next_cell(t);
+    if (!s)
+        c->null = true;
+    else
+        c->text = pccs_arena_strdup(&t->arena, s);
+}
+
+void
+pccs_table_int(struct pccs_table *t, int64_t v)
+{
+    next_cell(t)->num = (double)v;
+}
+
+void
+pccs_table_num(struct pccs_table *t, double v)
+{
+    struct pccs_cell *c = next_cell(t);
+    if (!isfinite(v))
+        c->null = true;
+    else
+        c->num = v;
+}
+
+void
+pccs_table_null(struct pccs_table *t)
+{
+    next_cell(t)->null = true;
+}
+
+void
+pccs_table_note(struct pccs_table *t, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (t->nnotes == t->notes_cap) {
+        t->notes_cap = t->notes_cap ? t->notes_cap * 2 : 4;
+        t->notes =
+            pccs_xreallocarray(t->notes, t->notes_cap, sizeof(*t->notes));
+    }
+    t->notes[t->nnotes++] = pccs_arena_strdup(&t->arena, buf);
+}
+
+const struct pccs_cell *
+pccs_table_cell(const struct pccs_table *t, size_t row, size_t col)
+{
+    PCCS_ASSERT(row < t->nrows && col < t->ncols);
+    return &t->cells[row * t->ncols + col];
+}
+
+int
+pccs_table_col_index(const struct pccs_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->ncols; i++) {
+        if (strcmp(t->cols[i].name, name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+int
+pccs_format_parse(const char *s, enum pccs_format *out)
+{
+    if (strcmp(s, "text") == 0)
+        *out = PCCS_FMT_TEXT;
+    else if (strcmp(s, "csv") == 0)
+        *out = PCCS_FMT_CSV;
+    else if (strcmp(s, "json") == 0)
+        *out = PCCS_FMT_JSON;
+    else
+        return PCCS_EINVAL;
+    return PCCS_OK;
+}
+
+/* ===== Formatting numbers ===== */
+
+/* Plain machine form: integers without a decimal point, else %.10g. */
+static void
+plain_number(struct pccs_buf *b, double v)
+{
+    if (v == floor(v) && fabs(v) < 9e15)
+        pccs_buf_addf(b, "%.0f", v);
+    else
+        pccs_buf_addf(b, "%.10g", v);
+}
+
+/* Human form: thousands separators and a fixed number of decimals. */
+static void
+human_number(struct pccs_buf *b, double v, int decimals)
+{
+    char tmp[64];
+    snprintf(tmp, sizeof(tmp), "%.*f", decimals, fabs(v));
+    char *dot = strchr(tmp, '.');
+    size_t intlen = dot ? (size_t)(dot - tmp) : strlen(tmp);
+    if (v < 0 && strspn(tmp, "0.") != strlen(tmp))
+        pccs_buf_addch(b, '-');
+    for (size_t i = 0; i < intlen; i++) {
+        if (i && (intlen - i) % 3 == 0)
+            pccs_buf_addch(b, ',');
+        pccs_buf_addch(b, tmp[i]);
+    }
+    if (dot)
+        pccs_buf_addstr(b, dot);
+}
+
+static void
+cell_text(struct pccs_buf *b, const struct pccs_table_col *col,
+          const struct pccs_cell *c, bool human)
+{
+    if (c->null)
+        return;
+    if (col->type == PCCS_COL_TEXT)
+        pccs_buf_addstr(b, c->text);
+    else if (human)
+        human_number(b, c->num,
+                     col->type == PCCS_COL_INT ? 0 : col->decimals);
+    else
+        plain_number(b, c->num);
+}
+
+/* ===== Writers ===== */
+
+/* Display width of UTF-8 text: count code points, not bytes. */
+static size_t
+width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++) {
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            w++;
+    }
+    return w;
+}
+
+static int
+write_text(const struct pccs_table *t, FILE *f)
+{
+    size_t *w = pccs_xcalloc(t->ncols ? t->ncols : 1, sizeof(*w));
+    struct pccs_buf b = PCCS_BUF_INIT;
+    for (size_t c = 0; c < t->ncols; c++)
+        w[c] = width(t->cols[c].name);
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            pccs_buf_reset(&b);
+            cell_text(&b, &t->cols[c], pccs_table_cell(t, r, c), true);
+            size_t n = width(b.p);
+            if (n > w[c])
+                w[c] = n;
+        }
+    }
+    for (size_t c = 0; c < t->ncols; c++) {
+        bool right = t->cols[c].type != PCCS_COL_TEXT;
+        size_t pad = w[c] - width(t->cols[c].name);
+        fprintf(f, "%s%*s%s%*s", c ? "  " : "", right ? (int)pad : 0, "",
+                t->cols[c].name, right || c + 1 == t->ncols ? 0 : (int)pad,
+                "");
+    }
+    fputc('\n', f);
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            pccs_buf_reset(&b);
+            cell_text(&b, &t->cols[c], pccs_table_cell(t, r, c), true);
+            bool right = t->cols[c].type != PCCS_COL_TEXT;
+            size_t pad = w[c] - width(b.p);
+            fprintf(f, "%s%*s%s%*s", c ? "  " : "", right ? (int)pad : 0,
+                    "", b.p, right || c + 1 == t->ncols ? 0 : (int)pad, "");
+        }
+        fputc('\n', f);
+    }
+    for (size_t i = 0; i < t->nnotes; i++)
+        fprintf(f, "%s%s\n", i ? "" : "\n", t->notes[i]);
+    pccs_buf_release(&b);
+    free(w);
+    return 0;
+}
+
+static void
+csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static int
+write_csv(const struct pccs_table *t, FILE *f)
+{
+    struct pccs_buf b = PCCS_BUF_INIT;
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (c)
+            fputc(',', f);
+        csv_field(f, t->cols[c].name);
+    }
+    fputs("\r\n", f);
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (c)
+                fputc(',', f);
+            pccs_buf_reset(&b);
+            cell_text(&b, &t->cols[c], pccs_table_cell(t, r, c), false);
+            csv_field(f, b.p);
+        }
+        fputs("\r\n", f);
+    }
+    pccs_buf_release(&b);
+    return 0;
+}
+
+static json_t *
+cell_json(const struct pccs_table_col *col, const struct pccs_cell *c)
+{
+    if (c->null)
+        return json_null();
+    if (col->type == PCCS_COL_TEXT)
+        return json_string(c->text);
+    if (col->type == PCCS_COL_INT ||
+        (c->num == floor(c->num) && fabs(c->num) < 9e15))
+        return json_integer((json_int_t)c->num);
+    return json_real(c->num);
+}
+
+static int
+write_json(const struct pccs_table *t, FILE *f)
+{
+    json_t *root = json_object();
+    json_object_set_new(root, "title", json_string(t->title));
+    json_t *cols = json_array();
+    for (size_t c = 0; c < t->ncols; c++)
+        json_array_append_new(cols, json_string(t->cols[c].name));
+    json_object_set_new(root, "columns", cols);
+    json_t *rows = json_array();
+    for (size_t r = 0; r < t->nrows; r++) {
+        json_t *row = json_object();
+        for (size_t c = 0; c < t->ncols; c++)
+            json_object_set_new(
+                row, t->cols[c].name,
+                cell_json(&t->cols[c], pccs_table_cell(t, r, c)));
+        json_array_append_new(rows, row);
+    }
+    json_object_set_new(root, "rows", rows);
+    json_t *notes = json_array();
+    for (size_t i = 0; i < t->nnotes; i++)
+        json_array_append_new(notes, json_string(t->notes[i]));
+    json_object_set_new(root, "sources", notes);
+    int rc = json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
+                                     JSON_REAL_PRECISION(12));
+    fputc('\n', f);
+    json_decref(root);
+    return rc;
+}
+
+int
+pccs_table_write(const struct pccs_table *t, enum pccs_format fmt, FILE *f,
+                 struct pccs_err *err)
+{
+    int rc;
+    switch (fmt) {
+    case PCCS_FMT_CSV:
+        rc = write_csv(t, f);
+        break;
+    case PCCS_FMT_JSON:
+        rc = write_json(t, f);
+        break;
+    default:
+        rc = write_text(t, f);
+        break;
+    }
+    if (rc || fflush(f) || ferror(f))
+        return pccs_err_set(err, PCCS_EIO, "cannot write output: %s",
+                            strerror(errno));
+    return PCCS_OK;
+}

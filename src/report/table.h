@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A table of results (named, typed columns; rows of cells; provenance
+ * notes) and its writers: aligned text for a terminal, CSV (RFC 4180) and
+ * JSON. Every listing pccs prints goes through here, so the CLI, the API
+ * and the report show the same numbers the same way.
+ */
+#ifndef PCCS_TABLE_H
+#define PCCS_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+
+enum pccs_coltype { PCCS_COL_TEXT, PCCS_COL_INT, PCCS_COL_NUM };
+
+enum pccs_format { PCCS_FMT_TEXT, PCCS_FMT_CSV, PCCS_FMT_JSON };
+
+struct pccs_table_col {
+    const char *name;
+    enum pccs_coltype type;
+    int decimals; /* for PCCS_COL_NUM in text output */
+};
+
+struct pccs_cell {
+    bool null;
+    double num;
+    const char *text; /* arena copy for text cells */
+};
+
+struct pccs_table {
+    const char *title;
+    struct pccs_table_col *cols;
+    size_t ncols, cols_cap;
+    struct pccs_cell *cells; /* nrows * ncols */
+    size_t nrows, cells_cap, cur; /* cur: cells filled in the last row */
+    const char **notes;           /* provenance lines */
+    size_t nnotes, notes_cap;
+    struct pccs_arena arena;
+};
+
+/** Start an empty table; title is copied. */
+void pccs_table_init(struct pccs_table *t, const char *title);
+void pccs_table_release(struct pccs_table *t);
+/** Add a column (name copied). Only before the first row. */
+void pccs_table_col(struct pccs_table *t, const char *name,
+                    enum pccs_coltype type, int decimals);
+/** Start a new row; then one call per column, left to right. */
+void pccs_table_row(struct pccs_table *t);
+void pccs_table_text(struct pccs_table *t, const char *s); /* NULL: null */
+void pccs_table_int(struct pccs_table *t, int64_t v);
+void pccs_table_num(struct pccs_table *t, double v);
+void pccs_table_null(struct pccs_table *t);
+/** Add a provenance note ("registered: Patients Registered ..."). */
+void pccs_table_note(struct pccs_table *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/** Cell (row, col); for tests and for callers that read tables back. */
+const struct pccs_cell *pccs_table_cell(const struct pccs_table *t,
+                                        size_t row, size_t col);
+/** Index of the column called name, or -1. */
+int pccs_table_col_index(const struct pccs_table *t, const char *name);
+
+/** Parse "text", "csv" or "json". PCCS_EINVAL otherwise. */
+int pccs_format_parse(const char *s, enum pccs_format *out);
+/** Write t to f in the given format. PCCS_EIO on a write error. */
+int pccs_table_write(const struct pccs_table *t, enum pccs_format fmt,
+                     FILE *f, struct pccs_err *err);
+
+#endif
