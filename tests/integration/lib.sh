@@ -1,0 +1,72 @@
+# Shared helpers for integration tests (POSIX sh). Each test sources this,
+# prints TAP ("ok N - name" / "not ok N - name") and ends with `done_testing`.
+# Environment: PCCS (the binary, default ./pccs), TMPDIR.
+set -u
+PCCS=${PCCS:-$PWD/pccs}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+DATA=$ROOT/data/nhs
+T=$(mktemp -d "${TMPDIR:-/tmp}/pccs-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+_n=0
+_fail=0
+
+ok() {
+    _n=$((_n + 1))
+    printf 'ok %d - %s\n' "$_n" "$1"
+}
+
+not_ok() {
+    _n=$((_n + 1))
+    _fail=$((_fail + 1))
+    printf 'not ok %d - %s\n' "$_n" "$1"
+    shift
+    [ $# -gt 0 ] && printf '#   %s\n' "$@"
+    return 0
+}
+
+# check_eq NAME GOT WANT
+check_eq() {
+    if [ "$2" = "$3" ]; then
+        ok "$1"
+    else
+        not_ok "$1" "got:  $2" "want: $3"
+    fi
+}
+
+# check_num NAME GOT WANT [TOLERANCE]: numeric equality within tolerance.
+check_num() {
+    if awk -v g="$2" -v w="$3" -v t="${4:-0}" \
+        'BEGIN { d = g - w; if (d < 0) d = -d; exit !(g != "" && d <= t) }'
+    then
+        ok "$1"
+    else
+        not_ok "$1" "got:  $2" "want: $3 (tolerance ${4:-0})"
+    fi
+}
+
+# check_match NAME TEXT EXTENDED-REGEX
+check_match() {
+    if printf '%s\n' "$2" | grep -Eq -- "$3"; then
+        ok "$1"
+    else
+        not_ok "$1" "text: $2" "does not match: $3"
+    fi
+}
+
+# run_pccs: run the binary, capturing stdout in $out, stderr in $errout
+# and the exit status in $status.
+run_pccs() {
+    out=$("$PCCS" "$@" 2>"$T/stderr")
+    status=$?
+    errout=$(cat "$T/stderr")
+}
+
+# sql STORE QUERY: query a SQLite store with the sqlite3 shell.
+sql() {
+    sqlite3 -batch -noheader "$1" "$2"
+}
+
+done_testing() {
+    printf '1..%d\n' "$_n"
+    [ "$_fail" -eq 0 ]
+}
