@@ -452,6 +452,17 @@ first_name(char *dst, size_t n, const char *names)
     dst[k] = '\0';
 }
 
+/* Does header field f name any column of kind sk? */
+static bool
+known_field(const struct pccs_source_kind *sk, struct pccs_str f)
+{
+    for (size_t i = 0; i < sk->ncols; i++) {
+        if (name_matches(f, sk->cols[i].names))
+            return true;
+    }
+    return false;
+}
+
 static int
 unrecognised_csv(const char *name, const struct pccs_csv_record *first,
                  struct pccs_err *err)
@@ -472,7 +483,16 @@ unrecognised_csv(const char *name, const struct pccs_csv_record *first,
     struct pccs_buf found = PCCS_BUF_INIT;
     list_fields(&found, first, 12);
     struct pccs_buf want = PCCS_BUF_INIT;
+    /* The column to point at: the first header field the layout does not
+     * know, else just after the last field (where one is missing). */
+    int64_t col = (int64_t)first->nfields + 1;
     if (best) {
+        for (size_t f = 0; f < first->nfields; f++) {
+            if (!known_field(best, first->fields[f])) {
+                col = (int64_t)f + 1;
+                break;
+            }
+        }
         pccs_cols_bind(best->cols, best->ncols, first, idx);
         size_t shown = 0;
         for (size_t i = 0; i < best->ncols; i++) {
@@ -487,9 +507,9 @@ unrecognised_csv(const char *name, const struct pccs_csv_record *first,
             pccs_buf_addf(&want, ",... (%zu missing)", shown);
     }
     int rc = pccs_err_at(
-        err, PCCS_EPARSE, name, first->line, 0,
+        err, PCCS_EPARSE, name, first->line, col,
         "not a recognised file: found columns %s; the closest known "
-        "layout, %s (%s), expects also %s",
+        "layout, %s (%s), also needs %s",
         found.p, best ? best->kind : "none",
         best ? best->publication : "-", want.len ? want.p : "-");
     pccs_buf_release(&found);
@@ -534,7 +554,7 @@ run_csv(struct pccs_load *ld, const char *path, struct pccs_load_result *res,
     struct pccs_csv_record first;
     rc = pccs_csv_next(r, &first, err);
     if (rc == 0) {
-        rc = pccs_err_at(err, PCCS_EPARSE, ld->name, 0, 0,
+        rc = pccs_err_at(err, PCCS_EPARSE, ld->name, 1, 1,
                          "empty file, expected a header row or data");
         goto out;
     }
@@ -555,7 +575,7 @@ run_csv(struct pccs_load *ld, const char *path, struct pccs_load_result *res,
     if (!rc)
         rc = sk->load_csv(ld, r, &first, err);
     if (!rc && !ld->period[0])
-        rc = pccs_err_at(err, PCCS_EPARSE, ld->name, 0, 0,
+        rc = pccs_err_at(err, PCCS_EPARSE, ld->name, 2, 1,
                          "no data rows: cannot tell the period");
     if (!rc) {
         snprintf(res->encoding, sizeof(res->encoding), "%s",
@@ -588,7 +608,7 @@ run_xlsx(struct pccs_load *ld, const char *path,
         for (size_t i = 0; i < pccs_xlsx_sheet_count(x); i++)
             pccs_buf_addf(&names, "%s\"%s\"", i ? "," : "",
                           pccs_xlsx_sheet_name(x, i));
-        rc = pccs_err_at(err, PCCS_EPARSE, ld->name, 0, 0,
+        rc = pccs_err_at(err, PCCS_EPARSE, ld->name, 1, 1,
                          "not a recognised workbook: sheets %s; expected "
                          "the ODS ePCN workbook (sheets \"PCNDetails\" and "
                          "\"PCN Core Partner Details\")",
@@ -607,7 +627,7 @@ run_xlsx(struct pccs_load *ld, const char *path,
     if (!rc)
         rc = sk->load_xlsx(ld, x, err);
     if (!rc && !ld->period[0])
-        rc = pccs_err_at(err, PCCS_EPARSE, ld->name, 0, 0,
+        rc = pccs_err_at(err, PCCS_EPARSE, ld->name, 2, 1,
                          "no data rows: cannot tell the period");
 out:
     pccs_xlsx_free(x);
@@ -622,13 +642,13 @@ pccs_load_file(struct pccs_store *st, const char *path,
     memset(res, 0, sizeof(*res));
     struct stat sb;
     if (stat(path, &sb) < 0)
-        return pccs_err_at(err, PCCS_EIO, path, 0, 0, "cannot open: %s",
+        return pccs_err_at(err, PCCS_EIO, path, 1, 1, "cannot open: %s",
                            strerror(errno));
     if (S_ISDIR(sb.st_mode))
-        return pccs_err_at(err, PCCS_EIO, path, 0, 0,
+        return pccs_err_at(err, PCCS_EIO, path, 1, 1,
                            "is a directory, expected a file");
     if (sb.st_size == 0)
-        return pccs_err_at(err, PCCS_EPARSE, path, 0, 0,
+        return pccs_err_at(err, PCCS_EPARSE, path, 1, 1,
                            "empty file, expected a header row or data");
     if (sodium_init() < 0)
         return pccs_err_set(err, PCCS_EIO, "libsodium failed to start");
