@@ -40,8 +40,6 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
         struct pccs_err err = PCCS_ERR_INIT;
         if (pccs_load_file(st, files[i], &lo, &res, &err)) {
             exit = pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
-            fprintf(stderr, "pccs: %s not loaded: the store is unchanged\n",
-                    files[i]);
             break;
         }
         if (res.already_loaded) {
