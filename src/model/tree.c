@@ -47,8 +47,8 @@ dup_or_null(const char *s)
     return s ? pccs_xstrdup(s) : NULL;
 }
 
-static int
-add_org(struct pccs_tree *t, const struct pccs_org_row *o)
+int
+pccs_tree_add_org(struct pccs_tree *t, const struct pccs_org_row *o)
 {
     if (t->norgs == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 1024;
@@ -75,14 +75,13 @@ add_org(struct pccs_tree *t, const struct pccs_org_row *o)
 static int
 org_cb(void *ctx, const struct pccs_org_row *o)
 {
-    add_org(ctx, o);
+    pccs_tree_add_org(ctx, o);
     return 0;
 }
 
-static int
-link_cb(void *ctx, const struct pccs_link_row *l)
+void
+pccs_tree_add_link(struct pccs_tree *t, const struct pccs_link_row *l)
 {
-    struct pccs_tree *t = ctx;
     int c = pccs_tree_find(t, l->child);
     int p = pccs_tree_find(t, l->parent);
     if (p < 0) {
@@ -92,10 +91,10 @@ link_cb(void *ctx, const struct pccs_link_row *l)
                                   .open_date = PCCS_DAY_NONE,
                                   .close_date = PCCS_DAY_NONE,
                                   .source_id = l->source_id };
-        p = add_org(t, &o);
+        p = pccs_tree_add_org(t, &o);
     }
     if (c < 0)
-        return 0;
+        return;
     if (l->observed && l->start != PCCS_DAY_NONE &&
         (t->latest == PCCS_DAY_NONE || l->start > t->latest))
         t->latest = l->start;
@@ -108,6 +107,12 @@ link_cb(void *ctx, const struct pccs_link_row *l)
     o->links[o->nlinks++] = (struct pccs_tree_link){
         p, l->start, l->end, l->observed, l->source_id
     };
+}
+
+static int
+link_cb(void *ctx, const struct pccs_link_row *l)
+{
+    pccs_tree_add_link(ctx, l);
     return 0;
 }
 
@@ -121,6 +126,13 @@ pccs_tree_load(struct pccs_tree *t, struct pccs_store *st,
     rc = pccs_store_links_each(st, link_cb, t, err);
     if (rc)
         return rc;
+    pccs_tree_finish(t);
+    return PCCS_OK;
+}
+
+void
+pccs_tree_finish(struct pccs_tree *t)
+{
     int eng = pccs_tree_find(t, "ENG");
     if (eng < 0) {
         struct pccs_org_row o = { .code = "ENG",
@@ -128,10 +140,9 @@ pccs_tree_load(struct pccs_tree *t, struct pccs_store *st,
                                   .name = "England",
                                   .open_date = PCCS_DAY_NONE,
                                   .close_date = PCCS_DAY_NONE };
-        eng = add_org(t, &o);
+        eng = pccs_tree_add_org(t, &o);
     }
     t->england = eng;
-    return PCCS_OK;
 }
 
 void

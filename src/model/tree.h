@@ -67,6 +67,13 @@ struct pccs_tree {
 
 #define PCCS_TREE_INIT { NULL, 0, 0, PCCS_HMAP_INIT, -1, PCCS_DAY_NONE }
 
+/** Add an organisation (strings copied); returns its index. */
+int pccs_tree_add_org(struct pccs_tree *t, const struct pccs_org_row *o);
+/** Add a link between codes (an unknown parent is added unnamed). */
+void pccs_tree_add_link(struct pccs_tree *t, const struct pccs_link_row *l);
+/** Add the implicit England; call once after the last org and link. */
+void pccs_tree_finish(struct pccs_tree *t);
+
 /** Read every org and link from the store. */
 int pccs_tree_load(struct pccs_tree *t, struct pccs_store *st,
                    struct pccs_err *err);

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests for the result table and its text, CSV and JSON writers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calc/rollup.h"
+#include "report/table.h"
+
+static char *
+render(const struct pccs_table *t, enum pccs_format fmt)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    struct pccs_err err = PCCS_ERR_INIT;
+    assert_int_equal(pccs_table_write(t, fmt, f, &err), PCCS_OK);
+    fclose(f);
+    return buf;
+}
+
+static void
+sample(struct pccs_table *t)
+{
+    pccs_table_init(t, "populations");
+    pccs_table_col(t, "code", PCCS_COL_TEXT, 0);
+    pccs_table_col(t, "name", PCCS_COL_TEXT, 0);
+    pccs_table_col(t, "registered", PCCS_COL_NUM, 0);
+    pccs_table_col(t, "weighted", PCCS_COL_NUM, 2);
+    pccs_table_row(t);
+    pccs_table_text(t, "U89141");
+    pccs_table_text(t, "STOCKTON PCN");
+    pccs_table_num(t, 60606345);
+    pccs_table_num(t, 4579.78);
+    pccs_table_row(t);
+    pccs_table_text(t, "Y63");
+    pccs_table_text(t, "North East, \"and\" Yorkshire");
+    pccs_table_num(t, 12);
+    pccs_table_null(t);
+    pccs_table_note(t, "registered: Patients Registered at a GP Practice");
+}
+
+static void
+test_report_table_csv_quotes_and_plain_numbers(void **state)
+{
+    (void)state;
+    struct pccs_table t;
+    sample(&t);
+    char *s = render(&t, PCCS_FMT_CSV);
+    assert_string_equal(s, "code,name,registered,weighted\r\n"
+                           "U89141,STOCKTON PCN,60606345,4579.78\r\n"
+                           "Y63,\"North East, \"\"and\"\" Yorkshire\",12,\r\n");
+    free(s);
+    pccs_table_release(&t);
+}
+
+static void
+test_report_table_text_separators_and_notes(void **state)
+{
+    (void)state;
+    struct pccs_table t;
+    sample(&t);
+    char *s = render(&t, PCCS_FMT_TEXT);
+    assert_non_null(strstr(s, "60,606,345"));
+    assert_non_null(strstr(s, "4,579.78"));
+    assert_non_null(strstr(s, "\nregistered: Patients Registered"));
+    /* Numbers are right-aligned under their header. */
+    const char *hdr = strstr(s, "registered");
+    const char *line2 = strchr(s, '\n') + 1;
+    size_t col_end = (size_t)(hdr - s) + strlen("registered");
+    size_t num_end = (size_t)(strstr(line2, "60,606,345") - line2) +
+                     strlen("60,606,345");
+    assert_int_equal(col_end, num_end);
+    free(s);
+    pccs_table_release(&t);
+}
+
+static void
+test_report_table_json_rows_and_sources(void **state)
+{
+    (void)state;
+    struct pccs_table t;
+    sample(&t);
+    char *s = render(&t, PCCS_FMT_JSON);
+    assert_non_null(strstr(s, "\"registered\": 60606345"));
+    assert_non_null(strstr(s, "\"weighted\": 4579.78"));
+    assert_non_null(strstr(s, "\"weighted\": null"));
+    assert_non_null(strstr(s, "\"sources\""));
+    free(s);
+    pccs_table_release(&t);
+}
+
+static void
+test_report_table_format_parse(void **state)
+{
+    (void)state;
+    enum pccs_format f;
+    assert_int_equal(pccs_format_parse("csv", &f), PCCS_OK);
+    assert_int_equal(f, PCCS_FMT_CSV);
+    assert_int_equal(pccs_format_parse("xml", &f), PCCS_EINVAL);
+}
+
+static void
+test_rollup_sums_and_counts_missing(void **state)
+{
+    (void)state;
+    struct pccs_rollup_in in[] = {
+        { 0, { 100, 110.5 }, { true, true } },
+        { 0, { 50, 0 }, { true, false } },
+        { 1, { 7, 8 }, { true, true } },
+        { -1, { 3, 3 }, { true, true } },
+    };
+    struct pccs_rollup_out out[2], none;
+    pccs_rollup(in, 4, out, 2, &none);
+    assert_int_equal(out[0].members, 2);
+    assert_true(out[0].sum[0] == 150);
+    assert_true(out[0].sum[1] == 110.5);
+    assert_int_equal(out[0].present[1], 1);
+    assert_int_equal(out[1].members, 1);
+    assert_int_equal(none.members, 1);
+    assert_true(none.sum[0] == 3);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_table_csv_quotes_and_plain_numbers),
+        cmocka_unit_test(test_report_table_text_separators_and_notes),
+        cmocka_unit_test(test_report_table_json_rows_and_sources),
+        cmocka_unit_test(test_report_table_format_parse),
+        cmocka_unit_test(test_rollup_sums_and_counts_missing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests for the organisation tree's as-at membership rules. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "model/tree.h"
+
+static pccs_day
+day(int y, int m, int d)
+{
+    return pccs_date_from_ymd(y, m, d);
+}
+
+static void
+org(struct pccs_tree *t, const char *code, const char *level, pccs_day open,
+    pccs_day close)
+{
+    struct pccs_org_row o = { .code = code,
+                              .level = level,
+                              .name = code,
+                              .open_date = open,
+                              .close_date = close };
+    pccs_tree_add_org(t, &o);
+}
+
+static void
+link(struct pccs_tree *t, const char *child, const char *parent,
+     const char *level, pccs_day start, pccs_day end, bool observed,
+     int64_t source)
+{
+    struct pccs_link_row l = { child, parent, level, start,
+                               end,   observed, source };
+    pccs_tree_add_link(t, &l);
+}
+
+/*
+ * A practice that moved PCN on 2021-04-01 (declared dates), a snapshot
+ * that places it in a CCG in 2020 and a sub-ICB in 2022, and the chain up
+ * to a region.
+ */
+static void
+build(struct pccs_tree *t)
+{
+    const pccs_day none = PCCS_DAY_NONE;
+    org(t, "A81001", "practice", day(1974, 4, 1), none);
+    org(t, "A81099", "practice", day(1974, 4, 1), day(2020, 12, 31));
+    org(t, "U00001", "pcn", none, none);
+    org(t, "U00002", "pcn", none, none);
+    org(t, "00K", "sub_icb", none, none);
+    org(t, "16C", "sub_icb", none, none);
+    org(t, "QHM", "icb", none, none);
+    org(t, "Y63", "region", none, none);
+    link(t, "A81001", "U00001", "pcn", day(2019, 7, 1), day(2021, 3, 31),
+         false, 1);
+    link(t, "A81001", "U00002", "pcn", day(2021, 4, 1), none, false, 1);
+    link(t, "A81001", "00K", "sub_icb", day(2020, 9, 1), none, true, 2);
+    link(t, "A81001", "16C", "sub_icb", day(2022, 7, 1), none, true, 3);
+    link(t, "A81099", "U00001", "pcn", day(2019, 7, 1), none, false, 1);
+    link(t, "U00001", "00K", "sub_icb", day(2020, 9, 1), none, true, 2);
+    link(t, "U00002", "16C", "sub_icb", day(2022, 7, 1), none, true, 3);
+    link(t, "00K", "QHM", "icb", day(2020, 9, 1), none, true, 2);
+    link(t, "16C", "QHM", "icb", day(2022, 7, 1), none, true, 3);
+    link(t, "QHM", "Y63", "region", day(2020, 9, 1), none, true, 2);
+    pccs_tree_finish(t);
+}
+
+static void
+test_tree_declared_dates_decide_the_pcn(void **state)
+{
+    (void)state;
+    struct pccs_tree t = PCCS_TREE_INIT;
+    build(&t);
+    int p = pccs_tree_find(&t, "A81001");
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2021, 3, 31), 0),
+                     pccs_tree_find(&t, "U00001"));
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2021, 4, 1), 0),
+                     pccs_tree_find(&t, "U00002"));
+    /* Before the first declared membership there is no PCN. */
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2019, 6, 30), 0),
+                     -1);
+    pccs_tree_release(&t);
+}
+
+static void
+test_tree_latest_snapshot_wins_and_earliest_backfills(void **state)
+{
+    (void)state;
+    struct pccs_tree t = PCCS_TREE_INIT;
+    build(&t);
+    int p = pccs_tree_find(&t, "A81001");
+    assert_int_equal(
+        pccs_tree_parent(&t, p, PCCS_SUB_ICB, day(2021, 1, 1), 0),
+        pccs_tree_find(&t, "00K"));
+    assert_int_equal(
+        pccs_tree_parent(&t, p, PCCS_SUB_ICB, day(2023, 1, 1), 0),
+        pccs_tree_find(&t, "16C"));
+    /* Before any snapshot, the earliest observation is the evidence. */
+    assert_int_equal(
+        pccs_tree_parent(&t, p, PCCS_SUB_ICB, day(2019, 1, 1), 0),
+        pccs_tree_find(&t, "00K"));
+    /* A preferred source's link wins over a later snapshot. */
+    assert_int_equal(
+        pccs_tree_parent(&t, p, PCCS_SUB_ICB, day(2023, 1, 1), 2),
+        pccs_tree_find(&t, "00K"));
+    pccs_tree_release(&t);
+}
+
+static void
+test_tree_ancestor_uses_direct_link_then_chain(void **state)
+{
+    (void)state;
+    struct pccs_tree t = PCCS_TREE_INIT;
+    build(&t);
+    int p = pccs_tree_find(&t, "A81001");
+    assert_int_equal(pccs_tree_ancestor(&t, p, PCCS_REGION, day(2021, 1, 1),
+                                        0),
+                     pccs_tree_find(&t, "Y63"));
+    assert_int_equal(pccs_tree_ancestor(&t, p, PCCS_ENGLAND, day(2021, 1, 1),
+                                        0),
+                     t.england);
+    assert_string_equal(t.orgs[t.england].code, "ENG");
+    /* Up from a practice goes to its PCN first. */
+    assert_int_equal(pccs_tree_up(&t, p, day(2022, 1, 1), 0),
+                     pccs_tree_find(&t, "U00002"));
+    pccs_tree_release(&t);
+}
+
+static void
+test_tree_counts_open_practices(void **state)
+{
+    (void)state;
+    struct pccs_tree t = PCCS_TREE_INIT;
+    build(&t);
+    int64_t count[32];
+    assert_true(t.norgs < 32);
+    pccs_tree_count_practices(&t, day(2020, 10, 1), count);
+    assert_int_equal(count[pccs_tree_find(&t, "U00001")], 2);
+    assert_int_equal(count[pccs_tree_find(&t, "Y63")], 2);
+    /* A81099 closed on 2020-12-31. */
+    pccs_tree_count_practices(&t, day(2021, 1, 1), count);
+    assert_int_equal(count[pccs_tree_find(&t, "U00001")], 1);
+    assert_int_equal(count[pccs_tree_find(&t, "A81099")], 0);
+    assert_int_equal(t.latest, day(2022, 7, 1));
+    pccs_tree_release(&t);
+}
+
+static void
+test_tree_level_names(void **state)
+{
+    (void)state;
+    assert_int_equal(pccs_level_parse("sub_icb"), PCCS_SUB_ICB);
+    assert_int_equal(pccs_level_parse("ccg"), PCCS_SUB_ICB);
+    assert_int_equal(pccs_level_parse("trust"), PCCS_LEVEL_NONE);
+    assert_string_equal(pccs_level_name(PCCS_ICB), "icb");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tree_declared_dates_decide_the_pcn),
+        cmocka_unit_test(test_tree_latest_snapshot_wins_and_earliest_backfills),
+        cmocka_unit_test(test_tree_ancestor_uses_direct_link_then_chain),
+        cmocka_unit_test(test_tree_counts_open_practices),
+        cmocka_unit_test(test_tree_level_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
