@@ -75,6 +75,25 @@ const struct pccs_cmd pccs_cmds[] = {
       "  --format F       text (default), csv or json\n"
       "  --list           list the tables\n" STORE_HELP,
       pccs_cmd_table },
+    { "spc", "Making Data Count SPC chart of a series",
+      "usage: pccs spc --input FILE.csv [--date-col date] [--value-col value]\n"
+      "                [--improvement increase|decrease|neutral]\n"
+      "                [--target T] [--rebase DATE,...] [--fix-after N]\n"
+      "                [--no-screen] [--format text|csv|json]\n"
+      "\n"
+      "An XmR chart with the Making Data Count rules (the NHS-R reference\n"
+      "implementation's): one row per point with date, value, mean, lpl,\n"
+      "upl and point_type (common_cause, special_cause_improvement,\n"
+      "special_cause_concern, special_cause_neutral_high or _low).\n"
+      "The assurance of a target goes to stderr with csv, and under the\n"
+      "table (text) or in \"sources\" (json).\n"
+      "\n"
+      "  --improvement D  which way is better (default increase)\n"
+      "  --target T       a target, for the assurance\n"
+      "  --rebase DATES   start a new group (mean, limits) at each date\n"
+      "  --fix-after N    limits from the first N points of each group\n"
+      "  --no-screen      keep large moving ranges (as the MDC Excel tool)\n",
+      pccs_cmd_spc },
     { NULL, NULL, NULL, NULL },
 };
 

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pccs spc: a Making Data Count XmR chart for a series from a CSV file:
+ * one row per point with its mean, limits and point type, and the
+ * assurance of a target.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/xalloc.h"
+#include "calc/spc.h"
+#include "cmd/cmd.h"
+#include "cmd/opt.h"
+#include "formats/csv.h"
+#include "report/table.h"
+
+struct series {
+    char **date;
+    double *y;
+    size_t n, cap;
+};
+
+static void
+series_free(struct series *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->date[i]);
+    free(s->date);
+    free(s->y);
+}
+
+static int
+find_col(const struct pccs_csv_record *hdr, const char *name)
+{
+    for (size_t i = 0; i < hdr->nfields; i++) {
+        if (pccs_str_ieq(pccs_str_trim(hdr->fields[i]), name))
+            return (int)i;
+    }
+    return -1;
+}
+
+static int
+read_series(const char *path, const char *date_col, const char *value_col,
+            struct series *s, struct pccs_err *err)
+{
+    struct pccs_csv_reader *r;
+    int rc = pccs_csv_open(&r, path, NULL, 0, err);
+    if (rc)
+        return rc;
+    struct pccs_csv_record rec;
+    rc = pccs_csv_next(r, &rec, err);
+    if (rc == 0)
+        rc = pccs_err_at(err, PCCS_EPARSE, path, 1, 1,
+                         "empty file, expected a header with columns %s "
+                         "and %s",
+                         date_col, value_col);
+    if (rc < 0)
+        goto out;
+    int di = find_col(&rec, date_col), vi = find_col(&rec, value_col);
+    if (di < 0 || vi < 0) {
+        rc = pccs_err_at(err, PCCS_EPARSE, path, 1,
+                         (int64_t)rec.nfields + 1,
+                         "expected columns \"%s\" and \"%s\" in the header",
+                         date_col, value_col);
+        goto out;
+    }
+    pccs_day prev = PCCS_DAY_NONE;
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        pccs_day d;
+        double v;
+        if ((size_t)di >= rec.nfields || pccs_date_parse(rec.fields[di], &d)) {
+            rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line, di + 1,
+                             "%s: expected a date (YYYY-MM-DD)", date_col);
+            goto out;
+        }
+        if ((size_t)vi >= rec.nfields ||
+            pccs_str_to_double(rec.fields[vi], &v)) {
+            rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line, vi + 1,
+                             "%s: expected a number", value_col);
+            goto out;
+        }
+        if (prev != PCCS_DAY_NONE && d <= prev) {
+            rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line, di + 1,
+                             "%s: expected dates in increasing order",
+                             date_col);
+            goto out;
+        }
+        prev = d;
+        if (s->n == s->cap) {
+            s->cap = s->cap ? s->cap * 2 : 64;
+            s->date = pccs_xreallocarray(s->date, s->cap, sizeof(*s->date));
+            s->y = pccs_xreallocarray(s->y, s->cap, sizeof(*s->y));
+        }
+        char buf[16];
+        pccs_date_format(d, buf);
+        s->date[s->n] = pccs_xstrdup(buf);
+        s->y[s->n++] = v;
+    }
+    if (rc == 0 && !s->n)
+        rc = pccs_err_at(err, PCCS_EPARSE, path, 2, 1,
+                         "no data rows: expected one row per point");
+out:
+    pccs_csv_free(r);
+    return rc < 0 ? rc : PCCS_OK;
+}
+
+/* "2022-04-01,2023-04-01" -> point indices where a group starts. */
+static int
+parse_rebase(const char *arg, const struct series *s, size_t **out,
+             size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!arg)
+        return 0;
+    char *copy = pccs_xstrdup(arg);
+    size_t cap = 0;
+    int rc = 0;
+    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+        pccs_day d;
+        if (pccs_date_parse(pccs_str_from(tok), &d)) {
+            rc = pccs_cmd_usage("spc", "--rebase takes dates, not '%s'", tok);
+            break;
+        }
+        char buf[16];
+        pccs_date_format(d, buf);
+        size_t i = 0;
+        while (i < s->n && strcmp(s->date[i], buf) < 0)
+            i++;
+        if (i == 0 || i >= s->n) {
+            rc = pccs_cmd_usage("spc",
+                                "--rebase %s is not after the first point "
+                                "and on or before the last",
+                                tok);
+            break;
+        }
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 4;
+            *out = pccs_xreallocarray(*out, cap, sizeof(**out));
+        }
+        (*out)[(*n)++] = i;
+    }
+    free(copy);
+    return rc;
+}
+
+int
+pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
+{
+    const char *input = NULL, *date_col = "date", *value_col = "value";
+    const char *improvement = "increase", *target = NULL, *rebase = NULL;
+    const char *fix_after = NULL, *format = NULL;
+    bool no_screen = false, help = false;
+    struct pccs_opt opts[] = {
+        { "input", &input, NULL },
+        { "date-col", &date_col, NULL },
+        { "value-col", &value_col, NULL },
+        { "improvement", &improvement, NULL },
+        { "target", &target, NULL },
+        { "rebase", &rebase, NULL },
+        { "fix-after", &fix_after, NULL },
+        { "no-screen", NULL, &no_screen },
+        { "format", &format, NULL },
+        { "store", &g->store, NULL },
+    };
+    char *pos[1];
+    size_t npos;
+    int rc = pccs_opt_parse(argc, argv, opts, 10, pos, 0, &npos, &help);
+    if (rc)
+        return rc;
+    if (help)
+        return pccs_cmd_help("spc");
+    if (!input)
+        return pccs_cmd_usage("spc", "give --input FILE.csv");
+    int fmt;
+    rc = pccs_cmd_format("spc", format, &fmt);
+    if (rc)
+        return rc;
+    struct pccs_spc_options o = PCCS_SPC_OPTIONS_INIT;
+    o.screen = !no_screen;
+    if (strcmp(improvement, "increase") == 0)
+        o.direction = PCCS_SPC_INCREASE;
+    else if (strcmp(improvement, "decrease") == 0)
+        o.direction = PCCS_SPC_DECREASE;
+    else if (strcmp(improvement, "neutral") == 0)
+        o.direction = PCCS_SPC_NEUTRAL;
+    else
+        return pccs_cmd_usage("spc", "--improvement must be increase, "
+                                     "decrease or neutral");
+    if (target) {
+        if (pccs_str_to_double(pccs_str_from(target), &o.target))
+            return pccs_cmd_usage("spc", "--target must be a number");
+        o.has_target = true;
+    }
+    if (fix_after) {
+        int64_t k;
+        if (pccs_str_to_i64(pccs_str_from(fix_after), &k) || k < 2)
+            return pccs_cmd_usage("spc", "--fix-after must be a whole "
+                                         "number of 2 or more");
+        o.fix_after = (size_t)k;
+    }
+
+    struct series s = { 0 };
+    struct pccs_err err = PCCS_ERR_INIT;
+    rc = read_series(input, date_col, value_col, &s, &err);
+    if (rc) {
+        series_free(&s);
+        return pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
+    }
+    size_t *rb = NULL, nrb = 0;
+    rc = parse_rebase(rebase, &s, &rb, &nrb);
+    if (rc) {
+        series_free(&s);
+        return rc;
+    }
+    o.rebase = rb;
+    o.nrebase = nrb;
+    struct pccs_spc_point *p = pccs_xcalloc(s.n, sizeof(*p));
+    enum pccs_spc_assurance a;
+    bool short_group;
+    pccs_spc_compute(s.y, s.n, &o, p, &a, &short_group);
+
+    struct pccs_table t;
+    pccs_table_init(&t, "spc");
+    pccs_table_col(&t, "date", PCCS_COL_TEXT, 0);
+    pccs_table_col(&t, "value", PCCS_COL_NUM, 4);
+    pccs_table_col(&t, "mean", PCCS_COL_NUM, 4);
+    pccs_table_col(&t, "lpl", PCCS_COL_NUM, 4);
+    pccs_table_col(&t, "upl", PCCS_COL_NUM, 4);
+    pccs_table_col(&t, "point_type", PCCS_COL_TEXT, 0);
+    for (size_t i = 0; i < s.n; i++) {
+        pccs_table_row(&t);
+        pccs_table_text(&t, s.date[i]);
+        pccs_table_num(&t, s.y[i]);
+        pccs_table_num(&t, p[i].mean);
+        pccs_table_num(&t, p[i].lpl);
+        pccs_table_num(&t, p[i].upl);
+        pccs_table_text(&t, pccs_spc_type_name(p[i].type));
+    }
+    pccs_table_note(&t, "assurance: %s", pccs_spc_assurance_name(a));
+    if (short_group)
+        pccs_table_note(&t, "warning: fewer than %d points in a group; "
+                            "limits are less reliable",
+                        PCCS_SPC_MIN_POINTS);
+    pccs_table_note(&t, "input: %s (%zu points)", input, s.n);
+    if (fmt == PCCS_FMT_CSV) {
+        fprintf(stderr, "assurance: %s\n", pccs_spc_assurance_name(a));
+        if (short_group)
+            fprintf(stderr, "warning: fewer than %d points in a group\n",
+                    PCCS_SPC_MIN_POINTS);
+    }
+    rc = pccs_table_write(&t, (enum pccs_format)fmt, stdout, &err);
+    if (rc)
+        pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
+    pccs_table_release(&t);
+    free(p);
+    free(rb);
+    series_free(&s);
+    return pccs_cmd_exit(rc);
+}
