@@ -32,7 +32,8 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 
-CFLAGS_ALL = $(WARN) $(OPT) -Isrc -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
+CFLAGS_ALL = $(WARN) $(OPT) -Isrc -I$(BUILD)/gen -MMD -MP $(PKG_CFLAGS) \
+	$(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
 
 # Objects go in a build directory per flavour so a sanitizer build never
@@ -64,6 +65,14 @@ $(LIB): $(LIB_OBJ)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+# The schema is kept as SQL and compiled in as one C string.
+$(BUILD)/gen/schema.inc: src/store/schema.sql
+	@mkdir -p $(dir $@)
+	sed -e '/^--/d' -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' \
+		-e 's/$$/\\n"/' $< >$@
+
+$(BUILD)/src/store/sqlite.o: $(BUILD)/gen/schema.inc
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)

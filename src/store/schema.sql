@@ -1,0 +1,77 @@
+-- The pccs store schema, version 1 (documentation copy: the migrations
+-- the binary runs are in src/store/sqlite.c). Dates are ISO text
+-- (YYYY-MM-DD), NULL when unknown, so the file reads well in the sqlite3
+-- shell.
+
+-- Every loaded file.
+CREATE TABLE sources (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL,     -- loader, e.g. gp_reg_all
+    publication   TEXT,              -- human name of the publication
+    period        TEXT,              -- 2021-01-01 (snapshot) or 2020-21
+    path          TEXT,              -- as given to pccs load
+    sha256        TEXT NOT NULL UNIQUE,
+    encoding      TEXT,              -- ascii, utf-8, windows-1252, xlsx
+    rows_loaded   INTEGER NOT NULL DEFAULT 0,
+    rows_rejected INTEGER NOT NULL DEFAULT 0,
+    loaded_at     TEXT NOT NULL      -- ISO 8601 UTC
+);
+
+-- Organisations by ODS code; non-NULL fields from the newest as_of win.
+CREATE TABLE orgs (
+    code       TEXT PRIMARY KEY,
+    level      TEXT NOT NULL,        -- practice, pcn, sub_icb, icb, region ...
+    name       TEXT,
+    postcode   TEXT,
+    ons_code   TEXT,
+    status     TEXT,
+    open_date  TEXT,
+    close_date TEXT,
+    as_of      TEXT,                 -- date the newest information describes
+    source_id  INTEGER REFERENCES sources(id)
+);
+
+-- Extra text attributes (contract type, supplier ...).
+CREATE TABLE attrs (
+    org       TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    value     TEXT,
+    as_of     TEXT,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    PRIMARY KEY (org, key, source_id)
+);
+
+-- Memberships with effective dates (end inclusive, NULL = open).
+CREATE TABLE links (
+    child        TEXT NOT NULL,
+    parent       TEXT NOT NULL,
+    parent_level TEXT NOT NULL,
+    start_date   TEXT,
+    end_date     TEXT,
+    observed     INTEGER NOT NULL,   -- 1: seen in a snapshot on start_date
+    source_id    INTEGER NOT NULL REFERENCES sources(id)
+);
+CREATE UNIQUE INDEX links_key ON links (child, parent, parent_level,
+    ifnull(start_date, ''), ifnull(end_date, ''), source_id);
+
+-- Numbers: (measure, period, org, dim) -> value, per source.
+CREATE TABLE facts (
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    measure   TEXT NOT NULL,
+    period    TEXT NOT NULL,
+    org       TEXT NOT NULL,
+    dim       TEXT NOT NULL DEFAULT '',
+    value     REAL NOT NULL,
+    PRIMARY KEY (source_id, measure, period, org, dim)
+) WITHOUT ROWID;
+CREATE INDEX facts_measure ON facts (measure, period, source_id);
+
+-- Reference tables: (kind, key, attr) -> text.
+CREATE TABLE refs (
+    kind      TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    attr      TEXT NOT NULL,
+    value     TEXT,
+    source_id INTEGER NOT NULL REFERENCES sources(id)
+);
+CREATE INDEX refs_kind ON refs (kind, key);

@@ -1,0 +1,812 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SQLite backend of the store: one database file, schema migrations
+ * by PRAGMA user_version, prepared statements kept for the life of the
+ * store so a load binds and steps one statement per row.
+ */
+#include "store/sqlite.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+
+/*
+ * Migrations, oldest first: migrations[i] takes the schema from version i
+ * to i + 1. Version 1 is src/store/schema.sql, turned into a C string by
+ * the Makefile.
+ */
+static const char *const migrations[] = {
+#include "schema.inc"
+};
+
+#define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+
+enum stmt {
+    S_SOURCE_FIND,
+    S_SOURCE_GET,
+    S_SOURCE_ADD,
+    S_SOURCE_FINISH,
+    S_SOURCES,
+    S_ORG_PUT,
+    S_ORG_LEVEL,
+    S_LINK_PUT,
+    S_FACT_PUT,
+    S_ATTR_PUT,
+    S_REF_PUT,
+    S_ORGS,
+    S_LINKS,
+    S_ATTRS_ONE,
+    S_ATTRS_ALL,
+    S_FACT_PERIODS,
+    S_FACTS,
+    S_REFS,
+    S_NSTMT
+};
+
+static const char *const stmt_sql[S_NSTMT] = {
+    [S_SOURCE_FIND] = "SELECT id, kind, publication, period, path, sha256, "
+                      "encoding, rows_loaded, rows_rejected, loaded_at "
+                      "FROM sources WHERE sha256 = ?1",
+    [S_SOURCE_GET] = "SELECT id, kind, publication, period, path, sha256, "
+                     "encoding, rows_loaded, rows_rejected, loaded_at "
+                     "FROM sources WHERE id = ?1",
+    [S_SOURCE_ADD] = "INSERT INTO sources (kind, publication, period, path, "
+                     "sha256, encoding, loaded_at) VALUES (?1, ?2, ?3, ?4, "
+                     "?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    [S_SOURCE_FINISH] = "UPDATE sources SET kind = ?2, publication = ?3, "
+                        "period = ?4, encoding = ?5, rows_loaded = ?6, "
+                        "rows_rejected = ?7 WHERE id = ?1",
+    [S_SOURCES] = "SELECT id, kind, publication, period, path, sha256, "
+                  "encoding, rows_loaded, rows_rejected, loaded_at "
+                  "FROM sources ORDER BY id",
+    [S_ORG_PUT] =
+        "INSERT INTO orgs (code, level, name, postcode, ons_code, status, "
+        "open_date, close_date, as_of, source_id) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+        "ON CONFLICT (code) DO UPDATE SET "
+        "name = CASE WHEN excluded.name IS NOT NULL AND (orgs.as_of IS NULL "
+        "OR ifnull(excluded.as_of, '') >= orgs.as_of) OR orgs.name IS NULL "
+        "THEN ifnull(excluded.name, orgs.name) ELSE orgs.name END, "
+        "postcode = CASE WHEN excluded.postcode IS NOT NULL AND (orgs.as_of "
+        "IS NULL OR ifnull(excluded.as_of, '') >= orgs.as_of) OR "
+        "orgs.postcode IS NULL THEN ifnull(excluded.postcode, orgs.postcode) "
+        "ELSE orgs.postcode END, "
+        "ons_code = CASE WHEN excluded.ons_code IS NOT NULL AND (orgs.as_of "
+        "IS NULL OR ifnull(excluded.as_of, '') >= orgs.as_of) OR "
+        "orgs.ons_code IS NULL THEN ifnull(excluded.ons_code, orgs.ons_code) "
+        "ELSE orgs.ons_code END, "
+        "status = CASE WHEN excluded.status IS NOT NULL AND (orgs.as_of IS "
+        "NULL OR ifnull(excluded.as_of, '') >= orgs.as_of) OR orgs.status "
+        "IS NULL THEN ifnull(excluded.status, orgs.status) "
+        "ELSE orgs.status END, "
+        "open_date = CASE WHEN excluded.open_date IS NOT NULL AND "
+        "(orgs.as_of IS NULL OR ifnull(excluded.as_of, '') >= orgs.as_of) "
+        "OR orgs.open_date IS NULL THEN ifnull(excluded.open_date, "
+        "orgs.open_date) ELSE orgs.open_date END, "
+        "close_date = CASE WHEN excluded.close_date IS NOT NULL AND "
+        "(orgs.as_of IS NULL OR ifnull(excluded.as_of, '') >= orgs.as_of) "
+        "OR orgs.close_date IS NULL THEN ifnull(excluded.close_date, "
+        "orgs.close_date) ELSE orgs.close_date END, "
+        "as_of = max(ifnull(orgs.as_of, ''), ifnull(excluded.as_of, '')), "
+        "source_id = CASE WHEN ifnull(excluded.as_of, '') >= "
+        "ifnull(orgs.as_of, '') THEN excluded.source_id "
+        "ELSE orgs.source_id END "
+        "WHERE orgs.level = excluded.level",
+    [S_ORG_LEVEL] = "SELECT level FROM orgs WHERE code = ?1",
+    [S_LINK_PUT] = "INSERT OR IGNORE INTO links (child, parent, "
+                   "parent_level, start_date, end_date, observed, source_id) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [S_FACT_PUT] = "INSERT INTO facts (source_id, measure, period, org, dim, "
+                   "value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_ATTR_PUT] = "INSERT OR REPLACE INTO attrs (org, key, value, as_of, "
+                   "source_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_REF_PUT] = "INSERT INTO refs (kind, key, attr, value, source_id) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_ORGS] = "SELECT code, level, name, postcode, ons_code, status, "
+               "open_date, close_date, as_of, source_id FROM orgs "
+               "ORDER BY code",
+    [S_LINKS] = "SELECT child, parent, parent_level, start_date, end_date, "
+                "observed, source_id FROM links ORDER BY rowid",
+    [S_ATTRS_ONE] = "SELECT org, key, value, as_of, source_id FROM attrs "
+                    "WHERE org = ?1 ORDER BY key, source_id",
+    [S_ATTRS_ALL] = "SELECT org, key, value, as_of, source_id FROM attrs "
+                    "ORDER BY org, key, source_id",
+    [S_FACT_PERIODS] = "SELECT period, max(source_id), count(*) FROM facts "
+                       "WHERE measure = ?1 AND (?2 IS NULL OR period = ?2) "
+                       "GROUP BY period ORDER BY period",
+    [S_FACTS] = "SELECT org, dim, value FROM facts WHERE source_id = ?1 AND "
+                "measure = ?2 AND period = ?3 AND (?4 IS NULL OR org = ?4) "
+                "ORDER BY org, dim",
+    [S_REFS] = "SELECT kind, key, attr, value, source_id FROM refs "
+               "WHERE kind = ?1 ORDER BY key, attr, rowid",
+};
+
+/* One source row copied out, for results valid until the next call. */
+struct source_copy {
+    char *s[7];
+};
+
+struct pccs_store {
+    sqlite3 *db;
+    char *path;
+    bool in_tx;
+    int version;
+    sqlite3_stmt *stmt[S_NSTMT];
+    struct source_copy copy;
+};
+
+static int
+db_err(struct pccs_store *st, struct pccs_err *err, const char *what)
+{
+    return pccs_err_set(err, PCCS_EDB, "%s: %s: %s", st->path, what,
+                        sqlite3_errmsg(st->db));
+}
+
+static int
+exec(struct pccs_store *st, const char *sql, struct pccs_err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        int rc = pccs_err_set(err, PCCS_EDB, "%s: %s", st->path,
+                              msg ? msg : sqlite3_errmsg(st->db));
+        sqlite3_free(msg);
+        return rc;
+    }
+    return PCCS_OK;
+}
+
+static sqlite3_stmt *
+prep(struct pccs_store *st, enum stmt s, struct pccs_err *err)
+{
+    if (!st->stmt[s]) {
+        if (sqlite3_prepare_v3(st->db, stmt_sql[s], -1,
+                               SQLITE_PREPARE_PERSISTENT, &st->stmt[s],
+                               NULL) != SQLITE_OK) {
+            db_err(st, err, "cannot prepare a statement");
+            return NULL;
+        }
+    }
+    else {
+        sqlite3_reset(st->stmt[s]);
+        sqlite3_clear_bindings(st->stmt[s]);
+    }
+    return st->stmt[s];
+}
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static void
+bind_day(sqlite3_stmt *s, int i, pccs_day d)
+{
+    if (d == PCCS_DAY_NONE) {
+        sqlite3_bind_null(s, i);
+        return;
+    }
+    char buf[16];
+    pccs_date_format(d, buf);
+    sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
+}
+
+static pccs_day
+col_day(sqlite3_stmt *s, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(s, i);
+    pccs_day d;
+    if (!t || pccs_date_parse(pccs_str_from(t), &d))
+        return PCCS_DAY_NONE;
+    return d;
+}
+
+static const char *
+col_text(sqlite3_stmt *s, int i)
+{
+    return (const char *)sqlite3_column_text(s, i);
+}
+
+/* Step a write statement; SQLITE_CONSTRAINT becomes PCCS_ECONFLICT. */
+static int
+step_write(struct pccs_store *st, sqlite3_stmt *s, struct pccs_err *err,
+           const char *what)
+{
+    int r = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (r == SQLITE_DONE)
+        return PCCS_OK;
+    if ((r & 0xFF) == SQLITE_CONSTRAINT)
+        return pccs_err_set(err, PCCS_ECONFLICT, "%s: %s: %s", st->path,
+                            what, sqlite3_errmsg(st->db));
+    return db_err(st, err, what);
+}
+
+/* ===== Opening and migrations ===== */
+
+static int
+migrate(struct pccs_store *st, struct pccs_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) !=
+        SQLITE_OK)
+        return db_err(st, err, "cannot read the schema version");
+    int v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+    sqlite3_finalize(s);
+    if (v > (int)NMIGRATIONS)
+        return pccs_err_set(err, PCCS_EDB,
+                            "%s: the store has schema version %d, newer than "
+                            "this pccs knows (%zu): use a newer pccs",
+                            st->path, v, NMIGRATIONS);
+    for (; v < (int)NMIGRATIONS; v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+        int rc = exec(st, "BEGIN IMMEDIATE", err);
+        if (!rc)
+            rc = exec(st, migrations[v], err);
+        if (!rc)
+            rc = exec(st, pragma, err);
+        if (!rc)
+            rc = exec(st, "COMMIT", err);
+        if (rc) {
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+    }
+    st->version = v;
+    return PCCS_OK;
+}
+
+int
+pccs__sqlite_open(struct pccs_store **out, const char *path,
+                  struct pccs_err *err)
+{
+    struct pccs_store *st = pccs_xcalloc(1, sizeof(*st));
+    st->path = pccs_xstrdup(path);
+    int r = sqlite3_open_v2(path, &st->db,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                SQLITE_OPEN_NOMUTEX,
+                            NULL);
+    int rc;
+    if (r != SQLITE_OK) {
+        rc = pccs_err_set(err, PCCS_EIO, "%s: cannot open the store: %s",
+                          path, st->db ? sqlite3_errmsg(st->db)
+                                       : sqlite3_errstr(r));
+        goto fail;
+    }
+    sqlite3_busy_timeout(st->db, 5000);
+    rc = exec(st,
+              "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+              "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; "
+              "PRAGMA foreign_keys = OFF;",
+              err);
+    if (!rc)
+        rc = migrate(st, err);
+    if (rc)
+        goto fail;
+    *out = st;
+    return PCCS_OK;
+fail:
+    pccs_store_free(st);
+    return rc;
+}
+
+void
+pccs_store_free(struct pccs_store *st)
+{
+    if (!st)
+        return;
+    if (st->in_tx)
+        pccs_store_rollback(st);
+    for (int i = 0; i < S_NSTMT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    for (int i = 0; i < 7; i++)
+        free(st->copy.s[i]);
+    sqlite3_close(st->db);
+    free(st->path);
+    free(st);
+}
+
+int
+pccs_store_schema_version(struct pccs_store *st)
+{
+    return st->version;
+}
+
+/* ===== Transactions ===== */
+
+int
+pccs_store_begin(struct pccs_store *st, struct pccs_err *err)
+{
+    PCCS_ASSERT(!st->in_tx);
+    int rc = exec(st, "BEGIN IMMEDIATE", err);
+    if (!rc)
+        st->in_tx = true;
+    return rc;
+}
+
+int
+pccs_store_commit(struct pccs_store *st, struct pccs_err *err)
+{
+    PCCS_ASSERT(st->in_tx);
+    int rc = exec(st, "COMMIT", err);
+    if (!rc)
+        st->in_tx = false;
+    return rc;
+}
+
+void
+pccs_store_rollback(struct pccs_store *st)
+{
+    if (!st->in_tx)
+        return;
+    for (int i = 0; i < S_NSTMT; i++) {
+        if (st->stmt[i])
+            sqlite3_reset(st->stmt[i]);
+    }
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->in_tx = false;
+}
+
+/* ===== Sources ===== */
+
+static char *
+dup_col(sqlite3_stmt *s, int i)
+{
+    const char *t = col_text(s, i);
+    return t ? pccs_xstrdup(t) : NULL;
+}
+
+static void
+source_row(sqlite3_stmt *s, struct pccs_source_info *o)
+{
+    o->id = sqlite3_column_int64(s, 0);
+    o->kind = col_text(s, 1);
+    o->publication = col_text(s, 2);
+    o->period = col_text(s, 3);
+    o->path = col_text(s, 4);
+    o->sha256 = col_text(s, 5);
+    o->encoding = col_text(s, 6);
+    o->rows_loaded = sqlite3_column_int64(s, 7);
+    o->rows_rejected = sqlite3_column_int64(s, 8);
+    o->loaded_at = col_text(s, 9);
+}
+
+/* Copy the row into store-owned strings valid until the next such call. */
+static void
+source_copy(struct pccs_store *st, sqlite3_stmt *s,
+            struct pccs_source_info *o)
+{
+    for (int i = 0; i < 7; i++)
+        free(st->copy.s[i]);
+    source_row(s, o);
+    const int cols[7] = { 1, 2, 3, 4, 5, 6, 9 };
+    for (int i = 0; i < 7; i++)
+        st->copy.s[i] = dup_col(s, cols[i]);
+    o->kind = st->copy.s[0];
+    o->publication = st->copy.s[1];
+    o->period = st->copy.s[2];
+    o->path = st->copy.s[3];
+    o->sha256 = st->copy.s[4];
+    o->encoding = st->copy.s[5];
+    o->loaded_at = st->copy.s[6];
+}
+
+static int
+source_one(struct pccs_store *st, sqlite3_stmt *s,
+           struct pccs_source_info *out, struct pccs_err *err)
+{
+    int r = sqlite3_step(s);
+    int rc;
+    if (r == SQLITE_ROW) {
+        source_copy(st, s, out);
+        rc = PCCS_OK;
+    }
+    else if (r == SQLITE_DONE) {
+        rc = pccs_err_set(err, PCCS_ENOTFOUND, "no such source");
+    }
+    else {
+        rc = db_err(st, err, "cannot read sources");
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+int
+pccs_store_source_find(struct pccs_store *st, const char *sha256,
+                       struct pccs_source_info *out, struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, S_SOURCE_FIND, err);
+    if (!s)
+        return PCCS_EDB;
+    bind_text(s, 1, sha256);
+    return source_one(st, s, out, err);
+}
+
+int
+pccs_store_source_get(struct pccs_store *st, int64_t id,
+                      struct pccs_source_info *out, struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, S_SOURCE_GET, err);
+    if (!s)
+        return PCCS_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    return source_one(st, s, out, err);
+}
+
+int
+pccs_store_source_add(struct pccs_store *st, struct pccs_source_info *src,
+                      struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, S_SOURCE_ADD, err);
+    if (!s)
+        return PCCS_EDB;
+    bind_text(s, 1, src->kind);
+    bind_text(s, 2, src->publication);
+    bind_text(s, 3, src->period);
+    bind_text(s, 4, src->path);
+    bind_text(s, 5, src->sha256);
+    bind_text(s, 6, src->encoding);
+    int rc = step_write(st, s, err, "cannot record the source");
+    if (!rc)
+        src->id = sqlite3_last_insert_rowid(st->db);
+    return rc;
+}
+
+int
+pccs_store_source_finish(struct pccs_store *st,
+                         const struct pccs_source_info *src,
+                         struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, S_SOURCE_FINISH, err);
+    if (!s)
+        return PCCS_EDB;
+    sqlite3_bind_int64(s, 1, src->id);
+    bind_text(s, 2, src->kind);
+    bind_text(s, 3, src->publication);
+    bind_text(s, 4, src->period);
+    bind_text(s, 5, src->encoding);
+    sqlite3_bind_int64(s, 6, src->rows_loaded);
+    sqlite3_bind_int64(s, 7, src->rows_rejected);
+    return step_write(st, s, err, "cannot finish the source");
+}
+
+int
+pccs_store_sources_each(struct pccs_store *st, pccs_store_source_fn fn,
+                        void *ctx, struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, S_SOURCES, err);
+    if (!s)
+        return PCCS_EDB;
+    int r, rc = 0;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct pccs_source_info o;
+        source_row(s, &o);
+        rc = fn(ctx, &o);
+        if (rc)
+            break;
+    }
+    if (!rc && r != SQLITE_DONE)
+        rc = db_err(st, err, "cannot list sources");
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* ===== Writing rows ===== */
+
+int
+pccs_store_put_org(struct pccs_store *st, const struct pccs_org_row *o,
+                   struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, S_ORG_PUT, err);
+    if (!s)
+        return PCCS_EDB;
+    bind_text(s, 1, o->code);
+    bind_text(s, 2, o->level);
+    bind_text(s, 3, o->name);
+    bind_text(s, 4, o->postcode);
+    bind_text(s, 5, o->ons_code);
+    bind_text(s, 6, o->status);
+    bind_day(s, 7, o->open_date);
+    bind_day(s, 8, o->close_date);
+    bind_day(s, 9, o->as_of);
+    sqlite3_bind_int64(s, 10, o->source_id);
+    int rc = step_write(st, s, err, "cannot store an organisation");
+    if (rc || sqlite3_changes(st->db) > 0)
+        return rc;
+    /* Nothing changed: the code exists at another level. */
+    s = prep(st, S_ORG_LEVEL, err);
+    if (!s)
+        return PCCS_EDB;
+    bind_text(s, 1, o->code);
+    char level[32] = "?";
+    if (sqlite3_step(s) == SQLITE_ROW && col_text(s, 0))
+        snprintf(level, sizeof(level), "%s", col_text(s, 0));
+    sqlite3_reset(s);
+    return pccs_err_set(err, PCCS_ECONFLICT,
+                        "organisation %s is already known as a %s, not a %s",
+                        o->code, level, o->level);
+}
+
+int
+pccs_store_put_link(struct pccs_store *st, const struct pccs_link_row *l,
+                    struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, S_LINK_PUT, err);
+    if (!s)
+        return PCCS_EDB;
+    bind_text(s, 1, l->child);
+    bind_text(s, 2, l->parent);
+    bind_text(s, 3, l->parent_level);
+    bind_day(s, 4, l->start);
+    bind_day(s, 5, l->end);
+    sqlite3_bind_int(s, 6, l->observed);
+    sqlite3_bind_int64(s, 7, l->source_id);
+    return step_write(st, s, err, "cannot store a membership");
+}
+
+int
+pccs_store_put_fact(struct pccs_store *st, const struct pccs_fact_row *f,
+                    struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, S_FACT_PUT, err);
+    if (!s)
+        return PCCS_EDB;
+    sqlite3_bind_int64(s, 1, f->source_id);
+    bind_text(s, 2, f->measure);
+    bind_text(s, 3, f->period);
+    bind_text(s, 4, f->org);
+    bind_text(s, 5, f->dim ? f->dim : "");
+    sqlite3_bind_double(s, 6, f->value);
+    int rc = step_write(st, s, err, "cannot store a figure");
+    if (rc == PCCS_ECONFLICT)
+        pccs_err_set(err, rc, "%s for %s, %s%s%s is given twice",
+                     f->measure, f->org, f->period,
+                     f->dim && *f->dim ? ", " : "", f->dim ? f->dim : "");
+    return rc;
+}
+
+int
+pccs_store_put_attr(struct pccs_store *st, const struct pccs_attr_row *a,
+                    struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, S_ATTR_PUT, err);
+    if (!s)
+        return PCCS_EDB;
+    bind_text(s, 1, a->org);
+    bind_text(s, 2, a->key);
+    bind_text(s, 3, a->value);
+    bind_day(s, 4, a->as_of);
+    sqlite3_bind_int64(s, 5, a->source_id);
+    return step_write(st, s, err, "cannot store an attribute");
+}
+
+int
+pccs_store_put_ref(struct pccs_store *st, const struct pccs_ref_row *r,
+                   struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, S_REF_PUT, err);
+    if (!s)
+        return PCCS_EDB;
+    bind_text(s, 1, r->kind);
+    bind_text(s, 2, r->key);
+    bind_text(s, 3, r->attr);
+    bind_text(s, 4, r->value);
+    sqlite3_bind_int64(s, 5, r->source_id);
+    return step_write(st, s, err, "cannot store a reference row");
+}
+
+/* ===== Reading ===== */
+
+static int
+finish_read(struct pccs_store *st, sqlite3_stmt *s, int r, int rc,
+            struct pccs_err *err, const char *what)
+{
+    if (!rc && r != SQLITE_DONE)
+        rc = db_err(st, err, what);
+    sqlite3_reset(s);
+    return rc;
+}
+
+int
+pccs_store_orgs_each(struct pccs_store *st, pccs_store_org_fn fn, void *ctx,
+                     struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, S_ORGS, err);
+    if (!s)
+        return PCCS_EDB;
+    int r, rc = 0;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct pccs_org_row o = {
+            col_text(s, 0), col_text(s, 1), col_text(s, 2),
+            col_text(s, 3), col_text(s, 4), col_text(s, 5),
+            col_day(s, 6),  col_day(s, 7),  col_day(s, 8),
+            sqlite3_column_int64(s, 9),
+        };
+        rc = fn(ctx, &o);
+        if (rc)
+            break;
+    }
+    return finish_read(st, s, r, rc, err, "cannot read organisations");
+}
+
+int
+pccs_store_links_each(struct pccs_store *st, pccs_store_link_fn fn,
+                      void *ctx, struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, S_LINKS, err);
+    if (!s)
+        return PCCS_EDB;
+    int r, rc = 0;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct pccs_link_row l = {
+            col_text(s, 0), col_text(s, 1),           col_text(s, 2),
+            col_day(s, 3),  col_day(s, 4),            sqlite3_column_int(s, 5),
+            sqlite3_column_int64(s, 6),
+        };
+        rc = fn(ctx, &l);
+        if (rc)
+            break;
+    }
+    return finish_read(st, s, r, rc, err, "cannot read memberships");
+}
+
+int
+pccs_store_attrs_each(struct pccs_store *st, const char *org,
+                      pccs_store_attr_fn fn, void *ctx, struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, org ? S_ATTRS_ONE : S_ATTRS_ALL, err);
+    if (!s)
+        return PCCS_EDB;
+    if (org)
+        bind_text(s, 1, org);
+    int r, rc = 0;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct pccs_attr_row a = { col_text(s, 0), col_text(s, 1),
+                                   col_text(s, 2), col_day(s, 3),
+                                   sqlite3_column_int64(s, 4) };
+        rc = fn(ctx, &a);
+        if (rc)
+            break;
+    }
+    return finish_read(st, s, r, rc, err, "cannot read attributes");
+}
+
+struct period_src {
+    char *period;
+    int64_t source;
+    int64_t count;
+};
+
+/* The periods of a measure with their latest source (owned array). */
+static int
+fact_periods(struct pccs_store *st, const char *measure, const char *period,
+             struct period_src **out, size_t *n, struct pccs_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s = prep(st, S_FACT_PERIODS, err);
+    if (!s)
+        return PCCS_EDB;
+    bind_text(s, 1, measure);
+    bind_text(s, 2, period);
+    size_t cap = 0;
+    int r;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = pccs_xreallocarray(*out, cap, sizeof(**out));
+        }
+        (*out)[(*n)++] = (struct period_src){
+            pccs_xstrdup(col_text(s, 0) ? col_text(s, 0) : ""),
+            sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2)
+        };
+    }
+    return finish_read(st, s, r, 0, err, "cannot read periods");
+}
+
+static void
+free_periods(struct period_src *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(p[i].period);
+    free(p);
+}
+
+int
+pccs_store_facts_each(struct pccs_store *st, const char *measure,
+                      const char *period, const char *org,
+                      pccs_store_fact_fn fn, void *ctx, struct pccs_err *err)
+{
+    struct period_src *ps;
+    size_t n;
+    int rc = fact_periods(st, measure, period, &ps, &n, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        sqlite3_stmt *s = prep(st, S_FACTS, err);
+        if (!s) {
+            rc = PCCS_EDB;
+            break;
+        }
+        sqlite3_bind_int64(s, 1, ps[i].source);
+        bind_text(s, 2, measure);
+        bind_text(s, 3, ps[i].period);
+        bind_text(s, 4, org);
+        int r;
+        while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+            struct pccs_fact_row f = { measure,         ps[i].period,
+                                       col_text(s, 0),  col_text(s, 1),
+                                       sqlite3_column_double(s, 2),
+                                       ps[i].source };
+            rc = fn(ctx, &f);
+            if (rc)
+                break;
+        }
+        rc = finish_read(st, s, r, rc, err, "cannot read figures");
+    }
+    free_periods(ps, n);
+    return rc;
+}
+
+int
+pccs_store_periods_each(struct pccs_store *st, const char *measure,
+                        pccs_store_fact_fn fn, void *ctx,
+                        struct pccs_err *err)
+{
+    struct period_src *ps;
+    size_t n;
+    int rc = fact_periods(st, measure, NULL, &ps, &n, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        struct pccs_fact_row f = { measure, ps[i].period, "", "",
+                                   (double)ps[i].count, ps[i].source };
+        rc = fn(ctx, &f);
+    }
+    free_periods(ps, n);
+    return rc;
+}
+
+int
+pccs_store_refs_each(struct pccs_store *st, const char *kind,
+                     pccs_store_ref_fn fn, void *ctx, struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, S_REFS, err);
+    if (!s)
+        return PCCS_EDB;
+    bind_text(s, 1, kind);
+    int r, rc = 0;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct pccs_ref_row ref = { col_text(s, 0), col_text(s, 1),
+                                    col_text(s, 2), col_text(s, 3),
+                                    sqlite3_column_int64(s, 4) };
+        rc = fn(ctx, &ref);
+        if (rc)
+            break;
+    }
+    return finish_read(st, s, r, rc, err, "cannot read reference rows");
+}
+
+int
+pccs_store_counts(struct pccs_store *st, struct pccs_store_counts *out,
+                  struct pccs_err *err)
+{
+    static const char *const tables[6] = { "sources", "orgs",  "links",
+                                           "facts",   "attrs", "refs" };
+    int64_t *dst[6] = { &out->sources, &out->orgs,  &out->links,
+                        &out->facts,   &out->attrs, &out->refs };
+    for (int i = 0; i < 6; i++) {
+        char sql[64];
+        snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[i]);
+        sqlite3_stmt *s;
+        if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+            return db_err(st, err, "cannot count rows");
+        *dst[i] = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0)
+                                                : 0;
+        sqlite3_finalize(s);
+    }
+    return PCCS_OK;
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* The SQLite backend of store.h (internal to the store module). */
+#ifndef PCCS_SQLITE_H
+#define PCCS_SQLITE_H
+
+#include "store/store.h"
+
+/** Open or create the SQLite store at path and migrate its schema. */
+int pccs__sqlite_open(struct pccs_store **out, const char *path,
+                      struct pccs_err *err);
+
+#endif
