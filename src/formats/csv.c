@@ -486,7 +486,7 @@ pccs_csv_next(struct pccs_csv_reader *r, struct pccs_csv_record *rec,
     r->nspans = 0;
     r->lines_in = 0;
     r->high = false;
-    size_t rec_len;
+    size_t rec_len = 0;
     for (;;) {
         rc = scan_record(r, &rec_len, err);
         if (rc < 0)

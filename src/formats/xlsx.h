@@ -51,6 +51,12 @@ struct pccs_xlsx_row {
  */
 int pccs_xlsx_open(struct pccs_xlsx **out, const char *path,
                    const char *name, struct pccs_err *err);
+/**
+ * Open a workbook held in memory (borrowed; must outlive the workbook).
+ * For tests and the fuzzer.
+ */
+int pccs_xlsx_open_mem(struct pccs_xlsx **out, const void *data, size_t len,
+                       const char *name, struct pccs_err *err);
 /** Number of sheets, and the name of sheet i (borrowed, until free). */
 size_t pccs_xlsx_sheet_count(const struct pccs_xlsx *x);
 const char *pccs_xlsx_sheet_name(const struct pccs_xlsx *x, size_t i);
