@@ -1,5 +1,238 @@
 /* SPDX-License-Identifier: MIT */
-/* Loader for this format family: being written (kinds declared so the registry links). */
+/*
+ * The practice -> PCN -> CCG / sub-ICB -> STP / ICB -> region map that
+ * NHS Digital publishes with Patients Registered at a GP Practice
+ * (gp-reg-pat-prac-map), in both eras:
+ *
+ *   CCG era: PUBLICATION, EXTRACT_DATE, PRACTICE_CODE, PRACTICE_NAME,
+ *     PRACTICE_POSTCODE, PCN_CODE, PCN_NAME, ONS_CCG_CODE, CCG_CODE,
+ *     CCG_NAME, ONS_STP_CODE, STP_CODE, STP_NAME, ONS_COMM_REGION_CODE,
+ *     COMM_REGION_CODE, COMM_REGION_NAME (dates like 01-Sep-20);
+ *   ICB era (from July 2022): the same with SUB_ICB_LOCATION_ and ICB_
+ *     for CCG_ and STP_, and SUPPLIER_NAME (dates like 01Oct2025).
+ *
+ * Practices with no PCN have PCN_CODE "U" and PCN_NAME "Unallocated": no
+ * PCN membership is stored for them. The period is the extract date.
+ * Everything is a snapshot: links are observed on the extract date.
+ */
 #include "sources/sources.h"
 
-const struct pccs_source_kind pccs_source_gp_map = { "gp_map", "(loader being written)", NULL, 0, NULL, NULL, NULL, NULL };
+#include <stdio.h>
+#include <string.h>
+
+#include "base/hmap.h"
+
+enum {
+    M_EXTRACT_DATE,
+    M_PRACTICE,
+    M_PRACTICE_NAME,
+    M_POSTCODE,
+    M_PCN,
+    M_PCN_NAME,
+    M_ONS_SUB,
+    M_SUB,
+    M_SUB_NAME,
+    M_ONS_ICB,
+    M_ICB,
+    M_ICB_NAME,
+    M_ONS_REGION,
+    M_REGION,
+    M_REGION_NAME,
+    M_SUPPLIER,
+    M_N
+};
+
+static const struct pccs_col map_cols[M_N] = {
+    { "EXTRACT_DATE", false },
+    { "PRACTICE_CODE", false },
+    { "PRACTICE_NAME", false },
+    { "PRACTICE_POSTCODE", true },
+    { "PCN_CODE", false },
+    { "PCN_NAME", false },
+    { "ONS_CCG_CODE|ONS_SUB_ICB_LOCATION_CODE|ONS_SUB_ICB_LOC_CODE", true },
+    { "CCG_CODE|SUB_ICB_LOCATION_CODE|SUB_ICB_LOC_CODE", false },
+    { "CCG_NAME|SUB_ICB_LOCATION_NAME|SUB_ICB_LOC_NAME", false },
+    { "ONS_STP_CODE|ONS_ICB_CODE", true },
+    { "STP_CODE|ICB_CODE", false },
+    { "STP_NAME|ICB_NAME", false },
+    { "ONS_COMM_REGION_CODE|ONS_NHSER_CODE|ONS_REGION_CODE", true },
+    { "COMM_REGION_CODE|NHSER_CODE|REGION_CODE", false },
+    { "COMM_REGION_NAME|NHSER_NAME|REGION_NAME", false },
+    { "SUPPLIER_NAME", true },
+};
+
+static const char *
+opt_field(struct pccs_load *ld, const struct pccs_csv_record *rec, int idx)
+{
+    if (idx < 0 || (size_t)idx >= rec->nfields)
+        return NULL;
+    struct pccs_str s = pccs_str_trim(rec->fields[idx]);
+    return s.len ? pccs_load_cstr(ld, s) : NULL;
+}
+
+static int
+put_org(struct pccs_load *ld, struct pccs_str code, const char *level,
+        struct pccs_str name, const char *ons, const char *postcode,
+        pccs_day as_of, struct pccs_err *err)
+{
+    char c[16];
+    pccs_str_copy(code, c, sizeof(c));
+    struct pccs_org_row o = {
+        .code = c,
+        .level = level,
+        .name = pccs_load_cstr(ld, name),
+        .postcode = postcode,
+        .ons_code = ons,
+        .open_date = PCCS_DAY_NONE,
+        .close_date = PCCS_DAY_NONE,
+        .as_of = as_of,
+    };
+    return pccs_load_org(ld, &o, err);
+}
+
+/* Describe a parent organisation once per load. */
+static bool
+first_time(struct pccs_hmap *seen, struct pccs_str code)
+{
+    bool created;
+    pccs_hmap_put(seen, code.p, code.len, &created);
+    return created;
+}
+
+static int
+load_map(struct pccs_load *ld, struct pccs_csv_reader *r,
+         const struct pccs_csv_record *first, struct pccs_err *err)
+{
+    int idx[M_N];
+    pccs_cols_bind(map_cols, M_N, first, idx);
+    struct pccs_hmap practices = PCCS_HMAP_INIT, seen = PCCS_HMAP_INIT;
+    struct pccs_csv_record rec;
+    pccs_day extract = PCCS_DAY_NONE;
+    int rc;
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        pccs_day d;
+        struct pccs_str prac, pname, pcn, pcn_name, sub, sub_name, icb,
+            icb_name, region, region_name;
+        rc = pccs_load_date(ld, err, &rec, idx[M_EXTRACT_DATE],
+                            "EXTRACT_DATE", false, &d);
+        if (rc)
+            break;
+        if (extract == PCCS_DAY_NONE) {
+            extract = d;
+            pccs_load_set_period_day(ld, d);
+        }
+        else if (d != extract) {
+            rc = pccs_load_field_err(ld, err, &rec, idx[M_EXTRACT_DATE],
+                                     "EXTRACT_DATE",
+                                     "the same extract date on every row");
+            break;
+        }
+        rc = pccs_load_practice_code(ld, err, &rec, idx[M_PRACTICE],
+                                     "PRACTICE_CODE", &prac);
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[M_PRACTICE_NAME],
+                                "PRACTICE_NAME", &pname);
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[M_PCN], "PCN_CODE", &pcn);
+        if (!rc && !pccs_str_eq(pcn, "U") && !pccs_is_ods_code(pcn))
+            rc = pccs_load_field_err(ld, err, &rec, idx[M_PCN], "PCN_CODE",
+                                     "an ODS code, or U for unallocated");
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[M_PCN_NAME], "PCN_NAME",
+                                &pcn_name);
+        if (!rc)
+            rc = pccs_load_ods_code(ld, err, &rec, idx[M_SUB], "CCG_CODE",
+                                    &sub);
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[M_SUB_NAME], "CCG_NAME",
+                                &sub_name);
+        if (!rc)
+            rc = pccs_load_ods_code(ld, err, &rec, idx[M_ICB], "STP_CODE",
+                                    &icb);
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[M_ICB_NAME], "STP_NAME",
+                                &icb_name);
+        if (!rc)
+            rc = pccs_load_ods_code(ld, err, &rec, idx[M_REGION],
+                                    "COMM_REGION_CODE", &region);
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[M_REGION_NAME],
+                                "COMM_REGION_NAME", &region_name);
+        if (rc)
+            break;
+
+        bool created;
+        struct pccs_hmap_entry *e =
+            pccs_hmap_put(&practices, prac.p, prac.len, &created);
+        if (!created) {
+            rc = pccs_err_at(err, PCCS_EPARSE, ld->name, rec.line,
+                             idx[M_PRACTICE] + 1,
+                             "PRACTICE_CODE: expected one row per practice, "
+                             "found %.*s again (first on line %lld)",
+                             (int)prac.len, prac.p, (long long)e->ival);
+            break;
+        }
+        e->ival = rec.line;
+
+        const pccs_day none = PCCS_DAY_NONE;
+        bool allocated = !pccs_str_eq(pcn, "U");
+        rc = put_org(ld, prac, PCCS_LEVEL_PRACTICE, pname, NULL,
+                     opt_field(ld, &rec, idx[M_POSTCODE]), extract, err);
+        if (!rc && allocated && first_time(&seen, pcn))
+            rc = put_org(ld, pcn, PCCS_LEVEL_PCN, pcn_name, NULL, NULL,
+                         extract, err);
+        if (!rc && first_time(&seen, sub)) {
+            rc = put_org(ld, sub, PCCS_LEVEL_SUB_ICB, sub_name,
+                         opt_field(ld, &rec, idx[M_ONS_SUB]), NULL, extract,
+                         err);
+            if (!rc)
+                rc = pccs_load_link(ld, sub, icb, PCCS_LEVEL_ICB, extract,
+                                    none, true, err);
+        }
+        if (!rc && first_time(&seen, icb)) {
+            rc = put_org(ld, icb, PCCS_LEVEL_ICB, icb_name,
+                         opt_field(ld, &rec, idx[M_ONS_ICB]), NULL, extract,
+                         err);
+            if (!rc)
+                rc = pccs_load_link(ld, icb, region, PCCS_LEVEL_REGION,
+                                    extract, none, true, err);
+        }
+        if (!rc && first_time(&seen, region))
+            rc = put_org(ld, region, PCCS_LEVEL_REGION, region_name,
+                         opt_field(ld, &rec, idx[M_ONS_REGION]), NULL,
+                         extract, err);
+        if (!rc && allocated)
+            rc = pccs_load_link(ld, prac, pcn, PCCS_LEVEL_PCN, extract, none,
+                                true, err);
+        if (!rc)
+            rc = pccs_load_link(ld, prac, sub, PCCS_LEVEL_SUB_ICB, extract,
+                                none, true, err);
+        /* A PCN sits in the sub-ICB of its practices on the map. */
+        if (!rc && allocated)
+            rc = pccs_load_link(ld, pcn, sub, PCCS_LEVEL_SUB_ICB, extract,
+                                none, true, err);
+        if (!rc && idx[M_SUPPLIER] >= 0 &&
+            (size_t)idx[M_SUPPLIER] < rec.nfields &&
+            pccs_str_trim(rec.fields[idx[M_SUPPLIER]]).len)
+            rc = pccs_load_attr(ld, prac, "supplier",
+                                pccs_str_trim(rec.fields[idx[M_SUPPLIER]]),
+                                extract, err);
+        if (rc)
+            break;
+        pccs_load_row(ld, pccs_csv_offset(r));
+    }
+    if (rc > 0)
+        rc = PCCS_OK;
+    pccs_hmap_release(&practices);
+    pccs_hmap_release(&seen);
+    return rc;
+}
+
+const struct pccs_source_kind pccs_source_gp_map = {
+    .kind = "gp_map",
+    .publication = "GP practice to PCN, CCG / sub-ICB, STP / ICB and "
+                   "region map (Patients Registered at a GP Practice)",
+    .cols = map_cols,
+    .ncols = M_N,
+    .load_csv = load_map,
+};
