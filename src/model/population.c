@@ -329,8 +329,9 @@ pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
     pccs_table_note(out, "Contains public sector information licensed "
                          "under the Open Government Licence v3.0.");
     char src_col[200];
+    bool same = have_w && strcmp(reg_brief, w_brief) == 0;
     snprintf(src_col, sizeof(src_col), "%s%s%s", reg_brief,
-             have_w ? "; " : "", w_brief);
+             have_w && !same ? "; " : "", same ? "" : w_brief);
 
     bool fy_reg = !is_date_period(reg_period, &snap);
     pccs_table_col(out, "code", PCCS_COL_TEXT, 0);

@@ -1,5 +1,383 @@
 /* SPDX-License-Identifier: MIT */
-/* Loader for this format family: being written (kinds declared so the registry links). */
+/*
+ * NHS Payments to General Practice (NHS Digital, yearly): one row per
+ * practice with its registered and weighted (global sum, Carr-Hill) patient
+ * numbers and every payment line in pounds.
+ *
+ * Layouts (header names; line breaks inside quoted header cells ignored):
+ *   2020-21  68 columns: ..., CCG Code, CCG NAME, PCN Code, PCN Name, ...
+ *   2021-22  as 2020-21 plus "winter Access Fund" and "Long Covid"; no
+ *            "PCN Enhanced Access" (not bundled: recognised by that)
+ *   2022-23  75 columns: columns 3-6 read "CCG Code, Sub ICB NAME, Code,
+ *            CCG NAME" but hold the sub-ICB code and name and then the PCN
+ *            code and name: "CCG NAME" is the PCN's name in this layout.
+ * The files carry no year: it is read from the layout (the exact header
+ * of a known year, else the columns only one year has) unless --period
+ * gives it. Patient numbers can be fractional (4029.25); money can be
+ * negative (deductions, recoveries); an empty money cell stores nothing.
+ * Practices in no PCN have the PCN code "Unknown or no PCN".
+ *
+ * Facts for the year: "registered", "weighted", and "pay_<slug>" for each
+ * money column (slug: the header in lower case, non-alphanumerics as '_';
+ * lines renamed between years keep one slug, see docs/data/payments.md).
+ */
 #include "sources/sources.h"
 
-const struct pccs_source_kind pccs_source_payments = { "payments", "(loader being written)", NULL, 0, NULL, NULL, NULL, NULL };
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/hmap.h"
+#include "base/xalloc.h"
+
+enum {
+    P_REGION,
+    P_REGION_NAME,
+    P_SUB,
+    P_PRACTICE,
+    P_PRACTICE_NAME,
+    P_POSTCODE,
+    P_OPEN,
+    P_CLOSE,
+    P_CONTRACT,
+    P_DISPENSING,
+    P_TYPE,
+    P_RURALITY,
+    P_ATYPICAL,
+    P_REGISTERED,
+    P_WEIGHTED,
+    P_GLOBAL_SUM,
+    P_TOTAL,
+    P_N
+};
+
+static const struct pccs_col pay_cols[P_N] = {
+    { "NHS England (Region) code", false },
+    { "NHS England (Region) Name", true },
+    { "CCG Code|Sub ICB Code|Sub ICB Location Code", false },
+    { "Practice Code", false },
+    { "Practice Name", false },
+    { "Practice Postcode", true },
+    { "Practice Open Date", true },
+    { "Practice Close Date", true },
+    { "Contract Type", true },
+    { "Dispensing Practice", true },
+    { "Practice type", true },
+    { "Practice Rurality", true },
+    { "Atypical characteristics", true },
+    { "Number of Registered Patients (Last Known Figure)", false },
+    { "Number of Weighted Patients (Last Known Figure)", false },
+    { "Global Sum", false },
+    { "Total NHS Payments to General Practice", false },
+};
+
+/* Lines whose wording changed between years, mapped to one slug. */
+static const char *const slug_aliases[][2] = {
+    { "total_local_incentive_schemes", "local_incentive_schemes" },
+    { "general_practice_forward_view", "general_practice_transformation" },
+    { "appraisal_costs", "appraisal_appraiser_costs_in_respect_of_locums" },
+};
+
+static void
+slugify(struct pccs_str s, char *out, size_t n)
+{
+    size_t k = 0;
+    bool sep = false;
+    k += (size_t)snprintf(out, n, "pay_");
+    for (size_t i = 0; i < s.len && k + 1 < n; i++) {
+        unsigned char c = (unsigned char)s.p[i];
+        if (isalnum(c)) {
+            if (sep && k > 4)
+                out[k++] = '_';
+            if (k + 1 < n)
+                out[k++] = (char)tolower(c);
+            sep = false;
+        }
+        else {
+            sep = true;
+        }
+    }
+    out[k] = '\0';
+    for (size_t a = 0; a < sizeof(slug_aliases) / sizeof(slug_aliases[0]);
+         a++) {
+        if (strcmp(out + 4, slug_aliases[a][0]) == 0)
+            snprintf(out + 4, n - 4, "%s", slug_aliases[a][1]);
+    }
+}
+
+static int
+find(const struct pccs_csv_record *h, const char *name)
+{
+    for (size_t i = 0; i < h->nfields; i++) {
+        if (pccs_str_name_eq(h->fields[i], name))
+            return (int)i;
+    }
+    return -1;
+}
+
+/* The financial year from the layout, or -1 if it cannot be told. */
+static int
+layout_year(const struct pccs_csv_record *h)
+{
+    bool ea = find(h, "PCN Enhanced Access") >= 0;
+    bool waf = find(h, "winter Access Fund") >= 0;
+    bool lc = find(h, "Long Covid") >= 0;
+    bool gpfv = find(h, "General Practice Forward View") >= 0;
+    if (h->nfields == 75 && ea && waf && lc)
+        return 2022;
+    if (!ea && (waf || lc))
+        return 2021;
+    if (h->nfields == 68 && gpfv && !waf && !lc)
+        return 2020;
+    return -1;
+}
+
+struct money_col {
+    int idx;
+    char slug[96];
+};
+
+static const char *
+opt_text(struct pccs_load *ld, const struct pccs_csv_record *rec, int idx)
+{
+    if (idx < 0 || (size_t)idx >= rec->nfields)
+        return NULL;
+    struct pccs_str s = pccs_str_trim(rec->fields[idx]);
+    return s.len ? pccs_load_cstr(ld, s) : NULL;
+}
+
+/* Practices in no PCN: empty, "U", or "Unknown or no PCN". */
+static bool
+no_pcn(struct pccs_str code)
+{
+    return !code.len || pccs_str_eq(code, "U") ||
+           pccs_str_ieq(code, "Unknown or no PCN");
+}
+
+static bool
+first_time_put(struct pccs_hmap *seen, struct pccs_str code)
+{
+    bool created;
+    pccs_hmap_put(seen, code.p, code.len, &created);
+    return created;
+}
+
+static int
+put_named(struct pccs_load *ld, struct pccs_str code, const char *level,
+          const char *name, pccs_day as_of, struct pccs_err *err)
+{
+    char c[16];
+    pccs_str_copy(code, c, sizeof(c));
+    struct pccs_org_row o = { .code = c,
+                              .level = level,
+                              .name = name,
+                              .open_date = PCCS_DAY_NONE,
+                              .close_date = PCCS_DAY_NONE,
+                              .as_of = as_of };
+    return pccs_load_org(ld, &o, err);
+}
+
+static const char *const attr_keys[] = {
+    [P_CONTRACT] = "contract_type", [P_DISPENSING] = "dispensing",
+    [P_TYPE] = "practice_type",     [P_RURALITY] = "rurality",
+    [P_ATYPICAL] = "atypical",
+};
+
+static int
+load_payments(struct pccs_load *ld, struct pccs_csv_reader *r,
+              const struct pccs_csv_record *first, struct pccs_err *err)
+{
+    int idx[P_N];
+    pccs_cols_bind(pay_cols, P_N, first, idx);
+    /* Which columns hold the PCN and the names depends on the layout. */
+    int pcn = find(first, "PCN Code"), pcn_name = find(first, "PCN Name");
+    int sub_name = find(first, "CCG NAME");
+    if (pcn < 0) {
+        pcn = find(first, "Code");
+        pcn_name = find(first, "CCG NAME");
+        sub_name = find(first, "Sub ICB NAME");
+    }
+    if (pcn < 0)
+        return pccs_err_at(err, PCCS_EPARSE, ld->name, first->line,
+                           (int64_t)first->nfields + 1,
+                           "expected a PCN code column (\"PCN Code\", or "
+                           "\"Code\" in the 2022-23 layout)");
+    int year = layout_year(first);
+    if (year < 0 && !(ld->opt && ld->opt->period))
+        return pccs_err_at(err, PCCS_EPARSE, ld->name, first->line, 1,
+                           "cannot tell the financial year from this "
+                           "layout (%zu columns): give --period, e.g. "
+                           "--period 2023-24",
+                           first->nfields);
+    char fy[16] = "";
+    if (year >= 0)
+        pccs_fy_format(year, fy);
+    pccs_load_set_period(ld, fy);
+    int y;
+    if (pccs_fy_parse(pccs_str_from(ld->period), &y))
+        return pccs_err_at(err, PCCS_EINVAL, ld->name, 1, 1,
+                           "--period for a payments file must be a "
+                           "financial year such as 2022-23, not %s",
+                           ld->period);
+    pccs_day fy_start = pccs_fy_start(y);
+
+    /* Money: every column after the weighted patients. */
+    struct money_col *money = pccs_xcalloc(first->nfields, sizeof(*money));
+    size_t nmoney = 0;
+    for (size_t i = (size_t)idx[P_WEIGHTED] + 1; i < first->nfields; i++) {
+        money[nmoney].idx = (int)i;
+        slugify(first->fields[i], money[nmoney].slug,
+                sizeof(money[nmoney].slug));
+        for (size_t k = 0; k < nmoney; k++) {
+            if (strcmp(money[k].slug, money[nmoney].slug) == 0) {
+                /* Two headers with one slug: tell them apart by column. */
+                char num[24];
+                int nl = snprintf(num, sizeof(num), "_%u", (unsigned)(i + 1));
+                size_t keep = sizeof(money[nmoney].slug) - 1 - (size_t)nl;
+                money[nmoney].slug[keep] = '\0';
+                strcat(money[nmoney].slug, num);
+            }
+        }
+        nmoney++;
+    }
+
+    struct pccs_hmap seen = PCCS_HMAP_INIT, practices = PCCS_HMAP_INIT;
+    struct pccs_csv_record rec;
+    int rc;
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        struct pccs_str prac, pname, region, sub, pcode;
+        double reg, w;
+        pccs_day open = PCCS_DAY_NONE, close = PCCS_DAY_NONE;
+        rc = pccs_load_practice_code(ld, err, &rec, idx[P_PRACTICE],
+                                     "Practice Code", &prac);
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[P_PRACTICE_NAME],
+                                "Practice Name", &pname);
+        if (!rc)
+            rc = pccs_load_ods_code(ld, err, &rec, idx[P_REGION],
+                                    "NHS England (Region) code", &region);
+        if (!rc)
+            rc = pccs_load_ods_code(ld, err, &rec, idx[P_SUB], "CCG Code",
+                                    &sub);
+        if (!rc)
+            rc = pccs_load_field(ld, err, &rec, pcn, "PCN Code", &pcode);
+        if (!rc) {
+            pcode = pccs_str_trim(pcode);
+            if (no_pcn(pcode))
+                pcode.len = 0;
+            else if (!pccs_is_ods_code(pcode))
+                rc = pccs_load_field_err(ld, err, &rec, pcn, "PCN Code",
+                                         "an ODS code, or empty");
+        }
+        if (!rc && idx[P_OPEN] >= 0)
+            rc = pccs_load_date(ld, err, &rec, idx[P_OPEN],
+                                "Practice Open Date", true, &open);
+        if (!rc && idx[P_CLOSE] >= 0)
+            rc = pccs_load_date(ld, err, &rec, idx[P_CLOSE],
+                                "Practice Close Date", true, &close);
+        if (!rc)
+            rc = pccs_load_number(
+                ld, err, &rec, idx[P_REGISTERED],
+                "Number of Registered Patients (Last Known Figure)", true,
+                false, &reg, NULL);
+        if (!rc)
+            rc = pccs_load_number(
+                ld, err, &rec, idx[P_WEIGHTED],
+                "Number of Weighted Patients (Last Known Figure)", true,
+                false, &w, NULL);
+        if (rc)
+            break;
+        bool created;
+        struct pccs_hmap_entry *e =
+            pccs_hmap_put(&practices, prac.p, prac.len, &created);
+        if (!created) {
+            rc = pccs_err_at(err, PCCS_EPARSE, ld->name, rec.line,
+                             idx[P_PRACTICE] + 1,
+                             "Practice Code: expected one row per practice, "
+                             "found %.*s again (first on line %lld)",
+                             (int)prac.len, prac.p, (long long)e->ival);
+            break;
+        }
+        e->ival = rec.line;
+
+        char code[16];
+        pccs_str_copy(prac, code, sizeof(code));
+        struct pccs_org_row o = {
+            .code = code,
+            .level = PCCS_LEVEL_PRACTICE,
+            .name = pccs_load_cstr(ld, pname),
+            .postcode = opt_text(ld, &rec, idx[P_POSTCODE]),
+            .status = close == PCCS_DAY_NONE ? NULL : "closed",
+            .open_date = open,
+            .close_date = close,
+            .as_of = fy_start,
+        };
+        rc = pccs_load_org(ld, &o, err);
+        if (!rc && first_time_put(&seen, sub))
+            rc = put_named(ld, sub, PCCS_LEVEL_SUB_ICB,
+                           opt_text(ld, &rec, sub_name), fy_start, err);
+        if (!rc && first_time_put(&seen, region))
+            rc = put_named(ld, region, PCCS_LEVEL_REGION,
+                           opt_text(ld, &rec, idx[P_REGION_NAME]), fy_start,
+                           err);
+        bool has_pcn = pcode.len > 0;
+        if (!rc && has_pcn && first_time_put(&seen, pcode))
+            rc = put_named(ld, pcode, PCCS_LEVEL_PCN,
+                           opt_text(ld, &rec, pcn_name), fy_start, err);
+        if (!rc && has_pcn)
+            rc = pccs_load_link(ld, prac, pcode, PCCS_LEVEL_PCN, fy_start,
+                                PCCS_DAY_NONE, true, err);
+        if (!rc)
+            rc = pccs_load_link(ld, prac, sub, PCCS_LEVEL_SUB_ICB, fy_start,
+                                PCCS_DAY_NONE, true, err);
+        if (!rc)
+            rc = pccs_load_link(ld, prac, region, PCCS_LEVEL_REGION,
+                                fy_start, PCCS_DAY_NONE, true, err);
+        for (int a = P_CONTRACT; !rc && a <= P_ATYPICAL; a++) {
+            if (idx[a] < 0 || (size_t)idx[a] >= rec.nfields)
+                continue;
+            struct pccs_str v = pccs_str_trim(rec.fields[idx[a]]);
+            if (v.len)
+                rc = pccs_load_attr(ld, prac, attr_keys[a], v, fy_start,
+                                    err);
+        }
+        if (!rc)
+            rc = pccs_load_fact(ld, "registered", prac, "", reg, err);
+        if (!rc)
+            rc = pccs_load_fact(ld, "weighted", prac, "", w, err);
+        for (size_t m = 0; !rc && m < nmoney; m++) {
+            double v;
+            bool present;
+            rc = pccs_load_number(ld, err, &rec, money[m].idx, NULL, false,
+                                  true, &v, &present);
+            if (rc) {
+                char what[160];
+                snprintf(what, sizeof(what), "an amount in pounds (%s)",
+                         money[m].slug + 4);
+                rc = pccs_load_field_err(ld, err, &rec, money[m].idx, NULL,
+                                         what);
+                break;
+            }
+            if (present)
+                rc = pccs_load_fact(ld, money[m].slug, prac, "", v, err);
+        }
+        if (rc)
+            break;
+        pccs_load_row(ld, pccs_csv_offset(r));
+    }
+    if (rc > 0)
+        rc = PCCS_OK;
+    free(money);
+    pccs_hmap_release(&seen);
+    pccs_hmap_release(&practices);
+    return rc;
+}
+
+const struct pccs_source_kind pccs_source_payments = {
+    .kind = "payments",
+    .publication = "NHS Payments to General Practice",
+    .cols = pay_cols,
+    .ncols = P_N,
+    .load_csv = load_payments,
+};
