@@ -358,6 +358,17 @@ scan_record(struct pccs_csv_reader *r, size_t *rec_len, struct pccs_err *err)
                 r->state = S_FIELD_START;
                 return 1;
             }
+            else if (r->quote_line != r->line + r->lines_in) {
+                /* A quote that ran over lines: blame where it opened. */
+                return pccs_err_at(
+                    err, PCCS_EPARSE, r->name, r->quote_line,
+                    (int64_t)r->quote_field,
+                    "unbalanced quote: the quoted field opened here runs "
+                    "to line %lld, where its closing quote is followed "
+                    "by '%c' instead of ',' or the end of the line",
+                    (long long)(r->line + r->lines_in),
+                    c >= 0x20 && c < 0x7F ? c : '?');
+            }
             else {
                 return pccs_err_at(
                     err, PCCS_EPARSE, r->name, r->line + r->lines_in,

@@ -87,7 +87,7 @@ refused "directory" "$T/dir.csv" 1 1 "directory"
 refused "missing file" "$T/nope.csv" 1 1 "cannot open"
 # 13. An unterminated quote (the map's line 30, field 4).
 setfield "$MAP" 30 4 '"THE SURGERY' >"$T/quote.csv"
-refused "unterminated quote" "$T/quote.csv" 30 4 "unterminated"
+refused "unterminated quote" "$T/quote.csv" 30 4 "unbalanced quote|unterminated"
 # 14. A header only: no data rows.
 head -n 1 "$REG" >"$T/header.csv"
 refused "header only" "$T/header.csv" 2 1 "no data rows"
@@ -104,7 +104,7 @@ with open(sys.argv[2], 'w', newline='', encoding='utf-8-sig') as f:
 PY
 payline=$(awk '/twelve/ { print NR; exit }' "$T/paymoney.csv")
 refused "payments: non-numeric money" "$T/paymoney.csv" "$payline" 22 \
-    "number"
+    "amount in pounds"
 # 17. epraccur: a row with a field missing (26 of 27).
 awk -F, -v OFS=, 'NR == 40 { NF = 26 } { print }' "$EPR" >"$T/epr26.csv"
 refused "epraccur: short row" "$T/epr26.csv" 40 '2[67]' "27"
