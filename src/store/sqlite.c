@@ -94,7 +94,10 @@ static const char *const stmt_sql[S_NSTMT] = {
         "source_id = CASE WHEN ifnull(excluded.as_of, '') >= "
         "ifnull(orgs.as_of, '') THEN excluded.source_id "
         "ELSE orgs.source_id END "
-        "WHERE orgs.level = excluded.level",
+        ", level = CASE WHEN excluded.level = 'practice' THEN 'practice' "
+        "ELSE orgs.level END "
+        "WHERE orgs.level = excluded.level OR (orgs.level IN ('practice', "
+        "'other') AND excluded.level IN ('practice', 'other'))",
     [S_ORG_LEVEL] = "SELECT level FROM orgs WHERE code = ?1",
     [S_LINK_PUT] = "INSERT OR IGNORE INTO links (child, parent, "
                    "parent_level, start_date, end_date, observed, source_id) "

@@ -164,7 +164,9 @@ int pccs_store_sources_each(struct pccs_store *st, pccs_store_source_fn fn,
 /**
  * Insert or update an organisation. On update, non-NULL fields replace
  * the stored ones when o->as_of is not older than the stored as_of.
- * PCCS_ECONFLICT if the code exists at a different level.
+ * PCCS_ECONFLICT if the code exists at a different level, except that
+ * "practice" and "other" are one family (prescribing settings whose
+ * setting changed over the years): there "practice" wins.
  */
 int pccs_store_put_org(struct pccs_store *st, const struct pccs_org_row *o,
                        struct pccs_err *err);
