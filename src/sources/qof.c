@@ -1,9 +1,467 @@
 /* SPDX-License-Identifier: MIT */
-/* Loader for this format family: being written (kinds declared so the registry links). */
+/*
+ * Quality and Outcomes Framework files (NHS Digital, yearly), each
+ * recognised by its header:
+ *
+ *   qof_prevalence     PRACTICE_CODE, GROUP_CODE, REGISTER,
+ *                      PATIENT_LIST_TYPE, PRACTICE_LIST_SIZE
+ *   qof_geographies    NAT_..., REGION_..., STP_..., CCG_..., PCN_...,
+ *                      PRACTICE_CODE, PRACTICE_NAME
+ *   qof_org_reference  PRACTICE_CODE, REVISED_MAXIMUM_POINTS
+ *   qof_indicators     INDICATOR_CODE, INDICATOR_POINT_VALUE, GROUP_CODE,
+ *                      GROUP_DESCRIPTION, DOMAIN_CODE, DOMAIN_DESCRIPTION,
+ *                      PATIENT_LIST_TYPE
+ *   qof_validation     PRACTICE_CODE, VALIDATION_RULE, RULE_DESCRIPTION
+ *
+ * The files carry no year. The QOF year is taken from the layout: these
+ * headers (with list types TOTAL, 06OV, 16OV, 17OV, 18OV, 50OV) are the
+ * 2020-21 publication's, the only one bundled; a file of another year
+ * with the same headers must be loaded with --period (docs/data/qof.md).
+ *
+ * A register is stored as published even when it exceeds its list size
+ * (one practice in 2020-21 does): that is the publication's figure.
+ */
 #include "sources/sources.h"
 
-const struct pccs_source_kind pccs_source_qof_prevalence = { "qof_prevalence", "(loader being written)", NULL, 0, NULL, NULL, NULL, NULL };
-const struct pccs_source_kind pccs_source_qof_geographies = { "qof_geographies", "(loader being written)", NULL, 0, NULL, NULL, NULL, NULL };
-const struct pccs_source_kind pccs_source_qof_org_reference = { "qof_org_reference", "(loader being written)", NULL, 0, NULL, NULL, NULL, NULL };
-const struct pccs_source_kind pccs_source_qof_indicators = { "qof_indicators", "(loader being written)", NULL, 0, NULL, NULL, NULL, NULL };
-const struct pccs_source_kind pccs_source_qof_validation = { "qof_validation", "(loader being written)", NULL, 0, NULL, NULL, NULL, NULL };
+#include <stdio.h>
+#include <string.h>
+
+#include "base/hmap.h"
+
+#define QOF_LAYOUT_YEAR "2020-21"
+#define QOF_YEAR_END_MONTH 3
+
+static int
+set_qof_period(struct pccs_load *ld, struct pccs_err *err, pccs_day *end)
+{
+    pccs_load_set_period(ld, QOF_LAYOUT_YEAR);
+    int y;
+    if (pccs_fy_parse(pccs_str_from(ld->period), &y))
+        return pccs_err_at(err, PCCS_EINVAL, ld->name, 1, 1,
+                           "--period for a QOF file must be a financial "
+                           "year such as 2021-22, not %s",
+                           ld->period);
+    if (end)
+        *end = pccs_fy_start(y + 1) - 1;
+    return PCCS_OK;
+}
+
+/* Refuse a second row with the same key; key is "a|b". */
+static int
+unique_row(struct pccs_load *ld, struct pccs_hmap *seen,
+           const struct pccs_csv_record *rec, int col, const char *key,
+           const char *what, struct pccs_err *err)
+{
+    bool created;
+    struct pccs_hmap_entry *e = pccs_hmap_put(seen, key, strlen(key),
+                                              &created);
+    if (!created)
+        return pccs_err_at(err, PCCS_EPARSE, ld->name, rec->line, col + 1,
+                           "expected one row per %s, found %s again "
+                           "(first on line %lld)",
+                           what, key, (long long)e->ival);
+    e->ival = rec->line;
+    return PCCS_OK;
+}
+
+/* ===== Prevalence ===== */
+
+enum { V_PRACTICE, V_GROUP, V_REGISTER, V_LIST_TYPE, V_LIST, V_N };
+
+static const struct pccs_col prev_cols[V_N] = {
+    { "PRACTICE_CODE", false },   { "GROUP_CODE", false },
+    { "REGISTER", false },        { "PATIENT_LIST_TYPE", false },
+    { "PRACTICE_LIST_SIZE", false },
+};
+
+static int
+load_prevalence(struct pccs_load *ld, struct pccs_csv_reader *r,
+                const struct pccs_csv_record *first, struct pccs_err *err)
+{
+    int idx[V_N];
+    pccs_cols_bind(prev_cols, V_N, first, idx);
+    int rc = set_qof_period(ld, err, NULL);
+    if (rc)
+        return rc;
+    struct pccs_hmap seen = PCCS_HMAP_INIT, groups = PCCS_HMAP_INIT;
+    struct pccs_csv_record rec;
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        struct pccs_str prac, group, lt;
+        int64_t reg, list;
+        rc = pccs_load_practice_code(ld, err, &rec, idx[V_PRACTICE],
+                                     "PRACTICE_CODE", &prac);
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[V_GROUP], "GROUP_CODE",
+                                &group);
+        if (!rc)
+            rc = pccs_load_count(ld, err, &rec, idx[V_REGISTER], "REGISTER",
+                                 &reg);
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[V_LIST_TYPE],
+                                "PATIENT_LIST_TYPE", &lt);
+        if (!rc)
+            rc = pccs_load_count(ld, err, &rec, idx[V_LIST],
+                                 "PRACTICE_LIST_SIZE", &list);
+        if (rc)
+            break;
+        char key[64], dim[32];
+        snprintf(key, sizeof(key), "%.*s|%.*s", (int)prac.len, prac.p,
+                 (int)group.len, group.p);
+        pccs_str_copy(group, dim, sizeof(dim));
+        rc = unique_row(ld, &seen, &rec, idx[V_PRACTICE], key,
+                        "practice and disease group", err);
+        if (!rc)
+            rc = pccs_load_fact(ld, "qof_register", prac, dim, (double)reg,
+                                err);
+        if (!rc)
+            rc = pccs_load_fact(ld, "qof_list_size", prac, dim,
+                                (double)list, err);
+        bool created;
+        pccs_hmap_put(&groups, group.p, group.len, &created);
+        if (!rc && created)
+            rc = pccs_load_ref(ld, "qof_group", group, "patient_list_type",
+                               lt, err);
+        if (rc)
+            break;
+        pccs_load_row(ld, pccs_csv_offset(r));
+    }
+    pccs_hmap_release(&seen);
+    pccs_hmap_release(&groups);
+    return rc > 0 ? PCCS_OK : rc;
+}
+
+/* ===== Geographies ===== */
+
+enum {
+    G_REGION,
+    G_REGION_ONS,
+    G_REGION_NAME,
+    G_STP,
+    G_STP_ONS,
+    G_STP_NAME,
+    G_CCG,
+    G_CCG_ONS,
+    G_CCG_NAME,
+    G_PCN,
+    G_PCN_NAME,
+    G_PRACTICE,
+    G_PRACTICE_NAME,
+    G_N
+};
+
+static const struct pccs_col geo_cols[G_N] = {
+    { "REGION_ODS_CODE", false }, { "REGION_ONS_CODE", true },
+    { "REGION_NAME", false },     { "STP_ODS_CODE|ICB_ODS_CODE", false },
+    { "STP_ONS_CODE|ICB_ONS_CODE", true },
+    { "STP_NAME|ICB_NAME", false },
+    { "CCG_ODS_CODE|SUB_ICB_LOC_ODS_CODE|SUB_ICB_ODS_CODE", false },
+    { "CCG_ONS_CODE|SUB_ICB_LOC_ONS_CODE|SUB_ICB_ONS_CODE", true },
+    { "CCG_NAME|SUB_ICB_LOC_NAME|SUB_ICB_NAME", false },
+    { "PCN_ODS_CODE", false },    { "PCN_NAME", false },
+    { "PRACTICE_CODE", false },   { "PRACTICE_NAME", false },
+};
+
+static int
+geo_org(struct pccs_load *ld, const struct pccs_csv_record *rec,
+        const int *idx, int code_i, int ons_i, int name_i, const char *level,
+        bool practice, pccs_day as_of, struct pccs_str *code,
+        struct pccs_err *err)
+{
+    struct pccs_str name;
+    int rc = practice ? pccs_load_practice_code(ld, err, rec, idx[code_i],
+                                                "PRACTICE_CODE", code)
+                      : pccs_load_ods_code(ld, err, rec, idx[code_i], NULL,
+                                           code);
+    if (!rc)
+        rc = pccs_load_text(ld, err, rec, idx[name_i], NULL, &name);
+    if (rc)
+        return rc;
+    const char *ons = NULL;
+    if (ons_i >= 0 && idx[ons_i] >= 0 && (size_t)idx[ons_i] < rec->nfields) {
+        struct pccs_str o = pccs_str_trim(rec->fields[idx[ons_i]]);
+        if (o.len)
+            ons = pccs_load_cstr(ld, o);
+    }
+    char c[16];
+    pccs_str_copy(*code, c, sizeof(c));
+    struct pccs_org_row org = { .code = c,
+                                .level = level,
+                                .name = pccs_load_cstr(ld, name),
+                                .ons_code = ons,
+                                .open_date = PCCS_DAY_NONE,
+                                .close_date = PCCS_DAY_NONE,
+                                .as_of = as_of };
+    return pccs_load_org(ld, &org, err);
+}
+
+static int
+load_geographies(struct pccs_load *ld, struct pccs_csv_reader *r,
+                 const struct pccs_csv_record *first, struct pccs_err *err)
+{
+    int idx[G_N];
+    pccs_cols_bind(geo_cols, G_N, first, idx);
+    pccs_day end;
+    int rc = set_qof_period(ld, err, &end);
+    if (rc)
+        return rc;
+    struct pccs_hmap seen = PCCS_HMAP_INIT;
+    struct pccs_csv_record rec;
+    const pccs_day none = PCCS_DAY_NONE;
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        struct pccs_str reg, stp, ccg, pcn, prac;
+        rc = geo_org(ld, &rec, idx, G_PRACTICE, -1, G_PRACTICE_NAME,
+                     PCCS_LEVEL_PRACTICE, true, end, &prac, err);
+        /* Practices in no PCN have PCN_ODS_CODE "U" ("Unallocated"). */
+        bool in_pcn = true;
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[G_PCN], "PCN_ODS_CODE",
+                                &pcn);
+        if (!rc && pccs_str_eq(pcn, "U"))
+            in_pcn = false;
+        else if (!rc)
+            rc = geo_org(ld, &rec, idx, G_PCN, -1, G_PCN_NAME,
+                         PCCS_LEVEL_PCN, false, end, &pcn, err);
+        if (!rc)
+            rc = geo_org(ld, &rec, idx, G_CCG, G_CCG_ONS, G_CCG_NAME,
+                         PCCS_LEVEL_SUB_ICB, false, end, &ccg, err);
+        if (!rc)
+            rc = geo_org(ld, &rec, idx, G_STP, G_STP_ONS, G_STP_NAME,
+                         PCCS_LEVEL_ICB, false, end, &stp, err);
+        if (!rc)
+            rc = geo_org(ld, &rec, idx, G_REGION, G_REGION_ONS,
+                         G_REGION_NAME, PCCS_LEVEL_REGION, false, end, &reg,
+                         err);
+        if (rc)
+            break;
+        char key[16];
+        pccs_str_copy(prac, key, sizeof(key));
+        rc = unique_row(ld, &seen, &rec, idx[G_PRACTICE], key, "practice",
+                        err);
+        if (!rc && in_pcn)
+            rc = pccs_load_link(ld, prac, pcn, PCCS_LEVEL_PCN, end, none,
+                                true, err);
+        if (!rc)
+            rc = pccs_load_link(ld, prac, ccg, PCCS_LEVEL_SUB_ICB, end, none,
+                                true, err);
+        if (!rc && in_pcn)
+            rc = pccs_load_link(ld, pcn, ccg, PCCS_LEVEL_SUB_ICB, end, none,
+                                true, err);
+        if (!rc)
+            rc = pccs_load_link(ld, ccg, stp, PCCS_LEVEL_ICB, end, none,
+                                true, err);
+        if (!rc)
+            rc = pccs_load_link(ld, stp, reg, PCCS_LEVEL_REGION, end, none,
+                                true, err);
+        if (rc)
+            break;
+        pccs_load_row(ld, pccs_csv_offset(r));
+    }
+    pccs_hmap_release(&seen);
+    return rc > 0 ? PCCS_OK : rc;
+}
+
+/* ===== Organisation reference ===== */
+
+static const struct pccs_col orgref_cols[2] = {
+    { "PRACTICE_CODE", false },
+    { "REVISED_MAXIMUM_POINTS", false },
+};
+
+static int
+load_org_reference(struct pccs_load *ld, struct pccs_csv_reader *r,
+                   const struct pccs_csv_record *first, struct pccs_err *err)
+{
+    int idx[2];
+    pccs_cols_bind(orgref_cols, 2, first, idx);
+    int rc = set_qof_period(ld, err, NULL);
+    if (rc)
+        return rc;
+    struct pccs_hmap seen = PCCS_HMAP_INIT;
+    struct pccs_csv_record rec;
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        struct pccs_str prac;
+        double pts;
+        rc = pccs_load_practice_code(ld, err, &rec, idx[0], "PRACTICE_CODE",
+                                     &prac);
+        if (!rc)
+            rc = pccs_load_number(ld, err, &rec, idx[1],
+                                  "REVISED_MAXIMUM_POINTS", true, false,
+                                  &pts, NULL);
+        char key[16];
+        pccs_str_copy(prac, key, sizeof(key));
+        if (!rc)
+            rc = unique_row(ld, &seen, &rec, idx[0], key, "practice", err);
+        if (!rc)
+            rc = pccs_load_fact(ld, "qof_max_points", prac, "", pts, err);
+        if (rc)
+            break;
+        pccs_load_row(ld, pccs_csv_offset(r));
+    }
+    pccs_hmap_release(&seen);
+    return rc > 0 ? PCCS_OK : rc;
+}
+
+/* ===== Indicators ===== */
+
+enum { I_CODE, I_POINTS, I_GROUP, I_GROUP_DESC, I_DOMAIN, I_DOMAIN_DESC,
+       I_LIST_TYPE, I_N };
+
+static const struct pccs_col ind_cols[I_N] = {
+    { "INDICATOR_CODE", false },     { "INDICATOR_POINT_VALUE", false },
+    { "GROUP_CODE", false },         { "GROUP_DESCRIPTION", false },
+    { "DOMAIN_CODE", false },        { "DOMAIN_DESCRIPTION", false },
+    { "PATIENT_LIST_TYPE", true },
+};
+
+static const char *const ind_attrs[I_N] = {
+    NULL, "points", "group_code", NULL, "domain_code", NULL,
+    "patient_list_type",
+};
+
+static int
+load_indicators(struct pccs_load *ld, struct pccs_csv_reader *r,
+                const struct pccs_csv_record *first, struct pccs_err *err)
+{
+    int idx[I_N];
+    pccs_cols_bind(ind_cols, I_N, first, idx);
+    int rc = set_qof_period(ld, err, NULL);
+    if (rc)
+        return rc;
+    struct pccs_hmap seen = PCCS_HMAP_INIT, groups = PCCS_HMAP_INIT;
+    struct pccs_csv_record rec;
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        struct pccs_str code, group;
+        double pts;
+        rc = pccs_load_text(ld, err, &rec, idx[I_CODE], "INDICATOR_CODE",
+                            &code);
+        if (!rc)
+            rc = pccs_load_number(ld, err, &rec, idx[I_POINTS],
+                                  "INDICATOR_POINT_VALUE", true, false, &pts,
+                                  NULL);
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[I_GROUP], "GROUP_CODE",
+                                &group);
+        char key[64];
+        pccs_str_copy(code, key, sizeof(key));
+        if (!rc)
+            rc = unique_row(ld, &seen, &rec, idx[I_CODE], key, "indicator",
+                            err);
+        for (int a = 0; !rc && a < I_N; a++) {
+            if (!ind_attrs[a] || idx[a] < 0 || (size_t)idx[a] >= rec.nfields)
+                continue;
+            rc = pccs_load_ref(ld, "qof_indicator", code, ind_attrs[a],
+                               pccs_str_trim(rec.fields[idx[a]]), err);
+        }
+        bool created;
+        pccs_hmap_put(&groups, group.p, group.len, &created);
+        if (!rc && created) {
+            rc = pccs_load_ref(ld, "qof_group", group, "description",
+                               pccs_str_trim(rec.fields[idx[I_GROUP_DESC]]),
+                               err);
+            if (!rc)
+                rc = pccs_load_ref(ld, "qof_group", group, "domain_code",
+                                   pccs_str_trim(rec.fields[idx[I_DOMAIN]]),
+                                   err);
+            if (!rc)
+                rc = pccs_load_ref(
+                    ld, "qof_domain", pccs_str_trim(rec.fields[idx[I_DOMAIN]]),
+                    "description",
+                    pccs_str_trim(rec.fields[idx[I_DOMAIN_DESC]]), err);
+        }
+        if (rc)
+            break;
+        pccs_load_row(ld, pccs_csv_offset(r));
+    }
+    pccs_hmap_release(&seen);
+    pccs_hmap_release(&groups);
+    return rc > 0 ? PCCS_OK : rc;
+}
+
+/* ===== Validation outcomes ===== */
+
+static const struct pccs_col valid_cols[3] = {
+    { "PRACTICE_CODE", false },
+    { "VALIDATION_RULE", false },
+    { "RULE_DESCRIPTION", false },
+};
+
+static int
+load_validation(struct pccs_load *ld, struct pccs_csv_reader *r,
+                const struct pccs_csv_record *first, struct pccs_err *err)
+{
+    int idx[3];
+    pccs_cols_bind(valid_cols, 3, first, idx);
+    int rc = set_qof_period(ld, err, NULL);
+    if (rc)
+        return rc;
+    struct pccs_hmap seen = PCCS_HMAP_INIT;
+    struct pccs_csv_record rec;
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        struct pccs_str prac, desc;
+        int64_t rule;
+        rc = pccs_load_practice_code(ld, err, &rec, idx[0], "PRACTICE_CODE",
+                                     &prac);
+        if (!rc)
+            rc = pccs_load_count(ld, err, &rec, idx[1], "VALIDATION_RULE",
+                                 &rule);
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[2], "RULE_DESCRIPTION",
+                                &desc);
+        char key[48];
+        snprintf(key, sizeof(key), "%.*s|%lld", (int)prac.len, prac.p,
+                 (long long)rule);
+        if (!rc)
+            rc = unique_row(ld, &seen, &rec, idx[0], key,
+                            "practice and rule", err);
+        if (!rc)
+            rc = pccs_load_ref(ld, "qof_validation", pccs_str_from(key),
+                               "description", desc, err);
+        if (rc)
+            break;
+        pccs_load_row(ld, pccs_csv_offset(r));
+    }
+    pccs_hmap_release(&seen);
+    return rc > 0 ? PCCS_OK : rc;
+}
+
+#define QOF_PUB "Quality and Outcomes Framework"
+
+const struct pccs_source_kind pccs_source_qof_prevalence = {
+    .kind = "qof_prevalence",
+    .publication = QOF_PUB ", registers and prevalence",
+    .cols = prev_cols,
+    .ncols = V_N,
+    .load_csv = load_prevalence,
+};
+
+const struct pccs_source_kind pccs_source_qof_geographies = {
+    .kind = "qof_geographies",
+    .publication = QOF_PUB ", mapping of NHS geographies",
+    .cols = geo_cols,
+    .ncols = G_N,
+    .load_csv = load_geographies,
+};
+
+const struct pccs_source_kind pccs_source_qof_org_reference = {
+    .kind = "qof_org_reference",
+    .publication = QOF_PUB ", organisation reference",
+    .cols = orgref_cols,
+    .ncols = 2,
+    .load_csv = load_org_reference,
+};
+
+const struct pccs_source_kind pccs_source_qof_indicators = {
+    .kind = "qof_indicators",
+    .publication = QOF_PUB ", mapping of indicators",
+    .cols = ind_cols,
+    .ncols = I_N,
+    .load_csv = load_indicators,
+};
+
+const struct pccs_source_kind pccs_source_qof_validation = {
+    .kind = "qof_validation",
+    .publication = QOF_PUB ", practice validation outcomes",
+    .cols = valid_cols,
+    .ncols = 3,
+    .load_csv = load_validation,
+};
