@@ -1,5 +1,264 @@
 /* SPDX-License-Identifier: MIT */
-/* Loader for this format family: being written (kinds declared so the registry links). */
+/*
+ * Primary Care Networks workforce, individual level (NHS Digital,
+ * quarterly): one row per person (or contracted service) per role, with
+ * Data_source, CENSUS_YEAR, CENSUS_MONTH, PCN_CODE, PCN_NAME, SUB_ICB_CODE,
+ * SUB_ICB_NAME, ICB_CODE, ICB_NAME, COMM_REGION_CODE, COMM_REGION_NAME,
+ * STAFF_GROUP, STAFF_ROLE, DETAILED_STAFF_ROLE, FTE and UNIQUE_IDENTIFIER.
+ * The 2022 file is Windows-1252 (en dashes are byte 0x96); the CSV reader
+ * turns it into UTF-8.
+ *
+ * Aggregated per PCN and role into facts, for the period of the census
+ * (the last day of CENSUS_YEAR / CENSUS_MONTH, which must be the same on
+ * every row):
+ *   workforce_fte        sum of FTE
+ *   workforce_headcount  distinct UNIQUE_IDENTIFIER
+ * with dim "Data_source|STAFF_GROUP|STAFF_ROLE|DETAILED_STAFF_ROLE"
+ * (Data_source separates directly employed staff, "NWRS Staff", from
+ * "NWRS contracted services", whose FTE may exceed 1 per row). FTE is
+ * stored as published, negative adjustments included (the September 2022
+ * file has one row of -0.027); a FTE that is not a number is refused.
+ */
 #include "sources/sources.h"
 
-const struct pccs_source_kind pccs_source_pcn_workforce = { "pcn_workforce", "(loader being written)", NULL, 0, NULL, NULL, NULL, NULL };
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/hmap.h"
+#include "base/xalloc.h"
+
+enum {
+    W_SOURCE,
+    W_YEAR,
+    W_MONTH,
+    W_PCN,
+    W_PCN_NAME,
+    W_SUB,
+    W_SUB_NAME,
+    W_ICB,
+    W_ICB_NAME,
+    W_REGION,
+    W_REGION_NAME,
+    W_GROUP,
+    W_ROLE,
+    W_DETAIL,
+    W_FTE,
+    W_ID,
+    W_N
+};
+
+static const struct pccs_col wf_cols[W_N] = {
+    { "Data_source", false },       { "CENSUS_YEAR", false },
+    { "CENSUS_MONTH", false },      { "PCN_CODE", false },
+    { "PCN_NAME", false },          { "SUB_ICB_CODE|CCG_CODE", false },
+    { "SUB_ICB_NAME|CCG_NAME", false },
+    { "ICB_CODE|STP_CODE", false }, { "ICB_NAME|STP_NAME", false },
+    { "COMM_REGION_CODE", false },  { "COMM_REGION_NAME", false },
+    { "STAFF_GROUP", false },       { "STAFF_ROLE", false },
+    { "DETAILED_STAFF_ROLE", false },
+    { "FTE", false },               { "UNIQUE_IDENTIFIER", false },
+};
+
+/* A FTE above this on one row is refused as a typing error. */
+#define WF_MAX_FTE 100.0
+
+struct agg {
+    double fte;
+    int64_t heads;
+};
+
+struct flush_ctx {
+    struct pccs_load *ld;
+    struct pccs_err *err;
+    int rc;
+};
+
+static void
+flush_one(void *vctx, struct pccs_hmap_entry *e)
+{
+    struct flush_ctx *c = vctx;
+    if (c->rc)
+        return;
+    const struct agg *a = e->ptr;
+    const char *bar = strchr(e->key, '\x1f');
+    struct pccs_str pcn = { e->key, (size_t)(bar - e->key) };
+    c->rc = pccs_load_fact(c->ld, "workforce_fte", pcn, bar + 1, a->fte,
+                           c->err);
+    if (!c->rc)
+        c->rc = pccs_load_fact(c->ld, "workforce_headcount", pcn, bar + 1,
+                               (double)a->heads, c->err);
+}
+
+static void
+free_agg(void *ctx, struct pccs_hmap_entry *e)
+{
+    (void)ctx;
+    free(e->ptr);
+}
+
+static int
+put_named(struct pccs_load *ld, const struct pccs_csv_record *rec,
+          const int *idx, int code_i, int name_i, const char *level,
+          pccs_day as_of, struct pccs_str *code, struct pccs_err *err)
+{
+    struct pccs_str name;
+    int rc = pccs_load_ods_code(ld, err, rec, idx[code_i],
+                                wf_cols[code_i].names, code);
+    if (!rc)
+        rc = pccs_load_text(ld, err, rec, idx[name_i], NULL, &name);
+    if (rc)
+        return rc;
+    char c[16];
+    pccs_str_copy(*code, c, sizeof(c));
+    struct pccs_org_row o = { .code = c,
+                              .level = level,
+                              .name = pccs_load_cstr(ld, name),
+                              .open_date = PCCS_DAY_NONE,
+                              .close_date = PCCS_DAY_NONE,
+                              .as_of = as_of };
+    return pccs_load_org(ld, &o, err);
+}
+
+static int
+load_workforce(struct pccs_load *ld, struct pccs_csv_reader *r,
+               const struct pccs_csv_record *first, struct pccs_err *err)
+{
+    int idx[W_N];
+    pccs_cols_bind(wf_cols, W_N, first, idx);
+    struct pccs_hmap agg = PCCS_HMAP_INIT, people = PCCS_HMAP_INIT;
+    struct pccs_hmap seen = PCCS_HMAP_INIT;
+    struct pccs_buf key = PCCS_BUF_INIT;
+    struct pccs_csv_record rec;
+    int64_t year0 = -1, month0 = -1;
+    pccs_day census = PCCS_DAY_NONE;
+    int rc;
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        int64_t year, month;
+        double fte;
+        struct pccs_str src, group, role, detail, id;
+        rc = pccs_load_count(ld, err, &rec, idx[W_YEAR], "CENSUS_YEAR",
+                             &year);
+        if (!rc)
+            rc = pccs_load_count(ld, err, &rec, idx[W_MONTH], "CENSUS_MONTH",
+                                 &month);
+        if (!rc && (month < 1 || month > 12))
+            rc = pccs_load_field_err(ld, err, &rec, idx[W_MONTH],
+                                     "CENSUS_MONTH", "a month 1 to 12");
+        if (!rc && (year < 2000 || year > 2100))
+            rc = pccs_load_field_err(ld, err, &rec, idx[W_YEAR],
+                                     "CENSUS_YEAR", "a year");
+        if (rc)
+            break;
+        if (year0 < 0) {
+            year0 = year;
+            month0 = month;
+            int ny = (int)(month == 12 ? year + 1 : year);
+            int nm = (int)(month == 12 ? 1 : month + 1);
+            census = pccs_date_from_ymd(ny, nm, 1) - 1;
+            pccs_load_set_period_day(ld, census);
+        }
+        else if (year != year0 || month != month0) {
+            rc = pccs_load_field_err(
+                ld, err, &rec, year != year0 ? idx[W_YEAR] : idx[W_MONTH],
+                year != year0 ? "CENSUS_YEAR" : "CENSUS_MONTH",
+                "the same census month on every row");
+            break;
+        }
+        rc = pccs_load_text(ld, err, &rec, idx[W_SOURCE], "Data_source",
+                            &src);
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[W_GROUP], "STAFF_GROUP",
+                                &group);
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[W_ROLE], "STAFF_ROLE",
+                                &role);
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[W_DETAIL],
+                                "DETAILED_STAFF_ROLE", &detail);
+        if (!rc)
+            rc = pccs_load_number(ld, err, &rec, idx[W_FTE], "FTE", false,
+                                  false, &fte, NULL);
+        if (!rc && (fte > WF_MAX_FTE || fte < -WF_MAX_FTE))
+            rc = pccs_load_field_err(ld, err, &rec, idx[W_FTE], "FTE",
+                                     "a full-time equivalent between -100 "
+                                     "and 100 on one row");
+        if (!rc)
+            rc = pccs_load_text(ld, err, &rec, idx[W_ID],
+                                "UNIQUE_IDENTIFIER", &id);
+        if (rc)
+            break;
+
+        /* The PCN and its parents, once each. */
+        struct pccs_str pcn, sub, icb, region;
+        rc = pccs_load_ods_code(ld, err, &rec, idx[W_PCN], "PCN_CODE", &pcn);
+        if (rc)
+            break;
+        bool created;
+        pccs_hmap_put(&seen, pcn.p, pcn.len, &created);
+        if (created) {
+            const pccs_day none = PCCS_DAY_NONE;
+            rc = put_named(ld, &rec, idx, W_PCN, W_PCN_NAME, PCCS_LEVEL_PCN,
+                           census, &pcn, err);
+            if (!rc)
+                rc = put_named(ld, &rec, idx, W_SUB, W_SUB_NAME,
+                               PCCS_LEVEL_SUB_ICB, census, &sub, err);
+            if (!rc)
+                rc = put_named(ld, &rec, idx, W_ICB, W_ICB_NAME,
+                               PCCS_LEVEL_ICB, census, &icb, err);
+            if (!rc)
+                rc = put_named(ld, &rec, idx, W_REGION, W_REGION_NAME,
+                               PCCS_LEVEL_REGION, census, &region, err);
+            if (!rc)
+                rc = pccs_load_link(ld, pcn, sub, PCCS_LEVEL_SUB_ICB, census,
+                                    none, true, err);
+            if (!rc)
+                rc = pccs_load_link(ld, sub, icb, PCCS_LEVEL_ICB, census,
+                                    none, true, err);
+            if (!rc)
+                rc = pccs_load_link(ld, icb, region, PCCS_LEVEL_REGION,
+                                    census, none, true, err);
+            if (rc)
+                break;
+        }
+
+        pccs_buf_reset(&key);
+        pccs_buf_addf(&key, "%.*s\x1f%.*s|%.*s|%.*s|%.*s", (int)pcn.len,
+                      pcn.p, (int)src.len, src.p, (int)group.len, group.p,
+                      (int)role.len, role.p, (int)detail.len, detail.p);
+        struct pccs_hmap_entry *e = pccs_hmap_put(&agg, key.p, key.len,
+                                                  &created);
+        if (created)
+            e->ptr = pccs_xcalloc(1, sizeof(struct agg));
+        struct agg *a = e->ptr;
+        a->fte += fte;
+        /* Headcount: each person once per PCN and role. */
+        pccs_buf_addf(&key, "\x1f%.*s", (int)id.len, id.p);
+        pccs_hmap_put(&people, key.p, key.len, &created);
+        if (created)
+            a->heads++;
+        pccs_load_row(ld, pccs_csv_offset(r));
+    }
+    if (rc > 0)
+        rc = PCCS_OK;
+    if (!rc) {
+        struct flush_ctx c = { ld, err, 0 };
+        pccs_hmap_each(&agg, flush_one, &c);
+        rc = c.rc;
+    }
+    pccs_hmap_each(&agg, free_agg, NULL);
+    pccs_hmap_release(&agg);
+    pccs_hmap_release(&people);
+    pccs_hmap_release(&seen);
+    pccs_buf_release(&key);
+    return rc;
+}
+
+const struct pccs_source_kind pccs_source_pcn_workforce = {
+    .kind = "pcn_workforce",
+    .publication = "Primary Care Networks workforce, individual level",
+    .cols = wf_cols,
+    .ncols = W_N,
+    .load_csv = load_workforce,
+};
