@@ -98,6 +98,19 @@ pccs_tree_add_link(struct pccs_tree *t, const struct pccs_link_row *l)
     if (l->observed && l->start != PCCS_DAY_NONE &&
         (t->latest == PCCS_DAY_NONE || l->start > t->latest))
         t->latest = l->start;
+    enum pccs_level pl = t->orgs[p].level;
+    if (l->source_id > 0 && pl >= 0 && pl < PCCS_NLEVELS) {
+        size_t sid = (size_t)l->source_id;
+        if (sid >= t->nsource_levels) {
+            size_t n = sid + 16;
+            t->source_levels = pccs_xreallocarray(t->source_levels, n,
+                                                  sizeof(*t->source_levels));
+            memset(t->source_levels + t->nsource_levels, 0,
+                   (n - t->nsource_levels) * sizeof(*t->source_levels));
+            t->nsource_levels = n;
+        }
+        t->source_levels[sid] |= 1u << pl;
+    }
     struct pccs_tree_org *o = &t->orgs[c];
     if (o->nlinks == o->links_cap) {
         o->links_cap = o->links_cap ? o->links_cap * 2 : 4;
@@ -159,6 +172,9 @@ pccs_tree_release(struct pccs_tree *t)
         free(o->links);
     }
     free(t->orgs);
+    free(t->source_levels);
+    t->source_levels = NULL;
+    t->nsource_levels = 0;
     pccs_hmap_release(&t->index);
     t->orgs = NULL;
     t->norgs = t->cap = 0;
@@ -216,6 +232,24 @@ pick(const struct pccs_tree *t, const struct pccs_tree_org *o,
     return best >= 0 ? best : early;
 }
 
+/*
+ * Does source describe org's memberships at level? It does if it gives
+ * org some link and gives links at that level to anyone.
+ */
+static bool
+describes(const struct pccs_tree *t, const struct pccs_tree_org *o,
+          enum pccs_level level, int64_t source)
+{
+    if ((size_t)source >= t->nsource_levels ||
+        !(t->source_levels[source] & (1u << level)))
+        return false;
+    for (size_t i = 0; i < o->nlinks; i++) {
+        if (o->links[i].source_id == source)
+            return true;
+    }
+    return false;
+}
+
 static int
 parent_via(const struct pccs_tree *t, int org, enum pccs_level level,
            pccs_day at, int64_t prefer_source, int64_t *source_id)
@@ -227,9 +261,12 @@ parent_via(const struct pccs_tree *t, int org, enum pccs_level level,
     if (level == PCCS_ENGLAND && o->level == PCCS_REGION)
         return t->england;
     int k = -1;
-    if (prefer_source > 0)
+    bool final = false;
+    if (prefer_source > 0) {
         k = pick(t, o, level, at, prefer_source);
-    if (k < 0)
+        final = k < 0 && describes(t, o, level, prefer_source);
+    }
+    if (k < 0 && !final)
         k = pick(t, o, level, at, 0);
     if (k < 0)
         return -1;

@@ -13,7 +13,9 @@
  *     organisation was, and the nearest one is the best evidence;
  *   - a caller may prefer the links of one source (the one its figures
  *     come from), so a table of a publication rolls up the way that
- *     publication did.
+ *     publication did: for an organisation that source describes, and a
+ *     level it gives memberships at, its word is final, including "none"
+ *     (a practice a payments file places in no PCN is in no PCN).
  *
  * England (code "ENG") is implicit: every region belongs to it.
  */
@@ -63,9 +65,12 @@ struct pccs_tree {
     struct pccs_hmap index; /* code -> org index */
     int england;            /* index of the implicit England org */
     pccs_day latest;        /* latest snapshot (observed link) date */
+    unsigned *source_levels; /* per source id: bit l = gives links to l */
+    size_t nsource_levels;
 };
 
-#define PCCS_TREE_INIT { NULL, 0, 0, PCCS_HMAP_INIT, -1, PCCS_DAY_NONE }
+#define PCCS_TREE_INIT                                                      \
+    { NULL, 0, 0, PCCS_HMAP_INIT, -1, PCCS_DAY_NONE, NULL, 0 }
 
 /** Add an organisation (strings copied); returns its index. */
 int pccs_tree_add_org(struct pccs_tree *t, const struct pccs_org_row *o);

@@ -70,3 +70,11 @@ done_testing() {
     printf '1..%d\n' "$_n"
     [ "$_fail" -eq 0 ]
 }
+
+# tsv: read RFC 4180 CSV on stdin, write tab-separated fields (for awk -F'\t').
+tsv() {
+    python3 -c 'import csv, sys
+w = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
+for row in csv.reader(sys.stdin):
+    w.writerow([f.replace("\t", " ").replace("\n", " ") for f in row])'
+}

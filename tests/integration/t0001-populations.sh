@@ -37,7 +37,7 @@ for k in sorted(tot):
     print(f"{k},{tot[k]}")
 PY
 run_pccs --store "$S" table populations --level region --format csv
-printf '%s\n' "$out" | tr -d '\r' | awk -F, 'NR > 1 { print $1 "," $5 }' \
+printf '%s\n' "$out" | tsv | awk -F'\t' 'NR > 1 { print $1 "," $5 }' \
     >"$T/region.got"
 check_eq "registered by region Jan 2021 (python join)" \
     "$(cat "$T/region.got")" "$(cat "$T/region.want")"
@@ -51,8 +51,10 @@ rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8-sig')))
 h = rows[0]
 pcn, reg, w = h.index('PCN Code'), 17, 18
 tot = {}
+import re
 for r in rows[1:]:
-    if not r[pcn].strip() or r[pcn].strip().upper() in ('UNALLOCATED', '-'):
+    # Practices in no PCN say "Unknown or no PCN"; PCN codes are U + 5 digits.
+    if not re.fullmatch(r'U\d{5}', r[pcn].strip()):
         continue
     t = tot.setdefault(r[pcn].strip(), [0, 0.0, 0.0])
     t[0] += 1
@@ -63,8 +65,8 @@ for k in sorted(tot):
 PY
 run_pccs --store "$S" table populations --level pcn --period 2020-21 \
     --format csv
-printf '%s\n' "$out" | tr -d '\r' |
-    awk -F, 'NR > 1 { printf "%s,%d,%.2f,%.2f\n", $1, $4, $5, $6 }' \
+printf '%s\n' "$out" | tsv |
+    awk -F'\t' 'NR > 1 { printf "%s,%d,%.2f,%.2f\n", $1, $4, $5, $6 }' \
         >"$T/pcn.got"
 check_eq "PCNs 2020-21: count matches the payments file" \
     "$(wc -l <"$T/pcn.got")" "$(wc -l <"$T/pcn.want")"
@@ -79,21 +81,22 @@ fi
 # PCN rows (for the 2022-23 year, whose file mislabels its PCN columns).
 run_pccs --store "$S" table populations --level practice --period 2022-23 \
     --format csv
-printf '%s\n' "$out" | tr -d '\r' | awk -F, 'NR > 1 && $3 ~ /^U/ {
+printf '%s\n' "$out" | tsv | awk -F'\t' 'NR > 1 && $3 ~ /^U/ {
     n[$3]++; r[$3] += $5; w[$3] += $6 }
     END { for (k in n) printf "%s,%d,%.2f,%.2f\n", k, n[k], r[k], w[k] }' |
     sort >"$T/pcn23.sum"
 run_pccs --store "$S" table populations --level pcn --period 2022-23 \
     --format csv
-printf '%s\n' "$out" | tr -d '\r' |
-    awk -F, 'NR > 1 { printf "%s,%d,%.2f,%.2f\n", $1, $4, $5, $6 }' |
+printf '%s\n' "$out" | tsv |
+    awk -F'\t' 'NR > 1 { printf "%s,%d,%.2f,%.2f\n", $1, $4, $5, $6 }' |
     sort >"$T/pcn23.got"
 check_eq "PCNs 2022-23 = sums of their practice rows" \
     "$(cat "$T/pcn23.got")" "$(cat "$T/pcn23.sum")"
 want=$(python3 - "$PAY23" <<'PY'
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8-sig')))
-print(len({r[4].strip() for r in rows[1:] if r[4].strip().startswith('U')}))
+import re
+print(len({r[4].strip() for r in rows[1:] if re.fullmatch(r'U\d{5}', r[4].strip())}))
 PY
 )
 check_eq "PCNs 2022-23: count matches the payments file's PCN codes" \
@@ -108,7 +111,7 @@ PY
 )
 run_pccs --store "$S" table populations --level england --period 2022-23 \
     --format csv
-got=$(printf '%s\n' "$out" | tr -d '\r' | awk -F, 'NR == 2 { printf "%.2f", $6 }')
+got=$(printf '%s\n' "$out" | tsv | awk -F'\t' 'NR == 2 { printf "%.2f", $6 }')
 check_num "England weighted 2022-23" "$got" "$want" 0.01
 
 # JSON carries the same numbers and names its sources.
