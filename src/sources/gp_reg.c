@@ -91,7 +91,7 @@ is_band(struct pccs_str a)
     if (pccs_str_eq(a, "95+"))
         return true;
     for (int lo = 0; lo <= 90; lo += 5) {
-        char b1[16], b2[16];
+        char b1[32], b2[32];
         snprintf(b1, sizeof(b1), "%d_%d", lo, lo + 4);
         snprintf(b2, sizeof(b2), "%d-%d", lo, lo + 4);
         if (pccs_str_eq(a, b1) || pccs_str_eq(a, b2))
