@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests for the store interface on its SQLite backend. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+static char dir[64], path[128];
+
+static int
+setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof(dir), "/tmp/pccs-store-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(path, sizeof(path), "%s/s.db", dir);
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    return system(cmd);
+}
+
+static struct pccs_store *
+open_store(void)
+{
+    struct pccs_store *st;
+    struct pccs_err err = PCCS_ERR_INIT;
+    if (pccs_store_open(&st, path, &err))
+        fail_msg("%s", err.msg);
+    return st;
+}
+
+static int64_t
+add_source(struct pccs_store *st, const char *sha, const char *period)
+{
+    struct pccs_err err = PCCS_ERR_INIT;
+    struct pccs_source_info s = { .kind = "test", .publication = "Test",
+                                  .period = period, .path = "x.csv",
+                                  .sha256 = sha, .encoding = "ascii" };
+    assert_int_equal(pccs_store_source_add(st, &s, &err), PCCS_OK);
+    return s.id;
+}
+
+static void
+fact(struct pccs_store *st, int64_t src, const char *period,
+     const char *org, double v)
+{
+    struct pccs_err err = PCCS_ERR_INIT;
+    struct pccs_fact_row f = { "registered", period, org, "", v, src };
+    assert_int_equal(pccs_store_put_fact(st, &f, &err), PCCS_OK);
+}
+
+struct sum {
+    double total;
+    int n;
+    int64_t source;
+};
+
+static int
+sum_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct sum *s = ctx;
+    s->total += f->value;
+    s->n++;
+    s->source = f->source_id;
+    return 0;
+}
+
+static void
+test_store_creates_and_migrates(void **state)
+{
+    (void)state;
+    struct pccs_store *st = open_store();
+    assert_int_equal(pccs_store_schema_version(st), 1);
+    pccs_store_free(st);
+    st = open_store(); /* reopening finds the schema in place */
+    assert_int_equal(pccs_store_schema_version(st), 1);
+    pccs_store_free(st);
+}
+
+static void
+test_store_rollback_leaves_everything_as_before(void **state)
+{
+    (void)state;
+    struct pccs_store *st = open_store();
+    struct pccs_err err = PCCS_ERR_INIT;
+    assert_int_equal(pccs_store_begin(st, &err), PCCS_OK);
+    int64_t a = add_source(st, "aaaa", "2021-01-01");
+    fact(st, a, "2021-01-01", "A81001", 4100);
+    assert_int_equal(pccs_store_commit(st, &err), PCCS_OK);
+    struct pccs_store_counts before, after;
+    assert_int_equal(pccs_store_counts(st, &before, &err), PCCS_OK);
+
+    assert_int_equal(pccs_store_begin(st, &err), PCCS_OK);
+    int64_t b = add_source(st, "bbbb", "2021-02-01");
+    fact(st, b, "2021-02-01", "A81001", 4200);
+    struct pccs_org_row o = { .code = "A81001", .level = "practice",
+                              .name = "X", .open_date = PCCS_DAY_NONE,
+                              .close_date = PCCS_DAY_NONE, .source_id = b };
+    assert_int_equal(pccs_store_put_org(st, &o, &err), PCCS_OK);
+    pccs_store_rollback(st);
+    assert_int_equal(pccs_store_counts(st, &after, &err), PCCS_OK);
+    assert_memory_equal(&before, &after, sizeof(before));
+    struct pccs_source_info s;
+    assert_int_equal(pccs_store_source_find(st, "bbbb", &s, &err),
+                     PCCS_ENOTFOUND);
+    assert_int_equal(pccs_store_source_find(st, "aaaa", &s, &err), PCCS_OK);
+    assert_string_equal(s.period, "2021-01-01");
+    pccs_store_free(st);
+}
+
+static void
+test_store_latest_source_wins_per_period(void **state)
+{
+    (void)state;
+    struct pccs_store *st = open_store();
+    struct pccs_err err = PCCS_ERR_INIT;
+    assert_int_equal(pccs_store_begin(st, &err), PCCS_OK);
+    int64_t a = add_source(st, "s1", "2022-23");
+    fact(st, a, "2022-23", "A1", 10);
+    fact(st, a, "2022-23", "A2", 20);
+    int64_t b = add_source(st, "s2", "2022-23");
+    fact(st, b, "2022-23", "A1", 11);
+    int64_t c = add_source(st, "s3", "2023-24");
+    fact(st, c, "2023-24", "A1", 5);
+    /* The same figure twice from one source is a conflict. */
+    struct pccs_fact_row dup = { "registered", "2023-24", "A1", "", 6, c };
+    assert_int_equal(pccs_store_put_fact(st, &dup, &err), PCCS_ECONFLICT);
+    assert_non_null(strstr(err.msg, "registered for A1, 2023-24"));
+    assert_int_equal(pccs_store_commit(st, &err), PCCS_OK);
+
+    struct sum s = { 0 };
+    assert_int_equal(pccs_store_facts_each(st, "registered", "2022-23", NULL,
+                                           sum_cb, &s, &err),
+                     PCCS_OK);
+    assert_int_equal(s.n, 1); /* only the later file's rows */
+    assert_true(s.total == 11);
+    assert_int_equal(s.source, b);
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(pccs_store_periods_each(st, "registered", sum_cb, &s,
+                                             &err),
+                     PCCS_OK);
+    assert_int_equal(s.n, 2);
+    pccs_store_free(st);
+}
+
+static void
+test_store_org_upsert_and_level_conflict(void **state)
+{
+    (void)state;
+    struct pccs_store *st = open_store();
+    struct pccs_err err = PCCS_ERR_INIT;
+    assert_int_equal(pccs_store_begin(st, &err), PCCS_OK);
+    int64_t a = add_source(st, "o1", "x");
+    pccs_day d21 = pccs_date_from_ymd(2021, 1, 1);
+    pccs_day d19 = pccs_date_from_ymd(2019, 1, 1);
+    struct pccs_org_row o = { .code = "U00001", .level = "pcn",
+                              .name = "NEW NAME", .open_date = PCCS_DAY_NONE,
+                              .close_date = PCCS_DAY_NONE, .as_of = d21,
+                              .source_id = a };
+    assert_int_equal(pccs_store_put_org(st, &o, &err), PCCS_OK);
+    o.name = "OLD NAME";
+    o.postcode = "TS1 1AA";
+    o.as_of = d19;
+    assert_int_equal(pccs_store_put_org(st, &o, &err), PCCS_OK);
+    o.level = "practice";
+    assert_int_equal(pccs_store_put_org(st, &o, &err), PCCS_ECONFLICT);
+    assert_non_null(strstr(err.msg, "already known as a pcn"));
+    /* practice and other are one family: practice wins. */
+    struct pccs_org_row p = { .code = "Y00001", .level = "other",
+                              .open_date = PCCS_DAY_NONE,
+                              .close_date = PCCS_DAY_NONE, .as_of = d19,
+                              .source_id = a };
+    assert_int_equal(pccs_store_put_org(st, &p, &err), PCCS_OK);
+    p.level = "practice";
+    assert_int_equal(pccs_store_put_org(st, &p, &err), PCCS_OK);
+    p.level = "other";
+    assert_int_equal(pccs_store_put_org(st, &p, &err), PCCS_OK);
+    assert_int_equal(pccs_store_commit(st, &err), PCCS_OK);
+    pccs_store_free(st);
+
+    /* Read back with the sqlite3 shell's view of the file. */
+    char cmd[256];
+    snprintf(cmd, sizeof(cmd),
+             "sqlite3 %s \"select name||'/'||postcode from orgs where "
+             "code='U00001'; select level from orgs where code='Y00001'\"",
+             path);
+    FILE *f = popen(cmd, "r");
+    char line[128];
+    assert_non_null(fgets(line, sizeof(line), f));
+    assert_string_equal(line, "NEW NAME/TS1 1AA\n");
+    assert_non_null(fgets(line, sizeof(line), f));
+    assert_string_equal(line, "practice\n");
+    pclose(f);
+}
+
+static void
+test_store_postgres_not_yet(void **state)
+{
+    (void)state;
+    struct pccs_store *st;
+    struct pccs_err err = PCCS_ERR_INIT;
+    assert_int_equal(pccs_store_open(&st, "postgres://localhost/pccs", &err),
+                     PCCS_EUNSUPPORTED);
+    assert_int_equal(pccs_store_open(&st, "/nonexistent/dir/x.db", &err),
+                     PCCS_EIO);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_store_creates_and_migrates,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store_rollback_leaves_everything_as_before, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store_latest_source_wins_per_period, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store_org_upsert_and_level_conflict, setup, teardown),
+        cmocka_unit_test(test_store_postgres_not_yet),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
