@@ -56,15 +56,17 @@ pccs: $(BUILD)/pccs
 	cp $< $@
 
 $(BUILD)/pccs: $(BUILD)/src/main.o $(LIB)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(LDFLAGS)
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(LDFLAGS)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	@$(AR) rcs $@ $^
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 # The schema is kept as SQL and compiled in as one C string.
 $(BUILD)/gen/schema.inc: src/store/schema.sql
@@ -76,7 +78,8 @@ $(BUILD)/src/store/sqlite.o: $(BUILD)/gen/schema.inc
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -o $@ $< $(LIB) $(TEST_LIBS) \
+	@echo "  TEST    $<"
+	@$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -o $@ $< $(LIB) $(TEST_LIBS) \
 		$(LDLIBS_ALL) $(LDFLAGS)
 
 test check: pccs $(UNIT_BIN)

@@ -74,6 +74,63 @@ static const struct pccs_col quin_cols[C_N] = {
 
 enum variant { V_UNKNOWN, V_ALL, V_SING, V_QUIN };
 
+/*
+ * Which (measure, sex, age) rows a practice has had, as bits, so that a
+ * second row for the same practice, sex and age is refused with the line
+ * of the first, in a few bytes per practice however large the file.
+ * Slot: persons total 0; sex totals 1-2; single ages 3-194 (96 per sex);
+ * bands 195-234 (20 per sex).
+ */
+#define SLOTS 256
+
+struct seen_rows {
+    uint64_t bits[SLOTS / 64];
+    int64_t first_line; /* line of the practice's first row */
+};
+
+static int
+age_index(struct pccs_str a)
+{
+    if (pccs_str_eq(a, "95+"))
+        return 95;
+    int64_t v;
+    if (pccs_str_to_i64(a, &v) == PCCS_OK && v >= 0 && v <= 94)
+        return (int)v;
+    return -1;
+}
+
+static int
+band_index(struct pccs_str a)
+{
+    if (pccs_str_eq(a, "95+"))
+        return 19;
+    int64_t lo;
+    size_t k = 0;
+    while (k < a.len && a.p[k] != '_' && a.p[k] != '-')
+        k++;
+    int64_t hi;
+    if (k == a.len || pccs_str_to_i64((struct pccs_str){ a.p, k }, &lo) ||
+        lo % 5 || lo < 0 || lo > 90 ||
+        pccs_str_to_i64((struct pccs_str){ a.p + k + 1, a.len - k - 1 },
+                        &hi) ||
+        hi != lo + 4)
+        return -1;
+    return (int)(lo / 5);
+}
+
+static int
+slot_of(const char *measure, int sex, struct pccs_str age)
+{
+    int s = sex == 'F';
+    if (strcmp(measure, "registered") == 0)
+        return 0;
+    if (strcmp(measure, "registered_sex") == 0)
+        return 1 + s;
+    if (strcmp(measure, "registered_age") == 0)
+        return 3 + s * 96 + age_index(age);
+    return 195 + s * 20 + band_index(age);
+}
+
 /* "37", "0", "95+" -> true for a single year of age 0..95+. */
 static bool
 is_single_age(struct pccs_str a)
@@ -82,22 +139,6 @@ is_single_age(struct pccs_str a)
         return true;
     int64_t v;
     return pccs_str_to_i64(a, &v) == PCCS_OK && v >= 0 && v <= 94;
-}
-
-/* "0_4", "5_9", ..., "90_94", "95+" (also with '-'). */
-static bool
-is_band(struct pccs_str a)
-{
-    if (pccs_str_eq(a, "95+"))
-        return true;
-    for (int lo = 0; lo <= 90; lo += 5) {
-        char b1[32], b2[32];
-        snprintf(b1, sizeof(b1), "%d_%d", lo, lo + 4);
-        snprintf(b2, sizeof(b2), "%d-%d", lo, lo + 4);
-        if (pccs_str_eq(a, b1) || pccs_str_eq(a, b2))
-            return true;
-    }
-    return false;
 }
 
 static int
@@ -187,7 +228,7 @@ load_reg(struct pccs_load *ld, struct pccs_csv_reader *r,
                 snprintf(dim, sizeof(dim), "%c", sex);
             }
         }
-        else if (sex != 'A' && is_band(age) &&
+        else if (sex != 'A' && (band_index(age) >= 0) &&
                  (var == V_QUIN || !pccs_str_eq(age, "95+"))) {
             measure = "registered_band";
             snprintf(dim, sizeof(dim), "%c:%.*s", sex, (int)age.len, age.p);
@@ -210,22 +251,26 @@ load_reg(struct pccs_load *ld, struct pccs_csv_reader *r,
             break;
         }
 
-        char key[48];
-        int klen = snprintf(key, sizeof(key), "%.*s|%s|%s", (int)code.len,
-                            code.p, measure, dim);
         bool created;
         struct pccs_hmap_entry *e =
-            pccs_hmap_put(&seen, key, (size_t)klen, &created);
-        if (!created) {
+            pccs_hmap_put(&seen, code.p, code.len, &created);
+        if (created) {
+            e->ptr = pccs_arena_calloc(&ld->arena, 1,
+                                       sizeof(struct seen_rows));
+            ((struct seen_rows *)e->ptr)->first_line = rec.line;
+        }
+        struct seen_rows *sr = e->ptr;
+        int slot = slot_of(measure, sex, age);
+        if (sr->bits[slot / 64] & (UINT64_C(1) << (slot % 64))) {
             rc = pccs_err_at(err, PCCS_EPARSE, ld->name, rec.line,
                              idx[C_CODE] + 1,
                              "CODE: expected one row per practice%s, found "
-                             "%.*s again (first on line %lld)",
+                             "%.*s again (its rows start on line %lld)",
                              dim[0] ? ", sex and age" : "", (int)code.len,
-                             code.p, (long long)e->ival);
+                             code.p, (long long)sr->first_line);
             break;
         }
-        e->ival = rec.line;
+        sr->bits[slot / 64] |= UINT64_C(1) << (slot % 64);
 
         /* Rows come grouped by practice: describe each practice once. */
         if (!pccs_str_eq(code, last_practice)) {

@@ -54,17 +54,43 @@ CREATE TABLE links (
 CREATE UNIQUE INDEX links_key ON links (child, parent, parent_level,
     ifnull(start_date, ''), ifnull(end_date, ''), source_id);
 
--- Numbers: (measure, period, org, dim) -> value, per source.
-CREATE TABLE facts (
-    source_id INTEGER NOT NULL REFERENCES sources(id),
-    measure   TEXT NOT NULL,
-    period    TEXT NOT NULL,
-    org       TEXT NOT NULL,
-    dim       TEXT NOT NULL DEFAULT '',
-    value     REAL NOT NULL,
-    PRIMARY KEY (source_id, measure, period, org, dim)
+-- Measure names, numbered so each figure's key stays short.
+CREATE TABLE measures (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE          -- registered, weighted, qof_register ...
+);
+
+-- Numbers: (measure, period, org, dim) -> value, per source. Appended in
+-- file order; one row per (source, measure, period, org, dim), which the
+-- loaders guarantee (they refuse duplicate rows with their line numbers).
+CREATE TABLE fact_values (
+    source_id  INTEGER NOT NULL REFERENCES sources(id),
+    measure_id INTEGER NOT NULL REFERENCES measures(id),
+    period     TEXT NOT NULL,
+    org        TEXT NOT NULL,
+    dim        TEXT NOT NULL DEFAULT '',
+    value      REAL NOT NULL
+);
+
+-- Which source gave which (measure, period), written at the end of a load;
+-- the latest source of a (measure, period) is the one shown. A load
+-- appends its figures together, so first_row..last_row (rowids of
+-- fact_values) bound them: reads scan that range, and fact_values needs
+-- no index to slow every insert.
+CREATE TABLE fact_sets (
+    measure_id INTEGER NOT NULL,
+    period     TEXT NOT NULL,
+    source_id  INTEGER NOT NULL,
+    facts      INTEGER NOT NULL,
+    first_row  INTEGER NOT NULL,
+    last_row   INTEGER NOT NULL,
+    PRIMARY KEY (measure_id, period, source_id)
 ) WITHOUT ROWID;
-CREATE INDEX facts_measure ON facts (measure, period, source_id);
+
+-- The figures with their measure names, for the sqlite3 shell.
+CREATE VIEW facts AS
+    SELECT f.source_id, m.name AS measure, f.period, f.org, f.dim, f.value
+    FROM fact_values f JOIN measures m ON m.id = f.measure_id;
 
 -- Reference tables: (kind, key, attr) -> text.
 CREATE TABLE refs (

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hmap.h"
 #include "base/xalloc.h"
 
 /*
@@ -34,6 +35,10 @@ enum stmt {
     S_ORG_LEVEL,
     S_LINK_PUT,
     S_FACT_PUT,
+    S_MEASURE_ADD,
+    S_MEASURE_GET,
+    S_FACT_SETS,
+    S_FACT_LAST,
     S_ATTR_PUT,
     S_REF_PUT,
     S_ORGS,
@@ -102,8 +107,16 @@ static const char *const stmt_sql[S_NSTMT] = {
     [S_LINK_PUT] = "INSERT OR IGNORE INTO links (child, parent, "
                    "parent_level, start_date, end_date, observed, source_id) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [S_FACT_PUT] = "INSERT INTO facts (source_id, measure, period, org, dim, "
-                   "value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_FACT_PUT] = "INSERT INTO fact_values (source_id, measure_id, period, "
+                   "org, dim, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_MEASURE_ADD] = "INSERT OR IGNORE INTO measures (name) VALUES (?1)",
+    [S_MEASURE_GET] = "SELECT id FROM measures WHERE name = ?1",
+    [S_FACT_SETS] = "INSERT INTO fact_sets (measure_id, period, source_id, "
+                    "facts, first_row, last_row) SELECT measure_id, period, "
+                    "source_id, count(*), min(rowid), max(rowid) "
+                    "FROM fact_values WHERE rowid > ?2 AND source_id = ?1 "
+                    "GROUP BY measure_id, period",
+    [S_FACT_LAST] = "SELECT ifnull(max(rowid), 0) FROM fact_values",
     [S_ATTR_PUT] = "INSERT OR REPLACE INTO attrs (org, key, value, as_of, "
                    "source_id) VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_REF_PUT] = "INSERT INTO refs (kind, key, attr, value, source_id) "
@@ -117,12 +130,17 @@ static const char *const stmt_sql[S_NSTMT] = {
                     "WHERE org = ?1 ORDER BY key, source_id",
     [S_ATTRS_ALL] = "SELECT org, key, value, as_of, source_id FROM attrs "
                     "ORDER BY org, key, source_id",
-    [S_FACT_PERIODS] = "SELECT period, max(source_id), count(*) FROM facts "
-                       "WHERE measure = ?1 AND (?2 IS NULL OR period = ?2) "
-                       "GROUP BY period ORDER BY period",
-    [S_FACTS] = "SELECT org, dim, value FROM facts WHERE source_id = ?1 AND "
-                "measure = ?2 AND period = ?3 AND (?4 IS NULL OR org = ?4) "
-                "ORDER BY org, dim",
+    [S_FACT_PERIODS] = "SELECT s.period, s.source_id, s.facts, s.first_row, "
+                       "s.last_row FROM fact_sets s WHERE s.measure_id = "
+                       "(SELECT id FROM measures WHERE name = ?1) AND "
+                       "(?2 IS NULL OR s.period = ?2) AND s.source_id = "
+                       "(SELECT max(t.source_id) FROM fact_sets t WHERE "
+                       "t.measure_id = s.measure_id AND t.period = s.period) "
+                       "ORDER BY s.period",
+    [S_FACTS] = "SELECT org, dim, value FROM fact_values WHERE rowid BETWEEN "
+                "?5 AND ?6 AND source_id = ?1 AND measure_id = (SELECT id "
+                "FROM measures WHERE name = ?2) AND period = ?3 AND "
+                "(?4 IS NULL OR org = ?4) ORDER BY rowid",
     [S_REFS] = "SELECT kind, key, attr, value, source_id FROM refs "
                "WHERE kind = ?1 ORDER BY key, attr, rowid",
 };
@@ -139,6 +157,8 @@ struct pccs_store {
     int version;
     sqlite3_stmt *stmt[S_NSTMT];
     struct source_copy copy;
+    struct pccs_hmap measures; /* name -> id, cleared on rollback */
+    int64_t facts_before;      /* last fact rowid when the source began */
 };
 
 static int
@@ -173,8 +193,8 @@ prep(struct pccs_store *st, enum stmt s, struct pccs_err *err)
         }
     }
     else {
+        /* Every statement binds all its parameters on every use. */
         sqlite3_reset(st->stmt[s]);
-        sqlite3_clear_bindings(st->stmt[s]);
     }
     return st->stmt[s];
 }
@@ -311,6 +331,7 @@ pccs_store_free(struct pccs_store *st)
         sqlite3_finalize(st->stmt[i]);
     for (int i = 0; i < 7; i++)
         free(st->copy.s[i]);
+    pccs_hmap_release(&st->measures);
     sqlite3_close(st->db);
     free(st->path);
     free(st);
@@ -355,6 +376,8 @@ pccs_store_rollback(struct pccs_store *st)
     }
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     st->in_tx = false;
+    /* Measures added in the transaction are gone: forget every id. */
+    pccs_hmap_release(&st->measures);
 }
 
 /* ===== Sources ===== */
@@ -457,9 +480,19 @@ pccs_store_source_add(struct pccs_store *st, struct pccs_source_info *src,
     bind_text(s, 5, src->sha256);
     bind_text(s, 6, src->encoding);
     int rc = step_write(st, s, err, "cannot record the source");
-    if (!rc)
-        src->id = sqlite3_last_insert_rowid(st->db);
-    return rc;
+    if (rc)
+        return rc;
+    src->id = sqlite3_last_insert_rowid(st->db);
+    s = prep(st, S_FACT_LAST, err);
+    if (!s)
+        return PCCS_EDB;
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_err(st, err, "cannot read the figures");
+    }
+    st->facts_before = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return PCCS_OK;
 }
 
 int
@@ -467,7 +500,15 @@ pccs_store_source_finish(struct pccs_store *st,
                          const struct pccs_source_info *src,
                          struct pccs_err *err)
 {
-    sqlite3_stmt *s = prep(st, S_SOURCE_FINISH, err);
+    sqlite3_stmt *s = prep(st, S_FACT_SETS, err);
+    if (!s)
+        return PCCS_EDB;
+    sqlite3_bind_int64(s, 1, src->id);
+    sqlite3_bind_int64(s, 2, st->facts_before);
+    int rc = step_write(st, s, err, "cannot summarise the figures");
+    if (rc)
+        return rc;
+    s = prep(st, S_SOURCE_FINISH, err);
     if (!s)
         return PCCS_EDB;
     sqlite3_bind_int64(s, 1, src->id);
@@ -554,25 +595,56 @@ pccs_store_put_link(struct pccs_store *st, const struct pccs_link_row *l,
     return step_write(st, s, err, "cannot store a membership");
 }
 
+/* The id of a measure name, adding it the first time it is seen. */
+static int
+measure_id(struct pccs_store *st, const char *name, int64_t *id,
+           struct pccs_err *err)
+{
+    size_t len = strlen(name);
+    struct pccs_hmap_entry *e = pccs_hmap_get(&st->measures, name, len);
+    if (e) {
+        *id = e->ival;
+        return PCCS_OK;
+    }
+    sqlite3_stmt *s = prep(st, S_MEASURE_ADD, err);
+    if (!s)
+        return PCCS_EDB;
+    bind_text(s, 1, name);
+    int rc = step_write(st, s, err, "cannot record a measure");
+    if (rc)
+        return rc;
+    s = prep(st, S_MEASURE_GET, err);
+    if (!s)
+        return PCCS_EDB;
+    bind_text(s, 1, name);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_err(st, err, "cannot read a measure");
+    }
+    *id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    pccs_hmap_put(&st->measures, name, len, NULL)->ival = *id;
+    return PCCS_OK;
+}
+
 int
 pccs_store_put_fact(struct pccs_store *st, const struct pccs_fact_row *f,
                     struct pccs_err *err)
 {
+    int64_t mid = 0;
+    int mrc = measure_id(st, f->measure, &mid, err);
+    if (mrc)
+        return mrc;
     sqlite3_stmt *s = prep(st, S_FACT_PUT, err);
     if (!s)
         return PCCS_EDB;
     sqlite3_bind_int64(s, 1, f->source_id);
-    bind_text(s, 2, f->measure);
+    sqlite3_bind_int64(s, 2, mid);
     bind_text(s, 3, f->period);
     bind_text(s, 4, f->org);
     bind_text(s, 5, f->dim ? f->dim : "");
     sqlite3_bind_double(s, 6, f->value);
-    int rc = step_write(st, s, err, "cannot store a figure");
-    if (rc == PCCS_ECONFLICT)
-        pccs_err_set(err, rc, "%s for %s, %s%s%s is given twice",
-                     f->measure, f->org, f->period,
-                     f->dim && *f->dim ? ", " : "", f->dim ? f->dim : "");
-    return rc;
+    return step_write(st, s, err, "cannot store a figure");
 }
 
 int
@@ -685,6 +757,7 @@ struct period_src {
     char *period;
     int64_t source;
     int64_t count;
+    int64_t first, last; /* rowids bounding the set */
 };
 
 /* The periods of a measure with their latest source (owned array). */
@@ -708,7 +781,8 @@ fact_periods(struct pccs_store *st, const char *measure, const char *period,
         }
         (*out)[(*n)++] = (struct period_src){
             pccs_xstrdup(col_text(s, 0) ? col_text(s, 0) : ""),
-            sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2)
+            sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+            sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4)
         };
     }
     return finish_read(st, s, r, 0, err, "cannot read periods");
@@ -740,6 +814,8 @@ pccs_store_facts_each(struct pccs_store *st, const char *measure,
         bind_text(s, 2, measure);
         bind_text(s, 3, ps[i].period);
         bind_text(s, 4, org);
+        sqlite3_bind_int64(s, 5, ps[i].first);
+        sqlite3_bind_int64(s, 6, ps[i].last);
         int r;
         while ((r = sqlite3_step(s)) == SQLITE_ROW) {
             struct pccs_fact_row f = { measure,         ps[i].period,
@@ -797,8 +873,8 @@ int
 pccs_store_counts(struct pccs_store *st, struct pccs_store_counts *out,
                   struct pccs_err *err)
 {
-    static const char *const tables[6] = { "sources", "orgs",  "links",
-                                           "facts",   "attrs", "refs" };
+    static const char *const tables[6] = { "sources",     "orgs",  "links",
+                                           "fact_values", "attrs", "refs" };
     int64_t *dst[6] = { &out->sources, &out->orgs,  &out->links,
                         &out->facts,   &out->attrs, &out->refs };
     for (int i = 0; i < 6; i++) {

@@ -144,7 +144,11 @@ void pccs_store_rollback(struct pccs_store *st);
 int pccs_store_source_find(struct pccs_store *st, const char *sha256,
                            struct pccs_source_info *out,
                            struct pccs_err *err);
-/** Record a new source (inside a transaction); sets s->id. */
+/**
+ * Record a new source (inside a transaction); sets s->id. Sources are
+ * loaded one at a time: add, put its rows, finish. Its facts can be read
+ * once pccs_store_source_finish() has summarised them.
+ */
 int pccs_store_source_add(struct pccs_store *st, struct pccs_source_info *s,
                           struct pccs_err *err);
 /**
@@ -174,8 +178,9 @@ int pccs_store_put_org(struct pccs_store *st, const struct pccs_org_row *o,
 int pccs_store_put_link(struct pccs_store *st,
                         const struct pccs_link_row *l, struct pccs_err *err);
 /**
- * Add a fact. PCCS_ECONFLICT if the same source already gave a value for
- * the same (measure, period, org, dim).
+ * Add a fact. Facts are appended as fast as the backend can: the store
+ * does not look for a second value of the same (measure, period, org,
+ * dim) from one source; loaders refuse duplicate rows, naming the lines.
  */
 int pccs_store_put_fact(struct pccs_store *st,
                         const struct pccs_fact_row *f, struct pccs_err *err);
@@ -196,7 +201,8 @@ int pccs_store_attrs_each(struct pccs_store *st, const char *org,
                           struct pccs_err *err);
 /**
  * Facts for measure, for one period (or every period if period is NULL)
- * and optionally one organisation (org NULL for all). Where several
+ * and optionally one organisation (org NULL for all), periods in order
+ * and within a period in the order they were loaded. Where several
  * sources gave the same (measure, period), only the most recently loaded
  * source's facts are returned.
  */

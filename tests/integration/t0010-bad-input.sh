@@ -67,7 +67,7 @@ refused "negative count" "$T/neg.csv" 101 10 "0 or more"
 # 6. A duplicate practice row.
 awk 'NR == 60 { dup = $0 } { print } NR == 70 { print dup }' "$REG" \
     >"$T/dup.csv"
-refused "duplicate practice row" "$T/dup.csv" 71 6 "first on line 60"
+refused "duplicate practice row" "$T/dup.csv" 71 6 "again \(its rows start on line 60\)"
 # 7. A practice code that is not an ODS code.
 setfield "$REG" 30 6 A8100X >"$T/badcode.csv"
 refused "practice code not an ODS code" "$T/badcode.csv" 30 6 "ODS practice"
