@@ -17,7 +17,10 @@ struct pccs_arena {
     size_t used, size;
 };
 
-#define PCCS_ARENA_INIT { NULL, 0, 0 }
+#define PCCS_ARENA_INIT                                                        \
+    {                                                                          \
+        NULL, 0, 0                                                             \
+    }
 
 /** Allocate n bytes aligned for any type; valid until release. */
 void *pccs_arena_alloc(struct pccs_arena *a, size_t n);

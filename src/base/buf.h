@@ -14,7 +14,10 @@ struct pccs_buf {
 };
 
 extern char pccs_buf_empty[1];
-#define PCCS_BUF_INIT { pccs_buf_empty, 0, 0 }
+#define PCCS_BUF_INIT                                                          \
+    {                                                                          \
+        pccs_buf_empty, 0, 0                                                   \
+    }
 
 /** Make room for at least extra more bytes. */
 void pccs_buf_grow(struct pccs_buf *b, size_t extra);

@@ -17,8 +17,7 @@ leap(int y)
 static int
 month_days(int y, int m)
 {
-    static const int days[] = { 31, 28, 31, 30, 31, 30,
-                                31, 31, 30, 31, 30, 31 };
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && leap(y) ? 29 : days[m - 1];
 }
 
@@ -72,8 +71,8 @@ digits(const char *p, size_t n, int *out)
 static int
 month_name(const char *p)
 {
-    static const char *names[] = { "jan", "feb", "mar", "apr", "may", "jun",
-                                   "jul", "aug", "sep", "oct", "nov", "dec" };
+    static const char *names[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                  "jul", "aug", "sep", "oct", "nov", "dec"};
     for (int i = 0; i < 12; i++) {
         if (tolower((unsigned char)p[0]) == names[i][0] &&
             tolower((unsigned char)p[1]) == names[i][1] &&

@@ -56,11 +56,12 @@ pccs_err_at(struct pccs_err *err, int code, const char *file, int64_t line,
     size_t n = 0;
     int k;
     if (line > 0 && col > 0)
-        k = snprintf(err->msg, sizeof(err->msg), "%s:%lld:%lld: ",
-                     file ? file : "-", (long long)line, (long long)col);
+        k = snprintf(err->msg, sizeof(err->msg),
+                     "%s:%lld:%lld: ", file ? file : "-", (long long)line,
+                     (long long)col);
     else if (line > 0)
-        k = snprintf(err->msg, sizeof(err->msg), "%s:%lld: ",
-                     file ? file : "-", (long long)line);
+        k = snprintf(err->msg, sizeof(err->msg), "%s:%lld: ", file ? file : "-",
+                     (long long)line);
     else
         k = snprintf(err->msg, sizeof(err->msg), "%s: ", file ? file : "-");
     if (k > 0)

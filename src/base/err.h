@@ -36,7 +36,10 @@ struct pccs_err {
     int64_t line, col;
 };
 
-#define PCCS_ERR_INIT { 0, { 0 }, 0, 0 }
+#define PCCS_ERR_INIT                                                          \
+    {                                                                          \
+        0, {0}, 0, 0                                                           \
+    }
 
 /** Return a static description of a PCCS_E* code. */
 const char *pccs_strerror(int code);
@@ -53,8 +56,8 @@ int pccs_err_set(struct pccs_err *err, int code, const char *fmt, ...)
  * "FILE:LINE:COL: text" and err->line, err->col are set. A line or column
  * of 0 is left out of the message.
  */
-int pccs_err_at(struct pccs_err *err, int code, const char *file,
-                int64_t line, int64_t col, const char *fmt, ...)
+int pccs_err_at(struct pccs_err *err, int code, const char *file, int64_t line,
+                int64_t col, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
 /** Clear err back to PCCS_ERR_INIT. */
@@ -64,13 +67,13 @@ void pccs_err_clear(struct pccs_err *err);
  * Programmer errors. Stays on in release builds: prints file:line:expr
  * and aborts.
  */
-#define PCCS_ASSERT(expr)                                                    \
-    do {                                                                     \
-        if (!(expr)) {                                                       \
-            fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__,      \
-                    __LINE__, #expr);                                        \
-            abort();                                                         \
-        }                                                                    \
+#define PCCS_ASSERT(expr)                                                      \
+    do {                                                                       \
+        if (!(expr)) {                                                         \
+            fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__,         \
+                    __LINE__, #expr);                                          \
+            abort();                                                           \
+        }                                                                      \
     } while (0)
 
 #endif

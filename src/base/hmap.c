@@ -59,8 +59,7 @@ grow(struct pccs_hmap *m)
 }
 
 struct pccs_hmap_entry *
-pccs_hmap_put(struct pccs_hmap *m, const char *key, size_t klen,
-              bool *created)
+pccs_hmap_put(struct pccs_hmap *m, const char *key, size_t klen, bool *created)
 {
     if ((m->len + 1) * 4 > m->cap * 3)
         grow(m);

@@ -28,7 +28,10 @@ struct pccs_hmap {
     struct pccs_arena keys;
 };
 
-#define PCCS_HMAP_INIT { NULL, 0, 0, PCCS_ARENA_INIT }
+#define PCCS_HMAP_INIT                                                         \
+    {                                                                          \
+        NULL, 0, 0, PCCS_ARENA_INIT                                            \
+    }
 
 /** Find key; NULL if absent. The entry is valid until the next insert. */
 struct pccs_hmap_entry *pccs_hmap_get(const struct pccs_hmap *m,

@@ -13,7 +13,7 @@
 struct pccs_str
 pccs_str_from(const char *s)
 {
-    return (struct pccs_str){ s, strlen(s) };
+    return (struct pccs_str){s, strlen(s)};
 }
 
 static bool

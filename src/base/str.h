@@ -15,7 +15,7 @@ struct pccs_str {
     size_t len;
 };
 
-#define PCCS_STR_LIT(s) ((struct pccs_str){ (s), sizeof(s) - 1 })
+#define PCCS_STR_LIT(s) ((struct pccs_str){(s), sizeof(s) - 1})
 
 /** A slice of a NUL-terminated string (borrowed). */
 struct pccs_str pccs_str_from(const char *s);

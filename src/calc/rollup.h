@@ -12,15 +12,15 @@
 #include <stdint.h>
 
 struct pccs_rollup_in {
-    int group;      /* index of the group this member belongs to; <0 none */
+    int group; /* index of the group this member belongs to; <0 none */
     double value[2];
-    bool has[2];    /* is value[i] present? */
+    bool has[2]; /* is value[i] present? */
 };
 
 struct pccs_rollup_out {
-    int64_t members;     /* members in the group */
-    double sum[2];       /* sums of the present values */
-    int64_t present[2];  /* how many members had value[i] */
+    int64_t members;    /* members in the group */
+    double sum[2];      /* sums of the present values */
+    int64_t present[2]; /* how many members had value[i] */
 };
 
 /**

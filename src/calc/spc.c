@@ -129,10 +129,9 @@ rules(const double *y, size_t n, struct pccs_spc_point *p)
 }
 
 int
-pccs_spc_compute(const double *y, size_t n,
-                 const struct pccs_spc_options *opt,
-                 struct pccs_spc_point *out,
-                 enum pccs_spc_assurance *assurance, bool *short_group)
+pccs_spc_compute(const double *y, size_t n, const struct pccs_spc_options *opt,
+                 struct pccs_spc_point *out, enum pccs_spc_assurance *assurance,
+                 bool *short_group)
 {
     *assurance = PCCS_SPC_ASSURANCE_NONE;
     *short_group = false;
@@ -148,8 +147,8 @@ pccs_spc_compute(const double *y, size_t n,
         size_t len = end - start;
         if (len < PCCS_SPC_MIN_POINTS)
             *short_group = true;
-        size_t m = opt->fix_after && opt->fix_after < len ? opt->fix_after
-                                                           : len;
+        size_t m =
+            opt->fix_after && opt->fix_after < len ? opt->fix_after : len;
         double mean, amr;
         limits(y + start, m, opt->screen, &mean, &amr);
         for (size_t i = start; i < end; i++) {
@@ -178,11 +177,11 @@ pccs_spc_compute(const double *y, size_t n,
         const struct pccs_spc_point *last = &out[n - 1];
         bool inc = opt->direction == PCCS_SPC_INCREASE;
         if (opt->target > last->upl)
-            *assurance = inc ? PCCS_SPC_CONSISTENT_FAIL
-                             : PCCS_SPC_CONSISTENT_PASS;
+            *assurance =
+                inc ? PCCS_SPC_CONSISTENT_FAIL : PCCS_SPC_CONSISTENT_PASS;
         else if (opt->target < last->lpl)
-            *assurance = inc ? PCCS_SPC_CONSISTENT_PASS
-                             : PCCS_SPC_CONSISTENT_FAIL;
+            *assurance =
+                inc ? PCCS_SPC_CONSISTENT_PASS : PCCS_SPC_CONSISTENT_FAIL;
         else
             *assurance = PCCS_SPC_INCONSISTENT;
     }

@@ -53,19 +53,22 @@ enum pccs_spc_assurance {
 
 struct pccs_spc_options {
     enum pccs_spc_direction direction;
-    bool screen;         /* screen moving ranges (reference default) */
+    bool screen; /* screen moving ranges (reference default) */
     bool has_target;
     double target;
-    size_t fix_after;    /* 0: limits from all points of each group */
+    size_t fix_after;     /* 0: limits from all points of each group */
     const size_t *rebase; /* indices where a new group starts, ascending */
     size_t nrebase;
 };
 
-#define PCCS_SPC_OPTIONS_INIT { PCCS_SPC_INCREASE, true, false, 0, 0, NULL, 0 }
+#define PCCS_SPC_OPTIONS_INIT                                                  \
+    {                                                                          \
+        PCCS_SPC_INCREASE, true, false, 0, 0, NULL, 0                          \
+    }
 
 struct pccs_spc_point {
-    double mean, lpl, upl;   /* centre line and process limits */
-    double nlpl, nupl;       /* two thirds of the way to the limits */
+    double mean, lpl, upl; /* centre line and process limits */
+    double nlpl, nupl;     /* two thirds of the way to the limits */
     enum pccs_spc_type type;
     enum pccs_spc_rule rule; /* the rule that labelled it */
     int high;                /* +1 high, -1 low, 0 common cause */

@@ -14,87 +14,86 @@
 #include "base/date.h"
 #include "report/table.h"
 
-#define STORE_HELP                                                          \
+#define STORE_HELP                                                             \
     "  --store PATH     the store (default $PCCS_STORE or ./pccs.db)\n"
 
 const struct pccs_cmd pccs_cmds[] = {
-    { "load", "recognise, validate and load published or local files",
-      "usage: pccs load [--period P] [--quiet] FILE...\n"
-      "\n"
-      "Recognise each file from its header or shape (never its name),\n"
-      "validate every row and load it in one transaction: all of it or\n"
-      "nothing. A file already loaded (same SHA-256) changes nothing.\n"
-      "\n"
-      "  --period P       the period the file describes, where the file\n"
-      "                   does not say (e.g. 2022-23 or 2021-01-01)\n"
-      "  --quiet          no progress line\n" STORE_HELP
-      "\n"
-      "Exit status: 0 loaded (or already loaded), 1 a file was refused\n"
-      "(the message names file:line:column and what was expected),\n"
-      "2 usage error.\n",
-      pccs_cmd_load },
-    { "sources", "list the loaded files",
-      "usage: pccs sources [--format text|csv|json]\n"
-      "\n"
-      "One row per loaded file: id, kind, publication, period, rows\n"
-      "loaded and rejected, encoding, sha256, when it was loaded, path.\n"
-      "\n"
-      "  --format F       text (default), csv or json\n" STORE_HELP,
-      pccs_cmd_sources },
-    { "orgs", "list organisations at a level",
-      "usage: pccs orgs [--level L] [--in CODE] [--at DATE] [--format F]\n"
-      "\n"
-      "Organisations of the tree at a level (practice, pcn, sub_icb, icb,\n"
-      "region, england; default region) as at a date (default: the latest\n"
-      "data), optionally only those within CODE.\n"
-      "\n"
-      "  --level L        practice|pcn|sub_icb|icb|region|england\n"
-      "  --in CODE        only organisations within CODE\n"
-      "  --at DATE        as at this date (YYYY-MM-DD)\n"
-      "  --format F       text (default), csv or json\n" STORE_HELP,
-      pccs_cmd_orgs },
-    { "show", "one organisation: parents, children, populations",
-      "usage: pccs show CODE [--at DATE] [--format text|json]\n"
-      "\n"
-      "One organisation: its parents up to England, its children, and its\n"
-      "populations for every loaded period, each with its source.\n"
-      "\n"
-      "  --at DATE        as at this date (default: the latest data)\n"
-      "  --format F       text (default) or json\n" STORE_HELP,
-      pccs_cmd_show },
-    { "table", "named tables (pccs table --list)",
-      "usage: pccs table NAME [--level L] [--in CODE] [--at DATE]\n"
-      "                  [--period P] [--format text|csv|json]\n"
-      "       pccs table --list\n"
-      "\n"
-      "  --level L        practice|pcn|sub_icb|icb|region|england\n"
-      "  --in CODE        only rows within CODE\n"
-      "  --at DATE        registrations snapshot on or before DATE and\n"
-      "                   the tree as at DATE\n"
-      "  --period P       a financial year (2022-23) or snapshot date\n"
-      "  --format F       text (default), csv or json\n"
-      "  --list           list the tables\n" STORE_HELP,
-      pccs_cmd_table },
-    { "spc", "Making Data Count SPC chart of a series",
-      "usage: pccs spc --input FILE.csv [--date-col date] [--value-col value]\n"
-      "                [--improvement increase|decrease|neutral]\n"
-      "                [--target T] [--rebase DATE,...] [--fix-after N]\n"
-      "                [--no-screen] [--format text|csv|json]\n"
-      "\n"
-      "An XmR chart with the Making Data Count rules (the NHS-R reference\n"
-      "implementation's): one row per point with date, value, mean, lpl,\n"
-      "upl and point_type (common_cause, special_cause_improvement,\n"
-      "special_cause_concern, special_cause_neutral_high or _low).\n"
-      "The assurance of a target goes to stderr with csv, and under the\n"
-      "table (text) or in \"sources\" (json).\n"
-      "\n"
-      "  --improvement D  which way is better (default increase)\n"
-      "  --target T       a target, for the assurance\n"
-      "  --rebase DATES   start a new group (mean, limits) at each date\n"
-      "  --fix-after N    limits from the first N points of each group\n"
-      "  --no-screen      keep large moving ranges (as the MDC Excel tool)\n",
-      pccs_cmd_spc },
-    { NULL, NULL, NULL, NULL },
+    {"load", "recognise, validate and load published or local files",
+     "usage: pccs load [--period P] [--quiet] FILE...\n"
+     "\n"
+     "Recognise each file from its header or shape (never its name),\n"
+     "validate every row and load it in one transaction: all of it or\n"
+     "nothing. A file already loaded (same SHA-256) changes nothing.\n"
+     "\n"
+     "  --period P       the period the file describes, where the file\n"
+     "                   does not say (e.g. 2022-23 or 2021-01-01)\n"
+     "  --quiet          no progress line\n" STORE_HELP "\n"
+     "Exit status: 0 loaded (or already loaded), 1 a file was refused\n"
+     "(the message names file:line:column and what was expected),\n"
+     "2 usage error.\n",
+     pccs_cmd_load},
+    {"sources", "list the loaded files",
+     "usage: pccs sources [--format text|csv|json]\n"
+     "\n"
+     "One row per loaded file: id, kind, publication, period, rows\n"
+     "loaded and rejected, encoding, sha256, when it was loaded, path.\n"
+     "\n"
+     "  --format F       text (default), csv or json\n" STORE_HELP,
+     pccs_cmd_sources},
+    {"orgs", "list organisations at a level",
+     "usage: pccs orgs [--level L] [--in CODE] [--at DATE] [--format F]\n"
+     "\n"
+     "Organisations of the tree at a level (practice, pcn, sub_icb, icb,\n"
+     "region, england; default region) as at a date (default: the latest\n"
+     "data), optionally only those within CODE.\n"
+     "\n"
+     "  --level L        practice|pcn|sub_icb|icb|region|england\n"
+     "  --in CODE        only organisations within CODE\n"
+     "  --at DATE        as at this date (YYYY-MM-DD)\n"
+     "  --format F       text (default), csv or json\n" STORE_HELP,
+     pccs_cmd_orgs},
+    {"show", "one organisation: parents, children, populations",
+     "usage: pccs show CODE [--at DATE] [--format text|json]\n"
+     "\n"
+     "One organisation: its parents up to England, its children, and its\n"
+     "populations for every loaded period, each with its source.\n"
+     "\n"
+     "  --at DATE        as at this date (default: the latest data)\n"
+     "  --format F       text (default) or json\n" STORE_HELP,
+     pccs_cmd_show},
+    {"table", "named tables (pccs table --list)",
+     "usage: pccs table NAME [--level L] [--in CODE] [--at DATE]\n"
+     "                  [--period P] [--format text|csv|json]\n"
+     "       pccs table --list\n"
+     "\n"
+     "  --level L        practice|pcn|sub_icb|icb|region|england\n"
+     "  --in CODE        only rows within CODE\n"
+     "  --at DATE        registrations snapshot on or before DATE and\n"
+     "                   the tree as at DATE\n"
+     "  --period P       a financial year (2022-23) or snapshot date\n"
+     "  --format F       text (default), csv or json\n"
+     "  --list           list the tables\n" STORE_HELP,
+     pccs_cmd_table},
+    {"spc", "Making Data Count SPC chart of a series",
+     "usage: pccs spc --input FILE.csv [--date-col date] [--value-col value]\n"
+     "                [--improvement increase|decrease|neutral]\n"
+     "                [--target T] [--rebase DATE,...] [--fix-after N]\n"
+     "                [--no-screen] [--format text|csv|json]\n"
+     "\n"
+     "An XmR chart with the Making Data Count rules (the NHS-R reference\n"
+     "implementation's): one row per point with date, value, mean, lpl,\n"
+     "upl and point_type (common_cause, special_cause_improvement,\n"
+     "special_cause_concern, special_cause_neutral_high or _low).\n"
+     "The assurance of a target goes to stderr with csv, and under the\n"
+     "table (text) or in \"sources\" (json).\n"
+     "\n"
+     "  --improvement D  which way is better (default increase)\n"
+     "  --target T       a target, for the assurance\n"
+     "  --rebase DATES   start a new group (mean, limits) at each date\n"
+     "  --fix-after N    limits from the first N points of each group\n"
+     "  --no-screen      keep large moving ranges (as the MDC Excel tool)\n",
+     pccs_cmd_spc},
+    {NULL, NULL, NULL, NULL},
 };
 
 static const char main_usage[] =
@@ -178,8 +177,9 @@ pccs_cmd_format(const char *name, const char *s, int *fmt)
 {
     enum pccs_format f = PCCS_FMT_TEXT;
     if (s && pccs_format_parse(s, &f))
-        return pccs_cmd_usage(name, "--format must be text, csv or json, "
-                                    "not '%s'",
+        return pccs_cmd_usage(name,
+                              "--format must be text, csv or json, "
+                              "not '%s'",
                               s);
     *fmt = (int)f;
     return 0;
@@ -193,8 +193,9 @@ pccs_cmd_date(const char *name, const char *s, int32_t *day)
         return 0;
     pccs_day d;
     if (pccs_date_parse(pccs_str_from(s), &d))
-        return pccs_cmd_usage(name, "--at must be a real date "
-                                    "(YYYY-MM-DD), not '%s'",
+        return pccs_cmd_usage(name,
+                              "--at must be a real date "
+                              "(YYYY-MM-DD), not '%s'",
                               s);
     *day = d;
     return 0;
@@ -218,7 +219,7 @@ pccs_cmd_open_store(const struct pccs_global *g, struct pccs_store **st)
 int
 pccs_cmd_main(int argc, char **argv)
 {
-    struct pccs_global g = { NULL, false, isatty(STDERR_FILENO) == 1 };
+    struct pccs_global g = {NULL, false, isatty(STDERR_FILENO) == 1};
     const char *env = getenv("PCCS_STORE");
     g.store = env && *env ? env : "pccs.db";
     int i = 1;

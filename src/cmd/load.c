@@ -13,14 +13,14 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
     const char *period = NULL;
     bool quiet = g->quiet, help = false;
     struct pccs_opt opts[] = {
-        { "period", &period, NULL },
-        { "quiet", NULL, &quiet },
-        { "store", &g->store, NULL },
+        {"period", &period, NULL},
+        {"quiet", NULL, &quiet},
+        {"store", &g->store, NULL},
     };
     char **files = calloc((size_t)argc, sizeof(*files));
     size_t nfiles;
-    int rc = pccs_opt_parse(argc, argv, opts, 3, files, (size_t)argc,
-                            &nfiles, &help);
+    int rc = pccs_opt_parse(argc, argv, opts, 3, files, (size_t)argc, &nfiles,
+                            &help);
     if (rc || help || !nfiles) {
         free(files);
         if (help)
@@ -33,7 +33,7 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
         free(files);
         return rc;
     }
-    struct pccs_load_options lo = { period, quiet, g->tty };
+    struct pccs_load_options lo = {period, quiet, g->tty};
     int exit = PCCS_EXIT_OK;
     for (size_t i = 0; i < nfiles; i++) {
         struct pccs_load_result res;
@@ -50,8 +50,7 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
         }
         printf("%s: loaded %s, period %s, %lld rows (%lld rejected), %s, "
                "sha256 %.12s\n",
-               files[i], res.kind, res.period,
-               (long long)res.src.rows_loaded,
+               files[i], res.kind, res.period, (long long)res.src.rows_loaded,
                (long long)res.src.rows_rejected, res.encoding, res.sha256);
     }
     fflush(stdout);

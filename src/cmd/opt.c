@@ -6,9 +6,8 @@
 #include <string.h>
 
 int
-pccs_opt_parse(int argc, char **argv, const struct pccs_opt *opts,
-               size_t nopts, char **pos, size_t maxpos, size_t *npos,
-               bool *help)
+pccs_opt_parse(int argc, char **argv, const struct pccs_opt *opts, size_t nopts,
+               char **pos, size_t maxpos, size_t *npos, bool *help)
 {
     bool only_pos = false;
     *npos = 0;
@@ -25,8 +24,8 @@ pccs_opt_parse(int argc, char **argv, const struct pccs_opt *opts,
         }
         if (only_pos || a[0] != '-' || a[1] == '\0') {
             if (*npos >= maxpos) {
-                fprintf(stderr, "pccs %s: unexpected argument '%s'\n",
-                        argv[0], a);
+                fprintf(stderr, "pccs %s: unexpected argument '%s'\n", argv[0],
+                        a);
                 return 2;
             }
             pos[(*npos)++] = a;
@@ -68,8 +67,7 @@ pccs_opt_parse(int argc, char **argv, const struct pccs_opt *opts,
             *o->value = argv[++i];
         }
         else {
-            fprintf(stderr, "pccs %s: --%s needs a value\n", argv[0],
-                    o->name);
+            fprintf(stderr, "pccs %s: --%s needs a value\n", argv[0], o->name);
             return 2;
         }
     }

@@ -11,9 +11,9 @@
 #include <stddef.h>
 
 struct pccs_opt {
-    const char *name;    /* without the leading "--" */
-    const char **value;  /* set for options with a value, else NULL */
-    bool *flag;          /* set for flags, else NULL */
+    const char *name;   /* without the leading "--" */
+    const char **value; /* set for options with a value, else NULL */
+    bool *flag;         /* set for flags, else NULL */
 };
 
 /**

@@ -25,9 +25,9 @@ pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv)
     const char *format = NULL, *level = NULL, *in = NULL, *at = NULL;
     bool help = false;
     struct pccs_opt opts[] = {
-        { "format", &format, NULL }, { "level", &level, NULL },
-        { "in", &in, NULL },         { "at", &at, NULL },
-        { "store", &g->store, NULL },
+        {"format", &format, NULL},  {"level", &level, NULL},
+        {"in", &in, NULL},          {"at", &at, NULL},
+        {"store", &g->store, NULL},
     };
     char *pos[1];
     size_t npos;
@@ -83,9 +83,8 @@ pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv)
     for (size_t i = 0; i < t.norgs; i++) {
         if (t.orgs[i].level != lv || !count[i])
             continue;
-        if (in_org >= 0 &&
-            pccs_tree_ancestor(&t, (int)i, t.orgs[in_org].level, day, 0) !=
-                in_org)
+        if (in_org >= 0 && pccs_tree_ancestor(&t, (int)i, t.orgs[in_org].level,
+                                              day, 0) != in_org)
             continue;
         rows[n++] = (int)i;
     }
@@ -105,14 +104,14 @@ pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv)
         pccs_table_text(&tab, o->name ? o->name : "");
         pccs_table_text(&tab, o->level_name);
         pccs_table_text(&tab, p >= 0 ? t.orgs[p].code : "");
-        pccs_table_text(&tab, p >= 0 && t.orgs[p].name ? t.orgs[p].name
-                                                        : "");
+        pccs_table_text(&tab, p >= 0 && t.orgs[p].name ? t.orgs[p].name : "");
         pccs_table_int(&tab, count[rows[i]]);
     }
     char d[16];
     pccs_date_format(day, d);
-    pccs_table_note(&tab, "organisations as at %s: practices open on that "
-                          "day and placed in the tree, and their parents",
+    pccs_table_note(&tab,
+                    "organisations as at %s: practices open on that "
+                    "day and placed in the tree, and their parents",
                     d);
     rc = pccs_table_write(&tab, (enum pccs_format)fmt, stdout, &err);
 out:

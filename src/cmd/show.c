@@ -57,8 +57,8 @@ org_json(const struct pccs_tree_org *o)
 {
     json_t *j = json_object();
     json_object_set_new(j, "code", json_string(o->code));
-    json_object_set_new(j, "name", o->name ? json_string(o->name)
-                                           : json_null());
+    json_object_set_new(j, "name",
+                        o->name ? json_string(o->name) : json_null());
     json_object_set_new(j, "level", json_string(o->level_name));
     return j;
 }
@@ -69,9 +69,9 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
     const char *format = NULL, *at = NULL;
     bool help = false;
     struct pccs_opt opts[] = {
-        { "format", &format, NULL },
-        { "at", &at, NULL },
-        { "store", &g->store, NULL },
+        {"format", &format, NULL},
+        {"at", &at, NULL},
+        {"store", &g->store, NULL},
     };
     char *pos[1];
     size_t npos;
@@ -161,7 +161,8 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
     pccs_tree_count_practices(&t, day, count);
     size_t nk = 0;
     for (size_t i = 0; i < t.norgs; i++) {
-        if (count[i] && (int)i != org && pccs_tree_up(&t, (int)i, day, 0) == org)
+        if (count[i] && (int)i != org &&
+            pccs_tree_up(&t, (int)i, day, 0) == org)
             kids[nk++] = (int)i;
     }
     sort_tree = &t;
@@ -180,7 +181,7 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
 
     /* Populations for every loaded period, through the populations table. */
     json_t *jpops = json_array();
-    struct period_list periods = { .n = 0 };
+    struct period_list periods = {.n = 0};
     if (o->level != PCCS_LEVEL_NONE)
         rc = pccs_store_periods_each(st, "registered", period_cb, &periods,
                                      &err);
@@ -189,8 +190,8 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
     if (text && periods.n)
         printf("\nPopulations:\n");
     for (size_t i = 0; i < periods.n; i++) {
-        struct pccs_pop_query q = { o->level, o->code, PCCS_DAY_NONE,
-                                    periods.p[i] };
+        struct pccs_pop_query q = {o->level, o->code, PCCS_DAY_NONE,
+                                   periods.p[i]};
         struct pccs_table tab;
         struct pccs_err e2 = PCCS_ERR_INIT;
         if (pccs_population_table(st, &t, &q, &tab, &e2) == PCCS_OK &&
@@ -203,8 +204,7 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
                 printf("  %-10s registered %14.2f", periods.p[i], reg->num);
                 if (!w->null)
                     printf("  weighted %14.2f", w->num);
-                printf("  practices %lld  [%s]\n", (long long)np->num,
-                       s->text);
+                printf("  practices %lld  [%s]\n", (long long)np->num, s->text);
             }
             json_t *jp = json_object();
             json_object_set_new(jp, "period", json_string(periods.p[i]));
@@ -223,8 +223,9 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
         printf("\nContains public sector information licensed under the "
                "Open Government Licence v3.0.\n");
     else
-        json_dumpf(root, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
-                                     JSON_REAL_PRECISION(12));
+        json_dumpf(root, stdout,
+                   JSON_INDENT(1) | JSON_PRESERVE_ORDER |
+                       JSON_REAL_PRECISION(12));
     if (!text)
         putchar('\n');
 out:

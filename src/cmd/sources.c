@@ -30,8 +30,8 @@ pccs_cmd_sources(struct pccs_global *g, int argc, char **argv)
     const char *format = NULL;
     bool help = false;
     struct pccs_opt opts[] = {
-        { "format", &format, NULL },
-        { "store", &g->store, NULL },
+        {"format", &format, NULL},
+        {"store", &g->store, NULL},
     };
     char *pos[1];
     size_t npos;

@@ -62,8 +62,7 @@ read_series(const char *path, const char *date_col, const char *value_col,
         goto out;
     int di = find_col(&rec, date_col), vi = find_col(&rec, value_col);
     if (di < 0 || vi < 0) {
-        rc = pccs_err_at(err, PCCS_EPARSE, path, 1,
-                         (int64_t)rec.nfields + 1,
+        rc = pccs_err_at(err, PCCS_EPARSE, path, 1, (int64_t)rec.nfields + 1,
                          "expected columns \"%s\" and \"%s\" in the header",
                          date_col, value_col);
         goto out;
@@ -84,9 +83,9 @@ read_series(const char *path, const char *date_col, const char *value_col,
             goto out;
         }
         if (prev != PCCS_DAY_NONE && d <= prev) {
-            rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line, di + 1,
-                             "%s: expected dates in increasing order",
-                             date_col);
+            rc =
+                pccs_err_at(err, PCCS_EPARSE, path, rec.line, di + 1,
+                            "%s: expected dates in increasing order", date_col);
             goto out;
         }
         prev = d;
@@ -110,8 +109,7 @@ out:
 
 /* "2022-04-01,2023-04-01" -> point indices where a group starts. */
 static int
-parse_rebase(const char *arg, const struct series *s, size_t **out,
-             size_t *n)
+parse_rebase(const char *arg, const struct series *s, size_t **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -156,16 +154,11 @@ pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
     const char *fix_after = NULL, *format = NULL;
     bool no_screen = false, help = false;
     struct pccs_opt opts[] = {
-        { "input", &input, NULL },
-        { "date-col", &date_col, NULL },
-        { "value-col", &value_col, NULL },
-        { "improvement", &improvement, NULL },
-        { "target", &target, NULL },
-        { "rebase", &rebase, NULL },
-        { "fix-after", &fix_after, NULL },
-        { "no-screen", NULL, &no_screen },
-        { "format", &format, NULL },
-        { "store", &g->store, NULL },
+        {"input", &input, NULL},         {"date-col", &date_col, NULL},
+        {"value-col", &value_col, NULL}, {"improvement", &improvement, NULL},
+        {"target", &target, NULL},       {"rebase", &rebase, NULL},
+        {"fix-after", &fix_after, NULL}, {"no-screen", NULL, &no_screen},
+        {"format", &format, NULL},       {"store", &g->store, NULL},
     };
     char *pos[1];
     size_t npos;
@@ -204,7 +197,7 @@ pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
         o.fix_after = (size_t)k;
     }
 
-    struct series s = { 0 };
+    struct series s = {0};
     struct pccs_err err = PCCS_ERR_INIT;
     rc = read_series(input, date_col, value_col, &s, &err);
     if (rc) {
@@ -243,8 +236,9 @@ pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
     }
     pccs_table_note(&t, "assurance: %s", pccs_spc_assurance_name(a));
     if (short_group)
-        pccs_table_note(&t, "warning: fewer than %d points in a group; "
-                            "limits are less reliable",
+        pccs_table_note(&t,
+                        "warning: fewer than %d points in a group; "
+                        "limits are less reliable",
                         PCCS_SPC_MIN_POINTS);
     pccs_table_note(&t, "input: %s (%zu points)", input, s.n);
     if (fmt == PCCS_FMT_CSV) {

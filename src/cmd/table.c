@@ -22,10 +22,10 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
     const char *period = NULL;
     bool help = false, list = false;
     struct pccs_opt opts[] = {
-        { "format", &format, NULL }, { "level", &level, NULL },
-        { "in", &in, NULL },         { "at", &at, NULL },
-        { "period", &period, NULL }, { "list", NULL, &list },
-        { "store", &g->store, NULL },
+        {"format", &format, NULL},  {"level", &level, NULL},
+        {"in", &in, NULL},          {"at", &at, NULL},
+        {"period", &period, NULL},  {"list", NULL, &list},
+        {"store", &g->store, NULL},
     };
     char *pos[1];
     size_t npos;
@@ -40,12 +40,12 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
         return pccs_cmd_usage("table", "which table? (pccs table --list)");
     const struct pccs_table_def *def = pccs_table_def_find(pos[0]);
     if (!def)
-        return pccs_cmd_usage("table", "no table called '%s' (pccs table "
-                                       "--list)",
+        return pccs_cmd_usage("table",
+                              "no table called '%s' (pccs table "
+                              "--list)",
                               pos[0]);
     int fmt;
-    struct pccs_table_query q = { PCCS_LEVEL_NONE, in, PCCS_DAY_NONE,
-                                  period };
+    struct pccs_table_query q = {PCCS_LEVEL_NONE, in, PCCS_DAY_NONE, period};
     rc = pccs_cmd_format("table", format, &fmt);
     if (!rc)
         rc = pccs_cmd_date("table", at, &q.at);

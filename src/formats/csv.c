@@ -91,8 +91,8 @@ reader_new(const char *name, unsigned flags)
 }
 
 int
-pccs_csv_open(struct pccs_csv_reader **out, const char *path,
-              const char *name, unsigned flags, struct pccs_err *err)
+pccs_csv_open(struct pccs_csv_reader **out, const char *path, const char *name,
+              unsigned flags, struct pccs_err *err)
 {
     *out = NULL;
     if (!name)
@@ -174,10 +174,10 @@ push_span(struct pccs_csv_reader *r, size_t start, size_t end, bool quoted)
 {
     if (r->nspans == r->spans_cap) {
         r->spans_cap = r->spans_cap ? r->spans_cap * 2 : 32;
-        r->spans = pccs_xreallocarray(r->spans, r->spans_cap,
-                                      sizeof(*r->spans));
+        r->spans =
+            pccs_xreallocarray(r->spans, r->spans_cap, sizeof(*r->spans));
     }
-    r->spans[r->nspans++] = (struct field_span){ start, end, quoted };
+    r->spans[r->nspans++] = (struct field_span){start, end, quoted};
 }
 
 /* Length of the UTF-8 sequence at p (at most n bytes), 0 if invalid. */
@@ -287,8 +287,7 @@ scan_record(struct pccs_csv_reader *r, size_t *rec_len, struct pccs_err *err)
     for (; i < avail; i++) {
         unsigned char c = (unsigned char)base[i];
         if (c == 0)
-            return pccs_err_at(err, PCCS_EPARSE, r->name,
-                               r->line + r->lines_in,
+            return pccs_err_at(err, PCCS_EPARSE, r->name, r->line + r->lines_in,
                                (int64_t)r->nspans + 1,
                                "NUL byte in text (is this a binary file?)");
         if (c >= 0x80)
@@ -336,8 +335,8 @@ scan_record(struct pccs_csv_reader *r, size_t *rec_len, struct pccs_err *err)
                 st = S_FIELD_START;
             }
             else if (c == '\n' || c == '\r') {
-                if (c == '\r' && (i + 1 >= avail ? !r->eof
-                                                 : base[i + 1] != '\n')) {
+                if (c == '\r' &&
+                    (i + 1 >= avail ? !r->eof : base[i + 1] != '\n')) {
                     if (i + 1 >= avail)
                         goto more;
                     return pccs_err_at(
@@ -411,8 +410,7 @@ more:
 }
 
 static int
-transcode_record(struct pccs_csv_reader *r, struct pccs_err *err,
-                 int64_t line)
+transcode_record(struct pccs_csv_reader *r, struct pccs_err *err, int64_t line)
 {
     pccs_buf_reset(&r->xcode);
     size_t *offs = pccs_xmalloc(r->nspans * sizeof(*offs) + 1);
@@ -513,15 +511,15 @@ pccs_csv_next(struct pccs_csv_reader *r, struct pccs_csv_record *rec,
     char *base = r->buf + r->pos;
     if (r->fields_cap < r->nspans) {
         r->fields_cap = r->nspans * 2;
-        r->fields = pccs_xreallocarray(r->fields, r->fields_cap,
-                                       sizeof(*r->fields));
+        r->fields =
+            pccs_xreallocarray(r->fields, r->fields_cap, sizeof(*r->fields));
     }
     for (size_t f = 0; f < r->nspans; f++) {
         struct field_span *s = &r->spans[f];
         size_t len = s->end - s->start;
         if (s->quoted)
             len = unescape(base + s->start, len);
-        r->fields[f] = (struct pccs_str){ base + s->start, len };
+        r->fields[f] = (struct pccs_str){base + s->start, len};
     }
     r->pos += rec_len;
     r->line += r->lines_in;
@@ -540,14 +538,12 @@ pccs_csv_next(struct pccs_csv_reader *r, struct pccs_csv_record *rec,
         }
     }
 
-    if ((r->flags & PCCS_CSV_SAME_WIDTH) && r->width &&
-        r->nspans != r->width) {
-        return pccs_err_at(err, PCCS_EPARSE, r->name, line,
-                           (int64_t)(r->nspans < r->width ? r->nspans + 1
-                                                          : r->width + 1),
-                           "expected %zu fields, found %zu%s", r->width,
-                           r->nspans,
-                           r->nspans < r->width ? " (short row)" : "");
+    if ((r->flags & PCCS_CSV_SAME_WIDTH) && r->width && r->nspans != r->width) {
+        return pccs_err_at(
+            err, PCCS_EPARSE, r->name, line,
+            (int64_t)(r->nspans < r->width ? r->nspans + 1 : r->width + 1),
+            "expected %zu fields, found %zu%s", r->width, r->nspans,
+            r->nspans < r->width ? " (short row)" : "");
     }
     if (!r->width)
         r->width = r->nspans;

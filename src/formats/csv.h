@@ -32,7 +32,7 @@ struct pccs_csv_reader;
 struct pccs_csv_record {
     struct pccs_str *fields; /* borrowed: valid until the next call */
     size_t nfields;
-    int64_t line;            /* line on which the record starts, 1-based */
+    int64_t line; /* line on which the record starts, 1-based */
 };
 
 /**

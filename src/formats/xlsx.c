@@ -90,8 +90,7 @@ parse_part(struct pccs_xlsx *x, const char *part,
     zip_file_t *zf = zip_fopen(x->zip, part, 0);
     if (!zf)
         return pccs_err_at(err, PCCS_EPARSE, x->name, 1, 1,
-                           "cannot read %s: %s", part,
-                           zip_strerror(x->zip));
+                           "cannot read %s: %s", part, zip_strerror(x->zip));
     XML_Parser p = XML_ParserCreate("UTF-8");
     setup(p, ctx);
     int rc = PCCS_OK;
@@ -105,8 +104,7 @@ parse_part(struct pccs_xlsx *x, const char *part,
         zip_int64_t n = zip_fread(zf, buf, XLSX_CHUNK);
         if (n < 0) {
             rc = pccs_err_at(err, PCCS_EPARSE, x->name, 1, 1,
-                             "cannot read %s: %s", part,
-                             zip_file_strerror(zf));
+                             "cannot read %s: %s", part, zip_file_strerror(zf));
             break;
         }
         if (XML_ParseBuffer(p, (int)n, n == 0) != XML_STATUS_OK) {
@@ -139,12 +137,12 @@ workbook_start(void *ctx, const XML_Char *name, const XML_Char **a)
         rid = attr(a, "id");
     if (!n || !rid)
         return;
-    x->sheet_names = pccs_xreallocarray(x->sheet_names, x->nsheets + 1,
-                                        sizeof(char *));
-    x->sheet_rids = pccs_xreallocarray(x->sheet_rids, x->nsheets + 1,
-                                       sizeof(char *));
-    x->sheet_paths = pccs_xreallocarray(x->sheet_paths, x->nsheets + 1,
-                                        sizeof(char *));
+    x->sheet_names =
+        pccs_xreallocarray(x->sheet_names, x->nsheets + 1, sizeof(char *));
+    x->sheet_rids =
+        pccs_xreallocarray(x->sheet_rids, x->nsheets + 1, sizeof(char *));
+    x->sheet_paths =
+        pccs_xreallocarray(x->sheet_paths, x->nsheets + 1, sizeof(char *));
     x->sheet_names[x->nsheets] = pccs_arena_strdup(&x->arena, n);
     x->sheet_rids[x->nsheets] = pccs_arena_strdup(&x->arena, rid);
     x->sheet_paths[x->nsheets] = NULL;
@@ -229,9 +227,7 @@ sst_end(void *ctx, const XML_Char *name)
             x->sst = pccs_xreallocarray(x->sst, x->sst_cap, sizeof(*x->sst));
         }
         x->sst[x->nsst++] = (struct pccs_str){
-            pccs_arena_strndup(&x->arena, s->text.p, s->text.len),
-            s->text.len
-        };
+            pccs_arena_strndup(&x->arena, s->text.p, s->text.len), s->text.len};
         s->in_si = false;
     }
 }
@@ -271,7 +267,7 @@ open_zip(struct pccs_xlsx **out, zip_t *zip, const char *name,
                              "xl/_rels/workbook.xml.rels in it");
     }
     if (!rc) {
-        struct sst_state s = { x, PCCS_BUF_INIT, 0, false, false };
+        struct sst_state s = {x, PCCS_BUF_INIT, 0, false, false};
         rc = parse_part(x, "xl/sharedStrings.xml", sst_setup, &s, err);
         if (rc == PCCS_ENOTFOUND)
             rc = PCCS_OK; /* a workbook without strings has none */
@@ -319,8 +315,8 @@ pccs_xlsx_open_mem(struct pccs_xlsx **out, const void *data, size_t len,
     zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
     zip_t *zip = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
     if (!zip) {
-        int rc = pccs_err_at(err, PCCS_EPARSE, name ? name : "<memory>", 1,
-                             1, "not a readable xlsx (zip) file: %s",
+        int rc = pccs_err_at(err, PCCS_EPARSE, name ? name : "<memory>", 1, 1,
+                             "not a readable xlsx (zip) file: %s",
                              zip_error_strerror(&ze));
         if (src)
             zip_source_free(src);
@@ -399,8 +395,8 @@ sheet_fail(struct pccs_xlsx_sheet *s, int64_t col, const char *what,
     if (s->failed)
         return;
     s->failed = true;
-    pccs_err_at(&s->perr, PCCS_EPARSE, s->label, s->row, col,
-                "%s \"%.40s\"", what, arg);
+    pccs_err_at(&s->perr, PCCS_EPARSE, s->label, s->row, col, "%s \"%.40s\"",
+                what, arg);
     XML_StopParser(s->p, XML_FALSE);
 }
 
@@ -442,19 +438,18 @@ sheet_start(void *ctx, const XML_Char *name, const XML_Char **a)
         const char *t = attr(a, "t");
         size_t col = s->next_col;
         if (r && !ref_col(r, &col)) {
-            sheet_fail(s, (int64_t)s->next_col + 1, "bad cell reference",
-                       r);
+            sheet_fail(s, (int64_t)s->next_col + 1, "bad cell reference", r);
             return;
         }
         s->col = col;
         s->next_col = col + 1;
-        s->kind = !t                         ? K_NUMBER
-                  : strcmp(t, "s") == 0      ? K_SST
+        s->kind = !t                            ? K_NUMBER
+                  : strcmp(t, "s") == 0         ? K_SST
                   : strcmp(t, "inlineStr") == 0 ? K_INLINE
-                  : strcmp(t, "str") == 0    ? K_STR
-                  : strcmp(t, "b") == 0      ? K_BOOL
-                  : strcmp(t, "e") == 0      ? K_ERROR
-                                             : K_NUMBER;
+                  : strcmp(t, "str") == 0       ? K_STR
+                  : strcmp(t, "b") == 0         ? K_BOOL
+                  : strcmp(t, "e") == 0         ? K_ERROR
+                                                : K_NUMBER;
         s->in_cell = true;
         s->cell_off = s->text.len;
     }
@@ -490,11 +485,11 @@ sheet_end(void *ctx, const XML_Char *name)
             return; /* a styled empty cell */
         if (s->npend == s->pend_cap) {
             s->pend_cap = s->pend_cap ? s->pend_cap * 2 : 32;
-            s->pend = pccs_xreallocarray(s->pend, s->pend_cap,
-                                         sizeof(*s->pend));
+            s->pend =
+                pccs_xreallocarray(s->pend, s->pend_cap, sizeof(*s->pend));
         }
-        s->pend[s->npend++] = (struct pending){ s->col, s->kind, s->cell_off,
-                                                len };
+        s->pend[s->npend++] =
+            (struct pending){s->col, s->kind, s->cell_off, len};
     }
     else if (strcmp(n, "row") == 0) {
         if (s->npend) {
@@ -594,28 +589,27 @@ build_row(struct pccs_xlsx_sheet *s, struct pccs_xlsx_row *row,
     }
     if (ncells > s->cells_cap) {
         s->cells_cap = ncells * 2;
-        s->cells = pccs_xreallocarray(s->cells, s->cells_cap,
-                                      sizeof(*s->cells));
+        s->cells =
+            pccs_xreallocarray(s->cells, s->cells_cap, sizeof(*s->cells));
     }
     memset(s->cells, 0, ncells * sizeof(*s->cells));
     for (size_t i = 0; i < ncells; i++)
-        s->cells[i].text = (struct pccs_str){ "", 0 };
+        s->cells[i].text = (struct pccs_str){"", 0};
     pccs_buf_reset(&s->out_text);
     pccs_buf_add(&s->out_text, s->text.p, s->text.len);
     for (size_t i = 0; i < s->npend; i++) {
         const struct pending *pd = &s->pend[i];
         struct pccs_xlsx_cell *c = &s->cells[pd->col];
-        struct pccs_str t = { s->out_text.p + pd->off, pd->len };
+        struct pccs_str t = {s->out_text.p + pd->off, pd->len};
         switch (pd->kind) {
         case K_SST: {
             int64_t k;
             if (pccs_str_to_i64(t, &k) || k < 0 || (size_t)k >= s->x->nsst)
-                return pccs_err_at(err, PCCS_EPARSE, s->label, s->row,
-                                   (int64_t)pd->col + 1,
-                                   "shared string index \"%.*s\" out of "
-                                   "range (the table has %zu)",
-                                   (int)(t.len > 20 ? 20 : t.len), t.p,
-                                   s->x->nsst);
+                return pccs_err_at(
+                    err, PCCS_EPARSE, s->label, s->row, (int64_t)pd->col + 1,
+                    "shared string index \"%.*s\" out of "
+                    "range (the table has %zu)",
+                    (int)(t.len > 20 ? 20 : t.len), t.p, s->x->nsst);
             c->type = PCCS_XLSX_STRING;
             c->text = s->x->sst[k];
             break;

@@ -49,8 +49,8 @@ struct pccs_xlsx_row {
  * messages. Errors: PCCS_EIO (cannot open), PCCS_EPARSE (not a zip, or
  * not a workbook). *out is owned: pccs_xlsx_free().
  */
-int pccs_xlsx_open(struct pccs_xlsx **out, const char *path,
-                   const char *name, struct pccs_err *err);
+int pccs_xlsx_open(struct pccs_xlsx **out, const char *path, const char *name,
+                   struct pccs_err *err);
 /**
  * Open a workbook held in memory (borrowed; must outlive the workbook).
  * For tests and the fuzzer.

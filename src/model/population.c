@@ -161,8 +161,8 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
     }
     struct pccs_hmap_entry *e = pccs_hmap_put(&g->index, f->org, klen, NULL);
     e->ival = (int64_t)g->n + 1;
-    g->m[g->n++] = (struct member){ pccs_tree_find(g->t, f->org), f->value, 0,
-                                    false };
+    g->m[g->n++] =
+        (struct member){pccs_tree_find(g->t, f->org), f->value, 0, false};
     g->source = f->source_id;
     return 0;
 }
@@ -205,7 +205,7 @@ pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
 {
     struct periods *reg_ps = pccs_xcalloc(1, sizeof(*reg_ps));
     struct periods *w_ps = pccs_xcalloc(1, sizeof(*w_ps));
-    struct gather g = { .t = t, .index = PCCS_HMAP_INIT };
+    struct gather g = {.t = t, .index = PCCS_HMAP_INIT};
     struct pccs_rollup_in *in = NULL;
     struct pccs_rollup_out *sums = NULL;
     int *slot_of = NULL;
@@ -218,16 +218,15 @@ pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
     if (q->in) {
         in_org = pccs_tree_find(t, q->in);
         if (in_org < 0) {
-            rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                              "unknown organisation %s", q->in);
+            rc = pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
+                              q->in);
             goto out;
         }
         if (t->orgs[in_org].level == PCCS_LEVEL_NONE ||
             t->orgs[in_org].level < q->level) {
-            rc = pccs_err_set(err, PCCS_EINVAL,
-                              "%s is a %s: --level must be %s or below",
-                              q->in, t->orgs[in_org].level_name,
-                              t->orgs[in_org].level_name);
+            rc = pccs_err_set(
+                err, PCCS_EINVAL, "%s is a %s: --level must be %s or below",
+                q->in, t->orgs[in_org].level_name, t->orgs[in_org].level_name);
             goto out;
         }
     }
@@ -253,8 +252,8 @@ pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
     }
     bool have_w = choose_weighted(w_ps, fy, w_period);
 
-    rc = pccs_store_facts_each(st, "registered", reg_period, NULL, fact_cb,
-                               &g, err);
+    rc = pccs_store_facts_each(st, "registered", reg_period, NULL, fact_cb, &g,
+                               err);
     if (rc)
         goto out;
     int64_t reg_source = g.source;
@@ -262,8 +261,8 @@ pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
     if (have_w) {
         g.weighted_pass = true;
         g.source = 0;
-        rc = pccs_store_facts_each(st, "weighted", w_period, NULL, fact_cb,
-                                   &g, err);
+        rc = pccs_store_facts_each(st, "weighted", w_period, NULL, fact_cb, &g,
+                                   err);
         if (rc)
             goto out;
         w_source = g.source;
@@ -284,9 +283,8 @@ pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
         in[i].has[0] = true;
         in[i].value[1] = m->weighted;
         in[i].has[1] = m->has_weighted;
-        if (in_org >= 0 &&
-            pccs_tree_ancestor(t, m->org, t->orgs[in_org].level, at,
-                               reg_source) != in_org) {
+        if (in_org >= 0 && pccs_tree_ancestor(t, m->org, t->orgs[in_org].level,
+                                              at, reg_source) != in_org) {
             in[i].has[0] = in[i].has[1] = false;
             in[i].group = -2;
             outside++;
@@ -296,7 +294,7 @@ pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
         if (grp < 0)
             continue;
         if (slot_of[grp] < 0) {
-            order[ngroups] = (struct group_sort){ t, grp, ngroups };
+            order[ngroups] = (struct group_sort){t, grp, ngroups};
             slot_of[grp] = (int)ngroups++;
         }
         in[i].group = slot_of[grp];
@@ -307,14 +305,15 @@ pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
     qsort(order, ngroups, sizeof(*order), cmp_group);
 
     char reg_brief[96] = "", w_brief[96] = "";
-    describe_source(st, reg_source, "registered", reg_period, out,
-                    reg_brief, sizeof(reg_brief));
+    describe_source(st, reg_source, "registered", reg_period, out, reg_brief,
+                    sizeof(reg_brief));
     if (have_w)
         describe_source(st, w_source, "weighted", w_period, out, w_brief,
                         sizeof(w_brief));
     else
-        pccs_table_note(out, "weighted: no NHS Payments to General "
-                             "Practice file loaded for %d-%02d or before",
+        pccs_table_note(out,
+                        "weighted: no NHS Payments to General "
+                        "Practice file loaded for %d-%02d or before",
                         fy, (fy + 1) % 100);
     char atbuf[16];
     pccs_date_format(at, atbuf);

@@ -86,11 +86,11 @@ pccs_tree_add_link(struct pccs_tree *t, const struct pccs_link_row *l)
     int p = pccs_tree_find(t, l->parent);
     if (p < 0) {
         /* A parent known only from a link: add it with no name. */
-        struct pccs_org_row o = { .code = l->parent,
-                                  .level = l->parent_level,
-                                  .open_date = PCCS_DAY_NONE,
-                                  .close_date = PCCS_DAY_NONE,
-                                  .source_id = l->source_id };
+        struct pccs_org_row o = {.code = l->parent,
+                                 .level = l->parent_level,
+                                 .open_date = PCCS_DAY_NONE,
+                                 .close_date = PCCS_DAY_NONE,
+                                 .source_id = l->source_id};
         p = pccs_tree_add_org(t, &o);
     }
     if (c < 0)
@@ -117,9 +117,8 @@ pccs_tree_add_link(struct pccs_tree *t, const struct pccs_link_row *l)
         o->links =
             pccs_xreallocarray(o->links, o->links_cap, sizeof(*o->links));
     }
-    o->links[o->nlinks++] = (struct pccs_tree_link){
-        p, l->start, l->end, l->observed, l->source_id
-    };
+    o->links[o->nlinks++] =
+        (struct pccs_tree_link){p, l->start, l->end, l->observed, l->source_id};
 }
 
 static int
@@ -130,8 +129,7 @@ link_cb(void *ctx, const struct pccs_link_row *l)
 }
 
 int
-pccs_tree_load(struct pccs_tree *t, struct pccs_store *st,
-               struct pccs_err *err)
+pccs_tree_load(struct pccs_tree *t, struct pccs_store *st, struct pccs_err *err)
 {
     int rc = pccs_store_orgs_each(st, org_cb, t, err);
     if (rc)
@@ -148,11 +146,11 @@ pccs_tree_finish(struct pccs_tree *t)
 {
     int eng = pccs_tree_find(t, "ENG");
     if (eng < 0) {
-        struct pccs_org_row o = { .code = "ENG",
-                                  .level = "england",
-                                  .name = "England",
-                                  .open_date = PCCS_DAY_NONE,
-                                  .close_date = PCCS_DAY_NONE };
+        struct pccs_org_row o = {.code = "ENG",
+                                 .level = "england",
+                                 .name = "England",
+                                 .open_date = PCCS_DAY_NONE,
+                                 .close_date = PCCS_DAY_NONE};
         eng = pccs_tree_add_org(t, &o);
     }
     t->england = eng;
@@ -218,8 +216,7 @@ pick(const struct pccs_tree *t, const struct pccs_tree_org *o,
         if (holds(l, at)) {
             /* Latest start wins; on a tie, the later-loaded source. */
             if (best < 0 || s > best_start ||
-                (s == best_start &&
-                 l->source_id > o->links[best].source_id)) {
+                (s == best_start && l->source_id > o->links[best].source_id)) {
                 best = (int)i;
                 best_start = s;
             }
@@ -298,8 +295,8 @@ pccs_tree_ancestor(const struct pccs_tree *t, int org, enum pccs_level level,
         /* Through the nearest direct parent below the wanted level. */
         int next = -1;
         for (int l = (int)level - 1; l > (int)o->level && next < 0; l--)
-            next = pccs_tree_parent(t, org, (enum pccs_level)l, at,
-                                    prefer_source);
+            next =
+                pccs_tree_parent(t, org, (enum pccs_level)l, at, prefer_source);
         org = next;
     }
     return -1;

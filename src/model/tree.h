@@ -62,15 +62,17 @@ struct pccs_tree_org {
 struct pccs_tree {
     struct pccs_tree_org *orgs;
     size_t norgs, cap;
-    struct pccs_hmap index; /* code -> org index */
-    int england;            /* index of the implicit England org */
-    pccs_day latest;        /* latest snapshot (observed link) date */
+    struct pccs_hmap index;  /* code -> org index */
+    int england;             /* index of the implicit England org */
+    pccs_day latest;         /* latest snapshot (observed link) date */
     unsigned *source_levels; /* per source id: bit l = gives links to l */
     size_t nsource_levels;
 };
 
-#define PCCS_TREE_INIT                                                      \
-    { NULL, 0, 0, PCCS_HMAP_INIT, -1, PCCS_DAY_NONE, NULL, 0 }
+#define PCCS_TREE_INIT                                                         \
+    {                                                                          \
+        NULL, 0, 0, PCCS_HMAP_INIT, -1, PCCS_DAY_NONE, NULL, 0                 \
+    }
 
 /** Add an organisation (strings copied); returns its index. */
 int pccs_tree_add_org(struct pccs_tree *t, const struct pccs_org_row *o);

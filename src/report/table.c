@@ -39,8 +39,7 @@ pccs_table_col(struct pccs_table *t, const char *name, enum pccs_coltype type,
         t->cols = pccs_xreallocarray(t->cols, t->cols_cap, sizeof(*t->cols));
     }
     t->cols[t->ncols++] = (struct pccs_table_col){
-        pccs_arena_strdup(&t->arena, name), type, decimals
-    };
+        pccs_arena_strdup(&t->arena, name), type, decimals};
 }
 
 void
@@ -187,8 +186,7 @@ cell_text(struct pccs_buf *b, const struct pccs_table_col *col,
     if (col->type == PCCS_COL_TEXT)
         pccs_buf_addstr(b, c->text);
     else if (human)
-        human_number(b, c->num,
-                     col->type == PCCS_COL_INT ? 0 : col->decimals);
+        human_number(b, c->num, col->type == PCCS_COL_INT ? 0 : col->decimals);
     else
         plain_number(b, c->num);
 }
@@ -227,8 +225,7 @@ write_text(const struct pccs_table *t, FILE *f)
         bool right = t->cols[c].type != PCCS_COL_TEXT;
         size_t pad = w[c] - width(t->cols[c].name);
         fprintf(f, "%s%*s%s%*s", c ? "  " : "", right ? (int)pad : 0, "",
-                t->cols[c].name, right || c + 1 == t->ncols ? 0 : (int)pad,
-                "");
+                t->cols[c].name, right || c + 1 == t->ncols ? 0 : (int)pad, "");
     }
     fputc('\n', f);
     for (size_t r = 0; r < t->nrows; r++) {
@@ -237,8 +234,8 @@ write_text(const struct pccs_table *t, FILE *f)
             cell_text(&b, &t->cols[c], pccs_table_cell(t, r, c), true);
             bool right = t->cols[c].type != PCCS_COL_TEXT;
             size_t pad = w[c] - width(b.p);
-            fprintf(f, "%s%*s%s%*s", c ? "  " : "", right ? (int)pad : 0,
-                    "", b.p, right || c + 1 == t->ncols ? 0 : (int)pad, "");
+            fprintf(f, "%s%*s%s%*s", c ? "  " : "", right ? (int)pad : 0, "",
+                    b.p, right || c + 1 == t->ncols ? 0 : (int)pad, "");
         }
         fputc('\n', f);
     }
@@ -325,8 +322,9 @@ write_json(const struct pccs_table *t, FILE *f)
     for (size_t i = 0; i < t->nnotes; i++)
         json_array_append_new(notes, json_string(t->notes[i]));
     json_object_set_new(root, "sources", notes);
-    int rc = json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
-                                     JSON_REAL_PRECISION(12));
+    int rc = json_dumpf(root, f,
+                        JSON_INDENT(1) | JSON_PRESERVE_ORDER |
+                            JSON_REAL_PRECISION(12));
     fputc('\n', f);
     json_decref(root);
     return rc;

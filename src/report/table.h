@@ -36,7 +36,7 @@ struct pccs_table {
     const char *title;
     struct pccs_table_col *cols;
     size_t ncols, cols_cap;
-    struct pccs_cell *cells; /* nrows * ncols */
+    struct pccs_cell *cells;      /* nrows * ncols */
     size_t nrows, cells_cap, cur; /* cur: cells filled in the last row */
     const char **notes;           /* provenance lines */
     size_t nnotes, notes_cap;
@@ -59,15 +59,15 @@ void pccs_table_null(struct pccs_table *t);
 void pccs_table_note(struct pccs_table *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /** Cell (row, col); for tests and for callers that read tables back. */
-const struct pccs_cell *pccs_table_cell(const struct pccs_table *t,
-                                        size_t row, size_t col);
+const struct pccs_cell *pccs_table_cell(const struct pccs_table *t, size_t row,
+                                        size_t col);
 /** Index of the column called name, or -1. */
 int pccs_table_col_index(const struct pccs_table *t, const char *name);
 
 /** Parse "text", "csv" or "json". PCCS_EINVAL otherwise. */
 int pccs_format_parse(const char *s, enum pccs_format *out);
 /** Write t to f in the given format. PCCS_EIO on a write error. */
-int pccs_table_write(const struct pccs_table *t, enum pccs_format fmt,
-                     FILE *f, struct pccs_err *err);
+int pccs_table_write(const struct pccs_table *t, enum pccs_format fmt, FILE *f,
+                     struct pccs_err *err);
 
 #endif

@@ -35,17 +35,17 @@
 enum { D_CODE, D_NAME, D_SUB, D_SUB_NAME, D_OPEN, D_CLOSE, D_POSTCODE, D_N };
 
 static const struct pccs_col details_cols[D_N] = {
-    { "PCN Code", false },
-    { "PCN Name", false },
-    { "Current Clinical Commissioning Group Code|Current Sub ICB Loc Code|"
-      "Current Sub ICB Location Code|Current Sub ICB Code",
-      false },
-    { "Clinical Commissioning Group Name|Sub ICB Loc Name|"
-      "Sub ICB Location Name|Current Sub ICB Loc Name",
-      true },
-    { "Open Date", false },
-    { "Close Date", false },
-    { "Postcode", true },
+    {"PCN Code", false},
+    {"PCN Name", false},
+    {"Current Clinical Commissioning Group Code|Current Sub ICB Loc Code|"
+     "Current Sub ICB Location Code|Current Sub ICB Code",
+     false},
+    {"Clinical Commissioning Group Name|Sub ICB Loc Name|"
+     "Sub ICB Location Name|Current Sub ICB Loc Name",
+     true},
+    {"Open Date", false},
+    {"Close Date", false},
+    {"Postcode", true},
 };
 
 enum {
@@ -63,24 +63,24 @@ enum {
 };
 
 static const struct pccs_col partner_cols[P_N] = {
-    { "Partner Organisation Code", false },
-    { "Partner Name", true },
-    { "Practice Parent CCG Code|Practice Parent Sub ICB Loc Code|"
-      "Practice Parent Sub ICB Location Code",
-      false },
-    { "Practice Parent CCG Name|Practice Parent Sub ICB Loc Name|"
-      "Practice Parent Sub ICB Location Name",
-      true },
-    { "PCN Code", false },
-    { "PCN Name", true },
-    { "PCN Parent CCG Code|PCN Parent Sub ICB Loc Code|"
-      "PCN Parent Sub ICB Location Code",
-      false },
-    { "PCN Parent CCG Name|PCN Parent Sub ICB Loc Name|"
-      "PCN Parent Sub ICB Location Name",
-      true },
-    { "Practice to PCN Relationship Start Date", false },
-    { "Practice to PCN Relationship End Date", false },
+    {"Partner Organisation Code", false},
+    {"Partner Name", true},
+    {"Practice Parent CCG Code|Practice Parent Sub ICB Loc Code|"
+     "Practice Parent Sub ICB Location Code",
+     false},
+    {"Practice Parent CCG Name|Practice Parent Sub ICB Loc Name|"
+     "Practice Parent Sub ICB Location Name",
+     true},
+    {"PCN Code", false},
+    {"PCN Name", true},
+    {"PCN Parent CCG Code|PCN Parent Sub ICB Loc Code|"
+     "PCN Parent Sub ICB Location Code",
+     false},
+    {"PCN Parent CCG Name|PCN Parent Sub ICB Loc Name|"
+     "PCN Parent Sub ICB Location Name",
+     true},
+    {"Practice to PCN Relationship Start Date", false},
+    {"Practice to PCN Relationship End Date", false},
 };
 
 /* An xlsx row seen as a CSV record, so the field getters apply. */
@@ -95,8 +95,8 @@ to_record(struct rowrec *rr, const struct pccs_xlsx_row *row)
 {
     if (rr->cap < row->ncells) {
         rr->cap = row->ncells * 2;
-        rr->fields = pccs_xreallocarray(rr->fields, rr->cap,
-                                        sizeof(*rr->fields));
+        rr->fields =
+            pccs_xreallocarray(rr->fields, rr->cap, sizeof(*rr->fields));
     }
     for (size_t i = 0; i < row->ncells; i++)
         rr->fields[i] = row->cells[i].text;
@@ -157,8 +157,7 @@ bind_sheet(struct pccs_load *ld, struct pccs_xlsx_sheet *sh,
                 char want[80];
                 const char *bar = strchr(cols[i].names, '|');
                 snprintf(want, sizeof(want), "%.*s",
-                         bar ? (int)(bar - cols[i].names) : 60,
-                         cols[i].names);
+                         bar ? (int)(bar - cols[i].names) : 60, cols[i].names);
                 return pccs_err_at(err, PCCS_EPARSE, ld->name, row.row,
                                    (int64_t)row.ncells + 1,
                                    "expected a column \"%s\"", want);
@@ -182,11 +181,11 @@ static int
 scan_period(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day *latest,
             struct pccs_err *err)
 {
-    static const char *const sheets[2] = { DETAILS_SHEET, PARTNERS_SHEET };
-    const struct pccs_col *colsets[2] = { details_cols, partner_cols };
-    const size_t ncols[2] = { D_N, P_N };
-    const int datecols[2][2] = { { D_OPEN, D_CLOSE }, { P_START, P_END } };
-    struct rowrec rr = { .fields = NULL };
+    static const char *const sheets[2] = {DETAILS_SHEET, PARTNERS_SHEET};
+    const struct pccs_col *colsets[2] = {details_cols, partner_cols};
+    const size_t ncols[2] = {D_N, P_N};
+    const int datecols[2][2] = {{D_OPEN, D_CLOSE}, {P_START, P_END}};
+    struct rowrec rr = {.fields = NULL};
     int rc = PCCS_OK;
     for (int s = 0; s < 2 && !rc; s++) {
         struct pccs_xlsx_sheet *sh = NULL;
@@ -240,7 +239,7 @@ load_details(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day period,
              struct pccs_err *err)
 {
     struct pccs_xlsx_sheet *sh = NULL;
-    struct rowrec rr = { .fields = NULL };
+    struct rowrec rr = {.fields = NULL};
     int idx[D_N];
     int rc = pccs_xlsx_sheet_open(x, DETAILS_SHEET, &sh, err);
     if (!rc)
@@ -248,8 +247,8 @@ load_details(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day period,
     struct pccs_xlsx_row row;
     while (!rc && (rc = pccs_xlsx_sheet_next(sh, &row, err)) == 1) {
         to_record(&rr, &row);
-        struct pccs_str code, name, sub, sub_name = { "", 0 };
-        struct pccs_str postcode = { "", 0 };
+        struct pccs_str code, name, sub, sub_name = {"", 0};
+        struct pccs_str postcode = {"", 0};
         pccs_day open, close;
         rc = pccs_load_ods_code(ld, err, &rr.rec, idx[D_CODE], "PCN Code",
                                 &code);
@@ -266,8 +265,7 @@ load_details(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day period,
             (size_t)idx[D_POSTCODE] < rr.rec.nfields)
             postcode = pccs_str_trim(rr.rec.fields[idx[D_POSTCODE]]);
         if (!rc)
-            rc = date_cell(ld, err, &row, &rr, idx[D_OPEN], "Open Date",
-                           &open);
+            rc = date_cell(ld, err, &row, &rr, idx[D_OPEN], "Open Date", &open);
         if (!rc)
             rc = date_cell(ld, err, &row, &rr, idx[D_CLOSE], "Close Date",
                            &close);
@@ -287,8 +285,7 @@ load_details(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day period,
         };
         rc = pccs_load_org(ld, &o, err);
         if (!rc)
-            rc = put_named(ld, sub, PCCS_LEVEL_SUB_ICB, sub_name, period,
-                           err);
+            rc = put_named(ld, sub, PCCS_LEVEL_SUB_ICB, sub_name, period, err);
         if (!rc)
             rc = pccs_load_link(ld, code, sub, PCCS_LEVEL_SUB_ICB,
                                 open != PCCS_DAY_NONE ? open : period, close,
@@ -309,7 +306,7 @@ load_partners(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day period,
               struct pccs_err *err)
 {
     struct pccs_xlsx_sheet *sh = NULL;
-    struct rowrec rr = { .fields = NULL };
+    struct rowrec rr = {.fields = NULL};
     int idx[P_N];
     int rc = pccs_xlsx_sheet_open(x, PARTNERS_SHEET, &sh, err);
     if (!rc)
@@ -318,7 +315,7 @@ load_partners(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day period,
     while (!rc && (rc = pccs_xlsx_sheet_next(sh, &row, err)) == 1) {
         to_record(&rr, &row);
         struct pccs_str code, sub, pcn, pcn_sub;
-        struct pccs_str name = { "", 0 }, sub_name = { "", 0 };
+        struct pccs_str name = {"", 0}, sub_name = {"", 0};
         pccs_day start, end;
         rc = pccs_load_ods_code(ld, err, &rr.rec, idx[P_CODE],
                                 "Partner Organisation Code", &code);
@@ -352,10 +349,9 @@ load_partners(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day period,
             sub_name = pccs_str_trim(rr.rec.fields[idx[P_SUB_NAME]]);
         rc = put_named(ld, code, PCCS_LEVEL_PRACTICE, name, period, err);
         if (!rc)
-            rc = put_named(ld, sub, PCCS_LEVEL_SUB_ICB, sub_name, period,
-                           err);
+            rc = put_named(ld, sub, PCCS_LEVEL_SUB_ICB, sub_name, period, err);
         if (!rc)
-            rc = put_named(ld, pcn, PCCS_LEVEL_PCN, (struct pccs_str){ "", 0 },
+            rc = put_named(ld, pcn, PCCS_LEVEL_PCN, (struct pccs_str){"", 0},
                            period, err);
         if (!rc)
             rc = pccs_load_link(ld, code, pcn, PCCS_LEVEL_PCN, start, end,

@@ -43,22 +43,22 @@ enum {
 };
 
 static const struct pccs_col map_cols[M_N] = {
-    { "EXTRACT_DATE", false },
-    { "PRACTICE_CODE", false },
-    { "PRACTICE_NAME", false },
-    { "PRACTICE_POSTCODE", true },
-    { "PCN_CODE", false },
-    { "PCN_NAME", false },
-    { "ONS_CCG_CODE|ONS_SUB_ICB_LOCATION_CODE|ONS_SUB_ICB_LOC_CODE", true },
-    { "CCG_CODE|SUB_ICB_LOCATION_CODE|SUB_ICB_LOC_CODE", false },
-    { "CCG_NAME|SUB_ICB_LOCATION_NAME|SUB_ICB_LOC_NAME", false },
-    { "ONS_STP_CODE|ONS_ICB_CODE", true },
-    { "STP_CODE|ICB_CODE", false },
-    { "STP_NAME|ICB_NAME", false },
-    { "ONS_COMM_REGION_CODE|ONS_NHSER_CODE|ONS_REGION_CODE", true },
-    { "COMM_REGION_CODE|NHSER_CODE|REGION_CODE", false },
-    { "COMM_REGION_NAME|NHSER_NAME|REGION_NAME", false },
-    { "SUPPLIER_NAME", true },
+    {"EXTRACT_DATE", false},
+    {"PRACTICE_CODE", false},
+    {"PRACTICE_NAME", false},
+    {"PRACTICE_POSTCODE", true},
+    {"PCN_CODE", false},
+    {"PCN_NAME", false},
+    {"ONS_CCG_CODE|ONS_SUB_ICB_LOCATION_CODE|ONS_SUB_ICB_LOC_CODE", true},
+    {"CCG_CODE|SUB_ICB_LOCATION_CODE|SUB_ICB_LOC_CODE", false},
+    {"CCG_NAME|SUB_ICB_LOCATION_NAME|SUB_ICB_LOC_NAME", false},
+    {"ONS_STP_CODE|ONS_ICB_CODE", true},
+    {"STP_CODE|ICB_CODE", false},
+    {"STP_NAME|ICB_NAME", false},
+    {"ONS_COMM_REGION_CODE|ONS_NHSER_CODE|ONS_REGION_CODE", true},
+    {"COMM_REGION_CODE|NHSER_CODE|REGION_CODE", false},
+    {"COMM_REGION_NAME|NHSER_NAME|REGION_NAME", false},
+    {"SUPPLIER_NAME", true},
 };
 
 static const char *
@@ -113,8 +113,8 @@ load_map(struct pccs_load *ld, struct pccs_csv_reader *r,
         pccs_day d;
         struct pccs_str prac, pname, pcn, pcn_name, sub, sub_name, icb,
             icb_name, region, region_name;
-        rc = pccs_load_date(ld, err, &rec, idx[M_EXTRACT_DATE],
-                            "EXTRACT_DATE", false, &d);
+        rc = pccs_load_date(ld, err, &rec, idx[M_EXTRACT_DATE], "EXTRACT_DATE",
+                            false, &d);
         if (rc)
             break;
         if (extract == PCCS_DAY_NONE) {
@@ -141,14 +141,14 @@ load_map(struct pccs_load *ld, struct pccs_csv_reader *r,
             rc = pccs_load_text(ld, err, &rec, idx[M_PCN_NAME], "PCN_NAME",
                                 &pcn_name);
         if (!rc)
-            rc = pccs_load_ods_code(ld, err, &rec, idx[M_SUB], "CCG_CODE",
-                                    &sub);
+            rc =
+                pccs_load_ods_code(ld, err, &rec, idx[M_SUB], "CCG_CODE", &sub);
         if (!rc)
             rc = pccs_load_text(ld, err, &rec, idx[M_SUB_NAME], "CCG_NAME",
                                 &sub_name);
         if (!rc)
-            rc = pccs_load_ods_code(ld, err, &rec, idx[M_ICB], "STP_CODE",
-                                    &icb);
+            rc =
+                pccs_load_ods_code(ld, err, &rec, idx[M_ICB], "STP_CODE", &icb);
         if (!rc)
             rc = pccs_load_text(ld, err, &rec, idx[M_ICB_NAME], "STP_NAME",
                                 &icb_name);
@@ -179,28 +179,28 @@ load_map(struct pccs_load *ld, struct pccs_csv_reader *r,
         rc = put_org(ld, prac, PCCS_LEVEL_PRACTICE, pname, NULL,
                      opt_field(ld, &rec, idx[M_POSTCODE]), extract, err);
         if (!rc && allocated && first_time(&seen, pcn))
-            rc = put_org(ld, pcn, PCCS_LEVEL_PCN, pcn_name, NULL, NULL,
-                         extract, err);
+            rc = put_org(ld, pcn, PCCS_LEVEL_PCN, pcn_name, NULL, NULL, extract,
+                         err);
         if (!rc && first_time(&seen, sub)) {
             rc = put_org(ld, sub, PCCS_LEVEL_SUB_ICB, sub_name,
                          opt_field(ld, &rec, idx[M_ONS_SUB]), NULL, extract,
                          err);
             if (!rc)
-                rc = pccs_load_link(ld, sub, icb, PCCS_LEVEL_ICB, extract,
-                                    none, true, err);
+                rc = pccs_load_link(ld, sub, icb, PCCS_LEVEL_ICB, extract, none,
+                                    true, err);
         }
         if (!rc && first_time(&seen, icb)) {
             rc = put_org(ld, icb, PCCS_LEVEL_ICB, icb_name,
                          opt_field(ld, &rec, idx[M_ONS_ICB]), NULL, extract,
                          err);
             if (!rc)
-                rc = pccs_load_link(ld, icb, region, PCCS_LEVEL_REGION,
-                                    extract, none, true, err);
+                rc = pccs_load_link(ld, icb, region, PCCS_LEVEL_REGION, extract,
+                                    none, true, err);
         }
         if (!rc && first_time(&seen, region))
             rc = put_org(ld, region, PCCS_LEVEL_REGION, region_name,
-                         opt_field(ld, &rec, idx[M_ONS_REGION]), NULL,
-                         extract, err);
+                         opt_field(ld, &rec, idx[M_ONS_REGION]), NULL, extract,
+                         err);
         if (!rc && allocated)
             rc = pccs_load_link(ld, prac, pcn, PCCS_LEVEL_PCN, extract, none,
                                 true, err);
@@ -209,8 +209,8 @@ load_map(struct pccs_load *ld, struct pccs_csv_reader *r,
                                 none, true, err);
         /* A PCN sits in the sub-ICB of its practices on the map. */
         if (!rc && allocated)
-            rc = pccs_load_link(ld, pcn, sub, PCCS_LEVEL_SUB_ICB, extract,
-                                none, true, err);
+            rc = pccs_load_link(ld, pcn, sub, PCCS_LEVEL_SUB_ICB, extract, none,
+                                true, err);
         if (!rc && idx[M_SUPPLIER] >= 0 &&
             (size_t)idx[M_SUPPLIER] < rec.nfields &&
             pccs_str_trim(rec.fields[idx[M_SUPPLIER]]).len)

@@ -43,33 +43,33 @@ enum {
 };
 
 #define SUB_ICB_NAMES "CCG_CODE|SUB_ICB_LOCATION_CODE|SUB_ICB_LOC_CODE"
-#define ONS_SUB_ICB_NAMES                                                   \
+#define ONS_SUB_ICB_NAMES                                                      \
     "ONS_CCG_CODE|ONS_SUB_ICB_LOCATION_CODE|ONS_SUB_ICB_LOC_CODE"
 
 static const struct pccs_col reg_cols[C_N] = {
-    { "PUBLICATION", false },
-    { "EXTRACT_DATE", false },
-    { "TYPE", false },
-    { SUB_ICB_NAMES, false },
-    { ONS_SUB_ICB_NAMES, true },
-    { "CODE|ORG_CODE|PRACTICE_CODE", false },
-    { "POSTCODE", true },
-    { "SEX", false },
-    { "AGE", false },
-    { "NUMBER_OF_PATIENTS", false },
+    {"PUBLICATION", false},
+    {"EXTRACT_DATE", false},
+    {"TYPE", false},
+    {SUB_ICB_NAMES, false},
+    {ONS_SUB_ICB_NAMES, true},
+    {"CODE|ORG_CODE|PRACTICE_CODE", false},
+    {"POSTCODE", true},
+    {"SEX", false},
+    {"AGE", false},
+    {"NUMBER_OF_PATIENTS", false},
 };
 
 static const struct pccs_col quin_cols[C_N] = {
-    { "PUBLICATION", false },
-    { "EXTRACT_DATE", false },
-    { "TYPE", false },
-    { SUB_ICB_NAMES, false },
-    { ONS_SUB_ICB_NAMES, true },
-    { "CODE|ORG_CODE|PRACTICE_CODE", false },
-    { "POSTCODE", true },
-    { "SEX", false },
-    { "AGE_GROUP_5|AGE_GROUP|AGE_BAND", false },
-    { "NUMBER_OF_PATIENTS", false },
+    {"PUBLICATION", false},
+    {"EXTRACT_DATE", false},
+    {"TYPE", false},
+    {SUB_ICB_NAMES, false},
+    {ONS_SUB_ICB_NAMES, true},
+    {"CODE|ORG_CODE|PRACTICE_CODE", false},
+    {"POSTCODE", true},
+    {"SEX", false},
+    {"AGE_GROUP_5|AGE_GROUP|AGE_BAND", false},
+    {"NUMBER_OF_PATIENTS", false},
 };
 
 enum variant { V_UNKNOWN, V_ALL, V_SING, V_QUIN };
@@ -109,10 +109,9 @@ band_index(struct pccs_str a)
     while (k < a.len && a.p[k] != '_' && a.p[k] != '-')
         k++;
     int64_t hi;
-    if (k == a.len || pccs_str_to_i64((struct pccs_str){ a.p, k }, &lo) ||
+    if (k == a.len || pccs_str_to_i64((struct pccs_str){a.p, k}, &lo) ||
         lo % 5 || lo < 0 || lo > 90 ||
-        pccs_str_to_i64((struct pccs_str){ a.p + k + 1, a.len - k - 1 },
-                        &hi) ||
+        pccs_str_to_i64((struct pccs_str){a.p + k + 1, a.len - k - 1}, &hi) ||
         hi != lo + 4)
         return -1;
     return (int)(lo / 5);
@@ -168,12 +167,12 @@ load_reg(struct pccs_load *ld, struct pccs_csv_reader *r,
     int rc;
 
     while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        struct pccs_str code, sub_icb, sex_s, age, ons = { "", 0 };
-        struct pccs_str postcode = { "", 0 };
+        struct pccs_str code, sub_icb, sex_s, age, ons = {"", 0};
+        struct pccs_str postcode = {"", 0};
         int64_t n;
         pccs_day d;
-        rc = pccs_load_date(ld, err, &rec, idx[C_EXTRACT_DATE],
-                            "EXTRACT_DATE", false, &d);
+        rc = pccs_load_date(ld, err, &rec, idx[C_EXTRACT_DATE], "EXTRACT_DATE",
+                            false, &d);
         if (rc)
             break;
         if (extract == PCCS_DAY_NONE) {
@@ -186,11 +185,10 @@ load_reg(struct pccs_load *ld, struct pccs_csv_reader *r,
                                      "the same extract date on every row");
             break;
         }
-        rc = pccs_load_practice_code(ld, err, &rec, idx[C_CODE], "CODE",
-                                     &code);
+        rc = pccs_load_practice_code(ld, err, &rec, idx[C_CODE], "CODE", &code);
         if (!rc)
-            rc = pccs_load_ods_code(ld, err, &rec, idx[C_SUB_ICB],
-                                    "CCG_CODE", &sub_icb);
+            rc = pccs_load_ods_code(ld, err, &rec, idx[C_SUB_ICB], "CCG_CODE",
+                                    &sub_icb);
         if (!rc)
             rc = pccs_load_text(ld, err, &rec, idx[C_SEX], "SEX", &sex_s);
         if (!rc)
@@ -255,8 +253,7 @@ load_reg(struct pccs_load *ld, struct pccs_csv_reader *r,
         struct pccs_hmap_entry *e =
             pccs_hmap_put(&seen, code.p, code.len, &created);
         if (created) {
-            e->ptr = pccs_arena_calloc(&ld->arena, 1,
-                                       sizeof(struct seen_rows));
+            e->ptr = pccs_arena_calloc(&ld->arena, 1, sizeof(struct seen_rows));
             ((struct seen_rows *)e->ptr)->first_line = rec.line;
         }
         struct seen_rows *sr = e->ptr;
@@ -278,8 +275,7 @@ load_reg(struct pccs_load *ld, struct pccs_csv_reader *r,
             struct pccs_org_row prac = {
                 .code = last_practice,
                 .level = PCCS_LEVEL_PRACTICE,
-                .postcode = postcode.len ? pccs_load_cstr(ld, postcode)
-                                         : NULL,
+                .postcode = postcode.len ? pccs_load_cstr(ld, postcode) : NULL,
                 .open_date = PCCS_DAY_NONE,
                 .close_date = PCCS_DAY_NONE,
                 .as_of = extract,

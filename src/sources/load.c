@@ -35,8 +35,7 @@ draw_progress(struct pccs_load *ld, uint64_t offset)
 {
     if (ld->size)
         fprintf(stderr, "\rloading %s: %3.0f%% (%lld rows)", ld->name,
-                100.0 * (double)offset / (double)ld->size,
-                (long long)ld->rows);
+                100.0 * (double)offset / (double)ld->size, (long long)ld->rows);
     else
         fprintf(stderr, "\rloading %s: %lld rows", ld->name,
                 (long long)ld->rows);
@@ -48,8 +47,7 @@ void
 pccs_load_row(struct pccs_load *ld, uint64_t offset)
 {
     ld->rows++;
-    if ((ld->rows & 0x3FFF) || !ld->opt || ld->opt->quiet ||
-        !ld->opt->progress)
+    if ((ld->rows & 0x3FFF) || !ld->opt || ld->opt->quiet || !ld->opt->progress)
         return;
     double t = now();
     if (t - ld->started < 1.0 || t - ld->last_draw < 0.2)
@@ -164,7 +162,7 @@ pccs_load_field_err(struct pccs_load *ld, struct pccs_err *err,
                     const char *colname, const char *what)
 {
     char shown[64];
-    struct pccs_str v = { "", 0 };
+    struct pccs_str v = {"", 0};
     if (idx >= 0 && (size_t)idx < rec->nfields)
         v = rec->fields[idx];
     size_t n = v.len < 40 ? v.len : 40;
@@ -176,29 +174,28 @@ pccs_load_field_err(struct pccs_load *ld, struct pccs_err *err,
     shown[k] = '\0';
     return pccs_err_at(err, PCCS_EPARSE, ld->name, rec->line, idx + 1,
                        "%s%sexpected %s, found \"%s%s\"",
-                       colname ? colname : "", colname ? ": " : "", what,
-                       shown, v.len > n ? "..." : "");
+                       colname ? colname : "", colname ? ": " : "", what, shown,
+                       v.len > n ? "..." : "");
 }
 
 int
 pccs_load_field(struct pccs_load *ld, struct pccs_err *err,
-                const struct pccs_csv_record *rec, int idx,
-                const char *colname, struct pccs_str *out)
+                const struct pccs_csv_record *rec, int idx, const char *colname,
+                struct pccs_str *out)
 {
     if (idx < 0 || (size_t)idx >= rec->nfields)
-        return pccs_err_at(err, PCCS_EPARSE, ld->name, rec->line,
-                           (int64_t)rec->nfields + 1,
-                           "%s%sexpected a field, the row ends after %zu",
-                           colname ? colname : "", colname ? ": " : "",
-                           rec->nfields);
+        return pccs_err_at(
+            err, PCCS_EPARSE, ld->name, rec->line, (int64_t)rec->nfields + 1,
+            "%s%sexpected a field, the row ends after %zu",
+            colname ? colname : "", colname ? ": " : "", rec->nfields);
     *out = rec->fields[idx];
     return PCCS_OK;
 }
 
 int
 pccs_load_text(struct pccs_load *ld, struct pccs_err *err,
-               const struct pccs_csv_record *rec, int idx,
-               const char *colname, struct pccs_str *out)
+               const struct pccs_csv_record *rec, int idx, const char *colname,
+               struct pccs_str *out)
 {
     int rc = pccs_load_field(ld, err, rec, idx, colname, out);
     if (rc)
@@ -244,8 +241,8 @@ pccs_load_ods_code(struct pccs_load *ld, struct pccs_err *err,
 
 int
 pccs_load_count(struct pccs_load *ld, struct pccs_err *err,
-                const struct pccs_csv_record *rec, int idx,
-                const char *colname, int64_t *out)
+                const struct pccs_csv_record *rec, int idx, const char *colname,
+                int64_t *out)
 {
     struct pccs_str v;
     int rc = pccs_load_field(ld, err, rec, idx, colname, &v);
@@ -260,8 +257,8 @@ pccs_load_count(struct pccs_load *ld, struct pccs_err *err,
 int
 pccs_load_number(struct pccs_load *ld, struct pccs_err *err,
                  const struct pccs_csv_record *rec, int idx,
-                 const char *colname, bool nonneg, bool empty_ok,
-                 double *out, bool *present)
+                 const char *colname, bool nonneg, bool empty_ok, double *out,
+                 bool *present)
 {
     struct pccs_str v;
     int rc = pccs_load_field(ld, err, rec, idx, colname, &v);
@@ -286,8 +283,8 @@ pccs_load_number(struct pccs_load *ld, struct pccs_err *err,
 
 int
 pccs_load_date(struct pccs_load *ld, struct pccs_err *err,
-               const struct pccs_csv_record *rec, int idx,
-               const char *colname, bool empty_ok, pccs_day *out)
+               const struct pccs_csv_record *rec, int idx, const char *colname,
+               bool empty_ok, pccs_day *out)
 {
     struct pccs_str v;
     int rc = pccs_load_field(ld, err, rec, idx, colname, &v);
@@ -317,25 +314,24 @@ pccs_load_cstr(struct pccs_load *ld, struct pccs_str s)
  * Copies into a small stack buffer: the store copies what it keeps, so
  * the hot path of a fact does not grow the arena.
  */
-#define TMP_STR(name, s)                                                    \
-    char name[256];                                                         \
+#define TMP_STR(name, s)                                                       \
+    char name[256];                                                            \
     pccs_str_copy((s), name, sizeof(name))
 
 int
-pccs_load_fact_at(struct pccs_load *ld, const char *measure,
-                  const char *period, struct pccs_str org, const char *dim,
-                  double value, struct pccs_err *err)
+pccs_load_fact_at(struct pccs_load *ld, const char *measure, const char *period,
+                  struct pccs_str org, const char *dim, double value,
+                  struct pccs_err *err)
 {
     TMP_STR(code, org);
-    struct pccs_fact_row f = { measure, period, code, dim ? dim : "",
-                               value, ld->src.id };
+    struct pccs_fact_row f = {measure,        period, code,
+                              dim ? dim : "", value,  ld->src.id};
     return pccs_store_put_fact(ld->st, &f, err);
 }
 
 int
-pccs_load_fact(struct pccs_load *ld, const char *measure,
-               struct pccs_str org, const char *dim, double value,
-               struct pccs_err *err)
+pccs_load_fact(struct pccs_load *ld, const char *measure, struct pccs_str org,
+               const char *dim, double value, struct pccs_err *err)
 {
     PCCS_ASSERT(ld->period[0]);
     return pccs_load_fact_at(ld, measure, ld->period, org, dim, value, err);
@@ -351,14 +347,13 @@ pccs_load_org(struct pccs_load *ld, struct pccs_org_row *o,
 
 int
 pccs_load_link(struct pccs_load *ld, struct pccs_str child,
-               struct pccs_str parent, const char *parent_level,
-               pccs_day start, pccs_day end, bool observed,
-               struct pccs_err *err)
+               struct pccs_str parent, const char *parent_level, pccs_day start,
+               pccs_day end, bool observed, struct pccs_err *err)
 {
     TMP_STR(c, child);
     TMP_STR(p, parent);
-    struct pccs_link_row l = { c,   p,        parent_level, start,
-                               end, observed, ld->src.id };
+    struct pccs_link_row l = {c,   p,        parent_level, start,
+                              end, observed, ld->src.id};
     return pccs_store_put_link(ld->st, &l, err);
 }
 
@@ -368,7 +363,7 @@ pccs_load_attr(struct pccs_load *ld, struct pccs_str org, const char *key,
 {
     TMP_STR(o, org);
     char *v = pccs_xstrndup(value.p, value.len);
-    struct pccs_attr_row a = { o, key, v, as_of, ld->src.id };
+    struct pccs_attr_row a = {o, key, v, as_of, ld->src.id};
     int rc = pccs_store_put_attr(ld->st, &a, err);
     free(v);
     return rc;
@@ -380,7 +375,7 @@ pccs_load_ref(struct pccs_load *ld, const char *kind, struct pccs_str key,
 {
     TMP_STR(k, key);
     char *v = pccs_xstrndup(value.p, value.len);
-    struct pccs_ref_row r = { kind, k, attr, v, ld->src.id };
+    struct pccs_ref_row r = {kind, k, attr, v, ld->src.id};
     int rc = pccs_store_put_ref(ld->st, &r, err);
     free(v);
     return rc;
@@ -389,8 +384,7 @@ pccs_load_ref(struct pccs_load *ld, const char *kind, struct pccs_str key,
 /* ===== Recognising and loading a file ===== */
 
 static int
-hash_file(const char *path, const char *name, char *hex,
-          struct pccs_err *err)
+hash_file(const char *path, const char *name, char *hex, struct pccs_err *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -425,8 +419,7 @@ hash_file(const char *path, const char *name, char *hex,
 
 /* List up to max header names into b, quoted and comma-separated. */
 static void
-list_fields(struct pccs_buf *b, const struct pccs_csv_record *rec,
-            size_t max)
+list_fields(struct pccs_buf *b, const struct pccs_csv_record *rec, size_t max)
 {
     for (size_t i = 0; i < rec->nfields && i < max; i++) {
         struct pccs_str f = pccs_str_trim(rec->fields[i]);
@@ -510,8 +503,8 @@ unrecognised_csv(const char *name, const struct pccs_csv_record *first,
         err, PCCS_EPARSE, name, first->line, col,
         "not a recognised file: found columns %s; the closest known "
         "layout, %s (%s), also needs %s",
-        found.p, best ? best->kind : "none",
-        best ? best->publication : "-", want.len ? want.p : "-");
+        found.p, best ? best->kind : "none", best ? best->publication : "-",
+        want.len ? want.p : "-");
     pccs_buf_release(&found);
     pccs_buf_release(&want);
     return rc;
@@ -536,8 +529,7 @@ recognise_csv(const struct pccs_csv_record *first)
     }
     for (size_t k = 0; pccs_source_kinds[k]; k++) {
         const struct pccs_source_kind *sk = pccs_source_kinds[k];
-        if (sk->load_csv && !sk->cols && sk->sniff_csv &&
-            sk->sniff_csv(first))
+        if (sk->load_csv && !sk->cols && sk->sniff_csv && sk->sniff_csv(first))
             return sk;
     }
     return NULL;
@@ -588,8 +580,8 @@ out:
 }
 
 static int
-run_xlsx(struct pccs_load *ld, const char *path,
-         struct pccs_load_result *res, struct pccs_err *err)
+run_xlsx(struct pccs_load *ld, const char *path, struct pccs_load_result *res,
+         struct pccs_err *err)
 {
     struct pccs_xlsx *x = NULL;
     int rc = pccs_xlsx_open(&x, path, ld->name, err);
@@ -689,7 +681,7 @@ pccs_load_file(struct pccs_store *st, const char *path,
     ld.src.path = path;
     ld.src.sha256 = res->sha256;
 
-    unsigned char magic[4] = { 0 };
+    unsigned char magic[4] = {0};
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
         ssize_t n = read(fd, magic, sizeof(magic));

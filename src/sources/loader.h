@@ -57,8 +57,7 @@ struct pccs_source_kind {
      * the next pccs_csv_next().
      */
     int (*load_csv)(struct pccs_load *ld, struct pccs_csv_reader *r,
-                    const struct pccs_csv_record *first,
-                    struct pccs_err *err);
+                    const struct pccs_csv_record *first, struct pccs_err *err);
     /* xlsx: recognise from sheet names or headers, and load. */
     bool (*sniff_xlsx)(struct pccs_xlsx *x);
     int (*load_xlsx)(struct pccs_load *ld, struct pccs_xlsx *x,
@@ -80,7 +79,7 @@ struct pccs_load {
     struct pccs_source_info src; /* src.id is valid during the load */
     const char *name;            /* file name for messages (borrowed) */
     const struct pccs_load_options *opt;
-    char period[32];    /* set by the loader (pccs_load_set_period) */
+    char period[32];         /* set by the loader (pccs_load_set_period) */
     struct pccs_arena arena; /* released after the load */
     int64_t rows, rejected;
     /* Progress. */
@@ -164,20 +163,19 @@ int pccs_load_fact(struct pccs_load *ld, const char *measure,
                    struct pccs_err *err);
 /** A fact for another period than the load's (files with many months). */
 int pccs_load_fact_at(struct pccs_load *ld, const char *measure,
-                      const char *period, struct pccs_str org,
-                      const char *dim, double value, struct pccs_err *err);
+                      const char *period, struct pccs_str org, const char *dim,
+                      double value, struct pccs_err *err);
 int pccs_load_org(struct pccs_load *ld, struct pccs_org_row *o,
                   struct pccs_err *err);
 int pccs_load_link(struct pccs_load *ld, struct pccs_str child,
                    struct pccs_str parent, const char *parent_level,
                    pccs_day start, pccs_day end, bool observed,
                    struct pccs_err *err);
-int pccs_load_attr(struct pccs_load *ld, struct pccs_str org,
-                   const char *key, struct pccs_str value, pccs_day as_of,
-                   struct pccs_err *err);
-int pccs_load_ref(struct pccs_load *ld, const char *kind,
-                  struct pccs_str key, const char *attr,
-                  struct pccs_str value, struct pccs_err *err);
+int pccs_load_attr(struct pccs_load *ld, struct pccs_str org, const char *key,
+                   struct pccs_str value, pccs_day as_of, struct pccs_err *err);
+int pccs_load_ref(struct pccs_load *ld, const char *kind, struct pccs_str key,
+                  const char *attr, struct pccs_str value,
+                  struct pccs_err *err);
 
 /** A NUL-terminated copy of s in the load's arena. */
 const char *pccs_load_cstr(struct pccs_load *ld, struct pccs_str s);

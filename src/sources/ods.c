@@ -96,10 +96,10 @@ read_row(struct pccs_load *ld, const struct pccs_csv_record *rec,
                            "%zu",
                            rec->nfields);
     struct pccs_str code, name;
-    int rc = practices ? pccs_load_ods_code(ld, err, rec, 0,
-                                            "Organisation Code", &code)
-                       : pccs_load_ods_code(ld, err, rec, 0,
-                                            "Organisation Code", &code);
+    int rc =
+        practices
+            ? pccs_load_ods_code(ld, err, rec, 0, "Organisation Code", &code)
+            : pccs_load_ods_code(ld, err, rec, 0, "Organisation Code", &code);
     if (!rc && practices && code.len != 6)
         rc = pccs_load_field_err(ld, err, rec, 0, "Organisation Code",
                                  "a 6-character code");
@@ -108,8 +108,7 @@ read_row(struct pccs_load *ld, const struct pccs_csv_record *rec,
     if (!rc)
         rc = pccs_load_date(ld, err, rec, 10, "Open Date", true, &r->open);
     if (!rc)
-        rc = pccs_load_date(ld, err, rec, 11, "Close Date", true,
-                            &r->close);
+        rc = pccs_load_date(ld, err, rec, 11, "Close Date", true, &r->close);
     if (!rc)
         rc = pccs_load_date(ld, err, rec, 15, "Join Parent Date", true,
                             &r->join);
@@ -145,9 +144,8 @@ write_row(struct pccs_load *ld, const struct ods_row *r, bool practices,
 {
     const char *level = PCCS_LEVEL_TRUST;
     if (practices)
-        level = r->setting && strcmp(r->setting, "4") == 0
-                    ? PCCS_LEVEL_PRACTICE
-                    : PCCS_LEVEL_OTHER;
+        level = r->setting && strcmp(r->setting, "4") == 0 ? PCCS_LEVEL_PRACTICE
+                                                           : PCCS_LEVEL_OTHER;
     struct pccs_org_row o = {
         .code = r->code,
         .level = level,
@@ -170,13 +168,12 @@ write_row(struct pccs_load *ld, const struct ods_row *r, bool practices,
         rc = pccs_load_attr(ld, code, "prescribing_setting",
                             pccs_str_from(r->setting), as_of, err);
     /* Only CCG / sub-ICB commissioners (3 characters) join the tree. */
-    if (!rc && r->commissioner && practices &&
-        strlen(r->commissioner) == 3) {
-        struct pccs_org_row c = { .code = r->commissioner,
-                                  .level = PCCS_LEVEL_SUB_ICB,
-                                  .open_date = PCCS_DAY_NONE,
-                                  .close_date = PCCS_DAY_NONE,
-                                  .as_of = as_of };
+    if (!rc && r->commissioner && practices && strlen(r->commissioner) == 3) {
+        struct pccs_org_row c = {.code = r->commissioner,
+                                 .level = PCCS_LEVEL_SUB_ICB,
+                                 .open_date = PCCS_DAY_NONE,
+                                 .close_date = PCCS_DAY_NONE,
+                                 .as_of = as_of};
         rc = pccs_load_org(ld, &c, err);
         if (!rc)
             rc = pccs_load_link(ld, code, pccs_str_from(r->commissioner),

@@ -53,30 +53,30 @@ enum {
 };
 
 static const struct pccs_col pay_cols[P_N] = {
-    { "NHS England (Region) code", false },
-    { "NHS England (Region) Name", true },
-    { "CCG Code|Sub ICB Code|Sub ICB Location Code", false },
-    { "Practice Code", false },
-    { "Practice Name", false },
-    { "Practice Postcode", true },
-    { "Practice Open Date", true },
-    { "Practice Close Date", true },
-    { "Contract Type", true },
-    { "Dispensing Practice", true },
-    { "Practice type", true },
-    { "Practice Rurality", true },
-    { "Atypical characteristics", true },
-    { "Number of Registered Patients (Last Known Figure)", false },
-    { "Number of Weighted Patients (Last Known Figure)", false },
-    { "Global Sum", false },
-    { "Total NHS Payments to General Practice", false },
+    {"NHS England (Region) code", false},
+    {"NHS England (Region) Name", true},
+    {"CCG Code|Sub ICB Code|Sub ICB Location Code", false},
+    {"Practice Code", false},
+    {"Practice Name", false},
+    {"Practice Postcode", true},
+    {"Practice Open Date", true},
+    {"Practice Close Date", true},
+    {"Contract Type", true},
+    {"Dispensing Practice", true},
+    {"Practice type", true},
+    {"Practice Rurality", true},
+    {"Atypical characteristics", true},
+    {"Number of Registered Patients (Last Known Figure)", false},
+    {"Number of Weighted Patients (Last Known Figure)", false},
+    {"Global Sum", false},
+    {"Total NHS Payments to General Practice", false},
 };
 
 /* Lines whose wording changed between years, mapped to one slug. */
 static const char *const slug_aliases[][2] = {
-    { "total_local_incentive_schemes", "local_incentive_schemes" },
-    { "general_practice_forward_view", "general_practice_transformation" },
-    { "appraisal_costs", "appraisal_appraiser_costs_in_respect_of_locums" },
+    {"total_local_incentive_schemes", "local_incentive_schemes"},
+    {"general_practice_forward_view", "general_practice_transformation"},
+    {"appraisal_costs", "appraisal_appraiser_costs_in_respect_of_locums"},
 };
 
 static void
@@ -169,12 +169,12 @@ put_named(struct pccs_load *ld, struct pccs_str code, const char *level,
 {
     char c[16];
     pccs_str_copy(code, c, sizeof(c));
-    struct pccs_org_row o = { .code = c,
-                              .level = level,
-                              .name = name,
-                              .open_date = PCCS_DAY_NONE,
-                              .close_date = PCCS_DAY_NONE,
-                              .as_of = as_of };
+    struct pccs_org_row o = {.code = c,
+                             .level = level,
+                             .name = name,
+                             .open_date = PCCS_DAY_NONE,
+                             .close_date = PCCS_DAY_NONE,
+                             .as_of = as_of};
     return pccs_load_org(ld, &o, err);
 }
 
@@ -258,8 +258,8 @@ load_payments(struct pccs_load *ld, struct pccs_csv_reader *r,
             rc = pccs_load_ods_code(ld, err, &rec, idx[P_REGION],
                                     "NHS England (Region) code", &region);
         if (!rc)
-            rc = pccs_load_ods_code(ld, err, &rec, idx[P_SUB], "CCG Code",
-                                    &sub);
+            rc =
+                pccs_load_ods_code(ld, err, &rec, idx[P_SUB], "CCG Code", &sub);
         if (!rc)
             rc = pccs_load_field(ld, err, &rec, pcn, "PCN Code", &pcode);
         if (!rc) {
@@ -284,8 +284,8 @@ load_payments(struct pccs_load *ld, struct pccs_csv_reader *r,
         if (!rc)
             rc = pccs_load_number(
                 ld, err, &rec, idx[P_WEIGHTED],
-                "Number of Weighted Patients (Last Known Figure)", true,
-                false, &w, NULL);
+                "Number of Weighted Patients (Last Known Figure)", true, false,
+                &w, NULL);
         if (rc)
             break;
         bool created;
@@ -332,15 +332,14 @@ load_payments(struct pccs_load *ld, struct pccs_csv_reader *r,
             rc = pccs_load_link(ld, prac, sub, PCCS_LEVEL_SUB_ICB, fy_start,
                                 PCCS_DAY_NONE, true, err);
         if (!rc)
-            rc = pccs_load_link(ld, prac, region, PCCS_LEVEL_REGION,
-                                fy_start, PCCS_DAY_NONE, true, err);
+            rc = pccs_load_link(ld, prac, region, PCCS_LEVEL_REGION, fy_start,
+                                PCCS_DAY_NONE, true, err);
         for (int a = P_CONTRACT; !rc && a <= P_ATYPICAL; a++) {
             if (idx[a] < 0 || (size_t)idx[a] >= rec.nfields)
                 continue;
             struct pccs_str v = pccs_str_trim(rec.fields[idx[a]]);
             if (v.len)
-                rc = pccs_load_attr(ld, prac, attr_keys[a], v, fy_start,
-                                    err);
+                rc = pccs_load_attr(ld, prac, attr_keys[a], v, fy_start, err);
         }
         if (!rc)
             rc = pccs_load_fact(ld, "registered", prac, "", reg, err);

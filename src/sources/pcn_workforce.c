@@ -50,15 +50,22 @@ enum {
 };
 
 static const struct pccs_col wf_cols[W_N] = {
-    { "Data_source", false },       { "CENSUS_YEAR", false },
-    { "CENSUS_MONTH", false },      { "PCN_CODE", false },
-    { "PCN_NAME", false },          { "SUB_ICB_CODE|CCG_CODE", false },
-    { "SUB_ICB_NAME|CCG_NAME", false },
-    { "ICB_CODE|STP_CODE", false }, { "ICB_NAME|STP_NAME", false },
-    { "COMM_REGION_CODE", false },  { "COMM_REGION_NAME", false },
-    { "STAFF_GROUP", false },       { "STAFF_ROLE", false },
-    { "DETAILED_STAFF_ROLE", false },
-    { "FTE", false },               { "UNIQUE_IDENTIFIER", false },
+    {"Data_source", false},
+    {"CENSUS_YEAR", false},
+    {"CENSUS_MONTH", false},
+    {"PCN_CODE", false},
+    {"PCN_NAME", false},
+    {"SUB_ICB_CODE|CCG_CODE", false},
+    {"SUB_ICB_NAME|CCG_NAME", false},
+    {"ICB_CODE|STP_CODE", false},
+    {"ICB_NAME|STP_NAME", false},
+    {"COMM_REGION_CODE", false},
+    {"COMM_REGION_NAME", false},
+    {"STAFF_GROUP", false},
+    {"STAFF_ROLE", false},
+    {"DETAILED_STAFF_ROLE", false},
+    {"FTE", false},
+    {"UNIQUE_IDENTIFIER", false},
 };
 
 /* A FTE above this on one row is refused as a typing error. */
@@ -83,9 +90,9 @@ flush_one(void *vctx, struct pccs_hmap_entry *e)
         return;
     const struct agg *a = e->ptr;
     const char *bar = strchr(e->key, '\x1f');
-    struct pccs_str pcn = { e->key, (size_t)(bar - e->key) };
-    c->rc = pccs_load_fact(c->ld, "workforce_fte", pcn, bar + 1, a->fte,
-                           c->err);
+    struct pccs_str pcn = {e->key, (size_t)(bar - e->key)};
+    c->rc =
+        pccs_load_fact(c->ld, "workforce_fte", pcn, bar + 1, a->fte, c->err);
     if (!c->rc)
         c->rc = pccs_load_fact(c->ld, "workforce_headcount", pcn, bar + 1,
                                (double)a->heads, c->err);
@@ -112,12 +119,12 @@ put_named(struct pccs_load *ld, const struct pccs_csv_record *rec,
         return rc;
     char c[16];
     pccs_str_copy(*code, c, sizeof(c));
-    struct pccs_org_row o = { .code = c,
-                              .level = level,
-                              .name = pccs_load_cstr(ld, name),
-                              .open_date = PCCS_DAY_NONE,
-                              .close_date = PCCS_DAY_NONE,
-                              .as_of = as_of };
+    struct pccs_org_row o = {.code = c,
+                             .level = level,
+                             .name = pccs_load_cstr(ld, name),
+                             .open_date = PCCS_DAY_NONE,
+                             .close_date = PCCS_DAY_NONE,
+                             .as_of = as_of};
     return pccs_load_org(ld, &o, err);
 }
 
@@ -138,8 +145,7 @@ load_workforce(struct pccs_load *ld, struct pccs_csv_reader *r,
         int64_t year, month;
         double fte;
         struct pccs_str src, group, role, detail, id;
-        rc = pccs_load_count(ld, err, &rec, idx[W_YEAR], "CENSUS_YEAR",
-                             &year);
+        rc = pccs_load_count(ld, err, &rec, idx[W_YEAR], "CENSUS_YEAR", &year);
         if (!rc)
             rc = pccs_load_count(ld, err, &rec, idx[W_MONTH], "CENSUS_MONTH",
                                  &month);
@@ -147,8 +153,8 @@ load_workforce(struct pccs_load *ld, struct pccs_csv_reader *r,
             rc = pccs_load_field_err(ld, err, &rec, idx[W_MONTH],
                                      "CENSUS_MONTH", "a month 1 to 12");
         if (!rc && (year < 2000 || year > 2100))
-            rc = pccs_load_field_err(ld, err, &rec, idx[W_YEAR],
-                                     "CENSUS_YEAR", "a year");
+            rc = pccs_load_field_err(ld, err, &rec, idx[W_YEAR], "CENSUS_YEAR",
+                                     "a year");
         if (rc)
             break;
         if (year0 < 0) {
@@ -166,14 +172,13 @@ load_workforce(struct pccs_load *ld, struct pccs_csv_reader *r,
                 "the same census month on every row");
             break;
         }
-        rc = pccs_load_text(ld, err, &rec, idx[W_SOURCE], "Data_source",
-                            &src);
+        rc = pccs_load_text(ld, err, &rec, idx[W_SOURCE], "Data_source", &src);
         if (!rc)
             rc = pccs_load_text(ld, err, &rec, idx[W_GROUP], "STAFF_GROUP",
                                 &group);
         if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[W_ROLE], "STAFF_ROLE",
-                                &role);
+            rc =
+                pccs_load_text(ld, err, &rec, idx[W_ROLE], "STAFF_ROLE", &role);
         if (!rc)
             rc = pccs_load_text(ld, err, &rec, idx[W_DETAIL],
                                 "DETAILED_STAFF_ROLE", &detail);
@@ -185,8 +190,8 @@ load_workforce(struct pccs_load *ld, struct pccs_csv_reader *r,
                                      "a full-time equivalent between -100 "
                                      "and 100 on one row");
         if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[W_ID],
-                                "UNIQUE_IDENTIFIER", &id);
+            rc = pccs_load_text(ld, err, &rec, idx[W_ID], "UNIQUE_IDENTIFIER",
+                                &id);
         if (rc)
             break;
 
@@ -205,8 +210,8 @@ load_workforce(struct pccs_load *ld, struct pccs_csv_reader *r,
                 rc = put_named(ld, &rec, idx, W_SUB, W_SUB_NAME,
                                PCCS_LEVEL_SUB_ICB, census, &sub, err);
             if (!rc)
-                rc = put_named(ld, &rec, idx, W_ICB, W_ICB_NAME,
-                               PCCS_LEVEL_ICB, census, &icb, err);
+                rc = put_named(ld, &rec, idx, W_ICB, W_ICB_NAME, PCCS_LEVEL_ICB,
+                               census, &icb, err);
             if (!rc)
                 rc = put_named(ld, &rec, idx, W_REGION, W_REGION_NAME,
                                PCCS_LEVEL_REGION, census, &region, err);
@@ -214,21 +219,21 @@ load_workforce(struct pccs_load *ld, struct pccs_csv_reader *r,
                 rc = pccs_load_link(ld, pcn, sub, PCCS_LEVEL_SUB_ICB, census,
                                     none, true, err);
             if (!rc)
-                rc = pccs_load_link(ld, sub, icb, PCCS_LEVEL_ICB, census,
-                                    none, true, err);
+                rc = pccs_load_link(ld, sub, icb, PCCS_LEVEL_ICB, census, none,
+                                    true, err);
             if (!rc)
-                rc = pccs_load_link(ld, icb, region, PCCS_LEVEL_REGION,
-                                    census, none, true, err);
+                rc = pccs_load_link(ld, icb, region, PCCS_LEVEL_REGION, census,
+                                    none, true, err);
             if (rc)
                 break;
         }
 
         pccs_buf_reset(&key);
-        pccs_buf_addf(&key, "%.*s\x1f%.*s|%.*s|%.*s|%.*s", (int)pcn.len,
-                      pcn.p, (int)src.len, src.p, (int)group.len, group.p,
+        pccs_buf_addf(&key, "%.*s\x1f%.*s|%.*s|%.*s|%.*s", (int)pcn.len, pcn.p,
+                      (int)src.len, src.p, (int)group.len, group.p,
                       (int)role.len, role.p, (int)detail.len, detail.p);
-        struct pccs_hmap_entry *e = pccs_hmap_put(&agg, key.p, key.len,
-                                                  &created);
+        struct pccs_hmap_entry *e =
+            pccs_hmap_put(&agg, key.p, key.len, &created);
         if (created)
             e->ptr = pccs_xcalloc(1, sizeof(struct agg));
         struct agg *a = e->ptr;
@@ -243,7 +248,7 @@ load_workforce(struct pccs_load *ld, struct pccs_csv_reader *r,
     if (rc > 0)
         rc = PCCS_OK;
     if (!rc) {
-        struct flush_ctx c = { ld, err, 0 };
+        struct flush_ctx c = {ld, err, 0};
         pccs_hmap_each(&agg, flush_one, &c);
         rc = c.rc;
     }

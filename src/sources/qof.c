@@ -53,8 +53,7 @@ unique_row(struct pccs_load *ld, struct pccs_hmap *seen,
            const char *what, struct pccs_err *err)
 {
     bool created;
-    struct pccs_hmap_entry *e = pccs_hmap_put(seen, key, strlen(key),
-                                              &created);
+    struct pccs_hmap_entry *e = pccs_hmap_put(seen, key, strlen(key), &created);
     if (!created)
         return pccs_err_at(err, PCCS_EPARSE, ld->name, rec->line, col + 1,
                            "expected one row per %s, found %s again "
@@ -69,9 +68,9 @@ unique_row(struct pccs_load *ld, struct pccs_hmap *seen,
 enum { V_PRACTICE, V_GROUP, V_REGISTER, V_LIST_TYPE, V_LIST, V_N };
 
 static const struct pccs_col prev_cols[V_N] = {
-    { "PRACTICE_CODE", false },   { "GROUP_CODE", false },
-    { "REGISTER", false },        { "PATIENT_LIST_TYPE", false },
-    { "PRACTICE_LIST_SIZE", false },
+    {"PRACTICE_CODE", false},      {"GROUP_CODE", false},
+    {"REGISTER", false},           {"PATIENT_LIST_TYPE", false},
+    {"PRACTICE_LIST_SIZE", false},
 };
 
 static int
@@ -111,16 +110,16 @@ load_prevalence(struct pccs_load *ld, struct pccs_csv_reader *r,
         rc = unique_row(ld, &seen, &rec, idx[V_PRACTICE], key,
                         "practice and disease group", err);
         if (!rc)
-            rc = pccs_load_fact(ld, "qof_register", prac, dim, (double)reg,
-                                err);
+            rc =
+                pccs_load_fact(ld, "qof_register", prac, dim, (double)reg, err);
         if (!rc)
-            rc = pccs_load_fact(ld, "qof_list_size", prac, dim,
-                                (double)list, err);
+            rc = pccs_load_fact(ld, "qof_list_size", prac, dim, (double)list,
+                                err);
         bool created;
         pccs_hmap_put(&groups, group.p, group.len, &created);
         if (!rc && created)
-            rc = pccs_load_ref(ld, "qof_group", group, "patient_list_type",
-                               lt, err);
+            rc = pccs_load_ref(ld, "qof_group", group, "patient_list_type", lt,
+                               err);
         if (rc)
             break;
         pccs_load_row(ld, pccs_csv_offset(r));
@@ -150,28 +149,31 @@ enum {
 };
 
 static const struct pccs_col geo_cols[G_N] = {
-    { "REGION_ODS_CODE", false }, { "REGION_ONS_CODE", true },
-    { "REGION_NAME", false },     { "STP_ODS_CODE|ICB_ODS_CODE", false },
-    { "STP_ONS_CODE|ICB_ONS_CODE", true },
-    { "STP_NAME|ICB_NAME", false },
-    { "CCG_ODS_CODE|SUB_ICB_LOC_ODS_CODE|SUB_ICB_ODS_CODE", false },
-    { "CCG_ONS_CODE|SUB_ICB_LOC_ONS_CODE|SUB_ICB_ONS_CODE", true },
-    { "CCG_NAME|SUB_ICB_LOC_NAME|SUB_ICB_NAME", false },
-    { "PCN_ODS_CODE", false },    { "PCN_NAME", false },
-    { "PRACTICE_CODE", false },   { "PRACTICE_NAME", false },
+    {"REGION_ODS_CODE", false},
+    {"REGION_ONS_CODE", true},
+    {"REGION_NAME", false},
+    {"STP_ODS_CODE|ICB_ODS_CODE", false},
+    {"STP_ONS_CODE|ICB_ONS_CODE", true},
+    {"STP_NAME|ICB_NAME", false},
+    {"CCG_ODS_CODE|SUB_ICB_LOC_ODS_CODE|SUB_ICB_ODS_CODE", false},
+    {"CCG_ONS_CODE|SUB_ICB_LOC_ONS_CODE|SUB_ICB_ONS_CODE", true},
+    {"CCG_NAME|SUB_ICB_LOC_NAME|SUB_ICB_NAME", false},
+    {"PCN_ODS_CODE", false},
+    {"PCN_NAME", false},
+    {"PRACTICE_CODE", false},
+    {"PRACTICE_NAME", false},
 };
 
 static int
-geo_org(struct pccs_load *ld, const struct pccs_csv_record *rec,
-        const int *idx, int code_i, int ons_i, int name_i, const char *level,
-        bool practice, pccs_day as_of, struct pccs_str *code,
-        struct pccs_err *err)
+geo_org(struct pccs_load *ld, const struct pccs_csv_record *rec, const int *idx,
+        int code_i, int ons_i, int name_i, const char *level, bool practice,
+        pccs_day as_of, struct pccs_str *code, struct pccs_err *err)
 {
     struct pccs_str name;
-    int rc = practice ? pccs_load_practice_code(ld, err, rec, idx[code_i],
-                                                "PRACTICE_CODE", code)
-                      : pccs_load_ods_code(ld, err, rec, idx[code_i], NULL,
-                                           code);
+    int rc = practice
+                 ? pccs_load_practice_code(ld, err, rec, idx[code_i],
+                                           "PRACTICE_CODE", code)
+                 : pccs_load_ods_code(ld, err, rec, idx[code_i], NULL, code);
     if (!rc)
         rc = pccs_load_text(ld, err, rec, idx[name_i], NULL, &name);
     if (rc)
@@ -184,13 +186,13 @@ geo_org(struct pccs_load *ld, const struct pccs_csv_record *rec,
     }
     char c[16];
     pccs_str_copy(*code, c, sizeof(c));
-    struct pccs_org_row org = { .code = c,
-                                .level = level,
-                                .name = pccs_load_cstr(ld, name),
-                                .ons_code = ons,
-                                .open_date = PCCS_DAY_NONE,
-                                .close_date = PCCS_DAY_NONE,
-                                .as_of = as_of };
+    struct pccs_org_row org = {.code = c,
+                               .level = level,
+                               .name = pccs_load_cstr(ld, name),
+                               .ons_code = ons,
+                               .open_date = PCCS_DAY_NONE,
+                               .close_date = PCCS_DAY_NONE,
+                               .as_of = as_of};
     return pccs_load_org(ld, &org, err);
 }
 
@@ -214,13 +216,13 @@ load_geographies(struct pccs_load *ld, struct pccs_csv_reader *r,
         /* Practices in no PCN have PCN_ODS_CODE "U" ("Unallocated"). */
         bool in_pcn = true;
         if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[G_PCN], "PCN_ODS_CODE",
-                                &pcn);
+            rc =
+                pccs_load_text(ld, err, &rec, idx[G_PCN], "PCN_ODS_CODE", &pcn);
         if (!rc && pccs_str_eq(pcn, "U"))
             in_pcn = false;
         else if (!rc)
-            rc = geo_org(ld, &rec, idx, G_PCN, -1, G_PCN_NAME,
-                         PCCS_LEVEL_PCN, false, end, &pcn, err);
+            rc = geo_org(ld, &rec, idx, G_PCN, -1, G_PCN_NAME, PCCS_LEVEL_PCN,
+                         false, end, &pcn, err);
         if (!rc)
             rc = geo_org(ld, &rec, idx, G_CCG, G_CCG_ONS, G_CCG_NAME,
                          PCCS_LEVEL_SUB_ICB, false, end, &ccg, err);
@@ -228,18 +230,16 @@ load_geographies(struct pccs_load *ld, struct pccs_csv_reader *r,
             rc = geo_org(ld, &rec, idx, G_STP, G_STP_ONS, G_STP_NAME,
                          PCCS_LEVEL_ICB, false, end, &stp, err);
         if (!rc)
-            rc = geo_org(ld, &rec, idx, G_REGION, G_REGION_ONS,
-                         G_REGION_NAME, PCCS_LEVEL_REGION, false, end, &reg,
-                         err);
+            rc = geo_org(ld, &rec, idx, G_REGION, G_REGION_ONS, G_REGION_NAME,
+                         PCCS_LEVEL_REGION, false, end, &reg, err);
         if (rc)
             break;
         char key[16];
         pccs_str_copy(prac, key, sizeof(key));
-        rc = unique_row(ld, &seen, &rec, idx[G_PRACTICE], key, "practice",
-                        err);
+        rc = unique_row(ld, &seen, &rec, idx[G_PRACTICE], key, "practice", err);
         if (!rc && in_pcn)
-            rc = pccs_load_link(ld, prac, pcn, PCCS_LEVEL_PCN, end, none,
-                                true, err);
+            rc = pccs_load_link(ld, prac, pcn, PCCS_LEVEL_PCN, end, none, true,
+                                err);
         if (!rc)
             rc = pccs_load_link(ld, prac, ccg, PCCS_LEVEL_SUB_ICB, end, none,
                                 true, err);
@@ -247,8 +247,8 @@ load_geographies(struct pccs_load *ld, struct pccs_csv_reader *r,
             rc = pccs_load_link(ld, pcn, ccg, PCCS_LEVEL_SUB_ICB, end, none,
                                 true, err);
         if (!rc)
-            rc = pccs_load_link(ld, ccg, stp, PCCS_LEVEL_ICB, end, none,
-                                true, err);
+            rc = pccs_load_link(ld, ccg, stp, PCCS_LEVEL_ICB, end, none, true,
+                                err);
         if (!rc)
             rc = pccs_load_link(ld, stp, reg, PCCS_LEVEL_REGION, end, none,
                                 true, err);
@@ -263,8 +263,8 @@ load_geographies(struct pccs_load *ld, struct pccs_csv_reader *r,
 /* ===== Organisation reference ===== */
 
 static const struct pccs_col orgref_cols[2] = {
-    { "PRACTICE_CODE", false },
-    { "REVISED_MAXIMUM_POINTS", false },
+    {"PRACTICE_CODE", false},
+    {"REVISED_MAXIMUM_POINTS", false},
 };
 
 static int
@@ -285,8 +285,8 @@ load_org_reference(struct pccs_load *ld, struct pccs_csv_reader *r,
                                      &prac);
         if (!rc)
             rc = pccs_load_number(ld, err, &rec, idx[1],
-                                  "REVISED_MAXIMUM_POINTS", true, false,
-                                  &pts, NULL);
+                                  "REVISED_MAXIMUM_POINTS", true, false, &pts,
+                                  NULL);
         char key[16];
         pccs_str_copy(prac, key, sizeof(key));
         if (!rc)
@@ -303,19 +303,27 @@ load_org_reference(struct pccs_load *ld, struct pccs_csv_reader *r,
 
 /* ===== Indicators ===== */
 
-enum { I_CODE, I_POINTS, I_GROUP, I_GROUP_DESC, I_DOMAIN, I_DOMAIN_DESC,
-       I_LIST_TYPE, I_N };
+enum {
+    I_CODE,
+    I_POINTS,
+    I_GROUP,
+    I_GROUP_DESC,
+    I_DOMAIN,
+    I_DOMAIN_DESC,
+    I_LIST_TYPE,
+    I_N
+};
 
 static const struct pccs_col ind_cols[I_N] = {
-    { "INDICATOR_CODE", false },     { "INDICATOR_POINT_VALUE", false },
-    { "GROUP_CODE", false },         { "GROUP_DESCRIPTION", false },
-    { "DOMAIN_CODE", false },        { "DOMAIN_DESCRIPTION", false },
-    { "PATIENT_LIST_TYPE", true },
+    {"INDICATOR_CODE", false},   {"INDICATOR_POINT_VALUE", false},
+    {"GROUP_CODE", false},       {"GROUP_DESCRIPTION", false},
+    {"DOMAIN_CODE", false},      {"DOMAIN_DESCRIPTION", false},
+    {"PATIENT_LIST_TYPE", true},
 };
 
 static const char *const ind_attrs[I_N] = {
-    NULL, "points", "group_code", NULL, "domain_code", NULL,
-    "patient_list_type",
+    NULL,          "points", "group_code",        NULL,
+    "domain_code", NULL,     "patient_list_type",
 };
 
 static int
@@ -332,8 +340,8 @@ load_indicators(struct pccs_load *ld, struct pccs_csv_reader *r,
     while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
         struct pccs_str code, group;
         double pts;
-        rc = pccs_load_text(ld, err, &rec, idx[I_CODE], "INDICATOR_CODE",
-                            &code);
+        rc =
+            pccs_load_text(ld, err, &rec, idx[I_CODE], "INDICATOR_CODE", &code);
         if (!rc)
             rc = pccs_load_number(ld, err, &rec, idx[I_POINTS],
                                   "INDICATOR_POINT_VALUE", true, false, &pts,
@@ -344,8 +352,8 @@ load_indicators(struct pccs_load *ld, struct pccs_csv_reader *r,
         char key[64];
         pccs_str_copy(code, key, sizeof(key));
         if (!rc)
-            rc = unique_row(ld, &seen, &rec, idx[I_CODE], key, "indicator",
-                            err);
+            rc =
+                unique_row(ld, &seen, &rec, idx[I_CODE], key, "indicator", err);
         for (int a = 0; !rc && a < I_N; a++) {
             if (!ind_attrs[a] || idx[a] < 0 || (size_t)idx[a] >= rec.nfields)
                 continue;
@@ -380,9 +388,9 @@ load_indicators(struct pccs_load *ld, struct pccs_csv_reader *r,
 /* ===== Validation outcomes ===== */
 
 static const struct pccs_col valid_cols[3] = {
-    { "PRACTICE_CODE", false },
-    { "VALIDATION_RULE", false },
-    { "RULE_DESCRIPTION", false },
+    {"PRACTICE_CODE", false},
+    {"VALIDATION_RULE", false},
+    {"RULE_DESCRIPTION", false},
 };
 
 static int
@@ -411,8 +419,8 @@ load_validation(struct pccs_load *ld, struct pccs_csv_reader *r,
         snprintf(key, sizeof(key), "%.*s|%lld", (int)prac.len, prac.p,
                  (long long)rule);
         if (!rc)
-            rc = unique_row(ld, &seen, &rec, idx[0], key,
-                            "practice and rule", err);
+            rc = unique_row(ld, &seen, &rec, idx[0], key, "practice and rule",
+                            err);
         if (!rc)
             rc = pccs_load_ref(ld, "qof_validation", pccs_str_from(key),
                                "description", desc, err);

@@ -246,8 +246,8 @@ step_write(struct pccs_store *st, sqlite3_stmt *s, struct pccs_err *err,
     if (r == SQLITE_DONE)
         return PCCS_OK;
     if ((r & 0xFF) == SQLITE_CONSTRAINT)
-        return pccs_err_set(err, PCCS_ECONFLICT, "%s: %s: %s", st->path,
-                            what, sqlite3_errmsg(st->db));
+        return pccs_err_set(err, PCCS_ECONFLICT, "%s: %s: %s", st->path, what,
+                            sqlite3_errmsg(st->db));
     return db_err(st, err, what);
 }
 
@@ -292,15 +292,13 @@ pccs__sqlite_open(struct pccs_store **out, const char *path,
 {
     struct pccs_store *st = pccs_xcalloc(1, sizeof(*st));
     st->path = pccs_xstrdup(path);
-    int r = sqlite3_open_v2(path, &st->db,
-                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                SQLITE_OPEN_NOMUTEX,
-                            NULL);
+    int r = sqlite3_open_v2(
+        path, &st->db,
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     int rc;
     if (r != SQLITE_OK) {
-        rc = pccs_err_set(err, PCCS_EIO, "%s: cannot open the store: %s",
-                          path, st->db ? sqlite3_errmsg(st->db)
-                                       : sqlite3_errstr(r));
+        rc = pccs_err_set(err, PCCS_EIO, "%s: cannot open the store: %s", path,
+                          st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(r));
         goto fail;
     }
     sqlite3_busy_timeout(st->db, 5000);
@@ -406,13 +404,12 @@ source_row(sqlite3_stmt *s, struct pccs_source_info *o)
 
 /* Copy the row into store-owned strings valid until the next such call. */
 static void
-source_copy(struct pccs_store *st, sqlite3_stmt *s,
-            struct pccs_source_info *o)
+source_copy(struct pccs_store *st, sqlite3_stmt *s, struct pccs_source_info *o)
 {
     for (int i = 0; i < 7; i++)
         free(st->copy.s[i]);
     source_row(s, o);
-    const int cols[7] = { 1, 2, 3, 4, 5, 6, 9 };
+    const int cols[7] = {1, 2, 3, 4, 5, 6, 9};
     for (int i = 0; i < 7; i++)
         st->copy.s[i] = dup_col(s, cols[i]);
     o->kind = st->copy.s[0];
@@ -425,8 +422,8 @@ source_copy(struct pccs_store *st, sqlite3_stmt *s,
 }
 
 static int
-source_one(struct pccs_store *st, sqlite3_stmt *s,
-           struct pccs_source_info *out, struct pccs_err *err)
+source_one(struct pccs_store *st, sqlite3_stmt *s, struct pccs_source_info *out,
+           struct pccs_err *err)
 {
     int r = sqlite3_step(s);
     int rc;
@@ -699,10 +696,11 @@ pccs_store_orgs_each(struct pccs_store *st, pccs_store_org_fn fn, void *ctx,
     int r, rc = 0;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
         struct pccs_org_row o = {
-            col_text(s, 0), col_text(s, 1), col_text(s, 2),
-            col_text(s, 3), col_text(s, 4), col_text(s, 5),
-            col_day(s, 6),  col_day(s, 7),  col_day(s, 8),
-            sqlite3_column_int64(s, 9),
+            col_text(s, 0), col_text(s, 1),
+            col_text(s, 2), col_text(s, 3),
+            col_text(s, 4), col_text(s, 5),
+            col_day(s, 6),  col_day(s, 7),
+            col_day(s, 8),  sqlite3_column_int64(s, 9),
         };
         rc = fn(ctx, &o);
         if (rc)
@@ -712,8 +710,8 @@ pccs_store_orgs_each(struct pccs_store *st, pccs_store_org_fn fn, void *ctx,
 }
 
 int
-pccs_store_links_each(struct pccs_store *st, pccs_store_link_fn fn,
-                      void *ctx, struct pccs_err *err)
+pccs_store_links_each(struct pccs_store *st, pccs_store_link_fn fn, void *ctx,
+                      struct pccs_err *err)
 {
     sqlite3_stmt *s = prep(st, S_LINKS, err);
     if (!s)
@@ -721,8 +719,12 @@ pccs_store_links_each(struct pccs_store *st, pccs_store_link_fn fn,
     int r, rc = 0;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
         struct pccs_link_row l = {
-            col_text(s, 0), col_text(s, 1),           col_text(s, 2),
-            col_day(s, 3),  col_day(s, 4),            sqlite3_column_int(s, 5),
+            col_text(s, 0),
+            col_text(s, 1),
+            col_text(s, 2),
+            col_day(s, 3),
+            col_day(s, 4),
+            sqlite3_column_int(s, 5),
             sqlite3_column_int64(s, 6),
         };
         rc = fn(ctx, &l);
@@ -743,9 +745,9 @@ pccs_store_attrs_each(struct pccs_store *st, const char *org,
         bind_text(s, 1, org);
     int r, rc = 0;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-        struct pccs_attr_row a = { col_text(s, 0), col_text(s, 1),
-                                   col_text(s, 2), col_day(s, 3),
-                                   sqlite3_column_int64(s, 4) };
+        struct pccs_attr_row a = {col_text(s, 0), col_text(s, 1),
+                                  col_text(s, 2), col_day(s, 3),
+                                  sqlite3_column_int64(s, 4)};
         rc = fn(ctx, &a);
         if (rc)
             break;
@@ -782,8 +784,7 @@ fact_periods(struct pccs_store *st, const char *measure, const char *period,
         (*out)[(*n)++] = (struct period_src){
             pccs_xstrdup(col_text(s, 0) ? col_text(s, 0) : ""),
             sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
-            sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4)
-        };
+            sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4)};
     }
     return finish_read(st, s, r, 0, err, "cannot read periods");
 }
@@ -818,10 +819,12 @@ pccs_store_facts_each(struct pccs_store *st, const char *measure,
         sqlite3_bind_int64(s, 6, ps[i].last);
         int r;
         while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-            struct pccs_fact_row f = { measure,         ps[i].period,
-                                       col_text(s, 0),  col_text(s, 1),
-                                       sqlite3_column_double(s, 2),
-                                       ps[i].source };
+            struct pccs_fact_row f = {measure,
+                                      ps[i].period,
+                                      col_text(s, 0),
+                                      col_text(s, 1),
+                                      sqlite3_column_double(s, 2),
+                                      ps[i].source};
             rc = fn(ctx, &f);
             if (rc)
                 break;
@@ -834,15 +837,14 @@ pccs_store_facts_each(struct pccs_store *st, const char *measure,
 
 int
 pccs_store_periods_each(struct pccs_store *st, const char *measure,
-                        pccs_store_fact_fn fn, void *ctx,
-                        struct pccs_err *err)
+                        pccs_store_fact_fn fn, void *ctx, struct pccs_err *err)
 {
     struct period_src *ps;
     size_t n;
     int rc = fact_periods(st, measure, NULL, &ps, &n, err);
     for (size_t i = 0; !rc && i < n; i++) {
-        struct pccs_fact_row f = { measure, ps[i].period, "", "",
-                                   (double)ps[i].count, ps[i].source };
+        struct pccs_fact_row f = {measure, ps[i].period,        "",
+                                  "",      (double)ps[i].count, ps[i].source};
         rc = fn(ctx, &f);
     }
     free_periods(ps, n);
@@ -859,9 +861,9 @@ pccs_store_refs_each(struct pccs_store *st, const char *kind,
     bind_text(s, 1, kind);
     int r, rc = 0;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-        struct pccs_ref_row ref = { col_text(s, 0), col_text(s, 1),
-                                    col_text(s, 2), col_text(s, 3),
-                                    sqlite3_column_int64(s, 4) };
+        struct pccs_ref_row ref = {col_text(s, 0), col_text(s, 1),
+                                   col_text(s, 2), col_text(s, 3),
+                                   sqlite3_column_int64(s, 4)};
         rc = fn(ctx, &ref);
         if (rc)
             break;
@@ -873,18 +875,18 @@ int
 pccs_store_counts(struct pccs_store *st, struct pccs_store_counts *out,
                   struct pccs_err *err)
 {
-    static const char *const tables[6] = { "sources",     "orgs",  "links",
-                                           "fact_values", "attrs", "refs" };
-    int64_t *dst[6] = { &out->sources, &out->orgs,  &out->links,
-                        &out->facts,   &out->attrs, &out->refs };
+    static const char *const tables[6] = {"sources",     "orgs",  "links",
+                                          "fact_values", "attrs", "refs"};
+    int64_t *dst[6] = {&out->sources, &out->orgs,  &out->links,
+                       &out->facts,   &out->attrs, &out->refs};
     for (int i = 0; i < 6; i++) {
         char sql[64];
         snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[i]);
         sqlite3_stmt *s;
         if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
             return db_err(st, err, "cannot count rows");
-        *dst[i] = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0)
-                                                : 0;
+        *dst[i] =
+            sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
         sqlite3_finalize(s);
     }
     return PCCS_OK;

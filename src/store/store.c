@@ -10,8 +10,7 @@
 #include "store/sqlite.h"
 
 int
-pccs_store_open(struct pccs_store **out, const char *spec,
-                struct pccs_err *err)
+pccs_store_open(struct pccs_store **out, const char *spec, struct pccs_err *err)
 {
     *out = NULL;
     if (!spec || !*spec)

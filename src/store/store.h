@@ -142,8 +142,7 @@ void pccs_store_rollback(struct pccs_store *st);
  * next store call) and returns PCCS_OK, or PCCS_ENOTFOUND.
  */
 int pccs_store_source_find(struct pccs_store *st, const char *sha256,
-                           struct pccs_source_info *out,
-                           struct pccs_err *err);
+                           struct pccs_source_info *out, struct pccs_err *err);
 /**
  * Record a new source (inside a transaction); sets s->id. Sources are
  * loaded one at a time: add, put its rows, finish. Its facts can be read
@@ -175,24 +174,24 @@ int pccs_store_sources_each(struct pccs_store *st, pccs_store_source_fn fn,
 int pccs_store_put_org(struct pccs_store *st, const struct pccs_org_row *o,
                        struct pccs_err *err);
 /** Add a membership. An identical row from the same source is ignored. */
-int pccs_store_put_link(struct pccs_store *st,
-                        const struct pccs_link_row *l, struct pccs_err *err);
+int pccs_store_put_link(struct pccs_store *st, const struct pccs_link_row *l,
+                        struct pccs_err *err);
 /**
  * Add a fact. Facts are appended as fast as the backend can: the store
  * does not look for a second value of the same (measure, period, org,
  * dim) from one source; loaders refuse duplicate rows, naming the lines.
  */
-int pccs_store_put_fact(struct pccs_store *st,
-                        const struct pccs_fact_row *f, struct pccs_err *err);
-int pccs_store_put_attr(struct pccs_store *st,
-                        const struct pccs_attr_row *a, struct pccs_err *err);
+int pccs_store_put_fact(struct pccs_store *st, const struct pccs_fact_row *f,
+                        struct pccs_err *err);
+int pccs_store_put_attr(struct pccs_store *st, const struct pccs_attr_row *a,
+                        struct pccs_err *err);
 int pccs_store_put_ref(struct pccs_store *st, const struct pccs_ref_row *r,
                        struct pccs_err *err);
 
 /* ===== Reading ===== */
 
-int pccs_store_orgs_each(struct pccs_store *st, pccs_store_org_fn fn,
-                         void *ctx, struct pccs_err *err);
+int pccs_store_orgs_each(struct pccs_store *st, pccs_store_org_fn fn, void *ctx,
+                         struct pccs_err *err);
 int pccs_store_links_each(struct pccs_store *st, pccs_store_link_fn fn,
                           void *ctx, struct pccs_err *err);
 /** Attributes of one organisation (org != NULL) or of all. */
@@ -218,12 +217,10 @@ int pccs_store_periods_each(struct pccs_store *st, const char *measure,
                             pccs_store_fact_fn fn, void *ctx,
                             struct pccs_err *err);
 int pccs_store_refs_each(struct pccs_store *st, const char *kind,
-                         pccs_store_ref_fn fn, void *ctx,
-                         struct pccs_err *err);
+                         pccs_store_ref_fn fn, void *ctx, struct pccs_err *err);
 /** One source by id (strings valid until the next store call). */
 int pccs_store_source_get(struct pccs_store *st, int64_t id,
-                          struct pccs_source_info *out,
-                          struct pccs_err *err);
+                          struct pccs_source_info *out, struct pccs_err *err);
 
 /** Row counts of the main tables, for tests and `pccs sources --stats`. */
 struct pccs_store_counts {

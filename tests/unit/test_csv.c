@@ -164,8 +164,7 @@ test_csv_open_errors(void **state)
     (void)state;
     struct pccs_csv_reader *r;
     struct pccs_err err = PCCS_ERR_INIT;
-    assert_int_equal(pccs_csv_open(&r, tmpdir, "dir.csv", 0, &err),
-                     PCCS_EIO);
+    assert_int_equal(pccs_csv_open(&r, tmpdir, "dir.csv", 0, &err), PCCS_EIO);
     assert_non_null(strstr(err.msg, "dir.csv: is a directory"));
     assert_int_equal(pccs_csv_open(&r, "/nonexistent/x.csv", NULL, 0, &err),
                      PCCS_EIO);

@@ -92,24 +92,24 @@ run_case(const char *path)
     while ((rc = pccs_csv_next(r, &rec, &err)) == 1) {
         json_t *row = json_array();
         for (size_t i = 0; i < rec.nfields; i++)
-            json_array_append_new(row, json_stringn(rec.fields[i].p,
-                                                    rec.fields[i].len));
+            json_array_append_new(
+                row, json_stringn(rec.fields[i].p, rec.fields[i].len));
         json_array_append_new(got, row);
     }
     char *want_line = strchr(section, '\n');
     assert_non_null(want_line);
     *want_line++ = '\0';
-    if (strcmp(section, "--- error") == 0 ||
-        strcmp(section, "- error") == 0 || strstr(section, "error")) {
+    if (strcmp(section, "--- error") == 0 || strcmp(section, "- error") == 0 ||
+        strstr(section, "error")) {
         char *nl = strchr(want_line, '\n');
         if (nl)
             *nl = '\0';
         if (rc >= 0)
-            fail_msg("%s: expected an error containing \"%s\", got none",
-                     path, want_line);
+            fail_msg("%s: expected an error containing \"%s\", got none", path,
+                     want_line);
         if (!strstr(err.msg, want_line))
-            fail_msg("%s: error \"%s\" does not contain \"%s\"", path,
-                     err.msg, want_line);
+            fail_msg("%s: error \"%s\" does not contain \"%s\"", path, err.msg,
+                     want_line);
     }
     else {
         if (rc < 0)

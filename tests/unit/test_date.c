@@ -44,9 +44,9 @@ static void
 test_date_refuses_days_that_do_not_exist(void **state)
 {
     (void)state;
-    const char *bad[] = { "20230230", "29FEB2021", "31/04/2020",
-                          "2021-13-01", "29FEB1900", "00JAN2020", "2021-1-1",
-                          "tomorrow", "", "20210101x", "32-Jan-21" };
+    const char *bad[] = {"20230230",  "29FEB2021", "31/04/2020", "2021-13-01",
+                         "29FEB1900", "00JAN2020", "2021-1-1",   "tomorrow",
+                         "",          "20210101x", "32-Jan-21"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         if (parse(bad[i]) != PCCS_DAY_NONE)
             fail_msg("\"%s\" was accepted", bad[i]);

@@ -74,8 +74,8 @@ test_report_table_text_separators_and_notes(void **state)
     const char *hdr = strstr(s, "registered");
     const char *line2 = strchr(s, '\n') + 1;
     size_t col_end = (size_t)(hdr - s) + strlen("registered");
-    size_t num_end = (size_t)(strstr(line2, "60,606,345") - line2) +
-                     strlen("60,606,345");
+    size_t num_end =
+        (size_t)(strstr(line2, "60,606,345") - line2) + strlen("60,606,345");
     assert_int_equal(col_end, num_end);
     free(s);
     pccs_table_release(&t);
@@ -111,10 +111,10 @@ test_rollup_sums_and_counts_missing(void **state)
 {
     (void)state;
     struct pccs_rollup_in in[] = {
-        { 0, { 100, 110.5 }, { true, true } },
-        { 0, { 50, 0 }, { true, false } },
-        { 1, { 7, 8 }, { true, true } },
-        { -1, { 3, 3 }, { true, true } },
+        {0, {100, 110.5}, {true, true}},
+        {0, {50, 0}, {true, false}},
+        {1, {7, 8}, {true, true}},
+        {-1, {3, 3}, {true, true}},
     };
     struct pccs_rollup_out out[2], none;
     pccs_rollup(in, 4, out, 2, &none);

@@ -45,7 +45,7 @@ read_meta(const char *path, struct ref *r)
         *eq = '\0';
         const char *v = eq + 1;
         if (strcmp(line, "improvement_direction") == 0)
-            r->opt.direction = strcmp(v, "decrease") == 0 ? PCCS_SPC_DECREASE
+            r->opt.direction = strcmp(v, "decrease") == 0  ? PCCS_SPC_DECREASE
                                : strcmp(v, "neutral") == 0 ? PCCS_SPC_NEUTRAL
                                                            : PCCS_SPC_INCREASE;
         else if (strcmp(line, "target") == 0 && strcmp(v, "none") != 0) {
@@ -77,9 +77,9 @@ read_csv(const char *path, struct ref *r)
     r->n = 0;
     while (fgets(line, sizeof(line), f) && r->n < MAXN) {
         char date[16];
-        int k = sscanf(line, "%15[^,],%lf,%lf,%lf,%lf,%39s", date,
-                       &r->y[r->n], &r->mean[r->n], &r->lpl[r->n],
-                       &r->upl[r->n], r->type[r->n]);
+        int k =
+            sscanf(line, "%15[^,],%lf,%lf,%lf,%lf,%39s", date, &r->y[r->n],
+                   &r->mean[r->n], &r->lpl[r->n], &r->upl[r->n], r->type[r->n]);
         assert_int_equal(k, 6);
         r->n++;
     }
@@ -159,7 +159,7 @@ static void
 test_spc_repeated_value_breaks_trend(void **state)
 {
     (void)state;
-    double y[] = { 10, 1, 2, 3, 3, 4, 5, 6, 10, 10, 10, 10, 10, 10 };
+    double y[] = {10, 1, 2, 3, 3, 4, 5, 6, 10, 10, 10, 10, 10, 10};
     enum pccs_spc_rule rule[14];
     int high[14];
     run_types(y, 14, PCCS_SPC_INCREASE, rule, high);
@@ -172,7 +172,7 @@ static void
 test_spc_screening_matches_rules_md(void **state)
 {
     (void)state;
-    double y[] = { 1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1 };
+    double y[] = {1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1};
     struct pccs_spc_options o = PCCS_SPC_OPTIONS_INIT;
     struct pccs_spc_point p[18];
     enum pccs_spc_assurance a;
@@ -211,7 +211,7 @@ test_spc_rebase_fix_target_and_short_warning(void **state)
     double y[20];
     for (size_t i = 0; i < 20; i++)
         y[i] = i < 10 ? 10 + (double)(i % 2) : 20 + (double)(i % 2);
-    size_t rebase[] = { 10 };
+    size_t rebase[] = {10};
     struct pccs_spc_options o = PCCS_SPC_OPTIONS_INIT;
     o.rebase = rebase;
     o.nrebase = 1;
@@ -236,7 +236,7 @@ test_spc_rebase_fix_target_and_short_warning(void **state)
     assert_int_equal(pccs_spc_compute(y, 20, &o, p, &a, &s), 0);
     assert_true(fabs(p[19].mean - 10.5) < 1e-12);
     assert_int_equal(p[19].type, PCCS_SPC_CONCERN); /* high, decrease */
-    size_t bad[] = { 0 };
+    size_t bad[] = {0};
     o.rebase = bad;
     o.nrebase = 1;
     assert_int_equal(pccs_spc_compute(y, 20, &o, p, &a, &s), -1);

@@ -50,9 +50,12 @@ static int64_t
 add_source(struct pccs_store *st, const char *sha, const char *period)
 {
     struct pccs_err err = PCCS_ERR_INIT;
-    struct pccs_source_info s = { .kind = "test", .publication = "Test",
-                                  .period = period, .path = "x.csv",
-                                  .sha256 = sha, .encoding = "ascii" };
+    struct pccs_source_info s = {.kind = "test",
+                                 .publication = "Test",
+                                 .period = period,
+                                 .path = "x.csv",
+                                 .sha256 = sha,
+                                 .encoding = "ascii"};
     assert_int_equal(pccs_store_source_add(st, &s, &err), PCCS_OK);
     last_source = s;
     return s.id;
@@ -62,16 +65,15 @@ static void
 finish_source(struct pccs_store *st)
 {
     struct pccs_err err = PCCS_ERR_INIT;
-    assert_int_equal(pccs_store_source_finish(st, &last_source, &err),
-                     PCCS_OK);
+    assert_int_equal(pccs_store_source_finish(st, &last_source, &err), PCCS_OK);
 }
 
 static void
-fact(struct pccs_store *st, int64_t src, const char *period,
-     const char *org, double v)
+fact(struct pccs_store *st, int64_t src, const char *period, const char *org,
+     double v)
 {
     struct pccs_err err = PCCS_ERR_INIT;
-    struct pccs_fact_row f = { "registered", period, org, "", v, src };
+    struct pccs_fact_row f = {"registered", period, org, "", v, src};
     assert_int_equal(pccs_store_put_fact(st, &f, &err), PCCS_OK);
 }
 
@@ -119,9 +121,12 @@ test_store_rollback_leaves_everything_as_before(void **state)
     assert_int_equal(pccs_store_begin(st, &err), PCCS_OK);
     int64_t b = add_source(st, "bbbb", "2021-02-01");
     fact(st, b, "2021-02-01", "A81001", 4200);
-    struct pccs_org_row o = { .code = "A81001", .level = "practice",
-                              .name = "X", .open_date = PCCS_DAY_NONE,
-                              .close_date = PCCS_DAY_NONE, .source_id = b };
+    struct pccs_org_row o = {.code = "A81001",
+                             .level = "practice",
+                             .name = "X",
+                             .open_date = PCCS_DAY_NONE,
+                             .close_date = PCCS_DAY_NONE,
+                             .source_id = b};
     assert_int_equal(pccs_store_put_org(st, &o, &err), PCCS_OK);
     pccs_store_rollback(st);
     assert_int_equal(pccs_store_counts(st, &after, &err), PCCS_OK);
@@ -153,7 +158,7 @@ test_store_latest_source_wins_per_period(void **state)
     finish_source(st);
     assert_int_equal(pccs_store_commit(st, &err), PCCS_OK);
 
-    struct sum s = { 0 };
+    struct sum s = {0};
     assert_int_equal(pccs_store_facts_each(st, "registered", "2022-23", NULL,
                                            sum_cb, &s, &err),
                      PCCS_OK);
@@ -162,15 +167,14 @@ test_store_latest_source_wins_per_period(void **state)
     assert_int_equal(s.source, b);
     /* One organisation only. */
     memset(&s, 0, sizeof(s));
-    assert_int_equal(pccs_store_facts_each(st, "registered", NULL, "A1",
-                                           sum_cb, &s, &err),
-                     PCCS_OK);
+    assert_int_equal(
+        pccs_store_facts_each(st, "registered", NULL, "A1", sum_cb, &s, &err),
+        PCCS_OK);
     assert_int_equal(s.n, 2); /* 2022-23 from b, 2023-24 from c */
     assert_true(s.total == 16);
     memset(&s, 0, sizeof(s));
-    assert_int_equal(pccs_store_periods_each(st, "registered", sum_cb, &s,
-                                             &err),
-                     PCCS_OK);
+    assert_int_equal(
+        pccs_store_periods_each(st, "registered", sum_cb, &s, &err), PCCS_OK);
     assert_int_equal(s.n, 2);
     pccs_store_free(st);
 }
@@ -185,10 +189,13 @@ test_store_org_upsert_and_level_conflict(void **state)
     int64_t a = add_source(st, "o1", "x");
     pccs_day d21 = pccs_date_from_ymd(2021, 1, 1);
     pccs_day d19 = pccs_date_from_ymd(2019, 1, 1);
-    struct pccs_org_row o = { .code = "U00001", .level = "pcn",
-                              .name = "NEW NAME", .open_date = PCCS_DAY_NONE,
-                              .close_date = PCCS_DAY_NONE, .as_of = d21,
-                              .source_id = a };
+    struct pccs_org_row o = {.code = "U00001",
+                             .level = "pcn",
+                             .name = "NEW NAME",
+                             .open_date = PCCS_DAY_NONE,
+                             .close_date = PCCS_DAY_NONE,
+                             .as_of = d21,
+                             .source_id = a};
     assert_int_equal(pccs_store_put_org(st, &o, &err), PCCS_OK);
     o.name = "OLD NAME";
     o.postcode = "TS1 1AA";
@@ -198,10 +205,12 @@ test_store_org_upsert_and_level_conflict(void **state)
     assert_int_equal(pccs_store_put_org(st, &o, &err), PCCS_ECONFLICT);
     assert_non_null(strstr(err.msg, "already known as a pcn"));
     /* practice and other are one family: practice wins. */
-    struct pccs_org_row p = { .code = "Y00001", .level = "other",
-                              .open_date = PCCS_DAY_NONE,
-                              .close_date = PCCS_DAY_NONE, .as_of = d19,
-                              .source_id = a };
+    struct pccs_org_row p = {.code = "Y00001",
+                             .level = "other",
+                             .open_date = PCCS_DAY_NONE,
+                             .close_date = PCCS_DAY_NONE,
+                             .as_of = d19,
+                             .source_id = a};
     assert_int_equal(pccs_store_put_org(st, &p, &err), PCCS_OK);
     p.level = "practice";
     assert_int_equal(pccs_store_put_org(st, &p, &err), PCCS_OK);
@@ -241,8 +250,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_store_creates_and_migrates,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_creates_and_migrates, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(
             test_store_rollback_leaves_everything_as_before, setup, teardown),
         cmocka_unit_test_setup_teardown(

@@ -19,11 +19,11 @@ static void
 org(struct pccs_tree *t, const char *code, const char *level, pccs_day open,
     pccs_day close)
 {
-    struct pccs_org_row o = { .code = code,
-                              .level = level,
-                              .name = code,
-                              .open_date = open,
-                              .close_date = close };
+    struct pccs_org_row o = {.code = code,
+                             .level = level,
+                             .name = code,
+                             .open_date = open,
+                             .close_date = close};
     pccs_tree_add_org(t, &o);
 }
 
@@ -32,8 +32,8 @@ link(struct pccs_tree *t, const char *child, const char *parent,
      const char *level, pccs_day start, pccs_day end, bool observed,
      int64_t source)
 {
-    struct pccs_link_row l = { child, parent, level, start,
-                               end,   observed, source };
+    struct pccs_link_row l = {child, parent,   level, start,
+                              end,   observed, source};
     pccs_tree_add_link(t, &l);
 }
 
@@ -54,8 +54,8 @@ build(struct pccs_tree *t)
     org(t, "16C", "sub_icb", none, none);
     org(t, "QHM", "icb", none, none);
     org(t, "Y63", "region", none, none);
-    link(t, "A81001", "U00001", "pcn", day(2019, 7, 1), day(2021, 3, 31),
-         false, 1);
+    link(t, "A81001", "U00001", "pcn", day(2019, 7, 1), day(2021, 3, 31), false,
+         1);
     link(t, "A81001", "U00002", "pcn", day(2021, 4, 1), none, false, 1);
     link(t, "A81001", "00K", "sub_icb", day(2020, 9, 1), none, true, 2);
     link(t, "A81001", "16C", "sub_icb", day(2022, 7, 1), none, true, 3);
@@ -92,20 +92,16 @@ test_tree_latest_snapshot_wins_and_earliest_backfills(void **state)
     struct pccs_tree t = PCCS_TREE_INIT;
     build(&t);
     int p = pccs_tree_find(&t, "A81001");
-    assert_int_equal(
-        pccs_tree_parent(&t, p, PCCS_SUB_ICB, day(2021, 1, 1), 0),
-        pccs_tree_find(&t, "00K"));
-    assert_int_equal(
-        pccs_tree_parent(&t, p, PCCS_SUB_ICB, day(2023, 1, 1), 0),
-        pccs_tree_find(&t, "16C"));
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_SUB_ICB, day(2021, 1, 1), 0),
+                     pccs_tree_find(&t, "00K"));
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_SUB_ICB, day(2023, 1, 1), 0),
+                     pccs_tree_find(&t, "16C"));
     /* Before any snapshot, the earliest observation is the evidence. */
-    assert_int_equal(
-        pccs_tree_parent(&t, p, PCCS_SUB_ICB, day(2019, 1, 1), 0),
-        pccs_tree_find(&t, "00K"));
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_SUB_ICB, day(2019, 1, 1), 0),
+                     pccs_tree_find(&t, "00K"));
     /* A preferred source's link wins over a later snapshot. */
-    assert_int_equal(
-        pccs_tree_parent(&t, p, PCCS_SUB_ICB, day(2023, 1, 1), 2),
-        pccs_tree_find(&t, "00K"));
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_SUB_ICB, day(2023, 1, 1), 2),
+                     pccs_tree_find(&t, "00K"));
     pccs_tree_release(&t);
 }
 
@@ -116,12 +112,10 @@ test_tree_ancestor_uses_direct_link_then_chain(void **state)
     struct pccs_tree t = PCCS_TREE_INIT;
     build(&t);
     int p = pccs_tree_find(&t, "A81001");
-    assert_int_equal(pccs_tree_ancestor(&t, p, PCCS_REGION, day(2021, 1, 1),
-                                        0),
+    assert_int_equal(pccs_tree_ancestor(&t, p, PCCS_REGION, day(2021, 1, 1), 0),
                      pccs_tree_find(&t, "Y63"));
-    assert_int_equal(pccs_tree_ancestor(&t, p, PCCS_ENGLAND, day(2021, 1, 1),
-                                        0),
-                     t.england);
+    assert_int_equal(
+        pccs_tree_ancestor(&t, p, PCCS_ENGLAND, day(2021, 1, 1), 0), t.england);
     assert_string_equal(t.orgs[t.england].code, "ENG");
     /* Up from a practice goes to its PCN first. */
     assert_int_equal(pccs_tree_up(&t, p, day(2022, 1, 1), 0),

@@ -56,16 +56,14 @@ test_xlsx_reads_the_real_epcn_workbook(void **state)
     assert_int_equal(pccs_xlsx_open(&x, EPCN, NULL, &err), PCCS_OK);
     assert_int_equal(pccs_xlsx_sheet_count(x), 2);
     assert_string_equal(pccs_xlsx_sheet_name(x, 0), "PCNDetails");
-    assert_string_equal(pccs_xlsx_sheet_name(x, 1),
-                        "PCN Core Partner Details");
+    assert_string_equal(pccs_xlsx_sheet_name(x, 1), "PCN Core Partner Details");
     assert_int_equal(count_rows(x, "PCNDetails"), 1319);
     assert_int_equal(count_rows(x, "PCN Core Partner Details"), 7360);
 
     struct pccs_xlsx_sheet *s;
     struct pccs_xlsx_row row;
-    assert_int_equal(pccs_xlsx_sheet_open(x, "pcn core partner details", &s,
-                                          &err),
-                     PCCS_OK);
+    assert_int_equal(
+        pccs_xlsx_sheet_open(x, "pcn core partner details", &s, &err), PCCS_OK);
     assert_int_equal(pccs_xlsx_sheet_next(s, &row, &err), 1);
     assert_int_equal(row.row, 1);
     assert_int_equal(row.ncells, 11);
@@ -73,8 +71,7 @@ test_xlsx_reads_the_real_epcn_workbook(void **state)
     assert_text(&row.cells[2], "Practice\nParent\nCCG Code");
     pccs_xlsx_sheet_free(s);
 
-    assert_int_equal(pccs_xlsx_sheet_open(x, "PCNDetails", &s, &err),
-                     PCCS_OK);
+    assert_int_equal(pccs_xlsx_sheet_open(x, "PCNDetails", &s, &err), PCCS_OK);
     assert_int_equal(pccs_xlsx_sheet_next(s, &row, &err), 1);
     assert_text(&row.cells[2], "Current Clinical \nCommissioning \nGroup Code");
     assert_int_equal(pccs_xlsx_sheet_next(s, &row, &err), 1);
@@ -85,8 +82,7 @@ test_xlsx_reads_the_real_epcn_workbook(void **state)
     assert_text(&row.cells[4], "20191001");
     assert_text(&row.cells[5], ""); /* an empty shared string */
     pccs_xlsx_sheet_free(s);
-    assert_int_equal(pccs_xlsx_sheet_open(x, "Nope", &s, &err),
-                     PCCS_ENOTFOUND);
+    assert_int_equal(pccs_xlsx_sheet_open(x, "Nope", &s, &err), PCCS_ENOTFOUND);
     pccs_xlsx_free(x);
 }
 
@@ -126,8 +122,7 @@ test_xlsx_rich_text_shared_strings_and_serial_dates(void **state)
     struct pccs_err err = PCCS_ERR_INIT;
     assert_int_equal(pccs_xlsx_open(&x, DIR "shared.xlsx", NULL, &err),
                      PCCS_OK);
-    assert_int_equal(pccs_xlsx_sheet_open(x, "PCNDetails", &s, &err),
-                     PCCS_OK);
+    assert_int_equal(pccs_xlsx_sheet_open(x, "PCNDetails", &s, &err), PCCS_OK);
     assert_int_equal(pccs_xlsx_sheet_next(s, &row, &err), 1);
     assert_text(&row.cells[1], "Open Date"); /* two runs joined */
     assert_int_equal(pccs_xlsx_sheet_next(s, &row, &err), 1);
@@ -198,8 +193,7 @@ test_xlsx_refuses_broken_workbooks(void **state)
     assert_non_null(strstr(err.msg, "no xl/workbook.xml"));
     assert_int_equal(read_bad(DIR "truncated.xlsx", &err), PCCS_EPARSE);
     assert_non_null(strstr(err.msg, "not a readable xlsx"));
-    assert_int_equal(read_bad("tests/data/xlsx/missing.xlsx", &err),
-                     PCCS_EIO);
+    assert_int_equal(read_bad("tests/data/xlsx/missing.xlsx", &err), PCCS_EIO);
 }
 
 int
