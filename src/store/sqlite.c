@@ -38,7 +38,6 @@ enum stmt {
     S_MEASURE_ADD,
     S_MEASURE_GET,
     S_FACT_SETS,
-    S_FACT_LAST,
     S_ATTR_PUT,
     S_REF_PUT,
     S_ORGS,
@@ -112,11 +111,8 @@ static const char *const stmt_sql[S_NSTMT] = {
     [S_MEASURE_ADD] = "INSERT OR IGNORE INTO measures (name) VALUES (?1)",
     [S_MEASURE_GET] = "SELECT id FROM measures WHERE name = ?1",
     [S_FACT_SETS] = "INSERT INTO fact_sets (measure_id, period, source_id, "
-                    "facts, first_row, last_row) SELECT measure_id, period, "
-                    "source_id, count(*), min(rowid), max(rowid) "
-                    "FROM fact_values WHERE rowid > ?2 AND source_id = ?1 "
-                    "GROUP BY measure_id, period",
-    [S_FACT_LAST] = "SELECT ifnull(max(rowid), 0) FROM fact_values",
+                    "facts, first_row, last_row) VALUES (?1, ?2, ?3, ?4, ?5, "
+                    "?6)",
     [S_ATTR_PUT] = "INSERT OR REPLACE INTO attrs (org, key, value, as_of, "
                    "source_id) VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_REF_PUT] = "INSERT INTO refs (kind, key, attr, value, source_id) "
@@ -145,6 +141,11 @@ static const char *const stmt_sql[S_NSTMT] = {
                "WHERE kind = ?1 ORDER BY key, attr, rowid",
 };
 
+struct fact_set {
+    int64_t measure, count, first, last;
+    char period[32];
+};
+
 /* One source row copied out, for results valid until the next call. */
 struct source_copy {
     char *s[7];
@@ -158,7 +159,12 @@ struct pccs_store {
     sqlite3_stmt *stmt[S_NSTMT];
     struct source_copy copy;
     struct pccs_hmap measures; /* name -> id, cleared on rollback */
-    int64_t facts_before;      /* last fact rowid when the source began */
+    /*
+     * The (measure, period) sets of the source being loaded, counted as
+     * its facts go in and written to fact_sets when it finishes.
+     */
+    struct fact_set *sets;
+    size_t nsets, sets_cap, last_set;
 };
 
 static int
@@ -330,6 +336,7 @@ pccs_store_free(struct pccs_store *st)
     for (int i = 0; i < 7; i++)
         free(st->copy.s[i]);
     pccs_hmap_release(&st->measures);
+    free(st->sets);
     sqlite3_close(st->db);
     free(st->path);
     free(st);
@@ -376,6 +383,7 @@ pccs_store_rollback(struct pccs_store *st)
     st->in_tx = false;
     /* Measures added in the transaction are gone: forget every id. */
     pccs_hmap_release(&st->measures);
+    st->nsets = 0;
 }
 
 /* ===== Sources ===== */
@@ -480,15 +488,8 @@ pccs_store_source_add(struct pccs_store *st, struct pccs_source_info *src,
     if (rc)
         return rc;
     src->id = sqlite3_last_insert_rowid(st->db);
-    s = prep(st, S_FACT_LAST, err);
-    if (!s)
-        return PCCS_EDB;
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        sqlite3_reset(s);
-        return db_err(st, err, "cannot read the figures");
-    }
-    st->facts_before = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
+    st->nsets = 0;
+    st->last_set = 0;
     return PCCS_OK;
 }
 
@@ -497,14 +498,24 @@ pccs_store_source_finish(struct pccs_store *st,
                          const struct pccs_source_info *src,
                          struct pccs_err *err)
 {
-    sqlite3_stmt *s = prep(st, S_FACT_SETS, err);
-    if (!s)
-        return PCCS_EDB;
-    sqlite3_bind_int64(s, 1, src->id);
-    sqlite3_bind_int64(s, 2, st->facts_before);
-    int rc = step_write(st, s, err, "cannot summarise the figures");
-    if (rc)
-        return rc;
+    sqlite3_stmt *s;
+    int rc;
+    for (size_t i = 0; i < st->nsets; i++) {
+        const struct fact_set *fs = &st->sets[i];
+        s = prep(st, S_FACT_SETS, err);
+        if (!s)
+            return PCCS_EDB;
+        sqlite3_bind_int64(s, 1, fs->measure);
+        bind_text(s, 2, fs->period);
+        sqlite3_bind_int64(s, 3, src->id);
+        sqlite3_bind_int64(s, 4, fs->count);
+        sqlite3_bind_int64(s, 5, fs->first);
+        sqlite3_bind_int64(s, 6, fs->last);
+        rc = step_write(st, s, err, "cannot summarise the figures");
+        if (rc)
+            return rc;
+    }
+    st->nsets = 0;
     s = prep(st, S_SOURCE_FINISH, err);
     if (!s)
         return PCCS_EDB;
@@ -624,6 +635,40 @@ measure_id(struct pccs_store *st, const char *name, int64_t *id,
     return PCCS_OK;
 }
 
+/* Count a fact into its (measure, period) set; sets are few per load. */
+static void
+count_fact(struct pccs_store *st, int64_t measure, const char *period,
+           int64_t rowid)
+{
+    struct fact_set *fs = NULL;
+    if (st->last_set < st->nsets &&
+        st->sets[st->last_set].measure == measure &&
+        strcmp(st->sets[st->last_set].period, period) == 0)
+        fs = &st->sets[st->last_set];
+    for (size_t i = 0; !fs && i < st->nsets; i++) {
+        if (st->sets[i].measure == measure &&
+            strcmp(st->sets[i].period, period) == 0) {
+            fs = &st->sets[i];
+            st->last_set = i;
+        }
+    }
+    if (!fs) {
+        if (st->nsets == st->sets_cap) {
+            st->sets_cap = st->sets_cap ? st->sets_cap * 2 : 16;
+            st->sets =
+                pccs_xreallocarray(st->sets, st->sets_cap, sizeof(*st->sets));
+        }
+        st->last_set = st->nsets;
+        fs = &st->sets[st->nsets++];
+        memset(fs, 0, sizeof(*fs));
+        fs->measure = measure;
+        fs->first = rowid;
+        snprintf(fs->period, sizeof(fs->period), "%s", period);
+    }
+    fs->count++;
+    fs->last = rowid;
+}
+
 int
 pccs_store_put_fact(struct pccs_store *st, const struct pccs_fact_row *f,
                     struct pccs_err *err)
@@ -641,7 +686,11 @@ pccs_store_put_fact(struct pccs_store *st, const struct pccs_fact_row *f,
     bind_text(s, 4, f->org);
     bind_text(s, 5, f->dim ? f->dim : "");
     sqlite3_bind_double(s, 6, f->value);
-    return step_write(st, s, err, "cannot store a figure");
+    int rc = step_write(st, s, err, "cannot store a figure");
+    if (rc)
+        return rc;
+    count_fact(st, mid, f->period, sqlite3_last_insert_rowid(st->db));
+    return PCCS_OK;
 }
 
 int
