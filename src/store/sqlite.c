@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/hmap.h"
 #include "base/xalloc.h"
 
@@ -146,6 +147,15 @@ struct fact_set {
     char period[32];
 };
 
+/* Facts waiting to go in with one multi-row INSERT. */
+#define FACT_BATCH 100
+
+struct pending_fact {
+    int64_t source, measure;
+    size_t period, org, dim; /* offsets into the text pool */
+    double value;
+};
+
 /* One source row copied out, for results valid until the next call. */
 struct source_copy {
     char *s[7];
@@ -165,7 +175,13 @@ struct pccs_store {
      */
     struct fact_set *sets;
     size_t nsets, sets_cap, last_set;
+    struct pending_fact pending[FACT_BATCH];
+    size_t npending;
+    struct pccs_buf pool;
+    sqlite3_stmt *batch; /* INSERT of FACT_BATCH rows */
 };
+
+static int flush_facts(struct pccs_store *st, struct pccs_err *err);
 
 static int
 db_err(struct pccs_store *st, struct pccs_err *err, const char *what)
@@ -298,6 +314,7 @@ pccs__sqlite_open(struct pccs_store **out, const char *path,
 {
     struct pccs_store *st = pccs_xcalloc(1, sizeof(*st));
     st->path = pccs_xstrdup(path);
+    st->pool = (struct pccs_buf)PCCS_BUF_INIT;
     int r = sqlite3_open_v2(
         path, &st->db,
         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -337,6 +354,8 @@ pccs_store_free(struct pccs_store *st)
         free(st->copy.s[i]);
     pccs_hmap_release(&st->measures);
     free(st->sets);
+    pccs_buf_release(&st->pool);
+    sqlite3_finalize(st->batch);
     sqlite3_close(st->db);
     free(st->path);
     free(st);
@@ -364,7 +383,10 @@ int
 pccs_store_commit(struct pccs_store *st, struct pccs_err *err)
 {
     PCCS_ASSERT(st->in_tx);
-    int rc = exec(st, "COMMIT", err);
+    int rc = flush_facts(st, err);
+    if (rc)
+        return rc;
+    rc = exec(st, "COMMIT", err);
     if (!rc)
         st->in_tx = false;
     return rc;
@@ -384,6 +406,8 @@ pccs_store_rollback(struct pccs_store *st)
     /* Measures added in the transaction are gone: forget every id. */
     pccs_hmap_release(&st->measures);
     st->nsets = 0;
+    st->npending = 0;
+    pccs_buf_reset(&st->pool);
 }
 
 /* ===== Sources ===== */
@@ -499,7 +523,9 @@ pccs_store_source_finish(struct pccs_store *st,
                          struct pccs_err *err)
 {
     sqlite3_stmt *s;
-    int rc;
+    int rc = flush_facts(st, err);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < st->nsets; i++) {
         const struct fact_set *fs = &st->sets[i];
         s = prep(st, S_FACT_SETS, err);
@@ -669,27 +695,97 @@ count_fact(struct pccs_store *st, int64_t measure, const char *period,
     fs->last = rowid;
 }
 
+static size_t
+pool_add(struct pccs_store *st, const char *text)
+{
+    size_t off = st->pool.len;
+    pccs_buf_add(&st->pool, text, strlen(text) + 1);
+    return off;
+}
+
+/* Write the pending facts: one statement for a full batch. */
+static int
+flush_facts(struct pccs_store *st, struct pccs_err *err)
+{
+    size_t n = st->npending;
+    if (!n)
+        return PCCS_OK;
+    sqlite3_stmt *s;
+    int rc = PCCS_OK;
+    if (n == FACT_BATCH) {
+        if (!st->batch) {
+            struct pccs_buf sql = PCCS_BUF_INIT;
+            pccs_buf_addstr(&sql, "INSERT INTO fact_values (source_id, "
+                                  "measure_id, period, org, dim, value) "
+                                  "VALUES ");
+            for (size_t i = 0; i < FACT_BATCH; i++)
+                pccs_buf_addstr(&sql, i ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)");
+            int r = sqlite3_prepare_v3(st->db, sql.p, -1,
+                                       SQLITE_PREPARE_PERSISTENT, &st->batch,
+                                       NULL);
+            pccs_buf_release(&sql);
+            if (r != SQLITE_OK)
+                return db_err(st, err, "cannot prepare a statement");
+        }
+        s = st->batch;
+        sqlite3_reset(s);
+        for (size_t i = 0; i < n; i++) {
+            const struct pending_fact *pf = &st->pending[i];
+            int b = (int)i * 6;
+            sqlite3_bind_int64(s, b + 1, pf->source);
+            sqlite3_bind_int64(s, b + 2, pf->measure);
+            bind_text(s, b + 3, st->pool.p + pf->period);
+            bind_text(s, b + 4, st->pool.p + pf->org);
+            bind_text(s, b + 5, st->pool.p + pf->dim);
+            sqlite3_bind_double(s, b + 6, pf->value);
+        }
+        rc = step_write(st, s, err, "cannot store figures");
+    }
+    else {
+        for (size_t i = 0; !rc && i < n; i++) {
+            const struct pending_fact *pf = &st->pending[i];
+            s = prep(st, S_FACT_PUT, err);
+            if (!s)
+                return PCCS_EDB;
+            sqlite3_bind_int64(s, 1, pf->source);
+            sqlite3_bind_int64(s, 2, pf->measure);
+            bind_text(s, 3, st->pool.p + pf->period);
+            bind_text(s, 4, st->pool.p + pf->org);
+            bind_text(s, 5, st->pool.p + pf->dim);
+            sqlite3_bind_double(s, 6, pf->value);
+            rc = step_write(st, s, err, "cannot store a figure");
+        }
+    }
+    if (!rc) {
+        /* Rowids of a rowid table are handed out one after another. */
+        int64_t last = sqlite3_last_insert_rowid(st->db);
+        for (size_t i = 0; i < n; i++)
+            count_fact(st, st->pending[i].measure,
+                       st->pool.p + st->pending[i].period,
+                       last - (int64_t)n + 1 + (int64_t)i);
+    }
+    st->npending = 0;
+    pccs_buf_reset(&st->pool);
+    return rc;
+}
+
 int
 pccs_store_put_fact(struct pccs_store *st, const struct pccs_fact_row *f,
                     struct pccs_err *err)
 {
     int64_t mid = 0;
-    int mrc = measure_id(st, f->measure, &mid, err);
-    if (mrc)
-        return mrc;
-    sqlite3_stmt *s = prep(st, S_FACT_PUT, err);
-    if (!s)
-        return PCCS_EDB;
-    sqlite3_bind_int64(s, 1, f->source_id);
-    sqlite3_bind_int64(s, 2, mid);
-    bind_text(s, 3, f->period);
-    bind_text(s, 4, f->org);
-    bind_text(s, 5, f->dim ? f->dim : "");
-    sqlite3_bind_double(s, 6, f->value);
-    int rc = step_write(st, s, err, "cannot store a figure");
+    int rc = measure_id(st, f->measure, &mid, err);
     if (rc)
         return rc;
-    count_fact(st, mid, f->period, sqlite3_last_insert_rowid(st->db));
+    struct pending_fact *pf = &st->pending[st->npending++];
+    pf->source = f->source_id;
+    pf->measure = mid;
+    pf->period = pool_add(st, f->period);
+    pf->org = pool_add(st, f->org);
+    pf->dim = pool_add(st, f->dim ? f->dim : "");
+    pf->value = f->value;
+    if (st->npending == FACT_BATCH)
+        return flush_facts(st, err);
     return PCCS_OK;
 }
 
@@ -853,7 +949,10 @@ pccs_store_facts_each(struct pccs_store *st, const char *measure,
 {
     struct period_src *ps;
     size_t n;
-    int rc = fact_periods(st, measure, period, &ps, &n, err);
+    int rc = flush_facts(st, err);
+    if (rc)
+        return rc;
+    rc = fact_periods(st, measure, period, &ps, &n, err);
     for (size_t i = 0; !rc && i < n; i++) {
         sqlite3_stmt *s = prep(st, S_FACTS, err);
         if (!s) {
@@ -890,7 +989,10 @@ pccs_store_periods_each(struct pccs_store *st, const char *measure,
 {
     struct period_src *ps;
     size_t n;
-    int rc = fact_periods(st, measure, NULL, &ps, &n, err);
+    int rc = flush_facts(st, err);
+    if (rc)
+        return rc;
+    rc = fact_periods(st, measure, NULL, &ps, &n, err);
     for (size_t i = 0; !rc && i < n; i++) {
         struct pccs_fact_row f = {measure, ps[i].period,        "",
                                   "",      (double)ps[i].count, ps[i].source};
@@ -928,6 +1030,9 @@ pccs_store_counts(struct pccs_store *st, struct pccs_store_counts *out,
                                           "fact_values", "attrs", "refs"};
     int64_t *dst[6] = {&out->sources, &out->orgs,  &out->links,
                        &out->facts,   &out->attrs, &out->refs};
+    int rc = flush_facts(st, err);
+    if (rc)
+        return rc;
     for (int i = 0; i < 6; i++) {
         char sql[64];
         snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[i]);
