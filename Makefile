@@ -34,7 +34,7 @@ TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 
 CFLAGS_ALL = $(WARN) $(OPT) -Isrc -I$(BUILD)/gen -MMD -MP $(PKG_CFLAGS) \
 	$(CFLAGS)
-LDLIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
+LDLIBS_ALL = $(PKG_LIBS) -lm -pthread $(LDLIBS)
 
 # Objects go in a build directory per flavour so a sanitizer build never
 # mixes with a plain one.

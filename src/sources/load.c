@@ -9,6 +9,8 @@
 #include "sources/loader.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -19,6 +21,8 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
+
+static void check_duplicate(struct pccs_load *ld);
 
 /* ===== Progress ===== */
 
@@ -47,6 +51,8 @@ void
 pccs_load_row(struct pccs_load *ld, uint64_t offset)
 {
     ld->rows++;
+    if (!(ld->rows & 0x3FFF))
+        check_duplicate(ld);
     if ((ld->rows & 0x3FFF) || !ld->opt || ld->opt->quiet || !ld->opt->progress)
         return;
     double t = now();
@@ -323,6 +329,8 @@ pccs_load_fact_at(struct pccs_load *ld, const char *measure, const char *period,
                   struct pccs_str org, const char *dim, double value,
                   struct pccs_err *err)
 {
+    if (ld->duplicate)
+        return PCCS_ECONFLICT;
     TMP_STR(code, org);
     struct pccs_fact_row f = {measure,        period, code,
                               dim ? dim : "", value,  ld->src.id};
@@ -341,6 +349,8 @@ int
 pccs_load_org(struct pccs_load *ld, struct pccs_org_row *o,
               struct pccs_err *err)
 {
+    if (ld->duplicate)
+        return PCCS_ECONFLICT;
     o->source_id = ld->src.id;
     return pccs_store_put_org(ld->st, o, err);
 }
@@ -350,6 +360,8 @@ pccs_load_link(struct pccs_load *ld, struct pccs_str child,
                struct pccs_str parent, const char *parent_level, pccs_day start,
                pccs_day end, bool observed, struct pccs_err *err)
 {
+    if (ld->duplicate)
+        return PCCS_ECONFLICT;
     TMP_STR(c, child);
     TMP_STR(p, parent);
     struct pccs_link_row l = {c,   p,        parent_level, start,
@@ -361,6 +373,8 @@ int
 pccs_load_attr(struct pccs_load *ld, struct pccs_str org, const char *key,
                struct pccs_str value, pccs_day as_of, struct pccs_err *err)
 {
+    if (ld->duplicate)
+        return PCCS_ECONFLICT;
     TMP_STR(o, org);
     char *v = pccs_xstrndup(value.p, value.len);
     struct pccs_attr_row a = {o, key, v, as_of, ld->src.id};
@@ -373,6 +387,8 @@ int
 pccs_load_ref(struct pccs_load *ld, const char *kind, struct pccs_str key,
               const char *attr, struct pccs_str value, struct pccs_err *err)
 {
+    if (ld->duplicate)
+        return PCCS_ECONFLICT;
     TMP_STR(k, key);
     char *v = pccs_xstrndup(value.p, value.len);
     struct pccs_ref_row r = {kind, k, attr, v, ld->src.id};
@@ -382,6 +398,47 @@ pccs_load_ref(struct pccs_load *ld, const char *kind, struct pccs_str key,
 }
 
 /* ===== Recognising and loading a file ===== */
+
+struct pccs_hash_job {
+    const char *path;
+    char hex[65];
+    int rc;
+    struct pccs_err err;
+    atomic_bool done;
+    bool checked;
+    pthread_t thread;
+};
+
+static int hash_file(const char *path, const char *name, char *hex,
+                     struct pccs_err *err);
+
+static void *
+hash_thread(void *arg)
+{
+    struct pccs_hash_job *job = arg;
+    job->rc = hash_file(job->path, job->path, job->hex, &job->err);
+    atomic_store(&job->done, true);
+    return NULL;
+}
+
+/*
+ * Once the hash is known, is the file already in the store? Sets
+ * ld->duplicate; the write helpers then stop the load.
+ */
+static void
+check_duplicate(struct pccs_load *ld)
+{
+    struct pccs_hash_job *job = ld->hash;
+    if (!job || job->checked || !atomic_load(&job->done))
+        return;
+    job->checked = true;
+    if (job->rc)
+        return;
+    struct pccs_source_info prev;
+    struct pccs_err e = PCCS_ERR_INIT;
+    if (pccs_store_source_find(ld->st, job->hex, &prev, &e) == PCCS_OK)
+        ld->duplicate = true;
+}
 
 static int
 hash_file(const char *path, const char *name, char *hex, struct pccs_err *err)
@@ -626,6 +683,26 @@ out:
     return rc;
 }
 
+static void
+already_loaded(struct pccs_load_result *res,
+               const struct pccs_source_info *prev)
+{
+    res->already_loaded = true;
+    snprintf(res->kind, sizeof(res->kind), "%s", prev->kind);
+    snprintf(res->period, sizeof(res->period), "%s",
+             prev->period ? prev->period : "");
+    snprintf(res->encoding, sizeof(res->encoding), "%s",
+             prev->encoding ? prev->encoding : "");
+    res->src = *prev;
+    res->src.kind = res->kind;
+    res->src.period = res->period;
+    res->src.encoding = res->encoding;
+    res->src.sha256 = res->sha256;
+    res->src.publication = NULL;
+    res->src.path = NULL;
+    res->src.loaded_at = NULL;
+}
+
 int
 pccs_load_file(struct pccs_store *st, const char *path,
                const struct pccs_load_options *opt,
@@ -645,31 +722,14 @@ pccs_load_file(struct pccs_store *st, const char *path,
     if (sodium_init() < 0)
         return pccs_err_set(err, PCCS_EIO, "libsodium failed to start");
 
-    int rc = hash_file(path, path, res->sha256, err);
-    if (rc)
-        return rc;
-    struct pccs_source_info prev;
-    rc = pccs_store_source_find(st, res->sha256, &prev, err);
-    if (rc == PCCS_OK) {
-        res->already_loaded = true;
-        snprintf(res->kind, sizeof(res->kind), "%s", prev.kind);
-        snprintf(res->period, sizeof(res->period), "%s",
-                 prev.period ? prev.period : "");
-        snprintf(res->encoding, sizeof(res->encoding), "%s",
-                 prev.encoding ? prev.encoding : "");
-        res->src = prev;
-        res->src.kind = res->kind;
-        res->src.period = res->period;
-        res->src.encoding = res->encoding;
-        res->src.sha256 = res->sha256;
-        res->src.publication = NULL;
-        res->src.path = NULL;
-        res->src.loaded_at = NULL;
-        return PCCS_OK;
-    }
-    if (rc != PCCS_ENOTFOUND)
-        return rc;
-    pccs_err_clear(err);
+    /* Hash in a second thread while the file loads (two passes, one
+     * wall-clock pass on a machine with two cores). */
+    struct pccs_hash_job job;
+    memset(&job, 0, sizeof(job));
+    job.path = path;
+    atomic_init(&job.done, false);
+    if (pthread_create(&job.thread, NULL, hash_thread, &job) != 0)
+        return pccs_err_set(err, PCCS_EIO, "cannot start a thread");
 
     struct pccs_load ld;
     memset(&ld, 0, sizeof(ld));
@@ -679,7 +739,8 @@ pccs_load_file(struct pccs_store *st, const char *path,
     ld.size = (uint64_t)sb.st_size;
     ld.started = now();
     ld.src.path = path;
-    ld.src.sha256 = res->sha256;
+    ld.hash = &job;
+    int rc;
 
     unsigned char magic[4] = {0};
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -694,8 +755,30 @@ pccs_load_file(struct pccs_store *st, const char *path,
         rc = run_csv(&ld, path, res, err);
 
     clear_progress(&ld);
+    pthread_join(job.thread, NULL);
+    if (job.rc && (!rc || ld.duplicate)) {
+        if (err)
+            *err = job.err;
+        rc = job.rc;
+    }
+    else if (!job.rc) {
+        snprintf(res->sha256, sizeof(res->sha256), "%s", job.hex);
+        check_duplicate(&ld);
+    }
+    if (ld.duplicate) {
+        /* Loaded before: undo this load and say which source it is. */
+        pccs_store_rollback(st);
+        pccs_err_clear(err);
+        struct pccs_source_info prev;
+        rc = pccs_store_source_find(st, res->sha256, &prev, err);
+        if (!rc)
+            already_loaded(res, &prev);
+        pccs_arena_release(&ld.arena);
+        return rc;
+    }
     if (!rc) {
         ld.src.period = ld.period;
+        ld.src.sha256 = res->sha256;
         ld.src.rows_loaded = ld.rows;
         ld.src.rows_rejected = ld.rejected;
         rc = pccs_store_source_finish(st, &ld.src, err);

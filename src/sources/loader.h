@@ -82,6 +82,12 @@ struct pccs_load {
     char period[32];         /* set by the loader (pccs_load_set_period) */
     struct pccs_arena arena; /* released after the load */
     int64_t rows, rejected;
+    /*
+     * The file's SHA-256 is computed in a thread while it loads; once
+     * known, a file loaded before stops the load (duplicate) early.
+     */
+    struct pccs_hash_job *hash;
+    bool duplicate;
     /* Progress. */
     uint64_t size;
     double started, last_draw;

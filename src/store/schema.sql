@@ -10,7 +10,7 @@ CREATE TABLE sources (
     publication   TEXT,              -- human name of the publication
     period        TEXT,              -- 2021-01-01 (snapshot) or 2020-21
     path          TEXT,              -- as given to pccs load
-    sha256        TEXT NOT NULL UNIQUE,
+    sha256        TEXT UNIQUE,       -- NULL only while its load runs
     encoding      TEXT,              -- ascii, utf-8, windows-1252, xlsx
     rows_loaded   INTEGER NOT NULL DEFAULT 0,
     rows_rejected INTEGER NOT NULL DEFAULT 0,

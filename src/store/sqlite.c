@@ -63,7 +63,7 @@ static const char *const stmt_sql[S_NSTMT] = {
                      "?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
     [S_SOURCE_FINISH] = "UPDATE sources SET kind = ?2, publication = ?3, "
                         "period = ?4, encoding = ?5, rows_loaded = ?6, "
-                        "rows_rejected = ?7 WHERE id = ?1",
+                        "rows_rejected = ?7, sha256 = ?8 WHERE id = ?1",
     [S_SOURCES] = "SELECT id, kind, publication, period, path, sha256, "
                   "encoding, rows_loaded, rows_rejected, loaded_at "
                   "FROM sources ORDER BY id",
@@ -552,6 +552,7 @@ pccs_store_source_finish(struct pccs_store *st,
     bind_text(s, 5, src->encoding);
     sqlite3_bind_int64(s, 6, src->rows_loaded);
     sqlite3_bind_int64(s, 7, src->rows_rejected);
+    bind_text(s, 8, src->sha256);
     return step_write(st, s, err, "cannot finish the source");
 }
 

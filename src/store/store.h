@@ -151,9 +151,10 @@ int pccs_store_source_find(struct pccs_store *st, const char *sha256,
 int pccs_store_source_add(struct pccs_store *st, struct pccs_source_info *s,
                           struct pccs_err *err);
 /**
- * Once the load is done, set the kind, publication, period, encoding and
- * row counts of source s->id (a loader may refine the kind it was
- * recognised as, e.g. registrations by single year of age).
+ * Once the load is done, set the kind, publication, period, encoding,
+ * sha256 and row counts of source s->id (a loader may refine the kind it
+ * was recognised as, e.g. registrations by single year of age; the sha256
+ * may be computed while the file loads, so source_add may give NULL).
  */
 int pccs_store_source_finish(struct pccs_store *st,
                              const struct pccs_source_info *s,
