@@ -19,17 +19,17 @@ int
 pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
 {
     const char *format = NULL, *level = NULL, *in = NULL, *at = NULL;
-    const char *period = NULL;
+    const char *period = NULL, *group = NULL;
     bool help = false, list = false;
     struct pccs_opt opts[] = {
         {"format", &format, NULL},  {"level", &level, NULL},
         {"in", &in, NULL},          {"at", &at, NULL},
         {"period", &period, NULL},  {"list", NULL, &list},
-        {"store", &g->store, NULL},
+        {"store", &g->store, NULL}, {"group", &group, NULL},
     };
     char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 7, pos, 1, &npos, &help);
+    int rc = pccs_opt_parse(argc, argv, opts, 8, pos, 1, &npos, &help);
     if (rc)
         return rc;
     if (help)
@@ -45,7 +45,8 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
                               "--list)",
                               pos[0]);
     int fmt;
-    struct pccs_table_query q = {PCCS_LEVEL_NONE, in, PCCS_DAY_NONE, period};
+    struct pccs_table_query q = {PCCS_LEVEL_NONE, in, PCCS_DAY_NONE, period,
+                                 group};
     rc = pccs_cmd_format("table", format, &fmt);
     if (!rc)
         rc = pccs_cmd_date("table", at, &q.at);

@@ -28,8 +28,21 @@ static const struct pccs_table_def populations = {
     build_populations,
 };
 
+int pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
+                              const struct pccs_table_query *q,
+                              struct pccs_table *out, struct pccs_err *err);
+
+static const struct pccs_table_def qof_prevalence = {
+    "qof-prevalence",
+    "QOF registers, list sizes and prevalence per disease group; APDF, CPI "
+    "and the value of a point for practices",
+    PCCS_ICB,
+    pccs_qof_prevalence_table,
+};
+
 const struct pccs_table_def *const pccs_table_defs[] = {
     &populations,
+    &qof_prevalence,
     NULL,
 };
 

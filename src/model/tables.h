@@ -17,6 +17,7 @@ struct pccs_table_query {
     const char *in;        /* organisation code or NULL */
     pccs_day at;           /* PCCS_DAY_NONE: latest */
     const char *period;    /* NULL: latest */
+    const char *group;     /* a QOF disease group, or NULL for all */
 };
 
 struct pccs_table_def {

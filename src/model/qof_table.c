@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The qof-prevalence table: per organisation and QOF disease group, the
+ * register, the list size and the prevalence (a parent's from its summed
+ * registers and lists), the national prevalence, and for practices the
+ * APDF, the CPI, the year's pounds per point and the value of one point in
+ * that disease area. Rates come from data/rates with their sources.
+ */
+#include "model/tables.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/hmap.h"
+#include "base/xalloc.h"
+#include "calc/qof.h"
+#include "model/rates.h"
+
+struct cell {
+    double reg, list;
+    bool has_reg, has_list;
+};
+
+struct qctx {
+    const struct pccs_tree *t;
+    const char *group;         /* filter, or NULL */
+    struct pccs_hmap groups;   /* group -> index */
+    char **gname;
+    size_t ngroups;
+    struct pccs_hmap orgs;     /* practice code -> index */
+    int *org;                  /* tree index per practice */
+    size_t norgs, org_cap;
+    struct cell *cells;        /* norgs x MAX_GROUPS */
+    bool list_pass;
+    int64_t source;
+};
+
+#define MAX_GROUPS 64
+
+static int
+group_index(struct qctx *q, const char *g)
+{
+    bool created;
+    struct pccs_hmap_entry *e = pccs_hmap_put(&q->groups, g, strlen(g),
+                                              &created);
+    if (created) {
+        if (q->ngroups == MAX_GROUPS)
+            return -1;
+        e->ival = (int64_t)q->ngroups;
+        q->gname = pccs_xreallocarray(q->gname, q->ngroups + 1,
+                                      sizeof(*q->gname));
+        q->gname[q->ngroups++] = pccs_xstrdup(g);
+    }
+    return (int)e->ival;
+}
+
+static int
+fact_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct qctx *q = ctx;
+    if (q->group && strcmp(q->group, f->dim) != 0)
+        return 0;
+    int g = group_index(q, f->dim);
+    if (g < 0)
+        return 0;
+    bool created;
+    struct pccs_hmap_entry *e =
+        pccs_hmap_put(&q->orgs, f->org, strlen(f->org), &created);
+    if (created) {
+        if (q->norgs == q->org_cap) {
+            size_t old = q->org_cap;
+            q->org_cap = q->org_cap ? q->org_cap * 2 : 8192;
+            q->org = pccs_xreallocarray(q->org, q->org_cap, sizeof(*q->org));
+            q->cells = pccs_xreallocarray(q->cells, q->org_cap * MAX_GROUPS,
+                                          sizeof(*q->cells));
+            memset(q->cells + old * MAX_GROUPS, 0,
+                   (q->org_cap - old) * MAX_GROUPS * sizeof(*q->cells));
+        }
+        e->ival = (int64_t)q->norgs;
+        q->org[q->norgs++] = pccs_tree_find(q->t, f->org);
+    }
+    struct cell *c = &q->cells[e->ival * MAX_GROUPS + g];
+    if (q->list_pass) {
+        c->list = f->value;
+        c->has_list = true;
+    }
+    else {
+        c->reg = f->value;
+        c->has_reg = true;
+        q->source = f->source_id;
+    }
+    return 0;
+}
+
+struct period_pick {
+    char latest[32];
+    char want[32];
+    bool found;
+};
+
+static int
+period_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct period_pick *p = ctx;
+    snprintf(p->latest, sizeof(p->latest), "%s", f->period);
+    if (p->want[0] && strcmp(p->want, f->period) == 0)
+        p->found = true;
+    return 0;
+}
+
+struct row_key {
+    const struct pccs_tree *t;
+    int org;
+    int group;
+    const char *gname;
+};
+
+static int
+cmp_row(const void *a, const void *b)
+{
+    const struct row_key *x = a, *y = b;
+    int c = strcmp(x->t->orgs[x->org].code, y->t->orgs[y->org].code);
+    return c ? c : strcmp(x->gname, y->gname);
+}
+
+static void
+rate_note(struct pccs_table *out, const struct pccs_rate *r, const char *what,
+          const char *fy)
+{
+    if (!r || !r->known)
+        pccs_table_note(out, "%s: rate unknown for %s (data/rates)", what, fy);
+    else
+        pccs_table_note(out, "%s %s: %g %s; source: %s [%s] (%s)", what, fy,
+                        r->value, r->unit, r->source,
+                        r->confidence[0] ? r->confidence : "?", r->file);
+}
+
+int
+pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
+                          const struct pccs_table_query *q,
+                          struct pccs_table *out, struct pccs_err *err);
+
+int
+pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
+                          const struct pccs_table_query *q,
+                          struct pccs_table *out, struct pccs_err *err)
+{
+    enum pccs_level level = q->level == PCCS_LEVEL_NONE ? PCCS_ICB : q->level;
+    struct qctx c = {.t = t, .group = q->group};
+    struct pccs_rates rates = PCCS_RATES_INIT;
+    struct row_key *rows = NULL;
+    double *sums = NULL;
+    int rc;
+    pccs_table_init(out, "qof-prevalence");
+
+    struct period_pick pp = {.latest = "", .want = ""};
+    if (q->period)
+        snprintf(pp.want, sizeof(pp.want), "%s", q->period);
+    rc = pccs_store_periods_each(st, "qof_register", period_cb, &pp, err);
+    if (rc)
+        goto out;
+    if (!pp.latest[0]) {
+        rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                          "no QOF prevalence loaded: load a QOF prevalence "
+                          "file first");
+        goto out;
+    }
+    if (q->period && !pp.found) {
+        rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                          "no QOF prevalence loaded for %s (latest: %s)",
+                          q->period, pp.latest);
+        goto out;
+    }
+    const char *period = q->period ? q->period : pp.latest;
+    int fy;
+    if (pccs_fy_parse(pccs_str_from(period), &fy)) {
+        rc = pccs_err_set(err, PCCS_EINVAL, "QOF period %s is not a year",
+                          period);
+        goto out;
+    }
+    pccs_day at = q->at != PCCS_DAY_NONE ? q->at : pccs_fy_start(fy + 1) - 1;
+    int in_org = -1;
+    if (q->in) {
+        in_org = pccs_tree_find(t, q->in);
+        if (in_org < 0) {
+            rc = pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
+                              q->in);
+            goto out;
+        }
+    }
+    rc = pccs_store_facts_each(st, "qof_register", period, NULL, fact_cb, &c,
+                               err);
+    int64_t reg_source = c.source;
+    c.list_pass = true;
+    if (!rc)
+        rc = pccs_store_facts_each(st, "qof_list_size", period, NULL,
+                                   fact_cb, &c, err);
+    if (rc)
+        goto out;
+    if (q->group && !c.ngroups) {
+        rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                          "no QOF group %s in %s", q->group, period);
+        goto out;
+    }
+    rc = pccs_rates_load_default(&rates, err);
+    if (rc)
+        goto out;
+    const struct pccs_rate *ppp = pccs_rates_get(&rates,
+                                                 "qof_pounds_per_point", fy);
+    const struct pccs_rate *avg = pccs_rates_get(&rates,
+                                                 "qof_average_list_size", fy);
+
+    /* National registers and lists per group, and sums per (org, group). */
+    double nat_reg[MAX_GROUPS] = {0}, nat_list[MAX_GROUPS] = {0};
+    sums = pccs_xcalloc((t->norgs + 1) * MAX_GROUPS * 2, sizeof(*sums));
+    rows = pccs_xcalloc((t->norgs + 1) * c.ngroups + 1, sizeof(*rows));
+    size_t nrows = 0;
+    for (size_t i = 0; i < c.norgs; i++) {
+        int grp = c.org[i] >= 0 ? pccs_tree_ancestor(t, c.org[i], level, at,
+                                                     0)
+                                : -1;
+        bool inside = in_org < 0 ||
+                      (c.org[i] >= 0 &&
+                       pccs_tree_ancestor(t, c.org[i], t->orgs[in_org].level,
+                                          at, 0) == in_org);
+        for (size_t g = 0; g < c.ngroups; g++) {
+            const struct cell *cl = &c.cells[i * MAX_GROUPS + g];
+            if (!cl->has_reg || !cl->has_list)
+                continue;
+            nat_reg[g] += cl->reg;
+            nat_list[g] += cl->list;
+            if (grp < 0 || !inside)
+                continue;
+            double *s = &sums[((size_t)grp * MAX_GROUPS + g) * 2];
+            if (s[1] == 0 && s[0] == 0)
+                rows[nrows++] = (struct row_key){t, grp, (int)g, c.gname[g]};
+            s[0] += cl->reg;
+            s[1] += cl->list;
+        }
+    }
+    qsort(rows, nrows, sizeof(*rows), cmp_row);
+
+    char fyname[8];
+    pccs_fy_format(fy, fyname);
+    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "group", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "register", PCCS_COL_INT, 0);
+    pccs_table_col(out, "list_size", PCCS_COL_INT, 0);
+    pccs_table_col(out, "prevalence_pct", PCCS_COL_NUM, 3);
+    pccs_table_col(out, "national_prevalence_pct", PCCS_COL_NUM, 3);
+    pccs_table_col(out, "apdf", PCCS_COL_NUM, 4);
+    pccs_table_col(out, "cpi", PCCS_COL_NUM, 4);
+    pccs_table_col(out, "pounds_per_point", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "point_value", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "source", PCCS_COL_TEXT, 0);
+    char src[64];
+    snprintf(src, sizeof(src), "qof_prevalence %s", period);
+    for (size_t i = 0; i < nrows; i++) {
+        const struct row_key *k = &rows[i];
+        const struct pccs_tree_org *o = &t->orgs[k->org];
+        const double *s = &sums[((size_t)k->org * MAX_GROUPS + k->group) * 2];
+        double prev = pccs_qof_prevalence(s[0], s[1]);
+        double nat = pccs_qof_prevalence(nat_reg[k->group],
+                                         nat_list[k->group]);
+        int parent = pccs_tree_up(t, k->org, at, 0);
+        pccs_table_row(out);
+        pccs_table_text(out, o->code);
+        pccs_table_text(out, o->name ? o->name : "");
+        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
+        pccs_table_text(out, k->gname);
+        pccs_table_int(out, (int64_t)s[0]);
+        pccs_table_int(out, (int64_t)s[1]);
+        pccs_table_num(out, prev);
+        pccs_table_num(out, nat);
+        if (level == PCCS_PRACTICE) {
+            double apdf = pccs_qof_apdf(prev, nat);
+            double cpi = avg && avg->known ? pccs_qof_cpi(s[1], avg->value)
+                                           : NAN;
+            pccs_table_num(out, apdf);
+            pccs_table_num(out, cpi);
+            if (ppp && ppp->known) {
+                pccs_table_num(out, ppp->value);
+                pccs_table_num(out,
+                               pccs_qof_point_value(ppp->value, cpi, apdf));
+            }
+            else {
+                pccs_table_null(out);
+                pccs_table_null(out);
+            }
+        }
+        else {
+            /* APDF, CPI and point values are practice measures. */
+            pccs_table_null(out);
+            pccs_table_null(out);
+            pccs_table_num(out, ppp && ppp->known ? ppp->value : NAN);
+            pccs_table_null(out);
+        }
+        pccs_table_text(out, src);
+    }
+    struct pccs_source_info si;
+    if (pccs_store_source_get(st, reg_source, &si, err) == PCCS_OK)
+        pccs_table_note(out, "registers and list sizes: %s, %s (%s)",
+                        si.publication, period, si.path ? si.path : "?");
+    pccs_table_note(out, "prevalence of a parent = its summed registers / its "
+                         "summed list sizes; national from every practice");
+    rate_note(out, ppp, "pounds per point", fyname);
+    rate_note(out, avg, "national average list size (CPI)", fyname);
+    char d[16];
+    pccs_date_format(at, d);
+    pccs_table_note(out, "organisations as at %s", d);
+    pccs_table_note(out, "Contains public sector information licensed under "
+                         "the Open Government Licence v3.0.");
+    rc = PCCS_OK;
+out:
+    for (size_t i = 0; i < c.ngroups; i++)
+        free(c.gname[i]);
+    free(c.gname);
+    free(c.org);
+    free(c.cells);
+    pccs_hmap_release(&c.groups);
+    pccs_hmap_release(&c.orgs);
+    pccs_rates_release(&rates);
+    free(rows);
+    free(sums);
+    return rc;
+}

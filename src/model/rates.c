@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/* Reading the rates files. */
+#include "model/rates.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/xalloc.h"
+#include "formats/csv.h"
+
+enum { R_YEAR, R_ITEM, R_VALUE, R_UNIT, R_SOURCE, R_CONFIDENCE, R_N };
+
+static const char *const rate_cols[R_N] = {
+    "financial_year", "item", "value", "unit", "source", "confidence",
+};
+
+static char *
+dup_field(struct pccs_str s)
+{
+    s = pccs_str_trim(s);
+    return pccs_xstrndup(s.p, s.len);
+}
+
+static void
+free_rate(struct pccs_rate *r)
+{
+    free(r->item);
+    free(r->unit);
+    free(r->source);
+    free(r->confidence);
+    free(r->file);
+}
+
+static void
+put_rate(struct pccs_rates *rs, struct pccs_rate *nr)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        if (rs->r[i].year == nr->year && strcmp(rs->r[i].item, nr->item) == 0) {
+            free_rate(&rs->r[i]);
+            rs->r[i] = *nr;
+            return;
+        }
+    }
+    if (rs->n == rs->cap) {
+        rs->cap = rs->cap ? rs->cap * 2 : 64;
+        rs->r = pccs_xreallocarray(rs->r, rs->cap, sizeof(*rs->r));
+    }
+    rs->r[rs->n++] = *nr;
+}
+
+static int
+load_file(struct pccs_rates *rs, const char *path, struct pccs_err *err)
+{
+    struct pccs_csv_reader *r;
+    int rc = pccs_csv_open(&r, path, NULL, PCCS_CSV_SAME_WIDTH, err);
+    if (rc)
+        return rc;
+    struct pccs_csv_record rec;
+    rc = pccs_csv_next(r, &rec, err);
+    if (rc == 1) {
+        rc = 0;
+        for (size_t i = 0; i < R_N; i++) {
+            if (i >= rec.nfields || !pccs_str_ieq(pccs_str_trim(rec.fields[i]),
+                                                  rate_cols[i])) {
+                rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line,
+                                 (int64_t)i + 1, "expected the column \"%s\"",
+                                 rate_cols[i]);
+                break;
+            }
+        }
+    }
+    while (rc == 0 && (rc = pccs_csv_next(r, &rec, err)) == 1) {
+        rc = 0;
+        struct pccs_rate nr = {0};
+        if (pccs_fy_parse(rec.fields[R_YEAR], &nr.year)) {
+            rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line, R_YEAR + 1,
+                             "financial_year: expected a year such as "
+                             "2022-23");
+            break;
+        }
+        struct pccs_str v = pccs_str_trim(rec.fields[R_VALUE]);
+        nr.known = v.len > 0;
+        if (nr.known && pccs_str_to_double(v, &nr.value)) {
+            rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line, R_VALUE + 1,
+                             "value: expected a number or nothing");
+            break;
+        }
+        if (!pccs_str_trim(rec.fields[R_ITEM]).len) {
+            rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line, R_ITEM + 1,
+                             "item: expected a name");
+            break;
+        }
+        nr.item = dup_field(rec.fields[R_ITEM]);
+        nr.unit = dup_field(rec.fields[R_UNIT]);
+        nr.source = dup_field(rec.fields[R_SOURCE]);
+        nr.confidence = dup_field(rec.fields[R_CONFIDENCE]);
+        nr.file = pccs_xstrdup(path);
+        put_rate(rs, &nr);
+    }
+    pccs_csv_free(r);
+    return rc < 0 ? rc : PCCS_OK;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+load_dir(struct pccs_rates *rs, const char *dir, struct pccs_err *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return PCCS_OK;
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l > 4 && strcmp(e->d_name + l - 4, ".csv") == 0) {
+            names = pccs_xreallocarray(names, n + 1, sizeof(*names));
+            names[n++] = pccs_xstrdup(e->d_name);
+        }
+    }
+    closedir(d);
+    qsort(names, n, sizeof(*names), cmp_str);
+    int rc = PCCS_OK;
+    for (size_t i = 0; i < n; i++) {
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        if (!rc)
+            rc = load_file(rs, path, err);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+int
+pccs_rates_load(struct pccs_rates *rs, const char *dir, const char *local_dir,
+                struct pccs_err *err)
+{
+    int rc = load_dir(rs, dir, err);
+    if (!rc && local_dir)
+        rc = load_dir(rs, local_dir, err);
+    return rc;
+}
+
+int
+pccs_rates_load_default(struct pccs_rates *rs, struct pccs_err *err)
+{
+    const char *dir = getenv("PCCS_RATES");
+    const char *local = getenv("PCCS_RATES_LOCAL");
+    return pccs_rates_load(rs, dir && *dir ? dir : "data/rates",
+                           local && *local ? local : NULL, err);
+}
+
+const struct pccs_rate *
+pccs_rates_get(const struct pccs_rates *rs, const char *item, int fy)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        if (rs->r[i].year == fy && strcmp(rs->r[i].item, item) == 0)
+            return &rs->r[i];
+    }
+    return NULL;
+}
+
+void
+pccs_rates_release(struct pccs_rates *rs)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        free_rate(&rs->r[i]);
+    free(rs->r);
+    rs->r = NULL;
+    rs->n = rs->cap = 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Rates as data: the CSV files of data/rates (financial_year, item, value, unit,
+ * source, confidence), then the CSVs of a local directory whose rows
+ * replace the bundled ones for the same year and item. An empty value is
+ * a rate known to be unknown.
+ */
+#ifndef PCCS_RATES_H
+#define PCCS_RATES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/err.h"
+
+struct pccs_rate {
+    int year;     /* financial year start, e.g. 2020 for 2020-21 */
+    char *item;   /* e.g. "qof_pounds_per_point" */
+    bool known;   /* false when the value is empty */
+    double value;
+    char *unit, *source, *confidence;
+    char *file; /* where the row came from */
+};
+
+struct pccs_rates {
+    struct pccs_rate *r;
+    size_t n, cap;
+};
+
+#define PCCS_RATES_INIT {NULL, 0, 0}
+
+/**
+ * Read every *.csv in dir (in name order), then in local_dir (NULL for
+ * none). A missing dir is not an error (no rates). Bad rows are refused
+ * with FILE:LINE:COL. Release with pccs_rates_release().
+ */
+int pccs_rates_load(struct pccs_rates *rs, const char *dir,
+                    const char *local_dir, struct pccs_err *err);
+/** Load from $PCCS_RATES (default "data/rates") and $PCCS_RATES_LOCAL. */
+int pccs_rates_load_default(struct pccs_rates *rs, struct pccs_err *err);
+/** The row for item in financial year fy, or NULL if there is none. */
+const struct pccs_rate *pccs_rates_get(const struct pccs_rates *rs,
+                                       const char *item, int fy);
+void pccs_rates_release(struct pccs_rates *rs);
+
+#endif
