@@ -16,6 +16,7 @@ struct pccs_str {
 };
 
 #define PCCS_STR_LIT(s) ((struct pccs_str){(s), sizeof(s) - 1})
+#define PCCS_STR_EMPTY ((struct pccs_str){"", 0})
 
 /** A slice of a NUL-terminated string (borrowed). */
 struct pccs_str pccs_str_from(const char *s);

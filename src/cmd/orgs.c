@@ -10,15 +10,6 @@
 #include "base/xalloc.h"
 #include "report/table.h"
 
-static const struct pccs_tree *sort_tree;
-
-static int
-cmp_code(const void *a, const void *b)
-{
-    const int *x = a, *y = b;
-    return strcmp(sort_tree->orgs[*x].code, sort_tree->orgs[*y].code);
-}
-
 int
 pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv)
 {
@@ -88,8 +79,7 @@ pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv)
             continue;
         rows[n++] = (int)i;
     }
-    sort_tree = &t;
-    qsort(rows, n, sizeof(*rows), cmp_code);
+    pccs_tree_sort_by_code(&t, rows, n);
     pccs_table_col(&tab, "code", PCCS_COL_TEXT, 0);
     pccs_table_col(&tab, "name", PCCS_COL_TEXT, 0);
     pccs_table_col(&tab, "level", PCCS_COL_TEXT, 0);

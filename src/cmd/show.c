@@ -43,15 +43,6 @@ source_label(struct pccs_store *st, int64_t id, char *buf, size_t n)
     return buf;
 }
 
-static const struct pccs_tree *sort_tree;
-
-static int
-cmp_code(const void *a, const void *b)
-{
-    const int *x = a, *y = b;
-    return strcmp(sort_tree->orgs[*x].code, sort_tree->orgs[*y].code);
-}
-
 static json_t *
 org_json(const struct pccs_tree_org *o)
 {
@@ -165,8 +156,7 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
             pccs_tree_up(&t, (int)i, day, 0) == org)
             kids[nk++] = (int)i;
     }
-    sort_tree = &t;
-    qsort(kids, nk, sizeof(*kids), cmp_code);
+    pccs_tree_sort_by_code(&t, kids, nk);
     if (text)
         printf("\nChildren as at %s: %zu\n", d, nk);
     json_t *jkids = json_array();

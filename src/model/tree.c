@@ -357,3 +357,27 @@ pccs_tree_default_day(const struct pccs_tree *t)
     gmtime_r(&now, &tm);
     return pccs_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
+
+struct code_idx {
+    const char *code;
+    int idx;
+};
+
+static int
+cmp_code_idx(const void *a, const void *b)
+{
+    return strcmp(((const struct code_idx *)a)->code,
+                  ((const struct code_idx *)b)->code);
+}
+
+void
+pccs_tree_sort_by_code(const struct pccs_tree *t, int *idx, size_t n)
+{
+    struct code_idx *v = pccs_xcalloc(n ? n : 1, sizeof(*v));
+    for (size_t i = 0; i < n; i++)
+        v[i] = (struct code_idx){t->orgs[idx[i]].code, idx[i]};
+    qsort(v, n, sizeof(*v), cmp_code_idx);
+    for (size_t i = 0; i < n; i++)
+        idx[i] = v[i].idx;
+    free(v);
+}

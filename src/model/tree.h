@@ -132,6 +132,9 @@ void pccs_tree_count_practices(const struct pccs_tree *t, pccs_day at,
 /** The default "as at" day: the latest snapshot, else today. */
 pccs_day pccs_tree_default_day(const struct pccs_tree *t);
 
+/** Sort n org indexes by their codes. */
+void pccs_tree_sort_by_code(const struct pccs_tree *t, int *idx, size_t n);
+
 /** Is org open at day (by its open and close dates, where known)? */
 bool pccs_tree_open_at(const struct pccs_tree_org *o, pccs_day at);
 

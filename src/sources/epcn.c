@@ -218,23 +218,6 @@ scan_period(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day *latest,
 }
 
 static int
-put_named(struct pccs_load *ld, struct pccs_str code, const char *level,
-          struct pccs_str name, pccs_day as_of, struct pccs_err *err)
-{
-    char c[16];
-    pccs_str_copy(code, c, sizeof(c));
-    struct pccs_org_row o = {
-        .code = c,
-        .level = level,
-        .name = name.len ? pccs_load_cstr(ld, name) : NULL,
-        .open_date = PCCS_DAY_NONE,
-        .close_date = PCCS_DAY_NONE,
-        .as_of = as_of,
-    };
-    return pccs_load_org(ld, &o, err);
-}
-
-static int
 load_details(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day period,
              struct pccs_err *err)
 {
@@ -285,7 +268,8 @@ load_details(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day period,
         };
         rc = pccs_load_org(ld, &o, err);
         if (!rc)
-            rc = put_named(ld, sub, PCCS_LEVEL_SUB_ICB, sub_name, period, err);
+            rc = pccs_load_named_org(ld, sub, PCCS_LEVEL_SUB_ICB, sub_name,
+                                     PCCS_STR_EMPTY, period, err);
         if (!rc)
             rc = pccs_load_link(ld, code, sub, PCCS_LEVEL_SUB_ICB,
                                 open != PCCS_DAY_NONE ? open : period, close,
@@ -347,12 +331,15 @@ load_partners(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day period,
             name = pccs_str_trim(rr.rec.fields[idx[P_NAME]]);
         if (idx[P_SUB_NAME] >= 0 && (size_t)idx[P_SUB_NAME] < rr.rec.nfields)
             sub_name = pccs_str_trim(rr.rec.fields[idx[P_SUB_NAME]]);
-        rc = put_named(ld, code, PCCS_LEVEL_PRACTICE, name, period, err);
+        rc = pccs_load_named_org(ld, code, PCCS_LEVEL_PRACTICE, name,
+                                 PCCS_STR_EMPTY, period, err);
         if (!rc)
-            rc = put_named(ld, sub, PCCS_LEVEL_SUB_ICB, sub_name, period, err);
+            rc = pccs_load_named_org(ld, sub, PCCS_LEVEL_SUB_ICB, sub_name,
+                                     PCCS_STR_EMPTY, period, err);
         if (!rc)
-            rc = put_named(ld, pcn, PCCS_LEVEL_PCN, (struct pccs_str){"", 0},
-                           period, err);
+            rc = pccs_load_named_org(ld, pcn, PCCS_LEVEL_PCN,
+                                     (struct pccs_str){"", 0}, PCCS_STR_EMPTY,
+                                     period, err);
         if (!rc)
             rc = pccs_load_link(ld, code, pcn, PCCS_LEVEL_PCN, start, end,
                                 false, err);

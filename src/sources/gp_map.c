@@ -70,24 +70,32 @@ opt_field(struct pccs_load *ld, const struct pccs_csv_record *rec, int idx)
     return s.len ? pccs_load_cstr(ld, s) : NULL;
 }
 
+/* The practice, with its postcode. */
 static int
-put_org(struct pccs_load *ld, struct pccs_str code, const char *level,
-        struct pccs_str name, const char *ons, const char *postcode,
-        pccs_day as_of, struct pccs_err *err)
+put_practice(struct pccs_load *ld, struct pccs_str code, struct pccs_str name,
+             const char *postcode, pccs_day as_of, struct pccs_err *err)
 {
     char c[16];
     pccs_str_copy(code, c, sizeof(c));
     struct pccs_org_row o = {
         .code = c,
-        .level = level,
+        .level = PCCS_LEVEL_PRACTICE,
         .name = pccs_load_cstr(ld, name),
         .postcode = postcode,
-        .ons_code = ons,
         .open_date = PCCS_DAY_NONE,
         .close_date = PCCS_DAY_NONE,
         .as_of = as_of,
     };
     return pccs_load_org(ld, &o, err);
+}
+
+/* A field as a trimmed slice, empty if the row has no such field. */
+static struct pccs_str
+field(const struct pccs_csv_record *rec, int idx)
+{
+    if (idx < 0 || (size_t)idx >= rec->nfields)
+        return (struct pccs_str){"", 0};
+    return pccs_str_trim(rec->fields[idx]);
 }
 
 /* Describe a parent organisation once per load. */
@@ -110,23 +118,12 @@ load_map(struct pccs_load *ld, struct pccs_csv_reader *r,
     pccs_day extract = PCCS_DAY_NONE;
     int rc;
     while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        pccs_day d;
         struct pccs_str prac, pname, pcn, pcn_name, sub, sub_name, icb,
             icb_name, region, region_name;
-        rc = pccs_load_date(ld, err, &rec, idx[M_EXTRACT_DATE], "EXTRACT_DATE",
-                            false, &d);
+        rc = pccs_load_same_date(ld, err, &rec, idx[M_EXTRACT_DATE],
+                                 "EXTRACT_DATE", &extract);
         if (rc)
             break;
-        if (extract == PCCS_DAY_NONE) {
-            extract = d;
-            pccs_load_set_period_day(ld, d);
-        }
-        else if (d != extract) {
-            rc = pccs_load_field_err(ld, err, &rec, idx[M_EXTRACT_DATE],
-                                     "EXTRACT_DATE",
-                                     "the same extract date on every row");
-            break;
-        }
         rc = pccs_load_practice_code(ld, err, &rec, idx[M_PRACTICE],
                                      "PRACTICE_CODE", &prac);
         if (!rc)
@@ -176,31 +173,29 @@ load_map(struct pccs_load *ld, struct pccs_csv_reader *r,
 
         const pccs_day none = PCCS_DAY_NONE;
         bool allocated = !pccs_str_eq(pcn, "U");
-        rc = put_org(ld, prac, PCCS_LEVEL_PRACTICE, pname, NULL,
-                     opt_field(ld, &rec, idx[M_POSTCODE]), extract, err);
+        rc = put_practice(ld, prac, pname, opt_field(ld, &rec, idx[M_POSTCODE]),
+                          extract, err);
         if (!rc && allocated && first_time(&seen, pcn))
-            rc = put_org(ld, pcn, PCCS_LEVEL_PCN, pcn_name, NULL, NULL, extract,
-                         err);
+            rc = pccs_load_named_org(ld, pcn, PCCS_LEVEL_PCN, pcn_name,
+                                     field(&rec, -1), extract, err);
         if (!rc && first_time(&seen, sub)) {
-            rc = put_org(ld, sub, PCCS_LEVEL_SUB_ICB, sub_name,
-                         opt_field(ld, &rec, idx[M_ONS_SUB]), NULL, extract,
-                         err);
+            rc = pccs_load_named_org(ld, sub, PCCS_LEVEL_SUB_ICB, sub_name,
+                                     field(&rec, idx[M_ONS_SUB]), extract, err);
             if (!rc)
                 rc = pccs_load_link(ld, sub, icb, PCCS_LEVEL_ICB, extract, none,
                                     true, err);
         }
         if (!rc && first_time(&seen, icb)) {
-            rc = put_org(ld, icb, PCCS_LEVEL_ICB, icb_name,
-                         opt_field(ld, &rec, idx[M_ONS_ICB]), NULL, extract,
-                         err);
+            rc = pccs_load_named_org(ld, icb, PCCS_LEVEL_ICB, icb_name,
+                                     field(&rec, idx[M_ONS_ICB]), extract, err);
             if (!rc)
                 rc = pccs_load_link(ld, icb, region, PCCS_LEVEL_REGION, extract,
                                     none, true, err);
         }
         if (!rc && first_time(&seen, region))
-            rc = put_org(ld, region, PCCS_LEVEL_REGION, region_name,
-                         opt_field(ld, &rec, idx[M_ONS_REGION]), NULL, extract,
-                         err);
+            rc = pccs_load_named_org(ld, region, PCCS_LEVEL_REGION, region_name,
+                                     field(&rec, idx[M_ONS_REGION]), extract,
+                                     err);
         if (!rc && allocated)
             rc = pccs_load_link(ld, prac, pcn, PCCS_LEVEL_PCN, extract, none,
                                 true, err);

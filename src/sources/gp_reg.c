@@ -170,21 +170,10 @@ load_reg(struct pccs_load *ld, struct pccs_csv_reader *r,
         struct pccs_str code, sub_icb, sex_s, age, ons = {"", 0};
         struct pccs_str postcode = {"", 0};
         int64_t n;
-        pccs_day d;
-        rc = pccs_load_date(ld, err, &rec, idx[C_EXTRACT_DATE], "EXTRACT_DATE",
-                            false, &d);
+        rc = pccs_load_same_date(ld, err, &rec, idx[C_EXTRACT_DATE],
+                                 "EXTRACT_DATE", &extract);
         if (rc)
             break;
-        if (extract == PCCS_DAY_NONE) {
-            extract = d;
-            pccs_load_set_period_day(ld, d);
-        }
-        else if (d != extract) {
-            rc = pccs_load_field_err(ld, err, &rec, idx[C_EXTRACT_DATE],
-                                     "EXTRACT_DATE",
-                                     "the same extract date on every row");
-            break;
-        }
         rc = pccs_load_practice_code(ld, err, &rec, idx[C_CODE], "CODE", &code);
         if (!rc)
             rc = pccs_load_ods_code(ld, err, &rec, idx[C_SUB_ICB], "CCG_CODE",

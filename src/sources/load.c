@@ -356,6 +356,46 @@ pccs_load_org(struct pccs_load *ld, struct pccs_org_row *o,
 }
 
 int
+pccs_load_named_org(struct pccs_load *ld, struct pccs_str code,
+                    const char *level, struct pccs_str name,
+                    struct pccs_str ons, pccs_day as_of, struct pccs_err *err)
+{
+    TMP_STR(c, code);
+    name = pccs_str_trim(name);
+    ons = pccs_str_trim(ons);
+    struct pccs_org_row o = {
+        .code = c,
+        .level = level,
+        .name = name.len ? pccs_load_cstr(ld, name) : NULL,
+        .ons_code = ons.len ? pccs_load_cstr(ld, ons) : NULL,
+        .open_date = PCCS_DAY_NONE,
+        .close_date = PCCS_DAY_NONE,
+        .as_of = as_of,
+    };
+    return pccs_load_org(ld, &o, err);
+}
+
+int
+pccs_load_same_date(struct pccs_load *ld, struct pccs_err *err,
+                    const struct pccs_csv_record *rec, int idx,
+                    const char *colname, pccs_day *first)
+{
+    pccs_day d;
+    int rc = pccs_load_date(ld, err, rec, idx, colname, false, &d);
+    if (rc)
+        return rc;
+    if (*first == PCCS_DAY_NONE) {
+        *first = d;
+        pccs_load_set_period_day(ld, d);
+    }
+    else if (d != *first) {
+        return pccs_load_field_err(ld, err, rec, idx, colname,
+                                   "the same extract date on every row");
+    }
+    return PCCS_OK;
+}
+
+int
 pccs_load_link(struct pccs_load *ld, struct pccs_str child,
                struct pccs_str parent, const char *parent_level, pccs_day start,
                pccs_day end, bool observed, struct pccs_err *err)

@@ -183,6 +183,24 @@ int pccs_load_ref(struct pccs_load *ld, const char *kind, struct pccs_str key,
                   const char *attr, struct pccs_str value,
                   struct pccs_err *err);
 
+/**
+ * Describe an organisation by code: its level and, where not empty, its
+ * name and ONS code (trimmed), as the file describes it on as_of.
+ */
+int pccs_load_named_org(struct pccs_load *ld, struct pccs_str code,
+                        const char *level, struct pccs_str name,
+                        struct pccs_str ons, pccs_day as_of,
+                        struct pccs_err *err);
+
+/**
+ * A snapshot file's date column: the first row's date sets the load's
+ * period (*first, PCCS_DAY_NONE before it); every later row must carry the
+ * same date, else the row is refused.
+ */
+int pccs_load_same_date(struct pccs_load *ld, struct pccs_err *err,
+                        const struct pccs_csv_record *rec, int idx,
+                        const char *colname, pccs_day *first);
+
 /** A NUL-terminated copy of s in the load's arena. */
 const char *pccs_load_cstr(struct pccs_load *ld, struct pccs_str s);
 

@@ -138,6 +138,14 @@ struct money_col {
     char slug[96];
 };
 
+static struct pccs_str
+fld(const struct pccs_csv_record *rec, int idx)
+{
+    if (idx < 0 || (size_t)idx >= rec->nfields)
+        return PCCS_STR_EMPTY;
+    return pccs_str_trim(rec->fields[idx]);
+}
+
 static const char *
 opt_text(struct pccs_load *ld, const struct pccs_csv_record *rec, int idx)
 {
@@ -161,21 +169,6 @@ first_time_put(struct pccs_hmap *seen, struct pccs_str code)
     bool created;
     pccs_hmap_put(seen, code.p, code.len, &created);
     return created;
-}
-
-static int
-put_named(struct pccs_load *ld, struct pccs_str code, const char *level,
-          const char *name, pccs_day as_of, struct pccs_err *err)
-{
-    char c[16];
-    pccs_str_copy(code, c, sizeof(c));
-    struct pccs_org_row o = {.code = c,
-                             .level = level,
-                             .name = name,
-                             .open_date = PCCS_DAY_NONE,
-                             .close_date = PCCS_DAY_NONE,
-                             .as_of = as_of};
-    return pccs_load_org(ld, &o, err);
 }
 
 static const char *const attr_keys[] = {
@@ -315,16 +308,18 @@ load_payments(struct pccs_load *ld, struct pccs_csv_reader *r,
         };
         rc = pccs_load_org(ld, &o, err);
         if (!rc && first_time_put(&seen, sub))
-            rc = put_named(ld, sub, PCCS_LEVEL_SUB_ICB,
-                           opt_text(ld, &rec, sub_name), fy_start, err);
+            rc = pccs_load_named_org(ld, sub, PCCS_LEVEL_SUB_ICB,
+                                     fld(&rec, sub_name), PCCS_STR_EMPTY,
+                                     fy_start, err);
         if (!rc && first_time_put(&seen, region))
-            rc = put_named(ld, region, PCCS_LEVEL_REGION,
-                           opt_text(ld, &rec, idx[P_REGION_NAME]), fy_start,
-                           err);
+            rc = pccs_load_named_org(ld, region, PCCS_LEVEL_REGION,
+                                     fld(&rec, idx[P_REGION_NAME]),
+                                     PCCS_STR_EMPTY, fy_start, err);
         bool has_pcn = pcode.len > 0;
         if (!rc && has_pcn && first_time_put(&seen, pcode))
-            rc = put_named(ld, pcode, PCCS_LEVEL_PCN,
-                           opt_text(ld, &rec, pcn_name), fy_start, err);
+            rc = pccs_load_named_org(ld, pcode, PCCS_LEVEL_PCN,
+                                     fld(&rec, pcn_name), PCCS_STR_EMPTY,
+                                     fy_start, err);
         if (!rc && has_pcn)
             rc = pccs_load_link(ld, prac, pcode, PCCS_LEVEL_PCN, fy_start,
                                 PCCS_DAY_NONE, true, err);

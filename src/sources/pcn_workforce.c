@@ -117,15 +117,8 @@ put_named(struct pccs_load *ld, const struct pccs_csv_record *rec,
         rc = pccs_load_text(ld, err, rec, idx[name_i], NULL, &name);
     if (rc)
         return rc;
-    char c[16];
-    pccs_str_copy(*code, c, sizeof(c));
-    struct pccs_org_row o = {.code = c,
-                             .level = level,
-                             .name = pccs_load_cstr(ld, name),
-                             .open_date = PCCS_DAY_NONE,
-                             .close_date = PCCS_DAY_NONE,
-                             .as_of = as_of};
-    return pccs_load_org(ld, &o, err);
+    return pccs_load_named_org(ld, *code, level, name, PCCS_STR_EMPTY, as_of,
+                               err);
 }
 
 static int

@@ -178,22 +178,10 @@ geo_org(struct pccs_load *ld, const struct pccs_csv_record *rec, const int *idx,
         rc = pccs_load_text(ld, err, rec, idx[name_i], NULL, &name);
     if (rc)
         return rc;
-    const char *ons = NULL;
-    if (ons_i >= 0 && idx[ons_i] >= 0 && (size_t)idx[ons_i] < rec->nfields) {
-        struct pccs_str o = pccs_str_trim(rec->fields[idx[ons_i]]);
-        if (o.len)
-            ons = pccs_load_cstr(ld, o);
-    }
-    char c[16];
-    pccs_str_copy(*code, c, sizeof(c));
-    struct pccs_org_row org = {.code = c,
-                               .level = level,
-                               .name = pccs_load_cstr(ld, name),
-                               .ons_code = ons,
-                               .open_date = PCCS_DAY_NONE,
-                               .close_date = PCCS_DAY_NONE,
-                               .as_of = as_of};
-    return pccs_load_org(ld, &org, err);
+    struct pccs_str ons = PCCS_STR_EMPTY;
+    if (ons_i >= 0 && idx[ons_i] >= 0 && (size_t)idx[ons_i] < rec->nfields)
+        ons = rec->fields[idx[ons_i]];
+    return pccs_load_named_org(ld, *code, level, name, ons, as_of, err);
 }
 
 static int

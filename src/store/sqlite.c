@@ -668,8 +668,7 @@ count_fact(struct pccs_store *st, int64_t measure, const char *period,
            int64_t rowid)
 {
     struct fact_set *fs = NULL;
-    if (st->last_set < st->nsets &&
-        st->sets[st->last_set].measure == measure &&
+    if (st->last_set < st->nsets && st->sets[st->last_set].measure == measure &&
         strcmp(st->sets[st->last_set].period, period) == 0)
         fs = &st->sets[st->last_set];
     for (size_t i = 0; !fs && i < st->nsets; i++) {
@@ -704,6 +703,19 @@ pool_add(struct pccs_store *st, const char *text)
     return off;
 }
 
+/* Bind one pending fact to parameters base+1 .. base+6. */
+static void
+bind_fact(struct pccs_store *st, sqlite3_stmt *s, int base,
+          const struct pending_fact *pf)
+{
+    sqlite3_bind_int64(s, base + 1, pf->source);
+    sqlite3_bind_int64(s, base + 2, pf->measure);
+    bind_text(s, base + 3, st->pool.p + pf->period);
+    bind_text(s, base + 4, st->pool.p + pf->org);
+    bind_text(s, base + 5, st->pool.p + pf->dim);
+    sqlite3_bind_double(s, base + 6, pf->value);
+}
+
 /* Write the pending facts: one statement for a full batch. */
 static int
 flush_facts(struct pccs_store *st, struct pccs_err *err)
@@ -721,39 +733,24 @@ flush_facts(struct pccs_store *st, struct pccs_err *err)
                                   "VALUES ");
             for (size_t i = 0; i < FACT_BATCH; i++)
                 pccs_buf_addstr(&sql, i ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)");
-            int r = sqlite3_prepare_v3(st->db, sql.p, -1,
-                                       SQLITE_PREPARE_PERSISTENT, &st->batch,
-                                       NULL);
+            int r = sqlite3_prepare_v3(
+                st->db, sql.p, -1, SQLITE_PREPARE_PERSISTENT, &st->batch, NULL);
             pccs_buf_release(&sql);
             if (r != SQLITE_OK)
                 return db_err(st, err, "cannot prepare a statement");
         }
         s = st->batch;
         sqlite3_reset(s);
-        for (size_t i = 0; i < n; i++) {
-            const struct pending_fact *pf = &st->pending[i];
-            int b = (int)i * 6;
-            sqlite3_bind_int64(s, b + 1, pf->source);
-            sqlite3_bind_int64(s, b + 2, pf->measure);
-            bind_text(s, b + 3, st->pool.p + pf->period);
-            bind_text(s, b + 4, st->pool.p + pf->org);
-            bind_text(s, b + 5, st->pool.p + pf->dim);
-            sqlite3_bind_double(s, b + 6, pf->value);
-        }
+        for (size_t i = 0; i < n; i++)
+            bind_fact(st, s, (int)i * 6, &st->pending[i]);
         rc = step_write(st, s, err, "cannot store figures");
     }
     else {
         for (size_t i = 0; !rc && i < n; i++) {
-            const struct pending_fact *pf = &st->pending[i];
             s = prep(st, S_FACT_PUT, err);
             if (!s)
                 return PCCS_EDB;
-            sqlite3_bind_int64(s, 1, pf->source);
-            sqlite3_bind_int64(s, 2, pf->measure);
-            bind_text(s, 3, st->pool.p + pf->period);
-            bind_text(s, 4, st->pool.p + pf->org);
-            bind_text(s, 5, st->pool.p + pf->dim);
-            sqlite3_bind_double(s, 6, pf->value);
+            bind_fact(st, s, 0, &st->pending[i]);
             rc = step_write(st, s, err, "cannot store a figure");
         }
     }
