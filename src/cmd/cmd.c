@@ -72,6 +72,7 @@ const struct pccs_cmd pccs_cmds[] = {
      "                   the tree as at DATE\n"
      "  --period P       a financial year (2022-23) or snapshot date\n"
      "  --group G        one QOF disease group (qof-prevalence), e.g. AF\n"
+     "  --year Y         the financial year (entitlements), e.g. 2021-22\n"
      "  --format F       text (default), csv or json\n"
      "  --list           list the tables\n" STORE_HELP,
      pccs_cmd_table},

@@ -19,17 +19,18 @@ int
 pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
 {
     const char *format = NULL, *level = NULL, *in = NULL, *at = NULL;
-    const char *period = NULL, *group = NULL;
+    const char *period = NULL, *group = NULL, *year = NULL;
     bool help = false, list = false;
     struct pccs_opt opts[] = {
         {"format", &format, NULL},  {"level", &level, NULL},
         {"in", &in, NULL},          {"at", &at, NULL},
         {"period", &period, NULL},  {"list", NULL, &list},
         {"store", &g->store, NULL}, {"group", &group, NULL},
+        {"year", &year, NULL},
     };
     char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 8, pos, 1, &npos, &help);
+    int rc = pccs_opt_parse(argc, argv, opts, 9, pos, 1, &npos, &help);
     if (rc)
         return rc;
     if (help)
@@ -44,6 +45,10 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
                               "no table called '%s' (pccs table "
                               "--list)",
                               pos[0]);
+    if (year && period)
+        return pccs_cmd_usage("table", "give --year or --period, not both");
+    if (year)
+        period = year;
     int fmt;
     struct pccs_table_query q = {PCCS_LEVEL_NONE, in, PCCS_DAY_NONE, period,
                                  group};

@@ -40,8 +40,21 @@ static const struct pccs_table_def qof_prevalence = {
     pccs_qof_prevalence_table,
 };
 
+int pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
+                            const struct pccs_table_query *q,
+                            struct pccs_table *out, struct pccs_err *err);
+
+static const struct pccs_table_def entitlements = {
+    "entitlements",
+    "PCN Network Contract DES entitlements for a year (--year), per PCN "
+    "and rolled up",
+    PCCS_PCN,
+    pccs_entitlements_table,
+};
+
 const struct pccs_table_def *const pccs_table_defs[] = {
     &populations,
+    &entitlements,
     &qof_prevalence,
     NULL,
 };

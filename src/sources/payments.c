@@ -323,6 +323,10 @@ load_payments(struct pccs_load *ld, struct pccs_csv_reader *r,
         if (!rc && has_pcn)
             rc = pccs_load_link(ld, prac, pcode, PCCS_LEVEL_PCN, fy_start,
                                 PCCS_DAY_NONE, true, err);
+        /* A PCN sits in the sub-ICB of its practices in the file. */
+        if (!rc && has_pcn)
+            rc = pccs_load_link(ld, pcode, sub, PCCS_LEVEL_SUB_ICB, fy_start,
+                                PCCS_DAY_NONE, true, err);
         if (!rc)
             rc = pccs_load_link(ld, prac, sub, PCCS_LEVEL_SUB_ICB, fy_start,
                                 PCCS_DAY_NONE, true, err);
