@@ -71,7 +71,8 @@ const struct pccs_cmd pccs_cmds[] = {
      "  --at DATE        registrations snapshot on or before DATE and\n"
      "                   the tree as at DATE\n"
      "  --period P       a financial year (2022-23) or snapshot date\n"
-     "  --group G        one QOF disease group (qof-prevalence), e.g. AF\n"
+     "  --group G        a QOF disease group (qof-prevalence, e.g. AF) or a\n"
+     "                   staff group (workforce: its roles)\n"
      "  --year Y         the financial year (entitlements), e.g. 2021-22\n"
      "  --format F       text (default), csv or json\n"
      "  --list           list the tables\n" STORE_HELP,

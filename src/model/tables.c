@@ -52,11 +52,20 @@ static const struct pccs_table_def entitlements = {
     pccs_entitlements_table,
 };
 
+int pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
+                         const struct pccs_table_query *q,
+                         struct pccs_table *out, struct pccs_err *err);
+
+static const struct pccs_table_def workforce = {
+    "workforce",
+    "PCN workforce FTE and headcount by staff group (--group: by role), "
+    "per 10,000 weighted patients",
+    PCCS_PCN,
+    pccs_workforce_table,
+};
+
 const struct pccs_table_def *const pccs_table_defs[] = {
-    &populations,
-    &entitlements,
-    &qof_prevalence,
-    NULL,
+    &populations, &entitlements, &workforce, &qof_prevalence, NULL,
 };
 
 const struct pccs_table_def *

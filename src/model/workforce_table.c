@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The workforce table: PCN workforce FTE and headcount by staff group (or,
+ * with --group, by role within one staff group) per PCN and rolled up,
+ * with FTE per 10,000 weighted patients. The weighted population is the
+ * PCNs' contractor weighted population from the payments file of the
+ * census's financial year (or the latest earlier one), through the
+ * populations table; a parent's rate is its summed FTE over its PCNs'
+ * summed weighted population.
+ */
+#include "model/tables.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/hmap.h"
+#include "base/xalloc.h"
+#include "calc/workforce.h"
+#include "model/population.h"
+
+int pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
+                         const struct pccs_table_query *q,
+                         struct pccs_table *out, struct pccs_err *err);
+
+struct wrow {
+    int org;
+    char *key; /* staff group, or role within the group */
+    double fte, heads;
+};
+
+struct wctx {
+    const struct pccs_tree *t;
+    enum pccs_level level;
+    pccs_day at;
+    const char *group;
+    int in_org;
+    struct pccs_hmap rows; /* "org\x1fkey" -> index + 1 */
+    struct wrow *r;
+    size_t n, cap;
+    bool heads_pass;
+    int64_t source;
+    char period[32];
+};
+
+/* dim = "Data_source|STAFF_GROUP|STAFF_ROLE|DETAILED_STAFF_ROLE" */
+static bool
+split_dim(const char *dim, char *group, size_t gn, char *role, size_t rn)
+{
+    const char *a = strchr(dim, '|');
+    const char *b = a ? strchr(a + 1, '|') : NULL;
+    const char *c = b ? strchr(b + 1, '|') : NULL;
+    if (!c)
+        return false;
+    snprintf(group, gn, "%.*s", (int)(b - a - 1), a + 1);
+    snprintf(role, rn, "%.*s", (int)(c - b - 1), b + 1);
+    return true;
+}
+
+static int
+fact_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct wctx *w = ctx;
+    char group[128], role[128];
+    if (!split_dim(f->dim, group, sizeof(group), role, sizeof(role)))
+        return 0;
+    if (w->group && strcmp(w->group, group) != 0)
+        return 0;
+    int pcn = pccs_tree_find(w->t, f->org);
+    if (pcn < 0)
+        return 0;
+    if (w->in_org >= 0 &&
+        pccs_tree_ancestor(w->t, pcn, w->t->orgs[w->in_org].level, w->at, 0) !=
+            w->in_org)
+        return 0;
+    int g = pccs_tree_ancestor(w->t, pcn, w->level, w->at, 0);
+    if (g < 0)
+        return 0;
+    const char *key = w->group ? role : group;
+    char hk[300];
+    int hl = snprintf(hk, sizeof(hk), "%d\x1f%s", g, key);
+    bool created;
+    struct pccs_hmap_entry *e =
+        pccs_hmap_put(&w->rows, hk, (size_t)hl, &created);
+    if (created) {
+        if (w->n == w->cap) {
+            w->cap = w->cap ? w->cap * 2 : 256;
+            w->r = pccs_xreallocarray(w->r, w->cap, sizeof(*w->r));
+        }
+        w->r[w->n] = (struct wrow){g, pccs_xstrdup(key), 0, 0};
+        e->ival = (int64_t)++w->n;
+    }
+    struct wrow *r = &w->r[e->ival - 1];
+    if (w->heads_pass)
+        r->heads += f->value;
+    else
+        r->fte += f->value;
+    w->source = f->source_id;
+    snprintf(w->period, sizeof(w->period), "%s", f->period);
+    return 0;
+}
+
+static const struct pccs_tree *sort_t;
+
+static int
+cmp_wrow(const void *a, const void *b)
+{
+    const struct wrow *x = a, *y = b;
+    int c = strcmp(sort_t->orgs[x->org].code, sort_t->orgs[y->org].code);
+    return c ? c : strcmp(x->key, y->key);
+}
+
+struct latest {
+    char period[32];
+};
+
+static int
+latest_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    snprintf(((struct latest *)ctx)->period, 32, "%s", f->period);
+    return 0;
+}
+
+int
+pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
+                     const struct pccs_table_query *q, struct pccs_table *out,
+                     struct pccs_err *err)
+{
+    struct wctx w = {.t = t, .group = q->group, .in_org = -1};
+    struct pccs_table pop;
+    memset(&pop, 0, sizeof(pop));
+    double *wpop = NULL;
+    pccs_table_init(out, "workforce");
+    w.level = q->level == PCCS_LEVEL_NONE ? PCCS_PCN : q->level;
+    int rc;
+    if (w.level < PCCS_PCN) {
+        rc = pccs_err_set(err, PCCS_EINVAL,
+                          "the PCN workforce is counted by PCN: --level must "
+                          "be pcn or above");
+        goto out;
+    }
+    struct latest l = {""};
+    if (q->period)
+        snprintf(l.period, sizeof(l.period), "%s", q->period);
+    else
+        rc = pccs_store_periods_each(st, "workforce_fte", latest_cb, &l, err);
+    if (!l.period[0]) {
+        rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                          "no PCN workforce loaded: load a PCN workforce "
+                          "file first");
+        goto out;
+    }
+    pccs_day census;
+    if (pccs_date_parse(pccs_str_from(l.period), &census)) {
+        rc = pccs_err_set(err, PCCS_EINVAL,
+                          "--period for workforce is a census date such as "
+                          "2022-09-30, not %s",
+                          l.period);
+        goto out;
+    }
+    w.at = q->at != PCCS_DAY_NONE ? q->at : census;
+    if (q->in) {
+        w.in_org = pccs_tree_find(t, q->in);
+        if (w.in_org < 0) {
+            rc = pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
+                              q->in);
+            goto out;
+        }
+    }
+    rc = pccs_store_facts_each(st, "workforce_fte", l.period, NULL, fact_cb, &w,
+                               err);
+    w.heads_pass = true;
+    if (!rc)
+        rc = pccs_store_facts_each(st, "workforce_headcount", l.period, NULL,
+                                   fact_cb, &w, err);
+    if (rc)
+        goto out;
+    if (!w.n) {
+        rc = pccs_err_set(err, PCCS_ENOTFOUND, "no workforce for %s%s%s on %s",
+                          q->in ? q->in : "England", q->group ? " in " : "",
+                          q->group ? q->group : "", l.period);
+        goto out;
+    }
+
+    /* Weighted population per PCN, summed to the output level. */
+    char fy[8];
+    pccs_fy_format(pccs_fy_of(census), fy);
+    struct pccs_pop_query pq = {PCCS_PCN, NULL, PCCS_DAY_NONE, fy};
+    bool have_pop = pccs_population_table(st, t, &pq, &pop, err) == PCCS_OK;
+    pccs_err_clear(err);
+    wpop = pccs_xcalloc(t->norgs + 1, sizeof(*wpop));
+    for (size_t i = 0; have_pop && i < pop.nrows; i++) {
+        int pcn = pccs_tree_find(t, pccs_table_cell(&pop, i, 0)->text);
+        const struct pccs_cell *c = pccs_table_cell(&pop, i, 5);
+        int g = pccs_tree_ancestor(t, pcn, w.level, w.at, 0);
+        if (g >= 0 && !c->null)
+            wpop[g] += c->num;
+    }
+
+    sort_t = t;
+    qsort(w.r, w.n, sizeof(*w.r), cmp_wrow);
+    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, q->group ? "staff_role" : "staff_group", PCCS_COL_TEXT,
+                   0);
+    pccs_table_col(out, "fte", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "headcount", PCCS_COL_INT, 0);
+    pccs_table_col(out, "weighted", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "fte_per_10000_weighted", PCCS_COL_NUM, 3);
+    pccs_table_col(out, "census", PCCS_COL_TEXT, 0);
+    for (size_t i = 0; i < w.n; i++) {
+        const struct wrow *r = &w.r[i];
+        const struct pccs_tree_org *o = &t->orgs[r->org];
+        int parent = pccs_tree_up(t, r->org, w.at, 0);
+        pccs_table_row(out);
+        pccs_table_text(out, o->code);
+        pccs_table_text(out, o->name ? o->name : "");
+        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
+        pccs_table_text(out, r->key);
+        pccs_table_num(out, r->fte);
+        pccs_table_int(out, (int64_t)r->heads);
+        if (wpop[r->org] > 0)
+            pccs_table_num(out, wpop[r->org]);
+        else
+            pccs_table_null(out);
+        pccs_table_num(out, pccs_workforce_per_10k(r->fte, wpop[r->org]));
+        pccs_table_text(out, l.period);
+    }
+    struct pccs_source_info si;
+    if (pccs_store_source_get(st, w.source, &si, err) == PCCS_OK)
+        pccs_table_note(out, "FTE and headcount: %s, census %s (%s)",
+                        si.publication, l.period, si.path ? si.path : "?");
+    pccs_err_clear(err);
+    if (have_pop)
+        for (size_t i = 0; i < pop.nnotes; i++) {
+            if (strncmp(pop.notes[i], "weighted:", 9) == 0)
+                pccs_table_note(out,
+                                "%s (PCN contractor weighted "
+                                "population)",
+                                pop.notes[i]);
+        }
+    else
+        pccs_table_note(out,
+                        "weighted: no payments file for %s or before: "
+                        "no rate per 10,000",
+                        fy);
+    pccs_table_note(out, "headcount counts each person once per PCN and "
+                         "role; a person in two roles counts in both");
+    pccs_table_note(out, "Contains public sector information licensed under "
+                         "the Open Government Licence v3.0.");
+    rc = PCCS_OK;
+out:
+    for (size_t i = 0; i < w.n; i++)
+        free(w.r[i].key);
+    free(w.r);
+    pccs_hmap_release(&w.rows);
+    pccs_table_release(&pop);
+    free(wpop);
+    return rc;
+}
