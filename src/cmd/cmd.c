@@ -73,7 +73,8 @@ const struct pccs_cmd pccs_cmds[] = {
      "  --period P       a financial year (2022-23) or snapshot date\n"
      "  --group G        a QOF disease group (qof-prevalence, e.g. AF) or a\n"
      "                   staff group (workforce: its roles)\n"
-     "  --year Y         the financial year (entitlements), e.g. 2021-22\n"
+     "  --year Y         the financial year (entitlements, payments)\n"
+     "  --compare Y      a second year to compare with (payments)\n"
      "  --format F       text (default), csv or json\n"
      "  --list           list the tables\n" STORE_HELP,
      pccs_cmd_table},

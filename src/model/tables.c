@@ -64,8 +64,20 @@ static const struct pccs_table_def workforce = {
     pccs_workforce_table,
 };
 
+int pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
+                        const struct pccs_table_query *q,
+                        struct pccs_table *out, struct pccs_err *err);
+
+static const struct pccs_table_def payments = {
+    "payments",
+    "NHS payments per registered and weighted patient for a year (--year), "
+    "deciles, ICB outliers, --compare another year",
+    PCCS_PRACTICE,
+    pccs_payments_table,
+};
+
 const struct pccs_table_def *const pccs_table_defs[] = {
-    &populations, &entitlements, &workforce, &qof_prevalence, NULL,
+    &populations, &payments, &entitlements, &workforce, &qof_prevalence, NULL,
 };
 
 const struct pccs_table_def *

@@ -18,6 +18,7 @@ struct pccs_table_query {
     pccs_day at;           /* PCCS_DAY_NONE: latest */
     const char *period;    /* NULL: latest */
     const char *group;     /* a QOF disease group, or NULL for all */
+    const char *compare;   /* a second financial year (payments) */
 };
 
 struct pccs_table_def {

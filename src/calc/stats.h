@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Order statistics on plain arrays: percentiles (linear interpolation
+ * between order statistics, the default of R's quantile and numpy) and
+ * deciles. Values that are NaN are left out. Pure.
+ */
+#ifndef PCCS_CALC_STATS_H
+#define PCCS_CALC_STATS_H
+
+#include <stddef.h>
+
+/** The p-th percentile (0..100) of v[0..n); NaN if no value. */
+double pccs_percentile(const double *v, size_t n, double p);
+
+/**
+ * Decile of each value among v[0..n): 1 (lowest tenth) .. 10, by rank
+ * (ties in input order): decile = ceil(10 * rank / count). NaN values get
+ * 0. out has n entries.
+ */
+void pccs_deciles(const double *v, size_t n, int *out);
+
+#endif
