@@ -158,18 +158,10 @@ load_map(struct pccs_load *ld, struct pccs_csv_reader *r,
         if (rc)
             break;
 
-        bool created;
-        struct pccs_hmap_entry *e =
-            pccs_hmap_put(&practices, prac.p, prac.len, &created);
-        if (!created) {
-            rc = pccs_err_at(err, PCCS_EPARSE, ld->name, rec.line,
-                             idx[M_PRACTICE] + 1,
-                             "PRACTICE_CODE: expected one row per practice, "
-                             "found %.*s again (first on line %lld)",
-                             (int)prac.len, prac.p, (long long)e->ival);
+        rc = pccs_load_unique(ld, &practices, &rec, idx[M_PRACTICE],
+                              "PRACTICE_CODE", prac, "practice", err);
+        if (rc)
             break;
-        }
-        e->ival = rec.line;
 
         const pccs_day none = PCCS_DAY_NONE;
         bool allocated = !pccs_str_eq(pcn, "U");

@@ -356,6 +356,24 @@ pccs_load_org(struct pccs_load *ld, struct pccs_org_row *o,
 }
 
 int
+pccs_load_unique(struct pccs_load *ld, struct pccs_hmap *seen,
+                 const struct pccs_csv_record *rec, int col,
+                 const char *colname, struct pccs_str key, const char *what,
+                 struct pccs_err *err)
+{
+    bool created;
+    struct pccs_hmap_entry *e = pccs_hmap_put(seen, key.p, key.len, &created);
+    if (!created)
+        return pccs_err_at(err, PCCS_EPARSE, ld->name, rec->line, col + 1,
+                           "%s%sexpected one row per %s, found %.*s again "
+                           "(first on line %lld)",
+                           colname ? colname : "", colname ? ": " : "", what,
+                           (int)key.len, key.p, (long long)e->ival);
+    e->ival = rec->line;
+    return PCCS_OK;
+}
+
+int
 pccs_load_named_org(struct pccs_load *ld, struct pccs_str code,
                     const char *level, struct pccs_str name,
                     struct pccs_str ons, pccs_day as_of, struct pccs_err *err)

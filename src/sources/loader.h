@@ -19,6 +19,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "base/hmap.h"
 #include "formats/csv.h"
 #include "formats/xlsx.h"
 #include "store/store.h"
@@ -200,6 +201,16 @@ int pccs_load_named_org(struct pccs_load *ld, struct pccs_str code,
 int pccs_load_same_date(struct pccs_load *ld, struct pccs_err *err,
                         const struct pccs_csv_record *rec, int idx,
                         const char *colname, pccs_day *first);
+
+/**
+ * Refuse a second row with the same key (seen remembers each key's first
+ * line): "COL: expected one row per WHAT, found KEY again (first on line
+ * N)", at field col of rec. colname may be NULL.
+ */
+int pccs_load_unique(struct pccs_load *ld, struct pccs_hmap *seen,
+                     const struct pccs_csv_record *rec, int col,
+                     const char *colname, struct pccs_str key, const char *what,
+                     struct pccs_err *err);
 
 /** A NUL-terminated copy of s in the load's arena. */
 const char *pccs_load_cstr(struct pccs_load *ld, struct pccs_str s);

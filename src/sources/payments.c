@@ -4,7 +4,7 @@
  * practice with its registered and weighted (global sum, Carr-Hill) patient
  * numbers and every payment line in pounds.
  *
- * Layouts (header names; line breaks inside quoted header cells ignored):
+ * Layouts (header names; some quoted header cells contain commas):
  *   2020-21  68 columns: ..., CCG Code, CCG NAME, PCN Code, PCN Name, ...
  *   2021-22  as 2020-21 plus "winter Access Fund" and "Long Covid"; no
  *            "PCN Enhanced Access" (not bundled: recognised by that)
@@ -281,18 +281,10 @@ load_payments(struct pccs_load *ld, struct pccs_csv_reader *r,
                 &w, NULL);
         if (rc)
             break;
-        bool created;
-        struct pccs_hmap_entry *e =
-            pccs_hmap_put(&practices, prac.p, prac.len, &created);
-        if (!created) {
-            rc = pccs_err_at(err, PCCS_EPARSE, ld->name, rec.line,
-                             idx[P_PRACTICE] + 1,
-                             "Practice Code: expected one row per practice, "
-                             "found %.*s again (first on line %lld)",
-                             (int)prac.len, prac.p, (long long)e->ival);
+        rc = pccs_load_unique(ld, &practices, &rec, idx[P_PRACTICE],
+                              "Practice Code", prac, "practice", err);
+        if (rc)
             break;
-        }
-        e->ival = rec.line;
 
         char code[16];
         pccs_str_copy(prac, code, sizeof(code));

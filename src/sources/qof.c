@@ -52,15 +52,8 @@ unique_row(struct pccs_load *ld, struct pccs_hmap *seen,
            const struct pccs_csv_record *rec, int col, const char *key,
            const char *what, struct pccs_err *err)
 {
-    bool created;
-    struct pccs_hmap_entry *e = pccs_hmap_put(seen, key, strlen(key), &created);
-    if (!created)
-        return pccs_err_at(err, PCCS_EPARSE, ld->name, rec->line, col + 1,
-                           "expected one row per %s, found %s again "
-                           "(first on line %lld)",
-                           what, key, (long long)e->ival);
-    e->ival = rec->line;
-    return PCCS_OK;
+    return pccs_load_unique(ld, seen, rec, col, NULL, pccs_str_from(key), what,
+                            err);
 }
 
 /* ===== Prevalence ===== */

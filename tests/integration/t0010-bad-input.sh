@@ -134,6 +134,22 @@ awk 'NR == 300 { printf "%s", substr($0, 1, 10); printf "%c", 0;
     print substr($0, 11); next } { print }' "$REG" >"$T/nul.csv"
 refused "NUL byte mid-file" "$T/nul.csv" 300 '[0-9]*' "NUL byte"
 
+# 26. The map with a practice twice.
+awk 'NR == 20 { dup = $0 } { print } NR == 25 { print dup }' "$MAP" \
+    >"$T/mapdup.csv"
+refused "map: duplicate practice" "$T/mapdup.csv" 26 3 \
+    "PRACTICE_CODE: expected one row per practice, found .* again \(first on line 20\)"
+# 27. Payments with a practice twice.
+python3 - "$PAY" "$T/paydup.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8-sig')))
+rows.insert(30, rows[10])
+with open(sys.argv[2], 'w', newline='', encoding='utf-8-sig') as f:
+    csv.writer(f, lineterminator='\r\n').writerows(rows)
+PY
+refused "payments: duplicate practice" "$T/paydup.csv" 31 7 \
+    "Practice Code: expected one row per practice, found .* again \(first on line 11\)"
+
 # And the good file again: nothing changes, exit 0.
 run_pccs --store "$S" load --quiet "$REG"
 check_eq "reloading the same file: exit 0" "$status" 0
