@@ -75,7 +75,8 @@ const struct pccs_cmd pccs_cmds[] = {
      "                   staff group (workforce: its roles)\n"
      "  --year Y         the financial year (entitlements, payments)\n"
      "  --compare Y      a second year to compare with (payments)\n"
-     "  --format F       text (default), csv or json\n"
+     "  --format F       text (default), csv, json or xlsx (with --out)\n"
+     "  --out FILE       write to FILE instead of standard output\n"
      "  --list           list the tables\n" STORE_HELP,
      pccs_cmd_table},
     {"spc", "Making Data Count SPC chart of a series",

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* pccs table NAME: the named tables, in text, CSV or JSON. */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
@@ -20,6 +22,7 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
 {
     const char *format = NULL, *level = NULL, *in = NULL, *at = NULL;
     const char *period = NULL, *group = NULL, *year = NULL, *compare = NULL;
+    const char *outpath = NULL;
     bool help = false, list = false;
     struct pccs_opt opts[] = {
         {"format", &format, NULL},  {"level", &level, NULL},
@@ -27,10 +30,11 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
         {"period", &period, NULL},  {"list", NULL, &list},
         {"store", &g->store, NULL}, {"group", &group, NULL},
         {"year", &year, NULL},      {"compare", &compare, NULL},
+        {"out", &outpath, NULL},
     };
     char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 10, pos, 1, &npos, &help);
+    int rc = pccs_opt_parse(argc, argv, opts, 11, pos, 1, &npos, &help);
     if (rc)
         return rc;
     if (help)
@@ -65,6 +69,8 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
                                   "icb, region or england, not '%s'",
                                   level);
     }
+    if (fmt == PCCS_FMT_XLSX && !outpath)
+        return pccs_cmd_usage("table", "--format xlsx needs --out FILE.xlsx");
     if (at && period)
         return pccs_cmd_usage("table", "give --at or --period, not both");
 
@@ -81,8 +87,24 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
         pccs_table_release(&t);
         rc = def->build(st, &tree, &q, &t, &err);
     }
-    if (!rc)
+    if (!rc && fmt == PCCS_FMT_XLSX) {
+        rc = pccs_table_write_xlsx(&t, outpath, &err);
+    }
+    else if (!rc && outpath) {
+        FILE *f = fopen(outpath, "w");
+        if (!f) {
+            rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write: %s", outpath,
+                              strerror(errno));
+        }
+        else {
+            rc = pccs_table_write(&t, (enum pccs_format)fmt, f, &err);
+            if (fclose(f) && !rc)
+                rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write", outpath);
+        }
+    }
+    else if (!rc) {
         rc = pccs_table_write(&t, (enum pccs_format)fmt, stdout, &err);
+    }
     if (rc)
         pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
     pccs_table_release(&t);

@@ -141,6 +141,8 @@ pccs_format_parse(const char *s, enum pccs_format *out)
         *out = PCCS_FMT_CSV;
     else if (strcmp(s, "json") == 0)
         *out = PCCS_FMT_JSON;
+    else if (strcmp(s, "xlsx") == 0)
+        *out = PCCS_FMT_XLSX;
     else
         return PCCS_EINVAL;
     return PCCS_OK;
@@ -342,6 +344,10 @@ pccs_table_write(const struct pccs_table *t, enum pccs_format fmt, FILE *f,
     case PCCS_FMT_JSON:
         rc = write_json(t, f);
         break;
+    case PCCS_FMT_XLSX:
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "xlsx is written to a file: pccs table NAME "
+                            "--format xlsx --out FILE.xlsx");
     default:
         rc = write_text(t, f);
         break;

@@ -18,7 +18,7 @@
 
 enum pccs_coltype { PCCS_COL_TEXT, PCCS_COL_INT, PCCS_COL_NUM };
 
-enum pccs_format { PCCS_FMT_TEXT, PCCS_FMT_CSV, PCCS_FMT_JSON };
+enum pccs_format { PCCS_FMT_TEXT, PCCS_FMT_CSV, PCCS_FMT_JSON, PCCS_FMT_XLSX };
 
 struct pccs_table_col {
     const char *name;
@@ -64,9 +64,20 @@ const struct pccs_cell *pccs_table_cell(const struct pccs_table *t, size_t row,
 /** Index of the column called name, or -1. */
 int pccs_table_col_index(const struct pccs_table *t, const char *name);
 
-/** Parse "text", "csv" or "json". PCCS_EINVAL otherwise. */
+/** Parse "text", "csv", "json" or "xlsx". PCCS_EINVAL otherwise. */
 int pccs_format_parse(const char *s, enum pccs_format *out);
-/** Write t to f in the given format. PCCS_EIO on a write error. */
+/**
+ * Write t as an xlsx workbook at path (report/xlsx_out.c): numbers as
+ * numbers, ISO dates as dates, a frozen bold header row, and the notes on
+ * a "sources" sheet. PCCS_EIO on failure.
+ */
+int pccs_table_write_xlsx(const struct pccs_table *t, const char *path,
+                          struct pccs_err *err);
+
+/**
+ * Write t to f in the given text format (not xlsx). PCCS_EIO on a write
+ * error.
+ */
 int pccs_table_write(const struct pccs_table *t, enum pccs_format fmt, FILE *f,
                      struct pccs_err *err);
 
