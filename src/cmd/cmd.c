@@ -83,7 +83,7 @@ const struct pccs_cmd pccs_cmds[] = {
      "usage: pccs spc --input FILE.csv [--date-col date] [--value-col value]\n"
      "                [--improvement increase|decrease|neutral]\n"
      "                [--target T] [--rebase DATE,...] [--fix-after N]\n"
-     "                [--no-screen] [--format text|csv|json]\n"
+     "                [--no-screen] [--format text|csv|json|svg]\n"
      "\n"
      "An XmR chart with the Making Data Count rules (the NHS-R reference\n"
      "implementation's): one row per point with date, value, mean, lpl,\n"

@@ -16,6 +16,7 @@
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "formats/csv.h"
+#include "report/svg.h"
 #include "report/table.h"
 
 struct series {
@@ -169,10 +170,13 @@ pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
         return pccs_cmd_help("spc");
     if (!input)
         return pccs_cmd_usage("spc", "give --input FILE.csv");
-    int fmt;
-    rc = pccs_cmd_format("spc", format, &fmt);
-    if (rc)
-        return rc;
+    int fmt = PCCS_FMT_TEXT;
+    bool svg = format && strcmp(format, "svg") == 0;
+    if (!svg) {
+        rc = pccs_cmd_format("spc", format, &fmt);
+        if (rc)
+            return rc;
+    }
     struct pccs_spc_options o = PCCS_SPC_OPTIONS_INIT;
     o.screen = !no_screen;
     if (strcmp(improvement, "increase") == 0)
@@ -241,13 +245,22 @@ pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
                         "limits are less reliable",
                         PCCS_SPC_MIN_POINTS);
     pccs_table_note(&t, "input: %s (%zu points)", input, s.n);
-    if (fmt == PCCS_FMT_CSV) {
+    if (fmt == PCCS_FMT_CSV || svg) {
         fprintf(stderr, "assurance: %s\n", pccs_spc_assurance_name(a));
         if (short_group)
             fprintf(stderr, "warning: fewer than %d points in a group\n",
                     PCCS_SPC_MIN_POINTS);
     }
-    rc = pccs_table_write(&t, (enum pccs_format)fmt, stdout, &err);
+    if (svg) {
+        struct pccs_svg_spc chart = {
+            input, (const char *const *)s.date, s.y, p, s.n, &o, a};
+        rc = pccs_svg_spc_write(stdout, &chart)
+                 ? pccs_err_set(&err, PCCS_EIO, "cannot write the chart")
+                 : PCCS_OK;
+    }
+    else {
+        rc = pccs_table_write(&t, (enum pccs_format)fmt, stdout, &err);
+    }
     if (rc)
         pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
     pccs_table_release(&t);
