@@ -76,8 +76,21 @@ static const struct pccs_table_def payments = {
     pccs_payments_table,
 };
 
+int pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
+                         const struct pccs_table_query *q,
+                         struct pccs_table *out, struct pccs_err *err);
+
+static const struct pccs_table_def weighting = {
+    "weighting",
+    "published global-sum weighted list beside an age-sex estimate, ratios "
+    "and differences",
+    PCCS_PRACTICE,
+    pccs_weighting_table,
+};
+
 const struct pccs_table_def *const pccs_table_defs[] = {
-    &populations, &payments, &entitlements, &workforce, &qof_prevalence, NULL,
+    &populations,    &payments,  &entitlements, &workforce,
+    &qof_prevalence, &weighting, NULL,
 };
 
 const struct pccs_table_def *

@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The weighting table: per organisation, the registered list (from the
+ * registrations by age and sex), the published global-sum weighted list
+ * (NHS Payments to General Practice of the same financial year, or the
+ * latest earlier one), the age-sex estimate (data/weights/age_sex.csv,
+ * normalised over the practices with age-sex registrations), the ratios
+ * weighted / registered and the difference estimate - published.
+ * Parents sum their practices (those with both figures).
+ */
+#include "model/tables.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/hmap.h"
+#include "base/xalloc.h"
+#include "calc/weighting.h"
+#include "formats/csv.h"
+
+int pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
+                         const struct pccs_table_query *q,
+                         struct pccs_table *out, struct pccs_err *err);
+
+#define MAX_BANDS 32
+
+struct weights {
+    int from[MAX_BANDS], to[MAX_BANDS];
+    double w[MAX_BANDS][2]; /* male, female */
+    size_t n;
+    char source[256];
+};
+
+static int
+load_weights(struct weights *ws, const char *path, struct pccs_err *err)
+{
+    struct pccs_csv_reader *r;
+    int rc = pccs_csv_open(&r, path, NULL, PCCS_CSV_SAME_WIDTH, err);
+    if (rc)
+        return rc;
+    struct pccs_csv_record rec;
+    static const char *const cols[6] = {"age_from", "age_to", "male",
+                                        "female",   "source", "confidence"};
+    rc = pccs_csv_next(r, &rec, err);
+    for (size_t i = 0; rc == 1 && i < 6; i++) {
+        if (i >= rec.nfields ||
+            !pccs_str_ieq(pccs_str_trim(rec.fields[i]), cols[i]))
+            rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line, (int64_t)i + 1,
+                             "expected the column \"%s\"", cols[i]);
+    }
+    while (rc == 1 && (rc = pccs_csv_next(r, &rec, err)) == 1) {
+        int64_t a, b;
+        double m, f;
+        if (ws->n == MAX_BANDS || pccs_str_to_i64(rec.fields[0], &a) ||
+            pccs_str_to_i64(rec.fields[1], &b) || a > b ||
+            pccs_str_to_double(rec.fields[2], &m) ||
+            pccs_str_to_double(rec.fields[3], &f)) {
+            rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line, 1,
+                             "expected age_from <= age_to and two weights");
+            break;
+        }
+        ws->from[ws->n] = (int)a;
+        ws->to[ws->n] = (int)b;
+        ws->w[ws->n][0] = m;
+        ws->w[ws->n][1] = f;
+        pccs_str_copy(rec.fields[4], ws->source, sizeof(ws->source));
+        ws->n++;
+    }
+    pccs_csv_free(r);
+    return rc < 0 ? rc : PCCS_OK;
+}
+
+/* Weight for sex 'M'/'F' and an age range [lo, hi]; -1 if it straddles. */
+static double
+weight_of(const struct weights *ws, int sex, int lo, int hi)
+{
+    for (size_t i = 0; i < ws->n; i++) {
+        if (lo >= ws->from[i] && hi <= ws->to[i])
+            return ws->w[i][sex == 'F'];
+    }
+    return -1;
+}
+
+/* "M:37", "F:95+", "M:5_9" -> sex and age range. */
+static bool
+parse_dim(const char *dim, int *sex, int *lo, int *hi)
+{
+    if ((dim[0] != 'M' && dim[0] != 'F') || dim[1] != ':')
+        return false;
+    *sex = dim[0];
+    const char *a = dim + 2;
+    if (strcmp(a, "95+") == 0) {
+        *lo = 95;
+        *hi = 200;
+        return true;
+    }
+    char *end;
+    long x = strtol(a, &end, 10);
+    if (end == a)
+        return false;
+    *lo = (int)x;
+    *hi = (int)x;
+    if (*end == '_' || *end == '-')
+        *hi = (int)strtol(end + 1, NULL, 10);
+    return true;
+}
+
+struct prac {
+    double adj, reg, published;
+    bool has_pub, bad;
+};
+
+struct wctx {
+    const struct weights *ws;
+    struct pccs_hmap idx;
+    struct prac *p;
+    char **code;
+    size_t n, cap;
+    bool pub_pass;
+    int64_t source, pub_source;
+    char period[32];
+};
+
+static int
+fact_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct wctx *w = ctx;
+    bool created;
+    struct pccs_hmap_entry *e;
+    if (w->pub_pass) {
+        e = pccs_hmap_get(&w->idx, f->org, strlen(f->org));
+        if (e) {
+            w->p[e->ival - 1].published = f->value;
+            w->p[e->ival - 1].has_pub = true;
+        }
+        w->pub_source = f->source_id;
+        return 0;
+    }
+    int sex, lo, hi;
+    if (!parse_dim(f->dim, &sex, &lo, &hi))
+        return 0;
+    e = pccs_hmap_put(&w->idx, f->org, strlen(f->org), &created);
+    if (created) {
+        if (w->n == w->cap) {
+            w->cap = w->cap ? w->cap * 2 : 4096;
+            w->p = pccs_xreallocarray(w->p, w->cap, sizeof(*w->p));
+            w->code = pccs_xreallocarray(w->code, w->cap, sizeof(*w->code));
+        }
+        memset(&w->p[w->n], 0, sizeof(w->p[0]));
+        w->code[w->n] = pccs_xstrdup(f->org);
+        e->ival = (int64_t)++w->n;
+    }
+    struct prac *p = &w->p[e->ival - 1];
+    double wt = weight_of(w->ws, sex, lo, hi);
+    if (wt < 0)
+        p->bad = true;
+    else
+        p->adj += wt * f->value;
+    p->reg += f->value;
+    w->source = f->source_id;
+    snprintf(w->period, sizeof(w->period), "%s", f->period);
+    return 0;
+}
+
+struct pick {
+    char band[32], age[32];
+};
+
+static int
+band_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    snprintf(((struct pick *)ctx)->band, 32, "%s", f->period);
+    return 0;
+}
+
+static int
+age_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    snprintf(((struct pick *)ctx)->age, 32, "%s", f->period);
+    return 0;
+}
+
+struct fy_pick {
+    int target, best;
+    char period[16];
+};
+
+static int
+fy_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct fy_pick *p = ctx;
+    int y;
+    if (!pccs_fy_parse(pccs_str_from(f->period), &y) && y <= p->target &&
+        y > p->best) {
+        p->best = y;
+        snprintf(p->period, sizeof(p->period), "%s", f->period);
+    }
+    return 0;
+}
+
+int
+pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
+                     const struct pccs_table_query *q, struct pccs_table *out,
+                     struct pccs_err *err)
+{
+    enum pccs_level level =
+        q->level == PCCS_LEVEL_NONE ? PCCS_PRACTICE : q->level;
+    struct weights ws = {.n = 0};
+    struct wctx w = {.ws = &ws};
+    double *adj = NULL, *reg = NULL, *est = NULL, (*sum)[4] = NULL;
+    int *rows = NULL;
+    int rc;
+    pccs_table_init(out, "weighting");
+    const char *wpath = getenv("PCCS_WEIGHTS");
+    if (!wpath || !*wpath)
+        wpath = "data/weights/age_sex.csv";
+    rc = load_weights(&ws, wpath, err);
+    if (rc)
+        goto out;
+    struct pick pk = {"", ""};
+    rc = pccs_store_periods_each(st, "registered_band", band_cb, &pk, err);
+    if (!rc)
+        rc = pccs_store_periods_each(st, "registered_age", age_cb, &pk, err);
+    if (rc)
+        goto out;
+    const char *measure = pk.band[0] ? "registered_band" : "registered_age";
+    const char *period = q->period ? q->period : pk.band[0] ? pk.band : pk.age;
+    if (!period[0]) {
+        rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                          "no registrations by age and sex loaded: load "
+                          "gp-reg-pat-prac-quin-age or -sing-age files");
+        goto out;
+    }
+    rc = pccs_store_facts_each(st, measure, period, NULL, fact_cb, &w, err);
+    if (rc)
+        goto out;
+    if (!w.n) {
+        rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                          "no registrations by age and sex for %s", period);
+        goto out;
+    }
+    pccs_day snap;
+    if (pccs_date_parse(pccs_str_from(period), &snap)) {
+        rc =
+            pccs_err_set(err, PCCS_EINVAL, "%s is not a snapshot date", period);
+        goto out;
+    }
+    struct fy_pick fp = {pccs_fy_of(snap), -1, ""};
+    rc = pccs_store_periods_each(st, "weighted", fy_cb, &fp, err);
+    if (rc)
+        goto out;
+    w.pub_pass = true;
+    if (fp.best >= 0) {
+        rc = pccs_store_facts_each(st, "weighted", fp.period, NULL, fact_cb, &w,
+                                   err);
+        if (rc)
+            goto out;
+    }
+
+    adj = pccs_xcalloc(w.n, sizeof(*adj));
+    reg = pccs_xcalloc(w.n, sizeof(*reg));
+    est = pccs_xcalloc(w.n, sizeof(*est));
+    size_t bad = 0;
+    for (size_t i = 0; i < w.n; i++) {
+        adj[i] = w.p[i].adj;
+        reg[i] = w.p[i].reg;
+        bad += w.p[i].bad;
+    }
+    double af = pccs_weighting_normalise(adj, reg, w.n, est);
+
+    /* Roll up: registered, published, estimate, and registered with a
+     * published figure. */
+    sum = pccs_xcalloc(t->norgs + 1, sizeof(*sum));
+    rows = pccs_xcalloc(t->norgs + 1, sizeof(*rows));
+    int64_t *count = pccs_xcalloc(t->norgs + 1, sizeof(*count));
+    int in_org = q->in ? pccs_tree_find(t, q->in) : -1;
+    if (q->in && in_org < 0) {
+        free(count);
+        rc =
+            pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s", q->in);
+        goto out;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < w.n; i++) {
+        int o = pccs_tree_find(t, w.code[i]);
+        if (o < 0)
+            continue;
+        if (in_org >= 0 && pccs_tree_ancestor(t, o, t->orgs[in_org].level, snap,
+                                              w.source) != in_org)
+            continue;
+        int g = pccs_tree_ancestor(t, o, level, snap, w.source);
+        if (g < 0)
+            continue;
+        if (!count[g]++)
+            rows[n++] = g;
+        sum[g][0] += reg[i];
+        sum[g][2] += est[i];
+        if (w.p[i].has_pub) {
+            sum[g][1] += w.p[i].published;
+            sum[g][3] += est[i];
+        }
+    }
+    pccs_tree_sort_by_code(t, rows, n);
+    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "practices", PCCS_COL_INT, 0);
+    pccs_table_col(out, "registered", PCCS_COL_NUM, 0);
+    pccs_table_col(out, "published_weighted", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "estimate", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "published_ratio", PCCS_COL_NUM, 4);
+    pccs_table_col(out, "estimate_ratio", PCCS_COL_NUM, 4);
+    pccs_table_col(out, "difference", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "difference_pct", PCCS_COL_NUM, 2);
+    for (size_t k = 0; k < n; k++) {
+        int g = rows[k];
+        int parent = pccs_tree_up(t, g, snap, w.source);
+        double *s = sum[g];
+        bool pub = s[1] > 0;
+        pccs_table_row(out);
+        pccs_table_text(out, t->orgs[g].code);
+        pccs_table_text(out, t->orgs[g].name ? t->orgs[g].name : "");
+        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
+        pccs_table_int(out, count[g]);
+        pccs_table_num(out, s[0]);
+        pccs_table_num(out, pub ? s[1] : NAN);
+        pccs_table_num(out, s[2]);
+        pccs_table_num(out, pub && s[0] > 0 ? s[1] / s[0] : NAN);
+        pccs_table_num(out, s[0] > 0 ? s[2] / s[0] : NAN);
+        pccs_table_num(out, pub ? s[3] - s[1] : NAN);
+        pccs_table_num(out, pub ? (s[3] - s[1]) / s[1] * 100.0 : NAN);
+    }
+    free(count);
+    pccs_table_note(out, "registered and age-sex counts: %s, %s", measure,
+                    period);
+    pccs_table_note(out,
+                    "estimate = sum(weight x count) x %.6f, so that it "
+                    "totals the registered list of the %zu practices "
+                    "with age-sex registrations; weights: %s (%s)",
+                    af, w.n, ws.source, wpath);
+    if (fp.best >= 0)
+        pccs_table_note(out,
+                        "published_weighted: NHS Payments to General "
+                        "Practice %s (Number of Weighted Patients); "
+                        "difference compares practices with both",
+                        fp.period);
+    else
+        pccs_table_note(out,
+                        "published_weighted: no payments file for %d-%02d"
+                        " or before",
+                        fp.target, (fp.target + 1) % 100);
+    if (bad)
+        pccs_table_note(out,
+                        "%zu practices have an age band the weights do "
+                        "not cover; it counts in registered only",
+                        bad);
+    pccs_table_note(out, "the estimate uses age and sex only: the Global Sum "
+                         "also adjusts for needs, rurality, market forces, "
+                         "list turnover and nursing homes");
+    rc = PCCS_OK;
+out:
+    for (size_t i = 0; i < w.n; i++)
+        free(w.code[i]);
+    free(w.code);
+    free(w.p);
+    pccs_hmap_release(&w.idx);
+    free(adj);
+    free(reg);
+    free(est);
+    free(sum);
+    free(rows);
+    return rc;
+}
