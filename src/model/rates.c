@@ -127,7 +127,8 @@ load_dir(struct pccs_rates *rs, const char *dir, struct pccs_err *err)
         }
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), cmp_str);
+    if (n)
+        qsort(names, n, sizeof(*names), cmp_str);
     int rc = PCCS_OK;
     for (size_t i = 0; i < n; i++) {
         char path[4096];

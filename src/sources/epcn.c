@@ -232,7 +232,7 @@ load_details(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day period,
         to_record(&rr, &row);
         struct pccs_str code, name, sub, sub_name = {"", 0};
         struct pccs_str postcode = {"", 0};
-        pccs_day open, close;
+        pccs_day open = PCCS_DAY_NONE, close = PCCS_DAY_NONE;
         rc = pccs_load_ods_code(ld, err, &rr.rec, idx[D_CODE], "PCN Code",
                                 &code);
         if (!rc)
@@ -300,7 +300,7 @@ load_partners(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day period,
         to_record(&rr, &row);
         struct pccs_str code, sub, pcn, pcn_sub;
         struct pccs_str name = {"", 0}, sub_name = {"", 0};
-        pccs_day start, end;
+        pccs_day start = PCCS_DAY_NONE, end = PCCS_DAY_NONE;
         rc = pccs_load_ods_code(ld, err, &rr.rec, idx[P_CODE],
                                 "Partner Organisation Code", &code);
         if (!rc)
