@@ -239,7 +239,7 @@ load_payments(struct pccs_load *ld, struct pccs_csv_reader *r,
     struct pccs_csv_record rec;
     int rc;
     while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        struct pccs_str prac, pname, region, sub, pcode;
+        struct pccs_str prac, pname, region, sub, pcode = PCCS_STR_EMPTY;
         double reg, w;
         pccs_day open = PCCS_DAY_NONE, close = PCCS_DAY_NONE;
         rc = pccs_load_practice_code(ld, err, &rec, idx[P_PRACTICE],
