@@ -189,7 +189,8 @@ load_workforce(struct pccs_load *ld, struct pccs_csv_reader *r,
             break;
 
         /* The PCN and its parents, once each. */
-        struct pccs_str pcn, sub, icb, region;
+        struct pccs_str pcn, sub = PCCS_STR_EMPTY, icb = PCCS_STR_EMPTY;
+        struct pccs_str region = PCCS_STR_EMPTY;
         rc = pccs_load_ods_code(ld, err, &rec, idx[W_PCN], "PCN_CODE", &pcn);
         if (rc)
             break;
