@@ -387,7 +387,7 @@ load_validation(struct pccs_load *ld, struct pccs_csv_reader *r,
     struct pccs_csv_record rec;
     while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
         struct pccs_str prac, desc;
-        int64_t rule;
+        int64_t rule = 0;
         rc = pccs_load_practice_code(ld, err, &rec, idx[0], "PRACTICE_CODE",
                                      &prac);
         if (!rc)
