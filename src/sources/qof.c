@@ -268,6 +268,8 @@ load_org_reference(struct pccs_load *ld, struct pccs_csv_reader *r,
             rc = pccs_load_number(ld, err, &rec, idx[1],
                                   "REVISED_MAXIMUM_POINTS", true, false, &pts,
                                   NULL);
+        if (rc)
+            break;
         char key[16];
         pccs_str_copy(prac, key, sizeof(key));
         if (!rc)
@@ -330,11 +332,11 @@ load_indicators(struct pccs_load *ld, struct pccs_csv_reader *r,
         if (!rc)
             rc = pccs_load_text(ld, err, &rec, idx[I_GROUP], "GROUP_CODE",
                                 &group);
+        if (rc)
+            break;
         char key[64];
         pccs_str_copy(code, key, sizeof(key));
-        if (!rc)
-            rc =
-                unique_row(ld, &seen, &rec, idx[I_CODE], key, "indicator", err);
+        rc = unique_row(ld, &seen, &rec, idx[I_CODE], key, "indicator", err);
         for (int a = 0; !rc && a < I_N; a++) {
             if (!ind_attrs[a] || idx[a] < 0 || (size_t)idx[a] >= rec.nfields)
                 continue;
@@ -386,7 +388,7 @@ load_validation(struct pccs_load *ld, struct pccs_csv_reader *r,
     struct pccs_hmap seen = PCCS_HMAP_INIT;
     struct pccs_csv_record rec;
     while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        struct pccs_str prac, desc;
+        struct pccs_str prac, desc = PCCS_STR_EMPTY;
         int64_t rule = 0;
         rc = pccs_load_practice_code(ld, err, &rec, idx[0], "PRACTICE_CODE",
                                      &prac);
@@ -396,6 +398,8 @@ load_validation(struct pccs_load *ld, struct pccs_csv_reader *r,
         if (!rc)
             rc = pccs_load_text(ld, err, &rec, idx[2], "RULE_DESCRIPTION",
                                 &desc);
+        if (rc)
+            break;
         char key[48];
         snprintf(key, sizeof(key), "%.*s|%lld", (int)prac.len, prac.p,
                  (long long)rule);

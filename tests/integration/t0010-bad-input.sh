@@ -150,6 +150,12 @@ PY
 refused "payments: duplicate practice" "$T/paydup.csv" 31 7 \
     "Practice Code: expected one row per practice, found .* again \(first on line 11\)"
 
+# 28. QOF indicators with an empty code (regression: the row was used
+# before its error was seen).
+setfield "$DATA/qof2021_MAPPING_INDICATORS_2021_v2.csv" 5 1 "" >"$T/ind.csv"
+refused "QOF indicators: empty code" "$T/ind.csv" 5 1 \
+    "INDICATOR_CODE: expected a value"
+
 # And the good file again: nothing changes, exit 0.
 run_pccs --store "$S" load --quiet "$REG"
 check_eq "reloading the same file: exit 0" "$status" 0
