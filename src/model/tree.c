@@ -65,6 +65,7 @@ pccs_tree_add_org(struct pccs_tree *t, const struct pccs_org_row *o)
     n->level = pccs_level_parse(o->level);
     n->open_date = o->open_date;
     n->close_date = o->close_date;
+    n->as_of = o->as_of;
     n->source_id = o->source_id;
     struct pccs_hmap_entry *e =
         pccs_hmap_put(&t->index, o->code, strlen(o->code), NULL);
@@ -128,10 +129,42 @@ link_cb(void *ctx, const struct pccs_link_row *l)
     return 0;
 }
 
+static int
+source_cb(void *ctx, const struct pccs_source_info *s)
+{
+    struct pccs_tree *t = ctx;
+    if (strcmp(s->kind, "gp_map") != 0 && strcmp(s->kind, "gp_reg_all") != 0)
+        return 0;
+    pccs_day d;
+    if (!s->period || pccs_date_parse(pccs_str_from(s->period), &d))
+        return 0;
+    pccs_tree_set_census(t, s->id, d);
+    return 0;
+}
+
+void
+pccs_tree_set_census(struct pccs_tree *t, int64_t source_id, pccs_day day)
+{
+    if (source_id <= 0)
+        return;
+    size_t sid = (size_t)source_id;
+    if (sid >= t->ncensus) {
+        size_t n = sid + 16;
+        t->census = pccs_xreallocarray(t->census, n, sizeof(*t->census));
+        for (size_t i = t->ncensus; i < n; i++)
+            t->census[i] = PCCS_DAY_NONE;
+        t->ncensus = n;
+    }
+    t->census[sid] = day;
+}
+
 int
 pccs_tree_load(struct pccs_tree *t, struct pccs_store *st, struct pccs_err *err)
 {
-    int rc = pccs_store_orgs_each(st, org_cb, t, err);
+    int rc = pccs_store_sources_each(st, source_cb, t, err);
+    if (rc)
+        return rc;
+    rc = pccs_store_orgs_each(st, org_cb, t, err);
     if (rc)
         return rc;
     rc = pccs_store_links_each(st, link_cb, t, err);
@@ -173,6 +206,9 @@ pccs_tree_release(struct pccs_tree *t)
     free(t->source_levels);
     t->source_levels = NULL;
     t->nsource_levels = 0;
+    free(t->census);
+    t->census = NULL;
+    t->ncensus = 0;
     pccs_hmap_release(&t->index);
     t->orgs = NULL;
     t->norgs = t->cap = 0;
@@ -327,14 +363,39 @@ pccs_tree_up(const struct pccs_tree *t, int org, pccs_day at,
     return pccs_tree_up_via(t, org, at, prefer_source, &src);
 }
 
+/*
+ * Is practice o current on the latest full list of practices (census)? It
+ * is if the list has it, or if it opened after the list was taken.
+ */
+static bool
+current(const struct pccs_tree *t, const struct pccs_tree_org *o,
+        pccs_day census)
+{
+    if (census == PCCS_DAY_NONE)
+        return true;
+    for (size_t i = 0; i < o->nlinks; i++) {
+        size_t sid = (size_t)o->links[i].source_id;
+        if (sid < t->ncensus && t->census[sid] == census)
+            return true;
+    }
+    return o->open_date != PCCS_DAY_NONE && o->open_date > census;
+}
+
 void
 pccs_tree_count_practices(const struct pccs_tree *t, pccs_day at,
                           int64_t *practices)
 {
     memset(practices, 0, t->norgs * sizeof(*practices));
+    pccs_day census = PCCS_DAY_NONE;
+    for (size_t i = 0; i < t->ncensus; i++) {
+        if (t->census[i] != PCCS_DAY_NONE && t->census[i] <= at &&
+            (census == PCCS_DAY_NONE || t->census[i] > census))
+            census = t->census[i];
+    }
     for (size_t i = 0; i < t->norgs; i++) {
         const struct pccs_tree_org *o = &t->orgs[i];
-        if (o->level != PCCS_PRACTICE || !pccs_tree_open_at(o, at))
+        if (o->level != PCCS_PRACTICE || !pccs_tree_open_at(o, at) ||
+            !current(t, o, census))
             continue;
         int p = pccs_tree_up(t, (int)i, at, 0);
         if (p < 0)

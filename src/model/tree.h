@@ -54,6 +54,7 @@ struct pccs_tree_org {
     char *code, *name, *postcode, *ons_code, *status, *level_name;
     enum pccs_level level;
     pccs_day open_date, close_date;
+    pccs_day as_of; /* the newest information about it */
     int64_t source_id;
     struct pccs_tree_link *links; /* to parents, any level */
     size_t nlinks, links_cap;
@@ -67,11 +68,17 @@ struct pccs_tree {
     pccs_day latest;         /* latest snapshot (observed link) date */
     unsigned *source_levels; /* per source id: bit l = gives links to l */
     size_t nsource_levels;
+    /*
+     * Per source id: the snapshot day of a full list of practices (the
+     * practice map or the all-persons registrations), else PCCS_DAY_NONE.
+     */
+    pccs_day *census;
+    size_t ncensus;
 };
 
 #define PCCS_TREE_INIT                                                         \
     {                                                                          \
-        NULL, 0, 0, PCCS_HMAP_INIT, -1, PCCS_DAY_NONE, NULL, 0                 \
+        NULL, 0, 0, PCCS_HMAP_INIT, -1, PCCS_DAY_NONE, NULL, 0, NULL, 0        \
     }
 
 /** Add an organisation (strings copied); returns its index. */
@@ -80,6 +87,12 @@ int pccs_tree_add_org(struct pccs_tree *t, const struct pccs_org_row *o);
 void pccs_tree_add_link(struct pccs_tree *t, const struct pccs_link_row *l);
 /** Add the implicit England; call once after the last org and link. */
 void pccs_tree_finish(struct pccs_tree *t);
+
+/**
+ * Mark source_id as a full list of practices on day (pccs_tree_load does
+ * this for practice maps and all-persons registrations).
+ */
+void pccs_tree_set_census(struct pccs_tree *t, int64_t source_id, pccs_day day);
 
 /** Read every org and link from the store. */
 int pccs_tree_load(struct pccs_tree *t, struct pccs_store *st,
@@ -124,7 +137,10 @@ int pccs_tree_up_via(const struct pccs_tree *t, int org, pccs_day at,
 /**
  * Count, for every org, the practices under it that are open at day and
  * placed in the tree (practices[i] > 0 means org i is in the tree at
- * day). practices has t->norgs entries.
+ * day). practices has t->norgs entries. The latest full list of practices
+ * on or before day (a practice map or an all-persons registrations file)
+ * is authoritative: a practice missing from it is not counted unless it
+ * opened after that list was taken.
  */
 void pccs_tree_count_practices(const struct pccs_tree *t, pccs_day at,
                                int64_t *practices);

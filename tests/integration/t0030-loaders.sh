@@ -99,6 +99,20 @@ run_pccs --store "$S" orgs --level icb --at 2025-10-01 --format csv
 check_eq "pccs orgs: 42 ICBs as at 2025-10-01" \
     "$(printf '%s\n' "$out" | tsv | awk 'NR > 1' | wc -l)" "$(sed -n 3p "$T/map.want")"
 
+# The practices in the tree on a date are those of the latest full list
+# (map or registrations) on or before it: exactly that list's practices.
+for at in 2025-10-01 2021-01-01; do
+    run_pccs --store "$S" orgs --level practice --at "$at" --format csv
+    printf '%s\n' "$out" | tsv | awk -F'\t' 'NR > 1 { print $1 }' | sort >"$T/orgs.$at"
+done
+awk -F, 'NR > 1 { print $3 }' "$DATA/gp-reg-pat-prac-map_2025-10.csv" | sort >"$T/map.codes"
+tr -d '\r' <"$DATA/gp-reg-pat-prac-all_2021-01.csv" | awk -F, 'NR > 1 { print $6 }' |
+    sort >"$T/reg.codes"
+check_eq "practices as at 2025-10-01 = the October 2025 map's" \
+    "$(cat "$T/orgs.2025-10-01")" "$(cat "$T/map.codes")"
+check_eq "practices as at 2021-01-01 = the January 2021 registrations'" \
+    "$(cat "$T/orgs.2021-01-01")" "$(cat "$T/reg.codes")"
+
 # show: parents up to England with the source of each link.
 run_pccs --store "$S" show A81001 --at 2025-10-01
 check_match "show A81001: PCN from the 2025 map" "$out" \
