@@ -113,6 +113,11 @@ check_eq "practices as at 2025-10-01 = the October 2025 map's" \
 check_eq "practices as at 2021-01-01 = the January 2021 registrations'" \
     "$(cat "$T/orgs.2021-01-01")" "$(cat "$T/reg.codes")"
 
+run_pccs --store "$S" orgs --level region --at 2021-01-01 --format csv
+check_eq "regions' practice counts add up to the practices" \
+    "$(printf '%s\n' "$out" | tsv | awk -F'\t' 'NR > 1 { s += $6 } END { print s }')" \
+    "$(wc -l <"$T/reg.codes" | tr -d ' ')"
+
 # show: parents up to England with the source of each link.
 run_pccs --store "$S" show A81001 --at 2025-10-01
 check_match "show A81001: PCN from the 2025 map" "$out" \
