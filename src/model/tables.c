@@ -88,9 +88,21 @@ static const struct pccs_table_def weighting = {
     pccs_weighting_table,
 };
 
+int pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
+                    const struct pccs_table_query *q, struct pccs_table *out,
+                    struct pccs_err *err);
+
+static const struct pccs_table_def arrs = {
+    "arrs",
+    "ARRS roles in post priced at the year's maximum reimbursable amounts, "
+    "against the ARRS sum (--year)",
+    PCCS_PCN,
+    pccs_arrs_table,
+};
+
 const struct pccs_table_def *const pccs_table_defs[] = {
     &populations,    &payments,  &entitlements, &workforce,
-    &qof_prevalence, &weighting, NULL,
+    &qof_prevalence, &weighting, &arrs,         NULL,
 };
 
 const struct pccs_table_def *

@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The arrs table: Additional Roles Reimbursement Scheme roles in post
+ * (PCN workforce FTE by role, mapped to ARRS roles by data/maps/
+ * arrs_roles.csv) priced at the year's maximum reimbursable amounts
+ * (data/rates/arrs.csv), against the PCN's ARRS sum (contractor weighted
+ * population x the year's rate, data/rates/pcn.csv): the share of the sum
+ * in post. One row per ARRS role and a total row per organisation; roles
+ * without a known amount are counted as unpriced FTE.
+ */
+#include "model/tables.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/hmap.h"
+#include "base/xalloc.h"
+#include "formats/csv.h"
+#include "model/population.h"
+#include "model/rates.h"
+
+int pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
+                    const struct pccs_table_query *q, struct pccs_table *out,
+                    struct pccs_err *err);
+
+#define TOTAL_ROLE "all ARRS roles"
+
+struct arrs_ctx {
+    const struct pccs_tree *t;
+    struct pccs_hmap map;  /* staff role -> ARRS role (ptr) */
+    struct pccs_hmap rows; /* "org\x1frole" -> index + 1 */
+    int *org;
+    char **role;
+    double *fte;
+    size_t n, cap;
+    enum pccs_level level;
+    pccs_day at;
+    int in_org;
+    int64_t source;
+};
+
+static int
+load_map(struct arrs_ctx *c, const char *path, struct pccs_err *err)
+{
+    struct pccs_csv_reader *r;
+    int rc = pccs_csv_open(&r, path, NULL, PCCS_CSV_SAME_WIDTH, err);
+    if (rc)
+        return rc;
+    struct pccs_csv_record rec;
+    rc = pccs_csv_next(r, &rec, err);
+    if (rc == 1 &&
+        (rec.nfields != 2 || !pccs_str_eq(rec.fields[0], "staff_role")))
+        rc = pccs_err_at(err, PCCS_EPARSE, path, 1, 1,
+                         "expected the columns staff_role,arrs_role");
+    while (rc == 1 && (rc = pccs_csv_next(r, &rec, err)) == 1) {
+        struct pccs_hmap_entry *e =
+            pccs_hmap_put(&c->map, rec.fields[0].p, rec.fields[0].len, NULL);
+        e->ptr = pccs_xstrndup(rec.fields[1].p, rec.fields[1].len);
+    }
+    pccs_csv_free(r);
+    return rc < 0 ? rc : PCCS_OK;
+}
+
+static void
+add_row(struct arrs_ctx *c, int g, const char *role, double fte)
+{
+    char key[200];
+    int kl = snprintf(key, sizeof(key), "%d\x1f%s", g, role);
+    bool created;
+    struct pccs_hmap_entry *e =
+        pccs_hmap_put(&c->rows, key, (size_t)kl, &created);
+    if (created) {
+        if (c->n == c->cap) {
+            c->cap = c->cap ? c->cap * 2 : 512;
+            c->org = pccs_xreallocarray(c->org, c->cap, sizeof(*c->org));
+            c->role = pccs_xreallocarray(c->role, c->cap, sizeof(*c->role));
+            c->fte = pccs_xreallocarray(c->fte, c->cap, sizeof(*c->fte));
+        }
+        c->org[c->n] = g;
+        c->role[c->n] = pccs_xstrdup(role);
+        c->fte[c->n] = 0;
+        e->ival = (int64_t)++c->n;
+    }
+    c->fte[e->ival - 1] += fte;
+}
+
+static int
+fact_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct arrs_ctx *c = ctx;
+    /* dim: "Data_source|STAFF_GROUP|STAFF_ROLE|DETAILED_STAFF_ROLE" */
+    const char *a = strchr(f->dim, '|');
+    const char *b = a ? strchr(a + 1, '|') : NULL;
+    const char *d = b ? strchr(b + 1, '|') : NULL;
+    if (!d)
+        return 0;
+    struct pccs_hmap_entry *m =
+        pccs_hmap_get(&c->map, b + 1, (size_t)(d - b - 1));
+    if (!m)
+        return 0;
+    int pcn = pccs_tree_find(c->t, f->org);
+    if (pcn < 0)
+        return 0;
+    if (c->in_org >= 0 &&
+        pccs_tree_ancestor(c->t, pcn, c->t->orgs[c->in_org].level, c->at, 0) !=
+            c->in_org)
+        return 0;
+    int g = pccs_tree_ancestor(c->t, pcn, c->level, c->at, 0);
+    if (g < 0)
+        return 0;
+    add_row(c, g, m->ptr, f->value);
+    c->source = f->source_id;
+    return 0;
+}
+
+static void
+free_map(void *ctx, struct pccs_hmap_entry *e)
+{
+    (void)ctx;
+    free(e->ptr);
+}
+
+struct census_pick {
+    pccs_day limit, best;
+    char period[16];
+};
+
+static int
+census_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct census_pick *p = ctx;
+    pccs_day d;
+    if (pccs_date_parse(pccs_str_from(f->period), &d))
+        return 0;
+    /* The latest census up to the year's end, else the earliest after. */
+    bool better = p->best == PCCS_DAY_NONE ||
+                  (d <= p->limit && (p->best > p->limit || d > p->best)) ||
+                  (d > p->limit && p->best > p->limit && d < p->best);
+    if (better) {
+        p->best = d;
+        snprintf(p->period, sizeof(p->period), "%s", f->period);
+    }
+    return 0;
+}
+
+struct fy_best {
+    int target, best;
+    char period[16];
+};
+
+static int
+fy_best_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct fy_best *b = ctx;
+    int y;
+    if (!pccs_fy_parse(pccs_str_from(f->period), &y) && y <= b->target &&
+        y > b->best) {
+        b->best = y;
+        snprintf(b->period, sizeof(b->period), "%s", f->period);
+    }
+    return 0;
+}
+
+struct row_order {
+    const char *code, *role;
+    size_t i;
+};
+
+static int
+cmp_order(const void *a, const void *b)
+{
+    const struct row_order *x = a, *y = b;
+    int c = strcmp(x->code, y->code);
+    if (c)
+        return c;
+    /* The total row last within its organisation. */
+    bool xt = strcmp(x->role, TOTAL_ROLE) == 0;
+    bool yt = strcmp(y->role, TOTAL_ROLE) == 0;
+    if (xt != yt)
+        return xt ? 1 : -1;
+    return strcmp(x->role, y->role);
+}
+
+int
+pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
+                const struct pccs_table_query *q, struct pccs_table *out,
+                struct pccs_err *err)
+{
+    struct arrs_ctx c = {.t = t, .in_org = -1};
+    struct pccs_rates rates = PCCS_RATES_INIT;
+    struct pccs_table pop;
+    memset(&pop, 0, sizeof(pop));
+    double *sum = NULL, *cost = NULL, *unpriced = NULL;
+    struct row_order *order = NULL;
+    int rc, fy;
+    pccs_table_init(out, "arrs");
+    c.level = q->level == PCCS_LEVEL_NONE ? PCCS_PCN : q->level;
+    if (c.level < PCCS_PCN) {
+        rc = pccs_err_set(err, PCCS_EINVAL,
+                          "ARRS is a PCN's: --level must be pcn or above");
+        goto out;
+    }
+    if (!q->period || pccs_fy_parse(pccs_str_from(q->period), &fy)) {
+        rc = pccs_err_set(err, PCCS_EINVAL, "give the year: --year 2023-24");
+        goto out;
+    }
+    if (q->in && (c.in_org = pccs_tree_find(t, q->in)) < 0) {
+        rc =
+            pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s", q->in);
+        goto out;
+    }
+    const char *mp = getenv("PCCS_ARRS_ROLES");
+    rc = load_map(&c, mp && *mp ? mp : "data/maps/arrs_roles.csv", err);
+    if (!rc)
+        rc = pccs_rates_load_default(&rates, err);
+    if (rc)
+        goto out;
+    struct census_pick cp = {pccs_fy_start(fy + 1) - 1, PCCS_DAY_NONE, ""};
+    rc = pccs_store_periods_each(st, "workforce_fte", census_cb, &cp, err);
+    if (rc)
+        goto out;
+    if (cp.best == PCCS_DAY_NONE) {
+        rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                          "no PCN workforce loaded: load a PCN workforce "
+                          "file first");
+        goto out;
+    }
+    c.at = cp.best;
+    rc = pccs_store_facts_each(st, "workforce_fte", cp.period, NULL, fact_cb,
+                               &c, err);
+    if (rc)
+        goto out;
+
+    /* The ARRS sum: contractor weighted population x the year's rate. */
+    char fyname[8];
+    pccs_fy_format(fy, fyname);
+    /* The latest payments year up to the year asked. */
+    struct fy_best fb = {fy, -1, ""};
+    int prc = pccs_store_periods_each(st, "weighted", fy_best_cb, &fb, err);
+    if (!prc && fb.best < 0)
+        prc = PCCS_ENOTFOUND;
+    if (!prc) {
+        struct pccs_pop_query pq = {PCCS_PCN, NULL, PCCS_DAY_NONE, fb.period};
+        prc = pccs_population_table(st, t, &pq, &pop, err);
+    }
+    pccs_err_clear(err);
+    const struct pccs_rate *ar =
+        pccs_rates_get(&rates, "arrs_per_weighted", fy);
+    size_t no = t->norgs + 1;
+    sum = pccs_xcalloc(no, sizeof(*sum));
+    bool have_sum = prc == PCCS_OK && ar && ar->known;
+    for (size_t i = 0; have_sum && i < pop.nrows; i++) {
+        int pcn = pccs_tree_find(t, pccs_table_cell(&pop, i, 0)->text);
+        const struct pccs_cell *w = pccs_table_cell(&pop, i, 5);
+        int g = pccs_tree_ancestor(t, pcn, c.level, c.at, 0);
+        if (g >= 0 && !w->null)
+            sum[g] += w->num * ar->value;
+    }
+
+    /* Price the roles; totals per organisation. */
+    cost = pccs_xcalloc(no, sizeof(*cost));
+    unpriced = pccs_xcalloc(no, sizeof(*unpriced));
+    size_t nroles = c.n;
+    double *role_cost = pccs_xcalloc(nroles + 1, sizeof(*role_cost));
+    for (size_t i = 0; i < nroles; i++) {
+        char item[96];
+        snprintf(item, sizeof(item), "arrs_max_%s", c.role[i]);
+        const struct pccs_rate *r = pccs_rates_get(&rates, item, fy);
+        if (r && r->known) {
+            role_cost[i] = c.fte[i] * r->value;
+            cost[c.org[i]] += role_cost[i];
+        }
+        else {
+            role_cost[i] = NAN;
+            unpriced[c.org[i]] += c.fte[i];
+        }
+    }
+    size_t base = c.n;
+    for (size_t i = 0; i < base; i++)
+        add_row(&c, c.org[i], TOTAL_ROLE, c.fte[i]);
+    order = pccs_xcalloc(c.n + 1, sizeof(*order));
+    for (size_t i = 0; i < c.n; i++)
+        order[i] = (struct row_order){t->orgs[c.org[i]].code, c.role[i], i};
+    qsort(order, c.n, sizeof(*order), cmp_order);
+
+    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "arrs_role", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "fte", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "max_per_wte", PCCS_COL_NUM, 0);
+    pccs_table_col(out, "cost_in_post", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "unpriced_fte", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "arrs_sum", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "share_pct", PCCS_COL_NUM, 1);
+    pccs_table_col(out, "census", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "year", PCCS_COL_TEXT, 0);
+    for (size_t k = 0; k < c.n; k++) {
+        size_t i = order[k].i;
+        int g = c.org[i];
+        bool total = i >= base;
+        int parent = pccs_tree_up(t, g, c.at, 0);
+        pccs_table_row(out);
+        pccs_table_text(out, t->orgs[g].code);
+        pccs_table_text(out, t->orgs[g].name ? t->orgs[g].name : "");
+        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
+        pccs_table_text(out, c.role[i]);
+        pccs_table_num(out, c.fte[i]);
+        if (total) {
+            pccs_table_null(out);
+            pccs_table_num(out, cost[g]);
+            pccs_table_num(out, unpriced[g]);
+            pccs_table_num(out, have_sum ? sum[g] : NAN);
+            pccs_table_num(
+                out, have_sum && sum[g] > 0 ? cost[g] / sum[g] * 100.0 : NAN);
+        }
+        else {
+            double v = role_cost[i];
+            pccs_table_num(out, isnan(v) ? NAN : v / c.fte[i]);
+            pccs_table_num(out, v);
+            pccs_table_num(out, isnan(v) ? c.fte[i] : 0);
+            pccs_table_null(out);
+            pccs_table_null(out);
+        }
+        pccs_table_text(out, cp.period);
+        pccs_table_text(out, fyname);
+    }
+    free(role_cost);
+    pccs_table_note(out,
+                    "FTE in post: PCN workforce census %s (staff roles "
+                    "mapped to ARRS roles by data/maps/arrs_roles.csv)",
+                    cp.period);
+    for (size_t i = 0; i < rates.n; i++) {
+        const struct pccs_rate *r = &rates.r[i];
+        if (r->year == fy && strncmp(r->item, "arrs_max_", 9) == 0)
+            pccs_table_note(out, "%s %s: %g %s; source: %s [%s]", r->item,
+                            fyname, r->value, r->unit, r->source,
+                            r->confidence);
+    }
+    if (have_sum) {
+        pccs_table_note(out,
+                        "arrs_sum = contractor weighted population x %g "
+                        "(%s [%s])",
+                        ar->value, ar->source, ar->confidence);
+        for (size_t i = 0; i < pop.nnotes; i++) {
+            if (strncmp(pop.notes[i], "weighted:", 9) == 0)
+                pccs_table_note(out, "%s", pop.notes[i]);
+        }
+    }
+    else {
+        pccs_table_note(out,
+                        "arrs_sum: rate unknown for %s, or no weighted "
+                        "population loaded",
+                        fyname);
+    }
+    pccs_table_note(out, "cost_in_post prices only roles with a known "
+                         "maximum for the year; the rest are unpriced_fte, so "
+                         "share_pct is a lower bound");
+    rc = PCCS_OK;
+out:
+    for (size_t i = 0; i < c.n; i++)
+        free(c.role[i]);
+    free(c.role);
+    free(c.org);
+    free(c.fte);
+    pccs_hmap_each(&c.map, free_map, NULL);
+    pccs_hmap_release(&c.map);
+    pccs_hmap_release(&c.rows);
+    pccs_rates_release(&rates);
+    pccs_table_release(&pop);
+    free(sum);
+    free(cost);
+    free(unpriced);
+    free(order);
+    return rc;
+}
