@@ -98,6 +98,22 @@ const struct pccs_cmd pccs_cmds[] = {
      "  --fix-after N    limits from the first N points of each group\n"
      "  --no-screen      keep large moving ranges (as the MDC Excel tool)\n",
      pccs_cmd_spc},
+    {"synth", "write synthetic files in a published layout",
+     "usage: pccs synth appointments --out FILE.csv [--months N]\n"
+     "                  [--start DATE] [--seed S] [--in CODE]\n"
+     "\n"
+     "Appointments in General Practice practice-level rows in the published\n"
+     "layout for the practices and list sizes of the latest registrations\n"
+     "snapshot in the store: a rate per 1,000 patients per practice, a\n"
+     "winter peak, slow growth and a step change at one practice in twenty.\n"
+     "The same seed gives the same file. Not published data: GP_NAME says\n"
+     "SYNTHETIC.\n"
+     "\n"
+     "  --months N       months to write (default 24)\n"
+     "  --start DATE     the first month (default 2021-04-01)\n"
+     "  --seed S         the seed (default 1)\n"
+     "  --in CODE        only practices within CODE\n",
+     pccs_cmd_synth},
     {NULL, NULL, NULL, NULL},
 };
 

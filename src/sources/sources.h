@@ -24,6 +24,8 @@ extern const struct pccs_source_kind pccs_source_qof_indicators;
 extern const struct pccs_source_kind pccs_source_qof_validation;
 /* payments.c: NHS Payments to General Practice. */
 extern const struct pccs_source_kind pccs_source_payments;
+/* gpad.c: Appointments in General Practice, practice level. */
+extern const struct pccs_source_kind pccs_source_gpad;
 /* pcn_workforce.c: PCN workforce, individual level. */
 extern const struct pccs_source_kind pccs_source_pcn_workforce;
 

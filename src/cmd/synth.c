@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pccs synth appointments: write Appointments in General Practice
+ * practice-level files in the published layout for the practices and list
+ * sizes in the store, deterministically from a seed. Each practice gets
+ * its own rate per 1,000 patients, a winter peak, slow growth, and one in
+ * twenty a step change half way; the split by staff type, mode, status,
+ * category and booking time follows fixed national-like shares. For tests,
+ * demos and benchmarks: it is not published data, and says so in GP_NAME.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/hmap.h"
+#include "base/xalloc.h"
+#include "cmd/cmd.h"
+#include "cmd/opt.h"
+#include "model/tree.h"
+
+static uint64_t
+next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static double
+uniform(uint64_t *s)
+{
+    return (double)(next(s) >> 11) / 9007199254740992.0;
+}
+
+struct share {
+    const char *name;
+    double p;
+};
+
+static const struct share hcp[] = {{"GP", 0.48},
+                                   {"Other Practice staff", 0.52}};
+static const struct share mode[] = {{"Face-to-Face", 0.68},
+                                    {"Telephone", 0.27},
+                                    {"Video Conference/Online", 0.02},
+                                    {"Home Visit", 0.03}};
+static const struct share status[] = {
+    {"Attended", 0.91}, {"DNA", 0.04}, {"Unknown", 0.05}};
+static const struct share category[] = {{"General Consultation Routine", 0.6},
+                                        {"General Consultation Acute", 0.4}};
+static const struct share timing[] = {{"Same Day", 0.45},
+                                      {"1 Day", 0.10},
+                                      {"2 to 7 Days", 0.25},
+                                      {"8  to 14 Days", 0.20}};
+
+#define N(a) (sizeof(a) / sizeof(a[0]))
+
+struct prac {
+    char code[8];
+    double registered;
+    int org;
+};
+
+struct gather {
+    struct prac *p;
+    size_t n, cap;
+    int64_t source;
+    char period[32];
+};
+
+static int
+reg_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct gather *g = ctx;
+    if (g->n == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 8192;
+        g->p = pccs_xreallocarray(g->p, g->cap, sizeof(*g->p));
+    }
+    struct prac *p = &g->p[g->n++];
+    snprintf(p->code, sizeof(p->code), "%s", f->org);
+    p->registered = f->value;
+    g->source = f->source_id;
+    return 0;
+}
+
+static int
+period_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct gather *g = ctx;
+    pccs_day d;
+    if (strlen(f->period) == 10 &&
+        !pccs_date_parse(pccs_str_from(f->period), &d))
+        snprintf(g->period, sizeof(g->period), "%s", f->period);
+    return 0;
+}
+
+static const char *
+code_at(const struct pccs_tree *t, int org, enum pccs_level l, pccs_day at,
+        int64_t src)
+{
+    int p = pccs_tree_ancestor(t, org, l, at, src);
+    return p >= 0 ? t->orgs[p].code : "";
+}
+
+int
+pccs_cmd_synth(struct pccs_global *g, int argc, char **argv)
+{
+    const char *months_s = "24", *start_s = "2021-04-01", *seed_s = "1";
+    const char *in = NULL, *outpath = NULL;
+    bool help = false;
+    struct pccs_opt opts[] = {
+        {"months", &months_s, NULL}, {"start", &start_s, NULL},
+        {"seed", &seed_s, NULL},     {"in", &in, NULL},
+        {"out", &outpath, NULL},     {"store", &g->store, NULL},
+    };
+    char *pos[1];
+    size_t npos;
+    int rc = pccs_opt_parse(argc, argv, opts, 6, pos, 1, &npos, &help);
+    if (rc)
+        return rc;
+    if (help)
+        return pccs_cmd_help("synth");
+    if (npos != 1 || strcmp(pos[0], "appointments") != 0)
+        return pccs_cmd_usage("synth", "what to make? (appointments)");
+    int64_t months, seed;
+    pccs_day start;
+    if (pccs_str_to_i64(pccs_str_from(months_s), &months) || months < 1 ||
+        months > 120)
+        return pccs_cmd_usage("synth", "--months must be 1 to 120");
+    if (pccs_str_to_i64(pccs_str_from(seed_s), &seed))
+        return pccs_cmd_usage("synth", "--seed must be a whole number");
+    if (pccs_date_parse(pccs_str_from(start_s), &start))
+        return pccs_cmd_usage("synth", "--start must be a date");
+    if (!outpath)
+        return pccs_cmd_usage("synth", "give --out FILE.csv");
+
+    struct pccs_store *st;
+    rc = pccs_cmd_open_store(g, &st);
+    if (rc)
+        return rc;
+    struct pccs_tree t = PCCS_TREE_INIT;
+    struct pccs_err err = PCCS_ERR_INIT;
+    struct gather ga = {0};
+    FILE *f = NULL;
+    rc = pccs_tree_load(&t, st, &err);
+    if (!rc)
+        rc = pccs_store_periods_each(st, "registered", period_cb, &ga, &err);
+    if (!rc && !ga.period[0])
+        rc = pccs_err_set(&err, PCCS_ENOTFOUND,
+                          "no registrations snapshot loaded: load "
+                          "gp-reg-pat-prac-all first");
+    if (!rc)
+        rc = pccs_store_facts_each(st, "registered", ga.period, NULL, reg_cb,
+                                   &ga, &err);
+    if (rc)
+        goto out;
+    pccs_day snap;
+    pccs_date_parse(pccs_str_from(ga.period), &snap);
+    int in_org = in ? pccs_tree_find(&t, in) : -1;
+    if (in && in_org < 0) {
+        rc = pccs_err_set(&err, PCCS_ENOTFOUND, "unknown organisation %s", in);
+        goto out;
+    }
+    f = fopen(outpath, "w");
+    if (!f) {
+        rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write", outpath);
+        goto out;
+    }
+    fputs("APPOINTMENT_MONTH_START_DATE,GP_CODE,GP_NAME,SUPPLIER,PCN_CODE,"
+          "PCN_NAME,SUB_ICB_LOCATION_CODE,SUB_ICB_LOCATION_NAME,HCP_TYPE,"
+          "APPT_MODE,NATIONAL_CATEGORY,TIME_BETWEEN_BOOK_AND_APPT,"
+          "COUNT_OF_APPOINTMENTS,APPT_STATUS\r\n",
+          f);
+    static const char *const mon[12] = {"JAN", "FEB", "MAR", "APR",
+                                        "MAY", "JUN", "JUL", "AUG",
+                                        "SEP", "OCT", "NOV", "DEC"};
+    size_t written = 0;
+    int sy, sm, sd;
+    pccs_date_to_ymd(start, &sy, &sm, &sd);
+    for (size_t i = 0; i < ga.n; i++) {
+        struct prac *p = &ga.p[i];
+        int org = pccs_tree_find(&t, p->code);
+        if (org < 0)
+            continue;
+        if (in_org >= 0 && pccs_tree_ancestor(&t, org, t.orgs[in_org].level,
+                                              snap, ga.source) != in_org)
+            continue;
+        /* Each practice's own stream: the same seed gives the same file. */
+        uint64_t s = (uint64_t)seed * 0x100000001B3ULL;
+        for (const char *c = p->code; *c; c++)
+            s = s * 31 + (unsigned char)*c;
+        double rate = 380.0 * (0.75 + 0.55 * uniform(&s)); /* per 1,000 */
+        double growth = 0.002 * uniform(&s);               /* per month */
+        bool step = uniform(&s) < 0.05;
+        const char *pcn = code_at(&t, org, PCCS_PCN, snap, ga.source);
+        const char *sub = code_at(&t, org, PCCS_SUB_ICB, snap, ga.source);
+        for (int64_t m = 0; m < months; m++) {
+            int y = sy + (int)((sm - 1 + m) / 12);
+            int mo = (int)((sm - 1 + m) % 12) + 1;
+            double season = 1.0 + 0.10 * cos(2.0 * 3.14159265358979323846 * (mo - 12) / 12.0);
+            double level = rate * season * (1.0 + growth * (double)m) *
+                           (step && m >= months / 2 ? 1.25 : 1.0);
+            double total =
+                p->registered / 1000.0 * level * (0.97 + 0.06 * uniform(&s));
+            for (size_t a = 0; a < N(hcp); a++)
+                for (size_t b = 0; b < N(mode); b++)
+                    for (size_t c = 0; c < N(status); c++)
+                        for (size_t d = 0; d < N(category); d++)
+                            for (size_t e = 0; e < N(timing); e++) {
+                                double share = hcp[a].p * mode[b].p *
+                                               status[c].p * category[d].p *
+                                               timing[e].p;
+                                long n = lround(total * share);
+                                if (n <= 0)
+                                    continue;
+                                fprintf(f,
+                                        "01%s%04d,%s,SYNTHETIC PRACTICE %s,"
+                                        "SYNTH,%s,,%s,,%s,%s,%s,%s,%ld,%s\r\n",
+                                        mon[mo - 1], y, p->code, p->code, pcn,
+                                        sub, hcp[a].name, mode[b].name,
+                                        category[d].name, timing[e].name, n,
+                                        status[c].name);
+                                written++;
+                            }
+        }
+    }
+    if (fclose(f) != 0)
+        rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write", outpath);
+    f = NULL;
+    if (!rc)
+        fprintf(stderr,
+                "pccs synth: wrote %zu rows to %s (synthetic, seed "
+                "%lld, %lld months from %s)\n",
+                written, outpath, (long long)seed, (long long)months, start_s);
+out:
+    if (f)
+        fclose(f);
+    if (rc)
+        pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
+    free(ga.p);
+    pccs_tree_release(&t);
+    pccs_store_free(st);
+    return pccs_cmd_exit(rc);
+}
