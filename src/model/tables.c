@@ -100,9 +100,21 @@ static const struct pccs_table_def arrs = {
     pccs_arrs_table,
 };
 
+int pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
+                        const struct pccs_table_query *q,
+                        struct pccs_table *out, struct pccs_err *err);
+
+static const struct pccs_table_def capacity = {
+    "capacity",
+    "appointments per 1,000 registered patients by month; attended, DNA, "
+    "mode, staff; 12-month growth against list growth",
+    PCCS_ICB,
+    pccs_capacity_table,
+};
+
 const struct pccs_table_def *const pccs_table_defs[] = {
-    &populations,    &payments,  &entitlements, &workforce,
-    &qof_prevalence, &weighting, &arrs,         NULL,
+    &populations, &payments, &entitlements, &workforce, &qof_prevalence,
+    &weighting,   &arrs,     &capacity,     NULL,
 };
 
 const struct pccs_table_def *
