@@ -75,6 +75,72 @@ add(double *acc, double v)
 
 #define NCOLS (8 + PCCS_ENT_NLINES + 2)
 
+/* One line per entitlement: population x rate = pounds, or why not. */
+static void
+explain_pcn(struct pccs_table *out, const char *code,
+            const struct pccs_ent_pop *p,
+            const struct pccs_ent_rate r[PCCS_ENT_NITEMS],
+            const struct pccs_ent_result *res, double scale)
+{
+    static const struct {
+        enum pccs_ent_line line;
+        enum pccs_ent_item item;
+        const char *pop;
+    } lines[] = {
+        {PCCS_ENT_CORE, PCCS_ENT_CORE_REG, "registered"},
+        {PCCS_ENT_CORE, PCCS_ENT_CORE_ADJ, "adjusted_estimate"},
+        {PCCS_ENT_CLINICAL_DIRECTOR, PCCS_ENT_CD_REG, "registered"},
+        {PCCS_ENT_NETWORK_PARTICIPATION, PCCS_ENT_NPP_W, "weighted"},
+        {PCCS_ENT_EXTENDED_HOURS, PCCS_ENT_EH_REG, "registered"},
+        {PCCS_ENT_ENHANCED_ACCESS, PCCS_ENT_EA_ADJ, "adjusted_estimate"},
+        {PCCS_ENT_ARRS, PCCS_ENT_ARRS_W, "weighted"},
+        {PCCS_ENT_CARE_HOME_PREMIUM, PCCS_ENT_CHP_BED, "care home beds"},
+    };
+    pccs_table_note(out,
+                    "explain %s: registered %.0f; weighted %.2f; "
+                    "adjusted_estimate = %.2f x %.6f = %.2f",
+                    code, p->registered, p->weighted, p->weighted, scale,
+                    p->adjusted);
+    for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        const struct pccs_ent_rate *x = &r[lines[i].item];
+        if (!x->present)
+            continue;
+        double pop = strcmp(lines[i].pop, "registered") == 0 ? p->registered
+                     : strcmp(lines[i].pop, "weighted") == 0 ? p->weighted
+                     : strcmp(lines[i].pop, "adjusted_estimate") == 0
+                         ? p->adjusted
+                         : p->beds;
+        if (!x->known)
+            pccs_table_note(out, "explain %s: %s = %s x rate: rate unknown",
+                            code, pccs_ent_item_names[lines[i].item],
+                            lines[i].pop);
+        else if (lines[i].item == PCCS_ENT_CHP_BED && !p->has_beds)
+            pccs_table_note(out,
+                            "explain %s: care_home_premium = beds x %g: "
+                            "beds not loaded",
+                            code, x->value);
+        else
+            pccs_table_note(out, "explain %s: %s: %s %.2f x %g = %.2f", code,
+                            pccs_ent_item_names[lines[i].item], lines[i].pop,
+                            pop, x->value, pop * x->value);
+    }
+    const struct pccs_ent_rate *m = &r[PCCS_ENT_EA_MONTHS];
+    if (m->present && m->known && res->known[PCCS_ENT_ENHANCED_ACCESS])
+        pccs_table_note(out,
+                        "explain %s: enhanced_access x %g/12 months = "
+                        "%.2f",
+                        code, m->value, res->value[PCCS_ENT_ENHANCED_ACCESS]);
+    if (res->minutes_known)
+        pccs_table_note(out,
+                        "explain %s: enhanced access minutes per week = "
+                        "%.2f / 1000 x %g = %.1f",
+                        code, p->adjusted, r[PCCS_ENT_EA_MINUTES].value,
+                        res->ea_minutes_per_week);
+    pccs_table_note(out, "explain %s: total_known = %.2f%s", code,
+                    res->total_known,
+                    res->complete ? "" : " (some lines unknown)");
+}
+
 int
 pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
                         const struct pccs_table_query *q,
@@ -158,6 +224,8 @@ pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
                                  num(&pop, i, 5) * scale, false, 0};
         struct pccs_ent_result res;
         pccs_ent_compute(&p, r, &res);
+        if (q->explain)
+            explain_pcn(out, code, &p, r, &res, scale);
         acc[s][0] += 1;
         add(&acc[s][1], num(&pop, i, 3));
         add(&acc[s][2], p.registered);

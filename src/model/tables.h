@@ -6,6 +6,8 @@
 #ifndef PCCS_TABLES_H
 #define PCCS_TABLES_H
 
+#include <stdbool.h>
+
 #include "base/date.h"
 #include "base/err.h"
 #include "model/tree.h"
@@ -19,6 +21,7 @@ struct pccs_table_query {
     const char *period;    /* NULL: latest */
     const char *group;     /* a QOF disease group, or NULL for all */
     const char *compare;   /* a second financial year (payments) */
+    bool explain;          /* add each figure's formula to the notes */
 };
 
 struct pccs_table_def {

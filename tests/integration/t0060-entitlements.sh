@@ -78,6 +78,23 @@ reg_total=$(printf '%s\n' "$out" | tsv | awk -F'\t' 'NR > 1 { s += $17 }
 pcn_total=$(awk -F'\t' '{ s += $3 } END { printf "%.2f", s }' "$T/pcns")
 check_num "regions sum to the PCNs" "$reg_total" "$pcn_total" 0.05
 
+# --explain shows each line's formula with the values in the table.
+run_pccs --store "$S" table entitlements --year 2021-22 --in U02671 --explain \
+    --format json
+printf '%s' "$out" >"$T/explain.json"
+got=$(python3 - "$T/explain.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = d["rows"][0]
+line = [n for n in d["sources"]
+        if n.startswith("explain U02671: pcn_core_per_registered")][0]
+want = "explain U02671: pcn_core_per_registered: registered %.2f x 1.5 = %.2f" % (
+    r["registered"], r["core"])
+print(line == want)
+PY
+)
+check_eq "explain: core = registered x rate, as in the table" "$got" True
+
 # Unknown rates are said, not invented.
 run_pccs --store "$S" table entitlements --year 2021-22 --format json
 check_match "ARRS 2021-22 unknown" "$out" "arrs_per_weighted: rate unknown for 2021-22"
