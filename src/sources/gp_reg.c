@@ -270,19 +270,9 @@ load_reg(struct pccs_load *ld, struct pccs_csv_reader *r,
                 .as_of = extract,
             };
             rc = pccs_load_org(ld, &prac, err);
-            if (!rc) {
-                char sub[8];
-                pccs_str_copy(sub_icb, sub, sizeof(sub));
-                struct pccs_org_row s = {
-                    .code = sub,
-                    .level = PCCS_LEVEL_SUB_ICB,
-                    .ons_code = ons.len ? pccs_load_cstr(ld, ons) : NULL,
-                    .open_date = PCCS_DAY_NONE,
-                    .close_date = PCCS_DAY_NONE,
-                    .as_of = extract,
-                };
-                rc = pccs_load_org(ld, &s, err);
-            }
+            if (!rc)
+                rc = pccs_load_named_org(ld, sub_icb, PCCS_LEVEL_SUB_ICB,
+                                         PCCS_STR_EMPTY, ons, extract, err);
             if (!rc)
                 rc = pccs_load_link(ld, code, sub_icb, PCCS_LEVEL_SUB_ICB,
                                     extract, PCCS_DAY_NONE, true, err);
