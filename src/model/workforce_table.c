@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The workforce table: PCN workforce FTE and headcount by staff group (or,
- * with --group, by role within one staff group) per PCN and rolled up,
- * with FTE per 10,000 weighted patients. The weighted population is the
- * PCNs' contractor weighted population from the payments file of the
- * census's financial year (or the latest earlier one), through the
- * populations table; a parent's rate is its summed FTE over its PCNs'
- * summed weighted population.
+ * The workforce table: FTE and headcount by staff group (or, with
+ * --group, by role within one staff group) per organisation and rolled
+ * up, with FTE per 10,000 weighted patients, from two publications:
+ *   PCN workforce  Primary Care Networks workforce (staff employed or
+ *                  contracted by PCNs, counted by PCN: --level pcn or up)
+ *   GP workforce   General Practice Workforce, practice level (staff of
+ *                  the practices: any level)
+ * The publication is a column, so the two are never summed together. The
+ * weighted population is the contractor weighted population from the
+ * payments file of the census's financial year (or the latest earlier
+ * one), through the populations table: PCNs' for PCN workforce, the
+ * level's own for GP workforce; a parent's rate is its summed FTE over
+ * its summed weighted population.
  */
 #include "model/tables.h"
 
@@ -24,8 +30,16 @@ int pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
                          const struct pccs_table_query *q,
                          struct pccs_table *out, struct pccs_err *err);
 
+enum { PUB_PCN, PUB_GP, PUB_N };
+
+static const char *const pub_names[PUB_N] = {"PCN workforce",
+                                             "GP workforce"};
+static const char *const pub_fte[PUB_N] = {"workforce_fte", "gpw_fte"};
+static const char *const pub_heads[PUB_N] = {"workforce_headcount",
+                                             "gpw_headcount"};
+
 struct wrow {
-    int org;
+    int org, pub;
     char *key; /* staff group, or role within the group */
     double fte, heads;
 };
@@ -40,8 +54,8 @@ struct wctx {
     struct wrow *r;
     size_t n, cap;
     bool heads_pass;
-    int64_t source;
-    char period[32];
+    int pub;
+    int64_t source[PUB_N];
 };
 
 /* dim = "Data_source|STAFF_GROUP|STAFF_ROLE|DETAILED_STAFF_ROLE" */
@@ -67,6 +81,10 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
         return 0;
     if (w->group && strcmp(w->group, group) != 0)
         return 0;
+    /* GP workforce: group totals, or the roles that partition them. */
+    if (w->pub == PUB_GP &&
+        (w->group ? role[0] == '(' : strcmp(role, "(all)") != 0))
+        return 0;
     int pcn = pccs_tree_find(w->t, f->org);
     if (pcn < 0)
         return 0;
@@ -79,7 +97,7 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
         return 0;
     const char *key = w->group ? role : group;
     char hk[300];
-    int hl = snprintf(hk, sizeof(hk), "%d\x1f%s", g, key);
+    int hl = snprintf(hk, sizeof(hk), "%d\x1f%d\x1f%s", g, w->pub, key);
     bool created;
     struct pccs_hmap_entry *e =
         pccs_hmap_put(&w->rows, hk, (size_t)hl, &created);
@@ -88,7 +106,7 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
             w->cap = w->cap ? w->cap * 2 : 256;
             w->r = pccs_xreallocarray(w->r, w->cap, sizeof(*w->r));
         }
-        w->r[w->n] = (struct wrow){g, pccs_xstrdup(key), 0, 0};
+        w->r[w->n] = (struct wrow){g, w->pub, pccs_xstrdup(key), 0, 0};
         e->ival = (int64_t)++w->n;
     }
     struct wrow *r = &w->r[e->ival - 1];
@@ -96,8 +114,7 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
         r->heads += f->value;
     else
         r->fte += f->value;
-    w->source = f->source_id;
-    snprintf(w->period, sizeof(w->period), "%s", f->period);
+    w->source[w->pub] = f->source_id;
     return 0;
 }
 
@@ -108,6 +125,8 @@ cmp_wrow(const void *a, const void *b)
 {
     const struct wrow *x = a, *y = b;
     int c = strcmp(sort_t->orgs[x->org].code, sort_t->orgs[y->org].code);
+    if (!c)
+        c = x->pub - y->pub;
     return c ? c : strcmp(x->key, y->key);
 }
 
@@ -122,44 +141,73 @@ latest_cb(void *ctx, const struct pccs_fact_row *f)
     return 0;
 }
 
+/* Weighted population at level, by output organisation (norgs + 1). */
+static bool
+weighted_at(struct pccs_store *st, const struct pccs_tree *t,
+            enum pccs_level popl, enum pccs_level level, pccs_day at,
+            const char *fy, double *wpop, struct pccs_table *notes,
+            const char *what)
+{
+    struct pccs_table pop;
+    memset(&pop, 0, sizeof(pop));
+    struct pccs_err e = PCCS_ERR_INIT;
+    struct pccs_pop_query pq = {popl, NULL, PCCS_DAY_NONE, fy};
+    bool have = pccs_population_table(st, t, &pq, &pop, &e) == PCCS_OK;
+    for (size_t i = 0; have && i < pop.nrows; i++) {
+        int o = pccs_tree_find(t, pccs_table_cell(&pop, i, 0)->text);
+        const struct pccs_cell *c = pccs_table_cell(&pop, i, 5);
+        int g = pccs_tree_ancestor(t, o, level, at, 0);
+        if (g >= 0 && !c->null)
+            wpop[g] += c->num;
+    }
+    for (size_t i = 0; have && i < pop.nnotes; i++)
+        if (strncmp(pop.notes[i], "weighted:", 9) == 0)
+            pccs_table_note(notes, "%s (%s)", pop.notes[i], what);
+    pccs_table_release(&pop);
+    pccs_err_clear(&e);
+    return have;
+}
+
 int
 pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
                      const struct pccs_table_query *q, struct pccs_table *out,
                      struct pccs_err *err)
 {
     struct wctx w = {.t = t, .group = q->group, .in_org = -1};
-    struct pccs_table pop;
-    memset(&pop, 0, sizeof(pop));
-    double *wpop = NULL;
+    double *wpop[PUB_N] = {NULL, NULL};
+    struct latest l[PUB_N];
+    pccs_day census[PUB_N] = {PCCS_DAY_NONE, PCCS_DAY_NONE};
     pccs_table_init(out, "workforce");
     w.level = q->level == PCCS_LEVEL_NONE ? PCCS_PCN : q->level;
-    int rc;
-    if (w.level < PCCS_PCN) {
-        rc = pccs_err_set(err, PCCS_EINVAL,
-                          "the PCN workforce is counted by PCN: --level must "
-                          "be pcn or above");
-        goto out;
+    int rc = PCCS_OK;
+    bool any = false;
+    for (int p = 0; p < PUB_N; p++) {
+        l[p].period[0] = '\0';
+        if (p == PUB_PCN && w.level < PCCS_PCN)
+            continue; /* PCN staff have no practice */
+        if (q->period)
+            snprintf(l[p].period, sizeof(l[p].period), "%s", q->period);
+        else if ((rc = pccs_store_periods_each(st, pub_fte[p], latest_cb, &l[p],
+                                               err)))
+            goto out;
+        if (!l[p].period[0])
+            continue;
+        if (pccs_date_parse(pccs_str_from(l[p].period), &census[p])) {
+            rc = pccs_err_set(err, PCCS_EINVAL,
+                              "--period for workforce is a census date such "
+                              "as 2022-09-30, not %s",
+                              l[p].period);
+            goto out;
+        }
+        any = true;
     }
-    struct latest l = {""};
-    if (q->period)
-        snprintf(l.period, sizeof(l.period), "%s", q->period);
-    else
-        rc = pccs_store_periods_each(st, "workforce_fte", latest_cb, &l, err);
-    if (!l.period[0]) {
+    if (!any) {
         rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no PCN workforce loaded: load a PCN workforce "
-                          "file first");
+                          "no workforce loaded: load a PCN workforce file "
+                          "(--level pcn or above) or a GP workforce "
+                          "practice-level file first");
         goto out;
     }
-    pccs_day census;
-    if (pccs_date_parse(pccs_str_from(l.period), &census)) {
-        rc = pccs_err_set(err, PCCS_EINVAL,
-                          "--period for workforce is a census date such as "
-                          "2022-09-30, not %s",
-                          l.period);
-        goto out;
-    }
-    w.at = q->at != PCCS_DAY_NONE ? q->at : census;
     if (q->in) {
         w.in_org = pccs_tree_find(t, q->in);
         if (w.in_org < 0) {
@@ -168,34 +216,45 @@ pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
             goto out;
         }
     }
-    rc = pccs_store_facts_each(st, "workforce_fte", l.period, NULL, fact_cb, &w,
-                               err);
-    w.heads_pass = true;
-    if (!rc)
-        rc = pccs_store_facts_each(st, "workforce_headcount", l.period, NULL,
-                                   fact_cb, &w, err);
-    if (rc)
-        goto out;
+    for (int p = 0; p < PUB_N; p++) {
+        if (census[p] == PCCS_DAY_NONE)
+            continue;
+        w.pub = p;
+        w.at = q->at != PCCS_DAY_NONE ? q->at : census[p];
+        w.heads_pass = false;
+        rc = pccs_store_facts_each(st, pub_fte[p], l[p].period, NULL, fact_cb,
+                                   &w, err);
+        w.heads_pass = true;
+        if (!rc)
+            rc = pccs_store_facts_each(st, pub_heads[p], l[p].period, NULL,
+                                       fact_cb, &w, err);
+        if (rc)
+            goto out;
+    }
     if (!w.n) {
-        rc = pccs_err_set(err, PCCS_ENOTFOUND, "no workforce for %s%s%s on %s",
+        rc = pccs_err_set(err, PCCS_ENOTFOUND, "no workforce for %s%s%s%s",
                           q->in ? q->in : "England", q->group ? " in " : "",
-                          q->group ? q->group : "", l.period);
+                          q->group ? q->group : "",
+                          q->period ? " on that census" : "");
         goto out;
     }
 
-    /* Weighted population per PCN, summed to the output level. */
-    char fy[8];
-    pccs_fy_format(pccs_fy_of(census), fy);
-    struct pccs_pop_query pq = {PCCS_PCN, NULL, PCCS_DAY_NONE, fy};
-    bool have_pop = pccs_population_table(st, t, &pq, &pop, err) == PCCS_OK;
-    pccs_err_clear(err);
-    wpop = pccs_xcalloc(t->norgs + 1, sizeof(*wpop));
-    for (size_t i = 0; have_pop && i < pop.nrows; i++) {
-        int pcn = pccs_tree_find(t, pccs_table_cell(&pop, i, 0)->text);
-        const struct pccs_cell *c = pccs_table_cell(&pop, i, 5);
-        int g = pccs_tree_ancestor(t, pcn, w.level, w.at, 0);
-        if (g >= 0 && !c->null)
-            wpop[g] += c->num;
+    /* Weighted populations, summed to the output level. */
+    for (int p = 0; p < PUB_N; p++) {
+        if (census[p] == PCCS_DAY_NONE)
+            continue;
+        char fy[8];
+        pccs_fy_format(pccs_fy_of(census[p]), fy);
+        wpop[p] = pccs_xcalloc(t->norgs + 1, sizeof(double));
+        pccs_day at = q->at != PCCS_DAY_NONE ? q->at : census[p];
+        if (!weighted_at(st, t, p == PUB_PCN ? PCCS_PCN : w.level, w.level, at,
+                         fy, wpop[p], out,
+                         p == PUB_PCN ? "PCN contractor weighted population"
+                                      : "practices' weighted population"))
+            pccs_table_note(out,
+                            "weighted: no payments file for %s or before: "
+                            "no rate per 10,000 for %s",
+                            fy, pub_names[p]);
     }
 
     sort_t = t;
@@ -203,6 +262,7 @@ pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
     pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "publication", PCCS_COL_TEXT, 0);
     pccs_table_col(out, q->group ? "staff_role" : "staff_group", PCCS_COL_TEXT,
                    0);
     pccs_table_col(out, "fte", PCCS_COL_NUM, 2);
@@ -213,41 +273,41 @@ pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
     for (size_t i = 0; i < w.n; i++) {
         const struct wrow *r = &w.r[i];
         const struct pccs_tree_org *o = &t->orgs[r->org];
-        int parent = pccs_tree_up(t, r->org, w.at, 0);
+        int parent = pccs_tree_up(t, r->org, census[r->pub], 0);
+        double wp = wpop[r->pub][r->org];
         pccs_table_row(out);
         pccs_table_text(out, o->code);
         pccs_table_text(out, o->name ? o->name : "");
         pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
+        pccs_table_text(out, pub_names[r->pub]);
         pccs_table_text(out, r->key);
         pccs_table_num(out, r->fte);
         pccs_table_int(out, (int64_t)r->heads);
-        if (wpop[r->org] > 0)
-            pccs_table_num(out, wpop[r->org]);
+        if (wp > 0)
+            pccs_table_num(out, wp);
         else
             pccs_table_null(out);
-        pccs_table_num(out, pccs_workforce_per_10k(r->fte, wpop[r->org]));
-        pccs_table_text(out, l.period);
+        pccs_table_num(out, pccs_workforce_per_10k(r->fte, wp));
+        pccs_table_text(out, l[r->pub].period);
     }
-    struct pccs_source_info si;
-    if (pccs_store_source_get(st, w.source, &si, err) == PCCS_OK)
-        pccs_table_note(out, "FTE and headcount: %s, census %s (%s)",
-                        si.publication, l.period, si.path ? si.path : "?");
-    pccs_err_clear(err);
-    if (have_pop)
-        for (size_t i = 0; i < pop.nnotes; i++) {
-            if (strncmp(pop.notes[i], "weighted:", 9) == 0)
-                pccs_table_note(out,
-                                "%s (PCN contractor weighted "
-                                "population)",
-                                pop.notes[i]);
-        }
-    else
-        pccs_table_note(out,
-                        "weighted: no payments file for %s or before: "
-                        "no rate per 10,000",
-                        fy);
-    pccs_table_note(out, "headcount counts each person once per PCN and "
-                         "role; a person in two roles counts in both");
+    for (int p = 0; p < PUB_N; p++) {
+        struct pccs_source_info si;
+        if (!w.source[p])
+            continue;
+        if (pccs_store_source_get(st, w.source[p], &si, err) == PCCS_OK)
+            pccs_table_note(out, "%s: %s, census %s (%s)", pub_names[p],
+                            si.publication, l[p].period,
+                            si.path ? si.path : "?");
+        pccs_err_clear(err);
+    }
+    if (w.source[PUB_PCN])
+        pccs_table_note(out, "PCN workforce headcount counts each person "
+                             "once per PCN and role; a person in two roles "
+                             "counts in both");
+    if (w.source[PUB_GP])
+        pccs_table_note(out, "GP workforce: as published per practice; "
+                             "practices that did not submit (NA) are left "
+                             "out; --group GP etc. lists the published roles");
     pccs_table_note(out, "Contains public sector information licensed under "
                          "the Open Government Licence v3.0.");
     rc = PCCS_OK;
@@ -256,7 +316,7 @@ out:
         free(w.r[i].key);
     free(w.r);
     pccs_hmap_release(&w.rows);
-    pccs_table_release(&pop);
-    free(wpop);
+    for (int p = 0; p < PUB_N; p++)
+        free(wpop[p]);
     return rc;
 }

@@ -21,6 +21,7 @@ const struct pccs_source_kind *const pccs_source_kinds[] = {
     &pccs_source_qof_validation,
     &pccs_source_payments,
     &pccs_source_pcn_workforce,
+    &pccs_source_gp_workforce,
     &pccs_source_gpad,
     NULL,
 };

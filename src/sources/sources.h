@@ -28,5 +28,7 @@ extern const struct pccs_source_kind pccs_source_payments;
 extern const struct pccs_source_kind pccs_source_gpad;
 /* pcn_workforce.c: PCN workforce, individual level. */
 extern const struct pccs_source_kind pccs_source_pcn_workforce;
+/* gp_workforce.c: General Practice Workforce, practice level. */
+extern const struct pccs_source_kind pccs_source_gp_workforce;
 
 #endif
