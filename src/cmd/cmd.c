@@ -77,8 +77,10 @@ const struct pccs_cmd pccs_cmds[] = {
      "  --compare Y      a second year to compare with (payments)\n"
      "  --format F       text (default), csv, json or xlsx (with --out)\n"
      "  --out FILE       write to FILE instead of standard output\n"
-     "  --explain        print each figure's formula with its values\n"
-     "                   (entitlements) under the table\n"
+     "  --explain        print each figure's formula with its values under\n"
+     "                   the table (the --in organisation's rows)\n"
+     "  --suppress       disclosure control on counts of individuals pccs\n"
+     "                   derives (1-7 as *, others to the nearest 5)\n"
      "  --list           list the tables\n" STORE_HELP,
      pccs_cmd_table},
     {"spc", "Making Data Count SPC chart of a series",

@@ -23,18 +23,25 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
     const char *format = NULL, *level = NULL, *in = NULL, *at = NULL;
     const char *period = NULL, *group = NULL, *year = NULL, *compare = NULL;
     const char *outpath = NULL;
-    bool help = false, list = false, explain = false;
+    bool help = false, list = false, explain = false, suppress = false;
     struct pccs_opt opts[] = {
-        {"format", &format, NULL},  {"level", &level, NULL},
-        {"in", &in, NULL},          {"at", &at, NULL},
-        {"period", &period, NULL},  {"list", NULL, &list},
-        {"store", &g->store, NULL}, {"group", &group, NULL},
-        {"year", &year, NULL},      {"compare", &compare, NULL},
-        {"out", &outpath, NULL},    {"explain", NULL, &explain},
+        {"format", &format, NULL},
+        {"level", &level, NULL},
+        {"in", &in, NULL},
+        {"at", &at, NULL},
+        {"period", &period, NULL},
+        {"list", NULL, &list},
+        {"store", &g->store, NULL},
+        {"group", &group, NULL},
+        {"year", &year, NULL},
+        {"compare", &compare, NULL},
+        {"out", &outpath, NULL},
+        {"explain", NULL, &explain},
+        {"suppress", NULL, &suppress},
     };
     char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 12, pos, 1, &npos, &help);
+    int rc = pccs_opt_parse(argc, argv, opts, 13, pos, 1, &npos, &help);
     if (rc)
         return rc;
     if (help)
@@ -54,8 +61,9 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
     if (year)
         period = year;
     int fmt;
-    struct pccs_table_query q = {
-        PCCS_LEVEL_NONE, in, PCCS_DAY_NONE, period, group, compare, explain};
+    struct pccs_table_query q = {PCCS_LEVEL_NONE, in,      PCCS_DAY_NONE,
+                                 period,          group,   compare,
+                                 explain,         suppress};
     rc = pccs_cmd_format("table", format, &fmt);
     if (!rc)
         rc = pccs_cmd_date("table", at, &q.at);
@@ -85,7 +93,7 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
     rc = pccs_tree_load(&tree, st, &err);
     if (!rc) {
         pccs_table_release(&t);
-        rc = def->build(st, &tree, &q, &t, &err);
+        rc = pccs_table_run(def, st, &tree, &q, &t, &err);
     }
     if (!rc && fmt == PCCS_FMT_XLSX) {
         rc = pccs_table_write_xlsx(&t, outpath, &err);

@@ -20,17 +20,28 @@ build_populations(struct pccs_store *st, const struct pccs_tree *t,
     return pccs_population_table(st, t, &pq, out, err);
 }
 
+static const char *const populations_formulas[] = {
+    "registered = sum of the registered lists of its practices (practices)",
+    "weighted = sum of the weighted lists of its practices (practices)", NULL};
+
 static const struct pccs_table_def populations = {
     "populations",
     "registered and weighted patients per organisation, rolled up from "
     "practices",
     PCCS_REGION,
     build_populations,
+    populations_formulas,
 };
 
 int pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
                               const struct pccs_table_query *q,
                               struct pccs_table *out, struct pccs_err *err);
+
+static const char *const qof_prevalence_formulas[] = {
+    "prevalence_pct = register / list_size x 100",
+    "apdf = prevalence_pct / national_prevalence_pct",
+    "cpi = list_size / national average list size (data/rates)",
+    "point_value = pounds_per_point x cpi x apdf", NULL};
 
 static const struct pccs_table_def qof_prevalence = {
     "qof-prevalence",
@@ -38,6 +49,7 @@ static const struct pccs_table_def qof_prevalence = {
     "and the value of a point for practices",
     PCCS_ICB,
     pccs_qof_prevalence_table,
+    qof_prevalence_formulas,
 };
 
 int pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -50,11 +62,15 @@ static const struct pccs_table_def entitlements = {
     "and rolled up",
     PCCS_PCN,
     pccs_entitlements_table,
+    NULL, /* explains itself: every input, rate and source */
 };
 
 int pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
                          const struct pccs_table_query *q,
                          struct pccs_table *out, struct pccs_err *err);
+
+static const char *const workforce_formulas[] = {
+    "fte_per_10000_weighted = fte / weighted x 10,000", NULL};
 
 static const struct pccs_table_def workforce = {
     "workforce",
@@ -62,11 +78,20 @@ static const struct pccs_table_def workforce = {
     "per 10,000 weighted patients",
     PCCS_PCN,
     pccs_workforce_table,
+    workforce_formulas,
 };
 
 int pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
                         const struct pccs_table_query *q,
                         struct pccs_table *out, struct pccs_err *err);
+
+static const char *const payments_formulas[] = {
+    "other = total - global_sum - qof",
+    "total_per_registered = total / registered",
+    "total_per_weighted = total / weighted",
+    "decile = decile of total_per_weighted among every organisation of the "
+    "level (1 = lowest)",
+    NULL};
 
 static const struct pccs_table_def payments = {
     "payments",
@@ -74,11 +99,18 @@ static const struct pccs_table_def payments = {
     "deciles, ICB outliers, --compare another year",
     PCCS_PRACTICE,
     pccs_payments_table,
+    payments_formulas,
 };
 
 int pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
                          const struct pccs_table_query *q,
                          struct pccs_table *out, struct pccs_err *err);
+
+static const char *const weighting_formulas[] = {
+    "published_ratio = published_weighted / registered",
+    "estimate_ratio = estimate / registered",
+    "difference = estimate - published_weighted",
+    "difference_pct = difference / published_weighted x 100", NULL};
 
 static const struct pccs_table_def weighting = {
     "weighting",
@@ -86,11 +118,16 @@ static const struct pccs_table_def weighting = {
     "and differences",
     PCCS_PRACTICE,
     pccs_weighting_table,
+    weighting_formulas,
 };
 
 int pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
                     const struct pccs_table_query *q, struct pccs_table *out,
                     struct pccs_err *err);
+
+static const char *const arrs_formulas[] = {
+    "cost_in_post = fte x max_per_wte",
+    "share_pct = cost_in_post / arrs_sum x 100", NULL};
 
 static const struct pccs_table_def arrs = {
     "arrs",
@@ -98,11 +135,23 @@ static const struct pccs_table_def arrs = {
     "against the ARRS sum (--year)",
     PCCS_PCN,
     pccs_arrs_table,
+    arrs_formulas,
 };
 
 int pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
                         const struct pccs_table_query *q,
                         struct pccs_table *out, struct pccs_err *err);
+
+static const char *const capacity_formulas[] = {
+    "per_1000 = appointments / registered x 1,000",
+    "attended_per_1000 = attended appointments / registered x 1,000",
+    "dna_pct = did-not-attend appointments / appointments x 100",
+    "face_to_face_pct = face-to-face appointments / appointments x 100",
+    "gp_pct = appointments with a GP / appointments x 100",
+    "appointments_growth_12m_pct = appointments / appointments of the same "
+    "month a year before x 100 - 100",
+    "list_growth_12m_pct = registered / registered a year before x 100 - 100",
+    NULL};
 
 static const struct pccs_table_def capacity = {
     "capacity",
@@ -110,6 +159,7 @@ static const struct pccs_table_def capacity = {
     "mode, staff; 12-month growth against list growth",
     PCCS_ICB,
     pccs_capacity_table,
+    capacity_formulas,
 };
 
 const struct pccs_table_def *const pccs_table_defs[] = {

@@ -22,6 +22,7 @@ struct pccs_table_query {
     const char *group;     /* a QOF disease group, or NULL for all */
     const char *compare;   /* a second financial year (payments) */
     bool explain;          /* add each figure's formula to the notes */
+    bool suppress;         /* disclosure control on derived counts */
 };
 
 struct pccs_table_def {
@@ -31,6 +32,12 @@ struct pccs_table_def {
     int (*build)(struct pccs_store *st, const struct pccs_tree *t,
                  const struct pccs_table_query *q, struct pccs_table *out,
                  struct pccs_err *err);
+    /*
+     * "column = expression" for --explain, NULL-terminated; column names
+     * in the expression are shown with the row's values. NULL when the
+     * builder explains itself (entitlements).
+     */
+    const char *const *formulas;
 };
 
 /** Every table, NULL-terminated. */
@@ -38,5 +45,16 @@ extern const struct pccs_table_def *const pccs_table_defs[];
 
 /** The definition called name, or NULL. */
 const struct pccs_table_def *pccs_table_def_find(const char *name);
+
+/**
+ * Build table def for q: the builder, then --explain (each formula with
+ * the values of the --in organisation's rows, or of the first rows) and
+ * --suppress (disclosure control, data/rules/disclosure.csv, on the
+ * columns marked as counts of individuals). The CLI, the API and the
+ * report all come through here.
+ */
+int pccs_table_run(const struct pccs_table_def *def, struct pccs_store *st,
+                   const struct pccs_tree *t, const struct pccs_table_query *q,
+                   struct pccs_table *out, struct pccs_err *err);
 
 #endif

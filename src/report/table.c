@@ -39,7 +39,7 @@ pccs_table_col(struct pccs_table *t, const char *name, enum pccs_coltype type,
         t->cols = pccs_xreallocarray(t->cols, t->cols_cap, sizeof(*t->cols));
     }
     t->cols[t->ncols++] = (struct pccs_table_col){
-        pccs_arena_strdup(&t->arena, name), type, decimals};
+        pccs_arena_strdup(&t->arena, name), type, decimals, false};
 }
 
 void
@@ -122,6 +122,30 @@ pccs_table_cell(const struct pccs_table *t, size_t row, size_t col)
     return &t->cells[row * t->ncols + col];
 }
 
+void
+pccs_table_col_sdc(struct pccs_table *t)
+{
+    PCCS_ASSERT(t->ncols > 0);
+    t->cols[t->ncols - 1].sdc = true;
+}
+
+void
+pccs_table_set_num(struct pccs_table *t, size_t row, size_t col, double v)
+{
+    PCCS_ASSERT(row < t->nrows && col < t->ncols);
+    struct pccs_cell *c = &t->cells[row * t->ncols + col];
+    *c = (struct pccs_cell){false, v, NULL};
+}
+
+void
+pccs_table_set_mark(struct pccs_table *t, size_t row, size_t col,
+                    const char *mark)
+{
+    PCCS_ASSERT(row < t->nrows && col < t->ncols);
+    struct pccs_cell *c = &t->cells[row * t->ncols + col];
+    *c = (struct pccs_cell){true, 0, pccs_arena_strdup(&t->arena, mark)};
+}
+
 int
 pccs_table_col_index(const struct pccs_table *t, const char *name)
 {
@@ -183,8 +207,11 @@ static void
 cell_text(struct pccs_buf *b, const struct pccs_table_col *col,
           const struct pccs_cell *c, bool human)
 {
-    if (c->null)
+    if (c->null) {
+        if (c->text)
+            pccs_buf_addstr(b, c->text);
         return;
+    }
     if (col->type == PCCS_COL_TEXT)
         pccs_buf_addstr(b, c->text);
     else if (human)
@@ -292,7 +319,7 @@ static json_t *
 cell_json(const struct pccs_table_col *col, const struct pccs_cell *c)
 {
     if (c->null)
-        return json_null();
+        return c->text ? json_string(c->text) : json_null();
     if (col->type == PCCS_COL_TEXT)
         return json_string(c->text);
     if (col->type == PCCS_COL_INT ||

@@ -24,12 +24,14 @@ struct pccs_table_col {
     const char *name;
     enum pccs_coltype type;
     int decimals; /* for PCCS_COL_NUM in text output */
+    bool sdc;     /* a count of individuals pccs derives: --suppress */
 };
 
 struct pccs_cell {
     bool null;
     double num;
-    const char *text; /* arena copy for text cells */
+    const char *text; /* arena copy for text cells; on a null cell of a
+                         number column, a marker shown instead ("*") */
 };
 
 struct pccs_table {
@@ -49,6 +51,14 @@ void pccs_table_release(struct pccs_table *t);
 /** Add a column (name copied). Only before the first row. */
 void pccs_table_col(struct pccs_table *t, const char *name,
                     enum pccs_coltype type, int decimals);
+/** Mark the last column added as a count of individuals (--suppress). */
+void pccs_table_col_sdc(struct pccs_table *t);
+/** Replace cell (row, col) by a number. */
+void pccs_table_set_num(struct pccs_table *t, size_t row, size_t col,
+                        double v);
+/** Replace cell (row, col) by a marker shown instead of a value ("*"). */
+void pccs_table_set_mark(struct pccs_table *t, size_t row, size_t col,
+                         const char *mark);
 /** Start a new row; then one call per column, left to right. */
 void pccs_table_row(struct pccs_table *t);
 void pccs_table_text(struct pccs_table *t, const char *s); /* NULL: null */

@@ -65,8 +65,12 @@ pccs_table_write_xlsx(const struct pccs_table *t, const char *path,
         for (size_t c = 0; c < t->ncols; c++) {
             const struct pccs_cell *cell = pccs_table_cell(t, r, c);
             const struct pccs_table_col *col = &t->cols[c];
-            if (cell->null)
+            if (cell->null) {
+                if (cell->text)
+                    worksheet_write_string(ws, row, (lxw_col_t)c, cell->text,
+                                           NULL);
                 continue;
+            }
             lxw_datetime dt;
             if (col->type == PCCS_COL_TEXT) {
                 if (iso_date(cell->text, &dt))
