@@ -162,9 +162,28 @@ static const struct pccs_table_def capacity = {
     capacity_formulas,
 };
 
+int pccs_resilience_table(struct pccs_store *st, const struct pccs_tree *t,
+                          const struct pccs_table_query *q,
+                          struct pccs_table *out, struct pccs_err *err);
+
+static const char *const resilience_formulas[] = {
+    "list_change_12m_pct = list_size / the list 12 months before x 100 - 100",
+    "overall = from reds and ambers by the overall rules of "
+    "data/rules/resilience.csv",
+    NULL};
+
+static const struct pccs_table_def resilience = {
+    "resilience",
+    "practice profile: red/amber/green per indicator by "
+    "data/rules/resilience.csv, an overall rating and the reasons",
+    PCCS_PRACTICE,
+    pccs_resilience_table,
+    resilience_formulas,
+};
+
 const struct pccs_table_def *const pccs_table_defs[] = {
-    &populations, &payments, &entitlements, &workforce, &qof_prevalence,
-    &weighting,   &arrs,     &capacity,     NULL,
+    &populations, &payments, &entitlements, &workforce,  &qof_prevalence,
+    &weighting,   &arrs,     &capacity,     &resilience, NULL,
 };
 
 const struct pccs_table_def *

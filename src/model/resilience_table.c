@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The resilience table: a profile of every practice with a red, amber or
+ * green rating per indicator, an overall rating and the reasons, from the
+ * rules in data/rules/resilience.csv (indicator, comparator, threshold,
+ * RAG, source). The indicators are read from the other tables, so every
+ * figure is the one `pccs table` prints:
+ *   list_size              populations, the latest registrations snapshot
+ *   list_change_12m_pct    populations, that snapshot against the one
+ *                          about 12 months earlier (330 to 400 days)
+ *   gp_fte_per_10000       workforce, GP workforce publication, group GP
+ *   payments_per_weighted  payments, total_per_weighted (latest year)
+ *   qof_per_registered     payments, qof / registered
+ *   dna_pct                capacity, the practice's latest month
+ *   list_closures          local register (not loaded: no data)
+ * Percentile comparators compare a practice with the practices of its own
+ * ICB that have the indicator. An indicator with no data is "none" and
+ * counts neither way.
+ */
+#include "model/tables.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "calc/resilience.h"
+#include "calc/stats.h"
+#include "formats/csv.h"
+
+int pccs_resilience_table(struct pccs_store *st, const struct pccs_tree *t,
+                          const struct pccs_table_query *q,
+                          struct pccs_table *out, struct pccs_err *err);
+
+static const char *const ind_names[PCCS_RES_NIND] = {
+    "list_size",          "list_change_12m_pct",
+    "gp_fte_per_10000",   "payments_per_weighted",
+    "qof_per_registered", "dna_pct",
+    "list_closures"};
+
+static const int ind_decimals[PCCS_RES_NIND] = {0, 2, 3, 2, 2, 2, 0};
+
+static int
+parse_rules(struct pccs_res_rules *rs, struct pccs_err *err)
+{
+    static const char *const cmps[] = {
+        "below_value",          "above_value",        "below_icb_percentile",
+        "above_icb_percentile", "count_red_at_least", "count_amber_at_least"};
+    const char *dir = getenv("PCCS_RULES");
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/resilience.csv",
+             dir && *dir ? dir : "data/rules");
+    struct pccs_csv_reader *r = NULL;
+    int rc = pccs_csv_open(&r, path, NULL, 0, err);
+    if (rc)
+        return rc;
+    struct pccs_csv_record rec;
+    bool header = true;
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        if (header) {
+            header = false;
+            continue;
+        }
+        char f[4][64];
+        if (rec.nfields != 5) {
+            rc = pccs_err_set(err, PCCS_EPARSE,
+                              "%s:%lld:1: expected 5 fields (indicator, "
+                              "comparator, threshold, rag, source), found %zu",
+                              path, (long long)rec.line, rec.nfields);
+            break;
+        }
+        for (int i = 0; i < 4; i++)
+            snprintf(f[i], sizeof(f[i]), "%.*s", (int)rec.fields[i].len,
+                     rec.fields[i].p);
+        struct pccs_res_rule ru = {-1, -1, NAN, -1, NULL};
+        for (int i = 0; i < PCCS_RES_NIND; i++)
+            if (!strcmp(f[0], ind_names[i]))
+                ru.indicator = i;
+        if (!strcmp(f[0], "overall"))
+            ru.indicator = PCCS_RES_OVERALL;
+        for (int i = 0; i < (int)(sizeof(cmps) / sizeof(cmps[0])); i++)
+            if (!strcmp(f[1], cmps[i]))
+                ru.cmp = (enum pccs_res_cmp)i;
+        char *end;
+        ru.threshold = strtod(f[2], &end);
+        if (!strcmp(f[3], "red"))
+            ru.rag = PCCS_RAG_RED;
+        else if (!strcmp(f[3], "amber"))
+            ru.rag = PCCS_RAG_AMBER;
+        int bad = ru.indicator == -1 ? 1
+                  : (int)ru.cmp == -1 || (ru.indicator == PCCS_RES_OVERALL) !=
+                                             (ru.cmp >= PCCS_RES_COUNT_RED)
+                      ? 2
+                  : !f[2][0] || *end  ? 3
+                  : (int)ru.rag == -1 ? 4
+                                      : 0;
+        if (bad) {
+            static const char *const what[] = {
+                "", "an indicator (list_size, ..., or overall)",
+                "a comparator that fits the indicator (below_value, "
+                "above_value, below_icb_percentile, above_icb_percentile; "
+                "count_red_at_least or count_amber_at_least for overall)",
+                "a number", "red or amber"};
+            rc = pccs_err_set(err, PCCS_EPARSE,
+                              "%s:%lld:%d: expected %s, found \"%s\"", path,
+                              (long long)rec.line, bad, what[bad], f[bad - 1]);
+            break;
+        }
+        ru.source = pccs_xstrndup(rec.fields[4].p, rec.fields[4].len);
+        pccs_res_rules_add(rs, &ru);
+    }
+    pccs_csv_free(r);
+    return rc > 0 ? PCCS_OK : rc;
+}
+
+struct prac {
+    double v[PCCS_RES_NIND];
+    int icb;
+};
+
+/* Run table name with q; on "not found" leave the indicator empty. */
+static int
+sub_table(struct pccs_store *st, const struct pccs_tree *t, const char *name,
+          const struct pccs_table_query *q, struct pccs_table *sub, bool *have,
+          struct pccs_table *out, const char *ind, struct pccs_err *err)
+{
+    memset(sub, 0, sizeof(*sub));
+    int rc = pccs_table_run(pccs_table_def_find(name), st, t, q, sub, err);
+    *have = rc == PCCS_OK;
+    if (rc == PCCS_ENOTFOUND || rc == PCCS_EINVAL) {
+        pccs_table_note(out, "%s: no data (%s)", ind, err->msg);
+        pccs_err_clear(err);
+        return PCCS_OK;
+    }
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < sub->nnotes; i++)
+        if (!strstr(sub->notes[i], "Open Government Licence"))
+            pccs_table_note(out, "%s: %s", ind, sub->notes[i]);
+    return PCCS_OK;
+}
+
+static bool
+cell_is(const struct pccs_table *sub, size_t r, int c, const char *want)
+{
+    if (c < 0)
+        return false;
+    const struct pccs_cell *x = pccs_table_cell(sub, r, (size_t)c);
+    return x->text && strcmp(x->text, want) == 0;
+}
+
+/* Copy column col of sub into p[].v[ind] by practice code, keeping the
+ * rows where each filter column (NULL for none) has its value. */
+static void
+take(const struct pccs_tree *t, const struct pccs_table *sub, const char *col,
+     struct prac *p, int ind, const char *f1, const char *v1, const char *f2,
+     const char *v2)
+{
+    int c = pccs_table_col_index(sub, col);
+    int c1 = f1 ? pccs_table_col_index(sub, f1) : -1;
+    int c2 = f2 ? pccs_table_col_index(sub, f2) : -1;
+    if (c < 0)
+        return;
+    for (size_t r = 0; r < sub->nrows; r++) {
+        if ((f1 && !cell_is(sub, r, c1, v1)) ||
+            (f2 && !cell_is(sub, r, c2, v2)))
+            continue;
+        int o = pccs_tree_find(t, pccs_table_cell(sub, r, 0)->text);
+        const struct pccs_cell *v = pccs_table_cell(sub, r, (size_t)c);
+        if (o >= 0 && !v->null)
+            p[o].v[ind] = v->num; /* later rows win: latest month */
+    }
+}
+
+struct snaps {
+    pccs_day d[256];
+    size_t n;
+};
+
+static int
+snap_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct snaps *s = ctx;
+    pccs_day d;
+    if (s->n < 256 && strlen(f->period) == 10 &&
+        !pccs_date_parse(pccs_str_from(f->period), &d))
+        s->d[s->n++] = d;
+    return 0;
+}
+
+struct latest_fy {
+    int year;
+};
+
+static int
+fy_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct latest_fy *l = ctx;
+    int y;
+    if (!pccs_fy_parse(pccs_str_from(f->period), &y) && y > l->year)
+        l->year = y;
+    return 0;
+}
+
+static int
+gather(struct pccs_store *st, const struct pccs_tree *t,
+       const struct pccs_table_query *q, struct prac *p, pccs_day *at,
+       struct pccs_table *out, struct pccs_err *err)
+{
+    struct pccs_table sub;
+    bool have;
+    char d1[16], d0[16];
+    struct pccs_table_query sq = {PCCS_PRACTICE, NULL, PCCS_DAY_NONE, NULL,
+                                  NULL,          NULL, false,         false};
+    /* Registrations snapshots: the latest, and the one 12 months before. */
+    struct snaps *s = pccs_xcalloc(1, sizeof(*s));
+    int rc = pccs_store_periods_each(st, "registered", snap_cb, s, err);
+    pccs_day last = PCCS_DAY_NONE, prev = PCCS_DAY_NONE;
+    for (size_t i = 0; !rc && i < s->n; i++)
+        if (last == PCCS_DAY_NONE || s->d[i] > last)
+            last = s->d[i];
+    for (size_t i = 0; !rc && i < s->n; i++) {
+        int gap = (int)(last - s->d[i]);
+        if (gap >= 330 && gap <= 400 &&
+            (prev == PCCS_DAY_NONE ||
+             abs(gap - 365) < abs((int)(last - prev) - 365)))
+            prev = s->d[i];
+    }
+    free(s);
+    if (rc)
+        return rc;
+    if (last != PCCS_DAY_NONE) {
+        *at = last;
+        pccs_date_format(last, d1);
+        sq.period = d1;
+        rc = sub_table(st, t, "populations", &sq, &sub, &have, out, "list_size",
+                       err);
+        if (!rc && have)
+            take(t, &sub, "registered", p, PCCS_RES_LIST, NULL, NULL, NULL,
+                 NULL);
+        pccs_table_release(&sub);
+    }
+    else
+        pccs_table_note(out, "list_size: no registrations snapshot loaded");
+    if (!rc && prev != PCCS_DAY_NONE) {
+        pccs_date_format(prev, d0);
+        sq.period = d0;
+        rc = sub_table(st, t, "populations", &sq, &sub, &have, out,
+                       "list_change_12m_pct (earlier list)", err);
+        if (!rc && have) {
+            take(t, &sub, "registered", p, PCCS_RES_CHANGE, NULL, NULL, NULL,
+                 NULL);
+            for (size_t o = 0; o < t->norgs; o++)
+                p[o].v[PCCS_RES_CHANGE] = pccs_res_change_pct(
+                    p[o].v[PCCS_RES_LIST], p[o].v[PCCS_RES_CHANGE]);
+        }
+        pccs_table_release(&sub);
+    }
+    else if (!rc)
+        pccs_table_note(out, "list_change_12m_pct: no data (no registrations "
+                             "snapshot 330 to 400 days before the latest)");
+    if (rc)
+        return rc;
+
+    sq.period = NULL;
+    rc = sub_table(st, t, "workforce", &sq, &sub, &have, out,
+                   "gp_fte_per_10000", err);
+    if (!rc && have)
+        take(t, &sub, "fte_per_10000_weighted", p, PCCS_RES_GPFTE,
+             "publication", "GP workforce", "staff_group", "GP");
+    pccs_table_release(&sub);
+    if (rc)
+        return rc;
+
+    /* The payments year: --year, else the latest loaded. */
+    struct latest_fy fy = {-1};
+    char fys[8];
+    if ((rc = pccs_store_periods_each(st, "pay_total_nhs_payments_to_general_"
+                                          "practice",
+                                      fy_cb, &fy, err)))
+        return rc;
+    if (fy.year >= 0)
+        pccs_fy_format(fy.year, fys);
+    sq.period = q->period ? q->period : fy.year >= 0 ? fys : NULL;
+    rc = sub_table(st, t, "payments", &sq, &sub, &have, out,
+                   "payments_per_weighted", err);
+    if (!rc && have) {
+        take(t, &sub, "total_per_weighted", p, PCCS_RES_PAY, NULL, NULL, NULL,
+             NULL);
+        int qc = pccs_table_col_index(&sub, "qof");
+        int rcol = pccs_table_col_index(&sub, "registered");
+        for (size_t r = 0; qc >= 0 && rcol >= 0 && r < sub.nrows; r++) {
+            int o = pccs_tree_find(t, pccs_table_cell(&sub, r, 0)->text);
+            const struct pccs_cell *a = pccs_table_cell(&sub, r, (size_t)qc);
+            const struct pccs_cell *b = pccs_table_cell(&sub, r, (size_t)rcol);
+            if (o >= 0 && !a->null && !b->null)
+                p[o].v[PCCS_RES_QOF] = pccs_res_per_patient(a->num, b->num);
+        }
+    }
+    pccs_table_release(&sub);
+    if (rc)
+        return rc;
+
+    sq.period = NULL;
+    rc = sub_table(st, t, "capacity", &sq, &sub, &have, out, "dna_pct", err);
+    if (!rc && have)
+        take(t, &sub, "dna_pct", p, PCCS_RES_DNA, NULL, NULL, NULL, NULL);
+    pccs_table_release(&sub);
+    pccs_table_note(out, "list_closures: no data (no local list closures "
+                         "register loaded)");
+    return rc;
+}
+
+/*
+ * What each rule compares with for the practices of one ICB (icb -1: no
+ * ICB, so no percentiles): the threshold, or the percentile of the ICB's
+ * practices' values. Computed once per ICB.
+ */
+static const double *
+against_for(const struct pccs_tree *t, const struct prac *p, const int *rows,
+            size_t n, int icb, const struct pccs_res_rules *rs, double **cache,
+            double *col)
+{
+    size_t slot = icb >= 0 ? (size_t)icb : t->norgs;
+    if (cache[slot])
+        return cache[slot];
+    double *a = pccs_xcalloc(rs->n + 1, sizeof(*a));
+    for (size_t k = 0; k < rs->n; k++) {
+        const struct pccs_res_rule *ru = &rs->r[k];
+        if (ru->cmp != PCCS_RES_BELOW_PCT && ru->cmp != PCCS_RES_ABOVE_PCT) {
+            a[k] = ru->threshold;
+            continue;
+        }
+        size_t m = 0;
+        for (size_t j = 0; icb >= 0 && j < n; j++)
+            if (p[rows[j]].icb == icb)
+                col[m++] = p[rows[j]].v[ru->indicator];
+        a[k] = pccs_percentile(col, m, ru->threshold);
+    }
+    cache[slot] = a;
+    return a;
+}
+
+/* "gp_fte_per_10000 3.210 below the ICB's 10th percentile 4.105 (red)" */
+static void
+add_reason(struct pccs_buf *b, const char *name, int dec, double v,
+           const struct pccs_res_rule *ru, struct pccs_res_result r)
+{
+    bool below =
+        ru->cmp == PCCS_RES_BELOW_VALUE || ru->cmp == PCCS_RES_BELOW_PCT;
+    if (b->len)
+        pccs_buf_addstr(b, "; ");
+    pccs_buf_addf(b, "%s %.*f %s ", name, dec, v, below ? "below" : "above");
+    if (ru->cmp == PCCS_RES_BELOW_PCT || ru->cmp == PCCS_RES_ABOVE_PCT)
+        pccs_buf_addf(b, "the ICB's %gth percentile %.*f", ru->threshold, dec,
+                      r.against);
+    else
+        pccs_buf_addf(b, "%.*f", dec, r.against);
+    pccs_buf_addf(b, " (%s)", pccs_rag_name(r.rag));
+}
+
+int
+pccs_resilience_table(struct pccs_store *st, const struct pccs_tree *t,
+                      const struct pccs_table_query *q, struct pccs_table *out,
+                      struct pccs_err *err)
+{
+    struct pccs_res_rules rules = {NULL, 0, 0};
+    struct prac *p = pccs_xcalloc(t->norgs + 1, sizeof(*p));
+    int *rows = pccs_xcalloc(t->norgs + 1, sizeof(*rows));
+    double *col = pccs_xcalloc(t->norgs + 1, sizeof(*col));
+    double **cache = pccs_xcalloc(t->norgs + 1, sizeof(*cache));
+    struct pccs_buf why = PCCS_BUF_INIT;
+    pccs_table_init(out, "resilience");
+    int rc;
+    if (q->level != PCCS_LEVEL_NONE && q->level != PCCS_PRACTICE) {
+        rc = pccs_err_set(err, PCCS_EINVAL,
+                          "resilience profiles practices: --level practice "
+                          "(use --in to choose the area)");
+        goto out;
+    }
+    int in_org = -1;
+    if (q->in && (in_org = pccs_tree_find(t, q->in)) < 0) {
+        rc =
+            pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s", q->in);
+        goto out;
+    }
+    if ((rc = parse_rules(&rules, err)))
+        goto out;
+    for (size_t o = 0; o <= t->norgs; o++)
+        for (int i = 0; i < PCCS_RES_NIND; i++)
+            p[o].v[i] = NAN;
+    pccs_day at = PCCS_DAY_NONE;
+    if ((rc = gather(st, t, q, p, &at, out, err)))
+        goto out;
+
+    /* Practices with any indicator, in their ICBs as at the snapshot. */
+    size_t n = 0;
+    for (size_t o = 0; o < t->norgs; o++) {
+        if (t->orgs[o].level != PCCS_PRACTICE)
+            continue;
+        bool any = false;
+        for (int i = 0; i < PCCS_RES_NIND; i++)
+            any |= !isnan(p[o].v[i]);
+        p[o].icb = pccs_tree_ancestor(t, (int)o, PCCS_ICB, at, 0);
+        if (any)
+            rows[n++] = (int)o;
+    }
+    if (!n) {
+        rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                          "no practice indicators: load registrations, "
+                          "payments, GP workforce or appointments first");
+        goto out;
+    }
+    pccs_tree_sort_by_code(t, rows, n);
+
+    /* ICB percentiles each rule needs, per practice. */
+    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "icb", PCCS_COL_TEXT, 0);
+    for (int i = 0; i < PCCS_RES_NIND; i++) {
+        char c[64];
+        pccs_table_col(out, ind_names[i], PCCS_COL_NUM, ind_decimals[i]);
+        snprintf(c, sizeof(c), "%s_rag", ind_names[i]);
+        pccs_table_col(out, c, PCCS_COL_TEXT, 0);
+    }
+    pccs_table_col(out, "reds", PCCS_COL_INT, 0);
+    pccs_table_col(out, "ambers", PCCS_COL_INT, 0);
+    pccs_table_col(out, "overall", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "reasons", PCCS_COL_TEXT, 0);
+    for (size_t k = 0; k < n; k++) {
+        int o = rows[k];
+        if (in_org >= 0 &&
+            pccs_tree_ancestor(t, o, t->orgs[in_org].level, at, 0) != in_org)
+            continue;
+        const double *ag =
+            against_for(t, p, rows, n, p[o].icb, &rules, cache, col);
+        struct pccs_res_result res[PCCS_RES_NIND];
+        for (int i = 0; i < PCCS_RES_NIND; i++)
+            res[i] = pccs_res_rate(&rules, i, p[o].v[i], ag);
+        struct pccs_res_overall ov = pccs_res_overall(&rules, res);
+        int parent = pccs_tree_up(t, o, at, 0);
+        pccs_table_row(out);
+        pccs_table_text(out, t->orgs[o].code);
+        pccs_table_text(out, t->orgs[o].name ? t->orgs[o].name : "");
+        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
+        pccs_table_text(out, p[o].icb >= 0 ? t->orgs[p[o].icb].code : "");
+        pccs_buf_reset(&why);
+        for (int i = 0; i < PCCS_RES_NIND; i++) {
+            if (isnan(p[o].v[i]))
+                pccs_table_null(out);
+            else
+                pccs_table_num(out, p[o].v[i]);
+            pccs_table_text(out, pccs_rag_name(res[i].rag));
+            if (res[i].rag >= PCCS_RAG_AMBER)
+                add_reason(&why, ind_names[i], ind_decimals[i], p[o].v[i],
+                           &rules.r[res[i].rule], res[i]);
+        }
+        pccs_table_int(out, ov.reds);
+        pccs_table_int(out, ov.ambers);
+        pccs_table_text(out, pccs_rag_name(ov.rag));
+        pccs_table_text(out, why.len ? why.p : "");
+    }
+    if (!out->nrows) {
+        rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                          "no practices with indicators "
+                          "in %s",
+                          q->in);
+        goto out;
+    }
+    pccs_table_note(out,
+                    "rules: data/rules/resilience.csv (%zu rules; thresholds "
+                    "are local judgement where no national rule exists: "
+                    "review them locally)",
+                    rules.n);
+    pccs_table_note(out, "percentiles compare a practice with the practices "
+                         "of its ICB that have the indicator; none = no "
+                         "data, counted neither way");
+    pccs_table_note(out, "Contains public sector information licensed under "
+                         "the Open Government Licence v3.0.");
+    rc = PCCS_OK;
+out:
+    pccs_res_rules_release(&rules);
+    pccs_buf_release(&why);
+    free(p);
+    free(rows);
+    free(col);
+    for (size_t o = 0; o <= t->norgs; o++)
+        free(cache[o]);
+    free(cache);
+    return rc;
+}
