@@ -179,6 +179,19 @@ pccs_cmd_synth(struct pccs_global *g, int argc, char **argv)
     size_t written = 0;
     int sy, sm, sd;
     pccs_date_to_ymd(start, &sy, &sm, &sd);
+    /*
+     * Month by month, as NHS Digital publishes (one file per month), so a
+     * month's rows sit together in the store. Each practice keeps its own
+     * random stream: the same seed gives the same file.
+     */
+    struct pstate {
+        int org;
+        uint64_t s;
+        double rate, growth;
+        bool step;
+        const char *pcn, *sub;
+    } *ps = pccs_xcalloc(ga.n + 1, sizeof(*ps));
+    size_t np = 0;
     for (size_t i = 0; i < ga.n; i++) {
         struct prac *p = &ga.p[i];
         int org = pccs_tree_find(&t, p->code);
@@ -187,23 +200,29 @@ pccs_cmd_synth(struct pccs_global *g, int argc, char **argv)
         if (in_org >= 0 && pccs_tree_ancestor(&t, org, t.orgs[in_org].level,
                                               snap, ga.source) != in_org)
             continue;
-        /* Each practice's own stream: the same seed gives the same file. */
-        uint64_t s = (uint64_t)seed * 0x100000001B3ULL;
+        struct pstate *q = &ps[np++];
+        q->org = (int)i;
+        q->s = (uint64_t)seed * 0x100000001B3ULL;
         for (const char *c = p->code; *c; c++)
-            s = s * 31 + (unsigned char)*c;
-        double rate = 380.0 * (0.75 + 0.55 * uniform(&s)); /* per 1,000 */
-        double growth = 0.002 * uniform(&s);               /* per month */
-        bool step = uniform(&s) < 0.05;
-        const char *pcn = code_at(&t, org, PCCS_PCN, snap, ga.source);
-        const char *sub = code_at(&t, org, PCCS_SUB_ICB, snap, ga.source);
-        for (int64_t m = 0; m < months; m++) {
-            int y = sy + (int)((sm - 1 + m) / 12);
-            int mo = (int)((sm - 1 + m) % 12) + 1;
-            double season = 1.0 + 0.10 * cos(2.0 * 3.14159265358979323846 * (mo - 12) / 12.0);
-            double level = rate * season * (1.0 + growth * (double)m) *
-                           (step && m >= months / 2 ? 1.25 : 1.0);
+            q->s = q->s * 31 + (unsigned char)*c;
+        q->rate = 380.0 * (0.75 + 0.55 * uniform(&q->s)); /* per 1,000 */
+        q->growth = 0.002 * uniform(&q->s);               /* per month */
+        q->step = uniform(&q->s) < 0.05;
+        q->pcn = code_at(&t, org, PCCS_PCN, snap, ga.source);
+        q->sub = code_at(&t, org, PCCS_SUB_ICB, snap, ga.source);
+    }
+    for (int64_t m = 0; m < months; m++) {
+        int y = sy + (int)((sm - 1 + m) / 12);
+        int mo = (int)((sm - 1 + m) % 12) + 1;
+        double season =
+            1.0 + 0.10 * cos(2.0 * 3.14159265358979323846 * (mo - 12) / 12.0);
+        for (size_t i = 0; i < np; i++) {
+            struct pstate *q = &ps[i];
+            const struct prac *p = &ga.p[q->org];
+            double level = q->rate * season * (1.0 + q->growth * (double)m) *
+                           (q->step && m >= months / 2 ? 1.25 : 1.0);
             double total =
-                p->registered / 1000.0 * level * (0.97 + 0.06 * uniform(&s));
+                p->registered / 1000.0 * level * (0.97 + 0.06 * uniform(&q->s));
             for (size_t a = 0; a < N(hcp); a++)
                 for (size_t b = 0; b < N(mode); b++)
                     for (size_t c = 0; c < N(status); c++)
@@ -218,14 +237,15 @@ pccs_cmd_synth(struct pccs_global *g, int argc, char **argv)
                                 fprintf(f,
                                         "01%s%04d,%s,SYNTHETIC PRACTICE %s,"
                                         "SYNTH,%s,,%s,,%s,%s,%s,%s,%ld,%s\r\n",
-                                        mon[mo - 1], y, p->code, p->code, pcn,
-                                        sub, hcp[a].name, mode[b].name,
-                                        category[d].name, timing[e].name, n,
-                                        status[c].name);
+                                        mon[mo - 1], y, p->code, p->code,
+                                        q->pcn, q->sub, hcp[a].name,
+                                        mode[b].name, category[d].name,
+                                        timing[e].name, n, status[c].name);
                                 written++;
                             }
         }
     }
+    free(ps);
     if (fclose(f) != 0)
         rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write", outpath);
     f = NULL;

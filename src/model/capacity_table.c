@@ -74,21 +74,6 @@ struct mctx {
     int64_t source;
 };
 
-static bool
-field_is(const char *dim, int k, const char *want)
-{
-    const char *s = dim;
-    for (int i = 0; i < k && s; i++) {
-        s = strchr(s, '|');
-        if (s)
-            s++;
-    }
-    if (!s)
-        return false;
-    size_t n = strcspn(s, "|");
-    return strlen(want) == n && strncmp(s, want, n) == 0;
-}
-
 static int
 appt_cb(void *ctx, const struct pccs_fact_row *f)
 {
@@ -104,16 +89,20 @@ appt_cb(void *ctx, const struct pccs_fact_row *f)
     if (g < 0)
         return 0;
     struct cell *cl = &c->cells[g];
-    double n = f->value;
-    cl->v[S_TOTAL] += n;
-    if (field_is(f->dim, 0, "Attended"))
-        cl->v[S_ATT] += n;
-    if (field_is(f->dim, 0, "DNA"))
-        cl->v[S_DNA] += n;
-    if (field_is(f->dim, 1, "Face-to-Face"))
-        cl->v[S_F2F] += n;
-    if (field_is(f->dim, 2, "GP"))
-        cl->v[S_GP] += n;
+    /* The loader's per-month marginals: "all", "APPT_STATUS=DNA", ... */
+    static const struct {
+        const char *dim;
+        int slot;
+    } want[] = {{"all", S_TOTAL},
+                {"APPT_STATUS=Attended", S_ATT},
+                {"APPT_STATUS=DNA", S_DNA},
+                {"APPT_MODE=Face-to-Face", S_F2F},
+                {"HCP_TYPE=GP", S_GP}};
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        if (strcmp(f->dim, want[i].dim) == 0) {
+            cl->v[want[i].slot] += f->value;
+            break;
+        }
     bool created;
     pccs_hmap_put(&c->seenp, f->org, strlen(f->org), &created);
     if (created) {
@@ -146,7 +135,8 @@ pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
             pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s", q->in);
         goto out;
     }
-    rc = pccs_store_periods_each(st, "appointments", period_cb, months, err);
+    rc = pccs_store_periods_each(st, "appointments_marginal", period_cb, months,
+                                 err);
     if (!rc)
         rc = pccs_store_periods_each(st, "registered", period_cb, snaps, err);
     if (rc)
@@ -187,8 +177,8 @@ pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
         }
         struct mctx c = {t,         level,          in_org,       months->d[m],
                          &regs[sk], PCCS_HMAP_INIT, all + m * no, 0};
-        rc = pccs_store_facts_each(st, "appointments", months->p[m], NULL,
-                                   appt_cb, &c, err);
+        rc = pccs_store_facts_each(st, "appointments_marginal", months->p[m],
+                                   NULL, appt_cb, &c, err);
         pccs_hmap_release(&c.seenp);
         if (rc)
             goto out;

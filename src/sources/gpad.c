@@ -9,15 +9,24 @@
  * Facts: "appointments" per practice, for the period of the row's month
  * (its first day), with dim "APPT_STATUS|APPT_MODE|HCP_TYPE|
  * NATIONAL_CATEGORY|TIME_BETWEEN_BOOK_AND_APPT", one per row as published.
+ * Beside them, "appointments_marginal" per practice and month: the
+ * month's total (dim "all") and its sums by each value of APPT_STATUS,
+ * APPT_MODE and HCP_TYPE (dim "APPT_STATUS=DNA", ...), a dozen facts
+ * instead of a hundred or more, so tables over all England and many
+ * months read little; written sorted by month so a month's facts are
+ * together.
  * The load's period is the latest month in the file. Practice names are
  * not taken from it (they come from the organisation files).
  */
 #include "sources/sources.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/hmap.h"
+#include "base/xalloc.h"
 
 enum {
     A_MONTH,
@@ -56,6 +65,106 @@ opt(const struct pccs_csv_record *rec, int idx)
     return pccs_str_trim(rec->fields[idx]);
 }
 
+struct marg {
+    const struct pccs_hmap_entry **e;
+    size_t n;
+};
+
+static void
+collect(void *ctx, struct pccs_hmap_entry *e)
+{
+    struct marg *m = ctx;
+    m->e[m->n++] = e;
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+    const struct pccs_hmap_entry *x = *(const struct pccs_hmap_entry *const *)a;
+    const struct pccs_hmap_entry *y = *(const struct pccs_hmap_entry *const *)b;
+    return strcmp(x->key, y->key);
+}
+
+/*
+ * The marginals of the current practice and month, summed locally while
+ * rows of one practice-month follow each other (as published), then
+ * added to the map under "PERIOD\x1fPRACTICE\x1fDIM".
+ */
+#define ACC_MAX 64
+
+struct acc {
+    char key[32]; /* "PERIOD\x1fPRACTICE\x1f" */
+    struct {
+        char dim[96];
+        int64_t n;
+    } d[ACC_MAX];
+    size_t nd;
+};
+
+static void
+acc_flush(struct acc *a, struct pccs_hmap *m, struct pccs_buf *k)
+{
+    for (size_t i = 0; i < a->nd; i++) {
+        pccs_buf_reset(k);
+        pccs_buf_addf(k, "%s%s", a->key, a->d[i].dim);
+        pccs_hmap_put(m, k->p, k->len, NULL)->ival += a->d[i].n;
+    }
+    a->nd = 0;
+}
+
+static void
+add_marginal(struct acc *a, struct pccs_hmap *m, struct pccs_buf *k,
+             const char *field, struct pccs_str value, int64_t n)
+{
+    char dim[96];
+    if (field)
+        snprintf(dim, sizeof(dim), "%s=%.*s", field, (int)value.len, value.p);
+    else
+        snprintf(dim, sizeof(dim), "all");
+    for (size_t i = 0; i < a->nd; i++)
+        if (strcmp(a->d[i].dim, dim) == 0) {
+            a->d[i].n += n;
+            return;
+        }
+    if (a->nd == ACC_MAX)
+        acc_flush(a, m, k);
+    snprintf(a->d[a->nd].dim, sizeof(a->d[a->nd].dim), "%s", dim);
+    a->d[a->nd++].n = n;
+}
+
+static void
+acc_start(struct acc *a, struct pccs_hmap *m, struct pccs_buf *k,
+          const char *period, struct pccs_str prac)
+{
+    char key[32];
+    snprintf(key, sizeof(key), "%s\x1f%.*s\x1f", period, (int)prac.len, prac.p);
+    if (strcmp(key, a->key) == 0)
+        return;
+    acc_flush(a, m, k);
+    memcpy(a->key, key, sizeof(key));
+}
+
+static int
+flush_marginals(struct pccs_load *ld, struct pccs_hmap *m, struct pccs_err *err)
+{
+    struct marg mg = {pccs_xcalloc(m->len + 1, sizeof(*mg.e)), 0};
+    pccs_hmap_each(m, collect, &mg);
+    qsort(mg.e, mg.n, sizeof(*mg.e), cmp_entry);
+    int rc = PCCS_OK;
+    for (size_t i = 0; !rc && i < mg.n; i++) {
+        const char *key = mg.e[i]->key;
+        const char *a = strchr(key, '\x1f');
+        const char *b = strchr(a + 1, '\x1f');
+        char period[16];
+        snprintf(period, sizeof(period), "%.*s", (int)(a - key), key);
+        struct pccs_str prac = {a + 1, (size_t)(b - a - 1)};
+        rc = pccs_load_fact_at(ld, "appointments_marginal", period, prac, b + 1,
+                               (double)mg.e[i]->ival, err);
+    }
+    free(mg.e);
+    return rc;
+}
+
 static int
 load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
           const struct pccs_csv_record *first, struct pccs_err *err)
@@ -63,7 +172,9 @@ load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
     int idx[A_N];
     pccs_cols_bind(gpad_cols, A_N, first, idx);
     struct pccs_csv_record rec;
-    struct pccs_buf dim = PCCS_BUF_INIT;
+    struct pccs_buf dim = PCCS_BUF_INIT, mk = PCCS_BUF_INIT;
+    struct pccs_hmap marg = PCCS_HMAP_INIT;
+    struct acc *acc = pccs_xcalloc(1, sizeof(*acc));
     pccs_day latest = PCCS_DAY_NONE;
     char last[32] = "";
     int rc;
@@ -102,6 +213,11 @@ load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
                       (int)cat.len, cat.p, (int)tb.len, tb.p);
         rc = pccs_load_fact_at(ld, "appointments", period, prac, dim.p,
                                (double)n, err);
+        acc_start(acc, &marg, &mk, period, prac);
+        add_marginal(acc, &marg, &mk, NULL, PCCS_STR_EMPTY, n);
+        add_marginal(acc, &marg, &mk, "APPT_STATUS", status, n);
+        add_marginal(acc, &marg, &mk, "APPT_MODE", mode, n);
+        add_marginal(acc, &marg, &mk, "HCP_TYPE", hcp, n);
         /* Memberships once per practice and month, as published. The
          * practice's name comes from the organisation files, not here. */
         char key[32];
@@ -124,8 +240,17 @@ load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
             break;
         pccs_load_row(ld, pccs_csv_offset(r));
     }
+    if (rc > 0)
+        rc = PCCS_OK;
+    if (!rc) {
+        acc_flush(acc, &marg, &mk);
+        rc = flush_marginals(ld, &marg, err);
+    }
+    free(acc);
     pccs_buf_release(&dim);
-    return rc > 0 ? PCCS_OK : rc;
+    pccs_buf_release(&mk);
+    pccs_hmap_release(&marg);
+    return rc;
 }
 
 const struct pccs_source_kind pccs_source_gpad = {

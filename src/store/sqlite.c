@@ -328,6 +328,7 @@ pccs__sqlite_open(struct pccs_store **out, const char *path,
     rc = exec(st,
               "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
               "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; "
+              "PRAGMA mmap_size = 17179869184; "
               "PRAGMA foreign_keys = OFF;",
               err);
     if (!rc)
