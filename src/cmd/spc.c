@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pccs spc: a Making Data Count XmR chart for a series from a CSV file:
- * one row per point with its mean, limits and point type, and the
- * assurance of a target.
+ * pccs spc: a Making Data Count XmR chart for a series from a CSV file
+ * (--input) or one pccs holds (--metric NAME --org CODE): one row per
+ * point with its mean, limits and point type, and the assurance of a
+ * target.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -16,6 +17,8 @@
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "formats/csv.h"
+#include "model/metrics.h"
+#include "model/tree.h"
 #include "report/svg.h"
 #include "report/table.h"
 
@@ -109,6 +112,44 @@ out:
 }
 
 /* "2022-04-01,2023-04-01" -> point indices where a group starts. */
+/* The series of a metric pccs holds, with its provenance notes. */
+static int
+metric_series(struct pccs_global *g, const char *metric, const char *org,
+              struct series *s, struct pccs_series *ms, struct pccs_err *err)
+{
+    const struct pccs_metric_def *m = pccs_metric_find(metric);
+    if (!m) {
+        struct pccs_buf b = PCCS_BUF_INIT;
+        for (size_t i = 0; pccs_metric_defs[i]; i++)
+            pccs_buf_addf(&b, "%s%s", i ? ", " : "", pccs_metric_defs[i]->name);
+        int rc = pccs_err_set(err, PCCS_EINVAL,
+                              "no metric called '%s' (metrics: %s)", metric,
+                              b.p);
+        pccs_buf_release(&b);
+        return rc;
+    }
+    struct pccs_store *st;
+    int rc = pccs_store_open(&st, g->store, err);
+    if (rc)
+        return rc;
+    struct pccs_tree tree = PCCS_TREE_INIT;
+    rc = pccs_tree_load(&tree, st, err);
+    if (!rc)
+        rc = pccs_metric_series(st, &tree, m, org, ms, err);
+    if (!rc) {
+        s->date = pccs_xcalloc(ms->n + 1, sizeof(*s->date));
+        s->y = pccs_xcalloc(ms->n + 1, sizeof(*s->y));
+        for (size_t i = 0; i < ms->n; i++) {
+            s->date[i] = pccs_xstrdup(ms->date[i]);
+            s->y[i] = ms->y[i];
+        }
+        s->n = s->cap = ms->n;
+    }
+    pccs_tree_release(&tree);
+    pccs_store_free(st);
+    return rc;
+}
+
 static int
 parse_rebase(const char *arg, const struct series *s, size_t **out, size_t *n)
 {
@@ -152,7 +193,8 @@ pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
 {
     const char *input = NULL, *date_col = "date", *value_col = "value";
     const char *improvement = "increase", *target = NULL, *rebase = NULL;
-    const char *fix_after = NULL, *format = NULL;
+    const char *fix_after = NULL, *format = NULL, *metric = NULL;
+    const char *org = NULL;
     bool no_screen = false, help = false;
     struct pccs_opt opts[] = {
         {"input", &input, NULL},         {"date-col", &date_col, NULL},
@@ -160,16 +202,20 @@ pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
         {"target", &target, NULL},       {"rebase", &rebase, NULL},
         {"fix-after", &fix_after, NULL}, {"no-screen", NULL, &no_screen},
         {"format", &format, NULL},       {"store", &g->store, NULL},
+        {"metric", &metric, NULL},       {"org", &org, NULL},
     };
     char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 10, pos, 0, &npos, &help);
+    int rc = pccs_opt_parse(argc, argv, opts, 12, pos, 0, &npos, &help);
     if (rc)
         return rc;
     if (help)
         return pccs_cmd_help("spc");
-    if (!input)
-        return pccs_cmd_usage("spc", "give --input FILE.csv");
+    if (!input == !metric)
+        return pccs_cmd_usage("spc", "give --input FILE.csv, or --metric NAME "
+                                     "--org CODE");
+    if (metric && !org)
+        return pccs_cmd_usage("spc", "--metric needs --org CODE");
     int fmt = PCCS_FMT_TEXT;
     bool svg = format && strcmp(format, "svg") == 0;
     if (!svg) {
@@ -179,7 +225,13 @@ pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
     }
     struct pccs_spc_options o = PCCS_SPC_OPTIONS_INIT;
     o.screen = !no_screen;
-    if (strcmp(improvement, "increase") == 0)
+    const struct pccs_metric_def *md = metric ? pccs_metric_find(metric) : NULL;
+    bool improvement_given = false;
+    for (int i = 1; i < argc; i++)
+        improvement_given |= strncmp(argv[i], "--improvement", 13) == 0;
+    if (md && !improvement_given)
+        o.direction = md->improvement; /* the metric's own direction */
+    else if (strcmp(improvement, "increase") == 0)
         o.direction = PCCS_SPC_INCREASE;
     else if (strcmp(improvement, "decrease") == 0)
         o.direction = PCCS_SPC_DECREASE;
@@ -202,10 +254,20 @@ pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
     }
 
     struct series s = {0};
+    struct pccs_series ms = {0};
     struct pccs_err err = PCCS_ERR_INIT;
-    rc = read_series(input, date_col, value_col, &s, &err);
+    char title[256];
+    if (metric) {
+        rc = metric_series(g, metric, org, &s, &ms, &err);
+        snprintf(title, sizeof(title), "%s, %s", metric, org);
+    }
+    else {
+        rc = read_series(input, date_col, value_col, &s, &err);
+        snprintf(title, sizeof(title), "%s", input);
+    }
     if (rc) {
         series_free(&s);
+        pccs_series_release(&ms);
         return pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
     }
     size_t *rb = NULL, nrb = 0;
@@ -244,7 +306,14 @@ pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
                         "warning: fewer than %d points in a group; "
                         "limits are less reliable",
                         PCCS_SPC_MIN_POINTS);
-    pccs_table_note(&t, "input: %s (%zu points)", input, s.n);
+    if (metric) {
+        pccs_table_note(&t, "series: %s for %s (%zu points), %s", metric, org,
+                        s.n, md->summary);
+        for (size_t i = 0; i < ms.nnotes; i++)
+            pccs_table_note(&t, "%s", ms.notes[i]);
+    }
+    else
+        pccs_table_note(&t, "input: %s (%zu points)", input, s.n);
     if (fmt == PCCS_FMT_CSV || svg) {
         fprintf(stderr, "assurance: %s\n", pccs_spc_assurance_name(a));
         if (short_group)
@@ -253,7 +322,7 @@ pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
     }
     if (svg) {
         struct pccs_svg_spc chart = {
-            input, (const char *const *)s.date, s.y, p, s.n, &o, a};
+            title, (const char *const *)s.date, s.y, p, s.n, &o, a};
         rc = pccs_svg_spc_write(stdout, &chart)
                  ? pccs_err_set(&err, PCCS_EIO, "cannot write the chart")
                  : PCCS_OK;
@@ -267,5 +336,6 @@ pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
     free(p);
     free(rb);
     series_free(&s);
+    pccs_series_release(&ms);
     return pccs_cmd_exit(rc);
 }

@@ -59,4 +59,26 @@ run_pccs spc --input "$T/series.csv" --format csv
 check_eq "capacity series through spc: 14 points" \
     "$(printf '%s\n' "$out" | tail -n +2 | wc -l | tr -d ' ')" 14
 
+# The same series as a metric pccs holds: its values are python's per
+# 1,000 above (4 decimals), and its limits (to 0.01, as python rounded
+# the values) and point types those of --input on them.
+awk -F, 'BEGIN { print "date,value" } { print $1 "," $4 }' "$T/want" >"$T/py.csv"
+run_pccs spc --input "$T/py.csv" --improvement neutral --format csv
+printf '%s\n' "$out" | awk -F, 'NR > 1 { printf "%s,%.4f,%.2f,%.2f,%.2f,%s\n", $1, $2, $3, $4, $5, $6 }' >"$T/spc-in"
+run_pccs --store "$S" spc --metric appointments_per_1000 --org 16C --format csv
+check_eq "spc --metric: exit 0" "$status" 0
+printf '%s\n' "$out" | awk -F, 'NR > 1 { printf "%s,%.4f,%.2f,%.2f,%.2f,%s\n", $1, $2, $3, $4, $5, $6 }' >"$T/spc-m"
+check_eq "spc --metric appointments_per_1000 --org 16C = python's series through --input" \
+    "$(cat "$T/spc-m")" "$(cat "$T/spc-in")"
+run_pccs --store "$S" spc --metric appointments_per_1000 --org 16C --format svg
+check_match "... as an SVG chart" "$out" "<svg"
+check_match "... titled with the metric and the organisation" "$out" "appointments_per_1000, 16C"
+run_pccs --store "$S" spc --metric dna_pct --org 16C
+check_match "the metric's sources under the chart" "$out" "appointments: Appointments in General Practice"
+run_pccs --store "$S" spc --metric no_such --org 16C
+check_eq "unknown metric: exit 1" "$status" 1
+check_match "... lists the metrics" "$errout" "metrics: appointments_per_1000, attended_per_1000"
+run_pccs --store "$S" spc --metric dna_pct
+check_eq "--metric without --org: exit 2" "$status" 2
+
 done_testing

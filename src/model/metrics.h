@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Metrics: named monthly series pccs holds for an organisation, read from
+ * a table (so a point is the figure `pccs table` prints), for SPC charts
+ * (`pccs spc --metric NAME --org CODE`), the API and the report.
+ */
+#ifndef PCCS_METRICS_H
+#define PCCS_METRICS_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+#include "calc/spc.h"
+#include "model/tree.h"
+#include "report/table.h"
+#include "store/store.h"
+
+struct pccs_metric_def {
+    const char *name;
+    const char *table;  /* the table the series comes from */
+    const char *column; /* its value column; rows keyed by "month" */
+    enum pccs_spc_direction improvement;
+    const char *summary;
+};
+
+/** Every metric, NULL-terminated. */
+extern const struct pccs_metric_def *const pccs_metric_defs[];
+const struct pccs_metric_def *pccs_metric_find(const char *name);
+
+struct pccs_series {
+    char **date; /* YYYY-MM-DD, oldest first */
+    double *y;
+    size_t n;
+    char **notes; /* the table's provenance notes */
+    size_t nnotes;
+};
+
+/**
+ * The series of metric m for organisation org (its own level). Errors:
+ * PCCS_ENOTFOUND (unknown organisation, no data). Release with
+ * pccs_series_release().
+ */
+int pccs_metric_series(struct pccs_store *st, const struct pccs_tree *t,
+                       const struct pccs_metric_def *m, const char *org,
+                       struct pccs_series *out, struct pccs_err *err);
+void pccs_series_release(struct pccs_series *s);
+
+#endif
