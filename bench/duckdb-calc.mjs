@@ -13,7 +13,7 @@ for (const t of tables) {
 }
 const stmts = readFileSync(sqlPath, 'utf8').split(/^;$/m).map((s) => s.trim()).filter((s) => s.includes('SELECT'));
 for (const s of stmts) {
-  const name = (s.match(/^-- ([a-z-]+):/m) || [, '?'])[1];
+  const name = (s.match(/^-- ([a-z -]+):/m) || [, '?'])[1];
   const t0 = process.hrtime.bigint();
   const r = await con.runAndReadAll(s);
   const dt = Number(process.hrtime.bigint() - t0) / 1e9;

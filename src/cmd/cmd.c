@@ -83,8 +83,24 @@ const struct pccs_cmd pccs_cmds[] = {
      "                   derives (1-7 as *, others to the nearest 5)\n"
      "  --list           list the tables\n" STORE_HELP,
      pccs_cmd_table},
+    {"chart", "draw a table or a series as an SVG chart",
+     "usage: pccs chart pyramid --org CODE [--period DATE] [--out FILE.svg]\n"
+     "       pccs chart line --metric NAME --org CODE[,CODE...] [--out F]\n"
+     "       pccs chart bar TABLE --column COL [--level L] [--in CODE]\n"
+     "                  [--year Y | --period P] [--group G]\n"
+     "                  [--where COL=VALUE] [--out FILE.svg]\n"
+     "\n"
+     "SVG written by pccs (no browser needed), in NHS colours, with a title,\n"
+     "a text alternative stating every value and the source:\n"
+     "  pyramid  registered patients by age band and sex (table age-bands)\n"
+     "  line     a monthly metric (pccs spc --metric names them) for one or\n"
+     "           more organisations\n"
+     "  bar      one column of any table, a bar per row (--where keeps the\n"
+     "           rows whose COL equals VALUE, e.g. staff_group=GP)\n",
+     pccs_cmd_chart},
     {"spc", "Making Data Count SPC chart of a series",
      "usage: pccs spc --input FILE.csv [--date-col date] [--value-col value]\n"
+     "       pccs spc --metric NAME --org CODE   (a series pccs holds)\n"
      "                [--improvement increase|decrease|neutral]\n"
      "                [--target T] [--rebase DATE,...] [--fix-after N]\n"
      "                [--no-screen] [--format text|csv|json|svg]\n"

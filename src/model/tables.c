@@ -181,9 +181,27 @@ static const struct pccs_table_def resilience = {
     resilience_formulas,
 };
 
+int pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
+                         const struct pccs_table_query *q,
+                         struct pccs_table *out, struct pccs_err *err);
+
+static const char *const age_bands_formulas[] = {
+    "male_pct = male / the organisation's registered patients x 100",
+    "female_pct = female / the organisation's registered patients x 100", NULL};
+
+static const struct pccs_table_def age_bands = {
+    "age-bands",
+    "registered patients by five-year age band and sex, rolled up (the "
+    "population pyramid)",
+    PCCS_ICB,
+    pccs_age_bands_table,
+    age_bands_formulas,
+};
+
 const struct pccs_table_def *const pccs_table_defs[] = {
-    &populations, &payments, &entitlements, &workforce,  &qof_prevalence,
-    &weighting,   &arrs,     &capacity,     &resilience, NULL,
+    &populations,    &payments,  &entitlements, &workforce,
+    &qof_prevalence, &weighting, &arrs,         &capacity,
+    &resilience,     &age_bands, NULL,
 };
 
 const struct pccs_table_def *

@@ -165,6 +165,40 @@ flush_marginals(struct pccs_load *ld, struct pccs_hmap *m, struct pccs_err *err)
     return rc;
 }
 
+/*
+ * Is parent a change for prac at this level since the month last seen?
+ * members maps "PRAC\x1fLEVEL" to the last parent (ptr) and month (ival).
+ * An earlier month than the last seen (rows out of order) counts as a
+ * change, so nothing is lost, only repeated.
+ */
+static bool
+moved(struct pccs_hmap *members, struct pccs_str prac, char level,
+      struct pccs_str parent, pccs_day month)
+{
+    char key[32];
+    int kl =
+        snprintf(key, sizeof(key), "%.*s\x1f%c", (int)prac.len, prac.p, level);
+    bool created;
+    struct pccs_hmap_entry *e =
+        pccs_hmap_put(members, key, (size_t)kl, &created);
+    const char *last = e->ptr;
+    bool same = !created && strlen(last) == parent.len &&
+                memcmp(last, parent.p, parent.len) == 0 && month >= e->ival;
+    if (!same) {
+        free(e->ptr);
+        e->ptr = pccs_xstrndup(parent.p, parent.len);
+    }
+    e->ival = month;
+    return !same;
+}
+
+static void
+free_member(void *ctx, struct pccs_hmap_entry *e)
+{
+    (void)ctx;
+    free(e->ptr);
+}
+
 static int
 load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
           const struct pccs_csv_record *first, struct pccs_err *err)
@@ -173,7 +207,7 @@ load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
     pccs_cols_bind(gpad_cols, A_N, first, idx);
     struct pccs_csv_record rec;
     struct pccs_buf dim = PCCS_BUF_INIT, mk = PCCS_BUF_INIT;
-    struct pccs_hmap marg = PCCS_HMAP_INIT;
+    struct pccs_hmap marg = PCCS_HMAP_INIT, members = PCCS_HMAP_INIT;
     struct acc *acc = pccs_xcalloc(1, sizeof(*acc));
     pccs_day latest = PCCS_DAY_NONE;
     char last[32] = "";
@@ -218,7 +252,9 @@ load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
         add_marginal(acc, &marg, &mk, "APPT_STATUS", status, n);
         add_marginal(acc, &marg, &mk, "APPT_MODE", mode, n);
         add_marginal(acc, &marg, &mk, "HCP_TYPE", hcp, n);
-        /* Memberships once per practice and month, as published. The
+        /* Memberships once per practice and month, and stored only when
+         * they change (the first month, then each move): the tree takes
+         * the latest start, so the months between add nothing. The
          * practice's name comes from the organisation files, not here. */
         char key[32];
         snprintf(key, sizeof(key), "%.*s|%s", (int)prac.len, prac.p, period);
@@ -229,10 +265,12 @@ load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
             rc =
                 pccs_load_named_org(ld, prac, PCCS_LEVEL_PRACTICE,
                                     PCCS_STR_EMPTY, PCCS_STR_EMPTY, month, err);
-            if (!rc && pccs_is_ods_code(pcn))
+            if (!rc && pccs_is_ods_code(pcn) &&
+                moved(&members, prac, 'P', pcn, month))
                 rc = pccs_load_link(ld, prac, pcn, PCCS_LEVEL_PCN, month,
                                     PCCS_DAY_NONE, true, err);
-            if (!rc && pccs_is_ods_code(sub))
+            if (!rc && pccs_is_ods_code(sub) &&
+                moved(&members, prac, 'S', sub, month))
                 rc = pccs_load_link(ld, prac, sub, PCCS_LEVEL_SUB_ICB, month,
                                     PCCS_DAY_NONE, true, err);
         }
@@ -250,6 +288,8 @@ load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
     pccs_buf_release(&dim);
     pccs_buf_release(&mk);
     pccs_hmap_release(&marg);
+    pccs_hmap_each(&members, free_member, NULL);
+    pccs_hmap_release(&members);
     return rc;
 }
 

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The age-bands table: registered patients by five-year age band and sex
+ * per organisation, rolled up from practices, from a registrations
+ * snapshot by band (gp-reg-pat-prac-quin-age) or by single year of age
+ * (sing-age, summed into bands). The population pyramid draws it.
+ */
+#include "model/tables.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+
+int pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
+                         const struct pccs_table_query *q,
+                         struct pccs_table *out, struct pccs_err *err);
+
+#define NBANDS 20 /* 0-4 ... 90-94, 95+ */
+
+struct actx {
+    const struct pccs_tree *t;
+    enum pccs_level level;
+    int in_org;
+    pccs_day at;
+    double (*v)[2][NBANDS]; /* per org: male, female */
+    bool *any;
+    int64_t source;
+};
+
+/* dim "M:0_4" / "F:95+" (bands) or "M:37" / "F:95+" (single years). */
+static int
+band_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct actx *c = ctx;
+    int sex = f->dim[0] == 'M' ? 0 : f->dim[0] == 'F' ? 1 : -1;
+    if (sex < 0 || f->dim[1] != ':')
+        return 0;
+    const char *a = f->dim + 2;
+    int age = strcmp(a, "95+") == 0 ? 95 : atoi(a);
+    int b = age >= 95 ? NBANDS - 1 : age / 5;
+    if (b < 0 || b >= NBANDS)
+        return 0;
+    int o = pccs_tree_find(c->t, f->org);
+    if (o < 0)
+        return 0;
+    if (c->in_org >= 0 &&
+        pccs_tree_ancestor(c->t, o, c->t->orgs[c->in_org].level, c->at,
+                           f->source_id) != c->in_org)
+        return 0;
+    int g = pccs_tree_ancestor(c->t, o, c->level, c->at, f->source_id);
+    if (g < 0)
+        return 0;
+    c->v[g][sex][b] += f->value;
+    c->any[g] = true;
+    c->source = f->source_id;
+    return 0;
+}
+
+struct latest {
+    char period[32];
+    pccs_day d;
+};
+
+static int
+latest_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct latest *l = ctx;
+    pccs_day d;
+    if (!pccs_date_parse(pccs_str_from(f->period), &d) &&
+        (l->d == PCCS_DAY_NONE || d > l->d)) {
+        l->d = d;
+        snprintf(l->period, sizeof(l->period), "%s", f->period);
+    }
+    return 0;
+}
+
+int
+pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
+                     const struct pccs_table_query *q, struct pccs_table *out,
+                     struct pccs_err *err)
+{
+    struct actx c = {t,    q->level == PCCS_LEVEL_NONE ? PCCS_ICB : q->level,
+                     -1,   PCCS_DAY_NONE,
+                     NULL, NULL,
+                     0};
+    pccs_table_init(out, "age-bands");
+    int *rows = NULL;
+    int rc;
+    if (q->in && (c.in_org = pccs_tree_find(t, q->in)) < 0) {
+        rc =
+            pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s", q->in);
+        goto out;
+    }
+    /* Bands if loaded for the snapshot, else single years of age. */
+    const char *measure = "registered_band";
+    struct latest l = {"", PCCS_DAY_NONE};
+    if (q->period) {
+        snprintf(l.period, sizeof(l.period), "%s", q->period);
+        if (pccs_date_parse(pccs_str_from(q->period), &l.d)) {
+            rc = pccs_err_set(err, PCCS_EINVAL,
+                              "--period for age bands is a snapshot date "
+                              "such as 2021-01-01, not %s",
+                              q->period);
+            goto out;
+        }
+    }
+    else if ((rc = pccs_store_periods_each(st, measure, latest_cb, &l, err)))
+        goto out;
+    c.v = pccs_xcalloc(t->norgs + 1, sizeof(*c.v));
+    c.any = pccs_xcalloc(t->norgs + 1, sizeof(*c.any));
+    c.at = q->at != PCCS_DAY_NONE ? q->at : l.d;
+    if (l.period[0])
+        rc = pccs_store_facts_each(st, measure, l.period, NULL, band_cb, &c,
+                                   err);
+    if (!rc && !c.source) {
+        measure = "registered_age";
+        if (!q->period &&
+            (rc = pccs_store_periods_each(st, measure, latest_cb, &l, err)))
+            goto out;
+        c.at = q->at != PCCS_DAY_NONE ? q->at : l.d;
+        if (l.period[0])
+            rc = pccs_store_facts_each(st, measure, l.period, NULL, band_cb, &c,
+                                       err);
+    }
+    if (rc)
+        goto out;
+    if (!c.source) {
+        rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                          "no registrations by age and sex%s%s: load "
+                          "gp-reg-pat-prac-quin-age or the sing-age files",
+                          q->period ? " for " : "", q->period ? q->period : "");
+        goto out;
+    }
+    rows = pccs_xcalloc(t->norgs + 1, sizeof(*rows));
+    size_t n = 0;
+    for (size_t o = 0; o < t->norgs; o++)
+        if (c.any[o])
+            rows[n++] = (int)o;
+    pccs_tree_sort_by_code(t, rows, n);
+    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "band", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "male", PCCS_COL_NUM, 0);
+    pccs_table_col(out, "female", PCCS_COL_NUM, 0);
+    pccs_table_col(out, "total", PCCS_COL_NUM, 0);
+    pccs_table_col(out, "male_pct", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "female_pct", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "snapshot", PCCS_COL_TEXT, 0);
+    for (size_t k = 0; k < n; k++) {
+        int o = rows[k];
+        double all = 0;
+        for (int b = 0; b < NBANDS; b++)
+            all += c.v[o][0][b] + c.v[o][1][b];
+        int parent = pccs_tree_up(t, o, c.at, 0);
+        for (int b = 0; b < NBANDS; b++) {
+            char band[16];
+            if (b == NBANDS - 1)
+                snprintf(band, sizeof(band), "95+");
+            else
+                snprintf(band, sizeof(band), "%d-%d", b * 5, b * 5 + 4);
+            double m = c.v[o][0][b], f = c.v[o][1][b];
+            pccs_table_row(out);
+            pccs_table_text(out, t->orgs[o].code);
+            pccs_table_text(out, t->orgs[o].name ? t->orgs[o].name : "");
+            pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
+            pccs_table_text(out, band);
+            pccs_table_num(out, m);
+            pccs_table_num(out, f);
+            pccs_table_num(out, m + f);
+            pccs_table_num(out, all > 0 ? m / all * 100 : 0);
+            pccs_table_num(out, all > 0 ? f / all * 100 : 0);
+            pccs_table_text(out, l.period);
+        }
+    }
+    struct pccs_source_info si;
+    if (pccs_store_source_get(st, c.source, &si, err) == PCCS_OK)
+        pccs_table_note(out, "registered by age and sex: %s, %s (%s)",
+                        si.publication, l.period, si.path ? si.path : "?");
+    pccs_err_clear(err);
+    pccs_table_note(out,
+                    "%s; percentages of the organisation's registered "
+                    "patients of known age and sex",
+                    strcmp(measure, "registered_age") == 0
+                        ? "single years of age summed into five-year bands"
+                        : "five-year bands as published");
+    pccs_table_note(out, "Contains public sector information licensed under "
+                         "the Open Government Licence v3.0.");
+    rc = PCCS_OK;
+out:
+    free(c.v);
+    free(c.any);
+    free(rows);
+    return rc;
+}
