@@ -81,6 +81,8 @@ const struct pccs_cmd pccs_cmds[] = {
      "                   the table (the --in organisation's rows)\n"
      "  --suppress       disclosure control on counts of individuals pccs\n"
      "                   derives (1-7 as *, others to the nearest 5)\n"
+     "  --all            every table (defaults, --in, --year) into the\n"
+     "                   directory --out DIR, one file each, timed\n"
      "  --list           list the tables\n" STORE_HELP,
      pccs_cmd_table},
     {"chart", "draw a table or a series as an SVG chart",

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
@@ -17,6 +19,88 @@ list_tables(void)
     return 0;
 }
 
+static int
+latest_fy_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    int *year = ctx, y;
+    if (!pccs_fy_parse(pccs_str_from(f->period), &y) && y > *year)
+        *year = y;
+    return 0;
+}
+
+/*
+ * --all: every table with its defaults (and --in, --year) into DIR, one
+ * file each, in one process: the organisation tree is built once, as the
+ * server does. Tables without data are reported and skipped.
+ */
+static int
+all_tables(struct pccs_store *st, const struct pccs_tree *tree,
+           const struct pccs_table_query *q0, enum pccs_format fmt,
+           const char *dir, struct pccs_err *err)
+{
+    static const char *const ext[] = {"txt", "csv", "json", "xlsx"};
+    int year = -1;
+    char fy[8] = "";
+    int rc = pccs_store_periods_each(st,
+                                     "pay_total_nhs_payments_to_general_"
+                                     "practice",
+                                     latest_fy_cb, &year, err);
+    if (rc)
+        return rc;
+    if (year >= 0)
+        pccs_fy_format(year, fy);
+    size_t written = 0;
+    for (size_t i = 0; pccs_table_defs[i]; i++) {
+        const struct pccs_table_def *def = pccs_table_defs[i];
+        struct pccs_table_query q = *q0;
+        q.period = def->needs_year ? (q0->period ? q0->period
+                                      : fy[0]    ? fy
+                                                 : NULL)
+                                   : NULL;
+        struct pccs_table t;
+        memset(&t, 0, sizeof(t));
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        rc = pccs_table_run(def, st, tree, &q, &t, err);
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s.%s", dir, def->name, ext[fmt]);
+        if (!rc && fmt == PCCS_FMT_XLSX)
+            rc = pccs_table_write_xlsx(&t, path, err);
+        else if (!rc) {
+            FILE *f = fopen(path, "w");
+            if (!f)
+                rc = pccs_err_set(err, PCCS_EIO, "%s: cannot write: %s", path,
+                                  strerror(errno));
+            else {
+                rc = pccs_table_write(&t, fmt, f, err);
+                if (fclose(f) && !rc)
+                    rc = pccs_err_set(err, PCCS_EIO, "%s: cannot write", path);
+            }
+        }
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 +
+                    (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+        if (rc == PCCS_ENOTFOUND || rc == PCCS_EINVAL) {
+            fprintf(stderr, "%-16s skipped: %s\n", def->name, err->msg);
+            pccs_err_clear(err);
+            rc = PCCS_OK;
+        }
+        else if (!rc) {
+            fprintf(stderr, "%-16s %8zu rows %9.1f ms  %s\n", def->name,
+                    t.nrows, ms, path);
+            written++;
+        }
+        pccs_table_release(&t);
+        if (rc)
+            return rc;
+    }
+    if (!written)
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "no table has data: load "
+                            "files first");
+    return PCCS_OK;
+}
+
 int
 pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
 {
@@ -24,6 +108,7 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
     const char *period = NULL, *group = NULL, *year = NULL, *compare = NULL;
     const char *outpath = NULL;
     bool help = false, list = false, explain = false, suppress = false;
+    bool all = false;
     struct pccs_opt opts[] = {
         {"format", &format, NULL},
         {"level", &level, NULL},
@@ -38,19 +123,24 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
         {"out", &outpath, NULL},
         {"explain", NULL, &explain},
         {"suppress", NULL, &suppress},
+        {"all", NULL, &all},
     };
     char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 13, pos, 1, &npos, &help);
+    int rc = pccs_opt_parse(argc, argv, opts, 14, pos, 1, &npos, &help);
     if (rc)
         return rc;
     if (help)
         return pccs_cmd_help("table");
     if (list)
         return list_tables();
-    if (!npos)
+    if (all && (npos || !outpath))
+        return pccs_cmd_usage("table", "--all writes every table into the "
+                                       "directory --out DIR (no table name)");
+    if (!npos && !all)
         return pccs_cmd_usage("table", "which table? (pccs table --list)");
-    const struct pccs_table_def *def = pccs_table_def_find(pos[0]);
+    const struct pccs_table_def *def =
+        all ? pccs_table_defs[0] : pccs_table_def_find(pos[0]);
     if (!def)
         return pccs_cmd_usage("table",
                               "no table called '%s' (pccs table "
@@ -91,11 +181,22 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
     struct pccs_err err = PCCS_ERR_INIT;
     pccs_table_init(&t, def->name);
     rc = pccs_tree_load(&tree, st, &err);
-    if (!rc) {
+    if (!rc && all) {
+        if (mkdir(outpath, 0777) && errno != EEXIST)
+            rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot create: %s", outpath,
+                              strerror(errno));
+        if (!rc)
+            rc =
+                all_tables(st, &tree, &q, (enum pccs_format)fmt, outpath, &err);
+    }
+    else if (!rc) {
         pccs_table_release(&t);
         rc = pccs_table_run(def, st, &tree, &q, &t, &err);
     }
-    if (!rc && fmt == PCCS_FMT_XLSX) {
+    if (all) {
+        /* written above */
+    }
+    else if (!rc && fmt == PCCS_FMT_XLSX) {
         rc = pccs_table_write_xlsx(&t, outpath, &err);
     }
     else if (!rc && outpath) {

@@ -72,23 +72,41 @@ struct mctx {
     struct pccs_hmap seenp; /* practices counted this month */
     struct cell *cells;     /* norgs */
     int64_t source;
+    char last[32]; /* the practice of the previous fact */
+    int group;     /* its organisation at the level, or -1 */
 };
 
 static int
 appt_cb(void *ctx, const struct pccs_fact_row *f)
 {
     struct mctx *c = ctx;
-    int o = pccs_tree_find(c->t, f->org);
-    if (o < 0)
+    /* A practice's marginals come together: look it up once. */
+    if (strcmp(f->org, c->last) != 0) {
+        snprintf(c->last, sizeof(c->last), "%s", f->org);
+        c->group = -1;
+        int o = pccs_tree_find(c->t, f->org);
+        if (o < 0)
+            return 0;
+        if (c->in_org >= 0 &&
+            pccs_tree_ancestor(c->t, o, c->t->orgs[c->in_org].level, c->at,
+                               f->source_id) != c->in_org)
+            return 0;
+        c->group = pccs_tree_ancestor(c->t, o, c->level, c->at, f->source_id);
+        if (c->group < 0)
+            return 0;
+        bool created;
+        pccs_hmap_put(&c->seenp, f->org, strlen(f->org), &created);
+        if (created) {
+            struct pccs_hmap_entry *r =
+                pccs_hmap_get(c->reg, f->org, strlen(f->org));
+            if (r)
+                c->cells[c->group].v[S_REG] += (double)r->ival / 100.0;
+            c->cells[c->group].v[S_PRAC] += 1;
+        }
+    }
+    if (c->group < 0)
         return 0;
-    if (c->in_org >= 0 &&
-        pccs_tree_ancestor(c->t, o, c->t->orgs[c->in_org].level, c->at,
-                           f->source_id) != c->in_org)
-        return 0;
-    int g = pccs_tree_ancestor(c->t, o, c->level, c->at, f->source_id);
-    if (g < 0)
-        return 0;
-    struct cell *cl = &c->cells[g];
+    struct cell *cl = &c->cells[c->group];
     /* The loader's per-month marginals: "all", "APPT_STATUS=DNA", ... */
     static const struct {
         const char *dim;
@@ -103,15 +121,6 @@ appt_cb(void *ctx, const struct pccs_fact_row *f)
             cl->v[want[i].slot] += f->value;
             break;
         }
-    bool created;
-    pccs_hmap_put(&c->seenp, f->org, strlen(f->org), &created);
-    if (created) {
-        struct pccs_hmap_entry *r =
-            pccs_hmap_get(c->reg, f->org, strlen(f->org));
-        if (r)
-            cl->v[S_REG] += (double)r->ival / 100.0;
-        cl->v[S_PRAC] += 1;
-    }
     c->source = f->source_id;
     return 0;
 }
@@ -153,6 +162,32 @@ pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
                           "no registrations snapshot loaded");
         goto out;
     }
+    if (q->period) {
+        /* One month (and the same month a year before, for growth). */
+        pccs_day want;
+        if (pccs_date_parse(pccs_str_from(q->period), &want)) {
+            rc = pccs_err_set(err, PCCS_EINVAL,
+                              "--period for capacity is a month such as "
+                              "2022-03-01, not %s",
+                              q->period);
+            goto out;
+        }
+        int wy, wm, wd;
+        pccs_date_to_ymd(want, &wy, &wm, &wd);
+        pccs_day before = pccs_date_from_ymd(wy - 1, wm, wd);
+        size_t k = 0;
+        for (size_t i = 0; i < months->n; i++)
+            if (months->d[i] == want || months->d[i] == before) {
+                memmove(months->p[k], months->p[i], sizeof(months->p[k]));
+                months->d[k++] = months->d[i];
+            }
+        months->n = k;
+        if (!k || months->d[k - 1] != want) {
+            rc = pccs_err_set(err, PCCS_ENOTFOUND, "no appointments for %s",
+                              q->period);
+            goto out;
+        }
+    }
     if (snaps->n > MAX_SNAPS)
         snaps->n = MAX_SNAPS;
     for (size_t k = 0; k < snaps->n; k++) {
@@ -175,8 +210,16 @@ pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
             else if (snaps->d[sk] > months->d[m] && snaps->d[k] < snaps->d[sk])
                 sk = (int)k;
         }
-        struct mctx c = {t,         level,          in_org,       months->d[m],
-                         &regs[sk], PCCS_HMAP_INIT, all + m * no, 0};
+        struct mctx c = {t,
+                         level,
+                         in_org,
+                         months->d[m],
+                         &regs[sk],
+                         PCCS_HMAP_INIT,
+                         all + m * no,
+                         0,
+                         "",
+                         -1};
         rc = pccs_store_facts_each(st, "appointments_marginal", months->p[m],
                                    NULL, appt_cb, &c, err);
         pccs_hmap_release(&c.seenp);
@@ -223,7 +266,7 @@ pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
         int parent = pccs_tree_up(t, o, months->d[months->n - 1], 0);
         for (size_t m = 0; m < months->n; m++) {
             const struct cell *c = &all[m * no + (size_t)o];
-            if (c->v[S_TOTAL] <= 0)
+            if (c->v[S_TOTAL] <= 0 || (q->period && m + 1 != months->n))
                 continue;
             double tot = c->v[S_TOTAL], reg = c->v[S_REG];
             pccs_table_row(out);

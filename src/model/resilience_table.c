@@ -277,8 +277,9 @@ gather(struct pccs_store *st, const struct pccs_tree *t,
     /* The payments year: --year, else the latest loaded. */
     struct latest_fy fy = {-1};
     char fys[8];
-    if ((rc = pccs_store_periods_each(st, "pay_total_nhs_payments_to_general_"
-                                          "practice",
+    if ((rc = pccs_store_periods_each(st,
+                                      "pay_total_nhs_payments_to_general_"
+                                      "practice",
                                       fy_cb, &fy, err)))
         return rc;
     if (fy.year >= 0)
@@ -303,7 +304,20 @@ gather(struct pccs_store *st, const struct pccs_tree *t,
     if (rc)
         return rc;
 
-    sq.period = NULL;
+    /* The latest month of appointments only. */
+    struct snaps *ms = pccs_xcalloc(1, sizeof(*ms));
+    rc = pccs_store_periods_each(st, "appointments_marginal", snap_cb, ms, err);
+    pccs_day lm = PCCS_DAY_NONE;
+    for (size_t i = 0; !rc && i < ms->n; i++)
+        if (lm == PCCS_DAY_NONE || ms->d[i] > lm)
+            lm = ms->d[i];
+    free(ms);
+    if (rc)
+        return rc;
+    char lms[16];
+    if (lm != PCCS_DAY_NONE)
+        pccs_date_format(lm, lms);
+    sq.period = lm != PCCS_DAY_NONE ? lms : NULL;
     rc = sub_table(st, t, "capacity", &sq, &sub, &have, out, "dna_pct", err);
     if (!rc && have)
         take(t, &sub, "dna_pct", p, PCCS_RES_DNA, NULL, NULL, NULL, NULL);

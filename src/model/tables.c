@@ -31,6 +31,7 @@ static const struct pccs_table_def populations = {
     PCCS_REGION,
     build_populations,
     populations_formulas,
+    false,
 };
 
 int pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -50,6 +51,7 @@ static const struct pccs_table_def qof_prevalence = {
     PCCS_ICB,
     pccs_qof_prevalence_table,
     qof_prevalence_formulas,
+    false,
 };
 
 int pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -63,6 +65,7 @@ static const struct pccs_table_def entitlements = {
     PCCS_PCN,
     pccs_entitlements_table,
     NULL, /* explains itself: every input, rate and source */
+    true,
 };
 
 int pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -79,6 +82,7 @@ static const struct pccs_table_def workforce = {
     PCCS_PCN,
     pccs_workforce_table,
     workforce_formulas,
+    false,
 };
 
 int pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -100,6 +104,7 @@ static const struct pccs_table_def payments = {
     PCCS_PRACTICE,
     pccs_payments_table,
     payments_formulas,
+    true,
 };
 
 int pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -119,6 +124,7 @@ static const struct pccs_table_def weighting = {
     PCCS_PRACTICE,
     pccs_weighting_table,
     weighting_formulas,
+    false,
 };
 
 int pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -136,6 +142,7 @@ static const struct pccs_table_def arrs = {
     PCCS_PCN,
     pccs_arrs_table,
     arrs_formulas,
+    true,
 };
 
 int pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -160,6 +167,7 @@ static const struct pccs_table_def capacity = {
     PCCS_ICB,
     pccs_capacity_table,
     capacity_formulas,
+    false,
 };
 
 int pccs_resilience_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -179,6 +187,7 @@ static const struct pccs_table_def resilience = {
     PCCS_PRACTICE,
     pccs_resilience_table,
     resilience_formulas,
+    false,
 };
 
 int pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -196,6 +205,7 @@ static const struct pccs_table_def age_bands = {
     PCCS_ICB,
     pccs_age_bands_table,
     age_bands_formulas,
+    false,
 };
 
 const struct pccs_table_def *const pccs_table_defs[] = {

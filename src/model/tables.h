@@ -38,6 +38,7 @@ struct pccs_table_def {
      * builder explains itself (entitlements).
      */
     const char *const *formulas;
+    bool needs_year; /* --year (a financial year) is required */
 };
 
 /** Every table, NULL-terminated. */

@@ -32,9 +32,12 @@ int pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
 
 enum { PUB_PCN, PUB_GP, PUB_N };
 
-static const char *const pub_names[PUB_N] = {"PCN workforce",
-                                             "GP workforce"};
+static const char *const pub_names[PUB_N] = {"PCN workforce", "GP workforce"};
 static const char *const pub_fte[PUB_N] = {"workforce_fte", "gpw_fte"};
+static const char *const pub_role_fte[PUB_N] = {"workforce_fte",
+                                                "gpw_role_fte"};
+static const char *const pub_role_heads[PUB_N] = {"workforce_headcount",
+                                                  "gpw_role_headcount"};
 static const char *const pub_heads[PUB_N] = {"workforce_headcount",
                                              "gpw_headcount"};
 
@@ -222,12 +225,14 @@ pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
         w.pub = p;
         w.at = q->at != PCCS_DAY_NONE ? q->at : census[p];
         w.heads_pass = false;
-        rc = pccs_store_facts_each(st, pub_fte[p], l[p].period, NULL, fact_cb,
-                                   &w, err);
+        /* Roles are stored apart from group totals (GP workforce). */
+        rc = pccs_store_facts_each(st, q->group ? pub_role_fte[p] : pub_fte[p],
+                                   l[p].period, NULL, fact_cb, &w, err);
         w.heads_pass = true;
         if (!rc)
-            rc = pccs_store_facts_each(st, pub_heads[p], l[p].period, NULL,
-                                       fact_cb, &w, err);
+            rc = pccs_store_facts_each(
+                st, q->group ? pub_role_heads[p] : pub_heads[p], l[p].period,
+                NULL, fact_cb, &w, err);
         if (rc)
             goto out;
     }

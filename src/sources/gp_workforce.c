@@ -13,7 +13,8 @@
  * month named in the file name ("... September 2022 Practice Level ...",
  * or 2022-09), or --period.
  *
- * Facts at practice level (measure gpw_fte / gpw_headcount), dim
+ * Facts at practice level: gpw_fte / gpw_headcount for the group totals
+ * and aggregates, gpw_role_fte / gpw_role_headcount for the roles, dim
  * "General Practice Workforce|GROUP|ROLE|COLUMN" where ROLE is "(all)" on
  * the group totals. The GP aggregates that overlap the roles
  * (TOTAL_GP_EXTG, _EXL, _EXTGL: excluding trainees and/or locums) are
@@ -35,9 +36,9 @@
 enum { G_PRAC, G_NAME, G_GP, G_NURSES, G_DPC, G_ADMIN, G_N };
 
 static const struct pccs_col gpw_cols[G_N] = {
-    {"PRAC_CODE", false},      {"PRAC_NAME", true},
-    {"TOTAL_GP_FTE", false},   {"TOTAL_NURSES_FTE", false},
-    {"TOTAL_DPC_FTE", false},  {"TOTAL_ADMIN_FTE", false},
+    {"PRAC_CODE", false},     {"PRAC_NAME", true},
+    {"TOTAL_GP_FTE", false},  {"TOTAL_NURSES_FTE", false},
+    {"TOTAL_DPC_FTE", false}, {"TOTAL_ADMIN_FTE", false},
 };
 
 /* A FTE or headcount above this for one practice is refused. */
@@ -45,7 +46,7 @@ static const struct pccs_col gpw_cols[G_N] = {
 
 struct gpw_col {
     int idx;
-    const char *measure; /* gpw_fte or gpw_headcount */
+    const char *measure; /* gpw_fte, gpw_headcount, gpw_role_... */
     char *dim;
     char *name; /* the header, for messages */
     bool role;  /* a role column: zeros are not stored */
@@ -115,10 +116,12 @@ classify(const char *h, struct gpw_col *c)
         struct pccs_buf b = PCCS_BUF_INIT;
         pccs_buf_addf(&b, "General Practice Workforce|%s|%s|%.*s",
                       groups[i].group, r, (int)(n - tail - 6), rest);
-        c->measure = measure;
         c->dim = pccs_buf_detach(&b, NULL);
         c->name = pccs_xstrdup(h);
         c->role = r == role && strcmp(role, "(all)") != 0;
+        c->measure = !c->role    ? measure
+                     : tail == 4 ? "gpw_role_fte"
+                                 : "gpw_role_headcount";
         return true;
     }
     return false;
@@ -174,16 +177,15 @@ census_from_name(const char *name, pccs_day *out)
     }
     if (!m || y < 2000 || y > 2100)
         return false;
-    *out = pccs_date_from_ymd(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) -
-           1;
+    *out = pccs_date_from_ymd(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
     return true;
 }
 
 static bool
 not_submitted(struct pccs_str f)
 {
-    return f.len == 0 || (f.len == 2 && (!memcmp(f.p, "NA", 2) ||
-                                         !memcmp(f.p, "ND", 2)));
+    return f.len == 0 ||
+           (f.len == 2 && (!memcmp(f.p, "NA", 2) || !memcmp(f.p, "ND", 2)));
 }
 
 static int
@@ -239,8 +241,8 @@ load_gpw(struct pccs_load *ld, struct pccs_csv_reader *r,
             rc = pccs_load_unique(ld, &seen, &rec, idx[G_PRAC], "PRAC_CODE",
                                   code, "practice", err);
         if (!rc && idx[G_NAME] >= 0)
-            rc = pccs_load_field(ld, err, &rec, idx[G_NAME], "PRAC_NAME",
-                                 &name);
+            rc =
+                pccs_load_field(ld, err, &rec, idx[G_NAME], "PRAC_NAME", &name);
         if (!rc)
             rc = pccs_load_named_org(ld, code, PCCS_LEVEL_PRACTICE, name,
                                      PCCS_STR_EMPTY, census, err);

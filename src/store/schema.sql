@@ -1,6 +1,7 @@
--- The pccs store schema, version 1 (documentation copy: the migrations
--- the binary runs are in src/store/sqlite.c). Dates are ISO text
--- (YYYY-MM-DD), NULL when unknown, so the file reads well in the sqlite3
+-- The pccs store schema, version 1: the first migration, compiled into
+-- the binary; later ones are in src/store/sqlite.c (2: fact_chunks).
+-- Dates are ISO text (YYYY-MM-DD), NULL when unknown, so the file reads
+-- well in the sqlite3
 -- shell.
 
 -- Every loaded file.

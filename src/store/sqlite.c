@@ -22,6 +22,17 @@
  */
 static const char *const migrations[] = {
 #include "schema.inc"
+    ,
+    /*
+     * 2: a load appends each (measure, period) set in chunks of rows
+     * with consecutive rowids; reads visit only the set's chunks. Sets
+     * loaded before are one chunk each.
+     */
+    "CREATE TABLE fact_chunks (measure_id INTEGER NOT NULL, period TEXT "
+    "NOT NULL, source_id INTEGER NOT NULL, first_row INTEGER NOT NULL, "
+    "last_row INTEGER NOT NULL, PRIMARY KEY (measure_id, period, source_id, "
+    "first_row)) WITHOUT ROWID; INSERT INTO fact_chunks SELECT measure_id, "
+    "period, source_id, first_row, last_row FROM fact_sets;"
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -39,6 +50,8 @@ enum stmt {
     S_MEASURE_ADD,
     S_MEASURE_GET,
     S_FACT_SETS,
+    S_FACT_CHUNK_PUT,
+    S_FACT_CHUNKS,
     S_ATTR_PUT,
     S_REF_PUT,
     S_ORGS,
@@ -114,6 +127,13 @@ static const char *const stmt_sql[S_NSTMT] = {
     [S_FACT_SETS] = "INSERT INTO fact_sets (measure_id, period, source_id, "
                     "facts, first_row, last_row) VALUES (?1, ?2, ?3, ?4, ?5, "
                     "?6)",
+    [S_FACT_CHUNK_PUT] = "INSERT INTO fact_chunks (measure_id, period, "
+                         "source_id, first_row, last_row) VALUES (?1, ?2, "
+                         "?3, ?4, ?5)",
+    [S_FACT_CHUNKS] = "SELECT first_row, last_row FROM fact_chunks WHERE "
+                      "measure_id = (SELECT id FROM measures WHERE name = "
+                      "?1) AND period = ?2 AND source_id = ?3 ORDER BY "
+                      "first_row",
     [S_ATTR_PUT] = "INSERT OR REPLACE INTO attrs (org, key, value, as_of, "
                    "source_id) VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_REF_PUT] = "INSERT INTO refs (kind, key, attr, value, source_id) "
@@ -142,18 +162,34 @@ static const char *const stmt_sql[S_NSTMT] = {
                "WHERE kind = ?1 ORDER BY key, attr, rowid",
 };
 
+/* Facts go in with multi-row INSERTs of FACT_BATCH rows. */
+#define FACT_BATCH 100
+/* A set's facts wait until this many, then go in as one chunk. */
+#define SET_CHUNK (10 * FACT_BATCH)
+
+struct pending_fact {
+    int64_t source;
+    size_t org, dim; /* offsets into the set's text pool */
+    double value;
+};
+
+struct fact_chunk {
+    int64_t first, last;
+};
+
+/*
+ * One (measure, period) set of the source being loaded: its facts wait
+ * in pend until SET_CHUNK, then are written with consecutive rowids as
+ * a chunk, so a read of one measure does not wade through the others.
+ */
 struct fact_set {
     int64_t measure, count, first, last;
     char period[32];
-};
-
-/* Facts waiting to go in with one multi-row INSERT. */
-#define FACT_BATCH 100
-
-struct pending_fact {
-    int64_t source, measure;
-    size_t period, org, dim; /* offsets into the text pool */
-    double value;
+    struct pending_fact *pend; /* SET_CHUNK */
+    size_t npend;
+    struct pccs_buf pool;
+    struct fact_chunk *chunks;
+    size_t nchunks, chunks_cap;
 };
 
 /* One source row copied out, for results valid until the next call. */
@@ -175,11 +211,21 @@ struct pccs_store {
      */
     struct fact_set *sets;
     size_t nsets, sets_cap, last_set;
-    struct pending_fact pending[FACT_BATCH];
-    size_t npending;
-    struct pccs_buf pool;
     sqlite3_stmt *batch; /* INSERT of FACT_BATCH rows */
 };
+
+/* Forget the sets of a load (kept allocated for the next). */
+static void
+sets_reset(struct pccs_store *st)
+{
+    for (size_t i = 0; i < st->nsets; i++) {
+        st->sets[i].npend = 0;
+        st->sets[i].nchunks = 0;
+        pccs_buf_reset(&st->sets[i].pool);
+    }
+    st->nsets = 0;
+    st->last_set = 0;
+}
 
 static int flush_facts(struct pccs_store *st, struct pccs_err *err);
 
@@ -314,7 +360,6 @@ pccs__sqlite_open(struct pccs_store **out, const char *path,
 {
     struct pccs_store *st = pccs_xcalloc(1, sizeof(*st));
     st->path = pccs_xstrdup(path);
-    st->pool = (struct pccs_buf)PCCS_BUF_INIT;
     int r = sqlite3_open_v2(
         path, &st->db,
         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -354,8 +399,12 @@ pccs_store_free(struct pccs_store *st)
     for (int i = 0; i < 7; i++)
         free(st->copy.s[i]);
     pccs_hmap_release(&st->measures);
+    for (size_t i = 0; i < st->sets_cap; i++) {
+        free(st->sets[i].pend);
+        free(st->sets[i].chunks);
+        pccs_buf_release(&st->sets[i].pool);
+    }
     free(st->sets);
-    pccs_buf_release(&st->pool);
     sqlite3_finalize(st->batch);
     sqlite3_close(st->db);
     free(st->path);
@@ -406,9 +455,7 @@ pccs_store_rollback(struct pccs_store *st)
     st->in_tx = false;
     /* Measures added in the transaction are gone: forget every id. */
     pccs_hmap_release(&st->measures);
-    st->nsets = 0;
-    st->npending = 0;
-    pccs_buf_reset(&st->pool);
+    sets_reset(st);
 }
 
 /* ===== Sources ===== */
@@ -513,8 +560,7 @@ pccs_store_source_add(struct pccs_store *st, struct pccs_source_info *src,
     if (rc)
         return rc;
     src->id = sqlite3_last_insert_rowid(st->db);
-    st->nsets = 0;
-    st->last_set = 0;
+    sets_reset(st);
     return PCCS_OK;
 }
 
@@ -539,10 +585,21 @@ pccs_store_source_finish(struct pccs_store *st,
         sqlite3_bind_int64(s, 5, fs->first);
         sqlite3_bind_int64(s, 6, fs->last);
         rc = step_write(st, s, err, "cannot summarise the figures");
+        for (size_t k = 0; !rc && k < fs->nchunks; k++) {
+            s = prep(st, S_FACT_CHUNK_PUT, err);
+            if (!s)
+                return PCCS_EDB;
+            sqlite3_bind_int64(s, 1, fs->measure);
+            bind_text(s, 2, fs->period);
+            sqlite3_bind_int64(s, 3, src->id);
+            sqlite3_bind_int64(s, 4, fs->chunks[k].first);
+            sqlite3_bind_int64(s, 5, fs->chunks[k].last);
+            rc = step_write(st, s, err, "cannot summarise the figures");
+        }
         if (rc)
             return rc;
     }
-    st->nsets = 0;
+    sets_reset(st);
     s = prep(st, S_SOURCE_FINISH, err);
     if (!s)
         return PCCS_EDB;
@@ -663,108 +720,129 @@ measure_id(struct pccs_store *st, const char *name, int64_t *id,
     return PCCS_OK;
 }
 
-/* Count a fact into its (measure, period) set; sets are few per load. */
-static void
-count_fact(struct pccs_store *st, int64_t measure, const char *period,
-           int64_t rowid)
+/* The (measure, period) set of the load; sets are few per load. */
+static struct fact_set *
+set_of(struct pccs_store *st, int64_t measure, const char *period)
 {
-    struct fact_set *fs = NULL;
     if (st->last_set < st->nsets && st->sets[st->last_set].measure == measure &&
         strcmp(st->sets[st->last_set].period, period) == 0)
-        fs = &st->sets[st->last_set];
-    for (size_t i = 0; !fs && i < st->nsets; i++) {
+        return &st->sets[st->last_set];
+    for (size_t i = 0; i < st->nsets; i++) {
         if (st->sets[i].measure == measure &&
             strcmp(st->sets[i].period, period) == 0) {
-            fs = &st->sets[i];
             st->last_set = i;
+            return &st->sets[i];
         }
     }
-    if (!fs) {
-        if (st->nsets == st->sets_cap) {
-            st->sets_cap = st->sets_cap ? st->sets_cap * 2 : 16;
-            st->sets =
-                pccs_xreallocarray(st->sets, st->sets_cap, sizeof(*st->sets));
-        }
-        st->last_set = st->nsets;
-        fs = &st->sets[st->nsets++];
-        memset(fs, 0, sizeof(*fs));
-        fs->measure = measure;
-        fs->first = rowid;
-        snprintf(fs->period, sizeof(fs->period), "%s", period);
+    if (st->nsets == st->sets_cap) {
+        size_t cap = st->sets_cap ? st->sets_cap * 2 : 16;
+        st->sets = pccs_xreallocarray(st->sets, cap, sizeof(*st->sets));
+        memset(st->sets + st->sets_cap, 0,
+               (cap - st->sets_cap) * sizeof(*st->sets));
+        st->sets_cap = cap;
     }
-    fs->count++;
-    fs->last = rowid;
+    st->last_set = st->nsets;
+    struct fact_set *fs = &st->sets[st->nsets++];
+    if (!fs->pend)
+        fs->pend = pccs_xcalloc(SET_CHUNK, sizeof(*fs->pend));
+    fs->measure = measure;
+    fs->count = fs->first = fs->last = 0;
+    fs->npend = fs->nchunks = 0;
+    pccs_buf_reset(&fs->pool);
+    snprintf(fs->period, sizeof(fs->period), "%s", period);
+    return fs;
 }
 
 static size_t
-pool_add(struct pccs_store *st, const char *text)
+pool_add(struct pccs_buf *pool, const char *text)
 {
-    size_t off = st->pool.len;
-    pccs_buf_add(&st->pool, text, strlen(text) + 1);
+    size_t off = pool->len;
+    pccs_buf_add(pool, text, strlen(text) + 1);
     return off;
 }
 
 /* Bind one pending fact to parameters base+1 .. base+6. */
 static void
-bind_fact(struct pccs_store *st, sqlite3_stmt *s, int base,
+bind_fact(sqlite3_stmt *s, int base, const struct fact_set *fs,
           const struct pending_fact *pf)
 {
     sqlite3_bind_int64(s, base + 1, pf->source);
-    sqlite3_bind_int64(s, base + 2, pf->measure);
-    bind_text(s, base + 3, st->pool.p + pf->period);
-    bind_text(s, base + 4, st->pool.p + pf->org);
-    bind_text(s, base + 5, st->pool.p + pf->dim);
+    sqlite3_bind_int64(s, base + 2, fs->measure);
+    bind_text(s, base + 3, fs->period);
+    bind_text(s, base + 4, fs->pool.p + pf->org);
+    bind_text(s, base + 5, fs->pool.p + pf->dim);
     sqlite3_bind_double(s, base + 6, pf->value);
 }
 
-/* Write the pending facts: one statement for a full batch. */
+/*
+ * Write a set's pending facts as one chunk: full batches with one
+ * multi-row statement, the rest one by one. Nothing else is inserted
+ * meanwhile, so the chunk's rowids follow each other.
+ */
 static int
-flush_facts(struct pccs_store *st, struct pccs_err *err)
+flush_set(struct pccs_store *st, struct fact_set *fs, struct pccs_err *err)
 {
-    size_t n = st->npending;
+    size_t n = fs->npend, i = 0;
     if (!n)
         return PCCS_OK;
-    sqlite3_stmt *s;
     int rc = PCCS_OK;
-    if (n == FACT_BATCH) {
+    int64_t first = -1;
+    for (; !rc && n - i >= FACT_BATCH; i += FACT_BATCH) {
         if (!st->batch) {
             struct pccs_buf sql = PCCS_BUF_INIT;
             pccs_buf_addstr(&sql, "INSERT INTO fact_values (source_id, "
                                   "measure_id, period, org, dim, value) "
                                   "VALUES ");
-            for (size_t i = 0; i < FACT_BATCH; i++)
-                pccs_buf_addstr(&sql, i ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)");
+            for (size_t k = 0; k < FACT_BATCH; k++)
+                pccs_buf_addstr(&sql, k ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)");
             int r = sqlite3_prepare_v3(
                 st->db, sql.p, -1, SQLITE_PREPARE_PERSISTENT, &st->batch, NULL);
             pccs_buf_release(&sql);
             if (r != SQLITE_OK)
                 return db_err(st, err, "cannot prepare a statement");
         }
-        s = st->batch;
-        sqlite3_reset(s);
-        for (size_t i = 0; i < n; i++)
-            bind_fact(st, s, (int)i * 6, &st->pending[i]);
-        rc = step_write(st, s, err, "cannot store figures");
+        sqlite3_reset(st->batch);
+        for (size_t k = 0; k < FACT_BATCH; k++)
+            bind_fact(st->batch, (int)k * 6, fs, &fs->pend[i + k]);
+        rc = step_write(st, st->batch, err, "cannot store figures");
+        if (!rc && first < 0)
+            first = sqlite3_last_insert_rowid(st->db) - FACT_BATCH + 1;
     }
-    else {
-        for (size_t i = 0; !rc && i < n; i++) {
-            s = prep(st, S_FACT_PUT, err);
-            if (!s)
-                return PCCS_EDB;
-            bind_fact(st, s, 0, &st->pending[i]);
-            rc = step_write(st, s, err, "cannot store a figure");
-        }
+    for (; !rc && i < n; i++) {
+        sqlite3_stmt *s = prep(st, S_FACT_PUT, err);
+        if (!s)
+            return PCCS_EDB;
+        bind_fact(s, 0, fs, &fs->pend[i]);
+        rc = step_write(st, s, err, "cannot store a figure");
+        if (!rc && first < 0)
+            first = sqlite3_last_insert_rowid(st->db);
     }
-    if (!rc) {
-        /* Rowids of a rowid table are handed out one after another. */
-        int64_t last = sqlite3_last_insert_rowid(st->db);
-        for (size_t i = 0; i < n; i++)
-            count_fact(st, st->pending[i].measure,
-                       st->pool.p + st->pending[i].period,
-                       last - (int64_t)n + 1 + (int64_t)i);
+    if (rc)
+        return rc;
+    int64_t last = sqlite3_last_insert_rowid(st->db);
+    PCCS_ASSERT(last - first + 1 == (int64_t)n);
+    if (fs->nchunks == fs->chunks_cap) {
+        fs->chunks_cap = fs->chunks_cap ? fs->chunks_cap * 2 : 8;
+        fs->chunks = pccs_xreallocarray(fs->chunks, fs->chunks_cap,
+                                        sizeof(*fs->chunks));
     }
-    st->npending = 0;
-    pccs_buf_reset(&st->pool);
+    fs->chunks[fs->nchunks++] = (struct fact_chunk){first, last};
+    if (!fs->count)
+        fs->first = first;
+    fs->last = last;
+    fs->count += (int64_t)n;
+    fs->npend = 0;
+    pccs_buf_reset(&fs->pool);
+    return PCCS_OK;
+}
+
+/* Write every set's pending facts. */
+static int
+flush_facts(struct pccs_store *st, struct pccs_err *err)
+{
+    int rc = PCCS_OK;
+    for (size_t i = 0; !rc && i < st->nsets; i++)
+        rc = flush_set(st, &st->sets[i], err);
     return rc;
 }
 
@@ -776,15 +854,14 @@ pccs_store_put_fact(struct pccs_store *st, const struct pccs_fact_row *f,
     int rc = measure_id(st, f->measure, &mid, err);
     if (rc)
         return rc;
-    struct pending_fact *pf = &st->pending[st->npending++];
+    struct fact_set *fs = set_of(st, mid, f->period);
+    struct pending_fact *pf = &fs->pend[fs->npend++];
     pf->source = f->source_id;
-    pf->measure = mid;
-    pf->period = pool_add(st, f->period);
-    pf->org = pool_add(st, f->org);
-    pf->dim = pool_add(st, f->dim ? f->dim : "");
+    pf->org = pool_add(&fs->pool, f->org);
+    pf->dim = pool_add(&fs->pool, f->dim ? f->dim : "");
     pf->value = f->value;
-    if (st->npending == FACT_BATCH)
-        return flush_facts(st, err);
+    if (fs->npend == SET_CHUNK)
+        return flush_set(st, fs, err);
     return PCCS_OK;
 }
 
@@ -953,30 +1030,53 @@ pccs_store_facts_each(struct pccs_store *st, const char *measure,
         return rc;
     rc = fact_periods(st, measure, period, &ps, &n, err);
     for (size_t i = 0; !rc && i < n; i++) {
-        sqlite3_stmt *s = prep(st, S_FACTS, err);
+        /* The set's chunks, then the rows of each. */
+        struct fact_chunk *ch = NULL;
+        size_t nch = 0, cap = 0;
+        sqlite3_stmt *s = prep(st, S_FACT_CHUNKS, err);
         if (!s) {
             rc = PCCS_EDB;
             break;
         }
-        sqlite3_bind_int64(s, 1, ps[i].source);
-        bind_text(s, 2, measure);
-        bind_text(s, 3, ps[i].period);
-        bind_text(s, 4, org);
-        sqlite3_bind_int64(s, 5, ps[i].first);
-        sqlite3_bind_int64(s, 6, ps[i].last);
+        bind_text(s, 1, measure);
+        bind_text(s, 2, ps[i].period);
+        sqlite3_bind_int64(s, 3, ps[i].source);
         int r;
         while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-            struct pccs_fact_row f = {measure,
-                                      ps[i].period,
-                                      col_text(s, 0),
-                                      col_text(s, 1),
-                                      sqlite3_column_double(s, 2),
-                                      ps[i].source};
-            rc = fn(ctx, &f);
-            if (rc)
-                break;
+            if (nch == cap) {
+                cap = cap ? cap * 2 : 16;
+                ch = pccs_xreallocarray(ch, cap, sizeof(*ch));
+            }
+            ch[nch++] = (struct fact_chunk){sqlite3_column_int64(s, 0),
+                                            sqlite3_column_int64(s, 1)};
         }
-        rc = finish_read(st, s, r, rc, err, "cannot read figures");
+        rc = finish_read(st, s, r, 0, err, "cannot read figures");
+        for (size_t k = 0; !rc && k < nch; k++) {
+            s = prep(st, S_FACTS, err);
+            if (!s) {
+                rc = PCCS_EDB;
+                break;
+            }
+            sqlite3_bind_int64(s, 1, ps[i].source);
+            bind_text(s, 2, measure);
+            bind_text(s, 3, ps[i].period);
+            bind_text(s, 4, org);
+            sqlite3_bind_int64(s, 5, ch[k].first);
+            sqlite3_bind_int64(s, 6, ch[k].last);
+            while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+                struct pccs_fact_row f = {measure,
+                                          ps[i].period,
+                                          col_text(s, 0),
+                                          col_text(s, 1),
+                                          sqlite3_column_double(s, 2),
+                                          ps[i].source};
+                rc = fn(ctx, &f);
+                if (rc)
+                    break;
+            }
+            rc = finish_read(st, s, r, rc, err, "cannot read figures");
+        }
+        free(ch);
     }
     free_periods(ps, n);
     return rc;

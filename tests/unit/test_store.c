@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,10 +99,85 @@ test_store_creates_and_migrates(void **state)
 {
     (void)state;
     struct pccs_store *st = open_store();
-    assert_int_equal(pccs_store_schema_version(st), 1);
+    assert_int_equal(pccs_store_schema_version(st), 2);
     pccs_store_free(st);
     st = open_store(); /* reopening finds the schema in place */
-    assert_int_equal(pccs_store_schema_version(st), 1);
+    assert_int_equal(pccs_store_schema_version(st), 2);
+    pccs_store_free(st);
+}
+
+struct order {
+    int n, bad;
+    double want;
+};
+
+static int
+order_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct order *o = ctx;
+    o->bad += f->value != o->want;
+    o->want += 1;
+    o->n++;
+    return 0;
+}
+
+static int
+count_rows(void *ctx, int ncol, char **val, char **name)
+{
+    (void)ncol;
+    (void)name;
+    *(long *)ctx = atol(val[0]);
+    return 0;
+}
+
+/*
+ * Two measures written in turn, 2,500 facts each: each measure's rows go
+ * in as chunks of its own (3 each), read back whole and in order; a store
+ * of schema 1 (no chunks) migrates and reads the same.
+ */
+static void
+test_store_sets_in_chunks(void **state)
+{
+    (void)state;
+    struct pccs_store *st = open_store();
+    struct pccs_err err = PCCS_ERR_INIT;
+    assert_int_equal(pccs_store_begin(st, &err), PCCS_OK);
+    int64_t a = add_source(st, "c1", "2021-01-01");
+    for (int i = 0; i < 2500; i++) {
+        char org[16];
+        snprintf(org, sizeof(org), "P%05d", i);
+        struct pccs_fact_row f1 = {"m_one", "2021-01-01", org, "", i, a};
+        struct pccs_fact_row f2 = {"m_two", "2021-01-01", org, "", -i, a};
+        assert_int_equal(pccs_store_put_fact(st, &f1, &err), PCCS_OK);
+        assert_int_equal(pccs_store_put_fact(st, &f2, &err), PCCS_OK);
+    }
+    finish_source(st);
+    assert_int_equal(pccs_store_commit(st, &err), PCCS_OK);
+    for (int pass = 0; pass < 2; pass++) {
+        struct order o = {0, 0, 0};
+        assert_int_equal(pccs_store_facts_each(st, "m_one", NULL, NULL,
+                                               order_cb, &o, &err),
+                         PCCS_OK);
+        assert_int_equal(o.n, 2500);
+        assert_int_equal(o.bad, 0);
+        pccs_store_free(st);
+        sqlite3 *db;
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        long chunks = -1;
+        sqlite3_exec(db, "SELECT count(*) FROM fact_chunks", count_rows,
+                     &chunks, NULL);
+        assert_int_equal(chunks, pass == 0 ? 6 : 2);
+        if (pass == 0)
+            /* Back to schema 1: the next open migrates again. */
+            assert_int_equal(sqlite3_exec(db,
+                                          "DROP TABLE fact_chunks; PRAGMA "
+                                          "user_version = 1",
+                                          NULL, NULL, NULL),
+                             SQLITE_OK);
+        sqlite3_close(db);
+        st = open_store();
+        assert_int_equal(pccs_store_schema_version(st), 2);
+    }
     pccs_store_free(st);
 }
 
@@ -258,6 +334,8 @@ main(void)
             test_store_latest_source_wins_per_period, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_store_org_upsert_and_level_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_sets_in_chunks, setup,
+                                        teardown),
         cmocka_unit_test(test_store_postgres_not_yet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
