@@ -100,6 +100,20 @@ const struct pccs_cmd pccs_cmds[] = {
      "  bar      one column of any table, a bar per row (--where keeps the\n"
      "           rows whose COL equals VALUE, e.g. staff_group=GP)\n",
      pccs_cmd_chart},
+    {"report", "the committee report as one HTML file",
+     "usage: pccs report committee --in CODE --out FILE.html\n"
+     "                             [--year YYYY-YY]\n"
+     "\n"
+     "One self-contained HTML file (styles and charts inline, nothing\n"
+     "fetched), laid out for A4 print, for an organisation with children:\n"
+     "data sources and the OGL attribution; population by PCN and practice,\n"
+     "age and sex; capacity with SPC charts; enhanced access, PCN\n"
+     "entitlements and ARRS; workforce per 10,000; QOF prevalence; payments\n"
+     "per weighted patient; practices rated red or amber and why. Every\n"
+     "figure is the one pccs table prints. --year: the financial year for\n"
+     "payments and entitlements (default: the latest payments year loaded).\n"
+     "Print to PDF with: chromium --headless --print-to-pdf=F.pdf F.html\n",
+     pccs_cmd_report},
     {"spc", "Making Data Count SPC chart of a series",
      "usage: pccs spc --input FILE.csv [--date-col date] [--value-col value]\n"
      "       pccs spc --metric NAME --org CODE   (a series pccs holds)\n"

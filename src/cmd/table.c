@@ -19,15 +19,6 @@ list_tables(void)
     return 0;
 }
 
-static int
-latest_fy_cb(void *ctx, const struct pccs_fact_row *f)
-{
-    int *year = ctx, y;
-    if (!pccs_fy_parse(pccs_str_from(f->period), &y) && y > *year)
-        *year = y;
-    return 0;
-}
-
 /*
  * --all: every table with its defaults (and --in, --year) into DIR, one
  * file each, in one process: the organisation tree is built once, as the
@@ -39,16 +30,10 @@ all_tables(struct pccs_store *st, const struct pccs_tree *tree,
            const char *dir, struct pccs_err *err)
 {
     static const char *const ext[] = {"txt", "csv", "json", "xlsx"};
-    int year = -1;
-    char fy[8] = "";
-    int rc = pccs_store_periods_each(st,
-                                     "pay_total_nhs_payments_to_general_"
-                                     "practice",
-                                     latest_fy_cb, &year, err);
+    char fy[8];
+    int rc = pccs_latest_payments_year(st, fy, err);
     if (rc)
         return rc;
-    if (year >= 0)
-        pccs_fy_format(year, fy);
     size_t written = 0;
     for (size_t i = 0; pccs_table_defs[i]; i++) {
         const struct pccs_table_def *def = pccs_table_defs[i];

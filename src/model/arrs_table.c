@@ -9,6 +9,7 @@
  * without a known amount are counted as unpriced FTE.
  */
 #include "model/tables.h"
+#include "base/path.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -212,7 +213,9 @@ pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
         goto out;
     }
     const char *mp = getenv("PCCS_ARRS_ROLES");
-    rc = load_map(&c, mp && *mp ? mp : "data/maps/arrs_roles.csv", err);
+    char mpath[4096];
+    pccs_data_path("maps/arrs_roles.csv", mpath, sizeof(mpath));
+    rc = load_map(&c, mp && *mp ? mp : mpath, err);
     if (!rc)
         rc = pccs_rates_load_default(&rates, err);
     if (rc)

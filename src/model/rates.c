@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Reading the rates files. */
 #include "model/rates.h"
+#include "base/path.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -156,7 +157,13 @@ pccs_rates_load_default(struct pccs_rates *rs, struct pccs_err *err)
 {
     const char *dir = getenv("PCCS_RATES");
     const char *local = getenv("PCCS_RATES_LOCAL");
-    return pccs_rates_load(rs, dir && *dir ? dir : "data/rates",
+    char path[4096];
+    if (!(dir && *dir) && !pccs_data_path("rates", path, sizeof(path)))
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "cannot find the rates (data/rates) beside "
+                            "pccs or in the working directory: set "
+                            "PCCS_DATA to the data directory");
+    return pccs_rates_load(rs, dir && *dir ? dir : path,
                            local && *local ? local : NULL, err);
 }
 

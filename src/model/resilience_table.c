@@ -18,6 +18,7 @@
  * counts neither way.
  */
 #include "model/tables.h"
+#include "base/path.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -50,8 +51,10 @@ parse_rules(struct pccs_res_rules *rs, struct pccs_err *err)
         "above_icb_percentile", "count_red_at_least", "count_amber_at_least"};
     const char *dir = getenv("PCCS_RULES");
     char path[4096];
-    snprintf(path, sizeof(path), "%s/resilience.csv",
-             dir && *dir ? dir : "data/rules");
+    if (dir && *dir)
+        snprintf(path, sizeof(path), "%s/resilience.csv", dir);
+    else
+        pccs_data_path("rules/resilience.csv", path, sizeof(path));
     struct pccs_csv_reader *r = NULL;
     int rc = pccs_csv_open(&r, path, NULL, 0, err);
     if (rc)
@@ -190,20 +193,6 @@ snap_cb(void *ctx, const struct pccs_fact_row *f)
     return 0;
 }
 
-struct latest_fy {
-    int year;
-};
-
-static int
-fy_cb(void *ctx, const struct pccs_fact_row *f)
-{
-    struct latest_fy *l = ctx;
-    int y;
-    if (!pccs_fy_parse(pccs_str_from(f->period), &y) && y > l->year)
-        l->year = y;
-    return 0;
-}
-
 static int
 gather(struct pccs_store *st, const struct pccs_tree *t,
        const struct pccs_table_query *q, struct prac *p, pccs_day *at,
@@ -275,16 +264,10 @@ gather(struct pccs_store *st, const struct pccs_tree *t,
         return rc;
 
     /* The payments year: --year, else the latest loaded. */
-    struct latest_fy fy = {-1};
     char fys[8];
-    if ((rc = pccs_store_periods_each(st,
-                                      "pay_total_nhs_payments_to_general_"
-                                      "practice",
-                                      fy_cb, &fy, err)))
+    if ((rc = pccs_latest_payments_year(st, fys, err)))
         return rc;
-    if (fy.year >= 0)
-        pccs_fy_format(fy.year, fys);
-    sq.period = q->period ? q->period : fy.year >= 0 ? fys : NULL;
+    sq.period = q->period ? q->period : fys[0] ? fys : NULL;
     rc = sub_table(st, t, "payments", &sq, &sub, &have, out,
                    "payments_per_weighted", err);
     if (!rc && have) {

@@ -4,6 +4,7 @@
  * offers: --explain and --suppress.
  */
 #include "model/tables.h"
+#include "base/path.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -119,8 +120,10 @@ load_sdc(struct pccs_sdc_rule *rule, char *source, size_t sn,
 {
     const char *dir = getenv("PCCS_RULES");
     char path[4096];
-    snprintf(path, sizeof(path), "%s/disclosure.csv",
-             dir && *dir ? dir : "data/rules");
+    if (dir && *dir)
+        snprintf(path, sizeof(path), "%s/disclosure.csv", dir);
+    else
+        pccs_data_path("rules/disclosure.csv", path, sizeof(path));
     struct pccs_csv_reader *r = NULL;
     int rc = pccs_csv_open(&r, path, NULL, 0, err);
     if (rc)
@@ -213,6 +216,30 @@ suppress(struct pccs_table *t, const struct pccs_tree *tree,
                     "suppressed); %s",
                     rule.suppress_max, rule.round_to, hidden, source);
     return PCCS_OK;
+}
+
+static int
+latest_fy_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    int *year = ctx, y;
+    if (!pccs_fy_parse(pccs_str_from(f->period), &y) && y > *year)
+        *year = y;
+    return 0;
+}
+
+int
+pccs_latest_payments_year(struct pccs_store *st, char fy[8],
+                          struct pccs_err *err)
+{
+    int year = -1;
+    fy[0] = '\0';
+    int rc = pccs_store_periods_each(st,
+                                     "pay_total_nhs_payments_to_general_"
+                                     "practice",
+                                     latest_fy_cb, &year, err);
+    if (!rc && year >= 0)
+        pccs_fy_format(year, fy);
+    return rc;
 }
 
 int

@@ -48,6 +48,13 @@ extern const struct pccs_table_def *const pccs_table_defs[];
 const struct pccs_table_def *pccs_table_def_find(const char *name);
 
 /**
+ * The latest financial year of NHS payments loaded, as "2022-23", into
+ * fy (8 bytes); "" when none. The default year of the year tables.
+ */
+int pccs_latest_payments_year(struct pccs_store *st, char fy[8],
+                              struct pccs_err *err);
+
+/**
  * Build table def for q: the builder, then --explain (each formula with
  * the values of the --in organisation's rows, or of the first rows) and
  * --suppress (disclosure control, data/rules/disclosure.csv, on the

@@ -9,6 +9,7 @@
  * Parents sum their practices (those with both figures).
  */
 #include "model/tables.h"
+#include "base/path.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -214,8 +215,11 @@ pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
     int rc;
     pccs_table_init(out, "weighting");
     const char *wpath = getenv("PCCS_WEIGHTS");
-    if (!wpath || !*wpath)
-        wpath = "data/weights/age_sex.csv";
+    char wbuf[4096];
+    if (!wpath || !*wpath) {
+        pccs_data_path("weights/age_sex.csv", wbuf, sizeof(wbuf));
+        wpath = wbuf;
+    }
     rc = load_weights(&ws, wpath, err);
     if (rc)
         goto out;

@@ -220,6 +220,13 @@ cell_text(struct pccs_buf *b, const struct pccs_table_col *col,
         plain_number(b, c->num);
 }
 
+void
+pccs_table_format_cell(struct pccs_buf *b, const struct pccs_table *t,
+                       size_t row, size_t col)
+{
+    cell_text(b, &t->cols[col], pccs_table_cell(t, row, col), true);
+}
+
 /* ===== Writers ===== */
 
 /* Display width of UTF-8 text: count code points, not bytes. */

@@ -71,6 +71,13 @@ void pccs_table_note(struct pccs_table *t, const char *fmt, ...)
 /** Cell (row, col); for tests and for callers that read tables back. */
 const struct pccs_cell *pccs_table_cell(const struct pccs_table *t, size_t row,
                                         size_t col);
+/**
+ * Append cell (row, col) as the terminal shows it (thousands separators,
+ * the column's decimals; a marker or nothing for a null) to b.
+ */
+struct pccs_buf;
+void pccs_table_format_cell(struct pccs_buf *b, const struct pccs_table *t,
+                            size_t row, size_t col);
 /** Index of the column called name, or -1. */
 int pccs_table_col_index(const struct pccs_table *t, const char *name);
 

@@ -16,7 +16,9 @@
  * months read little; written sorted by month so a month's facts are
  * together.
  * The load's period is the latest month in the file. Practice names are
- * not taken from it (they come from the organisation files).
+ * not taken from it (they come from the organisation files). A file
+ * written by `pccs synth` (SUPPLIER "SYNTH") is recorded as synthetic in
+ * its publication, so every table and report naming it says so.
  */
 #include "sources/sources.h"
 
@@ -40,6 +42,7 @@ enum {
     A_TIME,
     A_COUNT,
     A_STATUS,
+    A_SUPPLIER,
     A_N
 };
 
@@ -55,6 +58,7 @@ static const struct pccs_col gpad_cols[A_N] = {
     {"TIME_BETWEEN_BOOK_AND_APPT", true},
     {"COUNT_OF_APPOINTMENTS", false},
     {"APPT_STATUS", false},
+    {"SUPPLIER", true},
 };
 
 static struct pccs_str
@@ -210,6 +214,7 @@ load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
     struct pccs_hmap marg = PCCS_HMAP_INIT, members = PCCS_HMAP_INIT;
     struct acc *acc = pccs_xcalloc(1, sizeof(*acc));
     pccs_day latest = PCCS_DAY_NONE;
+    bool synthetic = false;
     char last[32] = "";
     int rc;
     while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
@@ -233,6 +238,13 @@ load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
                                  "COUNT_OF_APPOINTMENTS", &n);
         if (rc)
             break;
+        if (!synthetic && idx[A_SUPPLIER] >= 0 &&
+            pccs_str_eq(opt(&rec, idx[A_SUPPLIER]), "SYNTH")) {
+            synthetic = true;
+            ld->src.publication = "Appointments in General Practice, "
+                                  "practice level (SYNTHETIC: written by "
+                                  "pccs synth, not published data)";
+        }
         if (latest == PCCS_DAY_NONE || month > latest) {
             latest = month;
             pccs_load_set_period_day(ld, month);

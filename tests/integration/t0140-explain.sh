@@ -62,6 +62,15 @@ check_eq "total_per_weighted explained with python's inputs and result" "$got" "
 run_pccs --store "$S" table payments --level pcn --in U89141 --year 2022-23 --suppress
 check_match "--suppress: published figures left as published" "$out" \
     "disclosure control: no column of this table is a count of individuals"
+# Rates, rules and weights are found from any working directory (beside
+# the binary), so the same table comes out of /.
+run_pccs --store "$S" table entitlements --in U89141 --year 2022-23 --format csv
+here=$out
+got=$(cd / && "$PCCS" --store "$S" table entitlements --in U89141 --year 2022-23 --format csv)
+check_eq "entitlements from / = from the repository" "$got" "$here"
+got=$(cd / && "$PCCS" --store "$S" table payments --level pcn --in U89141 --year 2022-23 --suppress)
+check_match "rules found from /" "$got" "disclosure control"
+
 run_pccs --store "$S" table workforce --level pcn --in U89141 --explain
 check_match "--in a parent at a lower level: explain says so" "$out" "^explain U89141 "
 

@@ -1,0 +1,82 @@
+#!/bin/sh
+# The committee report for a real ICB (QHM, Cumbria and North East, as the
+# 2021 files place it): one self-contained HTML file whose figures are the
+# ones pccs table prints and match python over the raw files; printed to
+# PDF with Debian's headless Chromium, its pages counted, its text (from
+# pdftotext) checked for the same figures, and its first pages saved as
+# PNGs in tests/out/.
+. "$(dirname "$0")/lib.sh"
+
+cd "$ROOT" || exit 1
+S=$T/s.db
+scripts/gen-reg-age --out "$T/gen" --only quin
+G="$T/General Practice - September 2022 Practice Level - Detailed.csv"
+python3 scripts/gen-gpw --out "$G"
+run_pccs --store "$S" load --quiet "$DATA"/*.csv "$DATA"/*.xlsx \
+    "$T/gen/gp-reg-pat-prac-quin-age.csv" "$G"
+check_eq "load" "$status" 0
+run_pccs --store "$S" synth appointments --in QHM --months 13 --out "$T/a.csv"
+run_pccs --store "$S" load --quiet "$T/a.csv"
+check_eq "appointments load" "$status" 0
+
+run_pccs --store "$S" report committee --in QHM --out "$T/r.html"
+check_eq "report: exit 0" "$status" 0
+H=$T/r.html
+check_eq "self-contained: no external script, style, image or link" \
+    "$(grep -Ec '<script|<link|<img|src=|href=|url\(' "$H")" 0
+check_eq "every section there" "$(grep -c '<h2>' "$H")" 9
+check_match "OGL attribution" "$(cat "$H")" "Open Government Licence v3.0"
+check_eq "nothing missing" "$(grep -c 'Not available' "$H")" 0
+check_eq "charts inline: pyramid, 2 SPC, bar" "$(grep -c '<svg ' "$H")" 4
+
+# QHM's registered list and a PCN's weighted list, from python over the
+# raw files, as the report shows them.
+want=$(python3 - "$DATA" <<'PY'
+import csv, sys
+d = sys.argv[1]
+m = list(csv.DictReader(open(d + '/gp-reg-pat-prac-map_2020-09.csv', newline='')))
+ccgs = {r['CCG_CODE'] for r in m if r['STP_CODE'] == 'QHM'}
+reg = sum(int(r['NUMBER_OF_PATIENTS']) for r in csv.DictReader(open(d + '/gp-reg-pat-prac-all_2021-01.csv', newline='')) if r['CCG_CODE'] in ccgs)
+pay = list(csv.reader(open(d + '/nhs-payments-to-general-practice_2020-21.csv', newline='', encoding='utf-8-sig')))
+print(f"{reg:,}")
+PY
+)
+check_match "QHM registered (python) in the report" "$(cat "$H")" "<td class=\"n\">$want</td>"
+# Every PCN's registered and weighted as pccs table prints them.
+run_pccs --store "$S" table populations --level pcn --in QHM --format csv
+printf '%s\n' "$out" | tsv | awk -F'\t' 'NR > 1 { print $1 }' >"$T/pcns"
+bad=0
+for p in $(head -n 5 "$T/pcns"); do
+    reg=$("$PCCS" --store "$S" table populations --level pcn --in "$p" --format csv |
+        python3 -c 'import csv, sys; r = list(csv.DictReader(sys.stdin))[0]; print(format(float(r["registered"]), ",.0f"))')
+    [ -n "$reg" ] && grep -q "<td class=\"n\">$reg</td>" "$H" || bad=$((bad + 1))
+done
+check_eq "PCN registered as pccs table prints it (5 PCNs)" "$bad" 0
+
+# Print to PDF and look.
+if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+    chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
+        --print-to-pdf="$T/r.pdf" "file://$H" >/dev/null 2>&1
+    pages=$(pdfinfo "$T/r.pdf" | awk '/^Pages:/ { print $2 }')
+    check_eq "PDF: at least a page per section (9 to 200 pages)" \
+        "$(test "${pages:-0}" -ge 9 && test "$pages" -le 200 && echo yes)" yes
+    pdftotext -layout "$T/r.pdf" "$T/r.txt"
+    check_match "PDF text: the title" "$(cat "$T/r.txt")" "Primary care commissioning report"
+    check_match "PDF text: QHM registered (python)" "$(cat "$T/r.txt")" "$want"
+    check_match "PDF text: OGL attribution" "$(cat "$T/r.txt")" "Open Government Licence"
+    mkdir -p "$ROOT/tests/out"
+    rm -f "$ROOT"/tests/out/report-page-*.png
+    pdftoppm -png -r 60 -f 1 -l 4 "$T/r.pdf" "$ROOT/tests/out/report-page"
+    check_eq "PNGs of the first 4 pages in tests/out" \
+        "$(ls "$ROOT"/tests/out/report-page-*.png | wc -l | tr -d ' ')" 4
+else
+    ok "# SKIP chromium or poppler-utils not installed: no PDF"
+fi
+
+run_pccs --store "$S" report committee --in A81001 --out "$T/p.html"
+check_eq "a practice has no children: exit 1" "$status" 1
+check_eq "... and no file" "$(test -e "$T/p.html" || echo none)" none
+run_pccs --store "$S" report committee --in NOPE --out "$T/n.html"
+check_eq "unknown organisation: exit 1" "$status" 1
+
+done_testing
