@@ -93,7 +93,7 @@ if command -v chromium >/dev/null 2>&1; then
             "file://$T/$f.svg" >/dev/null 2>&1
         check_eq "chromium renders $f.svg to a PNG" \
             "$(head -c 8 "$ROOT/tests/out/chart-$f.png" | od -An -c | tr -d ' \n')" \
-            '211PN\r\n032\n'
+            '211PNG\r\n032\n'
     done
 else
     ok "# SKIP chromium not installed: no PNGs"
