@@ -103,6 +103,10 @@ install: pccs
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 pccs $(DESTDIR)$(PREFIX)/bin/pccs
 	install -m 644 docs/pccs.1 $(DESTDIR)$(PREFIX)/share/man/man1/pccs.1
+	for d in rates rules weights maps; do \
+		install -d $(DESTDIR)$(PREFIX)/share/pccs/$$d && \
+		install -m 644 data/$$d/* $(DESTDIR)$(PREFIX)/share/pccs/$$d/; \
+	done
 
 FUZZ_CC ?= clang
 fuzz:
