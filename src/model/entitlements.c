@@ -40,6 +40,46 @@ fy_cb(void *ctx, const struct pccs_fact_row *f)
     return 0;
 }
 
+/*
+ * Care home beds (local register) per PCN: the latest load's figures, a
+ * practice's beds counted in its PCN as at day.
+ */
+struct beds_ctx {
+    const struct pccs_tree *t;
+    pccs_day at;
+    double *beds; /* norgs */
+    bool any;
+    char period[16];
+    int64_t source;
+};
+
+static int
+beds_period_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct beds_ctx *b = ctx;
+    if (strcmp(f->period, b->period) > 0)
+        snprintf(b->period, sizeof(b->period), "%s", f->period);
+    return 0;
+}
+
+static int
+beds_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct beds_ctx *b = ctx;
+    int o = pccs_tree_find(b->t, f->org);
+    if (o < 0)
+        return 0;
+    int pcn = b->t->orgs[o].level == PCCS_PCN
+                  ? o
+                  : pccs_tree_ancestor(b->t, o, PCCS_PCN, b->at, 0);
+    if (pcn >= 0) {
+        b->beds[pcn] += f->value;
+        b->any = true;
+        b->source = f->source_id;
+    }
+    return 0;
+}
+
 /* Populations at a level for the year: snapshot first, payments second. */
 static int
 populations(struct pccs_store *st, const struct pccs_tree *t,
@@ -192,6 +232,19 @@ pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
         r[i] = (struct pccs_ent_rate){x != NULL, x && x->known,
                                       x && x->known ? x->value : 0};
     }
+    /* Care home beds, if the local register is loaded. */
+    struct beds_ctx bc = {t, pccs_date_from_ymd(fy, 4, 1), NULL, false, "",
+                          0};
+    bc.beds = pccs_xcalloc(t->norgs + 1, sizeof(*bc.beds));
+    rc = pccs_store_periods_each(st, "care_home_beds", beds_period_cb, &bc,
+                                 err);
+    if (!rc && bc.period[0])
+        rc = pccs_store_facts_each(st, "care_home_beds", bc.period, NULL,
+                                   beds_cb, &bc, err);
+    if (rc) {
+        free(bc.beds);
+        goto out;
+    }
     /* National ratio for the adjusted population estimate. */
     double nat_reg = nat.nrows ? num(&nat, 0, 4) : NAN;
     double nat_w = nat.nrows ? num(&nat, 0, 5) : NAN;
@@ -221,7 +274,8 @@ pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
         }
         int s = slot[g];
         struct pccs_ent_pop p = {num(&pop, i, 4), num(&pop, i, 5),
-                                 num(&pop, i, 5) * scale, false, 0};
+                                 num(&pop, i, 5) * scale, bc.any,
+                                 pcn >= 0 ? bc.beds[pcn] : 0};
         struct pccs_ent_result res;
         pccs_ent_compute(&p, r, &res);
         if (q->explain)
@@ -322,9 +376,20 @@ pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
             pccs_table_note(out, "%s: rate unknown for %s (%s)",
                             pccs_ent_item_names[i], fyname, x->source);
     }
-    if (r[PCCS_ENT_CHP_BED].present)
+    if (r[PCCS_ENT_CHP_BED].present && !bc.any)
         pccs_table_note(out, "care_home_premium: care home beds are not "
                              "loaded (a local register)");
+    else if (bc.any) {
+        struct pccs_source_info si;
+        if (pccs_store_source_get(st, bc.source, &si, err) == PCCS_OK)
+            pccs_table_note(out,
+                            "care home beds: %s, as of %s (%s); a "
+                            "practice's beds count in its PCN",
+                            si.publication, bc.period,
+                            si.path ? si.path : "?");
+        pccs_err_clear(err);
+    }
+    free(bc.beds);
     pccs_table_note(out, "total_known sums the lines whose rate and "
                          "population are known; an empty line is not "
                          "paid that year or its rate is unknown (above)");

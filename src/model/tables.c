@@ -208,10 +208,147 @@ static const struct pccs_table_def age_bands = {
     false,
 };
 
+int pccs_register_table(struct pccs_store *st, const struct pccs_tree *t,
+                        const struct pccs_table_query *q,
+                        struct pccs_table *out, struct pccs_err *err);
+
+static const struct pccs_table_def reg_register = {
+    "register",
+    "a local register's rows as loaded (--group NAME), for export and round "
+    "trips",
+    PCCS_PRACTICE,
+    pccs_register_table,
+    NULL,
+    false,
+};
+
+int pccs_programme_status_table(struct pccs_store *st,
+                                const struct pccs_tree *t,
+                                const struct pccs_table_query *q,
+                                struct pccs_table *out, struct pccs_err *err);
+
+static const struct pccs_table_def reg_programme_status = {
+    "programme-status",
+    "programmes by workstream: not started, achieved and closed, in progress, "
+    "overdue, total (--at)",
+    PCCS_PRACTICE,
+    pccs_programme_status_table,
+    NULL,
+    false,
+};
+
+int pccs_milestones_table(struct pccs_store *st, const struct pccs_tree *t,
+                          const struct pccs_table_query *q,
+                          struct pccs_table *out, struct pccs_err *err);
+
+static const struct pccs_table_def reg_milestones = {
+    "milestones",  "programme milestones: target against achieved by date",
+    PCCS_PRACTICE, pccs_milestones_table,
+    NULL,          false,
+};
+
+int pccs_risks_table(struct pccs_store *st, const struct pccs_tree *t,
+                     const struct pccs_table_query *q, struct pccs_table *out,
+                     struct pccs_err *err);
+
+static const struct pccs_table_def reg_risks = {
+    "risks",
+    "risks by score (likelihood x impact) with RAG and review dates",
+    PCCS_PRACTICE,
+    pccs_risks_table,
+    NULL,
+    false,
+};
+
+int pccs_estates_table(struct pccs_store *st, const struct pccs_tree *t,
+                       const struct pccs_table_query *q, struct pccs_table *out,
+                       struct pccs_err *err);
+
+static const struct pccs_table_def reg_estates = {
+    "estates",
+    "premises by place: tenure mix in m2 and %, void area and cost",
+    PCCS_PRACTICE,
+    pccs_estates_table,
+    NULL,
+    false,
+};
+
+int pccs_budget_table(struct pccs_store *st, const struct pccs_tree *t,
+                      const struct pccs_table_query *q, struct pccs_table *out,
+                      struct pccs_err *err);
+
+static const struct pccs_table_def reg_budget = {
+    "budget",
+    "delegated budget: plan, actual, forecast, variance and movement since the "
+    "last load",
+    PCCS_PRACTICE,
+    pccs_budget_table,
+    NULL,
+    false,
+};
+
+int pccs_list_closures_table(struct pccs_store *st, const struct pccs_tree *t,
+                             const struct pccs_table_query *q,
+                             struct pccs_table *out, struct pccs_err *err);
+
+static const struct pccs_table_def reg_list_closures = {
+    "list-closures",
+    "formal list closures: in force and review dates",
+    PCCS_PRACTICE,
+    pccs_list_closures_table,
+    NULL,
+    false,
+};
+
+int pccs_support_payments_table(struct pccs_store *st,
+                                const struct pccs_tree *t,
+                                const struct pccs_table_query *q,
+                                struct pccs_table *out, struct pccs_err *err);
+
+static const struct pccs_table_def reg_support_payments = {
+    "support-payments",
+    "support payments to practices, with the total",
+    PCCS_PRACTICE,
+    pccs_support_payments_table,
+    NULL,
+    false,
+};
+
+int pccs_visits_table(struct pccs_store *st, const struct pccs_tree *t,
+                      const struct pccs_table_query *q, struct pccs_table *out,
+                      struct pccs_err *err);
+
+static const struct pccs_table_def reg_visits = {
+    "visits",
+    "practices not visited in the last 18 months (contract and quality visits)",
+    PCCS_PRACTICE,
+    pccs_visits_table,
+    NULL,
+    false,
+};
+
 const struct pccs_table_def *const pccs_table_defs[] = {
-    &populations,    &payments,  &entitlements, &workforce,
-    &qof_prevalence, &weighting, &arrs,         &capacity,
-    &resilience,     &age_bands, NULL,
+    &populations,
+    &payments,
+    &entitlements,
+    &workforce,
+    &qof_prevalence,
+    &weighting,
+    &arrs,
+    &capacity,
+    &resilience,
+    &age_bands,
+    /* local registers */
+    &reg_programme_status,
+    &reg_milestones,
+    &reg_risks,
+    &reg_estates,
+    &reg_budget,
+    &reg_list_closures,
+    &reg_support_payments,
+    &reg_visits,
+    &reg_register,
+    NULL,
 };
 
 const struct pccs_table_def *

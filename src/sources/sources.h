@@ -28,6 +28,17 @@ extern const struct pccs_source_kind pccs_source_payments;
 extern const struct pccs_source_kind pccs_source_gpad;
 /* pcn_workforce.c: PCN workforce, individual level. */
 extern const struct pccs_source_kind pccs_source_pcn_workforce;
+/* registers.c: local commissioning registers (data/templates). */
+extern const struct pccs_source_kind pccs_source_register_places;
+extern const struct pccs_source_kind pccs_source_register_programmes;
+extern const struct pccs_source_kind pccs_source_register_milestones;
+extern const struct pccs_source_kind pccs_source_register_risks;
+extern const struct pccs_source_kind pccs_source_register_estates;
+extern const struct pccs_source_kind pccs_source_register_budget;
+extern const struct pccs_source_kind pccs_source_register_list_closures;
+extern const struct pccs_source_kind pccs_source_register_support_payments;
+extern const struct pccs_source_kind pccs_source_register_visits;
+extern const struct pccs_source_kind pccs_source_register_care_home_beds;
 /* gp_workforce.c: General Practice Workforce, practice level. */
 extern const struct pccs_source_kind pccs_source_gp_workforce;
 

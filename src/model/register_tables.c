@@ -1,0 +1,985 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tables over the local registers (sources/registers.c): the latest load
+ * of each register, with what is derived from it (overdue, score and RAG,
+ * tenure shares, variance and movement, visit gaps), and `register`, the
+ * rows as loaded, for export and round trips.
+ */
+#include "model/tables.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/path.h"
+#include "base/xalloc.h"
+#include "formats/csv.h"
+
+int pccs_register_table(struct pccs_store *st, const struct pccs_tree *t,
+                        const struct pccs_table_query *q,
+                        struct pccs_table *out, struct pccs_err *err);
+int pccs_programme_status_table(struct pccs_store *st,
+                                const struct pccs_tree *t,
+                                const struct pccs_table_query *q,
+                                struct pccs_table *out, struct pccs_err *err);
+int pccs_milestones_table(struct pccs_store *st, const struct pccs_tree *t,
+                          const struct pccs_table_query *q,
+                          struct pccs_table *out, struct pccs_err *err);
+int pccs_risks_table(struct pccs_store *st, const struct pccs_tree *t,
+                     const struct pccs_table_query *q, struct pccs_table *out,
+                     struct pccs_err *err);
+int pccs_estates_table(struct pccs_store *st, const struct pccs_tree *t,
+                       const struct pccs_table_query *q, struct pccs_table *out,
+                       struct pccs_err *err);
+int pccs_budget_table(struct pccs_store *st, const struct pccs_tree *t,
+                      const struct pccs_table_query *q, struct pccs_table *out,
+                      struct pccs_err *err);
+int pccs_list_closures_table(struct pccs_store *st, const struct pccs_tree *t,
+                             const struct pccs_table_query *q,
+                             struct pccs_table *out, struct pccs_err *err);
+int pccs_support_payments_table(struct pccs_store *st,
+                                const struct pccs_tree *t,
+                                const struct pccs_table_query *q,
+                                struct pccs_table *out, struct pccs_err *err);
+int pccs_visits_table(struct pccs_store *st, const struct pccs_tree *t,
+                      const struct pccs_table_query *q, struct pccs_table *out,
+                      struct pccs_err *err);
+
+/* ===== Reading a register ===== */
+
+#define MAXCOLS 16
+
+struct rrow {
+    char key[24];
+    char *v[MAXCOLS];
+};
+
+struct reg {
+    const char *name;
+    const char *const *cols; /* template columns, NULL-terminated */
+    size_t ncols;
+    int64_t source, previous; /* the latest load, the one before */
+    struct rrow *rows, *prev;
+    size_t n, nprev, cap, cap_prev;
+};
+
+static const char *const cols_places[] = {
+    "place_code", "place_name", "parent_code", "member_code",
+    "start_date", "end_date",   NULL};
+static const char *const cols_programmes[] = {
+    "workstream", "project", "owner", "org_code", "start_date",
+    "due_date",   "status",  "rag",   NULL};
+static const char *const cols_milestones[] = {
+    "project",     "milestone", "measure",       "target",
+    "target_date", "achieved",  "achieved_date", NULL};
+static const char *const cols_risks[] = {"risk_id",  "title",       "owner",
+                                         "org_code", "likelihood",  "impact",
+                                         "controls", "review_date", NULL};
+static const char *const cols_estates[] = {
+    "premises_id", "practice_code", "place",
+    "address",     "tenure",        "area_m2",
+    "void_m2",     "condition",     "utilisation_pct",
+    "annual_cost", "void_invoiced", "void_agreed",
+    NULL};
+static const char *const cols_budget[] = {"line",   "month",    "plan",
+                                          "actual", "forecast", NULL};
+static const char *const cols_closures[] = {
+    "practice_code", "closed_from", "closed_to", "approval_body",
+    "approval_date", "review_date", NULL};
+static const char *const cols_support[] = {"practice_code", "payment_date",
+                                           "amount", "reason", NULL};
+static const char *const cols_visits[] = {"practice_code", "visit_date",
+                                          "visit_type", NULL};
+static const char *const cols_beds[] = {"beds_org_code", "care_home",   "beds",
+                                        "as_of",         "beds_source", NULL};
+
+static const struct {
+    const char *name;
+    const char *const *cols;
+} registers[] = {
+    {"places", cols_places},          {"programmes", cols_programmes},
+    {"milestones", cols_milestones},  {"risks", cols_risks},
+    {"estates", cols_estates},        {"budget", cols_budget},
+    {"list_closures", cols_closures}, {"support_payments", cols_support},
+    {"visits", cols_visits},          {"care_home_beds", cols_beds},
+};
+
+static bool
+numeric_col(const char *c)
+{
+    static const char *const nums[] = {"likelihood",
+                                       "impact",
+                                       "area_m2",
+                                       "void_m2",
+                                       "utilisation_pct",
+                                       "annual_cost",
+                                       "void_invoiced",
+                                       "void_agreed",
+                                       "plan",
+                                       "actual",
+                                       "forecast",
+                                       "amount",
+                                       "target",
+                                       "achieved",
+                                       "beds",
+                                       NULL};
+    for (size_t i = 0; nums[i]; i++)
+        if (!strcmp(c, nums[i]))
+            return true;
+    return false;
+}
+
+struct ref_scan {
+    int64_t ids[2]; /* the two latest source ids */
+};
+
+static int
+scan_cb(void *ctx, const struct pccs_ref_row *r)
+{
+    struct ref_scan *s = ctx;
+    if (r->source_id > s->ids[0]) {
+        s->ids[1] = s->ids[0];
+        s->ids[0] = r->source_id;
+    }
+    else if (r->source_id < s->ids[0] && r->source_id > s->ids[1])
+        s->ids[1] = r->source_id;
+    return 0;
+}
+
+static int
+fill_cb(void *ctx, const struct pccs_ref_row *r)
+{
+    struct reg *g = ctx;
+    bool latest = r->source_id == g->source;
+    if (!latest && r->source_id != g->previous)
+        return 0;
+    struct rrow **rows = latest ? &g->rows : &g->prev;
+    size_t *n = latest ? &g->n : &g->nprev;
+    size_t *cap = latest ? &g->cap : &g->cap_prev;
+    if (!*n || strcmp((*rows)[*n - 1].key, r->key) != 0) {
+        if (*n == *cap) {
+            *cap = *cap ? *cap * 2 : 64;
+            *rows = pccs_xreallocarray(*rows, *cap, sizeof(**rows));
+        }
+        memset(&(*rows)[*n], 0, sizeof(**rows));
+        snprintf((*rows)[*n].key, sizeof((*rows)[*n].key), "%s", r->key);
+        (*n)++;
+    }
+    for (size_t i = 0; i < g->ncols; i++)
+        if (!strcmp(g->cols[i], r->attr)) {
+            free((*rows)[*n - 1].v[i]);
+            (*rows)[*n - 1].v[i] = pccs_xstrdup(r->value);
+        }
+    return 0;
+}
+
+static void
+reg_release(struct reg *g)
+{
+    for (size_t i = 0; i < g->n; i++)
+        for (size_t k = 0; k < g->ncols; k++)
+            free(g->rows[i].v[k]);
+    for (size_t i = 0; i < g->nprev; i++)
+        for (size_t k = 0; k < g->ncols; k++)
+            free(g->prev[i].v[k]);
+    free(g->rows);
+    free(g->prev);
+}
+
+static int
+reg_read(struct pccs_store *st, const char *name, struct reg *g,
+         struct pccs_err *err)
+{
+    memset(g, 0, sizeof(*g));
+    g->name = name;
+    for (size_t i = 0; i < sizeof(registers) / sizeof(registers[0]); i++)
+        if (!strcmp(registers[i].name, name))
+            g->cols = registers[i].cols;
+    if (!g->cols)
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "no register called '%s' (places, programmes, "
+                            "milestones, risks, estates, budget, "
+                            "list_closures, support_payments, visits, "
+                            "care_home_beds)",
+                            name);
+    while (g->cols[g->ncols])
+        g->ncols++;
+    char kind[48];
+    snprintf(kind, sizeof(kind), "register:%s", name);
+    struct ref_scan s = {{0, 0}};
+    int rc = pccs_store_refs_each(st, kind, scan_cb, &s, err);
+    if (rc)
+        return rc;
+    if (!s.ids[0])
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "no %s register loaded: fill in "
+                            "data/templates/%s.csv (or .xlsx) and load it",
+                            name, name);
+    g->source = s.ids[0];
+    g->previous = s.ids[1];
+    return pccs_store_refs_each(st, kind, fill_cb, g, err);
+}
+
+static const char *
+val(const struct reg *g, const struct rrow *r, const char *col)
+{
+    for (size_t i = 0; i < g->ncols; i++)
+        if (!strcmp(g->cols[i], col))
+            return r->v[i] ? r->v[i] : "";
+    return "";
+}
+
+static double
+num(const struct reg *g, const struct rrow *r, const char *col)
+{
+    const char *s = val(g, r, col);
+    return *s ? strtod(s, NULL) : NAN;
+}
+
+static pccs_day
+day(const struct reg *g, const struct rrow *r, const char *col)
+{
+    pccs_day d;
+    const char *s = val(g, r, col);
+    return *s && !pccs_date_parse(pccs_str_from(s), &d) ? d : PCCS_DAY_NONE;
+}
+
+/* The day tables are "as at": --at, else today. */
+static pccs_day
+as_at(const struct pccs_table_query *q)
+{
+    if (q->at != PCCS_DAY_NONE)
+        return q->at;
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    return pccs_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* Is code within --in (any organisation, or itself)? */
+static bool
+in_scope(const struct pccs_tree *t, const struct pccs_table_query *q,
+         const char *code, pccs_day at)
+{
+    if (!q->in)
+        return true;
+    int in = pccs_tree_find(t, q->in);
+    int o = pccs_tree_find(t, code);
+    if (in < 0 || o < 0)
+        return false;
+    return o == in || pccs_tree_ancestor(t, o, t->orgs[in].level, at, 0) == in;
+}
+
+static void
+source_note(struct pccs_store *st, struct pccs_table *out, const struct reg *g,
+            struct pccs_err *err)
+{
+    struct pccs_source_info si;
+    if (pccs_store_source_get(st, g->source, &si, err) == PCCS_OK)
+        pccs_table_note(out, "%s: %s (%s, loaded %s)", g->name, si.publication,
+                        si.path ? si.path : "?",
+                        si.loaded_at ? si.loaded_at : "?");
+    pccs_err_clear(err);
+}
+
+static int
+check_in(const struct pccs_tree *t, const struct pccs_table_query *q,
+         struct pccs_err *err)
+{
+    if (q->in && pccs_tree_find(t, q->in) < 0)
+        return pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
+                            q->in);
+    return PCCS_OK;
+}
+
+/* ===== register: the rows as loaded ===== */
+
+int
+pccs_register_table(struct pccs_store *st, const struct pccs_tree *t,
+                    const struct pccs_table_query *q, struct pccs_table *out,
+                    struct pccs_err *err)
+{
+    (void)t;
+    pccs_table_init(out, "register");
+    if (!q->group)
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "which register? --group places, programmes, "
+                            "milestones, risks, estates, budget, "
+                            "list_closures, support_payments, visits or "
+                            "care_home_beds");
+    struct reg g;
+    int rc = reg_read(st, q->group, &g, err);
+    if (rc) {
+        reg_release(&g);
+        return rc;
+    }
+    for (size_t k = 0; k < g.ncols; k++)
+        pccs_table_col(out, g.cols[k],
+                       numeric_col(g.cols[k]) ? PCCS_COL_NUM : PCCS_COL_TEXT,
+                       2);
+    for (size_t i = 0; i < g.n; i++) {
+        pccs_table_row(out);
+        for (size_t k = 0; k < g.ncols; k++) {
+            const char *v = g.rows[i].v[k];
+            if (!v)
+                pccs_table_null(out);
+            else if (numeric_col(g.cols[k]))
+                pccs_table_num(out, strtod(v, NULL));
+            else
+                pccs_table_text(out, v);
+        }
+    }
+    source_note(st, out, &g, err);
+    pccs_table_note(out,
+                    "the template: data/templates/%s.csv; export this "
+                    "table and load it to move a register between "
+                    "stores",
+                    q->group);
+    reg_release(&g);
+    return PCCS_OK;
+}
+
+/* ===== programme-status ===== */
+
+enum { PS_NOT_STARTED, PS_ACHIEVED, PS_IN_PROGRESS, PS_OVERDUE, PS_N };
+
+/*
+ * An item is overdue when its due date has passed and it is not achieved
+ * and closed; overdue is counted instead of its status, so the columns
+ * add up to the total.
+ */
+static int
+programme_state(const struct reg *g, const struct rrow *r, pccs_day at)
+{
+    const char *s = val(g, r, "status");
+    if (!strcmp(s, "achieved and closed"))
+        return PS_ACHIEVED;
+    pccs_day due = day(g, r, "due_date");
+    if (due != PCCS_DAY_NONE && due < at)
+        return PS_OVERDUE;
+    return !strcmp(s, "in progress") ? PS_IN_PROGRESS : PS_NOT_STARTED;
+}
+
+int
+pccs_programme_status_table(struct pccs_store *st, const struct pccs_tree *t,
+                            const struct pccs_table_query *q,
+                            struct pccs_table *out, struct pccs_err *err)
+{
+    pccs_table_init(out, "programme-status");
+    struct reg g;
+    int rc = check_in(t, q, err);
+    if (!rc)
+        rc = reg_read(st, "programmes", &g, err);
+    else
+        memset(&g, 0, sizeof(g));
+    if (rc) {
+        reg_release(&g);
+        return rc;
+    }
+    pccs_day at = as_at(q);
+    char(*ws)[128] = pccs_xcalloc(g.n + 1, sizeof(*ws));
+    int(*cnt)[PS_N] = pccs_xcalloc(g.n + 1, sizeof(*cnt));
+    size_t nw = 0;
+    for (size_t i = 0; i < g.n; i++) {
+        if (!in_scope(t, q, val(&g, &g.rows[i], "org_code"), at))
+            continue;
+        const char *w = val(&g, &g.rows[i], "workstream");
+        size_t k = 0;
+        while (k < nw && strcmp(ws[k], w) != 0)
+            k++;
+        if (k == nw)
+            snprintf(ws[nw++], 128, "%s", w);
+        cnt[k][programme_state(&g, &g.rows[i], at)]++;
+    }
+    pccs_table_col(out, "workstream", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "not_started", PCCS_COL_INT, 0);
+    pccs_table_col(out, "achieved_and_closed", PCCS_COL_INT, 0);
+    pccs_table_col(out, "in_progress", PCCS_COL_INT, 0);
+    pccs_table_col(out, "overdue", PCCS_COL_INT, 0);
+    pccs_table_col(out, "total", PCCS_COL_INT, 0);
+    int tot[PS_N] = {0};
+    for (size_t k = 0; k <= nw; k++) {
+        const int *c = k < nw ? cnt[k] : tot;
+        pccs_table_row(out);
+        pccs_table_text(out, k < nw ? ws[k] : "Total");
+        int sum = 0;
+        for (int s = 0; s < PS_N; s++) {
+            pccs_table_int(out, c[s]);
+            sum += c[s];
+            if (k < nw)
+                tot[s] += c[s];
+        }
+        pccs_table_int(out, sum);
+    }
+    char d[16];
+    pccs_date_format(at, d);
+    pccs_table_note(out,
+                    "as at %s: overdue = due date before that day and not "
+                    "achieved and closed (counted instead of its status)",
+                    d);
+    source_note(st, out, &g, err);
+    free(ws);
+    free(cnt);
+    reg_release(&g);
+    return PCCS_OK;
+}
+
+/* ===== milestones ===== */
+
+int
+pccs_milestones_table(struct pccs_store *st, const struct pccs_tree *t,
+                      const struct pccs_table_query *q, struct pccs_table *out,
+                      struct pccs_err *err)
+{
+    (void)t;
+    pccs_table_init(out, "milestones");
+    struct reg g;
+    int rc = reg_read(st, "milestones", &g, err);
+    if (rc) {
+        reg_release(&g);
+        return rc;
+    }
+    pccs_day at = as_at(q);
+    static const char *const c[] = {"project",       "milestone",   "measure",
+                                    "target",        "target_date", "achieved",
+                                    "achieved_date", NULL};
+    for (size_t i = 0; c[i]; i++)
+        pccs_table_col(out, c[i],
+                       numeric_col(c[i]) ? PCCS_COL_NUM : PCCS_COL_TEXT, 2);
+    pccs_table_col(out, "achieved_pct_of_target", PCCS_COL_NUM, 1);
+    pccs_table_col(out, "result", PCCS_COL_TEXT, 0);
+    for (size_t i = 0; i < g.n; i++) {
+        const struct rrow *r = &g.rows[i];
+        pccs_table_row(out);
+        for (size_t k = 0; c[k]; k++) {
+            const char *v = val(&g, r, c[k]);
+            if (!*v)
+                pccs_table_null(out);
+            else if (numeric_col(c[k]))
+                pccs_table_num(out, strtod(v, NULL));
+            else
+                pccs_table_text(out, v);
+        }
+        double target = num(&g, r, "target"), got = num(&g, r, "achieved");
+        pccs_table_num(out,
+                       target > 0 && !isnan(got) ? got / target * 100 : NAN);
+        pccs_day td = day(&g, r, "target_date");
+        pccs_day ad = day(&g, r, "achieved_date");
+        const char *res =
+            !isnan(got) && got >= target && (ad == PCCS_DAY_NONE || ad <= td)
+                ? "met"
+            : !isnan(got) && got >= target ? "met late"
+            : td < at                      ? "missed"
+                                           : "not yet due";
+        pccs_table_text(out, res);
+    }
+    source_note(st, out, &g, err);
+    reg_release(&g);
+    return PCCS_OK;
+}
+
+/* ===== risks ===== */
+
+struct risk_band {
+    double from, to;
+    char rag[16];
+};
+
+/* data/rules/risk.csv: score_from,score_to,rag,source */
+static int
+risk_bands(struct risk_band *b, size_t *n, char *source, size_t sn,
+           struct pccs_err *err)
+{
+    const char *dir = getenv("PCCS_RULES");
+    char path[4096];
+    if (dir && *dir)
+        snprintf(path, sizeof(path), "%s/risk.csv", dir);
+    else
+        pccs_data_path("rules/risk.csv", path, sizeof(path));
+    struct pccs_csv_reader *r;
+    int rc = pccs_csv_open(&r, path, NULL, 0, err);
+    if (rc)
+        return rc;
+    struct pccs_csv_record rec;
+    *n = 0;
+    bool header = true;
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        if (header || rec.nfields < 4 || *n >= 8) {
+            header = false;
+            continue;
+        }
+        b[*n].from = strtod(rec.fields[0].p, NULL);
+        b[*n].to = strtod(rec.fields[1].p, NULL);
+        pccs_str_copy(rec.fields[2], b[*n].rag, sizeof(b[*n].rag));
+        char src[400];
+        pccs_str_copy(rec.fields[3], src, sizeof(src));
+        size_t used = strlen(source);
+        snprintf(source + used, sn - used, "%s%g-%g %s: %s", used ? "; " : "",
+                 b[*n].from, b[*n].to, b[*n].rag, src);
+        (*n)++;
+    }
+    pccs_csv_free(r);
+    return rc > 0 ? PCCS_OK : rc;
+}
+
+struct risk_item {
+    size_t row;
+    double score;
+};
+
+static int
+cmp_risk(const void *a, const void *b)
+{
+    const struct risk_item *x = a, *y = b;
+    return x->score < y->score   ? 1
+           : x->score > y->score ? -1
+           : x->row < y->row     ? -1
+                                 : x->row > y->row;
+}
+
+int
+pccs_risks_table(struct pccs_store *st, const struct pccs_tree *t,
+                 const struct pccs_table_query *q, struct pccs_table *out,
+                 struct pccs_err *err)
+{
+    pccs_table_init(out, "risks");
+    struct risk_band bands[8];
+    size_t nb = 0;
+    char source[2048] = "";
+    struct reg g;
+    memset(&g, 0, sizeof(g));
+    int rc = check_in(t, q, err);
+    if (!rc)
+        rc = risk_bands(bands, &nb, source, sizeof(source), err);
+    if (!rc)
+        rc = reg_read(st, "risks", &g, err);
+    if (rc) {
+        reg_release(&g);
+        return rc;
+    }
+    pccs_day at = as_at(q);
+    struct risk_item *it = pccs_xcalloc(g.n + 1, sizeof(*it));
+    size_t n = 0;
+    for (size_t i = 0; i < g.n; i++)
+        if (in_scope(t, q, val(&g, &g.rows[i], "org_code"), at))
+            it[n++] = (struct risk_item){i, num(&g, &g.rows[i], "likelihood") *
+                                                num(&g, &g.rows[i], "impact")};
+    qsort(it, n, sizeof(*it), cmp_risk);
+    for (size_t k = 0; k < g.ncols; k++)
+        pccs_table_col(out, g.cols[k],
+                       numeric_col(g.cols[k]) ? PCCS_COL_INT : PCCS_COL_TEXT,
+                       0);
+    pccs_table_col(out, "score", PCCS_COL_INT, 0);
+    pccs_table_col(out, "rag", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "review_overdue", PCCS_COL_TEXT, 0);
+    for (size_t i = 0; i < n; i++) {
+        const struct rrow *r = &g.rows[it[i].row];
+        pccs_table_row(out);
+        for (size_t k = 0; k < g.ncols; k++) {
+            const char *v = r->v[k];
+            if (!v)
+                pccs_table_null(out);
+            else if (numeric_col(g.cols[k]))
+                pccs_table_int(out, (int64_t)strtod(v, NULL));
+            else
+                pccs_table_text(out, v);
+        }
+        pccs_table_int(out, (int64_t)it[i].score);
+        const char *rag = "";
+        for (size_t b = 0; b < nb; b++)
+            if (it[i].score >= bands[b].from && it[i].score <= bands[b].to)
+                rag = bands[b].rag;
+        pccs_table_text(out, rag);
+        pccs_day rd = day(&g, r, "review_date");
+        pccs_table_text(out, rd != PCCS_DAY_NONE && rd < at ? "yes" : "no");
+    }
+    pccs_table_note(out,
+                    "score = likelihood x impact (1 to 25); RAG by "
+                    "data/rules/risk.csv: %s",
+                    source);
+    source_note(st, out, &g, err);
+    free(it);
+    reg_release(&g);
+    return PCCS_OK;
+}
+
+/* ===== estates ===== */
+
+enum { E_PREMISES, E_AREA, E_VOID, E_COST, E_VOIDCOST, E_INV, E_AGREED, E_N };
+
+static const char *const tenures[] = {"freehold", "leasehold",
+                                      "NHS Property Services", "LIFT"};
+
+int
+pccs_estates_table(struct pccs_store *st, const struct pccs_tree *t,
+                   const struct pccs_table_query *q, struct pccs_table *out,
+                   struct pccs_err *err)
+{
+    pccs_table_init(out, "estates");
+    struct reg g;
+    memset(&g, 0, sizeof(g));
+    int rc = check_in(t, q, err);
+    if (!rc)
+        rc = reg_read(st, "estates", &g, err);
+    if (rc) {
+        reg_release(&g);
+        return rc;
+    }
+    pccs_day at = as_at(q);
+    /* Places in order of first appearance; tenure sums per place. */
+    char(*pl)[128] = pccs_xcalloc(g.n + 1, sizeof(*pl));
+    double(*v)[4][E_N] = pccs_xcalloc(g.n + 1, sizeof(*v));
+    size_t np = 0;
+    for (size_t i = 0; i < g.n; i++) {
+        const struct rrow *r = &g.rows[i];
+        if (!in_scope(t, q, val(&g, r, "practice_code"), at))
+            continue;
+        const char *p =
+            *val(&g, r, "place") ? val(&g, r, "place") : "(no place)";
+        size_t k = 0;
+        while (k < np && strcmp(pl[k], p) != 0)
+            k++;
+        if (k == np)
+            snprintf(pl[np++], 128, "%s", p);
+        int tn = 0;
+        for (int j = 0; j < 4; j++)
+            if (!strcmp(val(&g, r, "tenure"), tenures[j]))
+                tn = j;
+        double area = num(&g, r, "area_m2"), vd = num(&g, r, "void_m2");
+        double cost = num(&g, r, "annual_cost");
+        double *x = v[k][tn];
+        x[E_PREMISES] += 1;
+        x[E_AREA] += area;
+        x[E_VOID] += vd;
+        x[E_COST] += cost;
+        x[E_VOIDCOST] += area > 0 ? cost * vd / area : 0;
+        x[E_INV] += num(&g, r, "void_invoiced");
+        x[E_AGREED] += num(&g, r, "void_agreed");
+    }
+    static const char *const c[] = {"place",         "tenure",      "premises",
+                                    "area_m2",       "area_pct",    "void_m2",
+                                    "void_pct",      "annual_cost", "void_cost",
+                                    "void_invoiced", "void_agreed", NULL};
+    for (size_t i = 0; c[i]; i++)
+        pccs_table_col(out, c[i],
+                       i < 2   ? PCCS_COL_TEXT
+                       : i < 3 ? PCCS_COL_INT
+                               : PCCS_COL_NUM,
+                       i == 4 || i == 6 ? 1 : 2);
+    for (size_t k = 0; k < np; k++) {
+        double all[E_N] = {0};
+        for (int j = 0; j < 4; j++)
+            for (int e = 0; e < E_N; e++)
+                all[e] += v[k][j][e];
+        for (int j = 0; j <= 4; j++) {
+            const double *x = j < 4 ? v[k][j] : all;
+            if (j < 4 && x[E_PREMISES] == 0)
+                continue;
+            pccs_table_row(out);
+            pccs_table_text(out, pl[k]);
+            pccs_table_text(out, j < 4 ? tenures[j] : "all");
+            pccs_table_int(out, (int64_t)x[E_PREMISES]);
+            pccs_table_num(out, x[E_AREA]);
+            pccs_table_num(out, all[E_AREA] > 0 ? x[E_AREA] / all[E_AREA] * 100
+                                                : NAN);
+            pccs_table_num(out, x[E_VOID]);
+            pccs_table_num(out,
+                           x[E_AREA] > 0 ? x[E_VOID] / x[E_AREA] * 100 : NAN);
+            pccs_table_num(out, x[E_COST]);
+            pccs_table_num(out, x[E_VOIDCOST]);
+            pccs_table_num(out, x[E_INV]);
+            pccs_table_num(out, x[E_AGREED]);
+        }
+    }
+    pccs_table_note(out,
+                    "area_pct = the tenure's area / the place's area; "
+                    "void_pct = void m2 / area m2; void_cost = annual cost "
+                    "x void m2 / area m2, per premises, summed");
+    source_note(st, out, &g, err);
+    free(pl);
+    free(v);
+    reg_release(&g);
+    return PCCS_OK;
+}
+
+/* ===== budget ===== */
+
+int
+pccs_budget_table(struct pccs_store *st, const struct pccs_tree *t,
+                  const struct pccs_table_query *q, struct pccs_table *out,
+                  struct pccs_err *err)
+{
+    (void)t;
+    (void)q;
+    pccs_table_init(out, "budget");
+    struct reg g;
+    int rc = reg_read(st, "budget", &g, err);
+    if (rc) {
+        reg_release(&g);
+        return rc;
+    }
+    char(*lines)[128] = pccs_xcalloc(g.n + 1, sizeof(*lines));
+    double(*v)[5] = pccs_xcalloc(g.n + 2, sizeof(*v));
+    bool *had = pccs_xcalloc(g.n + 2, sizeof(*had));
+    size_t nl = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const struct rrow *rows = pass ? g.prev : g.rows;
+        size_t n = pass ? g.nprev : g.n;
+        for (size_t i = 0; i < n; i++) {
+            const char *l = val(&g, &rows[i], "line");
+            size_t k = 0;
+            while (k < nl && strcmp(lines[k], l) != 0)
+                k++;
+            if (k == nl) {
+                if (pass)
+                    continue; /* a line since dropped: not shown */
+                snprintf(lines[nl++], 128, "%s", l);
+            }
+            if (pass) {
+                v[k][4] += num(&g, &rows[i], "forecast");
+                had[k] = true;
+            }
+            else {
+                v[k][0] += num(&g, &rows[i], "plan");
+                v[k][1] += num(&g, &rows[i], "actual");
+                v[k][2] += num(&g, &rows[i], "forecast");
+            }
+        }
+    }
+    pccs_table_col(out, "line", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "plan", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "actual", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "forecast", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "variance", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "variance_pct", PCCS_COL_NUM, 1);
+    pccs_table_col(out, "movement_since_last", PCCS_COL_NUM, 2);
+    double tot[5] = {0};
+    bool any_prev = false;
+    for (size_t k = 0; k <= nl; k++) {
+        const double *x = k < nl ? v[k] : tot;
+        bool h = k < nl ? had[k] : any_prev;
+        pccs_table_row(out);
+        pccs_table_text(out, k < nl ? lines[k] : "Total");
+        pccs_table_num(out, x[0]);
+        pccs_table_num(out, x[1]);
+        pccs_table_num(out, x[2]);
+        pccs_table_num(out, x[2] - x[0]);
+        pccs_table_num(out, x[0] != 0 ? (x[2] - x[0]) / x[0] * 100 : NAN);
+        if (h)
+            pccs_table_num(out, x[2] - x[4]);
+        else
+            pccs_table_null(out);
+        if (k < nl) {
+            for (int e = 0; e < 5; e++)
+                tot[e] += x[e];
+            any_prev |= had[k];
+        }
+    }
+    pccs_table_note(out, "plan, actual and forecast summed over the months "
+                         "of the latest load; variance = forecast - plan; "
+                         "movement = this load's forecast - the previous "
+                         "load's, for lines in both");
+    source_note(st, out, &g, err);
+    free(lines);
+    free(v);
+    free(had);
+    reg_release(&g);
+    return PCCS_OK;
+}
+
+/* ===== list closures, support payments ===== */
+
+static void
+practice_cells(struct pccs_table *out, const struct pccs_tree *t,
+               const char *code)
+{
+    int o = pccs_tree_find(t, code);
+    pccs_table_text(out, code);
+    pccs_table_text(out, o >= 0 && t->orgs[o].name ? t->orgs[o].name : "");
+}
+
+int
+pccs_list_closures_table(struct pccs_store *st, const struct pccs_tree *t,
+                         const struct pccs_table_query *q,
+                         struct pccs_table *out, struct pccs_err *err)
+{
+    pccs_table_init(out, "list-closures");
+    struct reg g;
+    memset(&g, 0, sizeof(g));
+    int rc = check_in(t, q, err);
+    if (!rc)
+        rc = reg_read(st, "list_closures", &g, err);
+    if (rc) {
+        reg_release(&g);
+        return rc;
+    }
+    pccs_day at = as_at(q);
+    static const char *const c[] = {"closed_from",   "closed_to",
+                                    "approval_body", "approval_date",
+                                    "review_date",   NULL};
+    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
+    for (size_t i = 0; c[i]; i++)
+        pccs_table_col(out, c[i], PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "in_force", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "review_overdue", PCCS_COL_TEXT, 0);
+    for (size_t i = 0; i < g.n; i++) {
+        const struct rrow *r = &g.rows[i];
+        if (!in_scope(t, q, val(&g, r, "practice_code"), at))
+            continue;
+        pccs_table_row(out);
+        practice_cells(out, t, val(&g, r, "practice_code"));
+        for (size_t k = 0; c[k]; k++)
+            pccs_table_text(out, val(&g, r, c[k]));
+        pccs_day f = day(&g, r, "closed_from"), to = day(&g, r, "closed_to");
+        pccs_day rv = day(&g, r, "review_date");
+        bool force = f <= at && (to == PCCS_DAY_NONE || at <= to);
+        pccs_table_text(out, force ? "yes" : "no");
+        pccs_table_text(out, force && rv < at ? "yes" : "no");
+    }
+    char d[16];
+    pccs_date_format(at, d);
+    pccs_table_note(out, "as at %s", d);
+    source_note(st, out, &g, err);
+    reg_release(&g);
+    return PCCS_OK;
+}
+
+int
+pccs_support_payments_table(struct pccs_store *st, const struct pccs_tree *t,
+                            const struct pccs_table_query *q,
+                            struct pccs_table *out, struct pccs_err *err)
+{
+    pccs_table_init(out, "support-payments");
+    struct reg g;
+    memset(&g, 0, sizeof(g));
+    int rc = check_in(t, q, err);
+    if (!rc)
+        rc = reg_read(st, "support_payments", &g, err);
+    if (rc) {
+        reg_release(&g);
+        return rc;
+    }
+    pccs_day at = as_at(q);
+    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "payment_date", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "amount", PCCS_COL_NUM, 2);
+    pccs_table_col(out, "reason", PCCS_COL_TEXT, 0);
+    double total = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < g.n; i++) {
+        const struct rrow *r = &g.rows[i];
+        if (!in_scope(t, q, val(&g, r, "practice_code"), at))
+            continue;
+        pccs_table_row(out);
+        practice_cells(out, t, val(&g, r, "practice_code"));
+        pccs_table_text(out, val(&g, r, "payment_date"));
+        pccs_table_num(out, num(&g, r, "amount"));
+        pccs_table_text(out, val(&g, r, "reason"));
+        total += num(&g, r, "amount");
+        n++;
+    }
+    pccs_table_row(out);
+    pccs_table_text(out, "Total");
+    pccs_table_text(out, "");
+    pccs_table_text(out, "");
+    pccs_table_num(out, total);
+    char what[32];
+    snprintf(what, sizeof(what), "%zu payments", n);
+    pccs_table_text(out, what);
+    source_note(st, out, &g, err);
+    reg_release(&g);
+    return PCCS_OK;
+}
+
+/* ===== visits: practices not visited in the last 18 months ===== */
+
+int
+pccs_visits_table(struct pccs_store *st, const struct pccs_tree *t,
+                  const struct pccs_table_query *q, struct pccs_table *out,
+                  struct pccs_err *err)
+{
+    pccs_table_init(out, "visits");
+    struct reg g;
+    memset(&g, 0, sizeof(g));
+    int rc = check_in(t, q, err);
+    if (!rc)
+        rc = reg_read(st, "visits", &g, err);
+    if (rc) {
+        reg_release(&g);
+        return rc;
+    }
+    pccs_day at = as_at(q);
+    int y, m, d;
+    pccs_date_to_ymd(at, &y, &m, &d);
+    int mm = m - 18;
+    int yy = y;
+    while (mm < 1) {
+        mm += 12;
+        yy--;
+    }
+    pccs_day since = pccs_date_from_ymd(yy, mm, d > 28 ? 28 : d);
+    pccs_day *last = pccs_xcalloc(t->norgs + 1, sizeof(*last));
+    for (size_t o = 0; o <= t->norgs; o++)
+        last[o] = PCCS_DAY_NONE;
+    for (size_t i = 0; i < g.n; i++) {
+        int o = pccs_tree_find(t, val(&g, &g.rows[i], "practice_code"));
+        pccs_day v = day(&g, &g.rows[i], "visit_date");
+        if (o >= 0 && v <= at && (last[o] == PCCS_DAY_NONE || v > last[o]))
+            last[o] = v;
+    }
+    int *rows = pccs_xcalloc(t->norgs + 1, sizeof(*rows));
+    int64_t *current = pccs_xcalloc(t->norgs + 1, sizeof(*current));
+    pccs_tree_count_practices(t, at, current);
+    size_t n = 0;
+    for (size_t o = 0; o < t->norgs; o++) {
+        const struct pccs_tree_org *x = &t->orgs[o];
+        if (x->level != PCCS_PRACTICE || current[o] <= 0 ||
+            !in_scope(t, q, x->code, at))
+            continue;
+        if (last[o] == PCCS_DAY_NONE || last[o] < since)
+            rows[n++] = (int)o;
+    }
+    pccs_tree_sort_by_code(t, rows, n);
+    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "last_visit", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "months_since", PCCS_COL_INT, 0);
+    for (size_t k = 0; k < n; k++) {
+        int o = rows[k];
+        int parent = pccs_tree_up(t, o, at, 0);
+        pccs_table_row(out);
+        pccs_table_text(out, t->orgs[o].code);
+        pccs_table_text(out, t->orgs[o].name ? t->orgs[o].name : "");
+        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
+        if (last[o] == PCCS_DAY_NONE) {
+            pccs_table_text(out, "never");
+            pccs_table_null(out);
+        }
+        else {
+            char ds[16];
+            pccs_date_format(last[o], ds);
+            pccs_table_text(out, ds);
+            int ly, lm, ld;
+            pccs_date_to_ymd(last[o], &ly, &lm, &ld);
+            pccs_table_int(out, (y - ly) * 12 + (m - lm) - (d < ld));
+        }
+    }
+    char ds[16], ss[16];
+    pccs_date_format(at, ds);
+    pccs_date_format(since, ss);
+    pccs_table_note(out,
+                    "as at %s: practices in the tree not visited since %s "
+                    "(18 months), or never",
+                    ds, ss);
+    source_note(st, out, &g, err);
+    free(last);
+    free(rows);
+    free(current);
+    reg_release(&g);
+    return PCCS_OK;
+}
