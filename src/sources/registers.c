@@ -157,13 +157,16 @@ serial_date(struct pccs_str f, char out[16])
 {
     if (!f.len || f.len > 6)
         return false;
-    for (size_t i = 0; i < f.len; i++)
+    long s = 0; /* f is not NUL-terminated */
+    for (size_t i = 0; i < f.len; i++) {
         if (!isdigit((unsigned char)f.p[i]))
             return false;
-    long s = strtol(f.p, NULL, 10);
+        s = s * 10 + (f.p[i] - '0');
+    }
     if (s < 20000 || s > 80000)
         return false;
-    pccs_day d = pccs_date_from_ymd(1899, 12, 30) + (pccs_day)s;
+    /* Serial 25569 is 1970-01-01. */
+    pccs_day d = pccs_date_from_ymd(1970, 1, 1) + (pccs_day)(s - 25569);
     pccs_date_format(d, out);
     return true;
 }
