@@ -305,8 +305,31 @@ gather(struct pccs_store *st, const struct pccs_tree *t,
     if (!rc && have)
         take(t, &sub, "dna_pct", p, PCCS_RES_DNA, NULL, NULL, NULL, NULL);
     pccs_table_release(&sub);
-    pccs_table_note(out, "list_closures: no data (no local list closures "
-                         "register loaded)");
+    if (rc)
+        return rc;
+
+    /* Formal list closures in force (local register), --at or today. */
+    sq.period = NULL;
+    sq.at = q->at;
+    rc = sub_table(st, t, "list-closures", &sq, &sub, &have, out,
+                   "list_closures", err);
+    if (!rc && have) {
+        /* Every practice of the tree starts with none. */
+        for (size_t o = 0; o < t->norgs; o++)
+            if (t->orgs[o].level == PCCS_PRACTICE &&
+                !isnan(p[o].v[PCCS_RES_LIST]))
+                p[o].v[PCCS_RES_CLOSURES] = 0;
+        int fc = pccs_table_col_index(&sub, "in_force");
+        for (size_t r = 0; fc >= 0 && r < sub.nrows; r++) {
+            int o = pccs_tree_find(t, pccs_table_cell(&sub, r, 0)->text);
+            if (o >= 0 && cell_is(&sub, r, fc, "yes"))
+                p[o].v[PCCS_RES_CLOSURES] = (isnan(p[o].v[PCCS_RES_CLOSURES])
+                                                 ? 0
+                                                 : p[o].v[PCCS_RES_CLOSURES]) +
+                                            1;
+        }
+    }
+    pccs_table_release(&sub);
     return rc;
 }
 

@@ -117,8 +117,7 @@ html_head(struct rep *r, const struct pccs_table *t, const char *const *cols,
         const char *eq = strchr(cols[i], '=');
         char name[64];
         snprintf(name, sizeof(name), "%.*s",
-                 (int)(eq ? (size_t)(eq - cols[i]) : strlen(cols[i])),
-                 cols[i]);
+                 (int)(eq ? (size_t)(eq - cols[i]) : strlen(cols[i])), cols[i]);
         int k = pccs_table_col_index(t, name);
         if (k < 0)
             continue;
@@ -159,7 +158,9 @@ html_rows(struct rep *r, const struct pccs_table *t, const struct cols *c,
                 bool wrap = !strcmp(nm, "name") || !strcmp(nm, "reasons") ||
                             !strcmp(nm, "flag");
                 fprintf(r->f, "<td%s>",
-                        num ? " class=\"n\"" : wrap ? " class=\"w\"" : "");
+                        num    ? " class=\"n\""
+                        : wrap ? " class=\"w\""
+                               : "");
                 esc(r, v);
                 fputs("</td>", r->f);
             }
@@ -179,8 +180,8 @@ html_foot(struct rep *r)
 
 /* A table of the given columns (name=Label), rows where keep says so. */
 static size_t
-html_table(struct rep *r, const struct pccs_table *t,
-           const char *const *cols, row_pred keep, void *ctx)
+html_table(struct rep *r, const struct pccs_table *t, const char *const *cols,
+           row_pred keep, void *ctx)
 {
     struct cols c;
     char labels[32][64];
@@ -591,10 +592,69 @@ sec_resilience(struct rep *r)
         notes(r, &s);
         pccs_table_release(&s);
     }
-    fputs("</section>\n<section><h2>9. Local registers</h2>\n<p "
-          "class=\"none\">Programme status, risks, estates and budget: no "
-          "local register loaded.</p>\n</section>\n",
-          r->f);
+    fputs("</section>\n", r->f);
+}
+
+/* A register table, or a line saying it is not loaded. */
+static void
+register_part(struct rep *r, const char *title, const char *name,
+              const char *const *cols, row_pred keep, void *ctx)
+{
+    struct pccs_table t;
+    fprintf(r->f, "<h3>%s</h3>\n", title);
+    enum pccs_level l =
+        strcmp(name, "visits") ? PCCS_LEVEL_NONE : PCCS_PRACTICE;
+    if (table_or_note(r, name, l, r->in, NULL, &t)) {
+        if (!html_table(r, &t, cols, keep, ctx))
+            fputs("<p class=\"none\">None.</p>\n", r->f);
+        notes(r, &t);
+        pccs_table_release(&t);
+    }
+}
+
+static void
+sec_registers(struct rep *r)
+{
+    fputs("<section class=\"major\"><h2>9. Local registers</h2>\n", r->f);
+    static const char *const ps[] = {"workstream=Workstream",
+                                     "not_started=Not started",
+                                     "achieved_and_closed=Achieved and closed",
+                                     "in_progress=In progress",
+                                     "overdue=Overdue",
+                                     "total=Total",
+                                     NULL};
+    register_part(r, "Programme status", "programme-status", ps, NULL, NULL);
+    static const char *const rk[] = {
+        "risk_id=Risk", "title=Title",        "owner=Owner", "score=Score",
+        "rag=RAG",      "review_date=Review", NULL};
+    register_part(r, "Risks by score", "risks", rk, NULL, NULL);
+    static const char *const es[] = {"place=Place",           "tenure=Tenure",
+                                     "premises=Premises",     "area_m2=Area m2",
+                                     "area_pct=Area %",       "void_m2=Void m2",
+                                     "void_cost=Void cost £", NULL};
+    register_part(r, "Estates", "estates", es, NULL, NULL);
+    static const char *const bu[] = {"line=Line",
+                                     "plan=Plan £",
+                                     "actual=Actual £",
+                                     "forecast=Forecast £",
+                                     "variance=Variance £",
+                                     "movement_since_last=Movement £",
+                                     NULL};
+    register_part(r, "Delegated budget", "budget", bu, NULL, NULL);
+    static const char *const lc[] = {"code=Practice",
+                                     "name=Name",
+                                     "closed_from=From",
+                                     "closed_to=To",
+                                     "in_force=In force",
+                                     "review_date=Review",
+                                     NULL};
+    register_part(r, "List closures", "list-closures", lc, NULL, NULL);
+    static const char *const vi[] = {"code=Practice", "name=Name",
+                                     "last_visit=Last visit",
+                                     "months_since=Months since", NULL};
+    register_part(r, "Practices not visited in 18 months", "visits", vi, NULL,
+                  NULL);
+    fputs("</section>\n", r->f);
 }
 
 int
@@ -636,6 +696,7 @@ pccs_committee_write(FILE *f, struct pccs_store *st, const struct pccs_tree *t,
     sec_qof(&r);
     sec_payments(&r);
     sec_resilience(&r);
+    sec_registers(&r);
     fputs("</body>\n</html>\n", f);
     return ferror(f) ? pccs_err_set(err, PCCS_EIO, "cannot write the report")
                      : PCCS_OK;

@@ -13,8 +13,8 @@ scripts/gen-reg-age --out "$T/gen" --only quin
 G="$T/General Practice - September 2022 Practice Level - Detailed.csv"
 python3 scripts/gen-gpw --out "$G"
 run_pccs --store "$S" load --quiet "$DATA"/*.csv "$DATA"/*.xlsx \
-    "$T/gen/gp-reg-pat-prac-quin-age.csv" "$G"
-check_eq "load" "$status" 0
+    "$T/gen/gp-reg-pat-prac-quin-age.csv" "$G" data/templates/*.csv
+check_eq "load (with the local register templates)" "$status" 0
 run_pccs --store "$S" synth appointments --in QHM --months 13 --out "$T/a.csv"
 run_pccs --store "$S" load --quiet "$T/a.csv"
 check_eq "appointments load" "$status" 0
@@ -28,6 +28,10 @@ check_eq "every section there" "$(grep -c '<h2>' "$H")" 9
 check_match "OGL attribution" "$(cat "$H")" "Open Government Licence v3.0"
 check_eq "nothing missing" "$(grep -c 'Not available' "$H")" 0
 check_eq "charts inline: pyramid, 2 SPC, bar" "$(grep -c '<svg ' "$H")" 4
+check_match "registers: the programme status total row" "$(cat "$H")" \
+    "<td>Total</td><td class=\"n\">[0-9]+</td>"
+check_match "registers: the risk with the highest score first" \
+    "$(grep -A4 'Risks by score' "$H" | tr -d '\n')" "<tbody><tr><td>R001</td>"
 
 # QHM's registered list and a PCN's weighted list, from python over the
 # raw files, as the report shows them.

@@ -116,6 +116,11 @@ check_eq "xlsx templates give the same figures" "$(cat "$T/gotx")" "$(cat "$T/wa
 run_pccs --store "$S" orgs --level place --format csv
 check_match "places in the tree" "$out" "PL16C1,Stockton-on-Tees locality,place,16C"
 
+# A list closure in force rates the practice amber in resilience.
+run_pccs --store "$S" table resilience --in A81004 --at $AT --format csv
+check_match "resilience: closure in force (amber, with the reason)" "$out" \
+    "^A81004,.*,1,amber,.*list_closures 1 above 0 \\(amber\\)"
+
 # Budget movement: a second load with new forecasts.
 awk -F, 'BEGIN { OFS = "," } NR > 1 { $5 = $5 + 1000 } { print }' "$TPL/budget.csv" >"$T/budget-june.csv"
 run_pccs --store "$S" load --quiet "$T/budget-june.csv"
