@@ -150,6 +150,7 @@ html_rows(struct rep *r, const struct pccs_table *t, const struct cols *c,
             pccs_table_format_cell(&b, t, row, (size_t)ci);
             const char *v = b.len ? b.p : "";
             if (!strcmp(t->cols[ci].name, "overall") ||
+                !strcmp(t->cols[ci].name, "rag") ||
                 strstr(t->cols[ci].name, "_rag"))
                 fprintf(r->f, "<td><span class=\"rag %s\">%s</span></td>", v,
                         v);
