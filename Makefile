@@ -10,7 +10,7 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 
-PKGS := sqlite3 libsodium libzip expat jansson xlsxwriter
+PKGS := sqlite3 libsodium libzip expat jansson xlsxwriter libmicrohttpd
 TEST_PKGS := cmocka
 
 WARN := -std=c17 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic \

@@ -278,34 +278,12 @@ pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
     }
     o.rebase = rb;
     o.nrebase = nrb;
-    struct pccs_spc_point *p = pccs_xcalloc(s.n, sizeof(*p));
+    struct pccs_spc_point *p;
     enum pccs_spc_assurance a;
     bool short_group;
-    pccs_spc_compute(s.y, s.n, &o, p, &a, &short_group);
-
     struct pccs_table t;
-    pccs_table_init(&t, "spc");
-    pccs_table_col(&t, "date", PCCS_COL_TEXT, 0);
-    pccs_table_col(&t, "value", PCCS_COL_NUM, 4);
-    pccs_table_col(&t, "mean", PCCS_COL_NUM, 4);
-    pccs_table_col(&t, "lpl", PCCS_COL_NUM, 4);
-    pccs_table_col(&t, "upl", PCCS_COL_NUM, 4);
-    pccs_table_col(&t, "point_type", PCCS_COL_TEXT, 0);
-    for (size_t i = 0; i < s.n; i++) {
-        pccs_table_row(&t);
-        pccs_table_text(&t, s.date[i]);
-        pccs_table_num(&t, s.y[i]);
-        pccs_table_num(&t, p[i].mean);
-        pccs_table_num(&t, p[i].lpl);
-        pccs_table_num(&t, p[i].upl);
-        pccs_table_text(&t, pccs_spc_type_name(p[i].type));
-    }
-    pccs_table_note(&t, "assurance: %s", pccs_spc_assurance_name(a));
-    if (short_group)
-        pccs_table_note(&t,
-                        "warning: fewer than %d points in a group; "
-                        "limits are less reliable",
-                        PCCS_SPC_MIN_POINTS);
+    pccs_spc_table((const char *const *)s.date, s.y, s.n, &o, &t, &p, &a,
+                   &short_group);
     if (metric) {
         pccs_table_note(&t, "series: %s for %s (%zu points), %s", metric, org,
                         s.n, md->summary);

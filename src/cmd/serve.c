@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* pccs serve: the HTTP JSON API (src/web/http.c). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd/cmd.h"
+#include "cmd/opt.h"
+#include "web/http.h"
+
+int
+pccs_cmd_serve(struct pccs_global *g, int argc, char **argv)
+{
+    const char *listen = "127.0.0.1:8080", *web = NULL, *threads = NULL;
+    bool help = false;
+    struct pccs_opt opts[] = {
+        {"listen", &listen, NULL},
+        {"web", &web, NULL},
+        {"threads", &threads, NULL},
+        {"store", &g->store, NULL},
+    };
+    char *pos[1];
+    size_t npos;
+    int rc = pccs_opt_parse(argc, argv, opts, 4, pos, 0, &npos, &help);
+    if (rc)
+        return rc;
+    if (help)
+        return pccs_cmd_help("serve");
+    struct pccs_serve_options o = {
+        listen, g->store, web, threads ? (unsigned)atoi(threads) : 0, g->quiet};
+    struct pccs_err err = PCCS_ERR_INIT;
+    rc = pccs_serve(&o, &err);
+    if (rc)
+        return pccs_cmd_fail(rc == PCCS_EINVAL ? PCCS_EXIT_USAGE
+                                               : PCCS_EXIT_INPUT,
+                             "%s", err.msg);
+    return 0;
+}

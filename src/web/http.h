@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pccs serve: the HTTP JSON API on libmicrohttpd (a thread pool over
+ * epoll). Every answer is built by the same functions the CLI calls
+ * (pccs_table_run, pccs_metric_series, the SPC engine), so the API and
+ * the command line cannot disagree.
+ */
+#ifndef PCCS_HTTP_H
+#define PCCS_HTTP_H
+
+#include <stdbool.h>
+
+#include "base/err.h"
+
+struct pccs_serve_options {
+    const char *listen; /* "127.0.0.1:8080"; port 0 picks a free one */
+    const char *store;  /* the store path (each worker opens its own) */
+    const char *web;    /* the dashboard's directory, or NULL */
+    unsigned threads;   /* worker threads; 0: one per CPU */
+    bool quiet;         /* no request log */
+};
+
+/**
+ * Serve until SIGTERM or SIGINT, then stop cleanly. Prints the address
+ * to stdout once listening. PCCS_EINVAL (bad --listen), PCCS_EIO (cannot
+ * listen), store errors.
+ */
+int pccs_serve(const struct pccs_serve_options *o, struct pccs_err *err);
+
+#endif
