@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
+#include "calc/resilience.h"
 #include "calc/spc.h"
 #include "model/metrics.h"
 #include "model/tables.h"
@@ -285,6 +286,100 @@ sec_sources(struct rep *r)
           r->f);
 }
 
+struct snaps {
+    pccs_day d[128];
+    size_t n;
+};
+
+static int
+snap_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct snaps *s = ctx;
+    pccs_day d;
+    if (s->n < 128 && strlen(f->period) == 10 &&
+        !pccs_date_parse(pccs_str_from(f->period), &d))
+        s->d[s->n++] = d;
+    return 0;
+}
+
+/* The org's registered list on a snapshot (the populations table). */
+static double
+registered_on(struct rep *r, pccs_day d)
+{
+    char p[16];
+    pccs_date_format(d, p);
+    struct pccs_table_query q = {r->level, r->in, PCCS_DAY_NONE, p,
+                                 NULL,     NULL,  false,         false};
+    struct pccs_table t;
+    memset(&t, 0, sizeof(t));
+    double v = NAN;
+    if (!pccs_table_run(pccs_table_def_find("populations"), r->st, r->t, &q, &t,
+                        r->err)) {
+        int c = pccs_table_col_index(&t, "registered");
+        for (size_t i = 0; c >= 0 && i < t.nrows; i++)
+            if (is_org(&t, i, (void *)r->in))
+                v = pccs_table_cell(&t, i, (size_t)c)->num;
+    }
+    pccs_err_clear(r->err);
+    pccs_table_release(&t);
+    return v;
+}
+
+/* Growth of the registered list over the 12 months to the latest
+ * snapshot (one 330 to 400 days before it). */
+static void
+list_growth(struct rep *r)
+{
+    struct snaps s = {{0}, 0};
+    pccs_store_periods_each(r->st, "registered", snap_cb, &s, r->err);
+    pccs_err_clear(r->err);
+    pccs_day last = PCCS_DAY_NONE, prev = PCCS_DAY_NONE;
+    for (size_t i = 0; i < s.n; i++)
+        if (last == PCCS_DAY_NONE || s.d[i] > last)
+            last = s.d[i];
+    for (size_t i = 0; i < s.n; i++) {
+        int gap = (int)(last - s.d[i]);
+        if (gap >= 330 && gap <= 400)
+            prev = s.d[i];
+    }
+    fputs("<h3>Growth</h3>\n", r->f);
+    if (prev == PCCS_DAY_NONE) {
+        fprintf(r->f,
+                "<p class=\"none\">List growth over 12 months needs two "
+                "registrations snapshots about a year apart (loaded: "
+                "%zu).</p>\n",
+                s.n);
+        return;
+    }
+    double v[3] = {registered_on(r, prev), registered_on(r, last), 0};
+    v[2] = pccs_res_change_pct(v[1], v[0]);
+    /* Formatted as the tables format them. */
+    struct pccs_table t;
+    pccs_table_init(&t, "growth");
+    pccs_table_col(&t, "before", PCCS_COL_NUM, 0);
+    pccs_table_col(&t, "now", PCCS_COL_NUM, 0);
+    pccs_table_col(&t, "growth", PCCS_COL_NUM, 2);
+    pccs_table_row(&t);
+    for (int i = 0; i < 3; i++)
+        pccs_table_num(&t, v[i]);
+    struct pccs_buf f[3];
+    for (size_t i = 0; i < 3; i++) {
+        f[i] = (struct pccs_buf)PCCS_BUF_INIT;
+        pccs_table_format_cell(&f[i], &t, 0, i);
+    }
+    char a[16], b[16];
+    pccs_date_format(prev, a);
+    pccs_date_format(last, b);
+    fprintf(r->f,
+            "<p>Registered list on %s: %s; on %s: %s; growth over 12 "
+            "months: <strong>%s%%</strong> (Patients Registered at a GP "
+            "Practice).</p>\n",
+            a, f[0].p, b, f[1].p, f[2].p);
+    for (int i = 0; i < 3; i++)
+        pccs_buf_release(&f[i]);
+    pccs_table_release(&t);
+}
+
 static void
 sec_population(struct rep *r)
 {
@@ -299,6 +394,7 @@ sec_population(struct rep *r)
         html_table(r, &pcn, cols, is_org, (void *)r->in);
         pccs_table_release(&pcn);
     }
+    list_growth(r);
     if (r->level > PCCS_PCN &&
         table_or_note(r, "populations", PCCS_PCN, r->in, NULL, &pcn)) {
         fputs("<h3>By PCN, with its practices</h3>\n", r->f);

@@ -41,6 +41,8 @@ qof-prevalence|--level practice --in A81001|point_value
 weighting|--level practice --in $W|difference
 arrs|--in U89141 --year 2023-24|share_pct
 capacity|--level practice --in $P|per_1000
+resilience|--in $P|list_change_12m_pct
+age-bands|--level practice --in $W|male_pct
 EOF2
 
 # The payments explanation against python over the raw file.

@@ -12,7 +12,20 @@ S=$T/s.db
 scripts/gen-reg-age --out "$T/gen" --only quin
 G="$T/General Practice - September 2022 Practice Level - Detailed.csv"
 python3 scripts/gen-gpw --out "$G"
-run_pccs --store "$S" load --quiet "$DATA"/*.csv "$DATA"/*.xlsx \
+# A January 2022 snapshot (every list moved -5% .. +8%, fixed seed) for
+# the growth over 12 months.
+python3 - "$DATA/gp-reg-pat-prac-all_2021-01.csv" "$T/reg-2022.csv" <<'PY'
+import csv, random, sys
+rng = random.Random(3)
+rows = list(csv.reader(open(sys.argv[1], newline='')))
+w = csv.writer(open(sys.argv[2], 'w', newline=''))
+w.writerow(rows[0])
+for r in rows[1:]:
+    r[1] = '01JAN2022'
+    r[9] = str(int(int(r[9]) * rng.uniform(0.95, 1.08)))
+    w.writerow(r)
+PY
+run_pccs --store "$S" load --quiet "$DATA"/*.csv "$DATA"/*.xlsx "$T/reg-2022.csv" \
     "$T/gen/gp-reg-pat-prac-quin-age.csv" "$G" data/templates/*.csv
 check_eq "load (with the local register templates)" "$status" 0
 run_pccs --store "$S" synth appointments --in QHM --months 13 --out "$T/a.csv"
@@ -35,17 +48,20 @@ check_match "registers: the risk with the highest score first" \
 
 # QHM's registered list and a PCN's weighted list, from python over the
 # raw files, as the report shows them.
-want=$(python3 - "$DATA" <<'PY'
+python3 - "$DATA" "$T/reg-2022.csv" >"$T/want" <<'PY'
 import csv, sys
 d = sys.argv[1]
 m = list(csv.DictReader(open(d + '/gp-reg-pat-prac-map_2020-09.csv', newline='')))
 ccgs = {r['CCG_CODE'] for r in m if r['STP_CODE'] == 'QHM'}
-reg = sum(int(r['NUMBER_OF_PATIENTS']) for r in csv.DictReader(open(d + '/gp-reg-pat-prac-all_2021-01.csv', newline='')) if r['CCG_CODE'] in ccgs)
-pay = list(csv.reader(open(d + '/nhs-payments-to-general-practice_2020-21.csv', newline='', encoding='utf-8-sig')))
-print(f"{reg:,}")
+tot = lambda f: sum(int(r['NUMBER_OF_PATIENTS']) for r in csv.DictReader(open(f, newline='')) if r['CCG_CODE'] in ccgs)
+a, b = tot(d + '/gp-reg-pat-prac-all_2021-01.csv'), tot(sys.argv[2])
+print(f"{b:,}")
+print(f"Registered list on 2021-01-01: {a:,}; on 2022-01-01: {b:,}; growth over 12 months: <strong>{(b / a - 1) * 100:.2f}%</strong>")
 PY
-)
+want=$(head -n 1 "$T/want")
+growth=$(tail -n 1 "$T/want")
 check_match "QHM registered (python) in the report" "$(cat "$H")" "<td class=\"n\">$want</td>"
+check_match "QHM list growth over 12 months (python)" "$(cat "$H")" "$growth"
 # Every PCN's registered and weighted as pccs table prints them.
 run_pccs --store "$S" table populations --level pcn --in QHM --format csv
 printf '%s\n' "$out" | tsv | awk -F'\t' 'NR > 1 { print $1 }' >"$T/pcns"
