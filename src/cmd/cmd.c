@@ -160,6 +160,19 @@ const struct pccs_cmd pccs_cmds[] = {
      "  --seed S         the seed (default 1)\n"
      "  --in CODE        only practices within CODE\n",
      pccs_cmd_synth},
+    {"user", "accounts for pccs serve",
+     "usage: pccs user add NAME --role admin|commissioner|pcn|practice\n"
+     "                          --scope CODE\n"
+     "       pccs user passwd NAME\n"
+     "       pccs user check NAME   (exit 0 if the password is right)\n"
+     "       pccs user list\n"
+     "\n"
+     "The password is read from the terminal without echo, or from a line\n"
+     "of standard input; at least 10 characters; stored only as an\n"
+     "Argon2id hash (libsodium). A pcn user's scope is a PCN, a practice\n"
+     "user's a practice; ENG gives everything. Adding a user and changing\n"
+     "a password are written to the audit log.\n",
+     pccs_cmd_user},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -32,7 +32,12 @@ static const char *const migrations[] = {
     "NOT NULL, source_id INTEGER NOT NULL, first_row INTEGER NOT NULL, "
     "last_row INTEGER NOT NULL, PRIMARY KEY (measure_id, period, source_id, "
     "first_row)) WITHOUT ROWID; INSERT INTO fact_chunks SELECT measure_id, "
-    "period, source_id, first_row, last_row FROM fact_sets;"
+    "period, source_id, first_row, last_row FROM fact_sets;",
+    /* 3: accounts for pccs serve, and the audit log. */
+    "CREATE TABLE users (name TEXT PRIMARY KEY, role TEXT NOT NULL, scope "
+    "TEXT NOT NULL, hash TEXT NOT NULL, created_at TEXT NOT NULL); CREATE "
+    "TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT, "
+    "action TEXT NOT NULL, detail TEXT);"
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -1143,4 +1148,93 @@ pccs_store_counts(struct pccs_store *st, struct pccs_store_counts *out,
         sqlite3_finalize(s);
     }
     return PCCS_OK;
+}
+
+/* ===== Accounts and the audit log ===== */
+
+int
+pccs_store_user_put(struct pccs_store *st, const struct pccs_user_row *u,
+                    bool create, struct pccs_err *err)
+{
+    const char *sql =
+        create ? "INSERT INTO users (name, role, scope, hash, created_at) "
+                 "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', "
+                 "'now'))"
+               : "UPDATE users SET hash = ?4 WHERE name = ?1";
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "cannot prepare a statement");
+    bind_text(s, 1, u->name);
+    bind_text(s, 2, u->role);
+    bind_text(s, 3, u->scope);
+    bind_text(s, 4, u->hash);
+    int r = sqlite3_step(s);
+    int rc = PCCS_OK;
+    if ((r & 0xFF) == SQLITE_CONSTRAINT)
+        rc = pccs_err_set(err, PCCS_ECONFLICT, "a user called %s exists",
+                          u->name);
+    else if (r != SQLITE_DONE)
+        rc = db_err(st, err, "cannot write the user");
+    else if (!create && sqlite3_changes(st->db) == 0)
+        rc = pccs_err_set(err, PCCS_ENOTFOUND, "no user called %s", u->name);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int
+users_query(struct pccs_store *st, const char *name, pccs_store_user_fn fn,
+            void *ctx, struct pccs_err *err)
+{
+    sqlite3_stmt *s;
+    const char *sql = name ? "SELECT name, role, scope, hash, created_at "
+                             "FROM users WHERE name = ?1"
+                           : "SELECT name, role, scope, hash, created_at "
+                             "FROM users ORDER BY name";
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "cannot prepare a statement");
+    if (name)
+        bind_text(s, 1, name);
+    int r, rc = 0, n = 0;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct pccs_user_row u = {col_text(s, 0), col_text(s, 1),
+                                  col_text(s, 2), col_text(s, 3),
+                                  col_text(s, 4)};
+        n++;
+        if ((rc = fn(ctx, &u)))
+            break;
+    }
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        rc = db_err(st, err, "cannot read users");
+    sqlite3_finalize(s);
+    if (!rc && name && !n)
+        rc = pccs_err_set(err, PCCS_ENOTFOUND, "no user called %s", name);
+    return rc;
+}
+
+int
+pccs_store_users_each(struct pccs_store *st, const char *name,
+                      pccs_store_user_fn fn, void *ctx, struct pccs_err *err)
+{
+    return users_query(st, name, fn, ctx, err);
+}
+
+int
+pccs_store_audit(struct pccs_store *st, const char *user, const char *action,
+                 const char *detail, struct pccs_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db,
+                           "INSERT INTO audit (at, user, action, detail) "
+                           "VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
+                           "?1, ?2, ?3)",
+                           -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "cannot prepare a statement");
+    bind_text(s, 1, user);
+    bind_text(s, 2, action);
+    bind_text(s, 3, detail);
+    int rc = sqlite3_step(s) == SQLITE_DONE
+                 ? PCCS_OK
+                 : db_err(st, err, "cannot write the audit log");
+    sqlite3_finalize(s);
+    return rc;
 }

@@ -223,6 +223,34 @@ int pccs_store_refs_each(struct pccs_store *st, const char *kind,
 int pccs_store_source_get(struct pccs_store *st, int64_t id,
                           struct pccs_source_info *out, struct pccs_err *err);
 
+/* ===== Accounts (pccs user, pccs serve) and the audit log ===== */
+
+struct pccs_user_row {
+    const char *name;
+    const char *role;  /* admin, commissioner, pcn, practice */
+    const char *scope; /* an organisation code */
+    const char *hash;  /* Argon2id, libsodium's crypto_pwhash_str format */
+    const char *created_at;
+};
+
+typedef int (*pccs_store_user_fn)(void *ctx, const struct pccs_user_row *u);
+
+/**
+ * create: add the user (PCCS_ECONFLICT if the name is taken); else set
+ * the user's hash (PCCS_ENOTFOUND if there is none).
+ */
+int pccs_store_user_put(struct pccs_store *st, const struct pccs_user_row *u,
+                        bool create, struct pccs_err *err);
+/** The user called name (PCCS_ENOTFOUND if none), or every user by name
+ *  when name is NULL. Strings are valid during the call. */
+int pccs_store_users_each(struct pccs_store *st, const char *name,
+                          pccs_store_user_fn fn, void *ctx,
+                          struct pccs_err *err);
+/** Append a line to the audit log (time now, UTC). */
+int pccs_store_audit(struct pccs_store *st, const char *user,
+                     const char *action, const char *detail,
+                     struct pccs_err *err);
+
 /** Row counts of the main tables, for tests and `pccs sources --stats`. */
 struct pccs_store_counts {
     int64_t sources, orgs, links, facts, attrs, refs;

@@ -99,10 +99,10 @@ test_store_creates_and_migrates(void **state)
 {
     (void)state;
     struct pccs_store *st = open_store();
-    assert_int_equal(pccs_store_schema_version(st), 2);
+    assert_int_equal(pccs_store_schema_version(st), 3);
     pccs_store_free(st);
     st = open_store(); /* reopening finds the schema in place */
-    assert_int_equal(pccs_store_schema_version(st), 2);
+    assert_int_equal(pccs_store_schema_version(st), 3);
     pccs_store_free(st);
 }
 
@@ -170,13 +170,14 @@ test_store_sets_in_chunks(void **state)
         if (pass == 0)
             /* Back to schema 1: the next open migrates again. */
             assert_int_equal(sqlite3_exec(db,
-                                          "DROP TABLE fact_chunks; PRAGMA "
-                                          "user_version = 1",
+                                          "DROP TABLE fact_chunks; DROP "
+                                          "TABLE users; DROP TABLE audit; "
+                                          "PRAGMA user_version = 1",
                                           NULL, NULL, NULL),
                              SQLITE_OK);
         sqlite3_close(db);
         st = open_store();
-        assert_int_equal(pccs_store_schema_version(st), 2);
+        assert_int_equal(pccs_store_schema_version(st), 3);
     }
     pccs_store_free(st);
 }
