@@ -47,13 +47,15 @@ LIB := $(BUILD)/libpccs.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check test unit integration demo clean install lint \
+.PHONY: all pccs check test unit integration demo clean install lint \
 	checkstyle format fuzz bench asan
 
 all: pccs
 
+# Always refreshed, so ./pccs is the build just asked for (plain or
+# SANITIZE), whichever was made last.
 pccs: $(BUILD)/pccs
-	cp $< $@
+	@cmp -s $< $@ || cp $< $@
 
 $(BUILD)/pccs: $(BUILD)/src/main.o $(LIB)
 	@echo "  LINK    $@"
