@@ -2,6 +2,9 @@
 /* pccs serve: the HTTP JSON API (src/web/http.c). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "base/path.h"
 
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
@@ -11,22 +14,31 @@ int
 pccs_cmd_serve(struct pccs_global *g, int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *web = NULL, *threads = NULL;
-    bool help = false;
+    bool help = false, secure = false;
     struct pccs_opt opts[] = {
-        {"listen", &listen, NULL},
-        {"web", &web, NULL},
-        {"threads", &threads, NULL},
-        {"store", &g->store, NULL},
+        {"listen", &listen, NULL},   {"web", &web, NULL},
+        {"threads", &threads, NULL}, {"store", &g->store, NULL},
+        {"secure", NULL, &secure},
     };
     char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 4, pos, 0, &npos, &help);
+    int rc = pccs_opt_parse(argc, argv, opts, 5, pos, 0, &npos, &help);
     if (rc)
         return rc;
     if (help)
         return pccs_cmd_help("serve");
-    struct pccs_serve_options o = {
-        listen, g->store, web, threads ? (unsigned)atoi(threads) : 0, g->quiet};
+    /* The dashboard: --web, else web/ here or beside the binary's data. */
+    char webdir[4096];
+    if (!web && pccs_data_path("../web/index.html", webdir, sizeof(webdir))) {
+        webdir[strlen(webdir) - strlen("/index.html")] = '\0';
+        web = webdir;
+    }
+    struct pccs_serve_options o = {listen,
+                                   g->store,
+                                   web,
+                                   threads ? (unsigned)atoi(threads) : 0,
+                                   g->quiet,
+                                   secure};
     struct pccs_err err = PCCS_ERR_INIT;
     rc = pccs_serve(&o, &err);
     if (rc)

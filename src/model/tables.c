@@ -32,6 +32,7 @@ static const struct pccs_table_def populations = {
     build_populations,
     populations_formulas,
     false,
+    false,
 };
 
 int pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -52,6 +53,7 @@ static const struct pccs_table_def qof_prevalence = {
     pccs_qof_prevalence_table,
     qof_prevalence_formulas,
     false,
+    false,
 };
 
 int pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -65,7 +67,7 @@ static const struct pccs_table_def entitlements = {
     PCCS_PCN,
     pccs_entitlements_table,
     NULL, /* explains itself: every input, rate and source */
-    true,
+    true,    false,
 };
 
 int pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -82,6 +84,7 @@ static const struct pccs_table_def workforce = {
     PCCS_PCN,
     pccs_workforce_table,
     workforce_formulas,
+    false,
     false,
 };
 
@@ -105,6 +108,7 @@ static const struct pccs_table_def payments = {
     pccs_payments_table,
     payments_formulas,
     true,
+    false,
 };
 
 int pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -125,6 +129,7 @@ static const struct pccs_table_def weighting = {
     pccs_weighting_table,
     weighting_formulas,
     false,
+    false,
 };
 
 int pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -143,6 +148,7 @@ static const struct pccs_table_def arrs = {
     pccs_arrs_table,
     arrs_formulas,
     true,
+    false,
 };
 
 int pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -168,6 +174,7 @@ static const struct pccs_table_def capacity = {
     pccs_capacity_table,
     capacity_formulas,
     false,
+    false,
 };
 
 int pccs_resilience_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -188,6 +195,7 @@ static const struct pccs_table_def resilience = {
     pccs_resilience_table,
     resilience_formulas,
     false,
+    false,
 };
 
 int pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -206,6 +214,7 @@ static const struct pccs_table_def age_bands = {
     pccs_age_bands_table,
     age_bands_formulas,
     false,
+    false,
 };
 
 int pccs_register_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -220,6 +229,7 @@ static const struct pccs_table_def reg_register = {
     pccs_register_table,
     NULL,
     false,
+    true,
 };
 
 int pccs_programme_status_table(struct pccs_store *st,
@@ -235,6 +245,7 @@ static const struct pccs_table_def reg_programme_status = {
     pccs_programme_status_table,
     NULL,
     false,
+    true,
 };
 
 int pccs_milestones_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -245,6 +256,7 @@ static const struct pccs_table_def reg_milestones = {
     "milestones",  "programme milestones: target against achieved by date",
     PCCS_PRACTICE, pccs_milestones_table,
     NULL,          false,
+    true,
 };
 
 int pccs_risks_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -258,6 +270,7 @@ static const struct pccs_table_def reg_risks = {
     pccs_risks_table,
     NULL,
     false,
+    true,
 };
 
 int pccs_estates_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -271,6 +284,7 @@ static const struct pccs_table_def reg_estates = {
     pccs_estates_table,
     NULL,
     false,
+    true,
 };
 
 int pccs_budget_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -285,6 +299,7 @@ static const struct pccs_table_def reg_budget = {
     pccs_budget_table,
     NULL,
     false,
+    true,
 };
 
 int pccs_list_closures_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -298,6 +313,7 @@ static const struct pccs_table_def reg_list_closures = {
     pccs_list_closures_table,
     NULL,
     false,
+    true,
 };
 
 int pccs_support_payments_table(struct pccs_store *st,
@@ -312,6 +328,7 @@ static const struct pccs_table_def reg_support_payments = {
     pccs_support_payments_table,
     NULL,
     false,
+    true,
 };
 
 int pccs_visits_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -325,6 +342,7 @@ static const struct pccs_table_def reg_visits = {
     pccs_visits_table,
     NULL,
     false,
+    true,
 };
 
 const struct pccs_table_def *const pccs_table_defs[] = {

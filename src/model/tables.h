@@ -39,6 +39,7 @@ struct pccs_table_def {
      */
     const char *const *formulas;
     bool needs_year; /* --year (a financial year) is required */
+    bool local;      /* rows from a local register (unpublished data) */
 };
 
 /** Every table, NULL-terminated. */

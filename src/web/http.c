@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The HTTP server and its routes (GET only so far):
+ * The HTTP server and its routes:
+ *   POST /api/login {"user","password"}  a session cookie and a CSRF token
+ *   GET /api/session, POST /api/logout   who is signed in; sign out
  *   /api/sources                      the loaded files
  *   /api/orgs?q=TEXT                  search by code or name
  *   /api/orgs/CODE                    parents, children, populations
@@ -10,8 +12,13 @@
  *   /api/spc/METRIC/CODE              an SPC series pccs holds
  *   /healthz                          "ok"
  *   anything else: the dashboard's files from --web, if given
- * Errors are JSON {"error": ...} with 400 (bad parameter), 404 (unknown
- * organisation, table or path), 405 (not GET) or 500.
+ * Every /api/ path but login needs a session (401 without one); every
+ * request that changes state needs the session's CSRF token in the
+ * X-CSRF-Token header (403 without it). A user sees the subtree of their
+ * scope and the organisations above it, never those beside it (403).
+ * Errors are JSON {"error": ...} with 400 (bad parameter), 401, 403, 404
+ * (unknown organisation, table or path), 405, 413, 429 (too many failed
+ * logins) or 500.
  *
  * Each worker thread opens its own store connection (SQLite handles are
  * not shared); the organisation tree is built once at start and read by
@@ -26,6 +33,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,12 +49,18 @@
 #include "model/tables.h"
 #include "model/tree.h"
 #include "store/store.h"
+#include "web/session.h"
+
+#define MAX_BODY 65536
 
 struct server {
     const struct pccs_serve_options *o;
     struct pccs_tree tree;
     pthread_mutex_t log_lock;
     pthread_key_t store_key;
+    struct pccs_sessions *sessions;
+    int england; /* the root of the tree */
+    char dummy_hash[crypto_pwhash_STRBYTES]; /* of a random password */
 };
 
 struct reply {
@@ -54,7 +68,29 @@ struct reply {
     const char *type;
     char *body; /* owned */
     size_t len;
+    char cookie[160]; /* a Set-Cookie header, or "" */
+    unsigned retry_after;
 };
+
+/* One request: who asks, and what they sent. */
+struct request {
+    struct MHD_Connection *c;
+    const char *method, *url;
+    const char *body;
+    size_t body_len;
+    char addr[INET6_ADDRSTRLEN];
+    bool signed_in;
+    struct pccs_session sess;
+    int scope; /* the user's scope in the tree, or -1 */
+};
+
+/* The upload of one connection, kept between libmicrohttpd's calls. */
+struct upload {
+    struct pccs_buf body;
+    bool too_big;
+};
+
+enum visibility { VIS_NONE, VIS_ABOVE, VIS_WITHIN };
 
 static void
 close_store(void *p)
@@ -91,6 +127,61 @@ reply_error(struct reply *r, unsigned status, const char *msg)
     reply_json(r, status, j);
 }
 
+/*
+ * Where org stands for the user: within their scope's subtree, above it
+ * (an aggregate that contains it) or beside it. Admins see everything.
+ */
+static enum visibility
+visibility(const struct server *sv, const struct request *rq, int org,
+           pccs_day at)
+{
+    if (org < 0 || !rq->signed_in)
+        return VIS_NONE;
+    if (rq->sess.role == PCCS_ROLE_ADMIN || org == rq->scope)
+        return VIS_WITHIN;
+    if (rq->scope < 0)
+        return VIS_NONE;
+    const struct pccs_tree_org *o = &sv->tree.orgs[org];
+    const struct pccs_tree_org *s = &sv->tree.orgs[rq->scope];
+    if (o->level == PCCS_LEVEL_NONE || s->level == PCCS_LEVEL_NONE)
+        return VIS_NONE;
+    if (o->level < s->level &&
+        pccs_tree_ancestor(&sv->tree, org, s->level, at, 0) == rq->scope)
+        return VIS_WITHIN;
+    if (o->level > s->level &&
+        pccs_tree_ancestor(&sv->tree, rq->scope, o->level, at, 0) == org)
+        return VIS_ABOVE;
+    return VIS_NONE;
+}
+
+static void
+audit(struct server *sv, const struct request *rq, const char *user,
+      const char *action, const char *detail)
+{
+    struct pccs_err err = PCCS_ERR_INIT;
+    struct pccs_store *st = pthread_getspecific(sv->store_key);
+    char line[512];
+    snprintf(line, sizeof(line), "%s %s from %s", detail, rq->url, rq->addr);
+    if (!st || pccs_store_audit(st, user, action, line, &err)) {
+        pthread_mutex_lock(&sv->log_lock);
+        fprintf(stderr, "pccs serve: cannot write the audit log: %s\n",
+                err.msg[0] ? err.msg : "no store");
+        pthread_mutex_unlock(&sv->log_lock);
+    }
+}
+
+/* 403 for code, written to the audit log. */
+static void
+deny(struct server *sv, const struct request *rq, const char *code,
+     struct reply *r)
+{
+    char msg[160];
+    snprintf(msg, sizeof(msg), "%s is outside the scope of %s (%s %s)", code,
+             rq->sess.user, pccs_role_name(rq->sess.role), rq->sess.scope);
+    audit(sv, rq, rq->sess.user, "denied", code);
+    reply_error(r, 403, msg);
+}
+
 static unsigned
 status_of(int rc)
 {
@@ -120,20 +211,24 @@ contains_ci(const char *hay, const char *needle, size_t nl)
 
 /* /api/orgs?q= */
 static void
-route_search(struct server *sv, struct MHD_Connection *c, struct reply *r)
+route_search(struct server *sv, const struct request *rq, struct reply *r)
 {
-    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
+    const char *q =
+        MHD_lookup_connection_value(rq->c, MHD_GET_ARGUMENT_KIND, "q");
     if (!q || strlen(q) < 2) {
         reply_error(r, 400, "q: give at least 2 characters of a code or name");
         return;
     }
     json_t *a = json_array();
     size_t ql = strlen(q);
+    pccs_day at = pccs_tree_default_day(&sv->tree);
     for (size_t i = 0; i < sv->tree.norgs && json_array_size(a) < 50; i++) {
         const struct pccs_tree_org *o = &sv->tree.orgs[i];
         if (o->level == PCCS_LEVEL_NONE)
             continue;
-        if (!strncasecmp(o->code, q, ql) || (o->name && contains_ci(o->name, q, ql)))
+        if ((!strncasecmp(o->code, q, ql) ||
+             (o->name && contains_ci(o->name, q, ql))) &&
+            visibility(sv, rq, (int)i, at) != VIS_NONE)
             json_array_append_new(a, org_brief(o));
     }
     json_t *j = json_object();
@@ -167,17 +262,22 @@ table_json(struct server *sv, struct pccs_store *st, const char *name,
 
 /* /api/orgs/CODE */
 static void
-route_org(struct server *sv, struct pccs_store *st, const char *code,
-          struct reply *r)
+route_org(struct server *sv, const struct request *rq, struct pccs_store *st,
+          const char *code, struct reply *r)
 {
     int o = pccs_tree_find(&sv->tree, code);
     if (o < 0) {
         char msg[128];
-        snprintf(msg, sizeof(msg), "unknown organisation %s", code);
+        snprintf(msg, sizeof(msg), "unknown organisation %.64s", code);
         reply_error(r, 404, msg);
         return;
     }
     pccs_day at = pccs_tree_default_day(&sv->tree);
+    enum visibility vis = visibility(sv, rq, o, at);
+    if (vis == VIS_NONE) {
+        deny(sv, rq, code, r);
+        return;
+    }
     json_t *j = org_brief(&sv->tree.orgs[o]);
     json_t *parents = json_array();
     for (int p = pccs_tree_up(&sv->tree, o, at, 0), guard = 0;
@@ -187,9 +287,13 @@ route_org(struct server *sv, struct pccs_store *st, const char *code,
     json_object_set_new(j, "parents", parents);
     json_t *children = json_array();
     for (size_t i = 0; i < sv->tree.norgs; i++)
-        if ((int)i != o && pccs_tree_up(&sv->tree, (int)i, at, 0) == o)
+        if ((int)i != o && pccs_tree_up(&sv->tree, (int)i, at, 0) == o &&
+            visibility(sv, rq, (int)i, at) != VIS_NONE)
             json_array_append_new(children, org_brief(&sv->tree.orgs[i]));
     json_object_set_new(j, "children", children);
+    json_object_set_new(j, "access", json_string(vis == VIS_WITHIN
+                                                     ? "within scope"
+                                                     : "above scope"));
     struct pccs_table_query q = {sv->tree.orgs[o].level,
                                  code,
                                  PCCS_DAY_NONE,
@@ -222,9 +326,10 @@ flag(struct MHD_Connection *c, const char *k)
 
 /* /api/tables/NAME */
 static void
-route_table(struct server *sv, struct pccs_store *st, struct MHD_Connection *c,
-            const char *name, struct reply *r)
+route_table(struct server *sv, const struct request *rq,
+            struct pccs_store *st, const char *name, struct reply *r)
 {
+    struct MHD_Connection *c = rq->c;
     const struct pccs_table_def *def = pccs_table_def_find(name);
     if (!def) {
         reply_error(r, 404, "no such table (GET /api/tables lists them)");
@@ -257,6 +362,38 @@ route_table(struct server *sv, struct pccs_store *st, struct MHD_Connection *c,
         reply_error(r, 400, "format must be json, csv or xlsx");
         return;
     }
+    /*
+     * Scope: the rows are the organisations at the level under in. Within
+     * the user's subtree anything goes; above it, only the aggregate
+     * itself, and never a local register's rows. Without in, a user who
+     * is not an admin asks about their scope.
+     */
+    int in = q.in ? pccs_tree_find(&sv->tree, q.in) : sv->england;
+    if (q.in && in < 0) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "in: unknown organisation %.64s", q.in);
+        reply_error(r, 404, msg);
+        return;
+    }
+    if (!q.in && rq->sess.role != PCCS_ROLE_ADMIN && rq->scope >= 0) {
+        in = rq->scope;
+        q.in = sv->tree.orgs[in].code;
+        if (q.level == PCCS_LEVEL_NONE &&
+            def->default_level > sv->tree.orgs[in].level)
+            q.level = sv->tree.orgs[in].level;
+    }
+    enum pccs_level lv =
+        q.level != PCCS_LEVEL_NONE ? q.level : def->default_level;
+    enum visibility vis = visibility(
+        sv, rq, in, q.at != PCCS_DAY_NONE ? q.at : pccs_tree_default_day(&sv->tree));
+    if (vis == VIS_NONE ||
+        (vis == VIS_ABOVE && (def->local || lv != sv->tree.orgs[in].level))) {
+        deny(sv, rq, sv->tree.orgs[in].code, r);
+        return;
+    }
+    /* Disclosure control for everyone but the owning practice. */
+    if (!(rq->sess.role == PCCS_ROLE_PRACTICE && in == rq->scope))
+        q.suppress = true;
     struct pccs_table t;
     memset(&t, 0, sizeof(t));
     struct pccs_err err = PCCS_ERR_INIT;
@@ -302,8 +439,8 @@ route_table(struct server *sv, struct pccs_store *st, struct MHD_Connection *c,
 
 /* /api/spc/METRIC/CODE */
 static void
-route_spc(struct server *sv, struct pccs_store *st, const char *rest,
-          struct reply *r)
+route_spc(struct server *sv, const struct request *rq, struct pccs_store *st,
+          const char *rest, struct reply *r)
 {
     char metric[64], code[32];
     const char *slash = strchr(rest, '/');
@@ -317,6 +454,12 @@ route_spc(struct server *sv, struct pccs_store *st, const char *rest,
     const struct pccs_metric_def *m = pccs_metric_find(metric);
     if (!m) {
         reply_error(r, 404, "no such metric");
+        return;
+    }
+    int org = pccs_tree_find(&sv->tree, code);
+    if (org >= 0 &&
+        visibility(sv, rq, org, pccs_tree_default_day(&sv->tree)) == VIS_NONE) {
+        deny(sv, rq, code, r);
         return;
     }
     struct pccs_series s;
@@ -395,31 +538,166 @@ route_static(struct server *sv, const char *url, struct reply *r)
                                       : "application/octet-stream";
 }
 
+/* The session as JSON: who is signed in, their scope and CSRF token. */
 static void
-route(struct server *sv, struct MHD_Connection *c, const char *url,
-      struct reply *r)
+reply_session(struct server *sv, const struct pccs_session *x, struct reply *r)
 {
-    if (!strcmp(url, "/healthz")) {
-        r->status = 200;
-        r->type = "text/plain";
-        r->body = pccs_xstrdup("ok\n");
-        r->len = 3;
+    json_t *j = json_object();
+    json_object_set_new(j, "user", json_string(x->user));
+    json_object_set_new(j, "role", json_string(pccs_role_name(x->role)));
+    json_object_set_new(j, "scope", json_string(x->scope));
+    int o = pccs_tree_find(&sv->tree, x->scope);
+    json_object_set_new(j, "scope_name",
+                        o >= 0 && sv->tree.orgs[o].name
+                            ? json_string(sv->tree.orgs[o].name)
+                            : json_null());
+    json_object_set_new(
+        j, "scope_level",
+        json_string(o >= 0 ? sv->tree.orgs[o].level_name : "none"));
+    json_object_set_new(j, "csrf", json_string(x->csrf));
+    json_object_set_new(j, "expires_in", json_integer(x->expires - time(NULL)));
+    reply_json(r, 200, j);
+}
+
+struct login_user {
+    char hash[256];
+    char role[32];
+    char scope[32];
+};
+
+static int
+login_user_cb(void *ctx, const struct pccs_user_row *u)
+{
+    struct login_user *l = ctx;
+    snprintf(l->hash, sizeof(l->hash), "%s", u->hash);
+    snprintf(l->role, sizeof(l->role), "%s", u->role);
+    snprintf(l->scope, sizeof(l->scope), "%s", u->scope);
+    return 0;
+}
+
+/*
+ * POST /api/login with {"user": ..., "password": ...} as JSON (a form
+ * from another site cannot send that without the browser asking first).
+ * A user who does not exist costs the same Argon2id check as one who does.
+ */
+static void
+route_login(struct server *sv, struct request *rq, struct pccs_store *st,
+            struct reply *r)
+{
+    const char *ct = MHD_lookup_connection_value(rq->c, MHD_HEADER_KIND,
+                                                 "Content-Type");
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+        reply_error(r, 415, "send the login as application/json");
         return;
     }
-    if (strncmp(url, "/api/", 5) != 0) {
-        route_static(sv, url, r);
+    json_error_t je;
+    json_t *j = json_loadb(rq->body, rq->body_len, 0, &je);
+    const char *user = j ? json_string_value(json_object_get(j, "user")) : NULL;
+    const char *pw = j ? json_string_value(json_object_get(j, "password")) : NULL;
+    if (!user || !pw || strlen(user) > 64 || strlen(pw) > 256) {
+        json_decref(j);
+        reply_error(r, 400,
+                    "give {\"user\": NAME, \"password\": PASSWORD} as JSON");
         return;
     }
+    unsigned wait;
+    if (!pccs_login_allowed(sv->sessions, user, rq->addr, &wait)) {
+        audit(sv, rq, user, "login-throttled", "");
+        char msg[128];
+        snprintf(msg, sizeof(msg),
+                 "too many failed logins: try again in %u s", wait);
+        r->retry_after = wait;
+        reply_error(r, 429, msg);
+        json_decref(j);
+        return;
+    }
+    struct login_user lu;
+    memset(&lu, 0, sizeof(lu));
+    struct pccs_err err = PCCS_ERR_INIT;
+    bool known = pccs_store_users_each(st, user, login_user_cb, &lu, &err) ==
+                 PCCS_OK;
+    if (!known) /* the same work for an unknown name */
+        snprintf(lu.hash, sizeof(lu.hash), "%s", sv->dummy_hash);
+    bool ok = crypto_pwhash_str_verify(lu.hash, pw, strlen(pw)) == 0 && known;
+    enum pccs_role role = pccs_role_parse(lu.role);
+    ok = ok && role != PCCS_ROLE_NONE;
+    pccs_login_record(sv->sessions, user, rq->addr, ok);
+    struct pccs_session x;
+    if (ok && !pccs_session_start(sv->sessions, user, role, lu.scope, &x)) {
+        reply_error(r, 503, "too many sessions");
+        json_decref(j);
+        return;
+    }
+    audit(sv, rq, user, ok ? "login" : "login-failed", "");
+    sodium_memzero(lu.hash, sizeof(lu.hash));
+    json_decref(j);
+    if (!ok) {
+        reply_error(r, 401, "wrong user name or password");
+        return;
+    }
+    snprintf(r->cookie, sizeof(r->cookie),
+             "pccs_session=%s; Path=/; HttpOnly; SameSite=Strict; "
+             "Max-Age=%d%s",
+             x.token, PCCS_SESSION_SECONDS, sv->o->secure ? "; Secure" : "");
+    reply_session(sv, &x, r);
+}
+
+static void
+route_api(struct server *sv, struct request *rq, struct reply *r)
+{
     struct pccs_err err = PCCS_ERR_INIT;
     struct pccs_store *st = worker_store(sv, &err);
     if (!st) {
         reply_error(r, 500, err.msg);
         return;
     }
-    if (!strcmp(url, "/api/orgs"))
-        route_search(sv, c, r);
+    const char *url = rq->url;
+    bool get = !strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD");
+    if (!strcmp(url, "/api/login")) {
+        if (strcmp(rq->method, "POST") != 0)
+            reply_error(r, 405, "log in with POST");
+        else
+            route_login(sv, rq, st, r);
+        return;
+    }
+    if (!rq->signed_in) {
+        reply_error(r, 401, "log in first (POST /api/login)");
+        return;
+    }
+    if (!get) {
+        const char *t = MHD_lookup_connection_value(rq->c, MHD_HEADER_KIND,
+                                                    "X-CSRF-Token");
+        if (!t || !pccs_token_equal(t, rq->sess.csrf)) {
+            audit(sv, rq, rq->sess.user, "csrf-refused", rq->method);
+            reply_error(r, 403, "missing or wrong X-CSRF-Token");
+            return;
+        }
+    }
+    if (!strcmp(url, "/api/logout")) {
+        if (get)
+            reply_error(r, 405, "log out with POST");
+        else {
+            pccs_session_end(sv->sessions, rq->sess.token);
+            audit(sv, rq, rq->sess.user, "logout", "");
+            snprintf(r->cookie, sizeof(r->cookie),
+                     "pccs_session=; Path=/; HttpOnly; SameSite=Strict; "
+                     "Max-Age=0");
+            json_t *j = json_object();
+            json_object_set_new(j, "signed_out", json_string(rq->sess.user));
+            reply_json(r, 200, j);
+        }
+        return;
+    }
+    if (!get) {
+        reply_error(r, 405, "only GET here");
+        return;
+    }
+    if (!strcmp(url, "/api/session"))
+        reply_session(sv, &rq->sess, r);
+    else if (!strcmp(url, "/api/orgs"))
+        route_search(sv, rq, r);
     else if (!strncmp(url, "/api/orgs/", 10))
-        route_org(sv, st, url + 10, r);
+        route_org(sv, rq, st, url + 10, r);
     else if (!strcmp(url, "/api/tables")) {
         json_t *a = json_array();
         for (size_t i = 0; pccs_table_defs[i]; i++) {
@@ -428,14 +706,16 @@ route(struct server *sv, struct MHD_Connection *c, const char *url,
                                 json_string(pccs_table_defs[i]->name));
             json_object_set_new(j, "summary",
                                 json_string(pccs_table_defs[i]->summary));
+            json_object_set_new(j, "local",
+                                json_boolean(pccs_table_defs[i]->local));
             json_array_append_new(a, j);
         }
         reply_json(r, 200, a);
     }
     else if (!strncmp(url, "/api/tables/", 12))
-        route_table(sv, st, c, url + 12, r);
+        route_table(sv, rq, st, url + 12, r);
     else if (!strncmp(url, "/api/spc/", 9))
-        route_spc(sv, st, url + 9, r);
+        route_spc(sv, rq, st, url + 9, r);
     else if (!strcmp(url, "/api/sources")) {
         json_t *a = json_array();
         if (pccs_store_sources_each(st, source_cb, a, &err)) {
@@ -449,36 +729,121 @@ route(struct server *sv, struct MHD_Connection *c, const char *url,
         reply_error(r, 404, "no such API path");
 }
 
+static void
+route(struct server *sv, struct request *rq, struct reply *r)
+{
+    if (!strcmp(rq->url, "/healthz")) {
+        r->status = 200;
+        r->type = "text/plain";
+        r->body = pccs_xstrdup("ok\n");
+        r->len = 3;
+        return;
+    }
+    if (strncmp(rq->url, "/api/", 5) != 0) {
+        if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0)
+            reply_error(r, 405, "only GET");
+        else
+            route_static(sv, rq->url, r);
+        return;
+    }
+    const char *token = MHD_lookup_connection_value(rq->c, MHD_COOKIE_KIND,
+                                                    "pccs_session");
+    rq->signed_in = token && pccs_session_find(sv->sessions, token, &rq->sess);
+    rq->scope = rq->signed_in ? pccs_tree_find(&sv->tree, rq->sess.scope) : -1;
+    route_api(sv, rq, r);
+}
+
+static void
+completed(void *cls, struct MHD_Connection *c, void **state,
+          enum MHD_RequestTerminationCode why)
+{
+    (void)cls;
+    (void)c;
+    (void)why;
+    struct upload *u = *state;
+    if (u) {
+        pccs_buf_release(&u->body);
+        free(u);
+        *state = NULL;
+    }
+}
+
+static void
+client_addr(struct MHD_Connection *c, char *out, size_t n)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, n, "?");
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+                  out, (socklen_t)n);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6,
+                  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                  out, (socklen_t)n);
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
        const char *version, const char *upload, size_t *upload_size,
        void **state)
 {
     (void)version;
-    (void)upload;
     struct server *sv = cls;
-    if (!*state) { /* the headers: wait for the (refused) body, if any */
-        *state = sv;
+    struct upload *u = *state;
+    if (!u) { /* the headers: the body, if any, comes next */
+        *state = pccs_xcalloc(1, sizeof(*u));
+        ((struct upload *)*state)->body = (struct pccs_buf)PCCS_BUF_INIT;
         return MHD_YES;
     }
-    struct reply r = {0, NULL, NULL, 0};
+    if (*upload_size) {
+        if (u->body.len + *upload_size > MAX_BODY)
+            u->too_big = true;
+        else
+            pccs_buf_add(&u->body, upload, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    struct reply r;
+    memset(&r, 0, sizeof(r));
+    struct request rq;
+    memset(&rq, 0, sizeof(rq));
+    rq.c = c;
+    rq.method = method;
+    rq.url = url;
+    rq.body = u->body.p;
+    rq.body_len = u->body.len;
+    rq.scope = -1;
+    client_addr(c, rq.addr, sizeof(rq.addr));
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (*upload_size) {
-        *upload_size = 0; /* no request takes a body yet */
-        reply_error(&r, 413, "no request takes a body");
-    }
-    else if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-        reply_error(&r, 405, "only GET");
+    if (u->too_big)
+        reply_error(&r, 413, "the body is too large");
     else
-        route(sv, c, url, &r);
+        route(sv, &rq, &r);
     if (!r.body)
         reply_error(&r, 500, "no answer");
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(r.len, r.body, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", r.type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; "
+                            "style-src 'self' 'unsafe-inline'; "
+                            "frame-ancestors 'none'");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (r.cookie[0])
+        MHD_add_response_header(resp, "Set-Cookie", r.cookie);
+    if (r.retry_after) {
+        char ra[16];
+        snprintf(ra, sizeof(ra), "%u", r.retry_after);
+        MHD_add_response_header(resp, "Retry-After", ra);
+    }
     enum MHD_Result ok = MHD_queue_response(c, r.status, resp);
     MHD_destroy_response(resp);
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -486,8 +851,9 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
         double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
                     (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
         pthread_mutex_lock(&sv->log_lock);
-        fprintf(stderr, "%s %s %u %zu %.1fms\n", method, url, r.status, r.len,
-                ms);
+        fprintf(stderr, "%s %s %s %u %zu %.1fms\n",
+                rq.signed_in ? rq.sess.user : "-", method, url, r.status,
+                r.len, ms);
         pthread_mutex_unlock(&sv->log_lock);
     }
     return ok;
@@ -521,7 +887,13 @@ parse_listen(const char *s, struct sockaddr_in *sa, struct pccs_err *err)
 int
 pccs_serve(const struct pccs_serve_options *o, struct pccs_err *err)
 {
-    struct server sv = {o, PCCS_TREE_INIT, PTHREAD_MUTEX_INITIALIZER, 0};
+    static struct server sv; /* large (sessions live elsewhere) */
+    memset(&sv, 0, sizeof(sv));
+    sv.o = o;
+    sv.tree = (struct pccs_tree)PCCS_TREE_INIT;
+    pthread_mutex_init(&sv.log_lock, NULL);
+    if (sodium_init() < 0)
+        return pccs_err_set(err, PCCS_EIO, "libsodium would not start");
     struct sockaddr_in sa;
     int rc = parse_listen(o->listen, &sa, err);
     if (rc)
@@ -533,6 +905,18 @@ pccs_serve(const struct pccs_serve_options *o, struct pccs_err *err)
     pccs_store_free(st);
     if (rc)
         return rc;
+    sv.england = pccs_tree_find(&sv.tree, "ENG");
+    {
+        unsigned char pw[32];
+        randombytes_buf(pw, sizeof(pw));
+        if (crypto_pwhash_str(sv.dummy_hash, (const char *)pw, sizeof(pw),
+                              crypto_pwhash_OPSLIMIT_MODERATE,
+                              crypto_pwhash_MEMLIMIT_MODERATE)) {
+            pccs_tree_release(&sv.tree);
+            return pccs_err_set(err, PCCS_EIO, "out of memory hashing");
+        }
+    }
+    sv.sessions = pccs_sessions_new();
     pthread_key_create(&sv.store_key, close_store);
     /* SIGTERM and SIGINT wait for sigwait below, in every thread. */
     sigset_t sigs;
@@ -547,9 +931,11 @@ pccs_serve(const struct pccs_serve_options *o, struct pccs_err *err)
         NULL, NULL, handle, &sv, MHD_OPTION_SOCK_ADDR, &sa,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)10, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
     if (!d) {
         pccs_tree_release(&sv.tree);
+        pccs_sessions_free(sv.sessions);
         return pccs_err_set(err, PCCS_EIO, "cannot listen on %s", o->listen);
     }
     const union MHD_DaemonInfo *info =
@@ -566,5 +952,6 @@ pccs_serve(const struct pccs_serve_options *o, struct pccs_err *err)
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
     pthread_key_delete(sv.store_key);
     pccs_tree_release(&sv.tree);
+    pccs_sessions_free(sv.sessions);
     return PCCS_OK;
 }

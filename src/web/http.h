@@ -18,6 +18,7 @@ struct pccs_serve_options {
     const char *web;    /* the dashboard's directory, or NULL */
     unsigned threads;   /* worker threads; 0: one per CPU */
     bool quiet;         /* no request log */
+    bool secure;        /* mark the session cookie Secure (behind TLS) */
 };
 
 /**
