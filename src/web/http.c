@@ -535,6 +535,9 @@ route_static(struct server *sv, const char *url, struct reply *r)
               : !strcmp(dot, ".css")  ? "text/css"
               : !strcmp(dot, ".js")   ? "text/javascript"
               : !strcmp(dot, ".svg")  ? "image/svg+xml"
+              : !strcmp(dot, ".png")  ? "image/png"
+              : !strcmp(dot, ".ico")  ? "image/x-icon"
+              : !strcmp(dot, ".json") ? "application/json"
                                       : "application/octet-stream";
 }
 

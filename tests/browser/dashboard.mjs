@@ -1,0 +1,151 @@
+// The dashboard in a real browser: Playwright (playwright-core) driving
+// Debian's chromium, headless. Usage:
+//   node tests/browser/dashboard.mjs URL EXPECTED.json OUTDIR
+// EXPECTED.json holds what the CLI prints for the same questions. Prints
+// one "PASS name" or "FAIL name: detail" line per check; screenshots go to
+// OUTDIR.
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(join(root, 'web', 'package.json'));
+const { chromium } = require('playwright-core');
+
+const [url, expectedFile, outdir] = process.argv.slice(2);
+const want = JSON.parse(readFileSync(expectedFile, 'utf8'));
+mkdirSync(outdir, { recursive: true });
+let failed = 0;
+function check(name, ok, detail = '') {
+  console.log(ok ? `PASS ${name}` : `FAIL ${name}: ${detail}`);
+  if (!ok) failed++;
+}
+const num = (s) => Number(String(s).replace(/,/g, ''));
+
+const browser = await chromium.launch({
+  executablePath: process.env.PCCS_CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+});
+const shot = (page, name, full = true) => page.screenshot({ path: join(outdir, `browser-${name}.png`), fullPage: full });
+const external = [];
+async function login(page, user, password) {
+  page.on('request', (r) => { if (!r.url().startsWith(url)) external.push(r.url()); });
+  await page.goto(url + '/');
+  await page.waitForURL(/\/login\.html/);
+  await page.fill('#user', user);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+try {
+  // 1. A commissioner logs in, searches for a PCN and opens it.
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(url + '/org.html?code=U89141');
+  await page.waitForURL(/\/login\.html/);
+  await page.waitForSelector('#login');
+  check('not signed in: sent to the login page', /\/login\.html\?next=/.test(page.url()), page.url());
+  await shot(page, 'login', false);
+  await page.fill('#user', want.user);
+  await page.fill('#password', 'wrong password here');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.nhsuk-error-summary');
+  check('a wrong password shows an error summary',
+    /wrong/.test(await page.textContent('.nhsuk-error-summary')), await page.textContent('.nhsuk-error-summary'));
+  await page.fill('#password', want.password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/org\.html\?code=U89141/);
+  check('after login, back to the page asked for', true);
+  errors.length = 0; // the 401s before login were expected
+  await page.goto(url + '/');
+  // keyboard: from the top of the page, Tab reaches the search box
+  let focused = '';
+  for (let i = 0; i < 12 && focused !== 'q'; i++) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  }
+  check('keyboard: Tab reaches the search box', focused === 'q', focused);
+  await page.keyboard.type('stockton');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#results li');
+  const hits = await page.$$eval('#results li', (li) => li.map((x) => x.textContent));
+  check('search "stockton" finds STOCKTON PCN (U89141)', hits.some((t) => /U89141/.test(t)), hits.join(' | '));
+  await shot(page, 'search');
+  await page.click('#results a[href="/org.html?code=U89141"]');
+  await page.waitForSelector('#org[data-ready=yes]', { timeout: 60000 });
+  check('breadcrumbs up the tree', (await page.$$eval('#crumbs a', (a) => a.map((x) => x.textContent))).length >= 3);
+  const reg = await page.textContent('[data-figure="Registered patients"]');
+  check('headline registered = pccs table populations', num(reg) === want.pcn_registered, `${reg} vs ${want.pcn_registered}`);
+  const src = await page.textContent('.pccs-figure .pccs-source');
+  check('... with its source and period', /Patients Registered at a GP Practice, 2021-01-01/.test(src), src);
+  // the child table: every practice's registered list as the CLI prints it
+  const rows = await page.$$eval('section[data-table=populations] tbody tr', (trs) =>
+    trs.map((tr) => [...tr.cells].map((c) => c.dataset.v)));
+  const cli = new Map(want.practices.map((r) => [r.code, r.registered]));
+  const same = rows.length === cli.size && rows.every((r) => cli.get(r[0]) === Number(r[3]));
+  check(`practices table: ${rows.length} rows, registered = CLI`, same, JSON.stringify(rows));
+  // sortable: sort by registered, descending
+  const th = 'section[data-table=populations] th:nth-child(4) button';
+  await page.click(th);
+  await page.click(th);
+  const sorted = await page.$$eval('section[data-table=populations] tbody tr td:nth-child(4)', (td) => td.map((c) => Number(c.dataset.v)));
+  check('sorting by registered (descending)', sorted.every((v, i) => i === 0 || sorted[i - 1] >= v) && sorted.length > 1, sorted.join(','));
+  // the SPC chart is drawn, with a text alternative
+  const drawn = await page.$('section[data-metric=appointments_per_1000][data-drawn=yes] canvas');
+  check('SPC chart drawn (a canvas)', !!drawn);
+  const alt = await page.textContent('section[data-metric=appointments_per_1000] figcaption');
+  check('... with a text alternative', /13 months from 2021-04-01/.test(alt), alt);
+  check('entitlements and workforce shown for a PCN',
+    !!(await page.$('section[data-table=entitlements] table')) && !!(await page.$('section[data-table=workforce] table')));
+  await shot(page, 'pcn');
+  // download the CSV: the same bytes the CLI writes
+  const [dl] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('section[data-table=populations] a:has-text("(CSV)")'),
+  ]);
+  const file = join(outdir, 'browser-download.csv');
+  await dl.saveAs(file);
+  const got = readFileSync(file, 'utf8');
+  check('downloaded CSV = pccs table populations --format csv', got.trim() === want.practices_csv.trim(),
+    got.slice(0, 200));
+  check('no script errors on the page', errors.length === 0, errors.join(' | '));
+  // phone width
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.reload();
+  await page.waitForSelector('#org[data-ready=yes]', { timeout: 60000 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check('phone width (375 px): the page does not scroll sideways', overflow <= 0, `overflow ${overflow}px`);
+  await shot(page, 'pcn-phone');
+  await ctx.close();
+
+  // 2. A practice user is refused another PCN's practice.
+  const ctx2 = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const p2 = await ctx2.newPage();
+  await login(p2, want.practice_user, want.password);
+  await p2.goto(url + '/org.html?code=A81002');
+  await p2.waitForSelector('h1');
+  const h1 = await p2.textContent('h1');
+  check('a practice user is refused another PCN\'s practice', /cannot see/.test(h1), h1);
+  check('... and no figures of it are on the page', !(await p2.$('.pccs-figure')));
+  await shot(p2, 'refused', false);
+  await p2.goto(url + '/org.html?code=A81001');
+  await p2.waitForSelector('#org[data-ready=yes]', { timeout: 60000 });
+  check('... but sees their own practice with its resilience', !!(await p2.$('section[data-table=resilience] table')));
+  await p2.click('#logout');
+  await p2.waitForURL(/login\.html/);
+  const after = await p2.evaluate(async () => (await fetch('/api/session')).status);
+  check('log out ends the session', after === 401, String(after));
+  await ctx2.close();
+  check('nothing loaded from outside the server', external.length === 0, external.join(' '));
+} catch (e) {
+  check('browser run', false, e.stack || String(e));
+} finally {
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,56 @@
+#!/bin/sh
+# The dashboard in headless chromium (Playwright, tests/browser/): log in,
+# search for a PCN, open it, see a chart drawn and a table with the CLI's
+# figures, download a CSV, be refused another PCN's practice as a practice
+# user. Screenshots go to tests/out/.
+. "$(dirname "$0")/lib.sh"
+
+cd "$ROOT" || exit 1
+if [ ! -d web/node_modules/playwright-core ] || [ ! -f web/vendor/nhsuk.css ]; then
+    not_ok "the front-end packages are installed" "run scripts/deps (npm ci in web/ and web/build.mjs)"
+    done_testing
+    exit 1
+fi
+S=$T/s.db
+run_pccs --store "$S" load --quiet "$DATA"/*.csv "$DATA"/*.xlsx data/templates/*.csv
+check_eq "load" "$status" 0
+run_pccs --store "$S" synth appointments --in 16C --months 13 --out "$T/a.csv"
+run_pccs --store "$S" load --quiet "$T/a.csv"
+pw='a long enough passphrase'
+printf '%s\n' "$pw" | "$PCCS" --store "$S" user add cara --role commissioner --scope 16C 2>/dev/null
+printf '%s\n' "$pw" | "$PCCS" --store "$S" user add prue --role practice --scope A81001 2>/dev/null
+
+# What the CLI says, for the browser to compare with.
+"$PCCS" --store "$S" table populations --level pcn --in U89141 --format json >"$T/pcn.json"
+"$PCCS" --store "$S" table populations --level practice --in U89141 --format json >"$T/prac.json"
+"$PCCS" --store "$S" table populations --level practice --in U89141 --format csv --suppress >"$T/prac.csv"
+/usr/bin/python3 - "$T" "$pw" <<'PY' >"$T/want.json"
+import json, sys
+t, pw = sys.argv[1], sys.argv[2]
+pcn = json.load(open(f"{t}/pcn.json"))["rows"][0]
+prac = json.load(open(f"{t}/prac.json"))["rows"]
+print(json.dumps({"user": "cara", "practice_user": "prue", "password": pw,
+                  "pcn_registered": pcn["registered"],
+                  "practices": [{"code": r["code"], "registered": r["registered"]} for r in prac],
+                  "practices_csv": open(f"{t}/prac.csv", newline="").read()}))
+PY
+
+"$PCCS" --store "$S" serve --listen 127.0.0.1:0 --web web >"$T/out" 2>"$T/log" &
+pid=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q listening "$T/out"; do sleep 0.1; i=$((i + 1)); done
+URL=$(sed -n 's|.*\(http://127.0.0.1:[0-9]*\)/.*|\1|p' "$T/out")
+mkdir -p tests/out
+node tests/browser/dashboard.mjs "$URL" "$T/want.json" tests/out >"$T/browser" 2>&1
+rc=$?
+while IFS= read -r line; do
+    case $line in
+    PASS\ *) ok "${line#PASS }" ;;
+    FAIL\ *) not_ok "${line#FAIL }" ;;
+    *) printf '# %s\n' "$line" ;;
+    esac
+done <"$T/browser"
+check_eq "the browser run exits 0" "$rc" 0
+kill -TERM $pid
+wait $pid
+done_testing
