@@ -5,6 +5,7 @@
 #   make demo       install missing packages, build, load data/nhs, show
 #   make SANITIZE=address,undefined check
 #   make WERROR=1   treat warnings as errors (CI)
+#   make web        the dashboard's front-end packages (npm ci in web/)
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -47,7 +48,7 @@ LIB := $(BUILD)/libpccs.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all pccs check test unit integration demo clean install lint \
+.PHONY: web all pccs check test unit integration demo clean install lint \
 	checkstyle format fuzz bench asan
 
 all: pccs
@@ -109,6 +110,17 @@ install: pccs
 		install -d $(DESTDIR)$(PREFIX)/share/pccs/$$d && \
 		install -m 644 data/$$d/* $(DESTDIR)$(PREFIX)/share/pccs/$$d/; \
 	done
+	for d in web web/vendor web/assets/images; do \
+		install -d $(DESTDIR)$(PREFIX)/share/pccs/$$d; \
+	done
+	install -m 644 web/*.html web/*.css web/app.js \
+		$(DESTDIR)$(PREFIX)/share/pccs/web/
+	install -m 644 web/vendor/* $(DESTDIR)$(PREFIX)/share/pccs/web/vendor/
+	install -m 644 web/assets/images/* \
+		$(DESTDIR)$(PREFIX)/share/pccs/web/assets/images/
+
+web:
+	cd web && npm ci --no-audit --no-fund && node build.mjs
 
 FUZZ_CC ?= clang
 fuzz:

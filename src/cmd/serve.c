@@ -27,9 +27,11 @@ pccs_cmd_serve(struct pccs_global *g, int argc, char **argv)
         return rc;
     if (help)
         return pccs_cmd_help("serve");
-    /* The dashboard: --web, else web/ here or beside the binary's data. */
+    /* The dashboard: --web, else web/ beside the data directory (a build
+     * tree), else inside it (installed: share/pccs/web). */
     char webdir[4096];
-    if (!web && pccs_data_path("../web/index.html", webdir, sizeof(webdir))) {
+    if (!web && (pccs_data_path("../web/index.html", webdir, sizeof(webdir)) ||
+                 pccs_data_path("web/index.html", webdir, sizeof(webdir)))) {
         webdir[strlen(webdir) - strlen("/index.html")] = '\0';
         web = webdir;
     }
