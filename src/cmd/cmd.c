@@ -114,15 +114,20 @@ const struct pccs_cmd pccs_cmds[] = {
      "payments and entitlements (default: the latest payments year loaded).\n"
      "Print to PDF with: chromium --headless --print-to-pdf=F.pdf F.html\n",
      pccs_cmd_report},
-    {"serve", "the HTTP JSON API",
+    {"serve", "the dashboard and the HTTP JSON API",
      "usage: pccs serve [--listen 127.0.0.1:8080] [--web DIR] [--threads N]\n"
+     "                  [--secure]\n"
      "\n"
-     "Answers GET /api/sources, /api/orgs?q=TEXT, /api/orgs/CODE,\n"
-     "/api/tables, /api/tables/NAME?level=&in=&year=&format=json|csv|xlsx\n"
-     "and /api/spc/METRIC/CODE with the numbers pccs table prints\n"
-     "(docs/API.md). Binds to loopback unless told otherwise, logs one\n"
-     "line per request to stderr, stops cleanly on SIGTERM. Port 0 picks\n"
-     "a free port (printed on stdout). Restart after loading files.\n",
+     "Serves the dashboard (web/) and answers POST /api/login, GET\n"
+     "/api/session, POST /api/logout, GET /api/sources, /api/orgs?q=TEXT,\n"
+     "/api/orgs/CODE, /api/tables, /api/tables/NAME?level=&in=&year=&\n"
+     "format=json|csv|xlsx and /api/spc/METRIC/CODE with the numbers pccs\n"
+     "table prints (docs/API.md). Every /api/ path needs a session (make\n"
+     "accounts with pccs user add); a user sees their scope's subtree and\n"
+     "the aggregates above it. Binds to loopback unless told otherwise,\n"
+     "logs one line per request to stderr, stops cleanly on SIGTERM. Port\n"
+     "0 picks a free port (printed on stdout). --secure marks the session\n"
+     "cookie Secure (behind TLS). Restart after loading files.\n",
      pccs_cmd_serve},
     {"spc", "Making Data Count SPC chart of a series",
      "usage: pccs spc --input FILE.csv [--date-col date] [--value-col value]\n"

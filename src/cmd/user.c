@@ -4,7 +4,9 @@
  * list: the
  * accounts of pccs serve. Passwords are read from the terminal without
  * echo, or a line of standard input, and stored only as Argon2id hashes
- * (libsodium's crypto_pwhash_str, its moderate limits).
+ * (libsodium's crypto_pwhash_str with its interactive limits, 64 MiB and
+ * 2 passes: meant for logins to an online service, and they keep the
+ * server's memory bounded while it checks one).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -55,8 +57,8 @@ new_hash(char hash[crypto_pwhash_STRBYTES])
                              MIN_PASSWORD);
     }
     int r =
-        crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_MODERATE,
-                          crypto_pwhash_MEMLIMIT_MODERATE);
+        crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE);
     sodium_memzero(pw, sizeof(pw));
     return r ? pccs_cmd_fail(PCCS_EXIT_INPUT, "out of memory hashing") : 0;
 }

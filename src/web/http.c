@@ -52,6 +52,32 @@
 #include "web/session.h"
 
 #define MAX_BODY 65536
+#define CACHE_BUCKETS 4096
+#define CACHE_MAX_BYTES ((size_t)64 << 20)
+
+/*
+ * Answers already given: the store and the tree do not change while the
+ * server runs (restart it after loading files), so the same question from
+ * a user of the same role and scope always gets the same answer. Only 200
+ * answers are kept (refusals are decided, and audited, every time); the
+ * key holds the role, the scope, the path and the query. Entries are
+ * never freed while serving (at most CACHE_MAX_BYTES, then nothing more is
+ * added), so a response can point into one without copying.
+ */
+struct cache_entry {
+    struct cache_entry *next;
+    char *key;
+    char *body;
+    size_t len;
+    const char *type;
+};
+
+struct cache {
+    pthread_rwlock_t lock;
+    struct cache_entry *bucket[CACHE_BUCKETS];
+    size_t bytes;
+    unsigned long hits, misses;
+};
 
 struct server {
     const struct pccs_serve_options *o;
@@ -61,6 +87,7 @@ struct server {
     struct pccs_sessions *sessions;
     int england; /* the root of the tree */
     char dummy_hash[crypto_pwhash_STRBYTES]; /* of a random password */
+    struct cache cache;
 };
 
 struct reply {
@@ -70,6 +97,7 @@ struct reply {
     size_t len;
     char cookie[160]; /* a Set-Cookie header, or "" */
     unsigned retry_after;
+    bool cached; /* body points into the cache: not to be freed */
 };
 
 /* One request: who asks, and what they sent. */
@@ -645,6 +673,92 @@ route_login(struct server *sv, struct request *rq, struct pccs_store *st,
     reply_session(sv, &x, r);
 }
 
+static uint64_t
+fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static enum MHD_Result
+add_arg(void *ctx, enum MHD_ValueKind kind, const char *k, const char *v)
+{
+    (void)kind;
+    struct pccs_buf *b = ctx;
+    pccs_buf_addf(b, "&%s=%s", k, v ? v : "");
+    return MHD_YES;
+}
+
+/* The cache key of a request: role, scope, path and query. */
+static char *
+cache_key(const struct request *rq)
+{
+    struct pccs_buf b = PCCS_BUF_INIT;
+    pccs_buf_addf(&b, "%s|%s|%s?", pccs_role_name(rq->sess.role),
+                  rq->sess.scope, rq->url);
+    MHD_get_connection_values(rq->c, MHD_GET_ARGUMENT_KIND, add_arg, &b);
+    return pccs_buf_detach(&b, NULL);
+}
+
+static bool
+cache_get(struct cache *c, const char *key, struct reply *r)
+{
+    uint64_t h = fnv1a(key) % CACHE_BUCKETS;
+    bool hit = false;
+    pthread_rwlock_rdlock(&c->lock);
+    for (struct cache_entry *e = c->bucket[h]; e && !hit; e = e->next)
+        if (!strcmp(e->key, key)) {
+            r->status = 200;
+            r->type = e->type;
+            r->body = e->body;
+            r->len = e->len;
+            r->cached = hit = true;
+        }
+    pthread_rwlock_unlock(&c->lock);
+    __atomic_add_fetch(hit ? &c->hits : &c->misses, 1, __ATOMIC_RELAXED);
+    return hit;
+}
+
+static void
+cache_put(struct cache *c, const char *key, const struct reply *r)
+{
+    uint64_t h = fnv1a(key) % CACHE_BUCKETS;
+    pthread_rwlock_wrlock(&c->lock);
+    bool there = false;
+    for (struct cache_entry *e = c->bucket[h]; e && !there; e = e->next)
+        there = !strcmp(e->key, key);
+    if (!there && c->bytes + r->len + strlen(key) <= CACHE_MAX_BYTES) {
+        struct cache_entry *e = pccs_xmalloc(sizeof(*e));
+        e->key = pccs_xstrdup(key);
+        e->body = pccs_xmalloc(r->len + 1);
+        memcpy(e->body, r->body, r->len);
+        e->len = r->len;
+        e->type = r->type;
+        e->next = c->bucket[h];
+        c->bucket[h] = e;
+        c->bytes += r->len + strlen(key);
+    }
+    pthread_rwlock_unlock(&c->lock);
+}
+
+static void
+cache_free(struct cache *c)
+{
+    for (size_t i = 0; i < CACHE_BUCKETS; i++)
+        for (struct cache_entry *e = c->bucket[i], *next; e; e = next) {
+            next = e->next;
+            free(e->key);
+            free(e->body);
+            free(e);
+        }
+    pthread_rwlock_destroy(&c->lock);
+}
+
+static void route_data(struct server *sv, struct request *rq,
+                       struct pccs_store *st, struct reply *r);
+
 static void
 route_api(struct server *sv, struct request *rq, struct reply *r)
 {
@@ -695,9 +809,27 @@ route_api(struct server *sv, struct request *rq, struct reply *r)
         reply_error(r, 405, "only GET here");
         return;
     }
-    if (!strcmp(url, "/api/session"))
+    if (!strcmp(url, "/api/session")) {
         reply_session(sv, &rq->sess, r);
-    else if (!strcmp(url, "/api/orgs"))
+        return;
+    }
+    char *key = cache_key(rq);
+    if (!cache_get(&sv->cache, key, r)) {
+        route_data(sv, rq, st, r);
+        if (r->status == 200 && r->body)
+            cache_put(&sv->cache, key, r);
+    }
+    free(key);
+}
+
+/* The data: the same answer for the same role, scope and question. */
+static void
+route_data(struct server *sv, struct request *rq, struct pccs_store *st,
+           struct reply *r)
+{
+    struct pccs_err err = PCCS_ERR_INIT;
+    const char *url = rq->url;
+    if (!strcmp(url, "/api/orgs"))
         route_search(sv, rq, r);
     else if (!strncmp(url, "/api/orgs/", 10))
         route_org(sv, rq, st, url + 10, r);
@@ -829,8 +961,9 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
         route(sv, &rq, &r);
     if (!r.body)
         reply_error(&r, 500, "no answer");
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(r.len, r.body, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        r.len, r.body,
+        r.cached ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", r.type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
@@ -913,13 +1046,14 @@ pccs_serve(const struct pccs_serve_options *o, struct pccs_err *err)
         unsigned char pw[32];
         randombytes_buf(pw, sizeof(pw));
         if (crypto_pwhash_str(sv.dummy_hash, (const char *)pw, sizeof(pw),
-                              crypto_pwhash_OPSLIMIT_MODERATE,
-                              crypto_pwhash_MEMLIMIT_MODERATE)) {
+                              crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE)) {
             pccs_tree_release(&sv.tree);
             return pccs_err_set(err, PCCS_EIO, "out of memory hashing");
         }
     }
     sv.sessions = pccs_sessions_new();
+    pthread_rwlock_init(&sv.cache.lock, NULL);
     pthread_key_create(&sv.store_key, close_store);
     /* SIGTERM and SIGINT wait for sigwait below, in every thread. */
     sigset_t sigs;
@@ -939,6 +1073,7 @@ pccs_serve(const struct pccs_serve_options *o, struct pccs_err *err)
     if (!d) {
         pccs_tree_release(&sv.tree);
         pccs_sessions_free(sv.sessions);
+        cache_free(&sv.cache);
         return pccs_err_set(err, PCCS_EIO, "cannot listen on %s", o->listen);
     }
     const union MHD_DaemonInfo *info =
@@ -956,5 +1091,8 @@ pccs_serve(const struct pccs_serve_options *o, struct pccs_err *err)
     pthread_key_delete(sv.store_key);
     pccs_tree_release(&sv.tree);
     pccs_sessions_free(sv.sessions);
+    fprintf(stderr, "pccs serve: %lu answers from the cache, %lu computed\n",
+            sv.cache.hits, sv.cache.misses);
+    cache_free(&sv.cache);
     return PCCS_OK;
 }

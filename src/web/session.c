@@ -3,9 +3,11 @@
 
 #include <pthread.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/xalloc.h"
 
@@ -13,12 +15,12 @@
 #define MAX_THROTTLE 1024
 #define FREE_TRIES_USER 3   /* failures before a user name is slowed */
 #define FREE_TRIES_ADDR 10  /* and a client address */
-#define MAX_WAIT 300        /* seconds */
+#define MAX_WAIT_MS 300000 /* 5 minutes */
 
 struct throttle {
     char key[80]; /* "u:NAME" or "a:ADDRESS"; "" when free */
     unsigned failures;
-    time_t last, until; /* the last failure; no try before until */
+    int64_t last, until; /* ms: the last failure; no try before until */
 };
 
 struct pccs_sessions {
@@ -27,6 +29,14 @@ struct pccs_sessions {
     size_t n;
     struct throttle th[MAX_THROTTLE];
 };
+
+static int64_t
+now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static const char *const role_names[] = {"admin", "commissioner", "pcn",
                                          "practice"};
@@ -166,10 +176,11 @@ throttle_get(struct pccs_sessions *s, const char *key, bool make)
     return stale;
 }
 
+/* Whole seconds left to wait, rounded up. */
 static unsigned
-wait_left(const struct throttle *t, time_t now)
+wait_left(const struct throttle *t, int64_t now)
 {
-    return t && t->until > now ? (unsigned)(t->until - now) : 0;
+    return t && t->until > now ? (unsigned)((t->until - now + 999) / 1000) : 0;
 }
 
 bool
@@ -179,7 +190,7 @@ pccs_login_allowed(struct pccs_sessions *s, const char *user,
     char ku[80], ka[80];
     snprintf(ku, sizeof(ku), "u:%s", user);
     snprintf(ka, sizeof(ka), "a:%s", addr);
-    time_t now = time(NULL);
+    int64_t now = now_ms();
     pthread_mutex_lock(&s->lock);
     unsigned wu = wait_left(throttle_get(s, ku, false), now);
     unsigned wa = wait_left(throttle_get(s, ka, false), now);
@@ -189,14 +200,14 @@ pccs_login_allowed(struct pccs_sessions *s, const char *user,
 }
 
 static void
-fail(struct throttle *t, unsigned free_tries, time_t now)
+fail(struct throttle *t, unsigned free_tries, int64_t now)
 {
     t->failures++;
     t->last = now;
     if (t->failures >= free_tries) {
         unsigned shift = t->failures - free_tries;
-        time_t wait = shift >= 9 ? MAX_WAIT : (time_t)1 << shift;
-        t->until = now + (wait > MAX_WAIT ? MAX_WAIT : wait);
+        int64_t wait = shift >= 9 ? MAX_WAIT_MS : (int64_t)1000 << shift;
+        t->until = now + (wait > MAX_WAIT_MS ? MAX_WAIT_MS : wait);
     }
 }
 
@@ -207,7 +218,7 @@ pccs_login_record(struct pccs_sessions *s, const char *user, const char *addr,
     char ku[80], ka[80];
     snprintf(ku, sizeof(ku), "u:%s", user);
     snprintf(ka, sizeof(ka), "a:%s", addr);
-    time_t now = time(NULL);
+    int64_t now = now_ms();
     pthread_mutex_lock(&s->lock);
     if (ok) {
         struct throttle *t = throttle_get(s, ku, false);
