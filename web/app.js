@@ -332,6 +332,115 @@ async function orgPage() {
   main.dataset.ready = 'yes';
 }
 
-const pages = { login: loginPage, search: searchPage, org: orgPage };
+// ---- local registers: read in scope, changed by commissioners
+
+function fieldFor(col, value) {
+  const id = 'f-' + col.name;
+  const label = h('label', { class: 'nhsuk-label', for: id, text: col.name.replaceAll('_', ' ') + (col.required ? '' : ' (optional)') });
+  let input;
+  if (col.kind === 'one of') {
+    input = h('select', { class: 'nhsuk-select', id, name: col.name });
+    if (!col.required) input.append(h('option', { value: '', text: '' }));
+    for (const v of col.values.split('|')) input.append(h('option', { value: v, text: v, selected: v === value }));
+  } else {
+    input = h('input', {
+      class: 'nhsuk-input' + (col.kind === 'text' ? '' : ' nhsuk-input--width-10'), id, name: col.name,
+      type: col.kind === 'date' ? 'date' : 'text',
+      inputmode: /number/.test(col.kind) ? 'decimal' : null, value: value || '',
+    });
+  }
+  const hint = col.kind === 'organisation' ? 'An organisation code within your scope, e.g. a practice, PCN or sub-ICB'
+    : col.kind === 'practice' ? 'A practice code within your scope'
+      : col.kind === 'whole number' && col.values ? `A whole number from ${col.values.replace('|', ' to ')}` : null;
+  return h('div', { class: 'nhsuk-form-group' }, label,
+    hint ? h('div', { class: 'nhsuk-hint', text: hint }) : null, input);
+}
+
+async function showRegister(name, notice) {
+  const out = $('#reg');
+  $('#reg-form').replaceChildren();
+  $('#reg-errors').replaceChildren();
+  const r = await api('/api/registers/' + name);
+  if (r.status !== 200) {
+    out.replaceChildren(warning(r.status === 403 ? 'Not available to you' : 'Not available', r.data.error));
+    return;
+  }
+  const reg = r.data;
+  const cols = reg.columns.map((c) => c.name);
+  const table = h('table', { class: 'nhsuk-table', 'data-register': name });
+  table.append(h('caption', { class: 'nhsuk-table__caption', text: `${name.replaceAll('_', ' ')}: ${reg.rows.length} rows (version ${reg.version})` }));
+  table.append(h('thead', { class: 'nhsuk-table__head' }, h('tr', { class: 'nhsuk-table__row' },
+    cols.map((c) => h('th', { scope: 'col', class: 'nhsuk-table__header', text: c.replaceAll('_', ' ') })),
+    reg.can_edit ? h('th', { scope: 'col', class: 'nhsuk-table__header', text: 'Change' }) : null)));
+  const body = h('tbody', { class: 'nhsuk-table__body' });
+  for (const row of reg.rows) {
+    const tr = h('tr', { class: 'nhsuk-table__row', 'data-key': row.key },
+      cols.map((c) => h('td', { class: 'nhsuk-table__cell', text: row.values[c] })));
+    if (reg.can_edit) {
+      const label = row.values[cols[0]] || row.key;
+      const edit = h('button', { type: 'button', class: 'pccs-sort', 'aria-label': `Edit ${label}`, text: 'Edit' });
+      edit.addEventListener('click', () => rowForm(reg, row));
+      const del = h('button', { type: 'button', class: 'pccs-sort', 'aria-label': `Delete ${label}`, text: 'Delete' });
+      del.addEventListener('click', async () => {
+        if (!confirm(`Delete ${label} from ${name}?`)) return;
+        const d = await api(`/api/registers/${name}/${row.key}`, { method: 'DELETE', body: { version: reg.version } });
+        if (d.status === 200) showRegister(name, `Deleted ${label}: version ${d.data.version}.`);
+        else $('#reg-errors').replaceChildren(errorSummary('There is a problem', d.data.error));
+      });
+      tr.append(h('td', { class: 'nhsuk-table__cell' }, edit, ' ', del));
+    }
+    body.append(tr);
+  }
+  table.append(body);
+  out.replaceChildren(
+    notice ? h('div', { class: 'nhsuk-inset-text', role: 'status' }, h('p', { text: notice })) : '',
+    h('div', { class: 'pccs-scroll', tabindex: '0', role: 'region', 'aria-label': name }, table));
+  if (reg.can_edit) {
+    const add = h('button', { type: 'button', class: 'nhsuk-button', id: 'add-row', text: 'Add a row' });
+    add.addEventListener('click', () => rowForm(reg, null));
+    out.append(add);
+  }
+}
+
+function rowForm(reg, row) {
+  const form = h('form', { id: 'row-form', novalidate: true },
+    h('h2', { text: row ? `Change a row of ${reg.register}` : `Add a row to ${reg.register}` }),
+    reg.columns.map((c) => fieldFor(c, row ? row.values[c.name] : '')),
+    h('button', { class: 'nhsuk-button', type: 'submit', text: row ? 'Save the change' : 'Add the row' }));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const values = {};
+    for (const c of reg.columns) values[c.name] = form.elements[c.name].value;
+    const r = row
+      ? await api(`/api/registers/${reg.register}/${row.key}`, { method: 'PUT', body: { values, version: reg.version } })
+      : await api(`/api/registers/${reg.register}`, { method: 'POST', body: { values, version: reg.version } });
+    if (r.status === 200 || r.status === 201) {
+      showRegister(reg.register, `${row ? 'Changed' : 'Added'}: version ${r.data.version}.`);
+      return;
+    }
+    const box = errorSummary('There is a problem', r.data.error);
+    $('#reg-errors').replaceChildren(box);
+    box.focus();
+  });
+  $('#reg-form').replaceChildren(form);
+  form.elements[0].focus();
+}
+
+async function registersPage() {
+  await showWho();
+  const r = await api('/api/registers');
+  const sel = $('#register');
+  for (const g of r.data.registers)
+    if (g.name !== 'places') sel.append(h('option', { value: g.name, text: g.name.replaceAll('_', ' ') }));
+  const want = new URLSearchParams(location.search).get('name');
+  if (want) sel.value = want;
+  sel.addEventListener('change', () => {
+    history.replaceState(null, '', '/registers.html?name=' + sel.value);
+    showRegister(sel.value);
+  });
+  await showRegister(sel.value);
+}
+
+const pages = { login: loginPage, search: searchPage, org: orgPage, registers: registersPage };
 const page = pages[document.body.dataset.page];
 if (page) page().catch((e) => { if (e.message !== 'not signed in') console.error(e); });

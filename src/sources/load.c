@@ -490,7 +490,7 @@ check_duplicate(struct pccs_load *ld)
     if (!job || job->checked || !atomic_load(&job->done))
         return;
     job->checked = true;
-    if (job->rc)
+    if (job->rc || (ld->opt && ld->opt->again))
         return;
     struct pccs_source_info prev;
     struct pccs_err e = PCCS_ERR_INIT;

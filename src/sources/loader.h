@@ -72,6 +72,8 @@ struct pccs_load_options {
     const char *period; /* --period: override what the file implies */
     bool quiet;         /* no progress line */
     bool progress;      /* allowed to draw a progress line (a tty) */
+    bool again;         /* load even when the same bytes were loaded before
+                           (an edit back to an earlier version) */
 };
 
 /** The context a loader writes through. */

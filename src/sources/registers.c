@@ -614,3 +614,33 @@ KIND(list_closures, "Local register: list closures")
 KIND(support_payments, "Local register: support payments")
 KIND(visits, "Local register: contract and quality visits")
 KIND(care_home_beds, "Local register: care home beds")
+
+/* ===== The columns, for the API and the dashboard's forms ===== */
+
+bool
+pccs_register_col(const char *name, size_t k, struct pccs_register_col *out)
+{
+    static const char *const kinds[] = {
+        [R_TEXT] = "text",          [R_OPT] = "text",
+        [R_ORG] = "organisation",   [R_PRACTICE] = "practice",
+        [R_DATE] = "date",          [R_ODATE] = "date",
+        [R_INT] = "whole number",   [R_NUM] = "number",
+        [R_ONUM] = "number",        [R_SNUM] = "number",
+        [R_ENUM] = "one of",        [R_OENUM] = "one of",
+    };
+    for (size_t i = 0; i < N(defs); i++) {
+        if (strcmp(defs[i].name, name) != 0)
+            continue;
+        if (k >= defs[i].ncols)
+            return false;
+        const struct rcol *c = &defs[i].cols[k];
+        out->name = c->name;
+        out->kind = kinds[c->type];
+        out->values = c->values;
+        out->required = !(c->type == R_OPT || c->type == R_ODATE ||
+                          c->type == R_ONUM || c->type == R_OENUM);
+        out->org = c->type == R_ORG || c->type == R_PRACTICE;
+        return true;
+    }
+    return false;
+}

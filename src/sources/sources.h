@@ -42,4 +42,62 @@ extern const struct pccs_source_kind pccs_source_register_care_home_beds;
 /* gp_workforce.c: General Practice Workforce, practice level. */
 extern const struct pccs_source_kind pccs_source_gp_workforce;
 
+/* ===== Local registers: columns, rows and edits (register_edit.c) ===== */
+
+struct pccs_register_col {
+    const char *name;
+    const char *kind;   /* text, organisation, practice, date, whole number,
+                           number, one of */
+    const char *values; /* "one of": "a|b|c"; whole number: "min|max" */
+    bool required;
+    bool org; /* an organisation code checked against the tree */
+};
+
+/** Column k of register name (false past the last, or no such register). */
+bool pccs_register_col(const char *name, size_t k,
+                       struct pccs_register_col *out);
+
+struct pccs_register_row {
+    const char *key;            /* the row's key in this version */
+    const char *const *values;  /* one per column, "" when empty */
+};
+
+typedef int (*pccs_register_row_fn)(void *ctx,
+                                    const struct pccs_register_row *r);
+
+/**
+ * The rows of the latest version of register name, in order; *version is
+ * its source id. PCCS_ENOTFOUND if none is loaded, PCCS_EINVAL if there is
+ * no such register.
+ */
+int pccs_register_rows(struct pccs_store *st, const char *name,
+                       pccs_register_row_fn fn, void *ctx, int64_t *version,
+                       struct pccs_err *err);
+
+enum pccs_register_op { PCCS_REG_CREATE, PCCS_REG_UPDATE, PCCS_REG_DELETE };
+
+struct pccs_register_edit {
+    const char *name;
+    enum pccs_register_op op;
+    const char *key;           /* update, delete: the row */
+    const char *const *values; /* create, update: one per column; NULL
+                                  keeps (update) or leaves empty (create) */
+    int64_t version;           /* 0, or the version the change was made
+                                  on: PCCS_ECONFLICT if it is not the
+                                  latest */
+    const char *tmpdir;        /* where the new version is written */
+};
+
+/**
+ * Make a change as a new version of the register: the rows of the latest
+ * version with the change applied, written as the register's CSV template
+ * and loaded like any file (every field validated against the tree; the
+ * whole change refused with the field's column name otherwise). *version
+ * is the new version, key (24 bytes) the changed row's key in it (create,
+ * update).
+ */
+int pccs_register_change(struct pccs_store *st,
+                         const struct pccs_register_edit *e, int64_t *version,
+                         char key[24], struct pccs_err *err);
+
 #endif

@@ -48,6 +48,7 @@
 #include "model/population.h"
 #include "model/tables.h"
 #include "model/tree.h"
+#include "sources/sources.h"
 #include "store/store.h"
 #include "web/session.h"
 
@@ -88,6 +89,8 @@ struct server {
     int england; /* the root of the tree */
     char dummy_hash[crypto_pwhash_STRBYTES]; /* of a random password */
     struct cache cache;
+    unsigned generation;      /* bumped by every register change */
+    pthread_mutex_t edit_lock; /* one register change at a time */
 };
 
 struct reply {
@@ -213,7 +216,10 @@ deny(struct server *sv, const struct request *rq, const char *code,
 static unsigned
 status_of(int rc)
 {
-    return rc == PCCS_ENOTFOUND ? 404 : rc == PCCS_EINVAL ? 400 : 500;
+    return rc == PCCS_ENOTFOUND                      ? 404
+           : rc == PCCS_EINVAL || rc == PCCS_EPARSE ? 400
+           : rc == PCCS_ECONFLICT                   ? 409
+                                                    : 500;
 }
 
 static json_t *
@@ -693,11 +699,12 @@ add_arg(void *ctx, enum MHD_ValueKind kind, const char *k, const char *v)
 
 /* The cache key of a request: role, scope, path and query. */
 static char *
-cache_key(const struct request *rq)
+cache_key(struct server *sv, const struct request *rq)
 {
     struct pccs_buf b = PCCS_BUF_INIT;
-    pccs_buf_addf(&b, "%s|%s|%s?", pccs_role_name(rq->sess.role),
-                  rq->sess.scope, rq->url);
+    pccs_buf_addf(&b, "%u|%s|%s|%s?",
+                  __atomic_load_n(&sv->generation, __ATOMIC_ACQUIRE),
+                  pccs_role_name(rq->sess.role), rq->sess.scope, rq->url);
     MHD_get_connection_values(rq->c, MHD_GET_ARGUMENT_KIND, add_arg, &b);
     return pccs_buf_detach(&b, NULL);
 }
@@ -759,6 +766,293 @@ cache_free(struct cache *c)
 static void route_data(struct server *sv, struct request *rq,
                        struct pccs_store *st, struct reply *r);
 
+/* ===== Local registers: read in scope; changes by commissioners ===== */
+
+static const char *const register_names[] = {
+    "places", "programmes", "milestones", "risks", "estates", "budget",
+    "list_closures", "support_payments", "visits", "care_home_beds", NULL};
+
+struct reg_cols {
+    struct pccs_register_col c[16];
+    size_t n;
+    bool has_org;
+};
+
+static bool
+reg_cols(const char *name, struct reg_cols *rc)
+{
+    rc->n = 0;
+    rc->has_org = false;
+    while (rc->n < 16 && pccs_register_col(name, rc->n, &rc->c[rc->n])) {
+        rc->has_org |= rc->c[rc->n].org;
+        rc->n++;
+    }
+    return rc->n > 0;
+}
+
+/* May the user see (or change) a row with these values? Every
+ * organisation in it must be within their scope. */
+static bool
+row_visible(const struct server *sv, const struct request *rq,
+            const struct reg_cols *rc, const char *const *v)
+{
+    pccs_day at = pccs_tree_default_day(&sv->tree);
+    for (size_t k = 0; k < rc->n; k++)
+        if (rc->c[k].org && v[k] && v[k][0] &&
+            visibility(sv, rq, pccs_tree_find(&sv->tree, v[k]), at) !=
+                VIS_WITHIN)
+            return false;
+    return true;
+}
+
+struct reg_list {
+    const struct server *sv;
+    const struct request *rq;
+    const struct reg_cols *rc;
+    json_t *rows;
+    const char *want_key; /* find this row's values */
+    char *found[16];
+    bool found_any;
+};
+
+static int
+reg_row_cb(void *ctx, const struct pccs_register_row *r)
+{
+    struct reg_list *l = ctx;
+    if (l->want_key) {
+        if (!strcmp(r->key, l->want_key)) {
+            l->found_any = true;
+            for (size_t k = 0; k < l->rc->n; k++)
+                l->found[k] = pccs_xstrdup(r->values[k]);
+        }
+        return 0;
+    }
+    if (!row_visible(l->sv, l->rq, l->rc, r->values))
+        return 0;
+    json_t *j = json_object(), *v = json_object();
+    json_object_set_new(j, "key", json_string(r->key));
+    for (size_t k = 0; k < l->rc->n; k++)
+        json_object_set_new(v, l->rc->c[k].name, json_string(r->values[k]));
+    json_object_set_new(j, "values", v);
+    json_array_append_new(l->rows, j);
+    return 0;
+}
+
+static json_t *
+reg_columns_json(const struct reg_cols *rc)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; k < rc->n; k++) {
+        json_t *c = json_object();
+        json_object_set_new(c, "name", json_string(rc->c[k].name));
+        json_object_set_new(c, "kind", json_string(rc->c[k].kind));
+        if (rc->c[k].values)
+            json_object_set_new(c, "values", json_string(rc->c[k].values));
+        json_object_set_new(c, "required", json_boolean(rc->c[k].required));
+        json_array_append_new(a, c);
+    }
+    return a;
+}
+
+static bool
+can_edit(const struct request *rq)
+{
+    return rq->sess.role == PCCS_ROLE_ADMIN ||
+           rq->sess.role == PCCS_ROLE_COMMISSIONER;
+}
+
+/*
+ * GET    /api/registers                 the registers and their columns
+ * GET    /api/registers/NAME            its rows within the user's scope
+ * POST   /api/registers/NAME            {"values": {...}, "version": V}
+ * PUT    /api/registers/NAME/KEY        {"values": {...}, "version": V}
+ * DELETE /api/registers/NAME/KEY        {"version": V} (optional body)
+ */
+static void
+route_registers(struct server *sv, struct request *rq, struct pccs_store *st,
+                const char *rest, struct reply *r)
+{
+    bool get = !strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD");
+    if (!*rest || !strcmp(rest, "/")) {
+        if (!get) {
+            reply_error(r, 405, "GET the list of registers");
+            return;
+        }
+        json_t *a = json_array();
+        struct reg_cols rc;
+        for (size_t i = 0; register_names[i]; i++) {
+            reg_cols(register_names[i], &rc);
+            json_t *j = json_object();
+            json_object_set_new(j, "name", json_string(register_names[i]));
+            json_object_set_new(j, "columns", reg_columns_json(&rc));
+            json_array_append_new(a, j);
+        }
+        json_t *j = json_object();
+        json_object_set_new(j, "registers", a);
+        json_object_set_new(j, "can_edit", json_boolean(can_edit(rq)));
+        reply_json(r, 200, j);
+        return;
+    }
+    char name[32], key[24] = "";
+    const char *slash = strchr(rest + 1, '/');
+    size_t nl = slash ? (size_t)(slash - rest - 1) : strlen(rest + 1);
+    if (nl >= sizeof(name) || (slash && strlen(slash + 1) >= sizeof(key))) {
+        reply_error(r, 404, "no such register");
+        return;
+    }
+    snprintf(name, sizeof(name), "%.*s", (int)nl, rest + 1);
+    if (slash)
+        snprintf(key, sizeof(key), "%s", slash + 1);
+    struct reg_cols rc;
+    if (!reg_cols(name, &rc)) {
+        reply_error(r, 404, "no such register (GET /api/registers lists them)");
+        return;
+    }
+    /* Registers that name no organisation (milestones, budget) are the
+     * commissioners' own. */
+    if (!rc.has_org && !can_edit(rq)) {
+        deny(sv, rq, name, r);
+        return;
+    }
+    struct pccs_err err = PCCS_ERR_INIT;
+    if (get) {
+        if (key[0]) {
+            reply_error(r, 405, "GET the whole register");
+            return;
+        }
+        struct reg_list l = {sv, rq, &rc, json_array(), NULL, {NULL}, false};
+        int64_t version = 0;
+        int rcode = pccs_register_rows(st, name, reg_row_cb, &l, &version, &err);
+        if (rcode && rcode != PCCS_ENOTFOUND) {
+            json_decref(l.rows);
+            reply_error(r, status_of(rcode), err.msg);
+            return;
+        }
+        json_t *j = json_object();
+        json_object_set_new(j, "register", json_string(name));
+        json_object_set_new(j, "version", json_integer(version));
+        json_object_set_new(j, "columns", reg_columns_json(&rc));
+        json_object_set_new(j, "rows", l.rows);
+        json_object_set_new(j, "can_edit", json_boolean(can_edit(rq)));
+        reply_json(r, 200, j);
+        return;
+    }
+    enum pccs_register_op op = !strcmp(rq->method, "POST")     ? PCCS_REG_CREATE
+                               : !strcmp(rq->method, "PUT")    ? PCCS_REG_UPDATE
+                               : !strcmp(rq->method, "DELETE") ? PCCS_REG_DELETE
+                                                               : (enum pccs_register_op)-1;
+    if ((int)op < 0 || (op == PCCS_REG_CREATE) != !key[0]) {
+        reply_error(r, 405,
+                    "POST /api/registers/NAME, PUT or DELETE "
+                    "/api/registers/NAME/KEY");
+        return;
+    }
+    if (!can_edit(rq)) {
+        deny(sv, rq, name, r);
+        return;
+    }
+    /* The body: {"values": {"column": "text", ...}, "version": V}. */
+    json_error_t je;
+    json_t *body = rq->body_len ? json_loadb(rq->body, rq->body_len, 0, &je)
+                                : json_object();
+    json_t *vals = body ? json_object_get(body, "values") : NULL;
+    json_t *ver = body ? json_object_get(body, "version") : NULL;
+    if (!json_is_object(body) || (ver && !json_is_integer(ver)) ||
+        (op != PCCS_REG_DELETE && !json_is_object(vals))) {
+        json_decref(body);
+        reply_error(r, 400,
+                    "give {\"values\": {COLUMN: TEXT, ...}, \"version\": "
+                    "N} as JSON");
+        return;
+    }
+    const char *v[16] = {NULL};
+    char numbuf[16][32];
+    const char *col;
+    json_t *x;
+    json_object_foreach(vals, col, x)
+    {
+        size_t k = 0;
+        while (k < rc.n && strcmp(rc.c[k].name, col))
+            k++;
+        char msg[160];
+        if (k == rc.n) {
+            snprintf(msg, sizeof(msg), "%s: the %s register has no such column",
+                     col, name);
+            json_decref(body);
+            reply_error(r, 400, msg);
+            return;
+        }
+        if (json_is_string(x))
+            v[k] = json_string_value(x);
+        else if (json_is_number(x)) {
+            snprintf(numbuf[k], sizeof(numbuf[k]), "%.10g", json_number_value(x));
+            v[k] = numbuf[k];
+        }
+        else if (json_is_null(x))
+            v[k] = "";
+        else {
+            snprintf(msg, sizeof(msg), "%s: give text or a number", col);
+            json_decref(body);
+            reply_error(r, 400, msg);
+            return;
+        }
+    }
+    pthread_mutex_lock(&sv->edit_lock);
+    /* The row as it is (update, delete) and as it will be must both be
+     * within the user's scope. */
+    struct reg_list old = {sv, rq, &rc, NULL, key, {NULL}, false};
+    int64_t version = 0;
+    int rcode = PCCS_OK;
+    if (op != PCCS_REG_CREATE) {
+        rcode = pccs_register_rows(st, name, reg_row_cb, &old, &version, &err);
+        if (!rcode && !old.found_any)
+            rcode = pccs_err_set(&err, PCCS_ENOTFOUND,
+                                 "no row %s in the %s register", key, name);
+    }
+    const char *after[16];
+    for (size_t k = 0; k < rc.n; k++)
+        after[k] = v[k] ? v[k] : old.found[k] ? old.found[k] : "";
+    bool allowed = !rcode &&
+                   (op == PCCS_REG_CREATE ||
+                    row_visible(sv, rq, &rc, (const char *const *)old.found)) &&
+                   row_visible(sv, rq, &rc, after);
+    char newkey[24] = "";
+    int64_t newver = 0;
+    if (!rcode && allowed) {
+        struct pccs_register_edit e = {name, op, key[0] ? key : NULL,
+                                       op == PCCS_REG_DELETE ? NULL : v,
+                                       ver ? json_integer_value(ver) : 0, NULL};
+        rcode = pccs_register_change(st, &e, &newver, newkey, &err);
+    }
+    if (!rcode && allowed)
+        __atomic_add_fetch(&sv->generation, 1, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&sv->edit_lock);
+    for (size_t k = 0; k < 16; k++)
+        free(old.found[k]);
+    json_decref(body);
+    if (rcode) {
+        reply_error(r, status_of(rcode), err.msg);
+        return;
+    }
+    if (!allowed) {
+        deny(sv, rq, name, r);
+        return;
+    }
+    static const char *const ops[] = {"register-create", "register-update",
+                                      "register-delete"};
+    char detail[160];
+    snprintf(detail, sizeof(detail), "%s %s -> version %lld key %s", name,
+             key[0] ? key : "new", (long long)newver,
+             newkey[0] ? newkey : "-");
+    audit(sv, rq, rq->sess.user, ops[op], detail);
+    json_t *j = json_object();
+    json_object_set_new(j, "register", json_string(name));
+    json_object_set_new(j, "version", json_integer(newver));
+    if (op != PCCS_REG_DELETE)
+        json_object_set_new(j, "key", json_string(newkey));
+    reply_json(r, op == PCCS_REG_CREATE ? 201 : 200, j);
+}
+
 static void
 route_api(struct server *sv, struct request *rq, struct reply *r)
 {
@@ -805,6 +1099,11 @@ route_api(struct server *sv, struct request *rq, struct reply *r)
         }
         return;
     }
+    if (!strncmp(url, "/api/registers", 14) &&
+        (url[14] == '/' || url[14] == '\0')) {
+        route_registers(sv, rq, st, url + 14, r);
+        return;
+    }
     if (!get) {
         reply_error(r, 405, "only GET here");
         return;
@@ -813,7 +1112,7 @@ route_api(struct server *sv, struct request *rq, struct reply *r)
         reply_session(sv, &rq->sess, r);
         return;
     }
-    char *key = cache_key(rq);
+    char *key = cache_key(sv, rq);
     if (!cache_get(&sv->cache, key, r)) {
         route_data(sv, rq, st, r);
         if (r->status == 200 && r->body)
@@ -1054,6 +1353,7 @@ pccs_serve(const struct pccs_serve_options *o, struct pccs_err *err)
     }
     sv.sessions = pccs_sessions_new();
     pthread_rwlock_init(&sv.cache.lock, NULL);
+    pthread_mutex_init(&sv.edit_lock, NULL);
     pthread_key_create(&sv.store_key, close_store);
     /* SIGTERM and SIGINT wait for sigwait below, in every thread. */
     sigset_t sigs;

@@ -115,9 +115,46 @@ try {
   check('downloaded CSV = pccs table populations --format csv', got.trim() === want.practices_csv.trim(),
     got.slice(0, 200));
   check('no script errors on the page', errors.length === 0, errors.join(' | '));
+  // a local register: add a row through the form, see it, be refused a
+  // bad one with the column named, delete it again
+  await page.goto(url + '/registers.html?name=risks');
+  await page.waitForSelector('table[data-register=risks]');
+  const n0 = (await page.$$('table[data-register=risks] tbody tr')).length;
+  await page.click('#add-row');
+  const fill = async (v) => {
+    for (const [k, x] of Object.entries(v)) {
+      const el = await page.$(`#f-${k}`);
+      if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(x);
+      else await el.fill(x);
+    }
+  };
+  const row = { risk_id: 'R900', title: 'Browser test risk', owner: 'PCN manager', org_code: 'U89141',
+    likelihood: '9', impact: '4', review_date: '2023-03-31' };
+  await fill(row);
+  await page.click('#row-form button[type=submit]');
+  await page.waitForSelector('.nhsuk-error-summary');
+  const bad = await page.textContent('.nhsuk-error-summary');
+  check('a bad row is refused, naming the column', /likelihood: expected a whole number from 1 to 5/.test(bad), bad);
+  await fill({ likelihood: '3' });
+  await page.click('#row-form button[type=submit]');
+  await page.waitForSelector('#reg .nhsuk-inset-text');
+  const rowsNow = await page.$$eval('table[data-register=risks] tbody tr', (t) => t.map((r) => r.textContent));
+  check('a row added through the form is in the register', rowsNow.length === n0 + 1 &&
+    rowsNow.some((t) => /Browser test risk/.test(t)), rowsNow.join(' | '));
+  const score = await page.evaluate(async () => {
+    const r = await (await fetch('/api/tables/risks?at=2022-06-01')).json();
+    const x = r.rows.find((q) => q.risk_id === 'R900');
+    return x ? `${x.score} ${x.rag}` : 'missing';
+  });
+  check('... and in the risks table, scored 3 x 4 = 12 (amber)', score === '12 amber', score);
+  await shot(page, 'register');
+  page.once('dialog', (d) => d.accept());
+  await page.click('button[aria-label="Delete R900"]');
+  await page.waitForFunction((n) => document.querySelectorAll('table[data-register=risks] tbody tr').length === n, n0);
+  check('... and deleted again', true);
   // phone width
   await page.setViewportSize({ width: 375, height: 800 });
-  await page.reload();
+  await page.goto(url + '/org.html?code=U89141');
   await page.waitForSelector('#org[data-ready=yes]', { timeout: 60000 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check('phone width (375 px): the page does not scroll sideways', overflow <= 0, `overflow ${overflow}px`);
@@ -137,6 +174,12 @@ try {
   await p2.goto(url + '/org.html?code=A81001');
   await p2.waitForSelector('#org[data-ready=yes]', { timeout: 60000 });
   check('... but sees their own practice with its resilience', !!(await p2.$('section[data-table=resilience] table')));
+  await p2.goto(url + '/registers.html?name=risks');
+  await p2.waitForSelector('table[data-register=risks]');
+  const prueRows = await p2.$$eval('table[data-register=risks] tbody tr td:first-child', (t) => t.map((x) => x.textContent));
+  check('a practice user reads only their own practice\'s register rows, and cannot change them',
+    prueRows.join(',') === want.practice_risks && !(await p2.$('#add-row')) && !(await p2.$('button[aria-label^=Delete]')),
+    prueRows.join(','));
   await p2.click('#logout');
   await p2.waitForURL(/login\.html/);
   const after = await p2.evaluate(async () => (await fetch('/api/session')).status);

@@ -25,14 +25,16 @@ printf '%s\n' "$pw" | "$PCCS" --store "$S" user add prue --role practice --scope
 "$PCCS" --store "$S" table populations --level practice --in U89141 --format json >"$T/prac.json"
 "$PCCS" --store "$S" table populations --level practice --in U89141 --format csv --suppress >"$T/prac.csv"
 /usr/bin/python3 - "$T" "$pw" <<'PY' >"$T/want.json"
-import json, sys
+import csv, json, sys
 t, pw = sys.argv[1], sys.argv[2]
 pcn = json.load(open(f"{t}/pcn.json"))["rows"][0]
 prac = json.load(open(f"{t}/prac.json"))["rows"]
 print(json.dumps({"user": "cara", "practice_user": "prue", "password": pw,
                   "pcn_registered": pcn["registered"],
                   "practices": [{"code": r["code"], "registered": r["registered"]} for r in prac],
-                  "practices_csv": open(f"{t}/prac.csv", newline="").read()}))
+                  "practices_csv": open(f"{t}/prac.csv", newline="").read(),
+                  "practice_risks": ",".join(r["risk_id"] for r in csv.DictReader(open("data/templates/risks.csv"))
+                                             if r["org_code"] == "A81001")}))
 PY
 
 "$PCCS" --store "$S" serve --listen 127.0.0.1:0 --web web >"$T/out" 2>"$T/log" &
