@@ -33,7 +33,7 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
         free(files);
         return rc;
     }
-    struct pccs_load_options lo = {period, quiet, g->tty, false};
+    struct pccs_load_options lo = {period, quiet, g->tty, NULL};
     int exit = PCCS_EXIT_OK;
     for (size_t i = 0; i < nfiles; i++) {
         struct pccs_load_result res;

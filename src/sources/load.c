@@ -819,6 +819,18 @@ pccs_load_file(struct pccs_store *st, const char *path,
             *err = job.err;
         rc = job.rc;
     }
+    else if (!job.rc && opt && opt->again) {
+        /* An edit: the same bytes may have been a version before. */
+        unsigned char h[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256_state hs;
+        crypto_hash_sha256_init(&hs);
+        crypto_hash_sha256_update(&hs, (const unsigned char *)job.hex,
+                                  strlen(job.hex));
+        crypto_hash_sha256_update(&hs, (const unsigned char *)opt->again,
+                                  strlen(opt->again));
+        crypto_hash_sha256_final(&hs, h);
+        sodium_bin2hex(res->sha256, sizeof(res->sha256), h, sizeof(h));
+    }
     else if (!job.rc) {
         snprintf(res->sha256, sizeof(res->sha256), "%s", job.hex);
         check_duplicate(&ld);

@@ -72,8 +72,10 @@ struct pccs_load_options {
     const char *period; /* --period: override what the file implies */
     bool quiet;         /* no progress line */
     bool progress;      /* allowed to draw a progress line (a tty) */
-    bool again;         /* load even when the same bytes were loaded before
-                           (an edit back to an earlier version) */
+    const char *again;  /* load even when the same bytes were loaded before
+                           (an edit back to an earlier version); the
+                           source's sha256 is then that of the bytes and
+                           this text, which names the change */
 };
 
 /** The context a loader writes through. */

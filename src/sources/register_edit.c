@@ -226,6 +226,7 @@ pccs_register_change(struct pccs_store *st, const struct pccs_register_edit *e,
         }
         fputs("\r\n", f);
     }
+    int64_t g_latest = g.latest;
     rows_release(&g);
     rc = fclose(f) ? pccs_err_set(err, PCCS_EIO, "cannot write %s", path)
                    : PCCS_OK;
@@ -237,7 +238,10 @@ pccs_register_change(struct pccs_store *st, const struct pccs_register_edit *e,
                           "empty register's replacement instead",
                           e->name);
     }
-    struct pccs_load_options lo = {NULL, true, false, true};
+    char again[64];
+    snprintf(again, sizeof(again), "\nedit of version %lld",
+             (long long)g_latest);
+    struct pccs_load_options lo = {NULL, true, false, again};
     struct pccs_load_result res;
     if (!rc)
         rc = pccs_load_file(st, path, &lo, &res, err);
