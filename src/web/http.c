@@ -1363,13 +1363,25 @@ pccs_serve(const struct pccs_serve_options *o, struct pccs_err *err)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = o->threads ? o->threads : ncpu > 0 ? (unsigned)ncpu : 2;
+    /*
+     * One thread is the polling thread itself: libmicrohttpd refuses a
+     * pool of one (with a warning), so the pool is asked for only when
+     * there are two or more.
+     */
+    struct MHD_OptionItem pool[] = {
+        {MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)threads, NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    if (threads < 2)
+        pool[0].option = MHD_OPTION_END;
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0,
         NULL, NULL, handle, &sv, MHD_OPTION_SOCK_ADDR, &sa,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)10, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_ARRAY, pool,
+        MHD_OPTION_END);
     if (!d) {
         pccs_tree_release(&sv.tree);
         pccs_sessions_free(sv.sessions);
