@@ -303,11 +303,12 @@ async function orgPage() {
     const fig = (label, v, s) => h('div', { class: 'pccs-figure' },
       h('span', { class: 'nhsuk-body-s', text: label }),
       h('span', { class: 'pccs-value', 'data-figure': label, text: fmtNumber(v) }),
-      h('span', { class: 'pccs-source', text: s.replace(/^[a-z_]+: /, '').replace(/ \(data\/.*$/, '') }));
+      h('span', { class: 'pccs-source', text: s.replace(/^[a-z_]+: /, '').replace(/ \([^()]*sha256[^()]*\)$/, '') }));
+    const asAt = (o.populations.sources || []).find((s) => s.startsWith('organisations as at')) || '';
     main.append(h('div', { class: 'pccs-figures' },
       fig('Registered patients', pop.registered, src('registered')),
       fig('Weighted patients', pop.weighted, src('weighted')),
-      fig('Practices', pop.practices, 'practices in the tree as at the list date')));
+      fig('Practices', pop.practices, asAt ? `practices in the tree, ${asAt}` : 'practices in the tree')));
   }
   const enc = encodeURIComponent(o.code);
   if (o.children.length) {

@@ -84,6 +84,9 @@ try {
   check('headline registered = pccs table populations', num(reg) === want.pcn_registered, `${reg} vs ${want.pcn_registered}`);
   const src = await page.textContent('.pccs-figure .pccs-source');
   check('... with its source and period', /Patients Registered at a GP Practice, 2021-01-01/.test(src), src);
+  check('... named, not as a file path', !/\/|sha256/.test(src), src);
+  const srcs = await page.$$eval('.pccs-figure .pccs-source', (s) => s.map((x) => x.textContent));
+  check('the practice count says as at which day', /organisations as at \d{4}-\d{2}-\d{2}/.test(srcs[2] || ''), srcs.join(' | '));
   // the child table: every practice's registered list as the CLI prints it
   const rows = await page.$$eval('section[data-table=populations] tbody tr', (trs) =>
     trs.map((tr) => [...tr.cells].map((c) => c.dataset.v)));
