@@ -70,7 +70,7 @@ static const struct rcol programmes_cols[] = {
     {"workstream", R_TEXT, NULL, -1},
     {"project", R_TEXT, NULL, -1},
     {"owner", R_TEXT, NULL, -1},
-    {"org_code", R_ORG, NULL, -1},
+    {"org_code", R_ORG, NULL, 4},
     {"start_date", R_DATE, NULL, -1},
     {"due_date", R_DATE, NULL, -1},
     {"status", R_ENUM, "not started|in progress|achieved and closed", -1},

@@ -176,11 +176,15 @@ estates.csv|3|2|U89141
 list_closures.csv|2|1|A81003
 support_payments.csv|2|3|-5
 budget.csv|2|3|lots
+programmes.csv|2|4|U09980
 EOF2
 check_eq "store unchanged after every refusal" "$(sqlite3 "$S" .dump | sha256sum)" "$before"
 run_pccs --store "$S" load "$T/bad6-places.csv"
 check_match "places: end before start says so" "$errout" "expected a date on or after start_date"
 run_pccs --store "$S" load "$T/bad8-list_closures.csv"
 check_match "a practice closed on the row's date" "$errout" "open on the row's date"
+run_pccs --store "$S" load "$T/bad11-programmes.csv"
+check_match "a programme owned by a PCN formed after its start (U09980, 2022-04-01)" "$errout" \
+    "bad11-programmes.csv:2:4: org_code: expected an organisation open on the row's date"
 
 done_testing
