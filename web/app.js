@@ -113,7 +113,7 @@ function buildTable(t, caption, opts = {}) {
       td.dataset.v = v === null || v === undefined ? '' : String(v);
       if (c === 'code' && opts.link && typeof v === 'string')
         td.append(h('a', { href: '/org.html?code=' + encodeURIComponent(v), text: v }));
-      else if (/_rag$|^overall$/.test(c) && ['red', 'amber', 'green'].includes(v))
+      else if (/^rag$|_rag$|^overall$/.test(c) && ['red', 'amber', 'green'].includes(v))
         td.append(h('span', { class: 'pccs-rag-' + v, text: v }));
       else td.textContent = fmtNumber(v);
       tr.append(td);
@@ -134,6 +134,14 @@ function sourcesList(t) {
       h('ul', { class: 'pccs-sources' }, notes.map((s) => h('li', { text: s })))));
 }
 
+// CSV and xlsx download buttons for a table the API answers at path.
+function downloads(path, title) {
+  const sep = path.includes('?') ? '&' : '?';
+  return h('div', { class: 'pccs-downloads' },
+    h('a', { class: 'nhsuk-button nhsuk-button--secondary', href: path + sep + 'format=csv', download: '', text: `Download ${title} (CSV)` }),
+    h('a', { class: 'nhsuk-button nhsuk-button--secondary', href: path + sep + 'format=xlsx', download: '', text: `Download ${title} (xlsx)` }));
+}
+
 // One table from the API, with its sources and CSV / xlsx downloads.
 async function tableSection(parent, title, path, opts = {}) {
   const sec = h('section', { class: 'pccs-table-section', 'data-table': path.split('?')[0].split('/').pop() });
@@ -146,10 +154,7 @@ async function tableSection(parent, title, path, opts = {}) {
   }
   sec.append(h('div', { class: 'pccs-scroll', tabindex: '0', role: 'region', 'aria-label': title },
     buildTable(r.data, title, opts)));
-  const sep = path.includes('?') ? '&' : '?';
-  sec.append(h('div', { class: 'pccs-downloads' },
-    h('a', { class: 'nhsuk-button nhsuk-button--secondary', href: path + sep + 'format=csv', download: '', text: `Download ${title} (CSV)` }),
-    h('a', { class: 'nhsuk-button nhsuk-button--secondary', href: path + sep + 'format=xlsx', download: '', text: `Download ${title} (xlsx)` })));
+  sec.append(downloads(path, title));
   const src = sourcesList(r.data);
   if (src) sec.append(src);
   return r.data;
@@ -192,6 +197,7 @@ async function spcSection(parent, metric, title, code) {
     h('summary', { class: 'nhsuk-details__summary' },
       h('span', { class: 'nhsuk-details__summary-text', text: 'The chart as a table' })),
     h('div', { class: 'nhsuk-details__text pccs-scroll' }, dt)));
+  sec.append(downloads(`/api/spc/${metric}/${encodeURIComponent(code)}`, title));
   const src = sourcesList(r.data);
   if (src) sec.append(src);
   const width = () => Math.max(240, Math.min(900, box.clientWidth - 16));
@@ -401,7 +407,22 @@ async function showRegister(name, notice) {
     add.addEventListener('click', () => rowForm(reg, null));
     out.append(add);
   }
+  // What pccs derives from the register (scores, overdue, variance ...),
+  // within the user's scope, with its downloads.
+  const derived = REGISTER_TABLES[name];
+  if (derived) await tableSection(out, derived[1], `/api/tables/${derived[0]}`);
 }
+
+const REGISTER_TABLES = {
+  programmes: ['programme-status', 'Programme status by workstream'],
+  milestones: ['milestones', 'Milestones: target against achieved'],
+  risks: ['risks', 'Risks by score'],
+  estates: ['estates', 'Estates: tenure mix and void space by place'],
+  budget: ['budget', 'Delegated budget: plan, forecast and variance'],
+  list_closures: ['list-closures', 'List closures'],
+  support_payments: ['support-payments', 'Support payments'],
+  visits: ['visits', 'Practices not visited in the last 18 months'],
+};
 
 function rowForm(reg, row) {
   const form = h('form', { id: 'row-form', novalidate: true },

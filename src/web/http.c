@@ -359,6 +359,45 @@ flag(struct MHD_Connection *c, const char *k)
 }
 
 /* /api/tables/NAME */
+/* A table as the answer, in JSON, CSV or an xlsx workbook. */
+static void
+reply_table(struct reply *r, const struct pccs_table *t, enum pccs_format fmt)
+{
+    struct pccs_err err = PCCS_ERR_INIT;
+    int rc;
+    if (fmt == PCCS_FMT_XLSX) {
+        char path[] = "/tmp/pccs-serve-XXXXXX";
+        int fd = mkstemp(path);
+        if (fd >= 0)
+            close(fd);
+        rc = fd < 0 ? PCCS_EIO : pccs_table_write_xlsx(t, path, &err);
+        FILE *f = rc ? NULL : fopen(path, "rb");
+        if (f) {
+            fseek(f, 0, SEEK_END);
+            long n = ftell(f);
+            fseek(f, 0, SEEK_SET);
+            r->body = pccs_xmalloc((size_t)n + 1);
+            r->len = fread(r->body, 1, (size_t)n, f);
+            fclose(f);
+            r->status = 200;
+            r->type = "application/vnd.openxmlformats-officedocument."
+                      "spreadsheetml.sheet";
+        }
+        else
+            reply_error(r, 500, "cannot write the workbook");
+        if (fd >= 0)
+            unlink(path);
+    }
+    else {
+        FILE *f = open_memstream(&r->body, &r->len);
+        pccs_table_write(t, fmt, f, &err);
+        fclose(f);
+        r->status = 200;
+        r->type = fmt == PCCS_FMT_CSV ? "text/csv; charset=utf-8"
+                                      : "application/json; charset=utf-8";
+    }
+}
+
 static void
 route_table(struct server *sv, const struct request *rq,
             struct pccs_store *st, const char *name, struct reply *r)
@@ -437,37 +476,7 @@ route_table(struct server *sv, const struct request *rq,
         pccs_table_release(&t);
         return;
     }
-    if (fmt == PCCS_FMT_XLSX) {
-        char path[] = "/tmp/pccs-serve-XXXXXX";
-        int fd = mkstemp(path);
-        if (fd >= 0)
-            close(fd);
-        rc = fd < 0 ? PCCS_EIO : pccs_table_write_xlsx(&t, path, &err);
-        FILE *f = rc ? NULL : fopen(path, "rb");
-        if (f) {
-            fseek(f, 0, SEEK_END);
-            long n = ftell(f);
-            fseek(f, 0, SEEK_SET);
-            r->body = pccs_xmalloc((size_t)n + 1);
-            r->len = fread(r->body, 1, (size_t)n, f);
-            fclose(f);
-            r->status = 200;
-            r->type = "application/vnd.openxmlformats-officedocument."
-                      "spreadsheetml.sheet";
-        }
-        else
-            reply_error(r, 500, "cannot write the workbook");
-        if (fd >= 0)
-            unlink(path);
-    }
-    else {
-        FILE *f = open_memstream(&r->body, &r->len);
-        pccs_table_write(&t, fmt, f, &err);
-        fclose(f);
-        r->status = 200;
-        r->type = fmt == PCCS_FMT_CSV ? "text/csv; charset=utf-8"
-                                      : "application/json; charset=utf-8";
-    }
+    reply_table(r, &t, fmt);
     pccs_table_release(&t);
 }
 
@@ -488,6 +497,12 @@ route_spc(struct server *sv, const struct request *rq, struct pccs_store *st,
     const struct pccs_metric_def *m = pccs_metric_find(metric);
     if (!m) {
         reply_error(r, 404, "no such metric");
+        return;
+    }
+    const char *format = arg(rq->c, "format");
+    enum pccs_format fmt = PCCS_FMT_JSON;
+    if (format && (pccs_format_parse(format, &fmt) || fmt == PCCS_FMT_TEXT)) {
+        reply_error(r, 400, "format must be json, csv or xlsx");
         return;
     }
     int org = pccs_tree_find(&sv->tree, code);
@@ -513,11 +528,7 @@ route_spc(struct server *sv, const struct request *rq, struct pccs_store *st,
                    &short_group);
     for (size_t i = 0; i < s.nnotes; i++)
         pccs_table_note(&t, "%s", s.notes[i]);
-    FILE *f = open_memstream(&r->body, &r->len);
-    pccs_table_write(&t, PCCS_FMT_JSON, f, &err);
-    fclose(f);
-    r->status = 200;
-    r->type = "application/json; charset=utf-8";
+    reply_table(r, &t, fmt);
     pccs_table_release(&t);
     free(p);
     pccs_series_release(&s);

@@ -104,6 +104,12 @@ try {
   check('SPC chart drawn (a canvas)', !!drawn);
   const alt = await page.textContent('section[data-metric=appointments_per_1000] figcaption');
   check('... with a text alternative', /13 months from 2021-04-01/.test(alt), alt);
+  const spcCsv = await page.evaluate(async () => {
+    const a = document.querySelector('section[data-metric=appointments_per_1000] .pccs-downloads a');
+    const r = await fetch(a.getAttribute('href'));
+    return `${r.status} ${(await r.text()).split(/\r?\n/)[0]}`;
+  });
+  check('the SPC chart downloads as CSV', spcCsv === '200 date,value,mean,lpl,upl,point_type', spcCsv);
   check('entitlements and workforce shown for a PCN',
     !!(await page.$('section[data-table=entitlements] table')) && !!(await page.$('section[data-table=workforce] table')));
   await shot(page, 'pcn');
@@ -150,6 +156,13 @@ try {
     return x ? `${x.score} ${x.rag}` : 'missing';
   });
   check('... and in the risks table, scored 3 x 4 = 12 (amber)', score === '12 amber', score);
+  await page.waitForSelector('section[data-table=risks] tbody tr');
+  const shown = await page.$$eval('section[data-table=risks] tbody tr', (trs) =>
+    trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  const r900 = shown.find((c) => c[0] === 'R900') || [];
+  check('... shown under the register, scored, with CSV and xlsx downloads',
+    r900.includes('12') && r900.includes('amber') &&
+    (await page.$$('section[data-table=risks] .pccs-downloads a')).length === 2, JSON.stringify(r900));
   await shot(page, 'register');
   page.once('dialog', (d) => d.accept());
   await page.click('button[aria-label="Delete R900"]');

@@ -60,7 +60,12 @@ b=$("$PCCS" --store "$S" spc --metric dna_pct --org 16C --format json)
 check_eq "SPC series = pccs spc --metric" "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["rows"])')" \
     "$(printf '%s' "$b" | python3 -c 'import json,sys; print(json.load(sys.stdin)["rows"])')"
 
-for u in "/api/orgs/NOPE 404" "/api/tables/nope 404" "/api/tables/populations?level=galaxy 400" \
+check_eq "SPC as CSV (the dashboard's download) = pccs spc --format csv" \
+    "$(get "/api/spc/dna_pct/16C?format=csv" 2>/dev/null)" \
+    "$("$PCCS" --store "$S" spc --metric dna_pct --org 16C --format csv)"
+get "/api/spc/dna_pct/16C?format=xlsx" >"$T/spc.xlsx" 2>/dev/null
+check_eq "... and as a workbook" "$(head -c 2 "$T/spc.xlsx")" "PK"
+for u in "/api/spc/dna_pct/16C?format=pdf 400" "/api/orgs/NOPE 404" "/api/tables/nope 404" "/api/tables/populations?level=galaxy 400" \
          "/api/tables/payments?year=20-21 400" "/api/orgs?q=x 400" "/api/elsewhere 404"; do
     set -- $u
     body=$(get "$1" 2>"$T/code")
