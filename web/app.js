@@ -358,6 +358,7 @@ function fieldFor(col, value) {
   }
   const hint = col.kind === 'organisation' ? 'An organisation code within your scope, e.g. a practice, PCN or sub-ICB'
     : col.kind === 'practice' ? 'A practice code within your scope'
+      : col.kind === 'place' ? 'A place code from the places register, or leave empty'
       : col.kind === 'whole number' && col.values ? `A whole number from ${col.values.replace('|', ' to ')}` : null;
   return h('div', { class: 'nhsuk-form-group' }, label,
     hint ? h('div', { class: 'nhsuk-hint', text: hint }) : null, input);

@@ -2,10 +2,42 @@
 /* pccs load: recognise, validate and load files, one transaction each. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "base/xalloc.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "sources/loader.h"
+
+/*
+ * Local registers name the organisations of the files loaded with them,
+ * and every register may name the places of the places register: so,
+ * given together, the published files load first, then places, then the
+ * other registers, each group in the order given.
+ */
+static void
+order_files(char **files, size_t n)
+{
+    if (n < 2)
+        return;
+    int *rank = pccs_xcalloc(n, sizeof(*rank));
+    char **sorted = pccs_xcalloc(n, sizeof(*sorted));
+    for (size_t i = 0; i < n; i++) {
+        char kind[48];
+        pccs_load_kind_of(files[i], kind, sizeof(kind));
+        rank[i] = !strcmp(kind, "register_places")       ? 1
+                  : !strncmp(kind, "register_", 9) ? 2
+                                                         : 0;
+    }
+    size_t k = 0;
+    for (int r = 0; r <= 2; r++)
+        for (size_t i = 0; i < n; i++)
+            if (rank[i] == r)
+                sorted[k++] = files[i];
+    memcpy(files, sorted, n * sizeof(*files));
+    free(rank);
+    free(sorted);
+}
 
 int
 pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
@@ -33,6 +65,7 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
         free(files);
         return rc;
     }
+    order_files(files, nfiles);
     struct pccs_load_options lo = {period, quiet, g->tty, NULL};
     int exit = PCCS_EXIT_OK;
     for (size_t i = 0; i < nfiles; i++) {

@@ -761,6 +761,42 @@ already_loaded(struct pccs_load_result *res,
     res->src.loaded_at = NULL;
 }
 
+void
+pccs_load_kind_of(const char *path, char *kind, size_t n)
+{
+    kind[0] = '\0';
+    unsigned char magic[4] = {0};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    ssize_t got = read(fd, magic, sizeof(magic));
+    close(fd);
+    struct pccs_err err = PCCS_ERR_INIT;
+    const struct pccs_source_kind *sk = NULL;
+    if (got == 4 && memcmp(magic, "PK\x03\x04", 4) == 0) {
+        struct pccs_xlsx *x = NULL;
+        if (pccs_xlsx_open(&x, path, path, &err))
+            return;
+        for (size_t k = 0; !sk && pccs_source_kinds[k]; k++) {
+            const struct pccs_source_kind *c = pccs_source_kinds[k];
+            if (c->load_xlsx && c->sniff_xlsx && c->sniff_xlsx(x))
+                sk = c;
+        }
+        pccs_xlsx_free(x);
+    }
+    else {
+        struct pccs_csv_reader *r = NULL;
+        if (pccs_csv_open(&r, path, path, 0, &err))
+            return;
+        struct pccs_csv_record first;
+        if (pccs_csv_next(r, &first, &err) == 1)
+            sk = recognise_csv(&first);
+        pccs_csv_free(r);
+    }
+    if (sk)
+        snprintf(kind, n, "%s", sk->kind);
+}
+
 int
 pccs_load_file(struct pccs_store *st, const char *path,
                const struct pccs_load_options *opt,

@@ -228,6 +228,14 @@ struct pccs_load_result {
 };
 
 /**
+ * The kind path would be loaded as ("gp_map", "register_places", ...),
+ * from its header or its workbook's sheets, without loading it or
+ * validating its rows. kind (caller-owned, n bytes) is "" when the file
+ * cannot be read or is not recognised: pccs_load_file() says why.
+ */
+void pccs_load_kind_of(const char *path, char *kind, size_t n);
+
+/**
  * Recognise, validate and load one file in one transaction. On any
  * error the store is left exactly as before. res is filled on success.
  */

@@ -35,6 +35,7 @@ enum rtype {
     R_OPT,      /* optional text */
     R_ORG,      /* an organisation in the tree */
     R_PRACTICE, /* a practice in the tree */
+    R_PLACE,    /* optional: a place of the places register, in the tree */
     R_DATE,     /* a real date */
     R_ODATE,    /* an optional date */
     R_INT,      /* a whole number in [min, max] */
@@ -60,6 +61,13 @@ struct rdef {
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool
+is_optional(enum rtype t)
+{
+    return t == R_OPT || t == R_ODATE || t == R_ONUM || t == R_OENUM ||
+           t == R_PLACE;
+}
 
 static const struct rcol places_cols[] = {
     {"place_code", R_TEXT, NULL, -1}, {"place_name", R_TEXT, NULL, -1},
@@ -91,7 +99,7 @@ static const struct rcol risks_cols[] = {
 static const struct rcol estates_cols[] = {
     {"premises_id", R_TEXT, NULL, -1},
     {"practice_code", R_PRACTICE, NULL, -1},
-    {"place", R_OPT, NULL, -1},
+    {"place", R_PLACE, NULL, -1},
     {"address", R_TEXT, NULL, -1},
     {"tenure", R_ENUM, "freehold|leasehold|NHS Property Services|LIFT", -1},
     {"area_m2", R_NUM, NULL, -1},
@@ -179,6 +187,10 @@ check_org(struct rctx *c, const struct pccs_csv_record *rec, size_t k,
     char buf[32];
     pccs_str_copy(code, buf, sizeof(buf));
     int o = pccs_tree_find(&c->tree, buf);
+    if (col->type == R_PLACE && (o < 0 || c->tree.orgs[o].level != PCCS_PLACE))
+        return pccs_load_field_err(c->ld, err, rec, c->idx[k], col->name,
+                                   "a place code of the places register "
+                                   "(load it first), or nothing");
     if (o < 0)
         return pccs_load_field_err(c->ld, err, rec, c->idx[k], col->name,
                                    col->type == R_PRACTICE
@@ -206,8 +218,7 @@ field(struct rctx *c, const struct pccs_csv_record *rec, size_t k,
         f = pccs_str_trim(rec->fields[c->idx[k]]);
     pccs_buf_reset(out);
     *day = PCCS_DAY_NONE;
-    bool optional = col->type == R_OPT || col->type == R_ODATE ||
-                    col->type == R_ONUM || col->type == R_OENUM;
+    bool optional = is_optional(col->type);
     if (!f.len) {
         if (optional)
             return PCCS_OK;
@@ -219,6 +230,7 @@ field(struct rctx *c, const struct pccs_csv_record *rec, size_t k,
     case R_OPT:
     case R_ORG:
     case R_PRACTICE:
+    case R_PLACE:
         pccs_buf_add(out, f.p, f.len);
         return PCCS_OK;
     case R_DATE:
@@ -334,7 +346,9 @@ load_rows(struct rctx *c,
         /* Organisation codes against the tree, on the row's date. */
         for (size_t k = 0; !rc && k < c->def->ncols; k++) {
             const struct rcol *col = &c->def->cols[k];
-            if ((col->type == R_ORG || col->type == R_PRACTICE) && vals[k][0])
+            if ((col->type == R_ORG || col->type == R_PRACTICE ||
+                 col->type == R_PLACE) &&
+                vals[k][0])
                 rc = check_org(c, &rec, k, pccs_str_from(vals[k]),
                                col->date_col >= 0 ? days[col->date_col]
                                                   : PCCS_DAY_NONE,
@@ -496,9 +510,7 @@ header_is(const struct rdef *d, const struct pccs_str *f, size_t n)
         bool found = false;
         for (size_t i = 0; i < n && !found; i++)
             found = pccs_str_ieq(pccs_str_trim(f[i]), d->cols[k].name);
-        bool optional = d->cols[k].type == R_OPT ||
-                        d->cols[k].type == R_ODATE ||
-                        d->cols[k].type == R_ONUM || d->cols[k].type == R_OENUM;
+        bool optional = is_optional(d->cols[k].type);
         if (!found && !optional)
             return false;
     }
@@ -623,6 +635,7 @@ pccs_register_col(const char *name, size_t k, struct pccs_register_col *out)
     static const char *const kinds[] = {
         [R_TEXT] = "text",          [R_OPT] = "text",
         [R_ORG] = "organisation",   [R_PRACTICE] = "practice",
+        [R_PLACE] = "place",
         [R_DATE] = "date",          [R_ODATE] = "date",
         [R_INT] = "whole number",   [R_NUM] = "number",
         [R_ONUM] = "number",        [R_SNUM] = "number",
@@ -637,8 +650,7 @@ pccs_register_col(const char *name, size_t k, struct pccs_register_col *out)
         out->name = c->name;
         out->kind = kinds[c->type];
         out->values = c->values;
-        out->required = !(c->type == R_OPT || c->type == R_ODATE ||
-                          c->type == R_ONUM || c->type == R_OENUM);
+        out->required = !is_optional(c->type);
         out->org = c->type == R_ORG || c->type == R_PRACTICE;
         return true;
     }

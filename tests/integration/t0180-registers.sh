@@ -177,6 +177,7 @@ list_closures.csv|2|1|A81003
 support_payments.csv|2|3|-5
 budget.csv|2|3|lots
 programmes.csv|2|4|U09980
+estates.csv|2|3|PL99X9
 EOF2
 check_eq "store unchanged after every refusal" "$(sqlite3 "$S" .dump | sha256sum)" "$before"
 run_pccs --store "$S" load "$T/bad6-places.csv"
@@ -186,5 +187,16 @@ check_match "a practice closed on the row's date" "$errout" "open on the row's d
 run_pccs --store "$S" load "$T/bad11-programmes.csv"
 check_match "a programme owned by a PCN formed after its start (U09980, 2022-04-01)" "$errout" \
     "bad11-programmes.csv:2:4: org_code: expected an organisation open on the row's date"
+run_pccs --store "$S" load "$T/bad12-estates.csv"
+check_match "an estates row in a place the places register does not have" "$errout" \
+    "bad12-estates.csv:2:3: place: expected a place code of the places register"
+# Given together, places load before the registers that name them, and
+# the published files before both, whatever the order on the line.
+O=$T/order.db
+run_pccs --store "$O" load --quiet "$TPL/estates.csv" "$TPL/places.csv" "$DATA"/*.csv "$DATA"/*.xlsx
+check_eq "estates, places and the NHS files in that order on the line: all load" "$status" 0
+check_eq "... published files first, then places, then estates" \
+    "$(sql "$O" "select kind from sources where kind like 'register_%' or id = 1 order by id" | tr '\n' ' ')" \
+    "epraccur register_places register_estates "
 
 done_testing
