@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -56,7 +57,7 @@ pccs_load_row(struct pccs_load *ld, uint64_t offset)
     if ((ld->rows & 0x3FFF) || !ld->opt || ld->opt->quiet || !ld->opt->progress)
         return;
     double t = now();
-    if (t - ld->started < 1.0 || t - ld->last_draw < 0.2)
+    if (t - ld->started < ld->progress_after || t - ld->last_draw < 0.2)
         return;
     ld->last_draw = t;
     draw_progress(ld, offset);
@@ -832,6 +833,11 @@ pccs_load_file(struct pccs_store *st, const char *path,
     ld.opt = opt;
     ld.size = (uint64_t)sb.st_size;
     ld.started = now();
+    /* PCCS_PROGRESS_AFTER: seconds before the first progress line (1 by
+     * default; 0 in tests, which must not depend on the machine's speed),
+     * as git's GIT_PROGRESS_DELAY. */
+    const char *after = getenv("PCCS_PROGRESS_AFTER");
+    ld.progress_after = after && *after ? strtod(after, NULL) : 1.0;
     ld.src.path = path;
     ld.hash = &job;
     int rc;

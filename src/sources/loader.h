@@ -96,6 +96,7 @@ struct pccs_load {
     /* Progress. */
     uint64_t size;
     double started, last_draw;
+    double progress_after; /* seconds before the first progress line */
     bool drawn;
 };
 
