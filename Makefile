@@ -135,11 +135,11 @@ fuzz:
 bench: pccs
 	bench/load
 
-lint:
+lint: $(BUILD)/gen/schema.inc
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-		--std=c11 -Isrc --suppress=missingIncludeSystem src
+		--std=c11 -Isrc -I$(BUILD)/gen --suppress=missingIncludeSystem src
 	clang-tidy --quiet $(LIB_SRC) src/main.c -- $(WARN) -Isrc \
-		$(PKG_CFLAGS)
+		-I$(BUILD)/gen $(PKG_CFLAGS)
 
 checkstyle:
 	clang-format --dry-run -Werror src/*/*.c src/*/*.h src/main.c

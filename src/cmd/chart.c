@@ -113,6 +113,10 @@ line(struct pccs_store *st, const struct pccs_tree *tree,
             ns++;
         }
     }
+    if (!rc && ns == 0)
+        rc = pccs_err_set(err, PCCS_EINVAL,
+                          "--org: expected one or more organisation codes, "
+                          "separated by commas");
     if (!rc) {
         /* Months of the first series; the others aligned by date. */
         size_t n = s[0].n;

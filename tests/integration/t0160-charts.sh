@@ -67,6 +67,9 @@ run_pccs --store "$S" chart line --metric dna_pct --org A81001,A81002 --out "$T/
 check_eq "line: exit 0" "$status" 0
 check_eq "line: 13 months per practice in the text alternative" \
     "$(grep -o '20[0-9][0-9]-[0-9][0-9]-01 [0-9.]*' "$T/line.svg" | wc -l | tr -d ' ')" 26
+run_pccs --store "$S" chart line --metric dna_pct --org , --out "$T/none.svg"
+check_eq "line with no organisation in --org: exit 1 (was a crash, found by cppcheck)" "$status" 1
+check_match "... saying what was expected" "$errout" "--org: expected one or more organisation codes"
 run_pccs --store "$S" chart bar populations --column name
 check_eq "bar of a text column: exit 1" "$status" 1
 run_pccs --store "$S" chart pie --org 16C
