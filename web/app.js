@@ -325,8 +325,13 @@ async function orgPage() {
   }
   const spc = h('section', {}, h('h2', { text: 'Capacity: appointments (SPC)' }));
   main.append(spc);
-  await spcSection(spc, 'appointments_per_1000', 'Appointments per 1,000 registered patients', o.code);
-  await spcSection(spc, 'dna_pct', 'Did not attend (% of appointments)', o.code);
+  for (const [metric, title] of [
+    ['appointments_per_1000', 'Appointments per 1,000 registered patients'],
+    ['attended_per_1000', 'Attended appointments per 1,000 registered patients'],
+    ['dna_pct', 'Did not attend (% of appointments)'],
+    ['face_to_face_pct', 'Face to face (% of appointments)'],
+    ['gp_pct', 'With a GP (% of appointments)'],
+  ]) await spcSection(spc, metric, title, o.code);
   if (o.level === 'pcn') {
     await tableSection(main, 'PCN entitlements', `/api/tables/entitlements?in=${enc}&level=pcn`);
     await tableSection(main, 'Workforce per 10,000 weighted patients', `/api/tables/workforce?in=${enc}&level=pcn`);

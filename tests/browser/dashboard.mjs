@@ -102,6 +102,8 @@ try {
   // the SPC chart is drawn, with a text alternative
   const drawn = await page.$('section[data-metric=appointments_per_1000][data-drawn=yes] canvas');
   check('SPC chart drawn (a canvas)', !!drawn);
+  const charts = await page.$$eval('section.pccs-spc[data-drawn=yes] figcaption', (f) => f.length);
+  check('... and one for each of the five capacity series', charts === 5, String(charts));
   const alt = await page.textContent('section[data-metric=appointments_per_1000] figcaption');
   check('... with a text alternative', /13 months from 2021-04-01/.test(alt), alt);
   const spcCsv = await page.evaluate(async () => {
