@@ -358,46 +358,62 @@ flag(struct MHD_Connection *c, const char *k)
     return v && (!strcmp(v, "1") || !strcmp(v, "true"));
 }
 
-/* /api/tables/NAME */
+/*
+ * A table as an xlsx workbook. libxlsxwriter (1.1 in Debian 12) writes
+ * only to a file, so the workbook goes through a temporary file in
+ * $TMPDIR (else /tmp), read back and removed at once.
+ */
+static void
+reply_xlsx(struct reply *r, const struct pccs_table *t)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/pccs-serve-XXXXXX",
+             dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        reply_error(r, 500, "cannot write the workbook (no temporary file)");
+        return;
+    }
+    close(fd);
+    struct pccs_err err = PCCS_ERR_INIT;
+    FILE *f = NULL;
+    if (pccs_table_write_xlsx(t, path, &err) == PCCS_OK)
+        f = fopen(path, "rb");
+    if (f) {
+        fseek(f, 0, SEEK_END);
+        long n = ftell(f);
+        fseek(f, 0, SEEK_SET);
+        r->body = pccs_xmalloc(n > 0 ? (size_t)n + 1 : 1);
+        r->len = n > 0 ? fread(r->body, 1, (size_t)n, f) : 0;
+        fclose(f);
+        r->status = 200;
+        r->type = "application/vnd.openxmlformats-officedocument."
+                  "spreadsheetml.sheet";
+    }
+    else
+        reply_error(r, 500, "cannot write the workbook");
+    unlink(path);
+}
+
 /* A table as the answer, in JSON, CSV or an xlsx workbook. */
 static void
 reply_table(struct reply *r, const struct pccs_table *t, enum pccs_format fmt)
 {
-    struct pccs_err err = PCCS_ERR_INIT;
-    int rc;
     if (fmt == PCCS_FMT_XLSX) {
-        char path[] = "/tmp/pccs-serve-XXXXXX";
-        int fd = mkstemp(path);
-        if (fd >= 0)
-            close(fd);
-        rc = fd < 0 ? PCCS_EIO : pccs_table_write_xlsx(t, path, &err);
-        FILE *f = rc ? NULL : fopen(path, "rb");
-        if (f) {
-            fseek(f, 0, SEEK_END);
-            long n = ftell(f);
-            fseek(f, 0, SEEK_SET);
-            r->body = pccs_xmalloc((size_t)n + 1);
-            r->len = fread(r->body, 1, (size_t)n, f);
-            fclose(f);
-            r->status = 200;
-            r->type = "application/vnd.openxmlformats-officedocument."
-                      "spreadsheetml.sheet";
-        }
-        else
-            reply_error(r, 500, "cannot write the workbook");
-        if (fd >= 0)
-            unlink(path);
+        reply_xlsx(r, t);
+        return;
     }
-    else {
-        FILE *f = open_memstream(&r->body, &r->len);
-        pccs_table_write(t, fmt, f, &err);
-        fclose(f);
-        r->status = 200;
-        r->type = fmt == PCCS_FMT_CSV ? "text/csv; charset=utf-8"
-                                      : "application/json; charset=utf-8";
-    }
+    struct pccs_err err = PCCS_ERR_INIT;
+    FILE *f = open_memstream(&r->body, &r->len);
+    pccs_table_write(t, fmt, f, &err);
+    fclose(f);
+    r->status = 200;
+    r->type = fmt == PCCS_FMT_CSV ? "text/csv; charset=utf-8"
+                                  : "application/json; charset=utf-8";
 }
 
+/* /api/tables/NAME */
 static void
 route_table(struct server *sv, const struct request *rq,
             struct pccs_store *st, const char *name, struct reply *r)

@@ -13,7 +13,8 @@ run_pccs --store "$S" synth appointments --in 16C --months 13 --out "$T/a.csv"
 run_pccs --store "$S" load --quiet "$T/a.csv"
 printf 'an admin passphrase\n' | "$PCCS" --store "$S" user add root --role admin --scope ENG 2>/dev/null
 
-"$PCCS" --store "$S" serve --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
+mkdir "$T/tmp"
+TMPDIR=$T/tmp "$PCCS" --store "$S" serve --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
 pid=$!
 i=0
 while [ $i -lt 50 ] && ! grep -q listening "$T/out"; do sleep 0.1; i=$((i + 1)); done
@@ -50,6 +51,12 @@ check_eq "API = CLI for 9 tables in CSV and JSON" "$bad" 0
 
 get "/api/tables/populations?level=region&format=xlsx" >"$T/p.xlsx" 2>/dev/null
 check_eq "xlsx download is a workbook" "$(head -c 2 "$T/p.xlsx")" "PK"
+check_eq "... written through \$TMPDIR and removed" "$(ls -A "$T/tmp")" ""
+rmdir "$T/tmp"
+body=$(get "/api/tables/populations?level=icb&format=xlsx" 2>"$T/code")
+check_eq "no temporary directory: 500" "$(cat "$T/code")" 500
+check_match "... as JSON saying so" "$body" '"error": "cannot write the workbook'
+mkdir "$T/tmp"
 out=$(get "/api/orgs?q=stockton" 2>/dev/null)
 check_match "search by name" "$out" '"code": "U89141"'
 out=$(get "/api/orgs/U89141" 2>/dev/null)
@@ -62,7 +69,7 @@ check_eq "SPC series = pccs spc --metric" "$(printf '%s' "$out" | python3 -c 'im
 
 check_eq "SPC as CSV (the dashboard's download) = pccs spc --format csv" \
     "$(get "/api/spc/dna_pct/16C?format=csv" 2>/dev/null)" \
-    "$("$PCCS" --store "$S" spc --metric dna_pct --org 16C --format csv)"
+    "$("$PCCS" --store "$S" spc --metric dna_pct --org 16C --format csv 2>/dev/null)"
 get "/api/spc/dna_pct/16C?format=xlsx" >"$T/spc.xlsx" 2>/dev/null
 check_eq "... and as a workbook" "$(head -c 2 "$T/spc.xlsx")" "PK"
 for u in "/api/spc/dna_pct/16C?format=pdf 400" "/api/orgs/NOPE 404" "/api/tables/nope 404" "/api/tables/populations?level=galaxy 400" \
