@@ -651,6 +651,30 @@ recognise_csv(const struct pccs_csv_record *first)
     return NULL;
 }
 
+static const struct pccs_source_kind *
+recognise_xlsx(struct pccs_xlsx *x)
+{
+    for (size_t k = 0; pccs_source_kinds[k]; k++) {
+        const struct pccs_source_kind *c = pccs_source_kinds[k];
+        if (c->load_xlsx && c->sniff_xlsx && c->sniff_xlsx(x))
+            return c;
+    }
+    return NULL;
+}
+
+/* Is path a zip (an xlsx workbook), from its first four bytes? */
+static bool
+is_zip(const char *path)
+{
+    unsigned char magic[4] = {0};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, magic, sizeof(magic));
+    close(fd);
+    return n == 4 && memcmp(magic, "PK\x03\x04", 4) == 0;
+}
+
 static int
 run_csv(struct pccs_load *ld, const char *path, struct pccs_load_result *res,
         struct pccs_err *err)
@@ -703,14 +727,7 @@ run_xlsx(struct pccs_load *ld, const char *path, struct pccs_load_result *res,
     int rc = pccs_xlsx_open(&x, path, ld->name, err);
     if (rc)
         return rc;
-    const struct pccs_source_kind *sk = NULL;
-    for (size_t k = 0; pccs_source_kinds[k]; k++) {
-        const struct pccs_source_kind *c = pccs_source_kinds[k];
-        if (c->load_xlsx && c->sniff_xlsx && c->sniff_xlsx(x)) {
-            sk = c;
-            break;
-        }
-    }
+    const struct pccs_source_kind *sk = recognise_xlsx(x);
     if (!sk) {
         struct pccs_buf names = PCCS_BUF_INIT;
         for (size_t i = 0; i < pccs_xlsx_sheet_count(x); i++)
@@ -766,23 +783,13 @@ void
 pccs_load_kind_of(const char *path, char *kind, size_t n)
 {
     kind[0] = '\0';
-    unsigned char magic[4] = {0};
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    ssize_t got = read(fd, magic, sizeof(magic));
-    close(fd);
     struct pccs_err err = PCCS_ERR_INIT;
     const struct pccs_source_kind *sk = NULL;
-    if (got == 4 && memcmp(magic, "PK\x03\x04", 4) == 0) {
+    if (is_zip(path)) {
         struct pccs_xlsx *x = NULL;
         if (pccs_xlsx_open(&x, path, path, &err))
             return;
-        for (size_t k = 0; !sk && pccs_source_kinds[k]; k++) {
-            const struct pccs_source_kind *c = pccs_source_kinds[k];
-            if (c->load_xlsx && c->sniff_xlsx && c->sniff_xlsx(x))
-                sk = c;
-        }
+        sk = recognise_xlsx(x);
         pccs_xlsx_free(x);
     }
     else {
@@ -842,14 +849,7 @@ pccs_load_file(struct pccs_store *st, const char *path,
     ld.hash = &job;
     int rc;
 
-    unsigned char magic[4] = {0};
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        ssize_t n = read(fd, magic, sizeof(magic));
-        (void)n;
-        close(fd);
-    }
-    if (memcmp(magic, "PK\x03\x04", 4) == 0)
+    if (is_zip(path))
         rc = run_xlsx(&ld, path, res, err);
     else
         rc = run_csv(&ld, path, res, err);
