@@ -396,6 +396,19 @@ reply_xlsx(struct reply *r, const struct pccs_table *t)
     unlink(path);
 }
 
+/* The format= of a table's answer (JSON when absent). True, with a 400
+ * in r, when it is not json, csv or xlsx. */
+static bool
+answer_format(const char *format, enum pccs_format *fmt, struct reply *r)
+{
+    *fmt = PCCS_FMT_JSON;
+    if (format && (pccs_format_parse(format, fmt) || *fmt == PCCS_FMT_TEXT)) {
+        reply_error(r, 400, "format must be json, csv or xlsx");
+        return true;
+    }
+    return false;
+}
+
 /* A table as the answer, in JSON, CSV or an xlsx workbook. */
 static void
 reply_table(struct reply *r, const struct pccs_table *t, enum pccs_format fmt)
@@ -446,11 +459,9 @@ route_table(struct server *sv, const struct request *rq,
         reply_error(r, 400, "at must be a date such as 2022-04-01");
         return;
     }
-    enum pccs_format fmt = PCCS_FMT_JSON;
-    if (format && (pccs_format_parse(format, &fmt) || fmt == PCCS_FMT_TEXT)) {
-        reply_error(r, 400, "format must be json, csv or xlsx");
+    enum pccs_format fmt;
+    if (answer_format(format, &fmt, r))
         return;
-    }
     /*
      * Scope: the rows are the organisations at the level under in. Within
      * the user's subtree anything goes; above it, only the aggregate
@@ -515,12 +526,9 @@ route_spc(struct server *sv, const struct request *rq, struct pccs_store *st,
         reply_error(r, 404, "no such metric");
         return;
     }
-    const char *format = arg(rq->c, "format");
-    enum pccs_format fmt = PCCS_FMT_JSON;
-    if (format && (pccs_format_parse(format, &fmt) || fmt == PCCS_FMT_TEXT)) {
-        reply_error(r, 400, "format must be json, csv or xlsx");
+    enum pccs_format fmt;
+    if (answer_format(arg(rq->c, "format"), &fmt, r))
         return;
-    }
     int org = pccs_tree_find(&sv->tree, code);
     if (org >= 0 &&
         visibility(sv, rq, org, pccs_tree_default_day(&sv->tree)) == VIS_NONE) {
