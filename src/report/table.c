@@ -174,14 +174,42 @@ pccs_format_parse(const char *s, enum pccs_format *out)
 
 /* ===== Formatting numbers ===== */
 
-/* Plain machine form: integers without a decimal point, else %.10g. */
+/*
+ * Plain machine form for CSV: plain decimal, never exponent notation
+ * (a spreadsheet or a script reads 1.02300948e+10 as text or loses
+ * digits). Integers without a decimal point; other numbers to the 15
+ * significant digits a double holds, trailing zeros dropped, so sums of
+ * pounds and pence print as pounds to at most 2 dp.
+ */
+#define PLAIN_DIGITS 15
+
 static void
 plain_number(struct pccs_buf *b, double v)
 {
-    if (v == floor(v) && fabs(v) < 9e15)
-        pccs_buf_addf(b, "%.0f", v);
+    if (v == floor(v) && fabs(v) < 9e15) {
+        pccs_buf_addf(b, "%.0f", v == 0 ? 0.0 : v);
+        return;
+    }
+    int mag = (int)floor(log10(fabs(v)));
+    int dec = PLAIN_DIGITS - 1 - mag;
+    if (dec < 0)
+        dec = 0;
+    if (dec > 330)
+        dec = 330;
+    char tmp[400];
+    snprintf(tmp, sizeof(tmp), "%.*f", dec, v);
+    char *dot = strchr(tmp, '.');
+    if (dot) {
+        char *end = tmp + strlen(tmp);
+        while (end > dot + 1 && end[-1] == '0')
+            *--end = '\0';
+        if (end == dot + 1)
+            *dot = '\0';
+    }
+    if (strcmp(tmp, "-0") == 0)
+        pccs_buf_addstr(b, "0");
     else
-        pccs_buf_addf(b, "%.10g", v);
+        pccs_buf_addstr(b, tmp);
 }
 
 /* Human form: thousands separators and a fixed number of decimals. */
@@ -360,7 +388,7 @@ write_json(const struct pccs_table *t, FILE *f)
     json_object_set_new(root, "sources", notes);
     int rc = json_dumpf(root, f,
                         JSON_INDENT(1) | JSON_PRESERVE_ORDER |
-                            JSON_REAL_PRECISION(12));
+                            JSON_REAL_PRECISION(15));
     fputc('\n', f);
     json_decref(root);
     return rc;

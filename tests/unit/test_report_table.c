@@ -60,6 +60,32 @@ test_report_table_csv_quotes_and_plain_numbers(void **state)
     pccs_table_release(&t);
 }
 
+/* CSV numbers are plain decimals: no exponent, pence kept, no noise. */
+static void
+test_report_table_csv_no_exponent(void **state)
+{
+    (void)state;
+    static const double v[] = {10230094800.47, 1.0230094800e+10, 0.1 + 0.2,
+                               -2.5e-7, 1234567.125, -0.0, 3e15 + 0.5};
+    static const char *const want[] = {
+        "10230094800.47", "10230094800", "0.3",     "-0.00000025",
+        "1234567.125",    "0",           "3000000000000000"};
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        struct pccs_table t;
+        pccs_table_init(&t, "n");
+        pccs_table_col(&t, "v", PCCS_COL_NUM, 2);
+        pccs_table_row(&t);
+        pccs_table_num(&t, v[i]);
+        char *s = render(&t, PCCS_FMT_CSV);
+        char line[64];
+        snprintf(line, sizeof(line), "v\r\n%s\r\n", want[i]);
+        assert_string_equal(s, line);
+        assert_null(strpbrk(s, "eE"));
+        free(s);
+        pccs_table_release(&t);
+    }
+}
+
 static void
 test_report_table_text_separators_and_notes(void **state)
 {
@@ -132,6 +158,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_table_csv_quotes_and_plain_numbers),
+        cmocka_unit_test(test_report_table_csv_no_exponent),
         cmocka_unit_test(test_report_table_text_separators_and_notes),
         cmocka_unit_test(test_report_table_json_rows_and_sources),
         cmocka_unit_test(test_report_table_format_parse),
