@@ -5,6 +5,12 @@
  * registers and lists), the national prevalence, and for practices the
  * APDF, the CPI, the year's pounds per point and the value of one point in
  * that disease area. Rates come from data/rates with their sources.
+ *
+ * The CPI is the practice's whole list (the list of the groups whose
+ * patient list type is TOTAL, the same for each) over the national
+ * average list size, for every group: a group's own list can be
+ * age-restricted (50OV for osteoporosis) and is only the denominator of
+ * its prevalence.
  */
 #include "model/tables.h"
 
@@ -35,6 +41,8 @@ struct qctx {
     struct cell *cells;        /* norgs x MAX_GROUPS */
     bool list_pass;
     int64_t source;
+    struct pccs_hmap total_groups; /* groups whose list type is TOTAL */
+    struct pccs_hmap whole;        /* practice code -> whole list */
 };
 
 #define MAX_GROUPS 64
@@ -57,9 +65,28 @@ group_index(struct qctx *q, const char *g)
 }
 
 static int
+list_type_cb(void *ctx, const struct pccs_ref_row *r)
+{
+    struct qctx *q = ctx;
+    bool created;
+    if (strcmp(r->attr, "patient_list_type") == 0 &&
+        strcmp(r->value, "TOTAL") == 0)
+        pccs_hmap_put(&q->total_groups, r->key, strlen(r->key), &created);
+    return 0;
+}
+
+static int
 fact_cb(void *ctx, const struct pccs_fact_row *f)
 {
     struct qctx *q = ctx;
+    if (q->list_pass &&
+        pccs_hmap_get(&q->total_groups, f->dim, strlen(f->dim))) {
+        bool created;
+        struct pccs_hmap_entry *w =
+            pccs_hmap_put(&q->whole, f->org, strlen(f->org), &created);
+        if (created)
+            w->ival = (int64_t)f->value;
+    }
     if (q->group && strcmp(q->group, f->dim) != 0)
         return 0;
     int g = group_index(q, f->dim);
@@ -148,7 +175,10 @@ pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
                           struct pccs_table *out, struct pccs_err *err)
 {
     enum pccs_level level = q->level == PCCS_LEVEL_NONE ? PCCS_ICB : q->level;
-    struct qctx c = {.t = t, .group = q->group};
+    struct qctx c = {.t = t,
+                     .group = q->group,
+                     .total_groups = PCCS_HMAP_INIT,
+                     .whole = PCCS_HMAP_INIT};
     struct pccs_rates rates = PCCS_RATES_INIT;
     struct row_key *rows = NULL;
     double *sums = NULL;
@@ -190,8 +220,10 @@ pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
             goto out;
         }
     }
-    rc = pccs_store_facts_each(st, "qof_register", period, NULL, fact_cb, &c,
-                               err);
+    rc = pccs_store_refs_each(st, "qof_group", list_type_cb, &c, err);
+    if (!rc)
+        rc = pccs_store_facts_each(st, "qof_register", period, NULL, fact_cb,
+                                   &c, err);
     int64_t reg_source = c.source;
     c.list_pass = true;
     if (!rc)
@@ -253,12 +285,15 @@ pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
     pccs_table_col(out, "prevalence_pct", PCCS_COL_NUM, 3);
     pccs_table_col(out, "national_prevalence_pct", PCCS_COL_NUM, 3);
     pccs_table_col(out, "apdf", PCCS_COL_NUM, 4);
+    pccs_table_col(out, "practice_list", PCCS_COL_INT, 0);
+    pccs_table_col(out, "average_list_size", PCCS_COL_NUM, 0);
     pccs_table_col(out, "cpi", PCCS_COL_NUM, 4);
     pccs_table_col(out, "pounds_per_point", PCCS_COL_NUM, 2);
     pccs_table_col(out, "point_value", PCCS_COL_NUM, 2);
     pccs_table_col(out, "source", PCCS_COL_TEXT, 0);
     char src[64];
     snprintf(src, sizeof(src), "qof_prevalence %s", period);
+    size_t no_whole = 0;
     for (size_t i = 0; i < nrows; i++) {
         const struct row_key *k = &rows[i];
         const struct pccs_tree_org *o = &t->orgs[k->org];
@@ -278,9 +313,16 @@ pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
         pccs_table_num(out, nat);
         if (level == PCCS_PRACTICE) {
             double apdf = pccs_qof_apdf(prev, nat);
-            double cpi = avg && avg->known ? pccs_qof_cpi(s[1], avg->value)
+            const struct pccs_hmap_entry *w =
+                pccs_hmap_get(&c.whole, o->code, strlen(o->code));
+            double list = w ? (double)w->ival : NAN;
+            double cpi = avg && avg->known ? pccs_qof_cpi(list, avg->value)
                                            : NAN;
+            if (!w)
+                no_whole++;
             pccs_table_num(out, apdf);
+            pccs_table_num(out, list);
+            pccs_table_num(out, avg && avg->known ? avg->value : NAN);
             pccs_table_num(out, cpi);
             if (ppp && ppp->known) {
                 pccs_table_num(out, ppp->value);
@@ -296,6 +338,8 @@ pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
             /* APDF, CPI and point values are practice measures. */
             pccs_table_null(out);
             pccs_table_null(out);
+            pccs_table_num(out, avg && avg->known ? avg->value : NAN);
+            pccs_table_null(out);
             pccs_table_num(out, ppp && ppp->known ? ppp->value : NAN);
             pccs_table_null(out);
         }
@@ -309,6 +353,16 @@ pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
                          "summed list sizes; national from every practice");
     rate_note(out, ppp, "pounds per point", fyname);
     rate_note(out, avg, "national average list size (CPI)", fyname);
+    if (level == PCCS_PRACTICE)
+        pccs_table_note(out, "cpi = practice_list / average_list_size: the "
+                             "practice's whole list (QOF list type TOTAL, "
+                             "the same for every group), not the group's "
+                             "own list_size, which may be age-restricted "
+                             "(e.g. 50OV for OST)");
+    if (no_whole)
+        pccs_table_note(out, "cpi: %zu rows whose practice has no whole "
+                             "(TOTAL) list in %s: no CPI",
+                        no_whole, period);
     char d[16];
     pccs_date_format(at, d);
     pccs_table_note(out, "organisations as at %s", d);
@@ -323,6 +377,8 @@ out:
     free(c.cells);
     pccs_hmap_release(&c.groups);
     pccs_hmap_release(&c.orgs);
+    pccs_hmap_release(&c.total_groups);
+    pccs_hmap_release(&c.whole);
     pccs_rates_release(&rates);
     free(rows);
     free(sums);

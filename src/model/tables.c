@@ -42,7 +42,8 @@ int pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
 static const char *const qof_prevalence_formulas[] = {
     "prevalence_pct = register / list_size x 100",
     "apdf = prevalence_pct / national_prevalence_pct",
-    "cpi = list_size / national average list size (data/rates)",
+    "cpi = practice_list / average_list_size (the whole list over the "
+    "national average list, data/rates/qof.csv)",
     "point_value = pounds_per_point x cpi x apdf", NULL};
 
 static const struct pccs_table_def qof_prevalence = {
