@@ -180,8 +180,10 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
     if (text && periods.n)
         printf("\nPopulations:\n");
     for (size_t i = 0; i < periods.n; i++) {
-        struct pccs_pop_query q = {o->level, o->code, PCCS_DAY_NONE,
-                                   periods.p[i]};
+        struct pccs_pop_query q = {.level = o->level,
+                                   .in = o->code,
+                                   .at = PCCS_DAY_NONE,
+                                   .period = periods.p[i]};
         struct pccs_table tab;
         struct pccs_err e2 = PCCS_ERR_INIT;
         if (pccs_population_table(st, &t, &q, &tab, &e2) == PCCS_OK &&

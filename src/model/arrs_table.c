@@ -19,6 +19,7 @@
 #include "base/hmap.h"
 #include "base/xalloc.h"
 #include "formats/csv.h"
+#include "model/period.h"
 #include "model/population.h"
 #include "model/rates.h"
 
@@ -123,47 +124,6 @@ free_map(void *ctx, struct pccs_hmap_entry *e)
     free(e->ptr);
 }
 
-struct census_pick {
-    pccs_day limit, best;
-    char period[16];
-};
-
-static int
-census_cb(void *ctx, const struct pccs_fact_row *f)
-{
-    struct census_pick *p = ctx;
-    pccs_day d;
-    if (pccs_date_parse(pccs_str_from(f->period), &d))
-        return 0;
-    /* The latest census up to the year's end, else the earliest after. */
-    bool better = p->best == PCCS_DAY_NONE ||
-                  (d <= p->limit && (p->best > p->limit || d > p->best)) ||
-                  (d > p->limit && p->best > p->limit && d < p->best);
-    if (better) {
-        p->best = d;
-        snprintf(p->period, sizeof(p->period), "%s", f->period);
-    }
-    return 0;
-}
-
-struct fy_best {
-    int target, best;
-    char period[16];
-};
-
-static int
-fy_best_cb(void *ctx, const struct pccs_fact_row *f)
-{
-    struct fy_best *b = ctx;
-    int y;
-    if (!pccs_fy_parse(pccs_str_from(f->period), &y) && y <= b->target &&
-        y > b->best) {
-        b->best = y;
-        snprintf(b->period, sizeof(b->period), "%s", f->period);
-    }
-    return 0;
-}
-
 struct row_order {
     const char *code, *role;
     size_t i;
@@ -220,17 +180,18 @@ pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
         rc = pccs_rates_load_default(&rates, err);
     if (rc)
         goto out;
-    struct census_pick cp = {pccs_fy_start(fy + 1) - 1, PCCS_DAY_NONE, ""};
-    rc = pccs_store_periods_each(st, "workforce_fte", census_cb, &cp, err);
+    struct pccs_period_pick cp;
+    rc = pccs_period_census(st, "workforce_fte", fy, &cp, err);
     if (rc)
         goto out;
-    if (cp.best == PCCS_DAY_NONE) {
+    if (!cp.found) {
         rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no PCN workforce loaded: load a PCN workforce "
-                          "file first");
+                          "no PCN workforce census loaded within or before "
+                          "%s: load a PCN workforce file of that year",
+                          cp.wanted);
         goto out;
     }
-    c.at = cp.best;
+    pccs_date_parse(pccs_str_from(cp.period), &c.at);
     rc = pccs_store_facts_each(st, "workforce_fte", cp.period, NULL, fact_cb,
                                &c, err);
     if (rc)
@@ -239,15 +200,14 @@ pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
     /* The ARRS sum: contractor weighted population x the year's rate. */
     char fyname[8];
     pccs_fy_format(fy, fyname);
-    /* The latest payments year up to the year asked. */
-    struct fy_best fb = {fy, -1, ""};
-    int prc = pccs_store_periods_each(st, "weighted", fy_best_cb, &fb, err);
-    if (!prc && fb.best < 0)
-        prc = PCCS_ENOTFOUND;
-    if (!prc) {
-        struct pccs_pop_query pq = {PCCS_PCN, NULL, PCCS_DAY_NONE, fb.period};
-        prc = pccs_population_table(st, t, &pq, &pop, err);
-    }
+    /* The DES weighted population of the year (model/period.h). */
+    struct pccs_pop_query pq = {.level = PCCS_PCN,
+                                .in = NULL,
+                                .at = PCCS_DAY_NONE,
+                                .period = NULL,
+                                .des = true,
+                                .des_fy = fy};
+    int prc = pccs_population_table(st, t, &pq, &pop, err);
     pccs_err_clear(err);
     const struct pccs_rate *ar =
         pccs_rates_get(&rates, "arrs_per_weighted", fy);
@@ -332,9 +292,12 @@ pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
     }
     free(role_cost);
     pccs_table_note(out,
-                    "FTE in post: PCN workforce census %s (staff roles "
-                    "mapped to ARRS roles by data/maps/arrs_roles.csv)",
-                    cp.period);
+                    "FTE in post: PCN workforce census %s, the census "
+                    "within %s nearest its middle (staff roles mapped to "
+                    "ARRS roles by data/maps/arrs_roles.csv)",
+                    cp.period, fyname);
+    if (cp.note[0])
+        pccs_table_note(out, "census: %s", cp.note);
     for (size_t i = 0; i < rates.n; i++) {
         const struct pccs_rate *r = &rates.r[i];
         if (r->year == fy && strncmp(r->item, "arrs_max_", 9) == 0)
@@ -348,7 +311,8 @@ pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
                         "(%s [%s])",
                         ar->value, ar->source, ar->confidence);
         for (size_t i = 0; i < pop.nnotes; i++) {
-            if (strncmp(pop.notes[i], "weighted:", 9) == 0)
+            if (strncmp(pop.notes[i], "weighted", 8) == 0 ||
+                strncmp(pop.notes[i], "populations for", 15) == 0)
                 pccs_table_note(out, "%s", pop.notes[i]);
         }
     }

@@ -80,23 +80,19 @@ beds_cb(void *ctx, const struct pccs_fact_row *f)
     return 0;
 }
 
-/* Populations at a level for the year: snapshot first, payments second. */
+/* The DES populations of the year at a level (model/period.h). */
 static int
 populations(struct pccs_store *st, const struct pccs_tree *t,
             enum pccs_level level, const char *in, int fy,
             struct pccs_table *pop, struct pccs_err *err)
 {
-    struct pccs_pop_query pq = {level, in, pccs_date_from_ymd(fy, 1, 1), NULL};
-    int rc = pccs_population_table(st, t, &pq, pop, err);
-    if (rc == PCCS_ENOTFOUND) {
-        char fyname[8];
-        pccs_fy_format(fy, fyname);
-        pccs_table_release(pop);
-        pq.at = PCCS_DAY_NONE;
-        pq.period = fyname;
-        rc = pccs_population_table(st, t, &pq, pop, err);
-    }
-    return rc;
+    struct pccs_pop_query pq = {.level = level,
+                                .in = in,
+                                .at = PCCS_DAY_NONE,
+                                .period = NULL,
+                                .des = true,
+                                .des_fy = fy};
+    return pccs_population_table(st, t, &pq, pop, err);
 }
 
 static double

@@ -10,6 +10,8 @@
 #include "base/hmap.h"
 #include "base/xalloc.h"
 #include "calc/rollup.h"
+#include "calc/period.h"
+#include "model/period.h"
 
 #define MAX_PERIODS 256
 
@@ -234,7 +236,29 @@ pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
     rc = pccs_store_periods_each(st, "registered", period_cb, reg_ps, err);
     if (!rc)
         rc = pccs_store_periods_each(st, "weighted", period_cb, w_ps, err);
-    if (!rc)
+    struct pccs_period_pick des_reg, des_w;
+    memset(&des_reg, 0, sizeof(des_reg));
+    memset(&des_w, 0, sizeof(des_w));
+    if (!rc && q->des) {
+        rc = pccs_period_des_population(st, PCCS_PERIOD_REGISTERED, q->des_fy,
+                                        &des_reg, err);
+        if (!rc)
+            rc = pccs_period_des_population(st, PCCS_PERIOD_WEIGHTED,
+                                            q->des_fy, &des_w, err);
+        if (!rc && !des_reg.found) {
+            struct pccs_buf b = PCCS_BUF_INIT;
+            list_periods(&b, reg_ps);
+            rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                              "no registered list loaded on or before %s "
+                              "(loaded: %s): load a registrations or "
+                              "payments file of that time",
+                              des_reg.wanted, b.p);
+            pccs_buf_release(&b);
+        }
+        if (!rc)
+            snprintf(reg_period, sizeof(reg_period), "%s", des_reg.period);
+    }
+    else if (!rc)
         rc = choose_registered(reg_ps, q, reg_period, err);
     if (rc)
         goto out;
@@ -242,7 +266,11 @@ pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
     pccs_day snap;
     int fy;
     pccs_day at;
-    if (is_date_period(reg_period, &snap)) {
+    if (q->des) {
+        fy = q->des_fy;
+        at = pccs_period_des_day(q->des_fy);
+    }
+    else if (is_date_period(reg_period, &snap)) {
         fy = pccs_fy_of(snap);
         at = q->at != PCCS_DAY_NONE ? q->at : snap;
     }
@@ -250,7 +278,13 @@ pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
         is_fy_period(reg_period, &fy);
         at = q->at != PCCS_DAY_NONE ? q->at : pccs_fy_start(fy + 1) - 1;
     }
-    bool have_w = choose_weighted(w_ps, fy, w_period);
+    bool have_w;
+    if (q->des) {
+        have_w = des_w.found;
+        snprintf(w_period, sizeof(w_period), "%s", des_w.period);
+    }
+    else
+        have_w = choose_weighted(w_ps, fy, w_period);
 
     rc = pccs_store_facts_each(st, "registered", reg_period, NULL, fact_cb, &g,
                                err);
@@ -315,6 +349,19 @@ pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
                         "weighted: no NHS Payments to General "
                         "Practice file loaded for %d-%02d or before",
                         fy, (fy + 1) % 100);
+    if (q->des) {
+        char fyname[8];
+        pccs_fy_format(q->des_fy, fyname);
+        pccs_table_note(out,
+                        "populations for %s: the registered list and "
+                        "contractor weighted population at %s (Network "
+                        "Contract DES)",
+                        fyname, des_reg.wanted);
+        if (des_reg.note[0])
+            pccs_table_note(out, "registered: %s", des_reg.note);
+        if (des_w.note[0])
+            pccs_table_note(out, "weighted: %s", des_w.note);
+    }
     char atbuf[16];
     pccs_date_format(at, atbuf);
     pccs_table_note(out, "organisations as at %s", atbuf);

@@ -13,6 +13,8 @@
 #ifndef PCCS_POPULATION_H
 #define PCCS_POPULATION_H
 
+#include <stdbool.h>
+
 #include "base/date.h"
 #include "base/err.h"
 #include "model/tree.h"
@@ -24,6 +26,12 @@ struct pccs_pop_query {
     const char *in;     /* an organisation code, or NULL for all */
     pccs_day at;        /* PCCS_DAY_NONE: the latest snapshot */
     const char *period; /* NULL, a snapshot date or a financial year */
+    /* True: the populations of the Network Contract DES for financial year
+     * des_fy (model/period.h: the list and weighted population at 1
+     * January before it); at and period are then ignored, and a note says
+     * which loaded period stands in for a missing one. */
+    bool des;
+    int des_fy;
 };
 
 /**

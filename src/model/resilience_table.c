@@ -30,6 +30,7 @@
 #include "calc/resilience.h"
 #include "calc/stats.h"
 #include "formats/csv.h"
+#include "model/period.h"
 
 int pccs_resilience_table(struct pccs_store *st, const struct pccs_tree *t,
                           const struct pccs_table_query *q,
@@ -203,21 +204,17 @@ gather(struct pccs_store *st, const struct pccs_tree *t,
     char d1[16], d0[16];
     struct pccs_table_query sq = {PCCS_PRACTICE, NULL, PCCS_DAY_NONE, NULL,
                                   NULL,          NULL, false,         false};
-    /* Registrations snapshots: the latest, and the one 12 months before. */
-    struct snaps *s = pccs_xcalloc(1, sizeof(*s));
-    int rc = pccs_store_periods_each(st, "registered", snap_cb, s, err);
+    /* Registrations snapshots: the latest, and the one 12 months before
+     * (model/period.h). */
+    struct pccs_period_pick lp, pp;
+    int rc = pccs_period_latest(st, "registered", &lp, err);
     pccs_day last = PCCS_DAY_NONE, prev = PCCS_DAY_NONE;
-    for (size_t i = 0; !rc && i < s->n; i++)
-        if (last == PCCS_DAY_NONE || s->d[i] > last)
-            last = s->d[i];
-    for (size_t i = 0; !rc && i < s->n; i++) {
-        int gap = (int)(last - s->d[i]);
-        if (gap >= 330 && gap <= 400 &&
-            (prev == PCCS_DAY_NONE ||
-             abs(gap - 365) < abs((int)(last - prev) - 365)))
-            prev = s->d[i];
+    if (!rc && lp.found) {
+        pccs_date_parse(pccs_str_from(lp.period), &last);
+        rc = pccs_period_year_earlier(st, "registered", last, &pp, err);
+        if (!rc && pp.found)
+            pccs_date_parse(pccs_str_from(pp.period), &prev);
     }
-    free(s);
     if (rc)
         return rc;
     if (last != PCCS_DAY_NONE) {
@@ -238,6 +235,8 @@ gather(struct pccs_store *st, const struct pccs_tree *t,
         sq.period = d0;
         rc = sub_table(st, t, "populations", &sq, &sub, &have, out,
                        "list_change_12m_pct (earlier list)", err);
+        if (pp.note[0])
+            pccs_table_note(out, "list_change_12m_pct: %s", pp.note);
         if (!rc && have) {
             take(t, &sub, "registered", p, PCCS_RES_CHANGE, NULL, NULL, NULL,
                  NULL);

@@ -154,7 +154,8 @@ weighted_at(struct pccs_store *st, const struct pccs_tree *t,
     struct pccs_table pop;
     memset(&pop, 0, sizeof(pop));
     struct pccs_err e = PCCS_ERR_INIT;
-    struct pccs_pop_query pq = {popl, NULL, PCCS_DAY_NONE, fy};
+    struct pccs_pop_query pq = {
+        .level = popl, .in = NULL, .at = PCCS_DAY_NONE, .period = fy};
     bool have = pccs_population_table(st, t, &pq, &pop, &e) == PCCS_OK;
     for (size_t i = 0; have && i < pop.nrows; i++) {
         int o = pccs_tree_find(t, pccs_table_cell(&pop, i, 0)->text);

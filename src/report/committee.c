@@ -11,6 +11,7 @@
 #include "calc/resilience.h"
 #include "calc/spc.h"
 #include "model/metrics.h"
+#include "model/period.h"
 #include "model/tables.h"
 #include "report/chart.h"
 #include "report/svg.h"
@@ -286,22 +287,6 @@ sec_sources(struct rep *r)
           r->f);
 }
 
-struct snaps {
-    pccs_day d[128];
-    size_t n;
-};
-
-static int
-snap_cb(void *ctx, const struct pccs_fact_row *f)
-{
-    struct snaps *s = ctx;
-    pccs_day d;
-    if (s->n < 128 && strlen(f->period) == 10 &&
-        !pccs_date_parse(pccs_str_from(f->period), &d))
-        s->d[s->n++] = d;
-    return 0;
-}
-
 /* The org's registered list on a snapshot (the populations table). */
 static double
 registered_on(struct rep *r, pccs_day d)
@@ -326,29 +311,31 @@ registered_on(struct rep *r, pccs_day d)
 }
 
 /* Growth of the registered list over the 12 months to the latest
- * snapshot (one 330 to 400 days before it). */
+ * snapshot (model/period.h: the snapshot nearest 365 days before it). */
 static void
 list_growth(struct rep *r)
 {
-    struct snaps s = {{0}, 0};
-    pccs_store_periods_each(r->st, "registered", snap_cb, &s, r->err);
-    pccs_err_clear(r->err);
+    struct pccs_period_pick lp, pp;
+    memset(&pp, 0, sizeof(pp));
     pccs_day last = PCCS_DAY_NONE, prev = PCCS_DAY_NONE;
-    for (size_t i = 0; i < s.n; i++)
-        if (last == PCCS_DAY_NONE || s.d[i] > last)
-            last = s.d[i];
-    for (size_t i = 0; i < s.n; i++) {
-        int gap = (int)(last - s.d[i]);
-        if (gap >= 330 && gap <= 400)
-            prev = s.d[i];
+    size_t nsnaps = 0;
+    if (pccs_period_latest(r->st, "registered", &lp, r->err) == PCCS_OK &&
+        lp.found) {
+        nsnaps = 1;
+        pccs_date_parse(pccs_str_from(lp.period), &last);
+        if (pccs_period_year_earlier(r->st, "registered", last, &pp,
+                                     r->err) == PCCS_OK &&
+            pp.found)
+            pccs_date_parse(pccs_str_from(pp.period), &prev);
     }
+    pccs_err_clear(r->err);
     fputs("<h3>Growth</h3>\n", r->f);
     if (prev == PCCS_DAY_NONE) {
         fprintf(r->f,
                 "<p class=\"none\">List growth over 12 months needs two "
-                "registrations snapshots about a year apart (loaded: "
-                "%zu).</p>\n",
-                s.n);
+                "registrations snapshots about a year apart (%s).</p>\n",
+                nsnaps ? "none 330 to 400 days before the latest"
+                       : "none loaded");
         return;
     }
     double v[3] = {registered_on(r, prev), registered_on(r, last), 0};
@@ -373,8 +360,8 @@ list_growth(struct rep *r)
     fprintf(r->f,
             "<p>Registered list on %s: %s; on %s: %s; growth over 12 "
             "months: <strong>%s%%</strong> (Patients Registered at a GP "
-            "Practice).</p>\n",
-            a, f[0].p, b, f[1].p, f[2].p);
+            "Practice)%s%s.</p>\n",
+            a, f[0].p, b, f[1].p, f[2].p, pp.note[0] ? "; " : "", pp.note);
     for (int i = 0; i < 3; i++)
         pccs_buf_release(&f[i]);
     pccs_table_release(&t);
