@@ -44,8 +44,11 @@ static const char *const pub_heads[PUB_N] = {"workforce_headcount",
 struct wrow {
     int org, pub;
     char *key; /* staff group, or role within the group */
-    double fte, heads;
+    double fte, heads, contracted;
 };
+
+/* What a fact adds to its row. */
+enum wpass { PASS_FTE, PASS_HEADS, PASS_PERSON, PASS_CONTRACTED };
 
 struct wctx {
     const struct pccs_tree *t;
@@ -54,9 +57,11 @@ struct wctx {
     const char *group;
     int in_org;
     struct pccs_hmap rows; /* "org\x1fkey" -> index + 1 */
+    struct pccs_hmap people; /* "row\x1fid": each person once a row */
     struct wrow *r;
     size_t n, cap;
-    bool heads_pass;
+    enum wpass pass;
+    int64_t persons;
     int pub;
     int64_t source[PUB_N];
 };
@@ -109,12 +114,26 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
             w->cap = w->cap ? w->cap * 2 : 256;
             w->r = pccs_xreallocarray(w->r, w->cap, sizeof(*w->r));
         }
-        w->r[w->n] = (struct wrow){g, w->pub, pccs_xstrdup(key), 0, 0};
+        w->r[w->n] = (struct wrow){g, w->pub, pccs_xstrdup(key), 0, 0, 0};
         e->ival = (int64_t)++w->n;
     }
-    struct wrow *r = &w->r[e->ival - 1];
-    if (w->heads_pass)
+    int64_t ri = e->ival - 1;
+    struct wrow *r = &w->r[ri];
+    if (w->pass == PASS_PERSON) {
+        /* dim "source|group|role|detail|id": a person once per row. */
+        const char *id = strrchr(f->dim, '|');
+        char pk[320];
+        int pl = snprintf(pk, sizeof(pk), "%lld\x1f%s", (long long)ri,
+                          id ? id + 1 : "");
+        pccs_hmap_put(&w->people, pk, (size_t)pl, &created);
+        if (created)
+            r->heads++;
+        w->persons++;
+    }
+    else if (w->pass == PASS_HEADS)
         r->heads += f->value;
+    else if (w->pass == PASS_CONTRACTED)
+        r->contracted += f->value;
     else
         r->fte += f->value;
     w->source[w->pub] = f->source_id;
@@ -225,12 +244,35 @@ pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
             continue;
         w.pub = p;
         w.at = q->at != PCCS_DAY_NONE ? q->at : census[p];
-        w.heads_pass = false;
+        w.pass = PASS_FTE;
         /* Roles are stored apart from group totals (GP workforce). */
         rc = pccs_store_facts_each(st, q->group ? pub_role_fte[p] : pub_fte[p],
                                    l[p].period, NULL, fact_cb, &w, err);
-        w.heads_pass = true;
-        if (!rc)
+        /*
+         * PCN workforce: people are counted once per row from the person
+         * facts, so a group or a parent never adds its roles' or PCNs'
+         * headcounts; contracted services have no person and are counted
+         * apart.
+         */
+        if (!rc && p == PUB_PCN) {
+            w.pass = PASS_PERSON;
+            w.persons = 0;
+            rc = pccs_store_facts_each(st, "workforce_person", l[p].period,
+                                       NULL, fact_cb, &w, err);
+            if (!rc && !w.persons)
+                pccs_table_note(out, "PCN workforce headcount: no person "
+                                     "facts in this store (loaded by an "
+                                     "older pccs): headcount is the sum of "
+                                     "each PCN's and role's; load the file "
+                                     "into a new store for distinct people");
+            w.pass = PASS_CONTRACTED;
+            if (!rc)
+                rc = pccs_store_facts_each(st, "workforce_contracted",
+                                           l[p].period, NULL, fact_cb, &w,
+                                           err);
+        }
+        w.pass = PASS_HEADS;
+        if (!rc && (p != PUB_PCN || !w.persons))
             rc = pccs_store_facts_each(
                 st, q->group ? pub_role_heads[p] : pub_heads[p], l[p].period,
                 NULL, fact_cb, &w, err);
@@ -273,6 +315,7 @@ pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
                    0);
     pccs_table_col(out, "fte", PCCS_COL_NUM, 2);
     pccs_table_col(out, "headcount", PCCS_COL_INT, 0);
+    pccs_table_col(out, "contracted_services", PCCS_COL_INT, 0);
     pccs_table_col(out, "weighted", PCCS_COL_NUM, 2);
     pccs_table_col(out, "fte_per_10000_weighted", PCCS_COL_NUM, 3);
     pccs_table_col(out, "census", PCCS_COL_TEXT, 0);
@@ -289,6 +332,10 @@ pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
         pccs_table_text(out, r->key);
         pccs_table_num(out, r->fte);
         pccs_table_int(out, (int64_t)r->heads);
+        if (r->pub == PUB_PCN)
+            pccs_table_int(out, (int64_t)r->contracted);
+        else
+            pccs_table_null(out);
         if (wp > 0)
             pccs_table_num(out, wp);
         else
@@ -307,9 +354,13 @@ pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
         pccs_err_clear(err);
     }
     if (w.source[PUB_PCN])
-        pccs_table_note(out, "PCN workforce headcount counts each person "
-                             "once per PCN and role; a person in two roles "
-                             "counts in both");
+        pccs_table_note(out, "PCN workforce headcount: distinct people "
+                             "(UNIQUE_IDENTIFIER) in the row, each once "
+                             "however many roles or PCNs they work in, so "
+                             "a group's headcount is not the sum of its "
+                             "roles'; contracted_services counts the rows "
+                             "with no person identifier (services "
+                             "contracted by the PCN), whose FTE is in fte");
     if (w.source[PUB_GP])
         pccs_table_note(out, "GP workforce: as published per practice; "
                              "practices that did not submit (NA) are left "
@@ -322,6 +373,7 @@ out:
         free(w.r[i].key);
     free(w.r);
     pccs_hmap_release(&w.rows);
+    pccs_hmap_release(&w.people);
     for (int p = 0; p < PUB_N; p++)
         free(wpop[p]);
     return rc;

@@ -549,6 +549,7 @@ sec_workforce(struct rep *r)
             "staff_group=Staff group",
             "fte=FTE",
             "headcount=Headcount",
+            "contracted_services=Contracted services",
             "fte_per_10000_weighted=FTE per 10,000 weighted",
             "census=Census",
             NULL};

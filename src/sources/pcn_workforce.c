@@ -11,9 +11,16 @@
  * Aggregated per PCN and role into facts, for the period of the census
  * (the last day of CENSUS_YEAR / CENSUS_MONTH, which must be the same on
  * every row):
- *   workforce_fte        sum of FTE
- *   workforce_headcount  distinct UNIQUE_IDENTIFIER
- * with dim "Data_source|STAFF_GROUP|STAFF_ROLE|DETAILED_STAFF_ROLE"
+ *   workforce_fte         sum of FTE
+ *   workforce_headcount   distinct UNIQUE_IDENTIFIER (people only)
+ *   workforce_contracted  rows with no identifier (contracted services)
+ * with dim "Data_source|STAFF_GROUP|STAFF_ROLE|DETAILED_STAFF_ROLE", and
+ *   workforce_person      one per person, PCN and role: dim as above
+ *                         then "|UNIQUE_IDENTIFIER", value its FTE
+ * so that a staff group, a sub-ICB or England counts each person once
+ * (the same identifier in two roles or two PCNs is one person). A row
+ * whose identifier is empty or "NULL" (the published value for contracted
+ * services) is a contracted service, not a person.
  * (Data_source separates directly employed staff, "NWRS Staff", from
  * "NWRS contracted services", whose FTE may exceed 1 per row). FTE is
  * stored as published, negative adjustments included (the September 2022
@@ -73,7 +80,7 @@ static const struct pccs_col wf_cols[W_N] = {
 
 struct agg {
     double fte;
-    int64_t heads;
+    int64_t heads, contracted;
 };
 
 struct flush_ctx {
@@ -93,9 +100,36 @@ flush_one(void *vctx, struct pccs_hmap_entry *e)
     struct pccs_str pcn = {e->key, (size_t)(bar - e->key)};
     c->rc =
         pccs_load_fact(c->ld, "workforce_fte", pcn, bar + 1, a->fte, c->err);
-    if (!c->rc)
+    if (!c->rc && a->heads)
         c->rc = pccs_load_fact(c->ld, "workforce_headcount", pcn, bar + 1,
                                (double)a->heads, c->err);
+    if (!c->rc && a->contracted)
+        c->rc = pccs_load_fact(c->ld, "workforce_contracted", pcn, bar + 1,
+                               (double)a->contracted, c->err);
+}
+
+/* One fact per person, PCN and role: key "pcn\x1fdim|id", value FTE. */
+static void
+flush_person(void *vctx, struct pccs_hmap_entry *e)
+{
+    struct flush_ctx *c = vctx;
+    if (c->rc)
+        return;
+    const char *bar = strchr(e->key, '\x1f');
+    struct pccs_str pcn = {e->key, (size_t)(bar - e->key)};
+    c->rc = pccs_load_fact(c->ld, "workforce_person", pcn, bar + 1,
+                           *(const double *)e->ptr, c->err);
+}
+
+/* Contracted services carry no person identifier ("NULL" as published). */
+static bool
+is_person(struct pccs_str id)
+{
+    while (id.len && (id.p[0] == ' '))
+        id.p++, id.len--;
+    while (id.len && id.p[id.len - 1] == ' ')
+        id.len--;
+    return id.len && !(id.len == 4 && pccs_str_ieq(id, "NULL"));
 }
 
 static void
@@ -232,11 +266,19 @@ load_workforce(struct pccs_load *ld, struct pccs_csv_reader *r,
             e->ptr = pccs_xcalloc(1, sizeof(struct agg));
         struct agg *a = e->ptr;
         a->fte += fte;
+        if (!is_person(id)) {
+            a->contracted++;
+            pccs_load_row(ld, pccs_csv_offset(r));
+            continue;
+        }
         /* Headcount: each person once per PCN and role. */
-        pccs_buf_addf(&key, "\x1f%.*s", (int)id.len, id.p);
-        pccs_hmap_put(&people, key.p, key.len, &created);
-        if (created)
+        pccs_buf_addf(&key, "|%.*s", (int)id.len, id.p);
+        e = pccs_hmap_put(&people, key.p, key.len, &created);
+        if (created) {
             a->heads++;
+            e->ptr = pccs_xcalloc(1, sizeof(double));
+        }
+        *(double *)e->ptr += fte;
         pccs_load_row(ld, pccs_csv_offset(r));
     }
     if (rc > 0)
@@ -244,9 +286,12 @@ load_workforce(struct pccs_load *ld, struct pccs_csv_reader *r,
     if (!rc) {
         struct flush_ctx c = {ld, err, 0};
         pccs_hmap_each(&agg, flush_one, &c);
+        if (!c.rc)
+            pccs_hmap_each(&people, flush_person, &c);
         rc = c.rc;
     }
     pccs_hmap_each(&agg, free_agg, NULL);
+    pccs_hmap_each(&people, free_agg, NULL);
     pccs_hmap_release(&agg);
     pccs_hmap_release(&people);
     pccs_hmap_release(&seen);

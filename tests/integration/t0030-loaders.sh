@@ -41,8 +41,11 @@ python3 - "$DATA/pcn-workforce-individual-level_2022-09.csv" >"$T/wf.want" <<'PY
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], encoding='cp1252', newline='')))
 print(f"{sum(float(r['FTE']) for r in rows):.3f}")
+# People per PCN and role; contracted services (no identifier) apart.
 print(len({(r['PCN_CODE'], r['Data_source'], r['STAFF_GROUP'], r['STAFF_ROLE'],
-            r['DETAILED_STAFF_ROLE'], r['UNIQUE_IDENTIFIER']) for r in rows}))
+            r['DETAILED_STAFF_ROLE'], r['UNIQUE_IDENTIFIER']) for r in rows
+           if r['UNIQUE_IDENTIFIER'] not in ('', 'NULL')}))
+print(sum(r['UNIQUE_IDENTIFIER'] in ('', 'NULL') for r in rows))
 groups = {}
 for r in rows:
     groups[r['STAFF_GROUP']] = groups.get(r['STAFF_GROUP'], 0) + float(r['FTE'])
@@ -51,6 +54,7 @@ for g in sorted(groups):
 PY
 sql "$S" "select printf('%.3f', sum(value)) from facts where measure = 'workforce_fte';
     select cast(sum(value) as int) from facts where measure = 'workforce_headcount';
+    select cast(sum(value) as int) from facts where measure = 'workforce_contracted';
     select g || '=' || printf('%.3f', sum(value)) from (select value,
       substr(rest, 1, instr(rest, '|') - 1) as g from (select value,
       substr(dim, instr(dim, '|') + 1) as rest from facts

@@ -25,15 +25,17 @@ for r in csv.DictReader(open(d + '/pcn-workforce-individual-level_2022-09.csv',
         continue
     g = r['STAFF_GROUP']
     fte[g] = fte.get(g, 0) + float(r['FTE'])
-    people.setdefault(g, set()).add((r['Data_source'], r['STAFF_ROLE'],
-                                     r['DETAILED_STAFF_ROLE'], r['UNIQUE_IDENTIFIER']))
+    # Distinct people in the group (issue 12: not the sum of its roles').
+    people.setdefault(g, set())
+    if r['UNIQUE_IDENTIFIER'] not in ('', 'NULL'):
+        people[g].add(r['UNIQUE_IDENTIFIER'])
 for g in sorted(fte):
     print(f"{g},{fte[g]:.4f},{len(people[g])},{w['U02671']:.2f},"
           f"{fte[g] * 10000 / w['U02671']:.4f}")
 PY
 run_pccs --store "$S" table workforce --in U02671 --format csv
 printf '%s\n' "$out" | tsv | awk -F'\t' 'NR > 1 {
-    printf "%s,%.4f,%d,%.2f,%.4f\n", $5, $6, $7, $8, $9 }' >"$T/got"
+    printf "%s,%.4f,%d,%.2f,%.4f\n", $5, $6, $7, $9, $10 }' >"$T/got"
 check_eq "U02671 by staff group (python)" "$(cat "$T/got")" "$(cat "$T/want")"
 
 # England: the FTE of every staff group adds up to the file's total FTE.
@@ -46,6 +48,58 @@ print(f"{sum(float(r['FTE']) for r in rows):.3f}")
 PY
 )
 check_eq "England FTE = the file's total" "$got" "$want"
+
+# Headcount is distinct people (issue 12): at England per staff group and
+# for every PCN of one ICB by group, and per role within a group; rows
+# with no person identifier (contracted services, published as NULL) are
+# counted apart; FTE as published, contracted services included.
+cat >"$T/hc.py" <<'PY'
+import csv, sys
+f, level, icb, by = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+fte, people, contracted = {}, {}, {}
+for r in csv.DictReader(open(f, encoding='cp1252', newline='')):
+    if icb and r['ICB_CODE'] != icb:
+        continue
+    if by == 'role' and r['STAFF_GROUP'] != 'Other Direct Patient Care staff':
+        continue
+    k = ('ENG' if level == 'england' else r['PCN_CODE'],
+         r['STAFF_ROLE'] if by == 'role' else r['STAFF_GROUP'])
+    fte[k] = fte.get(k, 0) + float(r['FTE'])
+    people.setdefault(k, set())
+    contracted.setdefault(k, 0)
+    if r['UNIQUE_IDENTIFIER'] in ('', 'NULL'):
+        contracted[k] += 1
+    else:
+        people[k].add(r['UNIQUE_IDENTIFIER'])
+for k in sorted(fte):
+    print(f"{k[0]},{k[1]},{fte[k]:.3f},{len(people[k])},{contracted[k]}")
+PY
+WF="$DATA/pcn-workforce-individual-level_2022-09.csv"
+hc() {
+    printf '%s\n' "$out" | tsv | awk -F'\t' 'NR > 1 && $4 == "PCN workforce" {
+        printf "%s,%s,%.3f,%d,%d\n", $1, $5, $6, $7, $8 }' | sort
+}
+run_pccs --store "$S" table workforce --level england --format csv
+check_eq "England: headcount = distinct people by group (python)" "$(hc)" \
+    "$(python3 "$T/hc.py" "$WF" england '' group | sort)"
+check_match "... Other Direct Patient Care 12,063 people, not 13,659" "$(hc)" \
+    "^ENG,Other Direct Patient Care staff,[0-9.]*,12063,"
+run_pccs --store "$S" table workforce --level england --group \
+    "Other Direct Patient Care staff" --format csv
+check_eq "England: headcount by role (python)" "$(hc)" \
+    "$(python3 "$T/hc.py" "$WF" england '' role | sort)"
+icb=$(python3 - "$WF" <<'PY'
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1], encoding='cp1252', newline='')):
+    if r['PCN_CODE'] == 'U02671':
+        print(r['ICB_CODE']); break
+PY
+)
+run_pccs --store "$S" table workforce --level pcn --in "$icb" --format csv
+check_eq "every PCN of $icb: distinct people by group (python)" "$(hc)" \
+    "$(python3 "$T/hc.py" "$WF" pcn "$icb" group | sort)"
+check_eq "... $icb has PCNs" "$(hc | cut -d, -f1 | sort -u | wc -l | \
+    awk '{ print ($1 > 10) }')" 1
 # By role within one staff group.
 run_pccs --store "$S" table workforce --in U02671 --group Directors --format csv
 check_match "roles within a group" "$out" "^code,name,parent_code,publication,staff_role,"
@@ -85,7 +139,7 @@ for grp in sorted(fte):
 PY
 run_pccs --store "$S" table workforce --in U02671 --format csv
 printf '%s\n' "$out" | tsv | awk -F'\t' '$4 == "GP workforce" {
-    printf "%s,%.4f,%d,%.2f,%.4f\n", $5, $6, $7, $8, $9 }' >"$T/got"
+    printf "%s,%.4f,%d,%.2f,%.4f\n", $5, $6, $7, $9, $10 }' >"$T/got"
 check_eq "U02671 GP workforce by group (python)" "$(cat "$T/got")" "$(cat "$T/want")"
 
 want=$(python3 - "$G" <<'PY'

@@ -33,16 +33,16 @@ def sheet(name):
 root, rows = sheet('xl/worksheets/sheet1.xml')
 want = list(csv.reader(open(sys.argv[2], newline='')))
 frozen = root.find('.//m:pane', ns).get('state') == 'frozen'
-cols = 'ABCDEFGHIJ'
+cols = 'ABCDEFGHIJK'
 bad = 0
 for i, w in enumerate(want):
     for j, val in enumerate(w):
         cell = rows[i].get(cols[j])
         if val == '':
             bad += cell is not None
-        elif i > 0 and j in (5, 6, 7, 8):
+        elif i > 0 and j in (5, 6, 7, 8, 9):
             bad += not (cell[0] == 'n' and abs(cell[1] - float(val)) < 1e-6)
-        elif i > 0 and j == 9:
+        elif i > 0 and j == 10:
             serial = (datetime.date.fromisoformat(val) - datetime.date(1899, 12, 30)).days
             bad += not (cell[0] == 'n' and cell[1] == serial)
         else:
