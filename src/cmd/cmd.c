@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/date.h"
+#include "model/query.h"
 #include "report/table.h"
 
 #define STORE_HELP                                                             \
@@ -277,11 +278,9 @@ pccs_cmd_date(const char *name, const char *s, int32_t *day)
     if (!s)
         return 0;
     pccs_day d;
-    if (pccs_date_parse(pccs_str_from(s), &d))
-        return pccs_cmd_usage(name,
-                              "--at must be a real date "
-                              "(YYYY-MM-DD), not '%s'",
-                              s);
+    struct pccs_err err = PCCS_ERR_INIT;
+    if (pccs_query_date("--at", s, &d, &err))
+        return pccs_cmd_usage(name, "%s", err.msg);
     *day = d;
     return 0;
 }

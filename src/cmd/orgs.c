@@ -6,9 +6,20 @@
 
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "model/query.h"
 #include "model/tree.h"
 #include "base/xalloc.h"
 #include "report/table.h"
+
+/* "PCNs", "sub-ICB locations": a level's organisations in a sentence. */
+static const char *
+level_plural(enum pccs_level lv)
+{
+    static const char *const names[PCCS_NLEVELS] = {
+        "practices",          "PCNs", "places", "sub-ICB locations",
+        "ICBs",               "regions", "England"};
+    return lv >= 0 && lv < PCCS_NLEVELS ? names[lv] : "organisations";
+}
 
 int
 pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv)
@@ -59,20 +70,23 @@ pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv)
     if (day == PCCS_DAY_NONE)
         day = pccs_tree_default_day(&t);
     int in_org = -1;
-    if (in) {
-        in_org = pccs_tree_find(&t, in);
-        if (in_org < 0) {
-            rc = pccs_err_set(&err, PCCS_ENOTFOUND, "unknown organisation %s",
-                              in);
-            goto out;
-        }
-    }
+    if (in && (in_org = rc = pccs_query_org(&t, "", in, &err)) < 0)
+        goto out;
+    rc = PCCS_OK;
+    /* No organisation of a level before the level began (PCNs: 2019). */
+    pccs_day began;
+    char began_src[512];
+    if ((rc = pccs_query_level_began(lv, &began, began_src,
+                                     sizeof(began_src), &err)))
+        goto out;
+    bool before = began != PCCS_DAY_NONE && day < began;
     count = pccs_xcalloc(t.norgs + 1, sizeof(*count));
     rows = pccs_xcalloc(t.norgs + 1, sizeof(*rows));
     pccs_tree_count_practices(&t, day, count);
     size_t n = 0;
     for (size_t i = 0; i < t.norgs; i++) {
-        if (t.orgs[i].level != lv || !count[i])
+        if (t.orgs[i].level != lv || !count[i] || before ||
+            !pccs_tree_open_at(&t.orgs[i], day))
             continue;
         if (in_org >= 0 && pccs_tree_ancestor(&t, (int)i, t.orgs[in_org].level,
                                               day, 0) != in_org)
@@ -103,6 +117,22 @@ pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv)
                     "organisations as at %s: practices open on that "
                     "day and placed in the tree, and their parents",
                     d);
+    if (!n) {
+        char b[16];
+        const char *lname = level_plural(lv);
+        if (before)
+            pccs_date_format(began, b);
+        if (before)
+            pccs_table_note(&tab, "no %s at %s: %s began on %s (%s)", lname,
+                            d, lname, b, began_src);
+        else
+            pccs_table_note(&tab, "no %s open at %s%s%s", lname, d,
+                            in_org >= 0 ? " within " : "",
+                            in_org >= 0 ? t.orgs[in_org].code : "");
+        /* CSV has no notes: say it on stderr. */
+        if (fmt == PCCS_FMT_CSV)
+            fprintf(stderr, "pccs orgs: %s\n", tab.notes[tab.nnotes - 1]);
+    }
     rc = pccs_table_write(&tab, (enum pccs_format)fmt, stdout, &err);
 out:
     if (rc)

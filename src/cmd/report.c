@@ -7,8 +7,57 @@
 
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "model/query.h"
 #include "model/tables.h"
 #include "report/committee.h"
+
+/*
+ * Is anything loaded for the financial year? The year's sections are
+ * payments and entitlements: one of them must have figures, else the
+ * report would be a cover with "financial year 1999-00" over nothing.
+ */
+static int
+year_loaded(struct pccs_store *st, const struct pccs_tree *tree,
+            const char *in, const char *year, struct pccs_err *err)
+{
+    static const struct {
+        const char *table;
+        enum pccs_level level;
+    } year_tables[] = {{"payments", PCCS_PRACTICE},
+                       {"entitlements", PCCS_PCN}};
+    char why[2][320];
+    for (size_t i = 0; i < 2; i++) {
+        const struct pccs_table_def *def =
+            pccs_table_def_find(year_tables[i].table);
+        struct pccs_table_query q = {year_tables[i].level, in, PCCS_DAY_NONE,
+                                     year, NULL, NULL, false, false};
+        struct pccs_table t;
+        struct pccs_err e = PCCS_ERR_INIT;
+        memset(&t, 0, sizeof(t));
+        int rc = pccs_table_run(def, st, tree, &q, &t, &e);
+        int tc = rc ? -1 : pccs_table_col_index(&t, "total_known");
+        bool some = false;
+        for (size_t r = 0; !rc && r < t.nrows && !some; r++) {
+            const struct pccs_cell *c =
+                tc >= 0 ? pccs_table_cell(&t, r, (size_t)tc) : NULL;
+            some = tc < 0 || (!c->null && c->num > 0);
+        }
+        pccs_table_release(&t);
+        if (some)
+            return PCCS_OK;
+        if (rc == PCCS_ENOTFOUND || rc == PCCS_EINVAL || !rc)
+            snprintf(why[i], sizeof(why[i]), "%.300s",
+                     rc ? e.msg
+                        : "no row with a figure (no rate known for the "
+                          "year)");
+        else
+            return pccs_err_set(err, rc, "%s", e.msg);
+    }
+    return pccs_err_set(err, PCCS_ENOTFOUND,
+                        "nothing loaded for financial year %s: payments: "
+                        "%s; entitlements: %s",
+                        year, why[0], why[1]);
+}
 
 int
 pccs_cmd_report(struct pccs_global *g, int argc, char **argv)
@@ -33,20 +82,35 @@ pccs_cmd_report(struct pccs_global *g, int argc, char **argv)
         return pccs_cmd_usage("report", "give --in CODE and --out FILE.html");
     if (year && period)
         return pccs_cmd_usage("report", "give --year or --period, not both");
-    if (period)
-        year = period;
+    struct pccs_err err = PCCS_ERR_INIT;
+    struct pccs_period_buf ybuf;
+    if ((year || period) &&
+        pccs_query_period(period ? "--period" : "--year", period ? period : year,
+                          PCCS_PERIOD_FY, "a financial year such as 2022-23",
+                          &ybuf, &err))
+        return pccs_cmd_usage("report", "%s", err.msg);
+    if (year || period)
+        year = ybuf.s;
     struct pccs_store *st;
     if ((rc = pccs_cmd_open_store(g, &st)))
         return rc;
     struct pccs_tree tree = PCCS_TREE_INIT;
-    struct pccs_err err = PCCS_ERR_INIT;
     char fy[8] = "", today[16];
     time_t now = time(NULL);
     struct tm tm;
     strftime(today, sizeof(today), "%Y-%m-%d", gmtime_r(&now, &tm));
     rc = pccs_tree_load(&tree, st, &err);
+    if (!rc) {
+        int o = pccs_query_org(&tree, "", in, &err);
+        if (o < 0)
+            rc = o;
+        else
+            in = tree.orgs[o].code;
+    }
     if (!rc && !year && !(rc = pccs_latest_payments_year(st, fy, &err)))
         year = fy[0] ? fy : NULL;
+    if (!rc && year)
+        rc = year_loaded(st, &tree, in, year, &err);
     FILE *f = NULL;
     char tmp[4096];
     snprintf(tmp, sizeof(tmp), "%s.part", out);

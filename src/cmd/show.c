@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/xalloc.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "model/population.h"
+#include "model/query.h"
 #include "model/tree.h"
 
 struct period_list {
@@ -96,10 +98,9 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
     rc = pccs_tree_load(&t, st, &err);
     if (rc)
         goto out;
-    int org = pccs_tree_find(&t, pos[0]);
+    int org = pccs_query_org(&t, "", pos[0], &err);
     if (org < 0) {
-        rc = pccs_err_set(&err, PCCS_ENOTFOUND, "unknown organisation %s",
-                          pos[0]);
+        rc = org;
         goto out;
     }
     if (day == PCCS_DAY_NONE)
@@ -193,10 +194,18 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
             const struct pccs_cell *s = pccs_table_cell(&tab, 0, 6);
             const struct pccs_cell *np = pccs_table_cell(&tab, 0, 3);
             if (text) {
-                printf("  %-10s registered %14.2f", periods.p[i], reg->num);
-                if (!w->null)
-                    printf("  weighted %14.2f", w->num);
-                printf("  practices %lld  [%s]\n", (long long)np->num, s->text);
+                struct pccs_buf b = PCCS_BUF_INIT;
+                pccs_table_format_cell(&b, &tab, 0, 4);
+                printf("  %-10s registered %14s", periods.p[i], b.p);
+                pccs_buf_reset(&b);
+                if (!w->null) {
+                    pccs_table_format_cell(&b, &tab, 0, 5);
+                    printf("  weighted %14s", b.p);
+                }
+                pccs_buf_reset(&b);
+                pccs_table_format_cell(&b, &tab, 0, 3);
+                printf("  practices %s  [%s]\n", b.p, s->text);
+                pccs_buf_release(&b);
             }
             json_t *jp = json_object();
             json_object_set_new(jp, "period", json_string(periods.p[i]));

@@ -8,6 +8,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "model/query.h"
 #include "model/tables.h"
 
 static int
@@ -139,6 +140,19 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
     struct pccs_table_query q = {PCCS_LEVEL_NONE, in,      PCCS_DAY_NONE,
                                  period,          group,   compare,
                                  explain,         suppress};
+    struct pccs_period_buf pbuf[2];
+    struct pccs_err err = PCCS_ERR_INIT;
+    /* --all gives the year to the year tables only. */
+    if (all && period &&
+        pccs_query_period(year ? "--year" : "--period", period,
+                          PCCS_PERIOD_FY, "a financial year such as 2022-23",
+                          &pbuf[0], &err))
+        return pccs_cmd_usage("table", "%s", err.msg);
+    if (all && period)
+        q.period = pbuf[0].s;
+    if (!all && pccs_query_check_periods(def, &q, "--", year != NULL, pbuf,
+                                         &err))
+        return pccs_cmd_usage("table", "%s", err.msg);
     rc = pccs_cmd_format("table", format, &fmt);
     if (!rc)
         rc = pccs_cmd_date("table", at, &q.at);
@@ -163,9 +177,16 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
         return rc;
     struct pccs_tree tree = PCCS_TREE_INIT;
     struct pccs_table t;
-    struct pccs_err err = PCCS_ERR_INIT;
     pccs_table_init(&t, def->name);
     rc = pccs_tree_load(&tree, st, &err);
+    if (!rc && in) {
+        /* Any case; the tree's spelling from here on. */
+        int o = pccs_query_org(&tree, "", in, &err);
+        if (o < 0)
+            rc = o;
+        else
+            q.in = tree.orgs[o].code;
+    }
     if (!rc && all) {
         if (mkdir(outpath, 0777) && errno != EEXIST)
             rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot create: %s", outpath,

@@ -46,6 +46,7 @@
 #include "base/xalloc.h"
 #include "model/metrics.h"
 #include "model/population.h"
+#include "model/query.h"
 #include "model/tables.h"
 #include "model/tree.h"
 #include "sources/sources.h"
@@ -299,13 +300,13 @@ static void
 route_org(struct server *sv, const struct request *rq, struct pccs_store *st,
           const char *code, struct reply *r)
 {
-    int o = pccs_tree_find(&sv->tree, code);
+    struct pccs_err err = PCCS_ERR_INIT;
+    int o = pccs_query_org(&sv->tree, "", code, &err);
     if (o < 0) {
-        char msg[128];
-        snprintf(msg, sizeof(msg), "unknown organisation %.64s", code);
-        reply_error(r, 404, msg);
+        reply_error(r, 404, err.msg);
         return;
     }
+    code = sv->tree.orgs[o].code;
     pccs_day at = pccs_tree_default_day(&sv->tree);
     enum visibility vis = visibility(sv, rq, o, at);
     if (vis == VIS_NONE) {
@@ -336,7 +337,6 @@ route_org(struct server *sv, const struct request *rq, struct pccs_store *st,
                                  NULL,
                                  false,
                                  false};
-    struct pccs_err err = PCCS_ERR_INIT;
     json_t *pop = NULL;
     if (sv->tree.orgs[o].level != PCCS_LEVEL_NONE &&
         table_json(sv, st, "populations", &q, &pop, &err) == PCCS_OK)
@@ -455,8 +455,12 @@ route_table(struct server *sv, const struct request *rq,
                     "region or england");
         return;
     }
-    if (at && pccs_date_parse(pccs_str_from(at), &q.at)) {
-        reply_error(r, 400, "at must be a date such as 2022-04-01");
+    /* The command line's checks and messages, with the API's names. */
+    struct pccs_err err = PCCS_ERR_INIT;
+    struct pccs_period_buf pbuf[2];
+    if ((at && pccs_query_date("at", at, &q.at, &err)) ||
+        pccs_query_check_periods(def, &q, "", year != NULL, pbuf, &err)) {
+        reply_error(r, 400, err.msg);
         return;
     }
     enum pccs_format fmt;
@@ -468,13 +472,14 @@ route_table(struct server *sv, const struct request *rq,
      * itself, and never a local register's rows. Without in, a user who
      * is not an admin asks about their scope.
      */
-    int in = q.in ? pccs_tree_find(&sv->tree, q.in) : sv->england;
+    int in = q.in ? pccs_query_org(&sv->tree, "in: ", q.in, &err)
+                  : sv->england;
     if (q.in && in < 0) {
-        char msg[128];
-        snprintf(msg, sizeof(msg), "in: unknown organisation %.64s", q.in);
-        reply_error(r, 404, msg);
+        reply_error(r, 404, err.msg);
         return;
     }
+    if (q.in)
+        q.in = sv->tree.orgs[in].code;
     if (!q.in && rq->sess.role != PCCS_ROLE_ADMIN && rq->scope >= 0) {
         in = rq->scope;
         q.in = sv->tree.orgs[in].code;
@@ -496,7 +501,6 @@ route_table(struct server *sv, const struct request *rq,
         q.suppress = true;
     struct pccs_table t;
     memset(&t, 0, sizeof(t));
-    struct pccs_err err = PCCS_ERR_INIT;
     int rc = pccs_table_run(def, st, &sv->tree, &q, &t, &err);
     if (rc) {
         reply_error(r, status_of(rc), err.msg);
@@ -529,7 +533,9 @@ route_spc(struct server *sv, const struct request *rq, struct pccs_store *st,
     enum pccs_format fmt;
     if (answer_format(arg(rq->c, "format"), &fmt, r))
         return;
-    int org = pccs_tree_find(&sv->tree, code);
+    int org = pccs_query_org(&sv->tree, "", code, NULL);
+    if (org >= 0)
+        snprintf(code, sizeof(code), "%s", sv->tree.orgs[org].code);
     if (org >= 0 &&
         visibility(sv, rq, org, pccs_tree_default_day(&sv->tree)) == VIS_NONE) {
         deny(sv, rq, code, r);

@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Checking a question before it is answered: period forms and
+ * organisation codes, with suggestions for codes that do not exist.
+ */
+#include "model/query.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/buf.h"
+#include "base/path.h"
+#include "base/xalloc.h"
+#include "formats/csv.h"
+
+/* ===== Periods ===== */
+
+static const char fy_form[] = "a financial year such as 2022-23";
+
+/* The forms of the tables whose --period is not a financial year. */
+static const struct {
+    const char *table;
+    unsigned forms;
+    const char *describe;
+} period_forms[] = {
+    {"populations", PCCS_PERIOD_FY | PCCS_PERIOD_DATE,
+     "a financial year such as 2022-23 or a snapshot date YYYY-MM-DD such "
+     "as 2021-01-01"},
+    {"payments", PCCS_PERIOD_FY, fy_form},
+    {"entitlements", PCCS_PERIOD_FY, fy_form},
+    {"arrs", PCCS_PERIOD_FY, fy_form},
+    {"qof-prevalence", PCCS_PERIOD_FY, "a QOF financial year such as 2020-21"},
+    {"resilience", PCCS_PERIOD_FY, "a payments financial year such as 2022-23"},
+    {"workforce", PCCS_PERIOD_DATE,
+     "a census date YYYY-MM-DD such as 2022-09-30"},
+    {"weighting", PCCS_PERIOD_DATE,
+     "a snapshot date YYYY-MM-DD such as 2021-01-01"},
+    {"age-bands", PCCS_PERIOD_DATE,
+     "a snapshot date YYYY-MM-DD such as 2021-01-01"},
+    {"capacity", PCCS_PERIOD_DATE,
+     "a month, its first day YYYY-MM-DD, such as 2022-03-01"},
+};
+
+unsigned
+pccs_query_period_forms(const struct pccs_table_def *def, const char **describe)
+{
+    if (def->local) {
+        *describe = "--at DATE sets the day";
+        return PCCS_PERIOD_NONE;
+    }
+    for (size_t i = 0; i < sizeof(period_forms) / sizeof(period_forms[0]);
+         i++)
+        if (!strcmp(period_forms[i].table, def->name)) {
+            *describe = period_forms[i].describe;
+            return period_forms[i].forms;
+        }
+    *describe = "a financial year such as 2022-23 or a date YYYY-MM-DD";
+    return PCCS_PERIOD_FY | PCCS_PERIOD_DATE;
+}
+
+/* Only YYYY-MM-DD, a real day: the stored periods are written so. */
+static bool
+iso_date(const char *s, pccs_day *out)
+{
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return false;
+    return pccs_date_parse(pccs_str_from(s), out) == PCCS_OK;
+}
+
+int
+pccs_query_date(const char *opt, const char *s, pccs_day *out,
+                struct pccs_err *err)
+{
+    if (!iso_date(s, out))
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "%s must be a date YYYY-MM-DD such as "
+                            "2022-04-01, not '%.64s'",
+                            opt, s);
+    return PCCS_OK;
+}
+
+int
+pccs_query_period(const char *opt, const char *s, unsigned forms,
+                  const char *describe, struct pccs_period_buf *out,
+                  struct pccs_err *err)
+{
+    int y;
+    pccs_day d;
+    if ((forms & PCCS_PERIOD_FY) && strlen(s) < 16 &&
+        !isspace((unsigned char)s[0]) &&
+        pccs_fy_parse(pccs_str_from(s), &y) == PCCS_OK) {
+        pccs_fy_format(y, out->s);
+        return PCCS_OK;
+    }
+    if ((forms & PCCS_PERIOD_DATE) && iso_date(s, &d)) {
+        snprintf(out->s, sizeof(out->s), "%s", s);
+        return PCCS_OK;
+    }
+    return pccs_err_set(err, PCCS_EINVAL, "%s must be %s, not '%.64s'", opt,
+                        describe, s);
+}
+
+int
+pccs_query_check_periods(const struct pccs_table_def *def,
+                         struct pccs_table_query *q, const char *names,
+                         bool from_year, struct pccs_period_buf bufs[2],
+                         struct pccs_err *err)
+{
+    const char *describe;
+    unsigned forms = pccs_query_period_forms(def, &describe);
+    char opt[32];
+    snprintf(opt, sizeof(opt), "%s%s", names, from_year ? "year" : "period");
+    if (q->period && forms == PCCS_PERIOD_NONE)
+        return pccs_err_set(err, PCCS_EINVAL, "%s takes no %s (%s)",
+                            def->name, opt, describe);
+    if (q->period && from_year && !(forms & PCCS_PERIOD_FY))
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "%s takes no %s: give %speriod, %s", def->name,
+                            opt, names, describe);
+    if (q->period) {
+        int rc = pccs_query_period(opt, q->period,
+                                   from_year ? PCCS_PERIOD_FY : forms,
+                                   from_year ? fy_form : describe, &bufs[0],
+                                   err);
+        if (rc)
+            return rc;
+        q->period = bufs[0].s;
+    }
+    if (q->compare) {
+        snprintf(opt, sizeof(opt), "%scompare", names);
+        int rc = pccs_query_period(opt, q->compare, PCCS_PERIOD_FY, fy_form,
+                                   &bufs[1], err);
+        if (rc)
+            return rc;
+        q->compare = bufs[1].s;
+    }
+    return PCCS_OK;
+}
+
+/* ===== Organisations ===== */
+
+/* Levenshtein distance of a and b, ignoring ASCII case (short strings). */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 64;
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t cost = toupper((unsigned char)a[i - 1]) !=
+                          toupper((unsigned char)b[j - 1]);
+            size_t best = diag + cost;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+static bool
+contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (!strncasecmp(hay, needle, n))
+            return true;
+    return false;
+}
+
+struct candidate {
+    int org;
+    size_t rank; /* edit distance; 0 for a name match */
+};
+
+static const struct pccs_tree *sort_tree;
+
+/* Closest first, then the higher level, then by code. */
+static int
+cmp_candidate(const void *pa, const void *pb)
+{
+    const struct candidate *a = pa, *b = pb;
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    const struct pccs_tree_org *oa = &sort_tree->orgs[a->org];
+    const struct pccs_tree_org *ob = &sort_tree->orgs[b->org];
+    if (oa->level != ob->level)
+        return oa->level > ob->level ? -1 : 1;
+    return strcmp(oa->code, ob->code);
+}
+
+/* Up to max of the candidates as "CODE Name (level)". */
+static void
+list_candidates(struct pccs_buf *b, const struct pccs_tree *t,
+                struct candidate *c, size_t n, size_t max)
+{
+    sort_tree = t;
+    qsort(c, n, sizeof(*c), cmp_candidate);
+    for (size_t i = 0; i < n && i < max; i++) {
+        const struct pccs_tree_org *o = &t->orgs[c[i].org];
+        pccs_buf_addf(b, "%s%s %.60s (%s)", i ? ", " : "", o->code,
+                      o->name ? o->name : "", o->level_name);
+    }
+    if (n > max)
+        pccs_buf_addf(b, " and %zu more", n - max);
+}
+
+int
+pccs_query_org(const struct pccs_tree *t, const char *what, const char *code,
+               struct pccs_err *err)
+{
+    int o = pccs_tree_find(t, code);
+    if (o >= 0)
+        return o;
+    char up[32];
+    size_t len = strlen(code);
+    if (len < sizeof(up)) {
+        for (size_t i = 0; i <= len; i++)
+            up[i] = (char)toupper((unsigned char)code[i]);
+        if ((o = pccs_tree_find(t, up)) >= 0)
+            return o;
+    }
+    for (size_t i = 0; i < t->norgs; i++)
+        if (!strcasecmp(t->orgs[i].code, code))
+            return (int)i;
+
+    /* Not a code: the closest codes, and the names that contain it. */
+    struct candidate *byname = pccs_xcalloc(t->norgs + 1, sizeof(*byname));
+    struct candidate *bycode = pccs_xcalloc(t->norgs + 1, sizeof(*bycode));
+    size_t nn = 0, nc = 0;
+    size_t maxd = len <= 3 ? 1 : 2;
+    for (size_t i = 0; i < t->norgs; i++) {
+        const struct pccs_tree_org *g = &t->orgs[i];
+        if (g->level == PCCS_LEVEL_NONE)
+            continue;
+        if (len >= 3 && g->name && contains_ci(g->name, code))
+            byname[nn++] = (struct candidate){(int)i, 0};
+        size_t d = edit_distance(code, g->code);
+        if (d <= maxd)
+            bycode[nc++] = (struct candidate){(int)i, d};
+    }
+    struct pccs_buf b = PCCS_BUF_INIT;
+    pccs_buf_addf(&b, "%sunknown organisation %.64s", what, code);
+    if (nn) {
+        pccs_buf_addf(&b, "; %zu whose name contains it: ", nn);
+        list_candidates(&b, t, byname, nn, 8);
+    }
+    if (nc) {
+        pccs_buf_addstr(&b, nn ? "; codes close to it: " : "; did you mean ");
+        list_candidates(&b, t, bycode, nc, 5);
+    }
+    if (!nn && !nc)
+        pccs_buf_addstr(&b, ": no code or name is close to it (pccs orgs "
+                            "lists the organisations)");
+    int rc = pccs_err_set(err, PCCS_ENOTFOUND, "%s", b.p);
+    pccs_buf_release(&b);
+    free(byname);
+    free(bycode);
+    return rc;
+}
+
+/* ===== When a level began ===== */
+
+int
+pccs_query_level_began(enum pccs_level level, pccs_day *began, char *source,
+                       size_t n, struct pccs_err *err)
+{
+    const char *dir = getenv("PCCS_RULES");
+    char path[4096];
+    if (dir && *dir)
+        snprintf(path, sizeof(path), "%s/levels.csv", dir);
+    else
+        pccs_data_path("rules/levels.csv", path, sizeof(path));
+    *began = PCCS_DAY_NONE;
+    source[0] = '\0';
+    struct pccs_csv_reader *r = NULL;
+    int rc = pccs_csv_open(&r, path, NULL, 0, err);
+    if (rc)
+        return rc;
+    struct pccs_csv_record rec;
+    const char *want = pccs_level_name(level);
+    bool header = true;
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        if (header || rec.nfields < 3) {
+            header = false;
+            continue;
+        }
+        if (!want || !pccs_str_eq(rec.fields[0], want))
+            continue;
+        if (pccs_date_parse(rec.fields[1], began)) {
+            rc = pccs_err_set(err, PCCS_EPARSE,
+                              "%s:%zu:2: began: expected a date YYYY-MM-DD",
+                              path, (size_t)rec.line);
+            break;
+        }
+        snprintf(source, n, "%.*s", (int)rec.fields[2].len, rec.fields[2].p);
+    }
+    pccs_csv_free(r);
+    return rc > 0 ? PCCS_OK : rc;
+}
