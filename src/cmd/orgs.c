@@ -105,10 +105,10 @@ pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv)
         int p = pccs_tree_up(&t, rows[i], day, 0);
         pccs_table_row(&tab);
         pccs_table_text(&tab, o->code);
-        pccs_table_text(&tab, o->name ? o->name : "");
+        pccs_table_text(&tab, pccs_tree_name(&t, rows[i], day));
         pccs_table_text(&tab, o->level_name);
         pccs_table_text(&tab, p >= 0 ? t.orgs[p].code : "");
-        pccs_table_text(&tab, p >= 0 && t.orgs[p].name ? t.orgs[p].name : "");
+        pccs_table_text(&tab, p >= 0 ? pccs_tree_name(&t, p, day) : "");
         pccs_table_int(&tab, count[rows[i]]);
     }
     char d[16];

@@ -45,13 +45,15 @@ source_label(struct pccs_store *st, int64_t id, char *buf, size_t n)
     return buf;
 }
 
+/* An organisation with its name as at day. */
 static json_t *
-org_json(const struct pccs_tree_org *o)
+org_json(const struct pccs_tree *t, int org, pccs_day day)
 {
+    const struct pccs_tree_org *o = &t->orgs[org];
+    const char *name = pccs_tree_name(t, org, day);
     json_t *j = json_object();
     json_object_set_new(j, "code", json_string(o->code));
-    json_object_set_new(j, "name",
-                        o->name ? json_string(o->name) : json_null());
+    json_object_set_new(j, "name", *name ? json_string(name) : json_null());
     json_object_set_new(j, "level", json_string(o->level_name));
     return j;
 }
@@ -111,7 +113,7 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
     bool text = fmt == PCCS_FMT_TEXT;
 
     if (text) {
-        printf("%s  %s  (%s)\n", o->code, o->name ? o->name : "",
+        printf("%s  %s  (%s)\n", o->code, pccs_tree_name(&t, org, day),
                o->level_name);
         if (o->postcode)
             printf("  postcode     %s\n", o->postcode);
@@ -129,7 +131,7 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
             printf("  status       %s\n", o->status);
         printf("\nParents as at %s:\n", d);
     }
-    json_object_set_new(root, "organisation", org_json(o));
+    json_object_set_new(root, "organisation", org_json(&t, org, day));
     json_object_set_new(root, "as_at", json_string(d));
     json_t *jparents = json_array();
     int64_t src;
@@ -139,9 +141,9 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
         source_label(st, src, lbl, sizeof(lbl));
         if (text)
             printf("  %-9s %-8s %s%s%s%s\n", po->level_name, po->code,
-                   po->name ? po->name : "", *lbl ? "  [" : "", lbl,
+                   pccs_tree_name(&t, p, day), *lbl ? "  [" : "", lbl,
                    *lbl ? "]" : "");
-        json_t *jp = org_json(po);
+        json_t *jp = org_json(&t, p, day);
         json_object_set_new(jp, "source", json_string(lbl));
         json_array_append_new(jparents, jp);
         p = pccs_tree_up_via(&t, p, day, 0, &src);
@@ -165,8 +167,8 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
         const struct pccs_tree_org *k = &t.orgs[kids[i]];
         if (text)
             printf("  %-9s %-8s %s\n", k->level_name, k->code,
-                   k->name ? k->name : "");
-        json_array_append_new(jkids, org_json(k));
+                   pccs_tree_name(&t, kids[i], day));
+        json_array_append_new(jkids, org_json(&t, kids[i], day));
     }
     json_object_set_new(root, "children", jkids);
 

@@ -164,7 +164,7 @@ pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
             double m = c.v[o][0][b], f = c.v[o][1][b];
             pccs_table_row(out);
             pccs_table_text(out, t->orgs[o].code);
-            pccs_table_text(out, t->orgs[o].name ? t->orgs[o].name : "");
+            pccs_table_text(out, pccs_tree_name(t, o, c.at));
             pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
             pccs_table_text(out, band);
             pccs_table_num(out, m);

@@ -267,7 +267,7 @@ pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
         int parent = pccs_tree_up(t, g, c.at, 0);
         pccs_table_row(out);
         pccs_table_text(out, t->orgs[g].code);
-        pccs_table_text(out, t->orgs[g].name ? t->orgs[g].name : "");
+        pccs_table_text(out, pccs_tree_name(t, g, c.at));
         pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
         pccs_table_text(out, c.role[i]);
         pccs_table_num(out, c.fte[i]);

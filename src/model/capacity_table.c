@@ -271,7 +271,7 @@ pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
             double tot = c->v[S_TOTAL], reg = c->v[S_REG];
             pccs_table_row(out);
             pccs_table_text(out, t->orgs[o].code);
-            pccs_table_text(out, t->orgs[o].name ? t->orgs[o].name : "");
+            pccs_table_text(out, pccs_tree_name(t, o, months->d[m]));
             pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
             pccs_table_text(out, months->p[m]);
             pccs_table_int(out, (int64_t)c->v[S_PRAC]);

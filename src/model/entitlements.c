@@ -323,7 +323,7 @@ pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
         int parent = pccs_tree_up(t, g, at, 0);
         pccs_table_row(out);
         pccs_table_text(out, o->code);
-        pccs_table_text(out, o->name ? o->name : "");
+        pccs_table_text(out, pccs_tree_name(t, g, at));
         pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
         pccs_table_int(out, (int64_t)acc[s][0]);
         pccs_table_int(out, (int64_t)acc[s][1]);

@@ -266,7 +266,7 @@ pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
         int parent = pccs_tree_up(t, o, at, cur.source);
         pccs_table_row(out);
         pccs_table_text(out, t->orgs[o].code);
-        pccs_table_text(out, t->orgs[o].name ? t->orgs[o].name : "");
+        pccs_table_text(out, pccs_tree_name(t, o, at));
         pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
         pccs_table_int(out, count[o]);
         pccs_table_num(out, s[M_REG]);

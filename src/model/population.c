@@ -393,7 +393,7 @@ pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
         int parent = pccs_tree_up(t, order[i].org, at, reg_source);
         pccs_table_row(out);
         pccs_table_text(out, o->code);
-        pccs_table_text(out, o->name ? o->name : "");
+        pccs_table_text(out, pccs_tree_name(t, order[i].org, at));
         pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
         pccs_table_int(out, s->members);
         pccs_table_num(out, s->sum[0]);

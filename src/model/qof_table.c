@@ -304,7 +304,7 @@ pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
         int parent = pccs_tree_up(t, k->org, at, 0);
         pccs_table_row(out);
         pccs_table_text(out, o->code);
-        pccs_table_text(out, o->name ? o->name : "");
+        pccs_table_text(out, pccs_tree_name(t, k->org, at));
         pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
         pccs_table_text(out, k->gname);
         pccs_table_int(out, (int64_t)s[0]);

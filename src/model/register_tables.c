@@ -954,7 +954,7 @@ pccs_visits_table(struct pccs_store *st, const struct pccs_tree *t,
         int parent = pccs_tree_up(t, o, at, 0);
         pccs_table_row(out);
         pccs_table_text(out, t->orgs[o].code);
-        pccs_table_text(out, t->orgs[o].name ? t->orgs[o].name : "");
+        pccs_table_text(out, pccs_tree_name(t, o, at));
         pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
         if (last[o] == PCCS_DAY_NONE) {
             pccs_table_text(out, "never");

@@ -84,8 +84,9 @@ void
 pccs_tree_add_link(struct pccs_tree *t, const struct pccs_link_row *l)
 {
     int c = pccs_tree_find(t, l->child);
-    int p = pccs_tree_find(t, l->parent);
-    if (p < 0) {
+    bool none = !l->parent || !*l->parent;
+    int p = none ? -1 : pccs_tree_find(t, l->parent);
+    if (p < 0 && !none) {
         /* A parent known only from a link: add it with no name. */
         struct pccs_org_row o = {.code = l->parent,
                                  .level = l->parent_level,
@@ -99,7 +100,8 @@ pccs_tree_add_link(struct pccs_tree *t, const struct pccs_link_row *l)
     if (l->observed && l->start != PCCS_DAY_NONE &&
         (t->latest == PCCS_DAY_NONE || l->start > t->latest))
         t->latest = l->start;
-    enum pccs_level pl = t->orgs[p].level;
+    enum pccs_level pl =
+        none ? pccs_level_parse(l->parent_level) : t->orgs[p].level;
     if (l->source_id > 0 && pl >= 0 && pl < PCCS_NLEVELS) {
         size_t sid = (size_t)l->source_id;
         if (sid >= t->nsource_levels) {
@@ -118,8 +120,58 @@ pccs_tree_add_link(struct pccs_tree *t, const struct pccs_link_row *l)
         o->links =
             pccs_xreallocarray(o->links, o->links_cap, sizeof(*o->links));
     }
-    o->links[o->nlinks++] =
-        (struct pccs_tree_link){p, l->start, l->end, l->observed, l->source_id};
+    o->links[o->nlinks++] = (struct pccs_tree_link){
+        p, pl, l->start, l->end, l->observed, l->source_id};
+}
+
+void
+pccs_tree_add_name(struct pccs_tree *t, const struct pccs_name_row *n)
+{
+    int c = n->org ? pccs_tree_find(t, n->org) : -1;
+    if (c < 0 || !n->name || !*n->name)
+        return;
+    struct pccs_tree_org *o = &t->orgs[c];
+    if (o->nnames == o->names_cap) {
+        o->names_cap = o->names_cap ? o->names_cap * 2 : 2;
+        o->names =
+            pccs_xreallocarray(o->names, o->names_cap, sizeof(*o->names));
+    }
+    o->names[o->nnames++] = (struct pccs_tree_name){
+        pccs_xstrdup(n->name), n->from, n->source_id};
+}
+
+static int
+name_cb(void *ctx, const struct pccs_name_row *n)
+{
+    pccs_tree_add_name(ctx, n);
+    return 0;
+}
+
+const char *
+pccs_tree_name(const struct pccs_tree *t, int org, pccs_day at)
+{
+    if (org < 0 || (size_t)org >= t->norgs)
+        return "";
+    const struct pccs_tree_org *o = &t->orgs[org];
+    const struct pccs_tree_name *best = NULL, *early = NULL;
+    for (size_t i = 0; at != PCCS_DAY_NONE && i < o->nnames; i++) {
+        const struct pccs_tree_name *n = &o->names[i];
+        if (n->from == PCCS_DAY_NONE)
+            continue;
+        if (n->from <= at) {
+            if (!best || n->from > best->from ||
+                (n->from == best->from && n->source_id > best->source_id))
+                best = n;
+        }
+        else if (!early || n->from < early->from ||
+                 (n->from == early->from && n->source_id > early->source_id))
+            early = n;
+    }
+    if (!best)
+        best = early;
+    if (best)
+        return best->name;
+    return o->name ? o->name : "";
 }
 
 static int
@@ -170,6 +222,9 @@ pccs_tree_load(struct pccs_tree *t, struct pccs_store *st, struct pccs_err *err)
     rc = pccs_store_links_each(st, link_cb, t, err);
     if (rc)
         return rc;
+    rc = pccs_store_org_names_each(st, name_cb, t, err);
+    if (rc)
+        return rc;
     pccs_tree_finish(t);
     return PCCS_OK;
 }
@@ -201,6 +256,9 @@ pccs_tree_release(struct pccs_tree *t)
         free(o->status);
         free(o->level_name);
         free(o->links);
+        for (size_t k = 0; k < o->nnames; k++)
+            free(o->names[k].name);
+        free(o->names);
     }
     free(t->orgs);
     free(t->source_levels);
@@ -233,18 +291,32 @@ holds(const struct pccs_tree_link *l, pccs_day at)
            (l->end == PCCS_DAY_NONE || at <= l->end);
 }
 
-/* Index into o->links of the link to level that holds at day, or -1. */
+/*
+ * Does membership at level reach back before its first observation? Not
+ * for PCNs: before the first evidence of a PCN, a practice is in none.
+ */
+static bool
+reaches_back(enum pccs_level level)
+{
+    return level != PCCS_PCN;
+}
+
+/*
+ * Index into o->links of the link to level that holds at day (its parent
+ * -1 for "in none"), or -1 if nothing is known.
+ */
 static int
 pick(const struct pccs_tree *t, const struct pccs_tree_org *o,
      enum pccs_level level, pccs_day at, int64_t only_source)
 {
+    (void)t;
     int best = -1;
     pccs_day best_start = 0;
     int early = -1;
     pccs_day early_start = 0;
     for (size_t i = 0; i < o->nlinks; i++) {
         const struct pccs_tree_link *l = &o->links[i];
-        if (t->orgs[l->parent].level != level)
+        if (l->level != level)
             continue;
         if (only_source > 0 && l->source_id != only_source)
             continue;
@@ -257,7 +329,8 @@ pick(const struct pccs_tree *t, const struct pccs_tree_org *o,
                 best_start = s;
             }
         }
-        else if (l->observed && s > at && (early < 0 || s < early_start)) {
+        else if (l->observed && s > at && reaches_back(level) &&
+                 (early < 0 || s < early_start)) {
             early = (int)i;
             early_start = s;
         }

@@ -3,19 +3,36 @@
  * The organisation tree with effective dates, held in memory.
  *
  * practice -> pcn -> (place) -> sub_icb -> icb -> region -> england. Built
- * from the store's orgs and links. Membership is asked "as at" a day:
+ * from the store's orgs, links and names. Membership is asked "as at" a
+ * day:
  *
  *   - a link holds from its start to its end (inclusive; no end = open);
+ *   - "in no organisation at a level" is a link too, with no parent (a
+ *     map, payments or QOF file that places a practice in no PCN, "U",
+ *     says so on its date): it holds and wins like any other, and when it
+ *     wins the answer is none;
  *   - of the links that hold, the one with the latest start wins, so a
- *     newer snapshot or a newer declared membership replaces an older one;
- *   - when no link holds yet (the day is before every observation), the
- *     earliest observed (snapshot) link is used: a snapshot says where an
- *     organisation was, and the nearest one is the best evidence;
+ *     newer snapshot or a newer declared membership replaces an older one
+ *     (on the same start, the later-loaded source);
+ *   - when no link holds yet (the day is before every observation):
+ *       at the PCN level, none: a practice is in no PCN before the first
+ *       evidence that it was in one (PCNs began in July 2019, practices
+ *       joined and left them since, and a later membership says nothing
+ *       about an earlier day);
+ *       at the other levels (sub-ICB / CCG, ICB / STP, region, place), the
+ *       earliest observed (snapshot) link is used: every practice is
+ *       commissioned by some CCG or sub-ICB, every one of those sits in
+ *       some STP or ICB, and the nearest snapshot is the best evidence of
+ *       which (leaving the practice out would drop its patients from
+ *       every total above it);
  *   - a caller may prefer the links of one source (the one its figures
  *     come from), so a table of a publication rolls up the way that
  *     publication did: for an organisation that source describes, and a
  *     level it gives memberships at, its word is final, including "none"
  *     (a practice a payments file places in no PCN is in no PCN).
+ *
+ * Names: every name a file gave an organisation is kept with the date
+ * that file describes; pccs_tree_name() answers the name as at a day.
  *
  * England (code "ENG") is implicit: every region belongs to it.
  */
@@ -44,9 +61,17 @@ enum pccs_level {
 };
 
 struct pccs_tree_link {
-    int parent; /* index into orgs */
+    int parent;            /* index into orgs; -1: in none at level */
+    enum pccs_level level; /* the parent's level (the level of "none") */
     pccs_day start, end;
     bool observed;
+    int64_t source_id;
+};
+
+/* A name as a file gave it, from the date that file describes. */
+struct pccs_tree_name {
+    char *name;
+    pccs_day from; /* PCCS_DAY_NONE if undated */
     int64_t source_id;
 };
 
@@ -58,6 +83,8 @@ struct pccs_tree_org {
     int64_t source_id;
     struct pccs_tree_link *links; /* to parents, any level */
     size_t nlinks, links_cap;
+    struct pccs_tree_name *names; /* every name observed, with its date */
+    size_t nnames, names_cap;
 };
 
 struct pccs_tree {
@@ -83,8 +110,13 @@ struct pccs_tree {
 
 /** Add an organisation (strings copied); returns its index. */
 int pccs_tree_add_org(struct pccs_tree *t, const struct pccs_org_row *o);
-/** Add a link between codes (an unknown parent is added unnamed). */
+/**
+ * Add a link between codes (an unknown parent is added unnamed; a NULL or
+ * empty parent is "in none at parent_level" from l->start).
+ */
 void pccs_tree_add_link(struct pccs_tree *t, const struct pccs_link_row *l);
+/** Add a dated name of an organisation (unknown codes are ignored). */
+void pccs_tree_add_name(struct pccs_tree *t, const struct pccs_name_row *n);
 /** Add the implicit England; call once after the last org and link. */
 void pccs_tree_finish(struct pccs_tree *t);
 
@@ -106,6 +138,14 @@ const char *pccs_level_name(enum pccs_level l);
 
 /** Index of code, or -1. */
 int pccs_tree_find(const struct pccs_tree *t, const char *code);
+
+/**
+ * The name of org as at day: the latest name observed on or before day
+ * (on the same date, the later-loaded source's), else the earliest one
+ * observed; with no dated names, or day PCCS_DAY_NONE, the newest name.
+ * "" if it has none. Valid while the tree is.
+ */
+const char *pccs_tree_name(const struct pccs_tree *t, int org, pccs_day at);
 
 /**
  * The parent of org at level (directly linked), as at day; -1 if none.

@@ -325,7 +325,7 @@ pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
         bool pub = s[1] > 0;
         pccs_table_row(out);
         pccs_table_text(out, t->orgs[g].code);
-        pccs_table_text(out, t->orgs[g].name ? t->orgs[g].name : "");
+        pccs_table_text(out, pccs_tree_name(t, g, snap));
         pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
         pccs_table_int(out, count[g]);
         pccs_table_num(out, s[0]);

@@ -326,7 +326,7 @@ pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
         double wp = wpop[r->pub][r->org];
         pccs_table_row(out);
         pccs_table_text(out, o->code);
-        pccs_table_text(out, o->name ? o->name : "");
+        pccs_table_text(out, pccs_tree_name(t, r->org, census[r->pub]));
         pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
         pccs_table_text(out, pub_names[r->pub]);
         pccs_table_text(out, r->key);

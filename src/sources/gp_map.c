@@ -11,8 +11,10 @@
  *   ICB era (from July 2022): the same with SUB_ICB_LOCATION_ and ICB_
  *     for CCG_ and STP_, and SUPPLIER_NAME (dates like 01Oct2025).
  *
- * Practices with no PCN have PCN_CODE "U" and PCN_NAME "Unallocated": no
- * PCN membership is stored for them. The period is the extract date.
+ * Practices with no PCN have PCN_CODE "U" and PCN_NAME "Unallocated":
+ * they are stored as in no PCN on the extract date (a membership with no
+ * parent), which the tree reads as a state like any other. The period is
+ * the extract date.
  * Everything is a snapshot: links are observed on the extract date.
  */
 #include "sources/sources.h"
@@ -188,9 +190,9 @@ load_map(struct pccs_load *ld, struct pccs_csv_reader *r,
             rc = pccs_load_named_org(ld, region, PCCS_LEVEL_REGION, region_name,
                                      field(&rec, idx[M_ONS_REGION]), extract,
                                      err);
-        if (!rc && allocated)
-            rc = pccs_load_link(ld, prac, pcn, PCCS_LEVEL_PCN, extract, none,
-                                true, err);
+        if (!rc)
+            rc = pccs_load_link(ld, prac, allocated ? pcn : PCCS_STR_EMPTY,
+                                PCCS_LEVEL_PCN, extract, none, true, err);
         if (!rc)
             rc = pccs_load_link(ld, prac, sub, PCCS_LEVEL_SUB_ICB, extract,
                                 none, true, err);

@@ -179,6 +179,11 @@ int pccs_load_fact_at(struct pccs_load *ld, const char *measure,
                       double value, struct pccs_err *err);
 int pccs_load_org(struct pccs_load *ld, struct pccs_org_row *o,
                   struct pccs_err *err);
+/**
+ * A membership of child in parent (at parent_level) from start to end. An
+ * empty parent records "in none at parent_level" (observed on start), e.g.
+ * a practice a map places in no PCN.
+ */
 int pccs_load_link(struct pccs_load *ld, struct pccs_str child,
                    struct pccs_str parent, const char *parent_level,
                    pccs_day start, pccs_day end, bool observed,

@@ -15,7 +15,8 @@
  * of a known year, else the columns only one year has) unless --period
  * gives it. Patient numbers can be fractional (4029.25); money can be
  * negative (deductions, recoveries); an empty money cell stores nothing.
- * Practices in no PCN have the PCN code "Unknown or no PCN".
+ * Practices in no PCN have the PCN code "Unknown or no PCN": they are
+ * stored as in no PCN from the start of the year.
  *
  * Facts for the year: "registered", "weighted", and "pay_<slug>" for each
  * money column (slug: the header in lower case, non-alphanumerics as '_';
@@ -312,7 +313,8 @@ load_payments(struct pccs_load *ld, struct pccs_csv_reader *r,
             rc = pccs_load_named_org(ld, pcode, PCCS_LEVEL_PCN,
                                      fld(&rec, pcn_name), PCCS_STR_EMPTY,
                                      fy_start, err);
-        if (!rc && has_pcn)
+        /* An empty code: in no PCN, observed like a membership. */
+        if (!rc)
             rc = pccs_load_link(ld, prac, pcode, PCCS_LEVEL_PCN, fy_start,
                                 PCCS_DAY_NONE, true, err);
         /* A PCN sits in the sub-ICB of its practices in the file. */

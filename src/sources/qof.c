@@ -218,9 +218,10 @@ load_geographies(struct pccs_load *ld, struct pccs_csv_reader *r,
         char key[16];
         pccs_str_copy(prac, key, sizeof(key));
         rc = unique_row(ld, &seen, &rec, idx[G_PRACTICE], key, "practice", err);
-        if (!rc && in_pcn)
-            rc = pccs_load_link(ld, prac, pcn, PCCS_LEVEL_PCN, end, none, true,
-                                err);
+        /* "U": in no PCN at the end of the year, a state with a date. */
+        if (!rc)
+            rc = pccs_load_link(ld, prac, in_pcn ? pcn : PCCS_STR_EMPTY,
+                                PCCS_LEVEL_PCN, end, none, true, err);
         if (!rc)
             rc = pccs_load_link(ld, prac, ccg, PCCS_LEVEL_SUB_ICB, end, none,
                                 true, err);

@@ -37,7 +37,33 @@ static const char *const migrations[] = {
     "CREATE TABLE users (name TEXT PRIMARY KEY, role TEXT NOT NULL, scope "
     "TEXT NOT NULL, hash TEXT NOT NULL, created_at TEXT NOT NULL); CREATE "
     "TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT, "
-    "action TEXT NOT NULL, detail TEXT);"
+    "action TEXT NOT NULL, detail TEXT);",
+    /*
+     * 4: a membership may have no parent: "in no organisation at
+     * parent_level" (a practice a map places in no PCN) is an observation
+     * with its date like any other. parent becomes nullable; the table is
+     * rebuilt with its rows. Files loaded before record no such rows:
+     * load them into a new store to have them.
+     */
+    "CREATE TABLE links_new (child TEXT NOT NULL, parent TEXT, "
+    "parent_level TEXT NOT NULL, start_date TEXT, end_date TEXT, observed "
+    "INTEGER NOT NULL, source_id INTEGER NOT NULL REFERENCES sources(id)); "
+    "INSERT INTO links_new SELECT child, parent, parent_level, start_date, "
+    "end_date, observed, source_id FROM links ORDER BY rowid; DROP TABLE "
+    "links; ALTER TABLE links_new RENAME TO links; CREATE UNIQUE INDEX "
+    "links_key ON links (child, ifnull(parent, ''), parent_level, "
+    "ifnull(start_date, ''), ifnull(end_date, ''), source_id);",
+    /*
+     * 5: every name an organisation was given, with the date the file
+     * describes and the file, so a table shows the name as at its day.
+     * Stores from before keep the one name they had, as of its date.
+     */
+    "CREATE TABLE org_names (org TEXT NOT NULL, name TEXT NOT NULL, "
+    "from_date TEXT, source_id INTEGER NOT NULL REFERENCES sources(id)); "
+    "CREATE UNIQUE INDEX org_names_key ON org_names (org, name, "
+    "ifnull(from_date, ''), source_id); INSERT OR IGNORE INTO org_names "
+    "SELECT code, name, as_of, ifnull(source_id, 0) FROM orgs WHERE name "
+    "IS NOT NULL;"
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -50,6 +76,7 @@ enum stmt {
     S_SOURCES,
     S_ORG_PUT,
     S_ORG_LEVEL,
+    S_ORG_NAME_PUT,
     S_LINK_PUT,
     S_FACT_PUT,
     S_MEASURE_ADD,
@@ -61,6 +88,7 @@ enum stmt {
     S_REF_PUT,
     S_ORGS,
     S_LINKS,
+    S_ORG_NAMES,
     S_ATTRS_ONE,
     S_ATTRS_ALL,
     S_FACT_PERIODS,
@@ -122,6 +150,8 @@ static const char *const stmt_sql[S_NSTMT] = {
         "WHERE orgs.level = excluded.level OR (orgs.level IN ('practice', "
         "'other') AND excluded.level IN ('practice', 'other'))",
     [S_ORG_LEVEL] = "SELECT level FROM orgs WHERE code = ?1",
+    [S_ORG_NAME_PUT] = "INSERT OR IGNORE INTO org_names (org, name, "
+                       "from_date, source_id) VALUES (?1, ?2, ?3, ?4)",
     [S_LINK_PUT] = "INSERT OR IGNORE INTO links (child, parent, "
                    "parent_level, start_date, end_date, observed, source_id) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -148,6 +178,8 @@ static const char *const stmt_sql[S_NSTMT] = {
                "ORDER BY code",
     [S_LINKS] = "SELECT child, parent, parent_level, start_date, end_date, "
                 "observed, source_id FROM links ORDER BY rowid",
+    [S_ORG_NAMES] = "SELECT org, name, from_date, source_id FROM org_names "
+                    "ORDER BY org, ifnull(from_date, ''), source_id",
     [S_ATTRS_ONE] = "SELECT org, key, value, as_of, source_id FROM attrs "
                     "WHERE org = ?1 ORDER BY key, source_id",
     [S_ATTRS_ALL] = "SELECT org, key, value, as_of, source_id FROM attrs "
@@ -660,6 +692,17 @@ pccs_store_put_org(struct pccs_store *st, const struct pccs_org_row *o,
     bind_day(s, 9, o->as_of);
     sqlite3_bind_int64(s, 10, o->source_id);
     int rc = step_write(st, s, err, "cannot store an organisation");
+    if (!rc && sqlite3_changes(st->db) > 0 && o->name && *o->name) {
+        /* Every name is kept with its date, not only the newest. */
+        s = prep(st, S_ORG_NAME_PUT, err);
+        if (!s)
+            return PCCS_EDB;
+        bind_text(s, 1, o->code);
+        bind_text(s, 2, o->name);
+        bind_day(s, 3, o->as_of);
+        sqlite3_bind_int64(s, 4, o->source_id);
+        return step_write(st, s, err, "cannot store a name");
+    }
     if (rc || sqlite3_changes(st->db) > 0)
         return rc;
     /* Nothing changed: the code exists at another level. */
@@ -684,7 +727,7 @@ pccs_store_put_link(struct pccs_store *st, const struct pccs_link_row *l,
     if (!s)
         return PCCS_EDB;
     bind_text(s, 1, l->child);
-    bind_text(s, 2, l->parent);
+    bind_text(s, 2, l->parent && *l->parent ? l->parent : NULL);
     bind_text(s, 3, l->parent_level);
     bind_day(s, 4, l->start);
     bind_day(s, 5, l->end);
@@ -958,6 +1001,24 @@ pccs_store_links_each(struct pccs_store *st, pccs_store_link_fn fn, void *ctx,
             break;
     }
     return finish_read(st, s, r, rc, err, "cannot read memberships");
+}
+
+int
+pccs_store_org_names_each(struct pccs_store *st, pccs_store_name_fn fn,
+                          void *ctx, struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, S_ORG_NAMES, err);
+    if (!s)
+        return PCCS_EDB;
+    int r, rc = 0;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct pccs_name_row n = {col_text(s, 0), col_text(s, 1),
+                                  col_day(s, 2), sqlite3_column_int64(s, 3)};
+        rc = fn(ctx, &n);
+        if (rc)
+            break;
+    }
+    return finish_read(st, s, r, rc, err, "cannot read names");
 }
 
 int

@@ -10,7 +10,9 @@
  *   sources  every loaded file: kind, publication, period, sha256 ...
  *   orgs     organisations by ODS code with level, name and dates
  *   attrs    extra text attributes of an organisation (contract type ...)
- *   links    child -> parent memberships with effective dates
+ *   links    child -> parent memberships with effective dates; a
+ *            membership with no parent says "in none at that level"
+ *   org_names every name an organisation was given, with its date
  *   facts    numbers: (measure, period, org, dim) -> value
  *   refs     reference tables: (kind, key, attr) -> text
  * Every row written carries the id of the source it came from.
@@ -72,11 +74,23 @@ struct pccs_org_row {
 
 struct pccs_link_row {
     const char *child;
+    /*
+     * NULL (or "" when writing): in no organisation at parent_level from
+     * start, e.g. a practice a map places in no PCN ("U").
+     */
     const char *parent;
     const char *parent_level;
     pccs_day start; /* first day the link holds */
     pccs_day end;   /* last day it holds, PCCS_DAY_NONE if open */
     bool observed;  /* start is a snapshot date, not a declared start */
+    int64_t source_id;
+};
+
+/* A name an organisation had in a file (written by pccs_store_put_org). */
+struct pccs_name_row {
+    const char *org;
+    const char *name;
+    pccs_day from; /* the date the file describes (the org row's as_of) */
     int64_t source_id;
 };
 
@@ -109,6 +123,7 @@ typedef int (*pccs_store_source_fn)(void *ctx,
                                     const struct pccs_source_info *s);
 typedef int (*pccs_store_org_fn)(void *ctx, const struct pccs_org_row *o);
 typedef int (*pccs_store_link_fn)(void *ctx, const struct pccs_link_row *l);
+typedef int (*pccs_store_name_fn)(void *ctx, const struct pccs_name_row *n);
 typedef int (*pccs_store_fact_fn)(void *ctx, const struct pccs_fact_row *f);
 typedef int (*pccs_store_attr_fn)(void *ctx, const struct pccs_attr_row *a);
 typedef int (*pccs_store_ref_fn)(void *ctx, const struct pccs_ref_row *r);
@@ -170,11 +185,15 @@ int pccs_store_sources_each(struct pccs_store *st, pccs_store_source_fn fn,
  * the stored ones when o->as_of is not older than the stored as_of.
  * PCCS_ECONFLICT if the code exists at a different level, except that
  * "practice" and "other" are one family (prescribing settings whose
- * setting changed over the years): there "practice" wins.
+ * setting changed over the years): there "practice" wins. A non-NULL name
+ * is also kept as a name observation (org_names) dated o->as_of.
  */
 int pccs_store_put_org(struct pccs_store *st, const struct pccs_org_row *o,
                        struct pccs_err *err);
-/** Add a membership. An identical row from the same source is ignored. */
+/**
+ * Add a membership (parent NULL or "": in none at parent_level). An
+ * identical row from the same source is ignored.
+ */
 int pccs_store_put_link(struct pccs_store *st, const struct pccs_link_row *l,
                         struct pccs_err *err);
 /**
@@ -195,6 +214,9 @@ int pccs_store_orgs_each(struct pccs_store *st, pccs_store_org_fn fn, void *ctx,
                          struct pccs_err *err);
 int pccs_store_links_each(struct pccs_store *st, pccs_store_link_fn fn,
                           void *ctx, struct pccs_err *err);
+/** Every name observation, by org, then date (undated first), then source. */
+int pccs_store_org_names_each(struct pccs_store *st, pccs_store_name_fn fn,
+                              void *ctx, struct pccs_err *err);
 /** Attributes of one organisation (org != NULL) or of all. */
 int pccs_store_attrs_each(struct pccs_store *st, const char *org,
                           pccs_store_attr_fn fn, void *ctx,

@@ -13,6 +13,9 @@
 
 #include "store/store.h"
 
+/* The schema version a new store is at (migrations in sqlite.c). */
+#define SCHEMA_LATEST 5
+
 static char dir[64], path[128];
 
 static int
@@ -99,10 +102,10 @@ test_store_creates_and_migrates(void **state)
 {
     (void)state;
     struct pccs_store *st = open_store();
-    assert_int_equal(pccs_store_schema_version(st), 3);
+    assert_int_equal(pccs_store_schema_version(st), SCHEMA_LATEST);
     pccs_store_free(st);
     st = open_store(); /* reopening finds the schema in place */
-    assert_int_equal(pccs_store_schema_version(st), 3);
+    assert_int_equal(pccs_store_schema_version(st), SCHEMA_LATEST);
     pccs_store_free(st);
 }
 
@@ -172,12 +175,13 @@ test_store_sets_in_chunks(void **state)
             assert_int_equal(sqlite3_exec(db,
                                           "DROP TABLE fact_chunks; DROP "
                                           "TABLE users; DROP TABLE audit; "
+                                          "DROP TABLE org_names; "
                                           "PRAGMA user_version = 1",
                                           NULL, NULL, NULL),
                              SQLITE_OK);
         sqlite3_close(db);
         st = open_store();
-        assert_int_equal(pccs_store_schema_version(st), 3);
+        assert_int_equal(pccs_store_schema_version(st), SCHEMA_LATEST);
     }
     pccs_store_free(st);
 }
@@ -311,6 +315,122 @@ test_store_org_upsert_and_level_conflict(void **state)
     pclose(f);
 }
 
+struct names {
+    char got[512];
+};
+
+static int
+names_cb(void *ctx, const struct pccs_name_row *n)
+{
+    struct names *x = ctx;
+    char d[16] = "-";
+    if (n->from != PCCS_DAY_NONE)
+        pccs_date_format(n->from, d);
+    size_t l = strlen(x->got);
+    snprintf(x->got + l, sizeof(x->got) - l, "%s=%s@%s;", n->org, n->name, d);
+    return 0;
+}
+
+static int
+none_cb(void *ctx, const struct pccs_link_row *l)
+{
+    int *n = ctx;
+    if (!l->parent && strcmp(l->parent_level, "pcn") == 0)
+        (*n)++;
+    return 0;
+}
+
+/*
+ * Every name is kept with its date, not only the newest; a membership
+ * with no parent is stored once (NULL parent) and read back as NULL. A
+ * store of schema 3 migrates: its links are kept and its one name per
+ * organisation becomes a dated name.
+ */
+static void
+test_store_dated_names_and_no_parent(void **state)
+{
+    (void)state;
+    struct pccs_store *st = open_store();
+    struct pccs_err err = PCCS_ERR_INIT;
+    assert_int_equal(pccs_store_begin(st, &err), PCCS_OK);
+    int64_t a = add_source(st, "n1", "x");
+    struct pccs_org_row o = {.code = "02Q",
+                             .level = "sub_icb",
+                             .name = "NHS Bassetlaw CCG",
+                             .open_date = PCCS_DAY_NONE,
+                             .close_date = PCCS_DAY_NONE,
+                             .as_of = pccs_date_from_ymd(2020, 9, 1),
+                             .source_id = a};
+    assert_int_equal(pccs_store_put_org(st, &o, &err), PCCS_OK);
+    o.name = "NHS Nottingham and Nottinghamshire ICB - 02Q";
+    o.as_of = pccs_date_from_ymd(2025, 10, 1);
+    assert_int_equal(pccs_store_put_org(st, &o, &err), PCCS_OK);
+    assert_int_equal(pccs_store_put_org(st, &o, &err), PCCS_OK);
+    struct pccs_link_row l = {"A86027", "", "pcn",
+                              pccs_date_from_ymd(2020, 9, 1), PCCS_DAY_NONE,
+                              true, a};
+    assert_int_equal(pccs_store_put_link(st, &l, &err), PCCS_OK);
+    l.parent = NULL; /* the same row: ignored */
+    assert_int_equal(pccs_store_put_link(st, &l, &err), PCCS_OK);
+    l.parent = "U17849";
+    l.start = pccs_date_from_ymd(2025, 10, 1);
+    assert_int_equal(pccs_store_put_link(st, &l, &err), PCCS_OK);
+    finish_source(st);
+    assert_int_equal(pccs_store_commit(st, &err), PCCS_OK);
+    struct names x = {""};
+    assert_int_equal(pccs_store_org_names_each(st, names_cb, &x, &err),
+                     PCCS_OK);
+    assert_string_equal(x.got,
+                        "02Q=NHS Bassetlaw CCG@2020-09-01;"
+                        "02Q=NHS Nottingham and Nottinghamshire ICB - "
+                        "02Q@2025-10-01;");
+    int none = 0;
+    assert_int_equal(pccs_store_links_each(st, none_cb, &none, &err),
+                     PCCS_OK);
+    assert_int_equal(none, 1);
+    pccs_store_free(st);
+
+    /* Back to schema 3 (links.parent NOT NULL, no org_names), reopen. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "DROP TABLE org_names; DELETE FROM links WHERE parent "
+                     "IS NULL; CREATE TABLE l3 (child TEXT NOT NULL, parent "
+                     "TEXT NOT NULL, parent_level TEXT NOT NULL, start_date "
+                     "TEXT, end_date TEXT, observed INTEGER NOT NULL, "
+                     "source_id INTEGER NOT NULL); INSERT INTO l3 SELECT * "
+                     "FROM links; DROP TABLE links; ALTER TABLE l3 RENAME "
+                     "TO links; PRAGMA user_version = 3",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    st = open_store();
+    assert_int_equal(pccs_store_schema_version(st), SCHEMA_LATEST);
+    memset(&x, 0, sizeof(x));
+    assert_int_equal(pccs_store_org_names_each(st, names_cb, &x, &err),
+                     PCCS_OK);
+    assert_string_equal(x.got, "02Q=NHS Nottingham and Nottinghamshire ICB - "
+                               "02Q@2025-10-01;");
+    struct pccs_store_counts c;
+    assert_int_equal(pccs_store_counts(st, &c, &err), PCCS_OK);
+    assert_int_equal(c.links, 1);
+    /* The rebuilt table takes rows with no parent, once. */
+    assert_int_equal(pccs_store_begin(st, &err), PCCS_OK);
+    int64_t b = add_source(st, "n2", "x");
+    l.parent = "";
+    l.source_id = b;
+    assert_int_equal(pccs_store_put_link(st, &l, &err), PCCS_OK);
+    assert_int_equal(pccs_store_put_link(st, &l, &err), PCCS_OK);
+    finish_source(st);
+    assert_int_equal(pccs_store_commit(st, &err), PCCS_OK);
+    none = 0;
+    assert_int_equal(pccs_store_links_each(st, none_cb, &none, &err),
+                     PCCS_OK);
+    assert_int_equal(none, 1);
+    pccs_store_free(st);
+}
+
 static void
 test_store_postgres_not_yet(void **state)
 {
@@ -337,6 +457,8 @@ main(void)
             test_store_org_upsert_and_level_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_sets_in_chunks, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_store_dated_names_and_no_parent,
+                                        setup, teardown),
         cmocka_unit_test(test_store_postgres_not_yet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -152,6 +152,135 @@ test_tree_level_names(void **state)
     assert_string_equal(pccs_level_name(PCCS_ICB), "icb");
 }
 
+/*
+ * A86027 in the bundled files: in no PCN on the September 2020 map, in
+ * U17849 on the QOF 2020-21 mapping (dated 2021-03-31) and the October
+ * 2025 map; its CCG is 13T throughout.
+ */
+static void
+build_no_pcn(struct pccs_tree *t)
+{
+    const pccs_day none = PCCS_DAY_NONE;
+    org(t, "A86027", "practice", day(1974, 4, 1), none);
+    org(t, "U17849", "pcn", none, none);
+    org(t, "13T", "sub_icb", none, none);
+    link(t, "A86027", "", "pcn", day(2020, 9, 1), none, true, 1);
+    link(t, "A86027", "13T", "sub_icb", day(2020, 9, 1), none, true, 1);
+    link(t, "A86027", "U17849", "pcn", day(2021, 3, 31), none, true, 2);
+    link(t, "A86027", "U17849", "pcn", day(2025, 10, 1), none, true, 3);
+    link(t, "A86027", "13T", "sub_icb", day(2025, 10, 1), none, true, 3);
+    link(t, "U17849", "13T", "sub_icb", day(2021, 3, 31), none, true, 2);
+    pccs_tree_finish(t);
+}
+
+static void
+test_tree_no_pcn_is_a_state_with_a_date(void **state)
+{
+    (void)state;
+    struct pccs_tree t = PCCS_TREE_INIT;
+    build_no_pcn(&t);
+    int p = pccs_tree_find(&t, "A86027");
+    int u = pccs_tree_find(&t, "U17849");
+    int ccg = pccs_tree_find(&t, "13T");
+    /* "U" on 2020-09-01 holds until the next evidence, 2021-03-31. */
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2021, 1, 1), 0),
+                     -1);
+    assert_int_equal(pccs_tree_up(&t, p, day(2021, 1, 1), 0), ccg);
+    assert_int_equal(pccs_tree_ancestor(&t, p, PCCS_SUB_ICB, day(2021, 1, 1),
+                                        0),
+                     ccg);
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2021, 3, 31), 0),
+                     u);
+    /* The "none" source's word is final when preferred. */
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2022, 1, 1), 1),
+                     -1);
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2022, 1, 1), 0),
+                     u);
+    int64_t count[8];
+    assert_true(t.norgs <= 8);
+    pccs_tree_count_practices(&t, day(2021, 1, 1), count);
+    assert_int_equal(count[u], 0);
+    assert_int_equal(count[ccg], 1);
+    pccs_tree_release(&t);
+}
+
+static void
+test_tree_pcn_membership_never_reaches_back(void **state)
+{
+    (void)state;
+    struct pccs_tree t = PCCS_TREE_INIT;
+    const pccs_day none = PCCS_DAY_NONE;
+    /* Only the October 2025 map is loaded. */
+    org(&t, "A86027", "practice", day(1974, 4, 1), none);
+    org(&t, "U17849", "pcn", none, none);
+    org(&t, "13T", "sub_icb", none, none);
+    org(&t, "QHM", "icb", none, none);
+    link(&t, "A86027", "U17849", "pcn", day(2025, 10, 1), none, true, 3);
+    link(&t, "A86027", "13T", "sub_icb", day(2025, 10, 1), none, true, 3);
+    link(&t, "13T", "QHM", "icb", day(2025, 10, 1), none, true, 3);
+    pccs_tree_finish(&t);
+    int p = pccs_tree_find(&t, "A86027");
+    /* Before its first evidence the practice is in no PCN ... */
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2021, 1, 1), 0),
+                     -1);
+    assert_int_equal(pccs_tree_up(&t, p, day(2021, 1, 1), 0),
+                     pccs_tree_find(&t, "13T"));
+    /* ... while its CCG and ICB are the earliest snapshot's. */
+    assert_int_equal(pccs_tree_ancestor(&t, p, PCCS_ICB, day(2021, 1, 1), 0),
+                     pccs_tree_find(&t, "QHM"));
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2025, 10, 1), 0),
+                     pccs_tree_find(&t, "U17849"));
+    pccs_tree_release(&t);
+}
+
+static void
+name(struct pccs_tree *t, const char *code, const char *nm, pccs_day from,
+     int64_t source)
+{
+    struct pccs_name_row n = {code, nm, from, source};
+    pccs_tree_add_name(t, &n);
+}
+
+static void
+test_tree_name_as_at_a_day(void **state)
+{
+    (void)state;
+    struct pccs_tree t = PCCS_TREE_INIT;
+    const pccs_day none = PCCS_DAY_NONE;
+    struct pccs_org_row o = {.code = "02Q",
+                             .level = "sub_icb",
+                             .name = "NHS Nottingham and Nottinghamshire ICB "
+                                     "- 02Q",
+                             .open_date = none,
+                             .close_date = none};
+    pccs_tree_add_org(&t, &o);
+    org(&t, "U00001", "pcn", none, none);
+    name(&t, "02Q", "NHS Nottingham and Nottinghamshire ICB - 02Q",
+         day(2025, 10, 1), 3);
+    name(&t, "02Q", "NHS BASSETLAW CCG", day(2020, 4, 1), 1);
+    name(&t, "02Q", "NHS Bassetlaw CCG", day(2020, 9, 1), 2);
+    name(&t, "02Q", "Bassetlaw (same day, later file)", day(2020, 9, 1), 4);
+    name(&t, "NOPE", "ignored", day(2020, 9, 1), 2);
+    pccs_tree_finish(&t);
+    int q = pccs_tree_find(&t, "02Q");
+    assert_string_equal(pccs_tree_name(&t, q, day(2020, 6, 1)),
+                        "NHS BASSETLAW CCG");
+    assert_string_equal(pccs_tree_name(&t, q, day(2021, 1, 1)),
+                        "Bassetlaw (same day, later file)");
+    assert_string_equal(pccs_tree_name(&t, q, day(2025, 10, 1)),
+                        "NHS Nottingham and Nottinghamshire ICB - 02Q");
+    /* Before every observation: the earliest. */
+    assert_string_equal(pccs_tree_name(&t, q, day(2019, 1, 1)),
+                        "NHS BASSETLAW CCG");
+    /* No day: the newest. With no dated names: the org's name. */
+    assert_string_equal(pccs_tree_name(&t, q, none),
+                        "NHS Nottingham and Nottinghamshire ICB - 02Q");
+    int u = pccs_tree_find(&t, "U00001");
+    assert_string_equal(pccs_tree_name(&t, u, day(2021, 1, 1)), "U00001");
+    assert_string_equal(pccs_tree_name(&t, -1, day(2021, 1, 1)), "");
+    pccs_tree_release(&t);
+}
+
 int
 main(void)
 {
@@ -161,6 +290,9 @@ main(void)
         cmocka_unit_test(test_tree_ancestor_uses_direct_link_then_chain),
         cmocka_unit_test(test_tree_counts_open_practices),
         cmocka_unit_test(test_tree_level_names),
+        cmocka_unit_test(test_tree_no_pcn_is_a_state_with_a_date),
+        cmocka_unit_test(test_tree_pcn_membership_never_reaches_back),
+        cmocka_unit_test(test_tree_name_as_at_a_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
