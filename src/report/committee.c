@@ -264,6 +264,22 @@ source_row(void *ctx, const struct pccs_source_info *s)
     return 0;
 }
 
+/*
+ * The organisation's name as at the report's year (its last day), else
+ * as at the latest data: a 2020-21 paper names a CCG as it was then.
+ */
+static const char *
+report_name(const struct pccs_tree *t, int org, const char *year,
+            const char *code)
+{
+    int fy;
+    pccs_day at = year && !pccs_fy_parse(pccs_str_from(year), &fy)
+                      ? pccs_fy_start(fy + 1) - 1
+                      : pccs_tree_default_day(t);
+    const char *name = pccs_tree_name(t, org, at);
+    return *name ? name : code;
+}
+
 static void
 sec_sources(struct rep *r)
 {
@@ -272,7 +288,7 @@ sec_sources(struct rep *r)
           "entitlements, workforce, QOF prevalence, payments and practice "
           "resilience for ",
           r->f);
-    esc(r, r->t->orgs[r->org].name ? r->t->orgs[r->org].name : r->in);
+    esc(r, report_name(r->t, r->org, r->year, r->in));
     fputs(", from the NHS publications below as loaded into pccs. Each "
           "table names its source and period beneath it; the figures are "
           "those <code>pccs table</code> prints for the same question.</p>\n"
@@ -757,7 +773,7 @@ pccs_committee_write(FILE *f, struct pccs_store *st, const struct pccs_tree *t,
                             "organisation with children (a PCN or above)",
                             o->in);
     struct rep r = {f, st, t, o->in, org, t->orgs[org].level, o->year, err};
-    const char *name = t->orgs[org].name ? t->orgs[org].name : o->in;
+    const char *name = report_name(t, org, o->year, o->in);
     fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta "
           "charset=\"utf-8\">\n<title>",
           f);

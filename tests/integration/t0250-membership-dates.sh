@@ -194,5 +194,11 @@ check_eq "every name kept with its date and file" \
         where n.org = '02Q' order by n.from_date")" \
     "2020-09-01 gp_map $map20
 2025-10-01 gp_map $map25"
+run_pccs --store "$S3" report committee --in 02Q --year 2020-21 \
+    --out "$T/r.html"
+check_eq "committee report 2020-21 for 02Q: exit 0" "$status" 0
+check_eq "committee report 2020-21: titled with the QOF file's CCG name" \
+    "$(sed -n 's/.*<title>\([^<]*\) - primary care.*/\1/p' "$T/r.html")" \
+    "$qofname"
 
 done_testing
