@@ -1,85 +1,73 @@
 /* SPDX-License-Identifier: MIT */
-/* PCN entitlement lines: population x rate. */
+/* One PCN entitlement line: populations x rates (calc/entitlements.h). */
 #include "calc/entitlements.h"
 
 #include <string.h>
 
-const char *const pccs_ent_item_names[PCCS_ENT_NITEMS] = {
-    [PCCS_ENT_CORE_REG] = "pcn_core_per_registered",
-    [PCCS_ENT_CORE_ADJ] = "pcn_core_per_adjusted",
-    [PCCS_ENT_CD_REG] = "clinical_director_per_registered",
-    [PCCS_ENT_NPP_W] = "network_participation_per_weighted",
-    [PCCS_ENT_EH_REG] = "extended_hours_per_registered",
-    [PCCS_ENT_EA_ADJ] = "enhanced_access_per_adjusted",
-    [PCCS_ENT_EA_MONTHS] = "enhanced_access_months",
-    [PCCS_ENT_EA_MINUTES] = "enhanced_access_minutes_per_1000",
-    [PCCS_ENT_ARRS_W] = "arrs_per_weighted",
-    [PCCS_ENT_CHP_BED] = "care_home_premium_per_bed",
+const char *const pccs_ent_base_names[PCCS_ENT_NBASES] = {
+    [PCCS_ENT_REGISTERED] = "registered",
+    [PCCS_ENT_ADJUSTED] = "adjusted",
+    [PCCS_ENT_WEIGHTED] = "weighted",
+    [PCCS_ENT_BED] = "bed",
 };
 
-/* One line: population x rate, when the rate applies. */
-static void
-line(struct pccs_ent_result *o, enum pccs_ent_line l,
-     const struct pccs_ent_rate *r, double pop, bool pop_known)
+double
+pccs_ent_base_pop(const struct pccs_ent_pop *pop, enum pccs_ent_base base)
 {
-    if (!r->present)
-        return;
-    o->applies[l] = true;
-    if (!r->known || !pop_known)
-        return;
-    o->known[l] = true;
-    o->value[l] += pop * r->value;
+    switch (base) {
+    case PCCS_ENT_REGISTERED:
+        return pop->registered;
+    case PCCS_ENT_ADJUSTED:
+        return pop->adjusted;
+    case PCCS_ENT_WEIGHTED:
+        return pop->weighted;
+    case PCCS_ENT_BED:
+        return pop->beds;
+    case PCCS_ENT_NBASES:
+        break;
+    }
+    return 0;
 }
 
 void
-pccs_ent_compute(const struct pccs_ent_pop *pop,
-                 const struct pccs_ent_rate rates[PCCS_ENT_NITEMS],
-                 struct pccs_ent_result *out)
+pccs_ent_line(const struct pccs_ent_pop *pop,
+              const struct pccs_ent_line_rates *r, struct pccs_ent_value *out)
 {
     memset(out, 0, sizeof(*out));
-    line(out, PCCS_ENT_CORE, &rates[PCCS_ENT_CORE_REG], pop->registered, true);
-    if (rates[PCCS_ENT_CORE_ADJ].present) {
-        /* Core is two parts from 2024-25: both must be known. */
-        bool reg_known =
-            out->known[PCCS_ENT_CORE] || !rates[PCCS_ENT_CORE_REG].present;
-        struct pccs_ent_result part;
-        memset(&part, 0, sizeof(part));
-        line(&part, PCCS_ENT_CORE, &rates[PCCS_ENT_CORE_ADJ], pop->adjusted,
-             true);
-        out->applies[PCCS_ENT_CORE] = true;
-        out->known[PCCS_ENT_CORE] = reg_known && part.known[PCCS_ENT_CORE];
-        out->value[PCCS_ENT_CORE] += part.value[PCCS_ENT_CORE];
-    }
-    line(out, PCCS_ENT_CLINICAL_DIRECTOR, &rates[PCCS_ENT_CD_REG],
-         pop->registered, true);
-    line(out, PCCS_ENT_NETWORK_PARTICIPATION, &rates[PCCS_ENT_NPP_W],
-         pop->weighted, true);
-    line(out, PCCS_ENT_EXTENDED_HOURS, &rates[PCCS_ENT_EH_REG], pop->registered,
-         true);
-    line(out, PCCS_ENT_ENHANCED_ACCESS, &rates[PCCS_ENT_EA_ADJ], pop->adjusted,
-         true);
-    const struct pccs_ent_rate *months = &rates[PCCS_ENT_EA_MONTHS];
-    if (out->known[PCCS_ENT_ENHANCED_ACCESS] && months->present) {
-        if (months->known)
-            out->value[PCCS_ENT_ENHANCED_ACCESS] *= months->value / 12.0;
-        else
-            out->known[PCCS_ENT_ENHANCED_ACCESS] = false;
-    }
-    line(out, PCCS_ENT_ARRS, &rates[PCCS_ENT_ARRS_W], pop->weighted, true);
-    line(out, PCCS_ENT_CARE_HOME_PREMIUM, &rates[PCCS_ENT_CHP_BED], pop->beds,
-         pop->has_beds);
-    const struct pccs_ent_rate *min = &rates[PCCS_ENT_EA_MINUTES];
-    if (min->present && min->known) {
-        out->minutes_known = true;
-        out->ea_minutes_per_week = pop->adjusted / 1000.0 * min->value;
-    }
-    out->complete = true;
-    for (int l = 0; l < PCCS_ENT_NLINES; l++) {
-        if (!out->applies[l])
+    bool any = false, all_known = true;
+    double v = 0;
+    for (int b = 0; b < PCCS_ENT_NBASES; b++) {
+        const struct pccs_ent_rate *x = &r->per[b];
+        if (!x->present)
             continue;
-        if (out->known[l])
-            out->total_known += out->value[l];
+        any = true;
+        if (!x->known || (b == PCCS_ENT_BED && !pop->has_beds))
+            all_known = false;
         else
-            out->complete = false;
+            v += pccs_ent_base_pop(pop, (enum pccs_ent_base)b) * x->value;
     }
+    out->applies = any || r->national_sum.present;
+    if (!out->applies)
+        return;
+    if (!(any && all_known)) {
+        /* No per-patient figure: the weighted share of a national sum. */
+        const struct pccs_ent_rate *n = &r->national_sum;
+        if (!n->present || !n->known || !(pop->national_weighted > 0))
+            return;
+        out->derived = true;
+        v = n->value * pop->weighted / pop->national_weighted;
+    }
+    if (r->months.present) {
+        if (!r->months.known)
+            return;
+        v *= r->months.value / 12.0;
+    }
+    out->known = true;
+    out->value = v;
+}
+
+double
+pccs_ent_minutes(double adjusted, double per_1000)
+{
+    return adjusted / 1000.0 * per_1000;
 }

@@ -1,31 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * PCN Network Contract DES entitlements for one PCN and one year
- * (reference/rules.md section 2): each line is a population times a rate
- * from data/rates/pcn.csv. A line applies in a year when the rates file has
- * a row for it; it is unknown when that row's value is empty. Pure.
+ * One Network Contract DES payment line for one PCN and one year
+ * (reference/rules.md section 2). A line is data: in data/rates/pcn.csv,
+ * `<line>_per_<base>` is an annual GBP rate on a population (base one of
+ * registered, adjusted, weighted, bed; a line may have several bases in a
+ * year and is then their sum), `<line>_months` the months of the year it
+ * is paid (default 12) and `<line>_national_sum` a national GBP sum shared
+ * by contractor weighted population, used when the year has no per-patient
+ * rate for the line (the value is then "derived"). A line applies in a
+ * year when the rates file has a row for it; it is unknown when a row it
+ * needs has an empty value. Pure.
  */
 #ifndef PCCS_CALC_ENTITLEMENTS_H
 #define PCCS_CALC_ENTITLEMENTS_H
 
 #include <stdbool.h>
 
-enum pccs_ent_item {
-    PCCS_ENT_CORE_REG,
-    PCCS_ENT_CORE_ADJ,
-    PCCS_ENT_CD_REG,
-    PCCS_ENT_NPP_W,
-    PCCS_ENT_EH_REG,
-    PCCS_ENT_EA_ADJ,
-    PCCS_ENT_EA_MONTHS,
-    PCCS_ENT_EA_MINUTES,
-    PCCS_ENT_ARRS_W,
-    PCCS_ENT_CHP_BED,
-    PCCS_ENT_NITEMS
+enum pccs_ent_base {
+    PCCS_ENT_REGISTERED,
+    PCCS_ENT_ADJUSTED,
+    PCCS_ENT_WEIGHTED,
+    PCCS_ENT_BED,
+    PCCS_ENT_NBASES
 };
 
-/* The item names used in the rates file, indexed by enum pccs_ent_item. */
-extern const char *const pccs_ent_item_names[PCCS_ENT_NITEMS];
+/* The base names used in rate items ("registered", ...), by base. */
+extern const char *const pccs_ent_base_names[PCCS_ENT_NBASES];
 
 struct pccs_ent_rate {
     bool present; /* the year has a row for the item */
@@ -33,15 +33,11 @@ struct pccs_ent_rate {
     double value;
 };
 
-enum pccs_ent_line {
-    PCCS_ENT_CORE,
-    PCCS_ENT_CLINICAL_DIRECTOR,
-    PCCS_ENT_NETWORK_PARTICIPATION,
-    PCCS_ENT_EXTENDED_HOURS,
-    PCCS_ENT_ENHANCED_ACCESS,
-    PCCS_ENT_ARRS,
-    PCCS_ENT_CARE_HOME_PREMIUM,
-    PCCS_ENT_NLINES
+/* The rates of one line for one year. */
+struct pccs_ent_line_rates {
+    struct pccs_ent_rate per[PCCS_ENT_NBASES]; /* GBP a year per unit */
+    struct pccs_ent_rate months;               /* absent: 12 */
+    struct pccs_ent_rate national_sum;         /* GBP for England */
 };
 
 struct pccs_ent_pop {
@@ -49,22 +45,25 @@ struct pccs_ent_pop {
     double weighted;   /* PCN contractor weighted population */
     double adjusted;   /* PCN adjusted population */
     bool has_beds;
-    double beds; /* care home beds */
+    double beds;              /* care home beds */
+    double national_weighted; /* England's contractor weighted population */
 };
 
-struct pccs_ent_result {
-    bool applies[PCCS_ENT_NLINES];
-    bool known[PCCS_ENT_NLINES];
-    double value[PCCS_ENT_NLINES]; /* pounds for the year */
-    bool minutes_known;
-    double ea_minutes_per_week; /* required enhanced access minutes */
-    double total_known;         /* sum of the known lines */
-    bool complete;              /* every line that applies is known */
+struct pccs_ent_value {
+    bool applies; /* the line is paid in the year */
+    bool known;   /* its value is known */
+    bool derived; /* from the national sum by weighted share */
+    double value; /* GBP for the year */
 };
 
-/** Compute the entitlements of one PCN from its populations and rates. */
-void pccs_ent_compute(const struct pccs_ent_pop *pop,
-                      const struct pccs_ent_rate rates[PCCS_ENT_NITEMS],
-                      struct pccs_ent_result *out);
+/** The population of a base. */
+double pccs_ent_base_pop(const struct pccs_ent_pop *pop,
+                         enum pccs_ent_base base);
+/** The value of one line for a PCN. */
+void pccs_ent_line(const struct pccs_ent_pop *pop,
+                   const struct pccs_ent_line_rates *r,
+                   struct pccs_ent_value *out);
+/** Enhanced access minutes a week: adjusted / 1000 x minutes per 1000. */
+double pccs_ent_minutes(double adjusted, double per_1000);
 
 #endif

@@ -51,27 +51,36 @@ static void
 test_entitlements_lines(void **state)
 {
     (void)state;
-    struct pccs_ent_rate r[PCCS_ENT_NITEMS] = {0};
-    r[PCCS_ENT_CORE_REG] = (struct pccs_ent_rate){true, true, 2.218};
-    r[PCCS_ENT_CORE_ADJ] = (struct pccs_ent_rate){true, true, 0.698};
-    r[PCCS_ENT_EA_ADJ] = (struct pccs_ent_rate){true, true, 7.46};
-    r[PCCS_ENT_EA_MONTHS] = (struct pccs_ent_rate){true, true, 6};
-    r[PCCS_ENT_EA_MINUTES] = (struct pccs_ent_rate){true, true, 60};
-    r[PCCS_ENT_ARRS_W] = (struct pccs_ent_rate){true, false, 0};
-    struct pccs_ent_pop p = {50000, 52000, 51000, false, 0};
-    struct pccs_ent_result o;
-    pccs_ent_compute(&p, r, &o);
-    assert_true(fabs(o.value[PCCS_ENT_CORE] - (50000 * 2.218 + 51000 * 0.698)) <
-                1e-6);
-    assert_true(fabs(o.value[PCCS_ENT_ENHANCED_ACCESS] - 51000 * 7.46 / 2) <
-                1e-6);
-    assert_true(fabs(o.ea_minutes_per_week - 3060) < 1e-9);
-    assert_true(o.applies[PCCS_ENT_ARRS]);
-    assert_false(o.known[PCCS_ENT_ARRS]);
-    assert_false(o.applies[PCCS_ENT_EXTENDED_HOURS]);
-    assert_false(o.complete);
-    assert_true(fabs(o.total_known - (50000 * 2.218 + 51000 * 0.698 +
-                                      51000 * 7.46 / 2)) < 1e-6);
+    /* 2024-25 core: two bases; enhanced access for 6 months. */
+    struct pccs_ent_line_rates core = {0}, ea = {0}, arrs = {0}, chp = {0};
+    core.per[PCCS_ENT_REGISTERED] = (struct pccs_ent_rate){true, true, 2.218};
+    core.per[PCCS_ENT_ADJUSTED] = (struct pccs_ent_rate){true, true, 0.698};
+    ea.per[PCCS_ENT_ADJUSTED] = (struct pccs_ent_rate){true, true, 7.46};
+    ea.months = (struct pccs_ent_rate){true, true, 6};
+    arrs.per[PCCS_ENT_WEIGHTED] = (struct pccs_ent_rate){true, false, 0};
+    chp.per[PCCS_ENT_BED] = (struct pccs_ent_rate){true, true, 120};
+    struct pccs_ent_pop p = {50000, 52000, 51000, false, 0, 62e6};
+    struct pccs_ent_value o;
+    pccs_ent_line(&p, &core, &o);
+    assert_true(o.applies && o.known && !o.derived);
+    assert_true(fabs(o.value - (50000 * 2.218 + 51000 * 0.698)) < 1e-6);
+    pccs_ent_line(&p, &ea, &o);
+    assert_true(fabs(o.value - 51000 * 7.46 / 2) < 1e-6);
+    assert_true(fabs(pccs_ent_minutes(51000, 60) - 3060) < 1e-9);
+    pccs_ent_line(&p, &arrs, &o); /* rate unknown, no national sum */
+    assert_true(o.applies);
+    assert_false(o.known);
+    /* A national sum shared by weighted population: derived. */
+    arrs.national_sum = (struct pccs_ent_rate){true, true, 746e6};
+    pccs_ent_line(&p, &arrs, &o);
+    assert_true(o.known && o.derived);
+    assert_true(fabs(o.value - 746e6 * 52000 / 62e6) < 1e-6);
+    pccs_ent_line(&p, &chp, &o); /* beds not loaded */
+    assert_true(o.applies);
+    assert_false(o.known);
+    struct pccs_ent_line_rates none = {0};
+    pccs_ent_line(&p, &none, &o);
+    assert_false(o.applies);
     assert_true(fabs(pccs_workforce_per_10k(16.33, 70343.47) -
                      16.33 * 10000 / 70343.47) < 1e-12);
     assert_true(isnan(pccs_workforce_per_10k(1, 0)));
