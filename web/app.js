@@ -336,6 +336,10 @@ async function orgPage() {
     await tableSection(main, 'PCN entitlements', `/api/tables/entitlements?in=${enc}&level=pcn`);
     await tableSection(main, 'Workforce per 10,000 weighted patients', `/api/tables/workforce?in=${enc}&level=pcn`);
   }
+  // QOF disease groups by name (group_label), the code beside it.
+  if (['practice', 'pcn', 'sub_icb', 'icb', 'region'].includes(o.level))
+    await tableSection(main, 'QOF prevalence', `/api/tables/qof-prevalence?in=${enc}&level=${o.level}`, {
+      columns: ['group_label', 'group', 'register', 'list_size', 'prevalence_pct', 'national_prevalence_pct'] });
   if (o.level === 'practice')
     await tableSection(main, 'Resilience', `/api/tables/resilience?in=${enc}`);
   else if (['pcn', 'place', 'sub_icb', 'icb'].includes(o.level))

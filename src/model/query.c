@@ -186,7 +186,7 @@ contains_ci(const char *hay, const char *needle)
 
 struct candidate {
     int org;
-    size_t rank; /* edit distance; 0 for a name match */
+    size_t rank; /* 0 for a name match, else by edit distance */
 };
 
 static const struct pccs_tree *sort_tree;
@@ -252,8 +252,14 @@ pccs_query_org(const struct pccs_tree *t, const char *what, const char *code,
         if (len >= 3 && g->name && contains_ci(g->name, code))
             byname[nn++] = (struct candidate){(int)i, 0};
         size_t d = edit_distance(code, g->code);
+        /* Equally close: the longer common beginning first. */
+        size_t pre = 0;
+        while (pre < 63 && code[pre] && g->code[pre] &&
+               toupper((unsigned char)code[pre]) ==
+                   toupper((unsigned char)g->code[pre]))
+            pre++;
         if (d <= maxd)
-            bycode[nc++] = (struct candidate){(int)i, d};
+            bycode[nc++] = (struct candidate){(int)i, d * 64 + 63 - pre};
     }
     struct pccs_buf b = PCCS_BUF_INIT;
     pccs_buf_addf(&b, "%sunknown organisation %.64s", what, code);

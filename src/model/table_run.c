@@ -15,6 +15,7 @@
 #include "base/buf.h"
 #include "calc/disclosure.h"
 #include "formats/csv.h"
+#include "model/labels.h"
 
 /* Rows explained when no --in names one organisation. */
 #define EXPLAIN_MAX_ROWS 20
@@ -254,5 +255,8 @@ pccs_table_run(const struct pccs_table_def *def, struct pccs_store *st,
         explain(out, def, q);
     if (q->suppress)
         rc = suppress(out, t, err);
+    /* Labels last: explain and suppress work on the builder's columns. */
+    if (!rc)
+        rc = pccs_labels_add(def->name, out, err);
     return rc;
 }

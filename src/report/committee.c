@@ -622,7 +622,7 @@ sec_qof(struct rep *r)
     struct pccs_table q;
     fputs("<section class=\"major\"><h2>6. QOF prevalence</h2>\n", r->f);
     if (table_or_note(r, "qof-prevalence", r->level, r->in, NULL, &q)) {
-        static const char *const cols[] = {"group=Disease group",
+        static const char *const cols[] = {"group_label=Disease group",
                                            "register=Register",
                                            "list_size=List size",
                                            "prevalence_pct=Prevalence %",

@@ -146,6 +146,47 @@ pccs_table_set_mark(struct pccs_table *t, size_t row, size_t col,
     *c = (struct pccs_cell){true, 0, pccs_arena_strdup(&t->arena, mark)};
 }
 
+void
+pccs_table_insert_col(struct pccs_table *t, size_t col, const char *name)
+{
+    PCCS_ASSERT(col <= t->ncols && (t->nrows == 0 || t->cur == t->ncols));
+    size_t old = t->ncols;
+    if (t->ncols == t->cols_cap) {
+        t->cols_cap = t->cols_cap ? t->cols_cap * 2 : 8;
+        t->cols = pccs_xreallocarray(t->cols, t->cols_cap, sizeof(*t->cols));
+    }
+    memmove(&t->cols[col + 1], &t->cols[col],
+            (old - col) * sizeof(*t->cols));
+    t->cols[col] = (struct pccs_table_col){
+        pccs_arena_strdup(&t->arena, name), PCCS_COL_TEXT, 0, false};
+    t->ncols++;
+    if (!t->nrows)
+        return;
+    struct pccs_cell *cells =
+        pccs_xcalloc(t->nrows * t->ncols, sizeof(*cells));
+    for (size_t r = 0; r < t->nrows; r++) {
+        struct pccs_cell *to = &cells[r * t->ncols];
+        const struct pccs_cell *from = &t->cells[r * old];
+        memcpy(to, from, col * sizeof(*to));
+        to[col].null = true;
+        memcpy(&to[col + 1], &from[col], (old - col) * sizeof(*to));
+    }
+    free(t->cells);
+    t->cells = cells;
+    t->cells_cap = t->nrows * t->ncols;
+    t->cur = t->ncols;
+}
+
+void
+pccs_table_set_text(struct pccs_table *t, size_t row, size_t col,
+                    const char *s)
+{
+    PCCS_ASSERT(row < t->nrows && col < t->ncols);
+    struct pccs_cell *c = &t->cells[row * t->ncols + col];
+    *c = (struct pccs_cell){s == NULL, 0,
+                            s ? pccs_arena_strdup(&t->arena, s) : NULL};
+}
+
 int
 pccs_table_col_index(const struct pccs_table *t, const char *name)
 {

@@ -59,6 +59,14 @@ void pccs_table_set_num(struct pccs_table *t, size_t row, size_t col,
 /** Replace cell (row, col) by a marker shown instead of a value ("*"). */
 void pccs_table_set_mark(struct pccs_table *t, size_t row, size_t col,
                          const char *mark);
+/**
+ * Insert a text column called name at position col (0..ncols) of a
+ * finished table, every cell null; fill it with pccs_table_set_text().
+ */
+void pccs_table_insert_col(struct pccs_table *t, size_t col, const char *name);
+/** Replace cell (row, col) by text (copied; NULL: null). */
+void pccs_table_set_text(struct pccs_table *t, size_t row, size_t col,
+                         const char *s);
 /** Start a new row; then one call per column, left to right. */
 void pccs_table_row(struct pccs_table *t);
 void pccs_table_text(struct pccs_table *t, const char *s); /* NULL: null */

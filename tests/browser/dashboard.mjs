@@ -114,6 +114,12 @@ try {
   check('the SPC chart downloads as CSV', spcCsv === '200 date,value,mean,lpl,upl,point_type', spcCsv);
   check('entitlements and workforce shown for a PCN',
     !!(await page.$('section[data-table=entitlements] table')) && !!(await page.$('section[data-table=workforce] table')));
+  // QOF groups by name, the code beside them (issue 12: readable labels)
+  await page.waitForSelector('section[data-table=qof-prevalence] tbody tr');
+  const qof = await page.$$eval('section[data-table=qof-prevalence] tbody tr', (trs) =>
+    trs.map((tr) => `${tr.cells[0].textContent}=${tr.cells[1].textContent}`));
+  check('QOF groups shown by name on the dashboard',
+    qof.includes('Atrial fibrillation=AF') && qof.includes('Hypertension=HYP'), qof.join(','));
   await shot(page, 'pcn');
   // download the CSV: the same bytes the CLI writes
   const [dl] = await Promise.all([

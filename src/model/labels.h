@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Readable labels for coded columns (QOF groups, ARRS roles) from the
+ * maps in data/maps/, as a column beside the code.
+ */
+#ifndef PCCS_LABELS_H
+#define PCCS_LABELS_H
+
+#include "base/err.h"
+#include "report/table.h"
+
+/**
+ * Add the label columns table t (built by the table called table) has a
+ * map for: "<column>_label" as the last column, and a note
+ * naming the map and its source. PCCS_EIO or PCCS_EPARSE for a map that
+ * cannot be read.
+ */
+int pccs_labels_add(const char *table, struct pccs_table *t,
+                    struct pccs_err *err);
+
+#endif
