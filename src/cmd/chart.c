@@ -62,7 +62,7 @@ pyramid(struct pccs_store *st, const struct pccs_tree *tree,
                                  NULL,
                                  NULL,
                                  false,
-                                 false};
+                                 false, NULL};
     struct pccs_table t;
     int rc = run_table(st, tree, "age-bands", &q, &t, err);
     if (!rc) {
@@ -153,7 +153,7 @@ bar(struct pccs_store *st, const struct pccs_tree *tree,
 {
     struct pccs_table_query q = {
         PCCS_LEVEL_NONE, a->in, PCCS_DAY_NONE, a->year ? a->year : a->period,
-        a->group,        NULL,  false,         false};
+        a->group,        NULL,  false,         false, NULL};
     if (a->level && (q.level = pccs_level_parse(a->level)) == PCCS_LEVEL_NONE)
         return pccs_err_set(err, PCCS_EINVAL, "unknown --level %s", a->level);
     struct pccs_table t;

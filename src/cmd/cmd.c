@@ -76,6 +76,8 @@ const struct pccs_cmd pccs_cmds[] = {
      "                   staff group (workforce: its roles)\n"
      "  --year Y         the financial year (entitlements, payments)\n"
      "  --compare Y      a second year to compare with (payments)\n"
+     "  --contract TYPE  only practices of contract type GMS, PMS or APMS\n"
+     "                   (payments)\n"
      "  --format F       text (default), csv, json or xlsx (with --out)\n"
      "  --out FILE       write to FILE instead of standard output\n"
      "  --explain        print each figure's formula with its values under\n"

@@ -30,7 +30,7 @@ year_loaded(struct pccs_store *st, const struct pccs_tree *tree,
         const struct pccs_table_def *def =
             pccs_table_def_find(year_tables[i].table);
         struct pccs_table_query q = {year_tables[i].level, in, PCCS_DAY_NONE,
-                                     year, NULL, NULL, false, false};
+                                     year, NULL, NULL, false, false, NULL};
         struct pccs_table t;
         struct pccs_err e = PCCS_ERR_INIT;
         memset(&t, 0, sizeof(t));

@@ -92,7 +92,7 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
 {
     const char *format = NULL, *level = NULL, *in = NULL, *at = NULL;
     const char *period = NULL, *group = NULL, *year = NULL, *compare = NULL;
-    const char *outpath = NULL;
+    const char *outpath = NULL, *contract = NULL;
     bool help = false, list = false, explain = false, suppress = false;
     bool all = false;
     struct pccs_opt opts[] = {
@@ -110,10 +110,11 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
         {"explain", NULL, &explain},
         {"suppress", NULL, &suppress},
         {"all", NULL, &all},
+        {"contract", &contract, NULL},
     };
     char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 14, pos, 1, &npos, &help);
+    int rc = pccs_opt_parse(argc, argv, opts, 15, pos, 1, &npos, &help);
     if (rc)
         return rc;
     if (help)
@@ -139,7 +140,7 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
     int fmt;
     struct pccs_table_query q = {PCCS_LEVEL_NONE, in,      PCCS_DAY_NONE,
                                  period,          group,   compare,
-                                 explain,         suppress};
+                                 explain,         suppress, contract};
     struct pccs_period_buf pbuf[2];
     struct pccs_err err = PCCS_ERR_INIT;
     /* --all gives the year to the year tables only. */

@@ -203,7 +203,8 @@ gather(struct pccs_store *st, const struct pccs_tree *t,
     bool have;
     char d1[16], d0[16];
     struct pccs_table_query sq = {PCCS_PRACTICE, NULL, PCCS_DAY_NONE, NULL,
-                                  NULL,          NULL, false,         false};
+                                  NULL,          NULL, false,         false,
+                                  NULL};
     /* Registrations snapshots: the latest, and the one 12 months before
      * (model/period.h). */
     struct pccs_period_pick lp, pp;

@@ -55,6 +55,9 @@ explain_row(struct pccs_table *t, size_t row, const char *formula)
     /* The row's other keys: its text columns beyond code, name, parent. */
     for (size_t c = 3; c < t->ncols; c++)
         if (t->cols[c].type == PCCS_COL_TEXT &&
+            pccs_table_cell(t, row, c)->text &&
+            *pccs_table_cell(t, row, c)->text &&
+            strcmp(t->cols[c].name, "excluded") != 0 &&
             strcmp(t->cols[c].name, "source") != 0 &&
             strcmp(t->cols[c].name, "flag") != 0 &&
             !strstr(t->cols[c].name, "_source")) {

@@ -94,17 +94,19 @@ int pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
                         struct pccs_table *out, struct pccs_err *err);
 
 static const char *const payments_formulas[] = {
-    "other = total - global_sum - qof",
+    "core_contract = global_sum + mpig + pms_apms_balance",
+    "other = total - core_contract - qof",
     "total_per_registered = total / registered",
     "total_per_weighted = total / weighted",
-    "decile = decile of total_per_weighted among every organisation of the "
-    "level (1 = lowest)",
+    "decile = decile of total_per_weighted in England at practice or PCN "
+    "level, none for a row left out for too few patients (1 = lowest)",
     NULL};
 
 static const struct pccs_table_def payments = {
     "payments",
     "NHS payments per registered and weighted patient for a year (--year), "
-    "deciles, ICB outliers, --compare another year",
+    "contract type (--contract), deciles, ICB outliers, --compare another "
+    "year",
     PCCS_PRACTICE,
     pccs_payments_table,
     payments_formulas,

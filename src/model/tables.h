@@ -23,6 +23,7 @@ struct pccs_table_query {
     const char *compare;   /* a second financial year (payments) */
     bool explain;          /* add each figure's formula to the notes */
     bool suppress;         /* disclosure control on derived counts */
+    const char *contract;  /* a contract type (payments), or NULL */
 };
 
 struct pccs_table_def {

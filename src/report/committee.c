@@ -73,7 +73,8 @@ table_or_note(struct rep *r, const char *name, enum pccs_level level,
               const char *in, const char *period, struct pccs_table *out)
 {
     struct pccs_table_query q = {level, in,   PCCS_DAY_NONE, period,
-                                 NULL,  NULL, false,         false};
+                                 NULL,  NULL, false,         false,
+                                 NULL};
     memset(out, 0, sizeof(*out));
     int rc =
         pccs_table_run(pccs_table_def_find(name), r->st, r->t, &q, out, r->err);
@@ -310,7 +311,8 @@ registered_on(struct rep *r, pccs_day d)
     char p[16];
     pccs_date_format(d, p);
     struct pccs_table_query q = {r->level, r->in, PCCS_DAY_NONE, p,
-                                 NULL,     NULL,  false,         false};
+                                 NULL,     NULL,  false,         false,
+                                 NULL};
     struct pccs_table t;
     memset(&t, 0, sizeof(t));
     double v = NAN;

@@ -218,11 +218,14 @@ pccs_format_parse(const char *s, enum pccs_format *out)
 /*
  * Plain machine form for CSV: plain decimal, never exponent notation
  * (a spreadsheet or a script reads 1.02300948e+10 as text or loses
- * digits). Integers without a decimal point; other numbers to the 15
- * significant digits a double holds, trailing zeros dropped, so sums of
- * pounds and pence print as pounds to at most 2 dp.
+ * digits). Integers without a decimal point; other numbers with the
+ * fewest decimals that give the value back to 13 significant digits, so
+ * a sum of pounds and pence prints as pounds to at most 2 dp without the
+ * noise of binary sums (4368731529.76, not 4368731529.75999) and a ratio
+ * keeps the digits it has.
  */
 #define PLAIN_DIGITS 15
+#define PLAIN_REL 1e-13
 
 static void
 plain_number(struct pccs_buf *b, double v)
@@ -232,13 +235,17 @@ plain_number(struct pccs_buf *b, double v)
         return;
     }
     int mag = (int)floor(log10(fabs(v)));
-    int dec = PLAIN_DIGITS - 1 - mag;
-    if (dec < 0)
-        dec = 0;
-    if (dec > 330)
-        dec = 330;
+    int max = PLAIN_DIGITS - 1 - mag;
+    if (max < 0)
+        max = 0;
+    if (max > 330)
+        max = 330;
     char tmp[400];
-    snprintf(tmp, sizeof(tmp), "%.*f", dec, v);
+    for (int d = 0; d <= max; d++) {
+        snprintf(tmp, sizeof(tmp), "%.*f", d, v);
+        if (fabs(strtod(tmp, NULL) - v) <= fabs(v) * PLAIN_REL)
+            break;
+    }
     char *dot = strchr(tmp, '.');
     if (dot) {
         char *end = tmp + strlen(tmp);

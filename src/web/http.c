@@ -7,7 +7,7 @@
  *   /api/orgs?q=TEXT                  search by code or name
  *   /api/orgs/CODE                    parents, children, populations
  *   /api/tables                       the tables
- *   /api/tables/NAME?level=&in=&at=&period=&year=&group=&compare=
+ *   /api/tables/NAME?level=&in=&at=&period=&year=&group=&compare=&contract=
  *                    &explain=1&suppress=1&format=json|csv|xlsx
  *   /api/spc/METRIC/CODE              an SPC series pccs holds
  *   /healthz                          "ok"
@@ -336,7 +336,7 @@ route_org(struct server *sv, const struct request *rq, struct pccs_store *st,
                                  NULL,
                                  NULL,
                                  false,
-                                 false};
+                                 false, NULL};
     json_t *pop = NULL;
     if (sv->tree.orgs[o].level != PCCS_LEVEL_NONE &&
         table_json(sv, st, "populations", &q, &pop, &err) == PCCS_OK)
@@ -440,7 +440,8 @@ route_table(struct server *sv, const struct request *rq,
     struct pccs_table_query q = {PCCS_LEVEL_NONE,    arg(c, "in"),
                                  PCCS_DAY_NONE,      arg(c, "period"),
                                  arg(c, "group"),    arg(c, "compare"),
-                                 flag(c, "explain"), flag(c, "suppress")};
+                                 flag(c, "explain"), flag(c, "suppress"),
+                                 arg(c, "contract")};
     const char *level = arg(c, "level"), *year = arg(c, "year");
     const char *at = arg(c, "at"), *format = arg(c, "format");
     if (year && q.period) {
