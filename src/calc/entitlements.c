@@ -9,6 +9,7 @@ const char *const pccs_ent_base_names[PCCS_ENT_NBASES] = {
     [PCCS_ENT_ADJUSTED] = "adjusted",
     [PCCS_ENT_WEIGHTED] = "weighted",
     [PCCS_ENT_BED] = "bed",
+    [PCCS_ENT_PCN] = "pcn",
 };
 
 double
@@ -23,6 +24,8 @@ pccs_ent_base_pop(const struct pccs_ent_pop *pop, enum pccs_ent_base base)
         return pop->weighted;
     case PCCS_ENT_BED:
         return pop->beds;
+    case PCCS_ENT_PCN:
+        return 1;
     case PCCS_ENT_NBASES:
         break;
     }

@@ -3,7 +3,7 @@
  * One Network Contract DES payment line for one PCN and one year
  * (reference/rules.md section 2). A line is data: in data/rates/pcn.csv,
  * `<line>_per_<base>` is an annual GBP rate on a population (base one of
- * registered, adjusted, weighted, bed; a line may have several bases in a
+ * registered, adjusted, weighted, bed or pcn (a sum per PCN); a line may have several bases in a
  * year and is then their sum), `<line>_months` the months of the year it
  * is paid (default 12) and `<line>_national_sum` a national GBP sum shared
  * by contractor weighted population, used when the year has no per-patient
@@ -21,6 +21,7 @@ enum pccs_ent_base {
     PCCS_ENT_ADJUSTED,
     PCCS_ENT_WEIGHTED,
     PCCS_ENT_BED,
+    PCCS_ENT_PCN, /* a fixed sum per PCN */
     PCCS_ENT_NBASES
 };
 

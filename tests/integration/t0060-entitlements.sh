@@ -75,7 +75,7 @@ for f in sorted(glob.glob(rates_dir + '/*.csv')):
     for r in csv.DictReader(open(f)):
         if r['financial_year'] == year:
             rate[r['item']] = float(r['value']) if r['value'].strip() else None
-bases = ('registered', 'adjusted', 'weighted', 'bed')
+bases = ('registered', 'adjusted', 'weighted', 'bed', 'pcn')
 lines = [r['line'] for r in csv.DictReader(open('data/maps/pcn_lines.csv'))]
 practice_lines = {r['line'] for r in csv.DictReader(open('data/maps/pcn_lines.csv'))
                   if r['paid_to'] == 'practices'}
@@ -95,7 +95,8 @@ for p, n in reg.items():
 print(','.join(['code', 'registered', 'weighted'] + lines + ['total_known']))
 for k in sorted(pcns):
     r_, w = pcns[k]
-    pop = {'registered': r_, 'weighted': w, 'adjusted': w * nat_reg / nat_w}
+    pop = {'registered': r_, 'weighted': w, 'adjusted': w * nat_reg / nat_w,
+           'pcn': 1}
     out = [k, f"{r_:.2f}", f"{w:.2f}"]
     total = 0.0
     for line in lines:
@@ -144,7 +145,7 @@ PY
 
 for rates in bundled test; do
     if [ "$rates" = test ]; then R=$T/rates; else R=$ROOT/data/rates; fi
-    for year in 2021-22 2022-23 2023-24; do
+    for year in 2021-22 2022-23 2023-24 2024-25 2025-26; do
         python3 "$T/calc.py" "$DATA" "$R" "$year" 16C >"$T/want"
         out=$(PCCS_RATES=$R "$PCCS" --store "$S" table entitlements \
             --year "$year" --in 16C --format csv)
@@ -196,7 +197,7 @@ check_eq "explain: core = registered x rate, as in the table" "$got" True
 
 # Network participation is practice income: shown, not in the PCN total.
 check_match "participation is practice income" "$out" \
-    "network_participation: weighted [0-9.]+ x 1.76 = [0-9.]+ \\(paid to practices, not in the PCN total\\)"
+    "network_participation: weighted [0-9.]+ x 1.76[0-9]* = [0-9.]+ \\(paid to practices, not in the PCN total\\)"
 
 # The 1 January 2022 list is not loaded: the table, --explain and the
 # notes say which list stands in for it.
@@ -218,7 +219,7 @@ check_match "rates named with sources" "$out" \
 check_match "lines not paid in 2021-22 are named" "$out" \
     "not paid in 2021-22 \\(no rate row for the year in data/rates\\): .*enhanced_access"
 run_pccs --store "$S" table entitlements --year 2021
-check_eq "bad --year: exit 1" "$status" 1
+check_eq "bad --year: a usage error, exit 2" "$status" 2
 run_pccs --store "$S" table entitlements --level practice
 check_eq "practice level refused: exit 1" "$status" 1
 
