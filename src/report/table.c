@@ -408,7 +408,12 @@ cell_json(const struct pccs_table_col *col, const struct pccs_cell *c)
     if (col->type == PCCS_COL_INT ||
         (c->num == floor(c->num) && fabs(c->num) < 9e15))
         return json_integer((json_int_t)c->num);
-    return json_real(c->num);
+    /* The digits the CSV shows, without the noise of binary sums. */
+    struct pccs_buf b = PCCS_BUF_INIT;
+    plain_number(&b, c->num);
+    json_t *v = json_real(strtod(b.p, NULL));
+    pccs_buf_release(&b);
+    return v;
 }
 
 static int

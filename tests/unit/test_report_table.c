@@ -88,6 +88,16 @@ test_report_table_csv_no_exponent(void **state)
         free(s);
         pccs_table_release(&t);
     }
+    /* JSON gives the same digits. */
+    struct pccs_table t;
+    pccs_table_init(&t, "n");
+    pccs_table_col(&t, "v", PCCS_COL_NUM, 2);
+    pccs_table_row(&t);
+    pccs_table_num(&t, 4368731529.759990);
+    char *s = render(&t, PCCS_FMT_JSON);
+    assert_non_null(strstr(s, "\"v\": 4368731529.76\n"));
+    free(s);
+    pccs_table_release(&t);
 }
 
 static void
