@@ -133,6 +133,8 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
                               "no table called '%s' (pccs table "
                               "--list)",
                               pos[0]);
+    if (contract && (all || strcmp(def->name, "payments") != 0))
+        return pccs_cmd_usage("table", "--contract is for the payments table");
     if (year && period)
         return pccs_cmd_usage("table", "give --year or --period, not both");
     if (year)

@@ -344,6 +344,18 @@ pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
         rc = load_year(st, t, q->compare, &cmp, err);
     if (rc)
         goto out;
+    if (q->contract) {
+        size_t i = 0;
+        while (i < cur.n && !contract_is(&cur, i, q->contract))
+            i++;
+        if (i == cur.n) {
+            rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                              "no practice of contract type %s in %s "
+                              "(the file gives GMS, PMS, APMS or Unknown)",
+                              q->contract, q->period);
+            goto out;
+        }
+    }
     pccs_day at = pccs_fy_start(fy + 1) - 1;
     size_t no = t->norgs + 1;
 

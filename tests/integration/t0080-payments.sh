@@ -191,6 +191,12 @@ run_pccs --store "$S" table payments --year 2022-23 --in QHM --contract pms \
     --format csv
 check_eq "--contract PMS: the PMS practices of QHM" "$(got code)" \
     "$(want contract-pms)"
+run_pccs --store "$S" table payments --year 2022-23 --contract XYZ
+check_eq "--contract XYZ: exit 1" "$status" 1
+check_match "--contract XYZ: says which types there are" "$errout" \
+    "no practice of contract type XYZ in 2022-23"
+run_pccs --store "$S" table populations --contract PMS
+check_eq "--contract on another table: usage error" "$status" 2
 
 # Network participation is practice income: a PCN's is the sum of its
 # practices' and inside total; the PCN's own DES lines are apart.
