@@ -1,6 +1,8 @@
 #!/bin/sh
 # pccs serve: the API answers with exactly the numbers the CLI prints (every
-# table, CSV and JSON, for an area), finds organisations, gives 404 and 400
+# table of pccs table --list, CSV and JSON, for an area, none of them empty
+# unless listed; issue 12), the committee report shows the CLI's
+# populations and entitlements, finds organisations, gives 404 and 400
 # as JSON, refuses bodies and other methods, survives a few hundred
 # malformed requests and still answers, and stops cleanly on SIGTERM.
 . "$(dirname "$0")/lib.sh"
@@ -25,29 +27,128 @@ HTTP=$ROOT/tests/integration/client.py
 /usr/bin/python3 "$HTTP" "$URL" --login root 'an admin passphrase' --jar "$T/jar" 2>/dev/null >/dev/null
 get() { /usr/bin/python3 "$HTTP" "$URL" "$1" --jar "$T/jar"; }
 
-# The same question to the API and the CLI: byte-identical CSV and JSON
-# (the API applies disclosure control for everyone but the owning practice:
-# the CLI's --suppress).
-bad=0
-while IFS='|' read -r name q args; do
-    for fmt in csv json; do
-        a=$(get "/api/tables/$name?$q&format=$fmt" 2>/dev/null)
-        # shellcheck disable=SC2086
-        b=$("$PCCS" --store "$S" table "$name" $args --format $fmt --suppress)
-        [ "$a" = "$b" ] || { bad=$((bad + 1)); echo "# differs: $name $fmt"; }
-    done
-done <<EOF2
+# The same question to the API and the CLI, for every table `pccs table
+# --list` names: byte-identical CSV and JSON (the API applies disclosure
+# control for everyone but the owning practice: the CLI's --suppress), and
+# rows on both sides. A table with no question below, or with no rows on
+# either side, fails, except the ones listed as expected empty with why.
+cat >"$T/questions" <<EOF2
 populations|level=pcn&in=16C|--level pcn --in 16C
 payments|level=practice&in=U89141&year=2022-23|--level practice --in U89141 --year 2022-23
 entitlements|in=16C&year=2022-23|--in 16C --year 2022-23
 workforce|in=16C|--in 16C
 qof-prevalence|level=practice&in=U89141&group=AF|--level practice --in U89141 --group AF
+weighting|level=practice&in=U89141|--level practice --in U89141
+arrs|in=16C&year=2022-23|--in 16C --year 2022-23
 capacity|level=sub_icb&in=16C|--level sub_icb --in 16C
 resilience|in=U89141&at=2022-06-01|--in U89141 --at 2022-06-01
-risks|at=2022-06-01|--at 2022-06-01
+age-bands|in=16C|--in 16C
 programme-status|at=2022-06-01|--at 2022-06-01
+milestones|at=2022-06-01|--at 2022-06-01
+risks|at=2022-06-01|--at 2022-06-01
+estates|in=16C|--in 16C
+budget|in=16C|--in 16C
+list-closures|in=16C|--in 16C
+support-payments|in=16C|--in 16C
+visits|in=16C|--in 16C
+register|group=risks|--group risks
 EOF2
-check_eq "API = CLI for 9 tables in CSV and JSON" "$bad" 0
+# Registrations by age and sex are not among the bundled files: both sides
+# must refuse these two alike (the same message), with no rows.
+expected_empty=" weighting age-bands "
+rows() { python3 -c 'import json,sys
+try: print(len(json.load(sys.stdin)["rows"]))
+except Exception: print(0)'; }
+bad=0
+ntables=0
+for name in $("$PCCS" --store "$S" table --list | awk '{ print $1 }'); do
+    ntables=$((ntables + 1))
+    line=$(grep "^$name|" "$T/questions")
+    if [ -z "$line" ]; then
+        bad=$((bad + 1)); echo "# no API = CLI question for table $name"; continue
+    fi
+    q=$(printf '%s' "$line" | cut -d'|' -f2)
+    args=$(printf '%s' "$line" | cut -d'|' -f3)
+    for fmt in csv json; do
+        a=$(get "/api/tables/$name?$q&format=$fmt" 2>"$T/code")
+        # shellcheck disable=SC2086
+        b=$("$PCCS" --store "$S" table "$name" $args --format $fmt --suppress 2>"$T/err")
+        case "$expected_empty" in
+        *" $name "*)
+            e=$(printf '%s' "$a" | python3 -c 'import json,sys; print(json.load(sys.stdin)["error"])' 2>/dev/null)
+            [ "$b" = "" ] && [ "$(tail -1 "$T/code")" = 404 ] && [ "pccs: $e" = "$(cat "$T/err")" ] ||
+                { bad=$((bad + 1)); echo "# expected empty, not refused alike: $name $fmt"; }
+            continue ;;
+        esac
+        [ "$a" = "$b" ] || { bad=$((bad + 1)); echo "# differs: $name $fmt"; }
+        if [ $fmt = json ]; then
+            na=$(printf '%s' "$a" | rows)
+            nb=$(printf '%s' "$b" | rows)
+            [ "$na" -gt 0 ] && [ "$nb" -gt 0 ] ||
+                { bad=$((bad + 1)); echo "# no rows: $name (API $na, CLI $nb)"; }
+        fi
+    done
+done
+check_num "every table of pccs table --list asked (at least 19)" "$( [ $ntables -ge 19 ] && echo 1 || echo 0)" 1
+check_eq "API = CLI for all $ntables tables in CSV and JSON, with rows" "$bad" 0
+
+# The committee report's figures are the CLI's: the populations of 16C and
+# its PCNs, and every PCN's entitlements, cell by cell as displayed.
+"$PCCS" --store "$S" report committee --in 16C --period 2022-23 --out "$T/r.html" 2>/dev/null
+"$PCCS" --store "$S" table populations --level sub_icb --in 16C --format json >"$T/p0.json"
+"$PCCS" --store "$S" table populations --level pcn --in 16C --format json >"$T/p1.json"
+"$PCCS" --store "$S" table entitlements --level pcn --in 16C --year 2022-23 --format json >"$T/e.json"
+got=$(python3 - "$T" <<'PY'
+import html, json, re, sys
+t = sys.argv[1]
+doc = open(f"{t}/r.html").read()
+def table_after(heading):
+    i = doc.index(heading)
+    j = doc.index("<table", i)
+    k = doc.index("</table>", j)
+    part = doc[j:k]
+    cells = lambda tag, s: [html.unescape(re.sub("<[^>]+>", "", c)).strip()
+                            for c in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", s, re.S)]
+    head = cells("th", part)
+    body = [cells("td", r) for r in re.findall(r"<tr[^>]*>(.*?)</tr>", part, re.S)]
+    return head, [r for r in body if r]
+def shown(v, text):
+    # the CLI's value rounded as the report shows it
+    d = len(text.split(".")[1]) if "." in text else 0
+    return v is not None and f"{v:,.{d}f}" == text
+checked = bad = 0
+cli = {r["code"]: r for f in ("p0", "p1") for r in json.load(open(f"{t}/{f}.json"))["rows"]}
+for heading in ("<h3>Registered and weighted population</h3>", "<h3>By PCN, with its practices</h3>"):
+    head, body = table_after(heading)
+    for row in body:
+        if row[0] not in cli:
+            continue
+        for col, label in (("registered", "Registered"), ("weighted", "Weighted")):
+            checked += 1
+            if not shown(cli[row[0]][col], row[head.index(label)]):
+                bad += 1; print("populations", row[0], col, row[head.index(label)], cli[row[0]][col], file=sys.stderr)
+ent = {r["code"]: r for r in json.load(open(f"{t}/e.json"))["rows"]}
+head, body = table_after("<h3>PCN entitlements</h3>")
+npcn = 0
+for row in body:
+    if row[0] not in ent:
+        continue
+    npcn += 1
+    values = [v for v in ent[row[0]].values() if isinstance(v, (int, float))]
+    for text in row[1:]:
+        if not re.fullmatch(r"-?[0-9,]+(\.[0-9]+)?", text):
+            continue
+        checked += 1
+        if not any(shown(v, text) for v in values):
+            bad += 1; print("entitlements", row[0], text, file=sys.stderr)
+print(checked, bad, npcn, len(ent))
+PY
+)
+echo "# report = CLI: compared, differing, PCNs in the report, PCNs of the CLI: $got"
+set -- $got
+check_eq "report = CLI: populations and entitlements cells ($1 compared)" "$2" 0
+check_num "... figures compared (at least 20)" "$( [ "${1:-0}" -ge 20 ] && echo 1 || echo 0)" 1
+check_eq "... every PCN of the CLI's entitlements in the report" "$3" "$4"
 
 get "/api/tables/populations?level=region&format=xlsx" >"$T/p.xlsx" 2>/dev/null
 check_eq "xlsx download is a workbook" "$(head -c 2 "$T/p.xlsx")" "PK"
