@@ -15,6 +15,7 @@
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "model/metrics.h"
+#include "model/query.h"
 #include "model/tables.h"
 #include "report/chart.h"
 
@@ -51,12 +52,11 @@ static int
 pyramid(struct pccs_store *st, const struct pccs_tree *tree,
         const struct chart_args *a, FILE *f, struct pccs_err *err)
 {
-    int o = pccs_tree_find(tree, a->org);
+    int o = pccs_query_org(tree, "", a->org, err);
     if (o < 0)
-        return pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
-                            a->org);
+        return o;
     struct pccs_table_query q = {tree->orgs[o].level,
-                                 a->org,
+                                 tree->orgs[o].code,
                                  PCCS_DAY_NONE,
                                  a->period,
                                  NULL,
@@ -156,6 +156,12 @@ bar(struct pccs_store *st, const struct pccs_tree *tree,
         a->group,        NULL,  false,         false, NULL};
     if (a->level && (q.level = pccs_level_parse(a->level)) == PCCS_LEVEL_NONE)
         return pccs_err_set(err, PCCS_EINVAL, "unknown --level %s", a->level);
+    if (a->in) {
+        int o = pccs_query_org(tree, "", a->in, err);
+        if (o < 0)
+            return o;
+        q.in = tree->orgs[o].code;
+    }
     struct pccs_table t;
     int rc = run_table(st, tree, a->table, &q, &t, err);
     if (rc) {
@@ -261,11 +267,29 @@ pccs_cmd_chart(struct pccs_global *g, int argc, char **argv)
                               "no chart called '%s' (pyramid, line, "
                               "bar)",
                               a.kind);
+    /* The periods of the table drawn, checked as pccs table checks them. */
+    struct pccs_err err = PCCS_ERR_INIT;
+    struct pccs_period_buf pbuf[2];
+    const struct pccs_table_def *def = pccs_table_def_find(
+        !strcmp(a.kind, "pyramid") ? "age-bands" : a.table ? a.table : "");
+    if (a.year && a.period)
+        return pccs_cmd_usage("chart", "give --year or --period, not both");
+    if (def && (a.year || a.period)) {
+        struct pccs_table_query q;
+        memset(&q, 0, sizeof(q));
+        q.period = a.year ? a.year : a.period;
+        if (pccs_query_check_periods(def, &q, "--", a.year != NULL, pbuf,
+                                     &err))
+            return pccs_cmd_usage("chart", "%s", err.msg);
+        if (a.year)
+            a.year = q.period;
+        else
+            a.period = q.period;
+    }
     struct pccs_store *st;
     if ((rc = pccs_cmd_open_store(g, &st)))
         return rc;
     struct pccs_tree tree = PCCS_TREE_INIT;
-    struct pccs_err err = PCCS_ERR_INIT;
     FILE *f = stdout;
     rc = pccs_tree_load(&tree, st, &err);
     if (!rc && a.out && !(f = fopen(a.out, "w")))

@@ -143,7 +143,7 @@ load_year(struct pccs_store *st, const struct pccs_tree *t, const char *fy,
     if (!y->n)
         return pccs_err_set(err, PCCS_ENOTFOUND,
                             "no NHS Payments to General Practice file loaded "
-                            "for %s",
+                            "for %s: load that year's file",
                             fy);
     struct pccs_hmap_entry *e;
     for (size_t i = 0; i < y->prac.cap; i++) {

@@ -67,7 +67,9 @@ choose_registered(const struct periods *ps, const struct pccs_pop_query *q,
         list_periods(&b, ps);
         rc = pccs_err_set(err, PCCS_ENOTFOUND,
                           "no registered patients loaded for period %s "
-                          "(loaded: %s)",
+                          "(loaded: %s): load Patients Registered at a GP "
+                          "Practice for that date, or NHS Payments to "
+                          "General Practice for that year",
                           q->period, b.p);
         pccs_buf_release(&b);
         return rc;

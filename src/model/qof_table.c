@@ -199,7 +199,8 @@ pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
     }
     if (q->period && !pp.found) {
         rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no QOF prevalence loaded for %s (latest: %s)",
+                          "no QOF prevalence loaded for %s (latest: %s): "
+                          "load that year's QOF prevalence file",
                           q->period, pp.latest);
         goto out;
     }

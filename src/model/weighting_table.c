@@ -242,7 +242,10 @@ pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
         goto out;
     if (!w.n) {
         rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no registrations by age and sex for %s", period);
+                          "no registrations by age and sex for %s: load "
+                          "gp-reg-pat-prac-quin-age or -sing-age files of "
+                          "that date",
+                          period);
         goto out;
     }
     pccs_day snap;

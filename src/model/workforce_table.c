@@ -283,7 +283,9 @@ pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
         rc = pccs_err_set(err, PCCS_ENOTFOUND, "no workforce for %s%s%s%s",
                           q->in ? q->in : "England", q->group ? " in " : "",
                           q->group ? q->group : "",
-                          q->period ? " on that census" : "");
+                          q->period ? " on that census: load the PCN or GP "
+                                      "workforce file of that census"
+                                    : "");
         goto out;
     }
 

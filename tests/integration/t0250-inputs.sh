@@ -52,6 +52,10 @@ expect "table populations --at 2021-02-30" 2 "--at must be a date YYYY-MM-DD" \
     table populations --at 2021-02-30
 expect "orgs --at 31/12/2020" 2 "--at must be a date YYYY-MM-DD" orgs --at 31/12/2020
 expect "show --at yesterday" 2 "--at must be a date YYYY-MM-DD" show A81001 --at yesterday
+expect "chart bar --year banana" 2 "--year must be $FY, not 'banana'" \
+    chart bar payments --column total --year banana
+expect "chart pyramid --period 2021-13-01" 2 "--period must be a snapshot date YYYY-MM-DD" \
+    chart pyramid --org A81001 --period 2021-13-01
 
 # Well formed, nothing loaded: exit 1 naming the publication to load. The
 # payments years loaded are those of the files in data/nhs.
