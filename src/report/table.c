@@ -178,6 +178,21 @@ pccs_table_insert_col(struct pccs_table *t, size_t col, const char *name)
 }
 
 void
+pccs_table_keep_rows(struct pccs_table *t, const bool *keep)
+{
+    PCCS_ASSERT(t->nrows == 0 || t->cur == t->ncols);
+    size_t n = 0;
+    for (size_t r = 0; r < t->nrows; r++)
+        if (keep[r]) {
+            if (n != r)
+                memmove(&t->cells[n * t->ncols], &t->cells[r * t->ncols],
+                        t->ncols * sizeof(*t->cells));
+            n++;
+        }
+    t->nrows = n;
+}
+
+void
 pccs_table_set_text(struct pccs_table *t, size_t row, size_t col,
                     const char *s)
 {

