@@ -23,6 +23,9 @@
 #include "model/population.h"
 #include "model/rates.h"
 
+int pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
+                            const struct pccs_table_query *q,
+                            struct pccs_table *out, struct pccs_err *err);
 int pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
                     const struct pccs_table_query *q, struct pccs_table *out,
                     struct pccs_err *err);
@@ -197,29 +200,33 @@ pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
     if (rc)
         goto out;
 
-    /* The ARRS sum: contractor weighted population x the year's rate. */
+    /* The ARRS sum: the entitlements table's arrs line for each PCN (one
+     * computation: the DES weighted population of the year x the year's
+     * rate, or the PCN's share of the national sum), summed by this
+     * table's membership. */
     char fyname[8];
     pccs_fy_format(fy, fyname);
-    /* The DES weighted population of the year (model/period.h). */
-    struct pccs_pop_query pq = {.level = PCCS_PCN,
-                                .in = NULL,
-                                .at = PCCS_DAY_NONE,
-                                .period = NULL,
-                                .des = true,
-                                .des_fy = fy};
-    int prc = pccs_population_table(st, t, &pq, &pop, err);
+    struct pccs_table_query eq;
+    memset(&eq, 0, sizeof(eq));
+    eq.level = PCCS_PCN;
+    eq.at = PCCS_DAY_NONE;
+    eq.period = fyname;
+    int prc = pccs_entitlements_table(st, t, &eq, &pop, err);
     pccs_err_clear(err);
-    const struct pccs_rate *ar =
-        pccs_rates_get(&rates, "arrs_per_weighted", fy);
+    int acol = prc ? -1 : pccs_table_col_index(&pop, "arrs");
     size_t no = t->norgs + 1;
     sum = pccs_xcalloc(no, sizeof(*sum));
-    bool have_sum = prc == PCCS_OK && ar && ar->known;
+    bool have_sum = acol >= 0 && pop.nrows > 0;
     for (size_t i = 0; have_sum && i < pop.nrows; i++) {
         int pcn = pccs_tree_find(t, pccs_table_cell(&pop, i, 0)->text);
-        const struct pccs_cell *w = pccs_table_cell(&pop, i, 5);
+        const struct pccs_cell *w = pccs_table_cell(&pop, i, (size_t)acol);
+        if (w->null) {
+            have_sum = false;
+            break;
+        }
         int g = pccs_tree_ancestor(t, pcn, c.level, c.at, 0);
-        if (g >= 0 && !w->null)
-            sum[g] += w->num * ar->value;
+        if (g >= 0)
+            sum[g] += w->num;
     }
 
     /* Price the roles; totals per organisation. */
@@ -305,23 +312,27 @@ pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
                             fyname, r->value, r->unit, r->source,
                             r->confidence);
     }
-    if (have_sum) {
-        pccs_table_note(out,
-                        "arrs_sum = contractor weighted population x %g "
-                        "(%s [%s])",
-                        ar->value, ar->source, ar->confidence);
-        for (size_t i = 0; i < pop.nnotes; i++) {
-            if (strncmp(pop.notes[i], "weighted", 8) == 0 ||
-                strncmp(pop.notes[i], "populations for", 15) == 0)
-                pccs_table_note(out, "%s", pop.notes[i]);
-        }
+    /* The ARRS sum's own notes, as the entitlements table gives them. */
+    for (size_t i = 0; i < pop.nnotes; i++) {
+        const char *n = pop.notes[i];
+        if (strncmp(n, "arrs ", 5) == 0 || strncmp(n, "arrs:", 5) == 0 ||
+            strncmp(n, "arrs_per", 8) == 0 ||
+            strncmp(n, "arrs_national", 13) == 0 ||
+            strncmp(n, "registered:", 11) == 0 ||
+            strncmp(n, "weighted", 8) == 0 ||
+            strncmp(n, "populations for", 15) == 0)
+            pccs_table_note(out, "%s", n);
     }
-    else {
+    if (have_sum)
+        pccs_table_note(out, "arrs_sum: the arrs line of the entitlements "
+                             "table for %s, PCN by PCN",
+                        fyname);
+    else
         pccs_table_note(out,
                         "arrs_sum: rate unknown for %s, or no weighted "
-                        "population loaded",
-                        fyname);
-    }
+                        "population loaded (table entitlements --year %s "
+                        "says which)",
+                        fyname, fyname);
     pccs_table_note(out, "cost_in_post prices only roles with a known "
                          "maximum for the year; the rest are unpriced_fte, so "
                          "share_pct is a lower bound");

@@ -223,12 +223,14 @@ des_registered(struct pccs_store *st, pccs_day day,
     return PCCS_OK;
 }
 
-static int
-des_weighted(struct pccs_store *st, pccs_day day,
-             struct pccs_period_pick *out, struct pccs_err *err)
+int
+pccs_period_fy_for(struct pccs_store *st, const char *measure, pccs_day day,
+                   struct pccs_period_pick *out, struct pccs_err *err)
 {
     struct loaded l;
-    int rc = load(st, "weighted", &l, err);
+    clear(out);
+    set_fy(out->wanted, sizeof(out->wanted), pccs_fy_of(day));
+    int rc = load(st, measure, &l, err);
     if (!rc) {
         int i = pccs_period_fy_for_day(l.fy, l.nfy, day);
         if (i >= 0) {
@@ -236,12 +238,18 @@ des_weighted(struct pccs_store *st, pccs_day day,
             set_fy(out->period, sizeof(out->period), l.fy[i]);
             out->exact = l.fy[i] == pccs_fy_of(day);
             if (!out->exact) {
-                char want[8];
-                pccs_fy_format(pccs_fy_of(day), want);
-                snprintf(out->note, sizeof(out->note),
-                         "weighted population of the %s payments file used "
-                         "in place of %s (the year containing %s)",
-                         out->period, want, out->wanted);
+                char d[16];
+                pccs_date_format(day, d);
+                if (strcmp(measure, "weighted") == 0)
+                    snprintf(out->note, sizeof(out->note),
+                             "weighted population of the %s payments file "
+                             "used in place of %s (the year containing %s)",
+                             out->period, out->wanted, d);
+                else
+                    snprintf(out->note, sizeof(out->note),
+                             "%s of %s used in place of %s (the year "
+                             "containing %s)",
+                             measure, out->period, out->wanted, d);
             }
         }
     }
@@ -259,5 +267,7 @@ pccs_period_des_population(struct pccs_store *st, enum pccs_period_pop pop,
     set_day(out->wanted, sizeof(out->wanted), day);
     if (pop == PCCS_PERIOD_REGISTERED)
         return des_registered(st, day, out, err);
-    return des_weighted(st, day, out, err);
+    int rc = pccs_period_fy_for(st, "weighted", day, out, err);
+    set_day(out->wanted, sizeof(out->wanted), day);
+    return rc;
 }

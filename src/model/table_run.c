@@ -16,6 +16,7 @@
 #include "calc/disclosure.h"
 #include "formats/csv.h"
 #include "model/labels.h"
+#include "model/period.h"
 
 /* Rows explained when no --in names one organisation. */
 #define EXPLAIN_MAX_ROWS 20
@@ -222,25 +223,16 @@ suppress(struct pccs_table *t, const struct pccs_tree *tree,
     return PCCS_OK;
 }
 
-static int
-latest_fy_cb(void *ctx, const struct pccs_fact_row *f)
-{
-    int *year = ctx, y;
-    if (!pccs_fy_parse(pccs_str_from(f->period), &y) && y > *year)
-        *year = y;
-    return 0;
-}
-
 int
 pccs_latest_payments_year(struct pccs_store *st, char fy[8],
                           struct pccs_err *err)
 {
     int year = -1;
     fy[0] = '\0';
-    int rc = pccs_store_periods_each(st,
-                                     "pay_total_nhs_payments_to_general_"
-                                     "practice",
-                                     latest_fy_cb, &year, err);
+    int rc = pccs_period_latest_fy(st,
+                                   "pay_total_nhs_payments_to_general_"
+                                   "practice",
+                                   &year, err);
     if (!rc && year >= 0)
         pccs_fy_format(year, fy);
     return rc;

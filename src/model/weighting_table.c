@@ -20,6 +20,7 @@
 #include "base/xalloc.h"
 #include "calc/weighting.h"
 #include "formats/csv.h"
+#include "model/period.h"
 
 int pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
                          const struct pccs_table_query *q,
@@ -183,24 +184,6 @@ age_cb(void *ctx, const struct pccs_fact_row *f)
     return 0;
 }
 
-struct fy_pick {
-    int target, best;
-    char period[16];
-};
-
-static int
-fy_cb(void *ctx, const struct pccs_fact_row *f)
-{
-    struct fy_pick *p = ctx;
-    int y;
-    if (!pccs_fy_parse(pccs_str_from(f->period), &y) && y <= p->target &&
-        y > p->best) {
-        p->best = y;
-        snprintf(p->period, sizeof(p->period), "%s", f->period);
-    }
-    return 0;
-}
-
 int
 pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
                      const struct pccs_table_query *q, struct pccs_table *out,
@@ -254,12 +237,12 @@ pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
             pccs_err_set(err, PCCS_EINVAL, "%s is not a snapshot date", period);
         goto out;
     }
-    struct fy_pick fp = {pccs_fy_of(snap), -1, ""};
-    rc = pccs_store_periods_each(st, "weighted", fy_cb, &fp, err);
+    struct pccs_period_pick fp;
+    rc = pccs_period_fy_for(st, "weighted", snap, &fp, err);
     if (rc)
         goto out;
     w.pub_pass = true;
-    if (fp.best >= 0) {
+    if (fp.found) {
         rc = pccs_store_facts_each(st, "weighted", fp.period, NULL, fact_cb, &w,
                                    err);
         if (rc)
@@ -347,17 +330,20 @@ pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
                     "totals the registered list of the %zu practices "
                     "with age-sex registrations; weights: %s (%s)",
                     af, w.n, ws.source, wpath);
-    if (fp.best >= 0)
+    if (fp.found) {
         pccs_table_note(out,
                         "published_weighted: NHS Payments to General "
                         "Practice %s (Number of Weighted Patients); "
                         "difference compares practices with both",
                         fp.period);
+        if (fp.note[0])
+            pccs_table_note(out, "published_weighted: %s", fp.note);
+    }
     else
         pccs_table_note(out,
-                        "published_weighted: no payments file for %d-%02d"
+                        "published_weighted: no payments file for %s"
                         " or before",
-                        fp.target, (fp.target + 1) % 100);
+                        fp.wanted);
     if (bad)
         pccs_table_note(out,
                         "%zu practices have an age band the weights do "

@@ -10,6 +10,7 @@
 #include "base/xalloc.h"
 #include "calc/resilience.h"
 #include "calc/spc.h"
+#include "model/entitlements.h"
 #include "model/metrics.h"
 #include "model/period.h"
 #include "model/tables.h"
@@ -509,6 +510,92 @@ sec_capacity(struct rep *r)
     fputs("</section>\n", r->f);
 }
 
+/* Every DES line of the year: the area's amount, or why there is none;
+ * then the PCNs with the lines paid that year. */
+static void
+ent_lines(struct rep *r, const struct pccs_table *pcns)
+{
+    struct pccs_rates rates = PCCS_RATES_INIT;
+    struct pccs_ent_lines ls = {NULL, 0};
+    struct pccs_table area;
+    int fy;
+    memset(&area, 0, sizeof(area));
+    if (!r->year || pccs_fy_parse(pccs_str_from(r->year), &fy) ||
+        pccs_rates_load_default(&rates, r->err) ||
+        pccs_ent_lines_load(&ls, &rates, fy, r->err)) {
+        pccs_err_clear(r->err);
+        pccs_rates_release(&rates);
+        return;
+    }
+    fputs("<h3>PCN entitlements by line</h3>\n", r->f);
+    bool have_area = r->level >= PCCS_PCN &&
+                     table_or_note(r, "entitlements", r->level, r->in,
+                                   r->year, &area);
+    struct pccs_table lt;
+    pccs_table_init(&lt, "lines");
+    pccs_table_col(&lt, "line", PCCS_COL_TEXT, 0);
+    pccs_table_col(&lt, "paid_to", PCCS_COL_TEXT, 0);
+    pccs_table_col(&lt, "amount", PCCS_COL_NUM, 0);
+    pccs_table_col(&lt, "basis", PCCS_COL_TEXT, 0);
+    for (size_t i = 0; i < ls.n; i++) {
+        const struct pccs_ent_line_info *l = &ls.l[i];
+        int c = have_area ? pccs_table_col_index(&area, l->name) : -1;
+        const struct pccs_cell *v =
+            c >= 0 && area.nrows ? pccs_table_cell(&area, 0, (size_t)c) : NULL;
+        pccs_table_row(&lt);
+        pccs_table_text(&lt, l->label);
+        pccs_table_text(&lt, l->practices ? "practices (not in the PCN "
+                                            "total)"
+                                          : "PCN");
+        if (v && !v->null)
+            pccs_table_num(&lt, v->num);
+        else
+            pccs_table_null(&lt);
+        char why[400];
+        if (!l->applies)
+            snprintf(why, sizeof(why), "%s", l->reason);
+        else if (!l->known)
+            snprintf(why, sizeof(why), "rate unknown: %s", l->reason);
+        else if (!v || v->null)
+            snprintf(why, sizeof(why), "%s; not computed: %s", l->basis,
+                     l->r.per[PCCS_ENT_BED].present
+                         ? "care home beds not loaded"
+                         : "no population loaded");
+        else
+            snprintf(why, sizeof(why), "%s%s", l->basis,
+                     l->derived ? " (derived)" : "");
+        pccs_table_text(&lt, why);
+    }
+    static const char *const lcols[] = {"line=Line", "paid_to=Paid to",
+                                        "amount=Amount", "basis=Rate or "
+                                                         "reason",
+                                        NULL};
+    html_table(r, &lt, lcols, NULL, NULL);
+    pccs_table_release(&lt);
+    pccs_table_release(&area);
+
+    /* Per PCN: the lines paid that year. */
+    char names[32][160];
+    const char *cols[32];
+    size_t n = 0;
+    cols[n++] = "code=PCN";
+    for (size_t i = 0; i < ls.n && n < 28; i++) {
+        if (!ls.l[i].applies)
+            continue;
+        snprintf(names[n], sizeof(names[n]), "%s=%s", ls.l[i].name,
+                 ls.l[i].label);
+        cols[n] = names[n];
+        n++;
+    }
+    cols[n++] = "total_known=PCN total known";
+    cols[n++] = "practice_income_known=Practice income";
+    cols[n] = NULL;
+    fputs("<h3>PCN entitlements by PCN</h3>\n", r->f);
+    html_table(r, pcns, cols, NULL, NULL);
+    pccs_ent_lines_release(&ls);
+    pccs_rates_release(&rates);
+}
+
 static void
 sec_entitlements(struct rep *r)
 {
@@ -522,19 +609,9 @@ sec_entitlements(struct rep *r)
             "enhanced_access_minutes_per_week=Minutes per week required", NULL};
         html_table(r, &e, acc, NULL, NULL);
         fputs("<p class=\"none\">Enhanced access delivered: no delivery "
-              "data loaded.</p>\n<h3>PCN entitlements</h3>\n",
+              "data loaded.</p>\n",
               r->f);
-        static const char *const cols[] = {
-            "code=PCN",
-            "core=Core",
-            "clinical_director=Clinical director",
-            "network_participation=Participation",
-            "enhanced_access=Enhanced access",
-            "arrs=ARRS sum",
-            "care_home_premium=Care home premium",
-            "total_known=Total known",
-            NULL};
-        html_table(r, &e, cols, NULL, NULL);
+        ent_lines(r, &e);
         notes(r, &e);
         pccs_table_release(&e);
     }

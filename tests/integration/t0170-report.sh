@@ -93,6 +93,41 @@ else
     ok "# SKIP chromium or poppler-utils not installed: no PDF"
 fi
 
+# 2023-24: every DES line of data/maps/pcn_lines.csv and of the rates
+# has a row in the entitlements table, with an amount and its rate, or
+# the reason it has none; the ARRS amount is the PCNs' entitlements ARRS.
+run_pccs --store "$S" report committee --in QHM --period 2023-24 --out "$T/y.html"
+check_eq "report 2023-24: exit 0" "$status" 0
+run_pccs --store "$S" table entitlements --in QHM --level pcn --year 2023-24 --format csv
+arrs=$(printf '%s\n' "$out" | python3 -c 'import csv,sys
+print("{:,.0f}".format(sum(float(r["arrs"]) for r in csv.DictReader(sys.stdin))))')
+got=$(python3 - "$T/y.html" "$arrs" <<'PY'
+import csv, glob, html, re, sys
+s = open(sys.argv[1]).read()
+seg = s[s.index('PCN entitlements by line'):]
+seg = seg[:seg.index('</table>')]
+rows = [[html.unescape(re.sub(r'<[^>]+>', '', c)).strip()
+         for c in re.findall(r'<td[^>]*>(.*?)</td>', tr, re.S)]
+        for tr in re.findall(r'<tr>(.*?)</tr>', seg, re.S)]
+rows = [r for r in rows if r]
+meta = list(csv.DictReader(open('data/maps/pcn_lines.csv')))
+lines = [r['line'] for r in meta]
+for r in csv.DictReader(open('data/rates/pcn.csv')):
+    for suf in ('_per_registered', '_per_adjusted', '_per_weighted', '_per_bed',
+                '_per_pcn', '_national_sum'):
+        it = r['item']
+        if it.endswith(suf) and it[:-len(suf)] not in lines:
+            lines.append(it[:-len(suf)])
+bad = [r for r in rows if not ((r[2] and re.search(r'per |derived', r[3]))
+       or re.match(r'(not paid in 2023-24|rate unknown: .+|.*not computed: .+)', r[3]))]
+label = {m['line']: m['label'] for m in meta}
+arrs = [r[2] for r in rows if r[0] == label['arrs']]
+print(len(rows) == len(lines), bad, arrs == [sys.argv[2]])
+PY
+)
+check_eq "2023-24 entitlements: every line filled or marked with its reason" \
+    "$got" "True [] True"
+
 run_pccs --store "$S" report committee --in A81001 --out "$T/p.html"
 check_eq "a practice has no children: exit 1" "$status" 1
 check_eq "... and no file" "$(test -e "$T/p.html" || echo none)" none
