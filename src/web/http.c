@@ -589,11 +589,14 @@ source_cb(void *ctx, const struct pccs_source_info *s)
     return 0;
 }
 
-/* A file of the dashboard (no "..", no hidden files). */
+/* A file of the dashboard: a path under --web that starts with one '/'
+ * (so never a name beside the directory), no "..", no hidden files, no
+ * backslashes. */
 static void
 route_static(struct server *sv, const char *url, struct reply *r)
 {
-    if (!sv->o->web || strstr(url, "..") || strstr(url, "/.")) {
+    if (!sv->o->web || url[0] != '/' || url[1] == '/' || strstr(url, "..") ||
+        strstr(url, "/.") || strchr(url, '\\')) {
         reply_error(r, 404, "not found");
         return;
     }

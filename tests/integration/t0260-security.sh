@@ -34,6 +34,29 @@ grep '^#' "$T/matrix"
 check_eq "register table: every register x role x format x in, rows within the scope only" \
     "$(tail -1 "$T/matrix")" "300 0"
 
+# --- 5. static files: a target without a leading '/' must not reach a
+# name beside the web directory; an empty path must not read before it
+raw() {
+    /usr/bin/python3 - "$URL" "$1" <<'PY'
+import socket, sys
+host, port = sys.argv[1].rsplit("/", 1)[1].split(":")
+s = socket.create_connection((host, int(port)), timeout=30)
+s.sendall(b"GET " + sys.argv[2].encode() + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+d = b""
+while True:
+    b = s.recv(65536)
+    if not b: break
+    d += b
+print(d.split(b"\r\n")[0].decode().split(" ")[1] if d else "none", "secret" if b"not for the web" in d else "-")
+PY
+}
+check_eq "GET / is the dashboard (the raw client works)" "$(raw / | cut -d' ' -f1)" 200
+check_eq "GET -private/secret.txt: 404, nothing of web-private" "$(raw -private/secret.txt)" "404 -"
+check_eq "GET /../web-private/secret.txt: not the file" "$(raw /../web-private/secret.txt | cut -d' ' -f2)" "-"
+check_eq "GET ?a: 404" "$(raw '?a')" "404 -"
+check_eq "GET //etc/passwd: 404" "$(raw //etc/passwd)" "404 -"
+check_eq "... and the server still answers" "$(raw /healthz)" "200 -"
+
 kill -TERM $pid
 wait $pid
 check_eq "SIGTERM: exit 0" "$?" 0
