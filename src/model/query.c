@@ -174,16 +174,6 @@ edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
-static bool
-contains_ci(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (; *hay; hay++)
-        if (!strncasecmp(hay, needle, n))
-            return true;
-    return false;
-}
-
 struct candidate {
     int org;
     size_t rank; /* 0 for a name match, else by edit distance */
@@ -249,7 +239,7 @@ pccs_query_org(const struct pccs_tree *t, const char *what, const char *code,
         const struct pccs_tree_org *g = &t->orgs[i];
         if (g->level == PCCS_LEVEL_NONE)
             continue;
-        if (len >= 3 && g->name && contains_ci(g->name, code))
+        if (len >= 3 && pccs_tree_names_contain(t, (int)i, code))
             byname[nn++] = (struct candidate){(int)i, 0};
         size_t d = edit_distance(code, g->code);
         /* Equally close: the longer common beginning first. */

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "base/xalloc.h"
@@ -138,6 +139,33 @@ pccs_tree_add_name(struct pccs_tree *t, const struct pccs_name_row *n)
     }
     o->names[o->nnames++] = (struct pccs_tree_name){
         pccs_xstrdup(n->name), n->from, n->source_id};
+}
+
+static bool
+contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++) {
+        if (!strncasecmp(hay, needle, n))
+            return true;
+    }
+    return false;
+}
+
+bool
+pccs_tree_names_contain(const struct pccs_tree *t, int org,
+                        const char *needle)
+{
+    if (org < 0 || (size_t)org >= t->norgs)
+        return false;
+    const struct pccs_tree_org *o = &t->orgs[org];
+    if (o->name && contains_ci(o->name, needle))
+        return true;
+    for (size_t i = 0; i < o->nnames; i++) {
+        if (contains_ci(o->names[i].name, needle))
+            return true;
+    }
+    return false;
 }
 
 static int
@@ -294,11 +322,13 @@ holds(const struct pccs_tree_link *l, pccs_day at)
 /*
  * Does membership at level reach back before its first observation? Not
  * for PCNs: before the first evidence of a PCN, a practice is in none.
+ * A preferred source's own memberships always do: its figures roll up
+ * the way that publication placed them, whatever the day asked.
  */
 static bool
-reaches_back(enum pccs_level level)
+reaches_back(enum pccs_level level, int64_t only_source)
 {
-    return level != PCCS_PCN;
+    return level != PCCS_PCN || only_source > 0;
 }
 
 /*
@@ -329,7 +359,7 @@ pick(const struct pccs_tree *t, const struct pccs_tree_org *o,
                 best_start = s;
             }
         }
-        else if (l->observed && s > at && reaches_back(level) &&
+        else if (l->observed && s > at && reaches_back(level, only_source) &&
                  (early < 0 || s < early_start)) {
             early = (int)i;
             early_start = s;

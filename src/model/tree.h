@@ -29,7 +29,8 @@
  *     come from), so a table of a publication rolls up the way that
  *     publication did: for an organisation that source describes, and a
  *     level it gives memberships at, its word is final, including "none"
- *     (a practice a payments file places in no PCN is in no PCN).
+ *     (a practice a payments file places in no PCN is in no PCN), and
+ *     holds on any day, before that source's date too (at every level).
  *
  * Names: every name a file gave an organisation is kept with the date
  * that file describes; pccs_tree_name() answers the name as at a day.
@@ -146,6 +147,13 @@ int pccs_tree_find(const struct pccs_tree *t, const char *code);
  * "" if it has none. Valid while the tree is.
  */
 const char *pccs_tree_name(const struct pccs_tree *t, int org, pccs_day at);
+
+/**
+ * Does org's name, or any name it had, contain needle (ASCII case
+ * ignored)? A search for "Bassetlaw CCG" finds 02Q after it was renamed.
+ */
+bool pccs_tree_names_contain(const struct pccs_tree *t, int org,
+                             const char *needle);
 
 /**
  * The parent of org at level (directly linked), as at day; -1 if none.

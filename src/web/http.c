@@ -234,16 +234,6 @@ org_brief(const struct pccs_tree_org *o)
     return j;
 }
 
-/* Does hay contain needle, ignoring ASCII case? */
-static bool
-contains_ci(const char *hay, const char *needle, size_t nl)
-{
-    for (; *hay; hay++)
-        if (!strncasecmp(hay, needle, nl))
-            return true;
-    return false;
-}
-
 /* /api/orgs?q= */
 static void
 route_search(struct server *sv, const struct request *rq, struct reply *r)
@@ -262,7 +252,7 @@ route_search(struct server *sv, const struct request *rq, struct reply *r)
         if (o->level == PCCS_LEVEL_NONE)
             continue;
         if ((!strncasecmp(o->code, q, ql) ||
-             (o->name && contains_ci(o->name, q, ql))) &&
+             pccs_tree_names_contain(&sv->tree, (int)i, q)) &&
             visibility(sv, rq, (int)i, at) != VIS_NONE)
             json_array_append_new(a, org_brief(o));
     }

@@ -201,4 +201,9 @@ check_eq "committee report 2020-21: titled with the QOF file's CCG name" \
     "$(sed -n 's/.*<title>\([^<]*\) - primary care.*/\1/p' "$T/r.html")" \
     "$qofname"
 
+# A former name finds the organisation: "Bassetlaw CCG" suggests 02Q.
+run_pccs --store "$S" table populations --in "Bassetlaw CCG"
+check_eq "--in a former name: exit 1" "$status" 1
+check_match "--in a former name: suggests 02Q" "$errout" "02Q "
+
 done_testing

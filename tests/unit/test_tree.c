@@ -196,6 +196,12 @@ test_tree_no_pcn_is_a_state_with_a_date(void **state)
                      -1);
     assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2022, 1, 1), 0),
                      u);
+    /* Before all evidence: none, unless a source is preferred (its own
+     * membership holds for its figures on any day). */
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2019, 8, 1), 0),
+                     -1);
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2019, 8, 1), 2),
+                     u);
     int64_t count[8];
     assert_true(t.norgs <= 8);
     pccs_tree_count_practices(&t, day(2021, 1, 1), count);
@@ -278,6 +284,11 @@ test_tree_name_as_at_a_day(void **state)
     int u = pccs_tree_find(&t, "U00001");
     assert_string_equal(pccs_tree_name(&t, u, day(2021, 1, 1)), "U00001");
     assert_string_equal(pccs_tree_name(&t, -1, day(2021, 1, 1)), "");
+    /* Every name it had is searchable. */
+    assert_true(pccs_tree_names_contain(&t, q, "bassetlaw ccg"));
+    assert_true(pccs_tree_names_contain(&t, q, "ICB - 02Q"));
+    assert_false(pccs_tree_names_contain(&t, q, "Newcastle"));
+    assert_false(pccs_tree_names_contain(&t, -1, "x"));
     pccs_tree_release(&t);
 }
 
