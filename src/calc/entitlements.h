@@ -3,12 +3,12 @@
  * One Network Contract DES payment line for one PCN and one year
  * (reference/rules.md section 2). A line is data: in data/rates/pcn.csv,
  * `<line>_per_<base>` is an annual GBP rate on a population (base one of
- * registered, adjusted, weighted, bed or pcn (a sum per PCN); a line may have several bases in a
- * year and is then their sum), `<line>_months` the months of the year it
- * is paid (default 12) and `<line>_national_sum` a national GBP sum shared
- * by contractor weighted population, used when the year has no per-patient
- * rate for the line (the value is then "derived"). A line applies in a
- * year when the rates file has a row for it; it is unknown when a row it
+ * registered, adjusted, weighted, bed or pcn (a sum per PCN); a line may have
+ * several bases in a year and is then their sum), `<line>_months` the months of
+ * the year it is paid (default 12) and `<line>_national_sum` a national GBP sum
+ * shared by contractor weighted population, used when the year has no
+ * per-patient rate for the line (the value is then "derived"). A line applies
+ * in a year when the rates file has a row for it; it is unknown when a row it
  * needs has an empty value. Pure.
  */
 #ifndef PCCS_CALC_ENTITLEMENTS_H

@@ -64,7 +64,8 @@ pccs_period_within_fy(const pccs_day *d, size_t n, int fy)
     for (size_t i = 0; i < n; i++) {
         if (d[i] < start || d[i] > end)
             continue;
-        if (best < 0 || labs((long)(d[i] - mid)) < labs((long)(d[best] - mid)) ||
+        if (best < 0 ||
+            labs((long)(d[i] - mid)) < labs((long)(d[best] - mid)) ||
             (labs((long)(d[i] - mid)) == labs((long)(d[best] - mid)) &&
              d[i] < d[best]))
             best = (int)i;

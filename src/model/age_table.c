@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/xalloc.h"
+#include "model/period.h"
 
 int pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
                          const struct pccs_table_query *q,
@@ -63,17 +64,18 @@ struct latest {
     pccs_day d;
 };
 
+/* The latest snapshot of measure (model/period.h). */
 static int
-latest_cb(void *ctx, const struct pccs_fact_row *f)
+latest(struct pccs_store *st, const char *measure, struct latest *l,
+       struct pccs_err *err)
 {
-    struct latest *l = ctx;
-    pccs_day d;
-    if (!pccs_date_parse(pccs_str_from(f->period), &d) &&
-        (l->d == PCCS_DAY_NONE || d > l->d)) {
-        l->d = d;
-        snprintf(l->period, sizeof(l->period), "%s", f->period);
+    struct pccs_period_pick p;
+    int rc = pccs_period_latest(st, measure, &p, err);
+    if (!rc && p.found) {
+        snprintf(l->period, sizeof(l->period), "%s", p.period);
+        pccs_date_parse(pccs_str_from(p.period), &l->d);
     }
-    return 0;
+    return rc;
 }
 
 int
@@ -106,7 +108,7 @@ pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
             goto out;
         }
     }
-    else if ((rc = pccs_store_periods_each(st, measure, latest_cb, &l, err)))
+    else if ((rc = latest(st, measure, &l, err)))
         goto out;
     c.v = pccs_xcalloc(t->norgs + 1, sizeof(*c.v));
     c.any = pccs_xcalloc(t->norgs + 1, sizeof(*c.any));
@@ -117,7 +119,7 @@ pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
     if (!rc && !c.source) {
         measure = "registered_age";
         if (!q->period &&
-            (rc = pccs_store_periods_each(st, measure, latest_cb, &l, err)))
+            (rc = latest(st, measure, &l, err)))
             goto out;
         c.at = q->at != PCCS_DAY_NONE ? q->at : l.d;
         if (l.period[0])

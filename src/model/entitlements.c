@@ -302,11 +302,9 @@ explain_pcn(struct pccs_table *out, const char *code,
         if (!l->applies)
             continue;
         if (!v[i].known) {
-            pccs_table_note(out, "explain %s: %s: unknown (%s)%s", code,
-                            l->name,
-                            l->reason[0] ? l->reason
-                                         : "care home beds not loaded",
-                            to);
+            pccs_table_note(
+                out, "explain %s: %s: unknown (%s)%s", code, l->name,
+                l->reason[0] ? l->reason : "care home beds not loaded", to);
             continue;
         }
         if (!l->practices)
@@ -323,8 +321,9 @@ explain_pcn(struct pccs_table *out, const char *code,
             for (int k = 0; k < PCCS_ENT_NBASES; k++) {
                 if (!l->r.per[k].present)
                     continue;
-                const char *bn = k == PCCS_ENT_ADJUSTED ? "adjusted_estimate"
-                                                        : pccs_ent_base_names[k];
+                const char *bn = k == PCCS_ENT_ADJUSTED
+                                     ? "adjusted_estimate"
+                                     : pccs_ent_base_names[k];
                 pccs_buf_addf(&b, "%s%s %.2f x %g", first ? "" : " + ", bn,
                               pccs_ent_base_pop(p, (enum pccs_ent_base)k),
                               l->r.per[k].value);
@@ -333,8 +332,8 @@ explain_pcn(struct pccs_table *out, const char *code,
         }
         if (l->r.months.present)
             pccs_buf_addf(&b, " x %g/12 months", l->r.months.value);
-        pccs_table_note(out, "explain %s: %s: %s = %.2f%s", code, l->name,
-                        b.p, v[i].value, to);
+        pccs_table_note(out, "explain %s: %s: %s = %.2f%s", code, l->name, b.p,
+                        v[i].value, to);
         pccs_buf_release(&b);
     }
     if (!isnan(minutes_rate))
@@ -401,11 +400,10 @@ pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
     double minutes_rate = mr && mr->known ? mr->value : NAN;
 
     /* Care home beds, if the local register is loaded. */
-    struct beds_ctx bc = {t, pccs_date_from_ymd(fy, 4, 1), NULL, false, "",
-                          0};
+    struct beds_ctx bc = {t, pccs_date_from_ymd(fy, 4, 1), NULL, false, "", 0};
     bc.beds = pccs_xcalloc(t->norgs + 1, sizeof(*bc.beds));
-    rc = pccs_store_periods_each(st, "care_home_beds", beds_period_cb, &bc,
-                                 err);
+    rc =
+        pccs_store_periods_each(st, "care_home_beds", beds_period_cb, &bc, err);
     if (!rc && bc.period[0])
         rc = pccs_store_facts_each(st, "care_home_beds", bc.period, NULL,
                                    beds_cb, &bc, err);
@@ -601,8 +599,7 @@ pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
             pccs_table_note(out,
                             "care home beds: %s, as of %s (%s); a "
                             "practice's beds count in its PCN",
-                            si.publication, bc.period,
-                            si.path ? si.path : "?");
+                            si.publication, bc.period, si.path ? si.path : "?");
         pccs_err_clear(err);
     }
     free(bc.beds);

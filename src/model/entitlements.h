@@ -17,9 +17,9 @@
 #include "model/rates.h"
 
 struct pccs_ent_line_info {
-    char name[48];    /* "pcn_core" */
-    char label[96];   /* "Core PCN funding" */
-    bool practices;   /* paid to practices: not in the PCN's total */
+    char name[48];  /* "pcn_core" */
+    char label[96]; /* "Core PCN funding" */
+    bool practices; /* paid to practices: not in the PCN's total */
     struct pccs_ent_line_rates r;
     bool applies;     /* a rate row exists for the year */
     bool known;       /* every rate the line needs is known */

@@ -62,9 +62,8 @@ int pccs_period_latest_fy(struct pccs_store *st, const char *measure, int *fy,
                           struct pccs_err *err);
 /** The financial-year period of measure for day: the year containing it,
  * else the latest earlier year (noted). */
-int pccs_period_fy_for(struct pccs_store *st, const char *measure,
-                       pccs_day day, struct pccs_period_pick *out,
-                       struct pccs_err *err);
+int pccs_period_fy_for(struct pccs_store *st, const char *measure, pccs_day day,
+                       struct pccs_period_pick *out, struct pccs_err *err);
 /** The census of measure for financial year fy: within the year, nearest
  * 1 October; else the latest before it (noted). */
 int pccs_period_census(struct pccs_store *st, const char *measure, int fy,
