@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/buf.h"
 #include "base/xalloc.h"
@@ -129,9 +130,33 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
         }
         if (o->status)
             printf("  status       %s\n", o->status);
-        printf("\nParents as at %s:\n", d);
     }
+    /*
+     * Its names over time, each from the first file that gave it (a
+     * change of case only is not a new name).
+     */
+    json_t *jnames = json_array();
+    for (size_t i = 0; i < o->nnames; i++) {
+        const struct pccs_tree_name *n = &o->names[i];
+        if (i > 0 && strcasecmp(n->name, o->names[i - 1].name) == 0)
+            continue;
+        char from[16] = "";
+        if (n->from != PCCS_DAY_NONE)
+            pccs_date_format(n->from, from);
+        source_label(st, n->source_id, lbl, sizeof(lbl));
+        if (text)
+            printf("%s  %-10s %s  [%s]\n", i ? "" : "\nNames:\n", from,
+                   n->name, lbl);
+        json_t *jn = json_object();
+        json_object_set_new(jn, "from", *from ? json_string(from) : json_null());
+        json_object_set_new(jn, "name", json_string(n->name));
+        json_object_set_new(jn, "source", json_string(lbl));
+        json_array_append_new(jnames, jn);
+    }
+    if (text)
+        printf("\nParents as at %s:\n", d);
     json_object_set_new(root, "organisation", org_json(&t, org, day));
+    json_object_set_new(root, "names", jnames);
     json_object_set_new(root, "as_at", json_string(d));
     json_t *jparents = json_array();
     int64_t src;

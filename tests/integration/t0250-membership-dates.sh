@@ -200,6 +200,13 @@ check_eq "committee report 2020-21 for 02Q: exit 0" "$status" 0
 check_eq "committee report 2020-21: titled with the QOF file's CCG name" \
     "$(sed -n 's/.*<title>\([^<]*\) - primary care.*/\1/p' "$T/r.html")" \
     "$qofname"
+run_pccs --store "$S" show 02Q --format json
+check_eq "pccs show 02Q: its names with their dates" \
+    "$(printf '%s' "$out" | python3 -c 'import json, sys
+for n in json.load(sys.stdin)["names"]:
+    print(n["from"], n["name"])')" \
+    "2020-09-01 $map20
+2025-10-01 $map25"
 
 # A former name finds the organisation: "Bassetlaw CCG" suggests 02Q.
 run_pccs --store "$S" table populations --in "Bassetlaw CCG"
