@@ -124,14 +124,30 @@ function buildTable(t, caption, opts = {}) {
   return table;
 }
 
+// Notes naming a generated file or a template's example rows (the API
+// writes them as "SYNTHETIC: ..." and "EXAMPLE: ...").
+const PROVENANCE = /^(SYNTHETIC|EXAMPLE): /;
+
 function sourcesList(t) {
   const notes = (t.sources || []).filter((s) => !/^Contains public sector/.test(s));
   if (!notes.length) return null;
-  return h('details', { class: 'nhsuk-details' },
+  return h('details', { class: 'nhsuk-details', open: notes.some((s) => PROVENANCE.test(s)) ? '' : null },
     h('summary', { class: 'nhsuk-details__summary' },
       h('span', { class: 'nhsuk-details__summary-text', text: 'Sources and notes' })),
     h('div', { class: 'nhsuk-details__text' },
-      h('ul', { class: 'pccs-sources' }, notes.map((s) => h('li', { text: s })))));
+      h('ul', { class: 'pccs-sources' }, notes.map((s) => h('li', {
+        class: PROVENANCE.test(s) ? 'pccs-provenance' : null, text: s }))))));
+}
+
+// A warning above anything resting on generated or example data, so it is
+// never read as published figures.
+function provenanceBanner(t) {
+  const marked = (t.sources || []).filter((s) => PROVENANCE.test(s));
+  if (!marked.length) return null;
+  const kinds = [...new Set(marked.map((s) => s.split(':')[0]))];
+  return h('div', { class: 'nhsuk-warning-callout pccs-provenance-banner', 'data-provenance': kinds.join(' ').toLowerCase() },
+    h('h3', { class: 'nhsuk-warning-callout__label', text: `${kinds.join(' and ')} data` }),
+    h('ul', {}, marked.map((s) => h('li', { text: s }))));
 }
 
 // CSV and xlsx download buttons for a table the API answers at path.
@@ -152,6 +168,8 @@ async function tableSection(parent, title, path, opts = {}) {
     sec.append(h('p', { class: 'nhsuk-body', text: (r.data && r.data.error) || `not available (${r.status})` }));
     return null;
   }
+  const banner = provenanceBanner(r.data);
+  if (banner) sec.append(banner);
   sec.append(h('div', { class: 'pccs-scroll', tabindex: '0', role: 'region', 'aria-label': title },
     buildTable(r.data, title, opts)));
   sec.append(downloads(path, title));
@@ -177,6 +195,8 @@ async function spcSection(parent, metric, title, code) {
     return;
   }
   const rows = r.data.rows;
+  const banner = provenanceBanner(r.data);
+  if (banner) sec.append(banner);
   const xs = rows.map((p) => Date.parse(p.date) / 1000);
   const only = (re) => rows.map((p) => (re.test(p.point_type) ? p.value : null));
   const data = [xs, rows.map((p) => p.value), rows.map((p) => p.mean), rows.map((p) => p.lpl),

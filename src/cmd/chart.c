@@ -62,7 +62,9 @@ pyramid(struct pccs_store *st, const struct pccs_tree *tree,
                                  NULL,
                                  NULL,
                                  false,
-                                 false, NULL};
+                                 false,
+                                 NULL,
+                                 false};
     struct pccs_table t;
     int rc = run_table(st, tree, "age-bands", &q, &t, err);
     if (!rc) {
@@ -151,9 +153,16 @@ static int
 bar(struct pccs_store *st, const struct pccs_tree *tree,
     const struct chart_args *a, FILE *f, struct pccs_err *err)
 {
-    struct pccs_table_query q = {
-        PCCS_LEVEL_NONE, a->in, PCCS_DAY_NONE, a->year ? a->year : a->period,
-        a->group,        NULL,  false,         false, NULL};
+    struct pccs_table_query q = {PCCS_LEVEL_NONE,
+                                 a->in,
+                                 PCCS_DAY_NONE,
+                                 a->year ? a->year : a->period,
+                                 a->group,
+                                 NULL,
+                                 false,
+                                 false,
+                                 NULL,
+                                 false};
     if (a->level && (q.level = pccs_level_parse(a->level)) == PCCS_LEVEL_NONE)
         return pccs_err_set(err, PCCS_EINVAL, "unknown --level %s", a->level);
     if (a->in) {

@@ -82,9 +82,12 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
             continue;
         }
         printf("%s: loaded %s, period %s, %lld rows (%lld rejected), %s, "
-               "sha256 %.12s\n",
+               "sha256 %.12s%s%s%s\n",
                files[i], res.kind, res.period, (long long)res.src.rows_loaded,
-               (long long)res.src.rows_rejected, res.encoding, res.sha256);
+               (long long)res.src.rows_rejected, res.encoding, res.sha256,
+               res.src.provenance ? " [" : "",
+               res.src.provenance ? pccs_source_mark(&res.src) : "",
+               res.src.provenance ? "]" : "");
     }
     fflush(stdout);
     pccs_store_free(st);

@@ -29,8 +29,16 @@ year_loaded(struct pccs_store *st, const struct pccs_tree *tree,
     for (size_t i = 0; i < 2; i++) {
         const struct pccs_table_def *def =
             pccs_table_def_find(year_tables[i].table);
-        struct pccs_table_query q = {year_tables[i].level, in, PCCS_DAY_NONE,
-                                     year, NULL, NULL, false, false, NULL};
+        struct pccs_table_query q = {year_tables[i].level,
+                                     in,
+                                     PCCS_DAY_NONE,
+                                     year,
+                                     NULL,
+                                     NULL,
+                                     false,
+                                     false,
+                                     NULL,
+                                     false};
         struct pccs_table t;
         struct pccs_err e = PCCS_ERR_INIT;
         memset(&t, 0, sizeof(t));
@@ -63,15 +71,19 @@ int
 pccs_cmd_report(struct pccs_global *g, int argc, char **argv)
 {
     const char *in = NULL, *year = NULL, *out = NULL, *period = NULL;
-    bool help = false;
+    bool help = false, include_synthetic = false;
     struct pccs_opt opts[] = {
-        {"in", &in, NULL},          {"year", &year, NULL},
-        {"period", &period, NULL},  {"out", &out, NULL},
+        {"in", &in, NULL},
+        {"year", &year, NULL},
+        {"period", &period, NULL},
+        {"out", &out, NULL},
         {"store", &g->store, NULL},
+        {"include-synthetic", NULL, &include_synthetic},
     };
     char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 5, pos, 1, &npos, &help);
+    int rc = pccs_opt_parse(argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
+                            pos, 1, &npos, &help);
     if (rc)
         return rc;
     if (help)
@@ -118,7 +130,7 @@ pccs_cmd_report(struct pccs_global *g, int argc, char **argv)
         rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write: %s", tmp,
                           strerror(errno));
     if (!rc) {
-        struct pccs_committee_options o = {in, year, today};
+        struct pccs_committee_options o = {in, year, today, include_synthetic};
         rc = pccs_committee_write(f, st, &tree, &o, &err);
     }
     if (f && fclose(f) && !rc)

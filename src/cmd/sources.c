@@ -14,6 +14,8 @@ source_row(void *ctx, const struct pccs_source_info *s)
     pccs_table_int(t, s->id);
     pccs_table_text(t, s->kind);
     pccs_table_text(t, s->publication);
+    /* Generated files and template examples say so; published data "". */
+    pccs_table_text(t, pccs_source_mark(s));
     pccs_table_text(t, s->period);
     pccs_table_int(t, s->rows_loaded);
     pccs_table_int(t, s->rows_rejected);
@@ -21,6 +23,7 @@ source_row(void *ctx, const struct pccs_source_info *s)
     pccs_table_text(t, s->sha256);
     pccs_table_text(t, s->loaded_at);
     pccs_table_text(t, s->path);
+    pccs_table_text(t, s->provenance_note ? s->provenance_note : "");
     return 0;
 }
 
@@ -53,6 +56,7 @@ pccs_cmd_sources(struct pccs_global *g, int argc, char **argv)
     pccs_table_col(&t, "id", PCCS_COL_INT, 0);
     pccs_table_col(&t, "kind", PCCS_COL_TEXT, 0);
     pccs_table_col(&t, "publication", PCCS_COL_TEXT, 0);
+    pccs_table_col(&t, "provenance", PCCS_COL_TEXT, 0);
     pccs_table_col(&t, "period", PCCS_COL_TEXT, 0);
     pccs_table_col(&t, "rows", PCCS_COL_INT, 0);
     pccs_table_col(&t, "rejected", PCCS_COL_INT, 0);
@@ -60,6 +64,7 @@ pccs_cmd_sources(struct pccs_global *g, int argc, char **argv)
     pccs_table_col(&t, "sha256", PCCS_COL_TEXT, 0);
     pccs_table_col(&t, "loaded_at", PCCS_COL_TEXT, 0);
     pccs_table_col(&t, "path", PCCS_COL_TEXT, 0);
+    pccs_table_col(&t, "provenance_note", PCCS_COL_TEXT, 0);
     struct pccs_err err = PCCS_ERR_INIT;
     rc = pccs_store_sources_each(st, source_row, &t, &err);
     if (!rc)

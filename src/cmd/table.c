@@ -94,7 +94,7 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
     const char *period = NULL, *group = NULL, *year = NULL, *compare = NULL;
     const char *outpath = NULL, *contract = NULL;
     bool help = false, list = false, explain = false, suppress = false;
-    bool all = false;
+    bool all = false, include_synthetic = false;
     struct pccs_opt opts[] = {
         {"format", &format, NULL},
         {"level", &level, NULL},
@@ -111,10 +111,11 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
         {"suppress", NULL, &suppress},
         {"all", NULL, &all},
         {"contract", &contract, NULL},
+        {"include-synthetic", NULL, &include_synthetic},
     };
     char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 15, pos, 1, &npos, &help);
+    int rc = pccs_opt_parse(argc, argv, opts, 16, pos, 1, &npos, &help);
     if (rc)
         return rc;
     if (help)
@@ -140,9 +141,9 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
     if (year)
         period = year;
     int fmt;
-    struct pccs_table_query q = {PCCS_LEVEL_NONE, in,      PCCS_DAY_NONE,
-                                 period,          group,   compare,
-                                 explain,         suppress, contract};
+    struct pccs_table_query q = {
+        PCCS_LEVEL_NONE, in,      PCCS_DAY_NONE, period,   group,
+        compare,         explain, suppress,      contract, include_synthetic};
     struct pccs_period_buf pbuf[2];
     struct pccs_err err = PCCS_ERR_INIT;
     /* --all gives the year to the year tables only. */

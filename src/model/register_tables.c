@@ -277,6 +277,8 @@ source_note(struct pccs_store *st, struct pccs_table *out, const struct reg *g,
             struct pccs_err *err)
 {
     struct pccs_source_info si;
+    /* The table rests on this load (its marks, if example, follow). */
+    pccs_table_source(out, g->source);
     if (pccs_store_source_get(st, g->source, &si, err) == PCCS_OK)
         pccs_table_note(out, "%s: %s (%s, loaded %s)", g->name, si.publication,
                         si.path ? si.path : "?",
@@ -315,10 +317,23 @@ pccs_register_table(struct pccs_store *st, const struct pccs_tree *t,
         reg_release(&g);
         return rc;
     }
+    /*
+     * An example or generated load keeps its mark when exported and
+     * loaded again (the xlsx twins of data/templates are made so).
+     */
+    char prov[200] = "";
+    struct pccs_source_info si;
+    if (pccs_store_source_get(st, g.source, &si, err) == PCCS_OK &&
+        si.provenance)
+        snprintf(prov, sizeof(prov), "%s",
+                 si.provenance_note ? si.provenance_note : si.provenance);
+    pccs_err_clear(err);
     for (size_t k = 0; k < g.ncols; k++)
         pccs_table_col(out, g.cols[k],
                        numeric_col(g.cols[k]) ? PCCS_COL_NUM : PCCS_COL_TEXT,
                        2);
+    if (prov[0])
+        pccs_table_col(out, "pccs_provenance", PCCS_COL_TEXT, 0);
     for (size_t i = 0; i < g.n; i++) {
         pccs_table_row(out);
         for (size_t k = 0; k < g.ncols; k++) {
@@ -330,6 +345,8 @@ pccs_register_table(struct pccs_store *st, const struct pccs_tree *t,
             else
                 pccs_table_text(out, v);
         }
+        if (prov[0])
+            pccs_table_text(out, prov);
     }
     source_note(st, out, &g, err);
     pccs_table_note(out,

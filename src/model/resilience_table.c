@@ -140,8 +140,29 @@ sub_table(struct pccs_store *st, const struct pccs_tree *t, const char *name,
     }
     if (rc)
         return rc;
+    /*
+     * Generated figures must not rate a real practice: leave the
+     * indicator out unless asked, and say so.
+     */
+    if ((sub->marks & PCCS_TABLE_SYNTHETIC) && !q->include_synthetic) {
+        *have = false;
+        pccs_table_note(out,
+                        "%s: left out: it rests on synthetic (generated) "
+                        "data, not published figures; --include-synthetic "
+                        "rates with it",
+                        ind);
+        for (size_t i = 0; i < sub->nnotes; i++)
+            if (!strncmp(sub->notes[i], "SYNTHETIC: ", 11))
+                pccs_table_note(out, "%s (left out): %s", ind, sub->notes[i]);
+        return PCCS_OK;
+    }
+    /* The rating rests on the sub-table's files (their marks follow). */
+    for (size_t i = 0; i < sub->nsources; i++)
+        pccs_table_source(out, sub->sources[i]);
     for (size_t i = 0; i < sub->nnotes; i++)
-        if (!strstr(sub->notes[i], "Open Government Licence"))
+        if (!strstr(sub->notes[i], "Open Government Licence") &&
+            strncmp(sub->notes[i], "SYNTHETIC: ", 11) &&
+            strncmp(sub->notes[i], "EXAMPLE: ", 9))
             pccs_table_note(out, "%s: %s", ind, sub->notes[i]);
     return PCCS_OK;
 }
@@ -204,7 +225,8 @@ gather(struct pccs_store *st, const struct pccs_tree *t,
     char d1[16], d0[16];
     struct pccs_table_query sq = {PCCS_PRACTICE, NULL, PCCS_DAY_NONE, NULL,
                                   NULL,          NULL, false,         false,
-                                  NULL};
+                                  NULL,          false};
+    sq.include_synthetic = q->include_synthetic;
     /* Registrations snapshots: the latest, and the one 12 months before
      * (model/period.h). */
     struct pccs_period_pick lp, pp;

@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/buf.h"
+#include "base/xalloc.h"
 #include "calc/disclosure.h"
 #include "formats/csv.h"
 #include "model/labels.h"
@@ -238,14 +240,65 @@ pccs_latest_payments_year(struct pccs_store *st, char fy[8],
     return rc;
 }
 
+/*
+ * Say so under a table resting on a generated file or on example rows,
+ * whatever the builder wrote: the marks come from the sources of the
+ * figures it read.
+ */
+static void
+mark_sources(struct pccs_store *st, struct pccs_table *out)
+{
+    size_t first = out->nnotes;
+    for (size_t i = 0; i < out->nsources; i++) {
+        struct pccs_source_info si;
+        struct pccs_err e = PCCS_ERR_INIT;
+        if (pccs_store_source_get(st, out->sources[i], &si, &e) ||
+            !si.provenance)
+            continue;
+        bool example = !strcmp(si.provenance, PCCS_PROV_EXAMPLE);
+        out->marks |= example ? PCCS_TABLE_EXAMPLE : PCCS_TABLE_SYNTHETIC;
+        /* The note as the file gave it, without its leading word. */
+        const char *why = si.provenance_note ? si.provenance_note : "";
+        size_t n = strlen(si.provenance);
+        if (!strncasecmp(why, si.provenance, n))
+            why += n;
+        while (*why == ':' || *why == ' ')
+            why++;
+        pccs_table_note(out,
+                        example ? "EXAMPLE: %s (%s) holds the example rows "
+                                  "of a template%s%s, not local data"
+                                : "SYNTHETIC: %s (%s) is a generated file%s%s, "
+                                  "not published data: figures from it are "
+                                  "made up",
+                        si.publication ? si.publication : si.kind,
+                        si.path ? si.path : "?", *why ? ": " : "", why);
+    }
+    /* These notes first: they matter more than any other. */
+    size_t k = out->nnotes - first;
+    if (k && first) {
+        const char **moved = pccs_xcalloc(k, sizeof(*moved));
+        memcpy(moved, out->notes + first, k * sizeof(*moved));
+        memmove(out->notes + k, out->notes, first * sizeof(*moved));
+        memcpy(out->notes, moved, k * sizeof(*moved));
+        free(moved);
+    }
+}
+
 int
 pccs_table_run(const struct pccs_table_def *def, struct pccs_store *st,
                const struct pccs_tree *t, const struct pccs_table_query *q,
                struct pccs_table *out, struct pccs_err *err)
 {
+    struct pccs_source_set used = PCCS_SOURCE_SET_INIT;
+    struct pccs_source_set *outer = pccs_store_track(st, &used);
     int rc = def->build(st, t, q, out, err);
+    pccs_store_track(st, outer);
+    for (size_t i = 0; !rc && i < used.n; i++)
+        pccs_table_source(out, used.ids[i]);
+    pccs_source_set_release(&used);
     if (rc)
         return rc;
+    mark_sources(st, out);
     if (q->explain)
         explain(out, def, q);
     if (q->suppress)

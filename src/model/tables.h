@@ -24,6 +24,11 @@ struct pccs_table_query {
     bool explain;          /* add each figure's formula to the notes */
     bool suppress;         /* disclosure control on derived counts */
     const char *contract;  /* a contract type (payments), or NULL */
+    /*
+     * Resilience: rate with indicators resting on synthetic (generated)
+     * files too; by default they are left out, and the notes say which.
+     */
+    bool include_synthetic;
 };
 
 struct pccs_table_def {

@@ -26,6 +26,7 @@ struct rep {
     enum pccs_level level;
     const char *year;
     struct pccs_err *err;
+    bool include_synthetic;
 };
 
 static const char style[] =
@@ -60,7 +61,20 @@ static const char style[] =
     "figure { margin: 3mm 0; break-inside: avoid; }\n"
     "figure svg { max-width: 100%; height: auto; }\n"
     ".none { color: #768692; font-style: italic; }\n"
-    ".ogl { border-left: 4px solid #005EB8; padding-left: 3mm; }\n";
+    ".ogl { border-left: 4px solid #005EB8; padding-left: 3mm; }\n"
+    ".prov { border: 2px solid #D5281B; background: #FDEDEC; color: "
+    "#212B32; padding: 1.5mm 3mm; margin: 2mm 0 3mm; break-inside: avoid; "
+    "}\n"
+    ".prov strong { color: #D5281B; }\n"
+    ".src.provnote { color: #D5281B; font-weight: bold; }\n"
+    "td .mark { color: #D5281B; font-weight: bold; }\n";
+
+/* A note naming a generated file or a template's example rows. */
+static bool
+is_prov_note(const char *note)
+{
+    return !strncmp(note, "SYNTHETIC: ", 11) || !strncmp(note, "EXAMPLE: ", 9);
+}
 
 static void
 esc(struct rep *r, const char *s)
@@ -73,9 +87,9 @@ static bool
 table_or_note(struct rep *r, const char *name, enum pccs_level level,
               const char *in, const char *period, struct pccs_table *out)
 {
-    struct pccs_table_query q = {level, in,   PCCS_DAY_NONE, period,
-                                 NULL,  NULL, false,         false,
-                                 NULL};
+    struct pccs_table_query q = {level, in,    PCCS_DAY_NONE, period, NULL,
+                                 NULL,  false, false,         NULL,   false};
+    q.include_synthetic = r->include_synthetic;
     memset(out, 0, sizeof(*out));
     int rc =
         pccs_table_run(pccs_table_def_find(name), r->st, r->t, &q, out, r->err);
@@ -87,6 +101,27 @@ table_or_note(struct rep *r, const char *name, enum pccs_level level,
         pccs_table_release(out);
         return false;
     }
+    /* What follows rests on made-up or example rows: say so first. */
+    if (out->marks) {
+        fprintf(r->f,
+                "<div class=\"prov\" data-provenance=\"%s%s%s\"><strong>%s"
+                "</strong>",
+                out->marks & PCCS_TABLE_SYNTHETIC ? "synthetic" : "",
+                out->marks == (PCCS_TABLE_SYNTHETIC | PCCS_TABLE_EXAMPLE) ? " "
+                                                                          : "",
+                out->marks & PCCS_TABLE_EXAMPLE ? "example" : "",
+                out->marks & PCCS_TABLE_SYNTHETIC
+                    ? "Not published data: the figures below rest on a "
+                      "generated (synthetic) file."
+                    : "Example rows: the figures below come from a "
+                      "template's examples, not local data.");
+        for (size_t i = 0; i < out->nnotes; i++)
+            if (is_prov_note(out->notes[i])) {
+                fputs(" ", r->f);
+                esc(r, out->notes[i]);
+            }
+        fputs("</div>\n", r->f);
+    }
     return true;
 }
 
@@ -96,7 +131,9 @@ notes(struct rep *r, const struct pccs_table *t)
     for (size_t i = 0; i < t->nnotes; i++) {
         if (strstr(t->notes[i], "Open Government Licence"))
             continue;
-        fputs("<p class=\"src\">", r->f);
+        fputs(is_prov_note(t->notes[i]) ? "<p class=\"src provnote\">"
+                                        : "<p class=\"src\">",
+              r->f);
         esc(r, t->notes[i]);
         fputs("</p>\n", r->f);
     }
@@ -246,6 +283,15 @@ source_row(void *ctx, const struct pccs_source_info *s)
     struct rep *r = ctx;
     fputs("<tr><td>", r->f);
     esc(r, s->publication ? s->publication : s->kind);
+    if (s->provenance) {
+        fputs(" <span class=\"mark\">", r->f);
+        esc(r, pccs_source_mark(s));
+        fputs(!strcmp(s->provenance, PCCS_PROV_EXAMPLE)
+                  ? ": template example rows, not local data"
+                  : ": generated file, not published data",
+              r->f);
+        fputs("</span>", r->f);
+    }
     fputs("</td><td class=\"p\">", r->f);
     esc(r, s->period ? s->period : "");
     fputs("</td><td class=\"n\">", r->f);
@@ -282,6 +328,15 @@ report_name(const struct pccs_tree *t, int org, const char *year,
     return *name ? name : code;
 }
 
+static int
+count_marked(void *ctx, const struct pccs_source_info *s)
+{
+    int *n = ctx;
+    n[0] += s->provenance && strcmp(s->provenance, PCCS_PROV_EXAMPLE);
+    n[1] += s->provenance && !strcmp(s->provenance, PCCS_PROV_EXAMPLE);
+    return 0;
+}
+
 static void
 sec_sources(struct rep *r)
 {
@@ -293,8 +348,22 @@ sec_sources(struct rep *r)
     esc(r, report_name(r->t, r->org, r->year, r->in));
     fputs(", from the NHS publications below as loaded into pccs. Each "
           "table names its source and period beneath it; the figures are "
-          "those <code>pccs table</code> prints for the same question.</p>\n"
-          "<table><thead><tr><th>Publication</th><th>Period</th><th "
+          "those <code>pccs table</code> prints for the same question.</p>\n",
+          r->f);
+    int n[2] = {0, 0};
+    pccs_store_sources_each(r->st, count_marked, n, r->err);
+    pccs_err_clear(r->err);
+    if (n[0] || n[1])
+        fprintf(r->f,
+                "<div class=\"prov\" data-provenance=\"%s%s%s\"><strong>"
+                "Not all of this paper rests on published or local data."
+                "</strong> %d of the files below %s generated (SYNTHETIC) "
+                "and %d %s a template's example rows (EXAMPLE); each table "
+                "and chart resting on one says so.</div>\n",
+                n[0] ? "synthetic" : "", n[0] && n[1] ? " " : "",
+                n[1] ? "example" : "", n[0], n[0] == 1 ? "is" : "are", n[1],
+                n[1] == 1 ? "holds" : "hold");
+    fputs("<table><thead><tr><th>Publication</th><th>Period</th><th "
           "class=\"n\">Rows</th><th>File</th></tr></thead><tbody>\n",
           r->f);
     pccs_store_sources_each(r->st, source_row, r, r->err);
@@ -311,9 +380,8 @@ registered_on(struct rep *r, pccs_day d)
 {
     char p[16];
     pccs_date_format(d, p);
-    struct pccs_table_query q = {r->level, r->in, PCCS_DAY_NONE, p,
-                                 NULL,     NULL,  false,         false,
-                                 NULL};
+    struct pccs_table_query q = {r->level, r->in, PCCS_DAY_NONE, p,    NULL,
+                                 NULL,     false, false,         NULL, false};
     struct pccs_table t;
     memset(&t, 0, sizeof(t));
     double v = NAN;
@@ -466,6 +534,22 @@ spc_chart(struct rep *r, const char *metric)
     enum pccs_spc_assurance a;
     bool short_group;
     pccs_spc_compute(s.y, s.n, &o, p, &a, &short_group);
+    bool marked = false;
+    for (size_t i = 0; i < s.nnotes; i++) {
+        if (!is_prov_note(s.notes[i]))
+            continue;
+        if (!marked)
+            fprintf(r->f,
+                    "<div class=\"prov\" data-provenance=\"%s\">"
+                    "<strong>Not published data: this chart rests on "
+                    "a generated or example file.</strong>",
+                    s.notes[i][0] == 'S' ? "synthetic" : "example");
+        marked = true;
+        fputs(" ", r->f);
+        esc(r, s.notes[i]);
+    }
+    if (marked)
+        fputs("</div>\n", r->f);
     char title[256];
     snprintf(title, sizeof(title), "%s, %s", m->summary, r->in);
     struct pccs_svg_spc c = {
@@ -851,7 +935,9 @@ pccs_committee_write(FILE *f, struct pccs_store *st, const struct pccs_tree *t,
                             "%s is a practice: the report is for an "
                             "organisation with children (a PCN or above)",
                             o->in);
-    struct rep r = {f, st, t, o->in, org, t->orgs[org].level, o->year, err};
+    struct rep r = {f,       st,  t,
+                    o->in,   org, t->orgs[org].level,
+                    o->year, err, o->include_synthetic};
     const char *name = report_name(t, org, o->year, o->in);
     fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta "
           "charset=\"utf-8\">\n<title>",

@@ -20,6 +20,7 @@ struct pccs_committee_options {
     const char *year; /* financial year for payments and entitlements;
                          NULL: the latest payments year loaded */
     const char *generated; /* "2026-11-22", shown on the cover */
+    bool include_synthetic; /* resilience: rate on synthetic files too */
 };
 
 /** Write the report to f. PCCS_ENOTFOUND for an unknown organisation. */

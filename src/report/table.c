@@ -25,8 +25,23 @@ pccs_table_release(struct pccs_table *t)
     free(t->cols);
     free(t->cells);
     free(t->notes);
+    free(t->sources);
     pccs_arena_release(&t->arena);
     memset(t, 0, sizeof(*t));
+}
+
+void
+pccs_table_source(struct pccs_table *t, int64_t id)
+{
+    for (size_t i = 0; i < t->nsources; i++)
+        if (t->sources[i] == id)
+            return;
+    if (t->nsources == t->sources_cap) {
+        t->sources_cap = t->sources_cap ? t->sources_cap * 2 : 8;
+        t->sources =
+            pccs_xreallocarray(t->sources, t->sources_cap, sizeof(*t->sources));
+    }
+    t->sources[t->nsources++] = id;
 }
 
 void
@@ -454,6 +469,10 @@ write_json(const struct pccs_table *t, FILE *f)
     for (size_t i = 0; i < t->nnotes; i++)
         json_array_append_new(notes, json_string(t->notes[i]));
     json_object_set_new(root, "sources", notes);
+    if (t->marks & PCCS_TABLE_SYNTHETIC)
+        json_object_set_new(root, "synthetic", json_true());
+    if (t->marks & PCCS_TABLE_EXAMPLE)
+        json_object_set_new(root, "example", json_true());
     int rc = json_dumpf(root, f,
                         JSON_INDENT(1) | JSON_PRESERVE_ORDER |
                             JSON_REAL_PRECISION(15));

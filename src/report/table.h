@@ -43,8 +43,17 @@ struct pccs_table {
     const char **notes;           /* provenance lines */
     size_t nnotes, notes_cap;
     struct pccs_arena arena;
+    int64_t *sources; /* ids of the loaded files the figures rest on */
+    size_t nsources, sources_cap;
+    unsigned marks; /* PCCS_TABLE_SYNTHETIC | PCCS_TABLE_EXAMPLE */
 };
 
+/* A table resting on a generated file, or on example rows. */
+#define PCCS_TABLE_SYNTHETIC 1u
+#define PCCS_TABLE_EXAMPLE 2u
+
+/** Record that the table rests on source id (each once). */
+void pccs_table_source(struct pccs_table *t, int64_t id);
 /** Start an empty table; title is copied. */
 void pccs_table_init(struct pccs_table *t, const char *title);
 void pccs_table_release(struct pccs_table *t);

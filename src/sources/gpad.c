@@ -17,8 +17,8 @@
  * together.
  * The load's period is the latest month in the file. Practice names are
  * not taken from it (they come from the organisation files). A file
- * written by `pccs synth` (SUPPLIER "SYNTH") is recorded as synthetic in
- * its publication, so every table and report naming it says so.
+ * written by `pccs synth` (SUPPLIER "SYNTH") is marked synthetic (the
+ * source's provenance), so every table and report resting on it says so.
  */
 #include "sources/sources.h"
 
@@ -241,9 +241,8 @@ load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
         if (!synthetic && idx[A_SUPPLIER] >= 0 &&
             pccs_str_eq(opt(&rec, idx[A_SUPPLIER]), "SYNTH")) {
             synthetic = true;
-            ld->src.publication = "Appointments in General Practice, "
-                                  "practice level (SYNTHETIC: written by "
-                                  "pccs synth, not published data)";
+            pccs_load_mark(ld, pccs_str_from("synthetic: written by pccs "
+                                             "synth (SUPPLIER SYNTH)"));
         }
         if (latest == PCCS_DAY_NONE || month > latest) {
             latest = month;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -675,6 +676,9 @@ is_zip(const char *path)
     return n == 4 && memcmp(magic, "PK\x03\x04", 4) == 0;
 }
 
+static int mark_csv(struct pccs_load *ld, const char *path,
+                    const struct pccs_csv_record *first, struct pccs_err *err);
+
 static int
 run_csv(struct pccs_load *ld, const char *path, struct pccs_load_result *res,
         struct pccs_err *err)
@@ -700,6 +704,9 @@ run_csv(struct pccs_load *ld, const char *path, struct pccs_load_result *res,
     ld->src.kind = sk->kind;
     ld->src.publication = sk->publication;
     ld->src.encoding = "ascii";
+    rc = mark_csv(ld, path, &first, err);
+    if (rc)
+        goto out;
     rc = pccs_store_begin(ld->st, err);
     if (rc)
         goto out;
@@ -759,6 +766,54 @@ out:
     return rc;
 }
 
+/*
+ * A CSV with the provenance column: the first non-empty value marks the
+ * source (read ahead with a second reader, so a loader sees its file as
+ * before). Only generated and example files have the column.
+ */
+static int
+mark_csv(struct pccs_load *ld, const char *path,
+         const struct pccs_csv_record *first, struct pccs_err *err)
+{
+    int col = -1;
+    for (size_t i = 0; i < first->nfields && col < 0; i++)
+        if (pccs_str_ieq(pccs_str_trim(first->fields[i]), PCCS_PROVENANCE_COL))
+            col = (int)i;
+    if (col < 0)
+        return PCCS_OK;
+    struct pccs_csv_reader *r = NULL;
+    int rc = pccs_csv_open(&r, path, ld->name, 0, err);
+    if (rc)
+        return rc;
+    struct pccs_csv_record rec;
+    bool header = true;
+    while (!ld->src.provenance && (rc = pccs_csv_next(r, &rec, err)) == 1) {
+        if (!header && (size_t)col < rec.nfields)
+            pccs_load_mark(ld, rec.fields[col]);
+        header = false;
+    }
+    pccs_csv_free(r);
+    return rc < 0 ? rc : PCCS_OK;
+}
+
+void
+pccs_load_mark(struct pccs_load *ld, struct pccs_str value)
+{
+    static const char *const marks[] = {PCCS_PROV_SYNTHETIC, PCCS_PROV_EXAMPLE};
+    struct pccs_str v = pccs_str_trim(value);
+    if (ld->src.provenance || !v.len)
+        return;
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = strlen(marks[i]);
+        if (v.len < n || strncasecmp(v.p, marks[i], n) != 0)
+            continue;
+        ld->src.provenance = marks[i];
+        snprintf(ld->prov_note, sizeof(ld->prov_note), "%.*s", (int)v.len, v.p);
+        ld->src.provenance_note = ld->prov_note;
+        return;
+    }
+}
+
 static void
 already_loaded(struct pccs_load_result *res,
                const struct pccs_source_info *prev)
@@ -777,6 +832,14 @@ already_loaded(struct pccs_load_result *res,
     res->src.publication = NULL;
     res->src.path = NULL;
     res->src.loaded_at = NULL;
+    /* The store's strings last only until its next call. */
+    if (prev->provenance)
+        res->src.provenance = !strcmp(prev->provenance, PCCS_PROV_EXAMPLE)
+                                  ? PCCS_PROV_EXAMPLE
+                                  : PCCS_PROV_SYNTHETIC;
+    snprintf(res->prov_note, sizeof(res->prov_note), "%s",
+             prev->provenance_note ? prev->provenance_note : "");
+    res->src.provenance_note = prev->provenance ? res->prov_note : NULL;
 }
 
 void
@@ -909,6 +972,8 @@ pccs_load_file(struct pccs_store *st, const char *path,
         res->src.sha256 = res->sha256;
         res->src.encoding = res->encoding;
         res->src.path = NULL;
+        snprintf(res->prov_note, sizeof(res->prov_note), "%s", ld.prov_note);
+        res->src.provenance_note = ld.src.provenance ? res->prov_note : NULL;
     }
     pccs_arena_release(&ld.arena);
     return rc;

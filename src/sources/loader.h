@@ -85,6 +85,7 @@ struct pccs_load {
     const char *name;            /* file name for messages (borrowed) */
     const struct pccs_load_options *opt;
     char period[32];         /* set by the loader (pccs_load_set_period) */
+    char prov_note[200];     /* src.provenance_note's storage */
     struct pccs_arena arena; /* released after the load */
     int64_t rows, rejected;
     /*
@@ -100,6 +101,18 @@ struct pccs_load {
     bool drawn;
 };
 
+/**
+ * The column a generated or example file carries on its rows, in any
+ * layout: its value is "synthetic: WHO MADE IT" or "example: ...". No
+ * published file has it; a row where it is empty is real data.
+ */
+#define PCCS_PROVENANCE_COL "pccs_provenance"
+/**
+ * Mark the source as synthetic or example from a provenance value
+ * ("synthetic: written by scripts/gen-gpw"); an empty value or one that
+ * starts with neither word changes nothing. The first mark stays.
+ */
+void pccs_load_mark(struct pccs_load *ld, struct pccs_str value);
 /** Set the period the file describes ("2021-01-01" or "2020-21"). */
 void pccs_load_set_period(struct pccs_load *ld, const char *period);
 /** Set the period from a day (formatted YYYY-MM-DD). */
@@ -231,6 +244,7 @@ struct pccs_load_result {
     bool already_loaded; /* same sha256 as an earlier load: nothing done */
     struct pccs_source_info src;
     char kind[32], period[32], sha256[65], encoding[16];
+    char prov_note[200]; /* src.provenance_note's storage */
 };
 
 /**

@@ -187,6 +187,19 @@ pccs_register_change(struct pccs_store *st, const struct pccs_register_edit *e,
                                 g.cols[k]);
         }
 
+    /*
+     * Rows of an example (or generated) version keep their mark; a new
+     * row has none, so a register whose example rows are all replaced is
+     * local data again.
+     */
+    char prov[200] = "";
+    struct pccs_source_info si;
+    if (pccs_store_source_get(st, g.latest, &si, err) == PCCS_OK &&
+        si.provenance)
+        snprintf(prov, sizeof(prov), "%s",
+                 si.provenance_note ? si.provenance_note : si.provenance);
+    pccs_err_clear(err);
+
     char dir[] = "/tmp/pccs-edit-XXXXXX";
     char path[sizeof(dir) + 64];
     if (!mkdtemp(dir)) {
@@ -206,6 +219,8 @@ pccs_register_change(struct pccs_store *st, const struct pccs_register_edit *e,
         fputs(k ? "," : "", f);
         csv_field(f, g.cols[k]);
     }
+    if (prov[0])
+        fputs("," PCCS_PROVENANCE_COL, f);
     fputs("\r\n", f);
     size_t line = 1, changed_line = 0;
     for (size_t i = 0; i <= g.n; i++) {
@@ -223,6 +238,10 @@ pccs_register_change(struct pccs_store *st, const struct pccs_register_edit *e,
                 v = e->values[k];
             fputs(k ? "," : "", f);
             csv_field(f, v ? v : "");
+        }
+        if (prov[0]) {
+            fputs(",", f);
+            csv_field(f, is_new ? "" : prov);
         }
         fputs("\r\n", f);
     }

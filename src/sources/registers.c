@@ -12,9 +12,11 @@
  * one attr per column, canonical text: ISO dates, enumerations as in the
  * template). The latest load of a register replaces the previous one in
  * every table; the budget table also reads the load before it for the
- * movement in forecast. Places also become organisations at level place
- * with links from their members and to their parent; care home beds also
- * become facts (care_home_beds) for the care home premium.
+ * movement in forecast. A row with a value in the column pccs_provenance
+ * ("example", as the rows of data/templates) marks the load as example
+ * data (or synthetic: scripts/gen-registers). Places also become organisations
+ * at level place with links from their members and to their parent; care home
+ * beds also become facts (care_home_beds) for the care home premium.
  */
 #include "sources/sources.h"
 
@@ -154,6 +156,7 @@ struct rctx {
     struct pccs_load *ld;
     const struct rdef *def;
     int idx[16];
+    int prov; /* the provenance column (example rows), or -1 */
     struct pccs_tree tree;
     bool tree_loaded;
     struct pccs_hmap places; /* place codes described once */
@@ -336,6 +339,8 @@ load_rows(struct rctx *c,
     pccs_day latest = PCCS_DAY_NONE;
     while ((rc = next(src, &rec, err)) == 1) {
         rc = PCCS_OK;
+        if (c->prov >= 0 && (size_t)c->prov < rec.nfields)
+            pccs_load_mark(c->ld, rec.fields[c->prov]);
         for (size_t k = 0; !rc && k < c->def->ncols; k++) {
             rc = field(c, &rec, k, &v, &days[k], err);
             snprintf(vals[k], 256, "%s", v.len ? v.p : "");
@@ -417,6 +422,10 @@ start(struct rctx *c, struct pccs_load *ld, const struct pccs_str *hdr,
     c->def = def_of(ld);
     c->places = (struct pccs_hmap)PCCS_HMAP_INIT;
     c->tree = (struct pccs_tree)PCCS_TREE_INIT;
+    c->prov = -1;
+    for (size_t i = 0; i < nhdr; i++)
+        if (pccs_str_ieq(pccs_str_trim(hdr[i]), PCCS_PROVENANCE_COL))
+            c->prov = (int)i;
     for (size_t k = 0; k < c->def->ncols; k++) {
         c->idx[k] = -1;
         for (size_t i = 0; i < nhdr; i++)

@@ -63,8 +63,13 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX org_names_key ON org_names (org, name, "
     "ifnull(from_date, ''), source_id); INSERT OR IGNORE INTO org_names "
     "SELECT code, name, as_of, ifnull(source_id, 0) FROM orgs WHERE name "
-    "IS NOT NULL;"
-};
+    "IS NOT NULL;",
+    /*
+     * 6: provenance of a source: NULL published, 'synthetic' (written by
+     * a generator) or 'example' (the example rows of data/templates).
+     */
+    "ALTER TABLE sources ADD COLUMN provenance TEXT; ALTER TABLE sources "
+    "ADD COLUMN provenance_note TEXT;"};
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -99,19 +104,23 @@ enum stmt {
 
 static const char *const stmt_sql[S_NSTMT] = {
     [S_SOURCE_FIND] = "SELECT id, kind, publication, period, path, sha256, "
-                      "encoding, rows_loaded, rows_rejected, loaded_at "
+                      "encoding, rows_loaded, rows_rejected, loaded_at, "
+                      "provenance, provenance_note "
                       "FROM sources WHERE sha256 = ?1",
     [S_SOURCE_GET] = "SELECT id, kind, publication, period, path, sha256, "
-                     "encoding, rows_loaded, rows_rejected, loaded_at "
+                     "encoding, rows_loaded, rows_rejected, loaded_at, "
+                     "provenance, provenance_note "
                      "FROM sources WHERE id = ?1",
     [S_SOURCE_ADD] = "INSERT INTO sources (kind, publication, period, path, "
                      "sha256, encoding, loaded_at) VALUES (?1, ?2, ?3, ?4, "
                      "?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
     [S_SOURCE_FINISH] = "UPDATE sources SET kind = ?2, publication = ?3, "
                         "period = ?4, encoding = ?5, rows_loaded = ?6, "
-                        "rows_rejected = ?7, sha256 = ?8 WHERE id = ?1",
+                        "rows_rejected = ?7, sha256 = ?8, provenance = ?9, "
+                        "provenance_note = ?10 WHERE id = ?1",
     [S_SOURCES] = "SELECT id, kind, publication, period, path, sha256, "
-                  "encoding, rows_loaded, rows_rejected, loaded_at "
+                  "encoding, rows_loaded, rows_rejected, loaded_at, "
+                  "provenance, provenance_note "
                   "FROM sources ORDER BY id",
     [S_ORG_PUT] =
         "INSERT INTO orgs (code, level, name, postcode, ons_code, status, "
@@ -231,7 +240,7 @@ struct fact_set {
 
 /* One source row copied out, for results valid until the next call. */
 struct source_copy {
-    char *s[7];
+    char *s[9];
 };
 
 struct pccs_store {
@@ -241,6 +250,7 @@ struct pccs_store {
     int version;
     sqlite3_stmt *stmt[S_NSTMT];
     struct source_copy copy;
+    struct pccs_source_set *track; /* sources read, or NULL */
     struct pccs_hmap measures; /* name -> id, cleared on rollback */
     /*
      * The (measure, period) sets of the source being loaded, counted as
@@ -433,7 +443,7 @@ pccs_store_free(struct pccs_store *st)
         pccs_store_rollback(st);
     for (int i = 0; i < S_NSTMT; i++)
         sqlite3_finalize(st->stmt[i]);
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < 9; i++)
         free(st->copy.s[i]);
     pccs_hmap_release(&st->measures);
     for (size_t i = 0; i < st->sets_cap; i++) {
@@ -517,17 +527,19 @@ source_row(sqlite3_stmt *s, struct pccs_source_info *o)
     o->rows_loaded = sqlite3_column_int64(s, 7);
     o->rows_rejected = sqlite3_column_int64(s, 8);
     o->loaded_at = col_text(s, 9);
+    o->provenance = col_text(s, 10);
+    o->provenance_note = col_text(s, 11);
 }
 
 /* Copy the row into store-owned strings valid until the next such call. */
 static void
 source_copy(struct pccs_store *st, sqlite3_stmt *s, struct pccs_source_info *o)
 {
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < 9; i++)
         free(st->copy.s[i]);
     source_row(s, o);
-    const int cols[7] = {1, 2, 3, 4, 5, 6, 9};
-    for (int i = 0; i < 7; i++)
+    const int cols[9] = {1, 2, 3, 4, 5, 6, 9, 10, 11};
+    for (int i = 0; i < 9; i++)
         st->copy.s[i] = dup_col(s, cols[i]);
     o->kind = st->copy.s[0];
     o->publication = st->copy.s[1];
@@ -536,6 +548,8 @@ source_copy(struct pccs_store *st, sqlite3_stmt *s, struct pccs_source_info *o)
     o->sha256 = st->copy.s[4];
     o->encoding = st->copy.s[5];
     o->loaded_at = st->copy.s[6];
+    o->provenance = st->copy.s[7];
+    o->provenance_note = st->copy.s[8];
 }
 
 static int
@@ -648,6 +662,8 @@ pccs_store_source_finish(struct pccs_store *st,
     sqlite3_bind_int64(s, 6, src->rows_loaded);
     sqlite3_bind_int64(s, 7, src->rows_rejected);
     bind_text(s, 8, src->sha256);
+    bind_text(s, 9, src->provenance);
+    bind_text(s, 10, src->provenance_note);
     return step_write(st, s, err, "cannot finish the source");
 }
 
@@ -1117,6 +1133,8 @@ pccs_store_facts_each(struct pccs_store *st, const char *measure,
                                             sqlite3_column_int64(s, 1)};
         }
         rc = finish_read(st, s, r, 0, err, "cannot read figures");
+        if (!rc && nch && st->track)
+            pccs_source_set_add(st->track, ps[i].source);
         for (size_t k = 0; !rc && k < nch; k++) {
             s = prep(st, S_FACTS, err);
             if (!s) {
@@ -1146,6 +1164,14 @@ pccs_store_facts_each(struct pccs_store *st, const char *measure,
     }
     free_periods(ps, n);
     return rc;
+}
+
+struct pccs_source_set *
+pccs_store_track(struct pccs_store *st, struct pccs_source_set *set)
+{
+    struct pccs_source_set *prev = st->track;
+    st->track = set;
+    return prev;
 }
 
 int

@@ -57,7 +57,40 @@ struct pccs_source_info {
     int64_t rows_loaded;
     int64_t rows_rejected;
     const char *loaded_at; /* ISO 8601 UTC, set by the store */
+    /*
+     * NULL for published (or local) data; "synthetic" for a file written
+     * by a generator (scripts/gen-*, pccs synth), "example" for the example
+     * rows of data/templates. provenance_note says who made it.
+     */
+    const char *provenance;
+    const char *provenance_note;
 };
+
+/* The marks a source's provenance gives, as text and as bits. */
+#define PCCS_PROV_SYNTHETIC "synthetic"
+#define PCCS_PROV_EXAMPLE "example"
+
+/**
+ * Source ids seen by the reads of a store while a set is tracked (see
+ * pccs_store_track()), each once, in the order first seen.
+ */
+struct pccs_source_set {
+    int64_t *ids;
+    size_t n, cap;
+};
+
+#define PCCS_SOURCE_SET_INIT                                                   \
+    {                                                                          \
+        NULL, 0, 0                                                             \
+    }
+
+/** "SYNTHETIC", "EXAMPLE" or "" for a published source. */
+const char *pccs_source_mark(const struct pccs_source_info *s);
+
+/** Add id to s unless it is there. */
+void pccs_source_set_add(struct pccs_source_set *s, int64_t id);
+/** Free the ids; s is back to PCCS_SOURCE_SET_INIT. */
+void pccs_source_set_release(struct pccs_source_set *s);
 
 struct pccs_org_row {
     const char *code;
@@ -241,6 +274,14 @@ int pccs_store_periods_each(struct pccs_store *st, const char *measure,
                             struct pccs_err *err);
 int pccs_store_refs_each(struct pccs_store *st, const char *kind,
                          pccs_store_ref_fn fn, void *ctx, struct pccs_err *err);
+/**
+ * From now on, add to set (borrowed; NULL: stop) the source of every fact
+ * pccs_store_facts_each() delivers, so a table knows which files its
+ * figures rest on. Returns the set tracked before (to restore it: runs
+ * nest, as a table built from other tables).
+ */
+struct pccs_source_set *pccs_store_track(struct pccs_store *st,
+                                         struct pccs_source_set *set);
 /** One source by id (strings valid until the next store call). */
 int pccs_store_source_get(struct pccs_store *st, int64_t id,
                           struct pccs_source_info *out, struct pccs_err *err);

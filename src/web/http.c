@@ -326,7 +326,9 @@ route_org(struct server *sv, const struct request *rq, struct pccs_store *st,
                                  NULL,
                                  NULL,
                                  false,
-                                 false, NULL};
+                                 false,
+                                 NULL,
+                                 false};
     json_t *pop = NULL;
     if (sv->tree.orgs[o].level != PCCS_LEVEL_NONE &&
         table_json(sv, st, "populations", &q, &pop, &err) == PCCS_OK)
@@ -431,11 +433,12 @@ route_table(struct server *sv, const struct request *rq,
         reply_error(r, 404, "no such table (GET /api/tables lists them)");
         return;
     }
-    struct pccs_table_query q = {PCCS_LEVEL_NONE,    arg(c, "in"),
-                                 PCCS_DAY_NONE,      arg(c, "period"),
-                                 arg(c, "group"),    arg(c, "compare"),
-                                 flag(c, "explain"), flag(c, "suppress"),
-                                 arg(c, "contract")};
+    struct pccs_table_query q = {
+        PCCS_LEVEL_NONE,    arg(c, "in"),
+        PCCS_DAY_NONE,      arg(c, "period"),
+        arg(c, "group"),    arg(c, "compare"),
+        flag(c, "explain"), flag(c, "suppress"),
+        arg(c, "contract"), flag(c, "include_synthetic")};
     const char *level = arg(c, "level"), *year = arg(c, "year");
     const char *at = arg(c, "at"), *format = arg(c, "format");
     if (year && q.period) {
@@ -570,6 +573,12 @@ source_cb(void *ctx, const struct pccs_source_info *s)
     json_object_set_new(j, "kind", json_string(s->kind));
     json_object_set_new(j, "publication",
                         json_string(s->publication ? s->publication : ""));
+    json_object_set_new(j, "provenance",
+                        s->provenance ? json_string(s->provenance)
+                                      : json_null());
+    json_object_set_new(
+        j, "provenance_note",
+        json_string(s->provenance_note ? s->provenance_note : ""));
     json_object_set_new(j, "period", json_string(s->period ? s->period : ""));
     json_object_set_new(j, "rows", json_integer(s->rows_loaded));
     json_object_set_new(j, "sha256", json_string(s->sha256 ? s->sha256 : ""));

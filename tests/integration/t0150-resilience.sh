@@ -30,7 +30,9 @@ run_pccs --store "$S" load --quiet "$DATA/gp-reg-pat-prac-all_2021-01.csv" \
     "$DATA/nhs-payments-to-general-practice_2022-23.csv" "$G"
 check_eq "load" "$status" 0
 
-python3 - "$DATA" "$T/reg-2022.csv" "$G" data/rules/resilience.csv >"$T/want" <<'PY'
+# The expected ratings; with "-" for the GP workforce file, without it
+# (the generated file is left out unless --include-synthetic).
+cat >"$T/want.py" <<'PY'
 import csv, math, sys
 d, reg22, gpw, rules_path = sys.argv[1:5]
 def reg(path):
@@ -49,7 +51,7 @@ for c, n in now.items():
     put(c, 0, n)
     if before.get(c, 0) > 0:
         put(c, 1, (n / before[c] - 1) * 100)
-for r in csv.DictReader(open(gpw, newline='')):
+for r in csv.DictReader(open(gpw, newline='')) if gpw != '-' else []:
     c = r['PRAC_CODE']
     if r['TOTAL_GP_FTE'] != 'NA' and c in P and P[c][1] > 0:
         put(c, 2, float(r['TOTAL_GP_FTE']) * 10000 / P[c][1])
@@ -113,7 +115,10 @@ for c in sorted(v):
             break
     print(c, ' '.join(rags), overall)
 PY
-run_pccs --store "$S" table resilience --format csv
+python3 "$T/want.py" "$DATA" "$T/reg-2022.csv" "$G" data/rules/resilience.csv >"$T/want"
+# The GP workforce file here is generated (scripts/gen-gpw): rated with
+# it only when asked (issue 12).
+run_pccs --store "$S" table resilience --format csv --include-synthetic
 check_eq "resilience: exit 0" "$status" 0
 printf '%s\n' "$out" | tsv | awk -F'\t' 'NR > 1 {
     print $1, $6, $8, $10, $12, $14, $16, $18, $21 }' >"$T/got"
@@ -122,6 +127,31 @@ check_eq "every practice: each indicator's RAG and overall (python)" \
 check_eq "... over all England's practices" "$(wc -l <"$T/got")" "$(wc -l <"$T/want")"
 reds=$(awk '$NF == "red"' "$T/got" | wc -l)
 check_eq "some practices are rated red" "$(test "$reds" -gt 100 && echo yes)" yes
+run_pccs --store "$S" table resilience --in QHM --format json --include-synthetic
+check_match "... and say they rest on synthetic data" "$out" \
+    '"synthetic": true'
+check_match "... naming the generated file" "$out" \
+    "SYNTHETIC: General Practice Workforce, practice level \\(.*Detailed.csv\\)"
+
+# Without --include-synthetic: no indicator from the generated file, the
+# ratings as python gives them without it, and the notes say what was
+# left out and why.
+python3 "$T/want.py" "$DATA" "$T/reg-2022.csv" - data/rules/resilience.csv >"$T/want"
+run_pccs --store "$S" table resilience --format csv
+check_eq "default: exit 0" "$status" 0
+printf '%s\n' "$out" | tsv | awk -F'\t' 'NR > 1 {
+    print $1, $6, $8, $10, $12, $14, $16, $18, $21 }' >"$T/got"
+check_eq "default: no gp_fte_per_10000, ratings without it (python)" \
+    "$(cat "$T/got")" "$(cat "$T/want")"
+check_eq "... no practice has a GP FTE figure" \
+    "$(printf '%s\n' "$out" | tsv | awk -F'\t' 'NR > 1 && $9 != ""' | wc -l)" 0
+run_pccs --store "$S" table resilience --in QHM --format json
+check_match "... the notes say it was left out" "$out" \
+    "gp_fte_per_10000: left out: it rests on synthetic"
+check_eq "... and the table is not marked synthetic" \
+    "$(printf '%s\n' "$out" | grep -c '"synthetic": true')" 0
+check_eq "... and no reason names it" \
+    "$(printf '%s\n' "$out" | grep -c 'gp_fte_per_10000 [0-9]')" 0
 
 # Reasons name the rule and the figure; one practice explained.
 run_pccs --store "$S" table resilience --in A81602 --format csv

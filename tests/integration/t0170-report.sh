@@ -44,7 +44,7 @@ check_eq "charts inline: pyramid, 2 SPC, bar" "$(grep -c '<svg ' "$H")" 4
 check_match "registers: the programme status total row" "$(cat "$H")" \
     "<td>Total</td><td class=\"n\">[0-9]+</td>"
 check_match "registers: the risk with the highest score first" \
-    "$(grep -A4 'Risks by score' "$H" | tr -d '\n')" "<tbody><tr><td>R001</td>"
+    "$(grep -A6 'Risks by score' "$H" | tr -d '\n')" "<tbody><tr><td>R001</td>"
 
 # QHM's registered list and a PCN's weighted list, from python over the
 # raw files, as the report shows them.

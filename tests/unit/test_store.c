@@ -14,7 +14,7 @@
 #include "store/store.h"
 
 /* The schema version a new store is at (migrations in sqlite.c). */
-#define SCHEMA_LATEST 5
+#define SCHEMA_LATEST 6
 
 static char dir[64], path[128];
 
@@ -176,6 +176,9 @@ test_store_sets_in_chunks(void **state)
                                           "DROP TABLE fact_chunks; DROP "
                                           "TABLE users; DROP TABLE audit; "
                                           "DROP TABLE org_names; "
+                                          "ALTER TABLE sources DROP COLUMN "
+                                          "provenance; ALTER TABLE sources "
+                                          "DROP COLUMN provenance_note; "
                                           "PRAGMA user_version = 1",
                                           NULL, NULL, NULL),
                              SQLITE_OK);
@@ -401,7 +404,9 @@ test_store_dated_names_and_no_parent(void **state)
                      "TEXT, end_date TEXT, observed INTEGER NOT NULL, "
                      "source_id INTEGER NOT NULL); INSERT INTO l3 SELECT * "
                      "FROM links; DROP TABLE links; ALTER TABLE l3 RENAME "
-                     "TO links; PRAGMA user_version = 3",
+                     "TO links; ALTER TABLE sources DROP COLUMN "
+                     "provenance; ALTER TABLE sources DROP COLUMN "
+                     "provenance_note; PRAGMA user_version = 3",
                      NULL, NULL, NULL),
         SQLITE_OK);
     sqlite3_close(db);
