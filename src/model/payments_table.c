@@ -99,8 +99,8 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
             y->v = pccs_xreallocarray(y->v, y->cap, sizeof(*y->v));
             y->has = pccs_xreallocarray(y->has, y->cap, sizeof(*y->has));
             y->org = pccs_xreallocarray(y->org, y->cap, sizeof(*y->org));
-            y->contract = pccs_xreallocarray(y->contract, y->cap,
-                                             sizeof(*y->contract));
+            y->contract =
+                pccs_xreallocarray(y->contract, y->cap, sizeof(*y->contract));
         }
         y->contract[y->n] = NULL;
         memset(y->v[y->n], 0, sizeof(y->v[0]));
@@ -122,8 +122,7 @@ contract_cb(void *ctx, const struct pccs_attr_row *a)
     if (a->source_id != y->source || strcmp(a->key, "contract_type") != 0 ||
         !a->value)
         return 0;
-    struct pccs_hmap_entry *e = pccs_hmap_get(&y->prac, a->org,
-                                              strlen(a->org));
+    struct pccs_hmap_entry *e = pccs_hmap_get(&y->prac, a->org, strlen(a->org));
     if (e && !y->contract[e->ival - 1])
         y->contract[e->ival - 1] = pccs_xstrdup(a->value);
     return 0;
@@ -315,7 +314,7 @@ pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
     int *prac_of = NULL;
     double *ppw = NULL, *vals = NULL, *p5 = NULL, *p95 = NULL;
     size_t *vidx = NULL;
-    char (*why)[80] = NULL;
+    char(*why)[80] = NULL;
     int rc;
     pccs_table_init(out, "payments");
     int fy, cfy = -1;
@@ -377,10 +376,10 @@ pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
     double out_total = 0;
     for (size_t i = 0; i < cur.n; i++) {
         exclusion(&cur, i, &ru, why[i], sizeof(why[i]));
-        icb_all[i] = cur.org[i] >= 0 ? pccs_tree_ancestor(t, cur.org[i],
-                                                          PCCS_ICB, at,
-                                                          cur.source)
-                                     : -1;
+        icb_all[i] =
+            cur.org[i] >= 0
+                ? pccs_tree_ancestor(t, cur.org[i], PCCS_ICB, at, cur.source)
+                : -1;
         if (cur.org[i] >= 0)
             prac_of[cur.org[i]] = (int)i;
         if (why[i][0]) {
@@ -490,8 +489,8 @@ pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
         pccs_table_text(out, t->orgs[o].code);
         pccs_table_text(out, pccs_tree_name(t, o, at));
         pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
-        pccs_table_text(out, pi >= 0 && cur.contract[pi] ? cur.contract[pi]
-                                                         : "");
+        pccs_table_text(out,
+                        pi >= 0 && cur.contract[pi] ? cur.contract[pi] : "");
         pccs_table_int(out, count[o]);
         pccs_table_num(out, s[M_REG]);
         pccs_table_num(out, s[M_W]);
@@ -517,8 +516,7 @@ pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
             if (ppw[k] < p5[icb])
                 snprintf(flag, sizeof(flag), "below 5th percentile of %s", ic);
             else if (ppw[k] > p95[icb])
-                snprintf(flag, sizeof(flag), "above 95th percentile of %s",
-                         ic);
+                snprintf(flag, sizeof(flag), "above 95th percentile of %s", ic);
         }
         pccs_table_text(out, flag);
         pccs_table_text(out, pi >= 0 ? why[pi] : "");
@@ -546,8 +544,9 @@ pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
                          "PMS/APMS baseline: a PMS or APMS practice's "
                          "global_sum is small or nil); other = total - "
                          "core_contract - QOF; per patient = sums over sums");
-    pccs_table_note(out, "contract_type as the payments file gives it "
-                         "(GMS, PMS, APMS, or Unknown)%s%s",
+    pccs_table_note(out,
+                    "contract_type as the payments file gives it "
+                    "(GMS, PMS, APMS, or Unknown)%s%s",
                     q->contract ? "; only practices of contract type " : "",
                     q->contract ? q->contract : "");
     pccs_table_note(out, "network_participation: the Network Contract DES "
@@ -559,22 +558,26 @@ pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
                          "access) paid to a practice for its PCN, outside "
                          "total");
     if (level == PCCS_PRACTICE)
-        pccs_table_note(out, "decile of total_per_weighted among the %zu "
-                             "practices of England kept (1 lowest); flag: "
-                             "outside the 5th-95th percentile of the kept "
-                             "practices of its ICB, whatever --in shows",
+        pccs_table_note(out,
+                        "decile of total_per_weighted among the %zu "
+                        "practices of England kept (1 lowest); flag: "
+                        "outside the 5th-95th percentile of the kept "
+                        "practices of its ICB, whatever --in shows",
                         nkept);
     else if (level == PCCS_PCN)
-        pccs_table_note(out, "decile of total_per_weighted among the %zu "
-                             "PCNs of England (1 lowest)",
+        pccs_table_note(out,
+                        "decile of total_per_weighted among the %zu "
+                        "PCNs of England (1 lowest)",
                         all);
     else
-        pccs_table_note(out, "no decile at %s level: deciles are given "
-                             "among the practices or the PCNs of England",
+        pccs_table_note(out,
+                        "no decile at %s level: deciles are given "
+                        "among the practices or the PCNs of England",
                         pccs_level_name(level));
-    pccs_table_note(out, "left out of deciles and percentiles: %zu practices "
-                         "(£%.2f) with fewer than %.0f registered or %.0f "
-                         "weighted patients (%s: %s)",
+    pccs_table_note(out,
+                    "left out of deciles and percentiles: %zu practices "
+                    "(£%.2f) with fewer than %.0f registered or %.0f "
+                    "weighted patients (%s: %s)",
                     nout, out_total, ru.min_registered, ru.min_weighted,
                     ru.path, ru.source);
     if (shown_out)

@@ -317,8 +317,8 @@ pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
             const struct pccs_hmap_entry *w =
                 pccs_hmap_get(&c.whole, o->code, strlen(o->code));
             double list = w ? (double)w->ival : NAN;
-            double cpi = avg && avg->known ? pccs_qof_cpi(list, avg->value)
-                                           : NAN;
+            double cpi =
+                avg && avg->known ? pccs_qof_cpi(list, avg->value) : NAN;
             if (!w)
                 no_whole++;
             pccs_table_num(out, apdf);
@@ -361,8 +361,9 @@ pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
                              "own list_size, which may be age-restricted "
                              "(e.g. 50OV for OST)");
     if (no_whole)
-        pccs_table_note(out, "cpi: %zu rows whose practice has no whole "
-                             "(TOTAL) list in %s: no CPI",
+        pccs_table_note(out,
+                        "cpi: %zu rows whose practice has no whole "
+                        "(TOTAL) list in %s: no CPI",
                         no_whole, period);
     char d[16];
     pccs_date_format(at, d);
