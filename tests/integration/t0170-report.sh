@@ -46,6 +46,34 @@ check_match "registers: the programme status total row" "$(cat "$H")" \
 check_match "registers: the risk with the highest score first" \
     "$(grep -A6 'Risks by score' "$H" | tr -d '\n')" "<tbody><tr><td>R001</td>"
 
+# Provenance (issue 12): the GP workforce, the age bands and the
+# appointments here are generated and the registers are the templates'
+# examples: every section resting on them says so in a box before its
+# tables, the sources list marks those files, sections on published data
+# alone are unmarked, and resilience rates without the generated figures.
+python3 - "$H" >"$T/prov" <<'PY'
+import re, sys
+s = open(sys.argv[1]).read()
+for sec in re.split(r'(?=<section)', s)[1:]:
+    h2 = re.search(r'<h2>(\d+)\.', sec)
+    kinds = sorted(set(' '.join(re.findall(r'class="prov" data-provenance="([a-z ]+)"', sec)).split()))
+    print(h2.group(1) if h2 else '?', ','.join(kinds) or '-')
+PY
+check_match "population (age bands generated): SYNTHETIC box" "$(cat "$T/prov")" "^2 .*synthetic"
+check_match "capacity (pccs synth appointments): SYNTHETIC box" "$(cat "$T/prov")" "^3 .*synthetic"
+check_match "workforce (gen-gpw): SYNTHETIC box" "$(cat "$T/prov")" "^5 .*synthetic"
+check_match "registers (templates): EXAMPLE box" "$(cat "$T/prov")" "^9 example$"
+check_match "QOF (published only): no box" "$(cat "$T/prov")" "^6 -$"
+check_match "payments (published only): no box" "$(cat "$T/prov")" "^7 -$"
+check_match "sources: a box saying some files are not published data" \
+    "$(cat "$T/prov")" "^1 example,synthetic$"
+check_eq "sources: 3 files marked SYNTHETIC, 10 EXAMPLE" \
+    "$(grep -c '<span class="mark">SYNTHETIC: generated file' "$H") $(grep -c '<span class="mark">EXAMPLE: template example rows' "$H")" "3 10"
+check_eq "resilience: no reason rests on GP FTE or DNA (generated)" \
+    "$(grep -Ec '(gp_fte_per_10000|dna_pct) [0-9]' "$H")" 0
+check_match "... and it says they were left out" "$(cat "$H")" \
+    "gp_fte_per_10000: left out: it rests on synthetic"
+
 # QHM's registered list and a PCN's weighted list, from python over the
 # raw files, as the report shows them.
 python3 - "$DATA" "$T/reg-2022.csv" >"$T/want" <<'PY'
@@ -89,6 +117,17 @@ if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; 
     pdftoppm -png -r 60 -f 1 -l 4 "$T/r.pdf" "$ROOT/tests/out/report-page"
     check_eq "PNGs of the first 4 pages in tests/out" \
         "$(ls "$ROOT"/tests/out/report-page-*.png | wc -l | tr -d ' ')" 4
+    # The page where the workforce section starts, with its SYNTHETIC box.
+    wp=$(python3 -c 'import sys
+for i, p in enumerate(open(sys.argv[1]).read().split("\f")):
+    if "5. Workforce per 10,000" in p:
+        print(i + 1); break' "$T/r.txt")
+    check_match "PDF text: the workforce page says not published data" \
+        "$(python3 -c 'import sys
+print(open(sys.argv[1]).read().split("\f")[int(sys.argv[2]) - 1])' "$T/r.txt" "$wp" | tr -s ' \n' '  ')" \
+        "Not published data: the figures below rest on a generated"
+    rm -f "$ROOT"/tests/out/report-workforce-*.png
+    pdftoppm -png -r 60 -f "$wp" -l "$wp" "$T/r.pdf" "$ROOT/tests/out/report-workforce"
 else
     ok "# SKIP chromium or poppler-utils not installed: no PDF"
 fi
