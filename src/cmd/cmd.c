@@ -89,6 +89,8 @@ const struct pccs_cmd pccs_cmds[] = {
      "                   the table (the --in organisation's rows)\n"
      "  --suppress       disclosure control on counts of individuals pccs\n"
      "                   derives (1-7 as *, others to the nearest 5)\n"
+     "  --include-synthetic  resilience: rate with indicators resting on\n"
+     "                   generated files too (left out by default)\n"
      "  --all            every table (defaults, --in, --year) into the\n"
      "                   directory --out DIR, one file each, timed\n"
      "  --list           list the tables\n" STORE_HELP,
@@ -110,7 +112,7 @@ const struct pccs_cmd pccs_cmds[] = {
      pccs_cmd_chart},
     {"report", "the committee report as one HTML file",
      "usage: pccs report committee --in CODE --out FILE.html\n"
-     "                             [--year YYYY-YY]\n"
+     "                             [--year YYYY-YY] [--include-synthetic]\n"
      "\n"
      "One self-contained HTML file (styles and charts inline, nothing\n"
      "fetched), laid out for A4 print, for an organisation with children:\n"
@@ -120,6 +122,10 @@ const struct pccs_cmd pccs_cmds[] = {
      "per weighted patient; practices rated red or amber and why. Every\n"
      "figure is the one pccs table prints. --year: the financial year for\n"
      "payments and entitlements (default: the latest payments year loaded).\n"
+     "A table or chart resting on a generated file (SYNTHETIC) or a\n"
+     "template's example rows (EXAMPLE) says so in a box before it; the\n"
+     "resilience ratings leave generated figures out unless\n"
+     "--include-synthetic.\n"
      "Print to PDF with: chromium --headless --print-to-pdf=F.pdf F.html\n",
      pccs_cmd_report},
     {"serve", "the dashboard and the HTTP JSON API",
