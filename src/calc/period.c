@@ -10,6 +10,12 @@ pccs_period_des_day(int fy)
     return pccs_date_from_ymd(fy, 1, 1);
 }
 
+pccs_day
+pccs_period_des_members_day(int fy)
+{
+    return pccs_date_from_ymd(fy, 4, 1);
+}
+
 int
 pccs_period_on_or_before(const pccs_day *d, size_t n, pccs_day day)
 {

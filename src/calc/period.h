@@ -29,6 +29,13 @@
 
 /** The DES reference day of financial year fy: 1 January before it. */
 pccs_day pccs_period_des_day(int fy);
+/**
+ * The day a DES year's PCN memberships are taken: its first day, 1 April.
+ * The lists are those of 1 January, but a practice is in the PCN it is a
+ * member of in the year (A86027 joined U17849 on 1 April 2021 and counts
+ * in it for 2021-22), and before July 2019 there were no PCNs at all.
+ */
+pccs_day pccs_period_des_members_day(int fy);
 /** The latest of d[0..n) on or before day; PCCS_DAY_NONE day: the latest. */
 int pccs_period_on_or_before(const pccs_day *d, size_t n, pccs_day day);
 /** The one of d[0..n) nearest 365 days before day, 330 to 400 days back. */

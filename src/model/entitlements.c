@@ -400,7 +400,8 @@ pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
     double minutes_rate = mr && mr->known ? mr->value : NAN;
 
     /* Care home beds, if the local register is loaded. */
-    struct beds_ctx bc = {t, pccs_date_from_ymd(fy, 4, 1), NULL, false, "", 0};
+    struct beds_ctx bc = {t, pccs_period_des_members_day(fy), NULL, false, "",
+                          0};
     bc.beds = pccs_xcalloc(t->norgs + 1, sizeof(*bc.beds));
     rc =
         pccs_store_periods_each(st, "care_home_beds", beds_period_cb, &bc, err);
@@ -426,7 +427,7 @@ pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
     bool *unknown = pccs_xcalloc((n + 1) * (nl + 1), sizeof(*unknown));
     struct pccs_ent_value *v = pccs_xcalloc(nl + 1, sizeof(*v));
     size_t ngroups = 0;
-    pccs_day at = pccs_period_des_day(fy);
+    pccs_day at = pccs_period_des_members_day(fy);
     size_t unplaced = 0;
     double unplaced_reg = 0;
     for (size_t i = 0; i < n; i++) {

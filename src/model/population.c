@@ -270,7 +270,7 @@ pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
     pccs_day at;
     if (q->des) {
         fy = q->des_fy;
-        at = pccs_period_des_day(q->des_fy);
+        at = pccs_period_des_members_day(q->des_fy);
     }
     else if (is_date_period(reg_period, &snap)) {
         fy = pccs_fy_of(snap);

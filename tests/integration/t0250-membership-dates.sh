@@ -143,6 +143,30 @@ check_eq "QOF 2020-21: every PCN's registers and lists = the QOF mapping's" \
     "$(cat "$T/qof.got")" "$(cat "$T/qof.want")"
 check_eq "QOF 2020-21: PCN rows (python)" "$(wc -l <"$T/qof.want")" 26271
 
+# The DES year 2021-22 takes the lists of 1 January 2021 but the PCN
+# memberships of the year (1 April 2021): A86027, which joined U17849 that
+# day (ePCN, and the QOF 2020-21 mapping of 31 March), counts in U17849.
+S4=$T/s4.db
+run_pccs --store "$S4" load --quiet "$REG" "$MAP20" "$PAY" "$QGEO" \
+    "$DATA/ePCN_2022.xlsx"
+want=$(python3 - "$QGEO" "$REG" <<'PY'
+import csv, sys
+m = [r['PRACTICE_CODE'] for r in csv.DictReader(open(sys.argv[1], newline=''))
+     if r['PCN_ODS_CODE'] == 'U17849']
+reg = {r['CODE']: int(r['NUMBER_OF_PATIENTS'])
+       for r in csv.DictReader(open(sys.argv[2], newline=''))
+       if r['SEX'] == 'ALL' and r['AGE'] == 'ALL'}
+print(f"{len(m)},{sum(reg[p] for p in m)},{'A86027' in m}")
+PY
+)
+check_eq "U17849 on the QOF 2020-21 mapping (python): 7 practices, 80,669" \
+    "$want" "7,80669,True"
+run_pccs --store "$S4" table entitlements --year 2021-22 --in U17849 \
+    --format csv
+check_eq "entitlements 2021-22: U17849's practices and list include A86027" \
+    "$(printf '%s\n' "$out" | csv_cols practices,registered)" \
+    "$(printf '%s\n' "$want" | cut -d, -f1,2)"
+
 # --- Names as at the table's day: 02Q was NHS Bassetlaw CCG in 2020-21.
 python3 - "$MAP20" "$PAY" "$QGEO" "$MAP25" >"$T/names" <<'PY'
 import csv, sys
