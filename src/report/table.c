@@ -404,6 +404,18 @@ csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/*
+ * Text a spreadsheet would take for a formula (= + - @, or a tab or
+ * carriage return before one): a CSV text cell so beginning gets a single
+ * quote in front, so Excel and LibreOffice show it as text. Number cells
+ * are never touched (-3.5 stays a number).
+ */
+static bool
+formula_like(const char *s)
+{
+    return *s && strchr("=+-@\t\r", *s) != NULL;
+}
+
 static int
 write_csv(const struct pccs_table *t, FILE *f)
 {
@@ -419,7 +431,11 @@ write_csv(const struct pccs_table *t, FILE *f)
             if (c)
                 fputc(',', f);
             pccs_buf_reset(&b);
-            cell_text(&b, &t->cols[c], pccs_table_cell(t, r, c), false);
+            const struct pccs_cell *x = pccs_table_cell(t, r, c);
+            if (t->cols[c].type == PCCS_COL_TEXT && !x->null && x->text &&
+                formula_like(x->text))
+                pccs_buf_addch(&b, '\'');
+            cell_text(&b, &t->cols[c], x, false);
             csv_field(f, b.p);
         }
         fputs("\r\n", f);

@@ -34,6 +34,36 @@ grep '^#' "$T/matrix"
 check_eq "register table: every register x role x format x in, rows within the scope only" \
     "$(tail -1 "$T/matrix")" "300 0"
 
+# --- 4. CSV formula injection: text cells beginning with = + - @ get a
+# quote in front in CSV; numbers (-3.5) stay numbers; xlsx cells are
+# strings, never formulas
+row='{"values": {"risk_id": "R900", "title": "=HYPERLINK(\"http://evil.example/\",\"click\")", "owner": "-1+1", "org_code": "A81001", "likelihood": 4, "impact": 2, "controls": "@SUM(A1:A2)", "review_date": "2023-01-31"}}'
+$C /api/registers/risks --jar "$T/root" --csrf jar --json "$row" >/dev/null 2>"$T/code"
+check_eq "a risk titled =HYPERLINK(...) is accepted" "$(tail -1 "$T/code")" 201
+$C /api/registers/budget --jar "$T/root" --csrf jar \
+    --json '{"values": {"line": "+Refund", "month": "2022-06-01", "plan": -3.5, "actual": -3.5, "forecast": 0}}' >/dev/null 2>"$T/code"
+check_eq "a budget line +Refund with plan -3.5 is accepted" "$(tail -1 "$T/code")" 201
+fields() { # CSV on stdin; print the fields named of the row whose column $1 is $2
+    /usr/bin/python3 -c 'import csv, sys
+for r in csv.DictReader(sys.stdin):
+    if r[sys.argv[1]] == sys.argv[2]: print("|".join(r[c] for c in sys.argv[3:]))' "$@"
+}
+for q in "register?group=risks" "risks?at=2022-06-01"; do
+    got=$($C "/api/tables/$q&format=csv" --jar "$T/root" 2>/dev/null | fields risk_id R900 title owner controls likelihood)
+    check_eq "CSV of $q: = - @ cells quoted, the number not" "$got" \
+        "'=HYPERLINK(\"http://evil.example/\",\"click\")|'-1+1|'@SUM(A1:A2)|4"
+done
+got=$("$PCCS" --store "$S" table register --group risks --format csv | fields risk_id R900 title)
+check_eq "... and the CLI's CSV the same" "$got" "'=HYPERLINK(\"http://evil.example/\",\"click\")"
+got=$($C "/api/tables/register?group=budget&format=csv" --jar "$T/root" 2>/dev/null | fields month 2022-06-01 line plan actual)
+check_eq "CSV: the text +Refund quoted, -3.5 a number" "$got" "'+Refund|-3.5|-3.5"
+$C "/api/tables/register?group=risks&format=xlsx" --jar "$T/root" >"$T/r.xlsx" 2>/dev/null
+got=$(/usr/bin/python3 -c 'import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1]); s = z.read("xl/worksheets/sheet1.xml").decode()
+ss = z.read("xl/sharedStrings.xml").decode()
+print("formulas" if "<f>" in s or "<f " in s else "no formulas", "HYPERLINK" in ss)' "$T/r.xlsx")
+check_eq "xlsx: =HYPERLINK(...) is a string cell, no formula in the sheet" "$got" "no formulas True"
+
 # --- 5. static files: a target without a leading '/' must not reach a
 # name beside the web directory; an empty path must not read before it
 raw() {
