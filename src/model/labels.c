@@ -50,8 +50,8 @@ read_map(const char *path, struct pccs_table *t, struct pccs_hmap *m,
         }
         if (rec.nfields < 3)
             continue;
-        char *label = pccs_arena_strndup(&t->arena, rec.fields[1].p,
-                                         rec.fields[1].len);
+        char *label =
+            pccs_arena_strndup(&t->arena, rec.fields[1].p, rec.fields[1].len);
         bool created;
         pccs_hmap_put(m, rec.fields[0].p, rec.fields[0].len, &created)->ptr =
             label;
@@ -88,11 +88,10 @@ pccs_labels_add(const char *table, struct pccs_table *t, struct pccs_err *err)
             struct pccs_hmap_entry *e =
                 pccs_hmap_get(&m, c->text, strlen(c->text));
             /* A row that is not a code (a total) keeps its own words. */
-            pccs_table_set_text(t, r, lc,
-                                e ? (const char *)e->ptr : c->text);
+            pccs_table_set_text(t, r, lc, e ? (const char *)e->ptr : c->text);
         }
-        pccs_table_note(t, "%s: %s from data/%s (%s)", name,
-                        label_maps[i].what, label_maps[i].map, source);
+        pccs_table_note(t, "%s: %s from data/%s (%s)", name, label_maps[i].what,
+                        label_maps[i].map, source);
         pccs_hmap_release(&m);
     }
     return PCCS_OK;

@@ -51,8 +51,7 @@ pccs_query_period_forms(const struct pccs_table_def *def, const char **describe)
         *describe = "--at DATE sets the day";
         return PCCS_PERIOD_NONE;
     }
-    for (size_t i = 0; i < sizeof(period_forms) / sizeof(period_forms[0]);
-         i++)
+    for (size_t i = 0; i < sizeof(period_forms) / sizeof(period_forms[0]); i++)
         if (!strcmp(period_forms[i].table, def->name)) {
             *describe = period_forms[i].describe;
             return period_forms[i].forms;
@@ -117,17 +116,16 @@ pccs_query_check_periods(const struct pccs_table_def *def,
     char opt[32];
     snprintf(opt, sizeof(opt), "%s%s", names, from_year ? "year" : "period");
     if (q->period && forms == PCCS_PERIOD_NONE)
-        return pccs_err_set(err, PCCS_EINVAL, "%s takes no %s (%s)",
-                            def->name, opt, describe);
+        return pccs_err_set(err, PCCS_EINVAL, "%s takes no %s (%s)", def->name,
+                            opt, describe);
     if (q->period && from_year && !(forms & PCCS_PERIOD_FY))
         return pccs_err_set(err, PCCS_EINVAL,
-                            "%s takes no %s: give %speriod, %s", def->name,
-                            opt, names, describe);
+                            "%s takes no %s: give %speriod, %s", def->name, opt,
+                            names, describe);
     if (q->period) {
-        int rc = pccs_query_period(opt, q->period,
-                                   from_year ? PCCS_PERIOD_FY : forms,
-                                   from_year ? fy_form : describe, &bufs[0],
-                                   err);
+        int rc = pccs_query_period(
+            opt, q->period, from_year ? PCCS_PERIOD_FY : forms,
+            from_year ? fy_form : describe, &bufs[0], err);
         if (rc)
             return rc;
         q->period = bufs[0].s;

@@ -81,7 +81,7 @@ int pccs_query_org(const struct pccs_tree *t, const char *what,
  * (n bytes) names where the date comes from. PCCS_EIO/PCCS_EPARSE for
  * an unreadable file.
  */
-int pccs_query_level_began(enum pccs_level level, pccs_day *began,
-                           char *source, size_t n, struct pccs_err *err);
+int pccs_query_level_began(enum pccs_level level, pccs_day *began, char *source,
+                           size_t n, struct pccs_err *err);
 
 #endif

@@ -25,9 +25,9 @@ test_query_period_forms(void **state)
         pccs_query_period("--year", "2022/23", PCCS_PERIOD_FY, "y", &b, &err),
         PCCS_OK);
     assert_string_equal(b.s, "2022-23");
-    assert_int_equal(pccs_query_period("--year", "2022-2023", PCCS_PERIOD_FY,
-                                       "y", &b, &err),
-                     PCCS_OK);
+    assert_int_equal(
+        pccs_query_period("--year", "2022-2023", PCCS_PERIOD_FY, "y", &b, &err),
+        PCCS_OK);
     assert_string_equal(b.s, "2022-23");
     /* 1999-00 is well formed (whether loaded is another question). */
     assert_int_equal(
@@ -39,9 +39,9 @@ test_query_period_forms(void **state)
         PCCS_OK);
     assert_string_equal(b.s, "2021-01-01");
 
-    static const char *const bad[] = {"banana", "2022-24", "2022",
+    static const char *const bad[] = {"banana",     "2022-24",    "2022",
                                       "2021-02-30", "01/01/2021", "20210101",
-                                      "2021-1-1", " 2022-23", ""};
+                                      "2021-1-1",   " 2022-23",   ""};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(pccs_query_period("--period", bad[i], both,
                                            "a financial year such as 2022-23 "
@@ -108,8 +108,7 @@ test_query_table_forms(void **state)
 }
 
 static void
-add(struct pccs_tree *t, const char *code, const char *level,
-    const char *name)
+add(struct pccs_tree *t, const char *code, const char *level, const char *name)
 {
     struct pccs_org_row o = {.code = code,
                              .level = level,
@@ -140,16 +139,14 @@ test_query_org_any_case_and_suggestions(void **state)
                      pccs_tree_find(&t, "16C"));
 
     /* One edit away: the longer common beginning first. */
-    assert_int_equal(pccs_query_org(&t, "in: ", "U8914", &err),
-                     PCCS_ENOTFOUND);
+    assert_int_equal(pccs_query_org(&t, "in: ", "U8914", &err), PCCS_ENOTFOUND);
     assert_string_equal(err.msg,
                         "in: unknown organisation U8914; did you mean U89141 "
                         "STOCKTON PCN (pcn), U89143 SOUTH COASTAL MEDICAL "
                         "GROUP PCN (pcn)");
     /* A name: every organisation of the tree whose name has it, the
      * higher level first; a trust is beside the tree, not in it. */
-    assert_int_equal(pccs_query_org(&t, "", "stockton", &err),
-                     PCCS_ENOTFOUND);
+    assert_int_equal(pccs_query_org(&t, "", "stockton", &err), PCCS_ENOTFOUND);
     assert_string_equal(err.msg,
                         "unknown organisation stockton; 2 whose name "
                         "contains it: U07032 NORTH STOCKTON PCN (pcn), "
