@@ -7,6 +7,7 @@
 #include "base/xalloc.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "model/query.h"
 #include "sources/loader.h"
 
 /*
@@ -59,6 +60,19 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
             return pccs_cmd_help("load");
         return rc ? rc : pccs_cmd_usage("load", "no file given");
     }
+    /* The form here; whether it suits each file, the loader says. */
+    struct pccs_period_buf pbuf;
+    struct pccs_err perr = PCCS_ERR_INIT;
+    if (period && pccs_query_period("--period", period,
+                                    PCCS_PERIOD_FY | PCCS_PERIOD_DATE,
+                                    "a financial year such as 2022-23 or a "
+                                    "date YYYY-MM-DD",
+                                    &pbuf, &perr)) {
+        free(files);
+        return pccs_cmd_usage("load", "%s", perr.msg);
+    }
+    if (period)
+        period = pbuf.s;
     struct pccs_store *st;
     rc = pccs_cmd_open_store(g, &st);
     if (rc) {

@@ -52,6 +52,9 @@ expect "table populations --at 2021-02-30" 2 "--at must be a date YYYY-MM-DD" \
     table populations --at 2021-02-30
 expect "orgs --at 31/12/2020" 2 "--at must be a date YYYY-MM-DD" orgs --at 31/12/2020
 expect "show --at yesterday" 2 "--at must be a date YYYY-MM-DD" show A81001 --at yesterday
+expect "load --period banana" 2 \
+    "^pccs load: --period must be a financial year such as 2022-23 or a date YYYY-MM-DD, not 'banana'" \
+    load --period banana "$DATA/epraccur_2019.csv"
 expect "chart bar --year banana" 2 "--year must be $FY, not 'banana'" \
     chart bar payments --column total --year banana
 expect "chart pyramid --period 2021-13-01" 2 "--period must be a snapshot date YYYY-MM-DD" \
