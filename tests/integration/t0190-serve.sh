@@ -34,7 +34,7 @@ get() { /usr/bin/python3 "$HTTP" "$URL" "$1" --jar "$T/jar"; }
 # either side, fails, except the ones listed as expected empty with why.
 cat >"$T/questions" <<EOF2
 populations|level=pcn&in=16C|--level pcn --in 16C
-payments|level=practice&in=U89141&year=2022-23|--level practice --in U89141 --year 2022-23
+payments|level=practice&in=U89141&year=2022-23&contract=GMS|--level practice --in U89141 --year 2022-23 --contract GMS
 entitlements|in=16C&year=2022-23|--in 16C --year 2022-23
 workforce|in=16C|--in 16C
 qof-prevalence|level=practice&in=U89141&group=AF|--level practice --in U89141 --group AF
