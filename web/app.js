@@ -136,7 +136,7 @@ function sourcesList(t) {
       h('span', { class: 'nhsuk-details__summary-text', text: 'Sources and notes' })),
     h('div', { class: 'nhsuk-details__text' },
       h('ul', { class: 'pccs-sources' }, notes.map((s) => h('li', {
-        class: PROVENANCE.test(s) ? 'pccs-provenance' : null, text: s }))))));
+        class: PROVENANCE.test(s) ? 'pccs-provenance' : null, text: s })))));
 }
 
 // A warning above anything resting on generated or example data, so it is
@@ -255,6 +255,22 @@ async function spcSection(parent, metric, title, code) {
 
 // ---- pages
 
+// Where to go after logging in: next only when it is a path of this site
+// (decoded already by URLSearchParams): one '/' followed by neither '/'
+// nor '\\' (browsers read '/\\host' as '//host'), no control characters
+// (a tab or newline is dropped by the URL parser: '/\t/host'), and
+// resolving to this origin; else the home page.
+function sameOriginPath(next) {
+  if (!next || next[0] !== '/' || next[1] === '/' || next[1] === '\\' ||
+      /[\u0000-\u001f\u007f\\]/.test(next)) return '/';
+  try {
+    const u = new URL(next, location.origin);
+    return u.origin === location.origin ? u.pathname + u.search + u.hash : '/';
+  } catch {
+    return '/';
+  }
+}
+
 async function loginPage() {
   $('#who').textContent = '';
   $('#login').addEventListener('submit', async (e) => {
@@ -264,8 +280,7 @@ async function loginPage() {
       body: { user: $('#user').value, password: $('#password').value },
     });
     if (r.status === 200) {
-      const next = new URLSearchParams(location.search).get('next');
-      location.href = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+      location.href = sameOriginPath(new URLSearchParams(location.search).get('next'));
       return;
     }
     const msg = r.status === 429 ? r.data.error

@@ -209,6 +209,34 @@ try {
   const after = await p2.evaluate(async () => (await fetch('/api/session')).status);
   check('log out ends the session', after === 401, String(after));
   await ctx2.close();
+
+  // 3. After login, next= leads only to a path of this site: each of
+  // these (decoded: '/\\host', '//host', '/<tab>/host', a full URL) ends
+  // on the server's own origin. Requests elsewhere are refused here.
+  for (const next of ['/%5Cevil.example/phish', '//evil.example/phish', '/%09/evil.example/phish',
+    'http://evil.example/phish', '/%5C%5Cevil.example/phish', '%2F%2Fevil.example']) {
+    const c3 = await browser.newContext();
+    await c3.route((u) => !u.href.startsWith(url), (r) => r.abort());
+    const p3 = await c3.newPage();
+    await p3.goto(url + '/login.html?next=' + next);
+    await p3.waitForSelector('#login');
+    await p3.fill('#user', want.user);
+    await p3.fill('#password', want.password);
+    await p3.click('button[type=submit]');
+    await p3.waitForURL((u) => !u.pathname.startsWith('/login'));
+    check(`login with next=${next} stays on the site`, p3.url().startsWith(url + '/'), p3.url());
+    await c3.close();
+  }
+  const c4 = await browser.newContext();
+  const p4 = await c4.newPage();
+  await p4.goto(url + '/login.html?next=' + encodeURIComponent('/org.html?code=U89141'));
+  await p4.waitForSelector('#login');
+  await p4.fill('#user', want.user);
+  await p4.fill('#password', want.password);
+  await p4.click('button[type=submit]');
+  await p4.waitForURL(/org\.html\?code=U89141/);
+  check('... and a path of the site is still followed', true);
+  await c4.close();
   check('nothing loaded from outside the server', external.length === 0, external.join(' '));
 } catch (e) {
   check('browser run', false, e.stack || String(e));
