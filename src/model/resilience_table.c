@@ -293,8 +293,10 @@ gather(struct pccs_store *st, const struct pccs_tree *t,
     rc = sub_table(st, t, "payments", &sq, &sub, &have, out,
                    "payments_per_weighted", err);
     if (!rc && have) {
-        take(t, &sub, "total_per_weighted", p, PCCS_RES_PAY, NULL, NULL, NULL,
-             NULL);
+        /* Practices the payments table leaves out (too few patients,
+         * data/rules/payments.csv) are not rated on it either. */
+        take(t, &sub, "total_per_weighted", p, PCCS_RES_PAY, "excluded", "",
+             NULL, NULL);
         int qc = pccs_table_col_index(&sub, "qof");
         int rcol = pccs_table_col_index(&sub, "registered");
         for (size_t r = 0; qc >= 0 && rcol >= 0 && r < sub.nrows; r++) {

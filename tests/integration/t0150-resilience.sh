@@ -55,8 +55,12 @@ for r in csv.DictReader(open(gpw, newline='')) if gpw != '-' else []:
     c = r['PRAC_CODE']
     if r['TOTAL_GP_FTE'] != 'NA' and c in P and P[c][1] > 0:
         put(c, 2, float(r['TOTAL_GP_FTE']) * 10000 / P[c][1])
+# Practices the payments table leaves out (data/rules/payments.csv) are
+# not rated on payments per weighted patient.
+mins = {r['parameter']: float(r['value']) for r in
+        csv.DictReader(open(d + '/../rules/payments.csv', newline=''))}
 for c, (rg, wt, tot, qof) in P.items():
-    if wt > 0:
+    if rg >= mins['min_registered'] and wt >= mins['min_weighted']:
         put(c, 3, tot / wt)
     if rg > 0:
         put(c, 4, qof / rg)
