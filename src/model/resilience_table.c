@@ -7,7 +7,8 @@
  * figure is the one `pccs table` prints:
  *   list_size              populations, the latest registrations snapshot
  *   list_change_12m_pct    populations, that snapshot against the one
- *                          about 12 months earlier (330 to 400 days)
+ *                          12 months earlier (model/period.h: nearest
+ *                          365 days back, within 330 to 400)
  *   gp_fte_per_10000       workforce, GP workforce publication, group GP
  *   payments_per_weighted  payments, total_per_weighted (latest year)
  *   qof_per_registered     payments, qof / registered

@@ -128,7 +128,7 @@ for heading in ("<h3>Registered and weighted population</h3>", "<h3>By PCN, with
             if not shown(cli[row[0]][col], row[head.index(label)]):
                 bad += 1; print("populations", row[0], col, row[head.index(label)], cli[row[0]][col], file=sys.stderr)
 ent = {r["code"]: r for r in json.load(open(f"{t}/e.json"))["rows"]}
-head, body = table_after("<h3>PCN entitlements</h3>")
+head, body = table_after("<h3>PCN entitlements by PCN</h3>")
 npcn = 0
 for row in body:
     if row[0] not in ent:
