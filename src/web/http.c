@@ -494,6 +494,13 @@ route_table(struct server *sv, const struct request *rq,
         deny(sv, rq, sv->tree.orgs[in].code, r);
         return;
     }
+    /* The tables of registers that name no organisation, as the registers
+     * themselves (route_registers): admins only. */
+    if ((!strcmp(def->name, "budget") || !strcmp(def->name, "milestones")) &&
+        rq->sess.role != PCCS_ROLE_ADMIN) {
+        deny(sv, rq, def->name, r);
+        return;
+    }
     /* Disclosure control for everyone but the owning practice. */
     if (!(rq->sess.role == PCCS_ROLE_PRACTICE && in == rq->scope))
         q.suppress = true;
@@ -889,7 +896,7 @@ keep_register_rows(const struct server *sv, const struct request *rq, int in,
                     idx[k] >= 0 ? pccs_table_cell(t, i, (size_t)idx[k]) : NULL;
                 v[k] = c && !c->null && c->text ? c->text : "";
             }
-            keep[i] = (rc.has_org || can_edit(rq)) &&
+            keep[i] = (rc.has_org || rq->sess.role == PCCS_ROLE_ADMIN) &&
                       row_visible(sv, rq, &rc, v) &&
                       (in == sv->england || row_visible(sv, &sub, &rc, v));
         }
@@ -994,9 +1001,10 @@ route_registers(struct server *sv, struct request *rq, struct pccs_store *st,
         reply_error(r, 404, "no such register (GET /api/registers lists them)");
         return;
     }
-    /* Registers that name no organisation (milestones, budget) are the
-     * commissioners' own. */
-    if (!rc.has_org && !can_edit(rq)) {
+    /* Registers that name no organisation (milestones, budget): a row
+     * belongs to the organisation that loaded it; the loads of the command
+     * line name none, so only admins read and change them. */
+    if (!rc.has_org && rq->sess.role != PCCS_ROLE_ADMIN) {
         deny(sv, rq, name, r);
         return;
     }

@@ -22,8 +22,9 @@ for g in orgcols:
     rows[g] = rd
     firstcol[g] = open(f"{templates}/{g}.csv").readline().strip().split(",")[0]
 def owner(user, scope, g, row, inn):
-    # registers naming no organisation: the commissioners' and admins'
-    return user in ("root", "cara", "olly")
+    # registers naming no organisation, loaded on the command line (which
+    # names no organisation): admins only
+    return user == "root"
 def within(code, scope):
     return scope is None or code == scope or scope in up.get(code, [])
 def want(user, scope, g, row, inn):

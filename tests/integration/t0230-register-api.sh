@@ -52,9 +52,11 @@ done
 check_eq "each role reads the risks within its scope (as the published map says)" "$got" "$(cat "$T/want")
 "
 $C /api/registers/budget --jar "$T/pete" >/dev/null 2>"$T/code"
-check_eq "a register naming no organisation (budget) is the commissioners': 403 for a pcn user" "$(code)" 403
+check_eq "a register naming no organisation (budget), loaded on the command line: 403 for a pcn user" "$(code)" 403
 $C /api/registers/budget --jar "$T/cara" >/dev/null 2>"$T/code"
-check_eq "... 200 for a commissioner" "$(code)" 200
+check_eq "... and for a commissioner (issue 14: it was shared by every commissioner in England)" "$(code)" 403
+$C /api/registers/budget --jar "$T/root" >/dev/null 2>"$T/code"
+check_eq "... 200 for an admin" "$(code)" 200
 
 v=$($C /api/registers/risks --jar "$T/cara" 2>/dev/null | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')
 row='"values": {"risk_id": "R010", "title": "Estates: lease, renewal", "owner": "Estates", "org_code": "A81001", "likelihood": 4, "impact": 2, "review_date": "2023-01-31"}'

@@ -34,6 +34,33 @@ grep '^#' "$T/matrix"
 check_eq "register table: every register x role x format x in, rows within the scope only" \
     "$(tail -1 "$T/matrix")" "300 0"
 
+# --- 2. registers naming no organisation (budget, milestones), loaded on
+# the command line: only admins read or change them; a commissioner of 00L
+# can neither change nor delete them, nor read their tables
+for u in olly cara pete; do
+    $C /api/registers/budget/00000002 --method PUT --jar "$T/$u" --csrf jar \
+        --json '{"values": {"plan": 1}}' >/dev/null 2>"$T/code"
+    c1=$(tail -1 "$T/code")
+    $C /api/registers/milestones/00000002 --method DELETE --jar "$T/$u" --csrf jar >/dev/null 2>"$T/code"
+    c2=$(tail -1 "$T/code")
+    $C /api/registers/budget --jar "$T/$u" --csrf jar \
+        --json '{"values": {"line": "X", "month": "2022-06-01", "plan": 1, "actual": 1, "forecast": 1}}' >/dev/null 2>"$T/code"
+    c3=$(tail -1 "$T/code")
+    $C /api/registers/milestones --jar "$T/$u" >/dev/null 2>"$T/code"
+    c4=$(tail -1 "$T/code")
+    $C "/api/tables/budget" --jar "$T/$u" >/dev/null 2>"$T/code"
+    c5=$(tail -1 "$T/code")
+    $C "/api/tables/milestones?format=csv" --jar "$T/$u" >/dev/null 2>"$T/code"
+    c6=$(tail -1 "$T/code")
+    check_eq "$u: PUT budget, DELETE milestones, POST budget, GET milestones, budget and milestones tables: 403" \
+        "$c1 $c2 $c3 $c4 $c5 $c6" "403 403 403 403 403 403"
+done
+check_eq "... the budget unchanged" "$(sql "$S" "select count(*) from sources where kind = 'register_budget'")" 1
+$C /api/registers/budget --jar "$T/root" >"$T/b.json" 2>"$T/code"
+check_eq "an admin reads the budget: 200, the template's 5 rows" \
+    "$(tail -1 "$T/code") $(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["rows"]))' "$T/b.json")" \
+    "200 $(tail -n +2 data/templates/budget.csv | wc -l | tr -d ' ')"
+
 # --- 4. CSV formula injection: text cells beginning with = + - @ get a
 # quote in front in CSV; numbers (-3.5) stay numbers; xlsx cells are
 # strings, never formulas
