@@ -112,6 +112,11 @@ try {
     return `${r.status} ${(await r.text()).split(/\r?\n/)[0]}`;
   });
   check('the SPC chart downloads as CSV', spcCsv === '200 date,value,mean,lpl,upl,point_type', spcCsv);
+  // issue 12: the appointments are generated (pccs synth): each SPC chart
+  // says so in a warning; the published populations do not have one
+  const banners = await page.$$eval('section.pccs-spc .pccs-provenance-banner[data-provenance=synthetic]', (b) => b.length);
+  check('generated appointments: a SYNTHETIC warning on each SPC chart', banners === 5, String(banners));
+  check('... none on the populations (published)', !(await page.$('section[data-table=populations] .pccs-provenance-banner')));
   check('entitlements and workforce shown for a PCN',
     !!(await page.$('section[data-table=entitlements] table')) && !!(await page.$('section[data-table=workforce] table')));
   // QOF groups by name, the code beside them (issue 12: readable labels)
