@@ -49,6 +49,10 @@ static const char style[] =
     "td { padding: 0.9mm 1.5mm; border-bottom: 1px solid #E8EDEE; "
     "white-space: nowrap; }\n"
     "td.w { white-space: normal; }\n"
+    "td.f { white-space: normal; overflow-wrap: anywhere; }\n"
+    "table.wide { font-size: 6.5pt; }\n"
+    "table.wide th { padding: 1mm 0.8mm; }\n"
+    "table.wide td { padding: 0.7mm 0.8mm; }\n"
     "td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }\n"
     "tr.total td { font-weight: bold; background: #F0F4F5; }\n"
     "td.p { white-space: nowrap; }\n"
@@ -153,7 +157,19 @@ html_head(struct rep *r, const struct pccs_table *t, const char *const *cols,
           struct cols *c, char labels[32][64])
 {
     c->n = 0;
-    fputs("<table>\n<thead><tr>", r->f);
+    size_t shown = 0;
+    for (size_t i = 0; cols[i]; i++) {
+        const char *eq = strchr(cols[i], '=');
+        char name[64];
+        snprintf(name, sizeof(name), "%.*s",
+                 (int)(eq ? (size_t)(eq - cols[i]) : strlen(cols[i])), cols[i]);
+        if (pccs_table_col_index(t, name) >= 0)
+            shown++;
+    }
+    /* More than nine columns do not fit A4 portrait at the body's size. */
+    fputs(shown > 9 ? "<table class=\"wide\">\n<thead><tr>"
+                    : "<table>\n<thead><tr>",
+          r->f);
     for (size_t i = 0; cols[i] && c->n < 32; i++) {
         const char *eq = strchr(cols[i], '=');
         char name[64];
@@ -281,7 +297,7 @@ static int
 source_row(void *ctx, const struct pccs_source_info *s)
 {
     struct rep *r = ctx;
-    fputs("<tr><td>", r->f);
+    fputs("<tr><td class=\"w\">", r->f);
     esc(r, s->publication ? s->publication : s->kind);
     if (s->provenance) {
         fputs(" <span class=\"mark\">", r->f);
@@ -305,7 +321,7 @@ source_row(void *ctx, const struct pccs_source_info *s)
     esc(r, b.p);
     pccs_buf_release(&b);
     pccs_table_release(&one);
-    fputs("</td><td>", r->f);
+    fputs("</td><td class=\"f\">", r->f);
     const char *base = s->path ? strrchr(s->path, '/') : NULL;
     esc(r, base ? base + 1 : s->path ? s->path : "");
     fputs("</td></tr>\n", r->f);
