@@ -25,14 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/hmap.h"
-#include "base/path.h"
 #include "base/xalloc.h"
 #include "calc/stats.h"
-#include "formats/csv.h"
+#include "model/rates.h"
 
 int pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
                         const struct pccs_table_query *q,
@@ -206,55 +204,14 @@ struct pay_rules {
 static int
 load_rules(struct pay_rules *ru, struct pccs_err *err)
 {
-    const char *dir = getenv("PCCS_RULES");
-    ru->min_registered = ru->min_weighted = NAN;
-    if (dir && *dir)
-        snprintf(ru->path, sizeof(ru->path), "%s/payments.csv", dir);
-    if (!(dir && *dir) || access(ru->path, R_OK) != 0)
-        pccs_data_path("rules/payments.csv", ru->path, sizeof(ru->path));
-    struct pccs_csv_reader *r = NULL;
-    int rc = pccs_csv_open(&r, ru->path, NULL, 0, err);
-    if (rc)
-        return rc;
-    struct pccs_csv_record rec;
-    bool header = true;
-    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        if (header) {
-            header = false;
-            continue;
-        }
-        if (rec.nfields < 3)
-            continue;
-        char name[32], val[32];
-        snprintf(name, sizeof(name), "%.*s", (int)rec.fields[0].len,
-                 rec.fields[0].p);
-        snprintf(val, sizeof(val), "%.*s", (int)rec.fields[1].len,
-                 rec.fields[1].p);
-        char *end;
-        double d = strtod(val, &end);
-        if (!val[0] || *end) {
-            rc = pccs_err_set(err, PCCS_EPARSE,
-                              "%s:%lld:2: value: expected a number, found "
-                              "\"%s\"",
-                              ru->path, (long long)rec.line, val);
-            break;
-        }
-        if (!strcmp(name, "min_registered")) {
-            ru->min_registered = d;
-            snprintf(ru->source, sizeof(ru->source), "%.*s",
-                     (int)rec.fields[2].len, rec.fields[2].p);
-        }
-        else if (!strcmp(name, "min_weighted"))
-            ru->min_weighted = d;
-    }
-    pccs_csv_free(r);
-    if (rc > 0)
-        rc = PCCS_OK;
-    if (!rc && (isnan(ru->min_registered) || isnan(ru->min_weighted)))
-        rc = pccs_err_set(err, PCCS_EPARSE,
-                          "%s: needs the parameters min_registered and "
-                          "min_weighted",
-                          ru->path);
+    static const char *const names[] = {"min_registered", "min_weighted"};
+    double v[2];
+    char src[2][512];
+    int rc = pccs_rules_params("payments.csv", names, 2, v, src, ru->path,
+                               sizeof(ru->path), err);
+    ru->min_registered = v[0];
+    ru->min_weighted = v[1];
+    snprintf(ru->source, sizeof(ru->source), "%s", src[0]);
     return rc;
 }
 

@@ -4,9 +4,11 @@
 #include "base/path.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
@@ -185,4 +187,66 @@ pccs_rates_release(struct pccs_rates *rs)
     free(rs->r);
     rs->r = NULL;
     rs->n = rs->cap = 0;
+}
+
+int
+pccs_rules_params(const char *file, const char *const *names, size_t n,
+                  double *values, char (*source)[512], char *path, size_t pn,
+                  struct pccs_err *err)
+{
+    const char *dir = getenv("PCCS_RULES");
+    char rel[256];
+    for (size_t i = 0; i < n; i++) {
+        values[i] = NAN;
+        source[i][0] = '\0';
+    }
+    if (dir && *dir)
+        snprintf(path, pn, "%s/%s", dir, file);
+    if (!(dir && *dir) || access(path, R_OK) != 0) {
+        snprintf(rel, sizeof(rel), "rules/%s", file);
+        pccs_data_path(rel, path, pn);
+    }
+    struct pccs_csv_reader *r = NULL;
+    int rc = pccs_csv_open(&r, path, NULL, 0, err);
+    if (rc)
+        return rc;
+    struct pccs_csv_record rec;
+    bool header = true;
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        if (header) {
+            header = false;
+            continue;
+        }
+        if (rec.nfields < 3)
+            continue;
+        char name[64], val[32];
+        snprintf(name, sizeof(name), "%.*s", (int)rec.fields[0].len,
+                 rec.fields[0].p);
+        snprintf(val, sizeof(val), "%.*s", (int)rec.fields[1].len,
+                 rec.fields[1].p);
+        char *end;
+        double d = strtod(val, &end);
+        if (!val[0] || *end) {
+            rc = pccs_err_set(err, PCCS_EPARSE,
+                              "%s:%lld:2: value: expected a number, found "
+                              "\"%s\"",
+                              path, (long long)rec.line, val);
+            break;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(name, names[i]))
+                continue;
+            values[i] = d;
+            snprintf(source[i], 512, "%.*s", (int)rec.fields[2].len,
+                     rec.fields[2].p);
+        }
+    }
+    pccs_csv_free(r);
+    if (rc > 0)
+        rc = PCCS_OK;
+    for (size_t i = 0; !rc && i < n; i++)
+        if (isnan(values[i]))
+            rc = pccs_err_set(err, PCCS_EPARSE,
+                              "%s: needs the parameter %s", path, names[i]);
+    return rc;
 }

@@ -43,4 +43,16 @@ const struct pccs_rate *pccs_rates_get(const struct pccs_rates *rs,
                                        const char *item, int fy);
 void pccs_rates_release(struct pccs_rates *rs);
 
+/**
+ * The numeric parameters of a rules file (parameter,value,source,
+ * confidence): file in $PCCS_RULES when it is there, else the bundled
+ * data/rules/file. values[i] gets names[i]'s value and source[i] (sn
+ * bytes each) its source; every name must be present, a value that is
+ * not a number is refused with FILE:LINE:COL. path (pn bytes) gets the
+ * file read, for the notes that cite it.
+ */
+int pccs_rules_params(const char *file, const char *const *names, size_t n,
+                      double *values, char (*source)[512], char *path,
+                      size_t pn, struct pccs_err *err);
+
 #endif

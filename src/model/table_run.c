@@ -4,7 +4,6 @@
  * offers: --explain and --suppress.
  */
 #include "model/tables.h"
-#include "base/path.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -16,9 +15,9 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "calc/disclosure.h"
-#include "formats/csv.h"
 #include "model/labels.h"
 #include "model/period.h"
+#include "model/rates.h"
 
 /* Rows explained when no --in names one organisation. */
 #define EXPLAIN_MAX_ROWS 20
@@ -125,57 +124,14 @@ static int
 load_sdc(struct pccs_sdc_rule *rule, char *source, size_t sn,
          struct pccs_err *err)
 {
-    const char *dir = getenv("PCCS_RULES");
-    char path[4096];
-    if (dir && *dir)
-        snprintf(path, sizeof(path), "%s/disclosure.csv", dir);
-    else
-        pccs_data_path("rules/disclosure.csv", path, sizeof(path));
-    struct pccs_csv_reader *r = NULL;
-    int rc = pccs_csv_open(&r, path, NULL, 0, err);
-    if (rc)
-        return rc;
-    struct pccs_csv_record rec;
-    double v[2] = {NAN, NAN};
-    source[0] = '\0';
-    bool header = true;
-    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        if (header) {
-            header = false;
-            continue;
-        }
-        if (rec.nfields < 3)
-            continue;
-        char name[32], val[32];
-        snprintf(name, sizeof(name), "%.*s", (int)rec.fields[0].len,
-                 rec.fields[0].p);
-        snprintf(val, sizeof(val), "%.*s", (int)rec.fields[1].len,
-                 rec.fields[1].p);
-        char *end;
-        double d = strtod(val, &end);
-        if (!val[0] || *end) {
-            rc = pccs_err_set(err, PCCS_EPARSE,
-                              "%s:%zu:2: value: expected a number, found "
-                              "\"%s\"",
-                              path, (size_t)rec.line, val);
-            break;
-        }
-        if (!strcmp(name, "suppress_max"))
-            v[0] = d;
-        else if (!strcmp(name, "round_to"))
-            v[1] = d;
-        snprintf(source, sn, "%.*s", (int)rec.fields[2].len, rec.fields[2].p);
-    }
-    pccs_csv_free(r);
-    if (rc > 0)
-        rc = PCCS_OK;
-    if (!rc && (isnan(v[0]) || isnan(v[1])))
-        rc = pccs_err_set(err, PCCS_EPARSE,
-                          "%s: needs the parameters suppress_max and "
-                          "round_to",
-                          path);
+    static const char *const names[] = {"suppress_max", "round_to"};
+    double v[2];
+    char src[2][512], path[4096];
+    int rc = pccs_rules_params("disclosure.csv", names, 2, v, src, path,
+                               sizeof(path), err);
     rule->suppress_max = v[0];
     rule->round_to = v[1];
+    snprintf(source, sn, "%s", src[1]);
     return rc;
 }
 
