@@ -197,7 +197,8 @@ des_registered(struct pccs_store *st, pccs_day day,
      * loses the tie. */
     size_t n = l.nday + l.nfy;
     pccs_day *c = pccs_xcalloc(n + 1, sizeof(*c));
-    memcpy(c, l.day, l.nday * sizeof(*c));
+    if (l.nday)
+        memcpy(c, l.day, l.nday * sizeof(*c));
     for (size_t i = 0; i < l.nfy; i++)
         c[l.nday + i] = pccs_date_from_ymd(l.fy[i] + 1, 1, 1);
     int i = pccs_period_on_or_before(c, n, day);

@@ -199,7 +199,8 @@ list_candidates(struct pccs_buf *b, const struct pccs_tree *t,
                 struct candidate *c, size_t n, size_t max)
 {
     sort_tree = t;
-    qsort(c, n, sizeof(*c), cmp_candidate);
+    if (n > 1)
+        qsort(c, n, sizeof(*c), cmp_candidate);
     for (size_t i = 0; i < n && i < max; i++) {
         const struct pccs_tree_org *o = &t->orgs[c[i].org];
         pccs_buf_addf(b, "%s%s %.60s (%s)", i ? ", " : "", o->code,
