@@ -17,6 +17,7 @@
 #include "model/population.h"
 #include "model/query.h"
 #include "model/tree.h"
+#include "report/table.h"
 
 struct period_list {
     char p[64][32];

@@ -10,6 +10,7 @@
 #include "cmd/opt.h"
 #include "model/query.h"
 #include "model/tables.h"
+#include "report/table.h"
 
 static int
 list_tables(void)

@@ -7,7 +7,7 @@
 #define PCCS_LABELS_H
 
 #include "base/err.h"
-#include "report/table.h"
+#include "model/result.h"
 
 /**
  * Add the label columns table t (built by the table called table) has a

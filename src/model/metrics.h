@@ -12,7 +12,7 @@
 #include "base/err.h"
 #include "calc/spc.h"
 #include "model/tree.h"
-#include "report/table.h"
+#include "model/result.h"
 #include "store/store.h"
 
 struct pccs_metric_def {

@@ -18,7 +18,7 @@
 #include "base/date.h"
 #include "base/err.h"
 #include "model/tree.h"
-#include "report/table.h"
+#include "model/result.h"
 #include "store/store.h"
 
 struct pccs_pop_query {

@@ -16,6 +16,7 @@
 #include "model/tables.h"
 #include "report/chart.h"
 #include "report/svg.h"
+#include "report/table.h"
 
 struct rep {
     FILE *f;

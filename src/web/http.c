@@ -49,6 +49,7 @@
 #include "model/query.h"
 #include "model/tables.h"
 #include "model/tree.h"
+#include "report/table.h"
 #include "sources/sources.h"
 #include "store/store.h"
 #include "web/session.h"
