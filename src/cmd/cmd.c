@@ -185,13 +185,33 @@ const struct pccs_cmd pccs_cmds[] = {
      "       pccs user passwd NAME\n"
      "       pccs user check NAME   (exit 0 if the password is right)\n"
      "       pccs user list\n"
+     "       pccs user disable NAME | enable NAME | delete NAME\n"
+     "       pccs user role NAME ROLE [--scope CODE]\n"
      "\n"
      "The password is read from the terminal without echo, or from a line\n"
-     "of standard input; at least 10 characters; stored only as an\n"
-     "Argon2id hash (libsodium). A pcn user's scope is a PCN, a practice\n"
-     "user's a practice; ENG gives everything. Adding a user and changing\n"
-     "a password are written to the audit log.\n",
+     "of standard input: 10 to 256 bytes of UTF-8 text, at least 10\n"
+     "characters, no NUL (a longer one is refused, never cut short);\n"
+     "stored only as an Argon2id hash (libsodium). A pcn user's scope is a\n"
+     "PCN, a practice user's a practice; ENG gives everything. A disabled\n"
+     "user cannot log in. role keeps the scope unless --scope is given.\n"
+     "Every change is written to the audit log with it, and ends the\n"
+     "user's sessions in pccs serve (at their next request).\n",
      pccs_cmd_user},
+    {"audit", "read the audit log",
+     "usage: pccs audit [--user U] [--action A] [--since DATE]\n"
+     "                  [--until DATE] [--format text|csv|json]\n"
+     "\n"
+     "The audit log: one line per login, failed or throttled login,\n"
+     "logout, refused request, account change and register change, with\n"
+     "its time (UTC), user, action and detail (what, and from which\n"
+     "address), oldest first.\n"
+     "\n"
+     "  --user U         only lines about user U\n"
+     "  --action A       only action A (a glob: 'login*')\n"
+     "  --since DATE     from DATE (YYYY-MM-DD, UTC) on\n"
+     "  --until DATE     up to and including DATE\n"
+     "  --format F       text (default), csv or json\n" STORE_HELP,
+     pccs_cmd_audit},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -60,6 +60,7 @@ int pccs_cmd_report(struct pccs_global *g, int argc, char **argv);
 int pccs_cmd_serve(struct pccs_global *g, int argc, char **argv);
 int pccs_cmd_spc(struct pccs_global *g, int argc, char **argv);
 int pccs_cmd_user(struct pccs_global *g, int argc, char **argv);
+int pccs_cmd_audit(struct pccs_global *g, int argc, char **argv);
 int pccs_cmd_synth(struct pccs_global *g, int argc, char **argv);
 
 extern const struct pccs_cmd pccs_cmds[];

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/hmap.h"
@@ -69,7 +71,16 @@ static const char *const migrations[] = {
      * a generator) or 'example' (the example rows of data/templates).
      */
     "ALTER TABLE sources ADD COLUMN provenance TEXT; ALTER TABLE sources "
-    "ADD COLUMN provenance_note TEXT;"};
+    "ADD COLUMN provenance_note TEXT;",
+    /*
+     * 7: revocation. users.generation changes (to a random number) with
+     * every change to an account, so a server in another process sees it
+     * on the next request and ends the user's sessions; a disabled user
+     * cannot log in. The audit log is read by time.
+     */
+    "ALTER TABLE users ADD COLUMN generation INTEGER NOT NULL DEFAULT 0; "
+    "ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0; "
+    "CREATE INDEX audit_at ON audit (at);"};
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -259,6 +270,8 @@ struct pccs_store {
     struct fact_set *sets;
     size_t nsets, sets_cap, last_set;
     sqlite3_stmt *batch; /* INSERT of FACT_BATCH rows */
+    bool readonly;       /* opened read-only: the directory is not writable */
+    sqlite3_stmt *user_state; /* a server's check on every request */
 };
 
 /* Forget the sets of a load (kept allocated for the next). */
@@ -382,6 +395,12 @@ migrate(struct pccs_store *st, struct pccs_err *err)
                             "%s: the store has schema version %d, newer than "
                             "this pccs knows (%zu): use a newer pccs",
                             st->path, v, NMIGRATIONS);
+    if (st->readonly && v < (int)NMIGRATIONS)
+        return pccs_err_set(err, PCCS_EIO,
+                            "%s: the store has schema version %d and is "
+                            "read-only here: open it once with this pccs "
+                            "where it can be written (version %zu)",
+                            st->path, v, NMIGRATIONS);
     for (; v < (int)NMIGRATIONS; v++) {
         char pragma[64];
         snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
@@ -401,28 +420,123 @@ migrate(struct pccs_store *st, struct pccs_err *err)
     return PCCS_OK;
 }
 
+/* Can a file be made beside path (its journal)? */
+static bool
+dir_writable(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return access(".", W_OK) == 0;
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    if (n >= sizeof(dir))
+        return false;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    return access(dir, W_OK) == 0;
+}
+
+/* Is there a write-ahead log with something in it beside path? */
+static bool
+wal_pending(const char *path)
+{
+    char wal[4200];
+    struct stat sb;
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    return stat(wal, &sb) == 0 && sb.st_size > 0;
+}
+
+/*
+ * The SQLite URI of a store that nobody can write while it is read (its
+ * directory is read-only, its log empty): immutable, so no -shm file is
+ * needed beside it.
+ */
+static char *
+immutable_uri(const char *path)
+{
+    struct pccs_buf b = PCCS_BUF_INIT;
+    pccs_buf_addstr(&b, "file:");
+    for (const char *p = path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#') {
+            char esc[4];
+            snprintf(esc, sizeof(esc), "%%%02X", (unsigned char)*p);
+            pccs_buf_addstr(&b, esc);
+        }
+        else
+            pccs_buf_addch(&b, *p);
+    }
+    pccs_buf_addstr(&b, "?immutable=1");
+    return pccs_buf_detach(&b, NULL);
+}
+
+/*
+ * Open the database: read-write (creating it), or read-only when it
+ * exists and cannot be written here (a read-only directory or file), so
+ * reading commands still work and writes fail with a clear message.
+ */
+static int
+open_db(struct pccs_store *st, const char *path, struct pccs_err *err)
+{
+    bool dir_ok = dir_writable(path);
+    st->readonly = access(path, F_OK) == 0 &&
+                   (!dir_ok || access(path, W_OK) != 0);
+    int r;
+    if (!st->readonly)
+        r = sqlite3_open_v2(path, &st->db,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                SQLITE_OPEN_NOMUTEX,
+                            NULL);
+    else if (!dir_ok && !wal_pending(path)) {
+        char *uri = immutable_uri(path);
+        r = sqlite3_open_v2(uri, &st->db,
+                            SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+                                SQLITE_OPEN_NOMUTEX,
+                            NULL);
+        free(uri);
+    }
+    else
+        r = sqlite3_open_v2(path, &st->db,
+                            SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (r != SQLITE_OK)
+        return pccs_err_set(err, PCCS_EIO, "%s: cannot open the store: %s",
+                            path,
+                            st->db ? sqlite3_errmsg(st->db)
+                                   : sqlite3_errstr(r));
+    sqlite3_busy_timeout(st->db, 5000);
+    return PCCS_OK;
+}
+
+/* PCCS_EIO, saying why, if st cannot be written. */
+static int
+writable(struct pccs_store *st, struct pccs_err *err)
+{
+    if (!st->readonly)
+        return PCCS_OK;
+    return pccs_err_set(err, PCCS_EIO,
+                        "%s: the store is read-only here (it or its "
+                        "directory cannot be written): it can be read, not "
+                        "changed",
+                        st->path);
+}
+
 int
 pccs__sqlite_open(struct pccs_store **out, const char *path,
                   struct pccs_err *err)
 {
     struct pccs_store *st = pccs_xcalloc(1, sizeof(*st));
     st->path = pccs_xstrdup(path);
-    int r = sqlite3_open_v2(
-        path, &st->db,
-        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-    int rc;
-    if (r != SQLITE_OK) {
-        rc = pccs_err_set(err, PCCS_EIO, "%s: cannot open the store: %s", path,
-                          st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(r));
+    int rc = open_db(st, path, err);
+    if (rc)
         goto fail;
-    }
-    sqlite3_busy_timeout(st->db, 5000);
-    rc = exec(st,
-              "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-              "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; "
-              "PRAGMA mmap_size = 17179869184; "
-              "PRAGMA foreign_keys = OFF;",
-              err);
+    if (!st->readonly)
+        rc = exec(st, "PRAGMA journal_mode = WAL; ", err);
+    if (!rc)
+        rc = exec(st,
+                  "PRAGMA synchronous = NORMAL; "
+                  "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; "
+                  "PRAGMA mmap_size = 17179869184; "
+                  "PRAGMA foreign_keys = OFF;",
+                  err);
     if (!rc)
         rc = migrate(st, err);
     if (rc)
@@ -453,9 +567,16 @@ pccs_store_free(struct pccs_store *st)
     }
     free(st->sets);
     sqlite3_finalize(st->batch);
+    sqlite3_finalize(st->user_state);
     sqlite3_close(st->db);
     free(st->path);
     free(st);
+}
+
+bool
+pccs_store_readonly(const struct pccs_store *st)
+{
+    return st->readonly;
 }
 
 int
@@ -470,7 +591,9 @@ int
 pccs_store_begin(struct pccs_store *st, struct pccs_err *err)
 {
     PCCS_ASSERT(!st->in_tx);
-    int rc = exec(st, "BEGIN IMMEDIATE", err);
+    int rc = writable(st, err);
+    if (!rc)
+        rc = exec(st, "BEGIN IMMEDIATE", err);
     if (!rc)
         st->in_tx = true;
     return rc;
@@ -1239,32 +1362,111 @@ pccs_store_counts(struct pccs_store *st, struct pccs_store_counts *out,
 
 /* ===== Accounts and the audit log ===== */
 
+/*
+ * Run a statement changing the user called name (?1), with up to two
+ * more text parameters; PCCS_ENOTFOUND if there is no such user,
+ * PCCS_ECONFLICT on a constraint (a taken name).
+ */
+static int
+user_write(struct pccs_store *st, const char *sql, const char *name,
+           const char *p2, const char *p3, const char *p4,
+           struct pccs_err *err)
+{
+    int rc = writable(st, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "cannot prepare a statement");
+    bind_text(s, 1, name);
+    if (sqlite3_bind_parameter_count(s) >= 2)
+        bind_text(s, 2, p2);
+    if (sqlite3_bind_parameter_count(s) >= 3)
+        bind_text(s, 3, p3);
+    if (sqlite3_bind_parameter_count(s) >= 4)
+        bind_text(s, 4, p4);
+    int r = sqlite3_step(s);
+    if ((r & 0xFF) == SQLITE_CONSTRAINT)
+        rc = pccs_err_set(err, PCCS_ECONFLICT, "a user called %s exists",
+                          name);
+    else if (r != SQLITE_DONE)
+        rc = db_err(st, err, "cannot write the user");
+    else if (sqlite3_changes(st->db) == 0)
+        rc = pccs_err_set(err, PCCS_ENOTFOUND, "no user called %s", name);
+    sqlite3_finalize(s);
+    return rc;
+}
+
 int
 pccs_store_user_put(struct pccs_store *st, const struct pccs_user_row *u,
                     bool create, struct pccs_err *err)
 {
     const char *sql =
-        create ? "INSERT INTO users (name, role, scope, hash, created_at) "
-                 "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', "
-                 "'now'))"
-               : "UPDATE users SET hash = ?4 WHERE name = ?1";
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        create ? "INSERT INTO users (name, role, scope, hash, created_at, "
+                 "generation) VALUES (?1, ?2, ?3, ?4, "
+                 "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), random())"
+               : "UPDATE users SET hash = ?4, generation = random() "
+                 "WHERE name = ?1";
+    return user_write(st, sql, u->name, u->role, u->scope, u->hash, err);
+}
+
+int
+pccs_store_user_set_role(struct pccs_store *st, const char *name,
+                         const char *role, const char *scope,
+                         struct pccs_err *err)
+{
+    return user_write(st,
+                      "UPDATE users SET role = ?2, scope = ?3, generation = "
+                      "random() WHERE name = ?1",
+                      name, role, scope, NULL, err);
+}
+
+int
+pccs_store_user_set_disabled(struct pccs_store *st, const char *name,
+                             bool disabled, struct pccs_err *err)
+{
+    return user_write(st,
+                      disabled ? "UPDATE users SET disabled = 1, generation "
+                                 "= random() WHERE name = ?1"
+                               : "UPDATE users SET disabled = 0, generation "
+                                 "= random() WHERE name = ?1",
+                      name, NULL, NULL, NULL, err);
+}
+
+int
+pccs_store_user_delete(struct pccs_store *st, const char *name,
+                       struct pccs_err *err)
+{
+    return user_write(st, "DELETE FROM users WHERE name = ?1", name, NULL,
+                      NULL, NULL, err);
+}
+
+int
+pccs_store_user_state(struct pccs_store *st, const char *name,
+                      int64_t *generation, bool *disabled,
+                      struct pccs_err *err)
+{
+    if (!st->user_state &&
+        sqlite3_prepare_v3(st->db,
+                           "SELECT generation, disabled FROM users WHERE "
+                           "name = ?1",
+                           -1, SQLITE_PREPARE_PERSISTENT, &st->user_state,
+                           NULL) != SQLITE_OK)
         return db_err(st, err, "cannot prepare a statement");
-    bind_text(s, 1, u->name);
-    bind_text(s, 2, u->role);
-    bind_text(s, 3, u->scope);
-    bind_text(s, 4, u->hash);
+    sqlite3_stmt *s = st->user_state;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
     int r = sqlite3_step(s);
     int rc = PCCS_OK;
-    if ((r & 0xFF) == SQLITE_CONSTRAINT)
-        rc = pccs_err_set(err, PCCS_ECONFLICT, "a user called %s exists",
-                          u->name);
-    else if (r != SQLITE_DONE)
-        rc = db_err(st, err, "cannot write the user");
-    else if (!create && sqlite3_changes(st->db) == 0)
-        rc = pccs_err_set(err, PCCS_ENOTFOUND, "no user called %s", u->name);
-    sqlite3_finalize(s);
+    if (r == SQLITE_ROW) {
+        *generation = sqlite3_column_int64(s, 0);
+        *disabled = sqlite3_column_int(s, 1) != 0;
+    }
+    else if (r == SQLITE_DONE)
+        rc = pccs_err_set(err, PCCS_ENOTFOUND, "no user called %s", name);
+    else
+        rc = db_err(st, err, "cannot read users");
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
     return rc;
 }
 
@@ -1273,19 +1475,25 @@ users_query(struct pccs_store *st, const char *name, pccs_store_user_fn fn,
             void *ctx, struct pccs_err *err)
 {
     sqlite3_stmt *s;
-    const char *sql = name ? "SELECT name, role, scope, hash, created_at "
-                             "FROM users WHERE name = ?1"
-                           : "SELECT name, role, scope, hash, created_at "
-                             "FROM users ORDER BY name";
+    const char *sql = name ? "SELECT name, role, scope, hash, created_at, "
+                             "generation, disabled FROM users WHERE name = ?1"
+                           : "SELECT name, role, scope, hash, created_at, "
+                             "generation, disabled FROM users ORDER BY name";
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
         return db_err(st, err, "cannot prepare a statement");
     if (name)
         bind_text(s, 1, name);
     int r, rc = 0, n = 0;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-        struct pccs_user_row u = {col_text(s, 0), col_text(s, 1),
-                                  col_text(s, 2), col_text(s, 3),
-                                  col_text(s, 4)};
+        struct pccs_user_row u = {
+            .name = col_text(s, 0),
+            .role = col_text(s, 1),
+            .scope = col_text(s, 2),
+            .hash = col_text(s, 3),
+            .created_at = col_text(s, 4),
+            .generation = sqlite3_column_int64(s, 5),
+            .disabled = sqlite3_column_int(s, 6) != 0,
+        };
         n++;
         if ((rc = fn(ctx, &u)))
             break;
@@ -1309,6 +1517,9 @@ int
 pccs_store_audit(struct pccs_store *st, const char *user, const char *action,
                  const char *detail, struct pccs_err *err)
 {
+    int rc = writable(st, err);
+    if (rc)
+        return rc;
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db,
                            "INSERT INTO audit (at, user, action, detail) "
@@ -1319,9 +1530,44 @@ pccs_store_audit(struct pccs_store *st, const char *user, const char *action,
     bind_text(s, 1, user);
     bind_text(s, 2, action);
     bind_text(s, 3, detail);
-    int rc = sqlite3_step(s) == SQLITE_DONE
-                 ? PCCS_OK
-                 : db_err(st, err, "cannot write the audit log");
+    rc = sqlite3_step(s) == SQLITE_DONE
+             ? PCCS_OK
+             : db_err(st, err, "cannot write the audit log");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int
+pccs_store_audit_each(struct pccs_store *st,
+                      const struct pccs_audit_filter *f,
+                      pccs_store_audit_fn fn, void *ctx, struct pccs_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT id, at, user, action, detail FROM audit "
+                           "WHERE (?1 IS NULL OR user = ?1) AND (?2 IS NULL "
+                           "OR action GLOB ?2) AND (?3 IS NULL OR at >= ?3) "
+                           "AND (?4 IS NULL OR at < ?4) ORDER BY id",
+                           -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "cannot prepare a statement");
+    bind_text(s, 1, f ? f->user : NULL);
+    bind_text(s, 2, f ? f->action : NULL);
+    bind_text(s, 3, f ? f->since : NULL);
+    bind_text(s, 4, f ? f->until : NULL);
+    int r, rc = 0;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct pccs_audit_row a = {
+            .id = sqlite3_column_int64(s, 0),
+            .at = col_text(s, 1),
+            .user = col_text(s, 2),
+            .action = col_text(s, 3),
+            .detail = col_text(s, 4),
+        };
+        if ((rc = fn(ctx, &a)))
+            break;
+    }
+    if (!rc && r != SQLITE_DONE)
+        rc = db_err(st, err, "cannot read the audit log");
     sqlite3_finalize(s);
     return rc;
 }

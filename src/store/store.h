@@ -173,6 +173,12 @@ int pccs_store_open(struct pccs_store **out, const char *spec,
                     struct pccs_err *err);
 /** Close. A transaction still open is rolled back. NULL does nothing. */
 void pccs_store_free(struct pccs_store *st);
+/**
+ * Was the store opened read-only (it exists and it or its directory
+ * cannot be written here)? Reads work; writes fail with PCCS_EIO saying
+ * so, and a store needing a migration is refused.
+ */
+bool pccs_store_readonly(const struct pccs_store *st);
 /** The schema version the store is at after migration. */
 int pccs_store_schema_version(struct pccs_store *st);
 
@@ -294,9 +300,22 @@ struct pccs_user_row {
     const char *scope; /* an organisation code */
     const char *hash;  /* Argon2id, libsodium's crypto_pwhash_str format */
     const char *created_at;
+    /*
+     * Changes (to a random number) with every change to the account:
+     * password, role, scope, disabled. A session remembers the generation
+     * it began with and ends when it differs (or the user is gone).
+     */
+    int64_t generation;
+    bool disabled; /* cannot log in */
 };
 
 typedef int (*pccs_store_user_fn)(void *ctx, const struct pccs_user_row *u);
+
+/*
+ * Every change to an account below gives it a new generation; none
+ * writes the audit log: callers do, in the same transaction, so no
+ * change is made without its line.
+ */
 
 /**
  * create: add the user (PCCS_ECONFLICT if the name is taken); else set
@@ -304,15 +323,55 @@ typedef int (*pccs_store_user_fn)(void *ctx, const struct pccs_user_row *u);
  */
 int pccs_store_user_put(struct pccs_store *st, const struct pccs_user_row *u,
                         bool create, struct pccs_err *err);
+/** Set a user's role and scope. PCCS_ENOTFOUND if there is no such user. */
+int pccs_store_user_set_role(struct pccs_store *st, const char *name,
+                             const char *role, const char *scope,
+                             struct pccs_err *err);
+/** Disable (no logins) or enable a user. PCCS_ENOTFOUND as above. */
+int pccs_store_user_set_disabled(struct pccs_store *st, const char *name,
+                                 bool disabled, struct pccs_err *err);
+/** Delete a user (their audit lines stay). PCCS_ENOTFOUND as above. */
+int pccs_store_user_delete(struct pccs_store *st, const char *name,
+                           struct pccs_err *err);
+/**
+ * The generation of the user called name and whether it is disabled:
+ * one primary-key lookup with a kept statement, cheap enough for a
+ * server to make on every request. PCCS_ENOTFOUND if there is none.
+ */
+int pccs_store_user_state(struct pccs_store *st, const char *name,
+                          int64_t *generation, bool *disabled,
+                          struct pccs_err *err);
 /** The user called name (PCCS_ENOTFOUND if none), or every user by name
  *  when name is NULL. Strings are valid during the call. */
 int pccs_store_users_each(struct pccs_store *st, const char *name,
                           pccs_store_user_fn fn, void *ctx,
                           struct pccs_err *err);
-/** Append a line to the audit log (time now, UTC). */
+/** Append a line to the audit log (time now, UTC, to the millisecond). */
 int pccs_store_audit(struct pccs_store *st, const char *user,
                      const char *action, const char *detail,
                      struct pccs_err *err);
+
+struct pccs_audit_row {
+    int64_t id;
+    const char *at; /* 2026-12-02T07:45:12.345Z */
+    const char *user, *action, *detail;
+};
+
+/* Which lines to read; NULL fields match everything. */
+struct pccs_audit_filter {
+    const char *user;
+    const char *action; /* a glob: "login*" */
+    const char *since;  /* at >= since (ISO text, e.g. "2026-12-01") */
+    const char *until;  /* at < until */
+};
+
+typedef int (*pccs_store_audit_fn)(void *ctx, const struct pccs_audit_row *a);
+
+/** The audit lines f matches (f NULL: all), oldest first. */
+int pccs_store_audit_each(struct pccs_store *st,
+                          const struct pccs_audit_filter *f,
+                          pccs_store_audit_fn fn, void *ctx,
+                          struct pccs_err *err);
 
 /** Row counts of the main tables, for tests and `pccs sources --stats`. */
 struct pccs_store_counts {

@@ -14,7 +14,7 @@
 #include "store/store.h"
 
 /* The schema version a new store is at (migrations in sqlite.c). */
-#define SCHEMA_LATEST 6
+#define SCHEMA_LATEST 7
 
 static char dir[64], path[128];
 
@@ -406,7 +406,9 @@ test_store_dated_names_and_no_parent(void **state)
                      "FROM links; DROP TABLE links; ALTER TABLE l3 RENAME "
                      "TO links; ALTER TABLE sources DROP COLUMN "
                      "provenance; ALTER TABLE sources DROP COLUMN "
-                     "provenance_note; PRAGMA user_version = 3",
+                     "provenance_note; ALTER TABLE users DROP COLUMN "
+                     "generation; ALTER TABLE users DROP COLUMN disabled; "
+                     "DROP INDEX audit_at; PRAGMA user_version = 3",
                      NULL, NULL, NULL),
         SQLITE_OK);
     sqlite3_close(db);
@@ -433,6 +435,103 @@ test_store_dated_names_and_no_parent(void **state)
     assert_int_equal(pccs_store_links_each(st, none_cb, &none, &err),
                      PCCS_OK);
     assert_int_equal(none, 1);
+    pccs_store_free(st);
+}
+
+static int
+audit_cb(void *ctx, const struct pccs_audit_row *a)
+{
+    char *got = ctx;
+    size_t n = strlen(got);
+    snprintf(got + n, 256 - n, "%s:%s:%s;", a->user, a->action, a->detail);
+    return 0;
+}
+
+static int
+user_cb(void *ctx, const struct pccs_user_row *u)
+{
+    char *got = ctx;
+    snprintf(got, 256, "%s %s %s %d", u->name, u->role, u->scope,
+             u->disabled);
+    return 0;
+}
+
+/* Every change to an account gives it a new generation; the audit log
+ * reads back by user, action (a glob) and time. */
+static void
+test_store_accounts(void **state)
+{
+    (void)state;
+    struct pccs_store *st = open_store();
+    struct pccs_err err = PCCS_ERR_INIT;
+    struct pccs_user_row u = {.name = "ann",
+                              .role = "commissioner",
+                              .scope = "16C",
+                              .hash = "h1"};
+    assert_int_equal(pccs_store_user_put(st, &u, true, &err), PCCS_OK);
+    assert_int_equal(pccs_store_user_put(st, &u, true, &err), PCCS_ECONFLICT);
+    int64_t g[5];
+    bool off = true;
+    assert_int_equal(pccs_store_user_state(st, "ann", &g[0], &off, &err),
+                     PCCS_OK);
+    assert_false(off);
+    u.hash = "h2";
+    assert_int_equal(pccs_store_user_put(st, &u, false, &err), PCCS_OK);
+    assert_int_equal(pccs_store_user_state(st, "ann", &g[1], &off, &err),
+                     PCCS_OK);
+    assert_int_equal(
+        pccs_store_user_set_role(st, "ann", "pcn", "U89141", &err), PCCS_OK);
+    assert_int_equal(pccs_store_user_state(st, "ann", &g[2], &off, &err),
+                     PCCS_OK);
+    assert_int_equal(pccs_store_user_set_disabled(st, "ann", true, &err),
+                     PCCS_OK);
+    assert_int_equal(pccs_store_user_state(st, "ann", &g[3], &off, &err),
+                     PCCS_OK);
+    assert_true(off);
+    char got[256] = "";
+    assert_int_equal(pccs_store_users_each(st, "ann", user_cb, got, &err),
+                     PCCS_OK);
+    assert_string_equal(got, "ann pcn U89141 1");
+    assert_int_equal(pccs_store_user_set_disabled(st, "ann", false, &err),
+                     PCCS_OK);
+    assert_int_equal(pccs_store_user_state(st, "ann", &g[4], &off, &err),
+                     PCCS_OK);
+    assert_false(off);
+    for (int i = 0; i < 5; i++)
+        for (int k = 0; k < i; k++)
+            assert_true(g[i] != g[k]);
+    assert_int_equal(pccs_store_user_delete(st, "ann", &err), PCCS_OK);
+    assert_int_equal(pccs_store_user_state(st, "ann", &g[0], &off, &err),
+                     PCCS_ENOTFOUND);
+    assert_int_equal(pccs_store_user_delete(st, "ann", &err), PCCS_ENOTFOUND);
+    assert_int_equal(pccs_store_user_set_disabled(st, "bob", true, &err),
+                     PCCS_ENOTFOUND);
+
+    assert_int_equal(pccs_store_audit(st, "ann", "login", "a", &err),
+                     PCCS_OK);
+    assert_int_equal(pccs_store_audit(st, "bob", "login-failed", "b", &err),
+                     PCCS_OK);
+    assert_int_equal(pccs_store_audit(st, "ann", "logout", "c", &err),
+                     PCCS_OK);
+    struct pccs_audit_filter f = {.user = "ann"};
+    assert_int_equal(pccs_store_audit_each(st, &f, audit_cb, got, &err),
+                     PCCS_OK);
+    assert_string_equal(got, "ann pcn U89141 1ann:login:a;ann:logout:c;");
+    got[0] = '\0';
+    f = (struct pccs_audit_filter){.action = "login*"};
+    assert_int_equal(pccs_store_audit_each(st, &f, audit_cb, got, &err),
+                     PCCS_OK);
+    assert_string_equal(got, "ann:login:a;bob:login-failed:b;");
+    got[0] = '\0';
+    f = (struct pccs_audit_filter){.since = "2000-01-01", .until = "2000-01-02"};
+    assert_int_equal(pccs_store_audit_each(st, &f, audit_cb, got, &err),
+                     PCCS_OK);
+    assert_string_equal(got, "");
+    f = (struct pccs_audit_filter){.since = "2000-01-01"};
+    assert_int_equal(pccs_store_audit_each(st, &f, audit_cb, got, &err),
+                     PCCS_OK);
+    assert_string_equal(got,
+                        "ann:login:a;bob:login-failed:b;ann:logout:c;");
     pccs_store_free(st);
 }
 
@@ -464,6 +563,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_store_dated_names_and_no_parent,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_accounts, setup, teardown),
         cmocka_unit_test(test_store_postgres_not_yet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
