@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* pccs serve: the HTTP JSON API (src/web/http.c). */
+/* pccs serve: the HTTP JSON API (src/web/). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * GET /api/tables             the tables
+ * GET /api/tables/NAME?level=&in=&at=&period=&year=&group=&compare=
+ *                     &contract=&explain=1&suppress=1&format=json|csv|xlsx
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/xalloc.h"
+#include "model/query.h"
+#include "web/web.h"
+
+int
+pccs_web_tables(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                struct pccs_web_reply *r, struct pccs_err *err)
+{
+    (void)sv;
+    (void)rq;
+    (void)err;
+    json_t *a = json_array();
+    for (size_t i = 0; pccs_table_defs[i]; i++) {
+        json_t *j = json_object();
+        json_object_set_new(j, "name", json_string(pccs_table_defs[i]->name));
+        json_object_set_new(j, "summary",
+                            json_string(pccs_table_defs[i]->summary));
+        json_object_set_new(j, "local",
+                            json_boolean(pccs_table_defs[i]->local));
+        json_array_append_new(a, j);
+    }
+    pccs_web_reply_json(r, a);
+    return PCCS_OK;
+}
+
+int
+pccs_web_table_json(struct pccs_web_server *sv, struct pccs_store *st,
+                    const char *name, const struct pccs_table_query *q,
+                    json_t **out, struct pccs_err *err)
+{
+    struct pccs_table t;
+    memset(&t, 0, sizeof(t));
+    int rc =
+        pccs_table_run(pccs_table_def_find(name), st, &sv->tree, q, &t, err);
+    if (!rc) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        rc = pccs_table_write(&t, PCCS_FMT_JSON, f, err);
+        fclose(f);
+        json_error_t je;
+        *out = rc ? NULL : json_loadb(buf, len, 0, &je);
+        free(buf);
+    }
+    pccs_table_release(&t);
+    return rc;
+}
+
+/*
+ * A table as an xlsx workbook. libxlsxwriter (1.1 in Debian 12) writes
+ * only to a file, so the workbook goes through a temporary file in
+ * $TMPDIR (else /tmp), read back and removed at once.
+ */
+static int
+reply_xlsx(struct pccs_web_reply *r, const struct pccs_table *t,
+           struct pccs_err *err)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/pccs-serve-XXXXXX",
+             dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return pccs_err_set(err, PCCS_EIO,
+                            "cannot write the workbook (no temporary file)");
+    close(fd);
+    struct pccs_err werr = PCCS_ERR_INIT;
+    FILE *f = NULL;
+    if (pccs_table_write_xlsx(t, path, &werr) == PCCS_OK)
+        f = fopen(path, "rb");
+    int rc = PCCS_OK;
+    if (f) {
+        fseek(f, 0, SEEK_END);
+        long n = ftell(f);
+        fseek(f, 0, SEEK_SET);
+        r->body = pccs_xmalloc(n > 0 ? (size_t)n + 1 : 1);
+        r->len = n > 0 ? fread(r->body, 1, (size_t)n, f) : 0;
+        fclose(f);
+        r->type = "application/vnd.openxmlformats-officedocument."
+                  "spreadsheetml.sheet";
+    }
+    else
+        rc = pccs_err_set(err, PCCS_EIO, "cannot write the workbook");
+    unlink(path);
+    return rc;
+}
+
+int
+pccs_web_answer_format(const char *format, enum pccs_format *fmt,
+                       struct pccs_err *err)
+{
+    *fmt = PCCS_FMT_JSON;
+    if (format && (pccs_format_parse(format, fmt) || *fmt == PCCS_FMT_TEXT))
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "format must be json, csv or xlsx");
+    return PCCS_OK;
+}
+
+int
+pccs_web_reply_table(struct pccs_web_reply *r, const struct pccs_table *t,
+                     enum pccs_format fmt, struct pccs_err *err)
+{
+    if (fmt == PCCS_FMT_XLSX)
+        return reply_xlsx(r, t, err);
+    struct pccs_err werr = PCCS_ERR_INIT;
+    FILE *f = open_memstream(&r->body, &r->len);
+    pccs_table_write(t, fmt, f, &werr);
+    fclose(f);
+    r->type = fmt == PCCS_FMT_CSV ? "text/csv; charset=utf-8"
+                                  : "application/json; charset=utf-8";
+    return PCCS_OK;
+}
+
+/* The question of /api/tables/NAME, checked as the command line checks
+ * it, with the API's names (q's periods may point into pbuf). */
+static int
+table_query(struct pccs_web_server *sv, struct MHD_Connection *c,
+            const struct pccs_table_def *def, struct pccs_table_query *q,
+            struct pccs_period_buf pbuf[2], struct pccs_err *err)
+{
+    (void)sv;
+    *q = (struct pccs_table_query){.level = PCCS_LEVEL_NONE,
+                                   .in = pccs_web_arg(c, "in"),
+                                   .at = PCCS_DAY_NONE,
+                                   .period = pccs_web_arg(c, "period"),
+                                   .group = pccs_web_arg(c, "group"),
+                                   .compare = pccs_web_arg(c, "compare"),
+                                   .explain = pccs_web_flag(c, "explain"),
+                                   .suppress = pccs_web_flag(c, "suppress"),
+                                   .contract = pccs_web_arg(c, "contract"),
+                                   .include_synthetic =
+                                       pccs_web_flag(c, "include_synthetic")};
+    const char *level = pccs_web_arg(c, "level");
+    const char *year = pccs_web_arg(c, "year"), *at = pccs_web_arg(c, "at");
+    if (year && q->period)
+        return pccs_err_set(err, PCCS_EINVAL, "give year or period, not both");
+    if (year)
+        q->period = year;
+    if (level && (q->level = pccs_level_parse(level)) == PCCS_LEVEL_NONE)
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "level must be practice, pcn, place, sub_icb, "
+                            "icb, region or england");
+    if ((at && pccs_query_date("at", at, &q->at, err)) ||
+        pccs_query_check_periods(def, q, "", year != NULL, pbuf, err))
+        return PCCS_EINVAL;
+    return PCCS_OK;
+}
+
+/*
+ * Scope: the rows are the organisations at the level under in. Within
+ * the user's subtree anything goes; above it, only the aggregate itself,
+ * and never a local register's rows. Without in, a user who is not an
+ * admin asks about their scope. *in is the organisation asked about.
+ */
+static int
+table_scope(struct pccs_web_server *sv, const struct pccs_web_request *rq,
+            const struct pccs_table_def *def, struct pccs_table_query *q,
+            int *in, struct pccs_err *err)
+{
+    *in = q->in ? pccs_query_org(&sv->tree, "in: ", q->in, err) : sv->england;
+    if (q->in && *in < 0)
+        return PCCS_ENOTFOUND;
+    if (q->in)
+        q->in = sv->tree.orgs[*in].code;
+    if (!q->in && rq->sess.role != PCCS_ROLE_ADMIN && rq->scope >= 0) {
+        *in = rq->scope;
+        q->in = sv->tree.orgs[*in].code;
+        if (q->level == PCCS_LEVEL_NONE &&
+            def->default_level > sv->tree.orgs[*in].level)
+            q->level = sv->tree.orgs[*in].level;
+    }
+    enum pccs_level lv =
+        q->level != PCCS_LEVEL_NONE ? q->level : def->default_level;
+    enum pccs_web_visibility vis = pccs_web_visibility(
+        sv, rq, *in,
+        q->at != PCCS_DAY_NONE ? q->at : pccs_tree_default_day(&sv->tree));
+    if (vis == PCCS_VIS_NONE ||
+        (vis == PCCS_VIS_ABOVE &&
+         (def->local || lv != sv->tree.orgs[*in].level)))
+        return pccs_web_deny(sv, rq, sv->tree.orgs[*in].code, err);
+    /* The tables of registers that name no organisation, as the registers
+     * themselves: admins only. */
+    if ((!strcmp(def->name, "budget") || !strcmp(def->name, "milestones")) &&
+        rq->sess.role != PCCS_ROLE_ADMIN)
+        return pccs_web_deny(sv, rq, def->name, err);
+    /* Disclosure control for everyone but the owning practice. */
+    if (!(rq->sess.role == PCCS_ROLE_PRACTICE && *in == rq->scope))
+        q->suppress = true;
+    return PCCS_OK;
+}
+
+int
+pccs_web_table(struct pccs_web_server *sv, struct pccs_web_request *rq,
+               struct pccs_web_reply *r, struct pccs_err *err)
+{
+    const struct pccs_table_def *def = pccs_table_def_find(rq->rest);
+    if (!def)
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "no such table (GET /api/tables lists them)");
+    struct pccs_table_query q;
+    struct pccs_period_buf pbuf[2]; /* q's periods may point here */
+    enum pccs_format fmt;
+    int in, rc;
+    if ((rc = table_query(sv, rq->c, def, &q, pbuf, err)) ||
+        (rc = pccs_web_answer_format(pccs_web_arg(rq->c, "format"), &fmt,
+                                     err)) ||
+        (rc = table_scope(sv, rq, def, &q, &in, err)))
+        return rc;
+    struct pccs_table t;
+    memset(&t, 0, sizeof(t));
+    rc = pccs_table_run(def, rq->st, &sv->tree, &q, &t, err);
+    if (!rc) {
+        /* The register's rows as loaded: only those the user may see. */
+        if (!strcmp(def->name, "register"))
+            pccs_web_keep_register_rows(sv, rq, in, q.group, &t);
+        rc = pccs_web_reply_table(r, &t, fmt, err);
+    }
+    pccs_table_release(&t);
+    return rc;
+}

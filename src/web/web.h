@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the files of pccs serve share (internal; web/http.h is the public
+ * interface). server.c runs libmicrohttpd and dispatches each request
+ * through the route table of routes.c; a handler answers one route and
+ * returns PCCS_OK or a PCCS_E* code with a message, and pccs_web_status()
+ * alone turns a code into an HTTP status.
+ */
+#ifndef PCCS_WEB_H
+#define PCCS_WEB_H
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/err.h"
+#include "model/tables.h"
+#include "model/tree.h"
+#include "report/table.h"
+#include "store/store.h"
+#include "web/http.h"
+#include "web/session.h"
+
+/*
+ * Codes of the web layer beside those of base/err.h (more negative than
+ * any of them), each with its own HTTP status in pccs_web_status().
+ */
+enum {
+    PCCS_WEB_CREATED = 1,       /* a new register row */
+    PCCS_WEB_ESIGNIN = -101,    /* no session */
+    PCCS_WEB_EMETHOD = -102,    /* not this method here */
+    PCCS_WEB_ETHROTTLED = -103, /* too many failed logins */
+    PCCS_WEB_EFULL = -104,      /* too many sessions */
+    PCCS_WEB_ETOOLARGE = -105,  /* the body is too large */
+    PCCS_WEB_EHEADERS = -106,   /* too many arguments or headers */
+};
+
+struct pccs_web_cache_entry;
+
+/*
+ * Answers already given (cache.c): the store and the tree do not change
+ * while the server runs, but for register edits, which bump the server's
+ * generation (part of every key).
+ */
+struct pccs_web_cache {
+    pthread_rwlock_t lock;
+    struct pccs_web_cache_entry **bucket;
+    size_t bytes;
+    unsigned long hits, misses;
+};
+
+struct pccs_web_server {
+    const struct pccs_serve_options *o;
+    struct pccs_tree tree;
+    pthread_mutex_t log_lock;
+    pthread_key_t store_key;
+    struct pccs_sessions *sessions;
+    int england;                             /* the root of the tree */
+    char dummy_hash[crypto_pwhash_STRBYTES]; /* of a random password */
+    struct pccs_web_cache cache;
+    unsigned generation;       /* bumped by every register change */
+    pthread_mutex_t edit_lock; /* one register change at a time */
+};
+
+struct pccs_web_reply {
+    unsigned status; /* set by the dispatcher from the handler's code */
+    const char *type;
+    char *body; /* owned */
+    size_t len;
+    char cookie[160]; /* a Set-Cookie header, or "" */
+    unsigned retry_after;
+    bool cached; /* body points into the cache: not to be freed */
+};
+
+/* One request: who asks, and what they sent. */
+struct pccs_web_request {
+    struct MHD_Connection *c;
+    const char *method, *url;
+    const char *rest; /* the url after the route's prefix */
+    const char *body;
+    size_t body_len;
+    char addr[INET6_ADDRSTRLEN];
+    bool signed_in;
+    struct pccs_session sess;
+    int scope; /* the user's scope in the tree, or -1 */
+    struct pccs_store *st;
+};
+
+/* A handler fills the reply's body and type and returns PCCS_OK (or
+ * PCCS_WEB_CREATED), or returns a code with a message in err. */
+typedef int (*pccs_web_handler)(struct pccs_web_server *sv,
+                                struct pccs_web_request *rq,
+                                struct pccs_web_reply *r, struct pccs_err *err);
+
+struct pccs_web_route {
+    const char *method; /* GET (also HEAD), POST, PUT, DELETE; NULL: any */
+    const char *path;   /* the path, or its beginning when prefix */
+    bool prefix;
+    bool auth;  /* a session is needed (else 401) */
+    bool csrf;  /* the session's X-CSRF-Token is needed (else 403) */
+    bool cache; /* answers are kept in the answer cache */
+    pccs_web_handler handler;
+    const char *summary;
+};
+
+/* routes.c */
+extern const struct pccs_web_route pccs_web_routes[];
+/* The first route for this path (any method), or NULL. */
+const struct pccs_web_route *pccs_web_route_path(const char *url);
+/* The route for this method and path, or NULL. */
+const struct pccs_web_route *pccs_web_route_find(const char *method,
+                                                 const char *url);
+/* The methods this path answers, as "GET, POST", into buf. */
+void pccs_web_route_methods(const char *url, char *buf, size_t n);
+
+/* server.c */
+unsigned pccs_web_status(int code);
+void pccs_web_reply_json(struct pccs_web_reply *r, json_t *j);
+void pccs_web_reply_text(struct pccs_web_reply *r, const char *type,
+                         const char *text);
+const char *pccs_web_arg(struct MHD_Connection *c, const char *k);
+bool pccs_web_flag(struct MHD_Connection *c, const char *k);
+bool pccs_web_is_get(const char *method);
+
+/* authz.c: who may see what */
+enum pccs_web_visibility { PCCS_VIS_NONE, PCCS_VIS_ABOVE, PCCS_VIS_WITHIN };
+enum pccs_web_visibility pccs_web_visibility(const struct pccs_web_server *sv,
+                                             const struct pccs_web_request *rq,
+                                             int org, pccs_day at);
+void pccs_web_audit(struct pccs_web_server *sv,
+                    const struct pccs_web_request *rq, const char *user,
+                    const char *action, const char *detail);
+/* PCCS_EFORBIDDEN for code (an organisation or register), audited. */
+int pccs_web_deny(struct pccs_web_server *sv, const struct pccs_web_request *rq,
+                  const char *code, struct pccs_err *err);
+
+/* auth.c */
+void pccs_web_auth_identify(struct pccs_web_server *sv,
+                            struct pccs_web_request *rq);
+bool pccs_web_auth_csrf_ok(struct pccs_web_server *sv,
+                           const struct pccs_web_request *rq);
+int pccs_web_login(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                   struct pccs_web_reply *r, struct pccs_err *err);
+int pccs_web_logout(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                    struct pccs_web_reply *r, struct pccs_err *err);
+int pccs_web_session(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                     struct pccs_web_reply *r, struct pccs_err *err);
+
+/* cache.c */
+void pccs_web_cache_init(struct pccs_web_cache *c);
+char *pccs_web_cache_key(struct pccs_web_server *sv,
+                         const struct pccs_web_request *rq);
+bool pccs_web_cache_get(struct pccs_web_cache *c, const char *key,
+                        struct pccs_web_reply *r);
+void pccs_web_cache_put(struct pccs_web_cache *c, const char *key,
+                        const struct pccs_web_reply *r);
+void pccs_web_cache_free(struct pccs_web_cache *c);
+
+/* static.c */
+int pccs_web_static(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                    struct pccs_web_reply *r, struct pccs_err *err);
+
+/* api_tables.c */
+int pccs_web_tables(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                    struct pccs_web_reply *r, struct pccs_err *err);
+int pccs_web_table(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                   struct pccs_web_reply *r, struct pccs_err *err);
+/* A table's JSON (as pccs_table_write writes it) for q, into *out. */
+int pccs_web_table_json(struct pccs_web_server *sv, struct pccs_store *st,
+                        const char *name, const struct pccs_table_query *q,
+                        json_t **out, struct pccs_err *err);
+/* The format= of an answer: json (the default), csv or xlsx. */
+int pccs_web_answer_format(const char *format, enum pccs_format *fmt,
+                           struct pccs_err *err);
+/* A table as the answer, in fmt. */
+int pccs_web_reply_table(struct pccs_web_reply *r, const struct pccs_table *t,
+                         enum pccs_format fmt, struct pccs_err *err);
+
+/* api_orgs.c */
+int pccs_web_orgs_search(struct pccs_web_server *sv,
+                         struct pccs_web_request *rq, struct pccs_web_reply *r,
+                         struct pccs_err *err);
+int pccs_web_org(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                 struct pccs_web_reply *r, struct pccs_err *err);
+
+/* api_spc.c */
+int pccs_web_spc(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                 struct pccs_web_reply *r, struct pccs_err *err);
+
+/* api_sources.c */
+int pccs_web_sources(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                     struct pccs_web_reply *r, struct pccs_err *err);
+
+/* api_registers.c */
+int pccs_web_registers(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                       struct pccs_web_reply *r, struct pccs_err *err);
+int pccs_web_register_rows(struct pccs_web_server *sv,
+                           struct pccs_web_request *rq,
+                           struct pccs_web_reply *r, struct pccs_err *err);
+int pccs_web_register_edit(struct pccs_web_server *sv,
+                           struct pccs_web_request *rq,
+                           struct pccs_web_reply *r, struct pccs_err *err);
+/* Keep the rows of the register table the user may see within in. */
+void pccs_web_keep_register_rows(const struct pccs_web_server *sv,
+                                 const struct pccs_web_request *rq, int in,
+                                 const char *group, struct pccs_table *t);
+
+#endif
