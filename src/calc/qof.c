@@ -27,3 +27,12 @@ pccs_qof_point_value(double pounds_per_point, double cpi, double apdf)
 {
     return pounds_per_point * cpi * apdf;
 }
+
+struct pccs_qof_factors
+pccs_qof_factors(double prev, double nat, double list, double avg, double ppp)
+{
+    struct pccs_qof_factors f = {.apdf = pccs_qof_apdf(prev, nat),
+                                 .cpi = pccs_qof_cpi(list, avg)};
+    f.point_value = pccs_qof_point_value(ppp, f.cpi, f.apdf);
+    return f;
+}

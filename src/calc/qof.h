@@ -20,4 +20,18 @@ double pccs_qof_cpi(double list, double average_list);
 double pccs_qof_point_value(double pounds_per_point, double cpi,
                             double apdf);
 
+/** The factors of a practice's point value in one disease area. */
+struct pccs_qof_factors {
+    double apdf, cpi, point_value;
+};
+
+/**
+ * From the practice's prevalence prev, the national prevalence nat, the
+ * practice's whole list, the national average list avg and the pounds
+ * per point ppp (each NaN when unknown): APDF, CPI and the value of one
+ * point, NaN where an input is missing.
+ */
+struct pccs_qof_factors pccs_qof_factors(double prev, double nat, double list,
+                                         double avg, double ppp);
+
 #endif

@@ -31,6 +31,12 @@ pccs_growth_pct(double now, double before)
 }
 
 double
+pccs_change_pct(double now, double before)
+{
+    return (quotient(now, before) - 1.0) * 100.0;
+}
+
+double
 pccs_share(double part, double whole)
 {
     return quotient(part, whole);

@@ -18,6 +18,13 @@ double pccs_pct(double num, double den);
 /** Percentage change from before to now ((now - before) / before). */
 double pccs_growth_pct(double now, double before);
 
+/**
+ * Percentage change as (now / before - 1) x 100, the order the capacity
+ * and resilience tables have always used (pccs_growth_pct divides the
+ * difference, which can differ in the last binary digit).
+ */
+double pccs_change_pct(double now, double before);
+
 /** part as a fraction (0..1) of whole. */
 double pccs_share(double part, double whole);
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "calc/resilience.h"
+#include "calc/ratio.h"
+#include "calc/stats.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -96,6 +98,23 @@ pccs_res_overall(const struct pccs_res_rules *rs,
     return ov;
 }
 
+void
+pccs_res_against(const struct pccs_res_rules *rs,
+                 const double (*peers)[PCCS_RES_NIND], size_t n, double *col,
+                 double *against)
+{
+    for (size_t k = 0; k < rs->n; k++) {
+        const struct pccs_res_rule *ru = &rs->r[k];
+        if (ru->cmp != PCCS_RES_BELOW_PCT && ru->cmp != PCCS_RES_ABOVE_PCT) {
+            against[k] = ru->threshold;
+            continue;
+        }
+        for (size_t j = 0; j < n; j++)
+            col[j] = peers[j][ru->indicator];
+        against[k] = pccs_percentile(col, n, ru->threshold);
+    }
+}
+
 const char *
 pccs_rag_name(enum pccs_rag rag)
 {
@@ -115,7 +134,7 @@ pccs_rag_name(enum pccs_rag rag)
 double
 pccs_res_change_pct(double now, double before)
 {
-    return before > 0 && !isnan(now) ? (now / before - 1.0) * 100.0 : NAN;
+    return pccs_change_pct(now, before);
 }
 
 double

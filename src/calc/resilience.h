@@ -81,6 +81,16 @@ struct pccs_res_overall
 pccs_res_overall(const struct pccs_res_rules *rs,
                  const struct pccs_res_result res[PCCS_RES_NIND]);
 
+/**
+ * What each of the rs->n rules compares with, into against[]: the rule's
+ * threshold, or for a percentile rule the percentile of the peers'
+ * values of its indicator (NaN with no peers). peers[j] holds peer j's
+ * indicator values (NaN: none); col is scratch room for n values.
+ */
+void pccs_res_against(const struct pccs_res_rules *rs,
+                      const double (*peers)[PCCS_RES_NIND], size_t n,
+                      double *col, double *against);
+
 /** "red", "amber", "green" or "none". */
 const char *pccs_rag_name(enum pccs_rag rag);
 /** (now / before - 1) x 100; NaN if before is not positive. */

@@ -19,4 +19,23 @@
 double pccs_weighting_normalise(const double *adj, const double *reg, size_t n,
                                 double *est);
 
+/** An organisation's weighted lists against its registered list. */
+struct pccs_weighting_cmp {
+    double published;       /* NaN when no practice has a figure */
+    double published_ratio; /* published / registered */
+    double estimate_ratio;  /* estimate / registered */
+    double difference;      /* estimate - published, of the same practices */
+    double difference_pct;  /* that difference in percent of published */
+};
+
+/**
+ * From the summed registered list, published weighted list (0 when no
+ * practice has one), age-sex estimate, and estimate of the practices
+ * that have a published figure. NaN where undefined.
+ */
+struct pccs_weighting_cmp pccs_weighting_compare(double registered,
+                                                 double published,
+                                                 double estimate,
+                                                 double estimate_published);
+
 #endif

@@ -95,12 +95,46 @@ test_resilience_overall(void **state)
     pccs_res_rules_release(&rs);
 }
 
+/*
+ * What each rule compares with: thresholds as they are, percentiles of
+ * the peers' values. GP FTE of peers 5, 3, (none), 4, 6: the 10th
+ * percentile of 3, 4, 5, 6 is 3 + 0.3 x (4 - 3) = 3.3. DNA 2, 4, 6, 8,
+ * 10: the 90th is 8 + 0.6 x (10 - 8) = 9.2.
+ */
+static void
+test_resilience_against(void **state)
+{
+    (void)state;
+    struct pccs_res_rules rs = {NULL, 0, 0};
+    rules(&rs);
+    double peers[5][PCCS_RES_NIND];
+    const double fte[5] = {5, 3, NAN, 4, 6}, dna[5] = {2, 4, 6, 8, 10};
+    for (int j = 0; j < 5; j++) {
+        for (int i = 0; i < PCCS_RES_NIND; i++)
+            peers[j][i] = NAN;
+        peers[j][PCCS_RES_GPFTE] = fte[j];
+        peers[j][PCCS_RES_DNA] = dna[j];
+    }
+    double col[5], ag[7];
+    pccs_res_against(&rs, (const double(*)[PCCS_RES_NIND])peers, 5, col, ag);
+    assert_true(ag[0] == 4000 && ag[1] == 2500);
+    assert_true(fabs(ag[2] - 3.3) < 1e-12);
+    assert_true(fabs(ag[3] - 9.2) < 1e-12);
+    assert_true(ag[4] == 1 && ag[5] == 2 && ag[6] == 1);
+    /* No peers: percentile rules have nothing to compare with. */
+    pccs_res_against(&rs, (const double(*)[PCCS_RES_NIND])peers, 0, col, ag);
+    assert_true(ag[0] == 4000);
+    assert_true(isnan(ag[2]) && isnan(ag[3]));
+    pccs_res_rules_release(&rs);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resilience_rate),
         cmocka_unit_test(test_resilience_overall),
+        cmocka_unit_test(test_resilience_against),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
