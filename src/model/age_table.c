@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "base/xalloc.h"
+#include "calc/ratio.h"
+#include "model/build.h"
 #include "model/period.h"
 
 int pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -78,109 +80,101 @@ latest(struct pccs_store *st, const char *measure, struct latest *l,
     return rc;
 }
 
-int
-pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
-                     const struct pccs_table_query *q, struct pccs_table *out,
-                     struct pccs_err *err)
+/* Registrations by band if loaded for the snapshot, else by single year. */
+static int
+gather(struct pccs_store *st, const struct pccs_table_query *q, struct actx *c,
+       struct latest *l, const char **measure, struct pccs_err *err)
 {
-    struct actx c = {t,    q->level == PCCS_LEVEL_NONE ? PCCS_ICB : q->level,
-                     -1,   PCCS_DAY_NONE,
-                     NULL, NULL,
-                     0};
-    pccs_table_init(out, "age-bands");
-    int *rows = NULL;
-    int rc;
-    if (q->in && (c.in_org = pccs_tree_find(t, q->in)) < 0) {
-        rc =
-            pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s", q->in);
-        goto out;
-    }
-    /* Bands if loaded for the snapshot, else single years of age. */
-    const char *measure = "registered_band";
-    struct latest l = {"", PCCS_DAY_NONE};
+    int rc = PCCS_OK;
+    *measure = "registered_band";
     if (q->period) {
-        snprintf(l.period, sizeof(l.period), "%s", q->period);
-        if (pccs_date_parse(pccs_str_from(q->period), &l.d)) {
-            rc = pccs_err_set(err, PCCS_EINVAL,
-                              "--period for age bands is a snapshot date "
-                              "such as 2021-01-01, not %s",
-                              q->period);
-            goto out;
-        }
+        snprintf(l->period, sizeof(l->period), "%s", q->period);
+        if (pccs_date_parse(pccs_str_from(q->period), &l->d))
+            return pccs_err_set(err, PCCS_EINVAL,
+                                "--period for age bands is a snapshot date "
+                                "such as 2021-01-01, not %s",
+                                q->period);
     }
-    else if ((rc = latest(st, measure, &l, err)))
-        goto out;
-    c.v = pccs_xcalloc(t->norgs + 1, sizeof(*c.v));
-    c.any = pccs_xcalloc(t->norgs + 1, sizeof(*c.any));
-    c.at = q->at != PCCS_DAY_NONE ? q->at : l.d;
-    if (l.period[0])
-        rc = pccs_store_facts_each(st, measure, l.period, NULL, band_cb, &c,
+    else if ((rc = latest(st, *measure, l, err)))
+        return rc;
+    c->at = q->at != PCCS_DAY_NONE ? q->at : l->d;
+    if (l->period[0])
+        rc = pccs_store_facts_each(st, *measure, l->period, NULL, band_cb, c,
                                    err);
-    if (!rc && !c.source) {
-        measure = "registered_age";
-        if (!q->period &&
-            (rc = latest(st, measure, &l, err)))
-            goto out;
-        c.at = q->at != PCCS_DAY_NONE ? q->at : l.d;
-        if (l.period[0])
-            rc = pccs_store_facts_each(st, measure, l.period, NULL, band_cb, &c,
-                                       err);
+    if (!rc && !c->source) {
+        *measure = "registered_age";
+        if (!q->period && (rc = latest(st, *measure, l, err)))
+            return rc;
+        c->at = q->at != PCCS_DAY_NONE ? q->at : l->d;
+        if (l->period[0])
+            rc = pccs_store_facts_each(st, *measure, l->period, NULL, band_cb,
+                                       c, err);
     }
     if (rc)
-        goto out;
-    if (!c.source) {
-        rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no registrations by age and sex%s%s: load "
-                          "gp-reg-pat-prac-quin-age or the sing-age files",
-                          q->period ? " for " : "", q->period ? q->period : "");
-        goto out;
+        return rc;
+    if (!c->source)
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "no registrations by age and sex%s%s: load "
+                            "gp-reg-pat-prac-quin-age or the sing-age files",
+                            q->period ? " for " : "",
+                            q->period ? q->period : "");
+    return PCCS_OK;
+}
+
+static const struct pccs_build_col age_cols[] = {
+    {"code", PCCS_COL_TEXT, 0},        {"name", PCCS_COL_TEXT, 0},
+    {"parent_code", PCCS_COL_TEXT, 0}, {"band", PCCS_COL_TEXT, 0},
+    {"male", PCCS_COL_NUM, 0},         {"female", PCCS_COL_NUM, 0},
+    {"total", PCCS_COL_NUM, 0},        {"male_pct", PCCS_COL_NUM, 2},
+    {"female_pct", PCCS_COL_NUM, 2},   {"snapshot", PCCS_COL_TEXT, 0},
+};
+
+/* An organisation's twenty bands, in percent of its patients. */
+static void
+emit_org(struct pccs_table *out, const struct pccs_tree *t,
+         const struct actx *c, int o, const char *snapshot)
+{
+    double all = 0;
+    for (int b = 0; b < NBANDS; b++)
+        all += c->v[o][0][b] + c->v[o][1][b];
+    int parent = pccs_tree_up(t, o, c->at, 0);
+    for (int b = 0; b < NBANDS; b++) {
+        char band[16];
+        if (b == NBANDS - 1)
+            snprintf(band, sizeof(band), "95+");
+        else
+            snprintf(band, sizeof(band), "%d-%d", b * 5, b * 5 + 4);
+        double m = c->v[o][0][b], f = c->v[o][1][b];
+        pccs_build_org_row(out, t, o, parent, c->at);
+        pccs_table_text(out, band);
+        pccs_table_num(out, m);
+        pccs_table_num(out, f);
+        pccs_table_num(out, m + f);
+        pccs_table_num(out, all > 0 ? pccs_pct(m, all) : 0);
+        pccs_table_num(out, all > 0 ? pccs_pct(f, all) : 0);
+        pccs_table_text(out, snapshot);
     }
-    rows = pccs_xcalloc(t->norgs + 1, sizeof(*rows));
+}
+
+static void
+emit(struct pccs_store *st, const struct pccs_tree *t, const struct actx *c,
+     const char *measure, const char *snapshot, struct pccs_table *out,
+     struct pccs_err *err)
+{
+    int *rows = pccs_xcalloc(t->norgs + 1, sizeof(*rows));
     size_t n = 0;
     for (size_t o = 0; o < t->norgs; o++)
-        if (c.any[o])
+        if (c->any[o])
             rows[n++] = (int)o;
     pccs_tree_sort_by_code(t, rows, n);
-    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "band", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "male", PCCS_COL_NUM, 0);
-    pccs_table_col(out, "female", PCCS_COL_NUM, 0);
-    pccs_table_col(out, "total", PCCS_COL_NUM, 0);
-    pccs_table_col(out, "male_pct", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "female_pct", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "snapshot", PCCS_COL_TEXT, 0);
-    for (size_t k = 0; k < n; k++) {
-        int o = rows[k];
-        double all = 0;
-        for (int b = 0; b < NBANDS; b++)
-            all += c.v[o][0][b] + c.v[o][1][b];
-        int parent = pccs_tree_up(t, o, c.at, 0);
-        for (int b = 0; b < NBANDS; b++) {
-            char band[16];
-            if (b == NBANDS - 1)
-                snprintf(band, sizeof(band), "95+");
-            else
-                snprintf(band, sizeof(band), "%d-%d", b * 5, b * 5 + 4);
-            double m = c.v[o][0][b], f = c.v[o][1][b];
-            pccs_table_row(out);
-            pccs_table_text(out, t->orgs[o].code);
-            pccs_table_text(out, pccs_tree_name(t, o, c.at));
-            pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
-            pccs_table_text(out, band);
-            pccs_table_num(out, m);
-            pccs_table_num(out, f);
-            pccs_table_num(out, m + f);
-            pccs_table_num(out, all > 0 ? m / all * 100 : 0);
-            pccs_table_num(out, all > 0 ? f / all * 100 : 0);
-            pccs_table_text(out, l.period);
-        }
-    }
+    pccs_build_cols(out, age_cols, sizeof(age_cols) / sizeof(age_cols[0]));
+    for (size_t k = 0; k < n; k++)
+        emit_org(out, t, c, rows[k], snapshot);
+    free(rows);
     struct pccs_source_info si;
-    if (pccs_store_source_get(st, c.source, &si, err) == PCCS_OK)
+    if (pccs_store_source_get(st, c->source, &si, err) == PCCS_OK)
         pccs_table_note(out, "registered by age and sex: %s, %s (%s)",
-                        si.publication, l.period, si.path ? si.path : "?");
+                        si.publication, snapshot, si.path ? si.path : "?");
     pccs_err_clear(err);
     pccs_table_note(out,
                     "%s; percentages of the organisation's registered "
@@ -188,12 +182,30 @@ pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
                     strcmp(measure, "registered_age") == 0
                         ? "single years of age summed into five-year bands"
                         : "five-year bands as published");
-    pccs_table_note(out, "Contains public sector information licensed under "
-                         "the Open Government Licence v3.0.");
-    rc = PCCS_OK;
-out:
+    pccs_build_ogl_note(out);
+}
+
+int
+pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
+                     const struct pccs_table_query *q, struct pccs_table *out,
+                     struct pccs_err *err)
+{
+    struct actx c = {.t = t,
+                     .level = q->level == PCCS_LEVEL_NONE ? PCCS_ICB : q->level,
+                     .in_org = -1,
+                     .at = PCCS_DAY_NONE,
+                     .v = pccs_xcalloc(t->norgs + 1, sizeof(*c.v)),
+                     .any = pccs_xcalloc(t->norgs + 1, sizeof(*c.any)),
+                     .source = 0};
+    struct latest l = {.period = "", .d = PCCS_DAY_NONE};
+    const char *measure = NULL;
+    pccs_table_init(out, "age-bands");
+    int rc = pccs_build_in(t, q->in, &c.in_org, err);
+    if (!rc)
+        rc = gather(st, q, &c, &l, &measure, err);
+    if (!rc)
+        emit(st, t, &c, measure, l.period, out, err);
     free(c.v);
     free(c.any);
-    free(rows);
     return rc;
 }

@@ -16,6 +16,8 @@
 
 #include "base/hmap.h"
 #include "base/xalloc.h"
+#include "calc/capacity.h"
+#include "model/build.h"
 
 int pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
                         const struct pccs_table_query *q,
@@ -125,181 +127,206 @@ appt_cb(void *ctx, const struct pccs_fact_row *f)
     return 0;
 }
 
-int
-pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
-                    const struct pccs_table_query *q, struct pccs_table *out,
-                    struct pccs_err *err)
+/* Everything the table is built from. */
+struct cap {
+    struct periods months, snaps;
+    struct pccs_hmap regs[MAX_SNAPS]; /* per snapshot: practice -> list */
+    struct cell *all;                 /* months x (norgs + 1) */
+    int64_t source;
+};
+
+/* Keep the month asked for and the same month a year before. */
+static int
+keep_period(struct periods *months, const char *period, struct pccs_err *err)
 {
-    struct periods *months = pccs_xcalloc(1, sizeof(*months));
-    struct periods *snaps = pccs_xcalloc(1, sizeof(*snaps));
-    struct pccs_hmap regs[MAX_SNAPS];
-    memset(regs, 0, sizeof(regs));
-    struct cell *all = NULL;
-    int rc;
-    pccs_table_init(out, "capacity");
-    enum pccs_level level = q->level == PCCS_LEVEL_NONE ? PCCS_ICB : q->level;
-    int in_org = -1;
-    if (q->in && (in_org = pccs_tree_find(t, q->in)) < 0) {
-        rc =
-            pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s", q->in);
-        goto out;
-    }
-    rc = pccs_store_periods_each(st, "appointments_marginal", period_cb, months,
-                                 err);
+    pccs_day want;
+    if (pccs_date_parse(pccs_str_from(period), &want))
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "--period for capacity is a month such as "
+                            "2022-03-01, not %s",
+                            period);
+    int wy, wm, wd;
+    pccs_date_to_ymd(want, &wy, &wm, &wd);
+    pccs_day before = pccs_date_from_ymd(wy - 1, wm, wd);
+    size_t k = 0;
+    for (size_t i = 0; i < months->n; i++)
+        if (months->d[i] == want || months->d[i] == before) {
+            memmove(months->p[k], months->p[i], sizeof(months->p[k]));
+            months->d[k++] = months->d[i];
+        }
+    months->n = k;
+    if (!k || months->d[k - 1] != want)
+        return pccs_err_set(err, PCCS_ENOTFOUND, "no appointments for %s",
+                            period);
+    return PCCS_OK;
+}
+
+/* The months of appointments and the registrations snapshots loaded. */
+static int
+gather_periods(struct pccs_store *st, const struct pccs_table_query *q,
+               struct cap *cp, struct pccs_err *err)
+{
+    int rc = pccs_store_periods_each(st, "appointments_marginal", period_cb,
+                                     &cp->months, err);
     if (!rc)
-        rc = pccs_store_periods_each(st, "registered", period_cb, snaps, err);
+        rc = pccs_store_periods_each(st, "registered", period_cb, &cp->snaps,
+                                     err);
     if (rc)
-        goto out;
-    if (!months->n) {
-        rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no appointments loaded: load Appointments in "
-                          "General Practice files (or pccs synth "
-                          "appointments)");
-        goto out;
-    }
-    if (!snaps->n) {
-        rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no registrations snapshot loaded");
-        goto out;
-    }
-    if (q->period) {
-        /* One month (and the same month a year before, for growth). */
-        pccs_day want;
-        if (pccs_date_parse(pccs_str_from(q->period), &want)) {
-            rc = pccs_err_set(err, PCCS_EINVAL,
-                              "--period for capacity is a month such as "
-                              "2022-03-01, not %s",
-                              q->period);
-            goto out;
-        }
-        int wy, wm, wd;
-        pccs_date_to_ymd(want, &wy, &wm, &wd);
-        pccs_day before = pccs_date_from_ymd(wy - 1, wm, wd);
-        size_t k = 0;
-        for (size_t i = 0; i < months->n; i++)
-            if (months->d[i] == want || months->d[i] == before) {
-                memmove(months->p[k], months->p[i], sizeof(months->p[k]));
-                months->d[k++] = months->d[i];
-            }
-        months->n = k;
-        if (!k || months->d[k - 1] != want) {
-            rc = pccs_err_set(err, PCCS_ENOTFOUND, "no appointments for %s",
-                              q->period);
-            goto out;
-        }
-    }
-    if (snaps->n > MAX_SNAPS)
-        snaps->n = MAX_SNAPS;
-    for (size_t k = 0; k < snaps->n; k++) {
-        struct snap_load sl = {&regs[k]};
-        rc = pccs_store_facts_each(st, "registered", snaps->p[k], NULL, reg_cb,
-                                   &sl, err);
+        return rc;
+    if (!cp->months.n)
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "no appointments loaded: load Appointments in "
+                            "General Practice files (or pccs synth "
+                            "appointments)");
+    if (!cp->snaps.n)
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "no registrations snapshot loaded");
+    if (q->period && (rc = keep_period(&cp->months, q->period, err)))
+        return rc;
+    if (cp->snaps.n > MAX_SNAPS)
+        cp->snaps.n = MAX_SNAPS;
+    for (size_t k = 0; k < cp->snaps.n; k++) {
+        struct snap_load sl = {&cp->regs[k]};
+        rc = pccs_store_facts_each(st, "registered", cp->snaps.p[k], NULL,
+                                   reg_cb, &sl, err);
         if (rc)
-            goto out;
+            return rc;
     }
+    return PCCS_OK;
+}
+
+/* Appointments and lists per organisation at level, month by month. */
+static int
+gather_months(struct pccs_store *st, const struct pccs_tree *t,
+              enum pccs_level level, int in_org, struct cap *cp,
+              struct pccs_err *err)
+{
     size_t no = t->norgs + 1;
-    all = pccs_xcalloc(months->n * no, sizeof(*all));
-    int64_t source = 0;
-    for (size_t m = 0; m < months->n; m++) {
-        /* The latest snapshot on or before the month, else the earliest. */
-        int sk = 0;
-        for (size_t k = 0; k < snaps->n; k++) {
-            if (snaps->d[k] <= months->d[m] &&
-                (snaps->d[sk] > months->d[m] || snaps->d[k] > snaps->d[sk]))
-                sk = (int)k;
-            else if (snaps->d[sk] > months->d[m] && snaps->d[k] < snaps->d[sk])
-                sk = (int)k;
-        }
-        struct mctx c = {t,
-                         level,
-                         in_org,
-                         months->d[m],
-                         &regs[sk],
-                         PCCS_HMAP_INIT,
-                         all + m * no,
-                         0,
-                         "",
-                         -1};
-        rc = pccs_store_facts_each(st, "appointments_marginal", months->p[m],
-                                   NULL, appt_cb, &c, err);
+    cp->all = pccs_xcalloc(cp->months.n * no, sizeof(*cp->all));
+    for (size_t m = 0; m < cp->months.n; m++) {
+        int sk = (int)pccs_capacity_snapshot(cp->snaps.d, cp->snaps.n,
+                                             cp->months.d[m]);
+        struct mctx c = {.t = t,
+                         .level = level,
+                         .in_org = in_org,
+                         .at = cp->months.d[m],
+                         .reg = &cp->regs[sk],
+                         .seenp = PCCS_HMAP_INIT,
+                         .cells = cp->all + m * no,
+                         .source = 0,
+                         .last = "",
+                         .group = -1};
+        int rc = pccs_store_facts_each(st, "appointments_marginal",
+                                       cp->months.p[m], NULL, appt_cb, &c, err);
         pccs_hmap_release(&c.seenp);
         if (rc)
-            goto out;
+            return rc;
         for (size_t o = 0; o < t->norgs; o++)
             c.cells[o].snap = sk;
         if (c.source)
-            source = c.source;
+            cp->source = c.source;
     }
+    return PCCS_OK;
+}
+
+static struct pccs_capacity_month
+month_of(const struct cell *c)
+{
+    return (struct pccs_capacity_month){.total = c->v[S_TOTAL],
+                                        .attended = c->v[S_ATT],
+                                        .dna = c->v[S_DNA],
+                                        .f2f = c->v[S_F2F],
+                                        .gp = c->v[S_GP],
+                                        .registered = c->v[S_REG],
+                                        .practices = c->v[S_PRAC],
+                                        .snapshot = c->snap};
+}
+
+/* The same month a year before month m, if loaded. */
+static const struct cell *
+year_before(const struct cap *cp, size_t no, size_t m, int o)
+{
+    const struct cell *p = NULL;
+    for (size_t mm = 0; mm < m; mm++) {
+        int y1, m1, d1, y2, m2, d2;
+        pccs_date_to_ymd(cp->months.d[mm], &y1, &m1, &d1);
+        pccs_date_to_ymd(cp->months.d[m], &y2, &m2, &d2);
+        if (y1 + 1 == y2 && m1 == m2)
+            p = &cp->all[mm * no + (size_t)o];
+    }
+    return p;
+}
+
+static const struct pccs_build_col cap_cols[] = {
+    {"code", PCCS_COL_TEXT, 0},
+    {"name", PCCS_COL_TEXT, 0},
+    {"parent_code", PCCS_COL_TEXT, 0},
+    {"month", PCCS_COL_TEXT, 0},
+    {"practices", PCCS_COL_INT, 0},
+    {"registered", PCCS_COL_NUM, 0},
+    {"appointments", PCCS_COL_NUM, 0},
+    {"per_1000", PCCS_COL_NUM, 2},
+    {"attended_per_1000", PCCS_COL_NUM, 2},
+    {"dna_pct", PCCS_COL_NUM, 2},
+    {"face_to_face_pct", PCCS_COL_NUM, 2},
+    {"gp_pct", PCCS_COL_NUM, 2},
+    {"appointments_growth_12m_pct", PCCS_COL_NUM, 2},
+    {"list_growth_12m_pct", PCCS_COL_NUM, 2},
+};
+
+/* One organisation's rows: each month with appointments. */
+static void
+emit_org(struct pccs_table *out, const struct pccs_tree *t,
+         const struct cap *cp, int o, bool last_only)
+{
+    size_t no = t->norgs + 1, nm = cp->months.n;
+    int parent = pccs_tree_up(t, o, cp->months.d[nm - 1], 0);
+    for (size_t m = 0; m < nm; m++) {
+        const struct cell *c = &cp->all[m * no + (size_t)o];
+        if (c->v[S_TOTAL] <= 0 || (last_only && m + 1 != nm))
+            continue;
+        const struct cell *p = year_before(cp, no, m, o);
+        struct pccs_capacity_month now = month_of(c);
+        struct pccs_capacity_month before = p ? month_of(p) : now;
+        struct pccs_capacity_rates r =
+            pccs_capacity_rates(&now, p ? &before : NULL);
+        pccs_build_org_row(out, t, o, parent, cp->months.d[m]);
+        pccs_table_text(out, cp->months.p[m]);
+        pccs_table_int(out, (int64_t)now.practices);
+        pccs_table_num(out, now.registered);
+        pccs_table_num(out, now.total);
+        pccs_table_num(out, r.per_1000);
+        pccs_table_num(out, r.attended_per_1000);
+        pccs_table_num(out, r.dna_pct);
+        pccs_table_num(out, r.f2f_pct);
+        pccs_table_num(out, r.gp_pct);
+        pccs_table_num(out, r.growth_12m_pct);
+        pccs_table_num(out, r.list_growth_12m_pct);
+    }
+}
+
+static void
+emit(struct pccs_store *st, const struct pccs_tree *t, const struct cap *cp,
+     bool last_only, struct pccs_table *out, struct pccs_err *err)
+{
+    size_t no = t->norgs + 1;
     int *rows = pccs_xcalloc(no, sizeof(*rows));
     size_t n = 0;
     for (size_t o = 0; o < t->norgs; o++) {
-        for (size_t m = 0; m < months->n; m++) {
-            if (all[m * no + o].v[S_TOTAL] > 0) {
+        for (size_t m = 0; m < cp->months.n; m++) {
+            if (cp->all[m * no + o].v[S_TOTAL] > 0) {
                 rows[n++] = (int)o;
                 break;
             }
         }
     }
     pccs_tree_sort_by_code(t, rows, n);
-    const char *cols[] = {"code",
-                          "name",
-                          "parent_code",
-                          "month",
-                          "practices",
-                          "registered",
-                          "appointments",
-                          "per_1000",
-                          "attended_per_1000",
-                          "dna_pct",
-                          "face_to_face_pct",
-                          "gp_pct",
-                          "appointments_growth_12m_pct",
-                          "list_growth_12m_pct"};
-    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-        pccs_table_col(out, cols[i],
-                       i < 4   ? PCCS_COL_TEXT
-                       : i < 5 ? PCCS_COL_INT
-                               : PCCS_COL_NUM,
-                       i == 5 || i == 6 ? 0 : 2);
-    for (size_t k = 0; k < n; k++) {
-        int o = rows[k];
-        int parent = pccs_tree_up(t, o, months->d[months->n - 1], 0);
-        for (size_t m = 0; m < months->n; m++) {
-            const struct cell *c = &all[m * no + (size_t)o];
-            if (c->v[S_TOTAL] <= 0 || (q->period && m + 1 != months->n))
-                continue;
-            double tot = c->v[S_TOTAL], reg = c->v[S_REG];
-            pccs_table_row(out);
-            pccs_table_text(out, t->orgs[o].code);
-            pccs_table_text(out, pccs_tree_name(t, o, months->d[m]));
-            pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
-            pccs_table_text(out, months->p[m]);
-            pccs_table_int(out, (int64_t)c->v[S_PRAC]);
-            pccs_table_num(out, reg);
-            pccs_table_num(out, tot);
-            pccs_table_num(out, reg > 0 ? tot / reg * 1000.0 : NAN);
-            pccs_table_num(out, reg > 0 ? c->v[S_ATT] / reg * 1000.0 : NAN);
-            pccs_table_num(out, c->v[S_DNA] / tot * 100.0);
-            pccs_table_num(out, c->v[S_F2F] / tot * 100.0);
-            pccs_table_num(out, c->v[S_GP] / tot * 100.0);
-            /* The same month a year before, if loaded. */
-            const struct cell *p = NULL;
-            for (size_t mm = 0; mm < m; mm++) {
-                int y1, m1, d1, y2, m2, d2;
-                pccs_date_to_ymd(months->d[mm], &y1, &m1, &d1);
-                pccs_date_to_ymd(months->d[m], &y2, &m2, &d2);
-                if (y1 + 1 == y2 && m1 == m2)
-                    p = &all[mm * no + (size_t)o];
-            }
-            bool grow = p && p->v[S_TOTAL] > 0;
-            pccs_table_num(out, grow ? (tot / p->v[S_TOTAL] - 1) * 100.0 : NAN);
-            bool lgrow = grow && p->snap != c->snap && p->v[S_REG] > 0;
-            pccs_table_num(out, lgrow ? (reg / p->v[S_REG] - 1) * 100.0 : NAN);
-        }
-    }
+    pccs_build_cols(out, cap_cols, sizeof(cap_cols) / sizeof(cap_cols[0]));
+    for (size_t k = 0; k < n; k++)
+        emit_org(out, t, cp, rows[k], last_only);
     free(rows);
     struct pccs_source_info si;
-    if (pccs_store_source_get(st, source, &si, err) == PCCS_OK)
+    if (pccs_store_source_get(st, cp->source, &si, err) == PCCS_OK)
         pccs_table_note(out, "appointments: %s (%s, latest month %s)",
                         si.publication, si.path ? si.path : "?", si.period);
     pccs_err_clear(err);
@@ -307,15 +334,30 @@ pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
                     "registered: the registrations snapshot on or "
                     "before each month (loaded: %zu snapshot%s); list "
                     "growth needs two snapshots 12 months apart",
-                    snaps->n, snaps->n == 1 ? "" : "s");
+                    cp->snaps.n, cp->snaps.n == 1 ? "" : "s");
     pccs_table_note(out, "per_1000 = appointments / registered x 1,000 for "
                          "the practices with appointments that month");
-    rc = PCCS_OK;
-out:
+}
+
+int
+pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
+                    const struct pccs_table_query *q, struct pccs_table *out,
+                    struct pccs_err *err)
+{
+    struct cap *cp = pccs_xcalloc(1, sizeof(*cp));
+    pccs_table_init(out, "capacity");
+    enum pccs_level level = q->level == PCCS_LEVEL_NONE ? PCCS_ICB : q->level;
+    int in_org;
+    int rc = pccs_build_in(t, q->in, &in_org, err);
+    if (!rc)
+        rc = gather_periods(st, q, cp, err);
+    if (!rc)
+        rc = gather_months(st, t, level, in_org, cp, err);
+    if (!rc)
+        emit(st, t, cp, q->period != NULL, out, err);
     for (size_t k = 0; k < MAX_SNAPS; k++)
-        pccs_hmap_release(&regs[k]);
-    free(months);
-    free(snaps);
-    free(all);
+        pccs_hmap_release(&cp->regs[k]);
+    free(cp->all);
+    free(cp);
     return rc;
 }

@@ -22,6 +22,7 @@
 #include "base/hmap.h"
 #include "base/xalloc.h"
 #include "calc/qof.h"
+#include "model/build.h"
 #include "model/rates.h"
 
 struct cell {
@@ -164,10 +165,214 @@ rate_note(struct pccs_table *out, const struct pccs_rate *r, const char *what,
                         r->confidence[0] ? r->confidence : "?", r->file);
 }
 
-int
-pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
-                          const struct pccs_table_query *q,
-                          struct pccs_table *out, struct pccs_err *err);
+/* The year asked for (--period) or the latest loaded, and its start. */
+static int
+pick_year(struct pccs_store *st, const struct pccs_table_query *q,
+          struct period_pick *pp, int *fy, struct pccs_err *err)
+{
+    if (q->period)
+        snprintf(pp->want, sizeof(pp->want), "%s", q->period);
+    int rc = pccs_store_periods_each(st, "qof_register", period_cb, pp, err);
+    if (rc)
+        return rc;
+    if (!pp->latest[0])
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "no QOF prevalence loaded: load a QOF prevalence "
+                            "file first");
+    if (q->period && !pp->found)
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "no QOF prevalence loaded for %s (latest: %s): "
+                            "load that year's QOF prevalence file",
+                            q->period, pp->latest);
+    const char *period = q->period ? q->period : pp->latest;
+    if (pccs_fy_parse(pccs_str_from(period), fy))
+        return pccs_err_set(err, PCCS_EINVAL, "QOF period %s is not a year",
+                            period);
+    return PCCS_OK;
+}
+
+/* Registers, then list sizes, of every practice for the year. */
+static int
+gather(struct pccs_store *st, const char *period, struct qctx *c,
+       int64_t *reg_source, struct pccs_err *err)
+{
+    int rc = pccs_store_refs_each(st, "qof_group", list_type_cb, c, err);
+    if (!rc)
+        rc = pccs_store_facts_each(st, "qof_register", period, NULL, fact_cb, c,
+                                   err);
+    *reg_source = c->source;
+    c->list_pass = true;
+    if (!rc)
+        rc = pccs_store_facts_each(st, "qof_list_size", period, NULL, fact_cb,
+                                   c, err);
+    if (rc)
+        return rc;
+    if (c->group && !c->ngroups)
+        return pccs_err_set(err, PCCS_ENOTFOUND, "no QOF group %s in %s",
+                            c->group, period);
+    return PCCS_OK;
+}
+
+/* Registers and lists summed per (organisation, group) and nationally. */
+struct sums {
+    double nat_reg[MAX_GROUPS], nat_list[MAX_GROUPS];
+    double *s; /* (norgs + 1) x MAX_GROUPS x {register, list} */
+    struct row_key *rows;
+    size_t nrows;
+};
+
+static void
+sum_up(const struct pccs_tree *t, const struct qctx *c, enum pccs_level level,
+       pccs_day at, int in_org, struct sums *sm)
+{
+    sm->s = pccs_xcalloc((t->norgs + 1) * MAX_GROUPS * 2, sizeof(*sm->s));
+    sm->rows = pccs_xcalloc((t->norgs + 1) * c->ngroups + 1, sizeof(*sm->rows));
+    for (size_t i = 0; i < c->norgs; i++) {
+        int grp = c->org[i] >= 0
+                      ? pccs_tree_ancestor(t, c->org[i], level, at, 0)
+                      : -1;
+        bool inside =
+            in_org < 0 ||
+            (c->org[i] >= 0 && pccs_build_within(t, c->org[i], in_org, at, 0));
+        for (size_t g = 0; g < c->ngroups; g++) {
+            const struct cell *cl = &c->cells[i * MAX_GROUPS + g];
+            if (!cl->has_reg || !cl->has_list)
+                continue;
+            sm->nat_reg[g] += cl->reg;
+            sm->nat_list[g] += cl->list;
+            if (grp < 0 || !inside)
+                continue;
+            double *s = &sm->s[((size_t)grp * MAX_GROUPS + g) * 2];
+            if (s[1] == 0 && s[0] == 0)
+                sm->rows[sm->nrows++] = (struct row_key){
+                    .t = t, .org = grp, .group = (int)g, .gname = c->gname[g]};
+            s[0] += cl->reg;
+            s[1] += cl->list;
+        }
+    }
+    qsort(sm->rows, sm->nrows, sizeof(*sm->rows), cmp_row);
+}
+
+static const struct pccs_build_col qof_cols[] = {
+    {"code", PCCS_COL_TEXT, 0},
+    {"name", PCCS_COL_TEXT, 0},
+    {"parent_code", PCCS_COL_TEXT, 0},
+    {"group", PCCS_COL_TEXT, 0},
+    {"register", PCCS_COL_INT, 0},
+    {"list_size", PCCS_COL_INT, 0},
+    {"prevalence_pct", PCCS_COL_NUM, 3},
+    {"national_prevalence_pct", PCCS_COL_NUM, 3},
+    {"apdf", PCCS_COL_NUM, 4},
+    {"practice_list", PCCS_COL_INT, 0},
+    {"average_list_size", PCCS_COL_NUM, 0},
+    {"cpi", PCCS_COL_NUM, 4},
+    {"pounds_per_point", PCCS_COL_NUM, 2},
+    {"point_value", PCCS_COL_NUM, 2},
+    {"source", PCCS_COL_TEXT, 0},
+};
+
+/* What the rows of one table share. */
+struct emit_ctx {
+    const struct pccs_tree *t;
+    const struct qctx *c;
+    const struct sums *sm;
+    bool practice; /* APDF, CPI and point values are practice measures */
+    pccs_day at;
+    double avg, ppp; /* national average list, pounds per point; NaN */
+    char src[64];
+    size_t no_whole; /* practice rows with no whole list */
+};
+
+static double
+rate_value(const struct pccs_rate *r)
+{
+    return r && r->known ? r->value : NAN;
+}
+
+static void
+emit_row(struct pccs_table *out, struct emit_ctx *e, const struct row_key *k)
+{
+    const struct pccs_tree *t = e->t;
+    const char *code = t->orgs[k->org].code;
+    const double *s = &e->sm->s[((size_t)k->org * MAX_GROUPS + k->group) * 2];
+    double prev = pccs_qof_prevalence(s[0], s[1]);
+    double nat = pccs_qof_prevalence(e->sm->nat_reg[k->group],
+                                     e->sm->nat_list[k->group]);
+    pccs_build_org_row(out, t, k->org, pccs_tree_up(t, k->org, e->at, 0),
+                       e->at);
+    pccs_table_text(out, k->gname);
+    pccs_table_int(out, (int64_t)s[0]);
+    pccs_table_int(out, (int64_t)s[1]);
+    pccs_table_num(out, prev);
+    pccs_table_num(out, nat);
+    double list = NAN;
+    if (e->practice) {
+        const struct pccs_hmap_entry *w =
+            pccs_hmap_get(&e->c->whole, code, strlen(code));
+        list = w ? (double)w->ival : NAN;
+        e->no_whole += !w;
+    }
+    struct pccs_qof_factors f =
+        pccs_qof_factors(prev, nat, list, e->avg, e->ppp);
+    pccs_table_num(out, e->practice ? f.apdf : NAN);
+    pccs_table_num(out, list);
+    pccs_table_num(out, e->avg);
+    pccs_table_num(out, e->practice ? f.cpi : NAN);
+    pccs_table_num(out, e->ppp);
+    pccs_table_num(out, e->practice ? f.point_value : NAN);
+    pccs_table_text(out, e->src);
+}
+
+static void
+emit_notes(struct pccs_store *st, struct pccs_table *out,
+           const struct emit_ctx *e, const char *period, int fy,
+           int64_t reg_source, const struct pccs_rate *ppp,
+           const struct pccs_rate *avg, struct pccs_err *err)
+{
+    char fyname[8];
+    pccs_fy_format(fy, fyname);
+    struct pccs_source_info si;
+    if (pccs_store_source_get(st, reg_source, &si, err) == PCCS_OK)
+        pccs_table_note(out, "registers and list sizes: %s, %s (%s)",
+                        si.publication, period, si.path ? si.path : "?");
+    pccs_table_note(out, "prevalence of a parent = its summed registers / its "
+                         "summed list sizes; national from every practice");
+    rate_note(out, ppp, "pounds per point", fyname);
+    rate_note(out, avg, "national average list size (CPI)", fyname);
+    if (e->practice)
+        pccs_table_note(out, "cpi = practice_list / average_list_size: the "
+                             "practice's whole list (QOF list type TOTAL, "
+                             "the same for every group), not the group's "
+                             "own list_size, which may be age-restricted "
+                             "(e.g. 50OV for OST)");
+    if (e->no_whole)
+        pccs_table_note(out,
+                        "cpi: %zu rows whose practice has no whole "
+                        "(TOTAL) list in %s: no CPI",
+                        e->no_whole, period);
+    char d[16];
+    pccs_date_format(e->at, d);
+    pccs_table_note(out, "organisations as at %s", d);
+    pccs_build_ogl_note(out);
+}
+
+static void
+qctx_release(struct qctx *c)
+{
+    for (size_t i = 0; i < c->ngroups; i++)
+        free(c->gname[i]);
+    free(c->gname);
+    free(c->org);
+    free(c->cells);
+    pccs_hmap_release(&c->groups);
+    pccs_hmap_release(&c->orgs);
+    pccs_hmap_release(&c->total_groups);
+    pccs_hmap_release(&c->whole);
+}
+
+int pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
+                              const struct pccs_table_query *q,
+                              struct pccs_table *out, struct pccs_err *err);
 
 int
 pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -180,209 +385,45 @@ pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
                      .total_groups = PCCS_HMAP_INIT,
                      .whole = PCCS_HMAP_INIT};
     struct pccs_rates rates = PCCS_RATES_INIT;
-    struct row_key *rows = NULL;
-    double *sums = NULL;
-    int rc;
-    pccs_table_init(out, "qof-prevalence");
-
+    struct sums sm = {.nrows = 0};
     struct period_pick pp = {.latest = "", .want = ""};
-    if (q->period)
-        snprintf(pp.want, sizeof(pp.want), "%s", q->period);
-    rc = pccs_store_periods_each(st, "qof_register", period_cb, &pp, err);
-    if (rc)
-        goto out;
-    if (!pp.latest[0]) {
-        rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no QOF prevalence loaded: load a QOF prevalence "
-                          "file first");
-        goto out;
-    }
-    if (q->period && !pp.found) {
-        rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no QOF prevalence loaded for %s (latest: %s): "
-                          "load that year's QOF prevalence file",
-                          q->period, pp.latest);
-        goto out;
-    }
+    int fy = 0, in_org = -1;
+    int64_t reg_source = 0;
+    pccs_table_init(out, "qof-prevalence");
+    int rc = pick_year(st, q, &pp, &fy, err);
     const char *period = q->period ? q->period : pp.latest;
-    int fy;
-    if (pccs_fy_parse(pccs_str_from(period), &fy)) {
-        rc = pccs_err_set(err, PCCS_EINVAL, "QOF period %s is not a year",
-                          period);
-        goto out;
-    }
-    pccs_day at = q->at != PCCS_DAY_NONE ? q->at : pccs_fy_start(fy + 1) - 1;
-    int in_org = -1;
-    if (q->in) {
-        in_org = pccs_tree_find(t, q->in);
-        if (in_org < 0) {
-            rc = pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
-                              q->in);
-            goto out;
-        }
-    }
-    rc = pccs_store_refs_each(st, "qof_group", list_type_cb, &c, err);
+    pccs_day at = q->at;
+    if (!rc && at == PCCS_DAY_NONE)
+        at = pccs_fy_start(fy + 1) - 1;
     if (!rc)
-        rc = pccs_store_facts_each(st, "qof_register", period, NULL, fact_cb,
-                                   &c, err);
-    int64_t reg_source = c.source;
-    c.list_pass = true;
+        rc = pccs_build_in(t, q->in, &in_org, err);
     if (!rc)
-        rc = pccs_store_facts_each(st, "qof_list_size", period, NULL,
-                                   fact_cb, &c, err);
+        rc = gather(st, period, &c, &reg_source, err);
+    if (!rc)
+        rc = pccs_rates_load_default(&rates, err);
     if (rc)
         goto out;
-    if (q->group && !c.ngroups) {
-        rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no QOF group %s in %s", q->group, period);
-        goto out;
-    }
-    rc = pccs_rates_load_default(&rates, err);
-    if (rc)
-        goto out;
-    const struct pccs_rate *ppp = pccs_rates_get(&rates,
-                                                 "qof_pounds_per_point", fy);
-    const struct pccs_rate *avg = pccs_rates_get(&rates,
-                                                 "qof_average_list_size", fy);
-
-    /* National registers and lists per group, and sums per (org, group). */
-    double nat_reg[MAX_GROUPS] = {0}, nat_list[MAX_GROUPS] = {0};
-    sums = pccs_xcalloc((t->norgs + 1) * MAX_GROUPS * 2, sizeof(*sums));
-    rows = pccs_xcalloc((t->norgs + 1) * c.ngroups + 1, sizeof(*rows));
-    size_t nrows = 0;
-    for (size_t i = 0; i < c.norgs; i++) {
-        int grp = c.org[i] >= 0 ? pccs_tree_ancestor(t, c.org[i], level, at,
-                                                     0)
-                                : -1;
-        bool inside = in_org < 0 ||
-                      (c.org[i] >= 0 &&
-                       pccs_tree_ancestor(t, c.org[i], t->orgs[in_org].level,
-                                          at, 0) == in_org);
-        for (size_t g = 0; g < c.ngroups; g++) {
-            const struct cell *cl = &c.cells[i * MAX_GROUPS + g];
-            if (!cl->has_reg || !cl->has_list)
-                continue;
-            nat_reg[g] += cl->reg;
-            nat_list[g] += cl->list;
-            if (grp < 0 || !inside)
-                continue;
-            double *s = &sums[((size_t)grp * MAX_GROUPS + g) * 2];
-            if (s[1] == 0 && s[0] == 0)
-                rows[nrows++] = (struct row_key){t, grp, (int)g, c.gname[g]};
-            s[0] += cl->reg;
-            s[1] += cl->list;
-        }
-    }
-    qsort(rows, nrows, sizeof(*rows), cmp_row);
-
-    char fyname[8];
-    pccs_fy_format(fy, fyname);
-    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "group", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "register", PCCS_COL_INT, 0);
-    pccs_table_col(out, "list_size", PCCS_COL_INT, 0);
-    pccs_table_col(out, "prevalence_pct", PCCS_COL_NUM, 3);
-    pccs_table_col(out, "national_prevalence_pct", PCCS_COL_NUM, 3);
-    pccs_table_col(out, "apdf", PCCS_COL_NUM, 4);
-    pccs_table_col(out, "practice_list", PCCS_COL_INT, 0);
-    pccs_table_col(out, "average_list_size", PCCS_COL_NUM, 0);
-    pccs_table_col(out, "cpi", PCCS_COL_NUM, 4);
-    pccs_table_col(out, "pounds_per_point", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "point_value", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "source", PCCS_COL_TEXT, 0);
-    char src[64];
-    snprintf(src, sizeof(src), "qof_prevalence %s", period);
-    size_t no_whole = 0;
-    for (size_t i = 0; i < nrows; i++) {
-        const struct row_key *k = &rows[i];
-        const struct pccs_tree_org *o = &t->orgs[k->org];
-        const double *s = &sums[((size_t)k->org * MAX_GROUPS + k->group) * 2];
-        double prev = pccs_qof_prevalence(s[0], s[1]);
-        double nat = pccs_qof_prevalence(nat_reg[k->group],
-                                         nat_list[k->group]);
-        int parent = pccs_tree_up(t, k->org, at, 0);
-        pccs_table_row(out);
-        pccs_table_text(out, o->code);
-        pccs_table_text(out, pccs_tree_name(t, k->org, at));
-        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
-        pccs_table_text(out, k->gname);
-        pccs_table_int(out, (int64_t)s[0]);
-        pccs_table_int(out, (int64_t)s[1]);
-        pccs_table_num(out, prev);
-        pccs_table_num(out, nat);
-        if (level == PCCS_PRACTICE) {
-            double apdf = pccs_qof_apdf(prev, nat);
-            const struct pccs_hmap_entry *w =
-                pccs_hmap_get(&c.whole, o->code, strlen(o->code));
-            double list = w ? (double)w->ival : NAN;
-            double cpi =
-                avg && avg->known ? pccs_qof_cpi(list, avg->value) : NAN;
-            if (!w)
-                no_whole++;
-            pccs_table_num(out, apdf);
-            pccs_table_num(out, list);
-            pccs_table_num(out, avg && avg->known ? avg->value : NAN);
-            pccs_table_num(out, cpi);
-            if (ppp && ppp->known) {
-                pccs_table_num(out, ppp->value);
-                pccs_table_num(out,
-                               pccs_qof_point_value(ppp->value, cpi, apdf));
-            }
-            else {
-                pccs_table_null(out);
-                pccs_table_null(out);
-            }
-        }
-        else {
-            /* APDF, CPI and point values are practice measures. */
-            pccs_table_null(out);
-            pccs_table_null(out);
-            pccs_table_num(out, avg && avg->known ? avg->value : NAN);
-            pccs_table_null(out);
-            pccs_table_num(out, ppp && ppp->known ? ppp->value : NAN);
-            pccs_table_null(out);
-        }
-        pccs_table_text(out, src);
-    }
-    struct pccs_source_info si;
-    if (pccs_store_source_get(st, reg_source, &si, err) == PCCS_OK)
-        pccs_table_note(out, "registers and list sizes: %s, %s (%s)",
-                        si.publication, period, si.path ? si.path : "?");
-    pccs_table_note(out, "prevalence of a parent = its summed registers / its "
-                         "summed list sizes; national from every practice");
-    rate_note(out, ppp, "pounds per point", fyname);
-    rate_note(out, avg, "national average list size (CPI)", fyname);
-    if (level == PCCS_PRACTICE)
-        pccs_table_note(out, "cpi = practice_list / average_list_size: the "
-                             "practice's whole list (QOF list type TOTAL, "
-                             "the same for every group), not the group's "
-                             "own list_size, which may be age-restricted "
-                             "(e.g. 50OV for OST)");
-    if (no_whole)
-        pccs_table_note(out,
-                        "cpi: %zu rows whose practice has no whole "
-                        "(TOTAL) list in %s: no CPI",
-                        no_whole, period);
-    char d[16];
-    pccs_date_format(at, d);
-    pccs_table_note(out, "organisations as at %s", d);
-    pccs_table_note(out, "Contains public sector information licensed under "
-                         "the Open Government Licence v3.0.");
-    rc = PCCS_OK;
+    const struct pccs_rate *ppp =
+        pccs_rates_get(&rates, "qof_pounds_per_point", fy);
+    const struct pccs_rate *avg =
+        pccs_rates_get(&rates, "qof_average_list_size", fy);
+    sum_up(t, &c, level, at, in_org, &sm);
+    pccs_build_cols(out, qof_cols, sizeof(qof_cols) / sizeof(qof_cols[0]));
+    struct emit_ctx e = {.t = t,
+                         .c = &c,
+                         .sm = &sm,
+                         .practice = level == PCCS_PRACTICE,
+                         .at = at,
+                         .avg = rate_value(avg),
+                         .ppp = rate_value(ppp)};
+    snprintf(e.src, sizeof(e.src), "qof_prevalence %s", period);
+    for (size_t i = 0; i < sm.nrows; i++)
+        emit_row(out, &e, &sm.rows[i]);
+    emit_notes(st, out, &e, period, fy, reg_source, ppp, avg, err);
 out:
-    for (size_t i = 0; i < c.ngroups; i++)
-        free(c.gname[i]);
-    free(c.gname);
-    free(c.org);
-    free(c.cells);
-    pccs_hmap_release(&c.groups);
-    pccs_hmap_release(&c.orgs);
-    pccs_hmap_release(&c.total_groups);
-    pccs_hmap_release(&c.whole);
+    qctx_release(&c);
     pccs_rates_release(&rates);
-    free(rows);
-    free(sums);
+    free(sm.rows);
+    free(sm.s);
     return rc;
 }

@@ -29,7 +29,7 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "calc/resilience.h"
-#include "calc/stats.h"
+#include "model/build.h"
 #include "formats/csv.h"
 #include "model/period.h"
 
@@ -168,6 +168,16 @@ sub_table(struct pccs_store *st, const struct pccs_tree *t, const char *name,
     return PCCS_OK;
 }
 
+/* The practice of row r of sub (its "code" column), or -1. */
+static int
+row_org(const struct pccs_tree *t, const struct pccs_table *sub, size_t r)
+{
+    int cc = pccs_table_col_index(sub, "code");
+    return cc < 0
+               ? -1
+               : pccs_tree_find(t, pccs_table_cell(sub, r, (size_t)cc)->text);
+}
+
 static bool
 cell_is(const struct pccs_table *sub, size_t r, int c, const char *want)
 {
@@ -193,7 +203,7 @@ take(const struct pccs_tree *t, const struct pccs_table *sub, const char *col,
         if ((f1 && !cell_is(sub, r, c1, v1)) ||
             (f2 && !cell_is(sub, r, c2, v2)))
             continue;
-        int o = pccs_tree_find(t, pccs_table_cell(sub, r, 0)->text);
+        int o = row_org(t, sub, r);
         const struct pccs_cell *v = pccs_table_cell(sub, r, (size_t)c);
         if (o >= 0 && !v->null)
             p[o].v[ind] = v->num; /* later rows win: latest month */
@@ -216,26 +226,39 @@ snap_cb(void *ctx, const struct pccs_fact_row *f)
     return 0;
 }
 
+/* The practices' indicators and the sub-tables' queries. */
+struct gctx {
+    struct pccs_store *st;
+    const struct pccs_tree *t;
+    struct prac *p;
+    struct pccs_table *out;
+    struct pccs_table_query sq; /* practice level, one period at a time */
+};
+
+/* Run sub-table name into sub; *have when it has rows to read. */
 static int
-gather(struct pccs_store *st, const struct pccs_tree *t,
-       const struct pccs_table_query *q, struct prac *p, pccs_day *at,
-       struct pccs_table *out, struct pccs_err *err)
+run_sub(struct gctx *g, const char *name, const char *ind,
+        struct pccs_table *sub, bool *have, struct pccs_err *err)
+{
+    return sub_table(g->st, g->t, name, &g->sq, sub, have, g->out, ind, err);
+}
+
+/*
+ * list_size from the latest registrations snapshot, and its change from
+ * the snapshot 12 months before (model/period.h).
+ */
+static int
+gather_lists(struct gctx *g, pccs_day *at, struct pccs_err *err)
 {
     struct pccs_table sub;
     bool have;
     char d1[16], d0[16];
-    struct pccs_table_query sq = {PCCS_PRACTICE, NULL, PCCS_DAY_NONE, NULL,
-                                  NULL,          NULL, false,         false,
-                                  NULL,          false};
-    sq.include_synthetic = q->include_synthetic;
-    /* Registrations snapshots: the latest, and the one 12 months before
-     * (model/period.h). */
     struct pccs_period_pick lp, pp;
-    int rc = pccs_period_latest(st, "registered", &lp, err);
+    int rc = pccs_period_latest(g->st, "registered", &lp, err);
     pccs_day last = PCCS_DAY_NONE, prev = PCCS_DAY_NONE;
     if (!rc && lp.found) {
         pccs_date_parse(pccs_str_from(lp.period), &last);
-        rc = pccs_period_year_earlier(st, "registered", last, &pp, err);
+        rc = pccs_period_year_earlier(g->st, "registered", last, &pp, err);
         if (!rc && pp.found)
             pccs_date_parse(pccs_str_from(pp.period), &prev);
     }
@@ -244,77 +267,96 @@ gather(struct pccs_store *st, const struct pccs_tree *t,
     if (last != PCCS_DAY_NONE) {
         *at = last;
         pccs_date_format(last, d1);
-        sq.period = d1;
-        rc = sub_table(st, t, "populations", &sq, &sub, &have, out, "list_size",
-                       err);
+        g->sq.period = d1;
+        rc = run_sub(g, "populations", "list_size", &sub, &have, err);
         if (!rc && have)
-            take(t, &sub, "registered", p, PCCS_RES_LIST, NULL, NULL, NULL,
-                 NULL);
+            take(g->t, &sub, "registered", g->p, PCCS_RES_LIST, NULL, NULL,
+                 NULL, NULL);
         pccs_table_release(&sub);
     }
     else
-        pccs_table_note(out, "list_size: no registrations snapshot loaded");
-    if (!rc && prev != PCCS_DAY_NONE) {
-        pccs_date_format(prev, d0);
-        sq.period = d0;
-        rc = sub_table(st, t, "populations", &sq, &sub, &have, out,
-                       "list_change_12m_pct (earlier list)", err);
-        if (pp.note[0])
-            pccs_table_note(out, "list_change_12m_pct: %s", pp.note);
-        if (!rc && have) {
-            take(t, &sub, "registered", p, PCCS_RES_CHANGE, NULL, NULL, NULL,
-                 NULL);
-            for (size_t o = 0; o < t->norgs; o++)
-                p[o].v[PCCS_RES_CHANGE] = pccs_res_change_pct(
-                    p[o].v[PCCS_RES_LIST], p[o].v[PCCS_RES_CHANGE]);
-        }
-        pccs_table_release(&sub);
-    }
-    else if (!rc)
-        pccs_table_note(out, "list_change_12m_pct: no data (no registrations "
-                             "snapshot 330 to 400 days before the latest)");
+        pccs_table_note(g->out, "list_size: no registrations snapshot loaded");
     if (rc)
         return rc;
+    if (prev == PCCS_DAY_NONE) {
+        pccs_table_note(g->out, "list_change_12m_pct: no data (no "
+                                "registrations snapshot 330 to 400 days "
+                                "before the latest)");
+        return PCCS_OK;
+    }
+    pccs_date_format(prev, d0);
+    g->sq.period = d0;
+    rc = run_sub(g, "populations", "list_change_12m_pct (earlier list)", &sub,
+                 &have, err);
+    if (pp.note[0])
+        pccs_table_note(g->out, "list_change_12m_pct: %s", pp.note);
+    if (!rc && have) {
+        take(g->t, &sub, "registered", g->p, PCCS_RES_CHANGE, NULL, NULL, NULL,
+             NULL);
+        for (size_t o = 0; o < g->t->norgs; o++)
+            g->p[o].v[PCCS_RES_CHANGE] = pccs_res_change_pct(
+                g->p[o].v[PCCS_RES_LIST], g->p[o].v[PCCS_RES_CHANGE]);
+    }
+    pccs_table_release(&sub);
+    return rc;
+}
 
-    sq.period = NULL;
-    rc = sub_table(st, t, "workforce", &sq, &sub, &have, out,
-                   "gp_fte_per_10000", err);
+/* GP FTE per 10,000 weighted patients (GP workforce, group GP). */
+static int
+gather_workforce(struct gctx *g, struct pccs_err *err)
+{
+    struct pccs_table sub;
+    bool have;
+    g->sq.period = NULL;
+    int rc = run_sub(g, "workforce", "gp_fte_per_10000", &sub, &have, err);
     if (!rc && have)
-        take(t, &sub, "fte_per_10000_weighted", p, PCCS_RES_GPFTE,
+        take(g->t, &sub, "fte_per_10000_weighted", g->p, PCCS_RES_GPFTE,
              "publication", "GP workforce", "staff_group", "GP");
     pccs_table_release(&sub);
-    if (rc)
-        return rc;
+    return rc;
+}
 
+/* Payments per weighted patient and QOF per registered patient. */
+static int
+gather_payments(struct gctx *g, const char *period, struct pccs_err *err)
+{
+    struct pccs_table sub;
+    bool have;
     /* The payments year: --year, else the latest loaded. */
     char fys[8];
-    if ((rc = pccs_latest_payments_year(st, fys, err)))
+    int rc = pccs_latest_payments_year(g->st, fys, err);
+    if (rc)
         return rc;
-    sq.period = q->period ? q->period : fys[0] ? fys : NULL;
-    rc = sub_table(st, t, "payments", &sq, &sub, &have, out,
-                   "payments_per_weighted", err);
+    g->sq.period = period ? period : fys[0] ? fys : NULL;
+    rc = run_sub(g, "payments", "payments_per_weighted", &sub, &have, err);
     if (!rc && have) {
         /* Practices the payments table leaves out (too few patients,
          * data/rules/payments.csv) are not rated on it either. */
-        take(t, &sub, "total_per_weighted", p, PCCS_RES_PAY, "excluded", "",
-             NULL, NULL);
+        take(g->t, &sub, "total_per_weighted", g->p, PCCS_RES_PAY, "excluded",
+             "", NULL, NULL);
         int qc = pccs_table_col_index(&sub, "qof");
         int rcol = pccs_table_col_index(&sub, "registered");
         for (size_t r = 0; qc >= 0 && rcol >= 0 && r < sub.nrows; r++) {
-            int o = pccs_tree_find(t, pccs_table_cell(&sub, r, 0)->text);
+            int o = row_org(g->t, &sub, r);
             const struct pccs_cell *a = pccs_table_cell(&sub, r, (size_t)qc);
             const struct pccs_cell *b = pccs_table_cell(&sub, r, (size_t)rcol);
             if (o >= 0 && !a->null && !b->null)
-                p[o].v[PCCS_RES_QOF] = pccs_res_per_patient(a->num, b->num);
+                g->p[o].v[PCCS_RES_QOF] = pccs_res_per_patient(a->num, b->num);
         }
     }
     pccs_table_release(&sub);
-    if (rc)
-        return rc;
+    return rc;
+}
 
-    /* The latest month of appointments only. */
+/* The DNA share of the latest month of appointments only. */
+static int
+gather_dna(struct gctx *g, struct pccs_err *err)
+{
+    struct pccs_table sub;
+    bool have;
     struct snaps *ms = pccs_xcalloc(1, sizeof(*ms));
-    rc = pccs_store_periods_each(st, "appointments_marginal", snap_cb, ms, err);
+    int rc = pccs_store_periods_each(g->st, "appointments_marginal", snap_cb,
+                                     ms, err);
     pccs_day lm = PCCS_DAY_NONE;
     for (size_t i = 0; !rc && i < ms->n; i++)
         if (lm == PCCS_DAY_NONE || ms->d[i] > lm)
@@ -325,43 +367,71 @@ gather(struct pccs_store *st, const struct pccs_tree *t,
     char lms[16];
     if (lm != PCCS_DAY_NONE)
         pccs_date_format(lm, lms);
-    sq.period = lm != PCCS_DAY_NONE ? lms : NULL;
-    rc = sub_table(st, t, "capacity", &sq, &sub, &have, out, "dna_pct", err);
+    g->sq.period = lm != PCCS_DAY_NONE ? lms : NULL;
+    rc = run_sub(g, "capacity", "dna_pct", &sub, &have, err);
     if (!rc && have)
-        take(t, &sub, "dna_pct", p, PCCS_RES_DNA, NULL, NULL, NULL, NULL);
+        take(g->t, &sub, "dna_pct", g->p, PCCS_RES_DNA, NULL, NULL, NULL, NULL);
     pccs_table_release(&sub);
-    if (rc)
-        return rc;
+    return rc;
+}
 
-    /* Formal list closures in force (local register), --at or today. */
-    sq.period = NULL;
-    sq.at = q->at;
-    rc = sub_table(st, t, "list-closures", &sq, &sub, &have, out,
-                   "list_closures", err);
+/* Formal list closures in force (local register), --at or today. */
+static int
+gather_closures(struct gctx *g, pccs_day at, struct pccs_err *err)
+{
+    struct pccs_table sub;
+    bool have;
+    g->sq.period = NULL;
+    g->sq.at = at;
+    int rc = run_sub(g, "list-closures", "list_closures", &sub, &have, err);
     if (!rc && have) {
+        struct prac *p = g->p;
         /* Every practice of the tree starts with none. */
-        for (size_t o = 0; o < t->norgs; o++)
-            if (t->orgs[o].level == PCCS_PRACTICE &&
+        for (size_t o = 0; o < g->t->norgs; o++)
+            if (g->t->orgs[o].level == PCCS_PRACTICE &&
                 !isnan(p[o].v[PCCS_RES_LIST]))
                 p[o].v[PCCS_RES_CLOSURES] = 0;
         int fc = pccs_table_col_index(&sub, "in_force");
         for (size_t r = 0; fc >= 0 && r < sub.nrows; r++) {
-            int o = pccs_tree_find(t, pccs_table_cell(&sub, r, 0)->text);
-            if (o >= 0 && cell_is(&sub, r, fc, "yes"))
-                p[o].v[PCCS_RES_CLOSURES] = (isnan(p[o].v[PCCS_RES_CLOSURES])
-                                                 ? 0
-                                                 : p[o].v[PCCS_RES_CLOSURES]) +
-                                            1;
+            int o = row_org(g->t, &sub, r);
+            if (o < 0 || !cell_is(&sub, r, fc, "yes"))
+                continue;
+            double *v = &p[o].v[PCCS_RES_CLOSURES];
+            *v = (isnan(*v) ? 0 : *v) + 1;
         }
     }
     pccs_table_release(&sub);
     return rc;
 }
 
+static int
+gather(struct pccs_store *st, const struct pccs_tree *t,
+       const struct pccs_table_query *q, struct prac *p, pccs_day *at,
+       struct pccs_table *out, struct pccs_err *err)
+{
+    struct gctx g = {.st = st,
+                     .t = t,
+                     .p = p,
+                     .out = out,
+                     .sq = {.level = PCCS_PRACTICE,
+                            .at = PCCS_DAY_NONE,
+                            .include_synthetic = q->include_synthetic}};
+    int rc = gather_lists(&g, at, err);
+    if (!rc)
+        rc = gather_workforce(&g, err);
+    if (!rc)
+        rc = gather_payments(&g, q->period, err);
+    if (!rc)
+        rc = gather_dna(&g, err);
+    if (!rc)
+        rc = gather_closures(&g, q->at, err);
+    return rc;
+}
+
 /*
  * What each rule compares with for the practices of one ICB (icb -1: no
  * ICB, so no percentiles): the threshold, or the percentile of the ICB's
- * practices' values. Computed once per ICB.
+ * practices' values (calc/resilience.h). Computed once per ICB.
  */
 static const double *
 against_for(const struct pccs_tree *t, const struct prac *p, const int *rows,
@@ -371,19 +441,14 @@ against_for(const struct pccs_tree *t, const struct prac *p, const int *rows,
     size_t slot = icb >= 0 ? (size_t)icb : t->norgs;
     if (cache[slot])
         return cache[slot];
+    double(*peers)[PCCS_RES_NIND] = pccs_xcalloc(n + 1, sizeof(*peers));
+    size_t m = 0;
+    for (size_t j = 0; icb >= 0 && j < n; j++)
+        if (p[rows[j]].icb == icb)
+            memcpy(peers[m++], p[rows[j]].v, sizeof(peers[0]));
     double *a = pccs_xcalloc(rs->n + 1, sizeof(*a));
-    for (size_t k = 0; k < rs->n; k++) {
-        const struct pccs_res_rule *ru = &rs->r[k];
-        if (ru->cmp != PCCS_RES_BELOW_PCT && ru->cmp != PCCS_RES_ABOVE_PCT) {
-            a[k] = ru->threshold;
-            continue;
-        }
-        size_t m = 0;
-        for (size_t j = 0; icb >= 0 && j < n; j++)
-            if (p[rows[j]].icb == icb)
-                col[m++] = p[rows[j]].v[ru->indicator];
-        a[k] = pccs_percentile(col, m, ru->threshold);
-    }
+    pccs_res_against(rs, (const double(*)[PCCS_RES_NIND])peers, m, col, a);
+    free(peers);
     cache[slot] = a;
     return a;
 }
@@ -406,6 +471,92 @@ add_reason(struct pccs_buf *b, const char *name, int dec, double v,
     pccs_buf_addf(b, " (%s)", pccs_rag_name(r.rag));
 }
 
+/* Practices with any indicator, in their ICBs as at the snapshot. */
+static size_t
+rated_practices(const struct pccs_tree *t, struct prac *p, pccs_day at,
+                int *rows)
+{
+    size_t n = 0;
+    for (size_t o = 0; o < t->norgs; o++) {
+        if (t->orgs[o].level != PCCS_PRACTICE)
+            continue;
+        bool any = false;
+        for (int i = 0; i < PCCS_RES_NIND; i++)
+            any |= !isnan(p[o].v[i]);
+        p[o].icb = pccs_tree_ancestor(t, (int)o, PCCS_ICB, at, 0);
+        if (any)
+            rows[n++] = (int)o;
+    }
+    pccs_tree_sort_by_code(t, rows, n);
+    return n;
+}
+
+static void
+emit_cols(struct pccs_table *out)
+{
+    static const struct pccs_build_col head[] = {
+        {"code", PCCS_COL_TEXT, 0},
+        {"name", PCCS_COL_TEXT, 0},
+        {"parent_code", PCCS_COL_TEXT, 0},
+        {"icb", PCCS_COL_TEXT, 0},
+    };
+    static const struct pccs_build_col tail[] = {
+        {"reds", PCCS_COL_INT, 0},
+        {"ambers", PCCS_COL_INT, 0},
+        {"overall", PCCS_COL_TEXT, 0},
+        {"reasons", PCCS_COL_TEXT, 0},
+    };
+    pccs_build_cols(out, head, sizeof(head) / sizeof(head[0]));
+    for (int i = 0; i < PCCS_RES_NIND; i++) {
+        char c[64];
+        pccs_table_col(out, ind_names[i], PCCS_COL_NUM, ind_decimals[i]);
+        snprintf(c, sizeof(c), "%s_rag", ind_names[i]);
+        pccs_table_col(out, c, PCCS_COL_TEXT, 0);
+    }
+    pccs_build_cols(out, tail, sizeof(tail) / sizeof(tail[0]));
+}
+
+/* One practice's row: each indicator's value and rating, the overall. */
+static void
+emit_row(struct pccs_table *out, const struct pccs_tree *t,
+         const struct prac *pr, int o, pccs_day at,
+         const struct pccs_res_rules *rules, const double *ag,
+         struct pccs_buf *why)
+{
+    struct pccs_res_result res[PCCS_RES_NIND];
+    for (int i = 0; i < PCCS_RES_NIND; i++)
+        res[i] = pccs_res_rate(rules, i, pr->v[i], ag);
+    struct pccs_res_overall ov = pccs_res_overall(rules, res);
+    pccs_build_org_row(out, t, o, pccs_tree_up(t, o, at, 0), at);
+    pccs_table_text(out, pr->icb >= 0 ? t->orgs[pr->icb].code : "");
+    pccs_buf_reset(why);
+    for (int i = 0; i < PCCS_RES_NIND; i++) {
+        pccs_table_num(out, pr->v[i]);
+        pccs_table_text(out, pccs_rag_name(res[i].rag));
+        if (res[i].rag >= PCCS_RAG_AMBER)
+            add_reason(why, ind_names[i], ind_decimals[i], pr->v[i],
+                       &rules->r[res[i].rule], res[i]);
+    }
+    pccs_table_int(out, ov.reds);
+    pccs_table_int(out, ov.ambers);
+    pccs_table_text(out, pccs_rag_name(ov.rag));
+    pccs_table_text(out, why->len ? why->p : "");
+}
+
+static void
+emit_notes(struct pccs_table *out, const struct pccs_res_rules *rules)
+{
+    pccs_table_note(out,
+                    "rules: data/rules/resilience.csv (%zu rules; thresholds "
+                    "are local judgement where no national rule exists: "
+                    "review them locally)",
+                    rules->n);
+    pccs_table_note(out, "percentiles compare a practice with the practices "
+                         "of its ICB that have the indicator; none = no "
+                         "data, counted neither way");
+    pccs_build_ogl_note(out);
+}
+
 int
 pccs_resilience_table(struct pccs_store *st, const struct pccs_tree *t,
                       const struct pccs_table_query *q, struct pccs_table *out,
@@ -418,20 +569,15 @@ pccs_resilience_table(struct pccs_store *st, const struct pccs_tree *t,
     double **cache = pccs_xcalloc(t->norgs + 1, sizeof(*cache));
     struct pccs_buf why = PCCS_BUF_INIT;
     pccs_table_init(out, "resilience");
-    int rc;
+    int rc, in_org = -1;
     if (q->level != PCCS_LEVEL_NONE && q->level != PCCS_PRACTICE) {
         rc = pccs_err_set(err, PCCS_EINVAL,
                           "resilience profiles practices: --level practice "
                           "(use --in to choose the area)");
         goto out;
     }
-    int in_org = -1;
-    if (q->in && (in_org = pccs_tree_find(t, q->in)) < 0) {
-        rc =
-            pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s", q->in);
-        goto out;
-    }
-    if ((rc = parse_rules(&rules, err)))
+    if ((rc = pccs_build_in(t, q->in, &in_org, err)) ||
+        (rc = parse_rules(&rules, err)))
         goto out;
     for (size_t o = 0; o <= t->norgs; o++)
         for (int i = 0; i < PCCS_RES_NIND; i++)
@@ -439,93 +585,28 @@ pccs_resilience_table(struct pccs_store *st, const struct pccs_tree *t,
     pccs_day at = PCCS_DAY_NONE;
     if ((rc = gather(st, t, q, p, &at, out, err)))
         goto out;
-
-    /* Practices with any indicator, in their ICBs as at the snapshot. */
-    size_t n = 0;
-    for (size_t o = 0; o < t->norgs; o++) {
-        if (t->orgs[o].level != PCCS_PRACTICE)
-            continue;
-        bool any = false;
-        for (int i = 0; i < PCCS_RES_NIND; i++)
-            any |= !isnan(p[o].v[i]);
-        p[o].icb = pccs_tree_ancestor(t, (int)o, PCCS_ICB, at, 0);
-        if (any)
-            rows[n++] = (int)o;
-    }
+    size_t n = rated_practices(t, p, at, rows);
     if (!n) {
         rc = pccs_err_set(err, PCCS_ENOTFOUND,
                           "no practice indicators: load registrations, "
                           "payments, GP workforce or appointments first");
         goto out;
     }
-    pccs_tree_sort_by_code(t, rows, n);
-
-    /* ICB percentiles each rule needs, per practice. */
-    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "icb", PCCS_COL_TEXT, 0);
-    for (int i = 0; i < PCCS_RES_NIND; i++) {
-        char c[64];
-        pccs_table_col(out, ind_names[i], PCCS_COL_NUM, ind_decimals[i]);
-        snprintf(c, sizeof(c), "%s_rag", ind_names[i]);
-        pccs_table_col(out, c, PCCS_COL_TEXT, 0);
-    }
-    pccs_table_col(out, "reds", PCCS_COL_INT, 0);
-    pccs_table_col(out, "ambers", PCCS_COL_INT, 0);
-    pccs_table_col(out, "overall", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "reasons", PCCS_COL_TEXT, 0);
+    emit_cols(out);
     for (size_t k = 0; k < n; k++) {
         int o = rows[k];
-        if (in_org >= 0 &&
-            pccs_tree_ancestor(t, o, t->orgs[in_org].level, at, 0) != in_org)
+        if (!pccs_build_within(t, o, in_org, at, 0))
             continue;
         const double *ag =
             against_for(t, p, rows, n, p[o].icb, &rules, cache, col);
-        struct pccs_res_result res[PCCS_RES_NIND];
-        for (int i = 0; i < PCCS_RES_NIND; i++)
-            res[i] = pccs_res_rate(&rules, i, p[o].v[i], ag);
-        struct pccs_res_overall ov = pccs_res_overall(&rules, res);
-        int parent = pccs_tree_up(t, o, at, 0);
-        pccs_table_row(out);
-        pccs_table_text(out, t->orgs[o].code);
-        pccs_table_text(out, pccs_tree_name(t, o, at));
-        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
-        pccs_table_text(out, p[o].icb >= 0 ? t->orgs[p[o].icb].code : "");
-        pccs_buf_reset(&why);
-        for (int i = 0; i < PCCS_RES_NIND; i++) {
-            if (isnan(p[o].v[i]))
-                pccs_table_null(out);
-            else
-                pccs_table_num(out, p[o].v[i]);
-            pccs_table_text(out, pccs_rag_name(res[i].rag));
-            if (res[i].rag >= PCCS_RAG_AMBER)
-                add_reason(&why, ind_names[i], ind_decimals[i], p[o].v[i],
-                           &rules.r[res[i].rule], res[i]);
-        }
-        pccs_table_int(out, ov.reds);
-        pccs_table_int(out, ov.ambers);
-        pccs_table_text(out, pccs_rag_name(ov.rag));
-        pccs_table_text(out, why.len ? why.p : "");
+        emit_row(out, t, &p[o], o, at, &rules, ag, &why);
     }
     if (!out->nrows) {
         rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no practices with indicators "
-                          "in %s",
-                          q->in);
+                          "no practices with indicators in %s", q->in);
         goto out;
     }
-    pccs_table_note(out,
-                    "rules: data/rules/resilience.csv (%zu rules; thresholds "
-                    "are local judgement where no national rule exists: "
-                    "review them locally)",
-                    rules.n);
-    pccs_table_note(out, "percentiles compare a practice with the practices "
-                         "of its ICB that have the indicator; none = no "
-                         "data, counted neither way");
-    pccs_table_note(out, "Contains public sector information licensed under "
-                         "the Open Government Licence v3.0.");
-    rc = PCCS_OK;
+    emit_notes(out, &rules);
 out:
     pccs_res_rules_release(&rules);
     pccs_buf_release(&why);

@@ -19,6 +19,7 @@
 #include "base/hmap.h"
 #include "base/xalloc.h"
 #include "calc/weighting.h"
+#include "model/build.h"
 #include "formats/csv.h"
 #include "model/period.h"
 
@@ -184,6 +185,177 @@ age_cb(void *ctx, const struct pccs_fact_row *f)
     return 0;
 }
 
+/* What the table is built from. */
+struct wsrc {
+    struct weights ws;
+    const char *wpath;
+    char wbuf[4096];
+    const char *measure, *period;
+    struct pick pk;
+    pccs_day snap;
+    struct pccs_period_pick fp;
+};
+
+/* The weights: $PCCS_WEIGHTS, else data/weights/age_sex.csv. */
+static int
+gather_weights(struct wsrc *s, struct pccs_err *err)
+{
+    s->wpath = getenv("PCCS_WEIGHTS");
+    if (!s->wpath || !*s->wpath) {
+        pccs_data_path("weights/age_sex.csv", s->wbuf, sizeof(s->wbuf));
+        s->wpath = s->wbuf;
+    }
+    return load_weights(&s->ws, s->wpath, err);
+}
+
+/* Registrations by age and sex of the snapshot, then published figures
+ * of its financial year. */
+static int
+gather(struct pccs_store *st, const struct pccs_table_query *q, struct wsrc *s,
+       struct wctx *w, struct pccs_err *err)
+{
+    int rc =
+        pccs_store_periods_each(st, "registered_band", band_cb, &s->pk, err);
+    if (!rc)
+        rc = pccs_store_periods_each(st, "registered_age", age_cb, &s->pk, err);
+    if (rc)
+        return rc;
+    s->measure = s->pk.band[0] ? "registered_band" : "registered_age";
+    s->period = q->period ? q->period : s->pk.band[0] ? s->pk.band : s->pk.age;
+    if (!s->period[0])
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "no registrations by age and sex loaded: load "
+                            "gp-reg-pat-prac-quin-age or -sing-age files");
+    rc =
+        pccs_store_facts_each(st, s->measure, s->period, NULL, fact_cb, w, err);
+    if (rc)
+        return rc;
+    if (!w->n)
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "no registrations by age and sex for %s: load "
+                            "gp-reg-pat-prac-quin-age or -sing-age files of "
+                            "that date",
+                            s->period);
+    if (pccs_date_parse(pccs_str_from(s->period), &s->snap))
+        return pccs_err_set(err, PCCS_EINVAL, "%s is not a snapshot date",
+                            s->period);
+    rc = pccs_period_fy_for(st, "weighted", s->snap, &s->fp, err);
+    if (rc)
+        return rc;
+    w->pub_pass = true;
+    if (s->fp.found)
+        rc = pccs_store_facts_each(st, "weighted", s->fp.period, NULL, fact_cb,
+                                   w, err);
+    return rc;
+}
+
+/* Per output organisation: registered, published, estimate, and the
+ * estimate of the practices with a published figure; and practices. */
+struct rollup {
+    double (*sum)[4];
+    int64_t *count;
+    int *rows;
+    size_t n;
+};
+
+static void
+roll_up(const struct pccs_tree *t, const struct wctx *w, const double *est,
+        enum pccs_level level, int in_org, pccs_day snap, struct rollup *ru)
+{
+    ru->sum = pccs_xcalloc(t->norgs + 1, sizeof(*ru->sum));
+    ru->rows = pccs_xcalloc(t->norgs + 1, sizeof(*ru->rows));
+    ru->count = pccs_xcalloc(t->norgs + 1, sizeof(*ru->count));
+    for (size_t i = 0; i < w->n; i++) {
+        int o = pccs_tree_find(t, w->code[i]);
+        if (o < 0 || !pccs_build_within(t, o, in_org, snap, w->source))
+            continue;
+        int g = pccs_tree_ancestor(t, o, level, snap, w->source);
+        if (g < 0)
+            continue;
+        if (!ru->count[g]++)
+            ru->rows[ru->n++] = g;
+        ru->sum[g][0] += w->p[i].reg;
+        ru->sum[g][2] += est[i];
+        if (w->p[i].has_pub) {
+            ru->sum[g][1] += w->p[i].published;
+            ru->sum[g][3] += est[i];
+        }
+    }
+    pccs_tree_sort_by_code(t, ru->rows, ru->n);
+}
+
+static const struct pccs_build_col weighting_cols[] = {
+    {"code", PCCS_COL_TEXT, 0},
+    {"name", PCCS_COL_TEXT, 0},
+    {"parent_code", PCCS_COL_TEXT, 0},
+    {"practices", PCCS_COL_INT, 0},
+    {"registered", PCCS_COL_NUM, 0},
+    {"published_weighted", PCCS_COL_NUM, 2},
+    {"estimate", PCCS_COL_NUM, 2},
+    {"published_ratio", PCCS_COL_NUM, 4},
+    {"estimate_ratio", PCCS_COL_NUM, 4},
+    {"difference", PCCS_COL_NUM, 2},
+    {"difference_pct", PCCS_COL_NUM, 2},
+};
+
+static void
+emit_rows(struct pccs_table *out, const struct pccs_tree *t,
+          const struct rollup *ru, pccs_day snap, int64_t src)
+{
+    pccs_build_cols(out, weighting_cols,
+                    sizeof(weighting_cols) / sizeof(weighting_cols[0]));
+    for (size_t k = 0; k < ru->n; k++) {
+        int g = ru->rows[k];
+        const double *s = ru->sum[g];
+        struct pccs_weighting_cmp c =
+            pccs_weighting_compare(s[0], s[1], s[2], s[3]);
+        pccs_build_org_row(out, t, g, pccs_tree_up(t, g, snap, src), snap);
+        pccs_table_int(out, ru->count[g]);
+        pccs_table_num(out, s[0]);
+        pccs_table_num(out, c.published);
+        pccs_table_num(out, s[2]);
+        pccs_table_num(out, c.published_ratio);
+        pccs_table_num(out, c.estimate_ratio);
+        pccs_table_num(out, c.difference);
+        pccs_table_num(out, c.difference_pct);
+    }
+}
+
+static void
+emit_notes(struct pccs_table *out, const struct wsrc *s, double af, size_t n,
+           size_t bad)
+{
+    pccs_table_note(out, "registered and age-sex counts: %s, %s", s->measure,
+                    s->period);
+    pccs_table_note(out,
+                    "estimate = sum(weight x count) x %.6f, so that it "
+                    "totals the registered list of the %zu practices "
+                    "with age-sex registrations; weights: %s (%s)",
+                    af, n, s->ws.source, s->wpath);
+    if (s->fp.found) {
+        pccs_table_note(out,
+                        "published_weighted: NHS Payments to General "
+                        "Practice %s (Number of Weighted Patients); "
+                        "difference compares practices with both",
+                        s->fp.period);
+        if (s->fp.note[0])
+            pccs_table_note(out, "published_weighted: %s", s->fp.note);
+    }
+    else
+        pccs_table_note(out,
+                        "published_weighted: no payments file for %s"
+                        " or before",
+                        s->fp.wanted);
+    if (bad)
+        pccs_table_note(out,
+                        "%zu practices have an age band the weights do "
+                        "not cover; it counts in registered only",
+                        bad);
+    pccs_table_note(out, "the estimate uses age and sex only: the Global Sum "
+                         "also adjusts for needs, rurality, market forces, "
+                         "list turnover and nursing homes");
+}
+
 int
 pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
                      const struct pccs_table_query *q, struct pccs_table *out,
@@ -191,64 +363,17 @@ pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
 {
     enum pccs_level level =
         q->level == PCCS_LEVEL_NONE ? PCCS_PRACTICE : q->level;
-    struct weights ws = {.n = 0};
-    struct wctx w = {.ws = &ws};
-    double *adj = NULL, *reg = NULL, *est = NULL, (*sum)[4] = NULL;
-    int *rows = NULL;
-    int rc;
+    struct wsrc *s = pccs_xcalloc(1, sizeof(*s));
+    struct wctx w = {.ws = &s->ws};
+    struct rollup ru = {.n = 0};
+    double *adj = NULL, *reg = NULL, *est = NULL;
+    int in_org = -1;
     pccs_table_init(out, "weighting");
-    const char *wpath = getenv("PCCS_WEIGHTS");
-    char wbuf[4096];
-    if (!wpath || !*wpath) {
-        pccs_data_path("weights/age_sex.csv", wbuf, sizeof(wbuf));
-        wpath = wbuf;
-    }
-    rc = load_weights(&ws, wpath, err);
-    if (rc)
-        goto out;
-    struct pick pk = {"", ""};
-    rc = pccs_store_periods_each(st, "registered_band", band_cb, &pk, err);
+    int rc = gather_weights(s, err);
     if (!rc)
-        rc = pccs_store_periods_each(st, "registered_age", age_cb, &pk, err);
+        rc = gather(st, q, s, &w, err);
     if (rc)
         goto out;
-    const char *measure = pk.band[0] ? "registered_band" : "registered_age";
-    const char *period = q->period ? q->period : pk.band[0] ? pk.band : pk.age;
-    if (!period[0]) {
-        rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no registrations by age and sex loaded: load "
-                          "gp-reg-pat-prac-quin-age or -sing-age files");
-        goto out;
-    }
-    rc = pccs_store_facts_each(st, measure, period, NULL, fact_cb, &w, err);
-    if (rc)
-        goto out;
-    if (!w.n) {
-        rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no registrations by age and sex for %s: load "
-                          "gp-reg-pat-prac-quin-age or -sing-age files of "
-                          "that date",
-                          period);
-        goto out;
-    }
-    pccs_day snap;
-    if (pccs_date_parse(pccs_str_from(period), &snap)) {
-        rc =
-            pccs_err_set(err, PCCS_EINVAL, "%s is not a snapshot date", period);
-        goto out;
-    }
-    struct pccs_period_pick fp;
-    rc = pccs_period_fy_for(st, "weighted", snap, &fp, err);
-    if (rc)
-        goto out;
-    w.pub_pass = true;
-    if (fp.found) {
-        rc = pccs_store_facts_each(st, "weighted", fp.period, NULL, fact_cb, &w,
-                                   err);
-        if (rc)
-            goto out;
-    }
-
     adj = pccs_xcalloc(w.n, sizeof(*adj));
     reg = pccs_xcalloc(w.n, sizeof(*reg));
     est = pccs_xcalloc(w.n, sizeof(*est));
@@ -259,100 +384,11 @@ pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
         bad += w.p[i].bad;
     }
     double af = pccs_weighting_normalise(adj, reg, w.n, est);
-
-    /* Roll up: registered, published, estimate, and registered with a
-     * published figure. */
-    sum = pccs_xcalloc(t->norgs + 1, sizeof(*sum));
-    rows = pccs_xcalloc(t->norgs + 1, sizeof(*rows));
-    int64_t *count = pccs_xcalloc(t->norgs + 1, sizeof(*count));
-    int in_org = q->in ? pccs_tree_find(t, q->in) : -1;
-    if (q->in && in_org < 0) {
-        free(count);
-        rc =
-            pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s", q->in);
+    if ((rc = pccs_build_in(t, q->in, &in_org, err)))
         goto out;
-    }
-    size_t n = 0;
-    for (size_t i = 0; i < w.n; i++) {
-        int o = pccs_tree_find(t, w.code[i]);
-        if (o < 0)
-            continue;
-        if (in_org >= 0 && pccs_tree_ancestor(t, o, t->orgs[in_org].level, snap,
-                                              w.source) != in_org)
-            continue;
-        int g = pccs_tree_ancestor(t, o, level, snap, w.source);
-        if (g < 0)
-            continue;
-        if (!count[g]++)
-            rows[n++] = g;
-        sum[g][0] += reg[i];
-        sum[g][2] += est[i];
-        if (w.p[i].has_pub) {
-            sum[g][1] += w.p[i].published;
-            sum[g][3] += est[i];
-        }
-    }
-    pccs_tree_sort_by_code(t, rows, n);
-    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "practices", PCCS_COL_INT, 0);
-    pccs_table_col(out, "registered", PCCS_COL_NUM, 0);
-    pccs_table_col(out, "published_weighted", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "estimate", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "published_ratio", PCCS_COL_NUM, 4);
-    pccs_table_col(out, "estimate_ratio", PCCS_COL_NUM, 4);
-    pccs_table_col(out, "difference", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "difference_pct", PCCS_COL_NUM, 2);
-    for (size_t k = 0; k < n; k++) {
-        int g = rows[k];
-        int parent = pccs_tree_up(t, g, snap, w.source);
-        double *s = sum[g];
-        bool pub = s[1] > 0;
-        pccs_table_row(out);
-        pccs_table_text(out, t->orgs[g].code);
-        pccs_table_text(out, pccs_tree_name(t, g, snap));
-        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
-        pccs_table_int(out, count[g]);
-        pccs_table_num(out, s[0]);
-        pccs_table_num(out, pub ? s[1] : NAN);
-        pccs_table_num(out, s[2]);
-        pccs_table_num(out, pub && s[0] > 0 ? s[1] / s[0] : NAN);
-        pccs_table_num(out, s[0] > 0 ? s[2] / s[0] : NAN);
-        pccs_table_num(out, pub ? s[3] - s[1] : NAN);
-        pccs_table_num(out, pub ? (s[3] - s[1]) / s[1] * 100.0 : NAN);
-    }
-    free(count);
-    pccs_table_note(out, "registered and age-sex counts: %s, %s", measure,
-                    period);
-    pccs_table_note(out,
-                    "estimate = sum(weight x count) x %.6f, so that it "
-                    "totals the registered list of the %zu practices "
-                    "with age-sex registrations; weights: %s (%s)",
-                    af, w.n, ws.source, wpath);
-    if (fp.found) {
-        pccs_table_note(out,
-                        "published_weighted: NHS Payments to General "
-                        "Practice %s (Number of Weighted Patients); "
-                        "difference compares practices with both",
-                        fp.period);
-        if (fp.note[0])
-            pccs_table_note(out, "published_weighted: %s", fp.note);
-    }
-    else
-        pccs_table_note(out,
-                        "published_weighted: no payments file for %s"
-                        " or before",
-                        fp.wanted);
-    if (bad)
-        pccs_table_note(out,
-                        "%zu practices have an age band the weights do "
-                        "not cover; it counts in registered only",
-                        bad);
-    pccs_table_note(out, "the estimate uses age and sex only: the Global Sum "
-                         "also adjusts for needs, rurality, market forces, "
-                         "list turnover and nursing homes");
-    rc = PCCS_OK;
+    roll_up(t, &w, est, level, in_org, s->snap, &ru);
+    emit_rows(out, t, &ru, s->snap, w.source);
+    emit_notes(out, s, af, w.n, bad);
 out:
     for (size_t i = 0; i < w.n; i++)
         free(w.code[i]);
@@ -362,7 +398,9 @@ out:
     free(adj);
     free(reg);
     free(est);
-    free(sum);
-    free(rows);
+    free(ru.sum);
+    free(ru.rows);
+    free(ru.count);
+    free(s);
     return rc;
 }

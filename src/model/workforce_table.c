@@ -24,6 +24,7 @@
 #include "base/hmap.h"
 #include "base/xalloc.h"
 #include "calc/workforce.h"
+#include "model/build.h"
 #include "model/population.h"
 
 int pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
@@ -191,114 +192,132 @@ weighted_at(struct pccs_store *st, const struct pccs_tree *t,
     return have;
 }
 
-int
-pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
-                     const struct pccs_table_query *q, struct pccs_table *out,
-                     struct pccs_err *err)
-{
-    struct wctx w = {.t = t, .group = q->group, .in_org = -1};
-    double *wpop[PUB_N] = {NULL, NULL};
+/* The census of each publication: --period, else the latest loaded. */
+struct census {
     struct latest l[PUB_N];
-    pccs_day census[PUB_N] = {PCCS_DAY_NONE, PCCS_DAY_NONE};
-    pccs_table_init(out, "workforce");
-    w.level = q->level == PCCS_LEVEL_NONE ? PCCS_PCN : q->level;
-    int rc = PCCS_OK;
+    pccs_day day[PUB_N]; /* PCCS_DAY_NONE: publication not used */
+};
+
+static int
+pick_census(struct pccs_store *st, const struct pccs_table_query *q,
+            enum pccs_level level, struct census *cs, struct pccs_err *err)
+{
     bool any = false;
     for (int p = 0; p < PUB_N; p++) {
-        l[p].period[0] = '\0';
-        if (p == PUB_PCN && w.level < PCCS_PCN)
+        struct latest *l = &cs->l[p];
+        int rc;
+        l->period[0] = '\0';
+        cs->day[p] = PCCS_DAY_NONE;
+        if (p == PUB_PCN && level < PCCS_PCN)
             continue; /* PCN staff have no practice */
         if (q->period)
-            snprintf(l[p].period, sizeof(l[p].period), "%s", q->period);
-        else if ((rc = pccs_store_periods_each(st, pub_fte[p], latest_cb, &l[p],
+            snprintf(l->period, sizeof(l->period), "%s", q->period);
+        else if ((rc = pccs_store_periods_each(st, pub_fte[p], latest_cb, l,
                                                err)))
-            goto out;
-        if (!l[p].period[0])
+            return rc;
+        if (!l->period[0])
             continue;
-        if (pccs_date_parse(pccs_str_from(l[p].period), &census[p])) {
-            rc = pccs_err_set(err, PCCS_EINVAL,
-                              "--period for workforce is a census date such "
-                              "as 2022-09-30, not %s",
-                              l[p].period);
-            goto out;
-        }
+        if (pccs_date_parse(pccs_str_from(l->period), &cs->day[p]))
+            return pccs_err_set(err, PCCS_EINVAL,
+                                "--period for workforce is a census date such "
+                                "as 2022-09-30, not %s",
+                                l->period);
         any = true;
     }
-    if (!any) {
-        rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no workforce loaded: load a PCN workforce file "
-                          "(--level pcn or above) or a GP workforce "
-                          "practice-level file first");
-        goto out;
-    }
-    if (q->in) {
-        w.in_org = pccs_tree_find(t, q->in);
-        if (w.in_org < 0) {
-            rc = pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
-                              q->in);
-            goto out;
-        }
-    }
-    for (int p = 0; p < PUB_N; p++) {
-        if (census[p] == PCCS_DAY_NONE)
-            continue;
-        w.pub = p;
-        w.at = q->at != PCCS_DAY_NONE ? q->at : census[p];
-        w.pass = PASS_FTE;
-        /* Roles are stored apart from group totals (GP workforce). */
-        rc = pccs_store_facts_each(st, q->group ? pub_role_fte[p] : pub_fte[p],
-                                   l[p].period, NULL, fact_cb, &w, err);
-        /*
-         * PCN workforce: people are counted once per row from the person
-         * facts, so a group or a parent never adds its roles' or PCNs'
-         * headcounts; contracted services have no person and are counted
-         * apart.
-         */
-        if (!rc && p == PUB_PCN) {
-            w.pass = PASS_PERSON;
-            w.persons = 0;
-            rc = pccs_store_facts_each(st, "workforce_person", l[p].period,
-                                       NULL, fact_cb, &w, err);
-            if (!rc && !w.persons)
-                pccs_table_note(out, "PCN workforce headcount: no person "
-                                     "facts in this store (loaded by an "
-                                     "older pccs): headcount is the sum of "
-                                     "each PCN's and role's; load the file "
-                                     "into a new store for distinct people");
-            w.pass = PASS_CONTRACTED;
-            if (!rc)
-                rc = pccs_store_facts_each(st, "workforce_contracted",
-                                           l[p].period, NULL, fact_cb, &w,
-                                           err);
-        }
-        w.pass = PASS_HEADS;
-        if (!rc && (p != PUB_PCN || !w.persons))
-            rc = pccs_store_facts_each(
-                st, q->group ? pub_role_heads[p] : pub_heads[p], l[p].period,
-                NULL, fact_cb, &w, err);
-        if (rc)
-            goto out;
-    }
-    if (!w.n) {
-        rc = pccs_err_set(err, PCCS_ENOTFOUND, "no workforce for %s%s%s%s",
-                          q->in ? q->in : "England", q->group ? " in " : "",
-                          q->group ? q->group : "",
-                          q->period ? " on that census: load the PCN or GP "
-                                      "workforce file of that census"
-                                    : "");
-        goto out;
-    }
+    if (!any)
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "no workforce loaded: load a PCN workforce file "
+                            "(--level pcn or above) or a GP workforce "
+                            "practice-level file first");
+    return PCCS_OK;
+}
 
-    /* Weighted populations, summed to the output level. */
+/*
+ * PCN workforce: people are counted once per row from the person facts,
+ * so a group or a parent never adds its roles' or PCNs' headcounts;
+ * contracted services have no person and are counted apart.
+ */
+static int
+gather_pcn_people(struct pccs_store *st, const char *period, struct wctx *w,
+                  struct pccs_table *out, struct pccs_err *err)
+{
+    w->pass = PASS_PERSON;
+    w->persons = 0;
+    int rc = pccs_store_facts_each(st, "workforce_person", period, NULL,
+                                   fact_cb, w, err);
+    if (!rc && !w->persons)
+        pccs_table_note(out, "PCN workforce headcount: no person "
+                             "facts in this store (loaded by an "
+                             "older pccs): headcount is the sum of "
+                             "each PCN's and role's; load the file "
+                             "into a new store for distinct people");
+    w->pass = PASS_CONTRACTED;
+    if (!rc)
+        rc = pccs_store_facts_each(st, "workforce_contracted", period, NULL,
+                                   fact_cb, w, err);
+    return rc;
+}
+
+/* FTE and headcount of publication p at its census. */
+static int
+gather_pub(struct pccs_store *st, const struct pccs_table_query *q, int p,
+           const char *period, struct wctx *w, struct pccs_table *out,
+           struct pccs_err *err)
+{
+    w->pass = PASS_FTE;
+    /* Roles are stored apart from group totals (GP workforce). */
+    int rc = pccs_store_facts_each(st, q->group ? pub_role_fte[p] : pub_fte[p],
+                                   period, NULL, fact_cb, w, err);
+    if (!rc && p == PUB_PCN)
+        rc = gather_pcn_people(st, period, w, out, err);
+    w->pass = PASS_HEADS;
+    if (!rc && (p != PUB_PCN || !w->persons))
+        rc = pccs_store_facts_each(st,
+                                   q->group ? pub_role_heads[p] : pub_heads[p],
+                                   period, NULL, fact_cb, w, err);
+    return rc;
+}
+
+static int
+gather(struct pccs_store *st, const struct pccs_table_query *q,
+       const struct census *cs, struct wctx *w, struct pccs_table *out,
+       struct pccs_err *err)
+{
     for (int p = 0; p < PUB_N; p++) {
-        if (census[p] == PCCS_DAY_NONE)
+        if (cs->day[p] == PCCS_DAY_NONE)
+            continue;
+        w->pub = p;
+        w->at = q->at != PCCS_DAY_NONE ? q->at : cs->day[p];
+        int rc = gather_pub(st, q, p, cs->l[p].period, w, out, err);
+        if (rc)
+            return rc;
+    }
+    if (!w->n)
+        return pccs_err_set(err, PCCS_ENOTFOUND, "no workforce for %s%s%s%s",
+                            q->in ? q->in : "England", q->group ? " in " : "",
+                            q->group ? q->group : "",
+                            q->period ? " on that census: load the PCN or GP "
+                                        "workforce file of that census"
+                                      : "");
+    return PCCS_OK;
+}
+
+/* Weighted populations of each publication, summed to the output level. */
+static void
+gather_weighted(struct pccs_store *st, const struct pccs_tree *t,
+                const struct pccs_table_query *q, enum pccs_level level,
+                const struct census *cs, double *wpop[PUB_N],
+                struct pccs_table *out)
+{
+    for (int p = 0; p < PUB_N; p++) {
+        if (cs->day[p] == PCCS_DAY_NONE)
             continue;
         char fy[8];
-        pccs_fy_format(pccs_fy_of(census[p]), fy);
+        pccs_fy_format(pccs_fy_of(cs->day[p]), fy);
         wpop[p] = pccs_xcalloc(t->norgs + 1, sizeof(double));
-        pccs_day at = q->at != PCCS_DAY_NONE ? q->at : census[p];
-        if (!weighted_at(st, t, p == PUB_PCN ? PCCS_PCN : w.level, w.level, at,
-                         fy, wpop[p], out,
+        pccs_day at = q->at != PCCS_DAY_NONE ? q->at : cs->day[p];
+        if (!weighted_at(st, t, p == PUB_PCN ? PCCS_PCN : level, level, at, fy,
+                         wpop[p], out,
                          p == PUB_PCN ? "PCN contractor weighted population"
                                       : "practices' weighted population"))
             pccs_table_note(out,
@@ -306,30 +325,35 @@ pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
                             "no rate per 10,000 for %s",
                             fy, pub_names[p]);
     }
+}
 
+static void
+emit_rows(struct pccs_table *out, const struct pccs_tree *t,
+          const struct pccs_table_query *q, struct wctx *w,
+          const struct census *cs, double *const wpop[PUB_N])
+{
+    const struct pccs_build_col cols[] = {
+        {"code", PCCS_COL_TEXT, 0},
+        {"name", PCCS_COL_TEXT, 0},
+        {"parent_code", PCCS_COL_TEXT, 0},
+        {"publication", PCCS_COL_TEXT, 0},
+        {q->group ? "staff_role" : "staff_group", PCCS_COL_TEXT, 0},
+        {"fte", PCCS_COL_NUM, 2},
+        {"headcount", PCCS_COL_INT, 0},
+        {"contracted_services", PCCS_COL_INT, 0},
+        {"weighted", PCCS_COL_NUM, 2},
+        {"fte_per_10000_weighted", PCCS_COL_NUM, 3},
+        {"census", PCCS_COL_TEXT, 0},
+    };
     sort_t = t;
-    qsort(w.r, w.n, sizeof(*w.r), cmp_wrow);
-    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "publication", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, q->group ? "staff_role" : "staff_group", PCCS_COL_TEXT,
-                   0);
-    pccs_table_col(out, "fte", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "headcount", PCCS_COL_INT, 0);
-    pccs_table_col(out, "contracted_services", PCCS_COL_INT, 0);
-    pccs_table_col(out, "weighted", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "fte_per_10000_weighted", PCCS_COL_NUM, 3);
-    pccs_table_col(out, "census", PCCS_COL_TEXT, 0);
-    for (size_t i = 0; i < w.n; i++) {
-        const struct wrow *r = &w.r[i];
-        const struct pccs_tree_org *o = &t->orgs[r->org];
-        int parent = pccs_tree_up(t, r->org, census[r->pub], 0);
+    qsort(w->r, w->n, sizeof(*w->r), cmp_wrow);
+    pccs_build_cols(out, cols, sizeof(cols) / sizeof(cols[0]));
+    for (size_t i = 0; i < w->n; i++) {
+        const struct wrow *r = &w->r[i];
+        pccs_day day = cs->day[r->pub];
         double wp = wpop[r->pub][r->org];
-        pccs_table_row(out);
-        pccs_table_text(out, o->code);
-        pccs_table_text(out, pccs_tree_name(t, r->org, census[r->pub]));
-        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
+        pccs_build_org_row(out, t, r->org, pccs_tree_up(t, r->org, day, 0),
+                           day);
         pccs_table_text(out, pub_names[r->pub]);
         pccs_table_text(out, r->key);
         pccs_table_num(out, r->fte);
@@ -338,24 +362,27 @@ pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
             pccs_table_int(out, (int64_t)r->contracted);
         else
             pccs_table_null(out);
-        if (wp > 0)
-            pccs_table_num(out, wp);
-        else
-            pccs_table_null(out);
+        pccs_table_num(out, wp > 0 ? wp : NAN);
         pccs_table_num(out, pccs_workforce_per_10k(r->fte, wp));
-        pccs_table_text(out, l[r->pub].period);
+        pccs_table_text(out, cs->l[r->pub].period);
     }
+}
+
+static void
+emit_notes(struct pccs_store *st, struct pccs_table *out, const struct wctx *w,
+           const struct census *cs, struct pccs_err *err)
+{
     for (int p = 0; p < PUB_N; p++) {
         struct pccs_source_info si;
-        if (!w.source[p])
+        if (!w->source[p])
             continue;
-        if (pccs_store_source_get(st, w.source[p], &si, err) == PCCS_OK)
+        if (pccs_store_source_get(st, w->source[p], &si, err) == PCCS_OK)
             pccs_table_note(out, "%s: %s, census %s (%s)", pub_names[p],
-                            si.publication, l[p].period,
+                            si.publication, cs->l[p].period,
                             si.path ? si.path : "?");
         pccs_err_clear(err);
     }
-    if (w.source[PUB_PCN])
+    if (w->source[PUB_PCN])
         pccs_table_note(out, "PCN workforce headcount: distinct people "
                              "(UNIQUE_IDENTIFIER) in the row, each once "
                              "however many roles or PCNs they work in, so "
@@ -363,14 +390,33 @@ pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
                              "roles'; contracted_services counts the rows "
                              "with no person identifier (services "
                              "contracted by the PCN), whose FTE is in fte");
-    if (w.source[PUB_GP])
+    if (w->source[PUB_GP])
         pccs_table_note(out, "GP workforce: as published per practice; "
                              "practices that did not submit (NA) are left "
                              "out; --group GP etc. lists the published roles");
-    pccs_table_note(out, "Contains public sector information licensed under "
-                         "the Open Government Licence v3.0.");
-    rc = PCCS_OK;
-out:
+    pccs_build_ogl_note(out);
+}
+
+int
+pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
+                     const struct pccs_table_query *q, struct pccs_table *out,
+                     struct pccs_err *err)
+{
+    struct wctx w = {.t = t, .group = q->group, .in_org = -1};
+    double *wpop[PUB_N] = {NULL, NULL};
+    struct census cs;
+    pccs_table_init(out, "workforce");
+    w.level = q->level == PCCS_LEVEL_NONE ? PCCS_PCN : q->level;
+    int rc = pick_census(st, q, w.level, &cs, err);
+    if (!rc)
+        rc = pccs_build_in(t, q->in, &w.in_org, err);
+    if (!rc)
+        rc = gather(st, q, &cs, &w, out, err);
+    if (!rc) {
+        gather_weighted(st, t, q, w.level, &cs, wpop, out);
+        emit_rows(out, t, q, &w, &cs, wpop);
+        emit_notes(st, out, &w, &cs, err);
+    }
     for (size_t i = 0; i < w.n; i++)
         free(w.r[i].key);
     free(w.r);

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* What every table builder does the same way (model/build.h). */
+#include "model/build.h"
+
+void
+pccs_build_cols(struct pccs_table *out, const struct pccs_build_col *cols,
+                size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        pccs_table_col(out, cols[i].name, cols[i].type, cols[i].decimals);
+}
+
+int
+pccs_build_in(const struct pccs_tree *t, const char *in, int *in_org,
+              struct pccs_err *err)
+{
+    *in_org = -1;
+    if (!in)
+        return PCCS_OK;
+    *in_org = pccs_tree_find(t, in);
+    if (*in_org < 0)
+        return pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s", in);
+    return PCCS_OK;
+}
+
+bool
+pccs_build_within(const struct pccs_tree *t, int org, int in_org, pccs_day at,
+                  int64_t src)
+{
+    return in_org < 0 ||
+           pccs_tree_ancestor(t, org, t->orgs[in_org].level, at, src) == in_org;
+}
+
+void
+pccs_build_org_row(struct pccs_table *out, const struct pccs_tree *t, int org,
+                   int parent, pccs_day at)
+{
+    pccs_table_row(out);
+    pccs_table_text(out, t->orgs[org].code);
+    pccs_table_text(out, pccs_tree_name(t, org, at));
+    pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
+}
+
+void
+pccs_build_ogl_note(struct pccs_table *out)
+{
+    pccs_table_note(out, "Contains public sector information licensed under "
+                         "the Open Government Licence v3.0.");
+}

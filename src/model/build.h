@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every table builder does the same way, in one place: resolving
+ * --in to an organisation, asking whether an organisation is inside it,
+ * declaring the columns from a list, starting a row with the code, name
+ * and parent code, and the licence note. The builders gather their facts,
+ * compute through calc/, and emit rows with these.
+ */
+#ifndef PCCS_MODEL_BUILD_H
+#define PCCS_MODEL_BUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/date.h"
+#include "base/err.h"
+#include "model/result.h"
+#include "model/tree.h"
+
+/** One column of a table: name, type and decimals. */
+struct pccs_build_col {
+    const char *name;
+    enum pccs_coltype type;
+    int decimals;
+};
+
+/** Declare the n columns of cols in out, in order. */
+void pccs_build_cols(struct pccs_table *out, const struct pccs_build_col *cols,
+                     size_t n);
+
+/**
+ * The organisation --in names: *in_org is its index, or -1 when in is
+ * NULL. PCCS_ENOTFOUND ("unknown organisation CODE") when in is unknown.
+ */
+int pccs_build_in(const struct pccs_tree *t, const char *in, int *in_org,
+                  struct pccs_err *err);
+
+/**
+ * Whether org is inside in_org (its ancestor at in_org's level as at at,
+ * by source src, 0 for any); always true when in_org is -1.
+ */
+bool pccs_build_within(const struct pccs_tree *t, int org, int in_org,
+                       pccs_day at, int64_t src);
+
+/**
+ * Start a row with org's code, its name as at at and the code of parent
+ * ("" when parent is -1).
+ */
+void pccs_build_org_row(struct pccs_table *out, const struct pccs_tree *t,
+                        int org, int parent, pccs_day at);
+
+/** The Open Government Licence note every table of published data has. */
+void pccs_build_ogl_note(struct pccs_table *out);
+
+#endif
