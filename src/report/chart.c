@@ -177,11 +177,30 @@ pccs_svg_bar_write(FILE *f, const struct pccs_bar_chart *c)
     return ferror(f) ? -1 : 0;
 }
 
-int
-pccs_svg_line_write(FILE *f, const struct pccs_line_chart *c)
+/* The line chart's plot area and value range. */
+struct lframe {
+    double left, top, pw, ph, lo, hi, step;
+    size_t n;
+};
+
+static double
+lx(const struct lframe *fr, size_t i)
 {
-    const double w = 760, h = 400, left = 84, right = 170, top = 48,
-                 bottom = 96;
+    return fr->left +
+           (fr->n > 1 ? (double)(i) / (double)(fr->n - 1) : 0.5) * fr->pw;
+}
+
+static double
+ly(const struct lframe *fr, double v)
+{
+    return fr->top + (fr->hi - (v)) / (fr->hi - fr->lo) * fr->ph;
+}
+
+/* The range of every series, padded by 10% and rounded to nice steps. */
+static struct lframe
+lframe_of(const struct pccs_line_chart *c, double w, double h)
+{
+    const double left = 84, right = 170, top = 48, bottom = 96;
     double lo = INFINITY, hi = -INFINITY;
     for (size_t k = 0; k < c->ns; k++)
         for (size_t i = 0; i < c->n; i++)
@@ -197,12 +216,19 @@ pccs_svg_line_write(FILE *f, const struct pccs_line_chart *c)
     lo -= pad;
     hi += pad;
     double step = nice_step(hi - lo, 5);
-    lo = floor(lo / step) * step;
-    hi = ceil(hi / step) * step;
-    double pw = w - left - right, ph = h - top - bottom;
-#define LX(i) (left + (c->n > 1 ? (double)(i) / (double)(c->n - 1) : 0.5) * pw)
-#define LY(v) (top + (hi - (v)) / (hi - lo) * ph)
-    open_svg(f, w, h, c->title);
+    return (struct lframe){.left = left,
+                           .top = top,
+                           .pw = w - left - right,
+                           .ph = h - top - bottom,
+                           .lo = floor(lo / step) * step,
+                           .hi = ceil(hi / step) * step,
+                           .step = step,
+                           .n = c->n};
+}
+
+static void
+line_desc(FILE *f, const struct pccs_line_chart *c)
+{
     for (size_t k = 0; k < c->ns; k++) {
         fprintf(f, "%s", k ? " " : "");
         pccs_xml_escape(f, c->s[k].name);
@@ -216,67 +242,91 @@ pccs_svg_line_write(FILE *f, const struct pccs_line_chart *c)
         fputs(".", f);
     }
     fputs("</desc>\n", f);
-    heading(f, w, c->title);
-    for (double v = lo; v <= hi + step / 2; v += step) {
+}
+
+/* Gridlines at each step, and the x labels (at most twelve). */
+static void
+line_grid(FILE *f, const struct pccs_line_chart *c, const struct lframe *fr)
+{
+    double step = fr->step, left = fr->left, pw = fr->pw;
+    for (double v = fr->lo; v <= fr->hi + step / 2; v += step) {
         fprintf(f,
                 "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                 "stroke=\"" NHS_PALE_GREY "\"/>\n<text x=\"%.1f\" "
                 "y=\"%.1f\" font-size=\"11\" text-anchor=\"end\" "
                 "fill=\"" NHS_DARK_GREY "\">",
-                left, LY(v), left + pw, LY(v), left - 6, LY(v) + 4);
+                left, ly(fr, v), left + pw, ly(fr, v), left - 6, ly(fr, v) + 4);
         number(f, v, step < 1 ? (step < 0.1 ? 2 : 1) : 0);
         fputs("</text>\n", f);
     }
     size_t every = c->n > 12 ? (c->n + 11) / 12 : 1;
+    double y = fr->top + fr->ph + 16;
     for (size_t i = 0; i < c->n; i += every) {
         fprintf(f,
                 "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
                 "text-anchor=\"end\" transform=\"rotate(-40 %.1f %.1f)\" "
                 "fill=\"" NHS_DARK_GREY "\">",
-                LX(i), top + ph + 16, LX(i), top + ph + 16);
+                lx(fr, i), y, lx(fr, i), y);
         pccs_xml_escape(f, c->x[i]);
         fputs("</text>\n", f);
     }
-    for (size_t k = 0; k < c->ns; k++) {
-        const char *col = palette[k % (sizeof(palette) / sizeof(palette[0]))];
-        bool pen = false;
-        fprintf(f, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"",
-                col);
-        for (size_t i = 0; i < c->n; i++) {
-            if (!isfinite(c->s[k].y[i])) {
-                pen = false;
-                continue;
-            }
-            fprintf(f, "%s%.1f %.1f ", pen ? "L" : "M", LX(i),
-                    LY(c->s[k].y[i]));
-            pen = true;
+}
+
+/* Series k: its path (broken at missing values), points and legend. */
+static void
+line_series(FILE *f, const struct pccs_line_chart *c, size_t k,
+            const struct lframe *fr)
+{
+    const char *col = palette[k % (sizeof(palette) / sizeof(palette[0]))];
+    const double *y = c->s[k].y;
+    bool pen = false;
+    fprintf(f, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"",
+            col);
+    for (size_t i = 0; i < c->n; i++) {
+        if (!isfinite(y[i])) {
+            pen = false;
+            continue;
         }
-        fputs("\"/>\n", f);
-        for (size_t i = 0; i < c->n; i++)
-            if (isfinite(c->s[k].y[i]))
-                fprintf(f,
-                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
-                        "fill=\"%s\"/>\n",
-                        LX(i), LY(c->s[k].y[i]), col);
-        double ly = top + 14 + 20 * (double)k;
-        fprintf(f,
-                "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"4\" "
-                "fill=\"%s\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
-                "font-size=\"12\" fill=\"#212B32\">",
-                left + pw + 14, ly - 4, col, left + pw + 34, ly + 1);
-        pccs_xml_escape(f, c->s[k].name);
-        fputs("</text>\n", f);
+        fprintf(f, "%s%.1f %.1f ", pen ? "L" : "M", lx(fr, i), ly(fr, y[i]));
+        pen = true;
     }
+    fputs("\"/>\n", f);
+    for (size_t i = 0; i < c->n; i++)
+        if (isfinite(y[i]))
+            fprintf(f,
+                    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
+                    "fill=\"%s\"/>\n",
+                    lx(fr, i), ly(fr, y[i]), col);
+    double legend = fr->top + 14 + 20 * (double)k;
+    fprintf(f,
+            "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"4\" "
+            "fill=\"%s\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
+            "font-size=\"12\" fill=\"#212B32\">",
+            fr->left + fr->pw + 14, legend - 4, col, fr->left + fr->pw + 34,
+            legend + 1);
+    pccs_xml_escape(f, c->s[k].name);
+    fputs("</text>\n", f);
+}
+
+int
+pccs_svg_line_write(FILE *f, const struct pccs_line_chart *c)
+{
+    const double w = 760, h = 400;
+    struct lframe fr = lframe_of(c, w, h);
+    open_svg(f, w, h, c->title);
+    line_desc(f, c);
+    heading(f, w, c->title);
+    line_grid(f, c, &fr);
+    for (size_t k = 0; k < c->ns; k++)
+        line_series(f, c, k, &fr);
     if (c->unit && *c->unit) {
         fprintf(f,
                 "<text x=\"16\" y=\"%.1f\" font-size=\"11\" "
                 "fill=\"" NHS_DARK_GREY "\">",
-                top - 6);
+                fr.top - 6);
         pccs_xml_escape(f, c->unit);
         fputs("</text>\n", f);
     }
-#undef LX
-#undef LY
     footer(f, h, c->source);
     fputs("</svg>\n", f);
     return ferror(f) ? -1 : 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The SPC chart as SVG. */
 #include "report/svg.h"
+#include "report/chart.h"
 
 #include <math.h>
 #include <string.h>
@@ -28,23 +29,6 @@ colour(enum pccs_spc_type t)
     }
 }
 
-static void
-text_escaped(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '<')
-            fputs("&lt;", f);
-        else if (*s == '>')
-            fputs("&gt;", f);
-        else if (*s == '&')
-            fputs("&amp;", f);
-        else if (*s == '"')
-            fputs("&quot;", f);
-        else
-            fputc(*s, f);
-    }
-}
-
 const char *
 pccs_svg_variation(const struct pccs_svg_spc *c)
 {
@@ -64,8 +48,28 @@ pccs_svg_variation(const struct pccs_svg_spc *c)
     }
 }
 
-int
-pccs_svg_spc_write(FILE *f, const struct pccs_svg_spc *c)
+/* The plot area: the value range and the plot's width and height. */
+struct frame {
+    double lo, hi, pw, ph;
+    size_t n;
+};
+
+static double
+px(const struct frame *fr, size_t i)
+{
+    return L + (fr->n > 1 ? fr->pw * (double)(i) / (double)(fr->n - 1)
+                          : fr->pw / 2);
+}
+
+static double
+py(const struct frame *fr, double v)
+{
+    return T + fr->ph * (fr->hi - (v)) / (fr->hi - fr->lo);
+}
+
+/* The values, limits and target, padded by 8% each side. */
+static struct frame
+frame_of(const struct pccs_svg_spc *c)
 {
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < c->n; i++) {
@@ -86,21 +90,24 @@ pccs_svg_spc_write(FILE *f, const struct pccs_svg_spc *c)
         hi = 1;
     }
     double pad = (hi - lo) * 0.08 + 1e-9;
-    lo -= pad;
-    hi += pad;
-    double pw = W - L - R, ph = H - T - B;
-#define X(i) (L + (c->n > 1 ? pw * (double)(i) / (double)(c->n - 1) : pw / 2))
-#define Y(v) (T + ph * (hi - (v)) / (hi - lo))
-    const char *var = pccs_svg_variation(c);
-    const char *ass = pccs_spc_assurance_name(c->assurance);
+    return (struct frame){.lo = lo - pad,
+                          .hi = hi + pad,
+                          .pw = W - L - R,
+                          .ph = H - T - B,
+                          .n = c->n};
+}
 
+static void
+write_head(FILE *f, const struct pccs_svg_spc *c, const char *var,
+           const char *ass)
+{
     fprintf(f,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f "
             "%.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
             "font-family=\"Arial, sans-serif\">\n",
             W, H, W, H);
     fputs("<title>", f);
-    text_escaped(f, c->title);
+    pccs_xml_escape(f, c->title);
     fputs("</title>\n<desc>", f);
     fprintf(f, "Statistical process control chart of %zu points", c->n);
     if (c->n) {
@@ -118,33 +125,43 @@ pccs_svg_spc_write(FILE *f, const struct pccs_svg_spc *c)
             "<text x=\"%.0f\" y=\"28\" font-size=\"17\" "
             "font-weight=\"bold\" fill=\"#212b32\">",
             L);
-    text_escaped(f, c->title);
+    pccs_xml_escape(f, c->title);
     fputs("</text>\n", f);
-    /* Axis ticks: five values. */
+}
+
+/* Axis ticks: five values. */
+static void
+write_axis(FILE *f, const struct frame *fr)
+{
     for (int k = 0; k <= 4; k++) {
-        double v = lo + (hi - lo) * k / 4.0;
+        double v = fr->lo + (fr->hi - fr->lo) * k / 4.0;
         fprintf(f,
                 "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" "
                 "stroke=\"#e8edee\"/>\n",
-                L, L + pw, Y(v), Y(v));
+                L, L + fr->pw, py(fr, v), py(fr, v));
         fprintf(f,
                 "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
                 "text-anchor=\"end\" fill=\"#4c6272\">%.4g</text>\n",
-                L - 6, Y(v) + 4, v);
+                L - 6, py(fr, v) + 4, v);
     }
-    /* Mean and limits, one segment per group. */
+}
+
+/* Mean and limits, one segment per group; the target. */
+static void
+write_limits(FILE *f, const struct pccs_svg_spc *c, const struct frame *fr)
+{
     for (size_t i = 0; i < c->n;) {
         size_t j = i;
         while (j + 1 < c->n && c->p[j + 1].group == c->p[i].group)
             j++;
         const struct pccs_spc_point *p = &c->p[i];
-        double x0 = X(i), x1 = X(j);
+        double x0 = px(fr, i), x1 = px(fr, j);
         if (isfinite(p->mean))
             fprintf(f,
                     "<line class=\"mean\" x1=\"%.1f\" x2=\"%.1f\" "
                     "y1=\"%.1f\" y2=\"%.1f\" stroke=\"#212b32\" "
                     "stroke-width=\"1.5\"/>\n",
-                    x0, x1, Y(p->mean), Y(p->mean));
+                    x0, x1, py(fr, p->mean), py(fr, p->mean));
         double lim[2] = {p->lpl, p->upl};
         for (int k = 0; k < 2; k++) {
             if (isfinite(lim[k]))
@@ -152,7 +169,7 @@ pccs_svg_spc_write(FILE *f, const struct pccs_svg_spc *c)
                         "<line class=\"limit\" x1=\"%.1f\" x2=\"%.1f\" "
                         "y1=\"%.1f\" y2=\"%.1f\" stroke=\"#4c6272\" "
                         "stroke-dasharray=\"5 4\"/>\n",
-                        x0, x1, Y(lim[k]), Y(lim[k]));
+                        x0, x1, py(fr, lim[k]), py(fr, lim[k]));
         }
         i = j + 1;
     }
@@ -161,30 +178,40 @@ pccs_svg_spc_write(FILE *f, const struct pccs_svg_spc *c)
                 "<line class=\"target\" x1=\"%.1f\" x2=\"%.1f\" "
                 "y1=\"%.1f\" y2=\"%.1f\" stroke=\"#d5281b\" "
                 "stroke-dasharray=\"2 3\"/>\n",
-                L, L + pw, Y(c->opt->target), Y(c->opt->target));
-    /* The series. */
+                L, L + fr->pw, py(fr, c->opt->target), py(fr, c->opt->target));
+}
+
+/* The series, its points and the date labels (first, middle, last). */
+static void
+write_series(FILE *f, const struct pccs_svg_spc *c, const struct frame *fr)
+{
     fputs("<polyline fill=\"none\" stroke=\"#aeb7bd\" stroke-width=\"1.5\" "
           "points=\"",
           f);
     for (size_t i = 0; i < c->n; i++)
-        fprintf(f, "%s%.1f,%.1f", i ? " " : "", X(i), Y(c->y[i]));
+        fprintf(f, "%s%.1f,%.1f", i ? " " : "", px(fr, i), py(fr, c->y[i]));
     fputs("\"/>\n", f);
     for (size_t i = 0; i < c->n; i++) {
         fprintf(f,
                 "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\" "
                 "fill=\"%s\"><title>%s: %g (%s)</title></circle>\n",
-                pccs_spc_type_name(c->p[i].type), X(i), Y(c->y[i]),
+                pccs_spc_type_name(c->p[i].type), px(fr, i), py(fr, c->y[i]),
                 colour(c->p[i].type), c->dates[i], c->y[i],
                 pccs_spc_type_name(c->p[i].type));
     }
-    /* Date labels: first, middle, last. */
     size_t marks[3] = {0, c->n / 2, c->n ? c->n - 1 : 0};
     for (int k = 0; k < 3 && c->n; k++)
         fprintf(f,
                 "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
                 "text-anchor=\"middle\" fill=\"#4c6272\">%s</text>\n",
-                X(marks[k]), H - B + 18, c->dates[marks[k]]);
-    /* Icons: variation and assurance badges. */
+                px(fr, marks[k]), H - B + 18, c->dates[marks[k]]);
+}
+
+/* Icons: variation and assurance badges. */
+static void
+write_icons(FILE *f, const struct pccs_svg_spc *c, const char *var,
+            const char *ass)
+{
     double ix = W - R + 24;
     const char *vc = c->n ? colour(c->p[c->n - 1].type) : "#768692";
     fprintf(f,
@@ -199,7 +226,7 @@ pccs_svg_spc_write(FILE *f, const struct pccs_svg_spc *c)
             : c->p[c->n - 1].high > 0                       ? "H"
                                                             : "L",
             ix + 40);
-    text_escaped(f, var);
+    pccs_xml_escape(f, var);
     fputs("</text></g>\n", f);
     const char *ac = c->assurance == PCCS_SPC_CONSISTENT_PASS   ? "#41B6E6"
                      : c->assurance == PCCS_SPC_CONSISTENT_FAIL ? "#ED8B00"
@@ -218,8 +245,19 @@ pccs_svg_spc_write(FILE *f, const struct pccs_svg_spc *c)
             : c->assurance == PCCS_SPC_INCONSISTENT    ? "?"
                                                        : "-",
             ix + 40, ass);
+}
+
+int
+pccs_svg_spc_write(FILE *f, const struct pccs_svg_spc *c)
+{
+    struct frame fr = frame_of(c);
+    const char *var = pccs_svg_variation(c);
+    const char *ass = pccs_spc_assurance_name(c->assurance);
+    write_head(f, c, var, ass);
+    write_axis(f, &fr);
+    write_limits(f, c, &fr);
+    write_series(f, c, &fr);
+    write_icons(f, c, var, ass);
     fputs("</svg>\n", f);
-#undef X
-#undef Y
     return ferror(f) ? -1 : 0;
 }
