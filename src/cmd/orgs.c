@@ -21,39 +21,123 @@ level_plural(enum pccs_level lv)
     return lv >= 0 && lv < PCCS_NLEVELS ? names[lv] : "organisations";
 }
 
-int
-pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv)
+/* The command line: format, level, area and day. */
+struct args {
+    const char *format, *level, *in, *at;
+    int fmt;
+    pccs_day day;
+    enum pccs_level lv;
+};
+
+/* 0 to go on; else *stop and the exit code to return. */
+static int
+parse_args(struct pccs_global *g, int argc, char **argv, struct args *a,
+           bool *stop)
 {
-    const char *format = NULL, *level = NULL, *in = NULL, *at = NULL;
     bool help = false;
     struct pccs_opt opts[] = {
-        {"format", &format, NULL},  {"level", &level, NULL},
-        {"in", &in, NULL},          {"at", &at, NULL},
+        {"format", &a->format, NULL}, {"level", &a->level, NULL},
+        {"in", &a->in, NULL},         {"at", &a->at, NULL},
         {"store", &g->store, NULL},
     };
     char *pos[1];
     size_t npos;
+    *stop = true;
     int rc = pccs_opt_parse(argc, argv, opts, 5, pos, 0, &npos, &help);
     if (rc)
         return rc;
     if (help)
         return pccs_cmd_help("orgs");
-    int fmt;
-    pccs_day day;
-    rc = pccs_cmd_format("orgs", format, &fmt);
+    rc = pccs_cmd_format("orgs", a->format, &a->fmt);
     if (!rc)
-        rc = pccs_cmd_date("orgs", at, &day);
+        rc = pccs_cmd_date("orgs", a->at, &a->day);
     if (rc)
         return rc;
-    enum pccs_level lv = PCCS_REGION;
-    if (level) {
-        lv = pccs_level_parse(level);
-        if (lv == PCCS_LEVEL_NONE)
+    a->lv = PCCS_REGION;
+    if (a->level) {
+        a->lv = pccs_level_parse(a->level);
+        if (a->lv == PCCS_LEVEL_NONE)
             return pccs_cmd_usage("orgs",
                                   "--level must be practice, pcn, sub_icb, "
                                   "icb, region or england, not '%s'",
-                                  level);
+                                  a->level);
     }
+    *stop = false;
+    return 0;
+}
+
+/* The open organisations of level lv within in_org with practices. */
+static size_t
+select_orgs(const struct pccs_tree *t, enum pccs_level lv, int in_org,
+            pccs_day day, const int64_t *count, int *rows)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->norgs; i++) {
+        if (t->orgs[i].level != lv || !count[i] ||
+            !pccs_tree_open_at(&t->orgs[i], day))
+            continue;
+        if (in_org >= 0 && pccs_tree_ancestor(t, (int)i, t->orgs[in_org].level,
+                                              day, 0) != in_org)
+            continue;
+        rows[n++] = (int)i;
+    }
+    pccs_tree_sort_by_code(t, rows, n);
+    return n;
+}
+
+static void
+emit_rows(struct pccs_table *tab, const struct pccs_tree *t, const int *rows,
+          size_t n, const int64_t *count, pccs_day day)
+{
+    pccs_table_col(tab, "code", PCCS_COL_TEXT, 0);
+    pccs_table_col(tab, "name", PCCS_COL_TEXT, 0);
+    pccs_table_col(tab, "level", PCCS_COL_TEXT, 0);
+    pccs_table_col(tab, "parent_code", PCCS_COL_TEXT, 0);
+    pccs_table_col(tab, "parent_name", PCCS_COL_TEXT, 0);
+    pccs_table_col(tab, "practices", PCCS_COL_INT, 0);
+    for (size_t i = 0; i < n; i++) {
+        const struct pccs_tree_org *o = &t->orgs[rows[i]];
+        int p = pccs_tree_up(t, rows[i], day, 0);
+        pccs_table_row(tab);
+        pccs_table_text(tab, o->code);
+        pccs_table_text(tab, pccs_tree_name(t, rows[i], day));
+        pccs_table_text(tab, o->level_name);
+        pccs_table_text(tab, p >= 0 ? t->orgs[p].code : "");
+        pccs_table_text(tab, p >= 0 ? pccs_tree_name(t, p, day) : "");
+        pccs_table_int(tab, count[rows[i]]);
+    }
+}
+
+/* Why there are none: before the level began, or none open there. */
+static void
+note_none(struct pccs_table *tab, const struct pccs_tree *t,
+          const struct args *a, int in_org, pccs_day began,
+          const char *began_src, const char *d)
+{
+    const char *lname = level_plural(a->lv);
+    if (began != PCCS_DAY_NONE && a->day < began) {
+        char b[16];
+        pccs_date_format(began, b);
+        pccs_table_note(tab, "no %s at %s: %s began on %s (%s)", lname, d,
+                        lname, b, began_src);
+    }
+    else
+        pccs_table_note(tab, "no %s open at %s%s%s", lname, d,
+                        in_org >= 0 ? " within " : "",
+                        in_org >= 0 ? t->orgs[in_org].code : "");
+    /* CSV has no notes: say it on stderr. */
+    if (a->fmt == PCCS_FMT_CSV)
+        fprintf(stderr, "pccs orgs: %s\n", tab->notes[tab->nnotes - 1]);
+}
+
+int
+pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv)
+{
+    struct args a = {.format = NULL};
+    bool stop;
+    int rc = parse_args(g, argc, argv, &a, &stop);
+    if (stop)
+        return rc;
     struct pccs_store *st;
     rc = pccs_cmd_open_store(g, &st);
     if (rc)
@@ -67,73 +151,32 @@ pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv)
     rc = pccs_tree_load(&t, st, &err);
     if (rc)
         goto out;
-    if (day == PCCS_DAY_NONE)
-        day = pccs_tree_default_day(&t);
+    if (a.day == PCCS_DAY_NONE)
+        a.day = pccs_tree_default_day(&t);
     int in_org = -1;
-    if (in && (in_org = rc = pccs_query_org(&t, "", in, &err)) < 0)
+    if (a.in && (in_org = rc = pccs_query_org(&t, "", a.in, &err)) < 0)
         goto out;
-    rc = PCCS_OK;
     /* No organisation of a level before the level began (PCNs: 2019). */
     pccs_day began;
     char began_src[512];
-    if ((rc = pccs_query_level_began(lv, &began, began_src,
-                                     sizeof(began_src), &err)))
+    if ((rc = pccs_query_level_began(a.lv, &began, began_src, sizeof(began_src),
+                                     &err)))
         goto out;
-    bool before = began != PCCS_DAY_NONE && day < began;
+    bool before = began != PCCS_DAY_NONE && a.day < began;
     count = pccs_xcalloc(t.norgs + 1, sizeof(*count));
     rows = pccs_xcalloc(t.norgs + 1, sizeof(*rows));
-    pccs_tree_count_practices(&t, day, count);
-    size_t n = 0;
-    for (size_t i = 0; i < t.norgs; i++) {
-        if (t.orgs[i].level != lv || !count[i] || before ||
-            !pccs_tree_open_at(&t.orgs[i], day))
-            continue;
-        if (in_org >= 0 && pccs_tree_ancestor(&t, (int)i, t.orgs[in_org].level,
-                                              day, 0) != in_org)
-            continue;
-        rows[n++] = (int)i;
-    }
-    pccs_tree_sort_by_code(&t, rows, n);
-    pccs_table_col(&tab, "code", PCCS_COL_TEXT, 0);
-    pccs_table_col(&tab, "name", PCCS_COL_TEXT, 0);
-    pccs_table_col(&tab, "level", PCCS_COL_TEXT, 0);
-    pccs_table_col(&tab, "parent_code", PCCS_COL_TEXT, 0);
-    pccs_table_col(&tab, "parent_name", PCCS_COL_TEXT, 0);
-    pccs_table_col(&tab, "practices", PCCS_COL_INT, 0);
-    for (size_t i = 0; i < n; i++) {
-        const struct pccs_tree_org *o = &t.orgs[rows[i]];
-        int p = pccs_tree_up(&t, rows[i], day, 0);
-        pccs_table_row(&tab);
-        pccs_table_text(&tab, o->code);
-        pccs_table_text(&tab, pccs_tree_name(&t, rows[i], day));
-        pccs_table_text(&tab, o->level_name);
-        pccs_table_text(&tab, p >= 0 ? t.orgs[p].code : "");
-        pccs_table_text(&tab, p >= 0 ? pccs_tree_name(&t, p, day) : "");
-        pccs_table_int(&tab, count[rows[i]]);
-    }
+    pccs_tree_count_practices(&t, a.day, count);
+    size_t n = before ? 0 : select_orgs(&t, a.lv, in_org, a.day, count, rows);
+    emit_rows(&tab, &t, rows, n, count, a.day);
     char d[16];
-    pccs_date_format(day, d);
+    pccs_date_format(a.day, d);
     pccs_table_note(&tab,
                     "organisations as at %s: practices open on that "
                     "day and placed in the tree, and their parents",
                     d);
-    if (!n) {
-        char b[16];
-        const char *lname = level_plural(lv);
-        if (before)
-            pccs_date_format(began, b);
-        if (before)
-            pccs_table_note(&tab, "no %s at %s: %s began on %s (%s)", lname,
-                            d, lname, b, began_src);
-        else
-            pccs_table_note(&tab, "no %s open at %s%s%s", lname, d,
-                            in_org >= 0 ? " within " : "",
-                            in_org >= 0 ? t.orgs[in_org].code : "");
-        /* CSV has no notes: say it on stderr. */
-        if (fmt == PCCS_FMT_CSV)
-            fprintf(stderr, "pccs orgs: %s\n", tab.notes[tab.nnotes - 1]);
-    }
-    rc = pccs_table_write(&tab, (enum pccs_format)fmt, stdout, &err);
+    if (!n)
+        note_none(&tab, &t, &a, in_org, began, began_src, d);
+    rc = pccs_table_write(&tab, (enum pccs_format)a.fmt, stdout, &err);
 out:
     if (rc)
         pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);

@@ -104,19 +104,27 @@ code_at(const struct pccs_tree *t, int org, enum pccs_level l, pccs_day at,
     return p >= 0 ? t->orgs[p].code : "";
 }
 
-int
-pccs_cmd_synth(struct pccs_global *g, int argc, char **argv)
+/* The command line: what to make, for how long, from which seed. */
+struct args {
+    const char *months_s, *start_s, *seed_s, *in, *outpath;
+    int64_t months, seed;
+    pccs_day start;
+};
+
+/* 0 to go on; else *stop and the exit code to return. */
+static int
+parse_args(struct pccs_global *g, int argc, char **argv, struct args *a,
+           bool *stop)
 {
-    const char *months_s = "24", *start_s = "2021-04-01", *seed_s = "1";
-    const char *in = NULL, *outpath = NULL;
     bool help = false;
     struct pccs_opt opts[] = {
-        {"months", &months_s, NULL}, {"start", &start_s, NULL},
-        {"seed", &seed_s, NULL},     {"in", &in, NULL},
-        {"out", &outpath, NULL},     {"store", &g->store, NULL},
+        {"months", &a->months_s, NULL}, {"start", &a->start_s, NULL},
+        {"seed", &a->seed_s, NULL},     {"in", &a->in, NULL},
+        {"out", &a->outpath, NULL},     {"store", &g->store, NULL},
     };
     char *pos[1];
     size_t npos;
+    *stop = true;
     int rc = pccs_opt_parse(argc, argv, opts, 6, pos, 1, &npos, &help);
     if (rc)
         return rc;
@@ -124,81 +132,64 @@ pccs_cmd_synth(struct pccs_global *g, int argc, char **argv)
         return pccs_cmd_help("synth");
     if (npos != 1 || strcmp(pos[0], "appointments") != 0)
         return pccs_cmd_usage("synth", "what to make? (appointments)");
-    int64_t months, seed;
-    pccs_day start;
-    if (pccs_str_to_i64(pccs_str_from(months_s), &months) || months < 1 ||
-        months > 120)
+    if (pccs_str_to_i64(pccs_str_from(a->months_s), &a->months) ||
+        a->months < 1 || a->months > 120)
         return pccs_cmd_usage("synth", "--months must be 1 to 120");
-    if (pccs_str_to_i64(pccs_str_from(seed_s), &seed))
+    if (pccs_str_to_i64(pccs_str_from(a->seed_s), &a->seed))
         return pccs_cmd_usage("synth", "--seed must be a whole number");
-    if (pccs_date_parse(pccs_str_from(start_s), &start))
+    if (pccs_date_parse(pccs_str_from(a->start_s), &a->start))
         return pccs_cmd_usage("synth", "--start must be a date");
-    if (!outpath)
+    if (!a->outpath)
         return pccs_cmd_usage("synth", "give --out FILE.csv");
+    *stop = false;
+    return 0;
+}
 
-    struct pccs_store *st;
-    rc = pccs_cmd_open_store(g, &st);
-    if (rc)
-        return rc;
-    struct pccs_tree t = PCCS_TREE_INIT;
-    struct pccs_err err = PCCS_ERR_INIT;
-    struct gather ga = {0};
-    FILE *f = NULL;
-    rc = pccs_tree_load(&t, st, &err);
+/* The practices and lists of the latest registrations snapshot. */
+static int
+gather_practices(struct pccs_store *st, struct pccs_tree *t, struct gather *ga,
+                 struct pccs_err *err)
+{
+    int rc = pccs_tree_load(t, st, err);
     if (!rc)
-        rc = pccs_store_periods_each(st, "registered", period_cb, &ga, &err);
-    if (!rc && !ga.period[0])
-        rc = pccs_err_set(&err, PCCS_ENOTFOUND,
+        rc = pccs_store_periods_each(st, "registered", period_cb, ga, err);
+    if (!rc && !ga->period[0])
+        rc = pccs_err_set(err, PCCS_ENOTFOUND,
                           "no registrations snapshot loaded: load "
                           "gp-reg-pat-prac-all first");
     if (!rc)
-        rc = pccs_store_facts_each(st, "registered", ga.period, NULL, reg_cb,
-                                   &ga, &err);
-    if (rc)
-        goto out;
+        rc = pccs_store_facts_each(st, "registered", ga->period, NULL, reg_cb,
+                                   ga, err);
+    return rc;
+}
+
+/* A practice's own random stream and its made-up profile. */
+struct pstate {
+    int org;
+    uint64_t s;
+    double rate, growth;
+    bool step;
+    const char *pcn, *sub;
+};
+
+/*
+ * Each practice (within in_org) keeps its own random stream: the same
+ * seed gives the same file. Returns how many.
+ */
+static size_t
+init_states(const struct pccs_tree *t, const struct gather *ga, int in_org,
+            int64_t seed, struct pstate *ps)
+{
     pccs_day snap;
-    pccs_date_parse(pccs_str_from(ga.period), &snap);
-    int in_org = in ? pccs_tree_find(&t, in) : -1;
-    if (in && in_org < 0) {
-        rc = pccs_err_set(&err, PCCS_ENOTFOUND, "unknown organisation %s", in);
-        goto out;
-    }
-    f = fopen(outpath, "w");
-    if (!f) {
-        rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write", outpath);
-        goto out;
-    }
-    fputs("APPOINTMENT_MONTH_START_DATE,GP_CODE,GP_NAME,SUPPLIER,PCN_CODE,"
-          "PCN_NAME,SUB_ICB_LOCATION_CODE,SUB_ICB_LOCATION_NAME,HCP_TYPE,"
-          "APPT_MODE,NATIONAL_CATEGORY,TIME_BETWEEN_BOOK_AND_APPT,"
-          "COUNT_OF_APPOINTMENTS,APPT_STATUS\r\n",
-          f);
-    static const char *const mon[12] = {"JAN", "FEB", "MAR", "APR",
-                                        "MAY", "JUN", "JUL", "AUG",
-                                        "SEP", "OCT", "NOV", "DEC"};
-    size_t written = 0;
-    int sy, sm, sd;
-    pccs_date_to_ymd(start, &sy, &sm, &sd);
-    /*
-     * Month by month, as NHS Digital publishes (one file per month), so a
-     * month's rows sit together in the store. Each practice keeps its own
-     * random stream: the same seed gives the same file.
-     */
-    struct pstate {
-        int org;
-        uint64_t s;
-        double rate, growth;
-        bool step;
-        const char *pcn, *sub;
-    } *ps = pccs_xcalloc(ga.n + 1, sizeof(*ps));
+    pccs_date_parse(pccs_str_from(ga->period), &snap);
     size_t np = 0;
-    for (size_t i = 0; i < ga.n; i++) {
-        struct prac *p = &ga.p[i];
-        int org = pccs_tree_find(&t, p->code);
+    for (size_t i = 0; i < ga->n; i++) {
+        const struct prac *p = &ga->p[i];
+        int org = pccs_tree_find(t, p->code);
         if (org < 0)
             continue;
-        if (in_org >= 0 && pccs_tree_ancestor(&t, org, t.orgs[in_org].level,
-                                              snap, ga.source) != in_org)
+        if (in_org >= 0 && pccs_tree_ancestor(t, org, t->orgs[in_org].level,
+                                              snap, ga->source) != in_org)
             continue;
         struct pstate *q = &ps[np++];
         q->org = (int)i;
@@ -208,52 +199,119 @@ pccs_cmd_synth(struct pccs_global *g, int argc, char **argv)
         q->rate = 380.0 * (0.75 + 0.55 * uniform(&q->s)); /* per 1,000 */
         q->growth = 0.002 * uniform(&q->s);               /* per month */
         q->step = uniform(&q->s) < 0.05;
-        q->pcn = code_at(&t, org, PCCS_PCN, snap, ga.source);
-        q->sub = code_at(&t, org, PCCS_SUB_ICB, snap, ga.source);
+        q->pcn = code_at(t, org, PCCS_PCN, snap, ga->source);
+        q->sub = code_at(t, org, PCCS_SUB_ICB, snap, ga->source);
     }
-    for (int64_t m = 0; m < months; m++) {
+    return np;
+}
+
+/* One practice's month: total split by every combination of shares. */
+static size_t
+write_practice(FILE *f, const char *month, const struct prac *p,
+               const struct pstate *q, double total)
+{
+    size_t written = 0;
+    for (size_t a = 0; a < N(hcp); a++)
+        for (size_t b = 0; b < N(mode); b++)
+            for (size_t c = 0; c < N(status); c++)
+                for (size_t d = 0; d < N(category); d++)
+                    for (size_t e = 0; e < N(timing); e++) {
+                        double share = hcp[a].p * mode[b].p * status[c].p *
+                                       category[d].p * timing[e].p;
+                        long n = lround(total * share);
+                        if (n <= 0)
+                            continue;
+                        fprintf(f,
+                                "%s,%s,SYNTHETIC PRACTICE %s,"
+                                "SYNTH,%s,,%s,,%s,%s,%s,%s,%ld,%s\r\n",
+                                month, p->code, p->code, q->pcn, q->sub,
+                                hcp[a].name, mode[b].name, category[d].name,
+                                timing[e].name, n, status[c].name);
+                        written++;
+                    }
+    return written;
+}
+
+/*
+ * Month by month, as NHS Digital publishes (one file per month), so a
+ * month's rows sit together in the store.
+ */
+static size_t
+write_rows(FILE *f, const struct args *a, const struct gather *ga,
+           struct pstate *ps, size_t np)
+{
+    static const char *const mon[12] = {"JAN", "FEB", "MAR", "APR",
+                                        "MAY", "JUN", "JUL", "AUG",
+                                        "SEP", "OCT", "NOV", "DEC"};
+    size_t written = 0;
+    int sy, sm, sd;
+    pccs_date_to_ymd(a->start, &sy, &sm, &sd);
+    fputs("APPOINTMENT_MONTH_START_DATE,GP_CODE,GP_NAME,SUPPLIER,PCN_CODE,"
+          "PCN_NAME,SUB_ICB_LOCATION_CODE,SUB_ICB_LOCATION_NAME,HCP_TYPE,"
+          "APPT_MODE,NATIONAL_CATEGORY,TIME_BETWEEN_BOOK_AND_APPT,"
+          "COUNT_OF_APPOINTMENTS,APPT_STATUS\r\n",
+          f);
+    for (int64_t m = 0; m < a->months; m++) {
         int y = sy + (int)((sm - 1 + m) / 12);
         int mo = (int)((sm - 1 + m) % 12) + 1;
+        char month[16];
+        snprintf(month, sizeof(month), "01%s%04d", mon[mo - 1], y);
         double season =
             1.0 + 0.10 * cos(2.0 * 3.14159265358979323846 * (mo - 12) / 12.0);
         for (size_t i = 0; i < np; i++) {
             struct pstate *q = &ps[i];
-            const struct prac *p = &ga.p[q->org];
+            const struct prac *p = &ga->p[q->org];
             double level = q->rate * season * (1.0 + q->growth * (double)m) *
-                           (q->step && m >= months / 2 ? 1.25 : 1.0);
+                           (q->step && m >= a->months / 2 ? 1.25 : 1.0);
             double total =
                 p->registered / 1000.0 * level * (0.97 + 0.06 * uniform(&q->s));
-            for (size_t a = 0; a < N(hcp); a++)
-                for (size_t b = 0; b < N(mode); b++)
-                    for (size_t c = 0; c < N(status); c++)
-                        for (size_t d = 0; d < N(category); d++)
-                            for (size_t e = 0; e < N(timing); e++) {
-                                double share = hcp[a].p * mode[b].p *
-                                               status[c].p * category[d].p *
-                                               timing[e].p;
-                                long n = lround(total * share);
-                                if (n <= 0)
-                                    continue;
-                                fprintf(f,
-                                        "01%s%04d,%s,SYNTHETIC PRACTICE %s,"
-                                        "SYNTH,%s,,%s,,%s,%s,%s,%s,%ld,%s\r\n",
-                                        mon[mo - 1], y, p->code, p->code,
-                                        q->pcn, q->sub, hcp[a].name,
-                                        mode[b].name, category[d].name,
-                                        timing[e].name, n, status[c].name);
-                                written++;
-                            }
+            written += write_practice(f, month, p, q, total);
         }
     }
+    return written;
+}
+
+int
+pccs_cmd_synth(struct pccs_global *g, int argc, char **argv)
+{
+    struct args a = {.months_s = "24", .start_s = "2021-04-01", .seed_s = "1"};
+    bool stop;
+    int rc = parse_args(g, argc, argv, &a, &stop);
+    if (stop)
+        return rc;
+    struct pccs_store *st;
+    rc = pccs_cmd_open_store(g, &st);
+    if (rc)
+        return rc;
+    struct pccs_tree t = PCCS_TREE_INIT;
+    struct pccs_err err = PCCS_ERR_INIT;
+    struct gather ga = {0};
+    FILE *f = NULL;
+    int in_org = -1;
+    rc = gather_practices(st, &t, &ga, &err);
+    if (!rc && a.in && (in_org = pccs_tree_find(&t, a.in)) < 0)
+        rc =
+            pccs_err_set(&err, PCCS_ENOTFOUND, "unknown organisation %s", a.in);
+    if (rc)
+        goto out;
+    f = fopen(a.outpath, "w");
+    if (!f) {
+        rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write", a.outpath);
+        goto out;
+    }
+    struct pstate *ps = pccs_xcalloc(ga.n + 1, sizeof(*ps));
+    size_t np = init_states(&t, &ga, in_org, a.seed, ps);
+    size_t written = write_rows(f, &a, &ga, ps, np);
     free(ps);
     if (fclose(f) != 0)
-        rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write", outpath);
+        rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write", a.outpath);
     f = NULL;
     if (!rc)
         fprintf(stderr,
                 "pccs synth: wrote %zu rows to %s (synthetic, seed "
                 "%lld, %lld months from %s)\n",
-                written, outpath, (long long)seed, (long long)months, start_s);
+                written, a.outpath, (long long)a.seed, (long long)a.months,
+                a.start_s);
 out:
     if (f)
         fclose(f);
