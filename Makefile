@@ -49,7 +49,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: web all pccs check test unit integration demo clean install lint \
-	checkstyle format fuzz bench asan
+	checkstyle format fuzz fuzz-targets fuzz-run bench asan coverage
 
 all: pccs
 
@@ -122,28 +122,80 @@ install: pccs
 web:
 	cd web && npm ci --no-audit --no-fund && node build.mjs
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c), built with clang in their own
+# build directory: the library with -fsanitize=fuzzer-no-link and the
+# sanitizers, each target linked with the fuzzer's main. `make fuzz-run`
+# then runs each for FUZZ_SECONDS from its seed corpus (CI: 60).
 FUZZ_CC ?= clang
+FUZZ_BUILD := build/fuzz
+FUZZ_OPT := -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+
 fuzz:
-	@mkdir -p build/fuzz
-	for t in csv xlsx; do \
-		$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
-			$(PKG_CFLAGS) -std=c17 -D_POSIX_C_SOURCE=200809L \
-			-o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) \
-			$(PKG_LIBS) -lm || exit 1; \
+	@$(MAKE) --no-print-directory CC=$(FUZZ_CC) BUILD=$(FUZZ_BUILD) \
+		SANITIZE= OPT='$(FUZZ_OPT)' fuzz-targets
+
+fuzz-targets: $(FUZZ_NAMES:%=$(BUILD)/%)
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
+	@echo "  FUZZ    $@"
+	@$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(LIB) $(LDLIBS_ALL) \
+		$(LDFLAGS)
+
+# Each target from its seed corpus in tests/fuzz/corpus/NAME; what it finds
+# new goes to build/fuzz/corpus-NAME, a crash to build/fuzz/crash-NAME-*.
+fuzz-run: fuzz
+	@for t in $(FUZZ_NAMES); do \
+		n=$${t#fuzz_}; mkdir -p $(FUZZ_BUILD)/corpus-$$n; \
+		echo "  FUZZ    $$t for $(FUZZ_SECONDS) s"; \
+		$(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=20000 \
+			-print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/crash-$$n- \
+			$(FUZZ_BUILD)/corpus-$$n tests/fuzz/corpus/$$n \
+			>$(FUZZ_BUILD)/$$t.log 2>&1 || \
+			{ tail -60 $(FUZZ_BUILD)/$$t.log; exit 1; }; \
+		grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units)' \
+			$(FUZZ_BUILD)/$$t.log | sed 's/^/  /'; \
 	done
 
 bench: pccs
 	bench/load
 
-lint: $(BUILD)/gen/schema.inc
-	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-		--std=c11 -Isrc -I$(BUILD)/gen --suppress=missingIncludeSystem src
-	clang-tidy --quiet $(LIB_SRC) src/main.c -- $(WARN) -Isrc \
-		-I$(BUILD)/gen $(PKG_CFLAGS)
+# Static analysis; any finding fails. cppcheck over src/ as a whole, then
+# clang-tidy (checks in .clang-tidy) once per file, in parallel under -j,
+# each file again only when it, a header or .clang-tidy changed.
+LINT_DIR := build/lint
+LINT_STAMPS := $(patsubst %.c,$(LINT_DIR)/%.tidy,$(LIB_SRC) src/main.c)
 
+lint: $(LINT_DIR)/cppcheck.stamp $(LINT_STAMPS)
+
+$(LINT_DIR)/cppcheck.stamp: $(LIB_SRC) src/main.c $(wildcard src/*/*.h) \
+		$(BUILD)/gen/schema.inc
+	@mkdir -p $(dir $@)
+	@echo "  CPPCHECK src"
+	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr --std=c11 -D_POSIX_C_SOURCE=200809L -Isrc \
+		-I$(BUILD)/gen --suppress=missingIncludeSystem src
+	@touch $@
+
+$(LINT_DIR)/%.tidy: %.c $(wildcard src/*/*.h) .clang-tidy \
+		$(BUILD)/gen/schema.inc
+	@mkdir -p $(dir $@)
+	@echo "  TIDY    $<"
+	@clang-tidy --quiet --warnings-as-errors='*' $< -- $(WARN) -Isrc \
+		-I$(BUILD)/gen $(PKG_CFLAGS) >$@.err 2>&1 || \
+		{ grep -v 'warnings\? generated\.$$' $@.err; exit 1; }
+	@rm -f $@.err
+	@touch $@
+
+# clang-format's verdict (.clang-format) on every file of src/, then the
+# rules it cannot check (scripts/checkstyle). One process each: seconds.
 checkstyle:
-	clang-format --dry-run -Werror src/*/*.c src/*/*.h src/main.c
-	scripts/checkstyle
+	@clang-format --dry-run -Werror src/*/*.c src/*/*.h src/main.c
+	@scripts/checkstyle
+	@echo "  STYLE   src: clang-format and scripts/checkstyle agree"
 
 format:
 	clang-format -i src/*/*.c src/*/*.h src/main.c

@@ -70,8 +70,8 @@ static const char *const migrations[] = {
      * 6: provenance of a source: NULL published, 'synthetic' (written by
      * a generator) or 'example' (the example rows of data/templates).
      */
-    "ALTER TABLE sources ADD COLUMN provenance TEXT; ALTER TABLE sources "
-    "ADD COLUMN provenance_note TEXT;",
+    ("ALTER TABLE sources ADD COLUMN provenance TEXT; ALTER TABLE sources "
+     "ADD COLUMN provenance_note TEXT;"),
     /*
      * 7: revocation. users.generation changes (to a random number) with
      * every change to an account, so a server in another process sees it

@@ -32,5 +32,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         pccs_xlsx_sheet_free(s);
     }
     pccs_xlsx_free(x);
+    (void)sum;
     return 0;
 }
