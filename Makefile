@@ -5,6 +5,9 @@
 #   make demo       install missing packages, build, load data/nhs, show
 #   make SANITIZE=address,undefined check
 #   make WERROR=1   treat warnings as errors (CI)
+#   make lint       cppcheck and clang-tidy; make checkstyle: clang-format
+#   make fuzz       libFuzzer targets; make fuzz-run FUZZ_SECONDS=60 runs them
+#   make coverage   line coverage per directory of src/ after make check
 #   make web        the dashboard's front-end packages (npm ci in web/)
 
 CC ?= cc
@@ -159,6 +162,20 @@ fuzz-run: fuzz
 		grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units)' \
 			$(FUZZ_BUILD)/$$t.log | sed 's/^/  /'; \
 	done
+
+# Line coverage: a --coverage build in its own directory, the counters
+# zeroed, every test run (make check), then scripts/coverage prints the
+# coverage per directory of src/. ./pccs is that build afterwards, as
+# after a SANITIZE build: `make` makes the plain one again.
+COV_BUILD := build/coverage
+
+coverage:
+	@$(MAKE) --no-print-directory BUILD=$(COV_BUILD) SANITIZE= \
+		OPT='-O0 -g --coverage' pccs $(UNIT_SRC:tests/unit/%.c=$(COV_BUILD)/tests/%)
+	@find $(COV_BUILD) -name '*.gcda' -exec rm -f {} +
+	@rc=0; $(MAKE) --no-print-directory BUILD=$(COV_BUILD) SANITIZE= \
+		OPT='-O0 -g --coverage' check || rc=$$?; \
+		scripts/coverage $(COV_BUILD); exit $$rc
 
 bench: pccs
 	bench/load
