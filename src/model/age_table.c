@@ -16,10 +16,6 @@
 #include "model/build.h"
 #include "model/period.h"
 
-int pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
-                         const struct pccs_table_query *q,
-                         struct pccs_table *out, struct pccs_err *err);
-
 #define NBANDS 20 /* 0-4 ... 90-94, 95+ */
 
 struct actx {

@@ -23,13 +23,6 @@
 #include "model/population.h"
 #include "model/rates.h"
 
-int pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
-                            const struct pccs_table_query *q,
-                            struct pccs_table *out, struct pccs_err *err);
-int pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
-                    const struct pccs_table_query *q, struct pccs_table *out,
-                    struct pccs_err *err);
-
 #define TOTAL_ROLE "all ARRS roles"
 
 struct arrs_ctx {

@@ -19,10 +19,6 @@
 #include "calc/capacity.h"
 #include "model/build.h"
 
-int pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
-                        const struct pccs_table_query *q,
-                        struct pccs_table *out, struct pccs_err *err);
-
 #define MAX_MONTHS 240
 #define MAX_SNAPS 64
 

@@ -26,10 +26,6 @@
 #include "model/period.h"
 #include "model/population.h"
 
-int pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
-                            const struct pccs_table_query *q,
-                            struct pccs_table *out, struct pccs_err *err);
-
 static struct pccs_ent_line_info *
 line_add(struct pccs_ent_lines *ls, const char *name, size_t len)
 {

@@ -32,10 +32,6 @@
 #include "calc/stats.h"
 #include "model/rates.h"
 
-int pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
-                        const struct pccs_table_query *q,
-                        struct pccs_table *out, struct pccs_err *err);
-
 enum {
     M_REG,
     M_W,

@@ -370,10 +370,6 @@ qctx_release(struct qctx *c)
     pccs_hmap_release(&c->whole);
 }
 
-int pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
-                              const struct pccs_table_query *q,
-                              struct pccs_table *out, struct pccs_err *err);
-
 int
 pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
                           const struct pccs_table_query *q,

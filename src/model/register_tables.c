@@ -17,36 +17,6 @@
 #include "base/xalloc.h"
 #include "formats/csv.h"
 
-int pccs_register_table(struct pccs_store *st, const struct pccs_tree *t,
-                        const struct pccs_table_query *q,
-                        struct pccs_table *out, struct pccs_err *err);
-int pccs_programme_status_table(struct pccs_store *st,
-                                const struct pccs_tree *t,
-                                const struct pccs_table_query *q,
-                                struct pccs_table *out, struct pccs_err *err);
-int pccs_milestones_table(struct pccs_store *st, const struct pccs_tree *t,
-                          const struct pccs_table_query *q,
-                          struct pccs_table *out, struct pccs_err *err);
-int pccs_risks_table(struct pccs_store *st, const struct pccs_tree *t,
-                     const struct pccs_table_query *q, struct pccs_table *out,
-                     struct pccs_err *err);
-int pccs_estates_table(struct pccs_store *st, const struct pccs_tree *t,
-                       const struct pccs_table_query *q, struct pccs_table *out,
-                       struct pccs_err *err);
-int pccs_budget_table(struct pccs_store *st, const struct pccs_tree *t,
-                      const struct pccs_table_query *q, struct pccs_table *out,
-                      struct pccs_err *err);
-int pccs_list_closures_table(struct pccs_store *st, const struct pccs_tree *t,
-                             const struct pccs_table_query *q,
-                             struct pccs_table *out, struct pccs_err *err);
-int pccs_support_payments_table(struct pccs_store *st,
-                                const struct pccs_tree *t,
-                                const struct pccs_table_query *q,
-                                struct pccs_table *out, struct pccs_err *err);
-int pccs_visits_table(struct pccs_store *st, const struct pccs_tree *t,
-                      const struct pccs_table_query *q, struct pccs_table *out,
-                      struct pccs_err *err);
-
 /* ===== Reading a register ===== */
 
 #define MAXCOLS 16

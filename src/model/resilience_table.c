@@ -33,10 +33,6 @@
 #include "formats/csv.h"
 #include "model/period.h"
 
-int pccs_resilience_table(struct pccs_store *st, const struct pccs_tree *t,
-                          const struct pccs_table_query *q,
-                          struct pccs_table *out, struct pccs_err *err);
-
 static const char *const ind_names[PCCS_RES_NIND] = {
     "list_size",          "list_change_12m_pct",
     "gp_fte_per_10000",   "payments_per_weighted",

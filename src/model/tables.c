@@ -35,10 +35,6 @@ static const struct pccs_table_def populations = {
     false,
 };
 
-int pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
-                              const struct pccs_table_query *q,
-                              struct pccs_table *out, struct pccs_err *err);
-
 static const char *const qof_prevalence_formulas[] = {
     "prevalence_pct = register / list_size x 100",
     "apdf = prevalence_pct / national_prevalence_pct",
@@ -57,10 +53,6 @@ static const struct pccs_table_def qof_prevalence = {
     false,
 };
 
-int pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
-                            const struct pccs_table_query *q,
-                            struct pccs_table *out, struct pccs_err *err);
-
 static const struct pccs_table_def entitlements = {
     "entitlements",
     "PCN Network Contract DES entitlements for a year (--year), per PCN "
@@ -70,10 +62,6 @@ static const struct pccs_table_def entitlements = {
     NULL, /* explains itself: every input, rate and source */
     true,    false,
 };
-
-int pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
-                         const struct pccs_table_query *q,
-                         struct pccs_table *out, struct pccs_err *err);
 
 static const char *const workforce_formulas[] = {
     "fte_per_10000_weighted = fte / weighted x 10,000", NULL};
@@ -88,10 +76,6 @@ static const struct pccs_table_def workforce = {
     false,
     false,
 };
-
-int pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
-                        const struct pccs_table_query *q,
-                        struct pccs_table *out, struct pccs_err *err);
 
 static const char *const payments_formulas[] = {
     "core_contract = global_sum + mpig + pms_apms_balance",
@@ -114,10 +98,6 @@ static const struct pccs_table_def payments = {
     false,
 };
 
-int pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
-                         const struct pccs_table_query *q,
-                         struct pccs_table *out, struct pccs_err *err);
-
 static const char *const weighting_formulas[] = {
     "published_ratio = published_weighted / registered",
     "estimate_ratio = estimate / registered",
@@ -135,10 +115,6 @@ static const struct pccs_table_def weighting = {
     false,
 };
 
-int pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
-                    const struct pccs_table_query *q, struct pccs_table *out,
-                    struct pccs_err *err);
-
 static const char *const arrs_formulas[] = {
     "cost_in_post = fte x max_per_wte",
     "share_pct = cost_in_post / arrs_sum x 100", NULL};
@@ -153,10 +129,6 @@ static const struct pccs_table_def arrs = {
     true,
     false,
 };
-
-int pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
-                        const struct pccs_table_query *q,
-                        struct pccs_table *out, struct pccs_err *err);
 
 static const char *const capacity_formulas[] = {
     "per_1000 = appointments / registered x 1,000",
@@ -180,10 +152,6 @@ static const struct pccs_table_def capacity = {
     false,
 };
 
-int pccs_resilience_table(struct pccs_store *st, const struct pccs_tree *t,
-                          const struct pccs_table_query *q,
-                          struct pccs_table *out, struct pccs_err *err);
-
 static const char *const resilience_formulas[] = {
     "list_change_12m_pct = list_size / the list 12 months before x 100 - 100",
     "overall = from reds and ambers by the overall rules of "
@@ -201,10 +169,6 @@ static const struct pccs_table_def resilience = {
     false,
 };
 
-int pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
-                         const struct pccs_table_query *q,
-                         struct pccs_table *out, struct pccs_err *err);
-
 static const char *const age_bands_formulas[] = {
     "male_pct = male / the organisation's registered patients x 100",
     "female_pct = female / the organisation's registered patients x 100", NULL};
@@ -220,10 +184,6 @@ static const struct pccs_table_def age_bands = {
     false,
 };
 
-int pccs_register_table(struct pccs_store *st, const struct pccs_tree *t,
-                        const struct pccs_table_query *q,
-                        struct pccs_table *out, struct pccs_err *err);
-
 static const struct pccs_table_def reg_register = {
     "register",
     "a local register's rows as loaded (--group NAME), for export and round "
@@ -234,11 +194,6 @@ static const struct pccs_table_def reg_register = {
     false,
     true,
 };
-
-int pccs_programme_status_table(struct pccs_store *st,
-                                const struct pccs_tree *t,
-                                const struct pccs_table_query *q,
-                                struct pccs_table *out, struct pccs_err *err);
 
 static const struct pccs_table_def reg_programme_status = {
     "programme-status",
@@ -251,20 +206,12 @@ static const struct pccs_table_def reg_programme_status = {
     true,
 };
 
-int pccs_milestones_table(struct pccs_store *st, const struct pccs_tree *t,
-                          const struct pccs_table_query *q,
-                          struct pccs_table *out, struct pccs_err *err);
-
 static const struct pccs_table_def reg_milestones = {
     "milestones",  "programme milestones: target against achieved by date",
     PCCS_PRACTICE, pccs_milestones_table,
     NULL,          false,
     true,
 };
-
-int pccs_risks_table(struct pccs_store *st, const struct pccs_tree *t,
-                     const struct pccs_table_query *q, struct pccs_table *out,
-                     struct pccs_err *err);
 
 static const struct pccs_table_def reg_risks = {
     "risks",
@@ -276,10 +223,6 @@ static const struct pccs_table_def reg_risks = {
     true,
 };
 
-int pccs_estates_table(struct pccs_store *st, const struct pccs_tree *t,
-                       const struct pccs_table_query *q, struct pccs_table *out,
-                       struct pccs_err *err);
-
 static const struct pccs_table_def reg_estates = {
     "estates",
     "premises by place: tenure mix in m2 and %, void area and cost",
@@ -289,10 +232,6 @@ static const struct pccs_table_def reg_estates = {
     false,
     true,
 };
-
-int pccs_budget_table(struct pccs_store *st, const struct pccs_tree *t,
-                      const struct pccs_table_query *q, struct pccs_table *out,
-                      struct pccs_err *err);
 
 static const struct pccs_table_def reg_budget = {
     "budget",
@@ -305,10 +244,6 @@ static const struct pccs_table_def reg_budget = {
     true,
 };
 
-int pccs_list_closures_table(struct pccs_store *st, const struct pccs_tree *t,
-                             const struct pccs_table_query *q,
-                             struct pccs_table *out, struct pccs_err *err);
-
 static const struct pccs_table_def reg_list_closures = {
     "list-closures",
     "formal list closures: in force and review dates",
@@ -319,11 +254,6 @@ static const struct pccs_table_def reg_list_closures = {
     true,
 };
 
-int pccs_support_payments_table(struct pccs_store *st,
-                                const struct pccs_tree *t,
-                                const struct pccs_table_query *q,
-                                struct pccs_table *out, struct pccs_err *err);
-
 static const struct pccs_table_def reg_support_payments = {
     "support-payments",
     "support payments to practices, with the total",
@@ -333,10 +263,6 @@ static const struct pccs_table_def reg_support_payments = {
     false,
     true,
 };
-
-int pccs_visits_table(struct pccs_store *st, const struct pccs_tree *t,
-                      const struct pccs_table_query *q, struct pccs_table *out,
-                      struct pccs_err *err);
 
 static const struct pccs_table_def reg_visits = {
     "visits",

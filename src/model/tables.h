@@ -48,6 +48,69 @@ struct pccs_table_def {
     bool local;      /* rows from a local register (unpublished data) */
 };
 
+/*
+ * The builders, one per table (model/<name>_table.c and
+ * model/register_tables.c), declared here once so that every definition
+ * and every use is checked against the same prototype. The populations
+ * builder takes its own query (model/population.h).
+ */
+int pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
+                              const struct pccs_table_query *q,
+                              struct pccs_table *out, struct pccs_err *err);
+int pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
+                            const struct pccs_table_query *q,
+                            struct pccs_table *out, struct pccs_err *err);
+int pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
+                         const struct pccs_table_query *q,
+                         struct pccs_table *out, struct pccs_err *err);
+int pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
+                        const struct pccs_table_query *q,
+                        struct pccs_table *out, struct pccs_err *err);
+int pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
+                         const struct pccs_table_query *q,
+                         struct pccs_table *out, struct pccs_err *err);
+int pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
+                    const struct pccs_table_query *q, struct pccs_table *out,
+                    struct pccs_err *err);
+int pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
+                        const struct pccs_table_query *q,
+                        struct pccs_table *out, struct pccs_err *err);
+int pccs_resilience_table(struct pccs_store *st, const struct pccs_tree *t,
+                          const struct pccs_table_query *q,
+                          struct pccs_table *out, struct pccs_err *err);
+int pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
+                         const struct pccs_table_query *q,
+                         struct pccs_table *out, struct pccs_err *err);
+int pccs_register_table(struct pccs_store *st, const struct pccs_tree *t,
+                        const struct pccs_table_query *q,
+                        struct pccs_table *out, struct pccs_err *err);
+int pccs_programme_status_table(struct pccs_store *st,
+                                const struct pccs_tree *t,
+                                const struct pccs_table_query *q,
+                                struct pccs_table *out, struct pccs_err *err);
+int pccs_milestones_table(struct pccs_store *st, const struct pccs_tree *t,
+                          const struct pccs_table_query *q,
+                          struct pccs_table *out, struct pccs_err *err);
+int pccs_risks_table(struct pccs_store *st, const struct pccs_tree *t,
+                     const struct pccs_table_query *q, struct pccs_table *out,
+                     struct pccs_err *err);
+int pccs_estates_table(struct pccs_store *st, const struct pccs_tree *t,
+                       const struct pccs_table_query *q, struct pccs_table *out,
+                       struct pccs_err *err);
+int pccs_budget_table(struct pccs_store *st, const struct pccs_tree *t,
+                      const struct pccs_table_query *q, struct pccs_table *out,
+                      struct pccs_err *err);
+int pccs_list_closures_table(struct pccs_store *st, const struct pccs_tree *t,
+                             const struct pccs_table_query *q,
+                             struct pccs_table *out, struct pccs_err *err);
+int pccs_support_payments_table(struct pccs_store *st,
+                                const struct pccs_tree *t,
+                                const struct pccs_table_query *q,
+                                struct pccs_table *out, struct pccs_err *err);
+int pccs_visits_table(struct pccs_store *st, const struct pccs_tree *t,
+                      const struct pccs_table_query *q, struct pccs_table *out,
+                      struct pccs_err *err);
+
 /** Every table, NULL-terminated. */
 extern const struct pccs_table_def *const pccs_table_defs[];
 

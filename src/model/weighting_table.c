@@ -23,10 +23,6 @@
 #include "formats/csv.h"
 #include "model/period.h"
 
-int pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
-                         const struct pccs_table_query *q,
-                         struct pccs_table *out, struct pccs_err *err);
-
 #define MAX_BANDS 32
 
 struct weights {

@@ -27,10 +27,6 @@
 #include "model/build.h"
 #include "model/population.h"
 
-int pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
-                         const struct pccs_table_query *q,
-                         struct pccs_table *out, struct pccs_err *err);
-
 enum { PUB_PCN, PUB_GP, PUB_N };
 
 static const char *const pub_names[PUB_N] = {"PCN workforce", "GP workforce"};
