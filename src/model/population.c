@@ -2,6 +2,8 @@
 /* Gathers registered and weighted figures and rolls them up the tree. */
 #include "model/population.h"
 
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,17 +186,33 @@ cmp_group(const void *a, const void *b)
     return strcmp(x->t->orgs[x->org].code, y->t->orgs[y->org].code);
 }
 
+static void pop_note(struct pccs_pop *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A provenance note, formatted as pccs_table_note() formats one. */
+static void
+pop_note(struct pccs_pop *p, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    p->notes = pccs_xreallocarray(p->notes, p->nnotes + 1, sizeof(*p->notes));
+    p->notes[p->nnotes++] = pccs_xstrdup(buf);
+}
+
 static void
 describe_source(struct pccs_store *st, int64_t id, const char *what,
-                const char *period, struct pccs_table *out, char *brief,
+                const char *period, struct pccs_pop *out, char *brief,
                 size_t brief_len)
 {
     struct pccs_source_info s;
     struct pccs_err e = PCCS_ERR_INIT;
     if (pccs_store_source_get(st, id, &s, &e) == PCCS_OK) {
-        pccs_table_note(out, "%s: %s, %s (%s, sha256 %.12s)", what,
-                        s.publication ? s.publication : s.kind, period,
-                        s.path ? s.path : "?", s.sha256 ? s.sha256 : "?");
+        pop_note(out, "%s: %s, %s (%s, sha256 %.12s)", what,
+                 s.publication ? s.publication : s.kind, period,
+                 s.path ? s.path : "?", s.sha256 ? s.sha256 : "?");
         snprintf(brief, brief_len, "%s %s", s.kind, period);
     }
     else {
@@ -202,218 +220,328 @@ describe_source(struct pccs_store *st, int64_t id, const char *what,
     }
 }
 
+/* One populations query on its way: the facts gathered, then the rows. */
+struct build {
+    struct pccs_store *st;
+    const struct pccs_tree *t;
+    const struct pccs_pop_query *q;
+    struct pccs_pop *out;
+    int in_org;
+    struct periods reg_ps, w_ps;
+    struct pccs_period_pick des_reg, des_w;
+    char reg_period[32], w_period[32];
+    int fy;
+    pccs_day at;
+    bool have_w;
+    struct gather g;
+    int64_t reg_source, w_source;
+    struct pccs_rollup_out none; /* practices in no row */
+    int64_t outside;             /* of which outside --in */
+};
+
+/* --in: an organisation at or above the level. */
+static int
+check_in(struct build *b, struct pccs_err *err)
+{
+    const struct pccs_tree *t = b->t;
+    const struct pccs_pop_query *q = b->q;
+    b->in_org = -1;
+    if (!q->in)
+        return PCCS_OK;
+    b->in_org = pccs_tree_find(t, q->in);
+    if (b->in_org < 0)
+        return pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
+                            q->in);
+    const struct pccs_tree_org *o = &t->orgs[b->in_org];
+    if (o->level == PCCS_LEVEL_NONE || o->level < q->level)
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "%s is a %s: --level must be %s or below", q->in,
+                            o->level_name, o->level_name);
+    return PCCS_OK;
+}
+
+/* The DES populations of the year (model/period.h). */
+static int
+pick_des(struct build *b, struct pccs_err *err)
+{
+    int rc = pccs_period_des_population(b->st, PCCS_PERIOD_REGISTERED,
+                                        b->q->des_fy, &b->des_reg, err);
+    if (!rc)
+        rc = pccs_period_des_population(b->st, PCCS_PERIOD_WEIGHTED,
+                                        b->q->des_fy, &b->des_w, err);
+    if (!rc && !b->des_reg.found) {
+        struct pccs_buf l = PCCS_BUF_INIT;
+        list_periods(&l, &b->reg_ps);
+        rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                          "no registered list loaded on or before %s "
+                          "(loaded: %s): load a registrations or "
+                          "payments file of that time",
+                          b->des_reg.wanted, l.p);
+        pccs_buf_release(&l);
+    }
+    if (!rc)
+        snprintf(b->reg_period, sizeof(b->reg_period), "%s",
+                 b->des_reg.period);
+    return rc;
+}
+
+/*
+ * The registered period; then the financial year, the day the tree is
+ * taken at and the weighted period that go with it.
+ */
+static int
+pick_periods(struct build *b, struct pccs_err *err)
+{
+    const struct pccs_pop_query *q = b->q;
+    int rc = pccs_store_periods_each(b->st, "registered", period_cb,
+                                     &b->reg_ps, err);
+    if (!rc)
+        rc = pccs_store_periods_each(b->st, "weighted", period_cb, &b->w_ps,
+                                     err);
+    if (!rc && q->des)
+        rc = pick_des(b, err);
+    else if (!rc)
+        rc = choose_registered(&b->reg_ps, q, b->reg_period, err);
+    if (rc)
+        return rc;
+    pccs_day snap;
+    if (q->des) {
+        b->fy = q->des_fy;
+        b->at = pccs_period_des_members_day(q->des_fy);
+    }
+    else if (is_date_period(b->reg_period, &snap)) {
+        b->fy = pccs_fy_of(snap);
+        b->at = q->at != PCCS_DAY_NONE ? q->at : snap;
+    }
+    else {
+        is_fy_period(b->reg_period, &b->fy);
+        b->at = q->at != PCCS_DAY_NONE ? q->at : pccs_fy_start(b->fy + 1) - 1;
+    }
+    if (q->des) {
+        b->have_w = b->des_w.found;
+        snprintf(b->w_period, sizeof(b->w_period), "%s", b->des_w.period);
+    }
+    else
+        b->have_w = choose_weighted(&b->w_ps, b->fy, b->w_period);
+    return PCCS_OK;
+}
+
+/* Every practice's registered, then weighted, figure. */
+static int
+gather_facts(struct build *b, struct pccs_err *err)
+{
+    int rc = pccs_store_facts_each(b->st, "registered", b->reg_period, NULL,
+                                   fact_cb, &b->g, err);
+    if (rc)
+        return rc;
+    b->reg_source = b->g.source;
+    if (!b->have_w)
+        return PCCS_OK;
+    b->g.weighted_pass = true;
+    b->g.source = 0;
+    rc = pccs_store_facts_each(b->st, "weighted", b->w_period, NULL, fact_cb,
+                               &b->g, err);
+    b->w_source = b->g.source;
+    return rc;
+}
+
+/* Place each practice in its group at the wanted level; -2: outside --in. */
+static size_t
+place(struct build *b, struct pccs_rollup_in *in, struct group_sort *order)
+{
+    const struct pccs_tree *t = b->t;
+    int *slot_of = pccs_xmalloc((t->norgs ? t->norgs : 1) * sizeof(*slot_of));
+    for (size_t i = 0; i < t->norgs; i++)
+        slot_of[i] = -1;
+    size_t ngroups = 0;
+    for (size_t i = 0; i < b->g.n; i++) {
+        const struct member *m = &b->g.m[i];
+        in[i] = (struct pccs_rollup_in){
+            .group = -1,
+            .value = {m->registered, m->weighted},
+            .has = {true, m->has_weighted},
+        };
+        if (b->in_org >= 0 &&
+            pccs_tree_ancestor(t, m->org, t->orgs[b->in_org].level, b->at,
+                               b->reg_source) != b->in_org) {
+            in[i].has[0] = in[i].has[1] = false;
+            in[i].group = -2;
+            b->outside++;
+            continue;
+        }
+        int grp = pccs_tree_ancestor(t, m->org, b->q->level, b->at,
+                                     b->reg_source);
+        if (grp < 0)
+            continue;
+        if (slot_of[grp] < 0) {
+            order[ngroups] =
+                (struct group_sort){.t = t, .org = grp, .slot = ngroups};
+            slot_of[grp] = (int)ngroups++;
+        }
+        in[i].group = slot_of[grp];
+    }
+    free(slot_of);
+    return ngroups;
+}
+
+/* Roll the practices up into one row per group, sorted by code. */
+static void
+roll_up(struct build *b)
+{
+    const struct pccs_tree *t = b->t;
+    size_t n = b->g.n;
+    struct pccs_rollup_in *in = pccs_xcalloc(n ? n : 1, sizeof(*in));
+    struct group_sort *order = pccs_xcalloc(n ? n : 1, sizeof(*order));
+    size_t ngroups = place(b, in, order);
+    struct pccs_rollup_out *sums =
+        pccs_xcalloc(ngroups ? ngroups : 1, sizeof(*sums));
+    pccs_rollup(in, n, sums, ngroups, &b->none);
+    qsort(order, ngroups, sizeof(*order), cmp_group);
+    b->out->rows = pccs_xcalloc(ngroups ? ngroups : 1, sizeof(*b->out->rows));
+    b->out->nrows = ngroups;
+    for (size_t i = 0; i < ngroups; i++) {
+        int org = order[i].org;
+        const struct pccs_rollup_out *s = &sums[order[i].slot];
+        int parent = pccs_tree_up(t, org, b->at, b->reg_source);
+        b->out->rows[i] = (struct pccs_pop_row){
+            .org = org,
+            .code = t->orgs[org].code,
+            .name = pccs_tree_name(t, org, b->at),
+            .parent_code = parent >= 0 ? t->orgs[parent].code : "",
+            .practices = s->members,
+            .registered = s->sum[0],
+            .weighted = s->present[1] ? s->sum[1] : NAN,
+        };
+    }
+    free(in);
+    free(order);
+    free(sums);
+}
+
+static void
+des_notes(const struct build *b)
+{
+    char fyname[8];
+    pccs_fy_format(b->q->des_fy, fyname);
+    pop_note(b->out,
+             "populations for %s: the registered list and "
+             "contractor weighted population at %s (Network "
+             "Contract DES)",
+             fyname, b->des_reg.wanted);
+    if (b->des_reg.note[0])
+        pop_note(b->out, "registered: %s", b->des_reg.note);
+    if (b->des_w.note[0])
+        pop_note(b->out, "weighted: %s", b->des_w.note);
+}
+
+/* The notes, and the source column that names the files briefly. */
+static void
+describe(struct build *b)
+{
+    struct pccs_pop *out = b->out;
+    char reg_brief[96] = "", w_brief[96] = "";
+    describe_source(b->st, b->reg_source, "registered", b->reg_period, out,
+                    reg_brief, sizeof(reg_brief));
+    if (b->have_w)
+        describe_source(b->st, b->w_source, "weighted", b->w_period, out,
+                        w_brief, sizeof(w_brief));
+    else
+        pop_note(out,
+                 "weighted: no NHS Payments to General "
+                 "Practice file loaded for %d-%02d or before",
+                 b->fy, (b->fy + 1) % 100);
+    if (b->q->des)
+        des_notes(b);
+    char atbuf[16];
+    pccs_date_format(b->at, atbuf);
+    pop_note(out, "organisations as at %s", atbuf);
+    int64_t unplaced = (int64_t)b->none.members - b->outside;
+    if (unplaced > 0)
+        pop_note(out,
+                 "%lld practices (%.0f registered) have no %s as "
+                 "at %s and are in no row",
+                 (long long)unplaced, b->none.sum[0],
+                 pccs_level_name(b->q->level), atbuf);
+    pop_note(out, "Contains public sector information licensed "
+                  "under the Open Government Licence v3.0.");
+    bool same = b->have_w && strcmp(reg_brief, w_brief) == 0;
+    snprintf(out->source, sizeof(out->source), "%s%s%s", reg_brief,
+             b->have_w && !same ? "; " : "", same ? "" : w_brief);
+    pccs_day snap;
+    out->registered_fy = !is_date_period(b->reg_period, &snap);
+}
+
+int
+pccs_population_rows(struct pccs_store *st, const struct pccs_tree *t,
+                     const struct pccs_pop_query *q, struct pccs_pop *out,
+                     struct pccs_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct build *b = pccs_xcalloc(1, sizeof(*b));
+    *b = (struct build){.st = st,
+                        .t = t,
+                        .q = q,
+                        .out = out,
+                        .g = {.t = t, .index = PCCS_HMAP_INIT}};
+    int rc = check_in(b, err);
+    if (!rc)
+        rc = pick_periods(b, err);
+    if (!rc)
+        rc = gather_facts(b, err);
+    if (!rc) {
+        roll_up(b);
+        out->at = b->at;
+        describe(b);
+    }
+    free(b->g.m);
+    pccs_hmap_release(&b->g.index);
+    free(b);
+    return rc;
+}
+
+void
+pccs_pop_release(struct pccs_pop *p)
+{
+    for (size_t i = 0; i < p->nnotes; i++)
+        free(p->notes[i]);
+    free(p->notes);
+    free(p->rows);
+    memset(p, 0, sizeof(*p));
+}
+
 int
 pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
                       const struct pccs_pop_query *q, struct pccs_table *out,
                       struct pccs_err *err)
 {
-    struct periods *reg_ps = pccs_xcalloc(1, sizeof(*reg_ps));
-    struct periods *w_ps = pccs_xcalloc(1, sizeof(*w_ps));
-    struct gather g = {.t = t, .index = PCCS_HMAP_INIT};
-    struct pccs_rollup_in *in = NULL;
-    struct pccs_rollup_out *sums = NULL;
-    int *slot_of = NULL;
-    struct group_sort *order = NULL;
-    char reg_period[32] = "", w_period[32] = "";
-    int rc;
-
+    struct pccs_pop pop;
     pccs_table_init(out, "populations");
-    int in_org = -1;
-    if (q->in) {
-        in_org = pccs_tree_find(t, q->in);
-        if (in_org < 0) {
-            rc = pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
-                              q->in);
-            goto out;
-        }
-        if (t->orgs[in_org].level == PCCS_LEVEL_NONE ||
-            t->orgs[in_org].level < q->level) {
-            rc = pccs_err_set(
-                err, PCCS_EINVAL, "%s is a %s: --level must be %s or below",
-                q->in, t->orgs[in_org].level_name, t->orgs[in_org].level_name);
-            goto out;
-        }
+    int rc = pccs_population_rows(st, t, q, &pop, err);
+    if (rc) {
+        pccs_pop_release(&pop);
+        return rc;
     }
-
-    rc = pccs_store_periods_each(st, "registered", period_cb, reg_ps, err);
-    if (!rc)
-        rc = pccs_store_periods_each(st, "weighted", period_cb, w_ps, err);
-    struct pccs_period_pick des_reg, des_w;
-    memset(&des_reg, 0, sizeof(des_reg));
-    memset(&des_w, 0, sizeof(des_w));
-    if (!rc && q->des) {
-        rc = pccs_period_des_population(st, PCCS_PERIOD_REGISTERED, q->des_fy,
-                                        &des_reg, err);
-        if (!rc)
-            rc = pccs_period_des_population(st, PCCS_PERIOD_WEIGHTED,
-                                            q->des_fy, &des_w, err);
-        if (!rc && !des_reg.found) {
-            struct pccs_buf b = PCCS_BUF_INIT;
-            list_periods(&b, reg_ps);
-            rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                              "no registered list loaded on or before %s "
-                              "(loaded: %s): load a registrations or "
-                              "payments file of that time",
-                              des_reg.wanted, b.p);
-            pccs_buf_release(&b);
-        }
-        if (!rc)
-            snprintf(reg_period, sizeof(reg_period), "%s", des_reg.period);
-    }
-    else if (!rc)
-        rc = choose_registered(reg_ps, q, reg_period, err);
-    if (rc)
-        goto out;
-
-    pccs_day snap;
-    int fy;
-    pccs_day at;
-    if (q->des) {
-        fy = q->des_fy;
-        at = pccs_period_des_members_day(q->des_fy);
-    }
-    else if (is_date_period(reg_period, &snap)) {
-        fy = pccs_fy_of(snap);
-        at = q->at != PCCS_DAY_NONE ? q->at : snap;
-    }
-    else {
-        is_fy_period(reg_period, &fy);
-        at = q->at != PCCS_DAY_NONE ? q->at : pccs_fy_start(fy + 1) - 1;
-    }
-    bool have_w;
-    if (q->des) {
-        have_w = des_w.found;
-        snprintf(w_period, sizeof(w_period), "%s", des_w.period);
-    }
-    else
-        have_w = choose_weighted(w_ps, fy, w_period);
-
-    rc = pccs_store_facts_each(st, "registered", reg_period, NULL, fact_cb, &g,
-                               err);
-    if (rc)
-        goto out;
-    int64_t reg_source = g.source;
-    int64_t w_source = 0;
-    if (have_w) {
-        g.weighted_pass = true;
-        g.source = 0;
-        rc = pccs_store_facts_each(st, "weighted", w_period, NULL, fact_cb, &g,
-                                   err);
-        if (rc)
-            goto out;
-        w_source = g.source;
-    }
-
-    /* Place each practice in its group at the wanted level. */
-    slot_of = pccs_xmalloc((t->norgs ? t->norgs : 1) * sizeof(*slot_of));
-    for (size_t i = 0; i < t->norgs; i++)
-        slot_of[i] = -1;
-    in = pccs_xcalloc(g.n ? g.n : 1, sizeof(*in));
-    order = pccs_xcalloc(g.n ? g.n : 1, sizeof(*order));
-    size_t ngroups = 0;
-    int64_t outside = 0;
-    for (size_t i = 0; i < g.n; i++) {
-        const struct member *m = &g.m[i];
-        in[i].group = -1;
-        in[i].value[0] = m->registered;
-        in[i].has[0] = true;
-        in[i].value[1] = m->weighted;
-        in[i].has[1] = m->has_weighted;
-        if (in_org >= 0 && pccs_tree_ancestor(t, m->org, t->orgs[in_org].level,
-                                              at, reg_source) != in_org) {
-            in[i].has[0] = in[i].has[1] = false;
-            in[i].group = -2;
-            outside++;
-            continue;
-        }
-        int grp = pccs_tree_ancestor(t, m->org, q->level, at, reg_source);
-        if (grp < 0)
-            continue;
-        if (slot_of[grp] < 0) {
-            order[ngroups] = (struct group_sort){t, grp, ngroups};
-            slot_of[grp] = (int)ngroups++;
-        }
-        in[i].group = slot_of[grp];
-    }
-    sums = pccs_xcalloc(ngroups ? ngroups : 1, sizeof(*sums));
-    struct pccs_rollup_out none;
-    pccs_rollup(in, g.n, sums, ngroups, &none);
-    qsort(order, ngroups, sizeof(*order), cmp_group);
-
-    char reg_brief[96] = "", w_brief[96] = "";
-    describe_source(st, reg_source, "registered", reg_period, out, reg_brief,
-                    sizeof(reg_brief));
-    if (have_w)
-        describe_source(st, w_source, "weighted", w_period, out, w_brief,
-                        sizeof(w_brief));
-    else
-        pccs_table_note(out,
-                        "weighted: no NHS Payments to General "
-                        "Practice file loaded for %d-%02d or before",
-                        fy, (fy + 1) % 100);
-    if (q->des) {
-        char fyname[8];
-        pccs_fy_format(q->des_fy, fyname);
-        pccs_table_note(out,
-                        "populations for %s: the registered list and "
-                        "contractor weighted population at %s (Network "
-                        "Contract DES)",
-                        fyname, des_reg.wanted);
-        if (des_reg.note[0])
-            pccs_table_note(out, "registered: %s", des_reg.note);
-        if (des_w.note[0])
-            pccs_table_note(out, "weighted: %s", des_w.note);
-    }
-    char atbuf[16];
-    pccs_date_format(at, atbuf);
-    pccs_table_note(out, "organisations as at %s", atbuf);
-    int64_t unplaced = (int64_t)none.members - outside;
-    if (unplaced > 0)
-        pccs_table_note(out,
-                        "%lld practices (%.0f registered) have no %s as "
-                        "at %s and are in no row",
-                        (long long)unplaced, none.sum[0],
-                        pccs_level_name(q->level), atbuf);
-    pccs_table_note(out, "Contains public sector information licensed "
-                         "under the Open Government Licence v3.0.");
-    char src_col[200];
-    bool same = have_w && strcmp(reg_brief, w_brief) == 0;
-    snprintf(src_col, sizeof(src_col), "%s%s%s", reg_brief,
-             have_w && !same ? "; " : "", same ? "" : w_brief);
-
-    bool fy_reg = !is_date_period(reg_period, &snap);
+    for (size_t i = 0; i < pop.nnotes; i++)
+        pccs_table_note(out, "%s", pop.notes[i]);
     pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "practices", PCCS_COL_INT, 0);
-    pccs_table_col(out, "registered", PCCS_COL_NUM, fy_reg ? 2 : 0);
+    pccs_table_col(out, "registered", PCCS_COL_NUM,
+                   pop.registered_fy ? 2 : 0);
     pccs_table_col(out, "weighted", PCCS_COL_NUM, 2);
     pccs_table_col(out, "source", PCCS_COL_TEXT, 0);
-    for (size_t i = 0; i < ngroups; i++) {
-        const struct pccs_tree_org *o = &t->orgs[order[i].org];
-        const struct pccs_rollup_out *s = &sums[order[i].slot];
-        int parent = pccs_tree_up(t, order[i].org, at, reg_source);
+    for (size_t i = 0; i < pop.nrows; i++) {
+        const struct pccs_pop_row *r = &pop.rows[i];
         pccs_table_row(out);
-        pccs_table_text(out, o->code);
-        pccs_table_text(out, pccs_tree_name(t, order[i].org, at));
-        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
-        pccs_table_int(out, s->members);
-        pccs_table_num(out, s->sum[0]);
-        if (s->present[1])
-            pccs_table_num(out, s->sum[1]);
-        else
-            pccs_table_null(out);
-        pccs_table_text(out, src_col);
+        pccs_table_text(out, r->code);
+        pccs_table_text(out, r->name);
+        pccs_table_text(out, r->parent_code);
+        pccs_table_int(out, r->practices);
+        pccs_table_num(out, r->registered);
+        pccs_table_num(out, r->weighted);
+        pccs_table_text(out, pop.source);
     }
-    rc = PCCS_OK;
-out:
-    free(reg_ps);
-    free(w_ps);
-    free(g.m);
-    pccs_hmap_release(&g.index);
-    free(in);
-    free(sums);
-    free(slot_of);
-    free(order);
-    return rc;
+    pccs_pop_release(&pop);
+    return PCCS_OK;
 }

@@ -14,6 +14,8 @@
 #define PCCS_POPULATION_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "base/date.h"
 #include "base/err.h"
@@ -33,6 +35,41 @@ struct pccs_pop_query {
     bool des;
     int des_fy;
 };
+
+/* One row of the populations table: an organisation at the level. */
+struct pccs_pop_row {
+    int org;                 /* index in the tree */
+    const char *code;        /* the tree's (borrowed) */
+    const char *name;        /* the tree's name as at pccs_pop.at */
+    const char *parent_code; /* "" when it has none */
+    int64_t practices;       /* practices rolled up into the row */
+    double registered;
+    double weighted; /* NaN: no weighted figure for any practice */
+};
+
+/*
+ * The populations as typed rows, sorted by code, for builders that need
+ * them (entitlements, workforce ...): the table is emitted from these.
+ */
+struct pccs_pop {
+    struct pccs_pop_row *rows;
+    size_t nrows;
+    pccs_day at;        /* organisations as at */
+    bool registered_fy; /* registered is a year's figure (payments file) */
+    char source[200];   /* the source column: "kind period[; kind period]" */
+    char **notes;       /* the table's provenance notes, in order */
+    size_t nnotes;
+};
+
+/**
+ * The populations for q as rows into out (release with
+ * pccs_pop_release, also after an error). Errors as
+ * pccs_population_table.
+ */
+int pccs_population_rows(struct pccs_store *st, const struct pccs_tree *t,
+                         const struct pccs_pop_query *q, struct pccs_pop *out,
+                         struct pccs_err *err);
+void pccs_pop_release(struct pccs_pop *p);
 
 /**
  * Build the table into out (initialised here; release with
