@@ -167,23 +167,21 @@ weighted_at(struct pccs_store *st, const struct pccs_tree *t,
             const char *fy, double *wpop, struct pccs_table *notes,
             const char *what)
 {
-    struct pccs_table pop;
-    memset(&pop, 0, sizeof(pop));
+    struct pccs_pop pop;
     struct pccs_err e = PCCS_ERR_INIT;
     struct pccs_pop_query pq = {
         .level = popl, .in = NULL, .at = PCCS_DAY_NONE, .period = fy};
-    bool have = pccs_population_table(st, t, &pq, &pop, &e) == PCCS_OK;
+    bool have = pccs_population_rows(st, t, &pq, &pop, &e) == PCCS_OK;
     for (size_t i = 0; have && i < pop.nrows; i++) {
-        int o = pccs_tree_find(t, pccs_table_cell(&pop, i, 0)->text);
-        const struct pccs_cell *c = pccs_table_cell(&pop, i, 5);
-        int g = pccs_tree_ancestor(t, o, level, at, 0);
-        if (g >= 0 && !c->null)
-            wpop[g] += c->num;
+        const struct pccs_pop_row *r = &pop.rows[i];
+        int g = pccs_tree_ancestor(t, r->org, level, at, 0);
+        if (g >= 0 && !isnan(r->weighted))
+            wpop[g] += r->weighted;
     }
     for (size_t i = 0; have && i < pop.nnotes; i++)
         if (strncmp(pop.notes[i], "weighted:", 9) == 0)
             pccs_table_note(notes, "%s (%s)", pop.notes[i], what);
-    pccs_table_release(&pop);
+    pccs_pop_release(&pop);
     pccs_err_clear(&e);
     return have;
 }
