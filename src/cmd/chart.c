@@ -55,16 +55,10 @@ pyramid(struct pccs_store *st, const struct pccs_tree *tree,
     int o = pccs_query_org(tree, "", a->org, err);
     if (o < 0)
         return o;
-    struct pccs_table_query q = {tree->orgs[o].level,
-                                 tree->orgs[o].code,
-                                 PCCS_DAY_NONE,
-                                 a->period,
-                                 NULL,
-                                 NULL,
-                                 false,
-                                 false,
-                                 NULL,
-                                 false};
+    struct pccs_table_query q = {.level = tree->orgs[o].level,
+                                 .in = tree->orgs[o].code,
+                                 .at = PCCS_DAY_NONE,
+                                 .period = a->period};
     struct pccs_table t;
     int rc = run_table(st, tree, "age-bands", &q, &t, err);
     if (!rc) {
@@ -153,16 +147,11 @@ static int
 bar(struct pccs_store *st, const struct pccs_tree *tree,
     const struct chart_args *a, FILE *f, struct pccs_err *err)
 {
-    struct pccs_table_query q = {PCCS_LEVEL_NONE,
-                                 a->in,
-                                 PCCS_DAY_NONE,
-                                 a->year ? a->year : a->period,
-                                 a->group,
-                                 NULL,
-                                 false,
-                                 false,
-                                 NULL,
-                                 false};
+    struct pccs_table_query q = {.level = PCCS_LEVEL_NONE,
+                                 .in = a->in,
+                                 .at = PCCS_DAY_NONE,
+                                 .period = a->year ? a->year : a->period,
+                                 .group = a->group};
     if (a->level && (q.level = pccs_level_parse(a->level)) == PCCS_LEVEL_NONE)
         return pccs_err_set(err, PCCS_EINVAL, "unknown --level %s", a->level);
     if (a->in) {

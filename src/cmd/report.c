@@ -29,16 +29,10 @@ year_loaded(struct pccs_store *st, const struct pccs_tree *tree,
     for (size_t i = 0; i < 2; i++) {
         const struct pccs_table_def *def =
             pccs_table_def_find(year_tables[i].table);
-        struct pccs_table_query q = {year_tables[i].level,
-                                     in,
-                                     PCCS_DAY_NONE,
-                                     year,
-                                     NULL,
-                                     NULL,
-                                     false,
-                                     false,
-                                     NULL,
-                                     false};
+        struct pccs_table_query q = {.level = year_tables[i].level,
+                                     .in = in,
+                                     .at = PCCS_DAY_NONE,
+                                     .period = year};
         struct pccs_table t;
         struct pccs_err e = PCCS_ERR_INIT;
         memset(&t, 0, sizeof(t));
@@ -130,7 +124,11 @@ pccs_cmd_report(struct pccs_global *g, int argc, char **argv)
         rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write: %s", tmp,
                           strerror(errno));
     if (!rc) {
-        struct pccs_committee_options o = {in, year, today, include_synthetic};
+        struct pccs_committee_options o = {.in = in,
+                                           .year = year,
+                                           .generated = today,
+                                           .include_synthetic =
+                                               include_synthetic};
         rc = pccs_committee_write(f, st, &tree, &o, &err);
     }
     if (f && fclose(f) && !rc)

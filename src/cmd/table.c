@@ -88,142 +88,138 @@ all_tables(struct pccs_store *st, const struct pccs_tree *tree,
     return PCCS_OK;
 }
 
-int
-pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
+/* Write t to outpath (xlsx or fmt), or to stdout when outpath is NULL. */
+static int
+write_table(const struct pccs_table *t, enum pccs_format fmt,
+            const char *outpath, struct pccs_err *err)
 {
-    const char *format = NULL, *level = NULL, *in = NULL, *at = NULL;
-    const char *period = NULL, *group = NULL, *year = NULL, *compare = NULL;
-    const char *outpath = NULL, *contract = NULL;
-    bool help = false, list = false, explain = false, suppress = false;
-    bool all = false, include_synthetic = false;
+    if (fmt == PCCS_FMT_XLSX)
+        return pccs_table_write_xlsx(t, outpath, err);
+    if (!outpath)
+        return pccs_table_write(t, fmt, stdout, err);
+    FILE *f = fopen(outpath, "w");
+    if (!f)
+        return pccs_err_set(err, PCCS_EIO, "%s: cannot write: %s", outpath,
+                            strerror(errno));
+    int rc = pccs_table_write(t, fmt, f, err);
+    if (fclose(f) && !rc)
+        rc = pccs_err_set(err, PCCS_EIO, "%s: cannot write", outpath);
+    return rc;
+}
+
+/* What pccs table was asked, its options parsed and checked. */
+struct table_args {
+    const struct pccs_table_def *def; /* NULL with --all */
+    struct pccs_query_parsed parsed;
+    enum pccs_format fmt;
+    const char *outpath;
+    bool all;
+};
+
+/* The command is over: its exit status. */
+static bool
+done(int *status, int code)
+{
+    *status = code;
+    return false;
+}
+
+/*
+ * The options, as name=value pairs for pccs_query_parse(). False when the
+ * command is over already (help, the list, a usage error): *status says how.
+ */
+static bool
+parse_args(struct pccs_global *g, int argc, char **argv, struct table_args *a,
+           int *status)
+{
+    const char *v[11] = {NULL};
+    bool flag[3] = {false, false, false};
+    const char *format = NULL;
+    bool help = false, list = false;
     struct pccs_opt opts[] = {
-        {"format", &format, NULL},
-        {"level", &level, NULL},
-        {"in", &in, NULL},
-        {"at", &at, NULL},
-        {"period", &period, NULL},
-        {"list", NULL, &list},
-        {"store", &g->store, NULL},
-        {"group", &group, NULL},
-        {"year", &year, NULL},
-        {"compare", &compare, NULL},
-        {"out", &outpath, NULL},
-        {"explain", NULL, &explain},
-        {"suppress", NULL, &suppress},
-        {"all", NULL, &all},
-        {"contract", &contract, NULL},
-        {"include-synthetic", NULL, &include_synthetic},
+        {"format", &format, NULL},    {"level", &v[0], NULL},
+        {"in", &v[1], NULL},          {"at", &v[2], NULL},
+        {"period", &v[3], NULL},      {"list", NULL, &list},
+        {"store", &g->store, NULL},   {"group", &v[5], NULL},
+        {"year", &v[4], NULL},        {"compare", &v[6], NULL},
+        {"out", &a->outpath, NULL},   {"explain", NULL, &flag[0]},
+        {"suppress", NULL, &flag[1]}, {"all", NULL, &a->all},
+        {"contract", &v[7], NULL},    {"include-synthetic", NULL, &flag[2]},
     };
     char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 16, pos, 1, &npos, &help);
-    if (rc)
-        return rc;
+    *status = pccs_opt_parse(argc, argv, opts, 16, pos, 1, &npos, &help);
+    if (*status)
+        return false;
     if (help)
-        return pccs_cmd_help("table");
+        return done(status, pccs_cmd_help("table"));
     if (list)
-        return list_tables();
-    if (all && (npos || !outpath))
-        return pccs_cmd_usage("table", "--all writes every table into the "
-                                       "directory --out DIR (no table name)");
-    if (!npos && !all)
-        return pccs_cmd_usage("table", "which table? (pccs table --list)");
-    const struct pccs_table_def *def =
-        all ? pccs_table_defs[0] : pccs_table_def_find(pos[0]);
-    if (!def)
-        return pccs_cmd_usage("table",
-                              "no table called '%s' (pccs table "
-                              "--list)",
-                              pos[0]);
-    if (contract && (all || strcmp(def->name, "payments") != 0))
-        return pccs_cmd_usage("table", "--contract is for the payments table");
-    if (year && period)
-        return pccs_cmd_usage("table", "give --year or --period, not both");
-    if (year)
-        period = year;
-    int fmt;
-    struct pccs_table_query q = {
-        PCCS_LEVEL_NONE, in,      PCCS_DAY_NONE, period,   group,
-        compare,         explain, suppress,      contract, include_synthetic};
-    struct pccs_period_buf pbuf[2];
-    struct pccs_err err = PCCS_ERR_INIT;
-    /* --all gives the year to the year tables only. */
-    if (all && period &&
-        pccs_query_period(year ? "--year" : "--period", period,
-                          PCCS_PERIOD_FY, "a financial year such as 2022-23",
-                          &pbuf[0], &err))
-        return pccs_cmd_usage("table", "%s", err.msg);
-    if (all && period)
-        q.period = pbuf[0].s;
-    if (!all && pccs_query_check_periods(def, &q, "--", year != NULL, pbuf,
-                                         &err))
-        return pccs_cmd_usage("table", "%s", err.msg);
-    rc = pccs_cmd_format("table", format, &fmt);
-    if (!rc)
-        rc = pccs_cmd_date("table", at, &q.at);
-    if (rc)
-        return rc;
-    if (level) {
-        q.level = pccs_level_parse(level);
-        if (q.level == PCCS_LEVEL_NONE)
-            return pccs_cmd_usage("table",
-                                  "--level must be practice, pcn, sub_icb, "
-                                  "icb, region or england, not '%s'",
-                                  level);
+        return done(status, list_tables());
+    if (a->all && (npos || !a->outpath))
+        return done(status,
+                    pccs_cmd_usage("table",
+                                   "--all writes every table into the "
+                                   "directory --out DIR (no table name)"));
+    if (!npos && !a->all)
+        return done(status, pccs_cmd_usage("table",
+                                           "which table? (pccs table --list)"));
+    a->def = a->all ? NULL : pccs_table_def_find(pos[0]);
+    if (!a->all && !a->def)
+        return done(status, pccs_cmd_usage("table",
+                                           "no table called '%s' (pccs table "
+                                           "--list)",
+                                           pos[0]));
+    struct pccs_query_arg args[11];
+    for (size_t i = 0; pccs_query_names[i]; i++) {
+        args[i].name = pccs_query_names[i];
+        args[i].value = i < 8 ? v[i] : flag[i - 8] ? "1" : NULL;
     }
-    if (fmt == PCCS_FMT_XLSX && !outpath)
-        return pccs_cmd_usage("table", "--format xlsx needs --out FILE.xlsx");
-    if (at && period)
-        return pccs_cmd_usage("table", "give --at or --period, not both");
+    struct pccs_err err = PCCS_ERR_INIT;
+    if (pccs_query_parse(a->def, args, 11, "--", &a->parsed, &err))
+        return done(status, pccs_cmd_usage("table", "%s", err.msg));
+    int fmt;
+    if ((*status = pccs_cmd_format("table", format, &fmt)))
+        return false;
+    a->fmt = (enum pccs_format)fmt;
+    if (a->fmt == PCCS_FMT_XLSX && !a->outpath)
+        return done(
+            status,
+            pccs_cmd_usage("table", "--format xlsx needs --out FILE.xlsx"));
+    return true;
+}
 
+int
+pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
+{
+    struct table_args a = {.def = NULL};
+    int rc;
+    if (!parse_args(g, argc, argv, &a, &rc))
+        return rc;
+    struct pccs_table_query *q = &a.parsed.q;
     struct pccs_store *st;
     rc = pccs_cmd_open_store(g, &st);
     if (rc)
         return rc;
     struct pccs_tree tree = PCCS_TREE_INIT;
     struct pccs_table t;
-    pccs_table_init(&t, def->name);
+    struct pccs_err err = PCCS_ERR_INIT;
+    pccs_table_init(&t, a.all ? "all" : a.def->name);
+    int org;
     rc = pccs_tree_load(&tree, st, &err);
-    if (!rc && in) {
-        /* Any case; the tree's spelling from here on. */
-        int o = pccs_query_org(&tree, "", in, &err);
-        if (o < 0)
-            rc = o;
-        else
-            q.in = tree.orgs[o].code;
-    }
-    if (!rc && all) {
-        if (mkdir(outpath, 0777) && errno != EEXIST)
-            rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot create: %s", outpath,
-                              strerror(errno));
+    if (!rc) /* any case; the tree's spelling from here on */
+        rc = pccs_query_resolve_in(&tree, "", q, &org, &err);
+    if (!rc && a.all) {
+        if (mkdir(a.outpath, 0777) && errno != EEXIST)
+            rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot create: %s",
+                              a.outpath, strerror(errno));
         if (!rc)
-            rc =
-                all_tables(st, &tree, &q, (enum pccs_format)fmt, outpath, &err);
+            rc = all_tables(st, &tree, q, a.fmt, a.outpath, &err);
     }
     else if (!rc) {
         pccs_table_release(&t);
-        rc = pccs_table_run(def, st, &tree, &q, &t, &err);
-    }
-    if (all) {
-        /* written above */
-    }
-    else if (!rc && fmt == PCCS_FMT_XLSX) {
-        rc = pccs_table_write_xlsx(&t, outpath, &err);
-    }
-    else if (!rc && outpath) {
-        FILE *f = fopen(outpath, "w");
-        if (!f) {
-            rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write: %s", outpath,
-                              strerror(errno));
-        }
-        else {
-            rc = pccs_table_write(&t, (enum pccs_format)fmt, f, &err);
-            if (fclose(f) && !rc)
-                rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write", outpath);
-        }
-    }
-    else if (!rc) {
-        rc = pccs_table_write(&t, (enum pccs_format)fmt, stdout, &err);
+        rc = pccs_table_run(a.def, st, &tree, q, &t, &err);
+        if (!rc)
+            rc = write_table(&t, a.fmt, a.outpath, &err);
     }
     if (rc)
         pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);

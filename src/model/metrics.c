@@ -44,16 +44,8 @@ pccs_metric_series(struct pccs_store *st, const struct pccs_tree *t,
     if (o < 0)
         return pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
                             org);
-    struct pccs_table_query q = {t->orgs[o].level,
-                                 org,
-                                 PCCS_DAY_NONE,
-                                 NULL,
-                                 NULL,
-                                 NULL,
-                                 false,
-                                 false,
-                                 NULL,
-                                 false};
+    struct pccs_table_query q = {
+        .level = t->orgs[o].level, .in = org, .at = PCCS_DAY_NONE};
     struct pccs_table tab;
     memset(&tab, 0, sizeof(tab));
     int rc = pccs_table_run(pccs_table_def_find(m->table), st, t, &q, &tab,

@@ -141,6 +141,146 @@ pccs_query_check_periods(const struct pccs_table_def *def,
     return PCCS_OK;
 }
 
+/* ===== A whole question from name=value pairs ===== */
+
+const char *const pccs_query_names[] = {"level",
+                                        "in",
+                                        "at",
+                                        "period",
+                                        "year",
+                                        "group",
+                                        "compare",
+                                        "contract",
+                                        "explain",
+                                        "suppress",
+                                        "include_synthetic",
+                                        NULL};
+
+/* Their indices; the first eight take a value, the rest are flags. */
+enum {
+    ARG_LEVEL,
+    ARG_IN,
+    ARG_AT,
+    ARG_PERIOD,
+    ARG_YEAR,
+    ARG_GROUP,
+    ARG_COMPARE,
+    ARG_CONTRACT,
+    ARG_EXPLAIN,
+    ARG_SUPPRESS,
+    ARG_SYNTHETIC,
+    ARG_N
+};
+
+/* a and b equal, '-' and '_' alike. */
+static bool
+same_name(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (*a != *b && !(strchr("-_", *a) && strchr("-_", *b)))
+            return false;
+    return *a == *b;
+}
+
+static bool
+is_on(const char *v)
+{
+    return v && (!strcmp(v, "1") || !strcmp(v, "true"));
+}
+
+/* The periods of a question for every table at once: financial years. */
+static int
+check_all_periods(struct pccs_table_query *q, const char *names, bool from_year,
+                  struct pccs_period_buf bufs[2], struct pccs_err *err)
+{
+    char opt[32];
+    snprintf(opt, sizeof(opt), "%s%s", names, from_year ? "year" : "period");
+    if (q->period) {
+        int rc = pccs_query_period(opt, q->period, PCCS_PERIOD_FY, fy_form,
+                                   &bufs[0], err);
+        if (rc)
+            return rc;
+        q->period = bufs[0].s;
+    }
+    if (q->compare) {
+        snprintf(opt, sizeof(opt), "%scompare", names);
+        int rc = pccs_query_period(opt, q->compare, PCCS_PERIOD_FY, fy_form,
+                                   &bufs[1], err);
+        if (rc)
+            return rc;
+        q->compare = bufs[1].s;
+    }
+    return PCCS_OK;
+}
+
+/* Check the values v[ARG_N] and fill out->q from them. */
+static int
+check_args(const struct pccs_table_def *def, const char *const *v,
+           const char *names, struct pccs_query_parsed *out,
+           struct pccs_err *err)
+{
+    struct pccs_table_query *q = &out->q;
+    if (q->contract && (!def || strcmp(def->name, "payments") != 0))
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "%scontract is for the payments table", names);
+    if (v[ARG_YEAR] && v[ARG_PERIOD])
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "give %syear or %speriod, not both", names, names);
+    out->from_year = v[ARG_YEAR] != NULL;
+    q->period = out->from_year ? v[ARG_YEAR] : v[ARG_PERIOD];
+    int rc = def ? pccs_query_check_periods(def, q, names, out->from_year,
+                                            out->bufs, err)
+                 : check_all_periods(q, names, out->from_year, out->bufs, err);
+    if (rc)
+        return rc;
+    if (v[ARG_AT]) {
+        char opt[32];
+        snprintf(opt, sizeof(opt), "%sat", names);
+        if ((rc = pccs_query_date(opt, v[ARG_AT], &q->at, err)))
+            return rc;
+    }
+    if (v[ARG_LEVEL] &&
+        (q->level = pccs_level_parse(v[ARG_LEVEL])) == PCCS_LEVEL_NONE)
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "%slevel must be practice, pcn, place, sub_icb, "
+                            "icb, region or england, not '%.64s'",
+                            names, v[ARG_LEVEL]);
+    if (v[ARG_AT] && q->period)
+        return pccs_err_set(err, PCCS_EINVAL, "give %sat or %speriod, not both",
+                            names, names);
+    return PCCS_OK;
+}
+
+int
+pccs_query_parse(const struct pccs_table_def *def,
+                 const struct pccs_query_arg *args, size_t n, const char *names,
+                 struct pccs_query_parsed *out, struct pccs_err *err)
+{
+    const char *v[ARG_N] = {NULL};
+    memset(out, 0, sizeof(*out));
+    out->q.level = PCCS_LEVEL_NONE;
+    out->q.at = PCCS_DAY_NONE;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < ARG_N && !same_name(args[i].name, pccs_query_names[k]))
+            k++;
+        if (k == ARG_N)
+            return pccs_err_set(err, PCCS_EINVAL, "no option %s%.32s", names,
+                                args[i].name);
+        /* The first value given counts, as MHD's lookup answers. */
+        if (!v[k] && args[i].value && *args[i].value)
+            v[k] = args[i].value;
+    }
+    out->q.in = v[ARG_IN];
+    out->q.group = v[ARG_GROUP];
+    out->q.compare = v[ARG_COMPARE];
+    out->q.contract = v[ARG_CONTRACT];
+    out->q.explain = is_on(v[ARG_EXPLAIN]);
+    out->q.suppress = is_on(v[ARG_SUPPRESS]);
+    out->q.include_synthetic = is_on(v[ARG_SYNTHETIC]);
+    return check_args(def, v, names, out, err);
+}
+
 /* ===== Organisations ===== */
 
 /* Levenshtein distance of a and b, ignoring ASCII case (short strings). */
@@ -268,6 +408,22 @@ pccs_query_org(const struct pccs_tree *t, const char *what, const char *code,
     free(byname);
     free(bycode);
     return rc;
+}
+
+int
+pccs_query_resolve_in(const struct pccs_tree *t, const char *what,
+                      struct pccs_table_query *q, int *org,
+                      struct pccs_err *err)
+{
+    *org = -1;
+    if (!q->in)
+        return PCCS_OK;
+    int o = pccs_query_org(t, what, q->in, err);
+    if (o < 0)
+        return o;
+    *org = o;
+    q->in = t->orgs[o].code;
+    return PCCS_OK;
 }
 
 /* ===== When a level began ===== */

@@ -66,6 +66,49 @@ int pccs_query_check_periods(const struct pccs_table_def *def,
                              bool from_year, struct pccs_period_buf bufs[2],
                              struct pccs_err *err);
 
+/*
+ * One name=value of a table question: a command-line option (without its
+ * "--") or an API query parameter. Both come through pccs_query_parse(),
+ * so the checks and the messages are the same on every front end.
+ */
+struct pccs_query_arg {
+    const char *name;  /* one of pccs_query_names ('-' and '_' alike) */
+    const char *value; /* NULL or "": absent; a flag is on for 1 or true */
+};
+
+/**
+ * The names a table question takes, NULL-terminated, as the API spells
+ * them: level, in, at, period, year, group, compare, contract, explain,
+ * suppress, include_synthetic.
+ */
+extern const char *const pccs_query_names[];
+
+/*
+ * A checked question: q, whose period and compare point into bufs (use q
+ * only while this struct lives; q.in and the others borrow the values of
+ * the pairs parsed).
+ */
+struct pccs_query_parsed {
+    struct pccs_table_query q;
+    struct pccs_period_buf bufs[2];
+    bool from_year; /* the period came as year */
+};
+
+/**
+ * Fill out from the pairs args[0..n) for table def (NULL: every table at
+ * once, whose period is then a financial year). names is how the front
+ * end spells its options: "--" (command line) or "" (API). Checks: year
+ * or period, not both; the period's form for def (and compare's);
+ * level; at a date, not with a period; contract for payments only.
+ * PCCS_EINVAL with a message naming the option for anything else,
+ * including an unknown name. The organisation in q.in is checked later,
+ * against the tree (pccs_query_resolve_in()).
+ */
+int pccs_query_parse(const struct pccs_table_def *def,
+                     const struct pccs_query_arg *args, size_t n,
+                     const char *names, struct pccs_query_parsed *out,
+                     struct pccs_err *err);
+
 /**
  * Find the organisation code in t ignoring case: its index, or
  * PCCS_ENOTFOUND with a message suggesting the closest organisations
@@ -74,6 +117,15 @@ int pccs_query_check_periods(const struct pccs_table_def *def,
  */
 int pccs_query_org(const struct pccs_tree *t, const char *what,
                    const char *code, struct pccs_err *err);
+
+/**
+ * Check q->in against t (pccs_query_org(), message prefix what) and
+ * replace it by the tree's spelling (borrowed from t). *org is its index,
+ * or -1 when q->in is NULL.
+ */
+int pccs_query_resolve_in(const struct pccs_tree *t, const char *what,
+                          struct pccs_table_query *q, int *org,
+                          struct pccs_err *err);
 
 /**
  * When level began (data/rules/levels.csv, or $PCCS_RULES/levels.csv):
