@@ -80,7 +80,8 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
         return rc;
     }
     order_files(files, nfiles);
-    struct pccs_load_options lo = {period, quiet, g->tty, NULL};
+    struct pccs_load_options lo = {
+        .period = period, .quiet = quiet, .progress = g->tty};
     int exit = PCCS_EXIT_OK;
     for (size_t i = 0; i < nfiles; i++) {
         struct pccs_load_result res;

@@ -598,3 +598,19 @@ pccs_csv_free(struct pccs_csv_reader *r)
     pccs_buf_release(&r->xcode);
     free(r);
 }
+
+void
+pccs_csv_write_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "base/err.h"
 #include "base/str.h"
@@ -68,6 +69,14 @@ uint64_t pccs_csv_size(const struct pccs_csv_reader *r);
 const char *pccs_csv_name(const struct pccs_csv_reader *r);
 /** Close and free. pccs_csv_free(NULL) does nothing. */
 void pccs_csv_free(struct pccs_csv_reader *r);
+
+/**
+ * Write s as one CSV field (RFC 4180): in double quotes, with quotes
+ * doubled, when it holds a comma, a quote or a line break; else as it
+ * is. The one quoting rule of every CSV pccs writes (what a spreadsheet
+ * should not take for a formula is the caller's: report/table.c).
+ */
+void pccs_csv_write_field(FILE *f, const char *s);
 
 /**
  * Decode one Windows-1252 byte to a Unicode code point; returns 0 for the

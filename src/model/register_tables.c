@@ -16,204 +16,56 @@
 #include "base/path.h"
 #include "base/xalloc.h"
 #include "formats/csv.h"
+#include "sources/register_defs.h"
+#include "sources/sources.h"
 
-/* ===== Reading a register ===== */
+/* ===== Reading a register (sources/register_edit.c reads it) ===== */
 
-#define MAXCOLS 16
-
-struct rrow {
-    char key[24];
-    char *v[MAXCOLS];
-};
-
+/* The latest version of a register, and the one before (budget). */
 struct reg {
-    const char *name;
-    const char *const *cols; /* template columns, NULL-terminated */
-    size_t ncols;
-    int64_t source, previous; /* the latest load, the one before */
-    struct rrow *rows, *prev;
-    size_t n, nprev, cap, cap_prev;
+    struct pccs_register_data d, prev;
+    const char *cols[PCCS_REG_MAXCOLS]; /* every column's name */
 };
 
-static const char *const cols_places[] = {
-    "place_code", "place_name", "parent_code", "member_code",
-    "start_date", "end_date",   NULL};
-static const char *const cols_programmes[] = {
-    "workstream", "project", "owner", "org_code", "start_date",
-    "due_date",   "status",  "rag",   NULL};
-static const char *const cols_milestones[] = {
-    "project",     "milestone", "measure",       "target",
-    "target_date", "achieved",  "achieved_date", NULL};
-static const char *const cols_risks[] = {"risk_id",  "title",       "owner",
-                                         "org_code", "likelihood",  "impact",
-                                         "controls", "review_date", NULL};
-static const char *const cols_estates[] = {
-    "premises_id", "practice_code", "place",
-    "address",     "tenure",        "area_m2",
-    "void_m2",     "condition",     "utilisation_pct",
-    "annual_cost", "void_invoiced", "void_agreed",
-    NULL};
-static const char *const cols_budget[] = {"line",   "month",    "plan",
-                                          "actual", "forecast", NULL};
-static const char *const cols_closures[] = {
-    "practice_code", "closed_from", "closed_to", "approval_body",
-    "approval_date", "review_date", NULL};
-static const char *const cols_support[] = {"practice_code", "payment_date",
-                                           "amount", "reason", NULL};
-static const char *const cols_visits[] = {"practice_code", "visit_date",
-                                          "visit_type", NULL};
-static const char *const cols_beds[] = {"beds_org_code", "care_home",   "beds",
-                                        "as_of",         "beds_source", NULL};
-
-static const struct {
-    const char *name;
-    const char *const *cols;
-} registers[] = {
-    {"places", cols_places},          {"programmes", cols_programmes},
-    {"milestones", cols_milestones},  {"risks", cols_risks},
-    {"estates", cols_estates},        {"budget", cols_budget},
-    {"list_closures", cols_closures}, {"support_payments", cols_support},
-    {"visits", cols_visits},          {"care_home_beds", cols_beds},
-};
-
-static bool
-numeric_col(const char *c)
+static const char *
+val_of(const struct pccs_register_data *d, size_t i, const char *col)
 {
-    static const char *const nums[] = {"likelihood",
-                                       "impact",
-                                       "area_m2",
-                                       "void_m2",
-                                       "utilisation_pct",
-                                       "annual_cost",
-                                       "void_invoiced",
-                                       "void_agreed",
-                                       "plan",
-                                       "actual",
-                                       "forecast",
-                                       "amount",
-                                       "target",
-                                       "achieved",
-                                       "beds",
-                                       NULL};
-    for (size_t i = 0; nums[i]; i++)
-        if (!strcmp(c, nums[i]))
-            return true;
-    return false;
-}
-
-struct ref_scan {
-    int64_t ids[2]; /* the two latest source ids */
-};
-
-static int
-scan_cb(void *ctx, const struct pccs_ref_row *r)
-{
-    struct ref_scan *s = ctx;
-    if (r->source_id > s->ids[0]) {
-        s->ids[1] = s->ids[0];
-        s->ids[0] = r->source_id;
-    }
-    else if (r->source_id < s->ids[0] && r->source_id > s->ids[1])
-        s->ids[1] = r->source_id;
-    return 0;
-}
-
-static int
-fill_cb(void *ctx, const struct pccs_ref_row *r)
-{
-    struct reg *g = ctx;
-    bool latest = r->source_id == g->source;
-    if (!latest && r->source_id != g->previous)
-        return 0;
-    struct rrow **rows = latest ? &g->rows : &g->prev;
-    size_t *n = latest ? &g->n : &g->nprev;
-    size_t *cap = latest ? &g->cap : &g->cap_prev;
-    if (!*n || strcmp((*rows)[*n - 1].key, r->key) != 0) {
-        if (*n == *cap) {
-            *cap = *cap ? *cap * 2 : 64;
-            *rows = pccs_xreallocarray(*rows, *cap, sizeof(**rows));
-        }
-        memset(&(*rows)[*n], 0, sizeof(**rows));
-        snprintf((*rows)[*n].key, sizeof((*rows)[*n].key), "%s", r->key);
-        (*n)++;
-    }
-    for (size_t i = 0; i < g->ncols; i++)
-        if (!strcmp(g->cols[i], r->attr)) {
-            free((*rows)[*n - 1].v[i]);
-            (*rows)[*n - 1].v[i] = pccs_xstrdup(r->value);
-        }
-    return 0;
-}
-
-static void
-reg_release(struct reg *g)
-{
-    for (size_t i = 0; i < g->n; i++)
-        for (size_t k = 0; k < g->ncols; k++)
-            free(g->rows[i].v[k]);
-    for (size_t i = 0; i < g->nprev; i++)
-        for (size_t k = 0; k < g->ncols; k++)
-            free(g->prev[i].v[k]);
-    free(g->rows);
-    free(g->prev);
-}
-
-static int
-reg_read(struct pccs_store *st, const char *name, struct reg *g,
-         struct pccs_err *err)
-{
-    memset(g, 0, sizeof(*g));
-    g->name = name;
-    for (size_t i = 0; i < sizeof(registers) / sizeof(registers[0]); i++)
-        if (!strcmp(registers[i].name, name))
-            g->cols = registers[i].cols;
-    if (!g->cols)
-        return pccs_err_set(err, PCCS_EINVAL,
-                            "no register called '%s' (places, programmes, "
-                            "milestones, risks, estates, budget, "
-                            "list_closures, support_payments, visits, "
-                            "care_home_beds)",
-                            name);
-    while (g->cols[g->ncols])
-        g->ncols++;
-    char kind[48];
-    snprintf(kind, sizeof(kind), "register:%s", name);
-    struct ref_scan s = {{0, 0}};
-    int rc = pccs_store_refs_each(st, kind, scan_cb, &s, err);
-    if (rc)
-        return rc;
-    if (!s.ids[0])
-        return pccs_err_set(err, PCCS_ENOTFOUND,
-                            "no %s register loaded: fill in "
-                            "data/templates/%s.csv (or .xlsx) and load it",
-                            name, name);
-    g->source = s.ids[0];
-    g->previous = s.ids[1];
-    return pccs_store_refs_each(st, kind, fill_cb, g, err);
+    int k = pccs_reg_col_index(d->def, col);
+    return k >= 0 ? pccs_register_val(d, i, (size_t)k) : "";
 }
 
 static const char *
-val(const struct reg *g, const struct rrow *r, const char *col)
+val(const struct reg *g, size_t i, const char *col)
 {
-    for (size_t i = 0; i < g->ncols; i++)
-        if (!strcmp(g->cols[i], col))
-            return r->v[i] ? r->v[i] : "";
-    return "";
+    return val_of(&g->d, i, col);
 }
 
 static double
-num(const struct reg *g, const struct rrow *r, const char *col)
+num_of(const struct pccs_register_data *d, size_t i, const char *col)
 {
-    const char *s = val(g, r, col);
+    const char *s = val_of(d, i, col);
     return *s ? strtod(s, NULL) : NAN;
 }
 
+static double
+num(const struct reg *g, size_t i, const char *col)
+{
+    return num_of(&g->d, i, col);
+}
+
 static pccs_day
-day(const struct reg *g, const struct rrow *r, const char *col)
+day(const struct reg *g, size_t i, const char *col)
 {
     pccs_day d;
-    const char *s = val(g, r, col);
+    const char *s = val(g, i, col);
     return *s && !pccs_date_parse(pccs_str_from(s), &d) ? d : PCCS_DAY_NONE;
+}
+
+static bool
+numeric_col(const struct reg *g, const char *col)
+{
+    int k = pccs_reg_col_index(g->d.def, col);
+    return k >= 0 && pccs_reg_col_numeric(&g->d.def->cols[k]);
 }
 
 /* The day tables are "as at": --at, else today. */
@@ -242,28 +94,81 @@ in_scope(const struct pccs_tree *t, const struct pccs_table_query *q,
     return o == in || pccs_tree_ancestor(t, o, t->orgs[in].level, at, 0) == in;
 }
 
-static void
-source_note(struct pccs_store *st, struct pccs_table *out, const struct reg *g,
-            struct pccs_err *err)
+/*
+ * Start a table over register name: check --in (when check_in), read the
+ * register's latest version (and the one before for the budget). On
+ * failure g is released.
+ */
+static int
+open_reg(struct pccs_store *st, const struct pccs_tree *t,
+         const struct pccs_table_query *q, bool check_in, const char *name,
+         struct reg *g, struct pccs_err *err)
+{
+    memset(g, 0, sizeof(*g));
+    if (check_in && q->in && pccs_tree_find(t, q->in) < 0)
+        return pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
+                            q->in);
+    int rc = pccs_register_read(st, name, NULL, &g->d,
+                                !strcmp(name, "budget") ? &g->prev : NULL, err);
+    for (size_t k = 0; !rc && k < g->d.def->ncols; k++)
+        g->cols[k] = g->d.def->cols[k].name;
+    if (rc) {
+        pccs_register_data_release(&g->d);
+        pccs_register_data_release(&g->prev);
+    }
+    return rc;
+}
+
+/* Finish a table: the note naming the load it rests on; release g. */
+static int
+close_reg(struct pccs_store *st, struct pccs_table *out, struct reg *g,
+          struct pccs_err *err)
 {
     struct pccs_source_info si;
     /* The table rests on this load (its marks, if example, follow). */
-    pccs_table_source(out, g->source);
-    if (pccs_store_source_get(st, g->source, &si, err) == PCCS_OK)
-        pccs_table_note(out, "%s: %s (%s, loaded %s)", g->name, si.publication,
-                        si.path ? si.path : "?",
+    pccs_table_source(out, g->d.version);
+    if (pccs_store_source_get(st, g->d.version, &si, err) == PCCS_OK)
+        pccs_table_note(out, "%s: %s (%s, loaded %s)", g->d.def->name,
+                        si.publication, si.path ? si.path : "?",
                         si.loaded_at ? si.loaded_at : "?");
     pccs_err_clear(err);
+    pccs_register_data_release(&g->d);
+    pccs_register_data_release(&g->prev);
+    return PCCS_OK;
 }
 
-static int
-check_in(const struct pccs_tree *t, const struct pccs_table_query *q,
-         struct pccs_err *err)
+/*
+ * The cells of row i for the columns cols (n of them) as loaded: numbers
+ * as numbers (whole when whole), empty cells null.
+ */
+static void
+row_cells(struct pccs_table *out, const struct reg *g, size_t i,
+          const char *const *cols, size_t n, bool whole)
 {
-    if (q->in && pccs_tree_find(t, q->in) < 0)
-        return pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
-                            q->in);
-    return PCCS_OK;
+    for (size_t k = 0; k < n; k++) {
+        const char *v = val(g, i, cols[k]);
+        if (!*v)
+            pccs_table_null(out);
+        else if (!numeric_col(g, cols[k]))
+            pccs_table_text(out, v);
+        else if (whole)
+            pccs_table_int(out, (int64_t)strtod(v, NULL));
+        else
+            pccs_table_num(out, strtod(v, NULL));
+    }
+}
+
+/* Columns for cols (n): numbers (whole or with 2 decimals) or text. */
+static void
+row_cols(struct pccs_table *out, const struct reg *g, const char *const *cols,
+         size_t n, bool whole)
+{
+    for (size_t k = 0; k < n; k++)
+        pccs_table_col(out, cols[k],
+                       !numeric_col(g, cols[k]) ? PCCS_COL_TEXT
+                       : whole                  ? PCCS_COL_INT
+                                                : PCCS_COL_NUM,
+                       whole ? 0 : 2);
 }
 
 /* ===== register: the rows as loaded ===== */
@@ -273,7 +178,6 @@ pccs_register_table(struct pccs_store *st, const struct pccs_tree *t,
                     const struct pccs_table_query *q, struct pccs_table *out,
                     struct pccs_err *err)
 {
-    (void)t;
     pccs_table_init(out, "register");
     if (!q->group)
         return pccs_err_set(err, PCCS_EINVAL,
@@ -282,49 +186,37 @@ pccs_register_table(struct pccs_store *st, const struct pccs_tree *t,
                             "list_closures, support_payments, visits or "
                             "care_home_beds");
     struct reg g;
-    int rc = reg_read(st, q->group, &g, err);
-    if (rc) {
-        reg_release(&g);
+    int rc = open_reg(st, t, q, false, q->group, &g, err);
+    if (rc)
         return rc;
-    }
     /*
      * An example or generated load keeps its mark when exported and
      * loaded again (the xlsx twins of data/templates are made so).
      */
     char prov[200] = "";
     struct pccs_source_info si;
-    if (pccs_store_source_get(st, g.source, &si, err) == PCCS_OK &&
+    if (pccs_store_source_get(st, g.d.version, &si, err) == PCCS_OK &&
         si.provenance)
         snprintf(prov, sizeof(prov), "%s",
                  si.provenance_note ? si.provenance_note : si.provenance);
     pccs_err_clear(err);
-    for (size_t k = 0; k < g.ncols; k++)
-        pccs_table_col(out, g.cols[k],
-                       numeric_col(g.cols[k]) ? PCCS_COL_NUM : PCCS_COL_TEXT,
-                       2);
+    const char *const *cols = g.cols;
+    size_t nc = g.d.def->ncols;
+    row_cols(out, &g, cols, nc, false);
     if (prov[0])
         pccs_table_col(out, "pccs_provenance", PCCS_COL_TEXT, 0);
-    for (size_t i = 0; i < g.n; i++) {
+    for (size_t i = 0; i < g.d.n; i++) {
         pccs_table_row(out);
-        for (size_t k = 0; k < g.ncols; k++) {
-            const char *v = g.rows[i].v[k];
-            if (!v)
-                pccs_table_null(out);
-            else if (numeric_col(g.cols[k]))
-                pccs_table_num(out, strtod(v, NULL));
-            else
-                pccs_table_text(out, v);
-        }
+        row_cells(out, &g, i, cols, nc, false);
         if (prov[0])
             pccs_table_text(out, prov);
     }
-    source_note(st, out, &g, err);
+    close_reg(st, out, &g, err);
     pccs_table_note(out,
                     "the template: data/templates/%s.csv; export this "
                     "table and load it to move a register between "
                     "stores",
                     q->group);
-    reg_release(&g);
     return PCCS_OK;
 }
 
@@ -338,7 +230,7 @@ enum { PS_NOT_STARTED, PS_ACHIEVED, PS_IN_PROGRESS, PS_OVERDUE, PS_N };
  * add up to the total.
  */
 static int
-programme_state(const struct reg *g, const struct rrow *r, pccs_day at)
+programme_state(const struct reg *g, size_t r, pccs_day at)
 {
     const char *s = val(g, r, "status");
     if (!strcmp(s, "achieved and closed"))
@@ -356,29 +248,23 @@ pccs_programme_status_table(struct pccs_store *st, const struct pccs_tree *t,
 {
     pccs_table_init(out, "programme-status");
     struct reg g;
-    int rc = check_in(t, q, err);
-    if (!rc)
-        rc = reg_read(st, "programmes", &g, err);
-    else
-        memset(&g, 0, sizeof(g));
-    if (rc) {
-        reg_release(&g);
+    int rc = open_reg(st, t, q, true, "programmes", &g, err);
+    if (rc)
         return rc;
-    }
     pccs_day at = as_at(q);
-    char(*ws)[128] = pccs_xcalloc(g.n + 1, sizeof(*ws));
-    int(*cnt)[PS_N] = pccs_xcalloc(g.n + 1, sizeof(*cnt));
+    char(*ws)[128] = pccs_xcalloc(g.d.n + 1, sizeof(*ws));
+    int(*cnt)[PS_N] = pccs_xcalloc(g.d.n + 1, sizeof(*cnt));
     size_t nw = 0;
-    for (size_t i = 0; i < g.n; i++) {
-        if (!in_scope(t, q, val(&g, &g.rows[i], "org_code"), at))
+    for (size_t i = 0; i < g.d.n; i++) {
+        if (!in_scope(t, q, val(&g, i, "org_code"), at))
             continue;
-        const char *w = val(&g, &g.rows[i], "workstream");
+        const char *w = val(&g, i, "workstream");
         size_t k = 0;
         while (k < nw && strcmp(ws[k], w) != 0)
             k++;
         if (k == nw)
             snprintf(ws[nw++], 128, "%s", w);
-        cnt[k][programme_state(&g, &g.rows[i], at)]++;
+        cnt[k][programme_state(&g, i, at)]++;
     }
     pccs_table_col(out, "workstream", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "not_started", PCCS_COL_INT, 0);
@@ -406,10 +292,9 @@ pccs_programme_status_table(struct pccs_store *st, const struct pccs_tree *t,
                     "as at %s: overdue = due date before that day and not "
                     "achieved and closed (counted instead of its status)",
                     d);
-    source_note(st, out, &g, err);
+    close_reg(st, out, &g, err);
     free(ws);
     free(cnt);
-    reg_release(&g);
     return PCCS_OK;
 }
 
@@ -423,32 +308,18 @@ pccs_milestones_table(struct pccs_store *st, const struct pccs_tree *t,
     (void)t;
     pccs_table_init(out, "milestones");
     struct reg g;
-    int rc = reg_read(st, "milestones", &g, err);
-    if (rc) {
-        reg_release(&g);
+    int rc = open_reg(st, t, q, false, "milestones", &g, err);
+    if (rc)
         return rc;
-    }
     pccs_day at = as_at(q);
-    static const char *const c[] = {"project",       "milestone",   "measure",
-                                    "target",        "target_date", "achieved",
-                                    "achieved_date", NULL};
-    for (size_t i = 0; c[i]; i++)
-        pccs_table_col(out, c[i],
-                       numeric_col(c[i]) ? PCCS_COL_NUM : PCCS_COL_TEXT, 2);
+    const char *const *cols = g.cols;
+    row_cols(out, &g, cols, g.d.def->ncols, false);
     pccs_table_col(out, "achieved_pct_of_target", PCCS_COL_NUM, 1);
     pccs_table_col(out, "result", PCCS_COL_TEXT, 0);
-    for (size_t i = 0; i < g.n; i++) {
-        const struct rrow *r = &g.rows[i];
+    for (size_t i = 0; i < g.d.n; i++) {
+        size_t r = i;
         pccs_table_row(out);
-        for (size_t k = 0; c[k]; k++) {
-            const char *v = val(&g, r, c[k]);
-            if (!*v)
-                pccs_table_null(out);
-            else if (numeric_col(c[k]))
-                pccs_table_num(out, strtod(v, NULL));
-            else
-                pccs_table_text(out, v);
-        }
+        row_cells(out, &g, r, cols, g.d.def->ncols, false);
         double target = num(&g, r, "target"), got = num(&g, r, "achieved");
         pccs_table_num(out,
                        target > 0 && !isnan(got) ? got / target * 100 : NAN);
@@ -462,8 +333,7 @@ pccs_milestones_table(struct pccs_store *st, const struct pccs_tree *t,
                                            : "not yet due";
         pccs_table_text(out, res);
     }
-    source_note(st, out, &g, err);
-    reg_release(&g);
+    close_reg(st, out, &g, err);
     return PCCS_OK;
 }
 
@@ -536,43 +406,28 @@ pccs_risks_table(struct pccs_store *st, const struct pccs_tree *t,
     size_t nb = 0;
     char source[2048] = "";
     struct reg g;
-    memset(&g, 0, sizeof(g));
-    int rc = check_in(t, q, err);
+    int rc = risk_bands(bands, &nb, source, sizeof(source), err);
     if (!rc)
-        rc = risk_bands(bands, &nb, source, sizeof(source), err);
-    if (!rc)
-        rc = reg_read(st, "risks", &g, err);
-    if (rc) {
-        reg_release(&g);
+        rc = open_reg(st, t, q, true, "risks", &g, err);
+    if (rc)
         return rc;
-    }
     pccs_day at = as_at(q);
-    struct risk_item *it = pccs_xcalloc(g.n + 1, sizeof(*it));
+    struct risk_item *it = pccs_xcalloc(g.d.n + 1, sizeof(*it));
     size_t n = 0;
-    for (size_t i = 0; i < g.n; i++)
-        if (in_scope(t, q, val(&g, &g.rows[i], "org_code"), at))
-            it[n++] = (struct risk_item){i, num(&g, &g.rows[i], "likelihood") *
-                                                num(&g, &g.rows[i], "impact")};
+    for (size_t i = 0; i < g.d.n; i++)
+        if (in_scope(t, q, val(&g, i, "org_code"), at))
+            it[n++] = (struct risk_item){i, num(&g, i, "likelihood") *
+                                                num(&g, i, "impact")};
     qsort(it, n, sizeof(*it), cmp_risk);
-    for (size_t k = 0; k < g.ncols; k++)
-        pccs_table_col(out, g.cols[k],
-                       numeric_col(g.cols[k]) ? PCCS_COL_INT : PCCS_COL_TEXT,
-                       0);
+    const char *const *cols = g.cols;
+    row_cols(out, &g, cols, g.d.def->ncols, true);
     pccs_table_col(out, "score", PCCS_COL_INT, 0);
     pccs_table_col(out, "rag", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "review_overdue", PCCS_COL_TEXT, 0);
     for (size_t i = 0; i < n; i++) {
-        const struct rrow *r = &g.rows[it[i].row];
+        size_t r = it[i].row;
         pccs_table_row(out);
-        for (size_t k = 0; k < g.ncols; k++) {
-            const char *v = r->v[k];
-            if (!v)
-                pccs_table_null(out);
-            else if (numeric_col(g.cols[k]))
-                pccs_table_int(out, (int64_t)strtod(v, NULL));
-            else
-                pccs_table_text(out, v);
-        }
+        row_cells(out, &g, r, cols, g.d.def->ncols, true);
         pccs_table_int(out, (int64_t)it[i].score);
         const char *rag = "";
         for (size_t b = 0; b < nb; b++)
@@ -586,9 +441,8 @@ pccs_risks_table(struct pccs_store *st, const struct pccs_tree *t,
                     "score = likelihood x impact (1 to 25); RAG by "
                     "data/rules/risk.csv: %s",
                     source);
-    source_note(st, out, &g, err);
+    close_reg(st, out, &g, err);
     free(it);
-    reg_release(&g);
     return PCCS_OK;
 }
 
@@ -606,21 +460,16 @@ pccs_estates_table(struct pccs_store *st, const struct pccs_tree *t,
 {
     pccs_table_init(out, "estates");
     struct reg g;
-    memset(&g, 0, sizeof(g));
-    int rc = check_in(t, q, err);
-    if (!rc)
-        rc = reg_read(st, "estates", &g, err);
-    if (rc) {
-        reg_release(&g);
+    int rc = open_reg(st, t, q, true, "estates", &g, err);
+    if (rc)
         return rc;
-    }
     pccs_day at = as_at(q);
     /* Places in order of first appearance; tenure sums per place. */
-    char(*pl)[128] = pccs_xcalloc(g.n + 1, sizeof(*pl));
-    double(*v)[4][E_N] = pccs_xcalloc(g.n + 1, sizeof(*v));
+    char(*pl)[128] = pccs_xcalloc(g.d.n + 1, sizeof(*pl));
+    double(*v)[4][E_N] = pccs_xcalloc(g.d.n + 1, sizeof(*v));
     size_t np = 0;
-    for (size_t i = 0; i < g.n; i++) {
-        const struct rrow *r = &g.rows[i];
+    for (size_t i = 0; i < g.d.n; i++) {
+        size_t r = i;
         if (!in_scope(t, q, val(&g, r, "practice_code"), at))
             continue;
         const char *p =
@@ -684,10 +533,9 @@ pccs_estates_table(struct pccs_store *st, const struct pccs_tree *t,
                     "area_pct = the tenure's area / the place's area; "
                     "void_pct = void m2 / area m2; void_cost = annual cost "
                     "x void m2 / area m2, per premises, summed");
-    source_note(st, out, &g, err);
+    close_reg(st, out, &g, err);
     free(pl);
     free(v);
-    reg_release(&g);
     return PCCS_OK;
 }
 
@@ -698,24 +546,19 @@ pccs_budget_table(struct pccs_store *st, const struct pccs_tree *t,
                   const struct pccs_table_query *q, struct pccs_table *out,
                   struct pccs_err *err)
 {
-    (void)t;
-    (void)q;
     pccs_table_init(out, "budget");
     struct reg g;
-    int rc = reg_read(st, "budget", &g, err);
-    if (rc) {
-        reg_release(&g);
+    int rc = open_reg(st, t, q, false, "budget", &g, err);
+    if (rc)
         return rc;
-    }
-    char(*lines)[128] = pccs_xcalloc(g.n + 1, sizeof(*lines));
-    double(*v)[5] = pccs_xcalloc(g.n + 2, sizeof(*v));
-    bool *had = pccs_xcalloc(g.n + 2, sizeof(*had));
+    char(*lines)[128] = pccs_xcalloc(g.d.n + 1, sizeof(*lines));
+    double(*v)[5] = pccs_xcalloc(g.d.n + 2, sizeof(*v));
+    bool *had = pccs_xcalloc(g.d.n + 2, sizeof(*had));
     size_t nl = 0;
     for (int pass = 0; pass < 2; pass++) {
-        const struct rrow *rows = pass ? g.prev : g.rows;
-        size_t n = pass ? g.nprev : g.n;
-        for (size_t i = 0; i < n; i++) {
-            const char *l = val(&g, &rows[i], "line");
+        const struct pccs_register_data *d = pass ? &g.prev : &g.d;
+        for (size_t i = 0; i < d->n; i++) {
+            const char *l = val_of(d, i, "line");
             size_t k = 0;
             while (k < nl && strcmp(lines[k], l) != 0)
                 k++;
@@ -725,13 +568,13 @@ pccs_budget_table(struct pccs_store *st, const struct pccs_tree *t,
                 snprintf(lines[nl++], 128, "%s", l);
             }
             if (pass) {
-                v[k][4] += num(&g, &rows[i], "forecast");
+                v[k][4] += num_of(d, i, "forecast");
                 had[k] = true;
             }
             else {
-                v[k][0] += num(&g, &rows[i], "plan");
-                v[k][1] += num(&g, &rows[i], "actual");
-                v[k][2] += num(&g, &rows[i], "forecast");
+                v[k][0] += num_of(d, i, "plan");
+                v[k][1] += num_of(d, i, "actual");
+                v[k][2] += num_of(d, i, "forecast");
             }
         }
     }
@@ -768,11 +611,10 @@ pccs_budget_table(struct pccs_store *st, const struct pccs_tree *t,
                          "of the latest load; variance = forecast - plan; "
                          "movement = this load's forecast - the previous "
                          "load's, for lines in both");
-    source_note(st, out, &g, err);
+    close_reg(st, out, &g, err);
     free(lines);
     free(v);
     free(had);
-    reg_release(&g);
     return PCCS_OK;
 }
 
@@ -794,14 +636,9 @@ pccs_list_closures_table(struct pccs_store *st, const struct pccs_tree *t,
 {
     pccs_table_init(out, "list-closures");
     struct reg g;
-    memset(&g, 0, sizeof(g));
-    int rc = check_in(t, q, err);
-    if (!rc)
-        rc = reg_read(st, "list_closures", &g, err);
-    if (rc) {
-        reg_release(&g);
+    int rc = open_reg(st, t, q, true, "list_closures", &g, err);
+    if (rc)
         return rc;
-    }
     pccs_day at = as_at(q);
     static const char *const c[] = {"closed_from",   "closed_to",
                                     "approval_body", "approval_date",
@@ -812,8 +649,8 @@ pccs_list_closures_table(struct pccs_store *st, const struct pccs_tree *t,
         pccs_table_col(out, c[i], PCCS_COL_TEXT, 0);
     pccs_table_col(out, "in_force", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "review_overdue", PCCS_COL_TEXT, 0);
-    for (size_t i = 0; i < g.n; i++) {
-        const struct rrow *r = &g.rows[i];
+    for (size_t i = 0; i < g.d.n; i++) {
+        size_t r = i;
         if (!in_scope(t, q, val(&g, r, "practice_code"), at))
             continue;
         pccs_table_row(out);
@@ -829,8 +666,7 @@ pccs_list_closures_table(struct pccs_store *st, const struct pccs_tree *t,
     char d[16];
     pccs_date_format(at, d);
     pccs_table_note(out, "as at %s", d);
-    source_note(st, out, &g, err);
-    reg_release(&g);
+    close_reg(st, out, &g, err);
     return PCCS_OK;
 }
 
@@ -841,14 +677,9 @@ pccs_support_payments_table(struct pccs_store *st, const struct pccs_tree *t,
 {
     pccs_table_init(out, "support-payments");
     struct reg g;
-    memset(&g, 0, sizeof(g));
-    int rc = check_in(t, q, err);
-    if (!rc)
-        rc = reg_read(st, "support_payments", &g, err);
-    if (rc) {
-        reg_release(&g);
+    int rc = open_reg(st, t, q, true, "support_payments", &g, err);
+    if (rc)
         return rc;
-    }
     pccs_day at = as_at(q);
     pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
@@ -857,8 +688,8 @@ pccs_support_payments_table(struct pccs_store *st, const struct pccs_tree *t,
     pccs_table_col(out, "reason", PCCS_COL_TEXT, 0);
     double total = 0;
     size_t n = 0;
-    for (size_t i = 0; i < g.n; i++) {
-        const struct rrow *r = &g.rows[i];
+    for (size_t i = 0; i < g.d.n; i++) {
+        size_t r = i;
         if (!in_scope(t, q, val(&g, r, "practice_code"), at))
             continue;
         pccs_table_row(out);
@@ -877,8 +708,7 @@ pccs_support_payments_table(struct pccs_store *st, const struct pccs_tree *t,
     char what[32];
     snprintf(what, sizeof(what), "%zu payments", n);
     pccs_table_text(out, what);
-    source_note(st, out, &g, err);
-    reg_release(&g);
+    close_reg(st, out, &g, err);
     return PCCS_OK;
 }
 
@@ -891,14 +721,9 @@ pccs_visits_table(struct pccs_store *st, const struct pccs_tree *t,
 {
     pccs_table_init(out, "visits");
     struct reg g;
-    memset(&g, 0, sizeof(g));
-    int rc = check_in(t, q, err);
-    if (!rc)
-        rc = reg_read(st, "visits", &g, err);
-    if (rc) {
-        reg_release(&g);
+    int rc = open_reg(st, t, q, true, "visits", &g, err);
+    if (rc)
         return rc;
-    }
     pccs_day at = as_at(q);
     int y, m, d;
     pccs_date_to_ymd(at, &y, &m, &d);
@@ -912,9 +737,9 @@ pccs_visits_table(struct pccs_store *st, const struct pccs_tree *t,
     pccs_day *last = pccs_xcalloc(t->norgs + 1, sizeof(*last));
     for (size_t o = 0; o <= t->norgs; o++)
         last[o] = PCCS_DAY_NONE;
-    for (size_t i = 0; i < g.n; i++) {
-        int o = pccs_tree_find(t, val(&g, &g.rows[i], "practice_code"));
-        pccs_day v = day(&g, &g.rows[i], "visit_date");
+    for (size_t i = 0; i < g.d.n; i++) {
+        int o = pccs_tree_find(t, val(&g, i, "practice_code"));
+        pccs_day v = day(&g, i, "visit_date");
         if (o >= 0 && v <= at && (last[o] == PCCS_DAY_NONE || v > last[o]))
             last[o] = v;
     }
@@ -963,10 +788,9 @@ pccs_visits_table(struct pccs_store *st, const struct pccs_tree *t,
                     "as at %s: practices in the tree not visited since %s "
                     "(18 months), or never",
                     ds, ss);
-    source_note(st, out, &g, err);
+    close_reg(st, out, &g, err);
     free(last);
     free(rows);
     free(current);
-    reg_release(&g);
     return PCCS_OK;
 }

@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
+#include "formats/csv.h"
 
 int
 pccs_format_parse(const char *s, enum pccs_format *out)
@@ -176,17 +177,7 @@ write_text(const struct pccs_table *t, FILE *f)
 static void
 csv_field(FILE *f, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
+    pccs_csv_write_field(f, s);
 }
 
 /*

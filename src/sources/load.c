@@ -899,7 +899,7 @@ pccs_load_file(struct pccs_store *st, const char *path,
     struct pccs_load ld;
     memset(&ld, 0, sizeof(ld));
     ld.st = st;
-    ld.name = path;
+    ld.name = opt && opt->name ? opt->name : path;
     ld.opt = opt;
     ld.size = (uint64_t)sb.st_size;
     ld.started = now();
@@ -908,7 +908,8 @@ pccs_load_file(struct pccs_store *st, const char *path,
      * as git's GIT_PROGRESS_DELAY. */
     const char *after = getenv("PCCS_PROGRESS_AFTER");
     ld.progress_after = after && *after ? strtod(after, NULL) : 1.0;
-    ld.src.path = path;
+    ld.src.path = ld.name;
+    ld.src.owner = opt ? opt->owner : NULL;
     ld.hash = &job;
     int rc;
 

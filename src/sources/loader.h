@@ -76,6 +76,11 @@ struct pccs_load_options {
                            (an edit back to an earlier version); the
                            source's sha256 is then that of the bytes and
                            this text, which names the change */
+    const char *name;   /* the name messages and the sources list give the
+                           file, when path is not it (an edit's rewrite,
+                           read from memory); NULL: path */
+    const char *owner;  /* the organisation the source belongs to (pccs
+                           load --org); NULL: none */
 };
 
 /** The context a loader writes through. */
@@ -107,6 +112,11 @@ struct pccs_load {
  * published file has it; a row where it is empty is real data.
  */
 #define PCCS_PROVENANCE_COL "pccs_provenance"
+/**
+ * The column a register's rewrite (an edit) carries: each row's stable
+ * identifier, kept from version to version (local registers only).
+ */
+#define PCCS_ROW_ID_COL "pccs_row_id"
 /**
  * Mark the source as synthetic or example from a provenance value
  * ("synthetic: written by scripts/gen-gpw"); an empty value or one that

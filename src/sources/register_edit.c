@@ -1,279 +1,400 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Reading a register's rows, and changing them one at a time (the API's
- * create, update and delete). A change is a new version of the register:
- * the latest rows with the change applied are written as the register's
- * CSV template and loaded through the same loader as a file a user loads,
- * so every rule (codes in the tree on the row's date, real dates,
- * enumerations) holds for edits too, the change is atomic, and the
- * sources list says when each version was made. Row keys are positions
- * in a version: they stay for an update, and an insert goes at the end.
+ * Reading a register's rows (the one reader: the tables, the API and the
+ * edits all read through pccs_register_read), and changing them one at a
+ * time (the API's create, update and delete). A change is a new version
+ * of the register: the latest rows with the change applied are written
+ * as the register's CSV template and loaded through the same loader as a
+ * file a user loads, so every rule (codes known on the row's date, real
+ * dates, enumerations) holds for edits too, the change is atomic, and the
+ * sources list says when each version was made.
+ *
+ * Rows are keyed by a stable identifier: a file's rows get their line
+ * numbers, the rewrite carries every row's identifier in its column
+ * pccs_row_id, and a new row gets one more than the largest any version
+ * ever had (a reloaded file's rows count on from there too). A change
+ * made without a version after someone else's delete finds its row or
+ * none, never a neighbour.
+ *
+ * The rewrite lives in memory (memfd_create): nothing is written to a
+ * temporary directory, so a server killed during an edit leaves no file.
  */
+#define _GNU_SOURCE /* memfd_create */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "base/buf.h"
 #include "base/xalloc.h"
+#include "formats/csv.h"
+#include "sources/register_defs.h"
 #include "sources/sources.h"
 
-struct rows {
-    size_t ncols;
-    const char *cols[16];
-    int64_t latest;
-    char (*keys)[24];
-    char **vals; /* n x ncols, owned */
+/* ===== Reading ===== */
+
+/* The versions (source ids) a register has, newest first. */
+struct versions {
+    int64_t *ids;
     size_t n, cap;
 };
 
 static int
-latest_cb(void *ctx, const struct pccs_ref_row *r)
+versions_cb(void *ctx, const struct pccs_ref_row *r)
 {
-    struct rows *g = ctx;
-    if (r->source_id > g->latest)
-        g->latest = r->source_id;
+    struct versions *v = ctx;
+    for (size_t i = 0; i < v->n; i++)
+        if (v->ids[i] == r->source_id)
+            return 0;
+    if (v->n == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 8;
+        v->ids = pccs_xreallocarray(v->ids, v->cap, sizeof(*v->ids));
+    }
+    v->ids[v->n++] = r->source_id;
     return 0;
 }
 
 static int
-collect_cb(void *ctx, const struct pccs_ref_row *r)
+cmp_desc(const void *a, const void *b)
 {
-    struct rows *g = ctx;
-    if (r->source_id != g->latest)
-        return 0;
-    if (!g->n || strcmp(g->keys[g->n - 1], r->key) != 0) {
-        if (g->n == g->cap) {
-            g->cap = g->cap ? g->cap * 2 : 32;
-            g->keys = pccs_xreallocarray(g->keys, g->cap, sizeof(*g->keys));
-            g->vals =
-                pccs_xreallocarray(g->vals, g->cap * g->ncols, sizeof(char *));
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The two latest versions (ids[0], ids[1]; 0 when none) owned by owner
+ * (NULL: of any owner). */
+static int
+pick_versions(struct pccs_store *st, const char *kind, const char *owner,
+              int64_t ids[2], struct pccs_err *err)
+{
+    struct versions v = {NULL, 0, 0};
+    int rc = pccs_store_refs_each(st, kind, versions_cb, &v, err);
+    if (v.n)
+        qsort(v.ids, v.n, sizeof(*v.ids), cmp_desc);
+    size_t got = 0;
+    for (size_t i = 0; !rc && i < v.n && got < 2; i++) {
+        struct pccs_source_info si;
+        if (owner) {
+            rc = pccs_store_source_get(st, v.ids[i], &si, err);
+            if (rc || !si.owner || strcmp(si.owner, owner) != 0)
+                continue;
         }
-        snprintf(g->keys[g->n], sizeof(g->keys[0]), "%s", r->key);
-        memset(&g->vals[g->n * g->ncols], 0, g->ncols * sizeof(char *));
-        g->n++;
+        ids[got++] = v.ids[i];
     }
-    for (size_t k = 0; k < g->ncols; k++)
-        if (!strcmp(g->cols[k], r->attr)) {
-            char **v = &g->vals[(g->n - 1) * g->ncols + k];
+    free(v.ids);
+    return rc;
+}
+
+struct fill {
+    struct pccs_register_data *d[2];
+};
+
+static void
+add_row(struct pccs_register_data *d, const char *key)
+{
+    size_t nc = d->def->ncols;
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 32;
+        d->keys = pccs_xreallocarray(d->keys, d->cap, sizeof(*d->keys));
+        d->vals = pccs_xreallocarray(d->vals, d->cap * nc, sizeof(char *));
+    }
+    snprintf(d->keys[d->n], sizeof(d->keys[0]), "%s", key);
+    memset(&d->vals[d->n * nc], 0, nc * sizeof(char *));
+    d->n++;
+}
+
+static int
+fill_cb(void *ctx, const struct pccs_ref_row *r)
+{
+    struct fill *f = ctx;
+    for (int w = 0; w < 2; w++) {
+        struct pccs_register_data *d = f->d[w];
+        if (!d || !d->version || r->source_id != d->version)
+            continue;
+        if (!d->n || strcmp(d->keys[d->n - 1], r->key) != 0)
+            add_row(d, r->key);
+        int k = pccs_reg_col_index(d->def, r->attr);
+        if (k >= 0) {
+            char **v = &d->vals[(d->n - 1) * d->def->ncols + (size_t)k];
             free(*v);
             *v = pccs_xstrdup(r->value);
         }
+    }
     return 0;
 }
 
-static void
-rows_release(struct rows *g)
+int
+pccs_register_read(struct pccs_store *st, const char *name, const char *owner,
+                   struct pccs_register_data *latest,
+                   struct pccs_register_data *previous, struct pccs_err *err)
 {
-    for (size_t i = 0; i < g->n * g->ncols; i++)
-        free(g->vals[i]);
-    free(g->vals);
-    free(g->keys);
-}
-
-static int
-rows_read(struct pccs_store *st, const char *name, struct rows *g,
-          struct pccs_err *err)
-{
-    memset(g, 0, sizeof(*g));
-    struct pccs_register_col c;
-    while (g->ncols < 16 && pccs_register_col(name, g->ncols, &c))
-        g->cols[g->ncols++] = c.name;
-    if (!g->ncols)
-        return pccs_err_set(err, PCCS_EINVAL,
-                            "no register called '%s' (places, programmes, "
-                            "milestones, risks, estates, budget, "
-                            "list_closures, support_payments, visits, "
-                            "care_home_beds)",
-                            name);
+    const struct pccs_reg_def *def = pccs_reg_def_find(name);
+    memset(latest, 0, sizeof(*latest));
+    if (previous)
+        memset(previous, 0, sizeof(*previous));
+    if (!def)
+        return pccs_err_set(err, PCCS_EINVAL, "no register called '%s' (%s)",
+                            name, pccs_reg_names());
+    latest->def = def;
+    if (previous)
+        previous->def = def;
     char kind[48];
     snprintf(kind, sizeof(kind), "register:%s", name);
-    int rc = pccs_store_refs_each(st, kind, latest_cb, g, err);
-    if (!rc && !g->latest)
-        rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no %s register loaded: fill in "
-                          "data/templates/%s.csv (or .xlsx) and load it",
-                          name, name);
+    int64_t ids[2] = {0, 0};
+    int rc = pick_versions(st, kind, owner, ids, err);
+    if (!rc && !ids[0])
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "no %s register loaded%s%s: fill in "
+                            "data/templates/%s.csv (or .xlsx) and load it",
+                            name, owner ? " for " : "", owner ? owner : "",
+                            name);
+    latest->version = ids[0];
+    if (previous)
+        previous->version = ids[1];
+    struct fill f = {{latest, previous}};
     if (!rc)
-        rc = pccs_store_refs_each(st, kind, collect_cb, g, err);
+        rc = pccs_store_refs_each(st, kind, fill_cb, &f, err);
     return rc;
+}
+
+const char *
+pccs_register_val(const struct pccs_register_data *d, size_t row, size_t col)
+{
+    const char *v = d->vals[row * d->def->ncols + col];
+    return v ? v : "";
+}
+
+void
+pccs_register_data_release(struct pccs_register_data *d)
+{
+    if (!d->def)
+        return;
+    for (size_t i = 0; i < d->n * d->def->ncols; i++)
+        free(d->vals[i]);
+    free(d->vals);
+    free(d->keys);
+    memset(d, 0, sizeof(*d));
 }
 
 int
-pccs_register_rows(struct pccs_store *st, const char *name,
+pccs_register_rows(struct pccs_store *st, const char *name, const char *owner,
                    pccs_register_row_fn fn, void *ctx, int64_t *version,
                    struct pccs_err *err)
 {
-    struct rows g;
-    int rc = rows_read(st, name, &g, err);
+    struct pccs_register_data g;
+    int rc = pccs_register_read(st, name, owner, &g, NULL, err);
     if (!rc)
-        *version = g.latest;
-    const char *v[16];
+        *version = g.version;
+    const char *v[PCCS_REG_MAXCOLS];
     for (size_t i = 0; !rc && i < g.n; i++) {
-        for (size_t k = 0; k < g.ncols; k++)
-            v[k] = g.vals[i * g.ncols + k] ? g.vals[i * g.ncols + k] : "";
-        struct pccs_register_row r = {g.keys[i], v};
+        for (size_t k = 0; k < g.def->ncols; k++)
+            v[k] = pccs_register_val(&g, i, k);
+        struct pccs_register_row r = {.key = g.keys[i], .values = v};
         rc = fn(ctx, &r);
     }
-    rows_release(&g);
+    pccs_register_data_release(&g);
     return rc;
 }
 
-/* One CSV field (RFC 4180: quoted when it must be). */
-static void
-csv_field(FILE *f, const char *s)
+static int
+last_key_cb(void *ctx, const struct pccs_ref_row *r)
 {
-    if (!s[strcspn(s, ",\"\r\n")] && s[0] != ' ') {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
+    int64_t *last = ctx;
+    long long k = strtoll(r->key, NULL, 10);
+    if (k > *last)
+        *last = k;
+    return 0;
 }
 
-static bool
-has_newline(const char *s)
+int
+pccs_register_last_key(struct pccs_store *st, const char *name, int64_t *last,
+                       struct pccs_err *err)
 {
-    return s && strpbrk(s, "\r\n");
+    char kind[48];
+    snprintf(kind, sizeof(kind), "register:%s", name);
+    *last = 0;
+    return pccs_store_refs_each(st, kind, last_key_cb, last, err);
+}
+
+/* ===== Changing ===== */
+
+static int
+check_edit(const struct pccs_register_edit *e,
+           const struct pccs_register_data *g, size_t *at,
+           struct pccs_err *err)
+{
+    if (!strcmp(e->name, "places"))
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "places change the organisation tree: load them "
+                            "with pccs load and restart the server");
+    if (e->version && e->version != g->version)
+        return pccs_err_set(err, PCCS_ECONFLICT,
+                            "the %s register changed since version %lld "
+                            "(now %lld): read it again",
+                            e->name, (long long)e->version,
+                            (long long)g->version);
+    *at = g->n; /* the row changed; g->n for a new one */
+    if (e->op != PCCS_REG_CREATE) {
+        for (*at = 0; *at < g->n && strcmp(g->keys[*at], e->key ? e->key : "");
+             (*at)++)
+            ;
+        if (*at == g->n)
+            return pccs_err_set(err, PCCS_ENOTFOUND,
+                                "no row %s in the %s register (version %lld)",
+                                e->key ? e->key : "?", e->name,
+                                (long long)g->version);
+    }
+    for (size_t k = 0; e->values && k < g->def->ncols; k++)
+        if (e->values[k] && strpbrk(e->values[k], "\r\n"))
+            return pccs_err_set(err, PCCS_EINVAL,
+                                "%s: one line of text, without line breaks",
+                                g->def->cols[k].name);
+    return PCCS_OK;
+}
+
+/*
+ * Write the new version as CSV to f: the rows of g with the change at
+ * row at applied, each with its identifier (a new row's is next, never
+ * used before in any version); key gets the changed row's.
+ * prov is the provenance of g's rows ("" for none). Returns the number of
+ * rows written.
+ */
+static size_t
+write_version(FILE *f, const struct pccs_register_edit *e,
+              const struct pccs_register_data *g, size_t at, const char *prov,
+              long long next, char key[24])
+{
+    const struct pccs_reg_def *d = g->def;
+    for (size_t k = 0; k < d->ncols; k++) {
+        fputs(k ? "," : "", f);
+        pccs_csv_write_field(f, d->cols[k].name);
+    }
+    fputs("," PCCS_ROW_ID_COL, f);
+    if (prov[0])
+        fputs("," PCCS_PROVENANCE_COL, f);
+    fputs("\r\n", f);
+    size_t rows = 0;
+    for (size_t i = 0; i <= g->n; i++) {
+        bool is_new = i == g->n;
+        if ((is_new && e->op != PCCS_REG_CREATE) ||
+            (i == at && e->op == PCCS_REG_DELETE))
+            continue;
+        for (size_t k = 0; k < d->ncols; k++) {
+            const char *v = is_new ? "" : pccs_register_val(g, i, k);
+            if (i == at && e->values && e->values[k])
+                v = e->values[k];
+            fputs(k ? "," : "", f);
+            pccs_csv_write_field(f, v);
+        }
+        char id[24];
+        snprintf(id, sizeof(id), "%08lld",
+                 is_new ? next : strtoll(g->keys[i], NULL, 10));
+        if (i == at)
+            snprintf(key, 24, "%s", id);
+        fprintf(f, ",%s", id);
+        if (prov[0]) {
+            fputs(",", f);
+            pccs_csv_write_field(f, is_new ? "" : prov);
+        }
+        fputs("\r\n", f);
+        rows++;
+    }
+    return rows;
+}
+
+/*
+ * Rows of an example (or generated) version keep their mark; a new row
+ * has none, so a register whose example rows are all replaced is local
+ * data again. The new version keeps the owner of the one it changes.
+ */
+static void
+version_marks(struct pccs_store *st, int64_t version, char *prov, size_t pn,
+              char *owner, size_t on)
+{
+    struct pccs_source_info si;
+    struct pccs_err e = PCCS_ERR_INIT;
+    prov[0] = owner[0] = '\0';
+    if (pccs_store_source_get(st, version, &si, &e) != PCCS_OK)
+        return;
+    if (si.provenance)
+        snprintf(prov, pn, "%s",
+                 si.provenance_note ? si.provenance_note : si.provenance);
+    if (si.owner)
+        snprintf(owner, on, "%s", si.owner);
+}
+
+/* Load the rewrite in f (a memory file) as the register's new version. */
+static int
+load_version(struct pccs_store *st, const struct pccs_register_edit *e,
+             int fd, int64_t old, const char *owner, int64_t *version,
+             struct pccs_err *err)
+{
+    char path[64], name[64], again[64];
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    /* The name is what load errors and the sources list show. */
+    snprintf(name, sizeof(name), "%s (edit).csv", e->name);
+    snprintf(again, sizeof(again), "\nedit of version %lld", (long long)old);
+    struct pccs_load_options lo = {
+        .quiet = true,
+        .again = again,
+        .name = name,
+        .owner = owner[0] ? owner : NULL,
+    };
+    struct pccs_load_result res;
+    int rc = pccs_load_file(st, path, &lo, &res, err);
+    if (!rc)
+        *version = res.src.id;
+    return rc;
 }
 
 int
 pccs_register_change(struct pccs_store *st, const struct pccs_register_edit *e,
                      int64_t *version, char key[24], struct pccs_err *err)
 {
-    struct rows g;
-    int rc = rows_read(st, e->name, &g, err);
+    struct pccs_register_data g;
+    size_t at = 0;
+    int rc = pccs_register_read(st, e->name, e->owner, &g, NULL, err);
+    if (!rc)
+        rc = check_edit(e, &g, &at, err);
     if (rc) {
-        rows_release(&g);
+        pccs_register_data_release(&g);
         return rc;
     }
-    if (!strcmp(e->name, "places")) {
-        rows_release(&g);
-        return pccs_err_set(err, PCCS_EINVAL,
-                            "places change the organisation tree: load them "
-                            "with pccs load and restart the server");
+    char prov[200], owner[32];
+    version_marks(st, g.version, prov, sizeof(prov), owner, sizeof(owner));
+    int64_t last = 0;
+    rc = pccs_register_last_key(st, e->name, &last, err);
+    if (rc) {
+        pccs_register_data_release(&g);
+        return rc;
     }
-    if (e->version && e->version != g.latest) {
-        rows_release(&g);
-        return pccs_err_set(err, PCCS_ECONFLICT,
-                            "the %s register changed since version %lld "
-                            "(now %lld): read it again",
-                            e->name, (long long)e->version,
-                            (long long)g.latest);
-    }
-    size_t at = g.n; /* the row changed; g.n for a new one */
-    if (e->op != PCCS_REG_CREATE) {
-        for (at = 0; at < g.n && strcmp(g.keys[at], e->key ? e->key : ""); at++)
-            ;
-        if (at == g.n) {
-            rows_release(&g);
-            return pccs_err_set(err, PCCS_ENOTFOUND,
-                                "no row %s in the %s register (version %lld)",
-                                e->key ? e->key : "?", e->name,
-                                (long long)g.latest);
-        }
-    }
-    for (size_t k = 0; e->values && k < g.ncols; k++)
-        if (has_newline(e->values[k])) {
-            rows_release(&g);
-            return pccs_err_set(err, PCCS_EINVAL,
-                                "%s: one line of text, without line breaks",
-                                g.cols[k]);
-        }
-
-    /*
-     * Rows of an example (or generated) version keep their mark; a new
-     * row has none, so a register whose example rows are all replaced is
-     * local data again.
-     */
-    char prov[200] = "";
-    struct pccs_source_info si;
-    if (pccs_store_source_get(st, g.latest, &si, err) == PCCS_OK &&
-        si.provenance)
-        snprintf(prov, sizeof(prov), "%s",
-                 si.provenance_note ? si.provenance_note : si.provenance);
-    pccs_err_clear(err);
-
-    char dir[] = "/tmp/pccs-edit-XXXXXX";
-    char path[sizeof(dir) + 64];
-    if (!mkdtemp(dir)) {
-        rows_release(&g);
-        return pccs_err_set(err, PCCS_EIO, "cannot make a directory: %s",
-                            strerror(errno));
-    }
-    /* The file's name is what load errors and the sources list show. */
-    snprintf(path, sizeof(path), "%s/%s (edit).csv", dir, e->name);
-    FILE *f = fopen(path, "w");
+    int fd = memfd_create("pccs-edit", MFD_CLOEXEC);
+    FILE *f = fd >= 0 ? fdopen(dup(fd), "w") : NULL;
     if (!f) {
-        rmdir(dir);
-        rows_release(&g);
-        return pccs_err_set(err, PCCS_EIO, "cannot write %s", path);
+        rc = pccs_err_set(err, PCCS_EIO, "cannot hold the %s register: %s",
+                          e->name, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        pccs_register_data_release(&g);
+        return rc;
     }
-    for (size_t k = 0; k < g.ncols; k++) {
-        fputs(k ? "," : "", f);
-        csv_field(f, g.cols[k]);
-    }
-    if (prov[0])
-        fputs("," PCCS_PROVENANCE_COL, f);
-    fputs("\r\n", f);
-    size_t line = 1, changed_line = 0;
-    for (size_t i = 0; i <= g.n; i++) {
-        bool is_new = i == g.n;
-        if (is_new && e->op != PCCS_REG_CREATE)
-            break;
-        if (i == at && e->op == PCCS_REG_DELETE)
-            continue;
-        line++;
-        if (i == at)
-            changed_line = line;
-        for (size_t k = 0; k < g.ncols; k++) {
-            const char *v = is_new ? NULL : g.vals[i * g.ncols + k];
-            if (i == at && e->values && e->values[k])
-                v = e->values[k];
-            fputs(k ? "," : "", f);
-            csv_field(f, v ? v : "");
-        }
-        if (prov[0]) {
-            fputs(",", f);
-            csv_field(f, is_new ? "" : prov);
-        }
-        fputs("\r\n", f);
-    }
-    int64_t g_latest = g.latest;
-    rows_release(&g);
-    rc = fclose(f) ? pccs_err_set(err, PCCS_EIO, "cannot write %s", path)
-                   : PCCS_OK;
-    if (!rc && line == 1) {
+    size_t rows = write_version(f, e, &g, at, prov, (long long)last + 1, key);
+    int64_t old = g.version;
+    pccs_register_data_release(&g);
+    if (fclose(f))
+        rc = pccs_err_set(err, PCCS_EIO, "cannot write the %s register",
+                          e->name);
+    else if (!rows)
         /* The last row went: a register is never empty (the loader needs
          * a row to tell the period), so say so. */
         rc = pccs_err_set(err, PCCS_EINVAL,
                           "this would leave the %s register empty; load an "
                           "empty register's replacement instead",
                           e->name);
-    }
-    char again[64];
-    snprintf(again, sizeof(again), "\nedit of version %lld",
-             (long long)g_latest);
-    struct pccs_load_options lo = {NULL, true, false, again};
-    struct pccs_load_result res;
     if (!rc)
-        rc = pccs_load_file(st, path, &lo, &res, err);
-    if (!rc) {
-        *version = res.src.id;
-        snprintf(key, 24, "%08lld", (long long)changed_line);
-    }
-    else if (err) { /* name the register, not the temporary directory */
-        char *p = strstr(err->msg, dir);
-        if (p)
-            memmove(p, p + strlen(dir) + 1, strlen(p + strlen(dir) + 1) + 1);
-    }
-    unlink(path);
-    rmdir(dir);
+        rc = load_version(st, e, fd, old, owner, version, err);
+    close(fd);
     return rc;
 }

@@ -5,6 +5,8 @@
 
 #include "sources/loader.h"
 
+struct pccs_reg_def;
+
 /* gp_reg.c: Patients Registered at a GP Practice. */
 extern const struct pccs_source_kind pccs_source_gp_reg_all;
 extern const struct pccs_source_kind pccs_source_gp_reg_sing_age;
@@ -57,8 +59,40 @@ struct pccs_register_col {
 bool pccs_register_col(const char *name, size_t k,
                        struct pccs_register_col *out);
 
+/**
+ * One version of a register as read: its rows in order (by key), each
+ * with one value per column of def (NULL where empty).
+ */
+struct pccs_register_data {
+    const struct pccs_reg_def *def;
+    int64_t version; /* the source id of the version; 0: none */
+    size_t n, cap;
+    char (*keys)[24]; /* each row's stable identifier */
+    char **vals;      /* n x def->ncols, owned */
+};
+
+/**
+ * Read the latest version of register name into *latest and, when
+ * previous is not NULL, the one before into *previous (version 0 when
+ * there is none). owner NULL: the latest of any; else the latest loaded
+ * for that organisation (sources.owner). PCCS_EINVAL if there is no such
+ * register, PCCS_ENOTFOUND if none is loaded. Release both with
+ * pccs_register_data_release() whatever the result.
+ */
+int pccs_register_read(struct pccs_store *st, const char *name,
+                       const char *owner, struct pccs_register_data *latest,
+                       struct pccs_register_data *previous,
+                       struct pccs_err *err);
+/** The value of column col in row row, "" when empty. */
+const char *pccs_register_val(const struct pccs_register_data *d, size_t row,
+                              size_t col);
+void pccs_register_data_release(struct pccs_register_data *d);
+/** The largest row identifier any version of register name has had. */
+int pccs_register_last_key(struct pccs_store *st, const char *name,
+                           int64_t *last, struct pccs_err *err);
+
 struct pccs_register_row {
-    const char *key;            /* the row's key in this version */
+    const char *key;            /* the row's stable identifier */
     const char *const *values;  /* one per column, "" when empty */
 };
 
@@ -66,13 +100,12 @@ typedef int (*pccs_register_row_fn)(void *ctx,
                                     const struct pccs_register_row *r);
 
 /**
- * The rows of the latest version of register name, in order; *version is
- * its source id. PCCS_ENOTFOUND if none is loaded, PCCS_EINVAL if there is
- * no such register.
+ * The rows of the latest version of register name (of owner's, when not
+ * NULL; see pccs_register_read), in order; *version is its source id.
  */
 int pccs_register_rows(struct pccs_store *st, const char *name,
-                       pccs_register_row_fn fn, void *ctx, int64_t *version,
-                       struct pccs_err *err);
+                       const char *owner, pccs_register_row_fn fn, void *ctx,
+                       int64_t *version, struct pccs_err *err);
 
 enum pccs_register_op { PCCS_REG_CREATE, PCCS_REG_UPDATE, PCCS_REG_DELETE };
 
@@ -85,16 +118,17 @@ struct pccs_register_edit {
     int64_t version;           /* 0, or the version the change was made
                                   on: PCCS_ECONFLICT if it is not the
                                   latest */
-    const char *tmpdir;        /* where the new version is written */
+    const char *owner;         /* NULL, or the organisation whose version
+                                  is changed (registers that name none) */
 };
 
 /**
  * Make a change as a new version of the register: the rows of the latest
  * version with the change applied, written as the register's CSV template
- * and loaded like any file (every field validated against the tree; the
- * whole change refused with the field's column name otherwise). *version
- * is the new version, key (24 bytes) the changed row's key in it (create,
- * update).
+ * (in memory) and loaded like any file (every field validated; the whole
+ * change refused with the field's column name otherwise). The new version
+ * keeps the owner of the one it changes. *version is the new version, key
+ * (24 bytes) the changed row's identifier (create, update).
  */
 int pccs_register_change(struct pccs_store *st,
                          const struct pccs_register_edit *e, int64_t *version,

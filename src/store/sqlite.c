@@ -80,9 +80,19 @@ static const char *const migrations[] = {
      */
     "ALTER TABLE users ADD COLUMN generation INTEGER NOT NULL DEFAULT 0; "
     "ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0; "
-    "CREATE INDEX audit_at ON audit (at);"};
+    "CREATE INDEX audit_at ON audit (at);",
+    /*
+     * 8: the organisation a source belongs to (pccs load --org, or the
+     * scope of the user whose edit made it): a register that names no
+     * organisation (budget, milestones) is that organisation's.
+     */
+    "ALTER TABLE sources ADD COLUMN owner TEXT;"};
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+
+/* How long a write waits for another writer (ms), and how many times. */
+#define BUSY_TIMEOUT_MS 30000
+#define BUSY_TRIES 4
 
 enum stmt {
     S_SOURCE_FIND,
@@ -92,6 +102,7 @@ enum stmt {
     S_SOURCES,
     S_ORG_PUT,
     S_ORG_LEVEL,
+    S_ORG_GET,
     S_ORG_NAME_PUT,
     S_LINK_PUT,
     S_FACT_PUT,
@@ -116,11 +127,11 @@ enum stmt {
 static const char *const stmt_sql[S_NSTMT] = {
     [S_SOURCE_FIND] = "SELECT id, kind, publication, period, path, sha256, "
                       "encoding, rows_loaded, rows_rejected, loaded_at, "
-                      "provenance, provenance_note "
+                      "provenance, provenance_note, owner "
                       "FROM sources WHERE sha256 = ?1",
     [S_SOURCE_GET] = "SELECT id, kind, publication, period, path, sha256, "
                      "encoding, rows_loaded, rows_rejected, loaded_at, "
-                     "provenance, provenance_note "
+                     "provenance, provenance_note, owner "
                      "FROM sources WHERE id = ?1",
     [S_SOURCE_ADD] = "INSERT INTO sources (kind, publication, period, path, "
                      "sha256, encoding, loaded_at) VALUES (?1, ?2, ?3, ?4, "
@@ -128,10 +139,10 @@ static const char *const stmt_sql[S_NSTMT] = {
     [S_SOURCE_FINISH] = "UPDATE sources SET kind = ?2, publication = ?3, "
                         "period = ?4, encoding = ?5, rows_loaded = ?6, "
                         "rows_rejected = ?7, sha256 = ?8, provenance = ?9, "
-                        "provenance_note = ?10 WHERE id = ?1",
+                        "provenance_note = ?10, owner = ?11 WHERE id = ?1",
     [S_SOURCES] = "SELECT id, kind, publication, period, path, sha256, "
                   "encoding, rows_loaded, rows_rejected, loaded_at, "
-                  "provenance, provenance_note "
+                  "provenance, provenance_note, owner "
                   "FROM sources ORDER BY id",
     [S_ORG_PUT] =
         "INSERT INTO orgs (code, level, name, postcode, ons_code, status, "
@@ -170,6 +181,13 @@ static const char *const stmt_sql[S_NSTMT] = {
         "WHERE orgs.level = excluded.level OR (orgs.level IN ('practice', "
         "'other') AND excluded.level IN ('practice', 'other'))",
     [S_ORG_LEVEL] = "SELECT level FROM orgs WHERE code = ?1",
+    /* An organisation, else a parent known only from a link (as the
+     * tree has it), else England. */
+    [S_ORG_GET] = "SELECT code, level, open_date, close_date FROM orgs "
+                  "WHERE code = ?1 UNION ALL SELECT * FROM (SELECT parent, "
+                  "parent_level, NULL, NULL FROM links WHERE parent = ?1 "
+                  "LIMIT 1) UNION ALL SELECT 'ENG', 'england', NULL, NULL "
+                  "WHERE ?1 = 'ENG' LIMIT 1",
     [S_ORG_NAME_PUT] = "INSERT OR IGNORE INTO org_names (org, name, "
                        "from_date, source_id) VALUES (?1, ?2, ?3, ?4)",
     [S_LINK_PUT] = "INSERT OR IGNORE INTO links (child, parent, "
@@ -251,7 +269,7 @@ struct fact_set {
 
 /* One source row copied out, for results valid until the next call. */
 struct source_copy {
-    char *s[9];
+    char *s[10];
 };
 
 struct pccs_store {
@@ -502,7 +520,9 @@ open_db(struct pccs_store *st, const char *path, struct pccs_err *err)
                             path,
                             st->db ? sqlite3_errmsg(st->db)
                                    : sqlite3_errstr(r));
-    sqlite3_busy_timeout(st->db, 5000);
+    /* Another process's load or edit holds the write lock: wait for it
+     * (a load of a large file takes a while) rather than fail. */
+    sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
     return PCCS_OK;
 }
 
@@ -557,7 +577,7 @@ pccs_store_free(struct pccs_store *st)
         pccs_store_rollback(st);
     for (int i = 0; i < S_NSTMT; i++)
         sqlite3_finalize(st->stmt[i]);
-    for (int i = 0; i < 9; i++)
+    for (int i = 0; i < 10; i++)
         free(st->copy.s[i]);
     pccs_hmap_release(&st->measures);
     for (size_t i = 0; i < st->sets_cap; i++) {
@@ -592,8 +612,15 @@ pccs_store_begin(struct pccs_store *st, struct pccs_err *err)
 {
     PCCS_ASSERT(!st->in_tx);
     int rc = writable(st, err);
+    /* Each try waits BUSY_TIMEOUT_MS for the writer before it. */
     if (!rc)
         rc = exec(st, "BEGIN IMMEDIATE", err);
+    for (int i = 1; rc && !st->readonly && i < BUSY_TRIES &&
+                    (sqlite3_errcode(st->db) & 0xff) == SQLITE_BUSY;
+         i++) {
+        pccs_err_clear(err);
+        rc = exec(st, "BEGIN IMMEDIATE", err);
+    }
     if (!rc)
         st->in_tx = true;
     return rc;
@@ -652,17 +679,18 @@ source_row(sqlite3_stmt *s, struct pccs_source_info *o)
     o->loaded_at = col_text(s, 9);
     o->provenance = col_text(s, 10);
     o->provenance_note = col_text(s, 11);
+    o->owner = col_text(s, 12);
 }
 
 /* Copy the row into store-owned strings valid until the next such call. */
 static void
 source_copy(struct pccs_store *st, sqlite3_stmt *s, struct pccs_source_info *o)
 {
-    for (int i = 0; i < 9; i++)
+    for (int i = 0; i < 10; i++)
         free(st->copy.s[i]);
     source_row(s, o);
-    const int cols[9] = {1, 2, 3, 4, 5, 6, 9, 10, 11};
-    for (int i = 0; i < 9; i++)
+    const int cols[10] = {1, 2, 3, 4, 5, 6, 9, 10, 11, 12};
+    for (int i = 0; i < 10; i++)
         st->copy.s[i] = dup_col(s, cols[i]);
     o->kind = st->copy.s[0];
     o->publication = st->copy.s[1];
@@ -673,6 +701,7 @@ source_copy(struct pccs_store *st, sqlite3_stmt *s, struct pccs_source_info *o)
     o->loaded_at = st->copy.s[6];
     o->provenance = st->copy.s[7];
     o->provenance_note = st->copy.s[8];
+    o->owner = st->copy.s[9];
 }
 
 static int
@@ -787,6 +816,7 @@ pccs_store_source_finish(struct pccs_store *st,
     bind_text(s, 8, src->sha256);
     bind_text(s, 9, src->provenance);
     bind_text(s, 10, src->provenance_note);
+    bind_text(s, 11, src->owner);
     return step_write(st, s, err, "cannot finish the source");
 }
 
@@ -1091,6 +1121,45 @@ finish_read(struct pccs_store *st, sqlite3_stmt *s, int r, int rc,
     if (!rc && r != SQLITE_DONE)
         rc = db_err(st, err, what);
     sqlite3_reset(s);
+    return rc;
+}
+
+/* The store's level text as one of the PCCS_LEVEL_* constants. */
+static const char *
+level_const(const char *level)
+{
+    static const char *const levels[] = {
+        PCCS_LEVEL_PRACTICE, PCCS_LEVEL_PCN,    PCCS_LEVEL_PLACE,
+        PCCS_LEVEL_SUB_ICB,  PCCS_LEVEL_ICB,    PCCS_LEVEL_REGION,
+        PCCS_LEVEL_ENGLAND,  PCCS_LEVEL_TRUST,  PCCS_LEVEL_OTHER,
+    };
+    for (size_t i = 0; level && i < sizeof(levels) / sizeof(levels[0]); i++)
+        if (!strcmp(level, levels[i]))
+            return levels[i];
+    return PCCS_LEVEL_OTHER;
+}
+
+int
+pccs_store_org_get(struct pccs_store *st, const char *code,
+                   struct pccs_org_row *out, struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, S_ORG_GET, err);
+    if (!s)
+        return PCCS_EDB;
+    bind_text(s, 1, code);
+    memset(out, 0, sizeof(*out));
+    int r = sqlite3_step(s);
+    if (r == SQLITE_ROW) {
+        out->code = code;
+        out->level = level_const(col_text(s, 1));
+        out->open_date = col_day(s, 2);
+        out->close_date = col_day(s, 3);
+        out->as_of = PCCS_DAY_NONE;
+    }
+    int rc = finish_read(st, s, r == SQLITE_ROW ? SQLITE_DONE : r, 0, err,
+                         "cannot read an organisation");
+    if (!rc && r != SQLITE_ROW)
+        rc = pccs_err_set(err, PCCS_ENOTFOUND, "no organisation %s", code);
     return rc;
 }
 

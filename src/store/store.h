@@ -64,6 +64,11 @@ struct pccs_source_info {
      */
     const char *provenance;
     const char *provenance_note;
+    /*
+     * The organisation the source belongs to (pccs load --org CODE, or the
+     * scope of the user whose register edit made it); NULL for none.
+     */
+    const char *owner;
 };
 
 /* The marks a source's provenance gives, as text and as bits. */
@@ -249,6 +254,13 @@ int pccs_store_put_ref(struct pccs_store *st, const struct pccs_ref_row *r,
 
 /* ===== Reading ===== */
 
+/**
+ * The organisation code: out->code, level, open_date and close_date (the
+ * other fields NULL), strings valid until the next store call; or
+ * PCCS_ENOTFOUND. Loaders check codes with it (they never build the tree).
+ */
+int pccs_store_org_get(struct pccs_store *st, const char *code,
+                       struct pccs_org_row *out, struct pccs_err *err);
 int pccs_store_orgs_each(struct pccs_store *st, pccs_store_org_fn fn, void *ctx,
                          struct pccs_err *err);
 int pccs_store_links_each(struct pccs_store *st, pccs_store_link_fn fn,
