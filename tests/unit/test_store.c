@@ -179,7 +179,8 @@ test_store_sets_in_chunks(void **state)
                                           "ALTER TABLE sources DROP COLUMN "
                                           "provenance; ALTER TABLE sources "
                                           "DROP COLUMN provenance_note; "
-                                          "PRAGMA user_version = 1",
+                                          "ALTER TABLE sources DROP COLUMN "
+                                          "owner; PRAGMA user_version = 1",
                                           NULL, NULL, NULL),
                              SQLITE_OK);
         sqlite3_close(db);
@@ -408,7 +409,8 @@ test_store_dated_names_and_no_parent(void **state)
                      "provenance; ALTER TABLE sources DROP COLUMN "
                      "provenance_note; ALTER TABLE users DROP COLUMN "
                      "generation; ALTER TABLE users DROP COLUMN disabled; "
-                     "DROP INDEX audit_at; PRAGMA user_version = 3",
+                     "DROP INDEX audit_at; ALTER TABLE sources DROP COLUMN "
+                     "owner; PRAGMA user_version = 3",
                      NULL, NULL, NULL),
         SQLITE_OK);
     sqlite3_close(db);
