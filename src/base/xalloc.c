@@ -51,6 +51,19 @@ pccs_xreallocarray(void *p, size_t nmemb, size_t size)
     return pccs_xrealloc(p, nmemb * size);
 }
 
+void *
+pccs_xgrow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t n = *cap ? *cap : 16;
+    while (n < need)
+        n = n > SIZE_MAX / 2 ? need : n * 2;
+    p = pccs_xreallocarray(p, n, size);
+    *cap = n;
+    return p;
+}
+
 char *
 pccs_xstrndup(const char *p, size_t len)
 {

@@ -17,6 +17,13 @@ void *pccs_xcalloc(size_t nmemb, size_t size);
 void *pccs_xrealloc(void *p, size_t n);
 /** reallocarray-style growth with overflow checking. */
 void *pccs_xreallocarray(void *p, size_t nmemb, size_t size);
+/**
+ * Room for at least need elements of size bytes in the array p of
+ * capacity *cap: when short, the capacity doubles (from 16, or to need if
+ * more) and *cap says so. Returns p or its new place, never NULL; the
+ * elements past the old capacity are not initialised.
+ */
+void *pccs_xgrow(void *p, size_t *cap, size_t need, size_t size);
 /** Copy of a NUL-terminated string; owned by the caller. */
 char *pccs_xstrdup(const char *s);
 /** Copy of the first len bytes of p, NUL-terminated; owned. */

@@ -397,6 +397,107 @@ step_write(struct pccs_store *st, sqlite3_stmt *s, struct pccs_err *err,
     return db_err(st, err, what);
 }
 
+/*
+ * A statement parameter: text (NULL binds NULL), a day (PCCS_DAY_NONE
+ * binds NULL) or an integer. Text is bound without a copy: it must live
+ * until the statement has run.
+ */
+struct param {
+    enum { PARAM_TEXT, PARAM_DAY, PARAM_INT } kind;
+    const char *text;
+    pccs_day day;
+    int64_t i;
+};
+
+#define P_TEXT(v) {.kind = PARAM_TEXT, .text = (v)}
+#define P_DAY(v) {.kind = PARAM_DAY, .day = (v)}
+#define P_INT(v) {.kind = PARAM_INT, .i = (v)}
+#define NPARAMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Statement id, prepared or reset, with p[0..n) bound to ?1..?n. */
+static sqlite3_stmt *
+prep_bind(struct pccs_store *st, enum stmt id, const struct param *p,
+          size_t n, struct pccs_err *err)
+{
+    sqlite3_stmt *s = prep(st, id, err);
+    for (size_t i = 0; s && i < n; i++) {
+        int k = (int)i + 1;
+        switch (p[i].kind) {
+        case PARAM_TEXT:
+            bind_text(s, k, p[i].text);
+            break;
+        case PARAM_DAY:
+            bind_day(s, k, p[i].day);
+            break;
+        case PARAM_INT:
+            sqlite3_bind_int64(s, k, p[i].i);
+            break;
+        }
+    }
+    return s;
+}
+
+/* Run the write statement id with p[0..n); what names it in an error. */
+static int
+write_row(struct pccs_store *st, enum stmt id, const struct param *p,
+          size_t n, struct pccs_err *err, const char *what)
+{
+    sqlite3_stmt *s = prep_bind(st, id, p, n, err);
+    if (!s)
+        return PCCS_EDB;
+    return step_write(st, s, err, what);
+}
+
+/* The end of a read: r the last step's result, rc the caller's. */
+static int
+finish_read(struct pccs_store *st, sqlite3_stmt *s, int r, int rc,
+            struct pccs_err *err, const char *what)
+{
+    if (!rc && r != SQLITE_DONE)
+        rc = db_err(st, err, what);
+    sqlite3_reset(s);
+    return rc;
+}
+
+/*
+ * Where read_rows hands each row: a row function turns the statement's
+ * columns into the public row and calls fn with ctx, or adds the row to
+ * the array ctx points at.
+ */
+struct reader {
+    union {
+        pccs_store_source_fn source;
+        pccs_store_org_fn org;
+        pccs_store_link_fn link;
+        pccs_store_name_fn name;
+        pccs_store_attr_fn attr;
+        pccs_store_ref_fn ref;
+        pccs_store_fact_fn fact;
+    } fn;
+    void *ctx;
+    const struct pccs_fact_row *fact; /* the fields a fact row shares */
+};
+
+typedef int (*row_fn)(sqlite3_stmt *s, const struct reader *rd);
+
+/*
+ * Each row of statement id with p[0..n) bound, through row, until one
+ * returns non-zero (that is the result); what names the read in an error.
+ */
+static int
+read_rows(struct pccs_store *st, enum stmt id, const struct param *p,
+          size_t n, row_fn row, const struct reader *rd, struct pccs_err *err,
+          const char *what)
+{
+    sqlite3_stmt *s = prep_bind(st, id, p, n, err);
+    if (!s)
+        return PCCS_EDB;
+    int r = SQLITE_DONE, rc = 0;
+    while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
+        rc = row(s, rd);
+    return finish_read(st, s, r, rc, err, what);
+}
+
 /* ===== Opening and migrations ===== */
 
 static int
@@ -728,38 +829,30 @@ int
 pccs_store_source_find(struct pccs_store *st, const char *sha256,
                        struct pccs_source_info *out, struct pccs_err *err)
 {
-    sqlite3_stmt *s = prep(st, S_SOURCE_FIND, err);
-    if (!s)
-        return PCCS_EDB;
-    bind_text(s, 1, sha256);
-    return source_one(st, s, out, err);
+    const struct param p[] = {P_TEXT(sha256)};
+    sqlite3_stmt *s = prep_bind(st, S_SOURCE_FIND, p, NPARAMS(p), err);
+    return s ? source_one(st, s, out, err) : PCCS_EDB;
 }
 
 int
 pccs_store_source_get(struct pccs_store *st, int64_t id,
                       struct pccs_source_info *out, struct pccs_err *err)
 {
-    sqlite3_stmt *s = prep(st, S_SOURCE_GET, err);
-    if (!s)
-        return PCCS_EDB;
-    sqlite3_bind_int64(s, 1, id);
-    return source_one(st, s, out, err);
+    const struct param p[] = {P_INT(id)};
+    sqlite3_stmt *s = prep_bind(st, S_SOURCE_GET, p, NPARAMS(p), err);
+    return s ? source_one(st, s, out, err) : PCCS_EDB;
 }
 
 int
 pccs_store_source_add(struct pccs_store *st, struct pccs_source_info *src,
                       struct pccs_err *err)
 {
-    sqlite3_stmt *s = prep(st, S_SOURCE_ADD, err);
-    if (!s)
-        return PCCS_EDB;
-    bind_text(s, 1, src->kind);
-    bind_text(s, 2, src->publication);
-    bind_text(s, 3, src->period);
-    bind_text(s, 4, src->path);
-    bind_text(s, 5, src->sha256);
-    bind_text(s, 6, src->encoding);
-    int rc = step_write(st, s, err, "cannot record the source");
+    const struct param p[] = {
+        P_TEXT(src->kind),   P_TEXT(src->publication), P_TEXT(src->period),
+        P_TEXT(src->path),   P_TEXT(src->sha256),      P_TEXT(src->encoding),
+    };
+    int rc = write_row(st, S_SOURCE_ADD, p, NPARAMS(p), err,
+                       "cannot record the source");
     if (rc)
         return rc;
     src->id = sqlite3_last_insert_rowid(st->db);
@@ -772,117 +865,99 @@ pccs_store_source_finish(struct pccs_store *st,
                          const struct pccs_source_info *src,
                          struct pccs_err *err)
 {
-    sqlite3_stmt *s;
     int rc = flush_facts(st, err);
+    for (size_t i = 0; !rc && i < st->nsets; i++) {
+        const struct fact_set *fs = &st->sets[i];
+        const struct param set[] = {
+            P_INT(fs->measure), P_TEXT(fs->period), P_INT(src->id),
+            P_INT(fs->count),   P_INT(fs->first),   P_INT(fs->last),
+        };
+        rc = write_row(st, S_FACT_SETS, set, NPARAMS(set), err,
+                       "cannot summarise the figures");
+        for (size_t k = 0; !rc && k < fs->nchunks; k++) {
+            const struct param chunk[] = {
+                P_INT(fs->measure),        P_TEXT(fs->period),
+                P_INT(src->id),            P_INT(fs->chunks[k].first),
+                P_INT(fs->chunks[k].last),
+            };
+            rc = write_row(st, S_FACT_CHUNK_PUT, chunk, NPARAMS(chunk), err,
+                           "cannot summarise the figures");
+        }
+    }
     if (rc)
         return rc;
-    for (size_t i = 0; i < st->nsets; i++) {
-        const struct fact_set *fs = &st->sets[i];
-        s = prep(st, S_FACT_SETS, err);
-        if (!s)
-            return PCCS_EDB;
-        sqlite3_bind_int64(s, 1, fs->measure);
-        bind_text(s, 2, fs->period);
-        sqlite3_bind_int64(s, 3, src->id);
-        sqlite3_bind_int64(s, 4, fs->count);
-        sqlite3_bind_int64(s, 5, fs->first);
-        sqlite3_bind_int64(s, 6, fs->last);
-        rc = step_write(st, s, err, "cannot summarise the figures");
-        for (size_t k = 0; !rc && k < fs->nchunks; k++) {
-            s = prep(st, S_FACT_CHUNK_PUT, err);
-            if (!s)
-                return PCCS_EDB;
-            sqlite3_bind_int64(s, 1, fs->measure);
-            bind_text(s, 2, fs->period);
-            sqlite3_bind_int64(s, 3, src->id);
-            sqlite3_bind_int64(s, 4, fs->chunks[k].first);
-            sqlite3_bind_int64(s, 5, fs->chunks[k].last);
-            rc = step_write(st, s, err, "cannot summarise the figures");
-        }
-        if (rc)
-            return rc;
-    }
     sets_reset(st);
-    s = prep(st, S_SOURCE_FINISH, err);
-    if (!s)
-        return PCCS_EDB;
-    sqlite3_bind_int64(s, 1, src->id);
-    bind_text(s, 2, src->kind);
-    bind_text(s, 3, src->publication);
-    bind_text(s, 4, src->period);
-    bind_text(s, 5, src->encoding);
-    sqlite3_bind_int64(s, 6, src->rows_loaded);
-    sqlite3_bind_int64(s, 7, src->rows_rejected);
-    bind_text(s, 8, src->sha256);
-    bind_text(s, 9, src->provenance);
-    bind_text(s, 10, src->provenance_note);
-    bind_text(s, 11, src->owner);
-    return step_write(st, s, err, "cannot finish the source");
+    const struct param p[] = {
+        P_INT(src->id),          P_TEXT(src->kind),
+        P_TEXT(src->publication), P_TEXT(src->period),
+        P_TEXT(src->encoding),   P_INT(src->rows_loaded),
+        P_INT(src->rows_rejected), P_TEXT(src->sha256),
+        P_TEXT(src->provenance), P_TEXT(src->provenance_note),
+        P_TEXT(src->owner),
+    };
+    return write_row(st, S_SOURCE_FINISH, p, NPARAMS(p), err,
+                     "cannot finish the source");
+}
+
+/* Each source row to the caller's function. */
+static int
+source_each_row(sqlite3_stmt *s, const struct reader *rd)
+{
+    struct pccs_source_info o;
+    source_row(s, &o);
+    return rd->fn.source(rd->ctx, &o);
 }
 
 int
 pccs_store_sources_each(struct pccs_store *st, pccs_store_source_fn fn,
                         void *ctx, struct pccs_err *err)
 {
-    sqlite3_stmt *s = prep(st, S_SOURCES, err);
-    if (!s)
-        return PCCS_EDB;
-    int r, rc = 0;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-        struct pccs_source_info o;
-        source_row(s, &o);
-        rc = fn(ctx, &o);
-        if (rc)
-            break;
-    }
-    if (!rc && r != SQLITE_DONE)
-        rc = db_err(st, err, "cannot list sources");
-    sqlite3_reset(s);
-    return rc;
+    const struct reader rd = {.fn.source = fn, .ctx = ctx};
+    return read_rows(st, S_SOURCES, NULL, 0, source_each_row, &rd, err,
+                     "cannot list sources");
 }
 
 /* ===== Writing rows ===== */
+
+/* The level an existing organisation code has, into level (size bytes). */
+static void
+org_level(struct pccs_store *st, const char *code, char *level, size_t size,
+          struct pccs_err *err)
+{
+    const struct param p[] = {P_TEXT(code)};
+    sqlite3_stmt *s = prep_bind(st, S_ORG_LEVEL, p, NPARAMS(p), err);
+    snprintf(level, size, "?");
+    if (!s)
+        return;
+    if (sqlite3_step(s) == SQLITE_ROW && col_text(s, 0))
+        snprintf(level, size, "%s", col_text(s, 0));
+    sqlite3_reset(s);
+}
 
 int
 pccs_store_put_org(struct pccs_store *st, const struct pccs_org_row *o,
                    struct pccs_err *err)
 {
-    sqlite3_stmt *s = prep(st, S_ORG_PUT, err);
-    if (!s)
-        return PCCS_EDB;
-    bind_text(s, 1, o->code);
-    bind_text(s, 2, o->level);
-    bind_text(s, 3, o->name);
-    bind_text(s, 4, o->postcode);
-    bind_text(s, 5, o->ons_code);
-    bind_text(s, 6, o->status);
-    bind_day(s, 7, o->open_date);
-    bind_day(s, 8, o->close_date);
-    bind_day(s, 9, o->as_of);
-    sqlite3_bind_int64(s, 10, o->source_id);
-    int rc = step_write(st, s, err, "cannot store an organisation");
+    const struct param p[] = {
+        P_TEXT(o->code),     P_TEXT(o->level),     P_TEXT(o->name),
+        P_TEXT(o->postcode), P_TEXT(o->ons_code),  P_TEXT(o->status),
+        P_DAY(o->open_date), P_DAY(o->close_date), P_DAY(o->as_of),
+        P_INT(o->source_id),
+    };
+    int rc = write_row(st, S_ORG_PUT, p, NPARAMS(p), err,
+                       "cannot store an organisation");
     if (!rc && sqlite3_changes(st->db) > 0 && o->name && *o->name) {
         /* Every name is kept with its date, not only the newest. */
-        s = prep(st, S_ORG_NAME_PUT, err);
-        if (!s)
-            return PCCS_EDB;
-        bind_text(s, 1, o->code);
-        bind_text(s, 2, o->name);
-        bind_day(s, 3, o->as_of);
-        sqlite3_bind_int64(s, 4, o->source_id);
-        return step_write(st, s, err, "cannot store a name");
+        const struct param n[] = {P_TEXT(o->code), P_TEXT(o->name),
+                                  P_DAY(o->as_of), P_INT(o->source_id)};
+        return write_row(st, S_ORG_NAME_PUT, n, NPARAMS(n), err,
+                         "cannot store a name");
     }
     if (rc || sqlite3_changes(st->db) > 0)
         return rc;
     /* Nothing changed: the code exists at another level. */
-    s = prep(st, S_ORG_LEVEL, err);
-    if (!s)
-        return PCCS_EDB;
-    bind_text(s, 1, o->code);
-    char level[32] = "?";
-    if (sqlite3_step(s) == SQLITE_ROW && col_text(s, 0))
-        snprintf(level, sizeof(level), "%s", col_text(s, 0));
-    sqlite3_reset(s);
+    char level[32];
+    org_level(st, o->code, level, sizeof(level), err);
     return pccs_err_set(err, PCCS_ECONFLICT,
                         "organisation %s is already known as a %s, not a %s",
                         o->code, level, o->level);
@@ -892,17 +967,17 @@ int
 pccs_store_put_link(struct pccs_store *st, const struct pccs_link_row *l,
                     struct pccs_err *err)
 {
-    sqlite3_stmt *s = prep(st, S_LINK_PUT, err);
-    if (!s)
-        return PCCS_EDB;
-    bind_text(s, 1, l->child);
-    bind_text(s, 2, l->parent && *l->parent ? l->parent : NULL);
-    bind_text(s, 3, l->parent_level);
-    bind_day(s, 4, l->start);
-    bind_day(s, 5, l->end);
-    sqlite3_bind_int(s, 6, l->observed);
-    sqlite3_bind_int64(s, 7, l->source_id);
-    return step_write(st, s, err, "cannot store a membership");
+    const struct param p[] = {
+        P_TEXT(l->child),
+        P_TEXT(l->parent && *l->parent ? l->parent : NULL),
+        P_TEXT(l->parent_level),
+        P_DAY(l->start),
+        P_DAY(l->end),
+        P_INT(l->observed),
+        P_INT(l->source_id),
+    };
+    return write_row(st, S_LINK_PUT, p, NPARAMS(p), err,
+                     "cannot store a membership");
 }
 
 /* The id of a measure name, adding it the first time it is seen. */
@@ -916,17 +991,14 @@ measure_id(struct pccs_store *st, const char *name, int64_t *id,
         *id = e->ival;
         return PCCS_OK;
     }
-    sqlite3_stmt *s = prep(st, S_MEASURE_ADD, err);
-    if (!s)
-        return PCCS_EDB;
-    bind_text(s, 1, name);
-    int rc = step_write(st, s, err, "cannot record a measure");
+    const struct param p[] = {P_TEXT(name)};
+    int rc = write_row(st, S_MEASURE_ADD, p, NPARAMS(p), err,
+                       "cannot record a measure");
     if (rc)
         return rc;
-    s = prep(st, S_MEASURE_GET, err);
+    sqlite3_stmt *s = prep_bind(st, S_MEASURE_GET, p, NPARAMS(p), err);
     if (!s)
         return PCCS_EDB;
-    bind_text(s, 1, name);
     if (sqlite3_step(s) != SQLITE_ROW) {
         sqlite3_reset(s);
         return db_err(st, err, "cannot read a measure");
@@ -951,13 +1023,10 @@ set_of(struct pccs_store *st, int64_t measure, const char *period)
             return &st->sets[i];
         }
     }
-    if (st->nsets == st->sets_cap) {
-        size_t cap = st->sets_cap ? st->sets_cap * 2 : 16;
-        st->sets = pccs_xreallocarray(st->sets, cap, sizeof(*st->sets));
-        memset(st->sets + st->sets_cap, 0,
-               (cap - st->sets_cap) * sizeof(*st->sets));
-        st->sets_cap = cap;
-    }
+    size_t old = st->sets_cap;
+    st->sets = pccs_xgrow(st->sets, &st->sets_cap, st->nsets + 1,
+                          sizeof(*st->sets));
+    memset(st->sets + old, 0, (st->sets_cap - old) * sizeof(*st->sets));
     st->last_set = st->nsets;
     struct fact_set *fs = &st->sets[st->nsets++];
     if (!fs->pend)
@@ -1038,12 +1107,10 @@ flush_set(struct pccs_store *st, struct fact_set *fs, struct pccs_err *err)
         return rc;
     int64_t last = sqlite3_last_insert_rowid(st->db);
     PCCS_ASSERT(last - first + 1 == (int64_t)n);
-    if (fs->nchunks == fs->chunks_cap) {
-        fs->chunks_cap = fs->chunks_cap ? fs->chunks_cap * 2 : 8;
-        fs->chunks = pccs_xreallocarray(fs->chunks, fs->chunks_cap,
-                                        sizeof(*fs->chunks));
-    }
-    fs->chunks[fs->nchunks++] = (struct fact_chunk){first, last};
+    fs->chunks = pccs_xgrow(fs->chunks, &fs->chunks_cap, fs->nchunks + 1,
+                            sizeof(*fs->chunks));
+    fs->chunks[fs->nchunks++] =
+        (struct fact_chunk){.first = first, .last = last};
     if (!fs->count)
         fs->first = first;
     fs->last = last;
@@ -1086,42 +1153,42 @@ int
 pccs_store_put_attr(struct pccs_store *st, const struct pccs_attr_row *a,
                     struct pccs_err *err)
 {
-    sqlite3_stmt *s = prep(st, S_ATTR_PUT, err);
-    if (!s)
-        return PCCS_EDB;
-    bind_text(s, 1, a->org);
-    bind_text(s, 2, a->key);
-    bind_text(s, 3, a->value);
-    bind_day(s, 4, a->as_of);
-    sqlite3_bind_int64(s, 5, a->source_id);
-    return step_write(st, s, err, "cannot store an attribute");
+    const struct param p[] = {P_TEXT(a->org), P_TEXT(a->key),
+                              P_TEXT(a->value), P_DAY(a->as_of),
+                              P_INT(a->source_id)};
+    return write_row(st, S_ATTR_PUT, p, NPARAMS(p), err,
+                     "cannot store an attribute");
 }
 
 int
 pccs_store_put_ref(struct pccs_store *st, const struct pccs_ref_row *r,
                    struct pccs_err *err)
 {
-    sqlite3_stmt *s = prep(st, S_REF_PUT, err);
-    if (!s)
-        return PCCS_EDB;
-    bind_text(s, 1, r->kind);
-    bind_text(s, 2, r->key);
-    bind_text(s, 3, r->attr);
-    bind_text(s, 4, r->value);
-    sqlite3_bind_int64(s, 5, r->source_id);
-    return step_write(st, s, err, "cannot store a reference row");
+    const struct param p[] = {P_TEXT(r->kind), P_TEXT(r->key),
+                              P_TEXT(r->attr), P_TEXT(r->value),
+                              P_INT(r->source_id)};
+    return write_row(st, S_REF_PUT, p, NPARAMS(p), err,
+                     "cannot store a reference row");
 }
 
 /* ===== Reading ===== */
 
 static int
-finish_read(struct pccs_store *st, sqlite3_stmt *s, int r, int rc,
-            struct pccs_err *err, const char *what)
+org_each_row(sqlite3_stmt *s, const struct reader *rd)
 {
-    if (!rc && r != SQLITE_DONE)
-        rc = db_err(st, err, what);
-    sqlite3_reset(s);
-    return rc;
+    const struct pccs_org_row o = {
+        .code = col_text(s, 0),
+        .level = col_text(s, 1),
+        .name = col_text(s, 2),
+        .postcode = col_text(s, 3),
+        .ons_code = col_text(s, 4),
+        .status = col_text(s, 5),
+        .open_date = col_day(s, 6),
+        .close_date = col_day(s, 7),
+        .as_of = col_day(s, 8),
+        .source_id = sqlite3_column_int64(s, 9),
+    };
+    return rd->fn.org(rd->ctx, &o);
 }
 
 /* The store's level text as one of the PCCS_LEVEL_* constants. */
@@ -1167,87 +1234,77 @@ int
 pccs_store_orgs_each(struct pccs_store *st, pccs_store_org_fn fn, void *ctx,
                      struct pccs_err *err)
 {
-    sqlite3_stmt *s = prep(st, S_ORGS, err);
-    if (!s)
-        return PCCS_EDB;
-    int r, rc = 0;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-        struct pccs_org_row o = {
-            col_text(s, 0), col_text(s, 1),
-            col_text(s, 2), col_text(s, 3),
-            col_text(s, 4), col_text(s, 5),
-            col_day(s, 6),  col_day(s, 7),
-            col_day(s, 8),  sqlite3_column_int64(s, 9),
-        };
-        rc = fn(ctx, &o);
-        if (rc)
-            break;
-    }
-    return finish_read(st, s, r, rc, err, "cannot read organisations");
+    const struct reader rd = {.fn.org = fn, .ctx = ctx};
+    return read_rows(st, S_ORGS, NULL, 0, org_each_row, &rd, err,
+                     "cannot read organisations");
+}
+
+static int
+link_each_row(sqlite3_stmt *s, const struct reader *rd)
+{
+    const struct pccs_link_row l = {
+        .child = col_text(s, 0),
+        .parent = col_text(s, 1),
+        .parent_level = col_text(s, 2),
+        .start = col_day(s, 3),
+        .end = col_day(s, 4),
+        .observed = sqlite3_column_int(s, 5),
+        .source_id = sqlite3_column_int64(s, 6),
+    };
+    return rd->fn.link(rd->ctx, &l);
 }
 
 int
 pccs_store_links_each(struct pccs_store *st, pccs_store_link_fn fn, void *ctx,
                       struct pccs_err *err)
 {
-    sqlite3_stmt *s = prep(st, S_LINKS, err);
-    if (!s)
-        return PCCS_EDB;
-    int r, rc = 0;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-        struct pccs_link_row l = {
-            col_text(s, 0),
-            col_text(s, 1),
-            col_text(s, 2),
-            col_day(s, 3),
-            col_day(s, 4),
-            sqlite3_column_int(s, 5),
-            sqlite3_column_int64(s, 6),
-        };
-        rc = fn(ctx, &l);
-        if (rc)
-            break;
-    }
-    return finish_read(st, s, r, rc, err, "cannot read memberships");
+    const struct reader rd = {.fn.link = fn, .ctx = ctx};
+    return read_rows(st, S_LINKS, NULL, 0, link_each_row, &rd, err,
+                     "cannot read memberships");
+}
+
+static int
+name_each_row(sqlite3_stmt *s, const struct reader *rd)
+{
+    const struct pccs_name_row n = {
+        .org = col_text(s, 0),
+        .name = col_text(s, 1),
+        .from = col_day(s, 2),
+        .source_id = sqlite3_column_int64(s, 3),
+    };
+    return rd->fn.name(rd->ctx, &n);
 }
 
 int
 pccs_store_org_names_each(struct pccs_store *st, pccs_store_name_fn fn,
                           void *ctx, struct pccs_err *err)
 {
-    sqlite3_stmt *s = prep(st, S_ORG_NAMES, err);
-    if (!s)
-        return PCCS_EDB;
-    int r, rc = 0;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-        struct pccs_name_row n = {col_text(s, 0), col_text(s, 1),
-                                  col_day(s, 2), sqlite3_column_int64(s, 3)};
-        rc = fn(ctx, &n);
-        if (rc)
-            break;
-    }
-    return finish_read(st, s, r, rc, err, "cannot read names");
+    const struct reader rd = {.fn.name = fn, .ctx = ctx};
+    return read_rows(st, S_ORG_NAMES, NULL, 0, name_each_row, &rd, err,
+                     "cannot read names");
+}
+
+static int
+attr_each_row(sqlite3_stmt *s, const struct reader *rd)
+{
+    const struct pccs_attr_row a = {
+        .org = col_text(s, 0),
+        .key = col_text(s, 1),
+        .value = col_text(s, 2),
+        .as_of = col_day(s, 3),
+        .source_id = sqlite3_column_int64(s, 4),
+    };
+    return rd->fn.attr(rd->ctx, &a);
 }
 
 int
 pccs_store_attrs_each(struct pccs_store *st, const char *org,
                       pccs_store_attr_fn fn, void *ctx, struct pccs_err *err)
 {
-    sqlite3_stmt *s = prep(st, org ? S_ATTRS_ONE : S_ATTRS_ALL, err);
-    if (!s)
-        return PCCS_EDB;
-    if (org)
-        bind_text(s, 1, org);
-    int r, rc = 0;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-        struct pccs_attr_row a = {col_text(s, 0), col_text(s, 1),
-                                  col_text(s, 2), col_day(s, 3),
-                                  sqlite3_column_int64(s, 4)};
-        rc = fn(ctx, &a);
-        if (rc)
-            break;
-    }
-    return finish_read(st, s, r, rc, err, "cannot read attributes");
+    const struct reader rd = {.fn.attr = fn, .ctx = ctx};
+    const struct param p[] = {P_TEXT(org)};
+    return read_rows(st, org ? S_ATTRS_ONE : S_ATTRS_ALL, p, org ? 1 : 0,
+                     attr_each_row, &rd, err, "cannot read attributes");
 }
 
 struct period_src {
@@ -1258,30 +1315,40 @@ struct period_src {
 };
 
 /* The periods of a measure with their latest source (owned array). */
+/* The rows read so far into an array of some row type. */
+struct rows_vec {
+    void *p;
+    size_t n, cap;
+};
+
+static int
+period_row(sqlite3_stmt *s, const struct reader *rd)
+{
+    struct rows_vec *v = rd->ctx;
+    struct period_src *ps = v->p =
+        pccs_xgrow(v->p, &v->cap, v->n + 1, sizeof(*ps));
+    ps[v->n++] = (struct period_src){
+        .period = pccs_xstrdup(col_text(s, 0) ? col_text(s, 0) : ""),
+        .source = sqlite3_column_int64(s, 1),
+        .count = sqlite3_column_int64(s, 2),
+        .first = sqlite3_column_int64(s, 3),
+        .last = sqlite3_column_int64(s, 4),
+    };
+    return 0;
+}
+
 static int
 fact_periods(struct pccs_store *st, const char *measure, const char *period,
              struct period_src **out, size_t *n, struct pccs_err *err)
 {
-    *out = NULL;
-    *n = 0;
-    sqlite3_stmt *s = prep(st, S_FACT_PERIODS, err);
-    if (!s)
-        return PCCS_EDB;
-    bind_text(s, 1, measure);
-    bind_text(s, 2, period);
-    size_t cap = 0;
-    int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *out = pccs_xreallocarray(*out, cap, sizeof(**out));
-        }
-        (*out)[(*n)++] = (struct period_src){
-            pccs_xstrdup(col_text(s, 0) ? col_text(s, 0) : ""),
-            sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
-            sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4)};
-    }
-    return finish_read(st, s, r, 0, err, "cannot read periods");
+    struct rows_vec v = {0};
+    const struct reader rd = {.ctx = &v};
+    const struct param p[] = {P_TEXT(measure), P_TEXT(period)};
+    int rc = read_rows(st, S_FACT_PERIODS, p, NPARAMS(p), period_row, &rd,
+                       err, "cannot read periods");
+    *out = v.p;
+    *n = v.n;
+    return rc;
 }
 
 static void
@@ -1292,67 +1359,71 @@ free_periods(struct period_src *p, size_t n)
     free(p);
 }
 
+static int
+chunk_row(sqlite3_stmt *s, const struct reader *rd)
+{
+    struct rows_vec *v = rd->ctx;
+    struct fact_chunk *ch = v->p =
+        pccs_xgrow(v->p, &v->cap, v->n + 1, sizeof(*ch));
+    ch[v->n++] = (struct fact_chunk){.first = sqlite3_column_int64(s, 0),
+                                     .last = sqlite3_column_int64(s, 1)};
+    return 0;
+}
+
+static int
+fact_each_row(sqlite3_stmt *s, const struct reader *rd)
+{
+    struct pccs_fact_row f = *rd->fact;
+    f.org = col_text(s, 0);
+    f.dim = col_text(s, 1);
+    f.value = sqlite3_column_double(s, 2);
+    return rd->fn.fact(rd->ctx, &f);
+}
+
+/* The facts of one period's set of measure: its chunks, then their rows. */
+static int
+period_facts(struct pccs_store *st, const struct period_src *ps,
+             const char *measure, const char *org, const struct reader *rd,
+             struct pccs_err *err)
+{
+    struct rows_vec v = {0};
+    const struct reader chunks = {.ctx = &v};
+    const struct param p[] = {P_TEXT(measure), P_TEXT(ps->period),
+                              P_INT(ps->source)};
+    int rc = read_rows(st, S_FACT_CHUNKS, p, NPARAMS(p), chunk_row, &chunks,
+                       err, "cannot read figures");
+    const struct fact_chunk *ch = v.p;
+    if (!rc && v.n && st->track)
+        pccs_source_set_add(st->track, ps->source);
+    for (size_t k = 0; !rc && k < v.n; k++) {
+        const struct param q[] = {
+            P_INT(ps->source), P_TEXT(measure),    P_TEXT(ps->period),
+            P_TEXT(org),       P_INT(ch[k].first), P_INT(ch[k].last),
+        };
+        rc = read_rows(st, S_FACTS, q, NPARAMS(q), fact_each_row, rd, err,
+                       "cannot read figures");
+    }
+    free(v.p);
+    return rc;
+}
+
 int
 pccs_store_facts_each(struct pccs_store *st, const char *measure,
                       const char *period, const char *org,
                       pccs_store_fact_fn fn, void *ctx, struct pccs_err *err)
 {
-    struct period_src *ps;
-    size_t n;
+    struct period_src *ps = NULL;
+    size_t n = 0;
     int rc = flush_facts(st, err);
-    if (rc)
-        return rc;
-    rc = fact_periods(st, measure, period, &ps, &n, err);
+    if (!rc)
+        rc = fact_periods(st, measure, period, &ps, &n, err);
     for (size_t i = 0; !rc && i < n; i++) {
-        /* The set's chunks, then the rows of each. */
-        struct fact_chunk *ch = NULL;
-        size_t nch = 0, cap = 0;
-        sqlite3_stmt *s = prep(st, S_FACT_CHUNKS, err);
-        if (!s) {
-            rc = PCCS_EDB;
-            break;
-        }
-        bind_text(s, 1, measure);
-        bind_text(s, 2, ps[i].period);
-        sqlite3_bind_int64(s, 3, ps[i].source);
-        int r;
-        while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-            if (nch == cap) {
-                cap = cap ? cap * 2 : 16;
-                ch = pccs_xreallocarray(ch, cap, sizeof(*ch));
-            }
-            ch[nch++] = (struct fact_chunk){sqlite3_column_int64(s, 0),
-                                            sqlite3_column_int64(s, 1)};
-        }
-        rc = finish_read(st, s, r, 0, err, "cannot read figures");
-        if (!rc && nch && st->track)
-            pccs_source_set_add(st->track, ps[i].source);
-        for (size_t k = 0; !rc && k < nch; k++) {
-            s = prep(st, S_FACTS, err);
-            if (!s) {
-                rc = PCCS_EDB;
-                break;
-            }
-            sqlite3_bind_int64(s, 1, ps[i].source);
-            bind_text(s, 2, measure);
-            bind_text(s, 3, ps[i].period);
-            bind_text(s, 4, org);
-            sqlite3_bind_int64(s, 5, ch[k].first);
-            sqlite3_bind_int64(s, 6, ch[k].last);
-            while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-                struct pccs_fact_row f = {measure,
-                                          ps[i].period,
-                                          col_text(s, 0),
-                                          col_text(s, 1),
-                                          sqlite3_column_double(s, 2),
-                                          ps[i].source};
-                rc = fn(ctx, &f);
-                if (rc)
-                    break;
-            }
-            rc = finish_read(st, s, r, rc, err, "cannot read figures");
-        }
-        free(ch);
+        const struct pccs_fact_row shared = {.measure = measure,
+                                             .period = ps[i].period,
+                                             .source_id = ps[i].source};
+        const struct reader rd = {.fn.fact = fn, .ctx = ctx,
+                                  .fact = &shared};
+        rc = period_facts(st, &ps[i], measure, org, &rd, err);
     }
     free_periods(ps, n);
     return rc;
@@ -1377,32 +1448,39 @@ pccs_store_periods_each(struct pccs_store *st, const char *measure,
         return rc;
     rc = fact_periods(st, measure, NULL, &ps, &n, err);
     for (size_t i = 0; !rc && i < n; i++) {
-        struct pccs_fact_row f = {measure, ps[i].period,        "",
-                                  "",      (double)ps[i].count, ps[i].source};
+        const struct pccs_fact_row f = {.measure = measure,
+                                        .period = ps[i].period,
+                                        .org = "",
+                                        .dim = "",
+                                        .value = (double)ps[i].count,
+                                        .source_id = ps[i].source};
         rc = fn(ctx, &f);
     }
     free_periods(ps, n);
     return rc;
 }
 
+static int
+ref_each_row(sqlite3_stmt *s, const struct reader *rd)
+{
+    const struct pccs_ref_row ref = {
+        .kind = col_text(s, 0),
+        .key = col_text(s, 1),
+        .attr = col_text(s, 2),
+        .value = col_text(s, 3),
+        .source_id = sqlite3_column_int64(s, 4),
+    };
+    return rd->fn.ref(rd->ctx, &ref);
+}
+
 int
 pccs_store_refs_each(struct pccs_store *st, const char *kind,
                      pccs_store_ref_fn fn, void *ctx, struct pccs_err *err)
 {
-    sqlite3_stmt *s = prep(st, S_REFS, err);
-    if (!s)
-        return PCCS_EDB;
-    bind_text(s, 1, kind);
-    int r, rc = 0;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-        struct pccs_ref_row ref = {col_text(s, 0), col_text(s, 1),
-                                   col_text(s, 2), col_text(s, 3),
-                                   sqlite3_column_int64(s, 4)};
-        rc = fn(ctx, &ref);
-        if (rc)
-            break;
-    }
-    return finish_read(st, s, r, rc, err, "cannot read reference rows");
+    const struct reader rd = {.fn.ref = fn, .ctx = ctx};
+    const struct param p[] = {P_TEXT(kind)};
+    return read_rows(st, S_REFS, p, NPARAMS(p), ref_each_row, &rd, err,
+                     "cannot read reference rows");
 }
 
 int
