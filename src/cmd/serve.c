@@ -14,19 +14,23 @@ int
 pccs_cmd_serve(struct pccs_global *g, int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *web = NULL, *threads = NULL;
-    bool help = false, secure = false;
+    bool help = false, secure = false, list_routes = false;
     struct pccs_opt opts[] = {
         {"listen", &listen, NULL},   {"web", &web, NULL},
         {"threads", &threads, NULL}, {"store", &g->store, NULL},
-        {"secure", NULL, &secure},
+        {"secure", NULL, &secure},   {"list-routes", NULL, &list_routes},
     };
     char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 5, pos, 0, &npos, &help);
+    int rc = pccs_opt_parse(argc, argv, opts, 6, pos, 0, &npos, &help);
     if (rc)
         return rc;
     if (help)
         return pccs_cmd_help("serve");
+    if (list_routes) {
+        pccs_serve_list_routes(stdout);
+        return 0;
+    }
     /* The dashboard: --web, else web/ beside the data directory (a build
      * tree), else inside it (installed: share/pccs/web). */
     char webdir[4096];

@@ -36,9 +36,10 @@ pccs_web_orgs_search(struct pccs_web_server *sv, struct pccs_web_request *rq,
         const struct pccs_tree_org *o = &sv->tree.orgs[i];
         if (o->level == PCCS_LEVEL_NONE)
             continue;
+        struct pccs_web_ask ask = {.org = (int)i, .at = at};
         if ((!strncasecmp(o->code, q, ql) ||
              pccs_tree_names_contain(&sv->tree, (int)i, q)) &&
-            pccs_web_visibility(sv, rq, (int)i, at) != PCCS_VIS_NONE)
+            pccs_web_allowed(sv, rq, &ask))
             json_array_append_new(a, org_brief(o));
     }
     json_t *j = json_object();
@@ -60,10 +61,12 @@ org_family(struct pccs_web_server *sv, const struct pccs_web_request *rq, int o,
         json_array_append_new(parents, org_brief(&sv->tree.orgs[p]));
     json_object_set_new(j, "parents", parents);
     json_t *children = json_array();
-    for (size_t i = 0; i < sv->tree.norgs; i++)
+    for (size_t i = 0; i < sv->tree.norgs; i++) {
+        struct pccs_web_ask ask = {.org = (int)i, .at = at};
         if ((int)i != o && pccs_tree_up(&sv->tree, (int)i, at, 0) == o &&
-            pccs_web_visibility(sv, rq, (int)i, at) != PCCS_VIS_NONE)
+            pccs_web_allowed(sv, rq, &ask))
             json_array_append_new(children, org_brief(&sv->tree.orgs[i]));
+    }
     json_object_set_new(j, "children", children);
 }
 
@@ -76,14 +79,16 @@ pccs_web_org(struct pccs_web_server *sv, struct pccs_web_request *rq,
         return PCCS_ENOTFOUND;
     const char *code = sv->tree.orgs[o].code;
     pccs_day at = pccs_tree_default_day(&sv->tree);
-    enum pccs_web_visibility vis = pccs_web_visibility(sv, rq, o, at);
-    if (vis == PCCS_VIS_NONE)
-        return pccs_web_deny(sv, rq, code, err);
+    bool above = false;
+    struct pccs_web_ask ask = {
+        .what = code, .org = o, .at = at, .above = &above};
+    int rc = pccs_web_authorise(sv, rq, &ask, err);
+    if (rc)
+        return rc;
     json_t *j = org_brief(&sv->tree.orgs[o]);
     org_family(sv, rq, o, at, j);
-    json_object_set_new(
-        j, "access",
-        json_string(vis == PCCS_VIS_WITHIN ? "within scope" : "above scope"));
+    json_object_set_new(j, "access",
+                        json_string(above ? "above scope" : "within scope"));
     struct pccs_table_query q = {
         .level = sv->tree.orgs[o].level, .in = code, .at = PCCS_DAY_NONE};
     json_t *pop = NULL;

@@ -39,33 +39,55 @@ reg_cols(const char *name, struct reg_cols *rc)
     return rc->n > 0;
 }
 
+/* May the user change registers? As the route table says. */
 static bool
 can_edit(const struct pccs_web_request *rq)
 {
-    return rq->sess.role == PCCS_ROLE_ADMIN ||
-           rq->sess.role == PCCS_ROLE_COMMISSIONER;
+    return pccs_web_route_admits(rq, "PUT", "/api/registers/");
 }
 
-/* May the user see (or change) a row with these values? Every
- * organisation in it must be within their scope. */
+/* The organisations a row with these values names. */
+static size_t
+row_codes(const struct reg_cols *rc, const char *const *v, const char **codes)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < rc->n; k++)
+        if (rc->c[k].org)
+            codes[n++] = v[k];
+    return n;
+}
+
+/* May the user see (or change) a row with these values? */
 static bool
-row_visible(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
+row_allowed(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
             const struct reg_cols *rc, const char *const *v)
+{
+    const char *codes[16];
+    struct pccs_web_ask ask = {.org = -1,
+                               .at = PCCS_DAY_NONE,
+                               .no_org = !rc->has_org,
+                               .codes = codes,
+                               .ncodes = row_codes(rc, v, codes)};
+    return pccs_web_allowed(sv, rq, &ask);
+}
+
+/* Does every organisation the row names lie within in? (a filter of the
+ * question, not of access) */
+static bool
+row_in(const struct pccs_web_server *sv, const struct reg_cols *rc,
+       const char *const *v, int in)
 {
     pccs_day at = pccs_tree_default_day(&sv->tree);
     for (size_t k = 0; k < rc->n; k++)
         if (rc->c[k].org && v[k] && v[k][0] &&
-            pccs_web_visibility(sv, rq, pccs_tree_find(&sv->tree, v[k]), at) !=
-                PCCS_VIS_WITHIN)
+            !pccs_web_org_within(sv, pccs_tree_find(&sv->tree, v[k]), in, at))
             return false;
     return true;
 }
 
 /*
  * The rows of the register table (a register's rows as loaded) that the
- * user may see and that lie within in: the same rule as GET
- * /api/registers/NAME, applied once for the user and once as if in were
- * the scope.
+ * user may see and that lie within in.
  */
 void
 pccs_web_keep_register_rows(const struct pccs_web_server *sv,
@@ -75,9 +97,6 @@ pccs_web_keep_register_rows(const struct pccs_web_server *sv,
     struct reg_cols rc;
     bool *keep = pccs_xcalloc(t->nrows + 1, sizeof(*keep));
     if (group && reg_cols(group, &rc)) {
-        struct pccs_web_request sub = *rq;
-        sub.scope = in;
-        sub.sess.role = PCCS_ROLE_COMMISSIONER;
         int idx[16];
         for (size_t k = 0; k < rc.n; k++)
             idx[k] = pccs_table_col_index(t, rc.c[k].name);
@@ -88,9 +107,8 @@ pccs_web_keep_register_rows(const struct pccs_web_server *sv,
                     idx[k] >= 0 ? pccs_table_cell(t, i, (size_t)idx[k]) : NULL;
                 v[k] = c && !c->null && c->text ? c->text : "";
             }
-            keep[i] = (rc.has_org || rq->sess.role == PCCS_ROLE_ADMIN) &&
-                      row_visible(sv, rq, &rc, v) &&
-                      (in == sv->england || row_visible(sv, &sub, &rc, v));
+            keep[i] = row_allowed(sv, rq, &rc, v) &&
+                      (in == sv->england || row_in(sv, &rc, v, in));
         }
     }
     pccs_table_keep_rows(t, keep);
@@ -119,7 +137,7 @@ reg_row_cb(void *ctx, const struct pccs_register_row *r)
         }
         return 0;
     }
-    if (!row_visible(l->sv, l->rq, l->rc, r->values))
+    if (!row_allowed(l->sv, l->rq, l->rc, r->values))
         return 0;
     json_t *j = json_object(), *v = json_object();
     json_object_set_new(j, "key", json_string(r->key));
@@ -187,12 +205,9 @@ reg_target(struct pccs_web_server *sv, const struct pccs_web_request *rq,
     if (!reg_cols(name, rc))
         return pccs_err_set(err, PCCS_ENOTFOUND,
                             "no such register (GET /api/registers lists them)");
-    /* Registers that name no organisation (milestones, budget): a row
-     * belongs to the organisation that loaded it; the loads of the command
-     * line name none, so only admins read and change them. */
-    if (!rc->has_org && rq->sess.role != PCCS_ROLE_ADMIN)
-        return pccs_web_deny(sv, rq, name, err);
-    return PCCS_OK;
+    struct pccs_web_ask ask = {
+        .what = name, .org = -1, .at = PCCS_DAY_NONE, .no_org = !rc->has_org};
+    return pccs_web_authorise(sv, rq, &ask, err);
 }
 
 int
@@ -315,8 +330,8 @@ reg_apply(struct pccs_web_server *sv, const struct pccs_web_request *rq,
         after[k] = ch->v[k] ? ch->v[k] : old.found[k] ? old.found[k] : "";
     bool allowed = !rcode &&
                    (ch->op == PCCS_REG_CREATE ||
-                    row_visible(sv, rq, rc, (const char *const *)old.found)) &&
-                   row_visible(sv, rq, rc, after);
+                    row_allowed(sv, rq, rc, (const char *const *)old.found)) &&
+                   row_allowed(sv, rq, rc, after);
     if (!rcode && allowed) {
         struct pccs_register_edit e = {
             .name = ch->name,
@@ -331,8 +346,15 @@ reg_apply(struct pccs_web_server *sv, const struct pccs_web_request *rq,
     pthread_mutex_unlock(&sv->edit_lock);
     for (size_t k = 0; k < 16; k++)
         free(old.found[k]);
-    if (!rcode && !allowed)
-        rcode = pccs_web_deny(sv, rq, ch->name, err);
+    if (!rcode && !allowed) {
+        const char *no[1] = {"-"}; /* refused: audited, named */
+        struct pccs_web_ask ask = {.what = ch->name,
+                                   .org = -1,
+                                   .at = PCCS_DAY_NONE,
+                                   .codes = no,
+                                   .ncodes = 1};
+        rcode = pccs_web_authorise(sv, rq, &ask, err);
+    }
     return rcode;
 }
 
@@ -371,8 +393,6 @@ pccs_web_register_edit(struct pccs_web_server *sv, struct pccs_web_request *rq,
         return pccs_err_set(err, PCCS_WEB_EMETHOD,
                             "POST /api/registers/NAME, PUT or DELETE "
                             "/api/registers/NAME/KEY");
-    if (!can_edit(rq))
-        return pccs_web_deny(sv, rq, name, err);
     json_t *body = NULL;
     const char *v[16] = {NULL};
     char numbuf[16][32];

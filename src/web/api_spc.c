@@ -39,10 +39,9 @@ pccs_web_spc(struct pccs_web_server *sv, struct pccs_web_request *rq,
     int org = pccs_query_org(&sv->tree, "", code, NULL);
     if (org >= 0)
         snprintf(code, sizeof(code), "%s", sv->tree.orgs[org].code);
-    if (org >= 0 &&
-        pccs_web_visibility(sv, rq, org, pccs_tree_default_day(&sv->tree)) ==
-            PCCS_VIS_NONE)
-        return pccs_web_deny(sv, rq, code, err);
+    struct pccs_web_ask ask = {.what = code, .org = org, .at = PCCS_DAY_NONE};
+    if ((rc = pccs_web_authorise(sv, rq, &ask, err)))
+        return rc;
     struct pccs_series s;
     if ((rc = pccs_metric_series(rq->st, &sv->tree, m, code, &s, err)))
         return rc;

@@ -158,10 +158,9 @@ table_query(struct pccs_web_server *sv, struct MHD_Connection *c,
 }
 
 /*
- * Scope: the rows are the organisations at the level under in. Within
- * the user's subtree anything goes; above it, only the aggregate itself,
- * and never a local register's rows. Without in, a user who is not an
- * admin asks about their scope. *in is the organisation asked about.
+ * The organisation asked about (*in): in=, else for a user who is not an
+ * admin their scope (at its own level when the table's default level is
+ * above it), else England; then pccs_web_authorise() on it.
  */
 static int
 table_scope(struct pccs_web_server *sv, const struct pccs_web_request *rq,
@@ -180,24 +179,17 @@ table_scope(struct pccs_web_server *sv, const struct pccs_web_request *rq,
             def->default_level > sv->tree.orgs[*in].level)
             q->level = sv->tree.orgs[*in].level;
     }
-    enum pccs_level lv =
-        q->level != PCCS_LEVEL_NONE ? q->level : def->default_level;
-    enum pccs_web_visibility vis = pccs_web_visibility(
-        sv, rq, *in,
-        q->at != PCCS_DAY_NONE ? q->at : pccs_tree_default_day(&sv->tree));
-    if (vis == PCCS_VIS_NONE ||
-        (vis == PCCS_VIS_ABOVE &&
-         (def->local || lv != sv->tree.orgs[*in].level)))
-        return pccs_web_deny(sv, rq, sv->tree.orgs[*in].code, err);
-    /* The tables of registers that name no organisation, as the registers
-     * themselves: admins only. */
-    if ((!strcmp(def->name, "budget") || !strcmp(def->name, "milestones")) &&
-        rq->sess.role != PCCS_ROLE_ADMIN)
-        return pccs_web_deny(sv, rq, def->name, err);
-    /* Disclosure control for everyone but the owning practice. */
-    if (!(rq->sess.role == PCCS_ROLE_PRACTICE && *in == rq->scope))
-        q->suppress = true;
-    return PCCS_OK;
+    struct pccs_web_ask ask = {
+        .what = *in >= 0 ? sv->tree.orgs[*in].code : "ENG",
+        .org = *in,
+        .at = q->at,
+        .level = q->level != PCCS_LEVEL_NONE ? q->level : def->default_level,
+        .table = def,
+        .suppress = &q->suppress};
+    bool asked = q->suppress;
+    int rc = pccs_web_authorise(sv, rq, &ask, err);
+    q->suppress |= asked;
+    return rc;
 }
 
 int

@@ -1,37 +1,181 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Who may see what: where an organisation stands for the user (within
- * their scope, above it, beside it), refusals and the audit log.
+ * Who may see what: one decision for every answer of pccs serve.
+ *
+ * The route table says what each route needs (a session, the roles it
+ * admits), what it answers (published figures, a table, local register
+ * rows) and which organisation or row it is asked about; the handler
+ * names that organisation or row and decide() alone says yes or no:
+ *
+ *   - admins see everything;
+ *   - within the scope (the user's organisation and its subtree) anything
+ *     goes;
+ *   - above it (an aggregate that contains the scope) published figures
+ *     of the aggregate itself, never its rows at a lower level and never
+ *     local register data;
+ *   - beside it nothing (see PUBLISHED FIGURES OUTSIDE THE SCOPE below);
+ *   - a register row only when every organisation it names is within the
+ *     scope; a register that names no organisation (milestones, budget:
+ *     loaded on the command line, which names none) admins only.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "web/web.h"
 
-/*
- * Where org stands for the user: within their scope's subtree, above it
- * (an aggregate that contains it) or beside it. Admins see everything.
- */
-enum pccs_web_visibility
-pccs_web_visibility(const struct pccs_web_server *sv,
-                    const struct pccs_web_request *rq, int org, pccs_day at)
+enum position { POS_NONE, POS_ABOVE, POS_WITHIN };
+
+bool
+pccs_web_org_within(const struct pccs_web_server *sv, int org, int top,
+                    pccs_day at)
+{
+    if (org < 0 || top < 0)
+        return false;
+    if (org == top)
+        return true;
+    const struct pccs_tree_org *o = &sv->tree.orgs[org];
+    const struct pccs_tree_org *t = &sv->tree.orgs[top];
+    return o->level != PCCS_LEVEL_NONE && t->level != PCCS_LEVEL_NONE &&
+           o->level < t->level &&
+           pccs_tree_ancestor(&sv->tree, org, t->level, at, 0) == top;
+}
+
+/* Where org stands for the user: within their scope, above it (an
+ * aggregate that contains it) or neither. */
+static enum position
+position(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
+         int org, pccs_day at)
 {
     if (org < 0 || !rq->signed_in)
-        return PCCS_VIS_NONE;
-    if (rq->sess.role == PCCS_ROLE_ADMIN || org == rq->scope)
-        return PCCS_VIS_WITHIN;
-    if (rq->scope < 0)
-        return PCCS_VIS_NONE;
-    const struct pccs_tree_org *o = &sv->tree.orgs[org];
-    const struct pccs_tree_org *s = &sv->tree.orgs[rq->scope];
-    if (o->level == PCCS_LEVEL_NONE || s->level == PCCS_LEVEL_NONE)
-        return PCCS_VIS_NONE;
-    if (o->level < s->level &&
-        pccs_tree_ancestor(&sv->tree, org, s->level, at, 0) == rq->scope)
-        return PCCS_VIS_WITHIN;
-    if (o->level > s->level &&
-        pccs_tree_ancestor(&sv->tree, rq->scope, o->level, at, 0) == org)
-        return PCCS_VIS_ABOVE;
-    return PCCS_VIS_NONE;
+        return POS_NONE;
+    if (rq->sess.role == PCCS_ROLE_ADMIN ||
+        pccs_web_org_within(sv, org, rq->scope, at))
+        return POS_WITHIN;
+    if (pccs_web_org_within(sv, rq->scope, org, at))
+        return POS_ABOVE;
+    return POS_NONE;
+}
+
+/* Tables of the registers that name no organisation. */
+static bool
+unowned_table(const struct pccs_table_def *t)
+{
+    return t && (!strcmp(t->name, "budget") || !strcmp(t->name, "milestones"));
+}
+
+/* Every organisation a register row names is within the scope. */
+static bool
+row_within(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
+           const struct pccs_web_ask *ask, pccs_day at)
+{
+    for (size_t k = 0; k < ask->ncodes; k++)
+        if (ask->codes[k] && ask->codes[k][0] &&
+            position(sv, rq, pccs_tree_find(&sv->tree, ask->codes[k]), at) !=
+                POS_WITHIN)
+            return false;
+    return true;
+}
+
+/* May org's figures of this route be had, standing where it stands? */
+static bool
+org_allowed(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
+            const struct pccs_web_ask *ask, enum position pos)
+{
+    const struct pccs_web_route *rt = rq->route;
+    bool local =
+        rt->data == PCCS_DATA_LOCAL ||
+        (rt->data == PCCS_DATA_TABLE && ask->table && ask->table->local);
+    if (pos == POS_WITHIN)
+        return true;
+    if (local)
+        return false; /* local and derived data: the scope only */
+    if (pos == POS_ABOVE)
+        /* an aggregate above the scope: itself, not its rows below */
+        return rt->data != PCCS_DATA_TABLE ||
+               ask->level == sv->tree.orgs[ask->org].level;
+    /* ===== PUBLISHED FIGURES OUTSIDE THE SCOPE =====
+     * Published figures of an organisation beside the scope are refused
+     * today; benchmarking (issue 16) opens them here, and only here. */
+    return false;
+}
+
+static bool
+decide(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
+       const struct pccs_web_ask *ask)
+{
+    const struct pccs_web_route *rt = rq->route;
+    if (!rt)
+        return false;
+    if (!rt->auth)
+        return true;
+    if (!rq->signed_in || rq->sess.role < 0 ||
+        !(rt->roles & PCCS_WEB_ROLE(rq->sess.role)))
+        return false;
+    if (!ask)
+        return true;
+    bool admin = rq->sess.role == PCCS_ROLE_ADMIN;
+    if ((ask->no_org || unowned_table(ask->table)) && !admin)
+        return false;
+    pccs_day at =
+        ask->at != PCCS_DAY_NONE ? ask->at : pccs_tree_default_day(&sv->tree);
+    if (ask->codes)
+        return row_within(sv, rq, ask, at);
+    if (rt->subject == PCCS_SUBJECT_NONE || rt->subject == PCCS_SUBJECT_ROW)
+        return true;
+    if (ask->org < 0) /* an unknown code: the handler's 404 */
+        return rt->subject == PCCS_SUBJECT_PATH;
+    return org_allowed(sv, rq, ask, position(sv, rq, ask->org, at));
+}
+
+/* What the answer carries besides: disclosure control for everyone but
+ * the owning practice; whether the organisation is above the scope. */
+static void
+decide_extras(const struct pccs_web_server *sv,
+              const struct pccs_web_request *rq, const struct pccs_web_ask *ask)
+{
+    if (ask->suppress)
+        *ask->suppress = !(rq->sess.role == PCCS_ROLE_PRACTICE &&
+                           ask->org == rq->scope && ask->org >= 0);
+    if (ask->above) {
+        pccs_day at = ask->at != PCCS_DAY_NONE
+                          ? ask->at
+                          : pccs_tree_default_day(&sv->tree);
+        *ask->above = position(sv, rq, ask->org, at) == POS_ABOVE;
+    }
+}
+
+bool
+pccs_web_allowed(const struct pccs_web_server *sv,
+                 const struct pccs_web_request *rq,
+                 const struct pccs_web_ask *ask)
+{
+    return decide(sv, rq, ask);
+}
+
+int
+pccs_web_authorise(struct pccs_web_server *sv,
+                   const struct pccs_web_request *rq,
+                   const struct pccs_web_ask *ask, struct pccs_err *err)
+{
+    if (decide(sv, rq, ask)) {
+        if (ask)
+            decide_extras(sv, rq, ask);
+        return PCCS_OK;
+    }
+    const char *what = ask && ask->what ? ask->what : rq->url;
+    pccs_web_audit(sv, rq, rq->sess.user, "denied", what);
+    return pccs_err_set(
+        err, PCCS_EFORBIDDEN, "%s is outside the scope of %s (%s %s)", what,
+        rq->sess.user, pccs_role_name(rq->sess.role), rq->sess.scope);
+}
+
+bool
+pccs_web_route_admits(const struct pccs_web_request *rq, const char *method,
+                      const char *url)
+{
+    struct pccs_web_request probe = *rq;
+    probe.route = pccs_web_route_find(method, url);
+    return decide(NULL, &probe, NULL);
 }
 
 void
@@ -48,14 +192,4 @@ pccs_web_audit(struct pccs_web_server *sv, const struct pccs_web_request *rq,
                 err.msg[0] ? err.msg : "no store");
         pthread_mutex_unlock(&sv->log_lock);
     }
-}
-
-int
-pccs_web_deny(struct pccs_web_server *sv, const struct pccs_web_request *rq,
-              const char *code, struct pccs_err *err)
-{
-    pccs_web_audit(sv, rq, rq->sess.user, "denied", code);
-    return pccs_err_set(
-        err, PCCS_EFORBIDDEN, "%s is outside the scope of %s (%s %s)", code,
-        rq->sess.user, pccs_role_name(rq->sess.role), rq->sess.scope);
 }

@@ -9,6 +9,7 @@
 #define PCCS_HTTP_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "base/err.h"
 
@@ -27,5 +28,13 @@ struct pccs_serve_options {
  * listen), store errors.
  */
 int pccs_serve(const struct pccs_serve_options *o, struct pccs_err *err);
+
+/**
+ * The route table, one route a line, tab-separated under a header line:
+ * method (* any), path, match (exact or prefix), auth, csrf, cache
+ * (yes/no), roles (comma-separated, - none), data (none, published,
+ * table, local), subject (none, path, in, each, row), summary.
+ */
+void pccs_serve_list_routes(FILE *f);
 
 #endif

@@ -189,6 +189,10 @@ dispatch(struct pccs_web_server *sv, struct pccs_web_request *rq,
                             methods);
     }
     rq->rest = rq->url + (rt->prefix ? strlen(rt->path) : strlen(rq->url));
+    rq->route = rt;
+    int rc = pccs_web_authorise(sv, rq, NULL, err);
+    if (rc)
+        return rc;
     return answer(sv, rt, rq, r, err);
 }
 

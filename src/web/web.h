@@ -88,6 +88,7 @@ struct pccs_web_request {
     struct pccs_session sess;
     int scope; /* the user's scope in the tree, or -1 */
     struct pccs_store *st;
+    const struct pccs_web_route *route; /* the route answering */
 };
 
 /* A handler fills the reply's body and type and returns PCCS_OK (or
@@ -96,15 +97,61 @@ typedef int (*pccs_web_handler)(struct pccs_web_server *sv,
                                 struct pccs_web_request *rq,
                                 struct pccs_web_reply *r, struct pccs_err *err);
 
+/* The roles a route admits, as bits of enum pccs_role. */
+#define PCCS_WEB_ROLE(r) (1u << (unsigned)(r))
+#define PCCS_WEB_ANY_ROLE                                                      \
+    (PCCS_WEB_ROLE(PCCS_ROLE_ADMIN) | PCCS_WEB_ROLE(PCCS_ROLE_COMMISSIONER) |  \
+     PCCS_WEB_ROLE(PCCS_ROLE_PCN) | PCCS_WEB_ROLE(PCCS_ROLE_PRACTICE))
+#define PCCS_WEB_EDITORS                                                       \
+    (PCCS_WEB_ROLE(PCCS_ROLE_ADMIN) | PCCS_WEB_ROLE(PCCS_ROLE_COMMISSIONER))
+
+/* What a route answers: the rule pccs_web_authorise() applies. */
+enum pccs_web_data {
+    PCCS_DATA_NONE,      /* nothing of any organisation */
+    PCCS_DATA_PUBLISHED, /* published figures of the organisation asked */
+    PCCS_DATA_TABLE,     /* a table: published or local as it says */
+    PCCS_DATA_LOCAL,     /* local registers' rows */
+};
+
+/* Which organisation or row a route is asked about. */
+enum pccs_web_subject {
+    PCCS_SUBJECT_NONE,
+    PCCS_SUBJECT_PATH, /* the code in the path (/api/orgs/CODE) */
+    PCCS_SUBJECT_IN,   /* in= (else the user's scope) and level= */
+    PCCS_SUBJECT_EACH, /* each organisation of the answer (search) */
+    PCCS_SUBJECT_ROW,  /* each register row, by its organisations */
+};
+
 struct pccs_web_route {
     const char *method; /* GET (also HEAD), POST, PUT, DELETE; NULL: any */
     const char *path;   /* the path, or its beginning when prefix */
     bool prefix;
-    bool auth;  /* a session is needed (else 401) */
-    bool csrf;  /* the session's X-CSRF-Token is needed (else 403) */
-    bool cache; /* answers are kept in the answer cache */
+    bool auth;      /* a session is needed (else 401) */
+    bool csrf;      /* the session's X-CSRF-Token is needed (else 403) */
+    bool cache;     /* answers are kept in the answer cache */
+    unsigned roles; /* PCCS_WEB_ROLE bits of the roles admitted (auth) */
+    enum pccs_web_data data;
+    enum pccs_web_subject subject;
     pccs_web_handler handler;
     const char *summary;
+};
+
+/*
+ * What a handler asks pccs_web_authorise() about, beside the route: the
+ * organisation (tables: in= and the rows' level) or the organisations a
+ * register row names.
+ */
+struct pccs_web_ask {
+    const char *what;      /* named in a refusal: a code, a register */
+    int org;               /* the organisation asked about; -1: none known */
+    pccs_day at;           /* the tree as at; PCCS_DAY_NONE: the latest */
+    enum pccs_level level; /* tables: the rows' level */
+    const struct pccs_table_def *table; /* tables */
+    bool no_org;              /* a register that names no organisation */
+    const char *const *codes; /* a register row's organisations, or NULL */
+    size_t ncodes;
+    bool *suppress; /* set: disclosure control applies to the answer */
+    bool *above;    /* set: the organisation is above the user's scope */
 };
 
 /* routes.c */
@@ -127,16 +174,27 @@ bool pccs_web_flag(struct MHD_Connection *c, const char *k);
 bool pccs_web_is_get(const char *method);
 
 /* authz.c: who may see what */
-enum pccs_web_visibility { PCCS_VIS_NONE, PCCS_VIS_ABOVE, PCCS_VIS_WITHIN };
-enum pccs_web_visibility pccs_web_visibility(const struct pccs_web_server *sv,
-                                             const struct pccs_web_request *rq,
-                                             int org, pccs_day at);
+/*
+ * The one authorisation function: may the user have this answer of their
+ * route (ask NULL: the route itself, its session and roles)? PCCS_OK, or
+ * PCCS_EFORBIDDEN naming ask->what (else the path), audited.
+ */
+int pccs_web_authorise(struct pccs_web_server *sv,
+                       const struct pccs_web_request *rq,
+                       const struct pccs_web_ask *ask, struct pccs_err *err);
+/* The same decision, without a refusal: for the items of an answer. */
+bool pccs_web_allowed(const struct pccs_web_server *sv,
+                      const struct pccs_web_request *rq,
+                      const struct pccs_web_ask *ask);
+/* Does the route of method and path admit the user's role? */
+bool pccs_web_route_admits(const struct pccs_web_request *rq,
+                           const char *method, const char *url);
+/* Is org top or within top's subtree, as at at? (the tree alone) */
+bool pccs_web_org_within(const struct pccs_web_server *sv, int org, int top,
+                         pccs_day at);
 void pccs_web_audit(struct pccs_web_server *sv,
                     const struct pccs_web_request *rq, const char *user,
                     const char *action, const char *detail);
-/* PCCS_EFORBIDDEN for code (an organisation or register), audited. */
-int pccs_web_deny(struct pccs_web_server *sv, const struct pccs_web_request *rq,
-                  const char *code, struct pccs_err *err);
 
 /* auth.c */
 void pccs_web_auth_identify(struct pccs_web_server *sv,
