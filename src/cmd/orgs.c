@@ -6,6 +6,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "model/build.h"
 #include "model/query.h"
 #include "model/tree.h"
 #include "base/xalloc.h"
@@ -89,12 +90,11 @@ static void
 emit_rows(struct pccs_table *tab, const struct pccs_tree *t, const int *rows,
           size_t n, const int64_t *count, pccs_day day)
 {
-    pccs_table_col(tab, "code", PCCS_COL_TEXT, 0);
-    pccs_table_col(tab, "name", PCCS_COL_TEXT, 0);
-    pccs_table_col(tab, "level", PCCS_COL_TEXT, 0);
-    pccs_table_col(tab, "parent_code", PCCS_COL_TEXT, 0);
-    pccs_table_col(tab, "parent_name", PCCS_COL_TEXT, 0);
-    pccs_table_col(tab, "practices", PCCS_COL_INT, 0);
+    static const struct pccs_build_col cols[] = {
+        PCCS_BUILD_TEXT("code"),        PCCS_BUILD_TEXT("name"),
+        PCCS_BUILD_TEXT("level"),       PCCS_BUILD_TEXT("parent_code"),
+        PCCS_BUILD_TEXT("parent_name"), PCCS_BUILD_INT("practices")};
+    PCCS_BUILD_COLS(tab, cols);
     for (size_t i = 0; i < n; i++) {
         const struct pccs_tree_org *o = &t->orgs[rows[i]];
         int p = pccs_tree_up(t, rows[i], day, 0);

@@ -118,12 +118,14 @@ gather(struct pccs_store *st, const struct pccs_table_query *q, struct actx *c,
 }
 
 static const struct pccs_build_col age_cols[] = {
-    {"code", PCCS_COL_TEXT, 0},        {"name", PCCS_COL_TEXT, 0},
-    {"parent_code", PCCS_COL_TEXT, 0}, {"band", PCCS_COL_TEXT, 0},
-    {"male", PCCS_COL_NUM, 0},         {"female", PCCS_COL_NUM, 0},
-    {"total", PCCS_COL_NUM, 0},        {"male_pct", PCCS_COL_NUM, 2},
-    {"female_pct", PCCS_COL_NUM, 2},   {"snapshot", PCCS_COL_TEXT, 0},
-};
+    PCCS_BUILD_ORG_COLS,
+    PCCS_BUILD_TEXT("band"),
+    PCCS_BUILD_NUM("male", 0),
+    PCCS_BUILD_NUM("female", 0),
+    PCCS_BUILD_NUM("total", 0),
+    PCCS_BUILD_NUM("male_pct", 2),
+    PCCS_BUILD_NUM("female_pct", 2),
+    PCCS_BUILD_TEXT("snapshot")};
 
 /* An organisation's twenty bands, in percent of its patients. */
 static void
@@ -163,15 +165,12 @@ emit(struct pccs_store *st, const struct pccs_tree *t, const struct actx *c,
         if (c->any[o])
             rows[n++] = (int)o;
     pccs_tree_sort_by_code(t, rows, n);
-    pccs_build_cols(out, age_cols, sizeof(age_cols) / sizeof(age_cols[0]));
+    PCCS_BUILD_COLS(out, age_cols);
     for (size_t k = 0; k < n; k++)
         emit_org(out, t, c, rows[k], snapshot);
     free(rows);
-    struct pccs_source_info si;
-    if (pccs_store_source_get(st, c->source, &si, err) == PCCS_OK)
-        pccs_table_note(out, "registered by age and sex: %s, %s (%s)",
-                        si.publication, snapshot, si.path ? si.path : "?");
-    pccs_err_clear(err);
+    pccs_build_source_note(out, st, c->source, "registered by age and sex",
+                           snapshot, err);
     pccs_table_note(out,
                     "%s; percentages of the organisation's registered "
                     "patients of known age and sex",

@@ -42,6 +42,18 @@ pccs_build_org_row(struct pccs_table *out, const struct pccs_tree *t, int org,
 }
 
 void
+pccs_build_source_note(struct pccs_table *out, struct pccs_store *st,
+                       int64_t source, const char *what, const char *period,
+                       struct pccs_err *err)
+{
+    struct pccs_source_info si;
+    if (pccs_store_source_get(st, source, &si, err) == PCCS_OK)
+        pccs_table_note(out, "%s: %s, %s (%s)", what, si.publication, period,
+                        si.path ? si.path : "?");
+    pccs_err_clear(err);
+}
+
+void
 pccs_build_ogl_note(struct pccs_table *out)
 {
     pccs_table_note(out, "Contains public sector information licensed under "

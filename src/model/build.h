@@ -17,6 +17,7 @@
 #include "base/err.h"
 #include "model/result.h"
 #include "model/tree.h"
+#include "store/store.h"
 
 /** One column of a table: name, type and decimals. */
 struct pccs_build_col {
@@ -25,9 +26,32 @@ struct pccs_build_col {
     int decimals;
 };
 
+/* Column list entries: text, whole numbers, numbers with d decimals. */
+#define PCCS_BUILD_TEXT(n)                                                     \
+    {                                                                          \
+        .name = (n), .type = PCCS_COL_TEXT, .decimals = 0                      \
+    }
+#define PCCS_BUILD_INT(n)                                                      \
+    {                                                                          \
+        .name = (n), .type = PCCS_COL_INT, .decimals = 0                       \
+    }
+#define PCCS_BUILD_NUM(n, d)                                                   \
+    {                                                                          \
+        .name = (n), .type = PCCS_COL_NUM, .decimals = (d)                     \
+    }
+
+/** The three columns pccs_build_org_row() fills, to open a column list. */
+#define PCCS_BUILD_ORG_COLS                                                    \
+    PCCS_BUILD_TEXT("code"), PCCS_BUILD_TEXT("name"),                          \
+        PCCS_BUILD_TEXT("parent_code")
+
 /** Declare the n columns of cols in out, in order. */
 void pccs_build_cols(struct pccs_table *out, const struct pccs_build_col *cols,
                      size_t n);
+
+/** pccs_build_cols() over a whole array. */
+#define PCCS_BUILD_COLS(out, cols)                                             \
+    pccs_build_cols((out), (cols), sizeof(cols) / sizeof((cols)[0]))
 
 /**
  * The organisation --in names: *in_org is its index, or -1 when in is
@@ -49,6 +73,14 @@ bool pccs_build_within(const struct pccs_tree *t, int org, int in_org,
  */
 void pccs_build_org_row(struct pccs_table *out, const struct pccs_tree *t,
                         int org, int parent, pccs_day at);
+
+/**
+ * The note "what: publication, period (path)" for the loaded file
+ * source, when the store knows it; err is left clear.
+ */
+void pccs_build_source_note(struct pccs_table *out, struct pccs_store *st,
+                            int64_t source, const char *what,
+                            const char *period, struct pccs_err *err);
 
 /** The Open Government Licence note every table of published data has. */
 void pccs_build_ogl_note(struct pccs_table *out);

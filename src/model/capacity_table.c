@@ -254,21 +254,18 @@ year_before(const struct cap *cp, size_t no, size_t m, int o)
 }
 
 static const struct pccs_build_col cap_cols[] = {
-    {"code", PCCS_COL_TEXT, 0},
-    {"name", PCCS_COL_TEXT, 0},
-    {"parent_code", PCCS_COL_TEXT, 0},
-    {"month", PCCS_COL_TEXT, 0},
-    {"practices", PCCS_COL_INT, 0},
-    {"registered", PCCS_COL_NUM, 0},
-    {"appointments", PCCS_COL_NUM, 0},
-    {"per_1000", PCCS_COL_NUM, 2},
-    {"attended_per_1000", PCCS_COL_NUM, 2},
-    {"dna_pct", PCCS_COL_NUM, 2},
-    {"face_to_face_pct", PCCS_COL_NUM, 2},
-    {"gp_pct", PCCS_COL_NUM, 2},
-    {"appointments_growth_12m_pct", PCCS_COL_NUM, 2},
-    {"list_growth_12m_pct", PCCS_COL_NUM, 2},
-};
+    PCCS_BUILD_ORG_COLS,
+    PCCS_BUILD_TEXT("month"),
+    PCCS_BUILD_INT("practices"),
+    PCCS_BUILD_NUM("registered", 0),
+    PCCS_BUILD_NUM("appointments", 0),
+    PCCS_BUILD_NUM("per_1000", 2),
+    PCCS_BUILD_NUM("attended_per_1000", 2),
+    PCCS_BUILD_NUM("dna_pct", 2),
+    PCCS_BUILD_NUM("face_to_face_pct", 2),
+    PCCS_BUILD_NUM("gp_pct", 2),
+    PCCS_BUILD_NUM("appointments_growth_12m_pct", 2),
+    PCCS_BUILD_NUM("list_growth_12m_pct", 2)};
 
 /* One organisation's rows: each month with appointments. */
 static void
@@ -317,7 +314,7 @@ emit(struct pccs_store *st, const struct pccs_tree *t, const struct cap *cp,
         }
     }
     pccs_tree_sort_by_code(t, rows, n);
-    pccs_build_cols(out, cap_cols, sizeof(cap_cols) / sizeof(cap_cols[0]));
+    PCCS_BUILD_COLS(out, cap_cols);
     for (size_t k = 0; k < n; k++)
         emit_org(out, t, cp, rows[k], last_only);
     free(rows);

@@ -254,22 +254,19 @@ sum_up(const struct pccs_tree *t, const struct qctx *c, enum pccs_level level,
 }
 
 static const struct pccs_build_col qof_cols[] = {
-    {"code", PCCS_COL_TEXT, 0},
-    {"name", PCCS_COL_TEXT, 0},
-    {"parent_code", PCCS_COL_TEXT, 0},
-    {"group", PCCS_COL_TEXT, 0},
-    {"register", PCCS_COL_INT, 0},
-    {"list_size", PCCS_COL_INT, 0},
-    {"prevalence_pct", PCCS_COL_NUM, 3},
-    {"national_prevalence_pct", PCCS_COL_NUM, 3},
-    {"apdf", PCCS_COL_NUM, 4},
-    {"practice_list", PCCS_COL_INT, 0},
-    {"average_list_size", PCCS_COL_NUM, 0},
-    {"cpi", PCCS_COL_NUM, 4},
-    {"pounds_per_point", PCCS_COL_NUM, 2},
-    {"point_value", PCCS_COL_NUM, 2},
-    {"source", PCCS_COL_TEXT, 0},
-};
+    PCCS_BUILD_ORG_COLS,
+    PCCS_BUILD_TEXT("group"),
+    PCCS_BUILD_INT("register"),
+    PCCS_BUILD_INT("list_size"),
+    PCCS_BUILD_NUM("prevalence_pct", 3),
+    PCCS_BUILD_NUM("national_prevalence_pct", 3),
+    PCCS_BUILD_NUM("apdf", 4),
+    PCCS_BUILD_INT("practice_list"),
+    PCCS_BUILD_NUM("average_list_size", 0),
+    PCCS_BUILD_NUM("cpi", 4),
+    PCCS_BUILD_NUM("pounds_per_point", 2),
+    PCCS_BUILD_NUM("point_value", 2),
+    PCCS_BUILD_TEXT("source")};
 
 /* What the rows of one table share. */
 struct emit_ctx {
@@ -331,10 +328,8 @@ emit_notes(struct pccs_store *st, struct pccs_table *out,
 {
     char fyname[8];
     pccs_fy_format(fy, fyname);
-    struct pccs_source_info si;
-    if (pccs_store_source_get(st, reg_source, &si, err) == PCCS_OK)
-        pccs_table_note(out, "registers and list sizes: %s, %s (%s)",
-                        si.publication, period, si.path ? si.path : "?");
+    pccs_build_source_note(out, st, reg_source, "registers and list sizes",
+                           period, err);
     pccs_table_note(out, "prevalence of a parent = its summed registers / its "
                          "summed list sizes; national from every practice");
     rate_note(out, ppp, "pounds per point", fyname);
@@ -404,7 +399,7 @@ pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
     const struct pccs_rate *avg =
         pccs_rates_get(&rates, "qof_average_list_size", fy);
     sum_up(t, &c, level, at, in_org, &sm);
-    pccs_build_cols(out, qof_cols, sizeof(qof_cols) / sizeof(qof_cols[0]));
+    PCCS_BUILD_COLS(out, qof_cols);
     struct emit_ctx e = {.t = t,
                          .c = &c,
                          .sm = &sm,

@@ -41,12 +41,64 @@ static const char *const ind_names[PCCS_RES_NIND] = {
 
 static const int ind_decimals[PCCS_RES_NIND] = {0, 2, 3, 2, 2, 2, 0};
 
+/* One rule from a record of the rules file (path, for messages). */
 static int
-parse_rules(struct pccs_res_rules *rs, struct pccs_err *err)
+parse_rule(const struct pccs_csv_record *rec, const char *path,
+           struct pccs_res_rule *ru, struct pccs_err *err)
 {
     static const char *const cmps[] = {
         "below_value",          "above_value",        "below_icb_percentile",
         "above_icb_percentile", "count_red_at_least", "count_amber_at_least"};
+    static const char *const what[] = {
+        "", "an indicator (list_size, ..., or overall)",
+        "a comparator that fits the indicator (below_value, "
+        "above_value, below_icb_percentile, above_icb_percentile; "
+        "count_red_at_least or count_amber_at_least for overall)",
+        "a number", "red or amber"};
+    char f[4][64];
+    if (rec->nfields != 5)
+        return pccs_err_set(err, PCCS_EPARSE,
+                            "%s:%lld:1: expected 5 fields (indicator, "
+                            "comparator, threshold, rag, source), found %zu",
+                            path, (long long)rec->line, rec->nfields);
+    for (int i = 0; i < 4; i++)
+        snprintf(f[i], sizeof(f[i]), "%.*s", (int)rec->fields[i].len,
+                 rec->fields[i].p);
+    *ru = (struct pccs_res_rule){
+        .indicator = -1, .cmp = -1, .threshold = NAN, .rag = -1};
+    for (int i = 0; i < PCCS_RES_NIND; i++)
+        if (!strcmp(f[0], ind_names[i]))
+            ru->indicator = i;
+    if (!strcmp(f[0], "overall"))
+        ru->indicator = PCCS_RES_OVERALL;
+    for (int i = 0; i < (int)(sizeof(cmps) / sizeof(cmps[0])); i++)
+        if (!strcmp(f[1], cmps[i]))
+            ru->cmp = (enum pccs_res_cmp)i;
+    char *end;
+    ru->threshold = strtod(f[2], &end);
+    if (!strcmp(f[3], "red"))
+        ru->rag = PCCS_RAG_RED;
+    else if (!strcmp(f[3], "amber"))
+        ru->rag = PCCS_RAG_AMBER;
+    int bad = ru->indicator == -1 ? 1
+              : (int)ru->cmp == -1 || (ru->indicator == PCCS_RES_OVERALL) !=
+                                          (ru->cmp >= PCCS_RES_COUNT_RED)
+                  ? 2
+              : !f[2][0] || *end   ? 3
+              : (int)ru->rag == -1 ? 4
+                                   : 0;
+    if (bad)
+        return pccs_err_set(err, PCCS_EPARSE,
+                            "%s:%lld:%d: expected %s, found \"%s\"", path,
+                            (long long)rec->line, bad, what[bad], f[bad - 1]);
+    ru->source = pccs_xstrndup(rec->fields[4].p, rec->fields[4].len);
+    return PCCS_OK;
+}
+
+/* The rules: $PCCS_RULES/resilience.csv, else data/rules/resilience.csv. */
+static int
+parse_rules(struct pccs_res_rules *rs, struct pccs_err *err)
+{
     const char *dir = getenv("PCCS_RULES");
     char path[4096];
     if (dir && *dir)
@@ -58,58 +110,12 @@ parse_rules(struct pccs_res_rules *rs, struct pccs_err *err)
     if (rc)
         return rc;
     struct pccs_csv_record rec;
-    bool header = true;
-    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        if (header) {
-            header = false;
-            continue;
-        }
-        char f[4][64];
-        if (rec.nfields != 5) {
-            rc = pccs_err_set(err, PCCS_EPARSE,
-                              "%s:%lld:1: expected 5 fields (indicator, "
-                              "comparator, threshold, rag, source), found %zu",
-                              path, (long long)rec.line, rec.nfields);
+    for (int64_t k = 0; (rc = pccs_csv_next(r, &rec, err)) == 1; k++) {
+        struct pccs_res_rule ru;
+        if (k == 0)
+            continue; /* the header */
+        if ((rc = parse_rule(&rec, path, &ru, err)))
             break;
-        }
-        for (int i = 0; i < 4; i++)
-            snprintf(f[i], sizeof(f[i]), "%.*s", (int)rec.fields[i].len,
-                     rec.fields[i].p);
-        struct pccs_res_rule ru = {-1, -1, NAN, -1, NULL};
-        for (int i = 0; i < PCCS_RES_NIND; i++)
-            if (!strcmp(f[0], ind_names[i]))
-                ru.indicator = i;
-        if (!strcmp(f[0], "overall"))
-            ru.indicator = PCCS_RES_OVERALL;
-        for (int i = 0; i < (int)(sizeof(cmps) / sizeof(cmps[0])); i++)
-            if (!strcmp(f[1], cmps[i]))
-                ru.cmp = (enum pccs_res_cmp)i;
-        char *end;
-        ru.threshold = strtod(f[2], &end);
-        if (!strcmp(f[3], "red"))
-            ru.rag = PCCS_RAG_RED;
-        else if (!strcmp(f[3], "amber"))
-            ru.rag = PCCS_RAG_AMBER;
-        int bad = ru.indicator == -1 ? 1
-                  : (int)ru.cmp == -1 || (ru.indicator == PCCS_RES_OVERALL) !=
-                                             (ru.cmp >= PCCS_RES_COUNT_RED)
-                      ? 2
-                  : !f[2][0] || *end  ? 3
-                  : (int)ru.rag == -1 ? 4
-                                      : 0;
-        if (bad) {
-            static const char *const what[] = {
-                "", "an indicator (list_size, ..., or overall)",
-                "a comparator that fits the indicator (below_value, "
-                "above_value, below_icb_percentile, above_icb_percentile; "
-                "count_red_at_least or count_amber_at_least for overall)",
-                "a number", "red or amber"};
-            rc = pccs_err_set(err, PCCS_EPARSE,
-                              "%s:%lld:%d: expected %s, found \"%s\"", path,
-                              (long long)rec.line, bad, what[bad], f[bad - 1]);
-            break;
-        }
-        ru.source = pccs_xstrndup(rec.fields[4].p, rec.fields[4].len);
         pccs_res_rules_add(rs, &ru);
     }
     pccs_csv_free(r);
@@ -164,11 +170,11 @@ sub_table(struct pccs_store *st, const struct pccs_tree *t, const char *name,
     return PCCS_OK;
 }
 
-/* The practice of row r of sub (its "code" column), or -1. */
+/* The practice of row r of sub (cc: its "code" column), or -1. */
 static int
-row_org(const struct pccs_tree *t, const struct pccs_table *sub, size_t r)
+row_org(const struct pccs_tree *t, const struct pccs_table *sub, int cc,
+        size_t r)
 {
-    int cc = pccs_table_col_index(sub, "code");
     return cc < 0
                ? -1
                : pccs_tree_find(t, pccs_table_cell(sub, r, (size_t)cc)->text);
@@ -183,23 +189,28 @@ cell_is(const struct pccs_table *sub, size_t r, int c, const char *want)
     return x->text && strcmp(x->text, want) == 0;
 }
 
-/* Copy column col of sub into p[].v[ind] by practice code, keeping the
- * rows where each filter column (NULL for none) has its value. */
+/* A column of a sub-table, on the rows whose filters (f1, f2: column
+ * names, NULL for none) have their values (v1, v2). */
+struct pick {
+    const char *col, *f1, *v1, *f2, *v2;
+};
+
+/* Copy column pk->col of sub into p[].v[ind] by practice code. */
 static void
-take(const struct pccs_tree *t, const struct pccs_table *sub, const char *col,
-     struct prac *p, int ind, const char *f1, const char *v1, const char *f2,
-     const char *v2)
+take(const struct pccs_tree *t, const struct pccs_table *sub,
+     const struct pick *pk, struct prac *p, int ind)
 {
-    int c = pccs_table_col_index(sub, col);
-    int c1 = f1 ? pccs_table_col_index(sub, f1) : -1;
-    int c2 = f2 ? pccs_table_col_index(sub, f2) : -1;
+    int c = pccs_table_col_index(sub, pk->col);
+    int c1 = pk->f1 ? pccs_table_col_index(sub, pk->f1) : -1;
+    int c2 = pk->f2 ? pccs_table_col_index(sub, pk->f2) : -1;
+    int cc = pccs_table_col_index(sub, "code");
     if (c < 0)
         return;
     for (size_t r = 0; r < sub->nrows; r++) {
-        if ((f1 && !cell_is(sub, r, c1, v1)) ||
-            (f2 && !cell_is(sub, r, c2, v2)))
+        if ((pk->f1 && !cell_is(sub, r, c1, pk->v1)) ||
+            (pk->f2 && !cell_is(sub, r, c2, pk->v2)))
             continue;
-        int o = row_org(t, sub, r);
+        int o = row_org(t, sub, cc, r);
         const struct pccs_cell *v = pccs_table_cell(sub, r, (size_t)c);
         if (o >= 0 && !v->null)
             p[o].v[ind] = v->num; /* later rows win: latest month */
@@ -239,6 +250,20 @@ run_sub(struct gctx *g, const char *name, const char *ind,
     return sub_table(g->st, g->t, name, &g->sq, sub, have, g->out, ind, err);
 }
 
+/* Indicator ind from pk of sub-table name, when it has data. */
+static int
+take_table(struct gctx *g, const char *name, const char *label,
+           const struct pick *pk, int ind, struct pccs_err *err)
+{
+    struct pccs_table sub;
+    bool have;
+    int rc = run_sub(g, name, label, &sub, &have, err);
+    if (!rc && have)
+        take(g->t, &sub, pk, g->p, ind);
+    pccs_table_release(&sub);
+    return rc;
+}
+
 /*
  * list_size from the latest registrations snapshot, and its change from
  * the snapshot 12 months before (model/period.h).
@@ -249,6 +274,7 @@ gather_lists(struct gctx *g, pccs_day *at, struct pccs_err *err)
     struct pccs_table sub;
     bool have;
     char d1[16], d0[16];
+    static const struct pick registered = {.col = "registered"};
     struct pccs_period_pick lp, pp;
     int rc = pccs_period_latest(g->st, "registered", &lp, err);
     pccs_day last = PCCS_DAY_NONE, prev = PCCS_DAY_NONE;
@@ -264,11 +290,8 @@ gather_lists(struct gctx *g, pccs_day *at, struct pccs_err *err)
         *at = last;
         pccs_date_format(last, d1);
         g->sq.period = d1;
-        rc = run_sub(g, "populations", "list_size", &sub, &have, err);
-        if (!rc && have)
-            take(g->t, &sub, "registered", g->p, PCCS_RES_LIST, NULL, NULL,
-                 NULL, NULL);
-        pccs_table_release(&sub);
+        rc = take_table(g, "populations", "list_size", &registered,
+                        PCCS_RES_LIST, err);
     }
     else
         pccs_table_note(g->out, "list_size: no registrations snapshot loaded");
@@ -287,8 +310,7 @@ gather_lists(struct gctx *g, pccs_day *at, struct pccs_err *err)
     if (pp.note[0])
         pccs_table_note(g->out, "list_change_12m_pct: %s", pp.note);
     if (!rc && have) {
-        take(g->t, &sub, "registered", g->p, PCCS_RES_CHANGE, NULL, NULL, NULL,
-             NULL);
+        take(g->t, &sub, &registered, g->p, PCCS_RES_CHANGE);
         for (size_t o = 0; o < g->t->norgs; o++)
             g->p[o].v[PCCS_RES_CHANGE] = pccs_res_change_pct(
                 g->p[o].v[PCCS_RES_LIST], g->p[o].v[PCCS_RES_CHANGE]);
@@ -301,15 +323,14 @@ gather_lists(struct gctx *g, pccs_day *at, struct pccs_err *err)
 static int
 gather_workforce(struct gctx *g, struct pccs_err *err)
 {
-    struct pccs_table sub;
-    bool have;
+    static const struct pick gp = {.col = "fte_per_10000_weighted",
+                                   .f1 = "publication",
+                                   .v1 = "GP workforce",
+                                   .f2 = "staff_group",
+                                   .v2 = "GP"};
     g->sq.period = NULL;
-    int rc = run_sub(g, "workforce", "gp_fte_per_10000", &sub, &have, err);
-    if (!rc && have)
-        take(g->t, &sub, "fte_per_10000_weighted", g->p, PCCS_RES_GPFTE,
-             "publication", "GP workforce", "staff_group", "GP");
-    pccs_table_release(&sub);
-    return rc;
+    return take_table(g, "workforce", "gp_fte_per_10000", &gp, PCCS_RES_GPFTE,
+                      err);
 }
 
 /* Payments per weighted patient and QOF per registered patient. */
@@ -328,12 +349,14 @@ gather_payments(struct gctx *g, const char *period, struct pccs_err *err)
     if (!rc && have) {
         /* Practices the payments table leaves out (too few patients,
          * data/rules/payments.csv) are not rated on it either. */
-        take(g->t, &sub, "total_per_weighted", g->p, PCCS_RES_PAY, "excluded",
-             "", NULL, NULL);
+        static const struct pick pay = {
+            .col = "total_per_weighted", .f1 = "excluded", .v1 = ""};
+        take(g->t, &sub, &pay, g->p, PCCS_RES_PAY);
         int qc = pccs_table_col_index(&sub, "qof");
         int rcol = pccs_table_col_index(&sub, "registered");
+        int cc = pccs_table_col_index(&sub, "code");
         for (size_t r = 0; qc >= 0 && rcol >= 0 && r < sub.nrows; r++) {
-            int o = row_org(g->t, &sub, r);
+            int o = row_org(g->t, &sub, cc, r);
             const struct pccs_cell *a = pccs_table_cell(&sub, r, (size_t)qc);
             const struct pccs_cell *b = pccs_table_cell(&sub, r, (size_t)rcol);
             if (o >= 0 && !a->null && !b->null)
@@ -348,8 +371,6 @@ gather_payments(struct gctx *g, const char *period, struct pccs_err *err)
 static int
 gather_dna(struct gctx *g, struct pccs_err *err)
 {
-    struct pccs_table sub;
-    bool have;
     struct snaps *ms = pccs_xcalloc(1, sizeof(*ms));
     int rc = pccs_store_periods_each(g->st, "appointments_marginal", snap_cb,
                                      ms, err);
@@ -364,11 +385,8 @@ gather_dna(struct gctx *g, struct pccs_err *err)
     if (lm != PCCS_DAY_NONE)
         pccs_date_format(lm, lms);
     g->sq.period = lm != PCCS_DAY_NONE ? lms : NULL;
-    rc = run_sub(g, "capacity", "dna_pct", &sub, &have, err);
-    if (!rc && have)
-        take(g->t, &sub, "dna_pct", g->p, PCCS_RES_DNA, NULL, NULL, NULL, NULL);
-    pccs_table_release(&sub);
-    return rc;
+    static const struct pick dna = {.col = "dna_pct"};
+    return take_table(g, "capacity", "dna_pct", &dna, PCCS_RES_DNA, err);
 }
 
 /* Formal list closures in force (local register), --at or today. */
@@ -388,8 +406,9 @@ gather_closures(struct gctx *g, pccs_day at, struct pccs_err *err)
                 !isnan(p[o].v[PCCS_RES_LIST]))
                 p[o].v[PCCS_RES_CLOSURES] = 0;
         int fc = pccs_table_col_index(&sub, "in_force");
+        int cc = pccs_table_col_index(&sub, "code");
         for (size_t r = 0; fc >= 0 && r < sub.nrows; r++) {
-            int o = row_org(g->t, &sub, r);
+            int o = row_org(g->t, &sub, cc, r);
             if (o < 0 || !cell_is(&sub, r, fc, "yes"))
                 continue;
             double *v = &p[o].v[PCCS_RES_CLOSURES];
@@ -491,25 +510,23 @@ static void
 emit_cols(struct pccs_table *out)
 {
     static const struct pccs_build_col head[] = {
-        {"code", PCCS_COL_TEXT, 0},
-        {"name", PCCS_COL_TEXT, 0},
-        {"parent_code", PCCS_COL_TEXT, 0},
-        {"icb", PCCS_COL_TEXT, 0},
+        PCCS_BUILD_ORG_COLS,
+        PCCS_BUILD_TEXT("icb"),
     };
     static const struct pccs_build_col tail[] = {
-        {"reds", PCCS_COL_INT, 0},
-        {"ambers", PCCS_COL_INT, 0},
-        {"overall", PCCS_COL_TEXT, 0},
-        {"reasons", PCCS_COL_TEXT, 0},
+        PCCS_BUILD_INT("reds"),
+        PCCS_BUILD_INT("ambers"),
+        PCCS_BUILD_TEXT("overall"),
+        PCCS_BUILD_TEXT("reasons"),
     };
-    pccs_build_cols(out, head, sizeof(head) / sizeof(head[0]));
+    PCCS_BUILD_COLS(out, head);
     for (int i = 0; i < PCCS_RES_NIND; i++) {
         char c[64];
         pccs_table_col(out, ind_names[i], PCCS_COL_NUM, ind_decimals[i]);
         snprintf(c, sizeof(c), "%s_rag", ind_names[i]);
         pccs_table_col(out, c, PCCS_COL_TEXT, 0);
     }
-    pccs_build_cols(out, tail, sizeof(tail) / sizeof(tail[0]));
+    PCCS_BUILD_COLS(out, tail);
 }
 
 /* One practice's row: each indicator's value and rating, the overall. */

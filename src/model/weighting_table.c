@@ -281,25 +281,21 @@ roll_up(const struct pccs_tree *t, const struct wctx *w, const double *est,
 }
 
 static const struct pccs_build_col weighting_cols[] = {
-    {"code", PCCS_COL_TEXT, 0},
-    {"name", PCCS_COL_TEXT, 0},
-    {"parent_code", PCCS_COL_TEXT, 0},
-    {"practices", PCCS_COL_INT, 0},
-    {"registered", PCCS_COL_NUM, 0},
-    {"published_weighted", PCCS_COL_NUM, 2},
-    {"estimate", PCCS_COL_NUM, 2},
-    {"published_ratio", PCCS_COL_NUM, 4},
-    {"estimate_ratio", PCCS_COL_NUM, 4},
-    {"difference", PCCS_COL_NUM, 2},
-    {"difference_pct", PCCS_COL_NUM, 2},
-};
+    PCCS_BUILD_ORG_COLS,
+    PCCS_BUILD_INT("practices"),
+    PCCS_BUILD_NUM("registered", 0),
+    PCCS_BUILD_NUM("published_weighted", 2),
+    PCCS_BUILD_NUM("estimate", 2),
+    PCCS_BUILD_NUM("published_ratio", 4),
+    PCCS_BUILD_NUM("estimate_ratio", 4),
+    PCCS_BUILD_NUM("difference", 2),
+    PCCS_BUILD_NUM("difference_pct", 2)};
 
 static void
 emit_rows(struct pccs_table *out, const struct pccs_tree *t,
           const struct rollup *ru, pccs_day snap, int64_t src)
 {
-    pccs_build_cols(out, weighting_cols,
-                    sizeof(weighting_cols) / sizeof(weighting_cols[0]));
+    PCCS_BUILD_COLS(out, weighting_cols);
     for (size_t k = 0; k < ru->n; k++) {
         int g = ru->rows[k];
         const double *s = ru->sum[g];
@@ -352,6 +348,39 @@ emit_notes(struct pccs_table *out, const struct wsrc *s, double af, size_t n,
                          "list turnover and nursing homes");
 }
 
+/*
+ * The age-sex estimate of each practice, normalised to the registered
+ * total (calc/weighting.h); *af the factor, *bad the practices with an
+ * age band the weights do not cover.
+ */
+static double *
+estimate(const struct wctx *w, double *af, size_t *bad)
+{
+    double *adj = pccs_xcalloc(w->n, sizeof(*adj));
+    double *reg = pccs_xcalloc(w->n, sizeof(*reg));
+    double *est = pccs_xcalloc(w->n, sizeof(*est));
+    *bad = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        adj[i] = w->p[i].adj;
+        reg[i] = w->p[i].reg;
+        *bad += w->p[i].bad;
+    }
+    *af = pccs_weighting_normalise(adj, reg, w->n, est);
+    free(adj);
+    free(reg);
+    return est;
+}
+
+static void
+wctx_release(struct wctx *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free(w->code[i]);
+    free(w->code);
+    free(w->p);
+    pccs_hmap_release(&w->idx);
+}
+
 int
 pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
                      const struct pccs_table_query *q, struct pccs_table *out,
@@ -362,37 +391,23 @@ pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
     struct wsrc *s = pccs_xcalloc(1, sizeof(*s));
     struct wctx w = {.ws = &s->ws};
     struct rollup ru = {.n = 0};
-    double *adj = NULL, *reg = NULL, *est = NULL;
+    double *est = NULL, af;
+    size_t bad;
     int in_org = -1;
     pccs_table_init(out, "weighting");
     int rc = gather_weights(s, err);
     if (!rc)
         rc = gather(st, q, s, &w, err);
-    if (rc)
-        goto out;
-    adj = pccs_xcalloc(w.n, sizeof(*adj));
-    reg = pccs_xcalloc(w.n, sizeof(*reg));
-    est = pccs_xcalloc(w.n, sizeof(*est));
-    size_t bad = 0;
-    for (size_t i = 0; i < w.n; i++) {
-        adj[i] = w.p[i].adj;
-        reg[i] = w.p[i].reg;
-        bad += w.p[i].bad;
+    if (!rc) {
+        est = estimate(&w, &af, &bad);
+        rc = pccs_build_in(t, q->in, &in_org, err);
     }
-    double af = pccs_weighting_normalise(adj, reg, w.n, est);
-    if ((rc = pccs_build_in(t, q->in, &in_org, err)))
-        goto out;
-    roll_up(t, &w, est, level, in_org, s->snap, &ru);
-    emit_rows(out, t, &ru, s->snap, w.source);
-    emit_notes(out, s, af, w.n, bad);
-out:
-    for (size_t i = 0; i < w.n; i++)
-        free(w.code[i]);
-    free(w.code);
-    free(w.p);
-    pccs_hmap_release(&w.idx);
-    free(adj);
-    free(reg);
+    if (!rc) {
+        roll_up(t, &w, est, level, in_org, s->snap, &ru);
+        emit_rows(out, t, &ru, s->snap, w.source);
+        emit_notes(out, s, af, w.n, bad);
+    }
+    wctx_release(&w);
     free(est);
     free(ru.sum);
     free(ru.rows);

@@ -327,21 +327,18 @@ emit_rows(struct pccs_table *out, const struct pccs_tree *t,
           const struct census *cs, double *const wpop[PUB_N])
 {
     const struct pccs_build_col cols[] = {
-        {"code", PCCS_COL_TEXT, 0},
-        {"name", PCCS_COL_TEXT, 0},
-        {"parent_code", PCCS_COL_TEXT, 0},
-        {"publication", PCCS_COL_TEXT, 0},
-        {q->group ? "staff_role" : "staff_group", PCCS_COL_TEXT, 0},
-        {"fte", PCCS_COL_NUM, 2},
-        {"headcount", PCCS_COL_INT, 0},
-        {"contracted_services", PCCS_COL_INT, 0},
-        {"weighted", PCCS_COL_NUM, 2},
-        {"fte_per_10000_weighted", PCCS_COL_NUM, 3},
-        {"census", PCCS_COL_TEXT, 0},
-    };
+        PCCS_BUILD_ORG_COLS,
+        PCCS_BUILD_TEXT("publication"),
+        PCCS_BUILD_TEXT(q->group ? "staff_role" : "staff_group"),
+        PCCS_BUILD_NUM("fte", 2),
+        PCCS_BUILD_INT("headcount"),
+        PCCS_BUILD_INT("contracted_services"),
+        PCCS_BUILD_NUM("weighted", 2),
+        PCCS_BUILD_NUM("fte_per_10000_weighted", 3),
+        PCCS_BUILD_TEXT("census")};
     sort_t = t;
     qsort(w->r, w->n, sizeof(*w->r), cmp_wrow);
-    pccs_build_cols(out, cols, sizeof(cols) / sizeof(cols[0]));
+    PCCS_BUILD_COLS(out, cols);
     for (size_t i = 0; i < w->n; i++) {
         const struct wrow *r = &w->r[i];
         pccs_day day = cs->day[r->pub];
@@ -391,6 +388,16 @@ emit_notes(struct pccs_store *st, struct pccs_table *out, const struct wctx *w,
     pccs_build_ogl_note(out);
 }
 
+static void
+wctx_release(struct wctx *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free(w->r[i].key);
+    free(w->r);
+    pccs_hmap_release(&w->rows);
+    pccs_hmap_release(&w->people);
+}
+
 int
 pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
                      const struct pccs_table_query *q, struct pccs_table *out,
@@ -411,11 +418,7 @@ pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
         emit_rows(out, t, q, &w, &cs, wpop);
         emit_notes(st, out, &w, &cs, err);
     }
-    for (size_t i = 0; i < w.n; i++)
-        free(w.r[i].key);
-    free(w.r);
-    pccs_hmap_release(&w.rows);
-    pccs_hmap_release(&w.people);
+    wctx_release(&w);
     for (int p = 0; p < PUB_N; p++)
         free(wpop[p]);
     return rc;
