@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/date.h"
+#include "cmd/opt.h"
 #include "model/query.h"
 #include "report/table.h"
 
@@ -251,6 +252,18 @@ print_main_usage(FILE *f)
           "Contains public sector information licensed under the Open "
           "Government\nLicence v3.0 (the bundled NHS files).\n",
           f);
+}
+
+int
+pccs_cmd_args(const char *name, int argc, char **argv,
+              const struct pccs_opt *opts, size_t nopts, char **pos,
+              size_t maxpos, size_t *npos)
+{
+    bool help = false;
+    int rc = pccs_opt_parse(argc, argv, opts, nopts, pos, maxpos, npos, &help);
+    if (rc)
+        return rc;
+    return help ? pccs_cmd_help(name) : PCCS_CMD_GO;
 }
 
 int

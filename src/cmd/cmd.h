@@ -8,6 +8,7 @@
 #define PCCS_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -38,6 +39,20 @@ int pccs_cmd_open_store(const struct pccs_global *g, struct pccs_store **st);
 int pccs_cmd_fail(int exit, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+struct pccs_opt;
+
+/* What pccs_cmd_args returns when the command goes on. */
+#define PCCS_CMD_GO (-1)
+
+/**
+ * Parse command name's arguments (pccs_opt_parse: positionals into pos,
+ * at most maxpos, *npos set) and answer --help. Returns PCCS_CMD_GO for
+ * the command to go on, else the exit status to return now: 2 after a
+ * usage error (printed), 0 after printing the command's help.
+ */
+int pccs_cmd_args(const char *name, int argc, char **argv,
+                  const struct pccs_opt *opts, size_t nopts, char **pos,
+                  size_t maxpos, size_t *npos);
 /** Print the command's usage to stdout (help) and return 0. */
 int pccs_cmd_help(const char *name);
 /** Print a usage error and the usage line to stderr; returns 2. */

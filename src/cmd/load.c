@@ -44,7 +44,7 @@ int
 pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
 {
     const char *period = NULL;
-    bool quiet = g->quiet, help = false;
+    bool quiet = g->quiet;
     struct pccs_opt opts[] = {
         {"period", &period, NULL},
         {"quiet", NULL, &quiet},
@@ -52,13 +52,11 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
     };
     char **files = calloc((size_t)argc, sizeof(*files));
     size_t nfiles;
-    int rc = pccs_opt_parse(argc, argv, opts, 3, files, (size_t)argc, &nfiles,
-                            &help);
-    if (rc || help || !nfiles) {
+    int rc = pccs_cmd_args("load", argc, argv, opts, 3, files, (size_t)argc,
+                           &nfiles);
+    if (rc != PCCS_CMD_GO || !nfiles) {
         free(files);
-        if (help)
-            return pccs_cmd_help("load");
-        return rc ? rc : pccs_cmd_usage("load", "no file given");
+        return rc != PCCS_CMD_GO ? rc : pccs_cmd_usage("load", "no file given");
     }
     /* The form here; whether it suits each file, the loader says. */
     struct pccs_period_buf pbuf;

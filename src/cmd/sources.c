@@ -6,24 +6,72 @@
 #include "cmd/opt.h"
 #include "report/table.h"
 
+/* The columns of the sources table, in order. */
+enum source_col {
+    C_ID,
+    C_KIND,
+    C_PUBLICATION,
+    C_PROVENANCE,
+    C_PERIOD,
+    C_ROWS,
+    C_REJECTED,
+    C_ENCODING,
+    C_SHA256,
+    C_LOADED_AT,
+    C_PATH,
+    C_NOTE,
+    C_NCOLS
+};
+
+static const char *const col_names[C_NCOLS] = {
+    [C_ID] = "id",
+    [C_KIND] = "kind",
+    [C_PUBLICATION] = "publication",
+    [C_PROVENANCE] = "provenance",
+    [C_PERIOD] = "period",
+    [C_ROWS] = "rows",
+    [C_REJECTED] = "rejected",
+    [C_ENCODING] = "encoding",
+    [C_SHA256] = "sha256",
+    [C_LOADED_AT] = "loaded_at",
+    [C_PATH] = "path",
+    [C_NOTE] = "provenance_note",
+};
+
+static bool
+is_count(enum source_col c)
+{
+    return c == C_ID || c == C_ROWS || c == C_REJECTED;
+}
+
 static int
 source_row(void *ctx, const struct pccs_source_info *s)
 {
     struct pccs_table *t = ctx;
-    pccs_table_row(t);
-    pccs_table_int(t, s->id);
-    pccs_table_text(t, s->kind);
-    pccs_table_text(t, s->publication);
+    const int64_t count[C_NCOLS] = {
+        [C_ID] = s->id,
+        [C_ROWS] = s->rows_loaded,
+        [C_REJECTED] = s->rows_rejected,
+    };
     /* Generated files and template examples say so; published data "". */
-    pccs_table_text(t, pccs_source_mark(s));
-    pccs_table_text(t, s->period);
-    pccs_table_int(t, s->rows_loaded);
-    pccs_table_int(t, s->rows_rejected);
-    pccs_table_text(t, s->encoding);
-    pccs_table_text(t, s->sha256);
-    pccs_table_text(t, s->loaded_at);
-    pccs_table_text(t, s->path);
-    pccs_table_text(t, s->provenance_note ? s->provenance_note : "");
+    const char *const text[C_NCOLS] = {
+        [C_KIND] = s->kind,
+        [C_PUBLICATION] = s->publication,
+        [C_PROVENANCE] = pccs_source_mark(s),
+        [C_PERIOD] = s->period,
+        [C_ENCODING] = s->encoding,
+        [C_SHA256] = s->sha256,
+        [C_LOADED_AT] = s->loaded_at,
+        [C_PATH] = s->path,
+        [C_NOTE] = s->provenance_note ? s->provenance_note : "",
+    };
+    pccs_table_row(t);
+    for (int c = 0; c < C_NCOLS; c++) {
+        if (is_count((enum source_col)c))
+            pccs_table_int(t, count[c]);
+        else
+            pccs_table_text(t, text[c]);
+    }
     return 0;
 }
 
@@ -31,40 +79,27 @@ int
 pccs_cmd_sources(struct pccs_global *g, int argc, char **argv)
 {
     const char *format = NULL;
-    bool help = false;
     struct pccs_opt opts[] = {
         {"format", &format, NULL},
         {"store", &g->store, NULL},
     };
-    char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 2, pos, 0, &npos, &help);
-    if (rc)
+    int rc = pccs_cmd_args("sources", argc, argv, opts, 2, NULL, 0, &npos);
+    if (rc != PCCS_CMD_GO)
         return rc;
-    if (help)
-        return pccs_cmd_help("sources");
     int fmt;
     rc = pccs_cmd_format("sources", format, &fmt);
-    if (rc)
-        return rc;
-    struct pccs_store *st;
-    rc = pccs_cmd_open_store(g, &st);
+    struct pccs_store *st = NULL;
+    if (!rc)
+        rc = pccs_cmd_open_store(g, &st);
     if (rc)
         return rc;
     struct pccs_table t;
     pccs_table_init(&t, "sources");
-    pccs_table_col(&t, "id", PCCS_COL_INT, 0);
-    pccs_table_col(&t, "kind", PCCS_COL_TEXT, 0);
-    pccs_table_col(&t, "publication", PCCS_COL_TEXT, 0);
-    pccs_table_col(&t, "provenance", PCCS_COL_TEXT, 0);
-    pccs_table_col(&t, "period", PCCS_COL_TEXT, 0);
-    pccs_table_col(&t, "rows", PCCS_COL_INT, 0);
-    pccs_table_col(&t, "rejected", PCCS_COL_INT, 0);
-    pccs_table_col(&t, "encoding", PCCS_COL_TEXT, 0);
-    pccs_table_col(&t, "sha256", PCCS_COL_TEXT, 0);
-    pccs_table_col(&t, "loaded_at", PCCS_COL_TEXT, 0);
-    pccs_table_col(&t, "path", PCCS_COL_TEXT, 0);
-    pccs_table_col(&t, "provenance_note", PCCS_COL_TEXT, 0);
+    for (int c = 0; c < C_NCOLS; c++)
+        pccs_table_col(
+            &t, col_names[c],
+            is_count((enum source_col)c) ? PCCS_COL_INT : PCCS_COL_TEXT, 0);
     struct pccs_err err = PCCS_ERR_INIT;
     rc = pccs_store_sources_each(st, source_row, &t, &err);
     if (!rc)

@@ -209,27 +209,29 @@ sst_start(void *ctx, const XML_Char *name, const XML_Char **a)
     }
 }
 
+/* The shared string just read, appended to the workbook's table. */
+static void
+sst_add(struct sst_state *s)
+{
+    struct pccs_xlsx *x = s->x;
+    x->sst = pccs_xgrow(x->sst, &x->sst_cap, x->nsst + 1, sizeof(*x->sst));
+    x->sst[x->nsst++] = (struct pccs_str){
+        .p = pccs_arena_strndup(&x->arena, s->text.p, s->text.len),
+        .len = s->text.len};
+    s->in_si = false;
+}
+
 static void
 sst_end(void *ctx, const XML_Char *name)
 {
     struct sst_state *s = ctx;
     const char *n = local(name);
-    if (strcmp(n, "t") == 0) {
-        s->in_t = false;
-    }
-    else if (strcmp(n, "rPh") == 0) {
+    if (strcmp(n, "si") == 0)
+        sst_add(s);
+    else if (strcmp(n, "rPh") == 0)
         s->depth_rph--;
-    }
-    else if (strcmp(n, "si") == 0) {
-        struct pccs_xlsx *x = s->x;
-        if (x->nsst == x->sst_cap) {
-            x->sst_cap = x->sst_cap ? x->sst_cap * 2 : 1024;
-            x->sst = pccs_xreallocarray(x->sst, x->sst_cap, sizeof(*x->sst));
-        }
-        x->sst[x->nsst++] = (struct pccs_str){
-            pccs_arena_strndup(&x->arena, s->text.p, s->text.len), s->text.len};
-        s->in_si = false;
-    }
+    else
+        s->in_t = s->in_t && strcmp(n, "t") != 0;
 }
 
 static void
@@ -483,13 +485,10 @@ sheet_end(void *ctx, const XML_Char *name)
         size_t len = s->text.len - s->cell_off;
         if (!len && s->kind != K_INLINE)
             return; /* a styled empty cell */
-        if (s->npend == s->pend_cap) {
-            s->pend_cap = s->pend_cap ? s->pend_cap * 2 : 32;
-            s->pend =
-                pccs_xreallocarray(s->pend, s->pend_cap, sizeof(*s->pend));
-        }
-        s->pend[s->npend++] =
-            (struct pending){s->col, s->kind, s->cell_off, len};
+        s->pend =
+            pccs_xgrow(s->pend, &s->pend_cap, s->npend + 1, sizeof(*s->pend));
+        s->pend[s->npend++] = (struct pending){
+            .col = s->col, .kind = s->kind, .off = s->cell_off, .len = len};
     }
     else if (strcmp(n, "row") == 0) {
         if (s->npend) {

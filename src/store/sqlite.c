@@ -409,15 +409,15 @@ struct param {
     int64_t i;
 };
 
-#define P_TEXT(v) {.kind = PARAM_TEXT, .text = (v)}
-#define P_DAY(v) {.kind = PARAM_DAY, .day = (v)}
-#define P_INT(v) {.kind = PARAM_INT, .i = (v)}
+#define P_TEXT(v) ((struct param){.kind = PARAM_TEXT, .text = (v)})
+#define P_DAY(v) ((struct param){.kind = PARAM_DAY, .day = (v)})
+#define P_INT(v) ((struct param){.kind = PARAM_INT, .i = (v)})
 #define NPARAMS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Statement id, prepared or reset, with p[0..n) bound to ?1..?n. */
 static sqlite3_stmt *
-prep_bind(struct pccs_store *st, enum stmt id, const struct param *p,
-          size_t n, struct pccs_err *err)
+prep_bind(struct pccs_store *st, enum stmt id, const struct param *p, size_t n,
+          struct pccs_err *err)
 {
     sqlite3_stmt *s = prep(st, id, err);
     for (size_t i = 0; s && i < n; i++) {
@@ -439,8 +439,8 @@ prep_bind(struct pccs_store *st, enum stmt id, const struct param *p,
 
 /* Run the write statement id with p[0..n); what names it in an error. */
 static int
-write_row(struct pccs_store *st, enum stmt id, const struct param *p,
-          size_t n, struct pccs_err *err, const char *what)
+write_row(struct pccs_store *st, enum stmt id, const struct param *p, size_t n,
+          struct pccs_err *err, const char *what)
 {
     sqlite3_stmt *s = prep_bind(st, id, p, n, err);
     if (!s)
@@ -485,8 +485,8 @@ typedef int (*row_fn)(sqlite3_stmt *s, const struct reader *rd);
  * returns non-zero (that is the result); what names the read in an error.
  */
 static int
-read_rows(struct pccs_store *st, enum stmt id, const struct param *p,
-          size_t n, row_fn row, const struct reader *rd, struct pccs_err *err,
+read_rows(struct pccs_store *st, enum stmt id, const struct param *p, size_t n,
+          row_fn row, const struct reader *rd, struct pccs_err *err,
           const char *what)
 {
     sqlite3_stmt *s = prep_bind(st, id, p, n, err);
@@ -848,8 +848,8 @@ pccs_store_source_add(struct pccs_store *st, struct pccs_source_info *src,
                       struct pccs_err *err)
 {
     const struct param p[] = {
-        P_TEXT(src->kind),   P_TEXT(src->publication), P_TEXT(src->period),
-        P_TEXT(src->path),   P_TEXT(src->sha256),      P_TEXT(src->encoding),
+        P_TEXT(src->kind), P_TEXT(src->publication), P_TEXT(src->period),
+        P_TEXT(src->path), P_TEXT(src->sha256),      P_TEXT(src->encoding),
     };
     int rc = write_row(st, S_SOURCE_ADD, p, NPARAMS(p), err,
                        "cannot record the source");
@@ -876,8 +876,10 @@ pccs_store_source_finish(struct pccs_store *st,
                        "cannot summarise the figures");
         for (size_t k = 0; !rc && k < fs->nchunks; k++) {
             const struct param chunk[] = {
-                P_INT(fs->measure),        P_TEXT(fs->period),
-                P_INT(src->id),            P_INT(fs->chunks[k].first),
+                P_INT(fs->measure),
+                P_TEXT(fs->period),
+                P_INT(src->id),
+                P_INT(fs->chunks[k].first),
                 P_INT(fs->chunks[k].last),
             };
             rc = write_row(st, S_FACT_CHUNK_PUT, chunk, NPARAMS(chunk), err,
@@ -888,11 +890,16 @@ pccs_store_source_finish(struct pccs_store *st,
         return rc;
     sets_reset(st);
     const struct param p[] = {
-        P_INT(src->id),          P_TEXT(src->kind),
-        P_TEXT(src->publication), P_TEXT(src->period),
-        P_TEXT(src->encoding),   P_INT(src->rows_loaded),
-        P_INT(src->rows_rejected), P_TEXT(src->sha256),
-        P_TEXT(src->provenance), P_TEXT(src->provenance_note),
+        P_INT(src->id),
+        P_TEXT(src->kind),
+        P_TEXT(src->publication),
+        P_TEXT(src->period),
+        P_TEXT(src->encoding),
+        P_INT(src->rows_loaded),
+        P_INT(src->rows_rejected),
+        P_TEXT(src->sha256),
+        P_TEXT(src->provenance),
+        P_TEXT(src->provenance_note),
         P_TEXT(src->owner),
     };
     return write_row(st, S_SOURCE_FINISH, p, NPARAMS(p), err,
@@ -1024,8 +1031,8 @@ set_of(struct pccs_store *st, int64_t measure, const char *period)
         }
     }
     size_t old = st->sets_cap;
-    st->sets = pccs_xgrow(st->sets, &st->sets_cap, st->nsets + 1,
-                          sizeof(*st->sets));
+    st->sets =
+        pccs_xgrow(st->sets, &st->sets_cap, st->nsets + 1, sizeof(*st->sets));
     memset(st->sets + old, 0, (st->sets_cap - old) * sizeof(*st->sets));
     st->last_set = st->nsets;
     struct fact_set *fs = &st->sets[st->nsets++];
@@ -1153,9 +1160,8 @@ int
 pccs_store_put_attr(struct pccs_store *st, const struct pccs_attr_row *a,
                     struct pccs_err *err)
 {
-    const struct param p[] = {P_TEXT(a->org), P_TEXT(a->key),
-                              P_TEXT(a->value), P_DAY(a->as_of),
-                              P_INT(a->source_id)};
+    const struct param p[] = {P_TEXT(a->org), P_TEXT(a->key), P_TEXT(a->value),
+                              P_DAY(a->as_of), P_INT(a->source_id)};
     return write_row(st, S_ATTR_PUT, p, NPARAMS(p), err,
                      "cannot store an attribute");
 }
@@ -1164,9 +1170,8 @@ int
 pccs_store_put_ref(struct pccs_store *st, const struct pccs_ref_row *r,
                    struct pccs_err *err)
 {
-    const struct param p[] = {P_TEXT(r->kind), P_TEXT(r->key),
-                              P_TEXT(r->attr), P_TEXT(r->value),
-                              P_INT(r->source_id)};
+    const struct param p[] = {P_TEXT(r->kind), P_TEXT(r->key), P_TEXT(r->attr),
+                              P_TEXT(r->value), P_INT(r->source_id)};
     return write_row(st, S_REF_PUT, p, NPARAMS(p), err,
                      "cannot store a reference row");
 }
@@ -1344,8 +1349,8 @@ fact_periods(struct pccs_store *st, const char *measure, const char *period,
     struct rows_vec v = {0};
     const struct reader rd = {.ctx = &v};
     const struct param p[] = {P_TEXT(measure), P_TEXT(period)};
-    int rc = read_rows(st, S_FACT_PERIODS, p, NPARAMS(p), period_row, &rd,
-                       err, "cannot read periods");
+    int rc = read_rows(st, S_FACT_PERIODS, p, NPARAMS(p), period_row, &rd, err,
+                       "cannot read periods");
     *out = v.p;
     *n = v.n;
     return rc;
@@ -1421,8 +1426,7 @@ pccs_store_facts_each(struct pccs_store *st, const char *measure,
         const struct pccs_fact_row shared = {.measure = measure,
                                              .period = ps[i].period,
                                              .source_id = ps[i].source};
-        const struct reader rd = {.fn.fact = fn, .ctx = ctx,
-                                  .fact = &shared};
+        const struct reader rd = {.fn.fact = fn, .ctx = ctx, .fact = &shared};
         rc = period_facts(st, &ps[i], measure, org, &rd, err);
     }
     free_periods(ps, n);
