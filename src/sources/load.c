@@ -1,84 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Loading a file: recognise its format from its header or shape (never
- * its name), check it has not been loaded before (SHA-256), and run its
- * loader inside one store transaction, so that the store keeps all of it
- * or none of it. Also the field getters every loader uses, so that every
- * refusal names file, line, column and what was expected.
+ * Loading a file: the ingest transaction. Recognise the file
+ * (recognise.c), check it has not been loaded before (SHA-256, hashed in
+ * a second thread while it loads), and run its loader inside one store
+ * transaction, so that the store keeps all of it or none of it. Also the
+ * write helpers loaders put rows through. Field getters are in
+ * fields.c, the progress line in progress.c.
  */
 #include "sources/loader.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "base/buf.h"
 #include "base/xalloc.h"
-
-static void check_duplicate(struct pccs_load *ld);
-
-/* ===== Progress ===== */
-
-static double
-now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-draw_progress(struct pccs_load *ld, uint64_t offset)
-{
-    if (ld->size)
-        fprintf(stderr, "\rloading %s: %3.0f%% (%lld rows)", ld->name,
-                100.0 * (double)offset / (double)ld->size, (long long)ld->rows);
-    else
-        fprintf(stderr, "\rloading %s: %lld rows", ld->name,
-                (long long)ld->rows);
-    fflush(stderr);
-    ld->drawn = true;
-}
-
-void
-pccs_load_row(struct pccs_load *ld, uint64_t offset)
-{
-    ld->rows++;
-    if (!(ld->rows & 0x3FFF))
-        check_duplicate(ld);
-    if ((ld->rows & 0x3FFF) || !ld->opt || ld->opt->quiet || !ld->opt->progress)
-        return;
-    double t = now();
-    if (t - ld->started < ld->progress_after || t - ld->last_draw < 0.2)
-        return;
-    ld->last_draw = t;
-    draw_progress(ld, offset);
-}
-
-void
-pccs_load_reject(struct pccs_load *ld)
-{
-    ld->rejected++;
-}
-
-static void
-clear_progress(struct pccs_load *ld)
-{
-    if (ld->drawn) {
-        fprintf(stderr, "\r%*s\r", 70, "");
-        fflush(stderr);
-        ld->drawn = false;
-    }
-}
+#include "sources/load_internal.h"
 
 /* ===== Period ===== */
 
@@ -95,219 +39,6 @@ pccs_load_set_period_day(struct pccs_load *ld, pccs_day day)
     char buf[16];
     pccs_date_format(day, buf);
     pccs_load_set_period(ld, buf);
-}
-
-/* ===== Columns and fields ===== */
-
-static bool
-name_matches(struct pccs_str field, const char *names)
-{
-    char one[128];
-    const char *p = names;
-    while (*p) {
-        const char *bar = strchr(p, '|');
-        size_t n = bar ? (size_t)(bar - p) : strlen(p);
-        if (n >= sizeof(one))
-            n = sizeof(one) - 1;
-        memcpy(one, p, n);
-        one[n] = '\0';
-        if (pccs_str_name_eq(field, one))
-            return true;
-        if (!bar)
-            break;
-        p = bar + 1;
-    }
-    return false;
-}
-
-size_t
-pccs_cols_bind(const struct pccs_col *cols, size_t ncols,
-               const struct pccs_csv_record *hdr, int *idx)
-{
-    size_t missing = 0;
-    for (size_t i = 0; i < ncols; i++) {
-        idx[i] = -1;
-        for (size_t f = 0; f < hdr->nfields; f++) {
-            if (name_matches(hdr->fields[f], cols[i].names)) {
-                idx[i] = (int)f;
-                break;
-            }
-        }
-        if (idx[i] < 0 && !cols[i].optional)
-            missing++;
-    }
-    return missing;
-}
-
-bool
-pccs_is_practice_code(struct pccs_str s)
-{
-    if (s.len != 6 || s.p[0] < 'A' || s.p[0] > 'Z')
-        return false;
-    for (size_t i = 1; i < 6; i++) {
-        if (s.p[i] < '0' || s.p[i] > '9')
-            return false;
-    }
-    return true;
-}
-
-bool
-pccs_is_ods_code(struct pccs_str s)
-{
-    if (s.len < 3 || s.len > 6)
-        return false;
-    for (size_t i = 0; i < s.len; i++) {
-        char c = s.p[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-            return false;
-    }
-    return true;
-}
-
-int
-pccs_load_field_err(struct pccs_load *ld, struct pccs_err *err,
-                    const struct pccs_csv_record *rec, int idx,
-                    const char *colname, const char *what)
-{
-    char shown[64];
-    struct pccs_str v = {"", 0};
-    if (idx >= 0 && (size_t)idx < rec->nfields)
-        v = rec->fields[idx];
-    size_t n = v.len < 40 ? v.len : 40;
-    size_t k = 0;
-    for (size_t i = 0; i < n && k + 1 < sizeof(shown); i++) {
-        unsigned char c = (unsigned char)v.p[i];
-        shown[k++] = c >= 0x20 && c != 0x7F ? (char)c : '?';
-    }
-    shown[k] = '\0';
-    return pccs_err_at(err, PCCS_EPARSE, ld->name, rec->line, idx + 1,
-                       "%s%sexpected %s, found \"%s%s\"",
-                       colname ? colname : "", colname ? ": " : "", what, shown,
-                       v.len > n ? "..." : "");
-}
-
-int
-pccs_load_field(struct pccs_load *ld, struct pccs_err *err,
-                const struct pccs_csv_record *rec, int idx, const char *colname,
-                struct pccs_str *out)
-{
-    if (idx < 0 || (size_t)idx >= rec->nfields)
-        return pccs_err_at(
-            err, PCCS_EPARSE, ld->name, rec->line, (int64_t)rec->nfields + 1,
-            "%s%sexpected a field, the row ends after %zu",
-            colname ? colname : "", colname ? ": " : "", rec->nfields);
-    *out = rec->fields[idx];
-    return PCCS_OK;
-}
-
-int
-pccs_load_text(struct pccs_load *ld, struct pccs_err *err,
-               const struct pccs_csv_record *rec, int idx, const char *colname,
-               struct pccs_str *out)
-{
-    int rc = pccs_load_field(ld, err, rec, idx, colname, out);
-    if (rc)
-        return rc;
-    *out = pccs_str_trim(*out);
-    if (!out->len)
-        return pccs_load_field_err(ld, err, rec, idx, colname,
-                                   "a value (it is empty)");
-    return PCCS_OK;
-}
-
-int
-pccs_load_practice_code(struct pccs_load *ld, struct pccs_err *err,
-                        const struct pccs_csv_record *rec, int idx,
-                        const char *colname, struct pccs_str *out)
-{
-    int rc = pccs_load_field(ld, err, rec, idx, colname, out);
-    if (rc)
-        return rc;
-    *out = pccs_str_trim(*out);
-    if (!pccs_is_practice_code(*out))
-        return pccs_load_field_err(
-            ld, err, rec, idx, colname,
-            "an ODS practice code (a letter and five digits)");
-    return PCCS_OK;
-}
-
-int
-pccs_load_ods_code(struct pccs_load *ld, struct pccs_err *err,
-                   const struct pccs_csv_record *rec, int idx,
-                   const char *colname, struct pccs_str *out)
-{
-    int rc = pccs_load_field(ld, err, rec, idx, colname, out);
-    if (rc)
-        return rc;
-    *out = pccs_str_trim(*out);
-    if (!pccs_is_ods_code(*out))
-        return pccs_load_field_err(
-            ld, err, rec, idx, colname,
-            "an ODS code (3 to 6 capital letters and digits)");
-    return PCCS_OK;
-}
-
-int
-pccs_load_count(struct pccs_load *ld, struct pccs_err *err,
-                const struct pccs_csv_record *rec, int idx, const char *colname,
-                int64_t *out)
-{
-    struct pccs_str v;
-    int rc = pccs_load_field(ld, err, rec, idx, colname, &v);
-    if (rc)
-        return rc;
-    if (pccs_str_to_i64(v, out) || *out < 0)
-        return pccs_load_field_err(ld, err, rec, idx, colname,
-                                   "a whole number of 0 or more");
-    return PCCS_OK;
-}
-
-int
-pccs_load_number(struct pccs_load *ld, struct pccs_err *err,
-                 const struct pccs_csv_record *rec, int idx,
-                 const char *colname, bool nonneg, bool empty_ok, double *out,
-                 bool *present)
-{
-    struct pccs_str v;
-    int rc = pccs_load_field(ld, err, rec, idx, colname, &v);
-    if (rc)
-        return rc;
-    v = pccs_str_trim(v);
-    if (present)
-        *present = v.len > 0;
-    if (!v.len && empty_ok) {
-        *out = 0;
-        return PCCS_OK;
-    }
-    if (pccs_str_to_double(v, out))
-        return pccs_load_field_err(ld, err, rec, idx, colname,
-                                   nonneg ? "a number of 0 or more"
-                                          : "a number");
-    if (nonneg && *out < 0)
-        return pccs_load_field_err(ld, err, rec, idx, colname,
-                                   "a number of 0 or more");
-    return PCCS_OK;
-}
-
-int
-pccs_load_date(struct pccs_load *ld, struct pccs_err *err,
-               const struct pccs_csv_record *rec, int idx, const char *colname,
-               bool empty_ok, pccs_day *out)
-{
-    struct pccs_str v;
-    int rc = pccs_load_field(ld, err, rec, idx, colname, &v);
-    if (rc)
-        return rc;
-    v = pccs_str_trim(v);
-    if (!v.len && empty_ok) {
-        *out = PCCS_DAY_NONE;
-        return PCCS_OK;
-    }
-    if (pccs_date_parse(v, out))
-        return pccs_load_field_err(ld, err, rec, idx, colname,
-                                   "a real date (e.g. 2021-01-01, "
-                                   "20210101, 01JAN2021, 01/01/2021)");
-    return PCCS_OK;
 }
 
 /* ===== Writing ===== */
@@ -358,24 +89,6 @@ pccs_load_org(struct pccs_load *ld, struct pccs_org_row *o,
 }
 
 int
-pccs_load_unique(struct pccs_load *ld, struct pccs_hmap *seen,
-                 const struct pccs_csv_record *rec, int col,
-                 const char *colname, struct pccs_str key, const char *what,
-                 struct pccs_err *err)
-{
-    bool created;
-    struct pccs_hmap_entry *e = pccs_hmap_put(seen, key.p, key.len, &created);
-    if (!created)
-        return pccs_err_at(err, PCCS_EPARSE, ld->name, rec->line, col + 1,
-                           "%s%sexpected one row per %s, found %.*s again "
-                           "(first on line %lld)",
-                           colname ? colname : "", colname ? ": " : "", what,
-                           (int)key.len, key.p, (long long)e->ival);
-    e->ival = rec->line;
-    return PCCS_OK;
-}
-
-int
 pccs_load_named_org(struct pccs_load *ld, struct pccs_str code,
                     const char *level, struct pccs_str name,
                     struct pccs_str ons, pccs_day as_of, struct pccs_err *err)
@@ -393,26 +106,6 @@ pccs_load_named_org(struct pccs_load *ld, struct pccs_str code,
         .as_of = as_of,
     };
     return pccs_load_org(ld, &o, err);
-}
-
-int
-pccs_load_same_date(struct pccs_load *ld, struct pccs_err *err,
-                    const struct pccs_csv_record *rec, int idx,
-                    const char *colname, pccs_day *first)
-{
-    pccs_day d;
-    int rc = pccs_load_date(ld, err, rec, idx, colname, false, &d);
-    if (rc)
-        return rc;
-    if (*first == PCCS_DAY_NONE) {
-        *first = d;
-        pccs_load_set_period_day(ld, d);
-    }
-    else if (d != *first) {
-        return pccs_load_field_err(ld, err, rec, idx, colname,
-                                   "the same extract date on every row");
-    }
-    return PCCS_OK;
 }
 
 int
@@ -485,8 +178,8 @@ hash_thread(void *arg)
  * Once the hash is known, is the file already in the store? Sets
  * ld->duplicate; the write helpers then stop the load.
  */
-static void
-check_duplicate(struct pccs_load *ld)
+void
+pccs__load_check_duplicate(struct pccs_load *ld)
 {
     struct pccs_hash_job *job = ld->hash;
     if (!job || job->checked || !atomic_load(&job->done))
@@ -534,148 +227,6 @@ hash_file(const char *path, const char *name, char *hex, struct pccs_err *err)
     return PCCS_OK;
 }
 
-/* List up to max header names into b, quoted and comma-separated. */
-static void
-list_fields(struct pccs_buf *b, const struct pccs_csv_record *rec, size_t max)
-{
-    for (size_t i = 0; i < rec->nfields && i < max; i++) {
-        struct pccs_str f = pccs_str_trim(rec->fields[i]);
-        pccs_buf_addf(b, "%s%.*s", i ? "," : "", (int)(f.len > 40 ? 40 : f.len),
-                      f.p);
-    }
-    if (rec->nfields > max)
-        pccs_buf_addf(b, ",... (%zu in all)", rec->nfields);
-    for (size_t i = 0; i < b->len; i++) {
-        if (b->p[i] == '\n' || b->p[i] == '\r')
-            b->p[i] = ' ';
-    }
-}
-
-static void
-first_name(char *dst, size_t n, const char *names)
-{
-    const char *bar = strchr(names, '|');
-    size_t k = bar ? (size_t)(bar - names) : strlen(names);
-    if (k >= n)
-        k = n - 1;
-    memcpy(dst, names, k);
-    dst[k] = '\0';
-}
-
-/* Does header field f name any column of kind sk? */
-static bool
-known_field(const struct pccs_source_kind *sk, struct pccs_str f)
-{
-    for (size_t i = 0; i < sk->ncols; i++) {
-        if (name_matches(f, sk->cols[i].names))
-            return true;
-    }
-    return false;
-}
-
-static int
-unrecognised_csv(const char *name, const struct pccs_csv_record *first,
-                 struct pccs_err *err)
-{
-    const struct pccs_source_kind *best = NULL;
-    size_t best_missing = SIZE_MAX;
-    int idx[128];
-    for (size_t k = 0; pccs_source_kinds[k]; k++) {
-        const struct pccs_source_kind *sk = pccs_source_kinds[k];
-        if (!sk->cols || sk->ncols > 128)
-            continue;
-        size_t missing = pccs_cols_bind(sk->cols, sk->ncols, first, idx);
-        if (missing < best_missing) {
-            best_missing = missing;
-            best = sk;
-        }
-    }
-    struct pccs_buf found = PCCS_BUF_INIT;
-    list_fields(&found, first, 12);
-    struct pccs_buf want = PCCS_BUF_INIT;
-    /* The column to point at: the first header field the layout does not
-     * know, else just after the last field (where one is missing). */
-    int64_t col = (int64_t)first->nfields + 1;
-    if (best) {
-        for (size_t f = 0; f < first->nfields; f++) {
-            if (!known_field(best, first->fields[f])) {
-                col = (int64_t)f + 1;
-                break;
-            }
-        }
-        pccs_cols_bind(best->cols, best->ncols, first, idx);
-        size_t shown = 0;
-        for (size_t i = 0; i < best->ncols; i++) {
-            if (idx[i] >= 0 || best->cols[i].optional)
-                continue;
-            char one[64];
-            first_name(one, sizeof(one), best->cols[i].names);
-            if (shown++ < 8)
-                pccs_buf_addf(&want, "%s%s", shown > 1 ? "," : "", one);
-        }
-        if (shown > 8)
-            pccs_buf_addf(&want, ",... (%zu missing)", shown);
-    }
-    int rc = pccs_err_at(
-        err, PCCS_EPARSE, name, first->line, col,
-        "not a recognised file: found columns %s; the closest known "
-        "layout, %s (%s), also needs %s",
-        found.p, best ? best->kind : "none", best ? best->publication : "-",
-        want.len ? want.p : "-");
-    pccs_buf_release(&found);
-    pccs_buf_release(&want);
-    return rc;
-}
-
-static const struct pccs_source_kind *
-recognise_csv(const struct pccs_csv_record *first)
-{
-    int idx[128];
-    for (size_t k = 0; pccs_source_kinds[k]; k++) {
-        const struct pccs_source_kind *sk = pccs_source_kinds[k];
-        if (!sk->load_csv)
-            continue;
-        if (sk->cols) {
-            if (sk->ncols > 128 ||
-                pccs_cols_bind(sk->cols, sk->ncols, first, idx))
-                continue;
-            if (sk->sniff_csv && !sk->sniff_csv(first))
-                continue;
-            return sk;
-        }
-    }
-    for (size_t k = 0; pccs_source_kinds[k]; k++) {
-        const struct pccs_source_kind *sk = pccs_source_kinds[k];
-        if (sk->load_csv && !sk->cols && sk->sniff_csv && sk->sniff_csv(first))
-            return sk;
-    }
-    return NULL;
-}
-
-static const struct pccs_source_kind *
-recognise_xlsx(struct pccs_xlsx *x)
-{
-    for (size_t k = 0; pccs_source_kinds[k]; k++) {
-        const struct pccs_source_kind *c = pccs_source_kinds[k];
-        if (c->load_xlsx && c->sniff_xlsx && c->sniff_xlsx(x))
-            return c;
-    }
-    return NULL;
-}
-
-/* Is path a zip (an xlsx workbook), from its first four bytes? */
-static bool
-is_zip(const char *path)
-{
-    unsigned char magic[4] = {0};
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    ssize_t n = read(fd, magic, sizeof(magic));
-    close(fd);
-    return n == 4 && memcmp(magic, "PK\x03\x04", 4) == 0;
-}
-
 static int mark_csv(struct pccs_load *ld, const char *path,
                     const struct pccs_csv_record *first, struct pccs_err *err);
 
@@ -696,9 +247,9 @@ run_csv(struct pccs_load *ld, const char *path, struct pccs_load_result *res,
     }
     if (rc < 0)
         goto out;
-    const struct pccs_source_kind *sk = recognise_csv(&first);
+    const struct pccs_source_kind *sk = pccs__load_recognise_csv(&first);
     if (!sk) {
-        rc = unrecognised_csv(ld->name, &first, err);
+        rc = pccs__load_unrecognised_csv(ld->name, &first, err);
         goto out;
     }
     ld->src.kind = sk->kind;
@@ -734,18 +285,9 @@ run_xlsx(struct pccs_load *ld, const char *path, struct pccs_load_result *res,
     int rc = pccs_xlsx_open(&x, path, ld->name, err);
     if (rc)
         return rc;
-    const struct pccs_source_kind *sk = recognise_xlsx(x);
+    const struct pccs_source_kind *sk = pccs__load_recognise_xlsx(x);
     if (!sk) {
-        struct pccs_buf names = PCCS_BUF_INIT;
-        for (size_t i = 0; i < pccs_xlsx_sheet_count(x); i++)
-            pccs_buf_addf(&names, "%s\"%s\"", i ? "," : "",
-                          pccs_xlsx_sheet_name(x, i));
-        rc = pccs_err_at(err, PCCS_EPARSE, ld->name, 1, 1,
-                         "not a recognised workbook: sheets %s; expected "
-                         "the ODS ePCN workbook (sheets \"PCNDetails\" and "
-                         "\"PCN Core Partner Details\")",
-                         names.p);
-        pccs_buf_release(&names);
+        rc = pccs__load_unrecognised_xlsx(ld->name, x, err);
         goto out;
     }
     ld->src.kind = sk->kind;
@@ -842,30 +384,88 @@ already_loaded(struct pccs_load_result *res,
     res->src.provenance_note = prev->provenance ? res->prov_note : NULL;
 }
 
-void
-pccs_load_kind_of(const char *path, char *kind, size_t n)
+/* Can path be loaded at all: a non-empty regular file? */
+static int
+check_path(const char *path, struct stat *sb, struct pccs_err *err)
 {
-    kind[0] = '\0';
-    struct pccs_err err = PCCS_ERR_INIT;
-    const struct pccs_source_kind *sk = NULL;
-    if (is_zip(path)) {
-        struct pccs_xlsx *x = NULL;
-        if (pccs_xlsx_open(&x, path, path, &err))
-            return;
-        sk = recognise_xlsx(x);
-        pccs_xlsx_free(x);
+    if (stat(path, sb) < 0)
+        return pccs_err_at(err, PCCS_EIO, path, 1, 1, "cannot open: %s",
+                           strerror(errno));
+    if (S_ISDIR(sb->st_mode))
+        return pccs_err_at(err, PCCS_EIO, path, 1, 1,
+                           "is a directory, expected a file");
+    if (sb->st_size == 0)
+        return pccs_err_at(err, PCCS_EPARSE, path, 1, 1,
+                           "empty file, expected a header row or data");
+    if (sodium_init() < 0)
+        return pccs_err_set(err, PCCS_EIO, "libsodium failed to start");
+    return PCCS_OK;
+}
+
+/*
+ * The hash thread has ended: take its SHA-256 into res (for an edit,
+ * that of the bytes and the change's text), or its error in place of
+ * the load's (rc). Returns the load's status.
+ */
+static int
+take_hash(struct pccs_load *ld, struct pccs_hash_job *job, int rc,
+          struct pccs_load_result *res, struct pccs_err *err)
+{
+    const struct pccs_load_options *opt = ld->opt;
+    if (job->rc && (!rc || ld->duplicate)) {
+        if (err)
+            *err = job->err;
+        rc = job->rc;
     }
-    else {
-        struct pccs_csv_reader *r = NULL;
-        if (pccs_csv_open(&r, path, path, 0, &err))
-            return;
-        struct pccs_csv_record first;
-        if (pccs_csv_next(r, &first, &err) == 1)
-            sk = recognise_csv(&first);
-        pccs_csv_free(r);
+    else if (!job->rc && opt && opt->again) {
+        /* An edit: the same bytes may have been a version before. */
+        unsigned char h[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256_state hs;
+        crypto_hash_sha256_init(&hs);
+        crypto_hash_sha256_update(&hs, (const unsigned char *)job->hex,
+                                  strlen(job->hex));
+        crypto_hash_sha256_update(&hs, (const unsigned char *)opt->again,
+                                  strlen(opt->again));
+        crypto_hash_sha256_final(&hs, h);
+        sodium_bin2hex(res->sha256, sizeof(res->sha256), h, sizeof(h));
     }
-    if (sk)
-        snprintf(kind, n, "%s", sk->kind);
+    else if (!job->rc) {
+        snprintf(res->sha256, sizeof(res->sha256), "%s", job->hex);
+        pccs__load_check_duplicate(ld);
+    }
+    return rc;
+}
+
+/* Record the source's period and counts, commit, and fill res. */
+static int
+commit_load(struct pccs_load *ld, int rc, struct pccs_load_result *res,
+            struct pccs_err *err)
+{
+    struct pccs_store *st = ld->st;
+    if (!rc) {
+        ld->src.period = ld->period;
+        ld->src.sha256 = res->sha256;
+        ld->src.rows_loaded = ld->rows;
+        ld->src.rows_rejected = ld->rejected;
+        rc = pccs_store_source_finish(st, &ld->src, err);
+    }
+    if (!rc)
+        rc = pccs_store_commit(st, err);
+    if (rc) {
+        pccs_store_rollback(st);
+        return rc;
+    }
+    snprintf(res->kind, sizeof(res->kind), "%s", ld->src.kind);
+    snprintf(res->period, sizeof(res->period), "%s", ld->period);
+    res->src = ld->src;
+    res->src.kind = res->kind;
+    res->src.period = res->period;
+    res->src.sha256 = res->sha256;
+    res->src.encoding = res->encoding;
+    res->src.path = NULL;
+    snprintf(res->prov_note, sizeof(res->prov_note), "%s", ld->prov_note);
+    res->src.provenance_note = ld->src.provenance ? res->prov_note : NULL;
+    return PCCS_OK;
 }
 
 int
@@ -875,17 +475,9 @@ pccs_load_file(struct pccs_store *st, const char *path,
 {
     memset(res, 0, sizeof(*res));
     struct stat sb;
-    if (stat(path, &sb) < 0)
-        return pccs_err_at(err, PCCS_EIO, path, 1, 1, "cannot open: %s",
-                           strerror(errno));
-    if (S_ISDIR(sb.st_mode))
-        return pccs_err_at(err, PCCS_EIO, path, 1, 1,
-                           "is a directory, expected a file");
-    if (sb.st_size == 0)
-        return pccs_err_at(err, PCCS_EPARSE, path, 1, 1,
-                           "empty file, expected a header row or data");
-    if (sodium_init() < 0)
-        return pccs_err_set(err, PCCS_EIO, "libsodium failed to start");
+    int rc = check_path(path, &sb, err);
+    if (rc)
+        return rc;
 
     /* Hash in a second thread while the file loads (two passes, one
      * wall-clock pass on a machine with two cores). */
@@ -901,46 +493,19 @@ pccs_load_file(struct pccs_store *st, const char *path,
     ld.st = st;
     ld.name = opt && opt->name ? opt->name : path;
     ld.opt = opt;
-    ld.size = (uint64_t)sb.st_size;
-    ld.started = now();
-    /* PCCS_PROGRESS_AFTER: seconds before the first progress line (1 by
-     * default; 0 in tests, which must not depend on the machine's speed),
-     * as git's GIT_PROGRESS_DELAY. */
-    const char *after = getenv("PCCS_PROGRESS_AFTER");
-    ld.progress_after = after && *after ? strtod(after, NULL) : 1.0;
+    pccs__load_progress_start(&ld, (uint64_t)sb.st_size);
     ld.src.path = ld.name;
     ld.src.owner = opt ? opt->owner : NULL;
     ld.hash = &job;
-    int rc;
 
-    if (is_zip(path))
+    if (pccs__load_is_zip(path))
         rc = run_xlsx(&ld, path, res, err);
     else
         rc = run_csv(&ld, path, res, err);
 
-    clear_progress(&ld);
+    pccs__load_progress_clear(&ld);
     pthread_join(job.thread, NULL);
-    if (job.rc && (!rc || ld.duplicate)) {
-        if (err)
-            *err = job.err;
-        rc = job.rc;
-    }
-    else if (!job.rc && opt && opt->again) {
-        /* An edit: the same bytes may have been a version before. */
-        unsigned char h[crypto_hash_sha256_BYTES];
-        crypto_hash_sha256_state hs;
-        crypto_hash_sha256_init(&hs);
-        crypto_hash_sha256_update(&hs, (const unsigned char *)job.hex,
-                                  strlen(job.hex));
-        crypto_hash_sha256_update(&hs, (const unsigned char *)opt->again,
-                                  strlen(opt->again));
-        crypto_hash_sha256_final(&hs, h);
-        sodium_bin2hex(res->sha256, sizeof(res->sha256), h, sizeof(h));
-    }
-    else if (!job.rc) {
-        snprintf(res->sha256, sizeof(res->sha256), "%s", job.hex);
-        check_duplicate(&ld);
-    }
+    rc = take_hash(&ld, &job, rc, res, err);
     if (ld.duplicate) {
         /* Loaded before: undo this load and say which source it is. */
         pccs_store_rollback(st);
@@ -949,32 +514,9 @@ pccs_load_file(struct pccs_store *st, const char *path,
         rc = pccs_store_source_find(st, res->sha256, &prev, err);
         if (!rc)
             already_loaded(res, &prev);
-        pccs_arena_release(&ld.arena);
-        return rc;
-    }
-    if (!rc) {
-        ld.src.period = ld.period;
-        ld.src.sha256 = res->sha256;
-        ld.src.rows_loaded = ld.rows;
-        ld.src.rows_rejected = ld.rejected;
-        rc = pccs_store_source_finish(st, &ld.src, err);
-    }
-    if (!rc)
-        rc = pccs_store_commit(st, err);
-    if (rc) {
-        pccs_store_rollback(st);
     }
     else {
-        snprintf(res->kind, sizeof(res->kind), "%s", ld.src.kind);
-        snprintf(res->period, sizeof(res->period), "%s", ld.period);
-        res->src = ld.src;
-        res->src.kind = res->kind;
-        res->src.period = res->period;
-        res->src.sha256 = res->sha256;
-        res->src.encoding = res->encoding;
-        res->src.path = NULL;
-        snprintf(res->prov_note, sizeof(res->prov_note), "%s", ld.prov_note);
-        res->src.provenance_note = ld.src.provenance ? res->prov_note : NULL;
+        rc = commit_load(&ld, rc, res, err);
     }
     pccs_arena_release(&ld.arena);
     return rc;
