@@ -270,10 +270,113 @@ unescape(char *p, size_t n)
     return w;
 }
 
+/* What follows a closing quote decides (see after_quote). */
+enum { AQ_MORE = 0, AQ_RECORD = 1, AQ_FIELD = 2 };
+
+/* A byte after a closing quote that is not ',' or a line break. */
+static int
+bad_after_quote(struct pccs_csv_reader *r, unsigned char c,
+                struct pccs_err *err)
+{
+    if (r->quote_line != r->line + r->lines_in)
+        /* A quote that ran over lines: blame where it opened. */
+        return pccs_err_at(
+            err, PCCS_EPARSE, r->name, r->quote_line, (int64_t)r->quote_field,
+            "unbalanced quote: the quoted field opened here runs "
+            "to line %lld, where its closing quote is followed "
+            "by '%c' instead of ',' or the end of the line",
+            (long long)(r->line + r->lines_in),
+            c >= 0x20 && c < 0x7F ? c : '?');
+    return pccs_err_at(err, PCCS_EPARSE, r->name, r->line + r->lines_in,
+                       (int64_t)r->nspans + 1,
+                       "expected ',' or end of line after closing quote, "
+                       "found '%c'",
+                       c >= 0x20 && c < 0x7F ? c : '?');
+}
+
+/*
+ * The byte at *ip follows a closing quote (and is not another quote):
+ * close the quoted field. AQ_FIELD when a ',' ends it, AQ_RECORD when a
+ * line break ends the record too (*rec_len set, *ip past a CRLF's CR),
+ * AQ_MORE when a CR is the last byte so far, or an error.
+ */
+static int
+after_quote(struct pccs_csv_reader *r, const char *base, size_t avail,
+            size_t *ip, size_t fstart, size_t *rec_len, struct pccs_err *err)
+{
+    size_t i = *ip;
+    unsigned char c = (unsigned char)base[i];
+    if (c == ',') {
+        push_span(r, fstart, i - 1, true);
+        return AQ_FIELD;
+    }
+    if (c != '\n' && c != '\r')
+        return bad_after_quote(r, c, err);
+    if (c == '\r' && (i + 1 >= avail ? !r->eof : base[i + 1] != '\n')) {
+        if (i + 1 >= avail)
+            return AQ_MORE;
+        return pccs_err_at(err, PCCS_EPARSE, r->name, r->line + r->lines_in,
+                           (int64_t)r->nspans + 1,
+                           "expected ',' or end of line after closing quote");
+    }
+    push_span(r, fstart, i - 1, true);
+    if (c == '\r')
+        i++;
+    if (i < avail) {
+        *rec_len = i + 1;
+        r->lines_in++;
+    }
+    else {
+        *rec_len = avail;
+    }
+    *ip = i;
+    r->state = S_FIELD_START;
+    return AQ_RECORD;
+}
+
+/* The input ended inside a record without a final line break. */
+static int
+end_of_input(struct pccs_csv_reader *r, enum scan_state st, size_t fstart,
+             size_t *rec_len, struct pccs_err *err)
+{
+    const char *base = r->buf + r->pos;
+    size_t avail = r->end - r->pos;
+    if (st == S_QUOTED)
+        return pccs_err_at(err, PCCS_EPARSE, r->name, r->quote_line,
+                           (int64_t)r->quote_field,
+                           "unterminated quoted field (opened here, "
+                           "file ends inside it)");
+    if (st == S_QUOTE_IN_QUOTED) {
+        push_span(r, fstart, avail - 1, true);
+    }
+    else if (st == S_UNQUOTED) {
+        size_t e = avail;
+        if (e > fstart && base[e - 1] == '\r')
+            e--;
+        push_span(r, fstart, e, false);
+    }
+    else {
+        push_span(r, avail, avail, false);
+    }
+    *rec_len = avail;
+    r->state = S_FIELD_START;
+    return 1;
+}
+
+static int
+nul_byte(struct pccs_csv_reader *r, struct pccs_err *err)
+{
+    return pccs_err_at(err, PCCS_EPARSE, r->name, r->line + r->lines_in,
+                       (int64_t)r->nspans + 1,
+                       "NUL byte in text (is this a binary file?)");
+}
+
 /*
  * Scan bytes of the current record from r->scan. Returns 1 when the
  * record's end (a line break outside quotes, or the end of input) was
  * found and *rec_len set, 0 when more input is needed, or an error.
+ * The common bytes (inside a field) take the fewest branches; closing a
+ * quoted field and the end of input are handled out of the loop.
  */
 static int
 scan_record(struct pccs_csv_reader *r, size_t *rec_len, struct pccs_err *err)
@@ -283,13 +386,12 @@ scan_record(struct pccs_csv_reader *r, size_t *rec_len, struct pccs_err *err)
     size_t i = r->scan;
     enum scan_state st = r->state;
     size_t fstart = r->fstart;
+    int rc;
 
     for (; i < avail; i++) {
         unsigned char c = (unsigned char)base[i];
         if (c == 0)
-            return pccs_err_at(err, PCCS_EPARSE, r->name, r->line + r->lines_in,
-                               (int64_t)r->nspans + 1,
-                               "NUL byte in text (is this a binary file?)");
+            return nul_byte(r, err);
         if (c >= 0x80)
             r->high = true;
         switch (st) {
@@ -329,54 +431,16 @@ scan_record(struct pccs_csv_reader *r, size_t *rec_len, struct pccs_err *err)
         case S_QUOTE_IN_QUOTED:
             if (c == '"') {
                 st = S_QUOTED;
+                break;
             }
-            else if (c == ',') {
-                push_span(r, fstart, i - 1, true);
+            rc = after_quote(r, base, avail, &i, fstart, rec_len, err);
+            if (rc == AQ_FIELD) {
                 st = S_FIELD_START;
+                break;
             }
-            else if (c == '\n' || c == '\r') {
-                if (c == '\r' &&
-                    (i + 1 >= avail ? !r->eof : base[i + 1] != '\n')) {
-                    if (i + 1 >= avail)
-                        goto more;
-                    return pccs_err_at(
-                        err, PCCS_EPARSE, r->name, r->line + r->lines_in,
-                        (int64_t)r->nspans + 1,
-                        "expected ',' or end of line after closing quote");
-                }
-                push_span(r, fstart, i - 1, true);
-                if (c == '\r')
-                    i++;
-                if (i < avail) {
-                    *rec_len = i + 1;
-                    r->lines_in++;
-                }
-                else {
-                    *rec_len = avail;
-                }
-                r->state = S_FIELD_START;
-                return 1;
-            }
-            else if (r->quote_line != r->line + r->lines_in) {
-                /* A quote that ran over lines: blame where it opened. */
-                return pccs_err_at(
-                    err, PCCS_EPARSE, r->name, r->quote_line,
-                    (int64_t)r->quote_field,
-                    "unbalanced quote: the quoted field opened here runs "
-                    "to line %lld, where its closing quote is followed "
-                    "by '%c' instead of ',' or the end of the line",
-                    (long long)(r->line + r->lines_in),
-                    c >= 0x20 && c < 0x7F ? c : '?');
-            }
-            else {
-                return pccs_err_at(
-                    err, PCCS_EPARSE, r->name, r->line + r->lines_in,
-                    (int64_t)r->nspans + 1,
-                    "expected ',' or end of line after closing quote, "
-                    "found '%c'",
-                    c >= 0x20 && c < 0x7F ? c : '?');
-            }
-            break;
+            if (rc == AQ_MORE)
+                goto more;
+            return rc;
         }
     }
 more:
@@ -386,27 +450,7 @@ more:
         r->fstart = fstart;
         return 0;
     }
-    /* End of input without a final line break. */
-    if (st == S_QUOTED)
-        return pccs_err_at(err, PCCS_EPARSE, r->name, r->quote_line,
-                           (int64_t)r->quote_field,
-                           "unterminated quoted field (opened here, "
-                           "file ends inside it)");
-    if (st == S_QUOTE_IN_QUOTED) {
-        push_span(r, fstart, avail - 1, true);
-    }
-    else if (st == S_UNQUOTED) {
-        size_t e = avail;
-        if (e > fstart && base[e - 1] == '\r')
-            e--;
-        push_span(r, fstart, e, false);
-    }
-    else {
-        push_span(r, avail, avail, false);
-    }
-    *rec_len = avail;
-    r->state = S_FIELD_START;
-    return 1;
+    return end_of_input(r, st, fstart, rec_len, err);
 }
 
 static int

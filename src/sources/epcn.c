@@ -217,63 +217,36 @@ scan_period(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day *latest,
     return rc;
 }
 
+/* One row of a sheet, as a record, with the sheet's column indexes. */
+struct sheet_row {
+    const struct pccs_xlsx_row *row;
+    struct rowrec *rr;
+    const int *idx;
+    pccs_day period;
+};
+
+typedef int (*sheet_row_fn)(struct pccs_load *ld, const struct sheet_row *s,
+                            struct pccs_err *err);
+
+/* Open sheet, bind its header to cols and hand each row to fn. */
 static int
-load_details(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day period,
-             struct pccs_err *err)
+each_row(struct pccs_load *ld, struct pccs_xlsx *x, const char *sheet,
+         const struct pccs_col *cols, size_t ncols, pccs_day period,
+         sheet_row_fn fn, struct pccs_err *err)
 {
     struct pccs_xlsx_sheet *sh = NULL;
     struct rowrec rr = {.fields = NULL};
-    int idx[D_N];
-    int rc = pccs_xlsx_sheet_open(x, DETAILS_SHEET, &sh, err);
+    int idx[16];
+    PCCS_ASSERT(ncols <= 16);
+    int rc = pccs_xlsx_sheet_open(x, sheet, &sh, err);
     if (!rc)
-        rc = bind_sheet(ld, sh, details_cols, D_N, idx, &rr, err);
+        rc = bind_sheet(ld, sh, cols, ncols, idx, &rr, err);
     struct pccs_xlsx_row row;
     while (!rc && (rc = pccs_xlsx_sheet_next(sh, &row, err)) == 1) {
         to_record(&rr, &row);
-        struct pccs_str code, name, sub, sub_name = {"", 0};
-        struct pccs_str postcode = {"", 0};
-        pccs_day open = PCCS_DAY_NONE, close = PCCS_DAY_NONE;
-        rc = pccs_load_ods_code(ld, err, &rr.rec, idx[D_CODE], "PCN Code",
-                                &code);
-        if (!rc)
-            rc = pccs_load_text(ld, err, &rr.rec, idx[D_NAME], "PCN Name",
-                                &name);
-        if (!rc)
-            rc = pccs_load_ods_code(ld, err, &rr.rec, idx[D_SUB],
-                                    "Current CCG Code", &sub);
-        if (!rc && idx[D_SUB_NAME] >= 0 &&
-            (size_t)idx[D_SUB_NAME] < rr.rec.nfields)
-            sub_name = pccs_str_trim(rr.rec.fields[idx[D_SUB_NAME]]);
-        if (!rc && idx[D_POSTCODE] >= 0 &&
-            (size_t)idx[D_POSTCODE] < rr.rec.nfields)
-            postcode = pccs_str_trim(rr.rec.fields[idx[D_POSTCODE]]);
-        if (!rc)
-            rc = date_cell(ld, err, &row, &rr, idx[D_OPEN], "Open Date", &open);
-        if (!rc)
-            rc = date_cell(ld, err, &row, &rr, idx[D_CLOSE], "Close Date",
-                           &close);
-        if (rc)
-            break;
-        char c[16];
-        pccs_str_copy(code, c, sizeof(c));
-        struct pccs_org_row o = {
-            .code = c,
-            .level = PCCS_LEVEL_PCN,
-            .name = pccs_load_cstr(ld, name),
-            .postcode = postcode.len ? pccs_load_cstr(ld, postcode) : NULL,
-            .status = close == PCCS_DAY_NONE ? "active" : "closed",
-            .open_date = open,
-            .close_date = close,
-            .as_of = period,
-        };
-        rc = pccs_load_org(ld, &o, err);
-        if (!rc)
-            rc = pccs_load_named_org(ld, sub, PCCS_LEVEL_SUB_ICB, sub_name,
-                                     PCCS_STR_EMPTY, period, err);
-        if (!rc)
-            rc = pccs_load_link(ld, code, sub, PCCS_LEVEL_SUB_ICB,
-                                open != PCCS_DAY_NONE ? open : period, close,
-                                false, err);
+        struct sheet_row s = {
+            .row = &row, .rr = &rr, .idx = idx, .period = period};
+        rc = fn(ld, &s, err);
         if (rc)
             break;
         pccs_load_row(ld, 0);
@@ -286,78 +259,109 @@ load_details(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day period,
 }
 
 static int
-load_partners(struct pccs_load *ld, struct pccs_xlsx *x, pccs_day period,
-              struct pccs_err *err)
+details_row(struct pccs_load *ld, const struct sheet_row *s,
+            struct pccs_err *err)
 {
-    struct pccs_xlsx_sheet *sh = NULL;
-    struct rowrec rr = {.fields = NULL};
-    int idx[P_N];
-    int rc = pccs_xlsx_sheet_open(x, PARTNERS_SHEET, &sh, err);
+    const struct pccs_csv_record *rec = &s->rr->rec;
+    const int *idx = s->idx;
+    pccs_day period = s->period;
+    struct pccs_str code, name, sub, sub_name = {"", 0};
+    struct pccs_str postcode = {"", 0};
+    pccs_day open = PCCS_DAY_NONE, close = PCCS_DAY_NONE;
+    int rc = pccs_load_ods_code(ld, err, rec, idx[D_CODE], "PCN Code", &code);
     if (!rc)
-        rc = bind_sheet(ld, sh, partner_cols, P_N, idx, &rr, err);
-    struct pccs_xlsx_row row;
-    while (!rc && (rc = pccs_xlsx_sheet_next(sh, &row, err)) == 1) {
-        to_record(&rr, &row);
-        struct pccs_str code, sub, pcn, pcn_sub;
-        struct pccs_str name = {"", 0}, sub_name = {"", 0};
-        pccs_day start = PCCS_DAY_NONE, end = PCCS_DAY_NONE;
-        rc = pccs_load_ods_code(ld, err, &rr.rec, idx[P_CODE],
-                                "Partner Organisation Code", &code);
-        if (!rc)
-            rc = pccs_load_ods_code(ld, err, &rr.rec, idx[P_SUB],
-                                    "Practice Parent CCG Code", &sub);
-        if (!rc)
-            rc = pccs_load_ods_code(ld, err, &rr.rec, idx[P_PCN], "PCN Code",
-                                    &pcn);
-        if (!rc)
-            rc = pccs_load_ods_code(ld, err, &rr.rec, idx[P_PCN_SUB],
-                                    "PCN Parent CCG Code", &pcn_sub);
-        if (!rc)
-            rc = date_cell(ld, err, &row, &rr, idx[P_START],
-                           "Relationship Start Date", &start);
-        if (!rc)
-            rc = date_cell(ld, err, &row, &rr, idx[P_END],
-                           "Relationship End Date", &end);
-        if (!rc && start == PCCS_DAY_NONE)
-            rc = pccs_load_field_err(ld, err, &rr.rec, idx[P_START],
-                                     "Relationship Start Date", "a date");
-        if (!rc && end != PCCS_DAY_NONE && end < start)
-            rc = pccs_load_field_err(ld, err, &rr.rec, idx[P_END],
-                                     "Relationship End Date",
-                                     "a date on or after the start date");
-        if (rc)
-            break;
-        if (idx[P_NAME] >= 0 && (size_t)idx[P_NAME] < rr.rec.nfields)
-            name = pccs_str_trim(rr.rec.fields[idx[P_NAME]]);
-        if (idx[P_SUB_NAME] >= 0 && (size_t)idx[P_SUB_NAME] < rr.rec.nfields)
-            sub_name = pccs_str_trim(rr.rec.fields[idx[P_SUB_NAME]]);
-        rc = pccs_load_named_org(ld, code, PCCS_LEVEL_PRACTICE, name,
-                                 PCCS_STR_EMPTY, period, err);
-        if (!rc)
-            rc = pccs_load_named_org(ld, sub, PCCS_LEVEL_SUB_ICB, sub_name,
-                                     PCCS_STR_EMPTY, period, err);
-        if (!rc)
-            rc = pccs_load_named_org(ld, pcn, PCCS_LEVEL_PCN,
-                                     (struct pccs_str){"", 0}, PCCS_STR_EMPTY,
-                                     period, err);
-        if (!rc)
-            rc = pccs_load_link(ld, code, pcn, PCCS_LEVEL_PCN, start, end,
-                                false, err);
-        /* The practice's current sub-ICB, only for a current membership. */
-        if (!rc && end == PCCS_DAY_NONE)
-            rc = pccs_load_link(ld, code, sub, PCCS_LEVEL_SUB_ICB, period,
-                                PCCS_DAY_NONE, true, err);
-        if (!rc && end == PCCS_DAY_NONE)
-            rc = pccs_load_link(ld, pcn, pcn_sub, PCCS_LEVEL_SUB_ICB, period,
-                                PCCS_DAY_NONE, true, err);
-        if (rc)
-            break;
-        pccs_load_row(ld, 0);
+        rc = pccs_load_text(ld, err, rec, idx[D_NAME], "PCN Name", &name);
+    if (!rc)
+        rc = pccs_load_ods_code(ld, err, rec, idx[D_SUB], "Current CCG Code",
+                                &sub);
+    if (!rc) {
+        sub_name = pccs_load_opt(rec, idx[D_SUB_NAME]);
+        postcode = pccs_load_opt(rec, idx[D_POSTCODE]);
     }
-    if (rc > 0)
-        rc = PCCS_OK;
-    pccs_xlsx_sheet_free(sh);
-    free(rr.fields);
+    if (!rc)
+        rc = date_cell(ld, err, s->row, s->rr, idx[D_OPEN], "Open Date", &open);
+    if (!rc)
+        rc = date_cell(ld, err, s->row, s->rr, idx[D_CLOSE], "Close Date",
+                       &close);
+    if (rc)
+        return rc;
+    char c[16];
+    pccs_str_copy(code, c, sizeof(c));
+    struct pccs_org_row o = {
+        .code = c,
+        .level = PCCS_LEVEL_PCN,
+        .name = pccs_load_cstr(ld, name),
+        .postcode = postcode.len ? pccs_load_cstr(ld, postcode) : NULL,
+        .status = close == PCCS_DAY_NONE ? "active" : "closed",
+        .open_date = open,
+        .close_date = close,
+        .as_of = period,
+    };
+    rc = pccs_load_org(ld, &o, err);
+    if (!rc)
+        rc = pccs_load_named_org(ld, sub, PCCS_LEVEL_SUB_ICB, sub_name,
+                                 PCCS_STR_EMPTY, period, err);
+    if (!rc)
+        rc = pccs_load_link(ld, code, sub, PCCS_LEVEL_SUB_ICB,
+                            open != PCCS_DAY_NONE ? open : period, close, false,
+                            err);
+    return rc;
+}
+
+static int
+partners_row(struct pccs_load *ld, const struct sheet_row *s,
+             struct pccs_err *err)
+{
+    const struct pccs_csv_record *rec = &s->rr->rec;
+    const int *idx = s->idx;
+    pccs_day period = s->period;
+    struct pccs_str code, sub, pcn, pcn_sub;
+    pccs_day start = PCCS_DAY_NONE, end = PCCS_DAY_NONE;
+    int rc = pccs_load_ods_code(ld, err, rec, idx[P_CODE],
+                                "Partner Organisation Code", &code);
+    if (!rc)
+        rc = pccs_load_ods_code(ld, err, rec, idx[P_SUB],
+                                "Practice Parent CCG Code", &sub);
+    if (!rc)
+        rc = pccs_load_ods_code(ld, err, rec, idx[P_PCN], "PCN Code", &pcn);
+    if (!rc)
+        rc = pccs_load_ods_code(ld, err, rec, idx[P_PCN_SUB],
+                                "PCN Parent CCG Code", &pcn_sub);
+    if (!rc)
+        rc = date_cell(ld, err, s->row, s->rr, idx[P_START],
+                       "Relationship Start Date", &start);
+    if (!rc)
+        rc = date_cell(ld, err, s->row, s->rr, idx[P_END],
+                       "Relationship End Date", &end);
+    if (!rc && start == PCCS_DAY_NONE)
+        rc = pccs_load_field_err(ld, err, rec, idx[P_START],
+                                 "Relationship Start Date", "a date");
+    if (!rc && end != PCCS_DAY_NONE && end < start)
+        rc = pccs_load_field_err(ld, err, rec, idx[P_END],
+                                 "Relationship End Date",
+                                 "a date on or after the start date");
+    if (rc)
+        return rc;
+    rc = pccs_load_named_org(ld, code, PCCS_LEVEL_PRACTICE,
+                             pccs_load_opt(rec, idx[P_NAME]), PCCS_STR_EMPTY,
+                             period, err);
+    if (!rc)
+        rc = pccs_load_named_org(ld, sub, PCCS_LEVEL_SUB_ICB,
+                                 pccs_load_opt(rec, idx[P_SUB_NAME]),
+                                 PCCS_STR_EMPTY, period, err);
+    if (!rc)
+        rc = pccs_load_named_org(ld, pcn, PCCS_LEVEL_PCN, PCCS_STR_EMPTY,
+                                 PCCS_STR_EMPTY, period, err);
+    if (!rc)
+        rc = pccs_load_link(ld, code, pcn, PCCS_LEVEL_PCN, start, end, false,
+                            err);
+    /* The practice's current sub-ICB, only for a current membership. */
+    if (!rc && end == PCCS_DAY_NONE)
+        rc = pccs_load_link(ld, code, sub, PCCS_LEVEL_SUB_ICB, period,
+                            PCCS_DAY_NONE, true, err);
+    if (!rc && end == PCCS_DAY_NONE)
+        rc = pccs_load_link(ld, pcn, pcn_sub, PCCS_LEVEL_SUB_ICB, period,
+                            PCCS_DAY_NONE, true, err);
     return rc;
 }
 
@@ -398,10 +402,12 @@ load_epcn(struct pccs_load *ld, struct pccs_xlsx *x, struct pccs_err *err)
     snprintf(pname, sizeof(pname), "%s[%s]", ld->src.path, PARTNERS_SHEET);
     const char *saved = ld->name;
     ld->name = dname;
-    rc = load_details(ld, x, period, err);
+    rc = each_row(ld, x, DETAILS_SHEET, details_cols, D_N, period, details_row,
+                  err);
     ld->name = pname;
     if (!rc)
-        rc = load_partners(ld, x, period, err);
+        rc = each_row(ld, x, PARTNERS_SHEET, partner_cols, P_N, period,
+                      partners_row, err);
     ld->name = saved;
     return rc;
 }

@@ -126,20 +126,28 @@ pccs_load_text(struct pccs_load *ld, struct pccs_err *err,
     return PCCS_OK;
 }
 
-int
-pccs_load_practice_code(struct pccs_load *ld, struct pccs_err *err,
-                        const struct pccs_csv_record *rec, int idx,
-                        const char *colname, struct pccs_str *out)
+/* A trimmed field that must pass ok, else "expected WHAT". */
+static int
+coded(struct pccs_load *ld, struct pccs_err *err,
+      const struct pccs_csv_record *rec, int idx, const char *colname,
+      bool (*ok)(struct pccs_str), const char *what, struct pccs_str *out)
 {
     int rc = pccs_load_field(ld, err, rec, idx, colname, out);
     if (rc)
         return rc;
     *out = pccs_str_trim(*out);
-    if (!pccs_is_practice_code(*out))
-        return pccs_load_field_err(
-            ld, err, rec, idx, colname,
-            "an ODS practice code (a letter and five digits)");
+    if (!ok(*out))
+        return pccs_load_field_err(ld, err, rec, idx, colname, what);
     return PCCS_OK;
+}
+
+int
+pccs_load_practice_code(struct pccs_load *ld, struct pccs_err *err,
+                        const struct pccs_csv_record *rec, int idx,
+                        const char *colname, struct pccs_str *out)
+{
+    return coded(ld, err, rec, idx, colname, pccs_is_practice_code,
+                 "an ODS practice code (a letter and five digits)", out);
 }
 
 int
@@ -147,15 +155,32 @@ pccs_load_ods_code(struct pccs_load *ld, struct pccs_err *err,
                    const struct pccs_csv_record *rec, int idx,
                    const char *colname, struct pccs_str *out)
 {
-    int rc = pccs_load_field(ld, err, rec, idx, colname, out);
-    if (rc)
-        return rc;
-    *out = pccs_str_trim(*out);
-    if (!pccs_is_ods_code(*out))
-        return pccs_load_field_err(
-            ld, err, rec, idx, colname,
-            "an ODS code (3 to 6 capital letters and digits)");
-    return PCCS_OK;
+    return coded(ld, err, rec, idx, colname, pccs_is_ods_code,
+                 "an ODS code (3 to 6 capital letters and digits)", out);
+}
+
+struct pccs_str
+pccs_load_opt(const struct pccs_csv_record *rec, int idx)
+{
+    if (idx < 0 || (size_t)idx >= rec->nfields)
+        return PCCS_STR_EMPTY;
+    return pccs_str_trim(rec->fields[idx]);
+}
+
+const char *
+pccs_load_opt_cstr(struct pccs_load *ld, const struct pccs_csv_record *rec,
+                   int idx)
+{
+    struct pccs_str s = pccs_load_opt(rec, idx);
+    return s.len ? pccs_load_cstr(ld, s) : NULL;
+}
+
+bool
+pccs_load_first_time(struct pccs_hmap *seen, struct pccs_str key)
+{
+    bool created;
+    pccs_hmap_put(seen, key.p, key.len, &created);
+    return created;
 }
 
 int

@@ -63,15 +63,6 @@ static const struct pccs_col map_cols[M_N] = {
     {"SUPPLIER_NAME", true},
 };
 
-static const char *
-opt_field(struct pccs_load *ld, const struct pccs_csv_record *rec, int idx)
-{
-    if (idx < 0 || (size_t)idx >= rec->nfields)
-        return NULL;
-    struct pccs_str s = pccs_str_trim(rec->fields[idx]);
-    return s.len ? pccs_load_cstr(ld, s) : NULL;
-}
-
 /* The practice, with its postcode. */
 static int
 put_practice(struct pccs_load *ld, struct pccs_str code, struct pccs_str name,
@@ -91,22 +82,111 @@ put_practice(struct pccs_load *ld, struct pccs_str code, struct pccs_str name,
     return pccs_load_org(ld, &o, err);
 }
 
-/* A field as a trimmed slice, empty if the row has no such field. */
-static struct pccs_str
-field(const struct pccs_csv_record *rec, int idx)
+/* One row of the map. */
+struct map_row {
+    struct pccs_str prac, pname, pcn, pcn_name, sub, sub_name, icb, icb_name,
+        region, region_name;
+};
+
+static int
+map_read_row(struct pccs_load *ld, const int *idx,
+             const struct pccs_csv_record *rec, struct map_row *m,
+             struct pccs_err *err)
 {
-    if (idx < 0 || (size_t)idx >= rec->nfields)
-        return (struct pccs_str){"", 0};
-    return pccs_str_trim(rec->fields[idx]);
+    int rc = pccs_load_practice_code(ld, err, rec, idx[M_PRACTICE],
+                                     "PRACTICE_CODE", &m->prac);
+    if (!rc)
+        rc = pccs_load_text(ld, err, rec, idx[M_PRACTICE_NAME], "PRACTICE_NAME",
+                            &m->pname);
+    if (!rc)
+        rc = pccs_load_text(ld, err, rec, idx[M_PCN], "PCN_CODE", &m->pcn);
+    if (!rc && !pccs_str_eq(m->pcn, "U") && !pccs_is_ods_code(m->pcn))
+        rc = pccs_load_field_err(ld, err, rec, idx[M_PCN], "PCN_CODE",
+                                 "an ODS code, or U for unallocated");
+    if (!rc)
+        rc = pccs_load_text(ld, err, rec, idx[M_PCN_NAME], "PCN_NAME",
+                            &m->pcn_name);
+    if (!rc)
+        rc = pccs_load_ods_code(ld, err, rec, idx[M_SUB], "CCG_CODE", &m->sub);
+    if (!rc)
+        rc = pccs_load_text(ld, err, rec, idx[M_SUB_NAME], "CCG_NAME",
+                            &m->sub_name);
+    if (!rc)
+        rc = pccs_load_ods_code(ld, err, rec, idx[M_ICB], "STP_CODE", &m->icb);
+    if (!rc)
+        rc = pccs_load_text(ld, err, rec, idx[M_ICB_NAME], "STP_NAME",
+                            &m->icb_name);
+    if (!rc)
+        rc = pccs_load_ods_code(ld, err, rec, idx[M_REGION], "COMM_REGION_CODE",
+                                &m->region);
+    if (!rc)
+        rc = pccs_load_text(ld, err, rec, idx[M_REGION_NAME],
+                            "COMM_REGION_NAME", &m->region_name);
+    return rc;
 }
 
-/* Describe a parent organisation once per load. */
-static bool
-first_time(struct pccs_hmap *seen, struct pccs_str code)
+/* The PCN, sub-ICB, ICB and region, each once, with their parents. */
+static int
+map_put_parents(struct pccs_load *ld, const int *idx,
+                const struct pccs_csv_record *rec, const struct map_row *m,
+                bool allocated, struct pccs_hmap *seen, pccs_day extract,
+                struct pccs_err *err)
 {
-    bool created;
-    pccs_hmap_put(seen, code.p, code.len, &created);
-    return created;
+    const pccs_day none = PCCS_DAY_NONE;
+    int rc = PCCS_OK;
+    if (allocated && pccs_load_first_time(seen, m->pcn))
+        rc = pccs_load_named_org(ld, m->pcn, PCCS_LEVEL_PCN, m->pcn_name,
+                                 PCCS_STR_EMPTY, extract, err);
+    if (!rc && pccs_load_first_time(seen, m->sub)) {
+        rc = pccs_load_named_org(ld, m->sub, PCCS_LEVEL_SUB_ICB, m->sub_name,
+                                 pccs_load_opt(rec, idx[M_ONS_SUB]), extract,
+                                 err);
+        if (!rc)
+            rc = pccs_load_link(ld, m->sub, m->icb, PCCS_LEVEL_ICB, extract,
+                                none, true, err);
+    }
+    if (!rc && pccs_load_first_time(seen, m->icb)) {
+        rc = pccs_load_named_org(ld, m->icb, PCCS_LEVEL_ICB, m->icb_name,
+                                 pccs_load_opt(rec, idx[M_ONS_ICB]), extract,
+                                 err);
+        if (!rc)
+            rc = pccs_load_link(ld, m->icb, m->region, PCCS_LEVEL_REGION,
+                                extract, none, true, err);
+    }
+    if (!rc && pccs_load_first_time(seen, m->region))
+        rc = pccs_load_named_org(
+            ld, m->region, PCCS_LEVEL_REGION, m->region_name,
+            pccs_load_opt(rec, idx[M_ONS_REGION]), extract, err);
+    return rc;
+}
+
+/* The practice, its parents and memberships, and its supplier. */
+static int
+map_put_row(struct pccs_load *ld, const int *idx,
+            const struct pccs_csv_record *rec, const struct map_row *m,
+            struct pccs_hmap *seen, pccs_day extract, struct pccs_err *err)
+{
+    const pccs_day none = PCCS_DAY_NONE;
+    bool allocated = !pccs_str_eq(m->pcn, "U");
+    int rc = put_practice(ld, m->prac, m->pname,
+                          pccs_load_opt_cstr(ld, rec, idx[M_POSTCODE]), extract,
+                          err);
+    if (!rc)
+        rc = map_put_parents(ld, idx, rec, m, allocated, seen, extract, err);
+    if (!rc)
+        rc = pccs_load_link(ld, m->prac, allocated ? m->pcn : PCCS_STR_EMPTY,
+                            PCCS_LEVEL_PCN, extract, none, true, err);
+    if (!rc)
+        rc = pccs_load_link(ld, m->prac, m->sub, PCCS_LEVEL_SUB_ICB, extract,
+                            none, true, err);
+    /* A PCN sits in the sub-ICB of its practices on the map. */
+    if (!rc && allocated)
+        rc = pccs_load_link(ld, m->pcn, m->sub, PCCS_LEVEL_SUB_ICB, extract,
+                            none, true, err);
+    struct pccs_str supplier = pccs_load_opt(rec, idx[M_SUPPLIER]);
+    if (!rc && supplier.len)
+        rc = pccs_load_attr(ld, m->prac, "supplier", supplier, extract, err);
+    return rc;
 }
 
 static int
@@ -120,92 +200,16 @@ load_map(struct pccs_load *ld, struct pccs_csv_reader *r,
     pccs_day extract = PCCS_DAY_NONE;
     int rc;
     while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        struct pccs_str prac, pname, pcn, pcn_name, sub, sub_name, icb,
-            icb_name, region, region_name;
+        struct map_row m;
         rc = pccs_load_same_date(ld, err, &rec, idx[M_EXTRACT_DATE],
                                  "EXTRACT_DATE", &extract);
-        if (rc)
-            break;
-        rc = pccs_load_practice_code(ld, err, &rec, idx[M_PRACTICE],
-                                     "PRACTICE_CODE", &prac);
         if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[M_PRACTICE_NAME],
-                                "PRACTICE_NAME", &pname);
+            rc = map_read_row(ld, idx, &rec, &m, err);
         if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[M_PCN], "PCN_CODE", &pcn);
-        if (!rc && !pccs_str_eq(pcn, "U") && !pccs_is_ods_code(pcn))
-            rc = pccs_load_field_err(ld, err, &rec, idx[M_PCN], "PCN_CODE",
-                                     "an ODS code, or U for unallocated");
+            rc = pccs_load_unique(ld, &practices, &rec, idx[M_PRACTICE],
+                                  "PRACTICE_CODE", m.prac, "practice", err);
         if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[M_PCN_NAME], "PCN_NAME",
-                                &pcn_name);
-        if (!rc)
-            rc =
-                pccs_load_ods_code(ld, err, &rec, idx[M_SUB], "CCG_CODE", &sub);
-        if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[M_SUB_NAME], "CCG_NAME",
-                                &sub_name);
-        if (!rc)
-            rc =
-                pccs_load_ods_code(ld, err, &rec, idx[M_ICB], "STP_CODE", &icb);
-        if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[M_ICB_NAME], "STP_NAME",
-                                &icb_name);
-        if (!rc)
-            rc = pccs_load_ods_code(ld, err, &rec, idx[M_REGION],
-                                    "COMM_REGION_CODE", &region);
-        if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[M_REGION_NAME],
-                                "COMM_REGION_NAME", &region_name);
-        if (rc)
-            break;
-
-        rc = pccs_load_unique(ld, &practices, &rec, idx[M_PRACTICE],
-                              "PRACTICE_CODE", prac, "practice", err);
-        if (rc)
-            break;
-
-        const pccs_day none = PCCS_DAY_NONE;
-        bool allocated = !pccs_str_eq(pcn, "U");
-        rc = put_practice(ld, prac, pname, opt_field(ld, &rec, idx[M_POSTCODE]),
-                          extract, err);
-        if (!rc && allocated && first_time(&seen, pcn))
-            rc = pccs_load_named_org(ld, pcn, PCCS_LEVEL_PCN, pcn_name,
-                                     field(&rec, -1), extract, err);
-        if (!rc && first_time(&seen, sub)) {
-            rc = pccs_load_named_org(ld, sub, PCCS_LEVEL_SUB_ICB, sub_name,
-                                     field(&rec, idx[M_ONS_SUB]), extract, err);
-            if (!rc)
-                rc = pccs_load_link(ld, sub, icb, PCCS_LEVEL_ICB, extract, none,
-                                    true, err);
-        }
-        if (!rc && first_time(&seen, icb)) {
-            rc = pccs_load_named_org(ld, icb, PCCS_LEVEL_ICB, icb_name,
-                                     field(&rec, idx[M_ONS_ICB]), extract, err);
-            if (!rc)
-                rc = pccs_load_link(ld, icb, region, PCCS_LEVEL_REGION, extract,
-                                    none, true, err);
-        }
-        if (!rc && first_time(&seen, region))
-            rc = pccs_load_named_org(ld, region, PCCS_LEVEL_REGION, region_name,
-                                     field(&rec, idx[M_ONS_REGION]), extract,
-                                     err);
-        if (!rc)
-            rc = pccs_load_link(ld, prac, allocated ? pcn : PCCS_STR_EMPTY,
-                                PCCS_LEVEL_PCN, extract, none, true, err);
-        if (!rc)
-            rc = pccs_load_link(ld, prac, sub, PCCS_LEVEL_SUB_ICB, extract,
-                                none, true, err);
-        /* A PCN sits in the sub-ICB of its practices on the map. */
-        if (!rc && allocated)
-            rc = pccs_load_link(ld, pcn, sub, PCCS_LEVEL_SUB_ICB, extract, none,
-                                true, err);
-        if (!rc && idx[M_SUPPLIER] >= 0 &&
-            (size_t)idx[M_SUPPLIER] < rec.nfields &&
-            pccs_str_trim(rec.fields[idx[M_SUPPLIER]]).len)
-            rc = pccs_load_attr(ld, prac, "supplier",
-                                pccs_str_trim(rec.fields[idx[M_SUPPLIER]]),
-                                extract, err);
+            rc = map_put_row(ld, idx, &rec, &m, &seen, extract, err);
         if (rc)
             break;
         pccs_load_row(ld, pccs_csv_offset(r));

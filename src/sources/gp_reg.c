@@ -46,31 +46,26 @@ enum {
 #define ONS_SUB_ICB_NAMES                                                      \
     "ONS_CCG_CODE|ONS_SUB_ICB_LOCATION_CODE|ONS_SUB_ICB_LOC_CODE"
 
-static const struct pccs_col reg_cols[C_N] = {
-    {"PUBLICATION", false},
-    {"EXTRACT_DATE", false},
-    {"TYPE", false},
-    {SUB_ICB_NAMES, false},
-    {ONS_SUB_ICB_NAMES, true},
-    {"CODE|ORG_CODE|PRACTICE_CODE", false},
-    {"POSTCODE", true},
-    {"SEX", false},
-    {"AGE", false},
-    {"NUMBER_OF_PATIENTS", false},
-};
+/* The layouts differ only in the name of the age column. */
+/* clang-format off */
+#define REG_COLS(age_names)                                                    \
+    {                                                                          \
+        {"PUBLICATION", false},                                                \
+        {"EXTRACT_DATE", false},                                               \
+        {"TYPE", false},                                                       \
+        {SUB_ICB_NAMES, false},                                                \
+        {ONS_SUB_ICB_NAMES, true},                                             \
+        {"CODE|ORG_CODE|PRACTICE_CODE", false},                                \
+        {"POSTCODE", true},                                                    \
+        {"SEX", false},                                                        \
+        {(age_names), false},                                                  \
+        {"NUMBER_OF_PATIENTS", false},                                         \
+    }
+/* clang-format on */
 
-static const struct pccs_col quin_cols[C_N] = {
-    {"PUBLICATION", false},
-    {"EXTRACT_DATE", false},
-    {"TYPE", false},
-    {SUB_ICB_NAMES, false},
-    {ONS_SUB_ICB_NAMES, true},
-    {"CODE|ORG_CODE|PRACTICE_CODE", false},
-    {"POSTCODE", true},
-    {"SEX", false},
-    {"AGE_GROUP_5|AGE_GROUP|AGE_BAND", false},
-    {"NUMBER_OF_PATIENTS", false},
-};
+static const struct pccs_col reg_cols[C_N] = REG_COLS("AGE");
+static const struct pccs_col quin_cols[C_N] =
+    REG_COLS("AGE_GROUP_5|AGE_GROUP|AGE_BAND");
 
 enum variant { V_UNKNOWN, V_ALL, V_SING, V_QUIN };
 
@@ -152,6 +147,148 @@ sex_code(struct pccs_str s)
     return 0;
 }
 
+/* One row of a registrations file, as read and classified. */
+struct reg_row {
+    struct pccs_str code, sub_icb, sex_s, age, ons, postcode;
+    int64_t n;
+    int sex;
+    const char *measure;
+    char dim[32];
+};
+
+static int
+reg_read_row(struct pccs_load *ld, const int *idx,
+             const struct pccs_csv_record *rec, bool quin, pccs_day *extract,
+             struct reg_row *row, struct pccs_err *err)
+{
+    row->ons = row->postcode = PCCS_STR_EMPTY;
+    int rc = pccs_load_same_date(ld, err, rec, idx[C_EXTRACT_DATE],
+                                 "EXTRACT_DATE", extract);
+    if (rc)
+        return rc;
+    rc = pccs_load_practice_code(ld, err, rec, idx[C_CODE], "CODE", &row->code);
+    if (!rc)
+        rc = pccs_load_ods_code(ld, err, rec, idx[C_SUB_ICB], "CCG_CODE",
+                                &row->sub_icb);
+    if (!rc)
+        rc = pccs_load_text(ld, err, rec, idx[C_SEX], "SEX", &row->sex_s);
+    if (!rc)
+        rc = pccs_load_text(ld, err, rec, idx[C_AGE],
+                            quin ? "AGE_GROUP_5" : "AGE", &row->age);
+    if (!rc)
+        rc = pccs_load_count(ld, err, rec, idx[C_PATIENTS],
+                             "NUMBER_OF_PATIENTS", &row->n);
+    if (!rc && idx[C_ONS_SUB_ICB] >= 0)
+        rc = pccs_load_field(ld, err, rec, idx[C_ONS_SUB_ICB], "ONS_CCG_CODE",
+                             &row->ons);
+    if (!rc && idx[C_POSTCODE] >= 0)
+        rc = pccs_load_field(ld, err, rec, idx[C_POSTCODE], "POSTCODE",
+                             &row->postcode);
+    return rc;
+}
+
+/*
+ * The measure and dimension of a row from its sex and age; *var is the
+ * variant of the file as far as its rows have told it.
+ */
+static int
+reg_classify(struct pccs_load *ld, const int *idx,
+             const struct pccs_csv_record *rec, bool quin, enum variant *var,
+             struct reg_row *row, struct pccs_err *err)
+{
+    int sex = sex_code(row->sex_s);
+    struct pccs_str age = row->age;
+    char *dim = row->dim;
+    row->sex = sex;
+    if (!sex)
+        return pccs_load_field_err(ld, err, rec, idx[C_SEX], "SEX",
+                                   "ALL, MALE or FEMALE");
+    if (pccs_str_ieq(age, "ALL")) {
+        if (sex == 'A') {
+            row->measure = "registered";
+            dim[0] = '\0';
+            if (*var == V_UNKNOWN)
+                *var = V_ALL;
+        }
+        else {
+            row->measure = "registered_sex";
+            snprintf(dim, sizeof(row->dim), "%c", sex);
+        }
+    }
+    else if (sex != 'A' && (band_index(age) >= 0) &&
+             (*var == V_QUIN || !pccs_str_eq(age, "95+"))) {
+        row->measure = "registered_band";
+        snprintf(dim, sizeof(row->dim), "%c:%.*s", sex, (int)age.len, age.p);
+        for (char *p = dim; *p; p++) {
+            if (*p == '-')
+                *p = '_';
+        }
+        *var = V_QUIN;
+    }
+    else if (sex != 'A' && *var != V_QUIN && is_single_age(age)) {
+        row->measure = "registered_age";
+        snprintf(dim, sizeof(row->dim), "%c:%.*s", sex, (int)age.len, age.p);
+        *var = V_SING;
+    }
+    else {
+        return pccs_load_field_err(
+            ld, err, rec, idx[C_AGE], quin ? "AGE_GROUP_5" : "AGE",
+            "ALL, a single year of age (0 ... 94, 95+) or a five-year "
+            "band (0_4 ... 90_94, 95+)");
+    }
+    return PCCS_OK;
+}
+
+/* Refuse a second row for the same practice, sex and age. */
+static int
+reg_once(struct pccs_load *ld, struct pccs_hmap *seen, const int *idx,
+         const struct pccs_csv_record *rec, const struct reg_row *row,
+         struct pccs_err *err)
+{
+    bool created;
+    struct pccs_hmap_entry *e =
+        pccs_hmap_put(seen, row->code.p, row->code.len, &created);
+    if (created) {
+        e->ptr = pccs_arena_calloc(&ld->arena, 1, sizeof(struct seen_rows));
+        ((struct seen_rows *)e->ptr)->first_line = rec->line;
+    }
+    struct seen_rows *sr = e->ptr;
+    int slot = slot_of(row->measure, row->sex, row->age);
+    if (sr->bits[slot / 64] & (UINT64_C(1) << (slot % 64)))
+        return pccs_err_at(
+            err, PCCS_EPARSE, ld->name, rec->line, idx[C_CODE] + 1,
+            "CODE: expected one row per practice%s, found "
+            "%.*s again (its rows start on line %lld)",
+            row->dim[0] ? ", sex and age" : "", (int)row->code.len, row->code.p,
+            (long long)sr->first_line);
+    sr->bits[slot / 64] |= UINT64_C(1) << (slot % 64);
+    return PCCS_OK;
+}
+
+/* The practice (with postcode) and its CCG / sub-ICB on the extract date. */
+static int
+reg_describe(struct pccs_load *ld, const struct reg_row *row, const char *code,
+             pccs_day extract, struct pccs_err *err)
+{
+    struct pccs_org_row prac = {
+        .code = code,
+        .level = PCCS_LEVEL_PRACTICE,
+        .postcode =
+            row->postcode.len ? pccs_load_cstr(ld, row->postcode) : NULL,
+        .open_date = PCCS_DAY_NONE,
+        .close_date = PCCS_DAY_NONE,
+        .as_of = extract,
+    };
+    int rc = pccs_load_org(ld, &prac, err);
+    if (!rc)
+        rc = pccs_load_named_org(ld, row->sub_icb, PCCS_LEVEL_SUB_ICB,
+                                 PCCS_STR_EMPTY, row->ons, extract, err);
+    if (!rc)
+        rc = pccs_load_link(ld, row->code, row->sub_icb, PCCS_LEVEL_SUB_ICB,
+                            extract, PCCS_DAY_NONE, true, err);
+    return rc;
+}
+
 static int
 load_reg(struct pccs_load *ld, struct pccs_csv_reader *r,
          const struct pccs_csv_record *first, const struct pccs_col *cols,
@@ -167,119 +304,20 @@ load_reg(struct pccs_load *ld, struct pccs_csv_reader *r,
     int rc;
 
     while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        struct pccs_str code, sub_icb, sex_s, age, ons = {"", 0};
-        struct pccs_str postcode = {"", 0};
-        int64_t n;
-        rc = pccs_load_same_date(ld, err, &rec, idx[C_EXTRACT_DATE],
-                                 "EXTRACT_DATE", &extract);
-        if (rc)
-            break;
-        rc = pccs_load_practice_code(ld, err, &rec, idx[C_CODE], "CODE", &code);
+        struct reg_row row;
+        rc = reg_read_row(ld, idx, &rec, quin, &extract, &row, err);
         if (!rc)
-            rc = pccs_load_ods_code(ld, err, &rec, idx[C_SUB_ICB], "CCG_CODE",
-                                    &sub_icb);
+            rc = reg_classify(ld, idx, &rec, quin, &var, &row, err);
         if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[C_SEX], "SEX", &sex_s);
-        if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[C_AGE],
-                                quin ? "AGE_GROUP_5" : "AGE", &age);
-        if (!rc)
-            rc = pccs_load_count(ld, err, &rec, idx[C_PATIENTS],
-                                 "NUMBER_OF_PATIENTS", &n);
-        if (!rc && idx[C_ONS_SUB_ICB] >= 0)
-            rc = pccs_load_field(ld, err, &rec, idx[C_ONS_SUB_ICB],
-                                 "ONS_CCG_CODE", &ons);
-        if (!rc && idx[C_POSTCODE] >= 0)
-            rc = pccs_load_field(ld, err, &rec, idx[C_POSTCODE], "POSTCODE",
-                                 &postcode);
-        if (rc)
-            break;
-
-        int sex = sex_code(sex_s);
-        if (!sex) {
-            rc = pccs_load_field_err(ld, err, &rec, idx[C_SEX], "SEX",
-                                     "ALL, MALE or FEMALE");
-            break;
-        }
-        const char *measure;
-        char dim[32];
-        if (pccs_str_ieq(age, "ALL")) {
-            if (sex == 'A') {
-                measure = "registered";
-                dim[0] = '\0';
-                if (var == V_UNKNOWN)
-                    var = V_ALL;
-            }
-            else {
-                measure = "registered_sex";
-                snprintf(dim, sizeof(dim), "%c", sex);
-            }
-        }
-        else if (sex != 'A' && (band_index(age) >= 0) &&
-                 (var == V_QUIN || !pccs_str_eq(age, "95+"))) {
-            measure = "registered_band";
-            snprintf(dim, sizeof(dim), "%c:%.*s", sex, (int)age.len, age.p);
-            for (char *p = dim; *p; p++) {
-                if (*p == '-')
-                    *p = '_';
-            }
-            var = V_QUIN;
-        }
-        else if (sex != 'A' && var != V_QUIN && is_single_age(age)) {
-            measure = "registered_age";
-            snprintf(dim, sizeof(dim), "%c:%.*s", sex, (int)age.len, age.p);
-            var = V_SING;
-        }
-        else {
-            rc = pccs_load_field_err(
-                ld, err, &rec, idx[C_AGE], quin ? "AGE_GROUP_5" : "AGE",
-                "ALL, a single year of age (0 ... 94, 95+) or a five-year "
-                "band (0_4 ... 90_94, 95+)");
-            break;
-        }
-
-        bool created;
-        struct pccs_hmap_entry *e =
-            pccs_hmap_put(&seen, code.p, code.len, &created);
-        if (created) {
-            e->ptr = pccs_arena_calloc(&ld->arena, 1, sizeof(struct seen_rows));
-            ((struct seen_rows *)e->ptr)->first_line = rec.line;
-        }
-        struct seen_rows *sr = e->ptr;
-        int slot = slot_of(measure, sex, age);
-        if (sr->bits[slot / 64] & (UINT64_C(1) << (slot % 64))) {
-            rc = pccs_err_at(err, PCCS_EPARSE, ld->name, rec.line,
-                             idx[C_CODE] + 1,
-                             "CODE: expected one row per practice%s, found "
-                             "%.*s again (its rows start on line %lld)",
-                             dim[0] ? ", sex and age" : "", (int)code.len,
-                             code.p, (long long)sr->first_line);
-            break;
-        }
-        sr->bits[slot / 64] |= UINT64_C(1) << (slot % 64);
-
+            rc = reg_once(ld, &seen, idx, &rec, &row, err);
         /* Rows come grouped by practice: describe each practice once. */
-        if (!pccs_str_eq(code, last_practice)) {
-            pccs_str_copy(code, last_practice, sizeof(last_practice));
-            struct pccs_org_row prac = {
-                .code = last_practice,
-                .level = PCCS_LEVEL_PRACTICE,
-                .postcode = postcode.len ? pccs_load_cstr(ld, postcode) : NULL,
-                .open_date = PCCS_DAY_NONE,
-                .close_date = PCCS_DAY_NONE,
-                .as_of = extract,
-            };
-            rc = pccs_load_org(ld, &prac, err);
-            if (!rc)
-                rc = pccs_load_named_org(ld, sub_icb, PCCS_LEVEL_SUB_ICB,
-                                         PCCS_STR_EMPTY, ons, extract, err);
-            if (!rc)
-                rc = pccs_load_link(ld, code, sub_icb, PCCS_LEVEL_SUB_ICB,
-                                    extract, PCCS_DAY_NONE, true, err);
-            if (rc)
-                break;
+        if (!rc && !pccs_str_eq(row.code, last_practice)) {
+            pccs_str_copy(row.code, last_practice, sizeof(last_practice));
+            rc = reg_describe(ld, &row, last_practice, extract, err);
         }
-        rc = pccs_load_fact(ld, measure, code, dim, (double)n, err);
+        if (!rc)
+            rc = pccs_load_fact(ld, row.measure, row.code, row.dim,
+                                (double)row.n, err);
         if (rc)
             break;
         pccs_load_row(ld, pccs_csv_offset(r));

@@ -61,14 +61,6 @@ static const struct pccs_col gpad_cols[A_N] = {
     {"SUPPLIER", true},
 };
 
-static struct pccs_str
-opt(const struct pccs_csv_record *rec, int idx)
-{
-    if (idx < 0 || (size_t)idx >= rec->nfields)
-        return PCCS_STR_EMPTY;
-    return pccs_str_trim(rec->fields[idx]);
-}
-
 struct marg {
     const struct pccs_hmap_entry **e;
     size_t n;
@@ -239,7 +231,7 @@ load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
         if (rc)
             break;
         if (!synthetic && idx[A_SUPPLIER] >= 0 &&
-            pccs_str_eq(opt(&rec, idx[A_SUPPLIER]), "SYNTH")) {
+            pccs_str_eq(pccs_load_opt(&rec, idx[A_SUPPLIER]), "SYNTH")) {
             synthetic = true;
             pccs_load_mark(ld, pccs_str_from("synthetic: written by pccs "
                                              "synth (SUPPLIER SYNTH)"));
@@ -250,8 +242,8 @@ load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
         }
         char period[16];
         pccs_date_format(month, period);
-        struct pccs_str cat = opt(&rec, idx[A_CATEGORY]);
-        struct pccs_str tb = opt(&rec, idx[A_TIME]);
+        struct pccs_str cat = pccs_load_opt(&rec, idx[A_CATEGORY]);
+        struct pccs_str tb = pccs_load_opt(&rec, idx[A_TIME]);
         pccs_buf_reset(&dim);
         pccs_buf_addf(&dim, "%.*s|%.*s|%.*s|%.*s|%.*s", (int)status.len,
                       status.p, (int)mode.len, mode.p, (int)hcp.len, hcp.p,
@@ -271,8 +263,8 @@ load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
         snprintf(key, sizeof(key), "%.*s|%s", (int)prac.len, prac.p, period);
         if (!rc && strcmp(key, last) != 0) {
             snprintf(last, sizeof(last), "%s", key);
-            struct pccs_str pcn = opt(&rec, idx[A_PCN]);
-            struct pccs_str sub = opt(&rec, idx[A_SUB]);
+            struct pccs_str pcn = pccs_load_opt(&rec, idx[A_PCN]);
+            struct pccs_str sub = pccs_load_opt(&rec, idx[A_SUB]);
             rc =
                 pccs_load_named_org(ld, prac, PCCS_LEVEL_PRACTICE,
                                     PCCS_STR_EMPTY, PCCS_STR_EMPTY, month, err);

@@ -184,6 +184,20 @@ int pccs_load_date(struct pccs_load *ld, struct pccs_err *err,
                    const struct pccs_csv_record *rec, int idx,
                    const char *colname, bool empty_ok, pccs_day *out);
 
+/**
+ * Field idx of rec, trimmed; empty when idx is -1 (an optional column the
+ * file lacks) or the row is short. Borrowed like the record's fields.
+ */
+struct pccs_str pccs_load_opt(const struct pccs_csv_record *rec, int idx);
+/** The same as a copy in the load's arena, or NULL when empty. */
+const char *pccs_load_opt_cstr(struct pccs_load *ld,
+                               const struct pccs_csv_record *rec, int idx);
+/**
+ * True the first time key is put into seen (a load describes each parent
+ * organisation once).
+ */
+bool pccs_load_first_time(struct pccs_hmap *seen, struct pccs_str key);
+
 /** Is s an ODS practice code (letter + 5 digits)? */
 bool pccs_is_practice_code(struct pccs_str s);
 /** Is s an ODS organisation code (3-6 upper-case letters and digits)? */

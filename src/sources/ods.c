@@ -68,13 +68,6 @@ status_name(struct pccs_str s)
     return NULL;
 }
 
-static const char *
-opt(struct pccs_load *ld, const struct pccs_csv_record *rec, int i)
-{
-    struct pccs_str s = pccs_str_trim(rec->fields[i]);
-    return s.len ? pccs_load_cstr(ld, s) : NULL;
-}
-
 static void
 latest(pccs_day d, pccs_day *l)
 {
@@ -130,11 +123,11 @@ read_row(struct pccs_load *ld, const struct pccs_csv_record *rec,
                                    "an ODS code or empty");
     r->code = pccs_load_cstr(ld, code);
     r->name = pccs_load_cstr(ld, name);
-    r->postcode = opt(ld, rec, 9);
-    r->grouping = opt(ld, rec, 2);
-    r->hlhg = opt(ld, rec, 3);
+    r->postcode = pccs_load_opt_cstr(ld, rec, 9);
+    r->grouping = pccs_load_opt_cstr(ld, rec, 2);
+    r->hlhg = pccs_load_opt_cstr(ld, rec, 3);
     r->commissioner = comm.len ? pccs_load_cstr(ld, comm) : NULL;
-    r->setting = opt(ld, rec, 25);
+    r->setting = pccs_load_opt_cstr(ld, rec, 25);
     return PCCS_OK;
 }
 

@@ -139,23 +139,6 @@ struct money_col {
     char slug[96];
 };
 
-static struct pccs_str
-fld(const struct pccs_csv_record *rec, int idx)
-{
-    if (idx < 0 || (size_t)idx >= rec->nfields)
-        return PCCS_STR_EMPTY;
-    return pccs_str_trim(rec->fields[idx]);
-}
-
-static const char *
-opt_text(struct pccs_load *ld, const struct pccs_csv_record *rec, int idx)
-{
-    if (idx < 0 || (size_t)idx >= rec->nfields)
-        return NULL;
-    struct pccs_str s = pccs_str_trim(rec->fields[idx]);
-    return s.len ? pccs_load_cstr(ld, s) : NULL;
-}
-
 /* Practices in no PCN: empty, "U", or "Unknown or no PCN". */
 static bool
 no_pcn(struct pccs_str code)
@@ -164,39 +147,26 @@ no_pcn(struct pccs_str code)
            pccs_str_ieq(code, "Unknown or no PCN");
 }
 
-static bool
-first_time_put(struct pccs_hmap *seen, struct pccs_str code)
-{
-    bool created;
-    pccs_hmap_put(seen, code.p, code.len, &created);
-    return created;
-}
-
 static const char *const attr_keys[] = {
     [P_CONTRACT] = "contract_type", [P_DISPENSING] = "dispensing",
     [P_TYPE] = "practice_type",     [P_RURALITY] = "rurality",
     [P_ATYPICAL] = "atypical",
 };
 
-static int
-load_payments(struct pccs_load *ld, struct pccs_csv_reader *r,
-              const struct pccs_csv_record *first, struct pccs_err *err)
-{
+/* The columns that hold the PCN and the names, which depend on the layout. */
+struct pay_layout {
     int idx[P_N];
-    pccs_cols_bind(pay_cols, P_N, first, idx);
-    /* Which columns hold the PCN and the names depends on the layout. */
-    int pcn = find(first, "PCN Code"), pcn_name = find(first, "PCN Name");
-    int sub_name = find(first, "CCG NAME");
-    if (pcn < 0) {
-        pcn = find(first, "Code");
-        pcn_name = find(first, "CCG NAME");
-        sub_name = find(first, "Sub ICB NAME");
-    }
-    if (pcn < 0)
-        return pccs_err_at(err, PCCS_EPARSE, ld->name, first->line,
-                           (int64_t)first->nfields + 1,
-                           "expected a PCN code column (\"PCN Code\", or "
-                           "\"Code\" in the 2022-23 layout)");
+    int pcn, pcn_name, sub_name;
+    pccs_day fy_start;
+    struct money_col *money;
+    size_t nmoney;
+};
+
+/* The financial year from the layout or --period; sets the load's period. */
+static int
+pay_year(struct pccs_load *ld, const struct pccs_csv_record *first,
+         pccs_day *fy_start, struct pccs_err *err)
+{
     int year = layout_year(first);
     if (year < 0 && !(ld->opt && ld->opt->period))
         return pccs_err_at(err, PCCS_EPARSE, ld->name, first->line, 1,
@@ -214,12 +184,17 @@ load_payments(struct pccs_load *ld, struct pccs_csv_reader *r,
                            "--period for a payments file must be a "
                            "financial year such as 2022-23, not %s",
                            ld->period);
-    pccs_day fy_start = pccs_fy_start(y);
+    *fy_start = pccs_fy_start(y);
+    return PCCS_OK;
+}
 
-    /* Money: every column after the weighted patients. */
+/* Money: every column after the weighted patients, each with its slug. */
+static void
+pay_money_cols(struct pay_layout *lay, const struct pccs_csv_record *first)
+{
     struct money_col *money = pccs_xcalloc(first->nfields, sizeof(*money));
     size_t nmoney = 0;
-    for (size_t i = (size_t)idx[P_WEIGHTED] + 1; i < first->nfields; i++) {
+    for (size_t i = (size_t)lay->idx[P_WEIGHTED] + 1; i < first->nfields; i++) {
         money[nmoney].idx = (int)i;
         slugify(first->fields[i], money[nmoney].slug,
                 sizeof(money[nmoney].slug));
@@ -235,132 +210,204 @@ load_payments(struct pccs_load *ld, struct pccs_csv_reader *r,
         }
         nmoney++;
     }
+    lay->money = money;
+    lay->nmoney = nmoney;
+}
 
+static int
+pay_layout_bind(struct pccs_load *ld, const struct pccs_csv_record *first,
+                struct pay_layout *lay, struct pccs_err *err)
+{
+    pccs_cols_bind(pay_cols, P_N, first, lay->idx);
+    lay->pcn = find(first, "PCN Code");
+    lay->pcn_name = find(first, "PCN Name");
+    lay->sub_name = find(first, "CCG NAME");
+    if (lay->pcn < 0) {
+        lay->pcn = find(first, "Code");
+        lay->pcn_name = find(first, "CCG NAME");
+        lay->sub_name = find(first, "Sub ICB NAME");
+    }
+    if (lay->pcn < 0)
+        return pccs_err_at(err, PCCS_EPARSE, ld->name, first->line,
+                           (int64_t)first->nfields + 1,
+                           "expected a PCN code column (\"PCN Code\", or "
+                           "\"Code\" in the 2022-23 layout)");
+    int rc = pay_year(ld, first, &lay->fy_start, err);
+    if (rc)
+        return rc;
+    pay_money_cols(lay, first);
+    return PCCS_OK;
+}
+
+/* One practice's row: the fields every layout has. */
+struct pay_row {
+    struct pccs_str prac, pname, region, sub, pcode;
+    double reg, w;
+    pccs_day open, close;
+};
+
+static int
+pay_read_row(struct pccs_load *ld, const struct pay_layout *lay,
+             const struct pccs_csv_record *rec, struct pay_row *row,
+             struct pccs_err *err)
+{
+    const int *idx = lay->idx;
+    row->pcode = PCCS_STR_EMPTY;
+    row->open = row->close = PCCS_DAY_NONE;
+    int rc = pccs_load_practice_code(ld, err, rec, idx[P_PRACTICE],
+                                     "Practice Code", &row->prac);
+    if (!rc)
+        rc = pccs_load_text(ld, err, rec, idx[P_PRACTICE_NAME], "Practice Name",
+                            &row->pname);
+    if (!rc)
+        rc = pccs_load_ods_code(ld, err, rec, idx[P_REGION],
+                                "NHS England (Region) code", &row->region);
+    if (!rc)
+        rc =
+            pccs_load_ods_code(ld, err, rec, idx[P_SUB], "CCG Code", &row->sub);
+    if (!rc)
+        rc = pccs_load_field(ld, err, rec, lay->pcn, "PCN Code", &row->pcode);
+    if (!rc) {
+        row->pcode = pccs_str_trim(row->pcode);
+        if (no_pcn(row->pcode))
+            row->pcode.len = 0;
+        else if (!pccs_is_ods_code(row->pcode))
+            rc = pccs_load_field_err(ld, err, rec, lay->pcn, "PCN Code",
+                                     "an ODS code, or empty");
+    }
+    if (!rc && idx[P_OPEN] >= 0)
+        rc = pccs_load_date(ld, err, rec, idx[P_OPEN], "Practice Open Date",
+                            true, &row->open);
+    if (!rc && idx[P_CLOSE] >= 0)
+        rc = pccs_load_date(ld, err, rec, idx[P_CLOSE], "Practice Close Date",
+                            true, &row->close);
+    if (!rc)
+        rc = pccs_load_number(
+            ld, err, rec, idx[P_REGISTERED],
+            "Number of Registered Patients (Last Known Figure)", true, false,
+            &row->reg, NULL);
+    if (!rc)
+        rc = pccs_load_number(ld, err, rec, idx[P_WEIGHTED],
+                              "Number of Weighted Patients (Last Known Figure)",
+                              true, false, &row->w, NULL);
+    return rc;
+}
+
+/* The practice, its sub-ICB, region and PCN, and its memberships. */
+static int
+pay_put_orgs(struct pccs_load *ld, const struct pay_layout *lay,
+             const struct pccs_csv_record *rec, const struct pay_row *row,
+             struct pccs_hmap *seen, struct pccs_err *err)
+{
+    pccs_day fy_start = lay->fy_start;
+    char code[16];
+    pccs_str_copy(row->prac, code, sizeof(code));
+    struct pccs_org_row o = {
+        .code = code,
+        .level = PCCS_LEVEL_PRACTICE,
+        .name = pccs_load_cstr(ld, row->pname),
+        .postcode = pccs_load_opt_cstr(ld, rec, lay->idx[P_POSTCODE]),
+        .status = row->close == PCCS_DAY_NONE ? NULL : "closed",
+        .open_date = row->open,
+        .close_date = row->close,
+        .as_of = fy_start,
+    };
+    int rc = pccs_load_org(ld, &o, err);
+    if (!rc && pccs_load_first_time(seen, row->sub))
+        rc = pccs_load_named_org(ld, row->sub, PCCS_LEVEL_SUB_ICB,
+                                 pccs_load_opt(rec, lay->sub_name),
+                                 PCCS_STR_EMPTY, fy_start, err);
+    if (!rc && pccs_load_first_time(seen, row->region))
+        rc = pccs_load_named_org(ld, row->region, PCCS_LEVEL_REGION,
+                                 pccs_load_opt(rec, lay->idx[P_REGION_NAME]),
+                                 PCCS_STR_EMPTY, fy_start, err);
+    bool has_pcn = row->pcode.len > 0;
+    if (!rc && has_pcn && pccs_load_first_time(seen, row->pcode))
+        rc = pccs_load_named_org(ld, row->pcode, PCCS_LEVEL_PCN,
+                                 pccs_load_opt(rec, lay->pcn_name),
+                                 PCCS_STR_EMPTY, fy_start, err);
+    /* An empty code: in no PCN, observed like a membership. */
+    if (!rc)
+        rc = pccs_load_link(ld, row->prac, row->pcode, PCCS_LEVEL_PCN, fy_start,
+                            PCCS_DAY_NONE, true, err);
+    /* A PCN sits in the sub-ICB of its practices in the file. */
+    if (!rc && has_pcn)
+        rc = pccs_load_link(ld, row->pcode, row->sub, PCCS_LEVEL_SUB_ICB,
+                            fy_start, PCCS_DAY_NONE, true, err);
+    if (!rc)
+        rc = pccs_load_link(ld, row->prac, row->sub, PCCS_LEVEL_SUB_ICB,
+                            fy_start, PCCS_DAY_NONE, true, err);
+    if (!rc)
+        rc = pccs_load_link(ld, row->prac, row->region, PCCS_LEVEL_REGION,
+                            fy_start, PCCS_DAY_NONE, true, err);
+    return rc;
+}
+
+/* The practice's attributes, patient numbers and every money line. */
+static int
+pay_put_facts(struct pccs_load *ld, const struct pay_layout *lay,
+              const struct pccs_csv_record *rec, const struct pay_row *row,
+              struct pccs_err *err)
+{
+    int rc = PCCS_OK;
+    for (int a = P_CONTRACT; !rc && a <= P_ATYPICAL; a++) {
+        int k = lay->idx[a];
+        if (k < 0 || (size_t)k >= rec->nfields)
+            continue;
+        struct pccs_str v = pccs_str_trim(rec->fields[k]);
+        if (v.len)
+            rc = pccs_load_attr(ld, row->prac, attr_keys[a], v, lay->fy_start,
+                                err);
+    }
+    if (!rc)
+        rc = pccs_load_fact(ld, "registered", row->prac, "", row->reg, err);
+    if (!rc)
+        rc = pccs_load_fact(ld, "weighted", row->prac, "", row->w, err);
+    for (size_t m = 0; !rc && m < lay->nmoney; m++) {
+        const struct money_col *mc = &lay->money[m];
+        double v;
+        bool present;
+        rc = pccs_load_number(ld, err, rec, mc->idx, NULL, false, true, &v,
+                              &present);
+        if (rc) {
+            char what[160];
+            snprintf(what, sizeof(what), "an amount in pounds (%s)",
+                     mc->slug + 4);
+            return pccs_load_field_err(ld, err, rec, mc->idx, NULL, what);
+        }
+        if (present)
+            rc = pccs_load_fact(ld, mc->slug, row->prac, "", v, err);
+    }
+    return rc;
+}
+
+static int
+load_payments(struct pccs_load *ld, struct pccs_csv_reader *r,
+              const struct pccs_csv_record *first, struct pccs_err *err)
+{
+    struct pay_layout lay = {.money = NULL};
+    int rc = pay_layout_bind(ld, first, &lay, err);
+    if (rc)
+        return rc;
     struct pccs_hmap seen = PCCS_HMAP_INIT, practices = PCCS_HMAP_INIT;
     struct pccs_csv_record rec;
-    int rc;
     while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        struct pccs_str prac, pname, region, sub, pcode = PCCS_STR_EMPTY;
-        double reg, w;
-        pccs_day open = PCCS_DAY_NONE, close = PCCS_DAY_NONE;
-        rc = pccs_load_practice_code(ld, err, &rec, idx[P_PRACTICE],
-                                     "Practice Code", &prac);
+        struct pay_row row;
+        rc = pay_read_row(ld, &lay, &rec, &row, err);
         if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[P_PRACTICE_NAME],
-                                "Practice Name", &pname);
+            rc = pccs_load_unique(ld, &practices, &rec, lay.idx[P_PRACTICE],
+                                  "Practice Code", row.prac, "practice", err);
         if (!rc)
-            rc = pccs_load_ods_code(ld, err, &rec, idx[P_REGION],
-                                    "NHS England (Region) code", &region);
+            rc = pay_put_orgs(ld, &lay, &rec, &row, &seen, err);
         if (!rc)
-            rc =
-                pccs_load_ods_code(ld, err, &rec, idx[P_SUB], "CCG Code", &sub);
-        if (!rc)
-            rc = pccs_load_field(ld, err, &rec, pcn, "PCN Code", &pcode);
-        if (!rc) {
-            pcode = pccs_str_trim(pcode);
-            if (no_pcn(pcode))
-                pcode.len = 0;
-            else if (!pccs_is_ods_code(pcode))
-                rc = pccs_load_field_err(ld, err, &rec, pcn, "PCN Code",
-                                         "an ODS code, or empty");
-        }
-        if (!rc && idx[P_OPEN] >= 0)
-            rc = pccs_load_date(ld, err, &rec, idx[P_OPEN],
-                                "Practice Open Date", true, &open);
-        if (!rc && idx[P_CLOSE] >= 0)
-            rc = pccs_load_date(ld, err, &rec, idx[P_CLOSE],
-                                "Practice Close Date", true, &close);
-        if (!rc)
-            rc = pccs_load_number(
-                ld, err, &rec, idx[P_REGISTERED],
-                "Number of Registered Patients (Last Known Figure)", true,
-                false, &reg, NULL);
-        if (!rc)
-            rc = pccs_load_number(
-                ld, err, &rec, idx[P_WEIGHTED],
-                "Number of Weighted Patients (Last Known Figure)", true, false,
-                &w, NULL);
-        if (rc)
-            break;
-        rc = pccs_load_unique(ld, &practices, &rec, idx[P_PRACTICE],
-                              "Practice Code", prac, "practice", err);
-        if (rc)
-            break;
-
-        char code[16];
-        pccs_str_copy(prac, code, sizeof(code));
-        struct pccs_org_row o = {
-            .code = code,
-            .level = PCCS_LEVEL_PRACTICE,
-            .name = pccs_load_cstr(ld, pname),
-            .postcode = opt_text(ld, &rec, idx[P_POSTCODE]),
-            .status = close == PCCS_DAY_NONE ? NULL : "closed",
-            .open_date = open,
-            .close_date = close,
-            .as_of = fy_start,
-        };
-        rc = pccs_load_org(ld, &o, err);
-        if (!rc && first_time_put(&seen, sub))
-            rc = pccs_load_named_org(ld, sub, PCCS_LEVEL_SUB_ICB,
-                                     fld(&rec, sub_name), PCCS_STR_EMPTY,
-                                     fy_start, err);
-        if (!rc && first_time_put(&seen, region))
-            rc = pccs_load_named_org(ld, region, PCCS_LEVEL_REGION,
-                                     fld(&rec, idx[P_REGION_NAME]),
-                                     PCCS_STR_EMPTY, fy_start, err);
-        bool has_pcn = pcode.len > 0;
-        if (!rc && has_pcn && first_time_put(&seen, pcode))
-            rc = pccs_load_named_org(ld, pcode, PCCS_LEVEL_PCN,
-                                     fld(&rec, pcn_name), PCCS_STR_EMPTY,
-                                     fy_start, err);
-        /* An empty code: in no PCN, observed like a membership. */
-        if (!rc)
-            rc = pccs_load_link(ld, prac, pcode, PCCS_LEVEL_PCN, fy_start,
-                                PCCS_DAY_NONE, true, err);
-        /* A PCN sits in the sub-ICB of its practices in the file. */
-        if (!rc && has_pcn)
-            rc = pccs_load_link(ld, pcode, sub, PCCS_LEVEL_SUB_ICB, fy_start,
-                                PCCS_DAY_NONE, true, err);
-        if (!rc)
-            rc = pccs_load_link(ld, prac, sub, PCCS_LEVEL_SUB_ICB, fy_start,
-                                PCCS_DAY_NONE, true, err);
-        if (!rc)
-            rc = pccs_load_link(ld, prac, region, PCCS_LEVEL_REGION, fy_start,
-                                PCCS_DAY_NONE, true, err);
-        for (int a = P_CONTRACT; !rc && a <= P_ATYPICAL; a++) {
-            if (idx[a] < 0 || (size_t)idx[a] >= rec.nfields)
-                continue;
-            struct pccs_str v = pccs_str_trim(rec.fields[idx[a]]);
-            if (v.len)
-                rc = pccs_load_attr(ld, prac, attr_keys[a], v, fy_start, err);
-        }
-        if (!rc)
-            rc = pccs_load_fact(ld, "registered", prac, "", reg, err);
-        if (!rc)
-            rc = pccs_load_fact(ld, "weighted", prac, "", w, err);
-        for (size_t m = 0; !rc && m < nmoney; m++) {
-            double v;
-            bool present;
-            rc = pccs_load_number(ld, err, &rec, money[m].idx, NULL, false,
-                                  true, &v, &present);
-            if (rc) {
-                char what[160];
-                snprintf(what, sizeof(what), "an amount in pounds (%s)",
-                         money[m].slug + 4);
-                rc = pccs_load_field_err(ld, err, &rec, money[m].idx, NULL,
-                                         what);
-                break;
-            }
-            if (present)
-                rc = pccs_load_fact(ld, money[m].slug, prac, "", v, err);
-        }
+            rc = pay_put_facts(ld, &lay, &rec, &row, err);
         if (rc)
             break;
         pccs_load_row(ld, pccs_csv_offset(r));
     }
     if (rc > 0)
         rc = PCCS_OK;
-    free(money);
+    free(lay.money);
     pccs_hmap_release(&seen);
     pccs_hmap_release(&practices);
     return rc;

@@ -155,147 +155,202 @@ put_named(struct pccs_load *ld, const struct pccs_csv_record *rec,
                                err);
 }
 
+/* What a load keeps across rows. */
+struct wf_state {
+    int idx[W_N];
+    struct pccs_hmap agg, people, seen;
+    struct pccs_buf key;
+    int64_t year0, month0;
+    pccs_day census;
+};
+
+/* One row's fields. */
+struct wf_row {
+    double fte;
+    struct pccs_str src, group, role, detail, id;
+};
+
+/* The census month: the same on every row; the first sets the period. */
+static int
+wf_census(struct pccs_load *ld, struct wf_state *w,
+          const struct pccs_csv_record *rec, struct pccs_err *err)
+{
+    const int *idx = w->idx;
+    int64_t year, month;
+    int rc = pccs_load_count(ld, err, rec, idx[W_YEAR], "CENSUS_YEAR", &year);
+    if (!rc)
+        rc =
+            pccs_load_count(ld, err, rec, idx[W_MONTH], "CENSUS_MONTH", &month);
+    if (!rc && (month < 1 || month > 12))
+        rc = pccs_load_field_err(ld, err, rec, idx[W_MONTH], "CENSUS_MONTH",
+                                 "a month 1 to 12");
+    if (!rc && (year < 2000 || year > 2100))
+        rc = pccs_load_field_err(ld, err, rec, idx[W_YEAR], "CENSUS_YEAR",
+                                 "a year");
+    if (rc)
+        return rc;
+    if (w->year0 < 0) {
+        w->year0 = year;
+        w->month0 = month;
+        int ny = (int)(month == 12 ? year + 1 : year);
+        int nm = (int)(month == 12 ? 1 : month + 1);
+        w->census = pccs_date_from_ymd(ny, nm, 1) - 1;
+        pccs_load_set_period_day(ld, w->census);
+    }
+    else if (year != w->year0 || month != w->month0) {
+        return pccs_load_field_err(
+            ld, err, rec, year != w->year0 ? idx[W_YEAR] : idx[W_MONTH],
+            year != w->year0 ? "CENSUS_YEAR" : "CENSUS_MONTH",
+            "the same census month on every row");
+    }
+    return PCCS_OK;
+}
+
+static int
+wf_read_row(struct pccs_load *ld, const int *idx,
+            const struct pccs_csv_record *rec, struct wf_row *row,
+            struct pccs_err *err)
+{
+    int rc =
+        pccs_load_text(ld, err, rec, idx[W_SOURCE], "Data_source", &row->src);
+    if (!rc)
+        rc = pccs_load_text(ld, err, rec, idx[W_GROUP], "STAFF_GROUP",
+                            &row->group);
+    if (!rc)
+        rc =
+            pccs_load_text(ld, err, rec, idx[W_ROLE], "STAFF_ROLE", &row->role);
+    if (!rc)
+        rc = pccs_load_text(ld, err, rec, idx[W_DETAIL], "DETAILED_STAFF_ROLE",
+                            &row->detail);
+    if (!rc)
+        rc = pccs_load_number(ld, err, rec, idx[W_FTE], "FTE", false, false,
+                              &row->fte, NULL);
+    if (!rc && (row->fte > WF_MAX_FTE || row->fte < -WF_MAX_FTE))
+        rc = pccs_load_field_err(ld, err, rec, idx[W_FTE], "FTE",
+                                 "a full-time equivalent between -100 "
+                                 "and 100 on one row");
+    if (!rc)
+        rc = pccs_load_text(ld, err, rec, idx[W_ID], "UNIQUE_IDENTIFIER",
+                            &row->id);
+    return rc;
+}
+
+/* The PCN and its parents, once each. */
+static int
+wf_put_pcn(struct pccs_load *ld, struct wf_state *w,
+           const struct pccs_csv_record *rec, struct pccs_str *pcn,
+           struct pccs_err *err)
+{
+    const int *idx = w->idx;
+    struct pccs_str sub = PCCS_STR_EMPTY, icb = PCCS_STR_EMPTY;
+    struct pccs_str region = PCCS_STR_EMPTY;
+    pccs_day census = w->census;
+    int rc = pccs_load_ods_code(ld, err, rec, idx[W_PCN], "PCN_CODE", pcn);
+    if (rc)
+        return rc;
+    bool created;
+    pccs_hmap_put(&w->seen, pcn->p, pcn->len, &created);
+    if (!created)
+        return PCCS_OK;
+    const pccs_day none = PCCS_DAY_NONE;
+    rc = put_named(ld, rec, idx, W_PCN, W_PCN_NAME, PCCS_LEVEL_PCN, census, pcn,
+                   err);
+    if (!rc)
+        rc = put_named(ld, rec, idx, W_SUB, W_SUB_NAME, PCCS_LEVEL_SUB_ICB,
+                       census, &sub, err);
+    if (!rc)
+        rc = put_named(ld, rec, idx, W_ICB, W_ICB_NAME, PCCS_LEVEL_ICB, census,
+                       &icb, err);
+    if (!rc)
+        rc = put_named(ld, rec, idx, W_REGION, W_REGION_NAME, PCCS_LEVEL_REGION,
+                       census, &region, err);
+    if (!rc)
+        rc = pccs_load_link(ld, *pcn, sub, PCCS_LEVEL_SUB_ICB, census, none,
+                            true, err);
+    if (!rc)
+        rc = pccs_load_link(ld, sub, icb, PCCS_LEVEL_ICB, census, none, true,
+                            err);
+    if (!rc)
+        rc = pccs_load_link(ld, icb, region, PCCS_LEVEL_REGION, census, none,
+                            true, err);
+    return rc;
+}
+
+/* Add a row to its PCN and role, and a person to their headcount. */
+static void
+wf_add(struct wf_state *w, struct pccs_str pcn, const struct wf_row *row)
+{
+    struct pccs_buf *key = &w->key;
+    bool created;
+    pccs_buf_reset(key);
+    pccs_buf_addf(key, "%.*s\x1f%.*s|%.*s|%.*s|%.*s", (int)pcn.len, pcn.p,
+                  (int)row->src.len, row->src.p, (int)row->group.len,
+                  row->group.p, (int)row->role.len, row->role.p,
+                  (int)row->detail.len, row->detail.p);
+    struct pccs_hmap_entry *e =
+        pccs_hmap_put(&w->agg, key->p, key->len, &created);
+    if (created)
+        e->ptr = pccs_xcalloc(1, sizeof(struct agg));
+    struct agg *a = e->ptr;
+    a->fte += row->fte;
+    if (!is_person(row->id)) {
+        a->contracted++;
+        return;
+    }
+    /* Headcount: each person once per PCN and role. */
+    pccs_buf_addf(key, "|%.*s", (int)row->id.len, row->id.p);
+    e = pccs_hmap_put(&w->people, key->p, key->len, &created);
+    if (created) {
+        a->heads++;
+        e->ptr = pccs_xcalloc(1, sizeof(double));
+    }
+    *(double *)e->ptr += row->fte;
+}
+
 static int
 load_workforce(struct pccs_load *ld, struct pccs_csv_reader *r,
                const struct pccs_csv_record *first, struct pccs_err *err)
 {
-    int idx[W_N];
-    pccs_cols_bind(wf_cols, W_N, first, idx);
-    struct pccs_hmap agg = PCCS_HMAP_INIT, people = PCCS_HMAP_INIT;
-    struct pccs_hmap seen = PCCS_HMAP_INIT;
-    struct pccs_buf key = PCCS_BUF_INIT;
+    struct wf_state w = {
+        .agg = PCCS_HMAP_INIT,
+        .people = PCCS_HMAP_INIT,
+        .seen = PCCS_HMAP_INIT,
+        .key = PCCS_BUF_INIT,
+        .year0 = -1,
+        .month0 = -1,
+        .census = PCCS_DAY_NONE,
+    };
+    pccs_cols_bind(wf_cols, W_N, first, w.idx);
     struct pccs_csv_record rec;
-    int64_t year0 = -1, month0 = -1;
-    pccs_day census = PCCS_DAY_NONE;
     int rc;
     while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        int64_t year, month;
-        double fte;
-        struct pccs_str src, group, role, detail, id;
-        rc = pccs_load_count(ld, err, &rec, idx[W_YEAR], "CENSUS_YEAR", &year);
+        struct wf_row row;
+        struct pccs_str pcn;
+        rc = wf_census(ld, &w, &rec, err);
         if (!rc)
-            rc = pccs_load_count(ld, err, &rec, idx[W_MONTH], "CENSUS_MONTH",
-                                 &month);
-        if (!rc && (month < 1 || month > 12))
-            rc = pccs_load_field_err(ld, err, &rec, idx[W_MONTH],
-                                     "CENSUS_MONTH", "a month 1 to 12");
-        if (!rc && (year < 2000 || year > 2100))
-            rc = pccs_load_field_err(ld, err, &rec, idx[W_YEAR], "CENSUS_YEAR",
-                                     "a year");
+            rc = wf_read_row(ld, w.idx, &rec, &row, err);
+        if (!rc)
+            rc = wf_put_pcn(ld, &w, &rec, &pcn, err);
         if (rc)
             break;
-        if (year0 < 0) {
-            year0 = year;
-            month0 = month;
-            int ny = (int)(month == 12 ? year + 1 : year);
-            int nm = (int)(month == 12 ? 1 : month + 1);
-            census = pccs_date_from_ymd(ny, nm, 1) - 1;
-            pccs_load_set_period_day(ld, census);
-        }
-        else if (year != year0 || month != month0) {
-            rc = pccs_load_field_err(
-                ld, err, &rec, year != year0 ? idx[W_YEAR] : idx[W_MONTH],
-                year != year0 ? "CENSUS_YEAR" : "CENSUS_MONTH",
-                "the same census month on every row");
-            break;
-        }
-        rc = pccs_load_text(ld, err, &rec, idx[W_SOURCE], "Data_source", &src);
-        if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[W_GROUP], "STAFF_GROUP",
-                                &group);
-        if (!rc)
-            rc =
-                pccs_load_text(ld, err, &rec, idx[W_ROLE], "STAFF_ROLE", &role);
-        if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[W_DETAIL],
-                                "DETAILED_STAFF_ROLE", &detail);
-        if (!rc)
-            rc = pccs_load_number(ld, err, &rec, idx[W_FTE], "FTE", false,
-                                  false, &fte, NULL);
-        if (!rc && (fte > WF_MAX_FTE || fte < -WF_MAX_FTE))
-            rc = pccs_load_field_err(ld, err, &rec, idx[W_FTE], "FTE",
-                                     "a full-time equivalent between -100 "
-                                     "and 100 on one row");
-        if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[W_ID], "UNIQUE_IDENTIFIER",
-                                &id);
-        if (rc)
-            break;
-
-        /* The PCN and its parents, once each. */
-        struct pccs_str pcn, sub = PCCS_STR_EMPTY, icb = PCCS_STR_EMPTY;
-        struct pccs_str region = PCCS_STR_EMPTY;
-        rc = pccs_load_ods_code(ld, err, &rec, idx[W_PCN], "PCN_CODE", &pcn);
-        if (rc)
-            break;
-        bool created;
-        pccs_hmap_put(&seen, pcn.p, pcn.len, &created);
-        if (created) {
-            const pccs_day none = PCCS_DAY_NONE;
-            rc = put_named(ld, &rec, idx, W_PCN, W_PCN_NAME, PCCS_LEVEL_PCN,
-                           census, &pcn, err);
-            if (!rc)
-                rc = put_named(ld, &rec, idx, W_SUB, W_SUB_NAME,
-                               PCCS_LEVEL_SUB_ICB, census, &sub, err);
-            if (!rc)
-                rc = put_named(ld, &rec, idx, W_ICB, W_ICB_NAME, PCCS_LEVEL_ICB,
-                               census, &icb, err);
-            if (!rc)
-                rc = put_named(ld, &rec, idx, W_REGION, W_REGION_NAME,
-                               PCCS_LEVEL_REGION, census, &region, err);
-            if (!rc)
-                rc = pccs_load_link(ld, pcn, sub, PCCS_LEVEL_SUB_ICB, census,
-                                    none, true, err);
-            if (!rc)
-                rc = pccs_load_link(ld, sub, icb, PCCS_LEVEL_ICB, census, none,
-                                    true, err);
-            if (!rc)
-                rc = pccs_load_link(ld, icb, region, PCCS_LEVEL_REGION, census,
-                                    none, true, err);
-            if (rc)
-                break;
-        }
-
-        pccs_buf_reset(&key);
-        pccs_buf_addf(&key, "%.*s\x1f%.*s|%.*s|%.*s|%.*s", (int)pcn.len, pcn.p,
-                      (int)src.len, src.p, (int)group.len, group.p,
-                      (int)role.len, role.p, (int)detail.len, detail.p);
-        struct pccs_hmap_entry *e =
-            pccs_hmap_put(&agg, key.p, key.len, &created);
-        if (created)
-            e->ptr = pccs_xcalloc(1, sizeof(struct agg));
-        struct agg *a = e->ptr;
-        a->fte += fte;
-        if (!is_person(id)) {
-            a->contracted++;
-            pccs_load_row(ld, pccs_csv_offset(r));
-            continue;
-        }
-        /* Headcount: each person once per PCN and role. */
-        pccs_buf_addf(&key, "|%.*s", (int)id.len, id.p);
-        e = pccs_hmap_put(&people, key.p, key.len, &created);
-        if (created) {
-            a->heads++;
-            e->ptr = pccs_xcalloc(1, sizeof(double));
-        }
-        *(double *)e->ptr += fte;
+        wf_add(&w, pcn, &row);
         pccs_load_row(ld, pccs_csv_offset(r));
     }
     if (rc > 0)
         rc = PCCS_OK;
     if (!rc) {
         struct flush_ctx c = {ld, err, 0};
-        pccs_hmap_each(&agg, flush_one, &c);
+        pccs_hmap_each(&w.agg, flush_one, &c);
         if (!c.rc)
-            pccs_hmap_each(&people, flush_person, &c);
+            pccs_hmap_each(&w.people, flush_person, &c);
         rc = c.rc;
     }
-    pccs_hmap_each(&agg, free_agg, NULL);
-    pccs_hmap_each(&people, free_agg, NULL);
-    pccs_hmap_release(&agg);
-    pccs_hmap_release(&people);
-    pccs_hmap_release(&seen);
-    pccs_buf_release(&key);
+    pccs_hmap_each(&w.agg, free_agg, NULL);
+    pccs_hmap_each(&w.people, free_agg, NULL);
+    pccs_hmap_release(&w.agg);
+    pccs_hmap_release(&w.people);
+    pccs_hmap_release(&w.seen);
+    pccs_buf_release(&w.key);
     return rc;
 }
 

@@ -420,42 +420,22 @@ load_validation(struct pccs_load *ld, struct pccs_csv_reader *r,
 
 #define QOF_PUB "Quality and Outcomes Framework"
 
-const struct pccs_source_kind pccs_source_qof_prevalence = {
-    .kind = "qof_prevalence",
-    .publication = QOF_PUB ", registers and prevalence",
-    .cols = prev_cols,
-    .ncols = V_N,
-    .load_csv = load_prevalence,
-};
+/* A QOF kind: its name, what the file is, its columns and its loader. */
+#define QOF_KIND(name, what, cols_, n, fn)                                     \
+    const struct pccs_source_kind pccs_source_qof_##name = {                   \
+        .kind = "qof_" #name,                                                  \
+        .publication = QOF_PUB ", " what,                                      \
+        .cols = (cols_),                                                       \
+        .ncols = (n),                                                          \
+        .load_csv = (fn),                                                      \
+    }
 
-const struct pccs_source_kind pccs_source_qof_geographies = {
-    .kind = "qof_geographies",
-    .publication = QOF_PUB ", mapping of NHS geographies",
-    .cols = geo_cols,
-    .ncols = G_N,
-    .load_csv = load_geographies,
-};
-
-const struct pccs_source_kind pccs_source_qof_org_reference = {
-    .kind = "qof_org_reference",
-    .publication = QOF_PUB ", organisation reference",
-    .cols = orgref_cols,
-    .ncols = 2,
-    .load_csv = load_org_reference,
-};
-
-const struct pccs_source_kind pccs_source_qof_indicators = {
-    .kind = "qof_indicators",
-    .publication = QOF_PUB ", mapping of indicators",
-    .cols = ind_cols,
-    .ncols = I_N,
-    .load_csv = load_indicators,
-};
-
-const struct pccs_source_kind pccs_source_qof_validation = {
-    .kind = "qof_validation",
-    .publication = QOF_PUB ", practice validation outcomes",
-    .cols = valid_cols,
-    .ncols = 3,
-    .load_csv = load_validation,
-};
+QOF_KIND(prevalence, "registers and prevalence", prev_cols, V_N,
+         load_prevalence);
+QOF_KIND(geographies, "mapping of NHS geographies", geo_cols, G_N,
+         load_geographies);
+QOF_KIND(org_reference, "organisation reference", orgref_cols, 2,
+         load_org_reference);
+QOF_KIND(indicators, "mapping of indicators", ind_cols, I_N, load_indicators);
+QOF_KIND(validation, "practice validation outcomes", valid_cols, 3,
+         load_validation);
