@@ -1,0 +1,317 @@
+#!/bin/sh
+# The access matrix (issue 14): every API route of `pccs serve
+# --list-routes` x every role x an organisation inside, below, above and
+# beside the user's scope, each answer checked against the rule written
+# out below (not against pccs's own answers): tables (every table, json,
+# csv and xlsx, at the organisation's own level and at practice level),
+# the organisation page and search, SPC (every format), sources, the
+# registers (every register's rows, checked row by row against the
+# published practice -> PCN -> sub-ICB -> ICB -> region map, and create,
+# change and delete). A route the test has no requests for fails it.
+. "$(dirname "$0")/lib.sh"
+
+cd "$ROOT" || exit 1
+S=$T/s.db
+run_pccs --store "$S" load --quiet "$DATA"/*.csv "$DATA"/*.xlsx data/templates/*.csv
+check_eq "load" "$status" 0
+run_pccs --store "$S" synth appointments --in 16C --months 13 --out "$T/a.csv"
+run_pccs --store "$S" load --quiet "$T/a.csv"
+pw='a long enough passphrase'
+for u in "root admin ENG" "cara commissioner 16C" "pete pcn U89141" "prue practice A81001"; do
+    set -- $u
+    printf '%s\n' "$pw" | "$PCCS" --store "$S" user add "$1" --role "$2" --scope "$3" 2>/dev/null
+done
+"$PCCS" serve --list-routes >"$T/routes"
+check_match "pccs serve --list-routes: a header and routes" "$(head -1 "$T/routes")" \
+    '^method	path	match	auth	csrf	cache	roles	data	subject	summary$'
+
+"$PCCS" --store "$S" serve --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
+pid=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q listening "$T/out"; do sleep 0.1; i=$((i + 1)); done
+URL=$(sed -n 's|.*\(http://127.0.0.1:[0-9]*\)/.*|\1|p' "$T/out")
+
+/usr/bin/python3 - "$URL" "$T" "$DATA" data/templates "$pw" >"$T/matrix" <<'PY'
+import csv, json, sys, urllib.error, urllib.request
+url, t, data, templates, pw = sys.argv[1:6]
+
+# --- the tree, from the published map (not from pccs)
+up = {}
+level = {"ENG": "england"}
+for r in csv.DictReader(open(f"{data}/gp-reg-pat-prac-map_2025-10.csv")):
+    chain = [r["PCN_CODE"], r["SUB_ICB_LOCATION_CODE"], r["ICB_CODE"], r["COMM_REGION_CODE"], "ENG"]
+    up[r["PRACTICE_CODE"]] = chain
+    for i, c in enumerate(chain[:-1]):
+        up[c] = chain[i + 1:]
+    for c, lv in zip([r["PRACTICE_CODE"]] + chain, ["practice", "pcn", "sub_icb", "icb", "region", "england"]):
+        level[c] = lv
+up["ENG"] = []
+
+def position(scope, org):
+    if org == scope:
+        return "inside"
+    if scope in up.get(org, []):
+        return "below"
+    if org in up.get(scope, []):
+        return "above"
+    return "beside"
+
+users = {"root": ("admin", "ENG"), "cara": ("commissioner", "16C"),
+         "pete": ("pcn", "U89141"), "prue": ("practice", "A81001")}
+candidates = ["A81001", "A81002", "U89141", "U07032", "16C", "00L", "QHM", "Y63", "ENG"]
+
+def orgs_for(user):
+    """One organisation at each position the user has: (position, code)."""
+    role, scope = users[user]
+    out = {}
+    for c in candidates:
+        p = "inside" if role == "admin" and c == "ENG" else \
+            "below" if role == "admin" else position(scope, c)
+        out.setdefault(p, c)
+    return sorted(out.items())
+
+# --- HTTP
+def call(user, method, path, body=None, csrf=True):
+    h = {}
+    if user:
+        jar = json.load(open(f"{t}/{user}"))
+        h["Cookie"] = "pccs_session=" + jar["token"]
+        if csrf:
+            h["X-CSRF-Token"] = jar["csrf"]
+    if body is not None:
+        h["Content-Type"] = "application/json"
+        body = json.dumps(body).encode()
+    r = urllib.request.Request(url + path, data=body, headers=h, method=method)
+    try:
+        with urllib.request.urlopen(r, timeout=120) as x:
+            return x.status, x.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+for u in users:
+    r = urllib.request.Request(url + "/api/login", headers={"Content-Type": "application/json"},
+                               data=json.dumps({"user": u, "password": pw}).encode())
+    with urllib.request.urlopen(r) as x:
+        tok = x.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+        json.dump({"token": tok, "csrf": json.loads(x.read())["csrf"]}, open(f"{t}/{u}", "w"))
+
+n = bad = 0
+def check(what, got, want):
+    global n, bad
+    n += 1
+    if got != want:
+        bad += 1
+        print(f"# {what}: got {got}, want {want}")
+
+# --- the route table, as pccs prints it
+routes = [dict(zip(["method", "path", "match", "auth", "csrf", "cache", "roles", "data", "subject"],
+                   line.rstrip("\n").split("\t")[:9]))
+          for line in open(f"{t}/routes").readlines()[1:]]
+covered = set()
+
+def admitted(rt, user):
+    return users[user][0] in rt["roles"].split(",")
+
+# --- the rule, as issue 14 and docs state it
+LOCAL_TABLES = {"programme-status", "milestones", "risks", "estates", "budget",
+                "list-closures", "support-payments", "visits", "register"}
+UNOWNED = {"budget", "milestones"}  # registers naming no organisation: admins only
+def may_table(user, table, pos, own_level):
+    role = users[user][0]
+    if table in UNOWNED and role != "admin":
+        return False
+    if pos in ("inside", "below"):
+        return True
+    if table in LOCAL_TABLES:
+        return False
+    if pos == "above":
+        return own_level   # the aggregate itself, not its rows below
+    return False           # beside: published figures outside the scope refused (issue 16 opens)
+
+def may_org(user, pos):
+    return pos != "beside"
+
+# tables that answer 400/404 when allowed, and why: the bundled files
+# hold no registrations by age and sex
+EMPTY = {"weighting", "age-bands"}
+PARAMS = {"payments": "&year=2022-23", "entitlements": "&year=2022-23", "arrs": "&year=2022-23",
+          "qof-prevalence": "&group=AF", "register": "&group=risks", "resilience": "&at=2022-06-01",
+          "programme-status": "&at=2022-06-01", "milestones": "&at=2022-06-01", "risks": "&at=2022-06-01"}
+
+# the levels a table answers at: PCN tables from PCNs up, resilience per
+# practice only, the rest from practices up
+RANK = ["practice", "pcn", "sub_icb", "icb", "region", "england"]
+FINEST = {"entitlements": "pcn", "workforce": "pcn", "arrs": "pcn"}
+ONLY = {"resilience": "practice"}
+def levels_for(table, org):
+    """(level, is the organisation's own level): its own level and the
+    table's finest below it, where the table answers at them."""
+    own = level[org]
+    def valid(lv):
+        return lv == ONLY[table] if table in ONLY else RANK.index(lv) >= RANK.index(FINEST.get(table, "practice"))
+    rows = ONLY.get(table, FINEST.get(table, "practice"))
+    out = [(own, True)] if valid(own) else []
+    if RANK.index(rows) < RANK.index(own) and own != "england":
+        out.append((rows, False))
+    return out
+
+def walk_tables(rt):
+    code, body = call("root", "GET", "/api/tables")
+    tables = json.loads(body)
+    for tb in tables:
+        check(f"{tb['name']} is local", tb["local"], tb["name"] in LOCAL_TABLES)
+    for user in users:
+        for pos, org in orgs_for(user):
+            for tb in tables:
+                for lv, own in levels_for(tb["name"], org):
+                    for fmt in (["json", "csv", "xlsx"] if own else ["json"]):
+                        path = f"/api/tables/{tb['name']}?in={org}&level={lv}&format={fmt}{PARAMS.get(tb['name'], '')}"
+                        code, body = call(user, "GET", path)
+                        allow = may_table(user, tb["name"], pos, own)
+                        if not allow:
+                            check(f"{user} {pos} {path}", (code, b'"rows"' in body or b"registered" in body), (403, False))
+                        elif tb["name"] in EMPTY:
+                            check(f"{user} {pos} {path}", code in (400, 404), True)
+                        else:
+                            check(f"{user} {pos} {path}", code, 200)
+
+def walk_orgs(rt):
+    for user in users:
+        for pos, org in orgs_for(user):
+            code, body = call(user, "GET", f"/api/orgs/{org}")
+            check(f"{user} {pos} /api/orgs/{org}", code, 200 if may_org(user, pos) else 403)
+            if code == 200:
+                check(f"{user} {pos} {org} access", json.loads(body)["access"],
+                      "above scope" if pos == "above" else "within scope")
+
+def walk_search(rt):
+    for user in users:
+        for pos, org in orgs_for(user):
+            if org == "ENG":
+                continue
+            code, body = call(user, "GET", f"/api/orgs?q={org}")
+            found = code == 200 and any(r["code"] == org for r in json.loads(body)["results"])
+            check(f"{user} {pos} search {org}", found, may_org(user, pos))
+
+def walk_spc(rt):
+    for user in users:
+        for pos, org in orgs_for(user):
+            for fmt in ["json", "csv", "xlsx"]:
+                path = f"/api/spc/dna_pct/{org}?format={fmt}"
+                code, body = call(user, "GET", path)
+                check(f"{user} {pos} {path}", code, 200 if may_org(user, pos) else 403)
+
+def walk_plain(rt):
+    for user in users:
+        code, body = call(user, rt["method"], rt["path"])
+        check(f"{user} {rt['method']} {rt['path']}", code, 200 if admitted(rt, user) else 403)
+
+# register rows: every register; a row is seen when every organisation it
+# names is within the scope; registers naming none: admins only
+ORGCOLS = {"places": ["parent_code", "member_code"], "programmes": ["org_code"],
+           "risks": ["org_code"], "estates": ["practice_code"],
+           "list_closures": ["practice_code"], "support_payments": ["practice_code"],
+           "visits": ["practice_code"], "care_home_beds": ["beds_org_code"],
+           "milestones": [], "budget": []}
+def within(code, scope):
+    return scope == "ENG" or code == scope or scope in up.get(code, [])
+
+def walk_register_rows(rt):
+    for user in users:
+        role, scope = users[user]
+        for g, cols in ORGCOLS.items():
+            rows = list(csv.DictReader(open(f"{templates}/{g}.csv")))
+            first = next(iter(rows[0]))
+            code, body = call(user, "GET", f"/api/registers/{g}")
+            if not cols:
+                check(f"{user} GET /api/registers/{g}", code, 200 if role == "admin" else 403)
+                continue
+            want = sorted(r[first] for r in rows if all(within(r[c], scope) for c in cols if r[c]))
+            got = sorted(r["values"][first] for r in json.loads(body)["rows"]) if code == 200 else None
+            check(f"{user} GET /api/registers/{g} rows", (code, got), (200, want))
+
+RISK = {"title": "A test risk", "owner": "Tester", "likelihood": "2", "impact": "3",
+        "controls": "none", "review_date": "2022-06-30"}
+MILESTONE = {"project": "Test project", "milestone": "Half way", "measure": "%", "target": "50",
+             "target_date": "2022-09-30"}
+made = {}
+def make(org, i):
+    """A risk row for org, created by the admin; its key."""
+    v = dict(RISK, risk_id=f"T{i:04d}", org_code=org)
+    code, body = call("root", "POST", "/api/registers/risks", {"values": v})
+    return json.loads(body)["key"] if code == 201 else None
+
+def may_edit(rt, user, pos):
+    return admitted(rt, user) and pos in ("inside", "below")
+
+counter = [0]
+def walk_edit(rt):
+    for user in users:
+        for pos, org in orgs_for(user):
+            counter[0] += 1
+            i = counter[0]
+            if rt["method"] == "POST":
+                v = dict(RISK, risk_id=f"U{i:04d}", org_code=org)
+                code, body = call(user, "POST", "/api/registers/risks", {"values": v})
+                check(f"{user} {pos} POST risks for {org}", code, 201 if may_edit(rt, user, pos) else 403)
+                code, body = call(user, "POST", "/api/registers/milestones", {"values": MILESTONE})
+                check(f"{user} POST milestones", code, 201 if users[user][0] == "admin" else 403)
+                continue
+            key = make(org, i)
+            path = f"/api/registers/risks/{key}"
+            body = {"values": {"title": "changed"}} if rt["method"] == "PUT" else None
+            code, _ = call(user, rt["method"], path, body)
+            check(f"{user} {pos} {rt['method']} risks row of {org}", code, 200 if may_edit(rt, user, pos) else 403)
+
+def walk_unknown(rt):
+    for user in users:
+        check(f"{user} GET /api/nothing", call(user, "GET", "/api/nothing")[0], 404)
+        check(f"{user} PUT /api/nothing", call(user, "PUT", "/api/nothing", {})[0], 405)
+
+def walk_login(rt):
+    code, _ = call(None, "POST", "/api/login", {"user": "root"})
+    check("POST /api/login without a password", code, 400)
+
+def walk_logout(rt):
+    for user in users:
+        check(f"{user} logout without the CSRF token", call(user, "POST", "/api/logout", {}, csrf=False)[0], 403)
+        check(f"{user} logout", call(user, "POST", "/api/logout", {})[0], 200)
+        check(f"{user} after logout", call(user, "GET", "/api/session")[0], 401)
+
+WALKS = {("GET", "/api/tables/"): walk_tables, ("GET", "/api/orgs/"): walk_orgs,
+         ("GET", "/api/orgs"): walk_search, ("GET", "/api/spc/"): walk_spc,
+         ("GET", "/api/session"): walk_plain, ("GET", "/api/sources"): walk_plain,
+         ("GET", "/api/tables"): walk_plain, ("GET", "/api/registers"): walk_plain,
+         ("GET", "/api/registers/"): walk_register_rows,
+         ("POST", "/api/registers/"): walk_edit, ("PUT", "/api/registers/"): walk_edit,
+         ("DELETE", "/api/registers/"): walk_edit, ("*", "/api/"): walk_unknown,
+         ("POST", "/api/login"): walk_login, ("POST", "/api/logout"): walk_logout}
+# every route needing a session refuses a request without one, first
+for rt in routes:
+    if rt["auth"] == "yes":
+        m = "GET" if rt["method"] == "*" else rt["method"]
+        check(f"no session: {m} {rt['path']}", call(None, m, rt["path"] + ("x" if rt["match"] == "prefix" else ""))[0], 401)
+# logout last: it ends the sessions
+for rt in sorted(routes, key=lambda r: r["path"] == "/api/logout"):
+    if not rt["path"].startswith("/api/"):
+        continue
+    walk = WALKS.get((rt["method"], rt["path"]))
+    if not walk:
+        bad += 1
+        print(f"# route not covered by this test: {rt['method']} {rt['path']}")
+        continue
+    walk(rt)
+    covered.add((rt["method"], rt["path"]))
+print(f"{n} {bad} {len(covered)}")
+PY
+grep '^#' "$T/matrix" | head -40
+set -- $(tail -1 "$T/matrix")
+check_eq "every API route x role x inside/below/above/beside: answers as the rule says" "${2:-x}" 0
+check_eq "... routes walked (every /api/ route of --list-routes)" "${3:-x}" \
+    "$(grep -c '	/api/' "$T/routes")"
+check_eq "... at least 1,000 answers checked" "$([ "${1:-0}" -ge 1000 ] && echo yes || echo "no: ${1:-0}")" yes
+
+kill -TERM $pid
+wait $pid
+check_eq "SIGTERM: exit 0" "$?" 0
+done_testing
