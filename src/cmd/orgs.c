@@ -77,8 +77,7 @@ select_orgs(const struct pccs_tree *t, enum pccs_level lv, int in_org,
         if (t->orgs[i].level != lv || !count[i] ||
             !pccs_tree_open_at(&t->orgs[i], day))
             continue;
-        if (in_org >= 0 && pccs_tree_ancestor(t, (int)i, t->orgs[in_org].level,
-                                              day, 0) != in_org)
+        if (!pccs_build_within(t, (int)i, in_org, day, 0))
             continue;
         rows[n++] = (int)i;
     }

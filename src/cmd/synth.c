@@ -18,6 +18,7 @@
 #include "base/xalloc.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "model/build.h"
 #include "model/tree.h"
 
 static uint64_t
@@ -188,8 +189,7 @@ init_states(const struct pccs_tree *t, const struct gather *ga, int in_org,
         int org = pccs_tree_find(t, p->code);
         if (org < 0)
             continue;
-        if (in_org >= 0 && pccs_tree_ancestor(t, org, t->orgs[in_org].level,
-                                              snap, ga->source) != in_org)
+        if (!pccs_build_within(t, org, in_org, snap, ga->source))
             continue;
         struct pstate *q = &ps[np++];
         q->org = (int)i;

@@ -41,14 +41,8 @@ band_cb(void *ctx, const struct pccs_fact_row *f)
     int b = age >= 95 ? NBANDS - 1 : age / 5;
     if (b < 0 || b >= NBANDS)
         return 0;
-    int o = pccs_tree_find(c->t, f->org);
-    if (o < 0)
-        return 0;
-    if (c->in_org >= 0 &&
-        pccs_tree_ancestor(c->t, o, c->t->orgs[c->in_org].level, c->at,
-                           f->source_id) != c->in_org)
-        return 0;
-    int g = pccs_tree_ancestor(c->t, o, c->level, c->at, f->source_id);
+    int g = pccs_build_group(c->t, f->org, c->in_org, c->level, c->at,
+                             f->source_id);
     if (g < 0)
         return 0;
     c->v[g][sex][b] += f->value;

@@ -31,6 +31,16 @@ pccs_build_within(const struct pccs_tree *t, int org, int in_org, pccs_day at,
            pccs_tree_ancestor(t, org, t->orgs[in_org].level, at, src) == in_org;
 }
 
+int
+pccs_build_group(const struct pccs_tree *t, const char *code, int in_org,
+                 enum pccs_level level, pccs_day at, int64_t src)
+{
+    int o = pccs_tree_find(t, code);
+    if (o < 0 || !pccs_build_within(t, o, in_org, at, src))
+        return -1;
+    return pccs_tree_ancestor(t, o, level, at, src);
+}
+
 void
 pccs_build_org_row(struct pccs_table *out, const struct pccs_tree *t, int org,
                    int parent, pccs_day at)

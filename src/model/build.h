@@ -68,6 +68,14 @@ bool pccs_build_within(const struct pccs_tree *t, int org, int in_org,
                        pccs_day at, int64_t src);
 
 /**
+ * The organisation at level that the organisation called code rolls up
+ * to as at at (by source src, 0 for any), or -1 when the code is unknown,
+ * it has none at that level, or it is outside in_org (-1: anywhere).
+ */
+int pccs_build_group(const struct pccs_tree *t, const char *code, int in_org,
+                     enum pccs_level level, pccs_day at, int64_t src);
+
+/**
  * Start a row with org's code, its name as at at and the code of parent
  * ("" when parent is -1).
  */

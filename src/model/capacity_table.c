@@ -81,15 +81,8 @@ appt_cb(void *ctx, const struct pccs_fact_row *f)
     /* A practice's marginals come together: look it up once. */
     if (strcmp(f->org, c->last) != 0) {
         snprintf(c->last, sizeof(c->last), "%s", f->org);
-        c->group = -1;
-        int o = pccs_tree_find(c->t, f->org);
-        if (o < 0)
-            return 0;
-        if (c->in_org >= 0 &&
-            pccs_tree_ancestor(c->t, o, c->t->orgs[c->in_org].level, c->at,
-                               f->source_id) != c->in_org)
-            return 0;
-        c->group = pccs_tree_ancestor(c->t, o, c->level, c->at, f->source_id);
+        c->group = pccs_build_group(c->t, f->org, c->in_org, c->level, c->at,
+                                    f->source_id);
         if (c->group < 0)
             return 0;
         bool created;

@@ -262,10 +262,7 @@ roll_up(const struct pccs_tree *t, const struct wctx *w, const double *est,
     ru->rows = pccs_xcalloc(t->norgs + 1, sizeof(*ru->rows));
     ru->count = pccs_xcalloc(t->norgs + 1, sizeof(*ru->count));
     for (size_t i = 0; i < w->n; i++) {
-        int o = pccs_tree_find(t, w->code[i]);
-        if (o < 0 || !pccs_build_within(t, o, in_org, snap, w->source))
-            continue;
-        int g = pccs_tree_ancestor(t, o, level, snap, w->source);
+        int g = pccs_build_group(t, w->code[i], in_org, level, snap, w->source);
         if (g < 0)
             continue;
         if (!ru->count[g]++)

@@ -90,14 +90,7 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
     if (w->pub == PUB_GP &&
         (w->group ? role[0] == '(' : strcmp(role, "(all)") != 0))
         return 0;
-    int pcn = pccs_tree_find(w->t, f->org);
-    if (pcn < 0)
-        return 0;
-    if (w->in_org >= 0 &&
-        pccs_tree_ancestor(w->t, pcn, w->t->orgs[w->in_org].level, w->at, 0) !=
-            w->in_org)
-        return 0;
-    int g = pccs_tree_ancestor(w->t, pcn, w->level, w->at, 0);
+    int g = pccs_build_group(w->t, f->org, w->in_org, w->level, w->at, 0);
     if (g < 0)
         return 0;
     const char *key = w->group ? role : group;
