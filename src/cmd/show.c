@@ -12,71 +12,25 @@
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "model/profile.h"
+#include "report/profile.h"
 #include "report/table.h"
-
-static json_t *
-org_json(const struct pccs_profile_org *o)
-{
-    json_t *j = json_object();
-    json_object_set_new(j, "code", json_string(o->code));
-    json_object_set_new(j, "name",
-                        *o->name ? json_string(o->name) : json_null());
-    json_object_set_new(j, "level", json_string(o->level));
-    return j;
-}
-
-static json_t *
-pop_json(const struct pccs_profile_pop *pp)
-{
-    const struct pccs_table *t = &pp->table;
-    const struct pccs_cell *np = pccs_table_cell(t, 0, (size_t)pp->practices);
-    const struct pccs_cell *reg = pccs_table_cell(t, 0, (size_t)pp->registered);
-    const struct pccs_cell *w = pccs_table_cell(t, 0, (size_t)pp->weighted);
-    const struct pccs_cell *s = pccs_table_cell(t, 0, (size_t)pp->source);
-    json_t *jp = json_object();
-    json_object_set_new(jp, "period", json_string(pp->period));
-    json_object_set_new(jp, "practices", json_integer((json_int_t)np->num));
-    json_object_set_new(jp, "registered", json_real(reg->num));
-    json_object_set_new(jp, "weighted",
-                        w->null ? json_null() : json_real(w->num));
-    json_object_set_new(jp, "source", json_string(s->text));
-    return jp;
-}
 
 static void
 show_json(const struct pccs_profile *p)
 {
     json_t *root = json_object();
-    json_object_set_new(root, "organisation", org_json(&p->self));
-    json_t *a = json_array();
-    for (size_t i = 0; i < p->nnames; i++) {
-        const struct pccs_profile_name *n = &p->names[i];
-        json_t *jn = json_object();
-        json_object_set_new(jn, "from",
-                            *n->from ? json_string(n->from) : json_null());
-        json_object_set_new(jn, "name", json_string(n->name));
-        json_object_set_new(jn, "source", json_string(n->source));
-        json_array_append_new(a, jn);
-    }
-    json_object_set_new(root, "names", a);
+    json_object_set_new(root, "organisation",
+                        pccs_profile_org_json(&p->self, false));
+    json_object_set_new(root, "names", pccs_profile_names_json(p));
     char d[16];
     pccs_date_format(p->at, d);
     json_object_set_new(root, "as_at", json_string(d));
-    a = json_array();
-    for (size_t i = 0; i < p->nparents; i++) {
-        json_t *jp = org_json(&p->parents[i]);
-        json_object_set_new(jp, "source", json_string(p->parents[i].source));
-        json_array_append_new(a, jp);
-    }
-    json_object_set_new(root, "parents", a);
-    a = json_array();
+    json_object_set_new(root, "parents", pccs_profile_parents_json(p));
+    json_t *a = json_array();
     for (size_t i = 0; i < p->nchildren; i++)
-        json_array_append_new(a, org_json(&p->children[i]));
+        json_array_append_new(a, pccs_profile_org_json(&p->children[i], false));
     json_object_set_new(root, "children", a);
-    a = json_array();
-    for (size_t i = 0; i < p->npops; i++)
-        json_array_append_new(a, pop_json(&p->pops[i]));
-    json_object_set_new(root, "populations", a);
+    json_object_set_new(root, "populations", pccs_profile_pops_json(p));
     json_dumpf(root, stdout,
                JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     putchar('\n');

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * GET /api/orgs?q=TEXT     organisations by code or name
- * GET /api/orgs/CODE       parents, children, populations
+ * GET /api/orgs/CODE       its profile (model/profile.h): names, parents,
+ *                          children, populations
  */
 #include <string.h>
 #include <strings.h>
 
+#include "model/profile.h"
 #include "model/query.h"
+#include "report/profile.h"
 #include "web/web.h"
 
 static json_t *
@@ -49,25 +52,36 @@ pccs_web_orgs_search(struct pccs_web_server *sv, struct pccs_web_request *rq,
     return PCCS_OK;
 }
 
-/* The parents of o up to England, and its children the user may see. */
-static void
-org_family(struct pccs_web_server *sv, const struct pccs_web_request *rq, int o,
-           pccs_day at, json_t *j)
+/*
+ * The profile (model/profile.h) as pccs show gives it, with the children
+ * the user may see, the access they have, and the populations table of
+ * the latest period.
+ */
+static json_t *
+profile_json(struct pccs_web_server *sv, const struct pccs_web_request *rq,
+             const struct pccs_profile *p, bool above)
 {
-    json_t *parents = json_array();
-    for (int p = pccs_tree_up(&sv->tree, o, at, 0), guard = 0;
-         p >= 0 && guard < PCCS_NLEVELS;
-         p = pccs_tree_up(&sv->tree, p, at, 0), guard++)
-        json_array_append_new(parents, org_brief(&sv->tree.orgs[p]));
-    json_object_set_new(j, "parents", parents);
+    json_t *j = pccs_profile_org_json(&p->self, false);
+    json_object_set_new(j, "names", pccs_profile_names_json(p));
+    char d[16];
+    pccs_date_format(p->at, d);
+    json_object_set_new(j, "as_at", json_string(d));
+    json_object_set_new(j, "parents", pccs_profile_parents_json(p));
     json_t *children = json_array();
-    for (size_t i = 0; i < sv->tree.norgs; i++) {
-        struct pccs_web_ask ask = {.org = (int)i, .at = at};
-        if ((int)i != o && pccs_tree_up(&sv->tree, (int)i, at, 0) == o &&
-            pccs_web_allowed(sv, rq, &ask))
-            json_array_append_new(children, org_brief(&sv->tree.orgs[i]));
+    for (size_t i = 0; i < p->nchildren; i++) {
+        struct pccs_web_ask ask = {.org = p->children[i].org, .at = p->at};
+        if (pccs_web_allowed(sv, rq, &ask))
+            json_array_append_new(
+                children, pccs_profile_org_json(&p->children[i], false));
     }
     json_object_set_new(j, "children", children);
+    json_object_set_new(j, "access",
+                        json_string(above ? "above scope" : "within scope"));
+    json_t *pop = p->has_latest ? pccs_table_json(&p->latest) : NULL;
+    if (pop)
+        json_object_set_new(j, "populations", pop);
+    json_object_set_new(j, "population_periods", pccs_profile_pops_json(p));
+    return j;
 }
 
 int
@@ -79,24 +93,22 @@ pccs_web_org(struct pccs_web_server *sv, struct pccs_web_request *rq,
         return PCCS_ENOTFOUND;
     const char *code = sv->tree.orgs[o].code;
     pccs_day at = pccs_tree_default_day(&sv->tree);
-    bool above = false;
-    struct pccs_web_ask ask = {
-        .what = code, .org = o, .at = at, .above = &above};
+    bool above = false, suppress = false;
+    struct pccs_web_ask ask = {.what = code,
+                               .org = o,
+                               .at = at,
+                               .suppress = &suppress,
+                               .above = &above};
     int rc = pccs_web_authorise(sv, rq, &ask, err);
     if (rc)
         return rc;
-    json_t *j = org_brief(&sv->tree.orgs[o]);
-    org_family(sv, rq, o, at, j);
-    json_object_set_new(j, "access",
-                        json_string(above ? "above scope" : "within scope"));
-    struct pccs_table_query q = {
-        .level = sv->tree.orgs[o].level, .in = code, .at = PCCS_DAY_NONE};
-    json_t *pop = NULL;
-    struct pccs_err perr = PCCS_ERR_INIT;
-    if (sv->tree.orgs[o].level != PCCS_LEVEL_NONE &&
-        pccs_web_table_json(sv, rq->st, "populations", &q, &pop, &perr) ==
-            PCCS_OK)
-        json_object_set_new(j, "populations", pop);
-    pccs_web_reply_json(r, j);
-    return PCCS_OK;
+    /* Disclosure control as on the tables. */
+    struct pccs_profile_query q = {
+        .code = code, .at = at, .suppress = suppress, .latest = true};
+    struct pccs_profile p;
+    rc = pccs_profile_get(rq->st, &sv->tree, &q, &p, err);
+    if (!rc)
+        pccs_web_reply_json(r, profile_json(sv, rq, &p, above));
+    pccs_profile_release(&p);
+    return rc;
 }

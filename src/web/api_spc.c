@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* GET /api/spc/METRIC/CODE?format=json|csv|xlsx: an SPC series. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "model/metrics.h"
 #include "model/query.h"
+#include "model/spc_run.h"
 #include "web/web.h"
 
 /* The metric and the organisation's code of METRIC/CODE. */
@@ -30,9 +29,6 @@ pccs_web_spc(struct pccs_web_server *sv, struct pccs_web_request *rq,
         spc_names(rq->rest, metric, sizeof(metric), code, sizeof(code), err);
     if (rc)
         return rc;
-    const struct pccs_metric_def *m = pccs_metric_find(metric);
-    if (!m)
-        return pccs_err_set(err, PCCS_ENOTFOUND, "no such metric");
     enum pccs_format fmt;
     if ((rc = pccs_web_answer_format(pccs_web_arg(rq->c, "format"), &fmt, err)))
         return rc;
@@ -42,22 +38,13 @@ pccs_web_spc(struct pccs_web_server *sv, struct pccs_web_request *rq,
     struct pccs_web_ask ask = {.what = code, .org = org, .at = PCCS_DAY_NONE};
     if ((rc = pccs_web_authorise(sv, rq, &ask, err)))
         return rc;
-    struct pccs_series s;
-    if ((rc = pccs_metric_series(rq->st, &sv->tree, m, code, &s, err)))
-        return rc;
-    struct pccs_spc_options o = PCCS_SPC_OPTIONS_INIT;
-    o.direction = m->improvement;
-    struct pccs_table t;
-    struct pccs_spc_point *p;
-    enum pccs_spc_assurance a;
-    bool short_group;
-    pccs_spc_table((const char *const *)s.date, s.y, s.n, &o, &t, &p, &a,
-                   &short_group);
-    for (size_t i = 0; i < s.nnotes; i++)
-        pccs_table_note(&t, "%s", s.notes[i]);
-    rc = pccs_web_reply_table(r, &t, fmt, err);
-    pccs_table_release(&t);
-    free(p);
-    pccs_series_release(&s);
+    /* The run as pccs spc --metric gives it (the metric's own options). */
+    struct pccs_spc_run run;
+    rc = pccs_spc_run_metric(&run, rq->st, &sv->tree, metric, code, err);
+    if (!rc)
+        rc = pccs_spc_run_compute(&run, NULL, "", err);
+    if (!rc)
+        rc = pccs_web_reply_table(r, &run.table, fmt, err);
+    pccs_spc_run_release(&run);
     return rc;
 }

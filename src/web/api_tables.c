@@ -122,39 +122,19 @@ pccs_web_reply_table(struct pccs_web_reply *r, const struct pccs_table *t,
     return PCCS_OK;
 }
 
-/* The question of /api/tables/NAME, checked as the command line checks
- * it, with the API's names (q's periods may point into pbuf). */
+/* The question of /api/tables/NAME: its parameters through the one parser
+ * of a table question (model/query.h), with the API's names. */
 static int
-table_query(struct pccs_web_server *sv, struct MHD_Connection *c,
-            const struct pccs_table_def *def, struct pccs_table_query *q,
-            struct pccs_period_buf pbuf[2], struct pccs_err *err)
+table_query(struct MHD_Connection *c, const struct pccs_table_def *def,
+            struct pccs_query_parsed *out, struct pccs_err *err)
 {
-    (void)sv;
-    *q = (struct pccs_table_query){.level = PCCS_LEVEL_NONE,
-                                   .in = pccs_web_arg(c, "in"),
-                                   .at = PCCS_DAY_NONE,
-                                   .period = pccs_web_arg(c, "period"),
-                                   .group = pccs_web_arg(c, "group"),
-                                   .compare = pccs_web_arg(c, "compare"),
-                                   .explain = pccs_web_flag(c, "explain"),
-                                   .suppress = pccs_web_flag(c, "suppress"),
-                                   .contract = pccs_web_arg(c, "contract"),
-                                   .include_synthetic =
-                                       pccs_web_flag(c, "include_synthetic")};
-    const char *level = pccs_web_arg(c, "level");
-    const char *year = pccs_web_arg(c, "year"), *at = pccs_web_arg(c, "at");
-    if (year && q->period)
-        return pccs_err_set(err, PCCS_EINVAL, "give year or period, not both");
-    if (year)
-        q->period = year;
-    if (level && (q->level = pccs_level_parse(level)) == PCCS_LEVEL_NONE)
-        return pccs_err_set(err, PCCS_EINVAL,
-                            "level must be practice, pcn, place, sub_icb, "
-                            "icb, region or england");
-    if ((at && pccs_query_date("at", at, &q->at, err)) ||
-        pccs_query_check_periods(def, q, "", year != NULL, pbuf, err))
-        return PCCS_EINVAL;
-    return PCCS_OK;
+    struct pccs_query_arg args[16];
+    size_t n = 0;
+    for (; pccs_query_names[n] && n < 16; n++) {
+        args[n].name = pccs_query_names[n];
+        args[n].value = pccs_web_arg(c, pccs_query_names[n]);
+    }
+    return pccs_query_parse(def, args, n, "", out, err);
 }
 
 /*
@@ -167,11 +147,11 @@ table_scope(struct pccs_web_server *sv, const struct pccs_web_request *rq,
             const struct pccs_table_def *def, struct pccs_table_query *q,
             int *in, struct pccs_err *err)
 {
-    *in = q->in ? pccs_query_org(&sv->tree, "in: ", q->in, err) : sv->england;
-    if (q->in && *in < 0)
-        return PCCS_ENOTFOUND;
-    if (q->in)
-        q->in = sv->tree.orgs[*in].code;
+    int rc = pccs_query_resolve_in(&sv->tree, "in: ", q, in, err);
+    if (rc)
+        return rc;
+    if (*in < 0)
+        *in = sv->england;
     if (!q->in && rq->sess.role != PCCS_ROLE_ADMIN && rq->scope >= 0) {
         *in = rq->scope;
         q->in = sv->tree.orgs[*in].code;
@@ -187,7 +167,7 @@ table_scope(struct pccs_web_server *sv, const struct pccs_web_request *rq,
         .table = def,
         .suppress = &q->suppress};
     bool asked = q->suppress;
-    int rc = pccs_web_authorise(sv, rq, &ask, err);
+    rc = pccs_web_authorise(sv, rq, &ask, err);
     q->suppress |= asked;
     return rc;
 }
@@ -200,15 +180,16 @@ pccs_web_table(struct pccs_web_server *sv, struct pccs_web_request *rq,
     if (!def)
         return pccs_err_set(err, PCCS_ENOTFOUND,
                             "no such table (GET /api/tables lists them)");
-    struct pccs_table_query q;
-    struct pccs_period_buf pbuf[2]; /* q's periods may point here */
+    struct pccs_query_parsed parsed; /* q's periods point into it */
+    struct pccs_table_query *qp = &parsed.q;
     enum pccs_format fmt;
     int in, rc;
-    if ((rc = table_query(sv, rq->c, def, &q, pbuf, err)) ||
+    if ((rc = table_query(rq->c, def, &parsed, err)) ||
         (rc = pccs_web_answer_format(pccs_web_arg(rq->c, "format"), &fmt,
                                      err)) ||
-        (rc = table_scope(sv, rq, def, &q, &in, err)))
+        (rc = table_scope(sv, rq, def, qp, &in, err)))
         return rc;
+    struct pccs_table_query q = *qp;
     struct pccs_table t;
     memset(&t, 0, sizeof(t));
     rc = pccs_table_run(def, rq->st, &sv->tree, &q, &t, err);
