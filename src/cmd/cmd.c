@@ -21,7 +21,7 @@
 
 const struct pccs_cmd pccs_cmds[] = {
     {"load", "recognise, validate and load published or local files",
-     "usage: pccs load [--period P] [--quiet] FILE...\n"
+     "usage: pccs load [--period P] [--org CODE] [--quiet] FILE...\n"
      "\n"
      "Recognise each file from its header or shape (never its name),\n"
      "validate every row and load it in one transaction: all of it or\n"
@@ -29,6 +29,11 @@ const struct pccs_cmd pccs_cmds[] = {
      "\n"
      "  --period P       the period the file describes, where the file\n"
      "                   does not say (e.g. 2022-23 or 2021-01-01)\n"
+     "  --org CODE       the organisation the files belong to: a local\n"
+     "                   register that names no organisation (budget,\n"
+     "                   milestones) is then read and changed in pccs\n"
+     "                   serve by commissioners of CODE (and admins);\n"
+     "                   without it, by admins only\n"
      "  --quiet          no progress line\n" STORE_HELP "\n"
      "Exit status: 0 loaded (or already loaded), 1 a file was refused\n"
      "(the message names file:line:column and what was expected),\n"

@@ -43,16 +43,17 @@ order_files(char **files, size_t n)
 int
 pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
 {
-    const char *period = NULL;
+    const char *period = NULL, *org = NULL;
     bool quiet = g->quiet;
     struct pccs_opt opts[] = {
         {"period", &period, NULL},
         {"quiet", NULL, &quiet},
         {"store", &g->store, NULL},
+        {"org", &org, NULL},
     };
     char **files = calloc((size_t)argc, sizeof(*files));
     size_t nfiles;
-    int rc = pccs_cmd_args("load", argc, argv, opts, 3, files, (size_t)argc,
+    int rc = pccs_cmd_args("load", argc, argv, opts, 4, files, (size_t)argc,
                            &nfiles);
     if (rc != PCCS_CMD_GO || !nfiles) {
         free(files);
@@ -79,7 +80,7 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
     }
     order_files(files, nfiles);
     struct pccs_load_options lo = {
-        .period = period, .quiet = quiet, .progress = g->tty};
+        .period = period, .quiet = quiet, .progress = g->tty, .owner = org};
     int exit = PCCS_EXIT_OK;
     for (size_t i = 0; i < nfiles; i++) {
         struct pccs_load_result res;

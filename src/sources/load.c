@@ -478,6 +478,13 @@ pccs_load_file(struct pccs_store *st, const char *path,
     int rc = check_path(path, &sb, err);
     if (rc)
         return rc;
+    struct pccs_org_row owner;
+    if (opt && opt->owner &&
+        pccs_store_org_get(st, opt->owner, &owner, err) == PCCS_ENOTFOUND)
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "--org %s: no such organisation in the store "
+                            "(load the NHS files first)",
+                            opt->owner);
 
     /* Hash in a second thread while the file loads (two passes, one
      * wall-clock pass on a machine with two cores). */

@@ -159,6 +159,23 @@ pccs_register_read(struct pccs_store *st, const char *name, const char *owner,
     return rc;
 }
 
+int
+pccs_register_owner(struct pccs_store *st, const char *name, char *owner,
+                    size_t n, struct pccs_err *err)
+{
+    char kind[48];
+    snprintf(kind, sizeof(kind), "register:%s", name);
+    int64_t ids[2] = {0, 0};
+    owner[0] = '\0';
+    int rc = pick_versions(st, kind, NULL, ids, err);
+    struct pccs_source_info si;
+    if (!rc && ids[0])
+        rc = pccs_store_source_get(st, ids[0], &si, err);
+    if (!rc && ids[0] && si.owner)
+        snprintf(owner, n, "%s", si.owner);
+    return rc;
+}
+
 const char *
 pccs_register_val(const struct pccs_register_data *d, size_t row, size_t col)
 {

@@ -83,6 +83,13 @@ int pccs_register_read(struct pccs_store *st, const char *name,
                        const char *owner, struct pccs_register_data *latest,
                        struct pccs_register_data *previous,
                        struct pccs_err *err);
+/**
+ * The organisation the latest version of register name belongs to (its
+ * source's owner) into owner (n bytes): "" when it names none or there
+ * is no version.
+ */
+int pccs_register_owner(struct pccs_store *st, const char *name, char *owner,
+                        size_t n, struct pccs_err *err);
 /** The value of column col in row row, "" when empty. */
 const char *pccs_register_val(const struct pccs_register_data *d, size_t row,
                               size_t col);

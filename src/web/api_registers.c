@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/xalloc.h"
+#include "sources/register_defs.h"
 #include "sources/sources.h"
 #include "web/web.h"
 
@@ -25,6 +26,10 @@ struct reg_cols {
     struct pccs_register_col c[16];
     size_t n;
     bool has_org;
+    /* A register that names no organisation: the owner of its latest
+     * version (owner_code's text), or NULL. */
+    const char *owner;
+    char owner_code[32];
 };
 
 static bool
@@ -32,11 +37,34 @@ reg_cols(const char *name, struct reg_cols *rc)
 {
     rc->n = 0;
     rc->has_org = false;
+    rc->owner = NULL;
     while (rc->n < 16 && pccs_register_col(name, rc->n, &rc->c[rc->n])) {
         rc->has_org |= rc->c[rc->n].org;
         rc->n++;
     }
     return rc->n > 0;
+}
+
+/*
+ * The organisation a register that names none belongs to: the owner of
+ * its latest version (pccs load --org; an edit keeps it), or NULL.
+ */
+static const char *
+owner_of(const struct pccs_web_request *rq, const char *name, char *buf,
+         size_t n)
+{
+    struct pccs_err e = PCCS_ERR_INIT;
+    if (pccs_register_owner(rq->st, name, buf, n, &e) || !buf[0])
+        return NULL;
+    return buf;
+}
+
+const char *
+pccs_web_register_owner(const struct pccs_web_request *rq, const char *name,
+                        char *buf, size_t n)
+{
+    const struct pccs_reg_def *d = pccs_reg_def_find(name);
+    return d && d->org_col < 0 ? owner_of(rq, name, buf, n) : NULL;
 }
 
 /* May the user change registers? As the route table says. */
@@ -66,6 +94,7 @@ row_allowed(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
     struct pccs_web_ask ask = {.org = -1,
                                .at = PCCS_DAY_NONE,
                                .no_org = !rc->has_org,
+                               .owner = rc->owner,
                                .codes = codes,
                                .ncodes = row_codes(rc, v, codes)};
     return pccs_web_allowed(sv, rq, &ask);
@@ -78,6 +107,10 @@ row_in(const struct pccs_web_server *sv, const struct reg_cols *rc,
        const char *const *v, int in)
 {
     pccs_day at = pccs_tree_default_day(&sv->tree);
+    /* A register naming none: its owner's rows lie where the owner is. */
+    if (!rc->has_org && rc->owner &&
+        !pccs_web_org_within(sv, pccs_tree_find(&sv->tree, rc->owner), in, at))
+        return false;
     for (size_t k = 0; k < rc->n; k++)
         if (rc->c[k].org && v[k] && v[k][0] &&
             !pccs_web_org_within(sv, pccs_tree_find(&sv->tree, v[k]), in, at))
@@ -97,6 +130,7 @@ pccs_web_keep_register_rows(const struct pccs_web_server *sv,
     struct reg_cols rc;
     bool *keep = pccs_xcalloc(t->nrows + 1, sizeof(*keep));
     if (group && reg_cols(group, &rc)) {
+        rc.owner = owner_of(rq, group, rc.owner_code, sizeof(rc.owner_code));
         int idx[16];
         for (size_t k = 0; k < rc.n; k++)
             idx[k] = pccs_table_col_index(t, rc.c[k].name);
@@ -205,8 +239,12 @@ reg_target(struct pccs_web_server *sv, const struct pccs_web_request *rq,
     if (!reg_cols(name, rc))
         return pccs_err_set(err, PCCS_ENOTFOUND,
                             "no such register (GET /api/registers lists them)");
-    struct pccs_web_ask ask = {
-        .what = name, .org = -1, .at = PCCS_DAY_NONE, .no_org = !rc->has_org};
+    rc->owner = owner_of(rq, name, rc->owner_code, sizeof(rc->owner_code));
+    struct pccs_web_ask ask = {.what = name,
+                               .org = -1,
+                               .at = PCCS_DAY_NONE,
+                               .no_org = !rc->has_org,
+                               .owner = rc->owner};
     return pccs_web_authorise(sv, rq, &ask, err);
 }
 

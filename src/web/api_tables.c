@@ -159,12 +159,14 @@ table_scope(struct pccs_web_server *sv, const struct pccs_web_request *rq,
             def->default_level > sv->tree.orgs[*in].level)
             q->level = sv->tree.orgs[*in].level;
     }
+    char owner[32];
     struct pccs_web_ask ask = {
         .what = *in >= 0 ? sv->tree.orgs[*in].code : "ENG",
         .org = *in,
         .at = q->at,
         .level = q->level != PCCS_LEVEL_NONE ? q->level : def->default_level,
         .table = def,
+        .owner = pccs_web_register_owner(rq, def->name, owner, sizeof(owner)),
         .suppress = &q->suppress};
     bool asked = q->suppress;
     rc = pccs_web_authorise(sv, rq, &ask, err);

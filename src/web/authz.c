@@ -15,8 +15,10 @@
  *     local register data;
  *   - beside it nothing (see PUBLISHED FIGURES OUTSIDE THE SCOPE below);
  *   - a register row only when every organisation it names is within the
- *     scope; a register that names no organisation (milestones, budget:
- *     loaded on the command line, which names none) admins only.
+ *     scope; a register that names no organisation (milestones, budget)
+ *     belongs to the organisation that loaded it (pccs load --org): its
+ *     rows and tables to commissioners whose scope holds that owner, and
+ *     admins; one loaded without an owner to admins only.
  */
 #include <stdio.h>
 #include <string.h>
@@ -61,6 +63,18 @@ static bool
 unowned_table(const struct pccs_table_def *t)
 {
     return t && (!strcmp(t->name, "budget") || !strcmp(t->name, "milestones"));
+}
+
+/* A register that names no organisation: is its owner within the scope of
+ * a commissioner? */
+static bool
+owner_within(const struct pccs_web_server *sv,
+             const struct pccs_web_request *rq, const struct pccs_web_ask *ask,
+             pccs_day at)
+{
+    return rq->sess.role == PCCS_ROLE_COMMISSIONER && ask->owner &&
+           position(sv, rq, pccs_tree_find(&sv->tree, ask->owner), at) ==
+               POS_WITHIN;
 }
 
 /* Every organisation a register row names is within the scope. */
@@ -114,10 +128,11 @@ decide(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
     if (!ask)
         return true;
     bool admin = rq->sess.role == PCCS_ROLE_ADMIN;
-    if ((ask->no_org || unowned_table(ask->table)) && !admin)
-        return false;
     pccs_day at =
         ask->at != PCCS_DAY_NONE ? ask->at : pccs_tree_default_day(&sv->tree);
+    if ((ask->no_org || unowned_table(ask->table)) && !admin &&
+        !owner_within(sv, rq, ask, at))
+        return false;
     if (ask->codes)
         return row_within(sv, rq, ask, at);
     if (rt->subject == PCCS_SUBJECT_NONE || rt->subject == PCCS_SUBJECT_ROW)

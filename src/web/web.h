@@ -148,6 +148,8 @@ struct pccs_web_ask {
     enum pccs_level level; /* tables: the rows' level */
     const struct pccs_table_def *table; /* tables */
     bool no_org;              /* a register that names no organisation */
+    const char *owner;        /* its owner (or an unowned table's), or NULL:
+                                 admins only */
     const char *const *codes; /* a register row's organisations, or NULL */
     size_t ncodes;
     bool *suppress; /* set: disclosure control applies to the answer */
@@ -262,6 +264,14 @@ int pccs_web_register_rows(struct pccs_web_server *sv,
 int pccs_web_register_edit(struct pccs_web_server *sv,
                            struct pccs_web_request *rq,
                            struct pccs_web_reply *r, struct pccs_err *err);
+/*
+ * The organisation a register that names none (milestones, budget; name
+ * may also be a table's name) belongs to: the owner of its latest version
+ * (pccs load --org; an edit keeps it), in buf (n bytes); NULL for a
+ * register that names organisations, or a version without owner.
+ */
+const char *pccs_web_register_owner(const struct pccs_web_request *rq,
+                                    const char *name, char *buf, size_t n);
 /* Keep the rows of the register table the user may see within in. */
 void pccs_web_keep_register_rows(const struct pccs_web_server *sv,
                                  const struct pccs_web_request *rq, int in,
