@@ -239,8 +239,7 @@ pccs_register_last_key(struct pccs_store *st, const char *name, int64_t *last,
 
 static int
 check_edit(const struct pccs_register_edit *e,
-           const struct pccs_register_data *g, size_t *at,
-           struct pccs_err *err)
+           const struct pccs_register_data *g, size_t *at, struct pccs_err *err)
 {
     if (!strcmp(e->name, "places"))
         return pccs_err_set(err, PCCS_EINVAL,
@@ -344,8 +343,8 @@ version_marks(struct pccs_store *st, int64_t version, char *prov, size_t pn,
 
 /* Load the rewrite in f (a memory file) as the register's new version. */
 static int
-load_version(struct pccs_store *st, const struct pccs_register_edit *e,
-             int fd, int64_t old, const char *owner, int64_t *version,
+load_version(struct pccs_store *st, const struct pccs_register_edit *e, int fd,
+             int64_t old, const char *owner, int64_t *version,
              struct pccs_err *err)
 {
     char path[64], name[64], again[64];
