@@ -2,6 +2,7 @@
 /* One PCN entitlement line: populations x rates (calc/entitlements.h). */
 #include "calc/entitlements.h"
 
+#include <math.h>
 #include <string.h>
 
 const char *const pccs_ent_base_names[PCCS_ENT_NBASES] = {
@@ -58,12 +59,13 @@ pccs_ent_line(const struct pccs_ent_pop *pop,
         if (!n->present || !n->known || !(pop->national_weighted > 0))
             return;
         out->derived = true;
-        v = n->value * pop->weighted / pop->national_weighted;
+        v = pccs_ent_national_share(n->value, pop->weighted,
+                                    pop->national_weighted);
     }
     if (r->months.present) {
         if (!r->months.known)
             return;
-        v *= r->months.value / 12.0;
+        v = pccs_ent_pro_rata(v, r->months.value);
     }
     out->known = true;
     out->value = v;
@@ -73,4 +75,46 @@ double
 pccs_ent_minutes(double adjusted, double per_1000)
 {
     return adjusted / 1000.0 * per_1000;
+}
+
+double
+pccs_ent_adjusted_scale(double national_registered, double national_weighted)
+{
+    return national_weighted > 0 ? national_registered / national_weighted
+                                 : NAN;
+}
+
+double
+pccs_ent_adjusted(double weighted, double scale)
+{
+    return weighted * scale;
+}
+
+double
+pccs_ent_national_share(double national_sum, double weighted,
+                        double national_weighted)
+{
+    if (!(national_weighted > 0))
+        return NAN;
+    return national_sum * weighted / national_weighted;
+}
+
+double
+pccs_ent_pro_rata(double annual, double months)
+{
+    return annual * (months / 12.0);
+}
+
+void
+pccs_ent_add_known(const struct pccs_ent_value *v, const bool *to_practices,
+                   size_t n, double *pcn, double *practices)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i].known)
+            continue;
+        if (to_practices[i])
+            *practices += v[i].value;
+        else
+            *pcn += v[i].value;
+    }
 }

@@ -15,6 +15,7 @@
 #define PCCS_CALC_ENTITLEMENTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum pccs_ent_base {
     PCCS_ENT_REGISTERED,
@@ -66,5 +67,36 @@ void pccs_ent_line(const struct pccs_ent_pop *pop,
                    struct pccs_ent_value *out);
 /** Enhanced access minutes a week: adjusted / 1000 x minutes per 1000. */
 double pccs_ent_minutes(double adjusted, double per_1000);
+
+/**
+ * The ratio that turns a contractor weighted population into the
+ * estimated adjusted population: national registered / national weighted
+ * (NaN when the national weighted population is not positive).
+ */
+double pccs_ent_adjusted_scale(double national_registered,
+                               double national_weighted);
+
+/** The estimated adjusted population: weighted x scale. */
+double pccs_ent_adjusted(double weighted, double scale);
+
+/**
+ * A PCN's share of a national sum by contractor weighted population:
+ * national_sum x weighted / national_weighted (NaN when the national
+ * weighted population is not positive).
+ */
+double pccs_ent_national_share(double national_sum, double weighted,
+                               double national_weighted);
+
+/** An annual value paid for months of the year: value x months / 12. */
+double pccs_ent_pro_rata(double annual, double months);
+
+/**
+ * Add the known values of the lines v[0..n), in line order, to *pcn or,
+ * for the lines paid to practices (to_practices[i]), to *practices. Sums
+ * over PCNs made line by line so come out the same however grouped.
+ */
+void pccs_ent_add_known(const struct pccs_ent_value *v,
+                        const bool *to_practices, size_t n, double *pcn,
+                        double *practices);
 
 #endif

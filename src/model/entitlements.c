@@ -245,11 +245,30 @@ beds_cb(void *ctx, const struct pccs_fact_row *f)
     return 0;
 }
 
+/* The beds per PCN into *beds (norgs + 1, the caller frees). */
+static int
+load_beds(struct pccs_store *st, const struct pccs_tree *t,
+          struct pccs_ent_year *y, double **beds, struct pccs_err *err)
+{
+    struct beds_ctx bc = {.t = t, .at = pccs_period_des_members_day(y->fy)};
+    bc.beds = pccs_xcalloc(t->norgs + 1, sizeof(*bc.beds));
+    *beds = bc.beds;
+    int rc =
+        pccs_store_periods_each(st, "care_home_beds", beds_period_cb, &bc, err);
+    if (!rc && bc.period[0])
+        rc = pccs_store_facts_each(st, "care_home_beds", bc.period, NULL,
+                                   beds_cb, &bc, err);
+    y->has_beds = bc.any;
+    snprintf(y->beds_period, sizeof(y->beds_period), "%s", bc.period);
+    y->beds_source = bc.source;
+    return rc;
+}
+
 /* The DES populations of the year at a level (model/period.h). */
 static int
 populations(struct pccs_store *st, const struct pccs_tree *t,
             enum pccs_level level, const char *in, int fy,
-            struct pccs_table *pop, struct pccs_err *err)
+            struct pccs_pop *pop, struct pccs_err *err)
 {
     struct pccs_pop_query pq = {.level = level,
                                 .in = in,
@@ -257,14 +276,92 @@ populations(struct pccs_store *st, const struct pccs_tree *t,
                                 .period = NULL,
                                 .des = true,
                                 .des_fy = fy};
-    return pccs_population_table(st, t, &pq, pop, err);
+    return pccs_population_rows(st, t, &pq, pop, err);
 }
 
-static double
-num(const struct pccs_table *tab, size_t row, int col)
+/* Each PCN's populations and the value of every line for it. */
+static void
+compute_pcns(struct pccs_ent_year *y, const double *beds)
 {
-    const struct pccs_cell *c = pccs_table_cell(tab, row, (size_t)col);
-    return c->null ? NAN : c->num;
+    size_t n = y->pop.nrows, nl = y->lines.n;
+    y->npcns = n;
+    y->pcns = pccs_xcalloc(n + 1, sizeof(*y->pcns));
+    y->values = pccs_xcalloc(n * nl + 1, sizeof(*y->values));
+    for (size_t i = 0; i < n; i++) {
+        const struct pccs_pop_row *r = &y->pop.rows[i];
+        struct pccs_ent_pcn *c = &y->pcns[i];
+        c->row = r;
+        c->v = y->values + i * nl;
+        c->pop = (struct pccs_ent_pop){
+            .registered = r->registered,
+            .weighted = r->weighted,
+            .adjusted = pccs_ent_adjusted(r->weighted, y->scale),
+            .has_beds = y->has_beds,
+            .beds = beds[r->org],
+            .national_weighted = y->national_weighted,
+        };
+        for (size_t l = 0; l < nl; l++)
+            pccs_ent_line(&c->pop, &y->lines.l[l].r, &c->v[l]);
+    }
+}
+
+int
+pccs_ent_year_load(struct pccs_store *st, const struct pccs_tree *t,
+                   const char *in, int fy, struct pccs_ent_year *y,
+                   struct pccs_err *err)
+{
+    memset(y, 0, sizeof(*y));
+    y->fy = fy;
+    pccs_fy_format(fy, y->fyname);
+    int rc = populations(st, t, PCCS_PCN, in, fy, &y->pop, err);
+    if (!rc)
+        rc = populations(st, t, PCCS_ENGLAND, NULL, fy, &y->nat, err);
+    if (!rc)
+        rc = pccs_rates_load_default(&y->rates, err);
+    if (!rc)
+        rc = pccs_ent_lines_load(&y->lines, &y->rates, fy, err);
+    if (rc)
+        return rc;
+    const struct pccs_rate *mr =
+        pccs_rates_get(&y->rates, "enhanced_access_minutes_per_1000", fy);
+    y->minutes_rate = mr && mr->known ? mr->value : NAN;
+    double *beds = NULL;
+    rc = load_beds(st, t, y, &beds, err);
+    if (!rc) {
+        /* National figures: the adjusted estimate's ratio, the shares. */
+        double nat_reg = y->nat.nrows ? y->nat.rows[0].registered : NAN;
+        y->national_weighted = y->nat.nrows ? y->nat.rows[0].weighted : NAN;
+        y->scale = pccs_ent_adjusted_scale(nat_reg, y->national_weighted);
+        y->to_practices =
+            pccs_xcalloc(y->lines.n + 1, sizeof(*y->to_practices));
+        for (size_t l = 0; l < y->lines.n; l++)
+            y->to_practices[l] = y->lines.l[l].practices;
+        compute_pcns(y, beds);
+    }
+    free(beds);
+    return rc;
+}
+
+void
+pccs_ent_year_release(struct pccs_ent_year *y)
+{
+    pccs_pop_release(&y->pop);
+    pccs_pop_release(&y->nat);
+    pccs_rates_release(&y->rates);
+    pccs_ent_lines_release(&y->lines);
+    free(y->to_practices);
+    free(y->pcns);
+    free(y->values);
+    memset(y, 0, sizeof(*y));
+}
+
+int
+pccs_ent_year_line(const struct pccs_ent_year *y, const char *name)
+{
+    for (size_t l = 0; l < y->lines.n; l++)
+        if (strcmp(y->lines.l[l].name, name) == 0)
+            return (int)l;
+    return -1;
 }
 
 static void
@@ -274,70 +371,76 @@ add(double *acc, double v)
         *acc += v;
 }
 
+/* How one known line of one PCN comes to its value. */
+static void
+explain_line(struct pccs_buf *b, const struct pccs_ent_line_info *l,
+             const struct pccs_ent_pop *p, const struct pccs_ent_value *v)
+{
+    if (v->derived)
+        pccs_buf_addf(b,
+                      "derived: national sum %.0f x weighted %.2f / "
+                      "national weighted %.2f",
+                      l->r.national_sum.value, p->weighted,
+                      p->national_weighted);
+    else {
+        bool first = true;
+        for (int k = 0; k < PCCS_ENT_NBASES; k++) {
+            if (!l->r.per[k].present)
+                continue;
+            const char *bn = k == PCCS_ENT_ADJUSTED ? "adjusted_estimate"
+                                                    : pccs_ent_base_names[k];
+            pccs_buf_addf(b, "%s%s %.2f x %g", first ? "" : " + ", bn,
+                          pccs_ent_base_pop(p, (enum pccs_ent_base)k),
+                          l->r.per[k].value);
+            first = false;
+        }
+    }
+    if (l->r.months.present)
+        pccs_buf_addf(b, " x %g/12 months", l->r.months.value);
+}
+
 /* One line per entitlement: populations x rates = pounds, or why not. */
 static void
-explain_pcn(struct pccs_table *out, const char *code,
-            const struct pccs_ent_pop *p, const struct pccs_ent_lines *ls,
-            const struct pccs_ent_value *v, double scale,
-            const struct pccs_table *pop, double minutes_rate)
+explain_pcn(struct pccs_table *out, const struct pccs_ent_year *y,
+            const struct pccs_ent_pcn *c)
 {
+    const char *code = c->row->code;
+    const struct pccs_ent_pop *p = &c->pop;
     pccs_table_note(out,
                     "explain %s: registered %.0f; weighted %.2f; "
                     "adjusted_estimate = %.2f x %.6f = %.2f",
-                    code, p->registered, p->weighted, p->weighted, scale,
+                    code, p->registered, p->weighted, p->weighted, y->scale,
                     p->adjusted);
-    for (size_t i = 0; i < pop->nnotes; i++)
-        if (strstr(pop->notes[i], "used in place of"))
-            pccs_table_note(out, "explain %s: %s", code, pop->notes[i]);
-    double total = 0;
-    for (size_t i = 0; i < ls->n; i++) {
-        const struct pccs_ent_line_info *l = &ls->l[i];
+    for (size_t i = 0; i < y->pop.nnotes; i++)
+        if (strstr(y->pop.notes[i], "used in place of"))
+            pccs_table_note(out, "explain %s: %s", code, y->pop.notes[i]);
+    for (size_t i = 0; i < y->lines.n; i++) {
+        const struct pccs_ent_line_info *l = &y->lines.l[i];
         const char *to = l->practices ? " (paid to practices, not in the "
                                         "PCN total)"
                                       : "";
         if (!l->applies)
             continue;
-        if (!v[i].known) {
+        if (!c->v[i].known) {
             pccs_table_note(
                 out, "explain %s: %s: unknown (%s)%s", code, l->name,
                 l->reason[0] ? l->reason : "care home beds not loaded", to);
             continue;
         }
-        if (!l->practices)
-            total += v[i].value;
         struct pccs_buf b = PCCS_BUF_INIT;
-        if (v[i].derived)
-            pccs_buf_addf(&b,
-                          "derived: national sum %.0f x weighted %.2f / "
-                          "national weighted %.2f",
-                          l->r.national_sum.value, p->weighted,
-                          p->national_weighted);
-        else {
-            bool first = true;
-            for (int k = 0; k < PCCS_ENT_NBASES; k++) {
-                if (!l->r.per[k].present)
-                    continue;
-                const char *bn = k == PCCS_ENT_ADJUSTED
-                                     ? "adjusted_estimate"
-                                     : pccs_ent_base_names[k];
-                pccs_buf_addf(&b, "%s%s %.2f x %g", first ? "" : " + ", bn,
-                              pccs_ent_base_pop(p, (enum pccs_ent_base)k),
-                              l->r.per[k].value);
-                first = false;
-            }
-        }
-        if (l->r.months.present)
-            pccs_buf_addf(&b, " x %g/12 months", l->r.months.value);
+        explain_line(&b, l, p, &c->v[i]);
         pccs_table_note(out, "explain %s: %s: %s = %.2f%s", code, l->name, b.p,
-                        v[i].value, to);
+                        c->v[i].value, to);
         pccs_buf_release(&b);
     }
-    if (!isnan(minutes_rate))
+    if (!isnan(y->minutes_rate))
         pccs_table_note(out,
                         "explain %s: enhanced access minutes per week = "
                         "%.2f / 1000 x %g = %.1f",
-                        code, p->adjusted, minutes_rate,
-                        pccs_ent_minutes(p->adjusted, minutes_rate));
+                        code, p->adjusted, y->minutes_rate,
+                        pccs_ent_minutes(p->adjusted, y->minutes_rate));
+    double total = 0, practices = 0;
+    pccs_ent_add_known(c->v, y->to_practices, y->lines.n, &total, &practices);
     pccs_table_note(out, "explain %s: total_known = %.2f (PCN lines)", code,
                     total);
 }
@@ -345,132 +448,90 @@ explain_pcn(struct pccs_table *out, const char *code,
 /* Accumulator columns before the lines. */
 enum { A_PCNS, A_PRACTICES, A_REG, A_W, A_ADJ, A_NFIXED };
 
-int
-pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
-                        const struct pccs_table_query *q,
-                        struct pccs_table *out, struct pccs_err *err)
+/* The rows of the table: PCNs summed into organisations at the level. */
+struct ent_groups {
+    size_t nl, na, n; /* lines, accumulators of a group, groups */
+    int *slot;        /* org -> group, or -1 */
+    int *orgs;        /* group -> org, sorted by code */
+    double *acc;      /* n x na: A_*, the lines, minutes, two totals */
+    bool *unknown;    /* n x (nl + 1): a line unknown for a PCN */
+    size_t unplaced;  /* PCNs in no group */
+    double unplaced_reg;
+    pccs_day at;
+};
+
+/* Add one PCN's populations and lines to its group's accumulators. */
+static void
+accumulate(double *a, bool *unk, const struct pccs_ent_year *y,
+           const struct pccs_ent_pcn *c)
 {
-    enum pccs_level level = q->level == PCCS_LEVEL_NONE ? PCCS_PCN : q->level;
-    struct pccs_table pop, nat;
-    struct pccs_rates rates = PCCS_RATES_INIT;
-    struct pccs_ent_lines ls = {NULL, 0};
-    int fy = -1, rc;
-    memset(&pop, 0, sizeof(pop));
-    memset(&nat, 0, sizeof(nat));
-    pccs_table_init(out, "entitlements");
-    if (level < PCCS_PCN) {
-        rc = pccs_err_set(err, PCCS_EINVAL,
-                          "entitlements are a PCN's: --level must be pcn or "
-                          "above");
-        goto out;
+    size_t nl = y->lines.n;
+    a[A_PCNS] += 1;
+    add(&a[A_PRACTICES], (double)c->row->practices);
+    add(&a[A_REG], c->pop.registered);
+    add(&a[A_W], c->pop.weighted);
+    add(&a[A_ADJ], c->pop.adjusted);
+    for (size_t l = 0; l < nl; l++) {
+        if (c->v[l].applies && !c->v[l].known)
+            unk[l] = true;
+        add(&a[A_NFIXED + l], c->v[l].value);
     }
-    if (q->period) {
-        if (pccs_fy_parse(pccs_str_from(q->period), &fy)) {
-            rc = pccs_err_set(err, PCCS_EINVAL,
-                              "--year must be a financial year such as "
-                              "2021-22, not %s",
-                              q->period);
-            goto out;
-        }
-    }
-    else {
-        rc = pccs_period_latest_fy(st, "weighted", &fy, err);
-        if (rc)
-            goto out;
-        if (fy < 0)
-            fy = pccs_fy_of(pccs_tree_default_day(t));
-    }
-    char fyname[8];
-    pccs_fy_format(fy, fyname);
-    rc = populations(st, t, PCCS_PCN, q->in, fy, &pop, err);
-    if (!rc)
-        rc = populations(st, t, PCCS_ENGLAND, NULL, fy, &nat, err);
-    if (!rc)
-        rc = pccs_rates_load_default(&rates, err);
-    if (!rc)
-        rc = pccs_ent_lines_load(&ls, &rates, fy, err);
-    if (rc)
-        goto out;
-    const struct pccs_rate *mr =
-        pccs_rates_get(&rates, "enhanced_access_minutes_per_1000", fy);
-    double minutes_rate = mr && mr->known ? mr->value : NAN;
+    pccs_ent_add_known(c->v, y->to_practices, nl, &a[A_NFIXED + nl + 1],
+                       &a[A_NFIXED + nl + 2]);
+    if (!isnan(y->minutes_rate))
+        add(&a[A_NFIXED + nl],
+            pccs_ent_minutes(c->pop.adjusted, y->minutes_rate));
+}
 
-    /* Care home beds, if the local register is loaded. */
-    struct beds_ctx bc = {t, pccs_period_des_members_day(fy), NULL, false, "",
-                          0};
-    bc.beds = pccs_xcalloc(t->norgs + 1, sizeof(*bc.beds));
-    rc =
-        pccs_store_periods_each(st, "care_home_beds", beds_period_cb, &bc, err);
-    if (!rc && bc.period[0])
-        rc = pccs_store_facts_each(st, "care_home_beds", bc.period, NULL,
-                                   beds_cb, &bc, err);
-    if (rc) {
-        free(bc.beds);
-        goto out;
-    }
-    /* National figures: the adjusted estimate's ratio, the ARRS share. */
-    double nat_reg = nat.nrows ? num(&nat, 0, 4) : NAN;
-    double nat_w = nat.nrows ? num(&nat, 0, 5) : NAN;
-    double scale = nat_w > 0 ? nat_reg / nat_w : NAN;
-
-    /* One accumulator row per output organisation. */
-    size_t n = pop.nrows, nl = ls.n, na = A_NFIXED + nl + 3;
-    int *slot = pccs_xmalloc((t->norgs + 1) * sizeof(*slot));
+static void
+group_pcns(const struct pccs_tree *t, enum pccs_level level, bool explain,
+           const struct pccs_ent_year *y, struct ent_groups *g,
+           struct pccs_table *out)
+{
+    size_t n = y->npcns;
+    g->nl = y->lines.n;
+    g->na = A_NFIXED + g->nl + 3;
+    g->at = pccs_period_des_members_day(y->fy);
+    g->slot = pccs_xmalloc((t->norgs + 1) * sizeof(*g->slot));
     for (size_t i = 0; i <= t->norgs; i++)
-        slot[i] = -1;
-    int *orgs = pccs_xcalloc(n + 1, sizeof(*orgs));
-    double *acc = pccs_xcalloc((n + 1) * na, sizeof(*acc));
-    bool *unknown = pccs_xcalloc((n + 1) * (nl + 1), sizeof(*unknown));
-    struct pccs_ent_value *v = pccs_xcalloc(nl + 1, sizeof(*v));
-    size_t ngroups = 0;
-    pccs_day at = pccs_period_des_members_day(fy);
-    size_t unplaced = 0;
-    double unplaced_reg = 0;
+        g->slot[i] = -1;
+    g->orgs = pccs_xcalloc(n + 1, sizeof(*g->orgs));
+    g->acc = pccs_xcalloc((n + 1) * g->na, sizeof(*g->acc));
+    g->unknown = pccs_xcalloc((n + 1) * (g->nl + 1), sizeof(*g->unknown));
     for (size_t i = 0; i < n; i++) {
-        const char *code = pccs_table_cell(&pop, i, 0)->text;
-        int pcn = pccs_tree_find(t, code);
-        int g =
-            level == PCCS_PCN ? pcn : pccs_tree_ancestor(t, pcn, level, at, 0);
-        if (g < 0) {
-            unplaced++;
-            unplaced_reg += num(&pop, i, 4);
+        const struct pccs_ent_pcn *c = &y->pcns[i];
+        int pcn = c->row->org;
+        int o = level == PCCS_PCN ? pcn
+                                  : pccs_tree_ancestor(t, pcn, level, g->at, 0);
+        if (o < 0) {
+            g->unplaced++;
+            g->unplaced_reg += c->row->registered;
             continue;
         }
-        if (slot[g] < 0) {
-            orgs[ngroups] = g;
-            slot[g] = (int)ngroups++;
+        if (g->slot[o] < 0) {
+            g->orgs[g->n] = o;
+            g->slot[o] = (int)g->n++;
         }
-        double *a = acc + (size_t)slot[g] * na;
-        bool *unk = unknown + (size_t)slot[g] * (nl + 1);
-        struct pccs_ent_pop p = {num(&pop, i, 4),
-                                 num(&pop, i, 5),
-                                 num(&pop, i, 5) * scale,
-                                 bc.any,
-                                 pcn >= 0 ? bc.beds[pcn] : 0,
-                                 nat_w};
-        for (size_t l = 0; l < nl; l++)
-            pccs_ent_line(&p, &ls.l[l].r, &v[l]);
-        if (q->explain)
-            explain_pcn(out, code, &p, &ls, v, scale, &pop, minutes_rate);
-        a[A_PCNS] += 1;
-        add(&a[A_PRACTICES], num(&pop, i, 3));
-        add(&a[A_REG], p.registered);
-        add(&a[A_W], p.weighted);
-        add(&a[A_ADJ], p.adjusted);
-        for (size_t l = 0; l < nl; l++) {
-            if (v[l].applies && !v[l].known)
-                unk[l] = true;
-            add(&a[A_NFIXED + l], v[l].value);
-            if (v[l].known && !ls.l[l].practices)
-                a[A_NFIXED + nl + 1] += v[l].value;
-            else if (v[l].known)
-                a[A_NFIXED + nl + 2] += v[l].value;
-        }
-        if (!isnan(minutes_rate))
-            add(&a[A_NFIXED + nl], pccs_ent_minutes(p.adjusted, minutes_rate));
+        if (explain)
+            explain_pcn(out, y, c);
+        accumulate(g->acc + (size_t)g->slot[o] * g->na,
+                   g->unknown + (size_t)g->slot[o] * (g->nl + 1), y, c);
     }
-    pccs_tree_sort_by_code(t, orgs, ngroups);
+    pccs_tree_sort_by_code(t, g->orgs, g->n);
+}
 
+static void
+groups_release(struct ent_groups *g)
+{
+    free(g->slot);
+    free(g->orgs);
+    free(g->acc);
+    free(g->unknown);
+}
+
+static void
+emit_cols(struct pccs_table *out, const struct pccs_ent_year *y)
+{
     pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
@@ -479,80 +540,82 @@ pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
     pccs_table_col(out, "registered", PCCS_COL_NUM, 0);
     pccs_table_col(out, "weighted", PCCS_COL_NUM, 2);
     pccs_table_col(out, "adjusted_estimate", PCCS_COL_NUM, 2);
-    for (size_t l = 0; l < nl; l++)
-        pccs_table_col(out, ls.l[l].name, PCCS_COL_NUM, 2);
+    for (size_t l = 0; l < y->lines.n; l++)
+        pccs_table_col(out, y->lines.l[l].name, PCCS_COL_NUM, 2);
     pccs_table_col(out, "enhanced_access_minutes_per_week", PCCS_COL_NUM, 1);
     pccs_table_col(out, "total_known", PCCS_COL_NUM, 2);
     pccs_table_col(out, "practice_income_known", PCCS_COL_NUM, 2);
     pccs_table_col(out, "derived", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "year", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "populations_source", PCCS_COL_TEXT, 0);
-    const char *popsrc = pop.nrows ? pccs_table_cell(&pop, 0, 6)->text : "";
-    struct pccs_buf derived = PCCS_BUF_INIT;
-    for (size_t l = 0; l < nl; l++)
-        if (ls.l[l].derived)
-            pccs_buf_addf(&derived, "%s%s", derived.len ? " " : "",
-                          ls.l[l].name);
-    for (size_t k = 0; k < ngroups; k++) {
-        int g = orgs[k];
-        const double *a = acc + (size_t)slot[g] * na;
-        const bool *unk = unknown + (size_t)slot[g] * (nl + 1);
-        const struct pccs_tree_org *o = &t->orgs[g];
-        int parent = pccs_tree_up(t, g, at, 0);
-        pccs_table_row(out);
-        pccs_table_text(out, o->code);
-        pccs_table_text(out, pccs_tree_name(t, g, at));
-        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
-        pccs_table_int(out, (int64_t)a[A_PCNS]);
-        pccs_table_int(out, (int64_t)a[A_PRACTICES]);
-        pccs_table_num(out, a[A_REG]);
-        pccs_table_num(out, a[A_W]);
-        pccs_table_num(out, a[A_ADJ]);
-        for (size_t l = 0; l < nl; l++) {
-            if (!ls.l[l].applies || unk[l])
-                pccs_table_null(out);
-            else
-                pccs_table_num(out, a[A_NFIXED + l]);
-        }
-        if (!isnan(minutes_rate))
-            pccs_table_num(out, a[A_NFIXED + nl]);
-        else
+}
+
+/* The group's figures, from pcns to the totals. */
+static void
+emit_figures(struct pccs_table *out, const struct pccs_ent_year *y,
+             const double *a, const bool *unk)
+{
+    size_t nl = y->lines.n;
+    pccs_table_int(out, (int64_t)a[A_PCNS]);
+    pccs_table_int(out, (int64_t)a[A_PRACTICES]);
+    pccs_table_num(out, a[A_REG]);
+    pccs_table_num(out, a[A_W]);
+    pccs_table_num(out, a[A_ADJ]);
+    for (size_t l = 0; l < nl; l++) {
+        if (!y->lines.l[l].applies || unk[l])
             pccs_table_null(out);
-        pccs_table_num(out, a[A_NFIXED + nl + 1]);
-        pccs_table_num(out, a[A_NFIXED + nl + 2]);
+        else
+            pccs_table_num(out, a[A_NFIXED + l]);
+    }
+    if (!isnan(y->minutes_rate))
+        pccs_table_num(out, a[A_NFIXED + nl]);
+    else
+        pccs_table_null(out);
+    pccs_table_num(out, a[A_NFIXED + nl + 1]);
+    pccs_table_num(out, a[A_NFIXED + nl + 2]);
+}
+
+static void
+emit_rows(struct pccs_table *out, const struct pccs_tree *t,
+          const struct pccs_ent_year *y, const struct ent_groups *g)
+{
+    const char *popsrc = y->pop.nrows ? y->pop.source : "";
+    struct pccs_buf derived = PCCS_BUF_INIT;
+    for (size_t l = 0; l < y->lines.n; l++)
+        if (y->lines.l[l].derived)
+            pccs_buf_addf(&derived, "%s%s", derived.len ? " " : "",
+                          y->lines.l[l].name);
+    for (size_t k = 0; k < g->n; k++) {
+        int o = g->orgs[k];
+        size_t s = (size_t)g->slot[o];
+        int parent = pccs_tree_up(t, o, g->at, 0);
+        pccs_table_row(out);
+        pccs_table_text(out, t->orgs[o].code);
+        pccs_table_text(out, pccs_tree_name(t, o, g->at));
+        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
+        emit_figures(out, y, g->acc + s * g->na,
+                     g->unknown + s * (g->nl + 1));
         pccs_table_text(out, derived.len ? derived.p : "");
-        pccs_table_text(out, fyname);
+        pccs_table_text(out, y->fyname);
         pccs_table_text(out, popsrc);
     }
     pccs_buf_release(&derived);
-    if (unplaced) {
-        char d[16];
-        pccs_date_format(at, d);
-        pccs_table_note(out,
-                        "%zu PCNs (%.0f registered) have no %s as at %s and "
-                        "are in no row",
-                        unplaced, unplaced_reg, pccs_level_name(level), d);
-    }
-    /* Notes: the populations, then every line with its rate and source
-     * or why it is empty. */
-    for (size_t i = 0; i < pop.nnotes; i++)
-        pccs_table_note(out, "%s", pop.notes[i]);
-    pccs_table_note(out,
-                    "adjusted_estimate = weighted x national registered / "
-                    "national weighted (%.6f): the DES definition of PCN "
-                    "Adjusted Population was not found (reference/rules.md "
-                    "2.3); treat the lines on the adjusted population as "
-                    "estimates",
-                    scale);
-    for (size_t l = 0; l < nl; l++) {
-        const struct pccs_ent_line_info *li = &ls.l[l];
+}
+
+/* Every line with its rate and source, or why it is empty. */
+static void
+line_notes(const struct pccs_ent_year *y, struct pccs_table *out)
+{
+    const char *fyname = y->fyname;
+    for (size_t l = 0; l < y->lines.n; l++) {
+        const struct pccs_ent_line_info *li = &y->lines.l[l];
         if (!li->applies)
             continue;
         if (li->known && li->derived)
             pccs_table_note(out,
                             "%s %s: %s (national weighted %.2f); marked in "
                             "the derived column%s",
-                            li->name, fyname, li->basis, nat_w,
+                            li->name, fyname, li->basis, y->national_weighted,
                             li->practices ? "; paid to practices" : "");
         else if (li->known)
             pccs_table_note(out, "%s %s: %s%s", li->name, fyname, li->basis,
@@ -564,56 +627,134 @@ pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
                             fyname, li->reason);
     }
     struct pccs_buf notpaid = PCCS_BUF_INIT;
-    for (size_t l = 0; l < nl; l++)
-        if (!ls.l[l].applies)
+    for (size_t l = 0; l < y->lines.n; l++)
+        if (!y->lines.l[l].applies)
             pccs_buf_addf(&notpaid, "%s%s", notpaid.len ? ", " : "",
-                          ls.l[l].name);
+                          y->lines.l[l].name);
     if (notpaid.len)
         pccs_table_note(out,
                         "not paid in %s (no rate row for the year in "
                         "data/rates): %s",
                         fyname, notpaid.p);
     pccs_buf_release(&notpaid);
+}
+
+void
+pccs_ent_year_notes(const struct pccs_ent_year *y, struct pccs_table *out)
+{
+    for (size_t i = 0; i < y->pop.nnotes; i++)
+        pccs_table_note(out, "%s", y->pop.notes[i]);
+    pccs_table_note(out,
+                    "adjusted_estimate = weighted x national registered / "
+                    "national weighted (%.6f): the DES definition of PCN "
+                    "Adjusted Population was not found (reference/rules.md "
+                    "2.3); treat the lines on the adjusted population as "
+                    "estimates",
+                    y->scale);
+    line_notes(y, out);
     /* Every rate row of the year with its source. */
-    for (size_t i = 0; i < rates.n; i++) {
-        const struct pccs_rate *x = &rates.r[i];
-        if (x->year != fy || !x->known ||
+    for (size_t i = 0; i < y->rates.n; i++) {
+        const struct pccs_rate *x = &y->rates.r[i];
+        if (x->year != y->fy || !x->known ||
             !(item_line(x->item) || strstr(x->item, "_months") ||
               strcmp(x->item, "enhanced_access_minutes_per_1000") == 0))
             continue;
-        pccs_table_note(out, "%s %s: %g %s; source: %s [%s]", x->item, fyname,
-                        x->value, x->unit, x->source, x->confidence);
+        pccs_table_note(out, "%s %s: %g %s; source: %s [%s]", x->item,
+                        y->fyname, x->value, x->unit, x->source,
+                        x->confidence);
     }
+}
+
+/* The care home beds the care home premium rests on. */
+static void
+beds_note(struct pccs_store *st, const struct pccs_ent_year *y,
+          struct pccs_table *out, struct pccs_err *err)
+{
     bool chp = false;
-    for (size_t l = 0; l < nl; l++)
-        chp = chp || (ls.l[l].applies && ls.l[l].r.per[PCCS_ENT_BED].present);
-    if (chp && !bc.any)
+    for (size_t l = 0; l < y->lines.n; l++)
+        chp = chp || (y->lines.l[l].applies &&
+                      y->lines.l[l].r.per[PCCS_ENT_BED].present);
+    if (chp && !y->has_beds)
         pccs_table_note(out, "care_home_premium: care home beds are not "
                              "loaded (a local register)");
-    else if (bc.any) {
+    else if (y->has_beds) {
         struct pccs_source_info si;
-        if (pccs_store_source_get(st, bc.source, &si, err) == PCCS_OK)
+        if (pccs_store_source_get(st, y->beds_source, &si, err) == PCCS_OK)
             pccs_table_note(out,
                             "care home beds: %s, as of %s (%s); a "
                             "practice's beds count in its PCN",
-                            si.publication, bc.period, si.path ? si.path : "?");
+                            si.publication, y->beds_period,
+                            si.path ? si.path : "?");
         pccs_err_clear(err);
     }
-    free(bc.beds);
+}
+
+static void
+emit_notes(struct pccs_store *st, enum pccs_level level,
+           const struct pccs_ent_year *y, const struct ent_groups *g,
+           struct pccs_table *out, struct pccs_err *err)
+{
+    if (g->unplaced) {
+        char d[16];
+        pccs_date_format(g->at, d);
+        pccs_table_note(out,
+                        "%zu PCNs (%.0f registered) have no %s as at %s and "
+                        "are in no row",
+                        g->unplaced, g->unplaced_reg, pccs_level_name(level),
+                        d);
+    }
+    pccs_ent_year_notes(y, out);
+    beds_note(st, y, out, err);
     pccs_table_note(out, "total_known sums the PCN's lines whose rate and "
                          "population are known; practice_income_known the "
                          "lines paid to practices; an empty line is not "
                          "paid that year or its rate is unknown (above)");
-    free(slot);
-    free(orgs);
-    free(acc);
-    free(unknown);
-    free(v);
-    rc = PCCS_OK;
-out:
-    pccs_table_release(&pop);
-    pccs_table_release(&nat);
-    pccs_rates_release(&rates);
-    pccs_ent_lines_release(&ls);
+}
+
+/* --year, or the latest year of weighted populations loaded. */
+static int
+pick_year(struct pccs_store *st, const struct pccs_tree *t,
+          const struct pccs_table_query *q, int *fy, struct pccs_err *err)
+{
+    if (q->period) {
+        if (pccs_fy_parse(pccs_str_from(q->period), fy))
+            return pccs_err_set(err, PCCS_EINVAL,
+                                "--year must be a financial year such as "
+                                "2021-22, not %s",
+                                q->period);
+        return PCCS_OK;
+    }
+    int rc = pccs_period_latest_fy(st, "weighted", fy, err);
+    if (!rc && *fy < 0)
+        *fy = pccs_fy_of(pccs_tree_default_day(t));
+    return rc;
+}
+
+int
+pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
+                        const struct pccs_table_query *q,
+                        struct pccs_table *out, struct pccs_err *err)
+{
+    enum pccs_level level = q->level == PCCS_LEVEL_NONE ? PCCS_PCN : q->level;
+    pccs_table_init(out, "entitlements");
+    if (level < PCCS_PCN)
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "entitlements are a PCN's: --level must be pcn "
+                            "or above");
+    int fy = -1;
+    int rc = pick_year(st, t, q, &fy, err);
+    if (rc)
+        return rc;
+    struct pccs_ent_year y;
+    rc = pccs_ent_year_load(st, t, q->in, fy, &y, err);
+    if (!rc) {
+        struct ent_groups g = {.n = 0};
+        group_pcns(t, level, q->explain, &y, &g, out);
+        emit_cols(out, &y);
+        emit_rows(out, t, &y, &g);
+        emit_notes(st, level, &y, &g, out, err);
+        groups_release(&g);
+    }
+    pccs_ent_year_release(&y);
     return rc;
 }
