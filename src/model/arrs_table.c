@@ -20,7 +20,8 @@
 #include "base/xalloc.h"
 #include "formats/csv.h"
 #include "model/period.h"
-#include "model/population.h"
+#include "calc/arrs.h"
+#include "model/entitlements.h"
 #include "model/rates.h"
 
 #define TOTAL_ROLE "all ARRS roles"
@@ -140,114 +141,118 @@ cmp_order(const void *a, const void *b)
     return strcmp(x->role, y->role);
 }
 
-int
-pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
-                const struct pccs_table_query *q, struct pccs_table *out,
-                struct pccs_err *err)
+/* The level, the year and --in of the query. */
+static int
+check_query(const struct pccs_tree *t, const struct pccs_table_query *q,
+            struct arrs_ctx *c, int *fy, struct pccs_err *err)
 {
-    struct arrs_ctx c = {.t = t, .in_org = -1};
-    struct pccs_rates rates = PCCS_RATES_INIT;
-    struct pccs_table pop;
-    memset(&pop, 0, sizeof(pop));
-    double *sum = NULL, *cost = NULL, *unpriced = NULL;
-    struct row_order *order = NULL;
-    int rc, fy;
-    pccs_table_init(out, "arrs");
-    c.level = q->level == PCCS_LEVEL_NONE ? PCCS_PCN : q->level;
-    if (c.level < PCCS_PCN) {
-        rc = pccs_err_set(err, PCCS_EINVAL,
-                          "ARRS is a PCN's: --level must be pcn or above");
-        goto out;
-    }
-    if (!q->period || pccs_fy_parse(pccs_str_from(q->period), &fy)) {
-        rc = pccs_err_set(err, PCCS_EINVAL, "give the year: --year 2023-24");
-        goto out;
-    }
-    if (q->in && (c.in_org = pccs_tree_find(t, q->in)) < 0) {
-        rc =
-            pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s", q->in);
-        goto out;
-    }
+    c->level = q->level == PCCS_LEVEL_NONE ? PCCS_PCN : q->level;
+    if (c->level < PCCS_PCN)
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "ARRS is a PCN's: --level must be pcn or above");
+    if (!q->period || pccs_fy_parse(pccs_str_from(q->period), fy))
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "give the year: --year 2023-24");
+    if (q->in && (c->in_org = pccs_tree_find(t, q->in)) < 0)
+        return pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
+                            q->in);
+    return PCCS_OK;
+}
+
+/* The FTE in post by ARRS role from the census of the year (cp). */
+static int
+gather_fte(struct pccs_store *st, struct arrs_ctx *c, struct pccs_rates *rates,
+           int fy, struct pccs_period_pick *cp, struct pccs_err *err)
+{
     const char *mp = getenv("PCCS_ARRS_ROLES");
     char mpath[4096];
     pccs_data_path("maps/arrs_roles.csv", mpath, sizeof(mpath));
-    rc = load_map(&c, mp && *mp ? mp : mpath, err);
+    int rc = load_map(c, mp && *mp ? mp : mpath, err);
     if (!rc)
-        rc = pccs_rates_load_default(&rates, err);
+        rc = pccs_rates_load_default(rates, err);
+    if (!rc)
+        rc = pccs_period_census(st, "workforce_fte", fy, cp, err);
     if (rc)
-        goto out;
-    struct pccs_period_pick cp;
-    rc = pccs_period_census(st, "workforce_fte", fy, &cp, err);
-    if (rc)
-        goto out;
-    if (!cp.found) {
-        rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no PCN workforce census loaded within or before "
-                          "%s: load a PCN workforce file of that year",
-                          cp.wanted);
-        goto out;
-    }
-    pccs_date_parse(pccs_str_from(cp.period), &c.at);
-    rc = pccs_store_facts_each(st, "workforce_fte", cp.period, NULL, fact_cb,
-                               &c, err);
-    if (rc)
-        goto out;
+        return rc;
+    if (!cp->found)
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "no PCN workforce census loaded within or before "
+                            "%s: load a PCN workforce file of that year",
+                            cp->wanted);
+    pccs_date_parse(pccs_str_from(cp->period), &c->at);
+    return pccs_store_facts_each(st, "workforce_fte", cp->period, NULL,
+                                 fact_cb, c, err);
+}
 
-    /* The ARRS sum: the entitlements table's arrs line for each PCN (one
-     * computation: the DES weighted population of the year x the year's
-     * rate, or the PCN's share of the national sum), summed by this
-     * table's membership. */
-    char fyname[8];
-    pccs_fy_format(fy, fyname);
-    struct pccs_table_query eq;
-    memset(&eq, 0, sizeof(eq));
-    eq.level = PCCS_PCN;
-    eq.at = PCCS_DAY_NONE;
-    eq.period = fyname;
-    int prc = pccs_entitlements_table(st, t, &eq, &pop, err);
-    pccs_err_clear(err);
-    int acol = prc ? -1 : pccs_table_col_index(&pop, "arrs");
-    size_t no = t->norgs + 1;
-    sum = pccs_xcalloc(no, sizeof(*sum));
-    bool have_sum = acol >= 0 && pop.nrows > 0;
-    for (size_t i = 0; have_sum && i < pop.nrows; i++) {
-        int pcn = pccs_tree_find(t, pccs_table_cell(&pop, i, 0)->text);
-        const struct pccs_cell *w = pccs_table_cell(&pop, i, (size_t)acol);
-        if (w->null) {
-            have_sum = false;
-            break;
-        }
-        int g = pccs_tree_ancestor(t, pcn, c.level, c.at, 0);
-        if (g >= 0)
-            sum[g] += w->num;
+/*
+ * The ARRS sum: the entitlements' arrs line for each PCN (one
+ * computation: the DES weighted population of the year x the year's
+ * rate, or the PCN's share of the national sum), summed by this table's
+ * membership into sum (norgs + 1). False when a PCN's is unknown.
+ */
+static bool
+arrs_sums(const struct pccs_tree *t, const struct arrs_ctx *c,
+          const struct pccs_ent_year *ey, double *sum)
+{
+    int line = pccs_ent_year_line(ey, "arrs");
+    if (line < 0 || !ey->npcns)
+        return false;
+    for (size_t i = 0; i < ey->npcns; i++) {
+        const struct pccs_ent_value *v = &ey->pcns[i].v[line];
+        if (!v->applies || !v->known)
+            return false;
+        int g = pccs_tree_ancestor(t, ey->pcns[i].row->org, c->level, c->at,
+                                   0);
+        if (g >= 0 && !isnan(v->value))
+            sum[g] += v->value;
     }
+    return true;
+}
 
-    /* Price the roles; totals per organisation. */
-    cost = pccs_xcalloc(no, sizeof(*cost));
-    unpriced = pccs_xcalloc(no, sizeof(*unpriced));
-    size_t nroles = c.n;
-    double *role_cost = pccs_xcalloc(nroles + 1, sizeof(*role_cost));
-    for (size_t i = 0; i < nroles; i++) {
+/* Roles priced at the year's maximum; totals per organisation. */
+struct priced {
+    double *cost;      /* per organisation */
+    double *unpriced;  /* FTE without a known maximum, per organisation */
+    double *role_cost; /* per role row; NaN: no known maximum */
+    size_t nroles;     /* rows before the total rows */
+};
+
+static void
+price_roles(struct arrs_ctx *c, const struct pccs_rates *rates, int fy,
+            size_t no, struct priced *p)
+{
+    p->cost = pccs_xcalloc(no, sizeof(*p->cost));
+    p->unpriced = pccs_xcalloc(no, sizeof(*p->unpriced));
+    p->nroles = c->n;
+    p->role_cost = pccs_xcalloc(c->n + 1, sizeof(*p->role_cost));
+    for (size_t i = 0; i < p->nroles; i++) {
         char item[96];
-        snprintf(item, sizeof(item), "arrs_max_%s", c.role[i]);
-        const struct pccs_rate *r = pccs_rates_get(&rates, item, fy);
+        snprintf(item, sizeof(item), "arrs_max_%s", c->role[i]);
+        const struct pccs_rate *r = pccs_rates_get(rates, item, fy);
         if (r && r->known) {
-            role_cost[i] = c.fte[i] * r->value;
-            cost[c.org[i]] += role_cost[i];
+            p->role_cost[i] = pccs_arrs_cost(c->fte[i], r->value);
+            p->cost[c->org[i]] += p->role_cost[i];
         }
         else {
-            role_cost[i] = NAN;
-            unpriced[c.org[i]] += c.fte[i];
+            p->role_cost[i] = NAN;
+            p->unpriced[c->org[i]] += c->fte[i];
         }
     }
-    size_t base = c.n;
-    for (size_t i = 0; i < base; i++)
-        add_row(&c, c.org[i], TOTAL_ROLE, c.fte[i]);
-    order = pccs_xcalloc(c.n + 1, sizeof(*order));
-    for (size_t i = 0; i < c.n; i++)
-        order[i] = (struct row_order){t->orgs[c.org[i]].code, c.role[i], i};
-    qsort(order, c.n, sizeof(*order), cmp_order);
+    for (size_t i = 0; i < p->nroles; i++)
+        add_row(c, c->org[i], TOTAL_ROLE, c->fte[i]);
+}
 
+static void
+priced_release(struct priced *p)
+{
+    free(p->cost);
+    free(p->unpriced);
+    free(p->role_cost);
+}
+
+static void
+emit_cols(struct pccs_table *out)
+{
     pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
@@ -260,54 +265,68 @@ pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
     pccs_table_col(out, "share_pct", PCCS_COL_NUM, 1);
     pccs_table_col(out, "census", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "year", PCCS_COL_TEXT, 0);
-    for (size_t k = 0; k < c.n; k++) {
+}
+
+/* The figures of row i, from max_per_wte to share_pct. */
+static void
+emit_figures(struct pccs_table *out, const struct arrs_ctx *c,
+             const struct priced *p, const double *sum, bool have_sum,
+             size_t i)
+{
+    int g = c->org[i];
+    if (i >= p->nroles) { /* the organisation's total */
+        pccs_table_null(out);
+        pccs_table_num(out, p->cost[g]);
+        pccs_table_num(out, p->unpriced[g]);
+        pccs_table_num(out, have_sum ? sum[g] : NAN);
+        pccs_table_num(out, have_sum ? pccs_arrs_share_pct(p->cost[g], sum[g])
+                                     : NAN);
+        return;
+    }
+    double v = p->role_cost[i];
+    pccs_table_num(out, pccs_arrs_per_wte(v, c->fte[i]));
+    pccs_table_num(out, v);
+    pccs_table_num(out, isnan(v) ? c->fte[i] : 0);
+    pccs_table_null(out);
+    pccs_table_null(out);
+}
+
+static void
+emit_rows(struct pccs_table *out, const struct pccs_tree *t,
+          const struct arrs_ctx *c, const struct priced *p, const double *sum,
+          bool have_sum, const char *census, const char *fyname)
+{
+    struct row_order *order = pccs_xcalloc(c->n + 1, sizeof(*order));
+    for (size_t i = 0; i < c->n; i++)
+        order[i] = (struct row_order){
+            .code = t->orgs[c->org[i]].code, .role = c->role[i], .i = i};
+    qsort(order, c->n, sizeof(*order), cmp_order);
+    for (size_t k = 0; k < c->n; k++) {
         size_t i = order[k].i;
-        int g = c.org[i];
-        bool total = i >= base;
-        int parent = pccs_tree_up(t, g, c.at, 0);
+        int g = c->org[i];
+        int parent = pccs_tree_up(t, g, c->at, 0);
         pccs_table_row(out);
         pccs_table_text(out, t->orgs[g].code);
-        pccs_table_text(out, pccs_tree_name(t, g, c.at));
+        pccs_table_text(out, pccs_tree_name(t, g, c->at));
         pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
-        pccs_table_text(out, c.role[i]);
-        pccs_table_num(out, c.fte[i]);
-        if (total) {
-            pccs_table_null(out);
-            pccs_table_num(out, cost[g]);
-            pccs_table_num(out, unpriced[g]);
-            pccs_table_num(out, have_sum ? sum[g] : NAN);
-            pccs_table_num(
-                out, have_sum && sum[g] > 0 ? cost[g] / sum[g] * 100.0 : NAN);
-        }
-        else {
-            double v = role_cost[i];
-            pccs_table_num(out, isnan(v) ? NAN : v / c.fte[i]);
-            pccs_table_num(out, v);
-            pccs_table_num(out, isnan(v) ? c.fte[i] : 0);
-            pccs_table_null(out);
-            pccs_table_null(out);
-        }
-        pccs_table_text(out, cp.period);
+        pccs_table_text(out, c->role[i]);
+        pccs_table_num(out, c->fte[i]);
+        emit_figures(out, c, p, sum, have_sum, i);
+        pccs_table_text(out, census);
         pccs_table_text(out, fyname);
     }
-    free(role_cost);
-    pccs_table_note(out,
-                    "FTE in post: PCN workforce census %s, the census "
-                    "within %s nearest its middle (staff roles mapped to "
-                    "ARRS roles by data/maps/arrs_roles.csv)",
-                    cp.period, fyname);
-    if (cp.note[0])
-        pccs_table_note(out, "census: %s", cp.note);
-    for (size_t i = 0; i < rates.n; i++) {
-        const struct pccs_rate *r = &rates.r[i];
-        if (r->year == fy && strncmp(r->item, "arrs_max_", 9) == 0)
-            pccs_table_note(out, "%s %s: %g %s; source: %s [%s]", r->item,
-                            fyname, r->value, r->unit, r->source,
-                            r->confidence);
-    }
-    /* The ARRS sum's own notes, as the entitlements table gives them. */
-    for (size_t i = 0; i < pop.nnotes; i++) {
-        const char *n = pop.notes[i];
+    free(order);
+}
+
+/* The ARRS sum's own notes, as the entitlements table gives them. */
+static void
+ent_notes(struct pccs_table *out, const struct pccs_ent_year *ey)
+{
+    struct pccs_table all;
+    pccs_table_init(&all, "entitlements");
+    pccs_ent_year_notes(ey, &all);
+    for (size_t i = 0; i < all.nnotes; i++) {
+        const char *n = all.notes[i];
         if (strncmp(n, "arrs ", 5) == 0 || strncmp(n, "arrs:", 5) == 0 ||
             strncmp(n, "arrs_per", 8) == 0 ||
             strncmp(n, "arrs_national", 13) == 0 ||
@@ -316,9 +335,36 @@ pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
             strncmp(n, "populations for", 15) == 0)
             pccs_table_note(out, "%s", n);
     }
+    pccs_table_release(&all);
+}
+
+static void
+emit_notes(struct pccs_table *out, const struct pccs_period_pick *cp,
+           const struct pccs_rates *rates, int fy,
+           const struct pccs_ent_year *ey, bool have_ey, bool have_sum)
+{
+    char fyname[8];
+    pccs_fy_format(fy, fyname);
+    pccs_table_note(out,
+                    "FTE in post: PCN workforce census %s, the census "
+                    "within %s nearest its middle (staff roles mapped to "
+                    "ARRS roles by data/maps/arrs_roles.csv)",
+                    cp->period, fyname);
+    if (cp->note[0])
+        pccs_table_note(out, "census: %s", cp->note);
+    for (size_t i = 0; i < rates->n; i++) {
+        const struct pccs_rate *r = &rates->r[i];
+        if (r->year == fy && strncmp(r->item, "arrs_max_", 9) == 0)
+            pccs_table_note(out, "%s %s: %g %s; source: %s [%s]", r->item,
+                            fyname, r->value, r->unit, r->source,
+                            r->confidence);
+    }
+    if (have_ey)
+        ent_notes(out, ey);
     if (have_sum)
-        pccs_table_note(out, "arrs_sum: the arrs line of the entitlements "
-                             "table for %s, PCN by PCN",
+        pccs_table_note(out,
+                        "arrs_sum: the arrs line of the entitlements "
+                        "table for %s, PCN by PCN",
                         fyname);
     else
         pccs_table_note(out,
@@ -329,21 +375,54 @@ pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
     pccs_table_note(out, "cost_in_post prices only roles with a known "
                          "maximum for the year; the rest are unpriced_fte, so "
                          "share_pct is a lower bound");
-    rc = PCCS_OK;
-out:
-    for (size_t i = 0; i < c.n; i++)
-        free(c.role[i]);
-    free(c.role);
-    free(c.org);
-    free(c.fte);
-    pccs_hmap_each(&c.map, free_map, NULL);
-    pccs_hmap_release(&c.map);
-    pccs_hmap_release(&c.rows);
+}
+
+static void
+ctx_release(struct arrs_ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->role[i]);
+    free(c->role);
+    free(c->org);
+    free(c->fte);
+    pccs_hmap_each(&c->map, free_map, NULL);
+    pccs_hmap_release(&c->map);
+    pccs_hmap_release(&c->rows);
+}
+
+int
+pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
+                const struct pccs_table_query *q, struct pccs_table *out,
+                struct pccs_err *err)
+{
+    struct arrs_ctx c = {.t = t, .in_org = -1};
+    struct pccs_rates rates = PCCS_RATES_INIT;
+    struct pccs_period_pick cp;
+    int fy;
+    pccs_table_init(out, "arrs");
+    int rc = check_query(t, q, &c, &fy, err);
+    if (!rc)
+        rc = gather_fte(st, &c, &rates, fy, &cp, err);
+    if (!rc) {
+        char fyname[8];
+        pccs_fy_format(fy, fyname);
+        struct pccs_ent_year ey;
+        bool have_ey =
+            pccs_ent_year_load(st, t, NULL, fy, &ey, err) == PCCS_OK;
+        pccs_err_clear(err);
+        size_t no = t->norgs + 1;
+        double *sum = pccs_xcalloc(no, sizeof(*sum));
+        bool have_sum = have_ey && arrs_sums(t, &c, &ey, sum);
+        struct priced p;
+        price_roles(&c, &rates, fy, no, &p);
+        emit_cols(out);
+        emit_rows(out, t, &c, &p, sum, have_sum, cp.period, fyname);
+        emit_notes(out, &cp, &rates, fy, &ey, have_ey, have_sum);
+        priced_release(&p);
+        free(sum);
+        pccs_ent_year_release(&ey);
+    }
+    ctx_release(&c);
     pccs_rates_release(&rates);
-    pccs_table_release(&pop);
-    free(sum);
-    free(cost);
-    free(unpriced);
-    free(order);
     return rc;
 }
