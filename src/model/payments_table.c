@@ -29,6 +29,8 @@
 #include "base/buf.h"
 #include "base/hmap.h"
 #include "base/xalloc.h"
+#include "calc/payments.h"
+#include "calc/ratio.h"
 #include "calc/stats.h"
 #include "model/rates.h"
 
@@ -218,194 +220,258 @@ exclusion(const struct year_data *y, size_t i, const struct pay_rules *ru,
 {
     double reg = y->v[i][M_REG], w = y->v[i][M_W];
     out[0] = '\0';
-    if (!y->has[i][M_REG] || reg <= 0)
+    switch (pccs_pay_exclude(y->has[i][M_REG], reg, y->has[i][M_W], w,
+                             ru->min_registered, ru->min_weighted)) {
+    case PCCS_PAY_NO_REGISTERED:
         snprintf(out, n, "no registered patients");
-    else if (reg < ru->min_registered)
+        break;
+    case PCCS_PAY_FEW_REGISTERED:
         snprintf(out, n, "%.2f registered patients, fewer than %.0f", reg,
                  ru->min_registered);
-    else if (!y->has[i][M_W] || w <= 0)
+        break;
+    case PCCS_PAY_NO_WEIGHTED:
         snprintf(out, n, "no weighted patients");
-    else if (w < ru->min_weighted)
+        break;
+    case PCCS_PAY_FEW_WEIGHTED:
         snprintf(out, n, "%.2f weighted patients, fewer than %.0f", w,
                  ru->min_weighted);
+        break;
+    case PCCS_PAY_KEPT:
+        break;
+    }
 }
 
 static double
 core_contract(const double *s)
 {
-    return s[M_GS] + s[M_MPIG] + s[M_PMS];
+    return pccs_pay_core_contract(s[M_GS], s[M_MPIG], s[M_PMS]);
 }
 
 static double
 pcn_des(const double *s)
 {
-    double v = 0;
-    for (int m = M_PCN_LEAD; m <= M_PCN_EA; m++)
-        v += s[m];
-    return v;
+    return pccs_pay_sum(&s[M_PCN_LEAD], M_PCN_EA - M_PCN_LEAD + 1);
 }
 
 static double
 per_weighted(const double *s)
 {
-    return s[M_W] > 0 ? s[M_TOTAL] / s[M_W] : NAN;
+    return pccs_pay_per_patient(s[M_TOTAL], s[M_W]);
 }
 
-int
-pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
-                    const struct pccs_table_query *q, struct pccs_table *out,
-                    struct pccs_err *err)
-{
-    enum pccs_level level =
-        q->level == PCCS_LEVEL_NONE ? PCCS_PRACTICE : q->level;
-    struct year_data cur = {.prac = PCCS_HMAP_INIT};
-    struct year_data cmp = {.prac = PCCS_HMAP_INIT};
-    struct pay_rules ru;
-    double(*sum)[M_N] = NULL, (*csum)[M_N] = NULL;
-    int64_t *count = NULL, *ccount = NULL;
-    int *rows = NULL, *dec = NULL, *pdec = NULL, *icb_all = NULL;
-    int *prac_of = NULL;
-    double *ppw = NULL, *vals = NULL, *p5 = NULL, *p95 = NULL;
-    size_t *vidx = NULL;
-    char(*why)[80] = NULL;
-    int rc;
-    pccs_table_init(out, "payments");
-    int fy, cfy = -1;
-    if (!q->period || pccs_fy_parse(pccs_str_from(q->period), &fy)) {
-        rc = pccs_err_set(err, PCCS_EINVAL,
-                          "give the payments year: --year 2022-23");
-        goto out;
-    }
-    if (q->compare && pccs_fy_parse(pccs_str_from(q->compare), &cfy)) {
-        rc = pccs_err_set(err, PCCS_EINVAL,
-                          "--compare must be a financial year such as "
-                          "2020-21, not %s",
-                          q->compare);
-        goto out;
-    }
-    int in_org = -1;
-    if (q->in && (in_org = pccs_tree_find(t, q->in)) < 0) {
-        rc =
-            pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s", q->in);
-        goto out;
-    }
-    rc = load_rules(&ru, err);
-    if (!rc)
-        rc = load_year(st, t, q->period, &cur, err);
-    if (!rc && q->compare)
-        rc = load_year(st, t, q->compare, &cmp, err);
-    if (rc)
-        goto out;
-    if (q->contract) {
-        size_t i = 0;
-        while (i < cur.n && !contract_is(&cur, i, q->contract))
-            i++;
-        if (i == cur.n) {
-            rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                              "no practice of contract type %s in %s "
-                              "(the file gives GMS, PMS, APMS or Unknown)",
-                              q->contract, q->period);
-            goto out;
-        }
-    }
-    pccs_day at = pccs_fy_start(fy + 1) - 1;
-    size_t no = t->norgs + 1;
+/* The years, --in and --contract of the query. */
+struct pay_query {
+    int fy, cfy;
+    int in_org;
+    pccs_day at; /* organisations as at: the end of the year */
+};
 
-    /*
-     * Practices: who is left out, the ICB of each, and for those kept the
-     * deciles among every practice of England and the 5th and 95th
-     * percentiles of every practice of their ICB, all before --in and
-     * --contract choose the rows shown.
-     */
-    why = pccs_xcalloc(cur.n + 1, sizeof(*why));
-    icb_all = pccs_xcalloc(cur.n + 1, sizeof(*icb_all));
-    vals = pccs_xcalloc(cur.n + 1, sizeof(*vals));
-    vidx = pccs_xcalloc(cur.n + 1, sizeof(*vidx));
-    pdec = pccs_xcalloc(cur.n + 1, sizeof(*pdec));
-    prac_of = pccs_xcalloc(no, sizeof(*prac_of));
-    for (size_t o = 0; o < no; o++)
-        prac_of[o] = -1;
-    size_t nkept = 0, nout = 0;
-    double out_total = 0;
-    for (size_t i = 0; i < cur.n; i++) {
-        exclusion(&cur, i, &ru, why[i], sizeof(why[i]));
-        icb_all[i] =
-            cur.org[i] >= 0
-                ? pccs_tree_ancestor(t, cur.org[i], PCCS_ICB, at, cur.source)
-                : -1;
-        if (cur.org[i] >= 0)
-            prac_of[cur.org[i]] = (int)i;
-        if (why[i][0]) {
-            nout++;
-            out_total += cur.v[i][M_TOTAL];
-            continue;
-        }
-        vals[nkept] = per_weighted(cur.v[i]);
-        vidx[nkept++] = i;
-    }
-    dec = pccs_xcalloc(nkept + 1, sizeof(*dec));
-    pccs_deciles(vals, nkept, dec);
-    for (size_t k = 0; k < nkept; k++)
-        pdec[vidx[k]] = dec[k];
-    free(dec);
-    dec = NULL;
-    p5 = pccs_xcalloc(no, sizeof(*p5));
-    p95 = pccs_xcalloc(no, sizeof(*p95));
+static int
+check_query(const struct pccs_tree *t, const struct pccs_table_query *q,
+            struct pay_query *pq, struct pccs_err *err)
+{
+    pq->cfy = -1;
+    pq->in_org = -1;
+    if (!q->period || pccs_fy_parse(pccs_str_from(q->period), &pq->fy))
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "give the payments year: --year 2022-23");
+    if (q->compare && pccs_fy_parse(pccs_str_from(q->compare), &pq->cfy))
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "--compare must be a financial year such as "
+                            "2020-21, not %s",
+                            q->compare);
+    if (q->in && (pq->in_org = pccs_tree_find(t, q->in)) < 0)
+        return pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
+                            q->in);
+    pq->at = pccs_fy_start(pq->fy + 1) - 1;
+    return PCCS_OK;
+}
+
+/* The rules, the year's figures and the compared year's. */
+static int
+gather(struct pccs_store *st, const struct pccs_tree *t,
+       const struct pccs_table_query *q, struct pay_rules *ru,
+       struct year_data *cur, struct year_data *cmp, struct pccs_err *err)
+{
+    int rc = load_rules(ru, err);
+    if (!rc)
+        rc = load_year(st, t, q->period, cur, err);
+    if (!rc && q->compare)
+        rc = load_year(st, t, q->compare, cmp, err);
+    if (rc || !q->contract)
+        return rc;
+    size_t i = 0;
+    while (i < cur->n && !contract_is(cur, i, q->contract))
+        i++;
+    if (i == cur->n)
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "no practice of contract type %s in %s "
+                            "(the file gives GMS, PMS, APMS or Unknown)",
+                            q->contract, q->period);
+    return PCCS_OK;
+}
+
+/*
+ * Practices: who is left out, the ICB of each, and for those kept the
+ * deciles among every practice of England and the 5th and 95th
+ * percentiles of every practice of their ICB, all before --in and
+ * --contract choose the rows shown.
+ */
+struct prac_rank {
+    char (*why)[80]; /* per practice: why left out, or "" */
+    int *icb;        /* per practice: its ICB, or -1 */
+    int *decile;     /* per practice: 0 when left out */
+    int *prac_of;    /* per organisation: the practice, or -1 */
+    double *p5, *p95; /* per ICB */
+    size_t nkept, nout;
+    double out_total; /* paid to the practices left out */
+};
+
+/* The 5th and 95th percentiles of the kept practices of each ICB. */
+static void
+icb_percentiles(const struct year_data *cur, struct prac_rank *pr,
+                double *vals, size_t no)
+{
+    pr->p5 = pccs_xcalloc(no, sizeof(*pr->p5));
+    pr->p95 = pccs_xcalloc(no, sizeof(*pr->p95));
     bool *done = pccs_xcalloc(no, sizeof(*done));
-    for (size_t i = 0; i < cur.n; i++) {
-        int icb = icb_all[i];
+    for (size_t i = 0; i < cur->n; i++) {
+        int icb = pr->icb[i];
         if (icb < 0 || done[icb])
             continue;
         done[icb] = true;
         size_t m = 0;
-        for (size_t j = 0; j < cur.n; j++) {
-            if (icb_all[j] == icb && !why[j][0])
-                vals[m++] = per_weighted(cur.v[j]);
+        for (size_t j = 0; j < cur->n; j++) {
+            if (pr->icb[j] == icb && !pr->why[j][0])
+                vals[m++] = per_weighted(cur->v[j]);
         }
-        p5[icb] = pccs_percentile(vals, m, 5);
-        p95[icb] = pccs_percentile(vals, m, 95);
+        pr->p5[icb] = pccs_percentile(vals, m, 5);
+        pr->p95[icb] = pccs_percentile(vals, m, 95);
     }
     free(done);
+}
 
-    sum = pccs_xcalloc(no, sizeof(*sum));
-    count = pccs_xcalloc(no, sizeof(*count));
-    sum_level(t, &cur, level, -1, at, q->contract, sum, count);
-    if (q->compare) {
-        csum = pccs_xcalloc(no, sizeof(*csum));
-        ccount = pccs_xcalloc(no, sizeof(*ccount));
-        sum_level(t, &cmp, level, in_org, pccs_fy_start(cfy + 1) - 1,
-                  q->contract, csum, ccount);
+static void
+rank_practices(const struct pccs_tree *t, const struct year_data *cur,
+               const struct pay_rules *ru, pccs_day at, size_t no,
+               struct prac_rank *pr)
+{
+    size_t n1 = cur->n + 1;
+    pr->why = pccs_xcalloc(n1, sizeof(*pr->why));
+    pr->icb = pccs_xcalloc(n1, sizeof(*pr->icb));
+    pr->decile = pccs_xcalloc(n1, sizeof(*pr->decile));
+    pr->prac_of = pccs_xcalloc(no, sizeof(*pr->prac_of));
+    double *vals = pccs_xcalloc(n1, sizeof(*vals));
+    size_t *vidx = pccs_xcalloc(n1, sizeof(*vidx));
+    for (size_t o = 0; o < no; o++)
+        pr->prac_of[o] = -1;
+    for (size_t i = 0; i < cur->n; i++) {
+        exclusion(cur, i, ru, pr->why[i], sizeof(pr->why[i]));
+        int org = cur->org[i];
+        pr->icb[i] = org >= 0 ? pccs_tree_ancestor(t, org, PCCS_ICB, at,
+                                                   cur->source)
+                              : -1;
+        if (org >= 0)
+            pr->prac_of[org] = (int)i;
+        if (pr->why[i][0]) {
+            pr->nout++;
+            pr->out_total += cur->v[i][M_TOTAL];
+            continue;
+        }
+        vals[pr->nkept] = per_weighted(cur->v[i]);
+        vidx[pr->nkept++] = i;
     }
-    rows = pccs_xcalloc(no, sizeof(*rows));
-    size_t all = 0;
+    int *dec = pccs_xcalloc(pr->nkept + 1, sizeof(*dec));
+    pccs_deciles(vals, pr->nkept, dec);
+    for (size_t k = 0; k < pr->nkept; k++)
+        pr->decile[vidx[k]] = dec[k];
+    free(dec);
+    free(vidx);
+    icb_percentiles(cur, pr, vals, no);
+    free(vals);
+}
+
+static void
+rank_release(struct prac_rank *pr)
+{
+    free(pr->why);
+    free(pr->icb);
+    free(pr->decile);
+    free(pr->prac_of);
+    free(pr->p5);
+    free(pr->p95);
+}
+
+/* The organisations shown, with their payment per weighted patient. */
+struct pay_rows {
+    int *org;
+    double *ppw;
+    int *decile; /* 0: none */
+    size_t all;  /* organisations of England at the level */
+    size_t n;    /* of which shown (within --in) */
+};
+
+static void
+choose_rows(const struct pccs_tree *t, enum pccs_level level,
+            const struct pay_query *pq, const struct year_data *cur,
+            const struct prac_rank *pr, double (*sum)[M_N],
+            const int64_t *count, struct pay_rows *r)
+{
+    r->org = pccs_xcalloc(t->norgs + 1, sizeof(*r->org));
     for (size_t i = 0; i < t->norgs; i++) {
         if (count[i])
-            rows[all++] = (int)i;
+            r->org[r->all++] = (int)i;
     }
-    pccs_tree_sort_by_code(t, rows, all);
-    ppw = pccs_xcalloc(all + 1, sizeof(*ppw));
-    dec = pccs_xcalloc(all + 1, sizeof(*dec));
-    for (size_t k = 0; k < all; k++)
-        ppw[k] = per_weighted(sum[rows[k]]);
+    pccs_tree_sort_by_code(t, r->org, r->all);
+    r->ppw = pccs_xcalloc(r->all + 1, sizeof(*r->ppw));
+    r->decile = pccs_xcalloc(r->all + 1, sizeof(*r->decile));
+    for (size_t k = 0; k < r->all; k++)
+        r->ppw[k] = per_weighted(sum[r->org[k]]);
     if (level == PCCS_PCN)
-        pccs_deciles(ppw, all, dec);
+        pccs_deciles(r->ppw, r->all, r->decile);
     else if (level == PCCS_PRACTICE) {
-        for (size_t k = 0; k < all; k++)
-            dec[k] = prac_of[rows[k]] >= 0 ? pdec[prac_of[rows[k]]] : 0;
+        for (size_t k = 0; k < r->all; k++) {
+            int pi = pr->prac_of[r->org[k]];
+            r->decile[k] = pi >= 0 ? pr->decile[pi] : 0;
+        }
     }
     /* Then keep the rows within --in (an organisation at or above). */
-    size_t n = 0, shown_out = 0;
-    for (size_t k = 0; k < all; k++) {
-        if (in_org >= 0 &&
-            pccs_tree_ancestor(t, rows[k], t->orgs[in_org].level, at,
-                               cur.source) != in_org)
+    for (size_t k = 0; k < r->all; k++) {
+        if (pq->in_org >= 0 &&
+            pccs_tree_ancestor(t, r->org[k], t->orgs[pq->in_org].level,
+                               pq->at, cur->source) != pq->in_org)
             continue;
-        rows[n] = rows[k];
-        ppw[n] = ppw[k];
-        dec[n] = dec[k];
-        n++;
+        r->org[r->n] = r->org[k];
+        r->ppw[r->n] = r->ppw[k];
+        r->decile[r->n] = r->decile[k];
+        r->n++;
     }
+}
 
+static void
+rows_release(struct pay_rows *r)
+{
+    free(r->org);
+    free(r->ppw);
+    free(r->decile);
+}
+
+static void
+emit_cols(struct pccs_table *out, bool compare)
+{
+    static const char *const money[] = {
+        "total",
+        "global_sum",
+        "mpig",
+        "pms_apms_balance",
+        "core_contract",
+        "qof",
+        "network_participation",
+        "other",
+        "pcn_des",
+        "total_per_registered",
+        "total_per_weighted",
+    };
     pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
@@ -413,80 +479,133 @@ pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
     pccs_table_col(out, "practices", PCCS_COL_INT, 0);
     pccs_table_col(out, "registered", PCCS_COL_NUM, 2);
     pccs_table_col(out, "weighted", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "total", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "global_sum", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "mpig", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "pms_apms_balance", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "core_contract", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "qof", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "network_participation", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "other", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "pcn_des", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "total_per_registered", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "total_per_weighted", PCCS_COL_NUM, 2);
+    for (size_t i = 0; i < sizeof(money) / sizeof(money[0]); i++)
+        pccs_table_col(out, money[i], PCCS_COL_NUM, 2);
     pccs_table_col(out, "decile", PCCS_COL_INT, 0);
     pccs_table_col(out, "flag", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "excluded", PCCS_COL_TEXT, 0);
-    if (q->compare) {
+    if (compare) {
         pccs_table_col(out, "compare_per_weighted", PCCS_COL_NUM, 2);
         pccs_table_col(out, "change_pct", PCCS_COL_NUM, 2);
     }
     pccs_table_col(out, "year", PCCS_COL_TEXT, 0);
-    struct pccs_buf listed = PCCS_BUF_INIT;
-    for (size_t k = 0; k < n; k++) {
-        int o = rows[k];
-        const double *s = sum[o];
-        int parent = pccs_tree_up(t, o, at, cur.source);
-        int pi = level == PCCS_PRACTICE ? prac_of[o] : -1;
-        pccs_table_row(out);
-        pccs_table_text(out, t->orgs[o].code);
-        pccs_table_text(out, pccs_tree_name(t, o, at));
-        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
-        pccs_table_text(out,
-                        pi >= 0 && cur.contract[pi] ? cur.contract[pi] : "");
-        pccs_table_int(out, count[o]);
-        pccs_table_num(out, s[M_REG]);
-        pccs_table_num(out, s[M_W]);
-        pccs_table_num(out, s[M_TOTAL]);
-        pccs_table_num(out, s[M_GS]);
-        pccs_table_num(out, s[M_MPIG]);
-        pccs_table_num(out, s[M_PMS]);
-        pccs_table_num(out, core_contract(s));
-        pccs_table_num(out, s[M_QOF]);
-        pccs_table_num(out, s[M_NPP]);
-        pccs_table_num(out, s[M_TOTAL] - core_contract(s) - s[M_QOF]);
-        pccs_table_num(out, pcn_des(s));
-        pccs_table_num(out, s[M_REG] > 0 ? s[M_TOTAL] / s[M_REG] : NAN);
-        pccs_table_num(out, ppw[k]);
-        if (dec[k])
-            pccs_table_int(out, dec[k]);
-        else
-            pccs_table_null(out);
-        char flag[64] = "";
-        int icb = pi >= 0 ? icb_all[pi] : -1;
-        if (icb >= 0 && !why[pi][0] && !isnan(ppw[k])) {
-            const char *ic = t->orgs[icb].code;
-            if (ppw[k] < p5[icb])
-                snprintf(flag, sizeof(flag), "below 5th percentile of %s", ic);
-            else if (ppw[k] > p95[icb])
-                snprintf(flag, sizeof(flag), "above 95th percentile of %s", ic);
-        }
-        pccs_table_text(out, flag);
-        pccs_table_text(out, pi >= 0 ? why[pi] : "");
-        if (pi >= 0 && why[pi][0]) {
-            if (shown_out++ < 20)
-                pccs_buf_addf(&listed, "%s%s (%s)", shown_out > 1 ? "; " : "",
-                              t->orgs[o].code, why[pi]);
-        }
-        if (q->compare) {
-            double c = per_weighted(csum[o]);
-            pccs_table_num(out, c);
-            pccs_table_num(out, c > 0 ? (ppw[k] - c) / c * 100.0 : NAN);
-        }
-        pccs_table_text(out, q->period);
+}
+
+/* From registered to total_per_weighted. */
+static void
+emit_money(struct pccs_table *out, const double *s, double ppw)
+{
+    pccs_table_num(out, s[M_REG]);
+    pccs_table_num(out, s[M_W]);
+    pccs_table_num(out, s[M_TOTAL]);
+    pccs_table_num(out, s[M_GS]);
+    pccs_table_num(out, s[M_MPIG]);
+    pccs_table_num(out, s[M_PMS]);
+    pccs_table_num(out, core_contract(s));
+    pccs_table_num(out, s[M_QOF]);
+    pccs_table_num(out, s[M_NPP]);
+    pccs_table_num(out, pccs_pay_other(s[M_TOTAL], core_contract(s), s[M_QOF]));
+    pccs_table_num(out, pcn_des(s));
+    pccs_table_num(out, pccs_pay_per_patient(s[M_TOTAL], s[M_REG]));
+    pccs_table_num(out, ppw);
+}
+
+/* Outside the 5th-95th percentile of the kept practices of its ICB. */
+static void
+emit_flag(struct pccs_table *out, const struct pccs_tree *t,
+          const struct prac_rank *pr, int pi, double ppw)
+{
+    char flag[64] = "";
+    int icb = pi >= 0 ? pr->icb[pi] : -1;
+    if (icb >= 0 && !pr->why[pi][0] && !isnan(ppw)) {
+        const char *ic = t->orgs[icb].code;
+        int side = pccs_pay_outside(ppw, pr->p5[icb], pr->p95[icb]);
+        if (side < 0)
+            snprintf(flag, sizeof(flag), "below 5th percentile of %s", ic);
+        else if (side > 0)
+            snprintf(flag, sizeof(flag), "above 95th percentile of %s", ic);
     }
+    pccs_table_text(out, flag);
+}
+
+/* What the rows need beside the sums. */
+struct pay_emit {
+    const struct pccs_tree *t;
+    const struct pccs_table_query *q;
+    enum pccs_level level;
+    pccs_day at;
+    const struct year_data *cur;
+    const struct prac_rank *pr;
+    double (*sum)[M_N], (*csum)[M_N];
+    const int64_t *count;
+    struct pccs_buf listed; /* practices left out, the first 20 */
+    size_t shown_out;
+};
+
+static void
+emit_row(struct pccs_table *out, struct pay_emit *e, int o, double ppw,
+         int decile)
+{
+    const struct pccs_tree *t = e->t;
+    int parent = pccs_tree_up(t, o, e->at, e->cur->source);
+    int pi = e->level == PCCS_PRACTICE ? e->pr->prac_of[o] : -1;
+    const char *why = pi >= 0 ? e->pr->why[pi] : "";
+    pccs_table_row(out);
+    pccs_table_text(out, t->orgs[o].code);
+    pccs_table_text(out, pccs_tree_name(t, o, e->at));
+    pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
+    pccs_table_text(out, pi >= 0 && e->cur->contract[pi] ? e->cur->contract[pi]
+                                                         : "");
+    pccs_table_int(out, e->count[o]);
+    emit_money(out, e->sum[o], ppw);
+    if (decile)
+        pccs_table_int(out, decile);
+    else
+        pccs_table_null(out);
+    emit_flag(out, t, e->pr, pi, ppw);
+    pccs_table_text(out, why);
+    if (why[0] && e->shown_out++ < 20)
+        pccs_buf_addf(&e->listed, "%s%s (%s)", e->shown_out > 1 ? "; " : "",
+                      t->orgs[o].code, why);
+    if (e->q->compare) {
+        double c = per_weighted(e->csum[o]);
+        pccs_table_num(out, c);
+        pccs_table_num(out, pccs_growth_pct(ppw, c));
+    }
+    pccs_table_text(out, e->q->period);
+}
+
+static void
+decile_note(struct pccs_table *out, enum pccs_level level,
+            const struct prac_rank *pr, const struct pay_rows *r)
+{
+    if (level == PCCS_PRACTICE)
+        pccs_table_note(out,
+                        "decile of total_per_weighted among the %zu "
+                        "practices of England kept (1 lowest); flag: "
+                        "outside the 5th-95th percentile of the kept "
+                        "practices of its ICB, whatever --in shows",
+                        pr->nkept);
+    else if (level == PCCS_PCN)
+        pccs_table_note(out,
+                        "decile of total_per_weighted among the %zu "
+                        "PCNs of England (1 lowest)",
+                        r->all);
+    else
+        pccs_table_note(out,
+                        "no decile at %s level: deciles are given "
+                        "among the practices or the PCNs of England",
+                        pccs_level_name(level));
+}
+
+static void
+emit_notes(struct pccs_table *out, struct pccs_store *st,
+           const struct pay_emit *e, const struct pay_rules *ru,
+           const struct pay_rows *r, struct pccs_err *err)
+{
+    const struct pccs_table_query *q = e->q;
     struct pccs_source_info si;
-    if (pccs_store_source_get(st, cur.source, &si, err) == PCCS_OK)
+    if (pccs_store_source_get(st, e->cur->source, &si, err) == PCCS_OK)
         pccs_table_note(out, "%s, %s (%s)", si.publication, q->period,
                         si.path ? si.path : "?");
     pccs_err_clear(err);
@@ -510,57 +629,87 @@ pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
                          "workforce, IIF, care home premium, enhanced "
                          "access) paid to a practice for its PCN, outside "
                          "total");
-    if (level == PCCS_PRACTICE)
-        pccs_table_note(out,
-                        "decile of total_per_weighted among the %zu "
-                        "practices of England kept (1 lowest); flag: "
-                        "outside the 5th-95th percentile of the kept "
-                        "practices of its ICB, whatever --in shows",
-                        nkept);
-    else if (level == PCCS_PCN)
-        pccs_table_note(out,
-                        "decile of total_per_weighted among the %zu "
-                        "PCNs of England (1 lowest)",
-                        all);
-    else
-        pccs_table_note(out,
-                        "no decile at %s level: deciles are given "
-                        "among the practices or the PCNs of England",
-                        pccs_level_name(level));
+    decile_note(out, e->level, e->pr, r);
     pccs_table_note(out,
                     "left out of deciles and percentiles: %zu practices "
                     "(£%.2f) with fewer than %.0f registered or %.0f "
                     "weighted patients (%s: %s)",
-                    nout, out_total, ru.min_registered, ru.min_weighted,
-                    ru.path, ru.source);
-    if (shown_out)
-        pccs_table_note(out, "left out here: %zu practices%s %s%s", shown_out,
-                        shown_out > 20 ? ", the first 20:" : ":", listed.p,
-                        shown_out > 20 ? " (column excluded)" : "");
-    pccs_buf_release(&listed);
+                    e->pr->nout, e->pr->out_total, ru->min_registered,
+                    ru->min_weighted, ru->path, ru->source);
+    if (e->shown_out)
+        pccs_table_note(out, "left out here: %zu practices%s %s%s",
+                        e->shown_out,
+                        e->shown_out > 20 ? ", the first 20:" : ":",
+                        e->listed.p,
+                        e->shown_out > 20 ? " (column excluded)" : "");
     if (q->compare)
         pccs_table_note(out, "compare: %s, with that year's memberships",
                         q->compare);
     pccs_table_note(out, "Contains public sector information licensed under "
                          "the Open Government Licence v3.0.");
-    rc = PCCS_OK;
-out:
-    year_release(&cur);
-    year_release(&cmp);
-    free(sum);
-    free(csum);
+}
+
+/* Sum, rank and emit the gathered years. */
+static void
+build(struct pccs_table *out, struct pccs_store *st, struct pay_emit *e,
+      const struct pay_query *pq, const struct year_data *cmp,
+      const struct pay_rules *ru, struct pccs_err *err)
+{
+    const struct pccs_tree *t = e->t;
+    size_t no = t->norgs + 1;
+    struct prac_rank pr = {.nkept = 0};
+    rank_practices(t, e->cur, ru, pq->at, no, &pr);
+    e->pr = &pr;
+    e->sum = pccs_xcalloc(no, sizeof(*e->sum));
+    int64_t *count = pccs_xcalloc(no, sizeof(*count));
+    int64_t *ccount = pccs_xcalloc(no, sizeof(*ccount));
+    e->count = count;
+    sum_level(t, e->cur, e->level, -1, pq->at, e->q->contract, e->sum, count);
+    if (e->q->compare) {
+        e->csum = pccs_xcalloc(no, sizeof(*e->csum));
+        sum_level(t, cmp, e->level, pq->in_org, pccs_fy_start(pq->cfy + 1) - 1,
+                  e->q->contract, e->csum, ccount);
+    }
+    struct pay_rows r = {.n = 0};
+    choose_rows(t, e->level, pq, e->cur, &pr, e->sum, count, &r);
+    emit_cols(out, e->q->compare != NULL);
+    for (size_t k = 0; k < r.n; k++)
+        emit_row(out, e, r.org[k], r.ppw[k], r.decile[k]);
+    emit_notes(out, st, e, ru, &r, err);
+    pccs_buf_release(&e->listed);
+    rows_release(&r);
+    rank_release(&pr);
+    free(e->sum);
+    free(e->csum);
     free(count);
     free(ccount);
-    free(rows);
-    free(dec);
-    free(pdec);
-    free(ppw);
-    free(vals);
-    free(vidx);
-    free(why);
-    free(icb_all);
-    free(prac_of);
-    free(p5);
-    free(p95);
+}
+
+int
+pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
+                    const struct pccs_table_query *q, struct pccs_table *out,
+                    struct pccs_err *err)
+{
+    struct year_data cur = {.prac = PCCS_HMAP_INIT};
+    struct year_data cmp = {.prac = PCCS_HMAP_INIT};
+    struct pay_rules ru;
+    struct pay_query pq;
+    pccs_table_init(out, "payments");
+    int rc = check_query(t, q, &pq, err);
+    if (!rc)
+        rc = gather(st, t, q, &ru, &cur, &cmp, err);
+    if (!rc) {
+        struct pay_emit e = {
+            .t = t,
+            .q = q,
+            .level = q->level == PCCS_LEVEL_NONE ? PCCS_PRACTICE : q->level,
+            .at = pq.at,
+            .cur = &cur,
+            .listed = PCCS_BUF_INIT,
+        };
+        build(out, st, &e, &pq, &cmp, &ru, err);
+    }
+    year_release(&cur);
+    year_release(&cmp);
     return rc;
 }
