@@ -136,7 +136,7 @@ const struct pccs_cmd pccs_cmds[] = {
      pccs_cmd_report},
     {"serve", "the dashboard and the HTTP JSON API",
      "usage: pccs serve [--listen 127.0.0.1:8080] [--web DIR] [--threads N]\n"
-     "                  [--secure]\n"
+     "                  [--secure] [--trusted-proxy ADDR]\n"
      "\n"
      "Serves the dashboard (web/) and answers POST /api/login, GET\n"
      "/api/session, POST /api/logout, GET /api/sources, /api/orgs?q=TEXT,\n"
@@ -147,7 +147,10 @@ const struct pccs_cmd pccs_cmds[] = {
      "the aggregates above it. Binds to loopback unless told otherwise,\n"
      "logs one line per request to stderr, stops cleanly on SIGTERM. Port\n"
      "0 picks a free port (printed on stdout). --secure marks the session\n"
-     "cookie Secure (behind TLS). Restart after loading files.\n",
+     "cookie Secure (behind TLS). --trusted-proxy ADDR: connections from\n"
+     "ADDR (a reverse proxy) give the client's address as the last entry\n"
+     "of X-Forwarded-For, used for the login throttle and the audit log.\n"
+     "Restart after loading files.\n",
      pccs_cmd_serve},
     {"spc", "Making Data Count SPC chart of a series",
      "usage: pccs spc --input FILE.csv [--date-col date] [--value-col value]\n"

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* pccs serve: the HTTP JSON API (src/web/). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,15 +16,17 @@ int
 pccs_cmd_serve(struct pccs_global *g, int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *web = NULL, *threads = NULL;
+    const char *proxy = NULL;
     bool help = false, secure = false, list_routes = false;
     struct pccs_opt opts[] = {
         {"listen", &listen, NULL},   {"web", &web, NULL},
         {"threads", &threads, NULL}, {"store", &g->store, NULL},
         {"secure", NULL, &secure},   {"list-routes", NULL, &list_routes},
+        {"trusted-proxy", &proxy, NULL},
     };
     char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 6, pos, 0, &npos, &help);
+    int rc = pccs_opt_parse(argc, argv, opts, 7, pos, 0, &npos, &help);
     if (rc)
         return rc;
     if (help)
@@ -30,6 +34,21 @@ pccs_cmd_serve(struct pccs_global *g, int argc, char **argv)
     if (list_routes) {
         pccs_serve_list_routes(stdout);
         return 0;
+    }
+    /* --trusted-proxy: as the server writes a connection's address */
+    char proxy_addr[INET6_ADDRSTRLEN];
+    unsigned char bin[sizeof(struct in6_addr)];
+    if (proxy) {
+        int af = inet_pton(AF_INET, proxy, bin) == 1    ? AF_INET
+                 : inet_pton(AF_INET6, proxy, bin) == 1 ? AF_INET6
+                                                        : 0;
+        if (!af)
+            return pccs_cmd_usage("serve",
+                                  "--trusted-proxy must be an IPv4 "
+                                  "or IPv6 address, not '%s'",
+                                  proxy);
+        inet_ntop(af, bin, proxy_addr, sizeof(proxy_addr));
+        proxy = proxy_addr;
     }
     /* The dashboard: --web, else web/ beside the data directory (a build
      * tree), else inside it (installed: share/pccs/web). */
@@ -39,12 +58,15 @@ pccs_cmd_serve(struct pccs_global *g, int argc, char **argv)
         webdir[strlen(webdir) - strlen("/index.html")] = '\0';
         web = webdir;
     }
-    struct pccs_serve_options o = {listen,
-                                   g->store,
-                                   web,
-                                   threads ? (unsigned)atoi(threads) : 0,
-                                   g->quiet,
-                                   secure};
+    struct pccs_serve_options o = {
+        .listen = listen,
+        .store = g->store,
+        .web = web,
+        .threads = threads ? (unsigned)atoi(threads) : 0,
+        .quiet = g->quiet,
+        .secure = secure,
+        .trusted_proxy = proxy,
+    };
     struct pccs_err err = PCCS_ERR_INIT;
     rc = pccs_serve(&o, &err);
     if (rc)

@@ -1621,6 +1621,38 @@ pccs_store_user_state(struct pccs_store *st, const char *name,
     return rc;
 }
 
+static uint64_t
+mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+    return h;
+}
+
+/*
+ * Every commit in WAL mode writes the log (a checkpoint that copies it
+ * into the database is followed by writes from its start, and the last
+ * connection to close removes it), so the log alone tells a change.
+ */
+static uint64_t
+file_stamp(uint64_t h, const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return mix(h, 1);
+    h = mix(h, (uint64_t)sb.st_ino);
+    h = mix(h, (uint64_t)sb.st_size);
+    h = mix(h, (uint64_t)sb.st_mtim.tv_sec);
+    return mix(h, (uint64_t)sb.st_mtim.tv_nsec);
+}
+
+uint64_t
+pccs_store_stamp(struct pccs_store *st)
+{
+    char wal[4200];
+    snprintf(wal, sizeof(wal), "%s-wal", st->path);
+    return file_stamp(0, wal);
+}
+
 static int
 users_query(struct pccs_store *st, const char *name, pccs_store_user_fn fn,
             void *ctx, struct pccs_err *err)

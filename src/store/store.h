@@ -353,6 +353,16 @@ int pccs_store_user_delete(struct pccs_store *st, const char *name,
 int pccs_store_user_state(struct pccs_store *st, const char *name,
                           int64_t *generation, bool *disabled,
                           struct pccs_err *err);
+/**
+ * A number that changes when the store's files change (a commit by any
+ * process: its write-ahead log's size and time), from one stat(2) call:
+ * far cheaper than a query, so a server can tell that
+ * nothing can have changed since it last looked. Two different states
+ * may rarely give the same stamp (a commit within the file system's
+ * timestamp tick that leaves the sizes as they were): callers look again
+ * after a while anyway.
+ */
+uint64_t pccs_store_stamp(struct pccs_store *st);
 /** The user called name (PCCS_ENOTFOUND if none), or every user by name
  *  when name is NULL. Strings are valid during the call. */
 int pccs_store_users_each(struct pccs_store *st, const char *name,

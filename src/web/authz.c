@@ -193,7 +193,7 @@ pccs_web_route_admits(const struct pccs_web_request *rq, const char *method,
     return decide(NULL, &probe, NULL);
 }
 
-void
+bool
 pccs_web_audit(struct pccs_web_server *sv, const struct pccs_web_request *rq,
                const char *user, const char *action, const char *detail)
 {
@@ -206,5 +206,7 @@ pccs_web_audit(struct pccs_web_server *sv, const struct pccs_web_request *rq,
         fprintf(stderr, "pccs serve: cannot write the audit log: %s\n",
                 err.msg[0] ? err.msg : "no store");
         pthread_mutex_unlock(&sv->log_lock);
+        return false;
     }
+    return true;
 }

@@ -20,6 +20,9 @@ struct pccs_serve_options {
     unsigned threads;   /* worker threads; 0: one per CPU */
     bool quiet;         /* no request log */
     bool secure;        /* mark the session cookie Secure (behind TLS) */
+    /* an address (in inet_ntop's form) whose connections give the
+     * client's in X-Forwarded-For (its last entry), or NULL */
+    const char *trusted_proxy;
 };
 
 /**

@@ -171,7 +171,9 @@ dispatch(struct pccs_web_server *sv, struct pccs_web_request *rq,
     if (!strncmp(rq->url, "/api/", 5) && !(rq->st = worker_store(sv, err)))
         return err->code ? err->code : PCCS_EIO;
     if (any->auth) {
-        pccs_web_auth_identify(sv, rq);
+        int rc = pccs_web_auth_identify(sv, rq, err);
+        if (rc)
+            return rc;
         if (!rq->signed_in)
             return pccs_err_set(err, PCCS_WEB_ESIGNIN,
                                 "log in first (POST /api/login)");
@@ -313,6 +315,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   .body_len = u->body.len,
                                   .scope = -1};
     client_addr(c, rq.addr, sizeof(rq.addr));
+    pccs_web_auth_forwarded(sv, &rq);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct pccs_err err = PCCS_ERR_INIT;

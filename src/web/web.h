@@ -34,7 +34,7 @@ enum {
     PCCS_WEB_ESIGNIN = -101,    /* no session */
     PCCS_WEB_EMETHOD = -102,    /* not this method here */
     PCCS_WEB_ETHROTTLED = -103, /* too many failed logins */
-    PCCS_WEB_EFULL = -104,      /* too many sessions */
+    PCCS_WEB_EFULL = -104,      /* too many sessions; no audit log */
     PCCS_WEB_ETOOLARGE = -105,  /* the body is too large */
     PCCS_WEB_EHEADERS = -106,   /* too many arguments or headers */
 };
@@ -194,13 +194,17 @@ bool pccs_web_route_admits(const struct pccs_web_request *rq,
 /* Is org top or within top's subtree, as at at? (the tree alone) */
 bool pccs_web_org_within(const struct pccs_web_server *sv, int org, int top,
                          pccs_day at);
-void pccs_web_audit(struct pccs_web_server *sv,
+/* False (and a line on stderr) if the line could not be written. */
+bool pccs_web_audit(struct pccs_web_server *sv,
                     const struct pccs_web_request *rq, const char *user,
                     const char *action, const char *detail);
 
 /* auth.c */
-void pccs_web_auth_identify(struct pccs_web_server *sv,
-                            struct pccs_web_request *rq);
+int pccs_web_auth_identify(struct pccs_web_server *sv,
+                           struct pccs_web_request *rq, struct pccs_err *err);
+/* Behind --trusted-proxy: the client's address from X-Forwarded-For. */
+void pccs_web_auth_forwarded(const struct pccs_web_server *sv,
+                             struct pccs_web_request *rq);
 bool pccs_web_auth_csrf_ok(struct pccs_web_server *sv,
                            const struct pccs_web_request *rq);
 int pccs_web_login(struct pccs_web_server *sv, struct pccs_web_request *rq,
