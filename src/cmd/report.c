@@ -7,6 +7,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "model/paper.h"
 #include "model/query.h"
 #include "model/tables.h"
 #include "report/committee.h"
@@ -117,6 +118,13 @@ pccs_cmd_report(struct pccs_global *g, int argc, char **argv)
         year = fy[0] ? fy : NULL;
     if (!rc && year)
         rc = year_loaded(st, &tree, in, year, &err);
+    struct pccs_paper paper;
+    memset(&paper, 0, sizeof(paper));
+    if (!rc) {
+        struct pccs_paper_options po = {
+            .in = in, .year = year, .include_synthetic = include_synthetic};
+        rc = pccs_paper_gather(st, &tree, &po, &paper, &err);
+    }
     FILE *f = NULL;
     char tmp[4096];
     snprintf(tmp, sizeof(tmp), "%s.part", out);
@@ -124,13 +132,10 @@ pccs_cmd_report(struct pccs_global *g, int argc, char **argv)
         rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write: %s", tmp,
                           strerror(errno));
     if (!rc) {
-        struct pccs_committee_options o = {.in = in,
-                                           .year = year,
-                                           .generated = today,
-                                           .include_synthetic =
-                                               include_synthetic};
-        rc = pccs_committee_write(f, st, &tree, &o, &err);
+        struct pccs_committee_options o = {.generated = today};
+        rc = pccs_committee_write(f, &paper, &o, &err);
     }
+    pccs_paper_release(&paper);
     if (f && fclose(f) && !rc)
         rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write", tmp);
     /* The file appears whole or not at all. */

@@ -8,26 +8,16 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
-#include "calc/resilience.h"
 #include "calc/spc.h"
-#include "model/entitlements.h"
-#include "model/metrics.h"
-#include "model/period.h"
-#include "model/tables.h"
 #include "report/chart.h"
 #include "report/svg.h"
 #include "report/table.h"
 
 struct rep {
     FILE *f;
-    struct pccs_store *st;
-    const struct pccs_tree *t;
+    const struct pccs_paper *p;
     const char *in;
-    int org;
     enum pccs_level level;
-    const char *year;
-    struct pccs_err *err;
-    bool include_synthetic;
 };
 
 static const char style[] =
@@ -87,25 +77,23 @@ esc(struct rep *r, const char *s)
     pccs_xml_escape(r->f, s);
 }
 
-/* Run table name for q, or say in the report why it is not there. */
-static bool
-table_or_note(struct rep *r, const char *name, enum pccs_level level,
-              const char *in, const char *period, struct pccs_table *out)
+/*
+ * The paper's table part, or NULL: when the paper asked for it and it
+ * could not be built, say in the report why it is not there.
+ */
+static const struct pccs_table *
+table_or_note(struct rep *r, enum pccs_paper_part part)
 {
-    struct pccs_table_query q = {level, in,    PCCS_DAY_NONE, period, NULL,
-                                 NULL,  false, false,         NULL,   false};
-    q.include_synthetic = r->include_synthetic;
-    memset(out, 0, sizeof(*out));
-    int rc =
-        pccs_table_run(pccs_table_def_find(name), r->st, r->t, &q, out, r->err);
-    if (rc) {
+    const struct pccs_paper_table *pt = &r->p->part[part];
+    if (!pt->asked)
+        return NULL;
+    if (!pt->ok) {
         fputs("<p class=\"none\">Not available: ", r->f);
-        esc(r, r->err->msg);
+        esc(r, pt->why);
         fputs(".</p>\n", r->f);
-        pccs_err_clear(r->err);
-        pccs_table_release(out);
-        return false;
+        return NULL;
     }
+    const struct pccs_table *out = &pt->t;
     /* What follows rests on made-up or example rows: say so first. */
     if (out->marks) {
         fprintf(r->f,
@@ -127,7 +115,7 @@ table_or_note(struct rep *r, const char *name, enum pccs_level level,
             }
         fputs("</div>\n", r->f);
     }
-    return true;
+    return out;
 }
 
 static void
@@ -294,64 +282,35 @@ red_or_amber(const struct pccs_table *t, size_t row, void *ctx)
 
 /* ===== Sections ===== */
 
-static int
-source_row(void *ctx, const struct pccs_source_info *s)
+static void
+source_row(struct rep *r, const struct pccs_paper_source *s)
 {
-    struct rep *r = ctx;
     fputs("<tr><td class=\"w\">", r->f);
-    esc(r, s->publication ? s->publication : s->kind);
-    if (s->provenance) {
+    esc(r, s->title);
+    if (s->mark) {
         fputs(" <span class=\"mark\">", r->f);
-        esc(r, pccs_source_mark(s));
-        fputs(!strcmp(s->provenance, PCCS_PROV_EXAMPLE)
-                  ? ": template example rows, not local data"
-                  : ": generated file, not published data",
+        esc(r, s->mark);
+        fputs(s->example ? ": template example rows, not local data"
+                         : ": generated file, not published data",
               r->f);
         fputs("</span>", r->f);
     }
     fputs("</td><td class=\"p\">", r->f);
-    esc(r, s->period ? s->period : "");
+    esc(r, s->period);
     fputs("</td><td class=\"n\">", r->f);
     struct pccs_table one;
     pccs_table_init(&one, "rows");
     pccs_table_col(&one, "rows", PCCS_COL_INT, 0);
     pccs_table_row(&one);
-    pccs_table_int(&one, s->rows_loaded);
+    pccs_table_int(&one, s->rows);
     struct pccs_buf b = PCCS_BUF_INIT;
     pccs_table_format_cell(&b, &one, 0, 0);
     esc(r, b.p);
     pccs_buf_release(&b);
     pccs_table_release(&one);
     fputs("</td><td class=\"f\">", r->f);
-    const char *base = s->path ? strrchr(s->path, '/') : NULL;
-    esc(r, base ? base + 1 : s->path ? s->path : "");
+    esc(r, s->file);
     fputs("</td></tr>\n", r->f);
-    return 0;
-}
-
-/*
- * The organisation's name as at the report's year (its last day), else
- * as at the latest data: a 2020-21 paper names a CCG as it was then.
- */
-static const char *
-report_name(const struct pccs_tree *t, int org, const char *year,
-            const char *code)
-{
-    int fy;
-    pccs_day at = year && !pccs_fy_parse(pccs_str_from(year), &fy)
-                      ? pccs_fy_start(fy + 1) - 1
-                      : pccs_tree_default_day(t);
-    const char *name = pccs_tree_name(t, org, at);
-    return *name ? name : code;
-}
-
-static int
-count_marked(void *ctx, const struct pccs_source_info *s)
-{
-    int *n = ctx;
-    n[0] += s->provenance && strcmp(s->provenance, PCCS_PROV_EXAMPLE);
-    n[1] += s->provenance && !strcmp(s->provenance, PCCS_PROV_EXAMPLE);
-    return 0;
 }
 
 static void
@@ -362,14 +321,12 @@ sec_sources(struct rep *r)
           "entitlements, workforce, QOF prevalence, payments and practice "
           "resilience for ",
           r->f);
-    esc(r, report_name(r->t, r->org, r->year, r->in));
+    esc(r, r->p->name);
     fputs(", from the NHS publications below as loaded into pccs. Each "
           "table names its source and period beneath it; the figures are "
           "those <code>pccs table</code> prints for the same question.</p>\n",
           r->f);
-    int n[2] = {0, 0};
-    pccs_store_sources_each(r->st, count_marked, n, r->err);
-    pccs_err_clear(r->err);
+    int n[2] = {r->p->nsynthetic, r->p->nexample};
     if (n[0] || n[1])
         fprintf(r->f,
                 "<div class=\"prov\" data-provenance=\"%s%s%s\"><strong>"
@@ -383,215 +340,155 @@ sec_sources(struct rep *r)
     fputs("<table><thead><tr><th>Publication</th><th>Period</th><th "
           "class=\"n\">Rows</th><th>File</th></tr></thead><tbody>\n",
           r->f);
-    pccs_store_sources_each(r->st, source_row, r, r->err);
-    pccs_err_clear(r->err);
+    for (size_t i = 0; i < r->p->nsources; i++)
+        source_row(r, &r->p->sources[i]);
     fputs("</tbody></table>\n<p class=\"ogl\">Contains public sector "
           "information licensed under the Open Government Licence "
           "v3.0.</p>\n</section>\n",
           r->f);
 }
 
-/* The org's registered list on a snapshot (the populations table). */
-static double
-registered_on(struct rep *r, pccs_day d)
-{
-    char p[16];
-    pccs_date_format(d, p);
-    struct pccs_table_query q = {r->level, r->in, PCCS_DAY_NONE, p,    NULL,
-                                 NULL,     false, false,         NULL, false};
-    struct pccs_table t;
-    memset(&t, 0, sizeof(t));
-    double v = NAN;
-    if (!pccs_table_run(pccs_table_def_find("populations"), r->st, r->t, &q, &t,
-                        r->err)) {
-        int c = pccs_table_col_index(&t, "registered");
-        for (size_t i = 0; c >= 0 && i < t.nrows; i++)
-            if (is_org(&t, i, (void *)r->in))
-                v = pccs_table_cell(&t, i, (size_t)c)->num;
-    }
-    pccs_err_clear(r->err);
-    pccs_table_release(&t);
-    return v;
-}
-
 /* Growth of the registered list over the 12 months to the latest
- * snapshot (model/period.h: the snapshot nearest 365 days before it). */
+ * snapshot, formatted as the tables format them. */
 static void
 list_growth(struct rep *r)
 {
-    struct pccs_period_pick lp, pp;
-    memset(&pp, 0, sizeof(pp));
-    pccs_day last = PCCS_DAY_NONE, prev = PCCS_DAY_NONE;
-    size_t nsnaps = 0;
-    if (pccs_period_latest(r->st, "registered", &lp, r->err) == PCCS_OK &&
-        lp.found) {
-        nsnaps = 1;
-        pccs_date_parse(pccs_str_from(lp.period), &last);
-        if (pccs_period_year_earlier(r->st, "registered", last, &pp,
-                                     r->err) == PCCS_OK &&
-            pp.found)
-            pccs_date_parse(pccs_str_from(pp.period), &prev);
-    }
-    pccs_err_clear(r->err);
+    const struct pccs_paper_growth *g = &r->p->growth;
     fputs("<h3>Growth</h3>\n", r->f);
-    if (prev == PCCS_DAY_NONE) {
+    if (!g->found) {
         fprintf(r->f,
                 "<p class=\"none\">List growth over 12 months needs two "
                 "registrations snapshots about a year apart (%s).</p>\n",
-                nsnaps ? "none 330 to 400 days before the latest"
-                       : "none loaded");
+                g->nsnaps ? "none 330 to 400 days before the latest"
+                          : "none loaded");
         return;
     }
-    double v[3] = {registered_on(r, prev), registered_on(r, last), 0};
-    v[2] = pccs_res_change_pct(v[1], v[0]);
-    /* Formatted as the tables format them. */
-    struct pccs_table t;
-    pccs_table_init(&t, "growth");
-    pccs_table_col(&t, "before", PCCS_COL_NUM, 0);
-    pccs_table_col(&t, "now", PCCS_COL_NUM, 0);
-    pccs_table_col(&t, "growth", PCCS_COL_NUM, 2);
-    pccs_table_row(&t);
-    for (int i = 0; i < 3; i++)
-        pccs_table_num(&t, v[i]);
     struct pccs_buf f[3];
     for (size_t i = 0; i < 3; i++) {
         f[i] = (struct pccs_buf)PCCS_BUF_INIT;
-        pccs_table_format_cell(&f[i], &t, 0, i);
+        pccs_table_format_cell(&f[i], &g->t, 0, i);
     }
-    char a[16], b[16];
-    pccs_date_format(prev, a);
-    pccs_date_format(last, b);
     fprintf(r->f,
             "<p>Registered list on %s: %s; on %s: %s; growth over 12 "
             "months: <strong>%s%%</strong> (Patients Registered at a GP "
             "Practice)%s%s.</p>\n",
-            a, f[0].p, b, f[1].p, f[2].p, pp.note[0] ? "; " : "", pp.note);
+            g->before, f[0].p, g->now, f[1].p, f[2].p, g->note[0] ? "; " : "",
+            g->note);
     for (int i = 0; i < 3; i++)
         pccs_buf_release(&f[i]);
-    pccs_table_release(&t);
 }
 
 static void
 sec_population(struct rep *r)
 {
-    struct pccs_table pcn, prac;
+    const struct pccs_table *pcn, *prac;
     fputs("<section class=\"major\"><h2>2. Population</h2>\n", r->f);
     fputs("<h3>Registered and weighted population</h3>\n", r->f);
-    if (table_or_note(r, "populations", r->level, r->in, NULL, &pcn)) {
+    if ((pcn = table_or_note(r, PCCS_PAPER_POP))) {
         static const char *const cols[] = {
             "code=Code",           "name=Organisation",
             "practices=Practices", "registered=Registered",
             "weighted=Weighted",   NULL};
-        html_table(r, &pcn, cols, is_org, (void *)r->in);
-        pccs_table_release(&pcn);
+        html_table(r, pcn, cols, is_org, (void *)r->in);
     }
     list_growth(r);
-    if (r->level > PCCS_PCN &&
-        table_or_note(r, "populations", PCCS_PCN, r->in, NULL, &pcn)) {
+    if ((pcn = table_or_note(r, PCCS_PAPER_POP_PCN))) {
         fputs("<h3>By PCN, with its practices</h3>\n", r->f);
-        bool have_prac =
-            table_or_note(r, "populations", PCCS_PRACTICE, r->in, NULL, &prac);
+        prac = table_or_note(r, PCCS_PAPER_POP_PRACTICE);
+        bool have_prac = prac != NULL;
         static const char *const cols[] = {"code=Code", "name=PCN / practice",
                                            "registered=Registered",
                                            "weighted=Weighted", NULL};
         struct cols c;
         char labels[32][64];
-        html_head(r, &pcn, cols, &c, labels);
-        for (size_t i = 0; i < pcn.nrows; i++) {
-            const char *code = pccs_table_cell(&pcn, i, 0)->text;
+        html_head(r, pcn, cols, &c, labels);
+        for (size_t i = 0; i < pcn->nrows; i++) {
+            const char *code = pccs_table_cell(pcn, i, 0)->text;
             struct col_is w = {"parent_code", code};
             if (have_prac)
-                html_rows(r, &prac, &c, col_equals, &w, false);
-            html_rows(r, &pcn, &c, is_org, (void *)code, true);
+                html_rows(r, prac, &c, col_equals, &w, false);
+            html_rows(r, pcn, &c, is_org, (void *)code, true);
         }
         html_foot(r);
         if (have_prac)
-            notes(r, &prac);
-        notes(r, &pcn);
-        if (have_prac)
-            pccs_table_release(&prac);
-        pccs_table_release(&pcn);
+            notes(r, prac);
+        notes(r, pcn);
     }
-    struct pccs_table ab;
+    const struct pccs_table *ab;
     fputs("<h3>Age and sex</h3>\n", r->f);
-    if (table_or_note(r, "age-bands", r->level, r->in, NULL, &ab)) {
+    if ((ab = table_or_note(r, PCCS_PAPER_AGE))) {
         const char *bands[32];
         double m[32], fe[32];
         size_t n = 0;
-        for (size_t i = 0; i < ab.nrows && n < 32; i++) {
-            if (!is_org(&ab, i, (void *)r->in))
+        for (size_t i = 0; i < ab->nrows && n < 32; i++) {
+            if (!is_org(ab, i, (void *)r->in))
                 continue;
-            bands[n] = pccs_table_cell(&ab, i, 3)->text;
-            m[n] = pccs_table_cell(&ab, i, 4)->num;
-            fe[n++] = pccs_table_cell(&ab, i, 5)->num;
+            bands[n] = pccs_table_cell(ab, i, 3)->text;
+            m[n] = pccs_table_cell(ab, i, 4)->num;
+            fe[n++] = pccs_table_cell(ab, i, 5)->num;
         }
         struct pccs_pyramid c = {
             "Registered patients by age and sex", bands, m, fe, n, ""};
         fputs("<figure>", r->f);
         pccs_svg_pyramid_write(r->f, &c);
         fputs("</figure>\n", r->f);
-        notes(r, &ab);
-        pccs_table_release(&ab);
+        notes(r, ab);
     }
     fputs("</section>\n", r->f);
 }
 
+/* The paper's SPC run i as a chart, with its provenance first. */
 static void
-spc_chart(struct rep *r, const char *metric)
+spc_chart(struct rep *r, size_t i)
 {
-    const struct pccs_metric_def *m = pccs_metric_find(metric);
-    struct pccs_series s;
-    if (pccs_metric_series(r->st, r->t, m, r->in, &s, r->err)) {
-        pccs_err_clear(r->err);
+    if (!r->p->spc_ok[i])
         return;
-    }
-    struct pccs_spc_options o = PCCS_SPC_OPTIONS_INIT;
-    o.direction = m->improvement;
-    struct pccs_spc_point *p = pccs_xcalloc(s.n + 1, sizeof(*p));
-    enum pccs_spc_assurance a;
-    bool short_group;
-    pccs_spc_compute(s.y, s.n, &o, p, &a, &short_group);
+    const struct pccs_spc_run *run = &r->p->spc[i];
+    const struct pccs_series *s = &run->s;
     bool marked = false;
-    for (size_t i = 0; i < s.nnotes; i++) {
-        if (!is_prov_note(s.notes[i]))
+    for (size_t k = 0; k < s->nnotes; k++) {
+        if (!is_prov_note(s->notes[k]))
             continue;
         if (!marked)
             fprintf(r->f,
                     "<div class=\"prov\" data-provenance=\"%s\">"
                     "<strong>Not published data: this chart rests on "
                     "a generated or example file.</strong>",
-                    s.notes[i][0] == 'S' ? "synthetic" : "example");
+                    s->notes[k][0] == 'S' ? "synthetic" : "example");
         marked = true;
         fputs(" ", r->f);
-        esc(r, s.notes[i]);
+        esc(r, s->notes[k]);
     }
     if (marked)
         fputs("</div>\n", r->f);
     char title[256];
-    snprintf(title, sizeof(title), "%s, %s", m->summary, r->in);
-    struct pccs_svg_spc c = {
-        title, (const char *const *)s.date, s.y, p, s.n, &o, a};
+    snprintf(title, sizeof(title), "%s, %s", run->metric->summary, r->in);
+    struct pccs_svg_spc c = {.title = title,
+                             .dates = (const char *const *)s->date,
+                             .y = s->y,
+                             .p = run->points,
+                             .n = s->n,
+                             .opt = &run->o,
+                             .assurance = run->assurance};
     fputs("<figure>", r->f);
     pccs_svg_spc_write(r->f, &c);
     fputs("<figcaption class=\"src\">Making Data Count XmR chart: ", r->f);
     esc(r, pccs_svg_variation(&c));
-    fprintf(r->f, " at the latest month; %zu points%s.</figcaption>", s.n,
-            short_group ? " (fewer than 13 in a group: limits less "
-                          "reliable)"
-                        : "");
+    fprintf(r->f, " at the latest month; %zu points%s.</figcaption>", s->n,
+            run->short_group ? " (fewer than 13 in a group: limits less "
+                               "reliable)"
+                             : "");
     fputs("</figure>\n", r->f);
-    free(p);
-    pccs_series_release(&s);
 }
 
 static void
 sec_capacity(struct rep *r)
 {
-    struct pccs_table cap;
+    const struct pccs_table *cap;
     fputs("<section class=\"major\"><h2>3. Capacity against population "
           "growth</h2>\n",
           r->f);
-    if (table_or_note(r, "capacity", r->level, r->in, NULL, &cap)) {
+    if ((cap = table_or_note(r, PCCS_PAPER_CAPACITY))) {
         static const char *const cols[] = {
             "month=Month",
             "registered=Registered",
@@ -602,11 +499,10 @@ sec_capacity(struct rep *r)
             "appointments_growth_12m_pct=Appointments growth 12m %",
             "list_growth_12m_pct=List growth 12m %",
             NULL};
-        html_table(r, &cap, cols, is_org, (void *)r->in);
-        spc_chart(r, "appointments_per_1000");
-        spc_chart(r, "dna_pct");
-        notes(r, &cap);
-        pccs_table_release(&cap);
+        html_table(r, cap, cols, is_org, (void *)r->in);
+        for (size_t i = 0; i < PCCS_PAPER_NSPC; i++)
+            spc_chart(r, i);
+        notes(r, cap);
     }
     fputs("</section>\n", r->f);
 }
@@ -616,118 +512,58 @@ sec_capacity(struct rep *r)
 static void
 ent_lines(struct rep *r, const struct pccs_table *pcns)
 {
-    struct pccs_rates rates = PCCS_RATES_INIT;
-    struct pccs_ent_lines ls = {NULL, 0};
-    struct pccs_table area;
-    int fy;
-    memset(&area, 0, sizeof(area));
-    if (!r->year || pccs_fy_parse(pccs_str_from(r->year), &fy) ||
-        pccs_rates_load_default(&rates, r->err) ||
-        pccs_ent_lines_load(&ls, &rates, fy, r->err)) {
-        pccs_err_clear(r->err);
-        pccs_rates_release(&rates);
+    if (!r->p->lines_ok)
         return;
-    }
     fputs("<h3>PCN entitlements by line</h3>\n", r->f);
-    bool have_area = r->level >= PCCS_PCN &&
-                     table_or_note(r, "entitlements", r->level, r->in,
-                                   r->year, &area);
-    struct pccs_table lt;
-    pccs_table_init(&lt, "lines");
-    pccs_table_col(&lt, "line", PCCS_COL_TEXT, 0);
-    pccs_table_col(&lt, "paid_to", PCCS_COL_TEXT, 0);
-    pccs_table_col(&lt, "amount", PCCS_COL_NUM, 0);
-    pccs_table_col(&lt, "basis", PCCS_COL_TEXT, 0);
-    for (size_t i = 0; i < ls.n; i++) {
-        const struct pccs_ent_line_info *l = &ls.l[i];
-        int c = have_area ? pccs_table_col_index(&area, l->name) : -1;
-        const struct pccs_cell *v =
-            c >= 0 && area.nrows ? pccs_table_cell(&area, 0, (size_t)c) : NULL;
-        pccs_table_row(&lt);
-        pccs_table_text(&lt, l->label);
-        pccs_table_text(&lt, l->practices ? "practices (not in the PCN "
-                                            "total)"
-                                          : "PCN");
-        if (v && !v->null)
-            pccs_table_num(&lt, v->num);
-        else
-            pccs_table_null(&lt);
-        char why[400];
-        if (!l->applies)
-            snprintf(why, sizeof(why), "%s", l->reason);
-        else if (!l->known)
-            snprintf(why, sizeof(why), "rate unknown: %s", l->reason);
-        else if (!v || v->null)
-            snprintf(why, sizeof(why), "%s; not computed: %s", l->basis,
-                     l->r.per[PCCS_ENT_BED].present
-                         ? "care home beds not loaded"
-                         : "no population loaded");
-        else
-            snprintf(why, sizeof(why), "%s%s", l->basis,
-                     l->derived ? " (derived)" : "");
-        pccs_table_text(&lt, why);
-    }
+    table_or_note(r, PCCS_PAPER_ENT_AREA);
     static const char *const lcols[] = {"line=Line", "paid_to=Paid to",
                                         "amount=Amount", "basis=Rate or "
                                                          "reason",
                                         NULL};
-    html_table(r, &lt, lcols, NULL, NULL);
-    pccs_table_release(&lt);
-    pccs_table_release(&area);
+    html_table(r, &r->p->lines, lcols, NULL, NULL);
 
     /* Per PCN: the lines paid that year. */
-    char names[32][160];
     const char *cols[32];
     size_t n = 0;
     cols[n++] = "code=PCN";
-    for (size_t i = 0; i < ls.n && n < 28; i++) {
-        if (!ls.l[i].applies)
-            continue;
-        snprintf(names[n], sizeof(names[n]), "%s=%s", ls.l[i].name,
-                 ls.l[i].label);
-        cols[n] = names[n];
-        n++;
-    }
+    for (size_t i = 0; i < r->p->nline_cols; i++)
+        cols[n++] = r->p->line_cols[i];
     cols[n++] = "total_known=PCN total known";
     cols[n++] = "practice_income_known=Practice income";
     cols[n] = NULL;
     fputs("<h3>PCN entitlements by PCN</h3>\n", r->f);
     html_table(r, pcns, cols, NULL, NULL);
-    pccs_ent_lines_release(&ls);
-    pccs_rates_release(&rates);
 }
 
 static void
 sec_entitlements(struct rep *r)
 {
-    struct pccs_table e;
+    const struct pccs_table *e;
     fputs("<section class=\"major\"><h2>4. Access, PCN entitlements and "
           "ARRS</h2>\n<h3>Enhanced access required</h3>\n",
           r->f);
-    if (table_or_note(r, "entitlements", PCCS_PCN, r->in, r->year, &e)) {
+    if ((e = table_or_note(r, PCCS_PAPER_ENT_PCN))) {
         static const char *const acc[] = {
             "code=PCN", "name=Name", "adjusted_estimate=Adjusted population",
             "enhanced_access_minutes_per_week=Minutes per week required", NULL};
-        html_table(r, &e, acc, NULL, NULL);
+        html_table(r, e, acc, NULL, NULL);
         fputs("<p class=\"none\">Enhanced access delivered: no delivery "
               "data loaded.</p>\n",
               r->f);
-        ent_lines(r, &e);
-        notes(r, &e);
-        pccs_table_release(&e);
+        ent_lines(r, e);
+        notes(r, e);
     }
     fputs("<h3>ARRS roles in post</h3>\n", r->f);
     struct col_is all = {"arrs_role", "all ARRS roles"};
-    if (table_or_note(r, "arrs", PCCS_PCN, r->in, r->year, &e)) {
+    if ((e = table_or_note(r, PCCS_PAPER_ARRS))) {
         static const char *const cols[] = {"code=PCN",
                                            "fte=FTE in post",
                                            "cost_in_post=Cost in post",
                                            "arrs_sum=ARRS sum",
                                            "share_pct=Share %",
                                            NULL};
-        html_table(r, &e, cols, col_equals, &all);
-        notes(r, &e);
-        pccs_table_release(&e);
+        html_table(r, e, cols, col_equals, &all);
+        notes(r, e);
     }
     fputs("</section>\n", r->f);
 }
@@ -735,11 +571,11 @@ sec_entitlements(struct rep *r)
 static void
 sec_workforce(struct rep *r)
 {
-    struct pccs_table w;
+    const struct pccs_table *w;
     fputs("<section class=\"major\"><h2>5. Workforce per 10,000 weighted "
           "patients</h2>\n",
           r->f);
-    if (table_or_note(r, "workforce", r->level, r->in, NULL, &w)) {
+    if ((w = table_or_note(r, PCCS_PAPER_WORKFORCE))) {
         static const char *const cols[] = {
             "publication=Publication",
             "staff_group=Staff group",
@@ -749,28 +585,26 @@ sec_workforce(struct rep *r)
             "fte_per_10000_weighted=FTE per 10,000 weighted",
             "census=Census",
             NULL};
-        html_table(r, &w, cols, is_org, (void *)r->in);
-        notes(r, &w);
-        pccs_table_release(&w);
+        html_table(r, w, cols, is_org, (void *)r->in);
+        notes(r, w);
     }
-    if (r->level > PCCS_PCN &&
-        table_or_note(r, "workforce", PCCS_PCN, r->in, NULL, &w)) {
+    if ((w = table_or_note(r, PCCS_PAPER_WORKFORCE_PCN))) {
         fputs("<h3>GPs per 10,000 weighted patients by PCN (GP "
               "workforce)</h3>\n",
               r->f);
-        const char **labels = pccs_xcalloc(w.nrows + 1, sizeof(*labels));
-        double *v = pccs_xcalloc(w.nrows + 1, sizeof(*v));
+        const char **labels = pccs_xcalloc(w->nrows + 1, sizeof(*labels));
+        double *v = pccs_xcalloc(w->nrows + 1, sizeof(*v));
         size_t n = 0;
-        int pc = pccs_table_col_index(&w, "publication");
-        int gc = pccs_table_col_index(&w, "staff_group");
-        int vc = pccs_table_col_index(&w, "fte_per_10000_weighted");
-        for (size_t i = 0; i < w.nrows && pc >= 0 && gc >= 0 && vc >= 0; i++) {
-            if (strcmp(pccs_table_cell(&w, i, (size_t)pc)->text,
+        int pc = pccs_table_col_index(w, "publication");
+        int gc = pccs_table_col_index(w, "staff_group");
+        int vc = pccs_table_col_index(w, "fte_per_10000_weighted");
+        for (size_t i = 0; i < w->nrows && pc >= 0 && gc >= 0 && vc >= 0; i++) {
+            if (strcmp(pccs_table_cell(w, i, (size_t)pc)->text,
                        "GP workforce") ||
-                strcmp(pccs_table_cell(&w, i, (size_t)gc)->text, "GP"))
+                strcmp(pccs_table_cell(w, i, (size_t)gc)->text, "GP"))
                 continue;
-            labels[n] = pccs_table_cell(&w, i, 0)->text;
-            const struct pccs_cell *c = pccs_table_cell(&w, i, (size_t)vc);
+            labels[n] = pccs_table_cell(w, i, 0)->text;
+            const struct pccs_cell *c = pccs_table_cell(w, i, (size_t)vc);
             v[n++] = c->null ? NAN : c->num;
         }
         if (n) {
@@ -791,7 +625,6 @@ sec_workforce(struct rep *r)
                   r->f);
         free(labels);
         free(v);
-        pccs_table_release(&w);
     }
     fputs("</section>\n", r->f);
 }
@@ -799,18 +632,17 @@ sec_workforce(struct rep *r)
 static void
 sec_qof(struct rep *r)
 {
-    struct pccs_table q;
+    const struct pccs_table *q;
     fputs("<section class=\"major\"><h2>6. QOF prevalence</h2>\n", r->f);
-    if (table_or_note(r, "qof-prevalence", r->level, r->in, NULL, &q)) {
+    if ((q = table_or_note(r, PCCS_PAPER_QOF))) {
         static const char *const cols[] = {"group_label=Disease group",
                                            "register=Register",
                                            "list_size=List size",
                                            "prevalence_pct=Prevalence %",
                                            "national_prevalence_pct=England %",
                                            NULL};
-        html_table(r, &q, cols, is_org, (void *)r->in);
-        notes(r, &q);
-        pccs_table_release(&q);
+        html_table(r, q, cols, is_org, (void *)r->in);
+        notes(r, q);
     }
     fputs("</section>\n", r->f);
 }
@@ -818,12 +650,11 @@ sec_qof(struct rep *r)
 static void
 sec_payments(struct rep *r)
 {
-    struct pccs_table p;
+    const struct pccs_table *p;
     fputs("<section class=\"major\"><h2>7. Payments per weighted "
           "patient</h2>\n",
           r->f);
-    enum pccs_level l = r->level > PCCS_PCN ? PCCS_PCN : PCCS_PRACTICE;
-    if (table_or_note(r, "payments", l, r->in, r->year, &p)) {
+    if ((p = table_or_note(r, PCCS_PAPER_PAYMENTS))) {
         static const char *const cols[] = {
             "code=Code",
             "name=Name",
@@ -834,20 +665,18 @@ sec_payments(struct rep *r)
             "total_per_weighted=£ per weighted",
             "decile=Decile",
             NULL};
-        html_table(r, &p, cols, NULL, NULL);
-        notes(r, &p);
-        pccs_table_release(&p);
+        html_table(r, p, cols, NULL, NULL);
+        notes(r, p);
     }
     fputs("<h3>Practices outside the 5th to 95th percentile of their "
           "ICB</h3>\n",
           r->f);
-    if (table_or_note(r, "payments", PCCS_PRACTICE, r->in, r->year, &p)) {
+    if ((p = table_or_note(r, PCCS_PAPER_PAYMENTS_PRACTICE))) {
         static const char *const cols[] = {"code=Practice", "name=Name",
                                            "total_per_weighted=£ per weighted",
                                            "flag=Flag", NULL};
-        if (!html_table(r, &p, cols, flagged, NULL))
+        if (!html_table(r, p, cols, flagged, NULL))
             fputs("<p class=\"none\">None.</p>\n", r->f);
-        pccs_table_release(&p);
     }
     fputs("</section>\n", r->f);
 }
@@ -855,41 +684,37 @@ sec_payments(struct rep *r)
 static void
 sec_resilience(struct rep *r)
 {
-    struct pccs_table s;
+    const struct pccs_table *s;
     fputs("<section class=\"major\"><h2>8. Practices rated red or "
           "amber</h2>\n",
           r->f);
-    if (table_or_note(r, "resilience", PCCS_PRACTICE, r->in, r->year, &s)) {
+    if ((s = table_or_note(r, PCCS_PAPER_RESILIENCE))) {
         static const char *const cols[] = {"code=Practice", "name=Name",
                                            "overall=Rating", "reasons=Why",
                                            NULL};
-        size_t n = html_table(r, &s, cols, red_or_amber, NULL);
+        size_t n = html_table(r, s, cols, red_or_amber, NULL);
         if (!n)
             fputs("<p class=\"none\">No practice is rated red or "
                   "amber.</p>\n",
                   r->f);
         fprintf(r->f, "<p>%zu of %zu practices rated red or amber.</p>\n", n,
-                s.nrows);
-        notes(r, &s);
-        pccs_table_release(&s);
+                s->nrows);
+        notes(r, s);
     }
     fputs("</section>\n", r->f);
 }
 
 /* A register table, or a line saying it is not loaded. */
 static void
-register_part(struct rep *r, const char *title, const char *name,
-              const char *const *cols, row_pred keep, void *ctx)
+register_part(struct rep *r, const char *title, enum pccs_paper_part part,
+              const char *const *cols)
 {
-    struct pccs_table t;
+    const struct pccs_table *t;
     fprintf(r->f, "<h3>%s</h3>\n", title);
-    enum pccs_level l =
-        strcmp(name, "visits") ? PCCS_LEVEL_NONE : PCCS_PRACTICE;
-    if (table_or_note(r, name, l, r->in, NULL, &t)) {
-        if (!html_table(r, &t, cols, keep, ctx))
+    if ((t = table_or_note(r, part))) {
+        if (!html_table(r, t, cols, NULL, NULL))
             fputs("<p class=\"none\">None.</p>\n", r->f);
-        notes(r, &t);
-        pccs_table_release(&t);
+        notes(r, t);
     }
 }
 
@@ -904,16 +729,16 @@ sec_registers(struct rep *r)
                                      "overdue=Overdue",
                                      "total=Total",
                                      NULL};
-    register_part(r, "Programme status", "programme-status", ps, NULL, NULL);
+    register_part(r, "Programme status", PCCS_PAPER_PROGRAMMES, ps);
     static const char *const rk[] = {
         "risk_id=Risk", "title=Title",        "owner=Owner", "score=Score",
         "rag=RAG",      "review_date=Review", NULL};
-    register_part(r, "Risks by score", "risks", rk, NULL, NULL);
+    register_part(r, "Risks by score", PCCS_PAPER_RISKS, rk);
     static const char *const es[] = {"place=Place",           "tenure=Tenure",
                                      "premises=Premises",     "area_m2=Area m2",
                                      "area_pct=Area %",       "void_m2=Void m2",
                                      "void_cost=Void cost £", NULL};
-    register_part(r, "Estates", "estates", es, NULL, NULL);
+    register_part(r, "Estates", PCCS_PAPER_ESTATES, es);
     static const char *const bu[] = {"line=Line",
                                      "plan=Plan £",
                                      "actual=Actual £",
@@ -921,7 +746,7 @@ sec_registers(struct rep *r)
                                      "variance=Variance £",
                                      "movement_since_last=Movement £",
                                      NULL};
-    register_part(r, "Delegated budget", "budget", bu, NULL, NULL);
+    register_part(r, "Delegated budget", PCCS_PAPER_BUDGET, bu);
     static const char *const lc[] = {"code=Practice",
                                      "name=Name",
                                      "closed_from=From",
@@ -929,33 +754,22 @@ sec_registers(struct rep *r)
                                      "in_force=In force",
                                      "review_date=Review",
                                      NULL};
-    register_part(r, "List closures", "list-closures", lc, NULL, NULL);
+    register_part(r, "List closures", PCCS_PAPER_CLOSURES, lc);
     static const char *const vi[] = {"code=Practice", "name=Name",
                                      "last_visit=Last visit",
                                      "months_since=Months since", NULL};
-    register_part(r, "Practices not visited in 18 months", "visits", vi, NULL,
-                  NULL);
+    register_part(r, "Practices not visited in 18 months", PCCS_PAPER_VISITS,
+                  vi);
     fputs("</section>\n", r->f);
 }
 
 int
-pccs_committee_write(FILE *f, struct pccs_store *st, const struct pccs_tree *t,
+pccs_committee_write(FILE *f, const struct pccs_paper *p,
                      const struct pccs_committee_options *o,
                      struct pccs_err *err)
 {
-    int org = pccs_tree_find(t, o->in);
-    if (org < 0)
-        return pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
-                            o->in);
-    if (t->orgs[org].level <= PCCS_PRACTICE)
-        return pccs_err_set(err, PCCS_EINVAL,
-                            "%s is a practice: the report is for an "
-                            "organisation with children (a PCN or above)",
-                            o->in);
-    struct rep r = {f,       st,  t,
-                    o->in,   org, t->orgs[org].level,
-                    o->year, err, o->include_synthetic};
-    const char *name = report_name(t, org, o->year, o->in);
+    struct rep r = {.f = f, .p = p, .in = p->in, .level = p->level};
+    const char *name = p->name;
     fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta "
           "charset=\"utf-8\">\n<title>",
           f);
@@ -967,9 +781,9 @@ pccs_committee_write(FILE *f, struct pccs_store *st, const struct pccs_tree *t,
             style);
     esc(&r, name);
     fputs(" (", f);
-    esc(&r, o->in);
+    esc(&r, p->in);
     fprintf(f, ")%s%s. Generated by pccs on %s.</p>\n",
-            o->year ? ", financial year " : "", o->year ? o->year : "",
+            p->year ? ", financial year " : "", p->year ? p->year : "",
             o->generated ? o->generated : "");
     sec_sources(&r);
     sec_population(&r);
