@@ -171,6 +171,44 @@ row_cols(struct pccs_table *out, const struct reg *g, const char *const *cols,
                        whole ? 0 : 2);
 }
 
+/* A table's rows from a register read for it (g), under q. */
+typedef int (*rows_fn)(const struct pccs_tree *t,
+                       const struct pccs_table_query *q, const struct reg *g,
+                       struct pccs_table *out, struct pccs_err *err);
+
+/* Table title over register name: read it, emit its rows, note it. */
+static int
+run(struct pccs_store *st, const struct pccs_tree *t,
+    const struct pccs_table_query *q, struct pccs_table *out,
+    struct pccs_err *err, const char *title, const char *name, bool check_in,
+    rows_fn rows)
+{
+    pccs_table_init(out, title);
+    struct reg g;
+    int rc = open_reg(st, t, q, check_in, name, &g, err);
+    if (rc)
+        return rc;
+    rc = rows(t, q, &g, out, err);
+    if (rc) {
+        pccs_register_data_release(&g.d);
+        pccs_register_data_release(&g.prev);
+        return rc;
+    }
+    return close_reg(st, out, &g, err);
+}
+
+/*
+ * pccs_NAME_table(): table TITLE over register REG (--in checked when
+ * CHECK), its rows from NAME_rows().
+ */
+#define REGISTER_TABLE(NAME, TITLE, REG, CHECK)                                \
+    int pccs_##NAME##_table(struct pccs_store *st, const struct pccs_tree *t,  \
+                            const struct pccs_table_query *q,                  \
+                            struct pccs_table *out, struct pccs_err *err)      \
+    {                                                                          \
+        return run(st, t, q, out, err, TITLE, REG, CHECK, NAME##_rows);       \
+    }
+
 /* ===== register: the rows as loaded ===== */
 
 int
@@ -241,30 +279,25 @@ programme_state(const struct reg *g, size_t r, pccs_day at)
     return !strcmp(s, "in progress") ? PS_IN_PROGRESS : PS_NOT_STARTED;
 }
 
-int
-pccs_programme_status_table(struct pccs_store *st, const struct pccs_tree *t,
-                            const struct pccs_table_query *q,
-                            struct pccs_table *out, struct pccs_err *err)
+static int
+programme_status_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
+                      const struct reg *g, struct pccs_table *out, struct pccs_err *err)
 {
-    pccs_table_init(out, "programme-status");
-    struct reg g;
-    int rc = open_reg(st, t, q, true, "programmes", &g, err);
-    if (rc)
-        return rc;
+    (void)err;
     pccs_day at = as_at(q);
-    char(*ws)[128] = pccs_xcalloc(g.d.n + 1, sizeof(*ws));
-    int(*cnt)[PS_N] = pccs_xcalloc(g.d.n + 1, sizeof(*cnt));
+    char(*ws)[128] = pccs_xcalloc(g->d.n + 1, sizeof(*ws));
+    int(*cnt)[PS_N] = pccs_xcalloc(g->d.n + 1, sizeof(*cnt));
     size_t nw = 0;
-    for (size_t i = 0; i < g.d.n; i++) {
-        if (!in_scope(t, q, val(&g, i, "org_code"), at))
+    for (size_t i = 0; i < g->d.n; i++) {
+        if (!in_scope(t, q, val(g, i, "org_code"), at))
             continue;
-        const char *w = val(&g, i, "workstream");
+        const char *w = val(g, i, "workstream");
         size_t k = 0;
         while (k < nw && strcmp(ws[k], w) != 0)
             k++;
         if (k == nw)
             snprintf(ws[nw++], 128, "%s", w);
-        cnt[k][programme_state(&g, i, at)]++;
+        cnt[k][programme_state(g, i, at)]++;
     }
     pccs_table_col(out, "workstream", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "not_started", PCCS_COL_INT, 0);
@@ -292,39 +325,35 @@ pccs_programme_status_table(struct pccs_store *st, const struct pccs_tree *t,
                     "as at %s: overdue = due date before that day and not "
                     "achieved and closed (counted instead of its status)",
                     d);
-    close_reg(st, out, &g, err);
     free(ws);
     free(cnt);
     return PCCS_OK;
 }
 
+REGISTER_TABLE(programme_status, "programme-status", "programmes", true)
+
 /* ===== milestones ===== */
 
-int
-pccs_milestones_table(struct pccs_store *st, const struct pccs_tree *t,
-                      const struct pccs_table_query *q, struct pccs_table *out,
-                      struct pccs_err *err)
+static int
+milestones_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
+                const struct reg *g, struct pccs_table *out, struct pccs_err *err)
 {
+    (void)err;
     (void)t;
-    pccs_table_init(out, "milestones");
-    struct reg g;
-    int rc = open_reg(st, t, q, false, "milestones", &g, err);
-    if (rc)
-        return rc;
     pccs_day at = as_at(q);
-    const char *const *cols = g.cols;
-    row_cols(out, &g, cols, g.d.def->ncols, false);
+    const char *const *cols = g->cols;
+    row_cols(out, g, cols, g->d.def->ncols, false);
     pccs_table_col(out, "achieved_pct_of_target", PCCS_COL_NUM, 1);
     pccs_table_col(out, "result", PCCS_COL_TEXT, 0);
-    for (size_t i = 0; i < g.d.n; i++) {
+    for (size_t i = 0; i < g->d.n; i++) {
         size_t r = i;
         pccs_table_row(out);
-        row_cells(out, &g, r, cols, g.d.def->ncols, false);
-        double target = num(&g, r, "target"), got = num(&g, r, "achieved");
+        row_cells(out, g, r, cols, g->d.def->ncols, false);
+        double target = num(g, r, "target"), got = num(g, r, "achieved");
         pccs_table_num(out,
                        target > 0 && !isnan(got) ? got / target * 100 : NAN);
-        pccs_day td = day(&g, r, "target_date");
-        pccs_day ad = day(&g, r, "achieved_date");
+        pccs_day td = day(g, r, "target_date");
+        pccs_day ad = day(g, r, "achieved_date");
         const char *res =
             !isnan(got) && got >= target && (ad == PCCS_DAY_NONE || ad <= td)
                 ? "met"
@@ -333,9 +362,10 @@ pccs_milestones_table(struct pccs_store *st, const struct pccs_tree *t,
                                            : "not yet due";
         pccs_table_text(out, res);
     }
-    close_reg(st, out, &g, err);
     return PCCS_OK;
 }
+
+REGISTER_TABLE(milestones, "milestones", "milestones", false)
 
 /* ===== risks ===== */
 
@@ -396,55 +426,51 @@ cmp_risk(const void *a, const void *b)
                                  : x->row > y->row;
 }
 
-int
-pccs_risks_table(struct pccs_store *st, const struct pccs_tree *t,
-                 const struct pccs_table_query *q, struct pccs_table *out,
-                 struct pccs_err *err)
+static int
+risks_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
+           const struct reg *g, struct pccs_table *out, struct pccs_err *err)
 {
-    pccs_table_init(out, "risks");
     struct risk_band bands[8];
     size_t nb = 0;
     char source[2048] = "";
-    struct reg g;
     int rc = risk_bands(bands, &nb, source, sizeof(source), err);
-    if (!rc)
-        rc = open_reg(st, t, q, true, "risks", &g, err);
     if (rc)
         return rc;
     pccs_day at = as_at(q);
-    struct risk_item *it = pccs_xcalloc(g.d.n + 1, sizeof(*it));
+    struct risk_item *it = pccs_xcalloc(g->d.n + 1, sizeof(*it));
     size_t n = 0;
-    for (size_t i = 0; i < g.d.n; i++)
-        if (in_scope(t, q, val(&g, i, "org_code"), at))
-            it[n++] = (struct risk_item){i, num(&g, i, "likelihood") *
-                                                num(&g, i, "impact")};
+    for (size_t i = 0; i < g->d.n; i++)
+        if (in_scope(t, q, val(g, i, "org_code"), at))
+            it[n++] = (struct risk_item){i, num(g, i, "likelihood") *
+                                                num(g, i, "impact")};
     qsort(it, n, sizeof(*it), cmp_risk);
-    const char *const *cols = g.cols;
-    row_cols(out, &g, cols, g.d.def->ncols, true);
+    const char *const *cols = g->cols;
+    row_cols(out, g, cols, g->d.def->ncols, true);
     pccs_table_col(out, "score", PCCS_COL_INT, 0);
     pccs_table_col(out, "rag", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "review_overdue", PCCS_COL_TEXT, 0);
     for (size_t i = 0; i < n; i++) {
         size_t r = it[i].row;
         pccs_table_row(out);
-        row_cells(out, &g, r, cols, g.d.def->ncols, true);
+        row_cells(out, g, r, cols, g->d.def->ncols, true);
         pccs_table_int(out, (int64_t)it[i].score);
         const char *rag = "";
         for (size_t b = 0; b < nb; b++)
             if (it[i].score >= bands[b].from && it[i].score <= bands[b].to)
                 rag = bands[b].rag;
         pccs_table_text(out, rag);
-        pccs_day rd = day(&g, r, "review_date");
+        pccs_day rd = day(g, r, "review_date");
         pccs_table_text(out, rd != PCCS_DAY_NONE && rd < at ? "yes" : "no");
     }
     pccs_table_note(out,
                     "score = likelihood x impact (1 to 25); RAG by "
                     "data/rules/risk.csv: %s",
                     source);
-    close_reg(st, out, &g, err);
     free(it);
     return PCCS_OK;
 }
+
+REGISTER_TABLE(risks, "risks", "risks", true)
 
 /* ===== estates ===== */
 
@@ -453,27 +479,21 @@ enum { E_PREMISES, E_AREA, E_VOID, E_COST, E_VOIDCOST, E_INV, E_AGREED, E_N };
 static const char *const tenures[] = {"freehold", "leasehold",
                                       "NHS Property Services", "LIFT"};
 
-int
-pccs_estates_table(struct pccs_store *st, const struct pccs_tree *t,
-                   const struct pccs_table_query *q, struct pccs_table *out,
-                   struct pccs_err *err)
+static int
+estates_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
+             const struct reg *g, struct pccs_table *out, struct pccs_err *err)
 {
-    pccs_table_init(out, "estates");
-    struct reg g;
-    int rc = open_reg(st, t, q, true, "estates", &g, err);
-    if (rc)
-        return rc;
+    (void)err;
     pccs_day at = as_at(q);
     /* Places in order of first appearance; tenure sums per place. */
-    char(*pl)[128] = pccs_xcalloc(g.d.n + 1, sizeof(*pl));
-    double(*v)[4][E_N] = pccs_xcalloc(g.d.n + 1, sizeof(*v));
+    char(*pl)[128] = pccs_xcalloc(g->d.n + 1, sizeof(*pl));
+    double(*v)[4][E_N] = pccs_xcalloc(g->d.n + 1, sizeof(*v));
     size_t np = 0;
-    for (size_t i = 0; i < g.d.n; i++) {
+    for (size_t i = 0; i < g->d.n; i++) {
         size_t r = i;
-        if (!in_scope(t, q, val(&g, r, "practice_code"), at))
+        if (!in_scope(t, q, val(g, r, "practice_code"), at))
             continue;
-        const char *p =
-            *val(&g, r, "place") ? val(&g, r, "place") : "(no place)";
+        const char *p = *val(g, r, "place") ? val(g, r, "place") : "(no place)";
         size_t k = 0;
         while (k < np && strcmp(pl[k], p) != 0)
             k++;
@@ -481,18 +501,18 @@ pccs_estates_table(struct pccs_store *st, const struct pccs_tree *t,
             snprintf(pl[np++], 128, "%s", p);
         int tn = 0;
         for (int j = 0; j < 4; j++)
-            if (!strcmp(val(&g, r, "tenure"), tenures[j]))
+            if (!strcmp(val(g, r, "tenure"), tenures[j]))
                 tn = j;
-        double area = num(&g, r, "area_m2"), vd = num(&g, r, "void_m2");
-        double cost = num(&g, r, "annual_cost");
+        double area = num(g, r, "area_m2"), vd = num(g, r, "void_m2");
+        double cost = num(g, r, "annual_cost");
         double *x = v[k][tn];
         x[E_PREMISES] += 1;
         x[E_AREA] += area;
         x[E_VOID] += vd;
         x[E_COST] += cost;
         x[E_VOIDCOST] += area > 0 ? cost * vd / area : 0;
-        x[E_INV] += num(&g, r, "void_invoiced");
-        x[E_AGREED] += num(&g, r, "void_agreed");
+        x[E_INV] += num(g, r, "void_invoiced");
+        x[E_AGREED] += num(g, r, "void_agreed");
     }
     static const char *const c[] = {"place",         "tenure",      "premises",
                                     "area_m2",       "area_pct",    "void_m2",
@@ -533,30 +553,28 @@ pccs_estates_table(struct pccs_store *st, const struct pccs_tree *t,
                     "area_pct = the tenure's area / the place's area; "
                     "void_pct = void m2 / area m2; void_cost = annual cost "
                     "x void m2 / area m2, per premises, summed");
-    close_reg(st, out, &g, err);
     free(pl);
     free(v);
     return PCCS_OK;
 }
 
+REGISTER_TABLE(estates, "estates", "estates", true)
+
 /* ===== budget ===== */
 
-int
-pccs_budget_table(struct pccs_store *st, const struct pccs_tree *t,
-                  const struct pccs_table_query *q, struct pccs_table *out,
-                  struct pccs_err *err)
+static int
+budget_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
+            const struct reg *g, struct pccs_table *out, struct pccs_err *err)
 {
-    pccs_table_init(out, "budget");
-    struct reg g;
-    int rc = open_reg(st, t, q, false, "budget", &g, err);
-    if (rc)
-        return rc;
-    char(*lines)[128] = pccs_xcalloc(g.d.n + 1, sizeof(*lines));
-    double(*v)[5] = pccs_xcalloc(g.d.n + 2, sizeof(*v));
-    bool *had = pccs_xcalloc(g.d.n + 2, sizeof(*had));
+    (void)err;
+    (void)q;
+    (void)t;
+    char(*lines)[128] = pccs_xcalloc(g->d.n + 1, sizeof(*lines));
+    double(*v)[5] = pccs_xcalloc(g->d.n + 2, sizeof(*v));
+    bool *had = pccs_xcalloc(g->d.n + 2, sizeof(*had));
     size_t nl = 0;
     for (int pass = 0; pass < 2; pass++) {
-        const struct pccs_register_data *d = pass ? &g.prev : &g.d;
+        const struct pccs_register_data *d = pass ? &g->prev : &g->d;
         for (size_t i = 0; i < d->n; i++) {
             const char *l = val_of(d, i, "line");
             size_t k = 0;
@@ -611,12 +629,13 @@ pccs_budget_table(struct pccs_store *st, const struct pccs_tree *t,
                          "of the latest load; variance = forecast - plan; "
                          "movement = this load's forecast - the previous "
                          "load's, for lines in both");
-    close_reg(st, out, &g, err);
     free(lines);
     free(v);
     free(had);
     return PCCS_OK;
 }
+
+REGISTER_TABLE(budget, "budget", "budget", false)
 
 /* ===== list closures, support payments ===== */
 
@@ -629,16 +648,11 @@ practice_cells(struct pccs_table *out, const struct pccs_tree *t,
     pccs_table_text(out, o >= 0 && t->orgs[o].name ? t->orgs[o].name : "");
 }
 
-int
-pccs_list_closures_table(struct pccs_store *st, const struct pccs_tree *t,
-                         const struct pccs_table_query *q,
-                         struct pccs_table *out, struct pccs_err *err)
+static int
+list_closures_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
+                   const struct reg *g, struct pccs_table *out, struct pccs_err *err)
 {
-    pccs_table_init(out, "list-closures");
-    struct reg g;
-    int rc = open_reg(st, t, q, true, "list_closures", &g, err);
-    if (rc)
-        return rc;
+    (void)err;
     pccs_day at = as_at(q);
     static const char *const c[] = {"closed_from",   "closed_to",
                                     "approval_body", "approval_date",
@@ -649,16 +663,16 @@ pccs_list_closures_table(struct pccs_store *st, const struct pccs_tree *t,
         pccs_table_col(out, c[i], PCCS_COL_TEXT, 0);
     pccs_table_col(out, "in_force", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "review_overdue", PCCS_COL_TEXT, 0);
-    for (size_t i = 0; i < g.d.n; i++) {
+    for (size_t i = 0; i < g->d.n; i++) {
         size_t r = i;
-        if (!in_scope(t, q, val(&g, r, "practice_code"), at))
+        if (!in_scope(t, q, val(g, r, "practice_code"), at))
             continue;
         pccs_table_row(out);
-        practice_cells(out, t, val(&g, r, "practice_code"));
+        practice_cells(out, t, val(g, r, "practice_code"));
         for (size_t k = 0; c[k]; k++)
-            pccs_table_text(out, val(&g, r, c[k]));
-        pccs_day f = day(&g, r, "closed_from"), to = day(&g, r, "closed_to");
-        pccs_day rv = day(&g, r, "review_date");
+            pccs_table_text(out, val(g, r, c[k]));
+        pccs_day f = day(g, r, "closed_from"), to = day(g, r, "closed_to");
+        pccs_day rv = day(g, r, "review_date");
         bool force = f <= at && (to == PCCS_DAY_NONE || at <= to);
         pccs_table_text(out, force ? "yes" : "no");
         pccs_table_text(out, force && rv < at ? "yes" : "no");
@@ -666,20 +680,16 @@ pccs_list_closures_table(struct pccs_store *st, const struct pccs_tree *t,
     char d[16];
     pccs_date_format(at, d);
     pccs_table_note(out, "as at %s", d);
-    close_reg(st, out, &g, err);
     return PCCS_OK;
 }
 
-int
-pccs_support_payments_table(struct pccs_store *st, const struct pccs_tree *t,
-                            const struct pccs_table_query *q,
-                            struct pccs_table *out, struct pccs_err *err)
+REGISTER_TABLE(list_closures, "list-closures", "list_closures", true)
+
+static int
+support_payments_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
+                      const struct reg *g, struct pccs_table *out, struct pccs_err *err)
 {
-    pccs_table_init(out, "support-payments");
-    struct reg g;
-    int rc = open_reg(st, t, q, true, "support_payments", &g, err);
-    if (rc)
-        return rc;
+    (void)err;
     pccs_day at = as_at(q);
     pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
@@ -688,16 +698,16 @@ pccs_support_payments_table(struct pccs_store *st, const struct pccs_tree *t,
     pccs_table_col(out, "reason", PCCS_COL_TEXT, 0);
     double total = 0;
     size_t n = 0;
-    for (size_t i = 0; i < g.d.n; i++) {
+    for (size_t i = 0; i < g->d.n; i++) {
         size_t r = i;
-        if (!in_scope(t, q, val(&g, r, "practice_code"), at))
+        if (!in_scope(t, q, val(g, r, "practice_code"), at))
             continue;
         pccs_table_row(out);
-        practice_cells(out, t, val(&g, r, "practice_code"));
-        pccs_table_text(out, val(&g, r, "payment_date"));
-        pccs_table_num(out, num(&g, r, "amount"));
-        pccs_table_text(out, val(&g, r, "reason"));
-        total += num(&g, r, "amount");
+        practice_cells(out, t, val(g, r, "practice_code"));
+        pccs_table_text(out, val(g, r, "payment_date"));
+        pccs_table_num(out, num(g, r, "amount"));
+        pccs_table_text(out, val(g, r, "reason"));
+        total += num(g, r, "amount");
         n++;
     }
     pccs_table_row(out);
@@ -708,22 +718,18 @@ pccs_support_payments_table(struct pccs_store *st, const struct pccs_tree *t,
     char what[32];
     snprintf(what, sizeof(what), "%zu payments", n);
     pccs_table_text(out, what);
-    close_reg(st, out, &g, err);
     return PCCS_OK;
 }
 
+REGISTER_TABLE(support_payments, "support-payments", "support_payments", true)
+
 /* ===== visits: practices not visited in the last 18 months ===== */
 
-int
-pccs_visits_table(struct pccs_store *st, const struct pccs_tree *t,
-                  const struct pccs_table_query *q, struct pccs_table *out,
-                  struct pccs_err *err)
+static int
+visits_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
+            const struct reg *g, struct pccs_table *out, struct pccs_err *err)
 {
-    pccs_table_init(out, "visits");
-    struct reg g;
-    int rc = open_reg(st, t, q, true, "visits", &g, err);
-    if (rc)
-        return rc;
+    (void)err;
     pccs_day at = as_at(q);
     int y, m, d;
     pccs_date_to_ymd(at, &y, &m, &d);
@@ -737,9 +743,9 @@ pccs_visits_table(struct pccs_store *st, const struct pccs_tree *t,
     pccs_day *last = pccs_xcalloc(t->norgs + 1, sizeof(*last));
     for (size_t o = 0; o <= t->norgs; o++)
         last[o] = PCCS_DAY_NONE;
-    for (size_t i = 0; i < g.d.n; i++) {
-        int o = pccs_tree_find(t, val(&g, i, "practice_code"));
-        pccs_day v = day(&g, i, "visit_date");
+    for (size_t i = 0; i < g->d.n; i++) {
+        int o = pccs_tree_find(t, val(g, i, "practice_code"));
+        pccs_day v = day(g, i, "visit_date");
         if (o >= 0 && v <= at && (last[o] == PCCS_DAY_NONE || v > last[o]))
             last[o] = v;
     }
@@ -788,9 +794,10 @@ pccs_visits_table(struct pccs_store *st, const struct pccs_tree *t,
                     "as at %s: practices in the tree not visited since %s "
                     "(18 months), or never",
                     ds, ss);
-    close_reg(st, out, &g, err);
     free(last);
     free(rows);
     free(current);
     return PCCS_OK;
 }
+
+REGISTER_TABLE(visits, "visits", "visits", true)
