@@ -275,6 +275,19 @@ pccs_cmd_args(const char *name, int argc, char **argv,
 }
 
 int
+pccs_cmd_print(struct pccs_table *t, int fmt, struct pccs_store *st, int rc,
+               struct pccs_err *err)
+{
+    if (!rc)
+        rc = pccs_table_write(t, (enum pccs_format)fmt, stdout, err);
+    if (rc)
+        pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err->msg);
+    pccs_table_release(t);
+    pccs_store_free(st);
+    return pccs_cmd_exit(rc);
+}
+
+int
 pccs_cmd_help(const char *name)
 {
     const struct pccs_cmd *c = find_cmd(name);

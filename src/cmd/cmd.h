@@ -53,6 +53,16 @@ struct pccs_opt;
 int pccs_cmd_args(const char *name, int argc, char **argv,
                   const struct pccs_opt *opts, size_t nopts, char **pos,
                   size_t maxpos, size_t *npos);
+struct pccs_table;
+
+/**
+ * The end of a command that prints table t (the sources, the audit log
+ * ...): when rc is 0 write t to stdout in format fmt, and if that or
+ * anything before failed print err's message; then release t and free
+ * st (either may be empty or NULL). Returns the exit status for rc.
+ */
+int pccs_cmd_print(struct pccs_table *t, int fmt, struct pccs_store *st, int rc,
+                   struct pccs_err *err);
 /** Print the command's usage to stdout (help) and return 0. */
 int pccs_cmd_help(const char *name);
 /** Print a usage error and the usage line to stderr; returns 2. */

@@ -23,20 +23,11 @@ enum source_col {
     C_NCOLS
 };
 
+/* In the order of enum source_col. */
 static const char *const col_names[C_NCOLS] = {
-    [C_ID] = "id",
-    [C_KIND] = "kind",
-    [C_PUBLICATION] = "publication",
-    [C_PROVENANCE] = "provenance",
-    [C_PERIOD] = "period",
-    [C_ROWS] = "rows",
-    [C_REJECTED] = "rejected",
-    [C_ENCODING] = "encoding",
-    [C_SHA256] = "sha256",
-    [C_LOADED_AT] = "loaded_at",
-    [C_PATH] = "path",
-    [C_NOTE] = "provenance_note",
-};
+    "id",     "kind",      "publication", "provenance",
+    "period", "rows",      "rejected",    "encoding",
+    "sha256", "loaded_at", "path",        "provenance_note"};
 
 static bool
 is_count(enum source_col c)
@@ -102,11 +93,5 @@ pccs_cmd_sources(struct pccs_global *g, int argc, char **argv)
             is_count((enum source_col)c) ? PCCS_COL_INT : PCCS_COL_TEXT, 0);
     struct pccs_err err = PCCS_ERR_INIT;
     rc = pccs_store_sources_each(st, source_row, &t, &err);
-    if (!rc)
-        rc = pccs_table_write(&t, (enum pccs_format)fmt, stdout, &err);
-    if (rc)
-        pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
-    pccs_table_release(&t);
-    pccs_store_free(st);
-    return pccs_cmd_exit(rc);
+    return pccs_cmd_print(&t, fmt, st, rc, &err);
 }

@@ -26,11 +26,17 @@
 #define XLSX_MAX_PART ((zip_uint64_t)2 << 30)
 #define XLSX_MAX_COLS 16384
 
+/* A sheet of the workbook: its name, relationship id and part (arena). */
+struct sheet_ref {
+    const char *name, *rid;
+    const char *path; /* NULL until the relationships name it */
+};
+
 struct pccs_xlsx {
     zip_t *zip;
     char *name;
-    char **sheet_names, **sheet_rids, **sheet_paths;
-    size_t nsheets;
+    struct sheet_ref *sheets;
+    size_t nsheets, sheets_cap;
     struct pccs_str *sst;
     size_t nsst, sst_cap;
     struct pccs_arena arena;
@@ -137,16 +143,12 @@ workbook_start(void *ctx, const XML_Char *name, const XML_Char **a)
         rid = attr(a, "id");
     if (!n || !rid)
         return;
-    x->sheet_names =
-        pccs_xreallocarray(x->sheet_names, x->nsheets + 1, sizeof(char *));
-    x->sheet_rids =
-        pccs_xreallocarray(x->sheet_rids, x->nsheets + 1, sizeof(char *));
-    x->sheet_paths =
-        pccs_xreallocarray(x->sheet_paths, x->nsheets + 1, sizeof(char *));
-    x->sheet_names[x->nsheets] = pccs_arena_strdup(&x->arena, n);
-    x->sheet_rids[x->nsheets] = pccs_arena_strdup(&x->arena, rid);
-    x->sheet_paths[x->nsheets] = NULL;
-    x->nsheets++;
+    x->sheets = pccs_xgrow(x->sheets, &x->sheets_cap, x->nsheets + 1,
+                           sizeof(*x->sheets));
+    x->sheets[x->nsheets++] = (struct sheet_ref){
+        .name = pccs_arena_strdup(&x->arena, n),
+        .rid = pccs_arena_strdup(&x->arena, rid),
+    };
 }
 
 static void
@@ -166,14 +168,14 @@ rels_start(void *ctx, const XML_Char *name, const XML_Char **a)
     if (!id || !target)
         return;
     for (size_t i = 0; i < x->nsheets; i++) {
-        if (strcmp(x->sheet_rids[i], id) != 0)
+        if (strcmp(x->sheets[i].rid, id) != 0)
             continue;
         char path[512];
         if (target[0] == '/')
             snprintf(path, sizeof(path), "%s", target + 1);
         else
             snprintf(path, sizeof(path), "xl/%s", target);
-        x->sheet_paths[i] = pccs_arena_strdup(&x->arena, path);
+        x->sheets[i].path = pccs_arena_strdup(&x->arena, path);
     }
 }
 
@@ -338,7 +340,7 @@ pccs_xlsx_sheet_count(const struct pccs_xlsx *x)
 const char *
 pccs_xlsx_sheet_name(const struct pccs_xlsx *x, size_t i)
 {
-    return i < x->nsheets ? x->sheet_names[i] : NULL;
+    return i < x->nsheets ? x->sheets[i].name : NULL;
 }
 
 void
@@ -349,9 +351,7 @@ pccs_xlsx_free(struct pccs_xlsx *x)
     if (x->zip)
         zip_discard(x->zip);
     free(x->name);
-    free(x->sheet_names);
-    free(x->sheet_rids);
-    free(x->sheet_paths);
+    free(x->sheets);
     free(x->sst);
     pccs_arena_release(&x->arena);
     free(x);
@@ -513,34 +513,34 @@ pccs_xlsx_sheet_open(struct pccs_xlsx *x, const char *name,
     *out = NULL;
     size_t i;
     for (i = 0; i < x->nsheets; i++) {
-        if (strcmp(x->sheet_names[i], name) == 0)
+        if (strcmp(x->sheets[i].name, name) == 0)
             break;
     }
     if (i == x->nsheets) {
         for (i = 0; i < x->nsheets; i++) {
-            if (pccs_str_ieq(pccs_str_from(x->sheet_names[i]), name))
+            if (pccs_str_ieq(pccs_str_from(x->sheets[i].name), name))
                 break;
         }
     }
     if (i == x->nsheets)
         return pccs_err_at(err, PCCS_ENOTFOUND, x->name, 1, 1,
                            "no sheet called \"%s\"", name);
-    if (!x->sheet_paths[i])
+    if (!x->sheets[i].path)
         return pccs_err_at(err, PCCS_EPARSE, x->name, 1, 1,
                            "sheet \"%s\" has no part in the workbook's "
                            "relationships",
                            name);
     zip_stat_t zs;
-    if (zip_stat(x->zip, x->sheet_paths[i], 0, &zs) != 0)
+    if (zip_stat(x->zip, x->sheets[i].path, 0, &zs) != 0)
         return pccs_err_at(err, PCCS_EPARSE, x->name, 1, 1,
                            "sheet \"%s\": part %s is missing", name,
-                           x->sheet_paths[i]);
+                           x->sheets[i].path);
     if ((zs.valid & ZIP_STAT_SIZE) && zs.size > XLSX_MAX_PART)
         return pccs_err_at(err, PCCS_EPARSE, x->name, 1, 1,
                            "sheet \"%s\" is larger than 2 GiB "
                            "uncompressed; refused",
                            name);
-    zip_file_t *zf = zip_fopen(x->zip, x->sheet_paths[i], 0);
+    zip_file_t *zf = zip_fopen(x->zip, x->sheets[i].path, 0);
     if (!zf)
         return pccs_err_at(err, PCCS_EPARSE, x->name, 1, 1,
                            "cannot read sheet \"%s\": %s", name,
