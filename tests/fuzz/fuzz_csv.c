@@ -28,6 +28,7 @@ read_all(const uint8_t *data, size_t size, unsigned flags)
     }
     (void)pccs_csv_encoding(r);
     pccs_csv_free(r);
+    (void)sum;
 }
 
 int
