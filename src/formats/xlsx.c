@@ -600,6 +600,7 @@ build_row(struct pccs_xlsx_sheet *s, struct pccs_xlsx_row *row,
         const struct pending *pd = &s->pend[i];
         struct pccs_xlsx_cell *c = &s->cells[pd->col];
         struct pccs_str t = {s->out_text.p + pd->off, pd->len};
+        c->text = t;
         switch (pd->kind) {
         case K_SST: {
             int64_t k;
@@ -616,20 +617,16 @@ build_row(struct pccs_xlsx_sheet *s, struct pccs_xlsx_row *row,
         case K_INLINE:
         case K_STR:
             c->type = PCCS_XLSX_STRING;
-            c->text = t;
             break;
         case K_BOOL:
             c->type = PCCS_XLSX_BOOL;
-            c->text = t;
             c->num = pccs_str_eq(t, "1") ? 1 : 0;
             break;
         case K_ERROR:
             c->type = PCCS_XLSX_ERROR;
-            c->text = t;
             break;
         case K_NUMBER:
             c->type = PCCS_XLSX_NUMBER;
-            c->text = t;
             if (pccs_str_to_double(t, &c->num))
                 return pccs_err_at(err, PCCS_EPARSE, s->label, s->row,
                                    (int64_t)pd->col + 1,
