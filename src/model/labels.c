@@ -14,7 +14,7 @@
 
 #include "base/hmap.h"
 #include "base/path.h"
-#include "formats/csv.h"
+#include "model/refdata.h"
 
 static const struct {
     const char *table, *column, *map, *what;
@@ -23,42 +23,34 @@ static const struct {
     {"arrs", "arrs_role", "maps/arrs_role_labels.csv", "ARRS role titles"},
 };
 
-/* Read a code,label,source map into m (labels in t's arena). */
+/* A code,label,source map (read once: model/refdata.c) into m. */
 static int
-read_map(const char *path, struct pccs_table *t, struct pccs_hmap *m,
-         char *source, size_t sn, struct pccs_err *err)
+read_map(const char *path, struct pccs_hmap *m, char *source, size_t sn,
+         struct pccs_err *err)
 {
-    struct pccs_csv_reader *r = NULL;
-    int rc = pccs_csv_open(&r, path, NULL, 0, err);
+    const struct pccs_refdata *f;
+    int rc = pccs_refdata_get(path, 0, &f, err);
     if (rc)
         return rc;
-    struct pccs_csv_record rec;
-    bool header = true;
     source[0] = '\0';
-    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        if (header) {
-            header = false;
-            if (rec.nfields < 3 || !pccs_str_eq(rec.fields[0], "code") ||
-                !pccs_str_eq(rec.fields[1], "label")) {
-                rc = pccs_err_set(err, PCCS_EPARSE,
-                                  "%s:1:1: expected the columns "
-                                  "code,label,source",
-                                  path);
-                break;
-            }
+    const struct pccs_refdata_record *h = f->nrecords ? &f->records[0] : NULL;
+    if (!h || h->nfields < 3 || !pccs_str_eq(h->fields[0], "code") ||
+        !pccs_str_eq(h->fields[1], "label"))
+        return pccs_err_set(err, PCCS_EPARSE,
+                            "%s:1:1: expected the columns code,label,source",
+                            path);
+    for (size_t k = 1; k < f->nrecords; k++) {
+        const struct pccs_refdata_record *rec = &f->records[k];
+        if (rec->nfields < 3)
             continue;
-        }
-        if (rec.nfields < 3)
-            continue;
-        char *label =
-            pccs_arena_strndup(&t->arena, rec.fields[1].p, rec.fields[1].len);
         bool created;
-        pccs_hmap_put(m, rec.fields[0].p, rec.fields[0].len, &created)->ptr =
-            label;
-        snprintf(source, sn, "%.*s", (int)rec.fields[2].len, rec.fields[2].p);
+        /* The label lives as long as the file's records: the process. */
+        pccs_hmap_put(m, rec->fields[0].p, rec->fields[0].len, &created)
+            ->ptr = (void *)rec->fields[1].p;
+        snprintf(source, sn, "%.*s", (int)rec->fields[2].len,
+                 rec->fields[2].p);
     }
-    pccs_csv_free(r);
-    return rc > 0 ? PCCS_OK : rc;
+    return PCCS_OK;
 }
 
 int
@@ -73,7 +65,7 @@ pccs_labels_add(const char *table, struct pccs_table *t, struct pccs_err *err)
         char path[4096], source[512], name[64];
         pccs_data_path(label_maps[i].map, path, sizeof(path));
         struct pccs_hmap m = PCCS_HMAP_INIT;
-        int rc = read_map(path, t, &m, source, sizeof(source), err);
+        int rc = read_map(path, &m, source, sizeof(source), err);
         if (rc) {
             pccs_hmap_release(&m);
             return rc;

@@ -13,6 +13,7 @@
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "formats/csv.h"
+#include "model/refdata.h"
 
 enum { R_YEAR, R_ITEM, R_VALUE, R_UNIT, R_SOURCE, R_CONFIDENCE, R_N };
 
@@ -54,57 +55,55 @@ put_rate(struct pccs_rates *rs, struct pccs_rate *nr)
     rs->r[rs->n++] = *nr;
 }
 
+/* One rate row of record rec of path into *nr. */
+static int
+rate_row(const char *path, const struct pccs_refdata_record *rec,
+         struct pccs_rate *nr, struct pccs_err *err)
+{
+    memset(nr, 0, sizeof(*nr));
+    if (pccs_fy_parse(rec->fields[R_YEAR], &nr->year))
+        return pccs_err_at(err, PCCS_EPARSE, path, rec->line, R_YEAR + 1,
+                           "financial_year: expected a year such as "
+                           "2022-23");
+    struct pccs_str v = pccs_str_trim(rec->fields[R_VALUE]);
+    nr->known = v.len > 0;
+    if (nr->known && pccs_str_to_double(v, &nr->value))
+        return pccs_err_at(err, PCCS_EPARSE, path, rec->line, R_VALUE + 1,
+                           "value: expected a number or nothing");
+    if (!pccs_str_trim(rec->fields[R_ITEM]).len)
+        return pccs_err_at(err, PCCS_EPARSE, path, rec->line, R_ITEM + 1,
+                           "item: expected a name");
+    nr->item = dup_field(rec->fields[R_ITEM]);
+    nr->unit = dup_field(rec->fields[R_UNIT]);
+    nr->source = dup_field(rec->fields[R_SOURCE]);
+    nr->confidence = dup_field(rec->fields[R_CONFIDENCE]);
+    nr->file = pccs_xstrdup(path);
+    return PCCS_OK;
+}
+
+/* A rates file (read once per process: model/refdata.c). */
 static int
 load_file(struct pccs_rates *rs, const char *path, struct pccs_err *err)
 {
-    struct pccs_csv_reader *r;
-    int rc = pccs_csv_open(&r, path, NULL, PCCS_CSV_SAME_WIDTH, err);
-    if (rc)
+    const struct pccs_refdata *f;
+    int rc = pccs_refdata_get(path, PCCS_CSV_SAME_WIDTH, &f, err);
+    if (rc || !f->nrecords)
         return rc;
-    struct pccs_csv_record rec;
-    rc = pccs_csv_next(r, &rec, err);
-    if (rc == 1) {
-        rc = 0;
-        for (size_t i = 0; i < R_N; i++) {
-            if (i >= rec.nfields || !pccs_str_ieq(pccs_str_trim(rec.fields[i]),
-                                                  rate_cols[i])) {
-                rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line,
-                                 (int64_t)i + 1, "expected the column \"%s\"",
-                                 rate_cols[i]);
-                break;
-            }
-        }
-    }
-    while (rc == 0 && (rc = pccs_csv_next(r, &rec, err)) == 1) {
-        rc = 0;
-        struct pccs_rate nr = {0};
-        if (pccs_fy_parse(rec.fields[R_YEAR], &nr.year)) {
-            rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line, R_YEAR + 1,
-                             "financial_year: expected a year such as "
-                             "2022-23");
-            break;
-        }
-        struct pccs_str v = pccs_str_trim(rec.fields[R_VALUE]);
-        nr.known = v.len > 0;
-        if (nr.known && pccs_str_to_double(v, &nr.value)) {
-            rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line, R_VALUE + 1,
-                             "value: expected a number or nothing");
-            break;
-        }
-        if (!pccs_str_trim(rec.fields[R_ITEM]).len) {
-            rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line, R_ITEM + 1,
-                             "item: expected a name");
-            break;
-        }
-        nr.item = dup_field(rec.fields[R_ITEM]);
-        nr.unit = dup_field(rec.fields[R_UNIT]);
-        nr.source = dup_field(rec.fields[R_SOURCE]);
-        nr.confidence = dup_field(rec.fields[R_CONFIDENCE]);
-        nr.file = pccs_xstrdup(path);
+    const struct pccs_refdata_record *hdr = &f->records[0];
+    for (size_t i = 0; i < R_N; i++)
+        if (i >= hdr->nfields ||
+            !pccs_str_ieq(pccs_str_trim(hdr->fields[i]), rate_cols[i]))
+            return pccs_err_at(err, PCCS_EPARSE, path, hdr->line,
+                               (int64_t)i + 1, "expected the column \"%s\"",
+                               rate_cols[i]);
+    for (size_t k = 1; k < f->nrecords; k++) {
+        struct pccs_rate nr;
+        rc = rate_row(path, &f->records[k], &nr, err);
+        if (rc)
+            return rc;
         put_rate(rs, &nr);
     }
-    pccs_csv_free(r);
-    return rc < 0 ? rc : PCCS_OK;
+    return PCCS_OK;
 }
 
 static int
@@ -206,44 +205,34 @@ pccs_rules_params(const char *file, const char *const *names, size_t n,
         snprintf(rel, sizeof(rel), "rules/%s", file);
         pccs_data_path(rel, path, pn);
     }
-    struct pccs_csv_reader *r = NULL;
-    int rc = pccs_csv_open(&r, path, NULL, 0, err);
-    if (rc)
-        return rc;
-    struct pccs_csv_record rec;
-    bool header = true;
-    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        if (header) {
-            header = false;
-            continue;
-        }
-        if (rec.nfields < 3)
+    const struct pccs_refdata *f;
+    int rc = pccs_refdata_get(path, 0, &f, err);
+    for (size_t k = 1; !rc && k < f->nrecords; k++) {
+        const struct pccs_refdata_record *rec = &f->records[k];
+        if (rec->nfields < 3)
             continue;
         char name[64], val[32];
-        snprintf(name, sizeof(name), "%.*s", (int)rec.fields[0].len,
-                 rec.fields[0].p);
-        snprintf(val, sizeof(val), "%.*s", (int)rec.fields[1].len,
-                 rec.fields[1].p);
+        snprintf(name, sizeof(name), "%.*s", (int)rec->fields[0].len,
+                 rec->fields[0].p);
+        snprintf(val, sizeof(val), "%.*s", (int)rec->fields[1].len,
+                 rec->fields[1].p);
         char *end;
         double d = strtod(val, &end);
         if (!val[0] || *end) {
             rc = pccs_err_set(err, PCCS_EPARSE,
                               "%s:%lld:2: value: expected a number, found "
                               "\"%s\"",
-                              path, (long long)rec.line, val);
+                              path, (long long)rec->line, val);
             break;
         }
         for (size_t i = 0; i < n; i++) {
             if (strcmp(name, names[i]))
                 continue;
             values[i] = d;
-            snprintf(source[i], 512, "%.*s", (int)rec.fields[2].len,
-                     rec.fields[2].p);
+            snprintf(source[i], 512, "%.*s", (int)rec->fields[2].len,
+                     rec->fields[2].p);
         }
     }
-    pccs_csv_free(r);
-    if (rc > 0)
-        rc = PCCS_OK;
     for (size_t i = 0; !rc && i < n; i++)
         if (isnan(values[i]))
             rc = pccs_err_set(err, PCCS_EPARSE,

@@ -15,7 +15,7 @@
 
 #include "base/path.h"
 #include "base/xalloc.h"
-#include "formats/csv.h"
+#include "model/refdata.h"
 #include "sources/register_defs.h"
 #include "sources/sources.h"
 
@@ -385,30 +385,24 @@ risk_bands(struct risk_band *b, size_t *n, char *source, size_t sn,
         snprintf(path, sizeof(path), "%s/risk.csv", dir);
     else
         pccs_data_path("rules/risk.csv", path, sizeof(path));
-    struct pccs_csv_reader *r;
-    int rc = pccs_csv_open(&r, path, NULL, 0, err);
-    if (rc)
-        return rc;
-    struct pccs_csv_record rec;
+    const struct pccs_refdata *f;
+    int rc = pccs_refdata_get(path, 0, &f, err);
     *n = 0;
-    bool header = true;
-    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        if (header || rec.nfields < 4 || *n >= 8) {
-            header = false;
+    for (size_t k = 1; !rc && k < f->nrecords && *n < 8; k++) {
+        const struct pccs_refdata_record *rec = &f->records[k];
+        if (rec->nfields < 4)
             continue;
-        }
-        b[*n].from = strtod(rec.fields[0].p, NULL);
-        b[*n].to = strtod(rec.fields[1].p, NULL);
-        pccs_str_copy(rec.fields[2], b[*n].rag, sizeof(b[*n].rag));
+        b[*n].from = strtod(rec->fields[0].p, NULL);
+        b[*n].to = strtod(rec->fields[1].p, NULL);
+        pccs_str_copy(rec->fields[2], b[*n].rag, sizeof(b[*n].rag));
         char src[400];
-        pccs_str_copy(rec.fields[3], src, sizeof(src));
+        pccs_str_copy(rec->fields[3], src, sizeof(src));
         size_t used = strlen(source);
         snprintf(source + used, sn - used, "%s%g-%g %s: %s", used ? "; " : "",
                  b[*n].from, b[*n].to, b[*n].rag, src);
         (*n)++;
     }
-    pccs_csv_free(r);
-    return rc > 0 ? PCCS_OK : rc;
+    return rc;
 }
 
 struct risk_item {

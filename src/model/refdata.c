@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/* Reference data read once per process (see refdata.h). */
+#include "model/refdata.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/xalloc.h"
+#include "formats/csv.h"
+
+struct entry {
+    struct pccs_refdata r;
+    unsigned flags;
+    struct pccs_arena arena; /* the records' text */
+    struct entry *next;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct entry *entries, **tail = &entries;
+
+/* The whole file into *data (owned), its length into *len. */
+static int
+slurp(const char *path, char **data, size_t *len, struct pccs_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return pccs_err_at(err, PCCS_EIO, path, 0, 0, "cannot open: %s",
+                           strerror(errno));
+    size_t cap = 8192, n = 0;
+    char *buf = pccs_xmalloc(cap);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            cap *= 2;
+            buf = pccs_xrealloc(buf, cap);
+        }
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return pccs_err_at(err, PCCS_EIO, path, 0, 0, "cannot read");
+    }
+    *data = buf;
+    *len = n;
+    return PCCS_OK;
+}
+
+/* Parse data into e's records (copied into e's arena). */
+static int
+parse(struct entry *e, const char *data, size_t len, struct pccs_err *err)
+{
+    struct pccs_csv_reader *r;
+    int rc = pccs_csv_open_mem(&r, data, len, e->r.path, e->flags, err);
+    if (rc)
+        return rc;
+    struct pccs_refdata_record *recs = NULL;
+    size_t n = 0, cap = 0;
+    struct pccs_csv_record rec;
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            recs = pccs_xreallocarray(recs, cap, sizeof(*recs));
+        }
+        struct pccs_str *f =
+            pccs_arena_calloc(&e->arena, rec.nfields + 1, sizeof(*f));
+        for (size_t i = 0; i < rec.nfields; i++) {
+            f[i].p = pccs_arena_strndup(&e->arena, rec.fields[i].p,
+                                        rec.fields[i].len);
+            f[i].len = rec.fields[i].len;
+        }
+        recs[n++] = (struct pccs_refdata_record){
+            .fields = f, .nfields = rec.nfields, .line = rec.line};
+    }
+    pccs_csv_free(r);
+    e->r.records = recs;
+    e->r.nrecords = n;
+    return rc < 0 ? rc : PCCS_OK;
+}
+
+static struct entry *
+find(const char *path, unsigned flags)
+{
+    for (struct entry *e = entries; e; e = e->next)
+        if (e->flags == flags && !strcmp(e->r.path, path))
+            return e;
+    return NULL;
+}
+
+static void
+entry_free(struct entry *e)
+{
+    free((void *)e->r.records);
+    free((void *)e->r.path);
+    pccs_arena_release(&e->arena);
+    free(e);
+}
+
+int
+pccs_refdata_get(const char *path, unsigned flags,
+                 const struct pccs_refdata **out, struct pccs_err *err)
+{
+    pthread_mutex_lock(&lock);
+    struct entry *e = find(path, flags);
+    int rc = PCCS_OK;
+    if (!e) {
+        char *data = NULL;
+        size_t len = 0;
+        rc = slurp(path, &data, &len, err);
+        if (!rc) {
+            e = pccs_xcalloc(1, sizeof(*e));
+            e->r.path = pccs_xstrdup(path);
+            e->flags = flags;
+            unsigned char h[crypto_hash_sha256_BYTES];
+            crypto_hash_sha256(h, (const unsigned char *)data, len);
+            sodium_bin2hex(e->r.sha256, sizeof(e->r.sha256), h, sizeof(h));
+            rc = parse(e, data, len, err);
+        }
+        free(data);
+        if (!rc) {
+            *tail = e;
+            tail = &e->next;
+        }
+        else if (e) {
+            entry_free(e);
+            e = NULL;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    if (e)
+        *out = &e->r;
+    return rc;
+}
+
+int
+pccs_refdata_each(pccs_refdata_fn fn, void *ctx)
+{
+    pthread_mutex_lock(&lock);
+    int rc = 0;
+    for (struct entry *e = entries; e && !rc; e = e->next)
+        rc = fn(ctx, &e->r);
+    pthread_mutex_unlock(&lock);
+    return rc;
+}
