@@ -91,36 +91,3 @@ pccs_series_release(struct pccs_series *s)
     free(s->notes);
     memset(s, 0, sizeof(*s));
 }
-
-void
-pccs_spc_table(const char *const *dates, const double *y, size_t n,
-               const struct pccs_spc_options *o, struct pccs_table *t,
-               struct pccs_spc_point **points,
-               enum pccs_spc_assurance *assurance, bool *short_group)
-{
-    struct pccs_spc_point *p = pccs_xcalloc(n + 1, sizeof(*p));
-    pccs_spc_compute(y, n, o, p, assurance, short_group);
-    pccs_table_init(t, "spc");
-    pccs_table_col(t, "date", PCCS_COL_TEXT, 0);
-    pccs_table_col(t, "value", PCCS_COL_NUM, 4);
-    pccs_table_col(t, "mean", PCCS_COL_NUM, 4);
-    pccs_table_col(t, "lpl", PCCS_COL_NUM, 4);
-    pccs_table_col(t, "upl", PCCS_COL_NUM, 4);
-    pccs_table_col(t, "point_type", PCCS_COL_TEXT, 0);
-    for (size_t i = 0; i < n; i++) {
-        pccs_table_row(t);
-        pccs_table_text(t, dates[i]);
-        pccs_table_num(t, y[i]);
-        pccs_table_num(t, p[i].mean);
-        pccs_table_num(t, p[i].lpl);
-        pccs_table_num(t, p[i].upl);
-        pccs_table_text(t, pccs_spc_type_name(p[i].type));
-    }
-    pccs_table_note(t, "assurance: %s", pccs_spc_assurance_name(*assurance));
-    if (*short_group)
-        pccs_table_note(t,
-                        "warning: fewer than %d points in a group; "
-                        "limits are less reliable",
-                        PCCS_SPC_MIN_POINTS);
-    *points = p;
-}

@@ -45,14 +45,4 @@ int pccs_metric_series(struct pccs_store *st, const struct pccs_tree *t,
                        struct pccs_series *out, struct pccs_err *err);
 void pccs_series_release(struct pccs_series *s);
 
-/**
- * The SPC table of a series: date, value, mean, lpl, upl, point_type per
- * point, the assurance and a warning under fewer than 13 points in its
- * notes. *points (n, owned: free()) and *assurance are for charts.
- */
-void pccs_spc_table(const char *const *dates, const double *y, size_t n,
-                    const struct pccs_spc_options *o, struct pccs_table *out,
-                    struct pccs_spc_point **points,
-                    enum pccs_spc_assurance *assurance, bool *short_group);
-
 #endif

@@ -157,6 +157,41 @@ parse_rebase(struct pccs_spc_run *run, const char *arg, const char *names,
     return rc;
 }
 
+/* calc/spc.c over the series, and the run as a table with its notes. */
+static void
+compute_table(struct pccs_spc_run *run)
+{
+    const struct pccs_series *s = &run->s;
+    struct pccs_table *t = &run->table;
+    run->points = pccs_xcalloc(s->n + 1, sizeof(*run->points));
+    pccs_spc_compute(s->y, s->n, &run->o, run->points, &run->assurance,
+                     &run->short_group);
+    pccs_table_init(t, "spc");
+    pccs_table_col(t, "date", PCCS_COL_TEXT, 0);
+    pccs_table_col(t, "value", PCCS_COL_NUM, 4);
+    pccs_table_col(t, "mean", PCCS_COL_NUM, 4);
+    pccs_table_col(t, "lpl", PCCS_COL_NUM, 4);
+    pccs_table_col(t, "upl", PCCS_COL_NUM, 4);
+    pccs_table_col(t, "point_type", PCCS_COL_TEXT, 0);
+    for (size_t i = 0; i < s->n; i++) {
+        const struct pccs_spc_point *p = &run->points[i];
+        pccs_table_row(t);
+        pccs_table_text(t, s->date[i]);
+        pccs_table_num(t, s->y[i]);
+        pccs_table_num(t, p->mean);
+        pccs_table_num(t, p->lpl);
+        pccs_table_num(t, p->upl);
+        pccs_table_text(t, pccs_spc_type_name(p->type));
+    }
+    pccs_table_note(t, "assurance: %s",
+                    pccs_spc_assurance_name(run->assurance));
+    if (run->short_group)
+        pccs_table_note(t,
+                        "warning: fewer than %d points in a group; "
+                        "limits are less reliable",
+                        PCCS_SPC_MIN_POINTS);
+}
+
 int
 pccs_spc_run_compute(struct pccs_spc_run *run, const char *rebase,
                      const char *names, struct pccs_err *err)
@@ -168,10 +203,8 @@ pccs_spc_run_compute(struct pccs_spc_run *run, const char *rebase,
         if (rc)
             return rc;
     }
-    struct pccs_series *s = &run->s;
-    pccs_spc_table((const char *const *)s->date, s->y, s->n, &run->o,
-                   &run->table, &run->points, &run->assurance,
-                   &run->short_group);
+    const struct pccs_series *s = &run->s;
+    compute_table(run);
     if (run->metric) {
         pccs_table_note(&run->table, "series: %s for %s (%zu points), %s",
                         run->metric->name, run->what, s->n,
