@@ -78,7 +78,12 @@ pyramid(struct pccs_store *st, const struct pccs_tree *tree,
                  "%s %s (%s)",
                  a->org, tree->orgs[o].name ? tree->orgs[o].name : "",
                  t.nrows ? pccs_table_cell(&t, 0, 9)->text : "");
-        struct pccs_pyramid c = {title, bands, m, fe, n, source_note(&t)};
+        struct pccs_pyramid c = {.title = title,
+                                 .bands = bands,
+                                 .male = m,
+                                 .female = fe,
+                                 .n = n,
+                                 .source = source_note(&t)};
         if (pccs_svg_pyramid_write(f, &c))
             rc = pccs_err_set(err, PCCS_EIO, "cannot write the chart");
     }
@@ -129,8 +134,14 @@ line(struct pccs_store *st, const struct pccs_tree *tree,
         char title[256];
         snprintf(title, sizeof(title), "%s", m->summary);
         struct pccs_line_chart c = {
-            title, "", (const char *const *)s[0].date,  n, ls,
-            ns,    2,  s[0].nnotes ? s[0].notes[0] : ""};
+            .title = title,
+            .unit = "",
+            .x = (const char *const *)s[0].date,
+            .n = n,
+            .s = ls,
+            .ns = ns,
+            .decimals = 2,
+            .source = s[0].nnotes ? s[0].notes[0] : ""};
         if (pccs_svg_line_write(f, &c))
             rc = pccs_err_set(err, PCCS_EIO, "cannot write the chart");
         free(y);
@@ -210,8 +221,13 @@ bar(struct pccs_store *st, const struct pccs_tree *tree,
         char title[256];
         snprintf(title, sizeof(title), "%s: %s%s%s", a->table, a->column,
                  a->where ? ", " : "", a->where ? a->where : "");
-        struct pccs_bar_chart ch = {
-            title, "", labels, v, n, t.cols[c].decimals, source_note(&t)};
+        struct pccs_bar_chart ch = {.title = title,
+                                    .unit = "",
+                                    .labels = labels,
+                                    .v = v,
+                                    .n = n,
+                                    .decimals = t.cols[c].decimals,
+                                    .source = source_note(&t)};
         if (!n)
             rc = pccs_err_set(err, PCCS_ENOTFOUND, "no rows to draw");
         else if (pccs_svg_bar_write(f, &ch))

@@ -87,17 +87,14 @@ pccs_cmd_report(struct pccs_global *g, int argc, char **argv)
         return pccs_cmd_usage("report", "which report? committee");
     if (!in || !out)
         return pccs_cmd_usage("report", "give --in CODE and --out FILE.html");
-    if (year && period)
-        return pccs_cmd_usage("report", "give --year or --period, not both");
+    /* --year or --period: a financial year, checked as pccs table does. */
     struct pccs_err err = PCCS_ERR_INIT;
-    struct pccs_period_buf ybuf;
-    if ((year || period) &&
-        pccs_query_period(period ? "--period" : "--year", period ? period : year,
-                          PCCS_PERIOD_FY, "a financial year such as 2022-23",
-                          &ybuf, &err))
+    struct pccs_query_arg qa[] = {{.name = "year", .value = year},
+                                  {.name = "period", .value = period}};
+    struct pccs_query_parsed pq; /* year points into it */
+    if (pccs_query_parse(NULL, qa, 2, "--", &pq, &err))
         return pccs_cmd_usage("report", "%s", err.msg);
-    if (year || period)
-        year = ybuf.s;
+    year = pq.q.period;
     struct pccs_store *st;
     if ((rc = pccs_cmd_open_store(g, &st)))
         return rc;

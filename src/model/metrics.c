@@ -7,20 +7,35 @@
 #include "model/tables.h"
 
 static const struct pccs_metric_def appts = {
-    "appointments_per_1000", "capacity", "per_1000", PCCS_SPC_NEUTRAL,
-    "appointments per 1,000 registered patients per month (GPAD)"};
+    .name = "appointments_per_1000",
+    .table = "capacity",
+    .column = "per_1000",
+    .improvement = PCCS_SPC_NEUTRAL,
+    .summary = "appointments per 1,000 registered patients per month (GPAD)"};
 static const struct pccs_metric_def attended = {
-    "attended_per_1000", "capacity", "attended_per_1000", PCCS_SPC_INCREASE,
-    "attended appointments per 1,000 registered patients per month"};
+    .name = "attended_per_1000",
+    .table = "capacity",
+    .column = "attended_per_1000",
+    .improvement = PCCS_SPC_INCREASE,
+    .summary = "attended appointments per 1,000 registered patients per month"};
 static const struct pccs_metric_def dna = {
-    "dna_pct", "capacity", "dna_pct", PCCS_SPC_DECREASE,
-    "did-not-attend share of appointments, %"};
+    .name = "dna_pct",
+    .table = "capacity",
+    .column = "dna_pct",
+    .improvement = PCCS_SPC_DECREASE,
+    .summary = "did-not-attend share of appointments, %"};
 static const struct pccs_metric_def f2f = {
-    "face_to_face_pct", "capacity", "face_to_face_pct", PCCS_SPC_NEUTRAL,
-    "face-to-face share of appointments, %"};
+    .name = "face_to_face_pct",
+    .table = "capacity",
+    .column = "face_to_face_pct",
+    .improvement = PCCS_SPC_NEUTRAL,
+    .summary = "face-to-face share of appointments, %"};
 static const struct pccs_metric_def gp = {
-    "gp_pct", "capacity", "gp_pct", PCCS_SPC_NEUTRAL,
-    "share of appointments with a GP, %"};
+    .name = "gp_pct",
+    .table = "capacity",
+    .column = "gp_pct",
+    .improvement = PCCS_SPC_NEUTRAL,
+    .summary = "share of appointments with a GP, %"};
 
 const struct pccs_metric_def *const pccs_metric_defs[] = {
     &appts, &attended, &dna, &f2f, &gp, NULL};

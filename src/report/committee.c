@@ -404,7 +404,7 @@ sec_population(struct rep *r)
         html_head(r, pcn, cols, &c, labels);
         for (size_t i = 0; i < pcn->nrows; i++) {
             const char *code = pccs_table_cell(pcn, i, 0)->text;
-            struct col_is w = {"parent_code", code};
+            struct col_is w = {.col = "parent_code", .value = code};
             if (have_prac)
                 html_rows(r, prac, &c, col_equals, &w, false);
             html_rows(r, pcn, &c, is_org, (void *)code, true);
@@ -427,8 +427,12 @@ sec_population(struct rep *r)
             m[n] = pccs_table_cell(ab, i, 4)->num;
             fe[n++] = pccs_table_cell(ab, i, 5)->num;
         }
-        struct pccs_pyramid c = {
-            "Registered patients by age and sex", bands, m, fe, n, ""};
+        struct pccs_pyramid c = {.title = "Registered patients by age and sex",
+                                 .bands = bands,
+                                 .male = m,
+                                 .female = fe,
+                                 .n = n,
+                                 .source = ""};
         fputs("<figure>", r->f);
         pccs_svg_pyramid_write(r->f, &c);
         fputs("</figure>\n", r->f);
@@ -554,7 +558,7 @@ sec_entitlements(struct rep *r)
         notes(r, e);
     }
     fputs("<h3>ARRS roles in post</h3>\n", r->f);
-    struct col_is all = {"arrs_role", "all ARRS roles"};
+    struct col_is all = {.col = "arrs_role", .value = "all ARRS roles"};
     if ((e = table_or_note(r, PCCS_PAPER_ARRS))) {
         static const char *const cols[] = {"code=PCN",
                                            "fte=FTE in post",
@@ -608,13 +612,14 @@ sec_workforce(struct rep *r)
             v[n++] = c->null ? NAN : c->num;
         }
         if (n) {
-            struct pccs_bar_chart c = {"GP FTE per 10,000 weighted patients",
-                                       "per 10,000",
-                                       labels,
-                                       v,
-                                       n,
-                                       2,
-                                       ""};
+            struct pccs_bar_chart c = {
+                .title = "GP FTE per 10,000 weighted patients",
+                .unit = "per 10,000",
+                .labels = labels,
+                .v = v,
+                .n = n,
+                .decimals = 2,
+                .source = ""};
             fputs("<figure>", r->f);
             pccs_svg_bar_write(r->f, &c);
             fputs("</figure>\n", r->f);
