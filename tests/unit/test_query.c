@@ -156,6 +156,79 @@ test_query_org_any_case_and_suggestions(void **state)
     pccs_tree_release(&t);
 }
 
+/* One parser for the command line's options and the API's parameters. */
+static void
+test_query_parse(void **state)
+{
+    (void)state;
+    const struct pccs_table_def *pay = pccs_table_def_find("payments");
+    const struct pccs_table_def *pop = pccs_table_def_find("populations");
+    struct pccs_query_parsed pq;
+    struct pccs_err err = PCCS_ERR_INIT;
+    /* Either spelling of a name; the year in its stored form. */
+    struct pccs_query_arg a[] = {{.name = "level", .value = "pcn"},
+                                 {.name = "in", .value = "u89141"},
+                                 {.name = "year", .value = "2022/23"},
+                                 {.name = "compare", .value = "2020-2021"},
+                                 {.name = "contract", .value = "GMS"},
+                                 {.name = "include-synthetic", .value = "1"},
+                                 {.name = "explain", .value = "true"},
+                                 {.name = "suppress", .value = "0"},
+                                 {.name = "group", .value = ""}};
+    assert_int_equal(pccs_query_parse(pay, a, 9, "--", &pq, &err), PCCS_OK);
+    assert_int_equal(pq.q.level, PCCS_PCN);
+    assert_string_equal(pq.q.in, "u89141"); /* checked against the tree */
+    assert_string_equal(pq.q.period, "2022-23");
+    assert_string_equal(pq.q.compare, "2020-21");
+    assert_string_equal(pq.q.contract, "GMS");
+    assert_true(pq.q.include_synthetic && pq.q.explain);
+    assert_false(pq.q.suppress);
+    assert_null(pq.q.group); /* empty: absent, as the API's arg() */
+    assert_true(pq.from_year);
+    assert_int_equal(pq.q.at, PCCS_DAY_NONE);
+
+    /* The same checks and messages on both front ends, names as spelled. */
+    static const struct {
+        const char *n1, *v1, *n2, *v2, *names, *msg;
+    } bad[] = {
+        {"year", "2022-23", "period", "2022-23", "--",
+         "give --year or --period, not both"},
+        {"year", "2022-23", "period", "2022-23", "",
+         "give year or period, not both"},
+        {"level", "galaxy", "in", "16C", "",
+         "level must be practice, pcn, place, sub_icb, icb, region or "
+         "england, not 'galaxy'"},
+        {"at", "2021-13-01", "in", "16C", "--",
+         "--at must be a date YYYY-MM-DD such as 2022-04-01, not "
+         "'2021-13-01'"},
+        {"at", "2021-01-01", "period", "2021-01-01", "",
+         "give at or period, not both"},
+        {"contract", "GMS", "in", "16C", "--",
+         "--contract is for the payments table"},
+        {"period", "banana", "in", "16C", "",
+         "period must be a financial year such as 2022-23 or a snapshot "
+         "date YYYY-MM-DD such as 2021-01-01, not 'banana'"},
+        {"colour", "red", "in", "16C", "--", "no option --colour"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct pccs_query_arg b[] = {{.name = bad[i].n1, .value = bad[i].v1},
+                                     {.name = bad[i].n2, .value = bad[i].v2}};
+        assert_int_equal(pccs_query_parse(pop, b, 2, bad[i].names, &pq, &err),
+                         PCCS_EINVAL);
+        assert_string_equal(err.msg, bad[i].msg);
+    }
+    /* Every table at once (def NULL): the year is a financial year. */
+    struct pccs_query_arg y[] = {{.name = "period", .value = "2021-01-01"}};
+    assert_int_equal(pccs_query_parse(NULL, y, 1, "--", &pq, &err),
+                     PCCS_EINVAL);
+    assert_string_equal(err.msg, "--period must be a financial year such as "
+                                 "2022-23, not '2021-01-01'");
+    /* A flag is on for 1 or true only. */
+    struct pccs_query_arg f[] = {{.name = "suppress", .value = "yes"}};
+    assert_int_equal(pccs_query_parse(pop, f, 1, "", &pq, &err), PCCS_OK);
+    assert_false(pq.q.suppress);
+}
+
 int
 main(void)
 {
@@ -163,6 +236,7 @@ main(void)
         cmocka_unit_test(test_query_period_forms),
         cmocka_unit_test(test_query_table_forms),
         cmocka_unit_test(test_query_org_any_case_and_suggestions),
+        cmocka_unit_test(test_query_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
