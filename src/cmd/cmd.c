@@ -136,7 +136,9 @@ const struct pccs_cmd pccs_cmds[] = {
      pccs_cmd_report},
     {"serve", "the dashboard and the HTTP JSON API",
      "usage: pccs serve [--listen 127.0.0.1:8080] [--web DIR] [--threads N]\n"
-     "                  [--secure] [--trusted-proxy ADDR]\n"
+     "                  [--secure] [--trusted-proxy ADDR] [--per-address N]\n"
+     "                  [--cache-mb N]\n"
+     "       pccs serve --list-routes\n"
      "\n"
      "Serves the dashboard (web/) and answers POST /api/login, GET\n"
      "/api/session, POST /api/logout, GET /api/sources, /api/orgs?q=TEXT,\n"
@@ -150,7 +152,14 @@ const struct pccs_cmd pccs_cmds[] = {
      "cookie Secure (behind TLS). --trusted-proxy ADDR: connections from\n"
      "ADDR (a reverse proxy) give the client's address as the last entry\n"
      "of X-Forwarded-For, used for the login throttle and the audit log.\n"
-     "Restart after loading files.\n",
+     "Restart after loading files.\n"
+     "\n"
+     "  --threads N      worker threads, 1 to 256 (default: one per CPU)\n"
+     "  --per-address N  connections from one address (default 128)\n"
+     "  --cache-mb N     the answer cache, least recently used answers\n"
+     "                   evicted first (default 64)\n"
+     "  --list-routes    print the route table (method, path, session,\n"
+     "                   CSRF, cache, roles, data, subject, parameters)\n",
      pccs_cmd_serve},
     {"spc", "Making Data Count SPC chart of a series",
      "usage: pccs spc --input FILE.csv [--date-col date] [--value-col value]\n"

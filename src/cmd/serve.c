@@ -2,6 +2,7 @@
 /* pccs serve: the HTTP JSON API (src/web/). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,21 +13,46 @@
 #include "cmd/opt.h"
 #include "web/http.h"
 
+/* A whole number from lo to hi of option name into *out (0 when absent). */
+static int
+count_opt(const char *name, const char *s, unsigned lo, unsigned hi,
+          unsigned *out)
+{
+    *out = 0;
+    if (!s)
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi)
+        return pccs_cmd_fail(PCCS_EXIT_USAGE,
+                             "--%s must be a whole number from %u to %u, "
+                             "not %s",
+                             name, lo, hi, s);
+    *out = (unsigned)v;
+    return 0;
+}
+
 int
 pccs_cmd_serve(struct pccs_global *g, int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *web = NULL, *threads = NULL;
-    const char *proxy = NULL;
+    const char *proxy = NULL, *per_address = NULL, *cache_mb = NULL;
     bool help = false, secure = false, list_routes = false;
     struct pccs_opt opts[] = {
-        {"listen", &listen, NULL},   {"web", &web, NULL},
-        {"threads", &threads, NULL}, {"store", &g->store, NULL},
-        {"secure", NULL, &secure},   {"list-routes", NULL, &list_routes},
+        {"listen", &listen, NULL},
+        {"web", &web, NULL},
+        {"threads", &threads, NULL},
+        {"store", &g->store, NULL},
+        {"secure", NULL, &secure},
+        {"list-routes", NULL, &list_routes},
         {"trusted-proxy", &proxy, NULL},
+        {"per-address", &per_address, NULL},
+        {"cache-mb", &cache_mb, NULL},
     };
     char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 7, pos, 0, &npos, &help);
+    int rc = pccs_opt_parse(argc, argv, opts, 9, pos, 0, &npos, &help);
     if (rc)
         return rc;
     if (help)
@@ -50,6 +76,16 @@ pccs_cmd_serve(struct pccs_global *g, int argc, char **argv)
         inet_ntop(af, bin, proxy_addr, sizeof(proxy_addr));
         proxy = proxy_addr;
     }
+    struct pccs_serve_options o = {.listen = listen,
+                                   .store = g->store,
+                                   .quiet = g->quiet,
+                                   .secure = secure,
+                                   .trusted_proxy = proxy};
+    if ((rc = count_opt("threads", threads, 1, PCCS_SERVE_MAX_THREADS,
+                        &o.threads)) ||
+        (rc = count_opt("per-address", per_address, 1, 999, &o.per_address)) ||
+        (rc = count_opt("cache-mb", cache_mb, 1, 65536, &o.cache_mb)))
+        return rc;
     /* The dashboard: --web, else web/ beside the data directory (a build
      * tree), else inside it (installed: share/pccs/web). */
     char webdir[4096];
@@ -58,15 +94,7 @@ pccs_cmd_serve(struct pccs_global *g, int argc, char **argv)
         webdir[strlen(webdir) - strlen("/index.html")] = '\0';
         web = webdir;
     }
-    struct pccs_serve_options o = {
-        .listen = listen,
-        .store = g->store,
-        .web = web,
-        .threads = threads ? (unsigned)atoi(threads) : 0,
-        .quiet = g->quiet,
-        .secure = secure,
-        .trusted_proxy = proxy,
-    };
+    o.web = web;
     struct pccs_err err = PCCS_ERR_INIT;
     rc = pccs_serve(&o, &err);
     if (rc)

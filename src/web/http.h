@@ -23,11 +23,17 @@ struct pccs_serve_options {
     /* an address (in inet_ntop's form) whose connections give the
      * client's in X-Forwarded-For (its last entry), or NULL */
     const char *trusted_proxy;
+    unsigned per_address; /* connections from one address; 0: 128 */
+    unsigned cache_mb;    /* the answer cache's size; 0: 64 MiB */
 };
+
+/* The most worker threads pccs_serve() takes. */
+#define PCCS_SERVE_MAX_THREADS 256
 
 /**
  * Serve until SIGTERM or SIGINT, then stop cleanly. Prints the address
- * to stdout once listening. PCCS_EINVAL (bad --listen), PCCS_EIO (cannot
+ * to stdout once listening. PCCS_EINVAL (bad --listen, more than
+ * PCCS_SERVE_MAX_THREADS threads), PCCS_EIO (cannot
  * listen), store errors.
  */
 int pccs_serve(const struct pccs_serve_options *o, struct pccs_err *err);
@@ -36,7 +42,8 @@ int pccs_serve(const struct pccs_serve_options *o, struct pccs_err *err);
  * The route table, one route a line, tab-separated under a header line:
  * method (* any), path, match (exact or prefix), auth, csrf, cache
  * (yes/no), roles (comma-separated, - none), data (none, published,
- * table, local), subject (none, path, in, each, row), summary.
+ * table, local), subject (none, path, in, each, row), params (the query
+ * parameters taken, comma-separated; - none, * any), summary.
  */
 void pccs_serve_list_routes(FILE *f);
 

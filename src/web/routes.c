@@ -40,6 +40,7 @@ const struct pccs_web_route pccs_web_routes[] = {
      .roles = 0,
      .data = PCCS_DATA_NONE,
      .subject = PCCS_SUBJECT_NONE,
+     .params = "*",
      .handler = healthz,
      .summary = "\"ok\" while the server runs"},
     {.method = "POST",
@@ -82,6 +83,7 @@ const struct pccs_web_route pccs_web_routes[] = {
      .roles = PCCS_WEB_ANY_ROLE,
      .data = PCCS_DATA_PUBLISHED,
      .subject = PCCS_SUBJECT_EACH,
+     .params = "q",
      .handler = pccs_web_orgs_search,
      .summary = "?q=TEXT: organisations by code or name"},
     {.method = "GET",
@@ -111,6 +113,8 @@ const struct pccs_web_route pccs_web_routes[] = {
      .roles = PCCS_WEB_ANY_ROLE,
      .data = PCCS_DATA_TABLE,
      .subject = PCCS_SUBJECT_IN,
+     .params = "level,in,at,period,year,group,compare,contract,explain,"
+               "suppress,include_synthetic,format",
      .handler = pccs_web_table,
      .summary = "NAME?level=&in=&at=&period=&year=&group=&compare=&contract=&"
                 "explain=&suppress=&format=json|csv|xlsx"},
@@ -122,6 +126,7 @@ const struct pccs_web_route pccs_web_routes[] = {
      .roles = PCCS_WEB_ANY_ROLE,
      .data = PCCS_DATA_PUBLISHED,
      .subject = PCCS_SUBJECT_PATH,
+     .params = "format",
      .handler = pccs_web_spc,
      .summary = "METRIC/CODE?format=: an SPC series"},
     {.method = "GET",
@@ -187,10 +192,47 @@ const struct pccs_web_route pccs_web_routes[] = {
      .roles = 0,
      .data = PCCS_DATA_NONE,
      .subject = PCCS_SUBJECT_NONE,
+     .params = "*",
      .handler = pccs_web_static,
      .summary = "the dashboard's files (--web)"},
     {.path = NULL},
 };
+
+struct params {
+    const char *takes;
+    const char *bad;
+};
+
+static enum MHD_Result
+param_known(void *ctx, enum MHD_ValueKind kind, const char *k, const char *v)
+{
+    (void)kind;
+    (void)v;
+    struct params *p = ctx;
+    size_t n = strlen(k);
+    for (const char *t = p->takes; t && *t;
+         t += strcspn(t, ",") + (t[strcspn(t, ",")] != 0))
+        if (strcspn(t, ",") == n && !strncmp(t, k, n))
+            return MHD_YES;
+    p->bad = k;
+    return MHD_NO;
+}
+
+int
+pccs_web_route_params(const struct pccs_web_route *rt, struct MHD_Connection *c,
+                      struct pccs_err *err)
+{
+    if (rt->params && !strcmp(rt->params, "*"))
+        return PCCS_OK;
+    struct params p = {.takes = rt->params};
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, param_known, &p);
+    if (!p.bad)
+        return PCCS_OK;
+    return pccs_err_set(err, PCCS_EINVAL,
+                        "%.64s: %s takes no such parameter%s%s%s", p.bad,
+                        rt->path, rt->params ? " (it takes " : "",
+                        rt->params ? rt->params : "", rt->params ? ")" : "");
+}
 
 static bool
 path_matches(const struct pccs_web_route *rt, const char *url)
@@ -253,12 +295,10 @@ yes(bool b)
 void
 pccs_serve_list_routes(FILE *f)
 {
-    static const char *const data[] = {"none", "published", "table",
-                                       "local"};
-    static const char *const subject[] = {"none", "path", "in", "each",
-                                          "row"};
+    static const char *const data[] = {"none", "published", "table", "local"};
+    static const char *const subject[] = {"none", "path", "in", "each", "row"};
     fprintf(f, "method\tpath\tmatch\tauth\tcsrf\tcache\troles\tdata\t"
-               "subject\tsummary\n");
+               "subject\tparams\tsummary\n");
     for (const struct pccs_web_route *rt = pccs_web_routes; rt->path; rt++) {
         char roles[64] = "";
         size_t used = 0;
@@ -267,10 +307,11 @@ pccs_serve_list_routes(FILE *f)
                 used += (size_t)snprintf(roles + used, sizeof(roles) - used,
                                          "%s%s", used ? "," : "",
                                          pccs_role_name((enum pccs_role)r));
-        fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+        fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
                 rt->method ? rt->method : "*", rt->path,
-                rt->prefix ? "prefix" : "exact", yes(rt->auth),
-                yes(rt->csrf), yes(rt->cache), used ? roles : "-",
-                data[rt->data], subject[rt->subject], rt->summary);
+                rt->prefix ? "prefix" : "exact", yes(rt->auth), yes(rt->csrf),
+                yes(rt->cache), used ? roles : "-", data[rt->data],
+                subject[rt->subject], rt->params ? rt->params : "-",
+                rt->summary);
     }
 }

@@ -29,12 +29,44 @@
 #include "web/web.h"
 
 #define MAX_BODY 65536
+/* Connections in all; one address has at most --per-address of them, so
+ * that slow clients from one address cannot hold every one. */
+#define MAX_CONNECTIONS 1000
 
-/* The upload of one connection, kept between libmicrohttpd's calls. */
+/* One request, kept between libmicrohttpd's calls: its upload and what
+ * was wrong with it from the start. */
 struct upload {
     struct pccs_buf body;
-    bool too_big;
+    bool started;  /* the headers are in */
+    bool too_big;  /* the body is larger than MAX_BODY */
+    bool too_many; /* more than PCCS_WEB_MAX_ARGS query arguments */
 };
+
+/*
+ * The request target, before libmicrohttpd parses its query: with more
+ * than PCCS_WEB_MAX_ARGS arguments, libmicrohttpd (0.9.75) runs out of
+ * its per-connection memory parsing them and answers nothing until the
+ * connection times out. Such a query is emptied here (the target is the
+ * connection's own buffer, its query not yet parsed) and the request
+ * answered 431 at once.
+ */
+static void *
+uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    (void)c;
+    struct upload *u = pccs_xcalloc(1, sizeof(*u));
+    u->body = (struct pccs_buf)PCCS_BUF_INIT;
+    char *q = strchr(uri, '?');
+    size_t n = 0;
+    for (const char *p = q; p && *p; p++)
+        n += *p == '&' || *p == ';';
+    if (q && n + 1 > PCCS_WEB_MAX_ARGS) {
+        u->too_many = true;
+        q[1] = '\0'; /* libmicrohttpd has found the '?': parse nothing */
+    }
+    return u;
+}
 
 /* The one place a code becomes an HTTP status. */
 unsigned
@@ -111,9 +143,13 @@ pccs_web_reply_text(struct pccs_web_reply *r, const char *type,
 static void
 reply_error(struct pccs_web_reply *r, int code, const char *msg)
 {
-    free(r->cached ? NULL : r->body);
+    if (r->cached)
+        pccs_web_cache_done(r->cached);
+    else
+        free(r->body);
     r->body = NULL;
-    r->cached = false;
+    r->cached = NULL;
+    r->cache_said = NULL;
     r->status = pccs_web_status(code);
     json_t *j = json_object();
     json_object_set_new(j, "error", json_string(msg));
@@ -151,7 +187,9 @@ answer(struct pccs_web_server *sv, const struct pccs_web_route *rt,
         return rt->handler(sv, rq, r, err);
     char *key = pccs_web_cache_key(sv, rq);
     int rc = PCCS_OK;
+    r->cache_said = "hit";
     if (!pccs_web_cache_get(&sv->cache, key, r)) {
+        r->cache_said = "miss";
         rc = rt->handler(sv, rq, r, err);
         if (rc == PCCS_OK && r->body)
             pccs_web_cache_put(&sv->cache, key, r);
@@ -193,7 +231,7 @@ dispatch(struct pccs_web_server *sv, struct pccs_web_request *rq,
     rq->rest = rq->url + (rt->prefix ? strlen(rt->path) : strlen(rq->url));
     rq->route = rt;
     int rc = pccs_web_authorise(sv, rq, NULL, err);
-    if (rc)
+    if (rc || (rc = pccs_web_route_params(rt, rq->c, err)))
         return rc;
     return answer(sv, rt, rq, r, err);
 }
@@ -236,9 +274,11 @@ client_addr(struct MHD_Connection *c, char *out, size_t n)
 static enum MHD_Result
 send_reply(struct MHD_Connection *c, struct pccs_web_reply *r)
 {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
-        r->len, r->body,
-        r->cached ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp =
+        r->cached ? MHD_create_response_from_buffer_with_free_callback_cls(
+                        r->len, r->body, pccs_web_cache_done, r->cached)
+                  : MHD_create_response_from_buffer(r->len, r->body,
+                                                    MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", r->type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
@@ -250,6 +290,8 @@ send_reply(struct MHD_Connection *c, struct pccs_web_reply *r)
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (r->cookie[0])
         MHD_add_response_header(resp, "Set-Cookie", r->cookie);
+    if (r->cache_said)
+        MHD_add_response_header(resp, "X-Pccs-Cache", r->cache_said);
     if (r->retry_after) {
         char ra[16];
         snprintf(ra, sizeof(ra), "%u", r->retry_after);
@@ -280,10 +322,8 @@ static bool
 upload_done(void **state, const char *upload, size_t *upload_size)
 {
     struct upload *u = *state;
-    if (!u) { /* the headers: the body, if any, comes next */
-        u = pccs_xcalloc(1, sizeof(*u));
-        u->body = (struct pccs_buf)PCCS_BUF_INIT;
-        *state = u;
+    if (!u->started) { /* the headers: the body, if any, comes next */
+        u->started = true;
         return false;
     }
     if (*upload_size) {
@@ -319,9 +359,13 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct pccs_err err = PCCS_ERR_INIT;
-    int rc = u->too_big ? pccs_err_set(&err, PCCS_WEB_ETOOLARGE,
-                                       "the body is too large")
-                        : dispatch(sv, &rq, &r, &err);
+    int rc =
+        u->too_many
+            ? pccs_err_set(&err, PCCS_WEB_EHEADERS,
+                           "more than %d query arguments", PCCS_WEB_MAX_ARGS)
+        : u->too_big
+            ? pccs_err_set(&err, PCCS_WEB_ETOOLARGE, "the body is too large")
+            : dispatch(sv, &rq, &r, &err);
     if (rc < 0)
         reply_error(&r, rc, err.msg[0] ? err.msg : pccs_strerror(rc));
     else if (!r.body)
@@ -388,7 +432,8 @@ server_init(struct pccs_web_server *sv, const struct pccs_serve_options *o,
         return pccs_err_set(err, PCCS_EIO, "out of memory hashing");
     }
     sv->sessions = pccs_sessions_new();
-    pccs_web_cache_init(&sv->cache);
+    pccs_web_cache_init(&sv->cache, (size_t)(o->cache_mb ? o->cache_mb : 64)
+                                        << 20);
     pthread_mutex_init(&sv->edit_lock, NULL);
     pthread_key_create(&sv->store_key, close_store);
     return PCCS_OK;
@@ -418,14 +463,17 @@ start_daemon(struct pccs_web_server *sv, struct sockaddr_in *sa,
     };
     if (threads < 2)
         pool[0].option = MHD_OPTION_END;
-    return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                                MHD_USE_ERROR_LOG,
-                            0, NULL, NULL, handle, sv, MHD_OPTION_SOCK_ADDR, sa,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-                            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-                            MHD_OPTION_ARRAY, pool, MHD_OPTION_END);
+    return MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0,
+        NULL, NULL, handle, sv, MHD_OPTION_SOCK_ADDR, sa,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)(sv->o->per_address ? sv->o->per_address : 128),
+        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_ARRAY, pool,
+        MHD_OPTION_END);
 }
 
 int
@@ -433,6 +481,14 @@ pccs_serve(const struct pccs_serve_options *o, struct pccs_err *err)
 {
     static struct pccs_web_server sv; /* large (sessions live elsewhere) */
     struct sockaddr_in sa;
+    if (o->threads > PCCS_SERVE_MAX_THREADS)
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "--threads must be from 1 to %d, not %u",
+                            PCCS_SERVE_MAX_THREADS, o->threads);
+    if (o->per_address >= MAX_CONNECTIONS)
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "--per-address must be from 1 to %d, not %u",
+                            MAX_CONNECTIONS - 1, o->per_address);
     int rc = parse_listen(o->listen, &sa, err);
     if (rc || (rc = server_init(&sv, o, err)))
         return rc;
@@ -461,8 +517,10 @@ pccs_serve(const struct pccs_serve_options *o, struct pccs_err *err)
     MHD_stop_daemon(d);
     fprintf(stderr, "pccs serve: stopped (%s)\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    fprintf(stderr, "pccs serve: %lu answers from the cache, %lu computed\n",
-            sv.cache.hits, sv.cache.misses);
+    fprintf(stderr,
+            "pccs serve: %lu answers from the cache, %lu computed, %lu "
+            "evicted\n",
+            sv.cache.hits, sv.cache.misses, sv.cache.evictions);
     server_release(&sv);
     return PCCS_OK;
 }

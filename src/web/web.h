@@ -41,16 +41,20 @@ enum {
 
 struct pccs_web_cache_entry;
 
+/* The most query arguments a request may carry (more: 431). */
+#define PCCS_WEB_MAX_ARGS 32
+
 /*
- * Answers already given (cache.c): the store and the tree do not change
- * while the server runs, but for register edits, which bump the server's
- * generation (part of every key).
+ * Answers already given (cache.c): a segmented LRU over the canonical
+ * question, at most max_bytes.
  */
 struct pccs_web_cache {
-    pthread_rwlock_t lock;
+    pthread_mutex_t lock;
     struct pccs_web_cache_entry **bucket;
-    size_t bytes;
-    unsigned long hits, misses;
+    struct pccs_web_cache_entry *probation_head, *probation_tail;
+    struct pccs_web_cache_entry *protected_head, *protected_tail;
+    size_t bytes, protected_bytes, max_bytes;
+    unsigned long hits, misses, evictions;
 };
 
 struct pccs_web_server {
@@ -73,7 +77,8 @@ struct pccs_web_reply {
     size_t len;
     char cookie[160]; /* a Set-Cookie header, or "" */
     unsigned retry_after;
-    bool cached; /* body points into the cache: not to be freed */
+    void *cached;           /* the cache's body r->body points into */
+    const char *cache_said; /* "hit", "miss" or NULL (not cacheable) */
 };
 
 /* One request: who asks, and what they sent. */
@@ -126,10 +131,12 @@ struct pccs_web_route {
     const char *method; /* GET (also HEAD), POST, PUT, DELETE; NULL: any */
     const char *path;   /* the path, or its beginning when prefix */
     bool prefix;
-    bool auth;      /* a session is needed (else 401) */
-    bool csrf;      /* the session's X-CSRF-Token is needed (else 403) */
-    bool cache;     /* answers are kept in the answer cache */
-    unsigned roles; /* PCCS_WEB_ROLE bits of the roles admitted (auth) */
+    bool auth;          /* a session is needed (else 401) */
+    bool csrf;          /* the session's X-CSRF-Token is needed (else 403) */
+    bool cache;         /* answers are kept in the answer cache */
+    const char *params; /* the query parameters it takes, comma-separated;
+                           NULL none, "*" any */
+    unsigned roles;     /* PCCS_WEB_ROLE bits of the roles admitted (auth) */
     enum pccs_web_data data;
     enum pccs_web_subject subject;
     pccs_web_handler handler;
@@ -163,6 +170,9 @@ const struct pccs_web_route *pccs_web_route_path(const char *url);
 /* The route for this method and path, or NULL. */
 const struct pccs_web_route *pccs_web_route_find(const char *method,
                                                  const char *url);
+/* PCCS_OK, or PCCS_EINVAL naming a query parameter rt does not take. */
+int pccs_web_route_params(const struct pccs_web_route *rt,
+                          struct MHD_Connection *c, struct pccs_err *err);
 /* The methods this path answers, as "GET, POST", into buf. */
 void pccs_web_route_methods(const char *url, char *buf, size_t n);
 
@@ -215,7 +225,9 @@ int pccs_web_session(struct pccs_web_server *sv, struct pccs_web_request *rq,
                      struct pccs_web_reply *r, struct pccs_err *err);
 
 /* cache.c */
-void pccs_web_cache_init(struct pccs_web_cache *c);
+void pccs_web_cache_init(struct pccs_web_cache *c, size_t max_bytes);
+/* An answer from the cache has been sent: its body may go. */
+void pccs_web_cache_done(void *body);
 char *pccs_web_cache_key(struct pccs_web_server *sv,
                          const struct pccs_web_request *rq);
 bool pccs_web_cache_get(struct pccs_web_cache *c, const char *key,

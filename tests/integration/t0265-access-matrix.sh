@@ -23,7 +23,7 @@ for u in "root admin ENG" "cara commissioner 16C" "pete pcn U89141" "prue practi
 done
 "$PCCS" serve --list-routes >"$T/routes"
 check_match "pccs serve --list-routes: a header and routes" "$(head -1 "$T/routes")" \
-    '^method	path	match	auth	csrf	cache	roles	data	subject	summary$'
+    '^method	path	match	auth	csrf	cache	roles	data	subject	params	summary$'
 
 "$PCCS" --store "$S" serve --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
 pid=$!
