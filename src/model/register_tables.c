@@ -206,7 +206,7 @@ run(struct pccs_store *st, const struct pccs_tree *t,
                             const struct pccs_table_query *q,                  \
                             struct pccs_table *out, struct pccs_err *err)      \
     {                                                                          \
-        return run(st, t, q, out, err, TITLE, REG, CHECK, NAME##_rows);       \
+        return run(st, t, q, out, err, TITLE, REG, CHECK, NAME##_rows);        \
     }
 
 /* ===== register: the rows as loaded ===== */
@@ -280,8 +280,9 @@ programme_state(const struct reg *g, size_t r, pccs_day at)
 }
 
 static int
-programme_status_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
-                      const struct reg *g, struct pccs_table *out, struct pccs_err *err)
+programme_status_rows(const struct pccs_tree *t,
+                      const struct pccs_table_query *q, const struct reg *g,
+                      struct pccs_table *out, struct pccs_err *err)
 {
     (void)err;
     pccs_day at = as_at(q);
@@ -336,7 +337,8 @@ REGISTER_TABLE(programme_status, "programme-status", "programmes", true)
 
 static int
 milestones_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
-                const struct reg *g, struct pccs_table *out, struct pccs_err *err)
+                const struct reg *g, struct pccs_table *out,
+                struct pccs_err *err)
 {
     (void)err;
     (void)t;
@@ -644,7 +646,8 @@ practice_cells(struct pccs_table *out, const struct pccs_tree *t,
 
 static int
 list_closures_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
-                   const struct reg *g, struct pccs_table *out, struct pccs_err *err)
+                   const struct reg *g, struct pccs_table *out,
+                   struct pccs_err *err)
 {
     (void)err;
     pccs_day at = as_at(q);
@@ -680,8 +683,9 @@ list_closures_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
 REGISTER_TABLE(list_closures, "list-closures", "list_closures", true)
 
 static int
-support_payments_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
-                      const struct reg *g, struct pccs_table *out, struct pccs_err *err)
+support_payments_rows(const struct pccs_tree *t,
+                      const struct pccs_table_query *q, const struct reg *g,
+                      struct pccs_table *out, struct pccs_err *err)
 {
     (void)err;
     pccs_day at = as_at(q);
