@@ -78,4 +78,23 @@ check_eq "every login of bob has its line" \
 kill -TERM $pid
 wait $pid
 check_eq "the server stops cleanly" "$?" 0
+
+# pccs audit reads the log back, filtered (checked against the sqlite3 shell)
+run_pccs --store "$S" audit --user bob --format csv
+check_eq "pccs audit --user bob: bob's lines, in order" \
+    "$(printf '%s\n' "$out" | tail -n +2 | cut -d, -f4 | tr '\n' ' ')" \
+    "$(sql "$S" "select action from audit where user = 'bob' order by id" | tr '\n' ' ')"
+run_pccs --store "$S" audit --action 'login*' --format json
+check_eq "--action 'login*' (a glob), as JSON: every login line" \
+    "$(printf '%s' "$out" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["rows"]))')" \
+    "$(sql "$S" "select count(*) from audit where action like 'login%'")"
+run_pccs --store "$S" audit --until 2000-01-01 --format csv
+check_eq "--until 2000-01-01: none" "$(printf '%s\n' "$out" | tail -n +2 | wc -l | tr -d ' ')" 0
+today=$(date -u +%Y-%m-%d)
+run_pccs --store "$S" audit --since "$today" --until "$today" --user cat --action login --format csv
+check_eq "--since and --until today, user and action together" \
+    "$(printf '%s\n' "$out" | tail -n +2 | wc -l | tr -d ' ')" \
+    "$(sql "$S" "select count(*) from audit where user = 'cat' and action = 'login' and at >= '$today'")"
+run_pccs --store "$S" audit --since yesterday
+check_eq "a date that is not one: exit 2" "$status" 2
 done_testing
