@@ -4,17 +4,24 @@
  * practice with its registered and weighted (global sum, Carr-Hill) patient
  * numbers and every payment line in pounds.
  *
- * Layouts (header names; some quoted header cells contain commas):
+ * Layouts (header names; some quoted header cells contain commas), each
+ * told by its width and a few headers only it has (pay_eras below):
+ *   2014-15 to 2018-19  no PCN columns: no PCN membership is recorded.
+ *            The region columns hold area teams (2014-15) or sub-regional
+ *            teams (to 2018-19); their links end with the year. 2014-15
+ *            writes "-" for no date; to 2016-17 a "Quarter used for patient
+ *            data" column; "N/A" averages where there are no patients.
+ *   2019-20  54 columns: the first with PCN Code, PCN Name.
  *   2020-21  68 columns: ..., CCG Code, CCG NAME, PCN Code, PCN Name, ...
  *   2021-22  as 2020-21 plus "winter Access Fund" and "Long Covid"; no
  *            "PCN Enhanced Access" (not bundled: recognised by that)
  *   2022-23  75 columns: columns 3-6 read "CCG Code, Sub ICB NAME, Code,
  *            CCG NAME" but hold the sub-ICB code and name and then the PCN
  *            code and name: "CCG NAME" is the PCN's name in this layout.
- * The files carry no year: it is read from the layout (the exact header
- * of a known year, else the columns only one year has) unless --period
- * gives it. Patient numbers can be fractional (4029.25); money can be
- * negative (deductions, recoveries); an empty money cell stores nothing.
+ * The files carry no year: it is read from the layout unless --period
+ * gives it; a layout not seen is refused naming the closest one. Patient
+ * numbers can be fractional (4029.25); money can be negative (deductions,
+ * recoveries); an empty money cell stores nothing.
  * Practices in no PCN have the PCN code "Unknown or no PCN": they are
  * stored as in no PCN from the start of the year.
  *
@@ -25,6 +32,7 @@
 #include "sources/sources.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +54,7 @@ enum {
     P_TYPE,
     P_RURALITY,
     P_ATYPICAL,
+    P_QUARTER,
     P_REGISTERED,
     P_WEIGHTED,
     P_GLOBAL_SUM,
@@ -67,6 +76,7 @@ static const struct pccs_col pay_cols[P_N] = {
     {"Practice type", true},
     {"Practice Rurality", true},
     {"Atypical characteristics", true},
+    {"Quarter used for patient data", true},
     {"Number of Registered Patients (Last Known Figure)", false},
     {"Number of Weighted Patients (Last Known Figure)", false},
     {"Global Sum", false},
@@ -117,21 +127,141 @@ find(const struct pccs_csv_record *h, const char *name)
     return -1;
 }
 
+/*
+ * Every layout seen, by financial year (its first calendar year): the
+ * number of columns (0: any) and the headers that tell it from the others
+ * ('|'-separated: every one of has present, none of lacks). The first
+ * that matches wins. 2021-22 is not bundled: it is told by "winter Access
+ * Fund" or "Long Covid" without "PCN Enhanced Access".
+ */
+struct pay_era {
+    int year;
+    size_t ncols;
+    const char *has, *lacks;
+};
+
+static const struct pay_era pay_eras[] = {
+    {2022, 75, "PCN Enhanced Access|winter Access Fund|Long Covid", ""},
+    {2021, 0, "winter Access Fund", "PCN Enhanced Access"},
+    {2021, 0, "Long Covid", "PCN Enhanced Access"},
+    {2020, 68, "General Practice Forward View",
+     "winter Access Fund|Long Covid"},
+    {2019, 54, "PCN Code|PCN Name|PCN Participation|Pertussis",
+     "Quarter used for patient data|Covid Immunisation"},
+    {2018, 51, "Pertussis|Total Local Incentive Schemes",
+     "PCN Code|PCN Participation|Quarter used for patient data"},
+    {2016, 54,
+     "Quarter used for patient data|Practice Type|General Practice Forward "
+     "View",
+     "PCN Code|Alcohol"},
+    {2015, 57,
+     "Quarter used for patient data|Alcohol|Meningitis|"
+     "LocalEnhancedServices_NHAIS_",
+     "PCN Code|Practice Type"},
+    {2014, 53,
+     "Quarter used for patient data|Alcohol|Improving Patient Online Access",
+     "PCN Code|Practice Type|Meningitis"},
+};
+
+#define NERAS (sizeof(pay_eras) / sizeof(pay_eras[0]))
+
+/* PCNs began on 1 July 2019: no layout before 2019-20 has PCN columns. */
+#define PCN_FIRST_YEAR 2019
+
+/*
+ * How many of era e's signature columns header h misses: one for each of
+ * has absent and of lacks present. The first column of each kind is put
+ * in miss / extra ("" when none).
+ */
+static int
+era_misses(const struct pay_era *e, const struct pccs_csv_record *h,
+           char *miss, char *extra, size_t n)
+{
+    int d = 0;
+    miss[0] = extra[0] = '\0';
+    for (int pass = 0; pass < 2; pass++) {
+        const char *p = pass ? e->lacks : e->has;
+        char *first = pass ? extra : miss;
+        while (*p) {
+            const char *bar = strchr(p, '|');
+            size_t k = bar ? (size_t)(bar - p) : strlen(p);
+            char one[96];
+            snprintf(one, sizeof(one), "%.*s", (int)k, p);
+            if ((find(h, one) >= 0) == (pass == 1)) {
+                d++;
+                if (!first[0])
+                    snprintf(first, n, "%s", one);
+            }
+            p += k + (bar != NULL);
+        }
+    }
+    return d;
+}
+
+/*
+ * How far h is from e: its signature columns missed, plus the difference
+ * in width (a width not known counts as ten).
+ */
+static size_t
+era_distance(const struct pay_era *e, const struct pccs_csv_record *h,
+             char *miss, char *extra, size_t n)
+{
+    size_t d = (size_t)era_misses(e, h, miss, extra, n);
+    if (!e->ncols)
+        return d + 10;
+    return d + (h->nfields > e->ncols ? h->nfields - e->ncols
+                                      : e->ncols - h->nfields);
+}
+
 /* The financial year from the layout, or -1 if it cannot be told. */
 static int
 layout_year(const struct pccs_csv_record *h)
 {
-    bool ea = find(h, "PCN Enhanced Access") >= 0;
-    bool waf = find(h, "winter Access Fund") >= 0;
-    bool lc = find(h, "Long Covid") >= 0;
-    bool gpfv = find(h, "General Practice Forward View") >= 0;
-    if (h->nfields == 75 && ea && waf && lc)
-        return 2022;
-    if (!ea && (waf || lc))
-        return 2021;
-    if (h->nfields == 68 && gpfv && !waf && !lc)
-        return 2020;
+    char miss[96], extra[96];
+    for (size_t i = 0; i < NERAS; i++) {
+        const struct pay_era *e = &pay_eras[i];
+        if ((!e->ncols || e->ncols == h->nfields) &&
+            era_misses(e, h, miss, extra, sizeof(miss)) == 0)
+            return e->year;
+    }
     return -1;
+}
+
+/*
+ * No known year's layout: refuse, naming the closest one and how this
+ * header differs from it, unless --period gives the year.
+ */
+static int
+unknown_year(struct pccs_load *ld, const struct pccs_csv_record *h,
+             struct pccs_err *err)
+{
+    const struct pay_era *best = &pay_eras[0];
+    size_t best_d = SIZE_MAX;
+    char miss[96], extra[96], bmiss[96] = "", bextra[96] = "";
+    for (size_t i = 0; i < NERAS; i++) {
+        size_t d = era_distance(&pay_eras[i], h, miss, extra, sizeof(miss));
+        if (d < best_d) {
+            best_d = d;
+            best = &pay_eras[i];
+            memcpy(bmiss, miss, sizeof(bmiss));
+            memcpy(bextra, extra, sizeof(bextra));
+        }
+    }
+    char fy[16], how[256];
+    pccs_fy_format(best->year, fy);
+    int k = best->ncols ? snprintf(how, sizeof(how), "%zu columns", best->ncols)
+                        : snprintf(how, sizeof(how), "any width");
+    if (bmiss[0])
+        k += snprintf(how + k, sizeof(how) - (size_t)k, ", expected \"%s\"",
+                      bmiss);
+    if (bextra[0])
+        snprintf(how + k, sizeof(how) - (size_t)k, ", and no \"%s\"", bextra);
+    return pccs_err_at(
+        err, PCCS_EPARSE, ld->name, h->line, 1,
+        "cannot tell the financial year from this layout (%zu columns): "
+        "the closest known layout, %s (%s), differs; give --period, e.g. "
+        "--period 2023-24",
+        h->nfields, fy, how);
 }
 
 struct money_col {
@@ -151,40 +281,43 @@ static const char *const attr_keys[] = {
     [P_CONTRACT] = "contract_type", [P_DISPENSING] = "dispensing",
     [P_TYPE] = "practice_type",     [P_RURALITY] = "rurality",
     [P_ATYPICAL] = "atypical",
+    [P_QUARTER] = "patient_data_quarter",
 };
 
 /* The columns that hold the PCN and the names, which depend on the layout. */
 struct pay_layout {
     int idx[P_N];
     int pcn, pcn_name, sub_name;
+    int year;
     pccs_day fy_start;
+    /* The end of region links: the year's end before 2019-20, when the
+     * column held area teams or sub-regional teams; else open. */
+    pccs_day region_end;
     struct money_col *money;
     size_t nmoney;
 };
 
-/* The financial year from the layout or --period; sets the load's period. */
+/*
+ * The financial year from the layout or --period; sets the load's period
+ * and *year.
+ */
 static int
 pay_year(struct pccs_load *ld, const struct pccs_csv_record *first,
-         pccs_day *fy_start, struct pccs_err *err)
+         int *year, pccs_day *fy_start, struct pccs_err *err)
 {
-    int year = layout_year(first);
-    if (year < 0 && !(ld->opt && ld->opt->period))
-        return pccs_err_at(err, PCCS_EPARSE, ld->name, first->line, 1,
-                           "cannot tell the financial year from this "
-                           "layout (%zu columns): give --period, e.g. "
-                           "--period 2023-24",
-                           first->nfields);
+    int known = layout_year(first);
+    if (known < 0 && !(ld->opt && ld->opt->period))
+        return unknown_year(ld, first, err);
     char fy[16] = "";
-    if (year >= 0)
-        pccs_fy_format(year, fy);
+    if (known >= 0)
+        pccs_fy_format(known, fy);
     pccs_load_set_period(ld, fy);
-    int y;
-    if (pccs_fy_parse(pccs_str_from(ld->period), &y))
+    if (pccs_fy_parse(pccs_str_from(ld->period), year))
         return pccs_err_at(err, PCCS_EINVAL, ld->name, 1, 1,
                            "--period for a payments file must be a "
                            "financial year such as 2022-23, not %s",
                            ld->period);
-    *fy_start = pccs_fy_start(y);
+    *fy_start = pccs_fy_start(*year);
     return PCCS_OK;
 }
 
@@ -228,13 +361,21 @@ pay_layout_bind(struct pccs_load *ld, const struct pccs_csv_record *first,
         lay->sub_name = find(first, "Sub ICB NAME");
     }
     if (lay->pcn < 0)
+        lay->sub_name = find(first, "CCG NAME");
+    int rc = pay_year(ld, first, &lay->year, &lay->fy_start, err);
+    if (rc)
+        return rc;
+    lay->region_end = lay->year < PCN_FIRST_YEAR
+                          ? pccs_fy_start(lay->year + 1) - 1
+                          : PCCS_DAY_NONE;
+    /* PCNs began in 2019-20: a layout of an earlier year has none. */
+    if (lay->pcn < 0 && lay->year >= PCN_FIRST_YEAR)
         return pccs_err_at(err, PCCS_EPARSE, ld->name, first->line,
                            (int64_t)first->nfields + 1,
                            "expected a PCN code column (\"PCN Code\", or "
-                           "\"Code\" in the 2022-23 layout)");
-    int rc = pay_year(ld, first, &lay->fy_start, err);
-    if (rc)
-        return rc;
+                           "\"Code\" in the 2022-23 layout) in a file for "
+                           "%s",
+                           ld->period);
     pay_money_cols(lay, first);
     return PCCS_OK;
 }
@@ -245,6 +386,19 @@ struct pay_row {
     double reg, w;
     pccs_day open, close;
 };
+
+/* A date, or none: empty, or "-" (2014-15). */
+static int
+pay_date(struct pccs_load *ld, struct pccs_err *err,
+         const struct pccs_csv_record *rec, int idx, const char *colname,
+         pccs_day *out)
+{
+    if (pccs_str_eq(pccs_load_opt(rec, idx), "-")) {
+        *out = PCCS_DAY_NONE;
+        return PCCS_OK;
+    }
+    return pccs_load_date(ld, err, rec, idx, colname, true, out);
+}
 
 static int
 pay_read_row(struct pccs_load *ld, const struct pay_layout *lay,
@@ -265,7 +419,8 @@ pay_read_row(struct pccs_load *ld, const struct pay_layout *lay,
     if (!rc)
         rc =
             pccs_load_ods_code(ld, err, rec, idx[P_SUB], "CCG Code", &row->sub);
-    if (!rc)
+    /* Before 2019-20 there is no PCN column. */
+    if (!rc && lay->pcn >= 0)
         rc = pccs_load_field(ld, err, rec, lay->pcn, "PCN Code", &row->pcode);
     if (!rc) {
         row->pcode = pccs_str_trim(row->pcode);
@@ -276,11 +431,11 @@ pay_read_row(struct pccs_load *ld, const struct pay_layout *lay,
                                      "an ODS code, or empty");
     }
     if (!rc && idx[P_OPEN] >= 0)
-        rc = pccs_load_date(ld, err, rec, idx[P_OPEN], "Practice Open Date",
-                            true, &row->open);
+        rc = pay_date(ld, err, rec, idx[P_OPEN], "Practice Open Date",
+                      &row->open);
     if (!rc && idx[P_CLOSE] >= 0)
-        rc = pccs_load_date(ld, err, rec, idx[P_CLOSE], "Practice Close Date",
-                            true, &row->close);
+        rc = pay_date(ld, err, rec, idx[P_CLOSE], "Practice Close Date",
+                      &row->close);
     if (!rc)
         rc = pccs_load_number(
             ld, err, rec, idx[P_REGISTERED],
@@ -313,10 +468,15 @@ pay_put_orgs(struct pccs_load *ld, const struct pay_layout *lay,
         .as_of = fy_start,
     };
     int rc = pccs_load_org(ld, &o, err);
-    if (!rc && pccs_load_first_time(seen, row->sub))
+    if (!rc && pccs_load_first_time(seen, row->sub)) {
         rc = pccs_load_named_org(ld, row->sub, PCCS_LEVEL_SUB_ICB,
                                  pccs_load_opt(rec, lay->sub_name),
                                  PCCS_STR_EMPTY, fy_start, err);
+        /* A CCG in its area or sub-regional team, for that year. */
+        if (!rc && lay->region_end != PCCS_DAY_NONE)
+            rc = pccs_load_link(ld, row->sub, row->region, PCCS_LEVEL_REGION,
+                                fy_start, lay->region_end, true, err);
+    }
     if (!rc && pccs_load_first_time(seen, row->region))
         rc = pccs_load_named_org(ld, row->region, PCCS_LEVEL_REGION,
                                  pccs_load_opt(rec, lay->idx[P_REGION_NAME]),
@@ -326,8 +486,9 @@ pay_put_orgs(struct pccs_load *ld, const struct pay_layout *lay,
         rc = pccs_load_named_org(ld, row->pcode, PCCS_LEVEL_PCN,
                                  pccs_load_opt(rec, lay->pcn_name),
                                  PCCS_STR_EMPTY, fy_start, err);
-    /* An empty code: in no PCN, observed like a membership. */
-    if (!rc)
+    /* An empty code: in no PCN, observed like a membership. A layout
+     * without PCN columns says nothing of PCNs. */
+    if (!rc && lay->pcn >= 0)
         rc = pccs_load_link(ld, row->prac, row->pcode, PCCS_LEVEL_PCN, fy_start,
                             PCCS_DAY_NONE, true, err);
     /* A PCN sits in the sub-ICB of its practices in the file. */
@@ -339,7 +500,7 @@ pay_put_orgs(struct pccs_load *ld, const struct pay_layout *lay,
                             fy_start, PCCS_DAY_NONE, true, err);
     if (!rc)
         rc = pccs_load_link(ld, row->prac, row->region, PCCS_LEVEL_REGION,
-                            fy_start, PCCS_DAY_NONE, true, err);
+                            fy_start, lay->region_end, true, err);
     return rc;
 }
 
@@ -350,7 +511,7 @@ pay_put_facts(struct pccs_load *ld, const struct pay_layout *lay,
               struct pccs_err *err)
 {
     int rc = PCCS_OK;
-    for (int a = P_CONTRACT; !rc && a <= P_ATYPICAL; a++) {
+    for (int a = P_CONTRACT; !rc && a <= P_QUARTER; a++) {
         int k = lay->idx[a];
         if (k < 0 || (size_t)k >= rec->nfields)
             continue;
@@ -367,6 +528,9 @@ pay_put_facts(struct pccs_load *ld, const struct pay_layout *lay,
         const struct money_col *mc = &lay->money[m];
         double v;
         bool present;
+        /* An average over no patients (2016-17, 2019-20). */
+        if (pccs_str_ieq(pccs_load_opt(rec, mc->idx), "N/A"))
+            continue;
         rc = pccs_load_number(ld, err, rec, mc->idx, NULL, false, true, &v,
                               &present);
         if (rc) {
