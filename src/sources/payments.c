@@ -174,8 +174,8 @@ static const struct pay_era pay_eras[] = {
  * in miss / extra ("" when none).
  */
 static int
-era_misses(const struct pay_era *e, const struct pccs_csv_record *h,
-           char *miss, char *extra, size_t n)
+era_misses(const struct pay_era *e, const struct pccs_csv_record *h, char *miss,
+           char *extra, size_t n)
 {
     int d = 0;
     miss[0] = extra[0] = '\0';
@@ -280,8 +280,7 @@ no_pcn(struct pccs_str code)
 static const char *const attr_keys[] = {
     [P_CONTRACT] = "contract_type", [P_DISPENSING] = "dispensing",
     [P_TYPE] = "practice_type",     [P_RURALITY] = "rurality",
-    [P_ATYPICAL] = "atypical",
-    [P_QUARTER] = "patient_data_quarter",
+    [P_ATYPICAL] = "atypical",      [P_QUARTER] = "patient_data_quarter",
 };
 
 /* The columns that hold the PCN and the names, which depend on the layout. */
@@ -302,8 +301,8 @@ struct pay_layout {
  * and *year.
  */
 static int
-pay_year(struct pccs_load *ld, const struct pccs_csv_record *first,
-         int *year, pccs_day *fy_start, struct pccs_err *err)
+pay_year(struct pccs_load *ld, const struct pccs_csv_record *first, int *year,
+         pccs_day *fy_start, struct pccs_err *err)
 {
     int known = layout_year(first);
     if (known < 0 && !(ld->opt && ld->opt->period))
