@@ -19,6 +19,7 @@
 #include "base/hmap.h"
 #include "base/xalloc.h"
 #include "formats/csv.h"
+#include "model/build.h"
 #include "model/period.h"
 #include "calc/arrs.h"
 #include "model/entitlements.h"
@@ -102,9 +103,7 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
     int pcn = pccs_tree_find(c->t, f->org);
     if (pcn < 0)
         return 0;
-    if (c->in_org >= 0 &&
-        pccs_tree_ancestor(c->t, pcn, c->t->orgs[c->in_org].level, c->at, 0) !=
-            c->in_org)
+    if (!pccs_build_within(c->t, pcn, c->in_org, c->at, 0))
         return 0;
     int g = pccs_tree_ancestor(c->t, pcn, c->level, c->at, 0);
     if (g < 0)
@@ -151,12 +150,8 @@ check_query(const struct pccs_tree *t, const struct pccs_table_query *q,
         return pccs_err_set(err, PCCS_EINVAL,
                             "ARRS is a PCN's: --level must be pcn or above");
     if (!q->period || pccs_fy_parse(pccs_str_from(q->period), fy))
-        return pccs_err_set(err, PCCS_EINVAL,
-                            "give the year: --year 2023-24");
-    if (q->in && (c->in_org = pccs_tree_find(t, q->in)) < 0)
-        return pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
-                            q->in);
-    return PCCS_OK;
+        return pccs_err_set(err, PCCS_EINVAL, "give the year: --year 2023-24");
+    return pccs_build_in(t, q->in, &c->in_org, err);
 }
 
 /* The FTE in post by ARRS role from the census of the year (cp). */
@@ -180,8 +175,8 @@ gather_fte(struct pccs_store *st, struct arrs_ctx *c, struct pccs_rates *rates,
                             "%s: load a PCN workforce file of that year",
                             cp->wanted);
     pccs_date_parse(pccs_str_from(cp->period), &c->at);
-    return pccs_store_facts_each(st, "workforce_fte", cp->period, NULL,
-                                 fact_cb, c, err);
+    return pccs_store_facts_each(st, "workforce_fte", cp->period, NULL, fact_cb,
+                                 c, err);
 }
 
 /*
@@ -201,8 +196,7 @@ arrs_sums(const struct pccs_tree *t, const struct arrs_ctx *c,
         const struct pccs_ent_value *v = &ey->pcns[i].v[line];
         if (!v->applies || !v->known)
             return false;
-        int g = pccs_tree_ancestor(t, ey->pcns[i].row->org, c->level, c->at,
-                                   0);
+        int g = pccs_tree_ancestor(t, ey->pcns[i].row->org, c->level, c->at, 0);
         if (g >= 0 && !isnan(v->value))
             sum[g] += v->value;
     }
@@ -253,25 +247,25 @@ priced_release(struct priced *p)
 static void
 emit_cols(struct pccs_table *out)
 {
-    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "arrs_role", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "fte", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "max_per_wte", PCCS_COL_NUM, 0);
-    pccs_table_col(out, "cost_in_post", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "unpriced_fte", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "arrs_sum", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "share_pct", PCCS_COL_NUM, 1);
-    pccs_table_col(out, "census", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "year", PCCS_COL_TEXT, 0);
+    static const struct pccs_build_col cols[] = {
+        PCCS_BUILD_ORG_COLS,
+        PCCS_BUILD_TEXT("arrs_role"),
+        PCCS_BUILD_NUM("fte", 2),
+        PCCS_BUILD_NUM("max_per_wte", 0),
+        PCCS_BUILD_NUM("cost_in_post", 2),
+        PCCS_BUILD_NUM("unpriced_fte", 2),
+        PCCS_BUILD_NUM("arrs_sum", 2),
+        PCCS_BUILD_NUM("share_pct", 1),
+        PCCS_BUILD_TEXT("census"),
+        PCCS_BUILD_TEXT("year"),
+    };
+    PCCS_BUILD_COLS(out, cols);
 }
 
 /* The figures of row i, from max_per_wte to share_pct. */
 static void
 emit_figures(struct pccs_table *out, const struct arrs_ctx *c,
-             const struct priced *p, const double *sum, bool have_sum,
-             size_t i)
+             const struct priced *p, const double *sum, bool have_sum, size_t i)
 {
     int g = c->org[i];
     if (i >= p->nroles) { /* the organisation's total */
@@ -304,11 +298,7 @@ emit_rows(struct pccs_table *out, const struct pccs_tree *t,
     for (size_t k = 0; k < c->n; k++) {
         size_t i = order[k].i;
         int g = c->org[i];
-        int parent = pccs_tree_up(t, g, c->at, 0);
-        pccs_table_row(out);
-        pccs_table_text(out, t->orgs[g].code);
-        pccs_table_text(out, pccs_tree_name(t, g, c->at));
-        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
+        pccs_build_org_row(out, t, g, pccs_tree_up(t, g, c->at, 0), c->at);
         pccs_table_text(out, c->role[i]);
         pccs_table_num(out, c->fte[i]);
         emit_figures(out, c, p, sum, have_sum, i);
@@ -407,8 +397,7 @@ pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
         char fyname[8];
         pccs_fy_format(fy, fyname);
         struct pccs_ent_year ey;
-        bool have_ey =
-            pccs_ent_year_load(st, t, NULL, fy, &ey, err) == PCCS_OK;
+        bool have_ey = pccs_ent_year_load(st, t, NULL, fy, &ey, err) == PCCS_OK;
         pccs_err_clear(err);
         size_t no = t->norgs + 1;
         double *sum = pccs_xcalloc(no, sizeof(*sum));

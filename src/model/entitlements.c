@@ -23,6 +23,7 @@
 #include "base/xalloc.h"
 #include "calc/period.h"
 #include "formats/csv.h"
+#include "model/build.h"
 #include "model/period.h"
 #include "model/population.h"
 
@@ -267,8 +268,8 @@ load_beds(struct pccs_store *st, const struct pccs_tree *t,
 /* The DES populations of the year at a level (model/period.h). */
 static int
 populations(struct pccs_store *st, const struct pccs_tree *t,
-            enum pccs_level level, const char *in, int fy,
-            struct pccs_pop *pop, struct pccs_err *err)
+            enum pccs_level level, const char *in, int fy, struct pccs_pop *pop,
+            struct pccs_err *err)
 {
     struct pccs_pop_query pq = {.level = level,
                                 .in = in,
@@ -532,22 +533,23 @@ groups_release(struct ent_groups *g)
 static void
 emit_cols(struct pccs_table *out, const struct pccs_ent_year *y)
 {
-    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "pcns", PCCS_COL_INT, 0);
-    pccs_table_col(out, "practices", PCCS_COL_INT, 0);
-    pccs_table_col(out, "registered", PCCS_COL_NUM, 0);
-    pccs_table_col(out, "weighted", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "adjusted_estimate", PCCS_COL_NUM, 2);
+    static const struct pccs_build_col before[] = {
+        PCCS_BUILD_ORG_COLS,           PCCS_BUILD_INT("pcns"),
+        PCCS_BUILD_INT("practices"),   PCCS_BUILD_NUM("registered", 0),
+        PCCS_BUILD_NUM("weighted", 2), PCCS_BUILD_NUM("adjusted_estimate", 2),
+    };
+    static const struct pccs_build_col after[] = {
+        PCCS_BUILD_NUM("enhanced_access_minutes_per_week", 1),
+        PCCS_BUILD_NUM("total_known", 2),
+        PCCS_BUILD_NUM("practice_income_known", 2),
+        PCCS_BUILD_TEXT("derived"),
+        PCCS_BUILD_TEXT("year"),
+        PCCS_BUILD_TEXT("populations_source"),
+    };
+    PCCS_BUILD_COLS(out, before);
     for (size_t l = 0; l < y->lines.n; l++)
         pccs_table_col(out, y->lines.l[l].name, PCCS_COL_NUM, 2);
-    pccs_table_col(out, "enhanced_access_minutes_per_week", PCCS_COL_NUM, 1);
-    pccs_table_col(out, "total_known", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "practice_income_known", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "derived", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "year", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "populations_source", PCCS_COL_TEXT, 0);
+    PCCS_BUILD_COLS(out, after);
 }
 
 /* The group's figures, from pcns to the totals. */
@@ -588,13 +590,8 @@ emit_rows(struct pccs_table *out, const struct pccs_tree *t,
     for (size_t k = 0; k < g->n; k++) {
         int o = g->orgs[k];
         size_t s = (size_t)g->slot[o];
-        int parent = pccs_tree_up(t, o, g->at, 0);
-        pccs_table_row(out);
-        pccs_table_text(out, t->orgs[o].code);
-        pccs_table_text(out, pccs_tree_name(t, o, g->at));
-        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
-        emit_figures(out, y, g->acc + s * g->na,
-                     g->unknown + s * (g->nl + 1));
+        pccs_build_org_row(out, t, o, pccs_tree_up(t, o, g->at, 0), g->at);
+        emit_figures(out, y, g->acc + s * g->na, g->unknown + s * (g->nl + 1));
         pccs_table_text(out, derived.len ? derived.p : "");
         pccs_table_text(out, y->fyname);
         pccs_table_text(out, popsrc);
@@ -660,8 +657,7 @@ pccs_ent_year_notes(const struct pccs_ent_year *y, struct pccs_table *out)
               strcmp(x->item, "enhanced_access_minutes_per_1000") == 0))
             continue;
         pccs_table_note(out, "%s %s: %g %s; source: %s [%s]", x->item,
-                        y->fyname, x->value, x->unit, x->source,
-                        x->confidence);
+                        y->fyname, x->value, x->unit, x->source, x->confidence);
     }
 }
 

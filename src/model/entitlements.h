@@ -61,12 +61,12 @@ struct pccs_ent_pcn {
  */
 struct pccs_ent_year {
     int fy;
-    char fyname[8];     /* "2022-23" */
+    char fyname[8];      /* "2022-23" */
     struct pccs_pop pop; /* the PCNs' populations, sorted by code */
     struct pccs_pop nat; /* England's */
     struct pccs_rates rates;
     struct pccs_ent_lines lines;
-    bool *to_practices;  /* per line: paid to practices */
+    bool *to_practices; /* per line: paid to practices */
     double national_weighted;
     double scale;        /* adjusted estimate = weighted x scale */
     double minutes_rate; /* enhanced access minutes per 1,000; NaN */
@@ -96,7 +96,6 @@ int pccs_ent_year_line(const struct pccs_ent_year *y, const char *name);
  * populations, the adjusted estimate, every line with its rate or why it
  * is empty, and every rate row of the year with its source.
  */
-void pccs_ent_year_notes(const struct pccs_ent_year *y,
-                         struct pccs_table *out);
+void pccs_ent_year_notes(const struct pccs_ent_year *y, struct pccs_table *out);
 
 #endif

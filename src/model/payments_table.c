@@ -32,6 +32,7 @@
 #include "calc/payments.h"
 #include "calc/ratio.h"
 #include "calc/stats.h"
+#include "model/build.h"
 #include "model/rates.h"
 
 enum {
@@ -177,9 +178,7 @@ sum_level(const struct pccs_tree *t, const struct year_data *y,
     for (size_t i = 0; i < y->n; i++) {
         if (y->org[i] < 0 || !contract_is(y, i, contract))
             continue;
-        if (in_org >= 0 &&
-            pccs_tree_ancestor(t, y->org[i], t->orgs[in_org].level, at,
-                               y->source) != in_org)
+        if (!pccs_build_within(t, y->org[i], in_org, at, y->source))
             continue;
         int g = pccs_tree_ancestor(t, y->org[i], level, at, y->source);
         if (g < 0)
@@ -280,11 +279,8 @@ check_query(const struct pccs_tree *t, const struct pccs_table_query *q,
                             "--compare must be a financial year such as "
                             "2020-21, not %s",
                             q->compare);
-    if (q->in && (pq->in_org = pccs_tree_find(t, q->in)) < 0)
-        return pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
-                            q->in);
     pq->at = pccs_fy_start(pq->fy + 1) - 1;
-    return PCCS_OK;
+    return pccs_build_in(t, q->in, &pq->in_org, err);
 }
 
 /* The rules, the year's figures and the compared year's. */
@@ -318,10 +314,10 @@ gather(struct pccs_store *st, const struct pccs_tree *t,
  * --contract choose the rows shown.
  */
 struct prac_rank {
-    char (*why)[80]; /* per practice: why left out, or "" */
-    int *icb;        /* per practice: its ICB, or -1 */
-    int *decile;     /* per practice: 0 when left out */
-    int *prac_of;    /* per organisation: the practice, or -1 */
+    char (*why)[80];  /* per practice: why left out, or "" */
+    int *icb;         /* per practice: its ICB, or -1 */
+    int *decile;      /* per practice: 0 when left out */
+    int *prac_of;     /* per organisation: the practice, or -1 */
     double *p5, *p95; /* per ICB */
     size_t nkept, nout;
     double out_total; /* paid to the practices left out */
@@ -329,8 +325,8 @@ struct prac_rank {
 
 /* The 5th and 95th percentiles of the kept practices of each ICB. */
 static void
-icb_percentiles(const struct year_data *cur, struct prac_rank *pr,
-                double *vals, size_t no)
+icb_percentiles(const struct year_data *cur, struct prac_rank *pr, double *vals,
+                size_t no)
 {
     pr->p5 = pccs_xcalloc(no, sizeof(*pr->p5));
     pr->p95 = pccs_xcalloc(no, sizeof(*pr->p95));
@@ -368,9 +364,9 @@ rank_practices(const struct pccs_tree *t, const struct year_data *cur,
     for (size_t i = 0; i < cur->n; i++) {
         exclusion(cur, i, ru, pr->why[i], sizeof(pr->why[i]));
         int org = cur->org[i];
-        pr->icb[i] = org >= 0 ? pccs_tree_ancestor(t, org, PCCS_ICB, at,
-                                                   cur->source)
-                              : -1;
+        pr->icb[i] = org >= 0
+                         ? pccs_tree_ancestor(t, org, PCCS_ICB, at, cur->source)
+                         : -1;
         if (org >= 0)
             pr->prac_of[org] = (int)i;
         if (pr->why[i][0]) {
@@ -437,9 +433,7 @@ choose_rows(const struct pccs_tree *t, enum pccs_level level,
     }
     /* Then keep the rows within --in (an organisation at or above). */
     for (size_t k = 0; k < r->all; k++) {
-        if (pq->in_org >= 0 &&
-            pccs_tree_ancestor(t, r->org[k], t->orgs[pq->in_org].level,
-                               pq->at, cur->source) != pq->in_org)
+        if (!pccs_build_within(t, r->org[k], pq->in_org, pq->at, cur->source))
             continue;
         r->org[r->n] = r->org[k];
         r->ppw[r->n] = r->ppw[k];
@@ -472,22 +466,26 @@ emit_cols(struct pccs_table *out, bool compare)
         "total_per_registered",
         "total_per_weighted",
     };
-    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "contract_type", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "practices", PCCS_COL_INT, 0);
-    pccs_table_col(out, "registered", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "weighted", PCCS_COL_NUM, 2);
+    static const struct pccs_build_col before[] = {
+        PCCS_BUILD_ORG_COLS,           PCCS_BUILD_TEXT("contract_type"),
+        PCCS_BUILD_INT("practices"),   PCCS_BUILD_NUM("registered", 2),
+        PCCS_BUILD_NUM("weighted", 2),
+    };
+    static const struct pccs_build_col ranks[] = {
+        PCCS_BUILD_INT("decile"),
+        PCCS_BUILD_TEXT("flag"),
+        PCCS_BUILD_TEXT("excluded"),
+    };
+    static const struct pccs_build_col change[] = {
+        PCCS_BUILD_NUM("compare_per_weighted", 2),
+        PCCS_BUILD_NUM("change_pct", 2),
+    };
+    PCCS_BUILD_COLS(out, before);
     for (size_t i = 0; i < sizeof(money) / sizeof(money[0]); i++)
         pccs_table_col(out, money[i], PCCS_COL_NUM, 2);
-    pccs_table_col(out, "decile", PCCS_COL_INT, 0);
-    pccs_table_col(out, "flag", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "excluded", PCCS_COL_TEXT, 0);
-    if (compare) {
-        pccs_table_col(out, "compare_per_weighted", PCCS_COL_NUM, 2);
-        pccs_table_col(out, "change_pct", PCCS_COL_NUM, 2);
-    }
+    PCCS_BUILD_COLS(out, ranks);
+    if (compare)
+        PCCS_BUILD_COLS(out, change);
     pccs_table_col(out, "year", PCCS_COL_TEXT, 0);
 }
 
@@ -547,13 +545,10 @@ emit_row(struct pccs_table *out, struct pay_emit *e, int o, double ppw,
          int decile)
 {
     const struct pccs_tree *t = e->t;
-    int parent = pccs_tree_up(t, o, e->at, e->cur->source);
     int pi = e->level == PCCS_PRACTICE ? e->pr->prac_of[o] : -1;
     const char *why = pi >= 0 ? e->pr->why[pi] : "";
-    pccs_table_row(out);
-    pccs_table_text(out, t->orgs[o].code);
-    pccs_table_text(out, pccs_tree_name(t, o, e->at));
-    pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
+    pccs_build_org_row(out, t, o, pccs_tree_up(t, o, e->at, e->cur->source),
+                       e->at);
     pccs_table_text(out, pi >= 0 && e->cur->contract[pi] ? e->cur->contract[pi]
                                                          : "");
     pccs_table_int(out, e->count[o]);
@@ -637,16 +632,14 @@ emit_notes(struct pccs_table *out, struct pccs_store *st,
                     e->pr->nout, e->pr->out_total, ru->min_registered,
                     ru->min_weighted, ru->path, ru->source);
     if (e->shown_out)
-        pccs_table_note(out, "left out here: %zu practices%s %s%s",
-                        e->shown_out,
-                        e->shown_out > 20 ? ", the first 20:" : ":",
-                        e->listed.p,
-                        e->shown_out > 20 ? " (column excluded)" : "");
+        pccs_table_note(
+            out, "left out here: %zu practices%s %s%s", e->shown_out,
+            e->shown_out > 20 ? ", the first 20:" : ":", e->listed.p,
+            e->shown_out > 20 ? " (column excluded)" : "");
     if (q->compare)
         pccs_table_note(out, "compare: %s, with that year's memberships",
                         q->compare);
-    pccs_table_note(out, "Contains public sector information licensed under "
-                         "the Open Government Licence v3.0.");
+    pccs_build_ogl_note(out);
 }
 
 /* Sum, rank and emit the gathered years. */

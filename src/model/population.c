@@ -13,6 +13,7 @@
 #include "base/xalloc.h"
 #include "calc/rollup.h"
 #include "calc/period.h"
+#include "model/build.h"
 #include "model/period.h"
 
 #define MAX_PERIODS 256
@@ -245,13 +246,9 @@ check_in(struct build *b, struct pccs_err *err)
 {
     const struct pccs_tree *t = b->t;
     const struct pccs_pop_query *q = b->q;
-    b->in_org = -1;
-    if (!q->in)
-        return PCCS_OK;
-    b->in_org = pccs_tree_find(t, q->in);
-    if (b->in_org < 0)
-        return pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
-                            q->in);
+    int rc = pccs_build_in(t, q->in, &b->in_org, err);
+    if (rc || b->in_org < 0)
+        return rc;
     const struct pccs_tree_org *o = &t->orgs[b->in_org];
     if (o->level == PCCS_LEVEL_NONE || o->level < q->level)
         return pccs_err_set(err, PCCS_EINVAL,
@@ -280,8 +277,7 @@ pick_des(struct build *b, struct pccs_err *err)
         pccs_buf_release(&l);
     }
     if (!rc)
-        snprintf(b->reg_period, sizeof(b->reg_period), "%s",
-                 b->des_reg.period);
+        snprintf(b->reg_period, sizeof(b->reg_period), "%s", b->des_reg.period);
     return rc;
 }
 
@@ -293,8 +289,8 @@ static int
 pick_periods(struct build *b, struct pccs_err *err)
 {
     const struct pccs_pop_query *q = b->q;
-    int rc = pccs_store_periods_each(b->st, "registered", period_cb,
-                                     &b->reg_ps, err);
+    int rc = pccs_store_periods_each(b->st, "registered", period_cb, &b->reg_ps,
+                                     err);
     if (!rc)
         rc = pccs_store_periods_each(b->st, "weighted", period_cb, &b->w_ps,
                                      err);
@@ -361,16 +357,14 @@ place(struct build *b, struct pccs_rollup_in *in, struct group_sort *order)
             .value = {m->registered, m->weighted},
             .has = {true, m->has_weighted},
         };
-        if (b->in_org >= 0 &&
-            pccs_tree_ancestor(t, m->org, t->orgs[b->in_org].level, b->at,
-                               b->reg_source) != b->in_org) {
+        if (!pccs_build_within(t, m->org, b->in_org, b->at, b->reg_source)) {
             in[i].has[0] = in[i].has[1] = false;
             in[i].group = -2;
             b->outside++;
             continue;
         }
-        int grp = pccs_tree_ancestor(t, m->org, b->q->level, b->at,
-                                     b->reg_source);
+        int grp =
+            pccs_tree_ancestor(t, m->org, b->q->level, b->at, b->reg_source);
         if (grp < 0)
             continue;
         if (slot_of[grp] < 0) {
@@ -523,14 +517,14 @@ pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
     }
     for (size_t i = 0; i < pop.nnotes; i++)
         pccs_table_note(out, "%s", pop.notes[i]);
-    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "practices", PCCS_COL_INT, 0);
-    pccs_table_col(out, "registered", PCCS_COL_NUM,
-                   pop.registered_fy ? 2 : 0);
-    pccs_table_col(out, "weighted", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "source", PCCS_COL_TEXT, 0);
+    const struct pccs_build_col cols[] = {
+        PCCS_BUILD_ORG_COLS,
+        PCCS_BUILD_INT("practices"),
+        PCCS_BUILD_NUM("registered", pop.registered_fy ? 2 : 0),
+        PCCS_BUILD_NUM("weighted", 2),
+        PCCS_BUILD_TEXT("source"),
+    };
+    PCCS_BUILD_COLS(out, cols);
     for (size_t i = 0; i < pop.nrows; i++) {
         const struct pccs_pop_row *r = &pop.rows[i];
         pccs_table_row(out);

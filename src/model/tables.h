@@ -31,13 +31,17 @@ struct pccs_table_query {
     bool include_synthetic;
 };
 
+/* A table's builder: rows for q into out (initialised by the builder). */
+typedef int pccs_table_build_fn(struct pccs_store *st,
+                                const struct pccs_tree *t,
+                                const struct pccs_table_query *q,
+                                struct pccs_table *out, struct pccs_err *err);
+
 struct pccs_table_def {
     const char *name;
     const char *summary;
     enum pccs_level default_level;
-    int (*build)(struct pccs_store *st, const struct pccs_tree *t,
-                 const struct pccs_table_query *q, struct pccs_table *out,
-                 struct pccs_err *err);
+    pccs_table_build_fn *build;
     /*
      * "column = expression" for --explain, NULL-terminated; column names
      * in the expression are shown with the row's values. NULL when the
@@ -54,62 +58,24 @@ struct pccs_table_def {
  * and every use is checked against the same prototype. The populations
  * builder takes its own query (model/population.h).
  */
-int pccs_qof_prevalence_table(struct pccs_store *st, const struct pccs_tree *t,
-                              const struct pccs_table_query *q,
-                              struct pccs_table *out, struct pccs_err *err);
-int pccs_entitlements_table(struct pccs_store *st, const struct pccs_tree *t,
-                            const struct pccs_table_query *q,
-                            struct pccs_table *out, struct pccs_err *err);
-int pccs_workforce_table(struct pccs_store *st, const struct pccs_tree *t,
-                         const struct pccs_table_query *q,
-                         struct pccs_table *out, struct pccs_err *err);
-int pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
-                        const struct pccs_table_query *q,
-                        struct pccs_table *out, struct pccs_err *err);
-int pccs_weighting_table(struct pccs_store *st, const struct pccs_tree *t,
-                         const struct pccs_table_query *q,
-                         struct pccs_table *out, struct pccs_err *err);
-int pccs_arrs_table(struct pccs_store *st, const struct pccs_tree *t,
-                    const struct pccs_table_query *q, struct pccs_table *out,
-                    struct pccs_err *err);
-int pccs_capacity_table(struct pccs_store *st, const struct pccs_tree *t,
-                        const struct pccs_table_query *q,
-                        struct pccs_table *out, struct pccs_err *err);
-int pccs_resilience_table(struct pccs_store *st, const struct pccs_tree *t,
-                          const struct pccs_table_query *q,
-                          struct pccs_table *out, struct pccs_err *err);
-int pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
-                         const struct pccs_table_query *q,
-                         struct pccs_table *out, struct pccs_err *err);
-int pccs_register_table(struct pccs_store *st, const struct pccs_tree *t,
-                        const struct pccs_table_query *q,
-                        struct pccs_table *out, struct pccs_err *err);
-int pccs_programme_status_table(struct pccs_store *st,
-                                const struct pccs_tree *t,
-                                const struct pccs_table_query *q,
-                                struct pccs_table *out, struct pccs_err *err);
-int pccs_milestones_table(struct pccs_store *st, const struct pccs_tree *t,
-                          const struct pccs_table_query *q,
-                          struct pccs_table *out, struct pccs_err *err);
-int pccs_risks_table(struct pccs_store *st, const struct pccs_tree *t,
-                     const struct pccs_table_query *q, struct pccs_table *out,
-                     struct pccs_err *err);
-int pccs_estates_table(struct pccs_store *st, const struct pccs_tree *t,
-                       const struct pccs_table_query *q, struct pccs_table *out,
-                       struct pccs_err *err);
-int pccs_budget_table(struct pccs_store *st, const struct pccs_tree *t,
-                      const struct pccs_table_query *q, struct pccs_table *out,
-                      struct pccs_err *err);
-int pccs_list_closures_table(struct pccs_store *st, const struct pccs_tree *t,
-                             const struct pccs_table_query *q,
-                             struct pccs_table *out, struct pccs_err *err);
-int pccs_support_payments_table(struct pccs_store *st,
-                                const struct pccs_tree *t,
-                                const struct pccs_table_query *q,
-                                struct pccs_table *out, struct pccs_err *err);
-int pccs_visits_table(struct pccs_store *st, const struct pccs_tree *t,
-                      const struct pccs_table_query *q, struct pccs_table *out,
-                      struct pccs_err *err);
+pccs_table_build_fn pccs_qof_prevalence_table;
+pccs_table_build_fn pccs_entitlements_table;
+pccs_table_build_fn pccs_workforce_table;
+pccs_table_build_fn pccs_payments_table;
+pccs_table_build_fn pccs_weighting_table;
+pccs_table_build_fn pccs_arrs_table;
+pccs_table_build_fn pccs_capacity_table;
+pccs_table_build_fn pccs_resilience_table;
+pccs_table_build_fn pccs_age_bands_table;
+pccs_table_build_fn pccs_register_table;
+pccs_table_build_fn pccs_programme_status_table;
+pccs_table_build_fn pccs_milestones_table;
+pccs_table_build_fn pccs_risks_table;
+pccs_table_build_fn pccs_estates_table;
+pccs_table_build_fn pccs_budget_table;
+pccs_table_build_fn pccs_list_closures_table;
+pccs_table_build_fn pccs_support_payments_table;
+pccs_table_build_fn pccs_visits_table;
 
 /** Every table, NULL-terminated. */
 extern const struct pccs_table_def *const pccs_table_defs[];
