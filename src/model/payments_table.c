@@ -219,25 +219,16 @@ exclusion(const struct year_data *y, size_t i, const struct pay_rules *ru,
 {
     double reg = y->v[i][M_REG], w = y->v[i][M_W];
     out[0] = '\0';
-    switch (pccs_pay_exclude(y->has[i][M_REG], reg, y->has[i][M_W], w,
-                             ru->min_registered, ru->min_weighted)) {
-    case PCCS_PAY_NO_REGISTERED:
-        snprintf(out, n, "no registered patients");
-        break;
-    case PCCS_PAY_FEW_REGISTERED:
-        snprintf(out, n, "%.2f registered patients, fewer than %.0f", reg,
-                 ru->min_registered);
-        break;
-    case PCCS_PAY_NO_WEIGHTED:
-        snprintf(out, n, "no weighted patients");
-        break;
-    case PCCS_PAY_FEW_WEIGHTED:
-        snprintf(out, n, "%.2f weighted patients, fewer than %.0f", w,
-                 ru->min_weighted);
-        break;
-    case PCCS_PAY_KEPT:
-        break;
-    }
+    enum pccs_pay_exclusion x =
+        pccs_pay_exclude(y->has[i][M_REG], reg, y->has[i][M_W], w,
+                         ru->min_registered, ru->min_weighted);
+    bool r = x == PCCS_PAY_NO_REGISTERED || x == PCCS_PAY_FEW_REGISTERED;
+    const char *what = r ? "registered" : "weighted";
+    if (x == PCCS_PAY_NO_REGISTERED || x == PCCS_PAY_NO_WEIGHTED)
+        snprintf(out, n, "no %s patients", what);
+    else if (x != PCCS_PAY_KEPT)
+        snprintf(out, n, "%.2f %s patients, fewer than %.0f", r ? reg : w, what,
+                 r ? ru->min_registered : ru->min_weighted);
 }
 
 static double
@@ -313,12 +304,22 @@ gather(struct pccs_store *st, const struct pccs_tree *t,
  * percentiles of every practice of their ICB, all before --in and
  * --contract choose the rows shown.
  */
+/* One practice's rank among those kept. */
+struct prac_info {
+    char why[80]; /* why left out, or "" */
+    int icb;      /* its ICB, or -1 */
+    int decile;   /* 0 when left out */
+};
+
+/* One organisation's practice and, for an ICB, its percentiles. */
+struct org_info {
+    int prac; /* the practice, or -1 */
+    double p5, p95;
+};
+
 struct prac_rank {
-    char (*why)[80];  /* per practice: why left out, or "" */
-    int *icb;         /* per practice: its ICB, or -1 */
-    int *decile;      /* per practice: 0 when left out */
-    int *prac_of;     /* per organisation: the practice, or -1 */
-    double *p5, *p95; /* per ICB */
+    struct prac_info *p; /* per practice of the year */
+    struct org_info *o;  /* per organisation of the tree */
     size_t nkept, nout;
     double out_total; /* paid to the practices left out */
 };
@@ -328,21 +329,19 @@ static void
 icb_percentiles(const struct year_data *cur, struct prac_rank *pr, double *vals,
                 size_t no)
 {
-    pr->p5 = pccs_xcalloc(no, sizeof(*pr->p5));
-    pr->p95 = pccs_xcalloc(no, sizeof(*pr->p95));
     bool *done = pccs_xcalloc(no, sizeof(*done));
     for (size_t i = 0; i < cur->n; i++) {
-        int icb = pr->icb[i];
+        int icb = pr->p[i].icb;
         if (icb < 0 || done[icb])
             continue;
         done[icb] = true;
         size_t m = 0;
         for (size_t j = 0; j < cur->n; j++) {
-            if (pr->icb[j] == icb && !pr->why[j][0])
+            if (pr->p[j].icb == icb && !pr->p[j].why[0])
                 vals[m++] = per_weighted(cur->v[j]);
         }
-        pr->p5[icb] = pccs_percentile(vals, m, 5);
-        pr->p95[icb] = pccs_percentile(vals, m, 95);
+        pr->o[icb].p5 = pccs_percentile(vals, m, 5);
+        pr->o[icb].p95 = pccs_percentile(vals, m, 95);
     }
     free(done);
 }
@@ -353,23 +352,21 @@ rank_practices(const struct pccs_tree *t, const struct year_data *cur,
                struct prac_rank *pr)
 {
     size_t n1 = cur->n + 1;
-    pr->why = pccs_xcalloc(n1, sizeof(*pr->why));
-    pr->icb = pccs_xcalloc(n1, sizeof(*pr->icb));
-    pr->decile = pccs_xcalloc(n1, sizeof(*pr->decile));
-    pr->prac_of = pccs_xcalloc(no, sizeof(*pr->prac_of));
+    pr->p = pccs_xcalloc(n1, sizeof(*pr->p));
+    pr->o = pccs_xcalloc(no, sizeof(*pr->o));
     double *vals = pccs_xcalloc(n1, sizeof(*vals));
     size_t *vidx = pccs_xcalloc(n1, sizeof(*vidx));
     for (size_t o = 0; o < no; o++)
-        pr->prac_of[o] = -1;
+        pr->o[o].prac = -1;
     for (size_t i = 0; i < cur->n; i++) {
-        exclusion(cur, i, ru, pr->why[i], sizeof(pr->why[i]));
+        exclusion(cur, i, ru, pr->p[i].why, sizeof(pr->p[i].why));
         int org = cur->org[i];
-        pr->icb[i] = org >= 0
-                         ? pccs_tree_ancestor(t, org, PCCS_ICB, at, cur->source)
-                         : -1;
+        pr->p[i].icb =
+            org >= 0 ? pccs_tree_ancestor(t, org, PCCS_ICB, at, cur->source)
+                     : -1;
         if (org >= 0)
-            pr->prac_of[org] = (int)i;
-        if (pr->why[i][0]) {
+            pr->o[org].prac = (int)i;
+        if (pr->p[i].why[0]) {
             pr->nout++;
             pr->out_total += cur->v[i][M_TOTAL];
             continue;
@@ -380,7 +377,7 @@ rank_practices(const struct pccs_tree *t, const struct year_data *cur,
     int *dec = pccs_xcalloc(pr->nkept + 1, sizeof(*dec));
     pccs_deciles(vals, pr->nkept, dec);
     for (size_t k = 0; k < pr->nkept; k++)
-        pr->decile[vidx[k]] = dec[k];
+        pr->p[vidx[k]].decile = dec[k];
     free(dec);
     free(vidx);
     icb_percentiles(cur, pr, vals, no);
@@ -390,12 +387,8 @@ rank_practices(const struct pccs_tree *t, const struct year_data *cur,
 static void
 rank_release(struct prac_rank *pr)
 {
-    free(pr->why);
-    free(pr->icb);
-    free(pr->decile);
-    free(pr->prac_of);
-    free(pr->p5);
-    free(pr->p95);
+    free(pr->p);
+    free(pr->o);
 }
 
 /* The organisations shown, with their payment per weighted patient. */
@@ -427,8 +420,8 @@ choose_rows(const struct pccs_tree *t, enum pccs_level level,
         pccs_deciles(r->ppw, r->all, r->decile);
     else if (level == PCCS_PRACTICE) {
         for (size_t k = 0; k < r->all; k++) {
-            int pi = pr->prac_of[r->org[k]];
-            r->decile[k] = pi >= 0 ? pr->decile[pi] : 0;
+            int pi = pr->o[r->org[k]].prac;
+            r->decile[k] = pi >= 0 ? pr->p[pi].decile : 0;
         }
     }
     /* Then keep the rows within --in (an organisation at or above). */
@@ -514,10 +507,10 @@ emit_flag(struct pccs_table *out, const struct pccs_tree *t,
           const struct prac_rank *pr, int pi, double ppw)
 {
     char flag[64] = "";
-    int icb = pi >= 0 ? pr->icb[pi] : -1;
-    if (icb >= 0 && !pr->why[pi][0] && !isnan(ppw)) {
+    int icb = pi >= 0 ? pr->p[pi].icb : -1;
+    if (icb >= 0 && !pr->p[pi].why[0] && !isnan(ppw)) {
         const char *ic = t->orgs[icb].code;
-        int side = pccs_pay_outside(ppw, pr->p5[icb], pr->p95[icb]);
+        int side = pccs_pay_outside(ppw, pr->o[icb].p5, pr->o[icb].p95);
         if (side < 0)
             snprintf(flag, sizeof(flag), "below 5th percentile of %s", ic);
         else if (side > 0)
@@ -545,8 +538,8 @@ emit_row(struct pccs_table *out, struct pay_emit *e, int o, double ppw,
          int decile)
 {
     const struct pccs_tree *t = e->t;
-    int pi = e->level == PCCS_PRACTICE ? e->pr->prac_of[o] : -1;
-    const char *why = pi >= 0 ? e->pr->why[pi] : "";
+    int pi = e->level == PCCS_PRACTICE ? e->pr->o[o].prac : -1;
+    const char *why = pi >= 0 ? e->pr->p[pi].why : "";
     pccs_build_org_row(out, t, o, pccs_tree_up(t, o, e->at, e->cur->source),
                        e->at);
     pccs_table_text(out, pi >= 0 && e->cur->contract[pi] ? e->cur->contract[pi]
