@@ -60,6 +60,19 @@ int pccs_err_at(struct pccs_err *err, int code, const char *file, int64_t line,
                 int64_t col, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
+#ifdef __clang_analyzer__
+/*
+ * For clang's static analyzer (make lint) only: it cannot see into err.c,
+ * so it would take `return pccs_err_set(err, PCCS_EINVAL, ...)` for a
+ * call that may return 0 and report the caller's results as unset on
+ * that "success". Say here what err.c does: the result is code.
+ */
+#define pccs_err_set(err, code, ...)                                           \
+    (pccs_err_set((err), (code), __VA_ARGS__), (code))
+#define pccs_err_at(err, code, ...)                                            \
+    (pccs_err_at((err), (code), __VA_ARGS__), (code))
+#endif
+
 /** Clear err back to PCCS_ERR_INIT. */
 void pccs_err_clear(struct pccs_err *err);
 
