@@ -193,6 +193,7 @@ struct user_args {
     const char *what; /* add, passwd, ... */
     const char *name; /* the user, or NULL (list) */
     const char *role, *scope;
+    char kept_scope[32]; /* role without --scope: the scope it had */
 };
 
 /* Check the words and options of a command; 0, or an exit status. */
@@ -321,11 +322,10 @@ static int
 change(struct pccs_store *st, struct user_args *a, int *exit,
        struct pccs_err *err)
 {
-    char scope[32];
     int rc = 0;
     if (!strcmp(a->what, "role") && !a->scope) { /* keep the scope */
-        rc = pccs_store_users_each(st, a->name, scope_cb, scope, err);
-        a->scope = scope;
+        rc = pccs_store_users_each(st, a->name, scope_cb, a->kept_scope, err);
+        a->scope = a->kept_scope;
     }
     if (!rc && (!strcmp(a->what, "add") || !strcmp(a->what, "role")))
         rc = check_scope(st, a->role, a->scope, err);

@@ -635,17 +635,17 @@ emit_notes(struct pccs_table *out, struct pccs_store *st,
     pccs_build_ogl_note(out);
 }
 
-/* Sum, rank and emit the gathered years. */
+/* Sum, rank (into pr, the caller's) and emit the gathered years. */
 static void
 build(struct pccs_table *out, struct pccs_store *st, struct pay_emit *e,
-      const struct pay_query *pq, const struct year_data *cmp,
-      const struct pay_rules *ru, struct pccs_err *err)
+      struct prac_rank *pr, const struct pay_query *pq,
+      const struct year_data *cmp, const struct pay_rules *ru,
+      struct pccs_err *err)
 {
     const struct pccs_tree *t = e->t;
     size_t no = t->norgs + 1;
-    struct prac_rank pr = {.nkept = 0};
-    rank_practices(t, e->cur, ru, pq->at, no, &pr);
-    e->pr = &pr;
+    rank_practices(t, e->cur, ru, pq->at, no, pr);
+    e->pr = pr;
     e->sum = pccs_xcalloc(no, sizeof(*e->sum));
     int64_t *count = pccs_xcalloc(no, sizeof(*count));
     int64_t *ccount = pccs_xcalloc(no, sizeof(*ccount));
@@ -657,14 +657,14 @@ build(struct pccs_table *out, struct pccs_store *st, struct pay_emit *e,
                   e->q->contract, e->csum, ccount);
     }
     struct pay_rows r = {.n = 0};
-    choose_rows(t, e->level, pq, e->cur, &pr, e->sum, count, &r);
+    choose_rows(t, e->level, pq, e->cur, pr, e->sum, count, &r);
     emit_cols(out, e->q->compare != NULL);
     for (size_t k = 0; k < r.n; k++)
         emit_row(out, e, r.org[k], r.ppw[k], r.decile[k]);
     emit_notes(out, st, e, ru, &r, err);
     pccs_buf_release(&e->listed);
     rows_release(&r);
-    rank_release(&pr);
+    rank_release(pr);
     free(e->sum);
     free(e->csum);
     free(count);
@@ -693,7 +693,8 @@ pccs_payments_table(struct pccs_store *st, const struct pccs_tree *t,
             .cur = &cur,
             .listed = PCCS_BUF_INIT,
         };
-        build(out, st, &e, &pq, &cmp, &ru, err);
+        struct prac_rank pr = {.nkept = 0};
+        build(out, st, &e, &pr, &pq, &cmp, &ru, err);
     }
     year_release(&cur);
     year_release(&cmp);

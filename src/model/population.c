@@ -63,7 +63,7 @@ choose_registered(const struct periods *ps, const struct pccs_pop_query *q,
     if (q->period) {
         for (size_t i = 0; i < ps->n; i++) {
             if (strcmp(ps->p[i], q->period) == 0) {
-                strcpy(out, ps->p[i]);
+                snprintf(out, sizeof(ps->p[i]), "%s", ps->p[i]);
                 return PCCS_OK;
             }
         }
@@ -86,7 +86,7 @@ choose_registered(const struct periods *ps, const struct pccs_pop_query *q,
             if ((q->at == PCCS_DAY_NONE || d <= q->at) &&
                 (best == PCCS_DAY_NONE || d > best)) {
                 best = d;
-                strcpy(out, ps->p[i]);
+                snprintf(out, sizeof(ps->p[i]), "%s", ps->p[i]);
             }
         }
         else if (is_fy_period(ps->p[i], &y)) {
@@ -97,7 +97,7 @@ choose_registered(const struct periods *ps, const struct pccs_pop_query *q,
     if (best != PCCS_DAY_NONE)
         return PCCS_OK;
     if (fy) {
-        strcpy(out, fy);
+        snprintf(out, sizeof(ps->p[0]), "%s", fy);
         return PCCS_OK;
     }
     list_periods(&b, ps);
@@ -127,7 +127,7 @@ choose_weighted(const struct periods *ps, int fy, char *out)
         int y;
         if (is_fy_period(ps->p[i], &y) && y <= fy && y > best) {
             best = y;
-            strcpy(out, ps->p[i]);
+            snprintf(out, sizeof(ps->p[i]), "%s", ps->p[i]);
         }
     }
     return best >= 0;

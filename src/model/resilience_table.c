@@ -240,6 +240,7 @@ struct gctx {
     struct prac *p;
     struct pccs_table *out;
     struct pccs_table_query sq; /* practice level, one period at a time */
+    char period[16];            /* sq.period's text when it is a day */
 };
 
 /* Run sub-table name into sub; *have when it has rows to read. */
@@ -273,7 +274,6 @@ gather_lists(struct gctx *g, pccs_day *at, struct pccs_err *err)
 {
     struct pccs_table sub;
     bool have;
-    char d1[16], d0[16];
     static const struct pick registered = {.col = "registered"};
     struct pccs_period_pick lp, pp;
     int rc = pccs_period_latest(g->st, "registered", &lp, err);
@@ -288,8 +288,8 @@ gather_lists(struct gctx *g, pccs_day *at, struct pccs_err *err)
         return rc;
     if (last != PCCS_DAY_NONE) {
         *at = last;
-        pccs_date_format(last, d1);
-        g->sq.period = d1;
+        pccs_date_format(last, g->period);
+        g->sq.period = g->period;
         rc = take_table(g, "populations", "list_size", &registered,
                         PCCS_RES_LIST, err);
     }
@@ -303,8 +303,8 @@ gather_lists(struct gctx *g, pccs_day *at, struct pccs_err *err)
                                 "before the latest)");
         return PCCS_OK;
     }
-    pccs_date_format(prev, d0);
-    g->sq.period = d0;
+    pccs_date_format(prev, g->period);
+    g->sq.period = g->period;
     rc = run_sub(g, "populations", "list_change_12m_pct (earlier list)", &sub,
                  &have, err);
     if (pp.note[0])
@@ -344,7 +344,8 @@ gather_payments(struct gctx *g, const char *period, struct pccs_err *err)
     int rc = pccs_latest_payments_year(g->st, fys, err);
     if (rc)
         return rc;
-    g->sq.period = period ? period : fys[0] ? fys : NULL;
+    snprintf(g->period, sizeof(g->period), "%s", fys);
+    g->sq.period = period ? period : fys[0] ? g->period : NULL;
     rc = run_sub(g, "payments", "payments_per_weighted", &sub, &have, err);
     if (!rc && have) {
         /* Practices the payments table leaves out (too few patients,
@@ -381,10 +382,9 @@ gather_dna(struct gctx *g, struct pccs_err *err)
     free(ms);
     if (rc)
         return rc;
-    char lms[16];
     if (lm != PCCS_DAY_NONE)
-        pccs_date_format(lm, lms);
-    g->sq.period = lm != PCCS_DAY_NONE ? lms : NULL;
+        pccs_date_format(lm, g->period);
+    g->sq.period = lm != PCCS_DAY_NONE ? g->period : NULL;
     static const struct pick dna = {.col = "dna_pct"};
     return take_table(g, "capacity", "dna_pct", &dna, PCCS_RES_DNA, err);
 }

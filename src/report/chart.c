@@ -249,7 +249,9 @@ static void
 line_grid(FILE *f, const struct pccs_line_chart *c, const struct lframe *fr)
 {
     double step = fr->step, left = fr->left, pw = fr->pw;
-    for (double v = fr->lo; v <= fr->hi + step / 2; v += step) {
+    /* v steps by adding, as it always has, so the gridlines stay put. */
+    double v = fr->lo;
+    while (v <= fr->hi + step / 2) {
         fprintf(f,
                 "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                 "stroke=\"" NHS_PALE_GREY "\"/>\n<text x=\"%.1f\" "
@@ -258,6 +260,7 @@ line_grid(FILE *f, const struct pccs_line_chart *c, const struct lframe *fr)
                 left, ly(fr, v), left + pw, ly(fr, v), left - 6, ly(fr, v) + 4);
         number(f, v, step < 1 ? (step < 0.1 ? 2 : 1) : 0);
         fputs("</text>\n", f);
+        v += step;
     }
     size_t every = c->n > 12 ? (c->n + 11) / 12 : 1;
     double y = fr->top + fr->ph + 16;

@@ -45,12 +45,8 @@ pccs_table_write_xlsx(const struct pccs_table *t, const char *path,
     format_set_num_format(ints, "#,##0");
     lxw_format *decs[7];
     for (int d = 0; d < 7; d++) {
-        char f[32] = "#,##0";
-        if (d) {
-            strcat(f, ".");
-            for (int k = 0; k < d; k++)
-                strcat(f, "0");
-        }
+        char f[32];
+        snprintf(f, sizeof(f), "#,##0%s%.*s", d ? "." : "", d, "000000");
         decs[d] = workbook_add_format(wb);
         format_set_num_format(decs[d], f);
     }

@@ -200,7 +200,7 @@ load_map(struct pccs_load *ld, struct pccs_csv_reader *r,
     pccs_day extract = PCCS_DAY_NONE;
     int rc;
     while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        struct map_row m;
+        struct map_row m = {.prac = {.p = NULL}};
         rc = pccs_load_same_date(ld, err, &rec, idx[M_EXTRACT_DATE],
                                  "EXTRACT_DATE", &extract);
         if (!rc)

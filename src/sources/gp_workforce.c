@@ -199,7 +199,7 @@ load_gpw(struct pccs_load *ld, struct pccs_csv_reader *r,
     struct pccs_hmap seen = PCCS_HMAP_INIT;
     int rc = PCCS_OK;
     for (size_t i = 0; i < first->nfields; i++) {
-        char h[128];
+        char h[128] = "";
         struct pccs_str f = first->fields[i];
         if (f.len >= sizeof(h))
             continue;

@@ -337,7 +337,8 @@ pay_money_cols(struct pay_layout *lay, const struct pccs_csv_record *first)
                 int nl = snprintf(num, sizeof(num), "_%u", (unsigned)(i + 1));
                 size_t keep = sizeof(money[nmoney].slug) - 1 - (size_t)nl;
                 money[nmoney].slug[keep] = '\0';
-                strcat(money[nmoney].slug, num);
+                size_t at = strlen(money[nmoney].slug);
+                memcpy(money[nmoney].slug + at, num, (size_t)nl + 1);
             }
         }
         nmoney++;

@@ -168,7 +168,7 @@ pccs_register_owner(struct pccs_store *st, const char *name, char *owner,
     int64_t ids[2] = {0, 0};
     owner[0] = '\0';
     int rc = pick_versions(st, kind, NULL, ids, err);
-    struct pccs_source_info si;
+    struct pccs_source_info si = {.id = 0};
     if (!rc && ids[0])
         rc = pccs_store_source_get(st, ids[0], &si, err);
     if (!rc && ids[0] && si.owner)

@@ -130,7 +130,7 @@ table_query(struct MHD_Connection *c, const struct pccs_table_def *def,
 {
     struct pccs_query_arg args[16];
     size_t n = 0;
-    for (; pccs_query_names[n] && n < 16; n++) {
+    for (; n < 16 && pccs_query_names[n]; n++) {
         args[n].name = pccs_query_names[n];
         args[n].value = pccs_web_arg(c, pccs_query_names[n]);
     }

@@ -403,7 +403,7 @@ enum pccs_login_verdict
 pccs_login_begin(struct pccs_sessions *s, const char *user, const char *addr,
                  unsigned *retry_after, unsigned *unlogged)
 {
-    struct keys k;
+    struct keys k = {.pair = ""};
     make_keys(&k, user, addr);
     int64_t now = now_ms();
     *retry_after = 0;
@@ -438,7 +438,7 @@ void
 pccs_login_end(struct pccs_sessions *s, const char *user, const char *addr,
                bool ok)
 {
-    struct keys k;
+    struct keys k = {.pair = ""};
     make_keys(&k, user, addr);
     int64_t now = now_ms();
     pthread_mutex_lock(&s->lock);
