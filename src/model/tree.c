@@ -175,6 +175,8 @@ name_cb(void *ctx, const struct pccs_name_row *n)
     return 0;
 }
 
+static bool outranks(const struct pccs_tree *t, int64_t a, int64_t b);
+
 const char *
 pccs_tree_name(const struct pccs_tree *t, int org, pccs_day at)
 {
@@ -188,11 +190,13 @@ pccs_tree_name(const struct pccs_tree *t, int org, pccs_day at)
             continue;
         if (n->from <= at) {
             if (!best || n->from > best->from ||
-                (n->from == best->from && n->source_id > best->source_id))
+                (n->from == best->from &&
+                 outranks(t, n->source_id, best->source_id)))
                 best = n;
         }
         else if (!early || n->from < early->from ||
-                 (n->from == early->from && n->source_id > early->source_id))
+                 (n->from == early->from &&
+                  outranks(t, n->source_id, early->source_id)))
             early = n;
     }
     if (!best)
@@ -209,10 +213,66 @@ link_cb(void *ctx, const struct pccs_link_row *l)
     return 0;
 }
 
+/* The day a source's period describes: a date, or a financial year's end. */
+static pccs_day
+period_day(const char *period)
+{
+    pccs_day d;
+    int fy;
+    if (!period)
+        return PCCS_DAY_NONE;
+    if (pccs_date_parse(pccs_str_from(period), &d) == 0)
+        return d;
+    if (pccs_fy_parse(pccs_str_from(period), &fy) == 0)
+        return pccs_fy_start(fy + 1) - 1;
+    return PCCS_DAY_NONE;
+}
+
+static void
+set_asof(struct pccs_tree *t, int64_t source_id, pccs_day day)
+{
+    if (source_id <= 0)
+        return;
+    size_t sid = (size_t)source_id;
+    if (sid >= t->nasof) {
+        size_t n = sid + 16;
+        t->asof = pccs_xreallocarray(t->asof, n, sizeof(*t->asof));
+        for (size_t i = t->nasof; i < n; i++)
+            t->asof[i] = PCCS_DAY_NONE;
+        t->nasof = n;
+    }
+    t->asof[sid] = day;
+}
+
+static pccs_day
+asof(const struct pccs_tree *t, int64_t source_id)
+{
+    if (source_id <= 0 || (size_t)source_id >= t->nasof)
+        return PCCS_DAY_NONE;
+    return t->asof[source_id];
+}
+
+/*
+ * Of two facts that start on the same day, does the one from source a win
+ * over the one from source b? The file describing the later day does (the
+ * ePCN list of mid-2022 dates G82080's move to U50767 from 2020-09-01;
+ * the practice map of 1 September 2020 still shows the old PCN); between
+ * files describing the same day, the later loaded.
+ */
+static bool
+outranks(const struct pccs_tree *t, int64_t a, int64_t b)
+{
+    pccs_day da = asof(t, a), db = asof(t, b);
+    if (da != db)
+        return db == PCCS_DAY_NONE || (da != PCCS_DAY_NONE && da > db);
+    return a > b;
+}
+
 static int
 source_cb(void *ctx, const struct pccs_source_info *s)
 {
     struct pccs_tree *t = ctx;
+    set_asof(t, s->id, period_day(s->period));
     if (strcmp(s->kind, "gp_map") != 0 && strcmp(s->kind, "gp_reg_all") != 0)
         return 0;
     pccs_day d;
@@ -295,6 +355,9 @@ pccs_tree_release(struct pccs_tree *t)
     free(t->census);
     t->census = NULL;
     t->ncensus = 0;
+    free(t->asof);
+    t->asof = NULL;
+    t->nasof = 0;
     pccs_hmap_release(&t->index);
     t->orgs = NULL;
     t->norgs = t->cap = 0;
@@ -339,7 +402,6 @@ static int
 pick(const struct pccs_tree *t, const struct pccs_tree_org *o,
      enum pccs_level level, pccs_day at, int64_t only_source)
 {
-    (void)t;
     int best = -1;
     pccs_day best_start = 0;
     int early = -1;
@@ -352,9 +414,10 @@ pick(const struct pccs_tree *t, const struct pccs_tree_org *o,
             continue;
         pccs_day s = l->start == PCCS_DAY_NONE ? INT32_MIN + 1 : l->start;
         if (holds(l, at)) {
-            /* Latest start wins; on a tie, the later-loaded source. */
+            /* Latest start wins; on a tie, see outranks(). */
             if (best < 0 || s > best_start ||
-                (s == best_start && l->source_id > o->links[best].source_id)) {
+                (s == best_start &&
+                 outranks(t, l->source_id, o->links[best].source_id))) {
                 best = (int)i;
                 best_start = s;
             }

@@ -102,11 +102,20 @@ struct pccs_tree {
      */
     pccs_day *census;
     size_t ncensus;
+    /*
+     * Per source id: the day the file describes (a snapshot's date, the
+     * last day of a financial year), else PCCS_DAY_NONE. Of two links or
+     * names that start on the same day, the one from the file describing
+     * the later day wins, so the answer does not depend on load order.
+     */
+    pccs_day *asof;
+    size_t nasof;
 };
 
 #define PCCS_TREE_INIT                                                         \
     {                                                                          \
-        NULL, 0, 0, PCCS_HMAP_INIT, -1, PCCS_DAY_NONE, NULL, 0, NULL, 0        \
+        NULL, 0, 0, PCCS_HMAP_INIT, -1, PCCS_DAY_NONE, NULL, 0, NULL, 0,       \
+            NULL, 0                                                            \
     }
 
 /** Add an organisation (strings copied); returns its index. */
