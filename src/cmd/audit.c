@@ -60,14 +60,16 @@ pccs_cmd_audit(struct pccs_global *g, int argc, char **argv)
         return pccs_cmd_help("audit");
     int fmt;
     char from[16], to[16];
-    if ((rc = pccs_cmd_format("audit", format, &fmt)) ||
+    rc = pccs_cmd_format("audit", format, &fmt);
+    if (rc ||
         (since && (rc = parse_day("since", since, 0, from))) ||
         (until && (rc = parse_day("until", until, 1, to))))
         return rc;
     f.since = since ? from : NULL;
     f.until = until ? to : NULL;
     struct pccs_store *st;
-    if ((rc = pccs_cmd_open_store(g, &st)))
+    rc = pccs_cmd_open_store(g, &st);
+    if (rc)
         return rc;
     struct pccs_table t;
     pccs_table_init(&t, "audit");

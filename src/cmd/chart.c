@@ -163,7 +163,9 @@ bar(struct pccs_store *st, const struct pccs_tree *tree,
                                  .at = PCCS_DAY_NONE,
                                  .period = a->year ? a->year : a->period,
                                  .group = a->group};
-    if (a->level && (q.level = pccs_level_parse(a->level)) == PCCS_LEVEL_NONE)
+    if (a->level)
+        q.level = pccs_level_parse(a->level);
+    if (a->level && q.level == PCCS_LEVEL_NONE)
         return pccs_err_set(err, PCCS_EINVAL, "unknown --level %s", a->level);
     if (a->in) {
         int o = pccs_query_org(tree, "", a->in, err);
@@ -301,7 +303,8 @@ pccs_cmd_chart(struct pccs_global *g, int argc, char **argv)
             a.period = q.period;
     }
     struct pccs_store *st;
-    if ((rc = pccs_cmd_open_store(g, &st)))
+    rc = pccs_cmd_open_store(g, &st);
+    if (rc)
         return rc;
     struct pccs_tree tree = PCCS_TREE_INIT;
     FILE *f = stdout;

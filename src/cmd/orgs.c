@@ -148,8 +148,9 @@ build(struct pccs_store *st, struct args *a, struct pccs_table *tab,
     if (a->in && (in_org = rc = pccs_query_org(&t, "", a->in, err)) < 0)
         goto out;
     /* No organisation of a level before the level began (PCNs: 2019). */
-    if ((rc = pccs_query_level_began(a->lv, &began, began_src,
-                                     sizeof(began_src), err)))
+    rc = pccs_query_level_began(a->lv, &began, began_src,
+                                sizeof(began_src), err);
+    if (rc)
         goto out;
     bool before = began != PCCS_DAY_NONE && a->day < began;
     count = pccs_xcalloc(t.norgs + 1, sizeof(*count));

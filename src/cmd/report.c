@@ -96,7 +96,8 @@ pccs_cmd_report(struct pccs_global *g, int argc, char **argv)
         return pccs_cmd_usage("report", "%s", err.msg);
     year = pq.q.period;
     struct pccs_store *st;
-    if ((rc = pccs_cmd_open_store(g, &st)))
+    rc = pccs_cmd_open_store(g, &st);
+    if (rc)
         return rc;
     struct pccs_tree tree = PCCS_TREE_INIT;
     char fy[8] = "", today[16];
@@ -111,8 +112,11 @@ pccs_cmd_report(struct pccs_global *g, int argc, char **argv)
         else
             in = tree.orgs[o].code;
     }
-    if (!rc && !year && !(rc = pccs_latest_payments_year(st, fy, &err)))
-        year = fy[0] ? fy : NULL;
+    if (!rc && !year) {
+        rc = pccs_latest_payments_year(st, fy, &err);
+        if (!rc)
+            year = fy[0] ? fy : NULL;
+    }
     if (!rc && year)
         rc = year_loaded(st, &tree, in, year, &err);
     struct pccs_paper paper;

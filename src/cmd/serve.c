@@ -81,8 +81,9 @@ pccs_cmd_serve(struct pccs_global *g, int argc, char **argv)
                                    .quiet = g->quiet,
                                    .secure = secure,
                                    .trusted_proxy = proxy};
-    if ((rc = count_opt("threads", threads, 1, PCCS_SERVE_MAX_THREADS,
-                        &o.threads)) ||
+    rc = count_opt("threads", threads, 1, PCCS_SERVE_MAX_THREADS,
+                   &o.threads);
+    if (rc ||
         (rc = count_opt("per-address", per_address, 1, 999, &o.per_address)) ||
         (rc = count_opt("cache-mb", cache_mb, 1, 65536, &o.cache_mb)))
         return rc;

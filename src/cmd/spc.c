@@ -171,7 +171,8 @@ pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
     if (!parse_args(g, argc, argv, &a, &rc))
         return rc;
     struct pccs_spc_options o = PCCS_SPC_OPTIONS_INIT;
-    if ((rc = set_options(&a, &o)))
+    rc = set_options(&a, &o);
+    if (rc)
         return rc;
     struct pccs_spc_run run;
     struct pccs_err err = PCCS_ERR_INIT;

@@ -289,7 +289,9 @@ pccs_cmd_synth(struct pccs_global *g, int argc, char **argv)
     FILE *f = NULL;
     int in_org = -1;
     rc = gather_practices(st, &t, &ga, &err);
-    if (!rc && a.in && (in_org = pccs_tree_find(&t, a.in)) < 0)
+    if (!rc && a.in)
+        in_org = pccs_tree_find(&t, a.in);
+    if (!rc && a.in && in_org < 0)
         rc =
             pccs_err_set(&err, PCCS_ENOTFOUND, "unknown organisation %s", a.in);
     if (rc)

@@ -352,7 +352,8 @@ check_password(struct pccs_store *st, const char *name, int *exit,
                struct pccs_err *err)
 {
     struct check c = {.ok = false};
-    if ((*exit = read_password(c.pw, false)))
+    *exit = read_password(c.pw, false);
+    if (*exit)
         return 0;
     int rc = pccs_store_users_each(st, name, check_cb, &c, err);
     sodium_memzero(c.pw, sizeof(c.pw));
@@ -380,12 +381,14 @@ pccs_cmd_user(struct pccs_global *g, int argc, char **argv)
         return rc;
     if (help)
         return pccs_cmd_help("user");
-    if ((rc = check_args(&a, pos, npos)))
+    rc = check_args(&a, pos, npos);
+    if (rc)
         return rc;
     if (sodium_init() < 0)
         return pccs_cmd_fail(PCCS_EXIT_INPUT, "libsodium would not start");
     struct pccs_store *st;
-    if ((rc = pccs_cmd_open_store(g, &st)))
+    rc = pccs_cmd_open_store(g, &st);
+    if (rc)
         return rc;
     struct pccs_err err = PCCS_ERR_INIT;
     int exit = 0;

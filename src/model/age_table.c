@@ -85,15 +85,20 @@ gather(struct pccs_store *st, const struct pccs_table_query *q, struct actx *c,
                                 "such as 2021-01-01, not %s",
                                 q->period);
     }
-    else if ((rc = latest(st, *measure, l, err)))
-        return rc;
+    else {
+        rc = latest(st, *measure, l, err);
+        if (rc)
+            return rc;
+    }
     c->at = q->at != PCCS_DAY_NONE ? q->at : l->d;
     if (l->period[0])
         rc = pccs_store_facts_each(st, *measure, l->period, NULL, band_cb, c,
                                    err);
     if (!rc && !c->source) {
         *measure = "registered_age";
-        if (!q->period && (rc = latest(st, *measure, l, err)))
+        if (!q->period)
+            rc = latest(st, *measure, l, err);
+        if (rc)
             return rc;
         c->at = q->at != PCCS_DAY_NONE ? q->at : l->d;
         if (l->period[0])

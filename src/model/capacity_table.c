@@ -170,7 +170,9 @@ gather_periods(struct pccs_store *st, const struct pccs_table_query *q,
     if (!cp->snaps.n)
         return pccs_err_set(err, PCCS_ENOTFOUND,
                             "no registrations snapshot loaded");
-    if (q->period && (rc = keep_period(&cp->months, q->period, err)))
+    if (q->period)
+        rc = keep_period(&cp->months, q->period, err);
+    if (rc)
         return rc;
     if (cp->snaps.n > MAX_SNAPS)
         cp->snaps.n = MAX_SNAPS;

@@ -236,7 +236,8 @@ check_args(const struct pccs_table_def *def, const char *const *v,
     if (v[ARG_AT]) {
         char opt[32];
         snprintf(opt, sizeof(opt), "%sat", names);
-        if ((rc = pccs_query_date(opt, v[ARG_AT], &q->at, err)))
+        rc = pccs_query_date(opt, v[ARG_AT], &q->at, err);
+        if (rc)
             return rc;
     }
     if (v[ARG_LEVEL] &&
@@ -362,7 +363,8 @@ pccs_query_org(const struct pccs_tree *t, const char *what, const char *code,
     if (len < sizeof(up)) {
         for (size_t i = 0; i <= len; i++)
             up[i] = (char)toupper((unsigned char)code[i]);
-        if ((o = pccs_tree_find(t, up)) >= 0)
+        o = pccs_tree_find(t, up);
+        if (o >= 0)
             return o;
     }
     for (size_t i = 0; i < t->norgs; i++)

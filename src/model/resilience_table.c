@@ -114,7 +114,8 @@ parse_rules(struct pccs_res_rules *rs, struct pccs_err *err)
         struct pccs_res_rule ru;
         if (k == 0)
             continue; /* the header */
-        if ((rc = parse_rule(&rec, path, &ru, err)))
+        rc = parse_rule(&rec, path, &ru, err);
+        if (rc)
             break;
         pccs_res_rules_add(rs, &ru);
     }
@@ -589,14 +590,16 @@ pccs_resilience_table(struct pccs_store *st, const struct pccs_tree *t,
                           "(use --in to choose the area)");
         goto out;
     }
-    if ((rc = pccs_build_in(t, q->in, &in_org, err)) ||
+    rc = pccs_build_in(t, q->in, &in_org, err);
+    if (rc ||
         (rc = parse_rules(&rules, err)))
         goto out;
     for (size_t o = 0; o <= t->norgs; o++)
         for (int i = 0; i < PCCS_RES_NIND; i++)
             p[o].v[i] = NAN;
     pccs_day at = PCCS_DAY_NONE;
-    if ((rc = gather(st, t, q, p, &at, out, err)))
+    rc = gather(st, t, q, p, &at, out, err);
+    if (rc)
         goto out;
     size_t n = rated_practices(t, p, at, rows);
     if (!n) {

@@ -106,10 +106,12 @@ pccs_spc_run_file(struct pccs_spc_run *run, const char *path,
     }
     pccs_day prev = PCCS_DAY_NONE;
     size_t cap = 0;
-    while ((rc = pccs_csv_next(r, &rec, err)) == 1)
-        if ((rc = add_point(&run->s, &cap, path, &rec, di, vi, date_col,
-                            value_col, &prev, err)))
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        rc = add_point(&run->s, &cap, path, &rec, di, vi, date_col,
+                       value_col, &prev, err);
+        if (rc)
             goto out;
+    }
     if (rc == 0 && !run->s.n)
         rc = pccs_err_at(err, PCCS_EPARSE, path, 2, 1,
                          "no data rows: expected one row per point");

@@ -199,9 +199,11 @@ pick_census(struct pccs_store *st, const struct pccs_table_query *q,
             continue; /* PCN staff have no practice */
         if (q->period)
             snprintf(l->period, sizeof(l->period), "%s", q->period);
-        else if ((rc = pccs_store_periods_each(st, pub_fte[p], latest_cb, l,
-                                               err)))
-            return rc;
+        else {
+            rc = pccs_store_periods_each(st, pub_fte[p], latest_cb, l, err);
+            if (rc)
+                return rc;
+        }
         if (!l->period[0])
             continue;
         if (pccs_date_parse(pccs_str_from(l->period), &cs->day[p]))

@@ -384,7 +384,8 @@ sec_population(struct rep *r)
     const struct pccs_table *pcn, *prac;
     fputs("<section class=\"major\"><h2>2. Population</h2>\n", r->f);
     fputs("<h3>Registered and weighted population</h3>\n", r->f);
-    if ((pcn = table_or_note(r, PCCS_PAPER_POP))) {
+    pcn = table_or_note(r, PCCS_PAPER_POP);
+    if (pcn) {
         static const char *const cols[] = {
             "code=Code",           "name=Organisation",
             "practices=Practices", "registered=Registered",
@@ -392,7 +393,8 @@ sec_population(struct rep *r)
         html_table(r, pcn, cols, is_org, (void *)r->in);
     }
     list_growth(r);
-    if ((pcn = table_or_note(r, PCCS_PAPER_POP_PCN))) {
+    pcn = table_or_note(r, PCCS_PAPER_POP_PCN);
+    if (pcn) {
         fputs("<h3>By PCN, with its practices</h3>\n", r->f);
         prac = table_or_note(r, PCCS_PAPER_POP_PRACTICE);
         bool have_prac = prac != NULL;
@@ -416,7 +418,8 @@ sec_population(struct rep *r)
     }
     const struct pccs_table *ab;
     fputs("<h3>Age and sex</h3>\n", r->f);
-    if ((ab = table_or_note(r, PCCS_PAPER_AGE))) {
+    ab = table_or_note(r, PCCS_PAPER_AGE);
+    if (ab) {
         const char *bands[32];
         double m[32], fe[32];
         size_t n = 0;
@@ -492,7 +495,8 @@ sec_capacity(struct rep *r)
     fputs("<section class=\"major\"><h2>3. Capacity against population "
           "growth</h2>\n",
           r->f);
-    if ((cap = table_or_note(r, PCCS_PAPER_CAPACITY))) {
+    cap = table_or_note(r, PCCS_PAPER_CAPACITY);
+    if (cap) {
         static const char *const cols[] = {
             "month=Month",
             "registered=Registered",
@@ -546,7 +550,8 @@ sec_entitlements(struct rep *r)
     fputs("<section class=\"major\"><h2>4. Access, PCN entitlements and "
           "ARRS</h2>\n<h3>Enhanced access required</h3>\n",
           r->f);
-    if ((e = table_or_note(r, PCCS_PAPER_ENT_PCN))) {
+    e = table_or_note(r, PCCS_PAPER_ENT_PCN);
+    if (e) {
         static const char *const acc[] = {
             "code=PCN", "name=Name", "adjusted_estimate=Adjusted population",
             "enhanced_access_minutes_per_week=Minutes per week required", NULL};
@@ -559,7 +564,8 @@ sec_entitlements(struct rep *r)
     }
     fputs("<h3>ARRS roles in post</h3>\n", r->f);
     struct col_is all = {.col = "arrs_role", .value = "all ARRS roles"};
-    if ((e = table_or_note(r, PCCS_PAPER_ARRS))) {
+    e = table_or_note(r, PCCS_PAPER_ARRS);
+    if (e) {
         static const char *const cols[] = {"code=PCN",
                                            "fte=FTE in post",
                                            "cost_in_post=Cost in post",
@@ -579,7 +585,8 @@ sec_workforce(struct rep *r)
     fputs("<section class=\"major\"><h2>5. Workforce per 10,000 weighted "
           "patients</h2>\n",
           r->f);
-    if ((w = table_or_note(r, PCCS_PAPER_WORKFORCE))) {
+    w = table_or_note(r, PCCS_PAPER_WORKFORCE);
+    if (w) {
         static const char *const cols[] = {
             "publication=Publication",
             "staff_group=Staff group",
@@ -592,7 +599,8 @@ sec_workforce(struct rep *r)
         html_table(r, w, cols, is_org, (void *)r->in);
         notes(r, w);
     }
-    if ((w = table_or_note(r, PCCS_PAPER_WORKFORCE_PCN))) {
+    w = table_or_note(r, PCCS_PAPER_WORKFORCE_PCN);
+    if (w) {
         fputs("<h3>GPs per 10,000 weighted patients by PCN (GP "
               "workforce)</h3>\n",
               r->f);
@@ -639,7 +647,8 @@ sec_qof(struct rep *r)
 {
     const struct pccs_table *q;
     fputs("<section class=\"major\"><h2>6. QOF prevalence</h2>\n", r->f);
-    if ((q = table_or_note(r, PCCS_PAPER_QOF))) {
+    q = table_or_note(r, PCCS_PAPER_QOF);
+    if (q) {
         static const char *const cols[] = {"group_label=Disease group",
                                            "register=Register",
                                            "list_size=List size",
@@ -659,7 +668,8 @@ sec_payments(struct rep *r)
     fputs("<section class=\"major\"><h2>7. Payments per weighted "
           "patient</h2>\n",
           r->f);
-    if ((p = table_or_note(r, PCCS_PAPER_PAYMENTS))) {
+    p = table_or_note(r, PCCS_PAPER_PAYMENTS);
+    if (p) {
         static const char *const cols[] = {
             "code=Code",
             "name=Name",
@@ -676,7 +686,8 @@ sec_payments(struct rep *r)
     fputs("<h3>Practices outside the 5th to 95th percentile of their "
           "ICB</h3>\n",
           r->f);
-    if ((p = table_or_note(r, PCCS_PAPER_PAYMENTS_PRACTICE))) {
+    p = table_or_note(r, PCCS_PAPER_PAYMENTS_PRACTICE);
+    if (p) {
         static const char *const cols[] = {"code=Practice", "name=Name",
                                            "total_per_weighted=£ per weighted",
                                            "flag=Flag", NULL};
@@ -693,7 +704,8 @@ sec_resilience(struct rep *r)
     fputs("<section class=\"major\"><h2>8. Practices rated red or "
           "amber</h2>\n",
           r->f);
-    if ((s = table_or_note(r, PCCS_PAPER_RESILIENCE))) {
+    s = table_or_note(r, PCCS_PAPER_RESILIENCE);
+    if (s) {
         static const char *const cols[] = {"code=Practice", "name=Name",
                                            "overall=Rating", "reasons=Why",
                                            NULL};
@@ -716,7 +728,8 @@ register_part(struct rep *r, const char *title, enum pccs_paper_part part,
 {
     const struct pccs_table *t;
     fprintf(r->f, "<h3>%s</h3>\n", title);
-    if ((t = table_or_note(r, part))) {
+    t = table_or_note(r, part);
+    if (t) {
         if (!html_table(r, t, cols, NULL, NULL))
             fputs("<p class=\"none\">None.</p>\n", r->f);
         notes(r, t);

@@ -1678,7 +1678,8 @@ users_query(struct pccs_store *st, const char *name, pccs_store_user_fn fn,
             .disabled = sqlite3_column_int(s, 6) != 0,
         };
         n++;
-        if ((rc = fn(ctx, &u)))
+        rc = fn(ctx, &u);
+        if (rc)
             break;
     }
     if (r != SQLITE_ROW && r != SQLITE_DONE)
@@ -1746,7 +1747,8 @@ pccs_store_audit_each(struct pccs_store *st,
             .action = col_text(s, 3),
             .detail = col_text(s, 4),
         };
-        if ((rc = fn(ctx, &a)))
+        rc = fn(ctx, &a);
+        if (rc)
             break;
     }
     if (!rc && r != SQLITE_DONE)

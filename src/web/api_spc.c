@@ -30,13 +30,15 @@ pccs_web_spc(struct pccs_web_server *sv, struct pccs_web_request *rq,
     if (rc)
         return rc;
     enum pccs_format fmt;
-    if ((rc = pccs_web_answer_format(pccs_web_arg(rq->c, "format"), &fmt, err)))
+    rc = pccs_web_answer_format(pccs_web_arg(rq->c, "format"), &fmt, err);
+    if (rc)
         return rc;
     int org = pccs_query_org(&sv->tree, "", code, NULL);
     if (org >= 0)
         snprintf(code, sizeof(code), "%s", sv->tree.orgs[org].code);
     struct pccs_web_ask ask = {.what = code, .org = org, .at = PCCS_DAY_NONE};
-    if ((rc = pccs_web_authorise(sv, rq, &ask, err)))
+    rc = pccs_web_authorise(sv, rq, &ask, err);
+    if (rc)
         return rc;
     /* The run as pccs spc --metric gives it (the metric's own options). */
     struct pccs_spc_run run;

@@ -186,7 +186,8 @@ pccs_web_table(struct pccs_web_server *sv, struct pccs_web_request *rq,
     struct pccs_table_query *qp = &parsed.q;
     enum pccs_format fmt;
     int in, rc;
-    if ((rc = table_query(rq->c, def, &parsed, err)) ||
+    rc = table_query(rq->c, def, &parsed, err);
+    if (rc ||
         (rc = pccs_web_answer_format(pccs_web_arg(rq->c, "format"), &fmt,
                                      err)) ||
         (rc = table_scope(sv, rq, def, qp, &in, err)))

@@ -249,8 +249,11 @@ pccs_web_login(struct pccs_web_server *sv, struct pccs_web_request *rq,
         rc = pccs_err_set(err, PCCS_EINVAL,
                           "give {\"user\": NAME, \"password\": PASSWORD} "
                           "as JSON");
-    else if (!(rc = throttle(sv, rq, user, r, err)))
-        rc = check_password(sv, rq, user, pw, &x, err);
+    else {
+        rc = throttle(sv, rq, user, r, err);
+        if (!rc)
+            rc = check_password(sv, rq, user, pw, &x, err);
+    }
     json_decref(j);
     if (rc)
         return rc;

@@ -231,7 +231,9 @@ dispatch(struct pccs_web_server *sv, struct pccs_web_request *rq,
     rq->rest = rq->url + (rt->prefix ? strlen(rt->path) : strlen(rq->url));
     rq->route = rt;
     int rc = pccs_web_authorise(sv, rq, NULL, err);
-    if (rc || (rc = pccs_web_route_params(rt, rq->c, err)))
+    if (!rc)
+        rc = pccs_web_route_params(rt, rq->c, err);
+    if (rc)
         return rc;
     return answer(sv, rt, rq, r, err);
 }
@@ -490,7 +492,9 @@ pccs_serve(const struct pccs_serve_options *o, struct pccs_err *err)
                             "--per-address must be from 1 to %d, not %u",
                             MAX_CONNECTIONS - 1, o->per_address);
     int rc = parse_listen(o->listen, &sa, err);
-    if (rc || (rc = server_init(&sv, o, err)))
+    if (!rc)
+        rc = server_init(&sv, o, err);
+    if (rc)
         return rc;
     /* SIGTERM and SIGINT wait for sigwait below, in every thread. */
     sigset_t sigs;
