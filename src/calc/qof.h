@@ -17,8 +17,7 @@ double pccs_qof_apdf(double practice_prev, double national_prev);
 /** Contractor population index; NaN if the average is not positive. */
 double pccs_qof_cpi(double list, double average_list);
 /** Pounds for one point in the disease area, for the practice. */
-double pccs_qof_point_value(double pounds_per_point, double cpi,
-                            double apdf);
+double pccs_qof_point_value(double pounds_per_point, double cpi, double apdf);
 
 /** The factors of a practice's point value in one disease area. */
 struct pccs_qof_factors {

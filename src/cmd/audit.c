@@ -33,8 +33,9 @@ parse_day(const char *name, const char *s, int plus, char out[16])
 {
     pccs_day d;
     if (pccs_date_parse(pccs_str_from(s), &d))
-        return pccs_cmd_usage("audit", "--%s must be a date YYYY-MM-DD, not "
-                                       "'%s'",
+        return pccs_cmd_usage("audit",
+                              "--%s must be a date YYYY-MM-DD, not "
+                              "'%s'",
                               name, s);
     pccs_date_format(d + plus, out);
     return 0;
@@ -61,8 +62,7 @@ pccs_cmd_audit(struct pccs_global *g, int argc, char **argv)
     int fmt;
     char from[16], to[16];
     rc = pccs_cmd_format("audit", format, &fmt);
-    if (rc ||
-        (since && (rc = parse_day("since", since, 0, from))) ||
+    if (rc || (since && (rc = parse_day("since", since, 0, from))) ||
         (until && (rc = parse_day("until", until, 1, to))))
         return rc;
     f.since = since ? from : NULL;

@@ -133,15 +133,14 @@ line(struct pccs_store *st, const struct pccs_tree *tree,
         }
         char title[256];
         snprintf(title, sizeof(title), "%s", m->summary);
-        struct pccs_line_chart c = {
-            .title = title,
-            .unit = "",
-            .x = (const char *const *)s[0].date,
-            .n = n,
-            .s = ls,
-            .ns = ns,
-            .decimals = 2,
-            .source = s[0].nnotes ? s[0].notes[0] : ""};
+        struct pccs_line_chart c = {.title = title,
+                                    .unit = "",
+                                    .x = (const char *const *)s[0].date,
+                                    .n = n,
+                                    .s = ls,
+                                    .ns = ns,
+                                    .decimals = 2,
+                                    .source = s[0].nnotes ? s[0].notes[0] : ""};
         if (pccs_svg_line_write(f, &c))
             rc = pccs_err_set(err, PCCS_EIO, "cannot write the chart");
         free(y);
@@ -286,16 +285,17 @@ pccs_cmd_chart(struct pccs_global *g, int argc, char **argv)
     /* The periods of the table drawn, checked as pccs table checks them. */
     struct pccs_err err = PCCS_ERR_INIT;
     struct pccs_period_buf pbuf[2];
-    const struct pccs_table_def *def = pccs_table_def_find(
-        !strcmp(a.kind, "pyramid") ? "age-bands" : a.table ? a.table : "");
+    const struct pccs_table_def *def =
+        pccs_table_def_find(!strcmp(a.kind, "pyramid") ? "age-bands"
+                            : a.table                  ? a.table
+                                                       : "");
     if (a.year && a.period)
         return pccs_cmd_usage("chart", "give --year or --period, not both");
     if (def && (a.year || a.period)) {
         struct pccs_table_query q;
         memset(&q, 0, sizeof(q));
         q.period = a.year ? a.year : a.period;
-        if (pccs_query_check_periods(def, &q, "--", a.year != NULL, pbuf,
-                                     &err))
+        if (pccs_query_check_periods(def, &q, "--", a.year != NULL, pbuf, &err))
             return pccs_cmd_usage("chart", "%s", err.msg);
         if (a.year)
             a.year = q.period;

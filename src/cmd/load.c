@@ -26,9 +26,9 @@ order_files(char **files, size_t n)
     for (size_t i = 0; i < n; i++) {
         char kind[48];
         pccs_load_kind_of(files[i], kind, sizeof(kind));
-        rank[i] = !strcmp(kind, "register_places")       ? 1
+        rank[i] = !strcmp(kind, "register_places") ? 1
                   : !strncmp(kind, "register_", 9) ? 2
-                                                         : 0;
+                                                   : 0;
     }
     size_t k = 0;
     for (int r = 0; r <= 2; r++)
@@ -62,11 +62,11 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
     /* The form here; whether it suits each file, the loader says. */
     struct pccs_period_buf pbuf;
     struct pccs_err perr = PCCS_ERR_INIT;
-    if (period && pccs_query_period("--period", period,
-                                    PCCS_PERIOD_FY | PCCS_PERIOD_DATE,
-                                    "a financial year such as 2022-23 or a "
-                                    "date YYYY-MM-DD",
-                                    &pbuf, &perr)) {
+    if (period &&
+        pccs_query_period("--period", period, PCCS_PERIOD_FY | PCCS_PERIOD_DATE,
+                          "a financial year such as 2022-23 or a "
+                          "date YYYY-MM-DD",
+                          &pbuf, &perr)) {
         free(files);
         return pccs_cmd_usage("load", "%s", perr.msg);
     }

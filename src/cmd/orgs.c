@@ -17,8 +17,8 @@ static const char *
 level_plural(enum pccs_level lv)
 {
     static const char *const names[PCCS_NLEVELS] = {
-        "practices",          "PCNs", "places", "sub-ICB locations",
-        "ICBs",               "regions", "England"};
+        "practices", "PCNs",    "places", "sub-ICB locations",
+        "ICBs",      "regions", "England"};
     return lv >= 0 && lv < PCCS_NLEVELS ? names[lv] : "organisations";
 }
 
@@ -148,8 +148,8 @@ build(struct pccs_store *st, struct args *a, struct pccs_table *tab,
     if (a->in && (in_org = rc = pccs_query_org(&t, "", a->in, err)) < 0)
         goto out;
     /* No organisation of a level before the level began (PCNs: 2019). */
-    rc = pccs_query_level_began(a->lv, &began, began_src,
-                                sizeof(began_src), err);
+    rc = pccs_query_level_began(a->lv, &began, began_src, sizeof(began_src),
+                                err);
     if (rc)
         goto out;
     bool before = began != PCCS_DAY_NONE && a->day < began;

@@ -18,14 +18,13 @@
  * report would be a cover with "financial year 1999-00" over nothing.
  */
 static int
-year_loaded(struct pccs_store *st, const struct pccs_tree *tree,
-            const char *in, const char *year, struct pccs_err *err)
+year_loaded(struct pccs_store *st, const struct pccs_tree *tree, const char *in,
+            const char *year, struct pccs_err *err)
 {
     static const struct {
         const char *table;
         enum pccs_level level;
-    } year_tables[] = {{"payments", PCCS_PRACTICE},
-                       {"entitlements", PCCS_PCN}};
+    } year_tables[] = {{"payments", PCCS_PRACTICE}, {"entitlements", PCCS_PCN}};
     char why[2][320];
     for (size_t i = 0; i < 2; i++) {
         const struct pccs_table_def *def =

@@ -40,14 +40,10 @@ pccs_cmd_serve(struct pccs_global *g, int argc, char **argv)
     const char *proxy = NULL, *per_address = NULL, *cache_mb = NULL;
     bool help = false, secure = false, list_routes = false;
     struct pccs_opt opts[] = {
-        {"listen", &listen, NULL},
-        {"web", &web, NULL},
-        {"threads", &threads, NULL},
-        {"store", &g->store, NULL},
-        {"secure", NULL, &secure},
-        {"list-routes", NULL, &list_routes},
-        {"trusted-proxy", &proxy, NULL},
-        {"per-address", &per_address, NULL},
+        {"listen", &listen, NULL},       {"web", &web, NULL},
+        {"threads", &threads, NULL},     {"store", &g->store, NULL},
+        {"secure", NULL, &secure},       {"list-routes", NULL, &list_routes},
+        {"trusted-proxy", &proxy, NULL}, {"per-address", &per_address, NULL},
         {"cache-mb", &cache_mb, NULL},
     };
     char *pos[1];
@@ -81,8 +77,7 @@ pccs_cmd_serve(struct pccs_global *g, int argc, char **argv)
                                    .quiet = g->quiet,
                                    .secure = secure,
                                    .trusted_proxy = proxy};
-    rc = count_opt("threads", threads, 1, PCCS_SERVE_MAX_THREADS,
-                   &o.threads);
+    rc = count_opt("threads", threads, 1, PCCS_SERVE_MAX_THREADS, &o.threads);
     if (rc ||
         (rc = count_opt("per-address", per_address, 1, 999, &o.per_address)) ||
         (rc = count_opt("cache-mb", cache_mb, 1, 65536, &o.cache_mb)))

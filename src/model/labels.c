@@ -45,10 +45,9 @@ read_map(const char *path, struct pccs_hmap *m, char *source, size_t sn,
             continue;
         bool created;
         /* The label lives as long as the file's records: the process. */
-        pccs_hmap_put(m, rec->fields[0].p, rec->fields[0].len, &created)
-            ->ptr = (void *)rec->fields[1].p;
-        snprintf(source, sn, "%.*s", (int)rec->fields[2].len,
-                 rec->fields[2].p);
+        pccs_hmap_put(m, rec->fields[0].p, rec->fields[0].len, &created)->ptr =
+            (void *)rec->fields[1].p;
+        snprintf(source, sn, "%.*s", (int)rec->fields[2].len, rec->fields[2].p);
     }
     return PCCS_OK;
 }

@@ -63,8 +63,8 @@ pccs_metric_series(struct pccs_store *st, const struct pccs_tree *t,
         .level = t->orgs[o].level, .in = org, .at = PCCS_DAY_NONE};
     struct pccs_table tab;
     memset(&tab, 0, sizeof(tab));
-    int rc = pccs_table_run(pccs_table_def_find(m->table), st, t, &q, &tab,
-                            err);
+    int rc =
+        pccs_table_run(pccs_table_def_find(m->table), st, t, &q, &tab, err);
     if (rc) {
         pccs_table_release(&tab);
         return rc;
@@ -88,8 +88,7 @@ pccs_metric_series(struct pccs_store *st, const struct pccs_tree *t,
     pccs_table_release(&tab);
     if (!out->n) {
         pccs_series_release(out);
-        return pccs_err_set(err, PCCS_ENOTFOUND, "no %s for %s", m->name,
-                            org);
+        return pccs_err_set(err, PCCS_ENOTFOUND, "no %s for %s", m->name, org);
     }
     return PCCS_OK;
 }

@@ -45,8 +45,8 @@ enum pccs_paper_part {
 };
 
 struct pccs_paper_table {
-    bool asked;    /* the paper shows it (its level, its section's data) */
-    bool ok;       /* it was built; else why says why not */
+    bool asked;     /* the paper shows it (its level, its section's data) */
+    bool ok;        /* it was built; else why says why not */
     char why[1024]; /* the table's error message */
     struct pccs_table t;
 };

@@ -32,14 +32,14 @@ struct cell {
 
 struct qctx {
     const struct pccs_tree *t;
-    const char *group;         /* filter, or NULL */
-    struct pccs_hmap groups;   /* group -> index */
+    const char *group;       /* filter, or NULL */
+    struct pccs_hmap groups; /* group -> index */
     char **gname;
     size_t ngroups;
-    struct pccs_hmap orgs;     /* practice code -> index */
-    int *org;                  /* tree index per practice */
+    struct pccs_hmap orgs; /* practice code -> index */
+    int *org;              /* tree index per practice */
     size_t norgs, org_cap;
-    struct cell *cells;        /* norgs x MAX_GROUPS */
+    struct cell *cells; /* norgs x MAX_GROUPS */
     bool list_pass;
     int64_t source;
     struct pccs_hmap total_groups; /* groups whose list type is TOTAL */
@@ -52,14 +52,14 @@ static int
 group_index(struct qctx *q, const char *g)
 {
     bool created;
-    struct pccs_hmap_entry *e = pccs_hmap_put(&q->groups, g, strlen(g),
-                                              &created);
+    struct pccs_hmap_entry *e =
+        pccs_hmap_put(&q->groups, g, strlen(g), &created);
     if (created) {
         if (q->ngroups == MAX_GROUPS)
             return -1;
         e->ival = (int64_t)q->ngroups;
-        q->gname = pccs_xreallocarray(q->gname, q->ngroups + 1,
-                                      sizeof(*q->gname));
+        q->gname =
+            pccs_xreallocarray(q->gname, q->ngroups + 1, sizeof(*q->gname));
         q->gname[q->ngroups++] = pccs_xstrdup(g);
     }
     return (int)e->ival;

@@ -235,7 +235,7 @@ pccs_rules_params(const char *file, const char *const *names, size_t n,
     }
     for (size_t i = 0; !rc && i < n; i++)
         if (isnan(values[i]))
-            rc = pccs_err_set(err, PCCS_EPARSE,
-                              "%s: needs the parameter %s", path, names[i]);
+            rc = pccs_err_set(err, PCCS_EPARSE, "%s: needs the parameter %s",
+                              path, names[i]);
     return rc;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Rates as data: the CSV files of data/rates (financial_year, item, value, unit,
- * source, confidence), then the CSVs of a local directory whose rows
+ * Rates as data: the CSV files of data/rates (financial_year, item, value,
+ * unit, source, confidence), then the CSVs of a local directory whose rows
  * replace the bundled ones for the same year and item. An empty value is
  * a rate known to be unknown.
  */
@@ -14,9 +14,9 @@
 #include "base/err.h"
 
 struct pccs_rate {
-    int year;     /* financial year start, e.g. 2020 for 2020-21 */
-    char *item;   /* e.g. "qof_pounds_per_point" */
-    bool known;   /* false when the value is empty */
+    int year;   /* financial year start, e.g. 2020 for 2020-21 */
+    char *item; /* e.g. "qof_pounds_per_point" */
+    bool known; /* false when the value is empty */
     double value;
     char *unit, *source, *confidence;
     char *file; /* where the row came from */
@@ -27,7 +27,10 @@ struct pccs_rates {
     size_t n, cap;
 };
 
-#define PCCS_RATES_INIT {NULL, 0, 0}
+#define PCCS_RATES_INIT                                                        \
+    {                                                                          \
+        NULL, 0, 0                                                             \
+    }
 
 /**
  * Read every *.csv in dir (in name order), then in local_dir (NULL for

@@ -591,8 +591,9 @@ pccs_resilience_table(struct pccs_store *st, const struct pccs_tree *t,
         goto out;
     }
     rc = pccs_build_in(t, q->in, &in_org, err);
-    if (rc ||
-        (rc = parse_rules(&rules, err)))
+    if (rc == PCCS_OK)
+        rc = parse_rules(&rules, err);
+    if (rc)
         goto out;
     for (size_t o = 0; o <= t->norgs; o++)
         for (int i = 0; i < PCCS_RES_NIND; i++)

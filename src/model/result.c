@@ -167,15 +167,13 @@ pccs_table_insert_col(struct pccs_table *t, size_t col, const char *name)
         t->cols_cap = t->cols_cap ? t->cols_cap * 2 : 8;
         t->cols = pccs_xreallocarray(t->cols, t->cols_cap, sizeof(*t->cols));
     }
-    memmove(&t->cols[col + 1], &t->cols[col],
-            (old - col) * sizeof(*t->cols));
-    t->cols[col] = (struct pccs_table_col){
-        pccs_arena_strdup(&t->arena, name), PCCS_COL_TEXT, 0, false};
+    memmove(&t->cols[col + 1], &t->cols[col], (old - col) * sizeof(*t->cols));
+    t->cols[col] = (struct pccs_table_col){pccs_arena_strdup(&t->arena, name),
+                                           PCCS_COL_TEXT, 0, false};
     t->ncols++;
     if (!t->nrows)
         return;
-    struct pccs_cell *cells =
-        pccs_xcalloc(t->nrows * t->ncols, sizeof(*cells));
+    struct pccs_cell *cells = pccs_xcalloc(t->nrows * t->ncols, sizeof(*cells));
     for (size_t r = 0; r < t->nrows; r++) {
         struct pccs_cell *to = &cells[r * t->ncols];
         const struct pccs_cell *from = &t->cells[r * old];
@@ -205,8 +203,7 @@ pccs_table_keep_rows(struct pccs_table *t, const bool *keep)
 }
 
 void
-pccs_table_set_text(struct pccs_table *t, size_t row, size_t col,
-                    const char *s)
+pccs_table_set_text(struct pccs_table *t, size_t row, size_t col, const char *s)
 {
     PCCS_ASSERT(row < t->nrows && col < t->ncols);
     struct pccs_cell *c = &t->cells[row * t->ncols + col];

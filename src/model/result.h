@@ -60,8 +60,7 @@ void pccs_table_col(struct pccs_table *t, const char *name,
 /** Mark the last column added as a count of individuals (--suppress). */
 void pccs_table_col_sdc(struct pccs_table *t);
 /** Replace cell (row, col) by a number. */
-void pccs_table_set_num(struct pccs_table *t, size_t row, size_t col,
-                        double v);
+void pccs_table_set_num(struct pccs_table *t, size_t row, size_t col, double v);
 /** Replace cell (row, col) by a marker shown instead of a value ("*"). */
 void pccs_table_set_mark(struct pccs_table *t, size_t row, size_t col,
                          const char *mark);

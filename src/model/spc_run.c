@@ -107,8 +107,8 @@ pccs_spc_run_file(struct pccs_spc_run *run, const char *path,
     pccs_day prev = PCCS_DAY_NONE;
     size_t cap = 0;
     while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        rc = add_point(&run->s, &cap, path, &rec, di, vi, date_col,
-                       value_col, &prev, err);
+        rc = add_point(&run->s, &cap, path, &rec, di, vi, date_col, value_col,
+                       &prev, err);
         if (rc)
             goto out;
     }

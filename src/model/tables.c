@@ -60,7 +60,8 @@ static const struct pccs_table_def entitlements = {
     PCCS_PCN,
     pccs_entitlements_table,
     NULL, /* explains itself: every input, rate and source */
-    true,    false,
+    true,
+    false,
 };
 
 static const char *const workforce_formulas[] = {

@@ -137,8 +137,8 @@ pccs_tree_add_name(struct pccs_tree *t, const struct pccs_name_row *n)
         o->names =
             pccs_xreallocarray(o->names, o->names_cap, sizeof(*o->names));
     }
-    o->names[o->nnames++] = (struct pccs_tree_name){
-        pccs_xstrdup(n->name), n->from, n->source_id};
+    o->names[o->nnames++] =
+        (struct pccs_tree_name){pccs_xstrdup(n->name), n->from, n->source_id};
 }
 
 static bool
@@ -153,8 +153,7 @@ contains_ci(const char *hay, const char *needle)
 }
 
 bool
-pccs_tree_names_contain(const struct pccs_tree *t, int org,
-                        const char *needle)
+pccs_tree_names_contain(const struct pccs_tree *t, int org, const char *needle)
 {
     if (org < 0 || (size_t)org >= t->norgs)
         return false;

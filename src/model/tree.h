@@ -114,8 +114,8 @@ struct pccs_tree {
 
 #define PCCS_TREE_INIT                                                         \
     {                                                                          \
-        NULL, 0, 0, PCCS_HMAP_INIT, -1, PCCS_DAY_NONE, NULL, 0, NULL, 0,       \
-            NULL, 0                                                            \
+        NULL, 0, 0, PCCS_HMAP_INIT, -1, PCCS_DAY_NONE, NULL, 0, NULL, 0, NULL, \
+            0                                                                  \
     }
 
 /** Add an organisation (strings copied); returns its index. */

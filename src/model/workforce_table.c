@@ -53,7 +53,7 @@ struct wctx {
     pccs_day at;
     const char *group;
     int in_org;
-    struct pccs_hmap rows; /* "org\x1fkey" -> index + 1 */
+    struct pccs_hmap rows;   /* "org\x1fkey" -> index + 1 */
     struct pccs_hmap people; /* "row\x1fid": each person once a row */
     struct wrow *r;
     size_t n, cap;

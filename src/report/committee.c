@@ -525,8 +525,9 @@ ent_lines(struct rep *r, const struct pccs_table *pcns)
     fputs("<h3>PCN entitlements by line</h3>\n", r->f);
     table_or_note(r, PCCS_PAPER_ENT_AREA);
     static const char *const lcols[] = {"line=Line", "paid_to=Paid to",
-                                        "amount=Amount", "basis=Rate or "
-                                                         "reason",
+                                        "amount=Amount",
+                                        "basis=Rate or "
+                                        "reason",
                                         NULL};
     html_table(r, &r->p->lines, lcols, NULL, NULL);
 

@@ -273,8 +273,8 @@ load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
             if (!rc && (no_pcn || pccs_is_ods_code(pcn)) &&
                 moved(&members, prac, 'P', pcn, month))
                 rc = pccs_load_link(ld, prac, no_pcn ? PCCS_STR_EMPTY : pcn,
-                                    PCCS_LEVEL_PCN, month, PCCS_DAY_NONE,
-                                    true, err);
+                                    PCCS_LEVEL_PCN, month, PCCS_DAY_NONE, true,
+                                    err);
             if (!rc && pccs_is_ods_code(sub) &&
                 moved(&members, prac, 'S', sub, month))
                 rc = pccs_load_link(ld, prac, sub, PCCS_LEVEL_SUB_ICB, month,

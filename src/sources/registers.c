@@ -12,10 +12,11 @@
  * The registers' columns and rules are in register_defs.c. Each row is
  * stored as refs (kind "register:NAME", key the row's stable identifier:
  * its pccs_row_id when the file has one (an edit's rewrite keeps every
- * row's), else its line number; one attr per column, canonical text: ISO dates, enumerations as in the
- * template). The latest load of a register replaces the previous one in
- * every table; the budget table also reads the load before it for the
- * movement in forecast. A row with a value in the column pccs_provenance
+ * row's), else its line number; one attr per column, canonical text: ISO dates,
+ * enumerations as in the template). The latest load of a register replaces the
+ * previous one in every table; the budget table also reads the load before it
+ * for the movement in forecast. A row with a value in the column
+ * pccs_provenance
  * ("example", as the rows of data/templates) marks the load as example
  * data (or synthetic: scripts/gen-registers). Places also become organisations
  * at level place with links from their members and to their parent; care home
@@ -108,8 +109,7 @@ check_org(struct rctx *c, const struct pccs_csv_record *rec, size_t k,
               (o.close_date != PCCS_DAY_NONE && on > o.close_date)))
         what = "an organisation open on the row's date";
     if (what)
-        return pccs_load_field_err(c->ld, err, rec, c->idx[k], col->name,
-                                   what);
+        return pccs_load_field_err(c->ld, err, rec, c->idx[k], col->name, what);
     return PCCS_OK;
 }
 
@@ -124,8 +124,7 @@ field_int(struct rctx *c, const struct pccs_csv_record *rec, size_t k,
     if (pccs_str_to_i64(f, &v) || v < lo || v > hi) {
         char what[64];
         snprintf(what, sizeof(what), "a whole number from %ld to %ld", lo, hi);
-        return pccs_load_field_err(c->ld, err, rec, c->idx[k], col->name,
-                                   what);
+        return pccs_load_field_err(c->ld, err, rec, c->idx[k], col->name, what);
     }
     pccs_buf_addf(out, "%lld", (long long)v);
     return PCCS_OK;
@@ -303,8 +302,7 @@ store_row(struct rctx *c, const struct rrow *r, struct pccs_err *err)
     for (size_t k = 0; !rc && k < d->ncols; k++)
         if (r->vals[k][0])
             rc = pccs_load_ref(c->ld, kind, pccs_str_from(r->key),
-                               d->cols[k].name, pccs_str_from(r->vals[k]),
-                               err);
+                               d->cols[k].name, pccs_str_from(r->vals[k]), err);
     if (!rc && !strcmp(d->name, "places"))
         rc = place_row(c, r, err);
     if (!rc && !strcmp(d->name, "care_home_beds")) {
@@ -344,8 +342,8 @@ load_rows(struct rctx *c,
         time_t now = time(NULL);
         struct tm tm;
         gmtime_r(&now, &tm);
-        c->latest = pccs_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1,
-                                       tm.tm_mday);
+        c->latest =
+            pccs_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
     }
     if (!rc)
         pccs_load_set_period_day(c->ld, c->latest);
@@ -518,7 +516,7 @@ load_xlsx(struct pccs_load *ld, struct pccs_xlsx *x, struct pccs_err *err)
 #define SNIFF(NAME)                                                            \
     static bool sniff_xlsx_##NAME(struct pccs_xlsx *x)                         \
     {                                                                          \
-        const struct pccs_reg_def *d = xlsx_def(x);                                    \
+        const struct pccs_reg_def *d = xlsx_def(x);                            \
         return d && !strcmp(d->name, #NAME);                                   \
     }
 
@@ -537,7 +535,7 @@ SNIFF(care_home_beds)
 #define KIND(NAME)                                                             \
     const struct pccs_source_kind pccs_source_register_##NAME = {              \
         .kind = "register_" #NAME,                                             \
-        .publication = "Local register: data/templates/" #NAME ".csv",        \
+        .publication = "Local register: data/templates/" #NAME ".csv",         \
         .cols = pccs_reg_sniff_##NAME,                                         \
         .ncols = N(pccs_reg_sniff_##NAME),                                     \
         .load_csv = load_csv,                                                  \

@@ -99,8 +99,8 @@ int pccs_register_last_key(struct pccs_store *st, const char *name,
                            int64_t *last, struct pccs_err *err);
 
 struct pccs_register_row {
-    const char *key;            /* the row's stable identifier */
-    const char *const *values;  /* one per column, "" when empty */
+    const char *key;           /* the row's stable identifier */
+    const char *const *values; /* one per column, "" when empty */
 };
 
 typedef int (*pccs_register_row_fn)(void *ctx,

@@ -280,7 +280,7 @@ struct pccs_store {
     sqlite3_stmt *stmt[S_NSTMT];
     struct source_copy copy;
     struct pccs_source_set *track; /* sources read, or NULL */
-    struct pccs_hmap measures; /* name -> id, cleared on rollback */
+    struct pccs_hmap measures;     /* name -> id, cleared on rollback */
     /*
      * The (measure, period) sets of the source being loaded, counted as
      * its facts go in and written to fact_sets when it finishes.
@@ -597,8 +597,8 @@ static int
 open_db(struct pccs_store *st, const char *path, struct pccs_err *err)
 {
     bool dir_ok = dir_writable(path);
-    st->readonly = access(path, F_OK) == 0 &&
-                   (!dir_ok || access(path, W_OK) != 0);
+    st->readonly =
+        access(path, F_OK) == 0 && (!dir_ok || access(path, W_OK) != 0);
     int r;
     if (!st->readonly)
         r = sqlite3_open_v2(path, &st->db,
@@ -607,20 +607,18 @@ open_db(struct pccs_store *st, const char *path, struct pccs_err *err)
                             NULL);
     else if (!dir_ok && !wal_pending(path)) {
         char *uri = immutable_uri(path);
-        r = sqlite3_open_v2(uri, &st->db,
-                            SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
-                                SQLITE_OPEN_NOMUTEX,
-                            NULL);
+        r = sqlite3_open_v2(
+            uri, &st->db,
+            SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
         free(uri);
     }
     else
         r = sqlite3_open_v2(path, &st->db,
                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
     if (r != SQLITE_OK)
-        return pccs_err_set(err, PCCS_EIO, "%s: cannot open the store: %s",
-                            path,
-                            st->db ? sqlite3_errmsg(st->db)
-                                   : sqlite3_errstr(r));
+        return pccs_err_set(
+            err, PCCS_EIO, "%s: cannot open the store: %s", path,
+            st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(r));
     /* Another process's load or edit holds the write lock: wait for it
      * (a load of a large file takes a while) rather than fail. */
     sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
@@ -1201,9 +1199,9 @@ static const char *
 level_const(const char *level)
 {
     static const char *const levels[] = {
-        PCCS_LEVEL_PRACTICE, PCCS_LEVEL_PCN,    PCCS_LEVEL_PLACE,
-        PCCS_LEVEL_SUB_ICB,  PCCS_LEVEL_ICB,    PCCS_LEVEL_REGION,
-        PCCS_LEVEL_ENGLAND,  PCCS_LEVEL_TRUST,  PCCS_LEVEL_OTHER,
+        PCCS_LEVEL_PRACTICE, PCCS_LEVEL_PCN,   PCCS_LEVEL_PLACE,
+        PCCS_LEVEL_SUB_ICB,  PCCS_LEVEL_ICB,   PCCS_LEVEL_REGION,
+        PCCS_LEVEL_ENGLAND,  PCCS_LEVEL_TRUST, PCCS_LEVEL_OTHER,
     };
     for (size_t i = 0; level && i < sizeof(levels) / sizeof(levels[0]); i++)
         if (!strcmp(level, levels[i]))
@@ -1520,8 +1518,7 @@ pccs_store_counts(struct pccs_store *st, struct pccs_store_counts *out,
  */
 static int
 user_write(struct pccs_store *st, const char *sql, const char *name,
-           const char *p2, const char *p3, const char *p4,
-           struct pccs_err *err)
+           const char *p2, const char *p3, const char *p4, struct pccs_err *err)
 {
     int rc = writable(st, err);
     if (rc)
@@ -1538,8 +1535,7 @@ user_write(struct pccs_store *st, const char *sql, const char *name,
         bind_text(s, 4, p4);
     int r = sqlite3_step(s);
     if ((r & 0xFF) == SQLITE_CONSTRAINT)
-        rc = pccs_err_set(err, PCCS_ECONFLICT, "a user called %s exists",
-                          name);
+        rc = pccs_err_set(err, PCCS_ECONFLICT, "a user called %s exists", name);
     else if (r != SQLITE_DONE)
         rc = db_err(st, err, "cannot write the user");
     else if (sqlite3_changes(st->db) == 0)
@@ -1588,14 +1584,13 @@ int
 pccs_store_user_delete(struct pccs_store *st, const char *name,
                        struct pccs_err *err)
 {
-    return user_write(st, "DELETE FROM users WHERE name = ?1", name, NULL,
-                      NULL, NULL, err);
+    return user_write(st, "DELETE FROM users WHERE name = ?1", name, NULL, NULL,
+                      NULL, err);
 }
 
 int
 pccs_store_user_state(struct pccs_store *st, const char *name,
-                      int64_t *generation, bool *disabled,
-                      struct pccs_err *err)
+                      int64_t *generation, bool *disabled, struct pccs_err *err)
 {
     if (!st->user_state &&
         sqlite3_prepare_v3(st->db,
@@ -1722,8 +1717,7 @@ pccs_store_audit(struct pccs_store *st, const char *user, const char *action,
 }
 
 int
-pccs_store_audit_each(struct pccs_store *st,
-                      const struct pccs_audit_filter *f,
+pccs_store_audit_each(struct pccs_store *st, const struct pccs_audit_filter *f,
                       pccs_store_audit_fn fn, void *ctx, struct pccs_err *err)
 {
     sqlite3_stmt *s;

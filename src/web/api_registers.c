@@ -263,7 +263,8 @@ pccs_web_register_rows(struct pccs_web_server *sv, struct pccs_web_request *rq,
         return pccs_err_set(err, PCCS_WEB_EMETHOD, "GET the whole register");
     struct reg_list l = {.sv = sv, .rq = rq, .rc = &rc, .rows = json_array()};
     int64_t version = 0;
-    rcode = pccs_register_rows(rq->st, name, NULL, reg_row_cb, &l, &version, err);
+    rcode =
+        pccs_register_rows(rq->st, name, NULL, reg_row_cb, &l, &version, err);
     if (rcode && rcode != PCCS_ENOTFOUND) {
         json_decref(l.rows);
         return rcode;
@@ -356,8 +357,8 @@ reg_apply(struct pccs_web_server *sv, const struct pccs_web_request *rq,
     int64_t version = 0;
     int rcode = PCCS_OK;
     if (ch->op != PCCS_REG_CREATE) {
-        rcode = pccs_register_rows(rq->st, ch->name, NULL, reg_row_cb, &old, &version,
-                                   err);
+        rcode = pccs_register_rows(rq->st, ch->name, NULL, reg_row_cb, &old,
+                                   &version, err);
         if (!rcode && !old.found_any)
             rcode =
                 pccs_err_set(err, PCCS_ENOTFOUND,
