@@ -132,8 +132,8 @@ pccs_web_keep_register_rows(const struct pccs_web_server *sv,
     if (group && reg_cols(group, &rc)) {
         rc.owner = owner_of(rq, group, rc.owner_code, sizeof(rc.owner_code));
         int idx[16];
-        for (size_t k = 0; k < rc.n; k++)
-            idx[k] = pccs_table_col_index(t, rc.c[k].name);
+        for (size_t k = 0; k < 16; k++)
+            idx[k] = k < rc.n ? pccs_table_col_index(t, rc.c[k].name) : -1;
         for (size_t i = 0; i < t->nrows; i++) {
             const char *v[16] = {NULL};
             for (size_t k = 0; k < rc.n; k++) {

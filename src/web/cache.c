@@ -151,8 +151,14 @@ segment_tail(struct pccs_web_cache *c, bool protected)
 static void
 unlink_lru(struct pccs_web_cache *c, struct pccs_web_cache_entry *e)
 {
-    *(e->prev ? &e->prev->next : segment(c, e->protected)) = e->next;
-    *(e->next ? &e->next->prev : segment_tail(c, e->protected)) = e->prev;
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        *segment(c, e->protected) = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    else
+        *segment_tail(c, e->protected) = e->prev;
     e->prev = e->next = NULL;
     if (e->protected)
         c->protected_bytes -= e->bytes;
@@ -260,16 +266,34 @@ pccs_web_cache_put(struct pccs_web_cache *c, const char *key,
     c->bucket[h % CACHE_BUCKETS] = e;
     push_lru(c, e, false);
     c->bytes += bytes;
+    /*
+     * evict() unlinks the tail, so the tail moves to its predecessor; the
+     * analyzer cannot see that a tail has no next and reports the new tail
+     * as the freed one.
+     */
     while (c->bytes > c->max_bytes && (c->probation_tail || c->protected_tail))
-        evict(c, c->probation_tail ? c->probation_tail : c->protected_tail);
+        evict(c, c->probation_tail ? c->probation_tail /* NOLINT */
+                                   : c->protected_tail);
     pthread_mutex_unlock(&c->lock);
 }
 
 void
 pccs_web_cache_free(struct pccs_web_cache *c)
 {
-    while (c->probation_tail || c->protected_tail)
-        evict(c, c->probation_tail ? c->probation_tail : c->protected_tail);
+    /* Every entry is in exactly one bucket's chain: free them from there. */
+    for (size_t i = 0; c->bucket && i < CACHE_BUCKETS; i++) {
+        struct pccs_web_cache_entry *e = c->bucket[i];
+        while (e) {
+            struct pccs_web_cache_entry *next = e->hnext;
+            free(e->key);
+            body_release(e->body);
+            free(e);
+            e = next;
+        }
+    }
+    c->probation_head = c->probation_tail = NULL;
+    c->protected_head = c->protected_tail = NULL;
+    c->bytes = c->protected_bytes = 0;
     free(c->bucket);
     c->bucket = NULL;
     pthread_mutex_destroy(&c->lock);
