@@ -35,8 +35,13 @@ import csv, json, sys
 t, pw = sys.argv[1], sys.argv[2]
 pcn = json.load(open(f"{t}/pcn.json"))["rows"][0]
 prac = json.load(open(f"{t}/prac.json"))["rows"]
+# The registrations snapshot the CLI's figure rests on ("gp_reg_all
+# 2026-04-01; payments 2020-21"): the page must name the same period.
+reg_period = [s.split()[1] for s in pcn["source"].split("; ")
+              if s.startswith("gp_reg")][0]
 print(json.dumps({"user": "cara", "practice_user": "prue", "password": pw,
                   "pcn_registered": pcn["registered"],
+                  "reg_period": reg_period,
                   "practices": [{"code": r["code"], "registered": r["registered"]} for r in prac],
                   "practices_csv": open(f"{t}/prac.csv", newline="").read(),
                   "practice_risks": ",".join(r["risk_id"] for r in csv.DictReader(open("data/templates/risks.csv"))
