@@ -4,6 +4,7 @@
 
 #include <math.h>
 
+#include "calc/period.h"
 #include "calc/ratio.h"
 
 struct pccs_capacity_rates
@@ -12,7 +13,9 @@ pccs_capacity_rates(const struct pccs_capacity_month *now,
 {
     double tot = now->total, reg = now->registered;
     bool grow = before && before->total > 0;
-    bool list = grow && before->snapshot != now->snapshot;
+    int gap = grow ? (int)(now->list_day - before->list_day) : 0;
+    bool list = grow && before->snapshot != now->snapshot &&
+                gap >= PCCS_PERIOD_YEAR_MIN && gap <= PCCS_PERIOD_YEAR_MAX;
     return (struct pccs_capacity_rates){
         .per_1000 = pccs_rate_per(tot, reg, 1000.0),
         .attended_per_1000 = pccs_rate_per(now->attended, reg, 1000.0),

@@ -6,7 +6,9 @@
  * appointments in percent, and growth over 12 months: appointments
  * against the same month a year before, and the registered list against
  * the list of that month (only when the two months use different
- * registrations snapshots). Pure; NaN where undefined.
+ * registrations snapshots 330 to 400 days apart, as calc/period.h counts
+ * "12 months earlier": a list five years older is not 12 months' growth).
+ * Pure; NaN where undefined.
  */
 #ifndef PCCS_CALC_CAPACITY_H
 #define PCCS_CALC_CAPACITY_H
@@ -20,7 +22,8 @@ struct pccs_capacity_month {
     double total, attended, dna, f2f, gp; /* appointments */
     double registered;                    /* the month's list */
     double practices;                     /* practices counted */
-    int snapshot; /* index of the registrations snapshot used */
+    int snapshot;      /* index of the registrations snapshot used */
+    pccs_day list_day; /* and its date */
 };
 
 /** The rates of a month. */

@@ -4,8 +4,10 @@
  * 1,000 registered patients, attended per 1,000, the DNA, face-to-face and
  * GP shares, and the growth in appointments over 12 months beside the
  * growth in the registered list over the same 12 months. The registered
- * list of a month is the latest registrations snapshot on or before it (or
- * the earliest one); list growth needs two different snapshots.
+ * list of a month is the month's own registrations snapshot, else the
+ * nearest earlier one (else, before the first snapshot, the earliest),
+ * named in the column list_at and in a note for each run of months; list
+ * growth needs two different snapshots 330 to 400 days apart.
  */
 #include "model/tables.h"
 
@@ -58,7 +60,8 @@ enum { S_TOTAL, S_ATT, S_DNA, S_F2F, S_GP, S_REG, S_PRAC, S_N };
 
 struct cell {
     double v[S_N];
-    int snap; /* snapshot used for the list */
+    int snap;          /* snapshot used for the list */
+    pccs_day list_day; /* its date */
 };
 
 struct mctx {
@@ -121,6 +124,7 @@ struct cap {
     struct periods months, snaps;
     struct pccs_hmap regs[MAX_SNAPS]; /* per snapshot: practice -> list */
     struct cell *all;                 /* months x (norgs + 1) */
+    int msnap[MAX_MONTHS];            /* the snapshot of each month */
     int64_t source;
 };
 
@@ -212,8 +216,11 @@ gather_months(struct pccs_store *st, const struct pccs_tree *t,
         pccs_hmap_release(&c.seenp);
         if (rc)
             return rc;
-        for (size_t o = 0; o < t->norgs; o++)
+        cp->msnap[m] = sk;
+        for (size_t o = 0; o < t->norgs; o++) {
             c.cells[o].snap = sk;
+            c.cells[o].list_day = cp->snaps.d[sk];
+        }
         if (c.source)
             cp->source = c.source;
     }
@@ -230,7 +237,8 @@ month_of(const struct cell *c)
                                         .gp = c->v[S_GP],
                                         .registered = c->v[S_REG],
                                         .practices = c->v[S_PRAC],
-                                        .snapshot = c->snap};
+                                        .snapshot = c->snap,
+                                        .list_day = c->list_day};
 }
 
 /* The same month a year before month m, if loaded. */
@@ -260,7 +268,8 @@ static const struct pccs_build_col cap_cols[] = {
     PCCS_BUILD_NUM("face_to_face_pct", 2),
     PCCS_BUILD_NUM("gp_pct", 2),
     PCCS_BUILD_NUM("appointments_growth_12m_pct", 2),
-    PCCS_BUILD_NUM("list_growth_12m_pct", 2)};
+    PCCS_BUILD_NUM("list_growth_12m_pct", 2),
+    PCCS_BUILD_TEXT("list_at")};
 
 /* One organisation's rows: each month with appointments. */
 static void
@@ -290,7 +299,53 @@ emit_org(struct pccs_table *out, const struct pccs_tree *t,
         pccs_table_num(out, r.gp_pct);
         pccs_table_num(out, r.growth_12m_pct);
         pccs_table_num(out, r.list_growth_12m_pct);
+        pccs_table_text(out, cp->snaps.p[c->snap]);
     }
+}
+
+/* Which list the months from..to (one snapshot, sk) use, and why. */
+static void
+note_run(struct pccs_table *out, const struct cap *cp, size_t from, size_t to,
+         int sk)
+{
+    pccs_day s = cp->snaps.d[sk];
+    const char *why;
+    if (s > cp->months.d[from])
+        why = "the earliest snapshot loaded, later than these months "
+              "(none on or before them)";
+    else if (s == cp->months.d[from] && from == to)
+        why = "the month's own snapshot";
+    else if (s == cp->months.d[from])
+        why = "the first month's own snapshot, the nearest earlier one for "
+              "the others";
+    else
+        why = "the nearest earlier snapshot (none of their own loaded)";
+    if (from == to)
+        pccs_table_note(out, "registered, %s: the list at %s, %s",
+                        cp->months.p[from], cp->snaps.p[sk], why);
+    else
+        pccs_table_note(out, "registered, %s to %s: the list at %s, %s",
+                        cp->months.p[from], cp->months.p[to], cp->snaps.p[sk],
+                        why);
+}
+
+/* A note for each run of months on one registrations snapshot. */
+static void
+note_lists(struct pccs_table *out, const struct cap *cp)
+{
+    size_t from = 0;
+    for (size_t m = 1; m <= cp->months.n; m++) {
+        if (m < cp->months.n && cp->msnap[m] == cp->msnap[from] &&
+            cp->snaps.d[cp->msnap[m]] != cp->months.d[m])
+            continue;
+        note_run(out, cp, from, m - 1, cp->msnap[from]);
+        from = m;
+    }
+    pccs_table_note(out,
+                    "list_at: the registrations snapshot of the month's "
+                    "list (loaded: %zu snapshot%s); list growth needs two "
+                    "snapshots 330 to 400 days apart",
+                    cp->snaps.n, cp->snaps.n == 1 ? "" : "s");
 }
 
 static void
@@ -318,11 +373,7 @@ emit(struct pccs_store *st, const struct pccs_tree *t, const struct cap *cp,
         pccs_table_note(out, "appointments: %s (%s, latest month %s)",
                         si.publication, si.path ? si.path : "?", si.period);
     pccs_err_clear(err);
-    pccs_table_note(out,
-                    "registered: the registrations snapshot on or "
-                    "before each month (loaded: %zu snapshot%s); list "
-                    "growth needs two snapshots 12 months apart",
-                    cp->snaps.n, cp->snaps.n == 1 ? "" : "s");
+    note_lists(out, cp);
     pccs_table_note(out, "per_1000 = appointments / registered x 1,000 for "
                          "the practices with appointments that month");
 }

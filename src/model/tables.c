@@ -140,6 +140,9 @@ static const char *const capacity_formulas[] = {
     "appointments_growth_12m_pct = appointments / appointments of the same "
     "month a year before x 100 - 100",
     "list_growth_12m_pct = registered / registered a year before x 100 - 100",
+    "registered = the list at list_at: the month's own registrations "
+    "snapshot, else the nearest earlier one; list growth only between "
+    "snapshots 330 to 400 days apart",
     NULL};
 
 static const struct pccs_table_def capacity = {

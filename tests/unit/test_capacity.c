@@ -3,7 +3,8 @@
  * Capacity rates by hand (calc/capacity.c): 12,000 appointments for
  * 10,000 patients is 1,200 per 1,000; 480 DNAs are 4% of them; against
  * 10,000 appointments and 9,600 patients a year before, growth is 20%
- * and list growth 4.1667%. Growth of the list needs two snapshots.
+ * and list growth 4.1667%. Growth of the list needs two snapshots 330 to
+ * 400 days apart.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,14 +25,17 @@ static const struct pccs_capacity_month now = {.total = 12000,
                                                .gp = 5760,
                                                .registered = 10000,
                                                .practices = 2,
-                                               .snapshot = 1};
+                                               .snapshot = 1,
+                                               .list_day = 18993};
 
 static void
 test_capacity_rates(void **state)
 {
     (void)state;
-    struct pccs_capacity_month before = {
-        .total = 10000, .registered = 9600, .snapshot = 0};
+    struct pccs_capacity_month before = {.total = 10000,
+                                         .registered = 9600,
+                                         .snapshot = 0,
+                                         .list_day = 18993 - 365};
     struct pccs_capacity_rates r = pccs_capacity_rates(&now, &before);
     NEAR(r.per_1000, 1200.0);
     NEAR(r.attended_per_1000, 1100.0);
@@ -40,6 +44,15 @@ test_capacity_rates(void **state)
     NEAR(r.gp_pct, 48.0);
     NEAR(r.growth_12m_pct, 20.0);
     NEAR(r.list_growth_12m_pct, 4.166666666666667);
+    /* Snapshots five years apart: not 12 months' list growth. */
+    before.list_day = 18993 - 5 * 365;
+    r = pccs_capacity_rates(&now, &before);
+    NEAR(r.growth_12m_pct, 20.0);
+    assert_true(isnan(r.list_growth_12m_pct));
+    before.list_day = 18993 - 400;
+    r = pccs_capacity_rates(&now, &before);
+    NEAR(r.list_growth_12m_pct, 4.166666666666667);
+    before.list_day = 18993 - 365;
     /* The same snapshot both years: no list growth. */
     before.snapshot = 1;
     r = pccs_capacity_rates(&now, &before);
