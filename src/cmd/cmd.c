@@ -116,23 +116,30 @@ const struct pccs_cmd pccs_cmds[] = {
      "  bar      one column of any table, a bar per row (--where keeps the\n"
      "           rows whose COL equals VALUE, e.g. staff_group=GP)\n",
      pccs_cmd_chart},
-    {"report", "the committee report as one HTML file",
-     "usage: pccs report committee --in CODE --out FILE.html\n"
-     "                             [--year YYYY-YY] [--include-synthetic]\n"
+    {"report", "the committee paper as one HTML file, or PDF",
+     "usage: pccs report committee --in CODE (--out FILE.html | --pdf F.pdf)\n"
+     "                             [--year YYYY-YY] [--paper FILE.csv]\n"
+     "                             [--include-synthetic]\n"
      "\n"
-     "One self-contained HTML file (styles and charts inline, nothing\n"
-     "fetched), laid out for A4 print, for an organisation with children:\n"
-     "data sources and the OGL attribution; population by PCN and practice,\n"
-     "age and sex; capacity with SPC charts; enhanced access, PCN\n"
-     "entitlements and ARRS; workforce per 10,000; QOF prevalence; payments\n"
-     "per weighted patient; practices rated red or amber and why. Every\n"
-     "figure is the one pccs table prints. --year: the financial year for\n"
-     "payments and entitlements (default: the latest payments year loaded).\n"
+     "The paper a committee tables, as one self-contained HTML file (styles\n"
+     "and charts inline, nothing fetched) laid out for A4, for an\n"
+     "organisation with children: a cover sheet (meeting, date, agenda item,\n"
+     "author, lead, purpose, \"The Committee is asked to\" and the\n"
+     "implications grid); an executive summary written from the tables'\n"
+     "own figures; population by PCN, age and sex; capacity with SPC\n"
+     "charts; enhanced access, PCN entitlements against last year and ARRS;\n"
+     "workforce per 10,000; QOF prevalence; payments per weighted patient;\n"
+     "practices rated red or amber and why; the local registers; appendices\n"
+     "with the practice tables and the data sources. Every figure is the\n"
+     "one pccs table prints. --year: the financial year for payments and\n"
+     "entitlements (default: the latest payments year loaded). --paper: the\n"
+     "cover's details, a CSV of key,value rows (template:\n"
+     "data/templates/paper/committee.csv); without it, defaults. --pdf:\n"
+     "print it with headless Chromium (installed, or $PCCS_CHROMIUM) too.\n"
      "A table or chart resting on a generated file (SYNTHETIC) or a\n"
      "template's example rows (EXAMPLE) says so in a box before it; the\n"
      "resilience ratings leave generated figures out unless\n"
-     "--include-synthetic.\n"
-     "Print to PDF with: chromium --headless --print-to-pdf=F.pdf F.html\n",
+     "--include-synthetic.\n",
      pccs_cmd_report},
     {"serve", "the dashboard and the HTTP JSON API",
      "usage: pccs serve [--listen 127.0.0.1:8080] [--web DIR] [--threads N]\n"

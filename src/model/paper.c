@@ -11,6 +11,7 @@
 #include "calc/resilience.h"
 #include "model/entitlements.h"
 #include "model/period.h"
+#include "model/query.h"
 #include "model/rates.h"
 #include "model/tables.h"
 
@@ -32,6 +33,19 @@ run_part(struct pccs_paper *p, struct pccs_store *st, const struct pccs_tree *t,
     struct pccs_err err = PCCS_ERR_INIT;
     memset(&pt->t, 0, sizeof(pt->t));
     pt->asked = true;
+    snprintf(pt->name, sizeof(pt->name), "%s", name);
+    int n = level == PCCS_LEVEL_NONE
+                ? snprintf(pt->args, sizeof(pt->args), "--in %s", p->in)
+                : snprintf(pt->args, sizeof(pt->args), "--level %s --in %s",
+                           pccs_level_name(level), p->in);
+    if (period && n > 0 && (size_t)n < sizeof(pt->args))
+        n += snprintf(pt->args + n, sizeof(pt->args) - (size_t)n, " %s %s",
+                      strchr(period, '-') && strlen(period) == 7 ? "--year"
+                                                                 : "--period",
+                      period);
+    if (o->include_synthetic && n > 0 && (size_t)n < sizeof(pt->args))
+        snprintf(pt->args + n, sizeof(pt->args) - (size_t)n,
+                 " --include-synthetic");
     int rc = pccs_table_run(pccs_table_def_find(name), st, t, &q, &pt->t, &err);
     pt->ok = rc == PCCS_OK;
     if (!pt->ok) {
@@ -47,6 +61,7 @@ source_cb(void *ctx, const struct pccs_source_info *s)
     p->sources =
         pccs_xreallocarray(p->sources, p->nsources + 1, sizeof(*p->sources));
     struct pccs_paper_source *ps = &p->sources[p->nsources++];
+    ps->id = s->id;
     bool example = s->provenance && !strcmp(s->provenance, PCCS_PROV_EXAMPLE);
     p->nsynthetic += s->provenance && !example;
     p->nexample += example;
@@ -212,6 +227,12 @@ gather_entitlements(struct pccs_paper *p, struct pccs_store *st,
     if (p->lines_ok && p->level >= PCCS_PCN)
         run_part(p, st, t, o, PCCS_PAPER_ENT_AREA, "entitlements", p->level,
                  p->year);
+    /* The year before, at the same level: "against last year". */
+    if (p->lines_ok && p->level >= PCCS_PCN) {
+        pccs_fy_format(fy - 1, p->prev_year);
+        run_part(p, st, t, o, PCCS_PAPER_ENT_AREA_PREV, "entitlements",
+                 p->level, p->prev_year);
+    }
     if (p->lines_ok)
         build_lines(p, &ls);
     pccs_ent_lines_release(&ls);
@@ -271,26 +292,99 @@ gather_rest(struct pccs_paper *p, struct pccs_store *st,
                  NULL);
 }
 
+/*
+ * Is anything loaded for the financial year? The year's sections are
+ * payments and entitlements: one of them must have figures, else the
+ * paper would be a cover with "financial year 1999-00" over nothing.
+ */
+static int
+year_loaded(struct pccs_store *st, const struct pccs_tree *tree, const char *in,
+            const char *year, struct pccs_err *err)
+{
+    static const struct {
+        const char *table;
+        enum pccs_level level;
+    } year_tables[] = {{"payments", PCCS_PRACTICE}, {"entitlements", PCCS_PCN}};
+    char why[2][320];
+    for (size_t i = 0; i < 2; i++) {
+        const struct pccs_table_def *def =
+            pccs_table_def_find(year_tables[i].table);
+        struct pccs_table_query q = {.level = year_tables[i].level,
+                                     .in = in,
+                                     .at = PCCS_DAY_NONE,
+                                     .period = year};
+        struct pccs_table t;
+        struct pccs_err e = PCCS_ERR_INIT;
+        memset(&t, 0, sizeof(t));
+        int rc = pccs_table_run(def, st, tree, &q, &t, &e);
+        int tc = rc ? -1 : pccs_table_col_index(&t, "total_known");
+        bool some = false;
+        for (size_t r = 0; !rc && r < t.nrows && !some; r++) {
+            const struct pccs_cell *c =
+                tc >= 0 ? pccs_table_cell(&t, r, (size_t)tc) : NULL;
+            some = tc < 0 || (!c->null && c->num > 0);
+        }
+        pccs_table_release(&t);
+        if (some)
+            return PCCS_OK;
+        if (rc == PCCS_ENOTFOUND || rc == PCCS_EINVAL || !rc)
+            snprintf(why[i], sizeof(why[i]), "%.300s",
+                     rc ? e.msg
+                        : "no row with a figure (no rate known for the "
+                          "year)");
+        else
+            return pccs_err_set(err, rc, "%s", e.msg);
+    }
+    return pccs_err_set(err, PCCS_ENOTFOUND,
+                        "nothing loaded for financial year %s: payments: "
+                        "%s; entitlements: %s",
+                        year, why[0], why[1]);
+}
+
+/* The paper's year: o->year checked, else the latest payments year (or
+ * none when no payments file is loaded). */
+static int
+paper_year(struct pccs_paper *p, struct pccs_store *st,
+           const struct pccs_tree *t, const char *year, struct pccs_err *err)
+{
+    int fy;
+    if (year && pccs_fy_parse(pccs_str_from(year), &fy))
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "year %s: expected a financial year such as "
+                            "2022-23",
+                            year);
+    if (year)
+        snprintf(p->year_buf, sizeof(p->year_buf), "%s", year);
+    else {
+        int rc = pccs_latest_payments_year(st, p->year_buf, err);
+        if (rc)
+            return rc;
+    }
+    p->year = p->year_buf[0] ? p->year_buf : NULL;
+    return p->year ? year_loaded(st, t, p->in, p->year, err) : PCCS_OK;
+}
+
 int
 pccs_paper_gather(struct pccs_store *st, const struct pccs_tree *t,
                   const struct pccs_paper_options *o, struct pccs_paper *out,
                   struct pccs_err *err)
 {
     memset(out, 0, sizeof(*out));
-    int org = pccs_tree_find(t, o->in);
+    int org = pccs_query_org(t, "", o->in, err);
     if (org < 0)
-        return pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
-                            o->in);
+        return org;
+    out->in = t->orgs[org].code;
     if (t->orgs[org].level <= PCCS_PRACTICE)
         return pccs_err_set(err, PCCS_EINVAL,
                             "%s is a practice: the report is for an "
                             "organisation with children (a PCN or above)",
-                            o->in);
-    out->in = o->in;
+                            out->in);
+    int rc = paper_year(out, st, t, o->year, err);
+    if (rc)
+        return rc;
     out->org = org;
     out->level = t->orgs[org].level;
-    out->year = o->year;
-    out->name = paper_name(t, org, o->year, o->in);
+    out->name = paper_name(t, org, out->year, out->in);
     struct pccs_err serr = PCCS_ERR_INIT;
     pccs_store_sources_each(st, source_cb, out, &serr);
     gather_population(out, st, t, o);

@@ -41,6 +41,7 @@ enum pccs_paper_part {
     PCCS_PAPER_BUDGET,
     PCCS_PAPER_CLOSURES,
     PCCS_PAPER_VISITS,
+    PCCS_PAPER_ENT_AREA_PREV, /* entitlements at its level, the year before */
     PCCS_PAPER_NPARTS
 };
 
@@ -49,10 +50,14 @@ struct pccs_paper_table {
     bool ok;        /* it was built; else why says why not */
     char why[1024]; /* the table's error message */
     struct pccs_table t;
+    /* The same question as `pccs table NAME ARGS`: "populations" and
+     * "--level icb --in QHM", for the report to cite and tests to ask. */
+    char name[32], args[160];
 };
 
 /* A loaded file, as the paper lists it. */
 struct pccs_paper_source {
+    int64_t id;   /* the store's source id (pccs_table.sources) */
     char *title;  /* publication, else the loader's kind */
     char *mark;   /* NULL, or its mark (SYNTHETIC, EXAMPLE) */
     bool example; /* the mark is a template's example rows */
@@ -80,6 +85,7 @@ struct pccs_paper {
     int org;
     enum pccs_level level;
     const char *year; /* the financial year, or NULL */
+    char year_buf[8], prev_year[8]; /* the year before, or "" */
     const char *name; /* as at the year's end, else the latest */
     struct pccs_paper_source *sources;
     size_t nsources;
@@ -99,21 +105,76 @@ struct pccs_paper {
 };
 
 struct pccs_paper_options {
-    const char *in;         /* the organisation (PCN or above) */
-    const char *year;       /* NULL: no year's sections */
+    const char *in;         /* the organisation (PCN or above), any case */
+    const char *year;       /* "2022-23"; NULL: the latest payments year */
     bool include_synthetic; /* resilience: rate on synthetic files too */
 };
 
 /**
- * Gather the paper for o->in. PCCS_ENOTFOUND for an unknown organisation,
- * PCCS_EINVAL for a practice; a table that cannot be built is not an
- * error (its part says why). Release with pccs_paper_release() (also
- * after an error).
+ * Gather the paper for o->in (its code in any case, as pccs table takes
+ * it). PCCS_ENOTFOUND for an unknown organisation or when nothing is
+ * loaded for the year (neither payments nor entitlements have a figure),
+ * PCCS_EINVAL for a practice or a year that is not "2022-23"; a table
+ * that cannot be built is not an error (its part says why). Release with
+ * pccs_paper_release() (also after an error).
  */
 int pccs_paper_gather(struct pccs_store *st, const struct pccs_tree *t,
                       const struct pccs_paper_options *o,
                       struct pccs_paper *out, struct pccs_err *err);
 
 void pccs_paper_release(struct pccs_paper *p);
+
+/* ===== The cover sheet: the paper file ===== */
+
+/* What the paper asks of the committee. */
+enum pccs_paper_purpose {
+    PCCS_PURPOSE_DECISION,
+    PCCS_PURPOSE_ASSURANCE,
+    PCCS_PURPOSE_INFORMATION
+};
+
+/* The implications grid, in the order the cover shows it. */
+#define PCCS_PAPER_NIMPL 6
+/* Keys of the paper file ("quality" ... "baf_risks") and their labels. */
+extern const char *const pccs_paper_impl_keys[PCCS_PAPER_NIMPL];
+extern const char *const pccs_paper_impl_labels[PCCS_PAPER_NIMPL];
+
+#define PCCS_PAPER_NRECS 10
+
+/*
+ * The front matter of a committee paper: what the paper file (a CSV of
+ * key,value rows, data/templates/paper/committee.csv) or the dashboard's
+ * form says; pccs_paper_front_init() sets the defaults. An empty date
+ * means the day the paper is made.
+ */
+struct pccs_paper_front {
+    char meeting[160], date[40], agenda_item[40], title[200];
+    char author[160], lead[160];
+    enum pccs_paper_purpose purpose;
+    char recs[PCCS_PAPER_NRECS][400]; /* "note ...": after "asked to" */
+    size_t nrecs;
+    bool recs_given; /* the first recommendation given replaces defaults */
+    char impl[PCCS_PAPER_NIMPL][600];
+};
+
+/** The defaults: a paper for assurance, its implications not assessed. */
+void pccs_paper_front_init(struct pccs_paper_front *f);
+
+/**
+ * Set key (meeting, date, agenda_item, title, author, lead, purpose:
+ * decision|assurance|information, recommendation: each one adds a line,
+ * or an implications key) to value. PCCS_EINVAL naming what was expected
+ * for an unknown key, a bad purpose or date, a value too long.
+ */
+int pccs_paper_front_set(struct pccs_paper_front *f, const char *key,
+                         const char *value, struct pccs_err *err);
+
+/**
+ * Read the paper file at path (a header key,value then one row per key)
+ * over f's defaults. PCCS_EIO if it cannot be read; PCCS_EPARSE naming
+ * file:line:col and what was expected.
+ */
+int pccs_paper_front_load(struct pccs_paper_front *f, const char *path,
+                          struct pccs_err *err);
 
 #endif

@@ -62,7 +62,27 @@ static const char style[] =
     "}\n"
     ".prov strong { color: #D5281B; }\n"
     ".src.provnote { color: #D5281B; font-weight: bold; }\n"
-    "td .mark { color: #D5281B; font-weight: bold; }\n";
+    "td .mark { color: #D5281B; font-weight: bold; }\n"
+    /* Print: a heading stays with what follows it, a figure fits a page
+     * and is never split, a paragraph leaves no line alone. */
+    "h1, h2, h3, p.asked, p.reading { break-after: avoid; "
+    "break-inside: avoid; }\n"
+    "p, li { orphans: 3; widows: 3; }\n"
+    "figure svg { max-height: 225mm; width: auto; }\n"
+    "figcaption, .src { break-before: avoid; }\n"
+    "section.cover { break-after: page; }\n"
+    ".meeting { color: #005EB8; font-weight: bold; font-size: 12pt; "
+    "margin: 0 0 3mm; }\n"
+    "section.cover h1 { font-size: 18pt; }\n"
+    "table.coversheet, table.impl { font-size: 10pt; }\n"
+    "table.coversheet th, table.impl th { width: 52mm; vertical-align: top; "
+    "border-bottom: 1px solid #fff; }\n"
+    "table.coversheet td, table.impl td { white-space: normal; "
+    "vertical-align: top; }\n"
+    ".tick { margin-right: 6mm; color: #768692; }\n"
+    ".tick.on { color: #212B32; font-weight: bold; }\n"
+    "ol.recs li { margin: 1mm 0; }\n"
+    "h2.front { margin-top: 6mm; }\n";
 
 /* A note naming a generated file or a template's example rows. */
 static bool
@@ -782,6 +802,100 @@ sec_registers(struct rep *r)
     fputs("</section>\n", r->f);
 }
 
+/* ===== The cover sheet ===== */
+
+/* The paper's title: the front matter's, else the organisation's. */
+static void
+paper_title(struct rep *r, const struct pccs_paper_front *fr)
+{
+    if (fr->title[0]) {
+        esc(r, fr->title);
+        return;
+    }
+    fputs("Primary care commissioning report: ", r->f);
+    esc(r, r->p->name);
+    fputs(" (", r->f);
+    esc(r, r->p->in);
+    fputs(")", r->f);
+    if (r->p->year)
+        fprintf(r->f, ", %s", r->p->year);
+}
+
+static void
+cover_row(struct rep *r, const char *label, const char *value)
+{
+    fprintf(r->f, "<tr><th scope=\"row\">%s</th><td class=\"w\">", label);
+    esc(r, value);
+    fputs("</td></tr>\n", r->f);
+}
+
+/* Decision, assurance or information: the one chosen ticked. */
+static void
+cover_purpose(struct rep *r, enum pccs_paper_purpose purpose)
+{
+    static const char *const names[] = {"Decision", "Assurance",
+                                        "Information"};
+    fputs("<tr><th scope=\"row\">Purpose</th><td class=\"w purpose\">", r->f);
+    for (int i = 0; i < 3; i++)
+        fprintf(r->f, "<span class=\"%s\">%s %s</span> ",
+                i == (int)purpose ? "tick on" : "tick", 
+                i == (int)purpose ? "&#9746;" : "&#9744;", names[i]);
+    fputs("</td></tr>\n", r->f);
+}
+
+static void
+sec_cover(struct rep *r, const struct pccs_paper_front *fr,
+          const char *generated)
+{
+    fputs("<section class=\"cover\">\n<p class=\"meeting\">", r->f);
+    esc(r, fr->meeting);
+    fputs("</p>\n<h1>", r->f);
+    paper_title(r, fr);
+    fputs("</h1>\n<table class=\"coversheet\"><tbody>\n", r->f);
+    cover_row(r, "Meeting", fr->meeting);
+    cover_row(r, "Date of meeting", fr->date[0] ? fr->date : generated);
+    cover_row(r, "Agenda item", fr->agenda_item);
+    cover_row(r, "Author", fr->author);
+    cover_row(r, "Lead", fr->lead);
+    cover_purpose(r, fr->purpose);
+    fputs("<tr><th scope=\"row\">Figures</th><td class=\"w\">", r->f);
+    esc(r, r->p->name);
+    fputs(" (", r->f);
+    esc(r, r->p->in);
+    fprintf(r->f, ")%s%s; made by pccs on %s from the NHS publications "
+            "listed in appendix D, each table naming its source and "
+            "period.</td></tr>\n</tbody></table>\n",
+            r->p->year ? ", financial year " : "",
+            r->p->year ? r->p->year : "", generated);
+    fputs("<h2 class=\"front\" id=\"recommendations\">Recommendations</h2>\n"
+          "<p class=\"asked\">The Committee is asked to:</p>\n<ol "
+          "class=\"recs\">\n",
+          r->f);
+    for (size_t i = 0; i < fr->nrecs; i++) {
+        fputs("<li>", r->f);
+        esc(r, fr->recs[i]);
+        fputs("</li>\n", r->f);
+    }
+    fputs("</ol>\n<h2 class=\"front\">Implications</h2>\n<table "
+          "class=\"impl\"><tbody>\n",
+          r->f);
+    for (size_t i = 0; i < PCCS_PAPER_NIMPL; i++)
+        cover_row(r, pccs_paper_impl_labels[i], fr->impl[i]);
+    fputs("</tbody></table>\n", r->f);
+    int n[2] = {r->p->nsynthetic, r->p->nexample};
+    if (n[0] || n[1])
+        fprintf(r->f,
+                "<div class=\"prov\" data-provenance=\"%s%s%s\"><strong>"
+                "Not all of this paper rests on published or local data:"
+                "</strong> %d generated (SYNTHETIC) file%s and %d "
+                "template example (EXAMPLE) file%s loaded; every table "
+                "and figure resting on one says so.</div>\n",
+                n[0] ? "synthetic" : "", n[0] && n[1] ? " " : "",
+                n[1] ? "example" : "", n[0], n[0] == 1 ? "" : "s", n[1],
+                n[1] == 1 ? "" : "s");
+    fputs("</section>\n", r->f);
+}
+
 int
 pccs_committee_write(FILE *f, const struct pccs_paper *p,
                      const struct pccs_committee_options *o,
@@ -789,21 +903,22 @@ pccs_committee_write(FILE *f, const struct pccs_paper *p,
 {
     struct rep r = {.f = f, .p = p, .in = p->in, .level = p->level};
     const char *name = p->name;
+    struct pccs_paper_front defaults;
+    const struct pccs_paper_front *fr = o->front;
+    if (!fr) {
+        pccs_paper_front_init(&defaults);
+        fr = &defaults;
+    }
+    const char *generated = o->generated ? o->generated : "";
     fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta "
           "charset=\"utf-8\">\n<title>",
           f);
     esc(&r, name);
     fprintf(f,
             " - primary care commissioning report</title>\n<style>\n%s"
-            "</style>\n</head>\n<body>\n<h1>Primary care commissioning "
-            "report</h1>\n<p class=\"lead\">",
+            "</style>\n</head>\n<body>\n",
             style);
-    esc(&r, name);
-    fputs(" (", f);
-    esc(&r, p->in);
-    fprintf(f, ")%s%s. Generated by pccs on %s.</p>\n",
-            p->year ? ", financial year " : "", p->year ? p->year : "",
-            o->generated ? o->generated : "");
+    sec_cover(&r, fr, generated);
     sec_sources(&r);
     sec_population(&r);
     sec_capacity(&r);
@@ -816,4 +931,25 @@ pccs_committee_write(FILE *f, const struct pccs_paper *p,
     fputs("</body>\n</html>\n", f);
     return ferror(f) ? pccs_err_set(err, PCCS_EIO, "cannot write the report")
                      : PCCS_OK;
+}
+
+int
+pccs_committee_report(FILE *f, struct pccs_store *st,
+                      const struct pccs_tree *tree,
+                      const struct pccs_committee_request *rq,
+                      struct pccs_err *err)
+{
+    struct pccs_paper paper;
+    struct pccs_paper_options po = {.in = rq->in,
+                                    .year = rq->year,
+                                    .include_synthetic =
+                                        rq->include_synthetic};
+    int rc = pccs_paper_gather(st, tree, &po, &paper, err);
+    if (!rc) {
+        struct pccs_committee_options o = {.generated = rq->generated,
+                                           .front = rq->front};
+        rc = pccs_committee_write(f, &paper, &o, err);
+    }
+    pccs_paper_release(&paper);
+    return rc;
 }
