@@ -202,7 +202,17 @@ const struct pccs_cmd pccs_cmds[] = {
      "  --months N       months to write (default 24)\n"
      "  --start DATE     the first month (default 2021-04-01)\n"
      "  --seed S         the seed (default 1)\n"
-     "  --in CODE        only practices within CODE\n",
+     "  --in CODE        only practices within CODE\n"
+     "\n"
+     "usage: pccs synth patients --in CODE --out DIR [--seed S] [--at DATE]\n"
+     "                  [--history N] [--layout csv|ndjson|both]\n"
+     "\n"
+     "Patient-level records for every practice within CODE, as many as its\n"
+     "registered list, registers at its QOF prevalence, frailty deficits,\n"
+     "care homes, dementia reviews and repeat medicines, codes from\n"
+     "$PCCS_CODELISTS: the ehrQL-like CSV files and FHIR R4 NDJSON in DIR.\n"
+     "  --at DATE        the day the records run to (default 2026-04-01)\n"
+     "  --history N      N more coded readings per patient with a register\n",
      pccs_cmd_synth},
     {"user", "accounts for pccs serve",
      "usage: pccs user add NAME --role admin|commissioner|pcn|practice\n"

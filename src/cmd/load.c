@@ -29,9 +29,14 @@ order_files(char **files, size_t n)
         rank[i] = !strcmp(kind, "register_places") ? 1
                   : !strncmp(kind, "register_", 9) ? 2
                                                    : 0;
+        /* patient-level records: patients before what refers to them */
+        if (!strcmp(kind, "phm_patients") || !strcmp(kind, "fhir_patient"))
+            rank[i] = 3;
+        else if (!strncmp(kind, "phm_", 4) || !strncmp(kind, "fhir_", 5))
+            rank[i] = 4;
     }
     size_t k = 0;
-    for (int r = 0; r <= 2; r++)
+    for (int r = 0; r <= 4; r++)
         for (size_t i = 0; i < n; i++)
             if (rank[i] == r)
                 sorted[k++] = files[i];

@@ -274,6 +274,9 @@ write_rows(FILE *f, const struct args *a, const struct gather *ga,
 int
 pccs_cmd_synth(struct pccs_global *g, int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "patients"))
+            return pccs_cmd_synth_patients(g, argc, argv);
     struct args a = {.months_s = "24", .start_s = "2021-04-01", .seed_s = "1"};
     bool stop;
     int rc = parse_args(g, argc, argv, &a, &stop);

@@ -278,6 +278,16 @@ static const struct pccs_table_def reg_visits = {
     true,
 };
 
+static const struct pccs_table_def cohorts = {
+    .name = "cohorts",
+    .summary = "population health: patients registered, eFI categories (65 "
+               "and over) and the Network Contract DES cohorts (SMR priority "
+               "groups, care homes, anticipatory care, LD health checks and "
+               "dementia reviews due) from patient-level records (--at)",
+    .default_level = PCCS_PRACTICE,
+    .build = pccs_cohorts_table,
+};
+
 const struct pccs_table_def *const pccs_table_defs[] = {
     &populations,
     &payments,
@@ -299,6 +309,7 @@ const struct pccs_table_def *const pccs_table_defs[] = {
     &reg_support_payments,
     &reg_visits,
     &reg_register,
+    &cohorts,
     NULL,
 };
 

@@ -76,6 +76,7 @@ pccs_table_build_fn pccs_budget_table;
 pccs_table_build_fn pccs_list_closures_table;
 pccs_table_build_fn pccs_support_payments_table;
 pccs_table_build_fn pccs_visits_table;
+pccs_table_build_fn pccs_cohorts_table;
 
 /** Every table, NULL-terminated. */
 extern const struct pccs_table_def *const pccs_table_defs[];

@@ -308,6 +308,36 @@ out:
     return rc;
 }
 
+/* An NDJSON file (a FHIR bulk export) of kind sk (NULL: not known). */
+static int
+run_ndjson(struct pccs_load *ld, const char *path,
+           const struct pccs_source_kind *sk, struct pccs_load_result *res,
+           struct pccs_err *err)
+{
+    if (!sk)
+        return pccs_err_at(err, PCCS_EPARSE, ld->name, 1, 1,
+                           "not a recognised file: expected one FHIR R4 "
+                           "resource a line (resourceType Patient, "
+                           "Condition, Observation or MedicationRequest)");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return pccs_err_at(err, PCCS_EIO, ld->name, 0, 0, "cannot open");
+    ld->src.kind = sk->kind;
+    ld->src.publication = sk->publication;
+    snprintf(res->encoding, sizeof(res->encoding), "utf-8");
+    ld->src.encoding = res->encoding;
+    int rc = pccs_store_begin(ld->st, err);
+    if (!rc)
+        rc = pccs_store_source_add(ld->st, &ld->src, err);
+    if (!rc)
+        rc = sk->load_ndjson(ld, f, err);
+    if (!rc && !ld->period[0])
+        rc = pccs_err_at(err, PCCS_EPARSE, ld->name, 1, 1,
+                         "no resources: cannot tell the period");
+    fclose(f);
+    return rc;
+}
+
 /*
  * A CSV with the provenance column: the first non-empty value marks the
  * source (read ahead with a second reader, so a loader sees its file as
@@ -505,7 +535,10 @@ pccs_load_file(struct pccs_store *st, const char *path,
     ld.src.owner = opt ? opt->owner : NULL;
     ld.hash = &job;
 
-    if (pccs__load_is_zip(path))
+    const struct pccs_source_kind *nd = NULL;
+    if (pccs__load_recognise_ndjson(path, &nd))
+        rc = run_ndjson(&ld, path, nd, res, err);
+    else if (pccs__load_is_zip(path))
         rc = run_xlsx(&ld, path, res, err);
     else
         rc = run_csv(&ld, path, res, err);

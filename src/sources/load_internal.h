@@ -42,6 +42,13 @@ int pccs__load_unrecognised_csv(const char *name,
 int pccs__load_unrecognised_xlsx(const char *name, struct pccs_xlsx *x,
                                  struct pccs_err *err);
 
+/**
+ * An NDJSON file (its first byte after blanks is '{')? Then *kind is the
+ * kind whose sniff_ndjson accepts its first line, or NULL.
+ */
+bool pccs__load_recognise_ndjson(const char *path,
+                                 const struct pccs_source_kind **kind);
+
 /* ===== progress.c ===== */
 
 /**

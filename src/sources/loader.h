@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "base/arena.h"
 #include "base/err.h"
@@ -63,6 +64,12 @@ struct pccs_source_kind {
     bool (*sniff_xlsx)(struct pccs_xlsx *x);
     int (*load_xlsx)(struct pccs_load *ld, struct pccs_xlsx *x,
                      struct pccs_err *err);
+    /*
+     * NDJSON (one JSON object a line, a FHIR bulk data export): recognise
+     * from the first line, and load the file read from its start.
+     */
+    bool (*sniff_ndjson)(const char *line, size_t len);
+    int (*load_ndjson)(struct pccs_load *ld, FILE *f, struct pccs_err *err);
 };
 
 /** Every known kind, NULL-terminated (sources/registry.c). */

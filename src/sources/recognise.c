@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -181,7 +182,10 @@ pccs_load_kind_of(const char *path, char *kind, size_t n)
     kind[0] = '\0';
     struct pccs_err err = PCCS_ERR_INIT;
     const struct pccs_source_kind *sk = NULL;
-    if (pccs__load_is_zip(path)) {
+    if (pccs__load_recognise_ndjson(path, &sk)) {
+        /* sk is set, or NULL */
+    }
+    else if (pccs__load_is_zip(path)) {
         struct pccs_xlsx *x = NULL;
         if (pccs_xlsx_open(&x, path, path, &err))
             return;
@@ -199,4 +203,35 @@ pccs_load_kind_of(const char *path, char *kind, size_t n)
     }
     if (sk)
         snprintf(kind, n, "%s", sk->kind);
+}
+
+bool
+pccs__load_recognise_ndjson(const char *path,
+                            const struct pccs_source_kind **kind)
+{
+    *kind = NULL;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    int c;
+    while ((c = getc(f)) == ' ' || c == '\n' || c == '\r' || c == '\t')
+        ;
+    if (c != '{') {
+        fclose(f);
+        return false;
+    }
+    ungetc(c, f);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, f);
+    fclose(f);
+    for (size_t k = 0; n > 0 && pccs_source_kinds[k]; k++) {
+        const struct pccs_source_kind *sk = pccs_source_kinds[k];
+        if (sk->sniff_ndjson && sk->sniff_ndjson(line, (size_t)n)) {
+            *kind = sk;
+            break;
+        }
+    }
+    free(line);
+    return true;
 }

@@ -33,5 +33,14 @@ const struct pccs_source_kind *const pccs_source_kinds[] = {
     &pccs_source_register_support_payments,
     &pccs_source_register_visits,
     &pccs_source_register_care_home_beds,
+    /* patient-level records (population health) */
+    &pccs_source_phm_patients,
+    &pccs_source_phm_registrations,
+    &pccs_source_phm_events,
+    &pccs_source_phm_medications,
+    &pccs_source_fhir_patient,
+    &pccs_source_fhir_condition,
+    &pccs_source_fhir_observation,
+    &pccs_source_fhir_medication_request,
     NULL,
 };

@@ -141,4 +141,14 @@ int pccs_register_change(struct pccs_store *st,
                          const struct pccs_register_edit *e, int64_t *version,
                          char key[24], struct pccs_err *err);
 
+/* Patient-level records (phm_csv.c, fhir.c). */
+extern const struct pccs_source_kind pccs_source_phm_patients;
+extern const struct pccs_source_kind pccs_source_phm_registrations;
+extern const struct pccs_source_kind pccs_source_phm_events;
+extern const struct pccs_source_kind pccs_source_phm_medications;
+extern const struct pccs_source_kind pccs_source_fhir_patient;
+extern const struct pccs_source_kind pccs_source_fhir_condition;
+extern const struct pccs_source_kind pccs_source_fhir_observation;
+extern const struct pccs_source_kind pccs_source_fhir_medication_request;
+
 #endif

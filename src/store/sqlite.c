@@ -86,7 +86,22 @@ static const char *const migrations[] = {
      * scope of the user whose edit made it): a register that names no
      * organisation (budget, milestones) is that organisation's.
      */
-    "ALTER TABLE sources ADD COLUMN owner TEXT;"};
+    "ALTER TABLE sources ADD COLUMN owner TEXT;",
+    /*
+     * 9: patient-level records for population health (sqlite_phm.c):
+     * patients, practice registrations, clinical events (SNOMED CT) and
+     * medications (dm+d), days as pccs_day numbers, codes as integers.
+     */
+    "CREATE TABLE patients (id INTEGER PRIMARY KEY, ext TEXT NOT NULL, sex "
+    "TEXT NOT NULL, birth INTEGER, death INTEGER, source_id INTEGER NOT "
+    "NULL); CREATE UNIQUE INDEX patients_ext ON patients (ext); CREATE "
+    "TABLE patient_regs (patient INTEGER NOT NULL, practice TEXT NOT NULL, "
+    "start_day INTEGER, end_day INTEGER, source_id INTEGER NOT NULL); "
+    "CREATE INDEX patient_regs_practice ON patient_regs (practice); CREATE "
+    "TABLE clinical_events (patient INTEGER NOT NULL, code INTEGER NOT "
+    "NULL, day INTEGER NOT NULL, value REAL, source_id INTEGER NOT NULL); "
+    "CREATE TABLE medications (patient INTEGER NOT NULL, code INTEGER NOT "
+    "NULL, day INTEGER NOT NULL, source_id INTEGER NOT NULL);"};
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -496,6 +511,13 @@ read_rows(struct pccs_store *st, enum stmt id, const struct param *p, size_t n,
     while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
         rc = row(s, rd);
     return finish_read(st, s, r, rc, err, what);
+}
+
+/* The database handle, for the store's other files (sqlite_phm.c). */
+sqlite3 *
+pccs__sqlite_db(struct pccs_store *st)
+{
+    return st->db;
 }
 
 /* ===== Opening and migrations ===== */

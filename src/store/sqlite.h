@@ -9,4 +9,8 @@
 int pccs__sqlite_open(struct pccs_store **out, const char *path,
                       struct pccs_err *err);
 
+/** The database handle (sqlite3 *) of a SQLite store. */
+struct sqlite3;
+struct sqlite3 *pccs__sqlite_db(struct pccs_store *st);
+
 #endif

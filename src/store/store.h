@@ -402,4 +402,72 @@ struct pccs_store_counts {
 int pccs_store_counts(struct pccs_store *st, struct pccs_store_counts *out,
                       struct pccs_err *err);
 
+/* ===== Patient-level records (population health) ===== */
+
+/*
+ * Patients, their practice registrations, clinical events (SNOMED CT
+ * code, day, optional value) and medications (dm+d code, day), in tables
+ * of their own (sqlite_phm.c). Written through a writer inside the
+ * load's transaction; read by full scans (cohorts) or by practice.
+ */
+struct pccs_patient_row {
+    int64_t id;      /* set by the store */
+    const char *ext; /* the file's patient identifier */
+    const char *sex; /* "M", "F" or "U" */
+    pccs_day birth;  /* PCCS_DAY_NONE: unknown */
+    pccs_day death;  /* PCCS_DAY_NONE: alive */
+    int64_t source_id;
+};
+
+struct pccs_registration_row {
+    int64_t patient;
+    const char *practice; /* ODS code */
+    pccs_day start, end;  /* PCCS_DAY_NONE: open */
+    int64_t source_id;
+};
+
+/* A clinical event (SNOMED CT) or a medication issue (dm+d). */
+struct pccs_event_row {
+    int64_t patient;
+    int64_t code;
+    pccs_day day;
+    bool has_value;
+    double value;
+    int64_t source_id;
+};
+
+enum pccs_event_kind { PCCS_EVENT_CLINICAL, PCCS_EVENT_MEDICATION };
+
+struct pccs_phm_writer;
+
+typedef int (*pccs_store_patient_fn)(void *ctx,
+                                     const struct pccs_patient_row *p);
+typedef int (*pccs_store_registration_fn)(
+    void *ctx, const struct pccs_registration_row *r);
+typedef int (*pccs_store_event_fn)(void *ctx, const struct pccs_event_row *e);
+
+/** A writer for patient rows (inside a transaction); free when done. */
+int pccs_store_phm_writer(struct pccs_store *st, struct pccs_phm_writer **out,
+                          struct pccs_err *err);
+void pccs_phm_writer_free(struct pccs_phm_writer *w);
+/** Add a patient; sets p->id. PCCS_ECONFLICT if p->ext is there. */
+int pccs_phm_put_patient(struct pccs_phm_writer *w, struct pccs_patient_row *p,
+                         struct pccs_err *err);
+int pccs_phm_put_registration(struct pccs_phm_writer *w,
+                              const struct pccs_registration_row *r,
+                              struct pccs_err *err);
+int pccs_phm_put_event(struct pccs_phm_writer *w, enum pccs_event_kind kind,
+                       const struct pccs_event_row *e, struct pccs_err *err);
+/** Every patient, by id. */
+int pccs_store_patients_each(struct pccs_store *st, pccs_store_patient_fn fn,
+                             void *ctx, struct pccs_err *err);
+/** Registrations at practice (NULL: all), by patient. */
+int pccs_store_registrations_each(struct pccs_store *st, const char *practice,
+                                  pccs_store_registration_fn fn, void *ctx,
+                                  struct pccs_err *err);
+/** Every event of a kind, in the order stored. */
+int pccs_store_events_each(struct pccs_store *st, enum pccs_event_kind kind,
+                           pccs_store_event_fn fn, void *ctx,
+                           struct pccs_err *err);
+
 #endif

@@ -1,0 +1,556 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Cohorts as at a date (cohorts.h): read the rules, the code lists and
+ * the patient-level tables once, keep per patient the lists it has ever
+ * had a code of, the lists it had one of in each cohort's recent window
+ * and its distinct medicines in each window, then test every cohort's
+ * rule. The rules are data: data/rules/cohorts.csv (a row per cohort:
+ * has, not_recent within recent_months, efi_at_least, min_meds within
+ * meds_months, min_ltc of ltc_lists, min_age, any_of earlier cohorts),
+ * data/rules/efi.csv (deficit -> code list) and data/rules/phm.csv.
+ */
+#include "model/cohorts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/path.h"
+#include "base/xalloc.h"
+#include "model/rates.h"
+#include "model/refdata.h"
+#include "sources/codelists.h"
+
+#define NWIN 4 /* distinct windows (months) */
+
+struct rule {
+    uint64_t has, not_recent, ltc;
+    int win, meds_win; /* window slots, -1 none */
+    int efi_min, min_meds, min_ltc, min_age;
+    uint32_t any_of;
+};
+
+struct ctx {
+    pccs_day at;
+    const char *practice;
+    struct pccs_codelists cl;
+    uint64_t efi_mask; /* lists that are eFI deficits */
+    double bounds[3], efi_min_age, poly_min;
+    int poly_win;
+    int months[NWIN];
+    pccs_day from[NWIN]; /* a day after from is in the window */
+    int nwin;
+    struct rule rules[PCCS_COHORTS_MAX];
+    /* per patient, by store id */
+    size_t cap;
+    int32_t *prac; /* index into pracs, -1 not in scope */
+    pccs_day *birth, *death;
+    char *sex;
+    const char **ext;
+    uint64_t *ever, *recent[NWIN];
+    uint16_t *meds[NWIN];
+    char (*pracs)[8];
+    size_t npracs, pracs_cap;
+    int64_t last_source;
+    struct pccs_phm *out;
+};
+
+static void
+rules_path(const char *file, char *path, size_t n)
+{
+    const char *dir = getenv("PCCS_RULES");
+    char rel[256];
+    if (dir && *dir)
+        snprintf(path, n, "%s/%s", dir, file);
+    if (!(dir && *dir) || access(path, R_OK) != 0) {
+        snprintf(rel, sizeof(rel), "rules/%s", file);
+        pccs_data_path(rel, path, n);
+    }
+}
+
+static pccs_day
+months_before(pccs_day at, int months)
+{
+    int y, m, d;
+    pccs_date_to_ymd(at, &y, &m, &d);
+    int t = y * 12 + (m - 1) - months;
+    y = t / 12;
+    m = t % 12 + 1;
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+    int last = mdays[m - 1] +
+               (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    return pccs_date_from_ymd(y, m, d > last ? last : d);
+}
+
+static int
+window(struct ctx *c, int months)
+{
+    for (int i = 0; i < c->nwin; i++)
+        if (c->months[i] == months)
+            return i;
+    if (c->nwin == NWIN)
+        return -1;
+    c->months[c->nwin] = months;
+    c->from[c->nwin] = months_before(c->at, months);
+    return c->nwin++;
+}
+
+/* "a|b|c" code lists as a mask; missing lists are noted (or refused). */
+static int
+list_mask(struct ctx *c, const char *path, int64_t line, int col,
+          struct pccs_str s, bool required, uint64_t *out,
+          struct pccs_err *err)
+{
+    *out = 0;
+    while (s.len) {
+        const char *bar = memchr(s.p, '|', s.len);
+        size_t k = bar ? (size_t)(bar - s.p) : s.len;
+        char name[64];
+        snprintf(name, sizeof(name), "%.*s", (int)k, s.p);
+        int i = pccs_codelists_find(&c->cl, name);
+        if (i >= 0)
+            *out |= (uint64_t)1 << i;
+        else if (required)
+            return pccs_err_at(err, PCCS_EPARSE, path, line, col,
+                               "expected a code list in $PCCS_CODELISTS or "
+                               "data/rules/phm_codes.csv, found %s",
+                               name);
+        else if (c->out->nnotes < 8)
+            snprintf(c->out->notes[c->out->nnotes++], 512,
+                     "code list %s not found in $PCCS_CODELISTS: no patient "
+                     "has a code of it (%s line %lld)",
+                     name, path, (long long)line);
+        s.p += k + (bar ? 1 : 0);
+        s.len -= k + (bar ? 1 : 0);
+    }
+    return PCCS_OK;
+}
+
+static int
+int_field(const struct pccs_refdata_record *r, size_t i, int dflt)
+{
+    if (i >= r->nfields || !r->fields[i].len)
+        return dflt;
+    int64_t v;
+    return pccs_str_to_i64(r->fields[i], &v) ? dflt : (int)v;
+}
+
+enum {
+    K_NAME,
+    K_HAS,
+    K_NOT_RECENT,
+    K_RECENT_MONTHS,
+    K_EFI,
+    K_MIN_MEDS,
+    K_MEDS_MONTHS,
+    K_LTC_LISTS,
+    K_MIN_LTC,
+    K_MIN_AGE,
+    K_ANY_OF,
+    K_DESC,
+    K_SOURCE,
+    K_N
+};
+
+static uint32_t
+cohort_mask(const struct pccs_phm *p, struct pccs_str s)
+{
+    uint32_t m = 0;
+    for (size_t i = 0; i < p->ndefs; i++) {
+        struct pccs_str t = s;
+        while (t.len) {
+            const char *bar = memchr(t.p, '|', t.len);
+            size_t k = bar ? (size_t)(bar - t.p) : t.len;
+            if (k == strlen(p->defs[i].name) &&
+                !memcmp(t.p, p->defs[i].name, k))
+                m |= 1u << i;
+            t.p += k + (bar ? 1 : 0);
+            t.len -= k + (bar ? 1 : 0);
+        }
+    }
+    return m;
+}
+
+static int
+one_rule(struct ctx *c, const char *path, const struct pccs_refdata_record *r,
+         struct pccs_err *err)
+{
+    struct pccs_phm *p = c->out;
+    if (r->nfields < K_N)
+        return pccs_err_at(err, PCCS_EPARSE, path, r->line, 1,
+                           "expected %d fields (cohort ... source)", K_N);
+    if (p->ndefs == PCCS_COHORTS_MAX)
+        return pccs_err_at(err, PCCS_EPARSE, path, r->line, 1,
+                           "more than %d cohorts", PCCS_COHORTS_MAX);
+    struct pccs_cohort_def *d = &p->defs[p->ndefs];
+    struct rule *u = &c->rules[p->ndefs];
+    pccs_str_copy(r->fields[K_NAME], d->name, sizeof(d->name));
+    pccs_str_copy(r->fields[K_DESC], d->description, sizeof(d->description));
+    pccs_str_copy(r->fields[K_SOURCE], d->source, sizeof(d->source));
+    int rc = list_mask(c, path, r->line, K_HAS + 1, r->fields[K_HAS], true,
+                       &u->has, err);
+    if (!rc)
+        rc = list_mask(c, path, r->line, K_NOT_RECENT + 1,
+                       r->fields[K_NOT_RECENT], false, &u->not_recent, err);
+    if (!rc)
+        rc = list_mask(c, path, r->line, K_LTC_LISTS + 1,
+                       r->fields[K_LTC_LISTS], true, &u->ltc, err);
+    if (rc)
+        return rc;
+    char efi[16];
+    pccs_str_copy(r->fields[K_EFI], efi, sizeof(efi));
+    u->efi_min = efi[0] ? pccs_efi_cat_parse(efi) : -1;
+    if (efi[0] && u->efi_min < 0)
+        return pccs_err_at(err, PCCS_EPARSE, path, r->line, K_EFI + 1,
+                           "efi_at_least: expected fit, mild, moderate or "
+                           "severe, found %s",
+                           efi);
+    u->win = r->fields[K_NOT_RECENT].len
+                 ? window(c, int_field(r, K_RECENT_MONTHS, 12))
+                 : -1;
+    u->min_meds = int_field(r, K_MIN_MEDS, 0);
+    u->meds_win = u->min_meds ? window(c, int_field(r, K_MEDS_MONTHS, 12)) : -1;
+    u->min_ltc = int_field(r, K_MIN_LTC, 0);
+    u->min_age = int_field(r, K_MIN_AGE, -1);
+    u->any_of = cohort_mask(p, r->fields[K_ANY_OF]);
+    p->ndefs++;
+    return PCCS_OK;
+}
+
+static int
+read_rules(struct ctx *c, struct pccs_err *err)
+{
+    static const char *const names[] = {"efi_fit_max",      "efi_mild_max",
+                                        "efi_moderate_max", "efi_min_age",
+                                        "polypharmacy_min", "polypharmacy_months"};
+    double v[6];
+    char src[6][512];
+    struct pccs_phm *p = c->out;
+    int rc = pccs_rules_params("phm.csv", names, 6, v, src, p->rules[0], 512,
+                               err);
+    if (rc)
+        return rc;
+    memcpy(c->bounds, v, sizeof(c->bounds));
+    c->efi_min_age = v[3];
+    c->poly_min = v[4];
+    c->poly_win = window(c, (int)v[5]);
+    const struct pccs_refdata *f;
+    rules_path("efi.csv", p->rules[1], 512);
+    rc = pccs_refdata_get(p->rules[1], 0, &f, err);
+    for (size_t k = 1; !rc && k < f->nrecords; k++) {
+        const struct pccs_refdata_record *r = &f->records[k];
+        uint64_t m = 0;
+        if (r->nfields > 1 && r->fields[1].len)
+            rc = list_mask(c, p->rules[1], r->line, 2, r->fields[1], true, &m,
+                           err);
+        c->efi_mask |= m;
+    }
+    rules_path("cohorts.csv", p->rules[2], 512);
+    if (!rc)
+        rc = pccs_refdata_get(p->rules[2], 0, &f, err);
+    for (size_t k = 1; !rc && k < f->nrecords; k++)
+        rc = one_rule(c, p->rules[2], &f->records[k], err);
+    return rc;
+}
+
+static void
+track(struct ctx *c, int64_t source)
+{
+    if (source != c->last_source) {
+        pccs_source_set_add(&c->out->sources, source);
+        c->last_source = source;
+    }
+}
+
+static void
+ensure(struct ctx *c, int64_t id)
+{
+    if ((size_t)id < c->cap)
+        return;
+    size_t old = c->cap, cap = old ? old : 1024;
+    while (cap <= (size_t)id)
+        cap *= 2;
+    c->prac = pccs_xreallocarray(c->prac, cap, sizeof(*c->prac));
+    c->birth = pccs_xreallocarray(c->birth, cap, sizeof(*c->birth));
+    c->death = pccs_xreallocarray(c->death, cap, sizeof(*c->death));
+    c->sex = pccs_xreallocarray(c->sex, cap, sizeof(*c->sex));
+    c->ext = pccs_xreallocarray(c->ext, cap, sizeof(*c->ext));
+    for (size_t i = old; i < cap; i++) {
+        c->prac[i] = -1;
+        c->ext[i] = NULL;
+    }
+    c->cap = cap;
+}
+
+static int
+patient_cb(void *ctx, const struct pccs_patient_row *p)
+{
+    struct ctx *c = ctx;
+    ensure(c, p->id);
+    c->birth[p->id] = p->birth;
+    c->death[p->id] = p->death;
+    c->sex[p->id] = p->sex[0];
+    c->ext[p->id] = pccs_arena_strdup(&c->out->arena, p->ext);
+    track(c, p->source_id);
+    return 0;
+}
+
+static int
+prac_index(struct ctx *c, const char *code)
+{
+    for (size_t i = c->npracs; i > 0; i--)
+        if (!strcmp(c->pracs[i - 1], code))
+            return (int)(i - 1);
+    if (c->npracs == c->pracs_cap) {
+        c->pracs_cap = c->pracs_cap ? c->pracs_cap * 2 : 64;
+        c->pracs =
+            pccs_xreallocarray(c->pracs, c->pracs_cap, sizeof(*c->pracs));
+    }
+    snprintf(c->pracs[c->npracs], 8, "%s", code);
+    return (int)c->npracs++;
+}
+
+static int
+reg_cb(void *ctx, const struct pccs_registration_row *r)
+{
+    struct ctx *c = ctx;
+    if ((size_t)r->patient >= c->cap || !c->ext[r->patient])
+        return 0;
+    if ((r->start != PCCS_DAY_NONE && r->start > c->at) ||
+        (r->end != PCCS_DAY_NONE && r->end < c->at))
+        return 0;
+    if (c->death[r->patient] != PCCS_DAY_NONE &&
+        c->death[r->patient] <= c->at)
+        return 0;
+    c->prac[r->patient] = prac_index(c, r->practice);
+    track(c, r->source_id);
+    return 0;
+}
+
+static int
+event_cb(void *ctx, const struct pccs_event_row *e)
+{
+    struct ctx *c = ctx;
+    if ((size_t)e->patient >= c->cap || c->prac[e->patient] < 0 ||
+        e->day > c->at)
+        return 0;
+    uint64_t m = pccs_codelists_mask(&c->cl, e->code);
+    if (!m)
+        return 0;
+    c->ever[e->patient] |= m;
+    for (int w = 0; w < c->nwin; w++)
+        if (e->day > c->from[w])
+            c->recent[w][e->patient] |= m;
+    track(c, e->source_id);
+    return 0;
+}
+
+/* Medicines: (patient, code, day) within the widest window. */
+struct med {
+    int64_t patient, code;
+    pccs_day day;
+};
+
+struct meds {
+    struct ctx *c;
+    struct med *v;
+    size_t n, cap;
+    pccs_day from;
+};
+
+static int
+med_cb(void *ctx, const struct pccs_event_row *e)
+{
+    struct meds *m = ctx;
+    struct ctx *c = m->c;
+    if ((size_t)e->patient >= c->cap || c->prac[e->patient] < 0 ||
+        e->day > c->at || e->day <= m->from)
+        return 0;
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 4096;
+        m->v = pccs_xreallocarray(m->v, m->cap, sizeof(*m->v));
+    }
+    m->v[m->n++] = (struct med){e->patient, e->code, e->day};
+    track(c, e->source_id);
+    return 0;
+}
+
+static int
+med_cmp(const void *a, const void *b)
+{
+    const struct med *x = a, *y = b;
+    if (x->patient != y->patient)
+        return x->patient < y->patient ? -1 : 1;
+    if (x->code != y->code)
+        return x->code < y->code ? -1 : 1;
+    return (x->day < y->day) - (x->day > y->day); /* latest first */
+}
+
+/* Distinct codes per patient in each window: the latest issue decides. */
+static void
+count_meds(struct ctx *c, struct meds *m)
+{
+    qsort(m->v, m->n, sizeof(*m->v), med_cmp);
+    for (size_t i = 0; i < m->n; i++) {
+        const struct med *x = &m->v[i];
+        if (i > 0 && x->patient == m->v[i - 1].patient &&
+            x->code == m->v[i - 1].code)
+            continue;
+        for (int w = 0; w < c->nwin; w++)
+            if (x->day > c->from[w] && c->meds[w][x->patient] < UINT16_MAX)
+                c->meds[w][x->patient]++;
+    }
+}
+
+static int
+age_on(pccs_day birth, pccs_day at)
+{
+    if (birth == PCCS_DAY_NONE)
+        return -1;
+    int y1, m1, d1, y2, m2, d2;
+    pccs_date_to_ymd(birth, &y1, &m1, &d1);
+    pccs_date_to_ymd(at, &y2, &m2, &d2);
+    return y2 - y1 - (m2 < m1 || (m2 == m1 && d2 < d1));
+}
+
+static bool
+rule_holds(const struct ctx *c, const struct rule *u, size_t id,
+           const struct pccs_phm_row *row)
+{
+    if (u->has && !(c->ever[id] & u->has))
+        return false;
+    if (u->win >= 0 && (c->recent[u->win][id] & u->not_recent))
+        return false;
+    if (u->efi_min >= 0 && row->efi < u->efi_min)
+        return false;
+    if (u->min_meds && c->meds[u->meds_win][id] < u->min_meds)
+        return false;
+    if (u->min_ltc && __builtin_popcountll(c->ever[id] & u->ltc) < u->min_ltc)
+        return false;
+    if (u->min_age >= 0 && row->age < u->min_age)
+        return false;
+    if (u->any_of && !(row->cohorts & u->any_of))
+        return false;
+    return true;
+}
+
+static void
+evaluate(struct ctx *c, size_t id, struct pccs_phm_row *row)
+{
+    row->ext = c->ext[id];
+    row->practice = c->pracs[c->prac[id]];
+    row->sex = c->sex[id];
+    row->age = age_on(c->birth[id], c->at);
+    row->deficits = __builtin_popcountll(c->ever[id] & c->efi_mask) +
+                    (c->meds[c->poly_win][id] >= c->poly_min);
+    row->efi = row->age >= c->efi_min_age
+                   ? (int)pccs_efi_category(row->deficits, c->bounds)
+                   : -1;
+    row->cohorts = 0;
+    for (size_t k = 0; k < c->out->ndefs; k++)
+        if (rule_holds(c, &c->rules[k], id, row))
+            row->cohorts |= 1u << k;
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+    const struct pccs_phm_row *x = a, *y = b;
+    int d = strcmp(x->practice, y->practice);
+    return d ? d : strcmp(x->ext, y->ext);
+}
+
+static int
+gather(struct ctx *c, struct pccs_store *st, struct pccs_err *err)
+{
+    int rc = pccs_store_patients_each(st, patient_cb, c, err);
+    if (!rc && !c->cap)
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "no patient-level records loaded: load patients "
+                            "(CSV or FHIR NDJSON), or make some with pccs "
+                            "synth patients");
+    if (!rc)
+        rc = pccs_store_registrations_each(st, c->practice, reg_cb, c, err);
+    c->ever = pccs_xcalloc(c->cap, sizeof(*c->ever));
+    for (int w = 0; w < c->nwin; w++) {
+        c->recent[w] = pccs_xcalloc(c->cap, sizeof(*c->recent[w]));
+        c->meds[w] = pccs_xcalloc(c->cap, sizeof(*c->meds[w]));
+    }
+    if (!rc)
+        rc = pccs_store_events_each(st, PCCS_EVENT_CLINICAL, event_cb, c, err);
+    struct meds m = {.c = c, .from = c->at};
+    for (int w = 0; w < c->nwin; w++)
+        if (c->from[w] < m.from)
+            m.from = c->from[w];
+    if (!rc)
+        rc = pccs_store_events_each(st, PCCS_EVENT_MEDICATION, med_cb, &m,
+                                    err);
+    if (!rc)
+        count_meds(c, &m);
+    free(m.v);
+    return rc;
+}
+
+static void
+ctx_free(struct ctx *c)
+{
+    pccs_codelists_release(&c->cl);
+    free(c->prac);
+    free(c->birth);
+    free(c->death);
+    free(c->sex);
+    free(c->ext);
+    free(c->ever);
+    for (int w = 0; w < NWIN; w++) {
+        free(c->recent[w]);
+        free(c->meds[w]);
+    }
+}
+
+int
+pccs_phm_compute(struct pccs_store *st, pccs_day at, const char *practice,
+                 struct pccs_phm *out, struct pccs_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    out->at = at;
+    struct ctx c = {.at = at, .practice = practice, .out = out};
+    int rc = pccs_codelists_load_default(&c.cl, err);
+    if (!rc)
+        rc = read_rules(&c, err);
+    if (!rc)
+        rc = gather(&c, st, err);
+    if (!rc) {
+        out->rows = pccs_xcalloc(c.cap + 1, sizeof(*out->rows));
+        for (size_t id = 0; id < c.cap; id++)
+            if (c.prac[id] >= 0)
+                evaluate(&c, id, &out->rows[out->nrows++]);
+        /* the practice codes live in c.pracs: copy them to the arena */
+        for (size_t i = 0; i < out->nrows; i++)
+            out->rows[i].practice =
+                pccs_arena_strdup(&out->arena, out->rows[i].practice);
+        qsort(out->rows, out->nrows, sizeof(*out->rows), row_cmp);
+    }
+    free(c.pracs);
+    ctx_free(&c);
+    return rc;
+}
+
+void
+pccs_phm_release(struct pccs_phm *p)
+{
+    free(p->rows);
+    pccs_source_set_release(&p->sources);
+    pccs_arena_release(&p->arena);
+    memset(p, 0, sizeof(*p));
+}
+
+int
+pccs_phm_cohort(const struct pccs_phm *p, const char *name)
+{
+    for (size_t i = 0; i < p->ndefs; i++)
+        if (!strcmp(p->defs[i].name, name))
+            return (int)i;
+    return -1;
+}

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The cohorts table: per organisation (practice by default, rolled up to
+ * PCN, place, sub-ICB, ICB and up), the patients registered on the day,
+ * those aged 65 and over by eFI category, and the count of every cohort
+ * of data/rules/cohorts.csv (model/cohorts.c). Every count is a count of
+ * individuals pccs derives: disclosure control applies to it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "model/build.h"
+#include "model/cohorts.h"
+#include "model/tables.h"
+
+#define NFIXED 6 /* registered, efi_assessed, fit, mild, moderate, severe */
+
+/* The latest day the patient-level sources describe. */
+static int
+latest_cb(void *ctx, const struct pccs_source_info *s)
+{
+    pccs_day *at = ctx, d;
+    if ((!strncmp(s->kind, "phm_", 4) || !strncmp(s->kind, "fhir_", 5)) &&
+        s->period && !pccs_date_parse(pccs_str_from(s->period), &d) &&
+        (*at == PCCS_DAY_NONE || d > *at))
+        *at = d;
+    return 0;
+}
+
+int
+pccs_phm_default_at(struct pccs_store *st, pccs_day *at, struct pccs_err *err)
+{
+    *at = PCCS_DAY_NONE;
+    int rc = pccs_store_sources_each(st, latest_cb, at, err);
+    if (!rc && *at == PCCS_DAY_NONE)
+        rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                          "no patient-level records loaded: load patients "
+                          "(CSV or FHIR NDJSON), or make some with pccs "
+                          "synth patients");
+    return rc;
+}
+
+static void
+declare(struct pccs_table *out, const struct pccs_phm *p)
+{
+    static const char *const fixed[NFIXED] = {
+        "registered", "efi_assessed", "efi_fit",
+        "efi_mild",   "efi_moderate", "efi_severe"};
+    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
+    for (size_t i = 0; i < NFIXED; i++) {
+        pccs_table_col(out, fixed[i], PCCS_COL_INT, 0);
+        pccs_table_col_sdc(out);
+    }
+    for (size_t i = 0; i < p->ndefs; i++) {
+        pccs_table_col(out, p->defs[i].name, PCCS_COL_INT, 0);
+        pccs_table_col_sdc(out);
+    }
+    pccs_table_col(out, "at", PCCS_COL_TEXT, 0);
+}
+
+static void
+notes(struct pccs_table *out, struct pccs_store *st, const struct pccs_phm *p)
+{
+    for (size_t i = 0; i < p->sources.n; i++)
+        pccs_table_source(out, p->sources.ids[i]);
+    for (size_t i = 0; i < p->sources.n; i++) {
+        struct pccs_source_info s;
+        struct pccs_err e = PCCS_ERR_INIT;
+        if (pccs_store_source_get(st, p->sources.ids[i], &s, &e))
+            continue;
+        pccs_table_note(out, "patients: %s, %s (%s)%s%s", s.publication,
+                        s.path ? s.path : "", s.period ? s.period : "",
+                        s.provenance ? ": " : "",
+                        s.provenance ? pccs_source_mark(&s) : "");
+    }
+    pccs_table_note(out,
+                    "efi_*: the electronic Frailty Index (Clegg et al. 2016) "
+                    "of the patients aged 65 and over: fit <= 0.12, mild to "
+                    "0.24, moderate to 0.36, severe above (%s, %s)",
+                    p->rules[0], p->rules[1]);
+    for (size_t i = 0; i < p->ndefs; i++)
+        pccs_table_note(out, "%s: %s; %s", p->defs[i].name,
+                        p->defs[i].description, p->defs[i].source);
+    for (size_t i = 0; i < p->nnotes; i++)
+        pccs_table_note(out, "%s", p->notes[i]);
+}
+
+int
+pccs_cohorts_table(struct pccs_store *st, const struct pccs_tree *t,
+                   const struct pccs_table_query *q, struct pccs_table *out,
+                   struct pccs_err *err)
+{
+    pccs_table_init(out, "cohorts");
+    enum pccs_level level =
+        q->level == PCCS_LEVEL_NONE ? PCCS_PRACTICE : q->level;
+    int in_org = -1;
+    pccs_day at = q->at;
+    int rc = pccs_build_in(t, q->in, &in_org, err);
+    if (!rc && at == PCCS_DAY_NONE)
+        rc = pccs_phm_default_at(st, &at, err);
+    struct pccs_phm p;
+    if (!rc)
+        rc = pccs_phm_compute(st, at, NULL, &p, err);
+    if (rc)
+        return rc;
+    size_t ncols = NFIXED + p.ndefs;
+    int64_t *v = pccs_xcalloc((t->norgs + 1) * ncols, sizeof(*v));
+    bool *any = pccs_xcalloc(t->norgs + 1, sizeof(*any));
+    for (size_t i = 0; i < p.nrows; i++) {
+        const struct pccs_phm_row *r = &p.rows[i];
+        int g = pccs_build_group(t, r->practice, in_org, level, at, 0);
+        if (g < 0)
+            continue;
+        int64_t *row = v + (size_t)g * ncols;
+        any[g] = true;
+        row[0]++;
+        if (r->efi >= 0) {
+            row[1]++;
+            row[2 + r->efi]++;
+        }
+        for (size_t k = 0; k < p.ndefs; k++)
+            row[NFIXED + k] += (r->cohorts >> k) & 1u;
+    }
+    declare(out, &p);
+    int *orgs = pccs_xcalloc(t->norgs + 1, sizeof(*orgs));
+    size_t n = 0;
+    for (size_t o = 0; o < t->norgs; o++)
+        if (any[o])
+            orgs[n++] = (int)o;
+    pccs_tree_sort_by_code(t, orgs, n);
+    char day[16];
+    pccs_date_format(at, day);
+    for (size_t k = 0; k < n; k++) {
+        pccs_build_org_row(out, t, orgs[k], pccs_tree_up(t, orgs[k], at, 0),
+                           at);
+        for (size_t c = 0; c < ncols; c++)
+            pccs_table_int(out, v[(size_t)orgs[k] * ncols + c]);
+        pccs_table_text(out, day);
+    }
+    notes(out, st, &p);
+    free(orgs);
+    free(v);
+    free(any);
+    pccs_phm_release(&p);
+    return PCCS_OK;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The electronic Frailty Index (calc/efi.c). Worked by hand: with the
+ * bounds 0.12, 0.24, 0.36 of Clegg et al. (2016), 4/36 = 0.111 is fit,
+ * 5/36 = 0.139 mild, 8/36 = 0.222 mild, 9/36 = 0.25 moderate, 12/36 =
+ * 0.333 moderate, 13/36 = 0.361 severe.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+
+#include "calc/efi.h"
+
+static const double bounds[3] = {0.12, 0.24, 0.36};
+
+static void
+test_efi_categories(void **state)
+{
+    (void)state;
+    assert_int_equal(pccs_efi_category(0, bounds), PCCS_EFI_FIT);
+    assert_int_equal(pccs_efi_category(4, bounds), PCCS_EFI_FIT);
+    assert_int_equal(pccs_efi_category(5, bounds), PCCS_EFI_MILD);
+    assert_int_equal(pccs_efi_category(8, bounds), PCCS_EFI_MILD);
+    assert_int_equal(pccs_efi_category(9, bounds), PCCS_EFI_MODERATE);
+    assert_int_equal(pccs_efi_category(12, bounds), PCCS_EFI_MODERATE);
+    assert_int_equal(pccs_efi_category(13, bounds), PCCS_EFI_SEVERE);
+    assert_int_equal(pccs_efi_category(36, bounds), PCCS_EFI_SEVERE);
+    assert_true(fabs(pccs_efi_score(9) - 0.25) < 1e-12);
+    /* a bound hit exactly stays in the lower category: 0.25 x 36 = 9 */
+    const double b2[3] = {0.12, 0.25, 0.36};
+    assert_int_equal(pccs_efi_category(9, b2), PCCS_EFI_MILD);
+    assert_string_equal(pccs_efi_cat_name(PCCS_EFI_MODERATE), "moderate");
+    assert_int_equal(pccs_efi_cat_parse("severe"), PCCS_EFI_SEVERE);
+    assert_int_equal(pccs_efi_cat_parse("frail"), -1);
+}
+
+static void
+test_efi_distinct_window(void **state)
+{
+    (void)state;
+    int64_t codes[] = {5, 7, 5, 9, 11, 7, 13};
+    int32_t days[] = {10, 20, 30, 5, 40, 41, 100};
+    /* in [10, 41]: 5, 7, 5, 11, 7 -> {5, 7, 11} */
+    assert_int_equal(pccs_distinct_in_window(codes, days, 7, 10, 41), 3);
+    int64_t none[] = {1};
+    int32_t d1[] = {50};
+    assert_int_equal(pccs_distinct_in_window(none, d1, 1, 0, 49), 0);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_efi_categories),
+        cmocka_unit_test(test_efi_distinct_window),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
