@@ -92,16 +92,17 @@ static const char *const migrations[] = {
      * patients, practice registrations, clinical events (SNOMED CT) and
      * medications (dm+d), days as pccs_day numbers, codes as integers.
      */
-    "CREATE TABLE patients (id INTEGER PRIMARY KEY, ext TEXT NOT NULL, sex "
-    "TEXT NOT NULL, birth INTEGER, death INTEGER, source_id INTEGER NOT "
-    "NULL); CREATE UNIQUE INDEX patients_ext ON patients (ext); CREATE "
-    "TABLE patient_regs (patient INTEGER NOT NULL, practice TEXT NOT NULL, "
-    "start_day INTEGER, end_day INTEGER, source_id INTEGER NOT NULL); "
-    "CREATE INDEX patient_regs_practice ON patient_regs (practice); CREATE "
-    "TABLE clinical_events (patient INTEGER NOT NULL, code INTEGER NOT "
+    "CREATE TABLE IF NOT EXISTS patients (id INTEGER PRIMARY KEY, ext TEXT "
+    "NOT NULL, sex TEXT NOT NULL, birth INTEGER, death INTEGER, source_id "
+    "INTEGER NOT NULL); CREATE UNIQUE INDEX IF NOT EXISTS patients_ext ON "
+    "patients (ext); CREATE TABLE IF NOT EXISTS patient_regs (patient "
+    "INTEGER NOT NULL, practice TEXT NOT NULL, start_day INTEGER, end_day "
+    "INTEGER, source_id INTEGER NOT NULL); CREATE INDEX IF NOT EXISTS "
+    "patient_regs_practice ON patient_regs (practice); CREATE TABLE IF NOT "
+    "EXISTS clinical_events (patient INTEGER NOT NULL, code INTEGER NOT "
     "NULL, day INTEGER NOT NULL, value REAL, source_id INTEGER NOT NULL); "
-    "CREATE TABLE medications (patient INTEGER NOT NULL, code INTEGER NOT "
-    "NULL, day INTEGER NOT NULL, source_id INTEGER NOT NULL);"};
+    "CREATE TABLE IF NOT EXISTS medications (patient INTEGER NOT NULL, code "
+    "INTEGER NOT NULL, day INTEGER NOT NULL, source_id INTEGER NOT NULL);"};
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
