@@ -21,11 +21,7 @@ show_json(const struct pccs_profile *p)
     json_t *root = json_object();
     json_object_set_new(root, "organisation",
                         pccs_profile_org_json(&p->self, false));
-    json_object_set_new(root, "names", pccs_profile_names_json(p));
-    char d[16];
-    pccs_date_format(p->at, d);
-    json_object_set_new(root, "as_at", json_string(d));
-    json_object_set_new(root, "parents", pccs_profile_parents_json(p));
+    pccs_profile_head_json(root, p);
     json_t *a = json_array();
     for (size_t i = 0; i < p->nchildren; i++)
         json_array_append_new(a, pccs_profile_org_json(&p->children[i], false));

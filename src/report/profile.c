@@ -20,8 +20,8 @@ pccs_profile_org_json(const struct pccs_profile_org *o, bool with_source)
     return j;
 }
 
-json_t *
-pccs_profile_names_json(const struct pccs_profile *p)
+static json_t *
+names_json(const struct pccs_profile *p)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < p->nnames; i++) {
@@ -36,13 +36,17 @@ pccs_profile_names_json(const struct pccs_profile *p)
     return a;
 }
 
-json_t *
-pccs_profile_parents_json(const struct pccs_profile *p)
+void
+pccs_profile_head_json(json_t *j, const struct pccs_profile *p)
 {
+    json_object_set_new(j, "names", names_json(p));
+    char d[16];
+    pccs_date_format(p->at, d);
+    json_object_set_new(j, "as_at", json_string(d));
     json_t *a = json_array();
     for (size_t i = 0; i < p->nparents; i++)
         json_array_append_new(a, pccs_profile_org_json(&p->parents[i], true));
-    return a;
+    json_object_set_new(j, "parents", a);
 }
 
 static json_t *

@@ -16,11 +16,12 @@
 json_t *pccs_profile_org_json(const struct pccs_profile_org *o,
                               bool with_source);
 
-/** [{from, name, source}]: its names over time. */
-json_t *pccs_profile_names_json(const struct pccs_profile *p);
-
-/** [{code, name, level, source}]: its parents, nearest first. */
-json_t *pccs_profile_parents_json(const struct pccs_profile *p);
+/**
+ * Set in j what every front end says of the profile p alike: names
+ * ([{from, name, source}], its names over time), as_at, and parents
+ * ([{code, name, level, source}], nearest first).
+ */
+void pccs_profile_head_json(json_t *j, const struct pccs_profile *p);
 
 /** [{period, practices, registered, weighted, source}]: every period. */
 json_t *pccs_profile_pops_json(const struct pccs_profile *p);

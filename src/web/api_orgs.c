@@ -27,8 +27,7 @@ int
 pccs_web_orgs_search(struct pccs_web_server *sv, struct pccs_web_request *rq,
                      struct pccs_web_reply *r, struct pccs_err *err)
 {
-    const char *q =
-        MHD_lookup_connection_value(rq->c, MHD_GET_ARGUMENT_KIND, "q");
+    const char *q = pccs_web_arg(rq->c, "q");
     if (!q || strlen(q) < 2)
         return pccs_err_set(err, PCCS_EINVAL,
                             "q: give at least 2 characters of a code or name");
@@ -62,11 +61,7 @@ profile_json(struct pccs_web_server *sv, const struct pccs_web_request *rq,
              const struct pccs_profile *p, bool above)
 {
     json_t *j = pccs_profile_org_json(&p->self, false);
-    json_object_set_new(j, "names", pccs_profile_names_json(p));
-    char d[16];
-    pccs_date_format(p->at, d);
-    json_object_set_new(j, "as_at", json_string(d));
-    json_object_set_new(j, "parents", pccs_profile_parents_json(p));
+    pccs_profile_head_json(j, p);
     json_t *children = json_array();
     for (size_t i = 0; i < p->nchildren; i++) {
         struct pccs_web_ask ask = {.org = p->children[i].org, .at = p->at};

@@ -97,10 +97,12 @@ struct pccs_web_request {
 };
 
 /* A handler fills the reply's body and type and returns PCCS_OK (or
- * PCCS_WEB_CREATED), or returns a code with a message in err. */
-typedef int (*pccs_web_handler)(struct pccs_web_server *sv,
+ * PCCS_WEB_CREATED), or returns a code with a message in err. Handlers
+ * are declared with the function type: pccs_web_handler_fn name; */
+typedef int pccs_web_handler_fn(struct pccs_web_server *sv,
                                 struct pccs_web_request *rq,
                                 struct pccs_web_reply *r, struct pccs_err *err);
+typedef pccs_web_handler_fn *pccs_web_handler;
 
 /* The roles a route admits, as bits of enum pccs_role. */
 #define PCCS_WEB_ROLE(r) (1u << (unsigned)(r))
@@ -182,7 +184,6 @@ void pccs_web_reply_json(struct pccs_web_reply *r, json_t *j);
 void pccs_web_reply_text(struct pccs_web_reply *r, const char *type,
                          const char *text);
 const char *pccs_web_arg(struct MHD_Connection *c, const char *k);
-bool pccs_web_flag(struct MHD_Connection *c, const char *k);
 bool pccs_web_is_get(const char *method);
 
 /* authz.c: who may see what */
@@ -217,12 +218,9 @@ void pccs_web_auth_forwarded(const struct pccs_web_server *sv,
                              struct pccs_web_request *rq);
 bool pccs_web_auth_csrf_ok(struct pccs_web_server *sv,
                            const struct pccs_web_request *rq);
-int pccs_web_login(struct pccs_web_server *sv, struct pccs_web_request *rq,
-                   struct pccs_web_reply *r, struct pccs_err *err);
-int pccs_web_logout(struct pccs_web_server *sv, struct pccs_web_request *rq,
-                    struct pccs_web_reply *r, struct pccs_err *err);
-int pccs_web_session(struct pccs_web_server *sv, struct pccs_web_request *rq,
-                     struct pccs_web_reply *r, struct pccs_err *err);
+pccs_web_handler_fn pccs_web_login;
+pccs_web_handler_fn pccs_web_logout;
+pccs_web_handler_fn pccs_web_session;
 
 /* cache.c */
 void pccs_web_cache_init(struct pccs_web_cache *c, size_t max_bytes);
@@ -237,14 +235,11 @@ void pccs_web_cache_put(struct pccs_web_cache *c, const char *key,
 void pccs_web_cache_free(struct pccs_web_cache *c);
 
 /* static.c */
-int pccs_web_static(struct pccs_web_server *sv, struct pccs_web_request *rq,
-                    struct pccs_web_reply *r, struct pccs_err *err);
+pccs_web_handler_fn pccs_web_static;
 
 /* api_tables.c */
-int pccs_web_tables(struct pccs_web_server *sv, struct pccs_web_request *rq,
-                    struct pccs_web_reply *r, struct pccs_err *err);
-int pccs_web_table(struct pccs_web_server *sv, struct pccs_web_request *rq,
-                   struct pccs_web_reply *r, struct pccs_err *err);
+pccs_web_handler_fn pccs_web_tables;
+pccs_web_handler_fn pccs_web_table;
 /* A table's JSON (as pccs_table_write writes it) for q, into *out. */
 int pccs_web_table_json(struct pccs_web_server *sv, struct pccs_store *st,
                         const char *name, const struct pccs_table_query *q,
@@ -257,29 +252,19 @@ int pccs_web_reply_table(struct pccs_web_reply *r, const struct pccs_table *t,
                          enum pccs_format fmt, struct pccs_err *err);
 
 /* api_orgs.c */
-int pccs_web_orgs_search(struct pccs_web_server *sv,
-                         struct pccs_web_request *rq, struct pccs_web_reply *r,
-                         struct pccs_err *err);
-int pccs_web_org(struct pccs_web_server *sv, struct pccs_web_request *rq,
-                 struct pccs_web_reply *r, struct pccs_err *err);
+pccs_web_handler_fn pccs_web_orgs_search;
+pccs_web_handler_fn pccs_web_org;
 
 /* api_spc.c */
-int pccs_web_spc(struct pccs_web_server *sv, struct pccs_web_request *rq,
-                 struct pccs_web_reply *r, struct pccs_err *err);
+pccs_web_handler_fn pccs_web_spc;
 
 /* api_sources.c */
-int pccs_web_sources(struct pccs_web_server *sv, struct pccs_web_request *rq,
-                     struct pccs_web_reply *r, struct pccs_err *err);
+pccs_web_handler_fn pccs_web_sources;
 
 /* api_registers.c */
-int pccs_web_registers(struct pccs_web_server *sv, struct pccs_web_request *rq,
-                       struct pccs_web_reply *r, struct pccs_err *err);
-int pccs_web_register_rows(struct pccs_web_server *sv,
-                           struct pccs_web_request *rq,
-                           struct pccs_web_reply *r, struct pccs_err *err);
-int pccs_web_register_edit(struct pccs_web_server *sv,
-                           struct pccs_web_request *rq,
-                           struct pccs_web_reply *r, struct pccs_err *err);
+pccs_web_handler_fn pccs_web_registers;
+pccs_web_handler_fn pccs_web_register_rows;
+pccs_web_handler_fn pccs_web_register_edit;
 /*
  * The organisation a register that names none (milestones, budget; name
  * may also be a table's name) belongs to: the owner of its latest version
