@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/err.h"
 
@@ -132,6 +133,15 @@ pccs_date_parse(struct pccs_str s, pccs_day *out)
         return finish(y, m, d, out);
     }
     return PCCS_EPARSE;
+}
+
+pccs_day
+pccs_date_today(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    return pccs_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 void

@@ -33,6 +33,9 @@ void pccs_date_to_ymd(pccs_day day, int *y, int *m, int *d);
  */
 int pccs_date_parse(struct pccs_str s, pccs_day *out);
 
+/** Today (UTC), by the system clock. */
+pccs_day pccs_date_today(void);
+
 /** Write YYYY-MM-DD into buf (at least 11 bytes). */
 void pccs_date_format(pccs_day day, char *buf);
 

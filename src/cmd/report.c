@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
@@ -112,9 +111,7 @@ pccs_cmd_report(struct pccs_global *g, int argc, char **argv)
     if (rc)
         return rc;
     char today[16];
-    time_t now = time(NULL);
-    struct tm tm;
-    strftime(today, sizeof(today), "%Y-%m-%d", gmtime_r(&now, &tm));
+    pccs_date_format(pccs_date_today(), today);
     struct pccs_committee_request rq = {.in = in,
                                         .year = year,
                                         .include_synthetic = include_synthetic,

@@ -30,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "base/buf.h"
 #include "base/xalloc.h"
@@ -339,11 +338,7 @@ load_rows(struct rctx *c,
     if (!rc && c->latest == PCCS_DAY_NONE) {
         /* A register without dates (estates) describes the day it is
          * loaded. */
-        time_t now = time(NULL);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        c->latest =
-            pccs_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+        c->latest = pccs_date_today();
     }
     if (!rc)
         pccs_load_set_period_day(c->ld, c->latest);
