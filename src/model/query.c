@@ -12,9 +12,8 @@
 #include <strings.h>
 
 #include "base/buf.h"
-#include "base/path.h"
 #include "base/xalloc.h"
-#include "formats/csv.h"
+#include "model/refdata.h"
 
 /* ===== Periods ===== */
 
@@ -434,36 +433,21 @@ int
 pccs_query_level_began(enum pccs_level level, pccs_day *began, char *source,
                        size_t n, struct pccs_err *err)
 {
-    const char *dir = getenv("PCCS_RULES");
-    char path[4096];
-    if (dir && *dir)
-        snprintf(path, sizeof(path), "%s/levels.csv", dir);
-    else
-        pccs_data_path("rules/levels.csv", path, sizeof(path));
     *began = PCCS_DAY_NONE;
     source[0] = '\0';
-    struct pccs_csv_reader *r = NULL;
-    int rc = pccs_csv_open(&r, path, NULL, 0, err);
-    if (rc)
-        return rc;
-    struct pccs_csv_record rec;
+    const struct pccs_refdata *f;
+    int rc = pccs_refdata_load("rules/levels.csv", &f, err);
     const char *want = pccs_level_name(level);
-    bool header = true;
-    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        if (header || rec.nfields < 3) {
-            header = false;
+    /* The header first. */
+    for (size_t k = 1; !rc && want && k < f->nrecords; k++) {
+        const struct pccs_refdata_record *rec = &f->records[k];
+        if (rec->nfields < 3 || !pccs_str_eq(rec->fields[0], want))
             continue;
-        }
-        if (!want || !pccs_str_eq(rec.fields[0], want))
-            continue;
-        if (pccs_date_parse(rec.fields[1], began)) {
-            rc = pccs_err_set(err, PCCS_EPARSE,
-                              "%s:%zu:2: began: expected a date YYYY-MM-DD",
-                              path, (size_t)rec.line);
-            break;
-        }
-        snprintf(source, n, "%.*s", (int)rec.fields[2].len, rec.fields[2].p);
+        if (pccs_date_parse(rec->fields[1], began))
+            return pccs_err_set(err, PCCS_EPARSE,
+                                "%s:%zu:2: began: expected a date YYYY-MM-DD",
+                                f->path, (size_t)rec->line);
+        snprintf(source, n, "%.*s", (int)rec->fields[2].len, rec->fields[2].p);
     }
-    pccs_csv_free(r);
-    return rc > 0 ? PCCS_OK : rc;
+    return rc;
 }

@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "base/arena.h"
+#include "base/path.h"
 #include "base/xalloc.h"
 #include "formats/csv.h"
 
@@ -147,4 +150,67 @@ pccs_refdata_each(pccs_refdata_fn fn, void *ctx)
         rc = fn(ctx, &e->r);
     pthread_mutex_unlock(&lock);
     return rc;
+}
+
+/* The rules files may be replaced one by one from a local directory. */
+#define RULES_DIR_ENV "PCCS_RULES"
+
+const struct pccs_refdata_file pccs_refdata_files[] = {
+    {.rel = "rules/levels.csv", .what = "when each level of the tree began"},
+    {.rel = "rules/risk.csv", .what = "risk score bands and their RAG"},
+    {.rel = "rules/resilience.csv", .what = "resilience thresholds and RAG"},
+    {.rel = "rules/disclosure.csv", .what = "disclosure control"},
+    {.rel = "rules/payments.csv", .what = "payments per patient: exclusions"},
+    {.rel = "maps/pcn_lines.csv",
+     .env = "PCCS_PCN_LINES",
+     .flags = PCCS_CSV_SAME_WIDTH,
+     .what = "PCN entitlement lines: labels and who is paid"},
+    {.rel = "maps/arrs_roles.csv",
+     .env = "PCCS_ARRS_ROLES",
+     .flags = PCCS_CSV_SAME_WIDTH,
+     .what = "PCN workforce staff roles to ARRS roles"},
+    {.rel = "maps/arrs_role_labels.csv", .what = "ARRS role titles"},
+    {.rel = "maps/qof_groups.csv", .what = "QOF group names"},
+    {.rel = "weights/age_sex.csv",
+     .env = "PCCS_WEIGHTS",
+     .flags = PCCS_CSV_SAME_WIDTH,
+     .what = "age-sex workload weights"},
+    {.rel = NULL},
+};
+
+static const struct pccs_refdata_file *
+file_def(const char *rel)
+{
+    for (const struct pccs_refdata_file *f = pccs_refdata_files; f->rel; f++)
+        if (!strcmp(f->rel, rel))
+            return f;
+    return NULL;
+}
+
+bool
+pccs_refdata_path(const char *rel, char *path, size_t n)
+{
+    const struct pccs_refdata_file *f = file_def(rel);
+    const char *env = f && f->env ? getenv(f->env) : NULL;
+    if (env && *env) {
+        snprintf(path, n, "%s", env);
+        return true;
+    }
+    const char *dir = getenv(RULES_DIR_ENV);
+    if (!strncmp(rel, "rules/", 6) && dir && *dir) {
+        snprintf(path, n, "%s/%s", dir, rel + 6);
+        if (access(path, R_OK) == 0)
+            return true;
+    }
+    return pccs_data_path(rel, path, n);
+}
+
+int
+pccs_refdata_load(const char *rel, const struct pccs_refdata **out,
+                  struct pccs_err *err)
+{
+    const struct pccs_refdata_file *f = file_def(rel);
+    char path[4096];
+    pccs_refdata_path(rel, path, sizeof(path));
+    return pccs_refdata_get(path, f ? f->flags : 0, out, err);
 }

@@ -9,6 +9,7 @@
 #ifndef PCCS_REFDATA_H
 #define PCCS_REFDATA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,34 @@ struct pccs_refdata {
  */
 int pccs_refdata_get(const char *path, unsigned flags,
                      const struct pccs_refdata **out, struct pccs_err *err);
+
+/*
+ * A reference file pccs reads, by its place under data/ (base/path.h):
+ * what it is, the environment variable that names another one, and how
+ * it is parsed. Every reader names its file here (pccs_refdata_files[]),
+ * so that pccs sources --reference can list them all.
+ */
+struct pccs_refdata_file {
+    const char *rel;  /* "rules/risk.csv" */
+    const char *env;  /* names another file, or NULL */
+    unsigned flags;   /* pccs_csv_open's */
+    const char *what; /* for the listing */
+};
+
+extern const struct pccs_refdata_file pccs_refdata_files[];
+
+/**
+ * Where reference file rel (one of pccs_refdata_files[]) is read from,
+ * into path (n bytes): the file its environment variable names when set;
+ * for rules/NAME, $PCCS_RULES/NAME when that is there; else the bundled
+ * data/rel.
+ * False when there is no such file.
+ */
+bool pccs_refdata_path(const char *rel, char *path, size_t n);
+
+/** Reference file rel, found by pccs_refdata_path() and read once. */
+int pccs_refdata_load(const char *rel, const struct pccs_refdata **out,
+                      struct pccs_err *err);
 
 typedef int (*pccs_refdata_fn)(void *ctx, const struct pccs_refdata *r);
 

@@ -11,10 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "base/path.h"
 #include "base/xalloc.h"
+#include "model/build.h"
 #include "model/refdata.h"
 #include "sources/register_defs.h"
 #include "sources/sources.h"
@@ -72,12 +71,7 @@ numeric_col(const struct reg *g, const char *col)
 static pccs_day
 as_at(const struct pccs_table_query *q)
 {
-    if (q->at != PCCS_DAY_NONE)
-        return q->at;
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    return pccs_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    return q->at != PCCS_DAY_NONE ? q->at : pccs_date_today();
 }
 
 /* Is code within --in (any organisation, or itself)? */
@@ -300,12 +294,15 @@ programme_status_rows(const struct pccs_tree *t,
             snprintf(ws[nw++], 128, "%s", w);
         cnt[k][programme_state(g, i, at)]++;
     }
-    pccs_table_col(out, "workstream", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "not_started", PCCS_COL_INT, 0);
-    pccs_table_col(out, "achieved_and_closed", PCCS_COL_INT, 0);
-    pccs_table_col(out, "in_progress", PCCS_COL_INT, 0);
-    pccs_table_col(out, "overdue", PCCS_COL_INT, 0);
-    pccs_table_col(out, "total", PCCS_COL_INT, 0);
+    /* The states in the order of PS_*, then their total. */
+    static const struct pccs_build_col cols[] = {
+        PCCS_BUILD_TEXT("workstream"),
+        PCCS_BUILD_INT("not_started"),
+        PCCS_BUILD_INT("achieved_and_closed"),
+        PCCS_BUILD_INT("in_progress"),
+        PCCS_BUILD_INT("overdue"),
+        PCCS_BUILD_INT("total")};
+    PCCS_BUILD_COLS(out, cols);
     int tot[PS_N] = {0};
     for (size_t k = 0; k <= nw; k++) {
         const int *c = k < nw ? cnt[k] : tot;
@@ -381,14 +378,8 @@ static int
 risk_bands(struct risk_band *b, size_t *n, char *source, size_t sn,
            struct pccs_err *err)
 {
-    const char *dir = getenv("PCCS_RULES");
-    char path[4096];
-    if (dir && *dir)
-        snprintf(path, sizeof(path), "%s/risk.csv", dir);
-    else
-        pccs_data_path("rules/risk.csv", path, sizeof(path));
     const struct pccs_refdata *f;
-    int rc = pccs_refdata_get(path, 0, &f, err);
+    int rc = pccs_refdata_load("rules/risk.csv", &f, err);
     *n = 0;
     for (size_t k = 1; !rc && k < f->nrecords && *n < 8; k++) {
         const struct pccs_refdata_record *rec = &f->records[k];

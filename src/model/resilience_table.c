@@ -19,7 +19,6 @@
  * counts neither way.
  */
 #include "model/tables.h"
-#include "base/path.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -30,8 +29,8 @@
 #include "base/xalloc.h"
 #include "calc/resilience.h"
 #include "model/build.h"
-#include "formats/csv.h"
 #include "model/period.h"
+#include "model/refdata.h"
 
 static const char *const ind_names[PCCS_RES_NIND] = {
     "list_size",          "list_change_12m_pct",
@@ -43,7 +42,7 @@ static const int ind_decimals[PCCS_RES_NIND] = {0, 2, 3, 2, 2, 2, 0};
 
 /* One rule from a record of the rules file (path, for messages). */
 static int
-parse_rule(const struct pccs_csv_record *rec, const char *path,
+parse_rule(const struct pccs_refdata_record *rec, const char *path,
            struct pccs_res_rule *ru, struct pccs_err *err)
 {
     static const char *const cmps[] = {
@@ -99,28 +98,16 @@ parse_rule(const struct pccs_csv_record *rec, const char *path,
 static int
 parse_rules(struct pccs_res_rules *rs, struct pccs_err *err)
 {
-    const char *dir = getenv("PCCS_RULES");
-    char path[4096];
-    if (dir && *dir)
-        snprintf(path, sizeof(path), "%s/resilience.csv", dir);
-    else
-        pccs_data_path("rules/resilience.csv", path, sizeof(path));
-    struct pccs_csv_reader *r = NULL;
-    int rc = pccs_csv_open(&r, path, NULL, 0, err);
-    if (rc)
-        return rc;
-    struct pccs_csv_record rec;
-    for (int64_t k = 0; (rc = pccs_csv_next(r, &rec, err)) == 1; k++) {
+    const struct pccs_refdata *f;
+    int rc = pccs_refdata_load("rules/resilience.csv", &f, err);
+    /* The header first. */
+    for (size_t k = 1; !rc && k < f->nrecords; k++) {
         struct pccs_res_rule ru;
-        if (k == 0)
-            continue; /* the header */
-        rc = parse_rule(&rec, path, &ru, err);
-        if (rc)
-            break;
-        pccs_res_rules_add(rs, &ru);
+        rc = parse_rule(&f->records[k], f->path, &ru, err);
+        if (!rc)
+            pccs_res_rules_add(rs, &ru);
     }
-    pccs_csv_free(r);
-    return rc > 0 ? PCCS_OK : rc;
+    return rc;
 }
 
 struct prac {

@@ -10,6 +10,7 @@
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "formats/csv.h"
+#include "model/build.h"
 
 int
 pccs_spc_run_metric(struct pccs_spc_run *run, struct pccs_store *st,
@@ -169,12 +170,11 @@ compute_table(struct pccs_spc_run *run)
     pccs_spc_compute(s->y, s->n, &run->o, run->points, &run->assurance,
                      &run->short_group);
     pccs_table_init(t, "spc");
-    pccs_table_col(t, "date", PCCS_COL_TEXT, 0);
-    pccs_table_col(t, "value", PCCS_COL_NUM, 4);
-    pccs_table_col(t, "mean", PCCS_COL_NUM, 4);
-    pccs_table_col(t, "lpl", PCCS_COL_NUM, 4);
-    pccs_table_col(t, "upl", PCCS_COL_NUM, 4);
-    pccs_table_col(t, "point_type", PCCS_COL_TEXT, 0);
+    static const struct pccs_build_col cols[] = {
+        PCCS_BUILD_TEXT("date"),   PCCS_BUILD_NUM("value", 4),
+        PCCS_BUILD_NUM("mean", 4), PCCS_BUILD_NUM("lpl", 4),
+        PCCS_BUILD_NUM("upl", 4),  PCCS_BUILD_TEXT("point_type")};
+    PCCS_BUILD_COLS(t, cols);
     for (size_t i = 0; i < s->n; i++) {
         const struct pccs_spc_point *p = &run->points[i];
         pccs_table_row(t);
