@@ -8,6 +8,7 @@
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "model/query.h"
+#include "model/tree.h"
 #include "sources/loader.h"
 
 /*
@@ -109,6 +110,10 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
                res.src.provenance ? "]" : "");
     }
     fflush(stdout);
+    /* The tree of the sources now loaded, cached for the next command. */
+    struct pccs_err terr = PCCS_ERR_INIT;
+    if (pccs_tree_refresh(st, &terr) && exit == PCCS_EXIT_OK)
+        exit = pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", terr.msg);
     pccs_store_free(st);
     free(files);
     return exit;

@@ -2,6 +2,7 @@
 /* The organisation tree in memory and its as-at membership rules. */
 #include "model/tree.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -116,10 +117,15 @@ pccs_tree_add_link(struct pccs_tree *t, const struct pccs_link_row *l)
         t->source_levels[sid] |= 1u << pl;
     }
     struct pccs_tree_org *o = &t->orgs[c];
-    if (o->nlinks == o->links_cap) {
-        o->links_cap = o->links_cap ? o->links_cap * 2 : 4;
-        o->links =
-            pccs_xreallocarray(o->links, o->links_cap, sizeof(*o->links));
+    if (o->nlinks >= o->links_cap) {
+        /* links_cap 0 with links: borrowed from the blob; copy them. */
+        size_t cap = o->nlinks >= 2 ? o->nlinks * 2 : 4;
+        struct pccs_tree_link *n = pccs_xreallocarray(
+            o->links_cap ? o->links : NULL, cap, sizeof(*o->links));
+        if (!o->links_cap && o->nlinks)
+            memcpy(n, o->links, o->nlinks * sizeof(*o->links));
+        o->links = n;
+        o->links_cap = cap;
     }
     o->links[o->nlinks++] = (struct pccs_tree_link){
         p, pl, l->start, l->end, l->observed, l->source_id};
@@ -298,7 +304,8 @@ pccs_tree_set_census(struct pccs_tree *t, int64_t source_id, pccs_day day)
 }
 
 int
-pccs_tree_load(struct pccs_tree *t, struct pccs_store *st, struct pccs_err *err)
+pccs_tree_build(struct pccs_tree *t, struct pccs_store *st,
+                struct pccs_err *err)
 {
     int rc = pccs_store_sources_each(st, source_cb, t, err);
     if (rc)
@@ -316,6 +323,97 @@ pccs_tree_load(struct pccs_tree *t, struct pccs_store *st, struct pccs_err *err)
     return PCCS_OK;
 }
 
+#define CACHE_NAME "tree"
+
+/* The cached tree of the current generation: *hit, and *gen either way. */
+static int
+read_cached(struct pccs_tree *t, struct pccs_store *st, bool *hit,
+            int64_t *gen, struct pccs_err *err)
+{
+    char *blob;
+    size_t len;
+    *hit = false;
+    int rc = pccs_store_cache_get(st, CACHE_NAME, &blob, &len, gen, err);
+    if (!rc && blob)
+        *hit = pccs_tree_from_blob(t, blob, len);
+    return rc;
+}
+
+/* Build t from the tables and cache it for generation gen. */
+static int
+build_and_cache(struct pccs_tree *t, struct pccs_store *st, int64_t gen,
+                struct pccs_err *err)
+{
+    int rc = pccs_tree_build(t, st, err);
+    if (rc || gen <= 0 || pccs_store_readonly(st))
+        return rc;
+    struct pccs_buf b = PCCS_BUF_INIT;
+    pccs_tree_to_blob(t, &b);
+    rc = pccs_store_cache_put(st, CACHE_NAME, gen, b.p, b.len, err);
+    pccs_buf_release(&b);
+    return rc;
+}
+
+/* PCCS_TREE=check: the cached tree (if any) equals one built afresh. */
+static int
+check_cached(struct pccs_tree *t, struct pccs_store *st, struct pccs_err *err)
+{
+    bool hit;
+    int64_t gen;
+    struct pccs_tree fresh = PCCS_TREE_INIT;
+    int rc = read_cached(t, st, &hit, &gen, err);
+    if (!rc)
+        rc = pccs_tree_build(&fresh, st, err);
+    if (rc || !hit) {
+        fprintf(stderr, "pccs: tree: no cache for generation %lld\n",
+                (long long)gen);
+        pccs_tree_release(t);
+        *t = fresh;
+        return rc;
+    }
+    struct pccs_buf a = PCCS_BUF_INIT, b = PCCS_BUF_INIT;
+    pccs_tree_to_blob(t, &a);
+    pccs_tree_to_blob(&fresh, &b);
+    bool same = a.len == b.len && !memcmp(a.p, b.p, a.len);
+    fprintf(stderr, "pccs: tree: cached for generation %lld, %s a fresh build\n",
+            (long long)gen, same ? "the same as" : "NOT the same as");
+    pccs_buf_release(&a);
+    pccs_buf_release(&b);
+    pccs_tree_release(&fresh);
+    if (!same)
+        return pccs_err_set(err, PCCS_EDB,
+                            "the cached organisation tree differs from the "
+                            "store's tables");
+    return PCCS_OK;
+}
+
+int
+pccs_tree_load(struct pccs_tree *t, struct pccs_store *st, struct pccs_err *err)
+{
+    const char *mode = getenv("PCCS_TREE");
+    if (mode && !strcmp(mode, "rebuild"))
+        return pccs_tree_build(t, st, err);
+    if (mode && !strcmp(mode, "check"))
+        return check_cached(t, st, err);
+    bool hit;
+    int64_t gen;
+    int rc = read_cached(t, st, &hit, &gen, err);
+    if (rc || hit)
+        return rc;
+    return build_and_cache(t, st, gen, err);
+}
+
+int
+pccs_tree_refresh(struct pccs_store *st, struct pccs_err *err)
+{
+    if (pccs_store_readonly(st))
+        return PCCS_OK;
+    struct pccs_tree t = PCCS_TREE_INIT;
+    int rc = pccs_tree_load(&t, st, err);
+    pccs_tree_release(&t);
+    return rc;
+}
+
 void
 pccs_tree_finish(struct pccs_tree *t)
 {
@@ -331,22 +429,33 @@ pccs_tree_finish(struct pccs_tree *t)
     t->england = eng;
 }
 
+/* Free p unless it points into the blob the tree was read from. */
+static void
+free_owned(const struct pccs_tree *t, void *p)
+{
+    const char *c = p;
+    if (t->blob && c >= t->blob && c < t->blob + t->blob_len)
+        return;
+    free(p);
+}
+
 void
 pccs_tree_release(struct pccs_tree *t)
 {
     for (size_t i = 0; i < t->norgs; i++) {
         struct pccs_tree_org *o = &t->orgs[i];
-        free(o->code);
-        free(o->name);
-        free(o->postcode);
-        free(o->ons_code);
-        free(o->status);
-        free(o->level_name);
-        free(o->links);
+        char *own[] = {o->code,   o->name,   o->postcode,
+                       o->ons_code, o->status, o->level_name};
+        for (size_t k = 0; k < sizeof(own) / sizeof(own[0]); k++)
+            free_owned(t, own[k]);
+        free_owned(t, o->links);
         for (size_t k = 0; k < o->nnames; k++)
-            free(o->names[k].name);
+            free_owned(t, o->names[k].name);
         free(o->names);
     }
+    free(t->blob);
+    t->blob = NULL;
+    t->blob_len = 0;
     free(t->orgs);
     free(t->source_levels);
     t->source_levels = NULL;

@@ -44,6 +44,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/date.h"
 #include "base/err.h"
 #include "base/hmap.h"
@@ -110,12 +111,18 @@ struct pccs_tree {
      */
     pccs_day *asof;
     size_t nasof;
+    /*
+     * The blob the tree was read from (pccs_tree_from_blob), or NULL:
+     * strings and link arrays point into it and are not freed one by one.
+     */
+    char *blob;
+    size_t blob_len;
 };
 
 #define PCCS_TREE_INIT                                                         \
     {                                                                          \
         NULL, 0, 0, PCCS_HMAP_INIT, -1, PCCS_DAY_NONE, NULL, 0, NULL, 0, NULL, \
-            0                                                                  \
+            0, NULL, 0                                                         \
     }
 
 /** Add an organisation (strings copied); returns its index. */
@@ -136,9 +143,34 @@ void pccs_tree_finish(struct pccs_tree *t);
  */
 void pccs_tree_set_census(struct pccs_tree *t, int64_t source_id, pccs_day day);
 
-/** Read every org and link from the store. */
+/**
+ * The tree of the store's sources: read in one query from the store's
+ * cache when it was built from the same generation of the sources, else
+ * built from every org, link and name (pccs_tree_build) and, when the
+ * store is writable, cached for the next command. The environment
+ * variable PCCS_TREE changes this, for tests: "rebuild" builds from the
+ * tables and leaves the cache alone; "check" also builds from the tables
+ * and fails (PCCS_EDB) unless the cached tree is byte for byte the same,
+ * saying on stderr whether the cache was used.
+ */
 int pccs_tree_load(struct pccs_tree *t, struct pccs_store *st,
                    struct pccs_err *err);
+/** Build the tree from the store's tables (no cache). */
+int pccs_tree_build(struct pccs_tree *t, struct pccs_store *st,
+                    struct pccs_err *err);
+/**
+ * Make sure the store's cache holds the tree of its current sources
+ * (pccs load calls this after loading); nothing when it already does or
+ * the store is read-only.
+ */
+int pccs_tree_refresh(struct pccs_store *st, struct pccs_err *err);
+/** Append the tree to b in the cache's layout (model/tree_blob.c). */
+void pccs_tree_to_blob(const struct pccs_tree *t, struct pccs_buf *b);
+/**
+ * Read a tree from a blob of pccs_tree_to_blob (malloc'd; the tree owns
+ * it from here, and frees it when the layout is not this binary's).
+ */
+bool pccs_tree_from_blob(struct pccs_tree *t, char *blob, size_t len);
 void pccs_tree_release(struct pccs_tree *t);
 
 /** "practice" -> PCCS_PRACTICE ...; PCCS_LEVEL_NONE if not a tree level. */

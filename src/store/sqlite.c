@@ -4,12 +4,14 @@
  * by PRAGMA user_version, prepared statements kept for the life of the
  * store so a load binds and steps one statement per row.
  */
+#define _DEFAULT_SOURCE /* madvise MADV_HUGEPAGE */
 #include "store/sqlite.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +24,13 @@
  * to i + 1. Version 1 is src/store/schema.sql, turned into a C string by
  * the Makefile.
  */
+/* Triggers moving the generation on with every change to table t. */
+#define GEN_TRIGGER(t, op)                                                     \
+    "CREATE TRIGGER IF NOT EXISTS gen_" t "_" op " AFTER " op " ON " t         \
+    " BEGIN UPDATE generation SET n = n + 1; END; "
+#define GEN_TRIGGERS(t)                                                        \
+    GEN_TRIGGER(t, "INSERT") GEN_TRIGGER(t, "UPDATE") GEN_TRIGGER(t, "DELETE")
+
 static const char *const migrations[] = {
 #include "schema.inc"
     ,
@@ -102,7 +111,18 @@ static const char *const migrations[] = {
     "EXISTS clinical_events (patient INTEGER NOT NULL, code INTEGER NOT "
     "NULL, day INTEGER NOT NULL, value REAL, source_id INTEGER NOT NULL); "
     "CREATE TABLE IF NOT EXISTS medications (patient INTEGER NOT NULL, code "
-    "INTEGER NOT NULL, day INTEGER NOT NULL, source_id INTEGER NOT NULL);"};
+    "INTEGER NOT NULL, day INTEGER NOT NULL, source_id INTEGER NOT NULL);",
+    /*
+     * 10: caches of what the model derives from the sources (the
+     * organisation tree), each valid for one generation; every change to
+     * the rows they are built from moves the generation on.
+     */
+    "CREATE TABLE IF NOT EXISTS generation (n INTEGER NOT NULL); INSERT "
+    "INTO generation SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM generation); "
+    "CREATE TABLE IF NOT EXISTS caches (name TEXT PRIMARY KEY, generation "
+    "INTEGER NOT NULL, data BLOB NOT NULL); "
+    GEN_TRIGGERS("sources") GEN_TRIGGERS("orgs") GEN_TRIGGERS("links")
+        GEN_TRIGGERS("org_names") GEN_TRIGGERS("fact_sets")};
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -137,6 +157,8 @@ enum stmt {
     S_FACT_PERIODS,
     S_FACTS,
     S_REFS,
+    S_CACHE_GET,
+    S_CACHE_PUT,
     S_NSTMT
 };
 
@@ -251,6 +273,11 @@ static const char *const stmt_sql[S_NSTMT] = {
                 "(?4 IS NULL OR org = ?4) ORDER BY rowid",
     [S_REFS] = "SELECT kind, key, attr, value, source_id FROM refs "
                "WHERE kind = ?1 ORDER BY key, attr, rowid",
+    [S_CACHE_GET] = "SELECT g.n, c.rowid, length(c.data) FROM generation g "
+                    "LEFT JOIN caches c ON c.name = ?1 AND c.generation = "
+                    "g.n",
+    [S_CACHE_PUT] = "INSERT OR REPLACE INTO caches (name, generation, data) "
+                    "SELECT ?1, ?2, ?3 FROM generation WHERE n = ?2",
 };
 
 /* Facts go in with multi-row INSERTs of FACT_BATCH rows. */
@@ -1506,6 +1533,95 @@ pccs_store_refs_each(struct pccs_store *st, const char *kind,
     const struct param p[] = {P_TEXT(kind)};
     return read_rows(st, S_REFS, p, NPARAMS(p), ref_each_row, &rd, err,
                      "cannot read reference rows");
+}
+
+/* ===== Caches ===== */
+
+/*
+ * A buffer for a large blob, freed with free(3): in huge pages where the
+ * system gives them on request (a few faults, not one per 4 KiB page).
+ */
+static char *
+big_alloc(size_t len)
+{
+    const size_t huge = (size_t)2 << 20;
+    if (len < huge)
+        return pccs_xmalloc(len);
+    size_t n = (len + huge - 1) / huge * huge;
+    char *p = aligned_alloc(huge, n);
+    if (!p)
+        return pccs_xmalloc(len);
+#ifdef MADV_HUGEPAGE
+    madvise(p, n, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+/* Read the blob of caches row rowid, len bytes, into a new buffer. */
+static char *
+cache_blob(struct pccs_store *st, int64_t rowid, size_t len)
+{
+    sqlite3_blob *b;
+    if (sqlite3_blob_open(st->db, "main", "caches", "data", rowid, 0, &b) !=
+        SQLITE_OK)
+        return NULL;
+    char *data = big_alloc(len);
+    if (sqlite3_blob_read(b, data, (int)len, 0) != SQLITE_OK) {
+        free(data);
+        data = NULL;
+    }
+    sqlite3_blob_close(b);
+    return data;
+}
+
+int
+pccs_store_cache_get(struct pccs_store *st, const char *name, char **data,
+                     size_t *len, int64_t *generation, struct pccs_err *err)
+{
+    *data = NULL;
+    *len = 0;
+    *generation = 0;
+    struct param p[] = {P_TEXT(name)};
+    sqlite3_stmt *s = prep_bind(st, S_CACHE_GET, p, NPARAMS(p), err);
+    if (!s)
+        return PCCS_EDB;
+    int r = sqlite3_step(s);
+    int64_t rowid = 0;
+    if (r == SQLITE_ROW) {
+        *generation = sqlite3_column_int64(s, 0);
+        rowid = sqlite3_column_int64(s, 1);
+        *len = (size_t)sqlite3_column_int64(s, 2);
+        r = SQLITE_DONE;
+    }
+    /* Read in the same transaction as the generation (the row's now). */
+    int rc = PCCS_OK;
+    if (*len > 0 && !(*data = cache_blob(st, rowid, *len)))
+        *len = 0;
+    return finish_read(st, s, r, rc, err, "cannot read the caches");
+}
+
+int
+pccs_store_cache_put(struct pccs_store *st, const char *name,
+                     int64_t generation, const void *data, size_t len,
+                     struct pccs_err *err)
+{
+    if (st->readonly || len > INT32_MAX)
+        return PCCS_OK;
+    struct param p[] = {P_TEXT(name), P_INT(generation)};
+    sqlite3_stmt *s = prep_bind(st, S_CACHE_PUT, p, NPARAMS(p), err);
+    if (!s)
+        return PCCS_EDB;
+    sqlite3_bind_blob(s, 3, data, (int)len, SQLITE_STATIC);
+    /* A cache is not worth waiting for another writer. */
+    sqlite3_busy_timeout(st->db, 0);
+    int r = sqlite3_step(s);
+    sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (r == SQLITE_DONE || (r & 0xff) == SQLITE_BUSY ||
+        (r & 0xff) == SQLITE_READONLY)
+        return PCCS_OK;
+    return db_err(st, err, "cannot write the caches");
 }
 
 int

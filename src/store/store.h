@@ -395,6 +395,31 @@ int pccs_store_audit_each(struct pccs_store *st,
                           pccs_store_audit_fn fn, void *ctx,
                           struct pccs_err *err);
 
+/*
+ * Caches of what the model derives from the sources (the organisation
+ * tree): one blob per name, valid for one generation of the store. Every
+ * change to sources, orgs, links, org_names or fact_sets moves the
+ * generation on (triggers in the schema, whoever writes), so a cache
+ * never outlives the rows it was built from.
+ */
+/**
+ * The blob cached as name for the current generation: *data (malloc'd,
+ * or NULL when there is none) and *len; *generation is the current
+ * generation either way: read it before the rows a new cache is built
+ * from.
+ */
+int pccs_store_cache_get(struct pccs_store *st, const char *name, char **data,
+                         size_t *len, int64_t *generation,
+                         struct pccs_err *err);
+/**
+ * Cache data as name for generation, unless the generation has moved on
+ * since (or another writer holds the store: it is not waited for).
+ * PCCS_OK without writing on a read-only store.
+ */
+int pccs_store_cache_put(struct pccs_store *st, const char *name,
+                         int64_t generation, const void *data, size_t len,
+                         struct pccs_err *err);
+
 /** Row counts of the main tables, for tests and `pccs sources --stats`. */
 struct pccs_store_counts {
     int64_t sources, orgs, links, facts, attrs, refs;

@@ -1,0 +1,102 @@
+#!/bin/sh
+# The organisation tree cached in the store: pccs load leaves the tree of
+# the sources it loaded in the store's cache, every command reads it back,
+# and it is the same, byte for byte, as a tree built afresh from the
+# tables (PCCS_TREE=check); loading a new file, or any change to the rows
+# it is built from, moves the store's generation on, so a stale tree is
+# never read. The memberships shown are checked against the raw files.
+. "$(dirname "$0")/lib.sh"
+
+cd "$ROOT" || exit 1
+S=$T/s.db
+gen() { sql "$S" "SELECT n FROM generation"; }
+cached() {
+    sql "$S" "SELECT count(*) FROM caches c JOIN generation g ON
+              c.generation = g.n WHERE c.name = 'tree'"
+}
+# pcn_of FILE PRACTICE: the practice's PCN in a raw file (python3): the
+# practice map's, or ePCN's open-ended relationship.
+pcn_of() {
+    python3 - "$1" "$2" <<'PY'
+import csv, re, sys, zipfile
+f, code = sys.argv[1], sys.argv[2]
+if f.endswith('.csv'):
+    for r in csv.DictReader(open(f, newline='', encoding='utf-8-sig')):
+        if r['PRACTICE_CODE'] == code:
+            print(r['PCN_CODE'])
+    sys.exit(0)
+z = zipfile.ZipFile(f)
+ss = [re.sub('<[^>]+>', '', s) for s in
+      re.findall(r'<si>(.*?)</si>', z.read('xl/sharedStrings.xml').decode(),
+                 re.S)]
+x = z.read('xl/worksheets/sheet2.xml').decode()
+for row in re.findall(r'<row[^>]*>(.*?)</row>', x, re.S):
+    v = [ss[int(val)] if 't="s"' in a and val else val for a, val in
+         re.findall(r'<c ([^>]*?)(?:/>|>(?:<f>.*?</f>)?<v>(.*?)</v></c>)', row)]
+    if v and v[0] == code and v[9] == '':
+        print(v[4])
+PY
+}
+
+run_pccs --store "$S" load --quiet "$DATA/gp-reg-pat-prac-map_2020-09.csv" \
+    "$DATA/epraccur_2022.csv"
+check_eq "load" "$status" 0
+check_eq "load leaves the tree cached for the store's generation" "$(cached)" 1
+g1=$(gen)
+
+PCCS_TREE=check run_pccs --store "$S" show G82080
+check_eq "show with the cached tree checked" "$status" 0
+check_match "the cached tree is the one built from the tables" "$errout" \
+    "tree: cached for generation $g1, the same as a fresh build"
+want=$(pcn_of "$DATA/gp-reg-pat-prac-map_2020-09.csv" G82080)
+check_match "G82080's PCN is the map's ($want)" "$out" "pcn +$want "
+
+# The same answers from the cache and from a tree built afresh.
+for args in "show QHM" "orgs --level pcn --in 91Q" \
+    "table populations --level pcn --in 91Q --format csv"; do
+    # shellcheck disable=SC2086
+    a=$("$PCCS" --store "$S" $args 2>&1)
+    # shellcheck disable=SC2086
+    b=$(PCCS_TREE=rebuild "$PCCS" --store "$S" $args 2>&1)
+    check_eq "$args: cached and rebuilt trees answer the same" "$a" "$b"
+done
+
+# A new file moves the generation on; its memberships are in the tree.
+run_pccs --store "$S" load --quiet "$DATA/ePCN_2022.xlsx"
+check_eq "load ePCN" "$status" 0
+g2=$(gen)
+if [ "$g2" -gt "$g1" ]; then ok "loading a file moves the generation on"
+else not_ok "loading a file moves the generation on" "$g1 -> $g2"; fi
+check_eq "the tree of generation $g1 is not the current one" \
+    "$(sql "$S" "SELECT count(*) FROM caches WHERE generation = $g1")" 0
+check_eq "load caches the new tree" "$(cached)" 1
+PCCS_TREE=check run_pccs --store "$S" show G82080
+check_match "the new cached tree is the one built from the tables" "$errout" \
+    "tree: cached for generation $g2, the same as a fresh build"
+want=$(pcn_of "$DATA/ePCN_2022.xlsx" G82080)
+check_match "G82080's PCN is now ePCN 2022's ($want)" "$out" "pcn +$want "
+
+# Any change to the rows the tree is built from, by anyone, makes the
+# cached tree stale: it is not read, and the next command rebuilds it.
+sql "$S" "INSERT INTO links (child, parent, parent_level, start_date,
+          observed, source_id) VALUES ('G82080', 'U00000', 'pcn',
+          '2022-07-01', 1, 1)"
+check_eq "a changed link leaves no tree for the generation" "$(cached)" 0
+PCCS_TREE=check run_pccs --store "$S" show G82080
+check_match "a stale tree is not read" "$errout" "tree: no cache for generation"
+run_pccs --store "$S" show G82080
+check_match "the rebuilt tree has the new link" "$out" "pcn +U00000 "
+check_eq "the next command caches the rebuilt tree" "$(cached)" 1
+PCCS_TREE=check run_pccs --store "$S" show G82080
+check_match "and it is the one built from the tables" "$errout" \
+    "the same as a fresh build"
+
+# A read-only store is read from its cache and not written.
+chmod a-w "$T"
+if [ ! -w "$T" ]; then
+    PCCS_TREE=check run_pccs --store "$S" show G82080
+    check_match "a read-only store reads its cached tree" "$errout" \
+        "the same as a fresh build"
+fi
+chmod u+w "$T"
+done_testing
