@@ -37,6 +37,14 @@ pccs_change_pct(double now, double before)
 }
 
 double
+pccs_change(double now, double before)
+{
+    if (!isfinite(now) || !isfinite(before))
+        return NAN;
+    return now - before;
+}
+
+double
 pccs_share(double part, double whole)
 {
     return quotient(part, whole);

@@ -25,6 +25,8 @@ double pccs_growth_pct(double now, double before);
  */
 double pccs_change_pct(double now, double before);
 
+/** The change now - before (patients gained): NaN if either is missing. */
+double pccs_change(double now, double before);
 /** part as a fraction (0..1) of whole. */
 double pccs_share(double part, double whole);
 

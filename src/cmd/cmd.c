@@ -87,6 +87,8 @@ const struct pccs_cmd pccs_cmds[] = {
      "                   staff group (workforce: its roles)\n"
      "  --year Y         the financial year (entitlements, payments)\n"
      "  --compare Y      a second year to compare with (payments)\n"
+     "  --from P --to P  the two periods list-growth compares: snapshot\n"
+     "                   dates YYYY-MM-DD or financial years\n"
      "  --contract TYPE  only practices of contract type GMS, PMS or APMS\n"
      "                   (payments)\n"
      "  --format F       text (default), csv, json or xlsx (with --out)\n"

@@ -132,7 +132,7 @@ static bool
 parse_args(struct pccs_global *g, int argc, char **argv, struct table_args *a,
            int *status)
 {
-    const char *v[11] = {NULL};
+    const char *v[13] = {NULL};
     bool flag[3] = {false, false, false};
     const char *format = NULL;
     bool help = false, list = false;
@@ -145,10 +145,12 @@ parse_args(struct pccs_global *g, int argc, char **argv, struct table_args *a,
         {"out", &a->outpath, NULL},   {"explain", NULL, &flag[0]},
         {"suppress", NULL, &flag[1]}, {"all", NULL, &a->all},
         {"contract", &v[7], NULL},    {"include-synthetic", NULL, &flag[2]},
+        {"from", &v[11], NULL},       {"to", &v[12], NULL},
     };
     char *pos[1];
     size_t npos;
-    *status = pccs_opt_parse(argc, argv, opts, 16, pos, 1, &npos, &help);
+    *status = pccs_opt_parse(argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
+                             pos, 1, &npos, &help);
     if (*status)
         return false;
     if (help)
@@ -169,13 +171,13 @@ parse_args(struct pccs_global *g, int argc, char **argv, struct table_args *a,
                                            "no table called '%s' (pccs table "
                                            "--list)",
                                            pos[0]));
-    struct pccs_query_arg args[11];
+    struct pccs_query_arg args[13];
     for (size_t i = 0; pccs_query_names[i]; i++) {
         args[i].name = pccs_query_names[i];
-        args[i].value = i < 8 ? v[i] : flag[i - 8] ? "1" : NULL;
+        args[i].value = (i < 8 || i > 10) ? v[i] : flag[i - 8] ? "1" : NULL;
     }
     struct pccs_err err = PCCS_ERR_INIT;
-    if (pccs_query_parse(a->def, args, 11, "--", &a->parsed, &err))
+    if (pccs_query_parse(a->def, args, 13, "--", &a->parsed, &err))
         return done(status, pccs_cmd_usage("table", "%s", err.msg));
     int fmt;
     if ((*status = pccs_cmd_format("table", format, &fmt)))

@@ -153,9 +153,12 @@ const char *const pccs_query_names[] = {"level",
                                         "explain",
                                         "suppress",
                                         "include_synthetic",
+                                        "from",
+                                        "to",
                                         NULL};
 
-/* Their indices; the first eight take a value, the rest are flags. */
+/* Their indices; the first eight take a value, then three flags, then
+ * from and to (values again). */
 enum {
     ARG_LEVEL,
     ARG_IN,
@@ -168,6 +171,8 @@ enum {
     ARG_EXPLAIN,
     ARG_SUPPRESS,
     ARG_SYNTHETIC,
+    ARG_FROM,
+    ARG_TO,
     ARG_N
 };
 
@@ -212,6 +217,36 @@ check_all_periods(struct pccs_table_query *q, const char *names, bool from_year,
     return PCCS_OK;
 }
 
+/* --from and --to (list-growth): a snapshot date or a financial year. */
+static int
+check_from_to(const struct pccs_table_def *def, const char *const *v,
+              const char *names, struct pccs_query_parsed *out,
+              struct pccs_err *err)
+{
+    static const char form[] = "a snapshot date YYYY-MM-DD such as "
+                               "2021-01-01 or a financial year such as "
+                               "2022-23";
+    for (int k = 0; k < 2; k++) {
+        const char *s = v[k ? ARG_TO : ARG_FROM];
+        if (!s)
+            continue;
+        char opt[32];
+        snprintf(opt, sizeof(opt), "%s%s", names, k ? "to" : "from");
+        if (!def || strcmp(def->name, "list-growth") != 0)
+            return pccs_err_set(err, PCCS_EINVAL,
+                                "%s is for the list-growth table", opt);
+        int rc = pccs_query_period(opt, s, PCCS_PERIOD_FY | PCCS_PERIOD_DATE,
+                                   form, &out->bufs[2 + k], err);
+        if (rc)
+            return rc;
+        if (k)
+            out->q.to = out->bufs[3].s;
+        else
+            out->q.from = out->bufs[2].s;
+    }
+    return PCCS_OK;
+}
+
 /* Check the values v[ARG_N] and fill out->q from them. */
 static int
 check_args(const struct pccs_table_def *def, const char *const *v,
@@ -230,6 +265,8 @@ check_args(const struct pccs_table_def *def, const char *const *v,
     int rc = def ? pccs_query_check_periods(def, q, names, out->from_year,
                                             out->bufs, err)
                  : check_all_periods(q, names, out->from_year, out->bufs, err);
+    if (!rc)
+        rc = check_from_to(def, v, names, out, err);
     if (rc)
         return rc;
     if (v[ARG_AT]) {

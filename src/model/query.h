@@ -79,7 +79,7 @@ struct pccs_query_arg {
 /**
  * The names a table question takes, NULL-terminated, as the API spells
  * them: level, in, at, period, year, group, compare, contract, explain,
- * suppress, include_synthetic.
+ * suppress, include_synthetic, from, to (the last two take values).
  */
 extern const char *const pccs_query_names[];
 
@@ -90,8 +90,8 @@ extern const char *const pccs_query_names[];
  */
 struct pccs_query_parsed {
     struct pccs_table_query q;
-    struct pccs_period_buf bufs[2];
-    bool from_year; /* the period came as year */
+    struct pccs_period_buf bufs[4]; /* period, compare, from, to */
+    bool from_year;                 /* the period came as year */
 };
 
 /**

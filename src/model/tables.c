@@ -288,6 +288,25 @@ static const struct pccs_table_def cohorts = {
     .build = pccs_cohorts_table,
 };
 
+static const char *const list_growth_formulas[] = {
+    "registered_change = registered_to - registered_from",
+    "registered_change_pct = (registered_to - registered_from) / "
+    "registered_from x 100",
+    "weighted_change = weighted_to - weighted_from",
+    "weighted_change_pct = (weighted_to - weighted_from) / weighted_from x "
+    "100",
+    NULL};
+
+static const struct pccs_table_def list_growth = {
+    .name = "list-growth",
+    .summary = "registered and weighted patients between two snapshots or "
+               "years (--from, --to), the change, practices opened, closed "
+               "or merged",
+    .default_level = PCCS_ICB,
+    .build = pccs_list_growth_table,
+    .formulas = list_growth_formulas,
+};
+
 const struct pccs_table_def *const pccs_table_defs[] = {
     &populations,
     &payments,
@@ -310,6 +329,7 @@ const struct pccs_table_def *const pccs_table_defs[] = {
     &reg_visits,
     &reg_register,
     &cohorts,
+    &list_growth,
     NULL,
 };
 

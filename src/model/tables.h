@@ -29,6 +29,9 @@ struct pccs_table_query {
      * files too; by default they are left out, and the notes say which.
      */
     bool include_synthetic;
+    /* list-growth: the two periods compared, each a snapshot date or a
+     * financial year (NULL: the earliest and the latest snapshot). */
+    const char *from, *to;
 };
 
 /* A table's builder: rows for q into out (initialised by the builder). */
@@ -77,6 +80,7 @@ pccs_table_build_fn pccs_list_closures_table;
 pccs_table_build_fn pccs_support_payments_table;
 pccs_table_build_fn pccs_visits_table;
 pccs_table_build_fn pccs_cohorts_table;
+pccs_table_build_fn pccs_list_growth_table;
 
 /** Every table, NULL-terminated. */
 extern const struct pccs_table_def *const pccs_table_defs[];

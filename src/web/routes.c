@@ -114,10 +114,10 @@ const struct pccs_web_route pccs_web_routes[] = {
      .data = PCCS_DATA_TABLE,
      .subject = PCCS_SUBJECT_IN,
      .params = "level,in,at,period,year,group,compare,contract,explain,"
-               "suppress,include_synthetic,format",
+               "suppress,include_synthetic,format,from,to",
      .handler = pccs_web_table,
      .summary = "NAME?level=&in=&at=&period=&year=&group=&compare=&contract=&"
-                "explain=&suppress=&format=json|csv|xlsx"},
+                "explain=&suppress=&format=json|csv|xlsx&from=&to="},
     {.method = "GET",
      .path = "/api/spc/",
      .prefix = true,

@@ -59,6 +59,7 @@ list-closures|in=16C|--in 16C
 support-payments|in=16C|--in 16C
 visits|in=16C|--in 16C
 register|group=risks|--group risks
+list-growth|level=pcn&in=16C&from=2021-01-01&to=2026-04-01|--level pcn --in 16C --from 2021-01-01 --to 2026-04-01
 EOF2
 rows() { python3 -c 'import json,sys
 try: print(len(json.load(sys.stdin)["rows"]))

@@ -34,6 +34,11 @@ test_ratio_pct_growth_share(void **state)
     assert_true(fabs(pccs_growth_pct(10500, 10000) - 5.0) < 1e-12);
     assert_true(fabs(pccs_growth_pct(9000, 10000) + 10.0) < 1e-12);
     assert_true(isnan(pccs_growth_pct(5, 0)));
+    /* Patients gained: 10,500 against 10,000 is 500; a loss is negative. */
+    assert_true(pccs_change(10500, 10000) == 500);
+    assert_true(pccs_change(9000, 10000) == -1000);
+    assert_true(isnan(pccs_change(NAN, 10000)));
+    assert_true(isnan(pccs_change(5, NAN)));
     assert_true(fabs(pccs_share(250, 1000) - 0.25) < 1e-12);
     assert_true(isnan(pccs_share(1, INFINITY)));
 }
