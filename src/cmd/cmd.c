@@ -249,6 +249,16 @@ const struct pccs_cmd pccs_cmds[] = {
      "  --until DATE     up to and including DATE\n"
      "  --format F       text (default), csv or json\n" STORE_HELP,
      pccs_cmd_audit},
+    {"patients", "one practice's patients in a cohort (patient-level)",
+     "usage: pccs patients --practice CODE [--cohort NAME] [--at DATE]\n"
+     "                     [--format text|csv|json]\n"
+     "\n"
+     "The patients registered at practice CODE on DATE (default: the\n"
+     "latest day of the patient-level records loaded) in cohort NAME (a\n"
+     "column of pccs table cohorts; default: all), with age, sex, eFI\n"
+     "deficits, score and category and their cohorts. Code lists from\n"
+     "$PCCS_CODELISTS. Every read is written to the audit log.\n" STORE_HELP,
+     pccs_cmd_patients},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -87,7 +87,8 @@ int pccs_cmd_spc(struct pccs_global *g, int argc, char **argv);
 int pccs_cmd_user(struct pccs_global *g, int argc, char **argv);
 int pccs_cmd_audit(struct pccs_global *g, int argc, char **argv);
 int pccs_cmd_synth(struct pccs_global *g, int argc, char **argv);
-/* synth_patients.c: pccs synth patients */
+/* patients.c, synth_patients.c: population health */
+int pccs_cmd_patients(struct pccs_global *g, int argc, char **argv);
 int pccs_cmd_synth_patients(struct pccs_global *g, int argc, char **argv);
 
 extern const struct pccs_cmd pccs_cmds[];

@@ -68,6 +68,15 @@ void pccs_phm_release(struct pccs_phm *p);
  */
 int pccs_phm_default_at(struct pccs_store *st, pccs_day *at,
                         struct pccs_err *err);
+struct pccs_table;
+/**
+ * The patients registered at practice on at (PCCS_DAY_NONE: the default
+ * day) in cohort (NULL: all), with eFI and cohorts: patient-level, for
+ * that practice's users only (the caller checks and audits).
+ */
+int pccs_patient_list(struct pccs_store *st, pccs_day at, const char *practice,
+                      const char *cohort, struct pccs_table *out,
+                      struct pccs_err *err);
 /** The index of cohort name, or -1. */
 int pccs_phm_cohort(const struct pccs_phm *p, const char *name);
 

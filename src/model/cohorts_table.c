@@ -148,3 +148,73 @@ pccs_cohorts_table(struct pccs_store *st, const struct pccs_tree *t,
     pccs_phm_release(&p);
     return PCCS_OK;
 }
+
+static void
+list_cols(struct pccs_table *out)
+{
+    pccs_table_col(out, "patient_id", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "practice", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "sex", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "age", PCCS_COL_INT, 0);
+    pccs_table_col(out, "efi_deficits", PCCS_COL_INT, 0);
+    pccs_table_col(out, "efi_score", PCCS_COL_NUM, 3);
+    pccs_table_col(out, "efi_category", PCCS_COL_TEXT, 0);
+    pccs_table_col(out, "cohorts", PCCS_COL_TEXT, 0);
+}
+
+static void
+list_row(struct pccs_table *out, const struct pccs_phm *p,
+         const struct pccs_phm_row *r)
+{
+    char sex[2] = {r->sex, '\0'}, names[1024] = "";
+    size_t len = 0;
+    for (size_t k = 0; k < p->ndefs; k++)
+        if ((r->cohorts >> k) & 1u && len < sizeof(names))
+            len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+                                    len ? ";" : "", p->defs[k].name);
+    pccs_table_row(out);
+    pccs_table_text(out, r->ext);
+    pccs_table_text(out, r->practice);
+    pccs_table_text(out, sex);
+    if (r->age >= 0)
+        pccs_table_int(out, r->age);
+    else
+        pccs_table_null(out);
+    pccs_table_int(out, r->deficits);
+    pccs_table_num(out, pccs_efi_score(r->deficits));
+    pccs_table_text(out, r->efi >= 0 ? pccs_efi_cat_name(r->efi) : "");
+    pccs_table_text(out, names);
+}
+
+int
+pccs_patient_list(struct pccs_store *st, pccs_day at, const char *practice,
+                  const char *cohort, struct pccs_table *out,
+                  struct pccs_err *err)
+{
+    pccs_table_init(out, "patients");
+    int rc = at == PCCS_DAY_NONE ? pccs_phm_default_at(st, &at, err) : 0;
+    struct pccs_phm p;
+    if (!rc)
+        rc = pccs_phm_compute(st, at, practice, &p, err);
+    if (rc)
+        return rc;
+    int k = cohort ? pccs_phm_cohort(&p, cohort) : -1;
+    if (cohort && k < 0) {
+        pccs_phm_release(&p);
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "no cohort %s in data/rules/cohorts.csv (pccs "
+                            "table cohorts lists them as columns)",
+                            cohort);
+    }
+    list_cols(out);
+    for (size_t i = 0; i < p.nrows; i++)
+        if (k < 0 || (p.rows[i].cohorts >> k) & 1u)
+            list_row(out, &p, &p.rows[i]);
+    notes(out, st, &p);
+    char day[16];
+    pccs_date_format(at, day);
+    pccs_table_note(out, "patients registered at %s on %s%s%s", practice, day,
+                    cohort ? " in cohort " : "", cohort ? cohort : "");
+    pccs_phm_release(&p);
+    return PCCS_OK;
+}

@@ -286,6 +286,7 @@ static const struct pccs_table_def cohorts = {
                "dementia reviews due) from patient-level records (--at)",
     .default_level = PCCS_PRACTICE,
     .build = pccs_cohorts_table,
+    .local = true, /* derived from patient-level data: the scope only */
 };
 
 static const char *const list_growth_formulas[] = {

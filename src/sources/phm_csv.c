@@ -161,7 +161,7 @@ event_row(struct pccs_phm_load *p, const struct pccs_csv_record *rec,
 {
     bool clinical = p->clinical;
     struct pccs_event_row e = {.source_id = p->ld->src.id};
-    struct pccs_str c;
+    struct pccs_str c = PCCS_STR_EMPTY;
     int rc = patient_of(p, rec, idx, &e.patient, err);
     if (!rc)
         rc = pccs_load_date(p->ld, err, rec, idx[C_A], "date", false, &e.day);
