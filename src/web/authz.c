@@ -127,6 +127,11 @@ decide(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
         return false;
     if (!ask)
         return true;
+    /* Patient-level rows: the users of that practice, and no one else
+     * (not admins, not the PCN or ICB above it). */
+    if (rt->data == PCCS_DATA_PATIENT)
+        return rq->sess.role == PCCS_ROLE_PRACTICE && ask->org >= 0 &&
+               ask->org == rq->scope;
     bool admin = rq->sess.role == PCCS_ROLE_ADMIN;
     pccs_day at =
         ask->at != PCCS_DAY_NONE ? ask->at : pccs_tree_default_day(&sv->tree);

@@ -118,6 +118,7 @@ enum pccs_web_data {
     PCCS_DATA_PUBLISHED, /* published figures of the organisation asked */
     PCCS_DATA_TABLE,     /* a table: published or local as it says */
     PCCS_DATA_LOCAL,     /* local registers' rows */
+    PCCS_DATA_PATIENT,   /* patient-level rows: the practice's users only */
 };
 
 /* Which organisation or row a route is asked about. */
@@ -260,6 +261,10 @@ pccs_web_handler_fn pccs_web_spc;
 
 /* api_sources.c */
 pccs_web_handler_fn pccs_web_sources;
+
+/* api_patients.c */
+int pccs_web_patients(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                      struct pccs_web_reply *r, struct pccs_err *err);
 
 /* api_registers.c */
 pccs_web_handler_fn pccs_web_registers;

@@ -16,6 +16,15 @@ run_pccs --store "$S" load --quiet "$DATA"/*.csv "$DATA"/*.xlsx data/templates/*
 check_eq "load" "$status" 0
 run_pccs --store "$S" synth appointments --in 16C --months 13 --out "$T/a.csv"
 run_pccs --store "$S" load --quiet "$T/a.csv"
+# patient-level records for one practice (issue 18), when the code lists are here
+CL=${PCCS_CODELISTS:-/work/shared/data/codelists}
+PHM=no
+if [ -d "$CL/efi" ]; then
+    export PCCS_CODELISTS="$CL"
+    run_pccs --store "$S" synth patients --in A81001 --out "$T/phm" --layout csv
+    run_pccs --store "$S" load --quiet "$T"/phm/*.csv
+    [ "$status" = 0 ] && PHM=yes
+fi
 pw='a long enough passphrase'
 for u in "root admin ENG" "cara commissioner 16C" "pete pcn U89141" "prue practice A81001"; do
     set -- $u
@@ -31,9 +40,9 @@ i=0
 while [ $i -lt 100 ] && ! grep -q listening "$T/out"; do sleep 0.1; i=$((i + 1)); done
 URL=$(sed -n 's|.*\(http://127.0.0.1:[0-9]*\)/.*|\1|p' "$T/out")
 
-/usr/bin/python3 - "$URL" "$T" "$DATA" data/templates "$pw" >"$T/matrix" <<'PY'
+/usr/bin/python3 - "$URL" "$T" "$DATA" data/templates "$pw" "$PHM" >"$T/matrix" <<'PY'
 import csv, json, sys, urllib.error, urllib.request
-url, t, data, templates, pw = sys.argv[1:6]
+url, t, data, templates, pw, phm = sys.argv[1:7]
 
 # --- the tree, from the published map (not from pccs)
 up = {}
@@ -114,7 +123,8 @@ def admitted(rt, user):
 
 # --- the rule, as issue 14 and docs state it
 LOCAL_TABLES = {"programme-status", "milestones", "risks", "estates", "budget",
-                "list-closures", "support-payments", "visits", "register"}
+                "list-closures", "support-payments", "visits", "register",
+                "cohorts"}
 UNOWNED = {"budget", "milestones"}  # registers naming no organisation: admins only
 def may_table(user, table, pos, own_level):
     role = users[user][0]
@@ -133,7 +143,7 @@ def may_org(user, pos):
 
 # tables that answer 400/404 when allowed, and why: the bundled files
 # hold no registrations by age and sex
-EMPTY = {"weighting", "age-bands"}
+EMPTY = {"weighting", "age-bands"} | (set() if phm == "yes" else {"cohorts"})
 PARAMS = {"payments": "&year=2022-23", "entitlements": "&year=2022-23", "arrs": "&year=2022-23",
           "qof-prevalence": "&group=AF", "register": "&group=risks", "resilience": "&at=2022-06-01",
           "programme-status": "&at=2022-06-01", "milestones": "&at=2022-06-01", "risks": "&at=2022-06-01"}
@@ -263,6 +273,17 @@ def walk_edit(rt):
             code, _ = call(user, rt["method"], path, body)
             check(f"{user} {pos} {rt['method']} risks row of {org}", code, 200 if may_edit(rt, user, pos) else 403)
 
+# patient lists (issue 18): the users of that practice only, each read audited
+def walk_patients(rt):
+    for user in users:
+        role, scope = users[user]
+        for pos, org in orgs_for(user):
+            path = f"/api/patients/{org}?cohort=smr_priority&format=csv"
+            code, body = call(user, "GET", path)
+            allow = role == "practice" and org == scope
+            if not allow or phm == "yes":
+                check(f"{user} {pos} {path}", code, 200 if allow else 403)
+
 def walk_unknown(rt):
     for user in users:
         check(f"{user} GET /api/nothing", call(user, "GET", "/api/nothing")[0], 404)
@@ -285,6 +306,7 @@ WALKS = {("GET", "/api/tables/"): walk_tables, ("GET", "/api/orgs/"): walk_orgs,
          ("GET", "/api/registers/"): walk_register_rows,
          ("POST", "/api/registers/"): walk_edit, ("PUT", "/api/registers/"): walk_edit,
          ("DELETE", "/api/registers/"): walk_edit, ("*", "/api/"): walk_unknown,
+         ("GET", "/api/patients/"): walk_patients,
          ("POST", "/api/login"): walk_login, ("POST", "/api/logout"): walk_logout}
 # every route needing a session refuses a request without one, first
 for rt in routes:
