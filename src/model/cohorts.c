@@ -14,9 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "base/path.h"
 #include "base/xalloc.h"
 #include "model/rates.h"
 #include "model/refdata.h"
@@ -59,14 +57,9 @@ struct ctx {
 static void
 rules_path(const char *file, char *path, size_t n)
 {
-    const char *dir = getenv("PCCS_RULES");
     char rel[256];
-    if (dir && *dir)
-        snprintf(path, n, "%s/%s", dir, file);
-    if (!(dir && *dir) || access(path, R_OK) != 0) {
-        snprintf(rel, sizeof(rel), "rules/%s", file);
-        pccs_data_path(rel, path, n);
-    }
+    snprintf(rel, sizeof(rel), "rules/%s", file);
+    pccs_refdata_path(rel, path, n);
 }
 
 static pccs_day

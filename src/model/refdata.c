@@ -175,6 +175,10 @@ const struct pccs_refdata_file pccs_refdata_files[] = {
      .env = "PCCS_WEIGHTS",
      .flags = PCCS_CSV_SAME_WIDTH,
      .what = "age-sex workload weights"},
+    {.rel = "rules/phm.csv", .what = "population health: eFI parameters"},
+    {.rel = "rules/efi.csv", .what = "eFI deficits and their code lists"},
+    {.rel = "rules/cohorts.csv", .what = "population health cohorts"},
+    {.rel = "rules/phm_codes.csv", .what = "code lists the rules define"},
     {.rel = NULL},
 };
 
