@@ -70,8 +70,12 @@ profile_json(struct pccs_web_server *sv, const struct pccs_web_request *rq,
                 children, pccs_profile_org_json(&p->children[i], false));
     }
     json_object_set_new(j, "children", children);
+    bool within = rq->sess.role == PCCS_ROLE_ADMIN ||
+                  pccs_web_org_within(sv, p->self.org, rq->scope, p->at);
     json_object_set_new(j, "access",
-                        json_string(above ? "above scope" : "within scope"));
+                        json_string(above    ? "above scope"
+                                    : within ? "within scope"
+                                             : "outside scope"));
     json_t *pop = p->has_latest ? pccs_table_json(&p->latest) : NULL;
     if (pop)
         json_object_set_new(j, "populations", pop);

@@ -10,10 +10,10 @@
  *   - admins see everything;
  *   - within the scope (the user's organisation and its subtree) anything
  *     goes;
- *   - above it (an aggregate that contains the scope) published figures
- *     of the aggregate itself, never its rows at a lower level and never
- *     local register data;
- *   - beside it nothing (see PUBLISHED FIGURES OUTSIDE THE SCOPE below);
+ *   - outside it (above or beside) published figures of any
+ *     organisation at any level, never local register data nor places,
+ *     and tables resting partly on a register only for an aggregate above
+ *     the scope, at its own level (PUBLISHED FIGURES OUTSIDE THE SCOPE);
  *   - a register row only when every organisation it names is within the
  *     scope; a register that names no organisation (milestones, budget)
  *     belongs to the organisation that loaded it (pccs load --org): its
@@ -90,6 +90,19 @@ row_within(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
     return true;
 }
 
+/*
+ * Tables built from published files and a local register: entitlements
+ * (the care home premium counts the care_home_beds register) and
+ * resilience (list closures, and ratings by local rules).
+ */
+static bool
+partly_local(const struct pccs_web_route *rt, const struct pccs_web_ask *ask)
+{
+    return rt->data == PCCS_DATA_TABLE && ask->table &&
+           (!strcmp(ask->table->name, "entitlements") ||
+            !strcmp(ask->table->name, "resilience"));
+}
+
 /* May org's figures of this route be had, standing where it stands? */
 static bool
 org_allowed(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
@@ -103,13 +116,22 @@ org_allowed(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
         return true;
     if (local)
         return false; /* local and derived data: the scope only */
+    /* ===== PUBLISHED FIGURES OUTSIDE THE SCOPE =====
+     * Benchmarking (issue 16): the published figures of every
+     * organisation in England, at every level, to every signed-in user,
+     * above the scope and beside it alike (they are public anyway).
+     * Outside the scope stays closed: local registers and the tables on
+     * them (local, above), places (groupings a commissioner keeps in a
+     * local register) and the tables that rest partly on a register
+     * (partly_local); of those, an aggregate above the scope shows
+     * itself, never its rows below, and one beside it nothing. */
+    bool place = sv->tree.orgs[ask->org].level == PCCS_PLACE ||
+                 (rt->data == PCCS_DATA_TABLE && ask->level == PCCS_PLACE);
+    if (!place && !partly_local(rt, ask))
+        return true;
     if (pos == POS_ABOVE)
-        /* an aggregate above the scope: itself, not its rows below */
         return rt->data != PCCS_DATA_TABLE ||
                ask->level == sv->tree.orgs[ask->org].level;
-    /* ===== PUBLISHED FIGURES OUTSIDE THE SCOPE =====
-     * Published figures of an organisation beside the scope are refused
-     * today; benchmarking (issue 16) opens them here, and only here. */
     return false;
 }
 

@@ -194,11 +194,15 @@ try {
   const ctx2 = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const p2 = await ctx2.newPage();
   await login(p2, want.practice_user, want.password);
+  // Published figures are open to every signed-in user (issue 16): a
+  // practice user sees another PCN's practice, but not its resilience
+  // (partly local) nor its register rows.
   await p2.goto(url + '/org.html?code=A81002');
-  await p2.waitForSelector('h1');
-  const h1 = await p2.textContent('h1');
-  check('a practice user is refused another PCN\'s practice', /cannot see/.test(h1), h1);
-  check('... and no figures of it are on the page', !(await p2.$('.pccs-figure')));
+  await p2.waitForSelector('#org[data-ready=yes]', { timeout: 60000 });
+  check('a practice user sees another PCN\'s practice: its published figures',
+    !!(await p2.$('[data-figure="Registered patients"]')), await p2.textContent('h1'));
+  const refused = await p2.textContent('section[data-table=resilience]');
+  check('... but not its resilience (resting on a local register)', /outside the scope/.test(refused), refused);
   await shot(p2, 'refused', false);
   await p2.goto(url + '/org.html?code=A81001');
   await p2.waitForSelector('#org[data-ready=yes]', { timeout: 60000 });
