@@ -11,7 +11,8 @@
  *   - within the scope (the user's organisation and its subtree) anything
  *     goes;
  *   - outside it (above or beside) published figures of any
- *     organisation at any level, never local register data nor places,
+ *     organisation at any level, never local register data, patient-level
+ *     data nor places,
  *     and tables resting partly on a register only for an aggregate above
  *     the scope, at its own level (PUBLISHED FIGURES OUTSIDE THE SCOPE);
  *   - a register row only when every organisation it names is within the
@@ -103,6 +104,14 @@ partly_local(const struct pccs_web_route *rt, const struct pccs_web_ask *ask)
             !strcmp(ask->table->name, "resilience"));
 }
 
+/* Tables derived from patient-level records: the scope only. */
+static bool
+patient_level(const struct pccs_web_route *rt, const struct pccs_web_ask *ask)
+{
+    return rt->data == PCCS_DATA_TABLE && ask->table &&
+           !strcmp(ask->table->name, "cohorts");
+}
+
 /* May org's figures of this route be had, standing where it stands? */
 static bool
 org_allowed(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
@@ -125,6 +134,8 @@ org_allowed(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
      * local register) and the tables that rest partly on a register
      * (partly_local); of those, an aggregate above the scope shows
      * itself, never its rows below, and one beside it nothing. */
+    if (patient_level(rt, ask))
+        return false;
     bool place = sv->tree.orgs[ask->org].level == PCCS_PLACE ||
                  (rt->data == PCCS_DATA_TABLE && ask->level == PCCS_PLACE);
     if (!place && !partly_local(rt, ask))

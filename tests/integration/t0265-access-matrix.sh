@@ -132,13 +132,15 @@ UNOWNED = {"budget", "milestones"}  # registers naming no organisation: admins o
 # published tables with a column from a local register: entitlements (care
 # home beds), resilience (list closures, local rules)
 PARTLY_LOCAL = {"entitlements", "resilience"}
+# derived from patient-level records: the scope only
+PATIENT_LEVEL = {"cohorts"}
 def may_table(user, table, pos, own_level):
     role = users[user][0]
     if table in UNOWNED and role != "admin":
         return False
     if pos in ("inside", "below"):
         return True
-    if table in LOCAL_TABLES:
+    if table in LOCAL_TABLES or table in PATIENT_LEVEL:
         return False
     if table in PARTLY_LOCAL:
         return pos == "above" and own_level   # the aggregate itself, never its rows below
