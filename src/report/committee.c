@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
+#include "calc/resilience.h"
 #include "calc/spc.h"
 #include "report/chart.h"
 #include "report/svg.h"
@@ -82,7 +83,13 @@ static const char style[] =
     ".tick { margin-right: 6mm; color: #768692; }\n"
     ".tick.on { color: #212B32; font-weight: bold; }\n"
     "ol.recs li { margin: 1mm 0; }\n"
-    "h2.front { margin-top: 6mm; }\n";
+    "h2.front { margin-top: 6mm; }\n"
+    ".cite { color: #425563; font-size: 8pt; }\n"
+    ".cite code { font-size: 7.5pt; }\n"
+    "ul.summary li { margin: 0 0 2mm; }\n"
+    "table.sumtab { font-size: 8pt; margin-top: 1.5mm; }\n"
+    "p.reading { margin: 2mm 0 3mm; }\n"
+    "section.summary { break-after: page; }\n";
 
 /* A note naming a generated file or a template's example rows. */
 static bool
@@ -300,6 +307,757 @@ red_or_amber(const struct pccs_table *t, size_t row, void *ctx)
            (!strcmp(x->text, "red") || !strcmp(x->text, "amber"));
 }
 
+/* ===== Figures quoted in prose: the summary and the readings ===== */
+
+/* Row of part whose first column is key (and month is month, unless
+ * NULL), or -1; month "" takes the last such row (the latest month). */
+static long
+row_of(const struct rep *r, enum pccs_paper_part part, const char *key,
+       const char *month)
+{
+    const struct pccs_paper_table *pt = &r->p->part[part];
+    if (!pt->asked || !pt->ok)
+        return -1;
+    const struct pccs_table *t = &pt->t;
+    int mc = month ? pccs_table_col_index(t, "month") : -1;
+    long found = -1;
+    for (size_t i = 0; i < t->nrows; i++) {
+        const char *k = pccs_table_cell(t, i, 0)->text;
+        const char *m = mc >= 0 ? pccs_table_cell(t, i, (size_t)mc)->text
+                                : NULL;
+        if (!k || strcmp(k, key))
+            continue;
+        if (month && *month && (!m || strcmp(m, month)))
+            continue;
+        found = (long)i;
+        if (!month || *month)
+            break;
+    }
+    return found;
+}
+
+/* Cell (row, col) of part, or NULL when there is none or it is null. */
+static const struct pccs_cell *
+cell_of(const struct rep *r, enum pccs_paper_part part, long row,
+        const char *col)
+{
+    const struct pccs_paper_table *pt = &r->p->part[part];
+    if (row < 0 || !pt->asked || !pt->ok)
+        return NULL;
+    int c = pccs_table_col_index(&pt->t, col);
+    const struct pccs_cell *x =
+        c >= 0 ? pccs_table_cell(&pt->t, (size_t)row, (size_t)c) : NULL;
+    return x && !x->null ? x : NULL;
+}
+
+/* The attributes naming the question a figure answers: `pccs table NAME
+ * ARGS`, then the row (first column, and month when the table has one). */
+static void
+fig_attrs(struct rep *r, const struct pccs_paper_table *pt, long row)
+{
+    fprintf(r->f, " data-table=\"%s\" data-args=\"", pt->name);
+    esc(r, pt->args);
+    fputs("\"", r->f);
+    if (row < 0)
+        return;
+    const struct pccs_table *t = &pt->t;
+    fprintf(r->f, " data-where=\"%s=", t->cols[0].name);
+    esc(r, pccs_table_cell(t, (size_t)row, 0)->text);
+    /* The columns that, with the first, name a row of a table. */
+    static const char *const keys[] = {"month", "publication", "staff_group",
+                                       "group", "arrs_role"};
+    for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+        int kc = pccs_table_col_index(t, keys[k]);
+        const char *v =
+            kc > 0 ? pccs_table_cell(t, (size_t)row, (size_t)kc)->text : NULL;
+        if (!v)
+            continue;
+        fprintf(r->f, ";%s=", keys[k]);
+        esc(r, v);
+    }
+    fputs("\"", r->f);
+}
+
+/*
+ * The figure in cell (row, col) of part, as the table prints it, in a
+ * span naming where it comes from, so a reader and the tests can find it
+ * with pccs table. false (and nothing written) when there is none.
+ */
+static bool
+fig(struct rep *r, enum pccs_paper_part part, long row, const char *col)
+{
+    if (!cell_of(r, part, row, col))
+        return false;
+    const struct pccs_paper_table *pt = &r->p->part[part];
+    struct pccs_buf b = PCCS_BUF_INIT;
+    pccs_table_format_cell(&b, &pt->t, (size_t)row,
+                           (size_t)pccs_table_col_index(&pt->t, col));
+    fputs("<span class=\"fig\"", r->f);
+    fig_attrs(r, pt, row);
+    fprintf(r->f, " data-col=\"%s\">", col);
+    esc(r, b.p ? b.p : "");
+    fputs("</span>", r->f);
+    pccs_buf_release(&b);
+    return true;
+}
+
+/* Rows of part whose col is value (NULL: every row). */
+static size_t
+count_rows(const struct rep *r, enum pccs_paper_part part, const char *col,
+           const char *value)
+{
+    const struct pccs_paper_table *pt = &r->p->part[part];
+    size_t n = 0;
+    int c = col ? pccs_table_col_index(&pt->t, col) : -1;
+    for (size_t i = 0; pt->asked && pt->ok && i < pt->t.nrows; i++) {
+        const char *v = c >= 0 ? pccs_table_cell(&pt->t, i, (size_t)c)->text
+                               : NULL;
+        n += !col || (v && !strcmp(v, value));
+    }
+    return n;
+}
+
+/* count_rows() in a span as fig()'s: data-count names what is counted. */
+static size_t
+fig_count(struct rep *r, enum pccs_paper_part part, const char *col,
+          const char *value)
+{
+    size_t n = count_rows(r, part, col, value);
+    fputs("<span class=\"fig\"", r->f);
+    fig_attrs(r, &r->p->part[part], -1);
+    if (col)
+        fprintf(r->f, " data-count=\"%s=%s\">%zu</span>", col, value, n);
+    else
+        fprintf(r->f, " data-count=\"\">%zu</span>", n);
+    return n;
+}
+
+/* "(source: Patients Registered at a GP Practice, 2022-01-01; ...)": the
+ * files part's figures rest on, with their periods and marks. */
+static void
+cite(struct rep *r, enum pccs_paper_part part)
+{
+    const struct pccs_paper_table *pt = &r->p->part[part];
+    if (!pt->asked || !pt->ok)
+        return;
+    fputs(" <span class=\"cite\">(", r->f);
+    size_t shown = 0;
+    for (size_t i = 0; i < pt->t.nsources; i++) {
+        const struct pccs_paper_source *s = NULL;
+        for (size_t k = 0; k < r->p->nsources && !s; k++)
+            if (r->p->sources[k].id == pt->t.sources[i])
+                s = &r->p->sources[k];
+        if (!s)
+            continue;
+        fputs(shown++ ? "; " : "source: ", r->f);
+        esc(r, s->title);
+        if (s->period[0]) {
+            fputs(", ", r->f);
+            esc(r, s->period);
+        }
+        if (s->mark)
+            fprintf(r->f, " <span class=\"mark\">%s</span>",
+                    s->example ? "EXAMPLE" : "SYNTHETIC");
+    }
+    fprintf(r->f, "%s<code>pccs table %s ", shown ? "; " : "", pt->name);
+    esc(r, pt->args);
+    fputs("</code>)</span>", r->f);
+}
+
+/* "12.3%" from now against before: the change a sentence states. */
+static void
+change_pct(struct rep *r, double now, double before)
+{
+    double c = pccs_res_change_pct(now, before);
+    if (isfinite(c))
+        fprintf(r->f, "<span class=\"derived\">%+.1f%%</span>", c);
+    else
+        fputs("no change to state", r->f);
+}
+
+/* prefix then fig() when the cell has a figure; false when not. */
+static bool
+fig_pre(struct rep *r, enum pccs_paper_part part, long row, const char *prefix,
+        const char *col)
+{
+    if (!cell_of(r, part, row, col))
+        return false;
+    fputs(prefix, r->f);
+    return fig(r, part, row, col);
+}
+
+/* Rows of part whose col is at least min: the count, in a span. */
+static size_t
+fig_count_ge(struct rep *r, enum pccs_paper_part part, const char *col,
+             double min)
+{
+    const struct pccs_paper_table *pt = &r->p->part[part];
+    size_t n = 0;
+    for (size_t i = 0; pt->asked && pt->ok && i < pt->t.nrows; i++) {
+        const struct pccs_cell *x = cell_of(r, part, (long)i, col);
+        n += x && x->num >= min;
+    }
+    fputs("<span class=\"fig\"", r->f);
+    fig_attrs(r, pt, -1);
+    fprintf(r->f, " data-count=\"%s&gt;=%g\">%zu</span>", col, min, n);
+    return n;
+}
+
+/* One of the 12-month growth figures (before or now), as the population
+ * section shows it: the organisation's registered list on that day. */
+static void
+fig_growth(struct rep *r, size_t i)
+{
+    const struct pccs_paper_growth *g = &r->p->growth;
+    struct pccs_buf b = PCCS_BUF_INIT;
+    pccs_table_format_cell(&b, &g->t, 0, i);
+    fprintf(r->f,
+            "<span class=\"fig\" data-table=\"populations\" "
+            "data-args=\"--level %s --in %s --period %s\" "
+            "data-where=\"code=%s\" data-col=\"registered\">%s</span>",
+            pccs_level_name(r->level), r->in, i ? g->now : g->before, r->in,
+            b.p ? b.p : "");
+    pccs_buf_release(&b);
+}
+
+static void
+sum_population(struct rep *r)
+{
+    long row = row_of(r, PCCS_PAPER_POP, r->in, NULL);
+    if (row < 0)
+        return;
+    fputs("<li><strong>Population.</strong> ", r->f);
+    esc(r, r->p->name);
+    fputs(" has ", r->f);
+    fig(r, PCCS_PAPER_POP, row, "registered");
+    fputs(" registered patients (", r->f);
+    fig(r, PCCS_PAPER_POP, row, "weighted");
+    fputs(" weighted) in ", r->f);
+    fig(r, PCCS_PAPER_POP, row, "practices");
+    fputs(" practices", r->f);
+    if (r->p->part[PCCS_PAPER_POP_PCN].ok) {
+        fputs(" and ", r->f);
+        fig_count(r, PCCS_PAPER_POP_PCN, NULL, NULL);
+        fputs(" PCNs", r->f);
+    }
+    fputs(".", r->f);
+    cite(r, PCCS_PAPER_POP);
+    const struct pccs_paper_growth *g = &r->p->growth;
+    if (g->found && g->t.nrows) {
+        fprintf(r->f, " Over the 12 months to %s the list changed by "
+                "<strong>", g->now);
+        struct pccs_buf b = PCCS_BUF_INIT;
+        pccs_table_format_cell(&b, &g->t, 0, 2);
+        esc(r, b.p ? b.p : "");
+        pccs_buf_release(&b);
+        fputs("%</strong>, from ", r->f);
+        fig_growth(r, 0);
+        fprintf(r->f, " on %s to ", g->before);
+        fig_growth(r, 1);
+        fputs(" (Patients Registered at a GP Practice).", r->f);
+    }
+    fputs("</li>\n", r->f);
+}
+
+static void
+sum_capacity(struct rep *r)
+{
+    enum pccs_paper_part c = PCCS_PAPER_CAPACITY;
+    long row = row_of(r, c, r->in, "");
+    if (row < 0 || !cell_of(r, c, row, "per_1000"))
+        return;
+    fputs("<li><strong>Access.</strong> In the month of ", r->f);
+    fig(r, c, row, "month");
+    fputs(", ", r->f);
+    fig(r, c, row, "appointments");
+    fputs(" appointments: ", r->f);
+    fig(r, c, row, "per_1000");
+    fputs(" per 1,000 registered patients", r->f);
+    if (fig_pre(r, c, row, ", of which ", "dna_pct"))
+        fputs("% were not attended", r->f);
+    if (cell_of(r, c, row, "appointments_growth_12m_pct")) {
+        fputs("; appointments changed by ", r->f);
+        fig(r, c, row, "appointments_growth_12m_pct");
+        fputs("% over 12 months", r->f);
+        if (fig_pre(r, c, row, " and the list by ", "list_growth_12m_pct"))
+            fputs("%", r->f);
+    }
+    fputs(".", r->f);
+    cite(r, c);
+    fputs("</li>\n", r->f);
+}
+
+static void
+sum_entitlements(struct rep *r)
+{
+    long now = row_of(r, PCCS_PAPER_ENT_AREA, r->in, NULL);
+    long before = row_of(r, PCCS_PAPER_ENT_AREA_PREV, r->in, NULL);
+    if (!cell_of(r, PCCS_PAPER_ENT_AREA, now, "total_known"))
+        return;
+    fprintf(r->f, "<li><strong>PCN entitlements against last year.</strong> "
+            "The PCNs' Network Contract DES entitlements known for %s come "
+            "to £", r->p->year);
+    fig(r, PCCS_PAPER_ENT_AREA, now, "total_known");
+    const struct pccs_cell *b =
+        cell_of(r, PCCS_PAPER_ENT_AREA_PREV, before, "total_known");
+    if (b) {
+        fputs(", against £", r->f);
+        fig(r, PCCS_PAPER_ENT_AREA_PREV, before, "total_known");
+        fprintf(r->f, " in %s (", r->p->prev_year);
+        change_pct(r, cell_of(r, PCCS_PAPER_ENT_AREA, now, "total_known")->num,
+                   b->num);
+        fputs(")", r->f);
+    }
+    if (fig_pre(r, PCCS_PAPER_ENT_AREA, now,
+                 "; besides, practices receive £", "practice_income_known"))
+        fputs(" of DES income", r->f);
+    fputs(".", r->f);
+    cite(r, PCCS_PAPER_ENT_AREA);
+    fputs("</li>\n", r->f);
+}
+
+/* The practices of part rated rating, each with its reasons. */
+static void
+rated_rows(struct rep *r, const char *rating)
+{
+    enum pccs_paper_part part = PCCS_PAPER_RESILIENCE;
+    const struct pccs_table *t = &r->p->part[part].t;
+    int oc = pccs_table_col_index(t, "overall");
+    for (size_t i = 0; oc >= 0 && i < t->nrows; i++) {
+        const char *v = pccs_table_cell(t, i, (size_t)oc)->text;
+        if (!v || strcmp(v, rating))
+            continue;
+        fputs("<tr><td>", r->f);
+        fig(r, part, (long)i, "code");
+        fputs("</td><td class=\"w\">", r->f);
+        fig(r, part, (long)i, "name");
+        fprintf(r->f, "</td><td><span class=\"rag %s\">%s</span></td>"
+                "<td class=\"w\">", rating, rating);
+        fig(r, part, (long)i, "reasons");
+        fputs("</td></tr>\n", r->f);
+    }
+}
+
+static void
+sum_resilience(struct rep *r)
+{
+    enum pccs_paper_part part = PCCS_PAPER_RESILIENCE;
+    if (!r->p->part[part].asked || !r->p->part[part].ok)
+        return;
+    fputs("<li><strong>Practices rated red or amber.</strong> ", r->f);
+    size_t red = fig_count(r, part, "overall", "red");
+    fputs(" red and ", r->f);
+    size_t amber = fig_count(r, part, "overall", "amber");
+    fputs(" amber of ", r->f);
+    fig_count(r, part, NULL, NULL);
+    fputs(" practices, by the rules of data/rules/resilience.csv.", r->f);
+    cite(r, part);
+    if (amber > 10)
+        fprintf(r->f, " The %zu amber practices are in appendix B with "
+                "their reasons.", amber);
+    if (!red && (!amber || amber > 10)) {
+        fputs("</li>\n", r->f);
+        return;
+    }
+    fputs("<table class=\"sumtab\"><thead><tr><th>Practice</th><th>Name"
+          "</th><th>Rating</th><th>Why</th></tr></thead><tbody>\n", r->f);
+    rated_rows(r, "red");
+    if (amber <= 10)
+        rated_rows(r, "amber");
+    fputs("</tbody></table></li>\n", r->f);
+}
+
+static void
+sum_risks(struct rep *r)
+{
+    enum pccs_paper_part part = PCCS_PAPER_RISKS;
+    if (!r->p->part[part].asked || !r->p->part[part].ok)
+        return;
+    fputs("<li><strong>Risks scoring 15 or more.</strong> ", r->f);
+    size_t n = fig_count_ge(r, part, "score", 15);
+    fputs(" of the ", r->f);
+    fig_count(r, part, NULL, NULL);
+    fputs(" risks on the register", r->f);
+    const char *sep = ": ";
+    for (size_t i = 0; n && i < r->p->part[part].t.nrows; i++) {
+        const struct pccs_cell *x = cell_of(r, part, (long)i, "score");
+        if (!x || x->num < 15)
+            continue;
+        fputs(sep, r->f);
+        sep = "; ";
+        fig(r, part, (long)i, "risk_id");
+        fputs(" ", r->f);
+        fig(r, part, (long)i, "title");
+        fputs(" (score ", r->f);
+        fig(r, part, (long)i, "score");
+        fig_pre(r, part, (long)i, ", ", "owner");
+        fputs(")", r->f);
+    }
+    fputs(".", r->f);
+    cite(r, part);
+    fputs("</li>\n", r->f);
+}
+
+static void
+sum_programmes(struct rep *r)
+{
+    enum pccs_paper_part part = PCCS_PAPER_PROGRAMMES;
+    long total = row_of(r, part, "Total", NULL);
+    if (!cell_of(r, part, total, "overdue"))
+        return;
+    fputs("<li><strong>Overdue programmes.</strong> ", r->f);
+    fig(r, part, total, "overdue");
+    fputs(" of ", r->f);
+    fig(r, part, total, "total");
+    fputs(" programme milestones are overdue", r->f);
+    const char *sep = " (";
+    for (size_t i = 0; i < r->p->part[part].t.nrows; i++) {
+        const struct pccs_cell *x = cell_of(r, part, (long)i, "overdue");
+        if ((long)i == total || !x || x->num <= 0)
+            continue;
+        fputs(sep, r->f);
+        sep = "; ";
+        fig(r, part, (long)i, "workstream");
+        fputs(" ", r->f);
+        fig(r, part, (long)i, "overdue");
+    }
+    fputs(*sep == ';' ? ")." : ".", r->f);
+    cite(r, part);
+    fputs("</li>\n", r->f);
+}
+
+/* The executive summary: every figure in it is a cell of a table this
+ * paper shows (or a count of its rows), in a span saying which. */
+static void
+sec_summary(struct rep *r)
+{
+    fputs("<section class=\"summary\"><h2 class=\"front\" "
+          "id=\"summary\">Executive summary</h2>\n<p class=\"reading\">"
+          "Written from the tables of this paper: each figure below is the "
+          "one its section shows, for the period and from the source "
+          "named beside it.</p>\n<h3>What changed since the last "
+          "period</h3>\n<ul class=\"summary\">\n", r->f);
+    sum_population(r);
+    sum_capacity(r);
+    sum_entitlements(r);
+    fputs("</ul>\n<h3>What needs the Committee's attention</h3>\n"
+          "<ul class=\"summary\">\n", r->f);
+    sum_resilience(r);
+    sum_risks(r);
+    sum_programmes(r);
+    fputs("</ul>\n</section>\n", r->f);
+}
+
+/* ===== The reading that opens each section ===== */
+
+static void
+reading_open(struct rep *r)
+{
+    fputs("<p class=\"reading\">", r->f);
+}
+
+/* The row of part for the organisation whose col is largest (most) or
+ * smallest, among rows where key_col is key (NULL: all rows); -1. */
+static long
+row_extreme(const struct rep *r, enum pccs_paper_part part, const char *col,
+            bool most)
+{
+    const struct pccs_paper_table *pt = &r->p->part[part];
+    long best = -1;
+    double v = 0;
+    for (size_t i = 0; pt->asked && pt->ok && i < pt->t.nrows; i++) {
+        const struct pccs_cell *x = cell_of(r, part, (long)i, col);
+        if (x && (best < 0 || (most ? x->num > v : x->num < v))) {
+            best = (long)i;
+            v = x->num;
+        }
+    }
+    return best;
+}
+
+static void
+read_population(struct rep *r)
+{
+    long row = row_of(r, PCCS_PAPER_POP, r->in, NULL);
+    if (row < 0)
+        return;
+    reading_open(r);
+    esc(r, r->p->name);
+    fputs(" has ", r->f);
+    fig(r, PCCS_PAPER_POP, row, "registered");
+    fputs(" registered patients in ", r->f);
+    fig(r, PCCS_PAPER_POP, row, "practices");
+    fputs(" practices", r->f);
+    enum pccs_paper_part pp = PCCS_PAPER_POP_PCN;
+    long big = row_extreme(r, pp, "registered", true);
+    long small = row_extreme(r, pp, "registered", false);
+    if (big >= 0 && small >= 0) {
+        fputs(". Of its ", r->f);
+        fig_count(r, pp, NULL, NULL);
+        fputs(" PCNs the largest is ", r->f);
+        fig(r, pp, big, "name");
+        fputs(" (", r->f);
+        fig(r, pp, big, "registered");
+        fputs(" registered) and the smallest ", r->f);
+        fig(r, pp, small, "name");
+        fputs(" (", r->f);
+        fig(r, pp, small, "registered");
+        fputs(")", r->f);
+    }
+    fputs(". PCN totals come first; each PCN's practices are in appendix "
+          "A.</p>\n",
+          r->f);
+}
+
+static void
+read_capacity(struct rep *r)
+{
+    enum pccs_paper_part c = PCCS_PAPER_CAPACITY;
+    long row = row_of(r, c, r->in, "");
+    if (!cell_of(r, c, row, "per_1000"))
+        return;
+    reading_open(r);
+    fputs("In the latest month, ", r->f);
+    fig(r, c, row, "month");
+    fputs(", practices gave ", r->f);
+    fig(r, c, row, "per_1000");
+    fputs(" appointments per 1,000 registered patients", r->f);
+    if (fig_pre(r, c, row, "; ", "dna_pct"))
+        fputs("% were not attended", r->f);
+    if (fig_pre(r, c, row, "; ", "face_to_face_pct"))
+        fputs("% were face to face", r->f);
+    fputs(". The charts below show whether the month-to-month variation is "
+          "more than common cause (Making Data Count).</p>\n",
+          r->f);
+}
+
+/* This year's line against last year's, at the organisation's level. */
+static void
+ent_against_last_year(struct rep *r)
+{
+    enum pccs_paper_part a = PCCS_PAPER_ENT_AREA, b = PCCS_PAPER_ENT_AREA_PREV;
+    long now = row_of(r, a, r->in, NULL), before = row_of(r, b, r->in, NULL);
+    if (now < 0 || before < 0)
+        return;
+    fprintf(r->f, "<h3>Against last year</h3>\n<table><thead><tr><th>Line"
+            "</th><th class=\"n\">%s £</th><th class=\"n\">%s £</th><th "
+            "class=\"n\">Change</th></tr></thead><tbody>\n",
+            r->p->year, r->p->prev_year);
+    for (size_t i = 0; i <= r->p->nline_cols; i++) {
+        char name[64];
+        const char *lc = i < r->p->nline_cols ? r->p->line_cols[i]
+                                              : "total_known=PCN total known";
+        const char *eq = strchr(lc, '=');
+        snprintf(name, sizeof(name), "%.*s", (int)(eq - lc), lc);
+        const struct pccs_cell *x = cell_of(r, a, now, name);
+        const struct pccs_cell *y = cell_of(r, b, before, name);
+        fprintf(r->f, "<tr%s><td>", i < r->p->nline_cols ? ""
+                                                          : " class=\"total\"");
+        esc(r, eq + 1);
+        fputs("</td><td class=\"n\">", r->f);
+        fig(r, a, now, name);
+        fputs("</td><td class=\"n\">", r->f);
+        fig(r, b, before, name);
+        fputs("</td><td class=\"n\">", r->f);
+        if (x && y)
+            change_pct(r, x->num, y->num);
+        fputs("</td></tr>\n", r->f);
+    }
+    fputs("</tbody></table>\n", r->f);
+}
+
+static void
+read_entitlements(struct rep *r)
+{
+    enum pccs_paper_part a = PCCS_PAPER_ENT_AREA;
+    long now = row_of(r, a, r->in, NULL);
+    if (!cell_of(r, a, now, "total_known"))
+        return;
+    reading_open(r);
+    fprintf(r->f, "For %s the Network Contract DES entitles the PCNs of ",
+            r->p->year);
+    esc(r, r->p->name);
+    fputs(" to £", r->f);
+    fig(r, a, now, "total_known");
+    fputs(" where the rate and population are known", r->f);
+    long before = row_of(r, PCCS_PAPER_ENT_AREA_PREV, r->in, NULL);
+    if (fig_pre(r, PCCS_PAPER_ENT_AREA_PREV, before, ", against £",
+                "total_known"))
+        fprintf(r->f, " in %s", r->p->prev_year);
+    if (fig_pre(r, a, now, "; of it the ARRS sum is £", "arrs"))
+        fputs(", set against the roles in post below", r->f);
+    fputs(". Each line is shown with its rate or the reason it has no "
+          "amount.</p>\n",
+          r->f);
+}
+
+static void
+read_workforce(struct rep *r)
+{
+    enum pccs_paper_part w = PCCS_PAPER_WORKFORCE;
+    const struct pccs_paper_table *pt = &r->p->part[w];
+    long row = -1;
+    int gc = pt->ok ? pccs_table_col_index(&pt->t, "staff_group") : -1;
+    for (size_t i = 0; gc >= 0 && i < pt->t.nrows && row < 0; i++) {
+        const char *g = pccs_table_cell(&pt->t, i, (size_t)gc)->text;
+        if (g && !strcmp(g, "GP") && is_org(&pt->t, i, (void *)r->in))
+            row = (long)i;
+    }
+    if (!cell_of(r, w, row, "fte_per_10000_weighted"))
+        return;
+    reading_open(r);
+    fputs("GPs: ", r->f);
+    fig(r, w, row, "fte");
+    fputs(" FTE, ", r->f);
+    fig(r, w, row, "fte_per_10000_weighted");
+    fputs(" per 10,000 weighted patients (", r->f);
+    fig(r, w, row, "publication");
+    fputs(", census ", r->f);
+    fig(r, w, row, "census");
+    fputs("). The table gives every staff group.</p>\n", r->f);
+}
+
+/* The organisation's QOF row with the largest or smallest prevalence
+ * against England's (the ratio picks the row; the figures are cells). */
+static long
+qof_extreme(const struct rep *r, bool above)
+{
+    enum pccs_paper_part q = PCCS_PAPER_QOF;
+    const struct pccs_paper_table *pt = &r->p->part[q];
+    long best = -1;
+    double v = 0;
+    for (size_t i = 0; pt->ok && i < pt->t.nrows; i++) {
+        const struct pccs_cell *x = cell_of(r, q, (long)i, "prevalence_pct");
+        const struct pccs_cell *e =
+            cell_of(r, q, (long)i, "national_prevalence_pct");
+        if (!x || !e || e->num <= 0 || !is_org(&pt->t, i, (void *)r->in))
+            continue;
+        double ratio = x->num / e->num;
+        if (best < 0 || (above ? ratio > v : ratio < v)) {
+            best = (long)i;
+            v = ratio;
+        }
+    }
+    return best;
+}
+
+static void
+read_qof(struct rep *r)
+{
+    enum pccs_paper_part q = PCCS_PAPER_QOF;
+    long hi = qof_extreme(r, true), lo = qof_extreme(r, false);
+    if (hi < 0 || lo < 0)
+        return;
+    reading_open(r);
+    fputs("Recorded prevalence furthest above England's is ", r->f);
+    fig(r, q, hi, "group_label");
+    fputs(" (", r->f);
+    fig(r, q, hi, "prevalence_pct");
+    fputs("% against ", r->f);
+    fig(r, q, hi, "national_prevalence_pct");
+    fputs("%); furthest below is ", r->f);
+    fig(r, q, lo, "group_label");
+    fputs(" (", r->f);
+    fig(r, q, lo, "prevalence_pct");
+    fputs("% against ", r->f);
+    fig(r, q, lo, "national_prevalence_pct");
+    fputs("%). Low recorded prevalence can mean undiagnosed disease as "
+          "much as a healthier population.</p>\n",
+          r->f);
+}
+
+static void
+read_payments(struct rep *r)
+{
+    enum pccs_paper_part p = PCCS_PAPER_PAYMENTS;
+    long hi = row_extreme(r, p, "total_per_weighted", true);
+    long lo = row_extreme(r, p, "total_per_weighted", false);
+    if (hi < 0 || lo < 0)
+        return;
+    reading_open(r);
+    fprintf(r->f, "In %s, NHS payments per weighted patient ranged from £",
+            r->p->year ? r->p->year : "the year");
+    fig(r, p, lo, "total_per_weighted");
+    fputs(" (", r->f);
+    fig(r, p, lo, "name");
+    fputs(") to £", r->f);
+    fig(r, p, hi, "total_per_weighted");
+    fputs(" (", r->f);
+    fig(r, p, hi, "name");
+    fputs("). Practices outside the 5th to 95th percentile of their ICB "
+          "are listed after the table.</p>\n",
+          r->f);
+}
+
+static void
+read_resilience(struct rep *r)
+{
+    enum pccs_paper_part s = PCCS_PAPER_RESILIENCE;
+    if (!r->p->part[s].asked || !r->p->part[s].ok)
+        return;
+    reading_open(r);
+    fputs("Of ", r->f);
+    fig_count(r, s, NULL, NULL);
+    fputs(" practices, ", r->f);
+    fig_count(r, s, "overall", "red");
+    fputs(" are rated red, ", r->f);
+    fig_count(r, s, "overall", "amber");
+    fputs(" amber and ", r->f);
+    fig_count(r, s, "overall", "green");
+    fputs(" green by the rules of data/rules/resilience.csv (local "
+          "judgement where no national threshold exists). The red "
+          "practices follow with their reasons; appendix B lists the red "
+          "and amber ones.</p>\n",
+          r->f);
+}
+
+static void
+read_registers(struct rep *r)
+{
+    enum pccs_paper_part k = PCCS_PAPER_RISKS, g = PCCS_PAPER_PROGRAMMES;
+    enum pccs_paper_part b = PCCS_PAPER_BUDGET;
+    long total = row_of(r, g, "Total", NULL), bt = row_of(r, b, "Total", NULL);
+    if (!r->p->part[k].ok && total < 0 && bt < 0)
+        return;
+    reading_open(r);
+    fputs("From the local registers:", r->f);
+    if (r->p->part[k].ok) {
+        fputs(" ", r->f);
+        fig_count_ge(r, k, "score", 15);
+        fputs(" of ", r->f);
+        fig_count(r, k, NULL, NULL);
+        fputs(" risks score 15 or more;", r->f);
+    }
+    if (fig_pre(r, g, total, " ", "overdue") &&
+        fig_pre(r, g, total, " of ", "total"))
+        fputs(" programme milestones are overdue;", r->f);
+    if (fig_pre(r, b, bt, " the delegated budget forecasts £", "forecast") &&
+        fig_pre(r, b, bt, " against a plan of £", "plan"))
+        fputs("", r->f);
+    fputs(". Practices not visited in 18 months are in appendix C.</p>\n",
+          r->f);
+}
+
+/* Appendix B: every practice rated red or amber, with its reasons. */
+static void
+app_resilience(struct rep *r)
+{
+    const struct pccs_paper_table *pt = &r->p->part[PCCS_PAPER_RESILIENCE];
+    if (!pt->asked || !pt->ok)
+        return;
+    fputs("<section class=\"major appendix\"><h2 class=\"front\">Appendix "
+          "B. Practices rated red or amber</h2>\n<p class=\"reading\">Each "
+          "practice rated red or amber in section 8, with the indicators "
+          "that rate it so.</p>\n",
+          r->f);
+    static const char *const cols[] = {"code=Practice", "name=Name",
+                                       "parent_code=PCN", "overall=Rating",
+                                       "reasons=Why", NULL};
+    if (!html_table(r, &pt->t, cols, red_or_amber, NULL))
+        fputs("<p class=\"none\">None.</p>\n", r->f);
+    fputs("</section>\n", r->f);
+}
+
 /* ===== Sections ===== */
 
 static void
@@ -342,7 +1100,7 @@ sec_sources(struct rep *r)
           "resilience for ",
           r->f);
     esc(r, r->p->name);
-    fputs(", from the NHS publications below as loaded into pccs. Each "
+    fputs(", from the NHS publications loaded into pccs. Each "
           "table names its source and period beneath it; the figures are "
           "those <code>pccs table</code> prints for the same question.</p>\n",
           r->f);
@@ -357,15 +1115,27 @@ sec_sources(struct rep *r)
                 n[0] ? "synthetic" : "", n[0] && n[1] ? " " : "",
                 n[1] ? "example" : "", n[0], n[0] == 1 ? "is" : "are", n[1],
                 n[1] == 1 ? "holds" : "hold");
-    fputs("<table><thead><tr><th>Publication</th><th>Period</th><th "
-          "class=\"n\">Rows</th><th>File</th></tr></thead><tbody>\n",
+    fputs("<p>The files loaded, with their periods, are listed in appendix "
+          "D.</p>\n<p class=\"ogl\">Contains public sector information "
+          "licensed under the Open Government Licence v3.0.</p>\n"
+          "</section>\n",
+          r->f);
+}
+
+/* Appendix D: every file loaded, its period and rows. */
+static void
+app_sources(struct rep *r)
+{
+    fputs("<section class=\"major appendix\"><h2 class=\"front\">Appendix "
+          "D. Data sources</h2>\n<p class=\"reading\">Every file loaded "
+          "into pccs for this paper, with the period it covers; files "
+          "marked SYNTHETIC or EXAMPLE are not published or local "
+          "data.</p>\n<table><thead><tr><th>Publication</th><th>Period</th>"
+          "<th class=\"n\">Rows</th><th>File</th></tr></thead><tbody>\n",
           r->f);
     for (size_t i = 0; i < r->p->nsources; i++)
         source_row(r, &r->p->sources[i]);
-    fputs("</tbody></table>\n<p class=\"ogl\">Contains public sector "
-          "information licensed under the Open Government Licence "
-          "v3.0.</p>\n</section>\n",
-          r->f);
+    fputs("</tbody></table>\n</section>\n", r->f);
 }
 
 /* Growth of the registered list over the 12 months to the latest
@@ -401,8 +1171,9 @@ list_growth(struct rep *r)
 static void
 sec_population(struct rep *r)
 {
-    const struct pccs_table *pcn, *prac;
+    const struct pccs_table *pcn;
     fputs("<section class=\"major\"><h2>2. Population</h2>\n", r->f);
+    read_population(r);
     fputs("<h3>Registered and weighted population</h3>\n", r->f);
     pcn = table_or_note(r, PCCS_PAPER_POP);
     if (pcn) {
@@ -415,25 +1186,15 @@ sec_population(struct rep *r)
     list_growth(r);
     pcn = table_or_note(r, PCCS_PAPER_POP_PCN);
     if (pcn) {
-        fputs("<h3>By PCN, with its practices</h3>\n", r->f);
-        prac = table_or_note(r, PCCS_PAPER_POP_PRACTICE);
-        bool have_prac = prac != NULL;
-        static const char *const cols[] = {"code=Code", "name=PCN / practice",
-                                           "registered=Registered",
-                                           "weighted=Weighted", NULL};
-        struct cols c;
-        char labels[32][64];
-        html_head(r, pcn, cols, &c, labels);
-        for (size_t i = 0; i < pcn->nrows; i++) {
-            const char *code = pccs_table_cell(pcn, i, 0)->text;
-            struct col_is w = {.col = "parent_code", .value = code};
-            if (have_prac)
-                html_rows(r, prac, &c, col_equals, &w, false);
-            html_rows(r, pcn, &c, is_org, (void *)code, true);
-        }
-        html_foot(r);
-        if (have_prac)
-            notes(r, prac);
+        fputs("<h3>By PCN</h3>\n", r->f);
+        static const char *const cols[] = {
+            "code=Code",           "name=PCN",
+            "practices=Practices", "registered=Registered",
+            "weighted=Weighted",   NULL};
+        html_table(r, pcn, cols, NULL, NULL);
+        fputs("<p class=\"src\">Each PCN's practices are in appendix "
+              "A.</p>\n",
+              r->f);
         notes(r, pcn);
     }
     const struct pccs_table *ab;
@@ -461,6 +1222,39 @@ sec_population(struct rep *r)
         fputs("</figure>\n", r->f);
         notes(r, ab);
     }
+    fputs("</section>\n", r->f);
+}
+
+/* Appendix A: each PCN's total, then its practices. */
+static void
+app_population(struct rep *r)
+{
+    const struct pccs_paper_table *pp = &r->p->part[PCCS_PAPER_POP_PCN];
+    if (!pp->asked || !pp->ok)
+        return;
+    const struct pccs_table *pcn = &pp->t;
+    fputs("<section class=\"major appendix\"><h2 class=\"front\">Appendix "
+          "A. Population by PCN and practice</h2>\n<p class=\"reading\">"
+          "Each PCN's total row (in bold) comes first, then its practices; "
+          "the figures are those of section 2.</p>\n",
+          r->f);
+    const struct pccs_table *prac = table_or_note(r, PCCS_PAPER_POP_PRACTICE);
+    static const char *const cols[] = {"code=Code", "name=PCN / practice",
+                                       "registered=Registered",
+                                       "weighted=Weighted", NULL};
+    struct cols c;
+    char labels[32][64];
+    html_head(r, pcn, cols, &c, labels);
+    for (size_t i = 0; i < pcn->nrows; i++) {
+        const char *code = pccs_table_cell(pcn, i, 0)->text;
+        struct col_is w = {.col = "parent_code", .value = code};
+        html_rows(r, pcn, &c, is_org, (void *)code, true);
+        if (prac)
+            html_rows(r, prac, &c, col_equals, &w, false);
+    }
+    html_foot(r);
+    if (prac)
+        notes(r, prac);
     fputs("</section>\n", r->f);
 }
 
@@ -515,6 +1309,7 @@ sec_capacity(struct rep *r)
     fputs("<section class=\"major\"><h2>3. Capacity against population "
           "growth</h2>\n",
           r->f);
+    read_capacity(r);
     cap = table_or_note(r, PCCS_PAPER_CAPACITY);
     if (cap) {
         static const char *const cols[] = {
@@ -569,8 +1364,11 @@ sec_entitlements(struct rep *r)
 {
     const struct pccs_table *e;
     fputs("<section class=\"major\"><h2>4. Access, PCN entitlements and "
-          "ARRS</h2>\n<h3>Enhanced access required</h3>\n",
+          "ARRS</h2>\n",
           r->f);
+    read_entitlements(r);
+    ent_against_last_year(r);
+    fputs("<h3>Enhanced access required</h3>\n", r->f);
     e = table_or_note(r, PCCS_PAPER_ENT_PCN);
     if (e) {
         static const char *const acc[] = {
@@ -606,6 +1404,7 @@ sec_workforce(struct rep *r)
     fputs("<section class=\"major\"><h2>5. Workforce per 10,000 weighted "
           "patients</h2>\n",
           r->f);
+    read_workforce(r);
     w = table_or_note(r, PCCS_PAPER_WORKFORCE);
     if (w) {
         static const char *const cols[] = {
@@ -668,6 +1467,7 @@ sec_qof(struct rep *r)
 {
     const struct pccs_table *q;
     fputs("<section class=\"major\"><h2>6. QOF prevalence</h2>\n", r->f);
+    read_qof(r);
     q = table_or_note(r, PCCS_PAPER_QOF);
     if (q) {
         static const char *const cols[] = {"group_label=Disease group",
@@ -689,6 +1489,7 @@ sec_payments(struct rep *r)
     fputs("<section class=\"major\"><h2>7. Payments per weighted "
           "patient</h2>\n",
           r->f);
+    read_payments(r);
     p = table_or_note(r, PCCS_PAPER_PAYMENTS);
     if (p) {
         static const char *const cols[] = {
@@ -725,18 +1526,16 @@ sec_resilience(struct rep *r)
     fputs("<section class=\"major\"><h2>8. Practices rated red or "
           "amber</h2>\n",
           r->f);
+    read_resilience(r);
     s = table_or_note(r, PCCS_PAPER_RESILIENCE);
     if (s) {
         static const char *const cols[] = {"code=Practice", "name=Name",
                                            "overall=Rating", "reasons=Why",
                                            NULL};
-        size_t n = html_table(r, s, cols, red_or_amber, NULL);
-        if (!n)
-            fputs("<p class=\"none\">No practice is rated red or "
-                  "amber.</p>\n",
+        struct col_is red = {.col = "overall", .value = "red"};
+        if (!html_table(r, s, cols, col_equals, &red))
+            fputs("<p class=\"none\">No practice is rated red.</p>\n",
                   r->f);
-        fprintf(r->f, "<p>%zu of %zu practices rated red or amber.</p>\n", n,
-                s->nrows);
         notes(r, s);
     }
     fputs("</section>\n", r->f);
@@ -761,6 +1560,7 @@ static void
 sec_registers(struct rep *r)
 {
     fputs("<section class=\"major\"><h2>9. Local registers</h2>\n", r->f);
+    read_registers(r);
     static const char *const ps[] = {"workstream=Workstream",
                                      "not_started=Not started",
                                      "achieved_and_closed=Achieved and closed",
@@ -794,6 +1594,16 @@ sec_registers(struct rep *r)
                                      "review_date=Review",
                                      NULL};
     register_part(r, "List closures", PCCS_PAPER_CLOSURES, lc);
+    fputs("</section>\n", r->f);
+}
+
+/* Appendix C: practices not visited in 18 months. */
+static void
+app_visits(struct rep *r)
+{
+    fputs("<section class=\"major appendix\"><h2 class=\"front\">Appendix "
+          "C. Practice visits</h2>\n",
+          r->f);
     static const char *const vi[] = {"code=Practice", "name=Name",
                                      "last_visit=Last visit",
                                      "months_since=Months since", NULL};
@@ -919,6 +1729,7 @@ pccs_committee_write(FILE *f, const struct pccs_paper *p,
             "</style>\n</head>\n<body>\n",
             style);
     sec_cover(&r, fr, generated);
+    sec_summary(&r);
     sec_sources(&r);
     sec_population(&r);
     sec_capacity(&r);
@@ -928,6 +1739,10 @@ pccs_committee_write(FILE *f, const struct pccs_paper *p,
     sec_payments(&r);
     sec_resilience(&r);
     sec_registers(&r);
+    app_population(&r);
+    app_resilience(&r);
+    app_visits(&r);
+    app_sources(&r);
     fputs("</body>\n</html>\n", f);
     return ferror(f) ? pccs_err_set(err, PCCS_EIO, "cannot write the report")
                      : PCCS_OK;
