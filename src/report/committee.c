@@ -31,7 +31,10 @@ static const char style[] =
     "#005EB8; padding-bottom: 1mm; margin-top: 8mm; break-after: avoid; }\n"
     "h3 { font-size: 11pt; margin: 5mm 0 2mm; break-after: avoid; }\n"
     "section { break-inside: auto; }\n"
-    "section.major { break-before: page; }\n"
+    /* Sections flow on; the cover, the summary and each appendix start
+     * a page. */
+    "section.major { break-before: auto; }\n"
+    "section.appendix { break-before: page; }\n"
     "table { border-collapse: collapse; width: 100%; margin: 2mm 0 3mm; "
     "font-size: 8.5pt; }\n"
     "thead { display: table-header-group; }\n"
@@ -333,6 +336,11 @@ row_of(const struct rep *r, enum pccs_paper_part part, const char *key,
         if (!month || *month)
             break;
     }
+    /* A table asked at the organisation's own level has its one row,
+     * under the code of the year (10X is D9Y0V in 2022-23). */
+    bool own = part == PCCS_PAPER_ENT_AREA || part == PCCS_PAPER_ENT_AREA_PREV;
+    if (found < 0 && own && t->nrows == 1)
+        found = 0;
     return found;
 }
 
@@ -674,6 +682,14 @@ sum_risks(struct rep *r)
     if (!r->p->part[part].asked || !r->p->part[part].ok)
         return;
     fputs("<li><strong>Risks scoring 15 or more.</strong> ", r->f);
+    if (!r->p->part[part].t.nrows) {
+        fputs("None: the register holds ", r->f);
+        fig_count(r, part, NULL, NULL);
+        fputs(" risks for this area.", r->f);
+        cite(r, part);
+        fputs("</li>\n", r->f);
+        return;
+    }
     size_t n = fig_count_ge(r, part, "score", 15);
     fputs(" of the ", r->f);
     fig_count(r, part, NULL, NULL);
@@ -706,6 +722,16 @@ sum_programmes(struct rep *r)
     if (!cell_of(r, part, total, "overdue"))
         return;
     fputs("<li><strong>Overdue programmes.</strong> ", r->f);
+    const struct pccs_cell *all = cell_of(r, part, total, "total");
+    if (!all || all->num <= 0) {
+        fputs("None: the register holds ", r->f);
+        if (!fig(r, part, total, "total"))
+            fputs("no", r->f);
+        fputs(" milestones for this area.", r->f);
+        cite(r, part);
+        fputs("</li>\n", r->f);
+        return;
+    }
     fig(r, part, total, "overdue");
     fputs(" of ", r->f);
     fig(r, part, total, "total");
@@ -1476,7 +1502,9 @@ sec_qof(struct rep *r)
                                            "prevalence_pct=Prevalence %",
                                            "national_prevalence_pct=England %",
                                            NULL};
-        html_table(r, q, cols, is_org, (void *)r->in);
+        if (!html_table(r, q, cols, is_org, (void *)r->in))
+            fprintf(r->f, "<p class=\"none\">No QOF figures for %s in the "
+                    "files loaded.</p>\n", r->in);
         notes(r, q);
     }
     fputs("</section>\n", r->f);
