@@ -9,6 +9,9 @@
 
 #include <stddef.h>
 
+/** The number of elements of array a. */
+#define PCCS_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 /** malloc(n) or abort. Owned by the caller; free with free(3). */
 void *pccs_xmalloc(size_t n);
 /** calloc(nmemb, size) or abort, with overflow checking. */

@@ -7,6 +7,7 @@
 
 #include "base/date.h"
 #include "base/str.h"
+#include "base/xalloc.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "report/table.h"
@@ -46,19 +47,14 @@ pccs_cmd_audit(struct pccs_global *g, int argc, char **argv)
 {
     const char *format = NULL, *since = NULL, *until = NULL;
     struct pccs_audit_filter f = {.user = NULL};
-    bool help = false;
     struct pccs_opt opts[] = {
         {"user", &f.user, NULL},   {"action", &f.action, NULL},
         {"since", &since, NULL},   {"until", &until, NULL},
-        {"format", &format, NULL}, {"store", &g->store, NULL},
+        {"format", &format, NULL},
     };
-    char *pos[1];
-    size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 6, pos, 0, &npos, &help);
-    if (rc)
+    int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), NULL, 0, NULL);
+    if (rc != PCCS_CMD_GO)
         return rc;
-    if (help)
-        return pccs_cmd_help("audit");
     int fmt;
     char from[16], to[16];
     rc = pccs_cmd_format("audit", format, &fmt);
@@ -73,18 +69,10 @@ pccs_cmd_audit(struct pccs_global *g, int argc, char **argv)
         return rc;
     struct pccs_table t;
     pccs_table_init(&t, "audit");
-    pccs_table_col(&t, "id", PCCS_COL_INT, 0);
-    pccs_table_col(&t, "at", PCCS_COL_TEXT, 0);
-    pccs_table_col(&t, "user", PCCS_COL_TEXT, 0);
-    pccs_table_col(&t, "action", PCCS_COL_TEXT, 0);
-    pccs_table_col(&t, "detail", PCCS_COL_TEXT, 0);
+    static const char *const cols[] = {"id", "at", "user", "action", "detail"};
+    for (size_t i = 0; i < PCCS_LEN(cols); i++)
+        pccs_table_col(&t, cols[i], i ? PCCS_COL_TEXT : PCCS_COL_INT, 0);
     struct pccs_err err = PCCS_ERR_INIT;
     rc = pccs_store_audit_each(st, &f, audit_row, &t, &err);
-    if (!rc)
-        rc = pccs_table_write(&t, (enum pccs_format)fmt, stdout, &err);
-    if (rc)
-        pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
-    pccs_table_release(&t);
-    pccs_store_free(st);
-    return pccs_cmd_exit(rc);
+    return pccs_cmd_print(&t, fmt, st, rc, &err);
 }

@@ -15,13 +15,17 @@
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "model/metrics.h"
+#include "model/population.h"
 #include "model/query.h"
 #include "model/tables.h"
 #include "report/chart.h"
 
 struct chart_args {
-    const char *kind, *table, *column, *level, *in, *year, *period, *group;
-    const char *where, *org, *metric, *out;
+    const char *kind, *table, *column, *where, *org, *metric, *out;
+    /* The table drawn (age-bands for the pyramid; NULL for a line) and
+     * its question, checked as pccs table checks it. */
+    const struct pccs_table_def *def;
+    struct pccs_query_parsed parsed;
 };
 
 /* The table's first note naming a publication, as the chart's source. */
@@ -36,53 +40,32 @@ source_note(const struct pccs_table *t)
 }
 
 static int
-run_table(struct pccs_store *st, const struct pccs_tree *tree, const char *name,
-          const struct pccs_table_query *q, struct pccs_table *t,
-          struct pccs_err *err)
-{
-    const struct pccs_table_def *def = pccs_table_def_find(name);
-    if (!def)
-        return pccs_err_set(err, PCCS_EINVAL,
-                            "no table called '%s' (pccs table --list)", name);
-    memset(t, 0, sizeof(*t));
-    return pccs_table_run(def, st, tree, q, t, err);
-}
-
-static int
 pyramid(struct pccs_store *st, const struct pccs_tree *tree,
         const struct chart_args *a, FILE *f, struct pccs_err *err)
 {
     int o = pccs_query_org(tree, "", a->org, err);
     if (o < 0)
         return o;
-    struct pccs_table_query q = {.level = tree->orgs[o].level,
-                                 .in = tree->orgs[o].code,
-                                 .at = PCCS_DAY_NONE,
-                                 .period = a->period};
+    struct pccs_table_query q = a->parsed.q;
+    q.level = tree->orgs[o].level;
+    q.in = tree->orgs[o].code;
     struct pccs_table t;
-    int rc = run_table(st, tree, "age-bands", &q, &t, err);
+    memset(&t, 0, sizeof(t));
+    int rc = pccs_table_run(a->def, st, tree, &q, &t, err);
     if (!rc) {
-        const char *bands[32];
-        double m[32], fe[32];
-        size_t n = 0;
-        for (size_t r = 0; r < t.nrows && n < 32; r++) {
-            if (strcmp(pccs_table_cell(&t, r, 0)->text, a->org) != 0)
-                continue;
-            bands[n] = pccs_table_cell(&t, r, 3)->text;
-            m[n] = pccs_table_cell(&t, r, 4)->num;
-            fe[n++] = pccs_table_cell(&t, r, 5)->num;
-        }
+        struct pccs_age_pyramid ap;
+        pccs_age_pyramid_of(&t, q.in, &ap);
         char title[256];
         snprintf(title, sizeof(title),
                  "Registered patients by age and sex: "
                  "%s %s (%s)",
                  a->org, tree->orgs[o].name ? tree->orgs[o].name : "",
-                 t.nrows ? pccs_table_cell(&t, 0, 9)->text : "");
+                 ap.snapshot);
         struct pccs_pyramid c = {.title = title,
-                                 .bands = bands,
-                                 .male = m,
-                                 .female = fe,
-                                 .n = n,
+                                 .bands = ap.band,
+                                 .male = ap.male,
+                                 .female = ap.female,
+                                 .n = ap.n,
                                  .source = source_note(&t)};
         if (pccs_svg_pyramid_write(f, &c))
             rc = pccs_err_set(err, PCCS_EIO, "cannot write the chart");
@@ -157,28 +140,22 @@ static int
 bar(struct pccs_store *st, const struct pccs_tree *tree,
     const struct chart_args *a, FILE *f, struct pccs_err *err)
 {
-    struct pccs_table_query q = {.level = PCCS_LEVEL_NONE,
-                                 .in = a->in,
-                                 .at = PCCS_DAY_NONE,
-                                 .period = a->year ? a->year : a->period,
-                                 .group = a->group};
-    if (a->level)
-        q.level = pccs_level_parse(a->level);
-    if (a->level && q.level == PCCS_LEVEL_NONE)
-        return pccs_err_set(err, PCCS_EINVAL, "unknown --level %s", a->level);
-    if (a->in) {
-        int o = pccs_query_org(tree, "", a->in, err);
-        if (o < 0)
-            return o;
-        q.in = tree->orgs[o].code;
-    }
+    struct pccs_table_query q = a->parsed.q;
+    int in_org;
     struct pccs_table t;
-    int rc = run_table(st, tree, a->table, &q, &t, err);
+    memset(&t, 0, sizeof(t));
+    int rc = pccs_query_resolve_in(tree, "", &q, &in_org, err);
+    if (!rc)
+        rc = pccs_table_run(a->def, st, tree, &q, &t, err);
     if (rc) {
         pccs_table_release(&t);
         return rc;
     }
     int c = pccs_table_col_index(&t, a->column);
+    /* Each bar is labelled by the row's code and name (a table without
+     * a code column: its first column). */
+    int code_col = pccs_table_col_index(&t, "code");
+    int name_col = pccs_table_col_index(&t, "name");
     char wcol[64] = "";
     const char *wval = NULL;
     if (a->where) {
@@ -209,9 +186,12 @@ bar(struct pccs_store *st, const struct pccs_tree *tree,
             if (w && (!w->text || strcmp(w->text, wval) != 0))
                 continue;
             const struct pccs_cell *cell = pccs_table_cell(&t, r, (size_t)c);
-            const char *code = pccs_table_cell(&t, r, 0)->text;
+            const char *code =
+                pccs_table_cell(&t, r, code_col < 0 ? 0 : (size_t)code_col)
+                    ->text;
             const char *name =
-                t.ncols > 1 ? pccs_table_cell(&t, r, 1)->text : NULL;
+                name_col >= 0 ? pccs_table_cell(&t, r, (size_t)name_col)->text
+                              : NULL;
             struct pccs_buf b = PCCS_BUF_INIT;
             pccs_buf_addf(&b, "%s%s%.24s", code, name && *name ? " " : "",
                           name ? name : "");
@@ -243,73 +223,89 @@ bar(struct pccs_store *st, const struct pccs_tree *tree,
     return rc;
 }
 
-int
-pccs_cmd_chart(struct pccs_global *g, int argc, char **argv)
+/* The chart asked for by its positionals pos (npos); 0, or the usage exit
+ * status. */
+static int
+chart_kind(struct chart_args *a, char **pos, size_t npos)
 {
-    struct chart_args a = {0};
-    bool help = false;
-    struct pccs_opt opts[] = {
-        {"column", &a.column, NULL}, {"level", &a.level, NULL},
-        {"in", &a.in, NULL},         {"year", &a.year, NULL},
-        {"period", &a.period, NULL}, {"group", &a.group, NULL},
-        {"where", &a.where, NULL},   {"org", &a.org, NULL},
-        {"metric", &a.metric, NULL}, {"out", &a.out, NULL},
-        {"store", &g->store, NULL},
-    };
-    char *pos[2];
-    size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 11, pos, 2, &npos, &help);
-    if (rc)
-        return rc;
-    if (help)
-        return pccs_cmd_help("chart");
     if (!npos)
         return pccs_cmd_usage("chart", "which chart? pyramid, line or bar");
-    a.kind = pos[0];
-    if (!strcmp(a.kind, "pyramid") || !strcmp(a.kind, "line")) {
-        if (!a.org)
-            return pccs_cmd_usage("chart", "%s needs --org CODE", a.kind);
-        if (!strcmp(a.kind, "line") && !a.metric)
+    a->kind = pos[0];
+    if (!strcmp(a->kind, "pyramid") || !strcmp(a->kind, "line")) {
+        if (!a->org)
+            return pccs_cmd_usage("chart", "%s needs --org CODE", a->kind);
+        if (!strcmp(a->kind, "line") && !a->metric)
             return pccs_cmd_usage("chart", "line needs --metric NAME");
     }
-    else if (!strcmp(a.kind, "bar")) {
-        if (npos < 2 || !a.column)
+    else if (!strcmp(a->kind, "bar")) {
+        if (npos < 2 || !a->column)
             return pccs_cmd_usage("chart", "bar needs a table and --column");
-        a.table = pos[1];
+        a->table = pos[1];
     }
     else
         return pccs_cmd_usage("chart",
                               "no chart called '%s' (pyramid, line, "
                               "bar)",
-                              a.kind);
-    /* The periods of the table drawn, checked as pccs table checks them. */
-    struct pccs_err err = PCCS_ERR_INIT;
-    struct pccs_period_buf pbuf[2];
-    const struct pccs_table_def *def =
-        pccs_table_def_find(!strcmp(a.kind, "pyramid") ? "age-bands"
-                            : a.table                  ? a.table
-                                                       : "");
-    if (a.year && a.period)
-        return pccs_cmd_usage("chart", "give --year or --period, not both");
-    if (def && (a.year || a.period)) {
-        struct pccs_table_query q;
-        memset(&q, 0, sizeof(q));
-        q.period = a.year ? a.year : a.period;
-        if (pccs_query_check_periods(def, &q, "--", a.year != NULL, pbuf, &err))
-            return pccs_cmd_usage("chart", "%s", err.msg);
-        if (a.year)
-            a.year = q.period;
-        else
-            a.period = q.period;
-    }
-    struct pccs_store *st;
-    rc = pccs_cmd_open_store(g, &st);
+                              a->kind);
+    a->def = pccs_table_def_find(!strcmp(a->kind, "pyramid") ? "age-bands"
+                                 : a->table                  ? a->table
+                                                             : "");
+    if (a->table && !a->def)
+        return pccs_cmd_usage("chart",
+                              "no table called '%s' (pccs table "
+                              "--list)",
+                              a->table);
+    return 0;
+}
+
+/* The arguments; PCCS_CMD_GO, or the exit status to return now. */
+static int
+parse_args(struct pccs_global *g, int argc, char **argv, struct chart_args *a)
+{
+    /* The table question, as pccs table's: level, in, period, year, group. */
+    struct pccs_query_arg q[] = {{"level", NULL},
+                                 {"in", NULL},
+                                 {"period", NULL},
+                                 {"year", NULL},
+                                 {"group", NULL}};
+    struct pccs_opt opts[] = {
+        {"column", &a->column, NULL},  {"level", &q[0].value, NULL},
+        {"in", &q[1].value, NULL},     {"year", &q[3].value, NULL},
+        {"period", &q[2].value, NULL}, {"group", &q[4].value, NULL},
+        {"where", &a->where, NULL},    {"org", &a->org, NULL},
+        {"metric", &a->metric, NULL},  {"out", &a->out, NULL},
+    };
+    char *pos[2];
+    size_t npos;
+    int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), pos, 2, &npos);
+    if (rc != PCCS_CMD_GO)
+        return rc;
+    rc = chart_kind(a, pos, npos);
     if (rc)
         return rc;
-    struct pccs_tree tree = PCCS_TREE_INIT;
-    FILE *f = stdout;
-    rc = pccs_tree_load(&tree, st, &err);
-    if (!rc && a.out && !(f = fopen(a.out, "w")))
+    struct pccs_err err = PCCS_ERR_INIT;
+    if (pccs_query_parse(a->def, q, a->def ? PCCS_LEN(q) : 0, "--", &a->parsed,
+                         &err))
+        return pccs_cmd_usage("chart", "%s", err.msg);
+    return PCCS_CMD_GO;
+}
+
+int
+pccs_cmd_chart(struct pccs_global *g, int argc, char **argv)
+{
+    struct chart_args a;
+    memset(&a, 0, sizeof(a));
+    int rc = parse_args(g, argc, argv, &a);
+    if (rc != PCCS_CMD_GO)
+        return rc;
+    struct pccs_store *st;
+    struct pccs_tree tree;
+    rc = pccs_cmd_open_tree(g, &st, &tree);
+    if (rc)
+        return rc;
+    struct pccs_err err = PCCS_ERR_INIT;
+    FILE *f = a.out ? fopen(a.out, "w") : stdout;
+    if (!f)
         rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write: %s", a.out,
                           strerror(errno));
     if (!rc)
@@ -318,9 +314,5 @@ pccs_cmd_chart(struct pccs_global *g, int argc, char **argv)
                                         : bar(st, &tree, &a, f, &err);
     if (f && f != stdout && fclose(f) && !rc)
         rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write", a.out);
-    if (rc)
-        pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
-    pccs_tree_release(&tree);
-    pccs_store_free(st);
-    return pccs_cmd_exit(rc);
+    return pccs_cmd_close(st, &tree, rc, &err);
 }

@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include "base/date.h"
+#include "base/xalloc.h"
 #include "cmd/opt.h"
 #include "model/query.h"
+#include "model/tree.h"
 #include "report/table.h"
 
 #define STORE_HELP                                                             \
@@ -301,15 +303,21 @@ print_main_usage(FILE *f)
 }
 
 int
-pccs_cmd_args(const char *name, int argc, char **argv,
+pccs_cmd_args(struct pccs_global *g, int argc, char **argv,
               const struct pccs_opt *opts, size_t nopts, char **pos,
               size_t maxpos, size_t *npos)
 {
     bool help = false;
-    int rc = pccs_opt_parse(argc, argv, opts, nopts, pos, maxpos, npos, &help);
+    size_t none;
+    struct pccs_opt *all = pccs_xcalloc(nopts + 1, sizeof(*all));
+    memcpy(all, opts, nopts * sizeof(*opts));
+    all[nopts] = (struct pccs_opt){"store", &g->store, NULL};
+    int rc = pccs_opt_parse(argc, argv, all, nopts + 1, pos, maxpos,
+                            npos ? npos : &none, &help);
+    free(all);
     if (rc)
         return rc;
-    return help ? pccs_cmd_help(name) : PCCS_CMD_GO;
+    return help ? pccs_cmd_help(argv[0]) : PCCS_CMD_GO;
 }
 
 int
@@ -318,11 +326,8 @@ pccs_cmd_print(struct pccs_table *t, int fmt, struct pccs_store *st, int rc,
 {
     if (!rc)
         rc = pccs_table_write(t, (enum pccs_format)fmt, stdout, err);
-    if (rc)
-        pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err->msg);
     pccs_table_release(t);
-    pccs_store_free(st);
-    return pccs_cmd_exit(rc);
+    return pccs_cmd_close(st, NULL, rc, err);
 }
 
 int
@@ -403,6 +408,31 @@ pccs_cmd_open_store(const struct pccs_global *g, struct pccs_store **st)
     if (pccs_store_open(st, g->store, &err))
         return pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
     return 0;
+}
+
+int
+pccs_cmd_open_tree(const struct pccs_global *g, struct pccs_store **st,
+                   struct pccs_tree *t)
+{
+    *t = (struct pccs_tree)PCCS_TREE_INIT;
+    int rc = pccs_cmd_open_store(g, st);
+    if (rc)
+        return rc;
+    struct pccs_err err = PCCS_ERR_INIT;
+    rc = pccs_tree_load(t, *st, &err);
+    return rc ? pccs_cmd_close(*st, t, rc, &err) : 0;
+}
+
+int
+pccs_cmd_close(struct pccs_store *st, struct pccs_tree *t, int rc,
+               const struct pccs_err *err)
+{
+    if (rc)
+        pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err->msg);
+    if (t)
+        pccs_tree_release(t);
+    pccs_store_free(st);
+    return pccs_cmd_exit(rc);
 }
 
 int

@@ -22,11 +22,14 @@ struct pccs_global {
     bool tty; /* stderr is a terminal */
 };
 
+/* A command: argv[0] is its name. Returns the exit status. */
+typedef int pccs_cmd_fn(struct pccs_global *g, int argc, char **argv);
+
 struct pccs_cmd {
     const char *name;
     const char *summary;
     const char *usage; /* full --help text */
-    int (*run)(struct pccs_global *g, int argc, char **argv);
+    pccs_cmd_fn *run;
 };
 
 /** Entry point used by main(). */
@@ -34,6 +37,23 @@ int pccs_cmd_main(int argc, char **argv);
 
 /** Open the store named in g; prints the error and returns non-zero. */
 int pccs_cmd_open_store(const struct pccs_global *g, struct pccs_store **st);
+
+struct pccs_tree;
+
+/**
+ * Open the store named in g and build its organisation tree into t: 0,
+ * or the exit status after printing the error (nothing left open).
+ */
+int pccs_cmd_open_tree(const struct pccs_global *g, struct pccs_store **st,
+                       struct pccs_tree *t);
+
+/**
+ * The end of a command that opened st and t (pccs_cmd_open_tree; t may
+ * be NULL): print err's message when rc is set, release t and free st.
+ * Returns the exit status for rc.
+ */
+int pccs_cmd_close(struct pccs_store *st, struct pccs_tree *t, int rc,
+                   const struct pccs_err *err);
 
 /** Print "pccs: msg" to stderr and return exit. */
 int pccs_cmd_fail(int exit, const char *fmt, ...)
@@ -45,12 +65,14 @@ struct pccs_opt;
 #define PCCS_CMD_GO (-1)
 
 /**
- * Parse command name's arguments (pccs_opt_parse: positionals into pos,
- * at most maxpos, *npos set) and answer --help. Returns PCCS_CMD_GO for
- * the command to go on, else the exit status to return now: 2 after a
- * usage error (printed), 0 after printing the command's help.
+ * Parse the arguments of command argv[0]: its options opts (nopts of
+ * them) and the global --store (into g), positionals into pos (at most
+ * maxpos; *npos set; both NULL for a command that takes none), as
+ * pccs_opt_parse does; answer --help. Returns PCCS_CMD_GO for the command
+ * to go on, else the exit status to return now: 2 after a usage error
+ * (printed), 0 after printing the command's help.
  */
-int pccs_cmd_args(const char *name, int argc, char **argv,
+int pccs_cmd_args(struct pccs_global *g, int argc, char **argv,
                   const struct pccs_opt *opts, size_t nopts, char **pos,
                   size_t maxpos, size_t *npos);
 struct pccs_table;
@@ -75,21 +97,12 @@ int pccs_cmd_date(const char *name, const char *s, int32_t *day);
 /** Map a PCCS_E* code to the exit status (1 for input and data errors). */
 int pccs_cmd_exit(int rc);
 
-int pccs_cmd_load(struct pccs_global *g, int argc, char **argv);
-int pccs_cmd_sources(struct pccs_global *g, int argc, char **argv);
-int pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv);
-int pccs_cmd_show(struct pccs_global *g, int argc, char **argv);
-int pccs_cmd_table(struct pccs_global *g, int argc, char **argv);
-int pccs_cmd_chart(struct pccs_global *g, int argc, char **argv);
-int pccs_cmd_report(struct pccs_global *g, int argc, char **argv);
-int pccs_cmd_serve(struct pccs_global *g, int argc, char **argv);
-int pccs_cmd_spc(struct pccs_global *g, int argc, char **argv);
-int pccs_cmd_user(struct pccs_global *g, int argc, char **argv);
-int pccs_cmd_audit(struct pccs_global *g, int argc, char **argv);
-int pccs_cmd_synth(struct pccs_global *g, int argc, char **argv);
+/* The commands, one file each (cmd/NAME.c). */
+pccs_cmd_fn pccs_cmd_load, pccs_cmd_sources, pccs_cmd_orgs, pccs_cmd_show,
+    pccs_cmd_table, pccs_cmd_chart, pccs_cmd_report, pccs_cmd_serve,
+    pccs_cmd_spc, pccs_cmd_user, pccs_cmd_audit, pccs_cmd_synth;
 /* patients.c, synth_patients.c: population health */
-int pccs_cmd_patients(struct pccs_global *g, int argc, char **argv);
-int pccs_cmd_synth_patients(struct pccs_global *g, int argc, char **argv);
+pccs_cmd_fn pccs_cmd_patients, pccs_cmd_synth_patients;
 
 extern const struct pccs_cmd pccs_cmds[];
 

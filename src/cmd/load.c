@@ -54,13 +54,12 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
     struct pccs_opt opts[] = {
         {"period", &period, NULL},
         {"quiet", NULL, &quiet},
-        {"store", &g->store, NULL},
         {"org", &org, NULL},
     };
     char **files = calloc((size_t)argc, sizeof(*files));
     size_t nfiles;
-    int rc = pccs_cmd_args("load", argc, argv, opts, 4, files, (size_t)argc,
-                           &nfiles);
+    int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), files,
+                           (size_t)argc, &nfiles);
     if (rc != PCCS_CMD_GO || !nfiles) {
         free(files);
         return rc != PCCS_CMD_GO ? rc : pccs_cmd_usage("load", "no file given");

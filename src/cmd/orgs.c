@@ -35,20 +35,16 @@ static int
 parse_args(struct pccs_global *g, int argc, char **argv, struct args *a,
            bool *stop)
 {
-    bool help = false;
     struct pccs_opt opts[] = {
-        {"format", &a->format, NULL}, {"level", &a->level, NULL},
-        {"in", &a->in, NULL},         {"at", &a->at, NULL},
-        {"store", &g->store, NULL},
+        {"format", &a->format, NULL},
+        {"level", &a->level, NULL},
+        {"in", &a->in, NULL},
+        {"at", &a->at, NULL},
     };
-    char *pos[1];
-    size_t npos;
     *stop = true;
-    int rc = pccs_opt_parse(argc, argv, opts, 5, pos, 0, &npos, &help);
-    if (rc)
+    int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), NULL, 0, NULL);
+    if (rc != PCCS_CMD_GO)
         return rc;
-    if (help)
-        return pccs_cmd_help("orgs");
     rc = pccs_cmd_format("orgs", a->format, &a->fmt);
     if (!rc)
         rc = pccs_cmd_date("orgs", a->at, &a->day);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/xalloc.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "model/cohorts.h"
@@ -19,11 +20,8 @@ pccs_cmd_patients(struct pccs_global *g, int argc, char **argv)
     struct pccs_opt opts[] = {
         {"cohort", &cohort, NULL}, {"practice", &practice, NULL},
         {"at", &at_s, NULL},       {"format", &format, NULL},
-        {"store", &g->store, NULL},
     };
-    char *pos[1];
-    size_t npos;
-    int rc = pccs_cmd_args("patients", argc, argv, opts, 5, pos, 0, &npos);
+    int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), NULL, 0, NULL);
     if (rc != PCCS_CMD_GO)
         return rc;
     if (!practice)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/xalloc.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "model/paper.h"
@@ -65,7 +66,7 @@ pccs_cmd_report(struct pccs_global *g, int argc, char **argv)
 {
     const char *in = NULL, *year = NULL, *out = NULL, *period = NULL;
     const char *pdf = NULL, *paper = NULL;
-    bool help = false, include_synthetic = false;
+    bool include_synthetic = false;
     struct pccs_opt opts[] = {
         {"in", &in, NULL},
         {"year", &year, NULL},
@@ -73,17 +74,13 @@ pccs_cmd_report(struct pccs_global *g, int argc, char **argv)
         {"out", &out, NULL},
         {"pdf", &pdf, NULL},
         {"paper", &paper, NULL},
-        {"store", &g->store, NULL},
         {"include-synthetic", NULL, &include_synthetic},
     };
     char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
-                            pos, 1, &npos, &help);
-    if (rc)
+    int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), pos, 1, &npos);
+    if (rc != PCCS_CMD_GO)
         return rc;
-    if (help)
-        return pccs_cmd_help("report");
     if (!npos || strcmp(pos[0], "committee") != 0)
         return pccs_cmd_usage("report", "which report? committee");
     if (!in || (!out && !pdf))

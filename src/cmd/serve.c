@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "base/path.h"
-
+#include "base/xalloc.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "web/http.h"
@@ -38,21 +38,16 @@ pccs_cmd_serve(struct pccs_global *g, int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *web = NULL, *threads = NULL;
     const char *proxy = NULL, *per_address = NULL, *cache_mb = NULL;
-    bool help = false, secure = false, list_routes = false;
+    bool secure = false, list_routes = false;
     struct pccs_opt opts[] = {
-        {"listen", &listen, NULL},       {"web", &web, NULL},
-        {"threads", &threads, NULL},     {"store", &g->store, NULL},
-        {"secure", NULL, &secure},       {"list-routes", NULL, &list_routes},
-        {"trusted-proxy", &proxy, NULL}, {"per-address", &per_address, NULL},
-        {"cache-mb", &cache_mb, NULL},
+        {"listen", &listen, NULL},           {"web", &web, NULL},
+        {"threads", &threads, NULL},         {"secure", NULL, &secure},
+        {"list-routes", NULL, &list_routes}, {"trusted-proxy", &proxy, NULL},
+        {"per-address", &per_address, NULL}, {"cache-mb", &cache_mb, NULL},
     };
-    char *pos[1];
-    size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 9, pos, 0, &npos, &help);
-    if (rc)
+    int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), NULL, 0, NULL);
+    if (rc != PCCS_CMD_GO)
         return rc;
-    if (help)
-        return pccs_cmd_help("serve");
     if (list_routes) {
         pccs_serve_list_routes(stdout);
         return 0;

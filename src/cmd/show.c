@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/xalloc.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "model/profile.h"
@@ -106,19 +107,12 @@ int
 pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
 {
     const char *format = NULL, *at = NULL;
-    bool help = false;
-    struct pccs_opt opts[] = {
-        {"format", &format, NULL},
-        {"at", &at, NULL},
-        {"store", &g->store, NULL},
-    };
+    struct pccs_opt opts[] = {{"format", &format, NULL}, {"at", &at, NULL}};
     char *pos[1];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 3, pos, 1, &npos, &help);
-    if (rc)
+    int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), pos, 1, &npos);
+    if (rc != PCCS_CMD_GO)
         return rc;
-    if (help)
-        return pccs_cmd_help("show");
     if (!npos)
         return pccs_cmd_usage("show", "which organisation? (an ODS code)");
     int fmt;
@@ -132,24 +126,17 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
         return pccs_cmd_usage("show", "--format must be text or json");
 
     struct pccs_store *st;
-    rc = pccs_cmd_open_store(g, &st);
+    struct pccs_tree t;
+    rc = pccs_cmd_open_tree(g, &st, &t);
     if (rc)
         return rc;
-    struct pccs_tree t = PCCS_TREE_INIT;
     struct pccs_err err = PCCS_ERR_INIT;
     struct pccs_profile p;
-    memset(&p, 0, sizeof(p));
-    rc = pccs_tree_load(&t, st, &err);
-    if (!rc)
-        rc = pccs_profile_get(st, &t, &q, &p, &err);
-    if (rc)
-        pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
-    else if (fmt == PCCS_FMT_TEXT)
+    rc = pccs_profile_get(st, &t, &q, &p, &err);
+    if (!rc && fmt == PCCS_FMT_TEXT)
         show_text(&p);
-    else
+    else if (!rc)
         show_json(&p);
     pccs_profile_release(&p);
-    pccs_tree_release(&t);
-    pccs_store_free(st);
-    return pccs_cmd_exit(rc);
+    return pccs_cmd_close(st, &t, rc, &err);
 }

@@ -2,6 +2,7 @@
 /* pccs sources: what has been loaded, with its provenance. */
 #include <stdio.h>
 
+#include "base/xalloc.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "report/table.h"
@@ -72,10 +73,8 @@ pccs_cmd_sources(struct pccs_global *g, int argc, char **argv)
     const char *format = NULL;
     struct pccs_opt opts[] = {
         {"format", &format, NULL},
-        {"store", &g->store, NULL},
     };
-    size_t npos;
-    int rc = pccs_cmd_args("sources", argc, argv, opts, 2, NULL, 0, &npos);
+    int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), NULL, 0, NULL);
     if (rc != PCCS_CMD_GO)
         return rc;
     int fmt;

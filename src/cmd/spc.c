@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/xalloc.h"
 #include "calc/spc.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
@@ -30,7 +31,6 @@ static bool
 parse_args(struct pccs_global *g, int argc, char **argv, struct spc_args *a,
            int *status)
 {
-    bool help = false;
     struct pccs_opt opts[] = {
         {"input", &a->input, NULL},
         {"date-col", &a->date_col, NULL},
@@ -41,19 +41,12 @@ parse_args(struct pccs_global *g, int argc, char **argv, struct spc_args *a,
         {"fix-after", &a->fix_after, NULL},
         {"no-screen", NULL, &a->no_screen},
         {"format", &a->format, NULL},
-        {"store", &g->store, NULL},
         {"metric", &a->metric, NULL},
         {"org", &a->org, NULL},
     };
-    char *pos[1];
-    size_t npos;
-    *status = pccs_opt_parse(argc, argv, opts, 12, pos, 0, &npos, &help);
-    if (*status)
+    *status = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), NULL, 0, NULL);
+    if (*status != PCCS_CMD_GO)
         return false;
-    if (help) {
-        *status = pccs_cmd_help("spc");
-        return false;
-    }
     if (!a->input == !a->metric) {
         *status = pccs_cmd_usage("spc", "give --input FILE.csv, or --metric "
                                         "NAME --org CODE");

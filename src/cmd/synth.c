@@ -117,20 +117,17 @@ static int
 parse_args(struct pccs_global *g, int argc, char **argv, struct args *a,
            bool *stop)
 {
-    bool help = false;
     struct pccs_opt opts[] = {
         {"months", &a->months_s, NULL}, {"start", &a->start_s, NULL},
         {"seed", &a->seed_s, NULL},     {"in", &a->in, NULL},
-        {"out", &a->outpath, NULL},     {"store", &g->store, NULL},
+        {"out", &a->outpath, NULL},
     };
     char *pos[1];
     size_t npos;
     *stop = true;
-    int rc = pccs_opt_parse(argc, argv, opts, 6, pos, 1, &npos, &help);
-    if (rc)
+    int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), pos, 1, &npos);
+    if (rc != PCCS_CMD_GO)
         return rc;
-    if (help)
-        return pccs_cmd_help("synth");
     if (npos != 1 || strcmp(pos[0], "appointments") != 0)
         return pccs_cmd_usage("synth", "what to make? (appointments)");
     if (pccs_str_to_i64(pccs_str_from(a->months_s), &a->months) ||

@@ -604,7 +604,7 @@ close_outs(struct sp *s, struct pccs_err *err)
 }
 
 static int
-parse(struct sp *s, int argc, char **argv, bool *stop)
+parse(struct pccs_global *g, struct sp *s, int argc, char **argv, bool *stop)
 {
     struct pccs_opt opts[] = {
         {"in", &s->in, NULL},         {"out", &s->outdir, NULL},
@@ -614,7 +614,7 @@ parse(struct sp *s, int argc, char **argv, bool *stop)
     char *pos[1];
     size_t npos;
     *stop = true;
-    int rc = pccs_cmd_args("synth", argc, argv, opts, 6, pos, 1, &npos);
+    int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), pos, 1, &npos);
     if (rc != PCCS_CMD_GO)
         return rc;
     if (!s->in || !s->outdir)
@@ -638,7 +638,7 @@ pccs_cmd_synth_patients(struct pccs_global *g, int argc, char **argv)
     struct sp s = {.seed_s = "1", .at_s = "2026-04-01", .history_s = "0",
                    .layout = "both"};
     bool stop;
-    int rc = parse(&s, argc, argv, &stop);
+    int rc = parse(g, &s, argc, argv, &stop);
     if (stop)
         return rc;
     struct pccs_store *st;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "base/xalloc.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "model/query.h"
@@ -135,26 +136,31 @@ parse_args(struct pccs_global *g, int argc, char **argv, struct table_args *a,
     const char *v[13] = {NULL};
     bool flag[3] = {false, false, false};
     const char *format = NULL;
-    bool help = false, list = false;
+    bool list = false;
     struct pccs_opt opts[] = {
-        {"format", &format, NULL},    {"level", &v[0], NULL},
-        {"in", &v[1], NULL},          {"at", &v[2], NULL},
-        {"period", &v[3], NULL},      {"list", NULL, &list},
-        {"store", &g->store, NULL},   {"group", &v[5], NULL},
-        {"year", &v[4], NULL},        {"compare", &v[6], NULL},
-        {"out", &a->outpath, NULL},   {"explain", NULL, &flag[0]},
-        {"suppress", NULL, &flag[1]}, {"all", NULL, &a->all},
-        {"contract", &v[7], NULL},    {"include-synthetic", NULL, &flag[2]},
-        {"from", &v[11], NULL},       {"to", &v[12], NULL},
+        {"format", &format, NULL},
+        {"level", &v[0], NULL},
+        {"in", &v[1], NULL},
+        {"at", &v[2], NULL},
+        {"period", &v[3], NULL},
+        {"list", NULL, &list},
+        {"group", &v[5], NULL},
+        {"year", &v[4], NULL},
+        {"compare", &v[6], NULL},
+        {"out", &a->outpath, NULL},
+        {"explain", NULL, &flag[0]},
+        {"suppress", NULL, &flag[1]},
+        {"all", NULL, &a->all},
+        {"contract", &v[7], NULL},
+        {"include-synthetic", NULL, &flag[2]},
+        {"from", &v[11], NULL},
+        {"to", &v[12], NULL},
     };
     char *pos[1];
     size_t npos;
-    *status = pccs_opt_parse(argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
-                             pos, 1, &npos, &help);
-    if (*status)
+    *status = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), pos, 1, &npos);
+    if (*status != PCCS_CMD_GO)
         return false;
-    if (help)
-        return done(status, pccs_cmd_help("table"));
     if (list)
         return done(status, list_tables());
     if (a->all && (npos || !a->outpath))
@@ -199,17 +205,16 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
         return rc;
     struct pccs_table_query *q = &a.parsed.q;
     struct pccs_store *st;
-    rc = pccs_cmd_open_store(g, &st);
+    struct pccs_tree tree;
+    rc = pccs_cmd_open_tree(g, &st, &tree);
     if (rc)
         return rc;
-    struct pccs_tree tree = PCCS_TREE_INIT;
     struct pccs_table t;
     struct pccs_err err = PCCS_ERR_INIT;
     pccs_table_init(&t, a.all ? "all" : a.def->name);
     int org;
-    rc = pccs_tree_load(&tree, st, &err);
-    if (!rc) /* any case; the tree's spelling from here on */
-        rc = pccs_query_resolve_in(&tree, "", q, &org, &err);
+    /* any case; the tree's spelling from here on */
+    rc = pccs_query_resolve_in(&tree, "", q, &org, &err);
     if (!rc && a.all) {
         if (mkdir(a.outpath, 0777) && errno != EEXIST)
             rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot create: %s",
@@ -223,10 +228,6 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
         if (!rc)
             rc = write_table(&t, a.fmt, a.outpath, &err);
     }
-    if (rc)
-        pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
     pccs_table_release(&t);
-    pccs_tree_release(&tree);
-    pccs_store_free(st);
-    return pccs_cmd_exit(rc);
+    return pccs_cmd_close(st, &tree, rc, &err);
 }

@@ -19,6 +19,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "base/xalloc.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "model/tree.h"
@@ -368,19 +369,13 @@ int
 pccs_cmd_user(struct pccs_global *g, int argc, char **argv)
 {
     struct user_args a = {.what = NULL};
-    bool help = false;
-    struct pccs_opt opts[] = {
-        {"role", &a.role, NULL},
-        {"scope", &a.scope, NULL},
-        {"store", &g->store, NULL},
-    };
+    struct pccs_opt opts[] = {{"role", &a.role, NULL},
+                              {"scope", &a.scope, NULL}};
     char *pos[3];
     size_t npos;
-    int rc = pccs_opt_parse(argc, argv, opts, 3, pos, 3, &npos, &help);
-    if (rc)
+    int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), pos, 3, &npos);
+    if (rc != PCCS_CMD_GO)
         return rc;
-    if (help)
-        return pccs_cmd_help("user");
     rc = check_args(&a, pos, npos);
     if (rc)
         return rc;

@@ -15,8 +15,9 @@
 #include "calc/ratio.h"
 #include "model/build.h"
 #include "model/period.h"
+#include "model/population.h"
 
-#define NBANDS 20 /* 0-4 ... 90-94, 95+ */
+#define NBANDS PCCS_AGE_NBANDS
 
 struct actx {
     const struct pccs_tree *t;
@@ -202,4 +203,31 @@ pccs_age_bands_table(struct pccs_store *st, const struct pccs_tree *t,
     free(c.v);
     free(c.any);
     return rc;
+}
+
+void
+pccs_age_pyramid_of(const struct pccs_table *t, const char *code,
+                    struct pccs_age_pyramid *out)
+{
+    enum { CODE, BAND, MALE, FEMALE, SNAPSHOT, NCOL };
+    static const char *const names[NCOL] = {"code", "band", "male", "female",
+                                            "snapshot"};
+    int col[NCOL];
+    memset(out, 0, sizeof(*out));
+    out->snapshot = "";
+    for (int k = 0; k < NCOL; k++) {
+        col[k] = pccs_table_col_index(t, names[k]);
+        if (col[k] < 0)
+            return;
+    }
+    for (size_t r = 0; r < t->nrows && out->n < PCCS_AGE_NBANDS; r++) {
+        const struct pccs_cell *c = pccs_table_cell(t, r, (size_t)col[CODE]);
+        if (c->null || !c->text || strcmp(c->text, code) != 0)
+            continue;
+        out->band[out->n] = pccs_table_cell(t, r, (size_t)col[BAND])->text;
+        out->male[out->n] = pccs_table_cell(t, r, (size_t)col[MALE])->num;
+        out->female[out->n] = pccs_table_cell(t, r, (size_t)col[FEMALE])->num;
+        out->snapshot = pccs_table_cell(t, r, (size_t)col[SNAPSHOT])->text;
+        out->n++;
+    }
 }

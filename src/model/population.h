@@ -81,4 +81,20 @@ int pccs_population_table(struct pccs_store *st, const struct pccs_tree *t,
                           const struct pccs_pop_query *q,
                           struct pccs_table *out, struct pccs_err *err);
 
+/* The age bands of one organisation, from the age-bands table. */
+#define PCCS_AGE_NBANDS 20 /* 0-4 ... 90-94, 95+ */
+struct pccs_age_pyramid {
+    const char *band[PCCS_AGE_NBANDS]; /* borrowed from the table */
+    double male[PCCS_AGE_NBANDS], female[PCCS_AGE_NBANDS];
+    size_t n;
+    const char *snapshot; /* the registrations snapshot, or "" */
+};
+
+/**
+ * The rows of organisation code in t, a table built by
+ * pccs_age_bands_table (read by column name), into out.
+ */
+void pccs_age_pyramid_of(const struct pccs_table *t, const char *code,
+                         struct pccs_age_pyramid *out);
+
 #endif
