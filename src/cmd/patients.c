@@ -18,8 +18,10 @@ pccs_cmd_patients(struct pccs_global *g, int argc, char **argv)
 {
     const char *format = NULL, *cohort = NULL, *practice = NULL, *at_s = NULL;
     struct pccs_opt opts[] = {
-        {"cohort", &cohort, NULL}, {"practice", &practice, NULL},
-        {"at", &at_s, NULL},       {"format", &format, NULL},
+        {"cohort", &cohort, NULL},
+        {"practice", &practice, NULL},
+        {"at", &at_s, NULL},
+        {"format", &format, NULL},
     };
     int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), NULL, 0, NULL);
     if (rc != PCCS_CMD_GO)
