@@ -174,7 +174,9 @@ const struct pccs_cmd pccs_cmds[] = {
      pccs_cmd_serve},
     {"spc", "Making Data Count SPC chart of a series",
      "usage: pccs spc --input FILE.csv [--date-col date] [--value-col value]\n"
-     "       pccs spc --metric NAME --org CODE   (a series pccs holds)\n"
+     "       pccs spc --metric NAME --org CODE   (a series pccs holds;\n"
+     "                --in CODE alike)\n"
+     "       pccs spc --list                     (the metrics)\n"
      "                [--improvement increase|decrease|neutral]\n"
      "                [--target T] [--rebase DATE,...] [--fix-after N]\n"
      "                [--no-screen] [--format text|csv|json|svg]\n"

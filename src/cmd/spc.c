@@ -22,7 +22,7 @@
 struct spc_args {
     const char *input, *date_col, *value_col, *improvement, *target;
     const char *rebase, *fix_after, *format, *metric, *org;
-    bool no_screen, improvement_given, svg;
+    bool no_screen, improvement_given, svg, list;
     int fmt;
 };
 
@@ -43,10 +43,19 @@ parse_args(struct pccs_global *g, int argc, char **argv, struct spc_args *a,
         {"format", &a->format, NULL},
         {"metric", &a->metric, NULL},
         {"org", &a->org, NULL},
+        {"in", &a->org, NULL},
+        {"list", NULL, &a->list},
     };
     *status = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), NULL, 0, NULL);
     if (*status != PCCS_CMD_GO)
         return false;
+    if (a->list) {
+        for (size_t i = 0; pccs_metric_defs[i]; i++)
+            printf("%-40s %s\n", pccs_metric_defs[i]->name,
+                   pccs_metric_defs[i]->summary);
+        *status = 0;
+        return false;
+    }
     if (!a->input == !a->metric) {
         *status = pccs_cmd_usage("spc", "give --input FILE.csv, or --metric "
                                         "NAME --org CODE");

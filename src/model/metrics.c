@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "model/metrics.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/xalloc.h"
@@ -37,8 +39,101 @@ static const struct pccs_metric_def gp = {
     .improvement = PCCS_SPC_NEUTRAL,
     .summary = "share of appointments with a GP, %"};
 
+/* Series over every loaded period (issue 15). */
+static const struct pccs_metric_def pay_weighted = {
+    .name = "payments_per_weighted_patient",
+    .table = "payments",
+    .column = "total_per_weighted",
+    .improvement = PCCS_SPC_NEUTRAL,
+    .summary = "NHS payments per weighted patient, each loaded financial "
+               "year (NHS Payments to General Practice)",
+    .over = "pay_total_nhs_payments_to_general_practice",
+    .over_fy = true};
+static const struct pccs_metric_def list_size = {
+    .name = "list_size",
+    .table = "populations",
+    .column = "registered",
+    .improvement = PCCS_SPC_NEUTRAL,
+    .summary = "registered patients, each loaded registrations snapshot",
+    .over = "registered"};
+static const struct pccs_metric_def pcn_fte = {
+    .name = "pcn_workforce_fte",
+    .table = "workforce",
+    .column = "fte",
+    .improvement = PCCS_SPC_INCREASE,
+    .summary = "PCN workforce FTE, all staff, each loaded quarterly census",
+    .over = "workforce_fte",
+    .key_col = "publication",
+    .key_val = "PCN workforce"};
+static const struct pccs_metric_def pcn_dpc = {
+    .name = "pcn_fte_direct_patient_care",
+    .table = "workforce",
+    .column = "fte",
+    .improvement = PCCS_SPC_INCREASE,
+    .summary = "PCN workforce FTE, direct patient care staff (the ARRS "
+               "roles and others), each loaded quarterly census",
+    .over = "workforce_fte",
+    .key_col = "staff_group",
+    .key_val = "Other Direct Patient Care staff"};
+
+/* PCN workforce FTE of one direct patient care role, each census. */
+#define PCN_ROLE(id, role)                                                     \
+    static const struct pccs_metric_def id = {                                 \
+        .name = "pcn_fte_" #id,                                                \
+        .table = "workforce",                                                  \
+        .column = "fte",                                                       \
+        .improvement = PCCS_SPC_INCREASE,                                      \
+        .summary = "PCN workforce FTE, " role ", each loaded quarterly census", \
+        .over = "workforce_fte",                                               \
+        .group = "Other Direct Patient Care staff",                            \
+        .key_col = "staff_role",                                               \
+        .key_val = role}
+PCN_ROLE(pharmacists, "Pharmacists");
+PCN_ROLE(pharmacy_technicians, "Pharmacy Technicians");
+PCN_ROLE(social_prescribing_link_workers, "Social Prescribing Link Workers");
+PCN_ROLE(care_coordinators, "Care Coordinators");
+PCN_ROLE(health_and_wellbeing_coaches, "Health and Wellbeing Coaches");
+PCN_ROLE(physiotherapists, "Physiotherapists");
+PCN_ROLE(paramedics, "Paramedics");
+PCN_ROLE(physician_associates, "Physician Associates");
+PCN_ROLE(nursing_associates, "Nursing Associates");
+PCN_ROLE(trainee_nursing_associates, "Trainee Nursing Associates");
+PCN_ROLE(dieticians, "Dieticians");
+PCN_ROLE(podiatrists, "Podiatrists");
+PCN_ROLE(therapists, "Therapists");
+PCN_ROLE(advanced_pharmacist_practitioners,
+         "Advanced Pharmacist Practitioners");
+PCN_ROLE(advanced_paramedic_practitioners, "Advanced Paramedic Practitioners");
+PCN_ROLE(advanced_physiotherapist_practitioners,
+         "Advanced Physiotherapist Practitioners");
+
 const struct pccs_metric_def *const pccs_metric_defs[] = {
-    &appts, &attended, &dna, &f2f, &gp, NULL};
+    &appts,
+    &attended,
+    &dna,
+    &f2f,
+    &gp,
+    &pay_weighted,
+    &list_size,
+    &pcn_fte,
+    &pcn_dpc,
+    &pharmacists,
+    &pharmacy_technicians,
+    &social_prescribing_link_workers,
+    &care_coordinators,
+    &health_and_wellbeing_coaches,
+    &physiotherapists,
+    &paramedics,
+    &physician_associates,
+    &nursing_associates,
+    &trainee_nursing_associates,
+    &dieticians,
+    &podiatrists,
+    &therapists,
+    &advanced_pharmacist_practitioners,
+    &advanced_paramedic_practitioners,
+    &advanced_physiotherapist_practitioners,
+    NULL};
 
 const struct pccs_metric_def *
 pccs_metric_find(const char *name)
@@ -47,6 +142,123 @@ pccs_metric_find(const char *name)
         if (strcmp(pccs_metric_defs[i]->name, name) == 0)
             return pccs_metric_defs[i];
     return NULL;
+}
+
+/* The loaded periods of a measure of one form, oldest first. */
+struct plist {
+    char (*p)[32];
+    size_t n, cap;
+    bool fy;
+};
+
+static int
+plist_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct plist *pl = ctx;
+    int y;
+    pccs_day d;
+    bool ok = pl->fy ? pccs_fy_parse(pccs_str_from(f->period), &y) == 0
+                     : strlen(f->period) == 10 &&
+                           pccs_date_parse(pccs_str_from(f->period), &d) == 0;
+    if (!ok)
+        return 0;
+    if (pl->n == pl->cap) {
+        pl->cap = pl->cap ? pl->cap * 2 : 16;
+        pl->p = pccs_xreallocarray(pl->p, pl->cap, sizeof(*pl->p));
+    }
+    snprintf(pl->p[pl->n++], sizeof(pl->p[0]), "%s", f->period);
+    return 0;
+}
+
+/* A note of the series, once. */
+static void
+series_note(struct pccs_series *s, const char *note)
+{
+    for (size_t i = 0; i < s->nnotes; i++)
+        if (!strcmp(s->notes[i], note))
+            return;
+    s->notes = pccs_xreallocarray(s->notes, s->nnotes + 1, sizeof(*s->notes));
+    s->notes[s->nnotes++] = pccs_xstrdup(note);
+}
+
+/* The metric's value for org in one table: its rows (key matching) summed. */
+static bool
+org_value(const struct pccs_table *tab, const struct pccs_metric_def *m,
+          const char *org, double *v)
+{
+    int vc = pccs_table_col_index(tab, m->column);
+    int kc = m->key_col ? pccs_table_col_index(tab, m->key_col) : -1;
+    bool found = false;
+    *v = 0;
+    for (size_t r = 0; vc >= 0 && r < tab->nrows; r++) {
+        const struct pccs_cell *c = pccs_table_cell(tab, r, 0);
+        const struct pccs_cell *x = pccs_table_cell(tab, r, (size_t)vc);
+        if (c->null || strcmp(c->text, org) != 0 || x->null)
+            continue;
+        if (m->key_col) {
+            const struct pccs_cell *k =
+                kc >= 0 ? pccs_table_cell(tab, r, (size_t)kc) : NULL;
+            if (!k || k->null || strcmp(k->text, m->key_val) != 0)
+                continue;
+        }
+        *v += x->num;
+        found = true;
+    }
+    return found;
+}
+
+/* One point of a series over periods: the table run for period p. */
+static void
+period_point(struct pccs_store *st, const struct pccs_tree *t,
+             const struct pccs_metric_def *m, int o, const char *p,
+             struct pccs_series *out)
+{
+    struct pccs_table_query q = {.level = t->orgs[o].level,
+                                 .in = t->orgs[o].code,
+                                 .at = PCCS_DAY_NONE,
+                                 .period = p,
+                                 .group = m->group};
+    struct pccs_table tab;
+    struct pccs_err e = PCCS_ERR_INIT;
+    memset(&tab, 0, sizeof(tab));
+    double v;
+    if (pccs_table_run(pccs_table_def_find(m->table), st, t, &q, &tab, &e) ==
+            PCCS_OK &&
+        org_value(&tab, m, t->orgs[o].code, &v)) {
+        char date[16];
+        int y;
+        if (m->over_fy && !pccs_fy_parse(pccs_str_from(p), &y))
+            pccs_date_format(pccs_fy_start(y), date);
+        else
+            snprintf(date, sizeof(date), "%s", p);
+        out->date[out->n] = pccs_xstrdup(date);
+        out->y[out->n++] = v;
+        for (size_t i = 0; i < tab.nnotes; i++)
+            series_note(out, tab.notes[i]);
+    }
+    pccs_err_clear(&e);
+    pccs_table_release(&tab);
+}
+
+/* A series over every loaded period of m->over: one table run each. */
+static int
+over_series(struct pccs_store *st, const struct pccs_tree *t,
+            const struct pccs_metric_def *m, int o, struct pccs_series *out,
+            struct pccs_err *err)
+{
+    struct plist pl = {.fy = m->over_fy};
+    int rc = pccs_store_periods_each(st, m->over, plist_cb, &pl, err);
+    out->date = pccs_xcalloc(pl.n + 1, sizeof(*out->date));
+    out->y = pccs_xcalloc(pl.n + 1, sizeof(*out->y));
+    for (size_t i = 0; !rc && i < pl.n; i++)
+        period_point(st, t, m, o, pl.p[i], out);
+    free(pl.p);
+    if (!rc && !out->n)
+        rc = pccs_err_set(err, PCCS_ENOTFOUND, "no %s for %s", m->name,
+                          t->orgs[o].code);
+    if (rc)
+        pccs_series_release(out);
+    return rc;
 }
 
 int
@@ -59,6 +271,8 @@ pccs_metric_series(struct pccs_store *st, const struct pccs_tree *t,
     if (o < 0)
         return pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
                             org);
+    if (m->over)
+        return over_series(st, t, m, o, out, err);
     struct pccs_table_query q = {
         .level = t->orgs[o].level, .in = org, .at = PCCS_DAY_NONE};
     struct pccs_table tab;

@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Metrics: named monthly series pccs holds for an organisation, read from
- * a table (so a point is the figure `pccs table` prints), for SPC charts
- * (`pccs spc --metric NAME --org CODE`), the API and the report.
+ * Metrics: named series pccs holds for an organisation, read from a table
+ * (so a point is the figure `pccs table` prints), for SPC charts
+ * (`pccs spc --metric NAME --org CODE`), the API and the report. A
+ * monthly metric reads one run of its table, rows keyed by "month"; a
+ * metric over loaded periods (.over) runs its table once per period the
+ * store holds for that measure (every payments year, registrations
+ * snapshot or workforce census), a point per run dated by the period
+ * (a financial year by its first day, 1 April).
  */
 #ifndef PCCS_METRICS_H
 #define PCCS_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/err.h"
@@ -21,6 +27,14 @@ struct pccs_metric_def {
     const char *column; /* its value column; rows keyed by "month" */
     enum pccs_spc_direction improvement;
     const char *summary;
+    /* A series over loaded periods: the measure whose periods are run
+     * (NULL: one run keyed by "month"), and whether they are financial
+     * years (else dates YYYY-MM-DD; periods of the other form skipped). */
+    const char *over;
+    bool over_fy;
+    const char *group;   /* --group of each run, or NULL */
+    const char *key_col; /* only the organisation's rows with */
+    const char *key_val; /* key_col = key_val, summed (NULL: all) */
 };
 
 /** Every metric, NULL-terminated. */

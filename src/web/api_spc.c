@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* GET /api/spc/METRIC/CODE?format=json|csv|xlsx: an SPC series. */
+/* GET /api/spc/METRIC/CODE?format=json|csv|xlsx: an SPC series; GET
+ * /api/spc: the metrics. */
 #include <stdio.h>
 #include <string.h>
 
@@ -49,4 +50,33 @@ pccs_web_spc(struct pccs_web_server *sv, struct pccs_web_request *rq,
         rc = pccs_web_reply_table(r, &run.table, fmt, err);
     pccs_spc_run_release(&run);
     return rc;
+}
+
+/* The metrics, as pccs spc --list prints them. */
+int
+pccs_web_spc_metrics(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                     struct pccs_web_reply *r, struct pccs_err *err)
+{
+    (void)sv;
+    (void)rq;
+    (void)err;
+    static const char *const dir[] = {[PCCS_SPC_INCREASE] = "increase",
+                                      [PCCS_SPC_DECREASE] = "decrease",
+                                      [PCCS_SPC_NEUTRAL] = "neutral"};
+    json_t *a = json_array();
+    for (size_t i = 0; pccs_metric_defs[i]; i++) {
+        const struct pccs_metric_def *m = pccs_metric_defs[i];
+        json_t *j = json_object();
+        json_object_set_new(j, "name", json_string(m->name));
+        json_object_set_new(j, "summary", json_string(m->summary));
+        json_object_set_new(j, "table", json_string(m->table));
+        json_object_set_new(j, "improvement", json_string(dir[m->improvement]));
+        json_object_set_new(j, "points",
+                            json_string(!m->over     ? "month"
+                                        : m->over_fy ? "financial year"
+                                                     : "snapshot"));
+        json_array_append_new(a, j);
+    }
+    pccs_web_reply_json(r, a);
+    return PCCS_OK;
 }

@@ -240,6 +240,7 @@ pccs_web_handler_fn pccs_web_static;
 
 /* api_tables.c */
 pccs_web_handler_fn pccs_web_tables;
+pccs_web_handler_fn pccs_web_spc_metrics;
 pccs_web_handler_fn pccs_web_table;
 /* A table's JSON (as pccs_table_write writes it) for q, into *out. */
 int pccs_web_table_json(struct pccs_web_server *sv, struct pccs_store *st,
