@@ -65,15 +65,15 @@ text_pop(const struct pccs_profile_pop *pp)
 {
     const struct pccs_table *t = &pp->table;
     struct pccs_buf b = PCCS_BUF_INIT;
-    pccs_table_format_cell(&b, t, 0, (size_t)pp->registered);
+    pccs_table_format_text(&b, t, 0, (size_t)pp->registered);
     printf("  %-10s registered %14s", pp->period, b.p);
     pccs_buf_reset(&b);
     if (!pccs_table_cell(t, 0, (size_t)pp->weighted)->null) {
-        pccs_table_format_cell(&b, t, 0, (size_t)pp->weighted);
+        pccs_table_format_text(&b, t, 0, (size_t)pp->weighted);
         printf("  weighted %14s", b.p);
     }
     pccs_buf_reset(&b);
-    pccs_table_format_cell(&b, t, 0, (size_t)pp->practices);
+    pccs_table_format_text(&b, t, 0, (size_t)pp->practices);
     printf("  practices %s  [%s]\n", b.p,
            pccs_table_cell(t, 0, (size_t)pp->source)->text);
     pccs_buf_release(&b);

@@ -8,10 +8,12 @@
 
 #include "base/xalloc.h"
 #include "cmd/cmd.h"
+#include "base/buf.h"
 #include "cmd/opt.h"
 #include "model/query.h"
 #include "model/tables.h"
 #include "report/table.h"
+#include "sources/register_defs.h"
 
 static int
 list_tables(void)
@@ -22,10 +24,87 @@ list_tables(void)
     return 0;
 }
 
+/* Run def for q into path (xlsx or fmt); its row count and time. */
+static int
+one_table(struct pccs_store *st, const struct pccs_tree *tree,
+          const struct pccs_table_def *def, const struct pccs_table_query *q,
+          enum pccs_format fmt, const char *path, struct pccs_err *err)
+{
+    struct pccs_table t;
+    memset(&t, 0, sizeof(t));
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    int rc = pccs_table_run(def, st, tree, q, &t, err);
+    if (!rc && fmt == PCCS_FMT_XLSX)
+        rc = pccs_table_write_xlsx(&t, path, err);
+    else if (!rc) {
+        FILE *f = fopen(path, "w");
+        if (!f)
+            rc = pccs_err_set(err, PCCS_EIO, "%s: cannot write: %s", path,
+                              strerror(errno));
+        else {
+            rc = pccs_table_write(&t, fmt, f, err);
+            if (fclose(f) && !rc)
+                rc = pccs_err_set(err, PCCS_EIO, "%s: cannot write", path);
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 +
+                (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+    if (!rc)
+        fprintf(stderr, "%-16s %8zu rows %9.1f ms  %s\n", def->name, t.nrows,
+                ms, path);
+    pccs_table_release(&t);
+    return rc;
+}
+
+/* A table without data (or without its register): not an error here. */
+static bool
+skippable(int rc)
+{
+    return rc == PCCS_ENOTFOUND || rc == PCCS_EINVAL;
+}
+
+/*
+ * The register table, once per register (register-NAME.ext); those not
+ * loaded are named on one line.
+ */
+static int
+register_tables(struct pccs_store *st, const struct pccs_tree *tree,
+                const struct pccs_table_def *def,
+                const struct pccs_table_query *q0, enum pccs_format fmt,
+                const char *dir, size_t *written, struct pccs_err *err)
+{
+    static const char *const ext[] = {"txt", "csv", "json", "xlsx"};
+    struct pccs_buf missing = PCCS_BUF_INIT;
+    int rc = PCCS_OK;
+    for (size_t i = 0; i < pccs_reg_ndefs && !rc; i++) {
+        struct pccs_table_query q = *q0;
+        q.group = pccs_reg_defs[i].name;
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s-%s.%s", dir, def->name, q.group,
+                 ext[fmt]);
+        rc = one_table(st, tree, def, &q, fmt, path, err);
+        if (!rc)
+            (*written)++;
+        else if (skippable(rc)) {
+            pccs_buf_addf(&missing, "%s%s", missing.len ? ", " : "", q.group);
+            pccs_err_clear(err);
+            rc = PCCS_OK;
+        }
+    }
+    if (missing.len)
+        fprintf(stderr, "%-16s skipped: registers not loaded: %s\n",
+                def->name, missing.p);
+    pccs_buf_release(&missing);
+    return rc;
+}
+
 /*
  * --all: every table with its defaults (and --in, --year) into DIR, one
- * file each, in one process: the organisation tree is built once, as the
- * server does. Tables without data are reported and skipped.
+ * file each (the register table one per loaded register), in one
+ * process: the organisation tree is built once, as the server does.
+ * Tables without data are reported and skipped.
  */
 static int
 all_tables(struct pccs_store *st, const struct pccs_tree *tree,
@@ -38,55 +117,33 @@ all_tables(struct pccs_store *st, const struct pccs_tree *tree,
     if (rc)
         return rc;
     size_t written = 0;
-    for (size_t i = 0; pccs_table_defs[i]; i++) {
+    for (size_t i = 0; pccs_table_defs[i] && !rc; i++) {
         const struct pccs_table_def *def = pccs_table_defs[i];
         struct pccs_table_query q = *q0;
         q.period = def->needs_year ? (q0->period ? q0->period
                                       : fy[0]    ? fy
                                                  : NULL)
                                    : NULL;
-        struct pccs_table t;
-        memset(&t, 0, sizeof(t));
-        struct timespec a, b;
-        clock_gettime(CLOCK_MONOTONIC, &a);
-        rc = pccs_table_run(def, st, tree, &q, &t, err);
+        if (def->build == pccs_register_table && !q0->group) {
+            rc = register_tables(st, tree, def, &q, fmt, dir, &written, err);
+            continue;
+        }
         char path[4096];
         snprintf(path, sizeof(path), "%s/%s.%s", dir, def->name, ext[fmt]);
-        if (!rc && fmt == PCCS_FMT_XLSX)
-            rc = pccs_table_write_xlsx(&t, path, err);
-        else if (!rc) {
-            FILE *f = fopen(path, "w");
-            if (!f)
-                rc = pccs_err_set(err, PCCS_EIO, "%s: cannot write: %s", path,
-                                  strerror(errno));
-            else {
-                rc = pccs_table_write(&t, fmt, f, err);
-                if (fclose(f) && !rc)
-                    rc = pccs_err_set(err, PCCS_EIO, "%s: cannot write", path);
-            }
-        }
-        clock_gettime(CLOCK_MONOTONIC, &b);
-        double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 +
-                    (double)(b.tv_nsec - a.tv_nsec) / 1e6;
-        if (rc == PCCS_ENOTFOUND || rc == PCCS_EINVAL) {
+        rc = one_table(st, tree, def, &q, fmt, path, err);
+        if (!rc)
+            written++;
+        else if (skippable(rc)) {
             fprintf(stderr, "%-16s skipped: %s\n", def->name, err->msg);
             pccs_err_clear(err);
             rc = PCCS_OK;
         }
-        else if (!rc) {
-            fprintf(stderr, "%-16s %8zu rows %9.1f ms  %s\n", def->name,
-                    t.nrows, ms, path);
-            written++;
-        }
-        pccs_table_release(&t);
-        if (rc)
-            return rc;
     }
-    if (!written)
+    if (!rc && !written)
         return pccs_err_set(err, PCCS_ENOTFOUND,
                             "no table has data: load "
                             "files first");
-    return PCCS_OK;
+    return rc;
 }
 
 /* Write t to outpath (xlsx or fmt), or to stdout when outpath is NULL. */

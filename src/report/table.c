@@ -119,6 +119,46 @@ pccs_table_format_cell(struct pccs_buf *b, const struct pccs_table *t,
     cell_text(b, &t->cols[col], pccs_table_cell(t, row, col), true);
 }
 
+/* Is v whole when shown to decimals places (52039.00)? */
+static bool
+whole_at(double v, int decimals)
+{
+    char tmp[64];
+    snprintf(tmp, sizeof(tmp), "%.*f", decimals, v);
+    const char *dot = strchr(tmp, '.');
+    return !dot || strspn(dot + 1, "0") == strlen(dot + 1);
+}
+
+/*
+ * The decimals a number column shows in text: its own, or none when
+ * every value of the column is whole at them (a payments-year list size
+ * of 52,039, not 52,039.00), so a column never mixes the two.
+ */
+static int
+text_decimals(const struct pccs_table *t, size_t col)
+{
+    const struct pccs_table_col *c = &t->cols[col];
+    if (c->type == PCCS_COL_TEXT || c->type == PCCS_COL_INT)
+        return 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const struct pccs_cell *x = pccs_table_cell(t, r, col);
+        if (!x->null && !whole_at(x->num, c->decimals))
+            return c->decimals;
+    }
+    return 0;
+}
+
+void
+pccs_table_format_text(struct pccs_buf *b, const struct pccs_table *t,
+                       size_t row, size_t col)
+{
+    struct pccs_table_col c = t->cols[col];
+    const struct pccs_cell *x = pccs_table_cell(t, row, col);
+    if (c.type != PCCS_COL_TEXT && !x->null && whole_at(x->num, c.decimals))
+        c.decimals = 0;
+    cell_text(b, &c, x, true);
+}
+
 /* ===== Writers ===== */
 
 /* Display width of UTF-8 text: count code points, not bytes. */
@@ -137,13 +177,18 @@ static int
 write_text(const struct pccs_table *t, FILE *f)
 {
     size_t *w = pccs_xcalloc(t->ncols ? t->ncols : 1, sizeof(*w));
+    struct pccs_table_col *cols =
+        pccs_xcalloc(t->ncols ? t->ncols : 1, sizeof(*cols));
     struct pccs_buf b = PCCS_BUF_INIT;
-    for (size_t c = 0; c < t->ncols; c++)
+    for (size_t c = 0; c < t->ncols; c++) {
         w[c] = width(t->cols[c].name);
+        cols[c] = t->cols[c];
+        cols[c].decimals = text_decimals(t, c);
+    }
     for (size_t r = 0; r < t->nrows; r++) {
         for (size_t c = 0; c < t->ncols; c++) {
             pccs_buf_reset(&b);
-            cell_text(&b, &t->cols[c], pccs_table_cell(t, r, c), true);
+            cell_text(&b, &cols[c], pccs_table_cell(t, r, c), true);
             size_t n = width(b.p);
             if (n > w[c])
                 w[c] = n;
@@ -159,7 +204,7 @@ write_text(const struct pccs_table *t, FILE *f)
     for (size_t r = 0; r < t->nrows; r++) {
         for (size_t c = 0; c < t->ncols; c++) {
             pccs_buf_reset(&b);
-            cell_text(&b, &t->cols[c], pccs_table_cell(t, r, c), true);
+            cell_text(&b, &cols[c], pccs_table_cell(t, r, c), true);
             bool right = t->cols[c].type != PCCS_COL_TEXT;
             size_t pad = w[c] - width(b.p);
             fprintf(f, "%s%*s%s%*s", c ? "  " : "", right ? (int)pad : 0, "",
@@ -170,6 +215,7 @@ write_text(const struct pccs_table *t, FILE *f)
     for (size_t i = 0; i < t->nnotes; i++)
         fprintf(f, "%s%s\n", i ? "" : "\n", t->notes[i]);
     pccs_buf_release(&b);
+    free(cols);
     free(w);
     return 0;
 }

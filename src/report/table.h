@@ -20,6 +20,12 @@ enum pccs_format { PCCS_FMT_TEXT, PCCS_FMT_CSV, PCCS_FMT_JSON, PCCS_FMT_XLSX };
 struct pccs_buf;
 void pccs_table_format_cell(struct pccs_buf *b, const struct pccs_table *t,
                             size_t row, size_t col);
+/**
+ * As pccs_table_format_cell(), without decimals when the value is whole
+ * at the column's (52,039 rather than 52,039.00): one figure on its own.
+ */
+void pccs_table_format_text(struct pccs_buf *b, const struct pccs_table *t,
+                            size_t row, size_t col);
 /** Parse "text", "csv", "json" or "xlsx". PCCS_EINVAL otherwise. */
 int pccs_format_parse(const char *s, enum pccs_format *out);
 /**
