@@ -84,9 +84,9 @@ struct pccs_paper {
     const char *in; /* the organisation's code, as the tree spells it */
     int org;
     enum pccs_level level;
-    const char *year; /* the financial year, or NULL */
+    const char *year;               /* the financial year, or NULL */
     char year_buf[8], prev_year[8]; /* the year before, or "" */
-    const char *name; /* as at the year's end, else the latest */
+    const char *name;               /* as at the year's end, else the latest */
     struct pccs_paper_source *sources;
     size_t nsources;
     int nsynthetic, nexample; /* files so marked */

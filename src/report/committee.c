@@ -326,8 +326,8 @@ row_of(const struct rep *r, enum pccs_paper_part part, const char *key,
     long found = -1;
     for (size_t i = 0; i < t->nrows; i++) {
         const char *k = pccs_table_cell(t, i, 0)->text;
-        const char *m = mc >= 0 ? pccs_table_cell(t, i, (size_t)mc)->text
-                                : NULL;
+        const char *m =
+            mc >= 0 ? pccs_table_cell(t, i, (size_t)mc)->text : NULL;
         if (!k || strcmp(k, key))
             continue;
         if (month && *month && (!m || strcmp(m, month)))
@@ -418,8 +418,8 @@ count_rows(const struct rep *r, enum pccs_paper_part part, const char *col,
     size_t n = 0;
     int c = col ? pccs_table_col_index(&pt->t, col) : -1;
     for (size_t i = 0; pt->asked && pt->ok && i < pt->t.nrows; i++) {
-        const char *v = c >= 0 ? pccs_table_cell(&pt->t, i, (size_t)c)->text
-                               : NULL;
+        const char *v =
+            c >= 0 ? pccs_table_cell(&pt->t, i, (size_t)c)->text : NULL;
         n += !col || (v && !strcmp(v, value));
     }
     return n;
@@ -552,8 +552,10 @@ sum_population(struct rep *r)
     cite(r, PCCS_PAPER_POP);
     const struct pccs_paper_growth *g = &r->p->growth;
     if (g->found && g->t.nrows) {
-        fprintf(r->f, " Over the 12 months to %s the list changed by "
-                "<strong>", g->now);
+        fprintf(r->f,
+                " Over the 12 months to %s the list changed by "
+                "<strong>",
+                g->now);
         struct pccs_buf b = PCCS_BUF_INIT;
         pccs_table_format_cell(&b, &g->t, 0, 2);
         esc(r, b.p ? b.p : "");
@@ -602,9 +604,11 @@ sum_entitlements(struct rep *r)
     long before = row_of(r, PCCS_PAPER_ENT_AREA_PREV, r->in, NULL);
     if (!cell_of(r, PCCS_PAPER_ENT_AREA, now, "total_known"))
         return;
-    fprintf(r->f, "<li><strong>PCN entitlements against last year.</strong> "
+    fprintf(r->f,
+            "<li><strong>PCN entitlements against last year.</strong> "
             "The PCNs' Network Contract DES entitlements known for %s come "
-            "to £", r->p->year);
+            "to £",
+            r->p->year);
     fig(r, PCCS_PAPER_ENT_AREA, now, "total_known");
     const struct pccs_cell *b =
         cell_of(r, PCCS_PAPER_ENT_AREA_PREV, before, "total_known");
@@ -616,8 +620,8 @@ sum_entitlements(struct rep *r)
                    b->num);
         fputs(")", r->f);
     }
-    if (fig_pre(r, PCCS_PAPER_ENT_AREA, now,
-                 "; besides, practices receive £", "practice_income_known"))
+    if (fig_pre(r, PCCS_PAPER_ENT_AREA, now, "; besides, practices receive £",
+                "practice_income_known"))
         fputs(" of DES income", r->f);
     fputs(".", r->f);
     cite(r, PCCS_PAPER_ENT_AREA);
@@ -639,8 +643,10 @@ rated_rows(struct rep *r, const char *rating)
         fig(r, part, (long)i, "code");
         fputs("</td><td class=\"w\">", r->f);
         fig(r, part, (long)i, "name");
-        fprintf(r->f, "</td><td><span class=\"rag %s\">%s</span></td>"
-                "<td class=\"w\">", rating, rating);
+        fprintf(r->f,
+                "</td><td><span class=\"rag %s\">%s</span></td>"
+                "<td class=\"w\">",
+                rating, rating);
         fig(r, part, (long)i, "reasons");
         fputs("</td></tr>\n", r->f);
     }
@@ -661,14 +667,17 @@ sum_resilience(struct rep *r)
     fputs(" practices, by the rules of data/rules/resilience.csv.", r->f);
     cite(r, part);
     if (amber > 10)
-        fprintf(r->f, " The %zu amber practices are in appendix B with "
-                "their reasons.", amber);
+        fprintf(r->f,
+                " The %zu amber practices are in appendix B with "
+                "their reasons.",
+                amber);
     if (!red && (!amber || amber > 10)) {
         fputs("</li>\n", r->f);
         return;
     }
     fputs("<table class=\"sumtab\"><thead><tr><th>Practice</th><th>Name"
-          "</th><th>Rating</th><th>Why</th></tr></thead><tbody>\n", r->f);
+          "</th><th>Rating</th><th>Why</th></tr></thead><tbody>\n",
+          r->f);
     rated_rows(r, "red");
     if (amber <= 10)
         rated_rows(r, "amber");
@@ -762,12 +771,14 @@ sec_summary(struct rep *r)
           "Written from the tables of this paper: each figure below is the "
           "one its section shows, for the period and from the source "
           "named beside it.</p>\n<h3>What changed since the last "
-          "period</h3>\n<ul class=\"summary\">\n", r->f);
+          "period</h3>\n<ul class=\"summary\">\n",
+          r->f);
     sum_population(r);
     sum_capacity(r);
     sum_entitlements(r);
     fputs("</ul>\n<h3>What needs the Committee's attention</h3>\n"
-          "<ul class=\"summary\">\n", r->f);
+          "<ul class=\"summary\">\n",
+          r->f);
     sum_resilience(r);
     sum_risks(r);
     sum_programmes(r);
@@ -865,7 +876,8 @@ ent_against_last_year(struct rep *r)
     long now = row_of(r, a, r->in, NULL), before = row_of(r, b, r->in, NULL);
     if (now < 0 || before < 0)
         return;
-    fprintf(r->f, "<h3>Against last year</h3>\n<table><thead><tr><th>Line"
+    fprintf(r->f,
+            "<h3>Against last year</h3>\n<table><thead><tr><th>Line"
             "</th><th class=\"n\">%s £</th><th class=\"n\">%s £</th><th "
             "class=\"n\">Change</th></tr></thead><tbody>\n",
             r->p->year, r->p->prev_year);
@@ -877,8 +889,8 @@ ent_against_last_year(struct rep *r)
         snprintf(name, sizeof(name), "%.*s", (int)(eq - lc), lc);
         const struct pccs_cell *x = cell_of(r, a, now, name);
         const struct pccs_cell *y = cell_of(r, b, before, name);
-        fprintf(r->f, "<tr%s><td>", i < r->p->nline_cols ? ""
-                                                          : " class=\"total\"");
+        fprintf(r->f, "<tr%s><td>",
+                i < r->p->nline_cols ? "" : " class=\"total\"");
         esc(r, eq + 1);
         fputs("</td><td class=\"n\">", r->f);
         fig(r, a, now, name);
@@ -1076,9 +1088,9 @@ app_resilience(struct rep *r)
           "practice rated red or amber in section 8, with the indicators "
           "that rate it so.</p>\n",
           r->f);
-    static const char *const cols[] = {"code=Practice", "name=Name",
+    static const char *const cols[] = {"code=Practice",   "name=Name",
                                        "parent_code=PCN", "overall=Rating",
-                                       "reasons=Why", NULL};
+                                       "reasons=Why",     NULL};
     if (!html_table(r, &pt->t, cols, red_or_amber, NULL))
         fputs("<p class=\"none\">None.</p>\n", r->f);
     fputs("</section>\n", r->f);
@@ -1503,8 +1515,10 @@ sec_qof(struct rep *r)
                                            "national_prevalence_pct=England %",
                                            NULL};
         if (!html_table(r, q, cols, is_org, (void *)r->in))
-            fprintf(r->f, "<p class=\"none\">No QOF figures for %s in the "
-                    "files loaded.</p>\n", r->in);
+            fprintf(r->f,
+                    "<p class=\"none\">No QOF figures for %s in the "
+                    "files loaded.</p>\n",
+                    r->in);
         notes(r, q);
     }
     fputs("</section>\n", r->f);
@@ -1562,8 +1576,7 @@ sec_resilience(struct rep *r)
                                            NULL};
         struct col_is red = {.col = "overall", .value = "red"};
         if (!html_table(r, s, cols, col_equals, &red))
-            fputs("<p class=\"none\">No practice is rated red.</p>\n",
-                  r->f);
+            fputs("<p class=\"none\">No practice is rated red.</p>\n", r->f);
         notes(r, s);
     }
     fputs("</section>\n", r->f);
@@ -1671,12 +1684,11 @@ cover_row(struct rep *r, const char *label, const char *value)
 static void
 cover_purpose(struct rep *r, enum pccs_paper_purpose purpose)
 {
-    static const char *const names[] = {"Decision", "Assurance",
-                                        "Information"};
+    static const char *const names[] = {"Decision", "Assurance", "Information"};
     fputs("<tr><th scope=\"row\">Purpose</th><td class=\"w purpose\">", r->f);
     for (int i = 0; i < 3; i++)
         fprintf(r->f, "<span class=\"%s\">%s %s</span> ",
-                i == (int)purpose ? "tick on" : "tick", 
+                i == (int)purpose ? "tick on" : "tick",
                 i == (int)purpose ? "&#9746;" : "&#9744;", names[i]);
     fputs("</td></tr>\n", r->f);
 }
@@ -1700,11 +1712,12 @@ sec_cover(struct rep *r, const struct pccs_paper_front *fr,
     esc(r, r->p->name);
     fputs(" (", r->f);
     esc(r, r->p->in);
-    fprintf(r->f, ")%s%s; made by pccs on %s from the NHS publications "
+    fprintf(r->f,
+            ")%s%s; made by pccs on %s from the NHS publications "
             "listed in appendix D, each table naming its source and "
             "period.</td></tr>\n</tbody></table>\n",
-            r->p->year ? ", financial year " : "",
-            r->p->year ? r->p->year : "", generated);
+            r->p->year ? ", financial year " : "", r->p->year ? r->p->year : "",
+            generated);
     fputs("<h2 class=\"front\" id=\"recommendations\">Recommendations</h2>\n"
           "<p class=\"asked\">The Committee is asked to:</p>\n<ol "
           "class=\"recs\">\n",
@@ -1785,8 +1798,7 @@ pccs_committee_report(FILE *f, struct pccs_store *st,
     struct pccs_paper paper;
     struct pccs_paper_options po = {.in = rq->in,
                                     .year = rq->year,
-                                    .include_synthetic =
-                                        rq->include_synthetic};
+                                    .include_synthetic = rq->include_synthetic};
     int rc = pccs_paper_gather(st, tree, &po, &paper, err);
     if (!rc) {
         struct pccs_committee_options o = {.generated = rq->generated,

@@ -17,7 +17,7 @@
 #include "model/paper.h"
 
 struct pccs_committee_options {
-    const char *generated; /* "2026-11-22", shown on the cover */
+    const char *generated;                /* "2026-11-22", shown on the cover */
     const struct pccs_paper_front *front; /* the cover; NULL: defaults */
 };
 
@@ -32,7 +32,7 @@ struct pccs_committee_request {
     const char *year; /* "2022-23"; NULL: the latest payments year */
     bool include_synthetic; /* resilience rates on generated files too */
     const struct pccs_paper_front *front; /* NULL: the defaults */
-    const char *generated; /* the day it is made, "2026-12-02" */
+    const char *generated;                /* the day it is made, "2026-12-02" */
 };
 
 /**

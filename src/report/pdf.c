@@ -112,12 +112,10 @@ pccs_report_pdf(const char *html_path, const char *pdf_path,
     remove(tmp);
     int status = 0;
     int rc = run_quiet(argv, &status, err);
-    if (!rc && !(WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-                 is_pdf(tmp)))
-        rc = pccs_err_set(err, PCCS_EIO,
-                          "%s: Chromium wrote no PDF (exit status %d)",
-                          pdf_path,
-                          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    if (!rc && !(WIFEXITED(status) && WEXITSTATUS(status) == 0 && is_pdf(tmp)))
+        rc = pccs_err_set(
+            err, PCCS_EIO, "%s: Chromium wrote no PDF (exit status %d)",
+            pdf_path, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
     if (!rc && rename(tmp, pdf_path))
         rc = pccs_err_set(err, PCCS_EIO, "%s: cannot write: %s", pdf_path,
                           strerror(errno));
