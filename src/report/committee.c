@@ -45,9 +45,9 @@ static const char style[] =
     "white-space: nowrap; }\n"
     "td.w { white-space: normal; }\n"
     "td.f { white-space: normal; overflow-wrap: anywhere; }\n"
-    "table.wide { font-size: 6.5pt; }\n"
-    "table.wide th { padding: 1mm 0.8mm; }\n"
-    "table.wide td { padding: 0.7mm 0.8mm; }\n"
+    "table.wide { font-size: 6pt; letter-spacing: -0.1pt; }\n"
+    "table.wide th { padding: 1mm 0.5mm; overflow-wrap: anywhere; }\n"
+    "table.wide td { padding: 0.7mm 0.5mm; }\n"
     "td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }\n"
     "tr.total td { font-weight: bold; background: #F0F4F5; }\n"
     "td.p { white-space: nowrap; }\n"
@@ -92,7 +92,9 @@ static const char style[] =
     "ul.summary li { margin: 0 0 2mm; }\n"
     "table.sumtab { font-size: 8pt; margin-top: 1.5mm; }\n"
     "p.reading { margin: 2mm 0 3mm; }\n"
-    "section.summary { break-after: page; }\n";
+    "section.summary { break-after: page; }\n"
+    "section.appendix table { font-size: 7.5pt; }\n"
+    "section.appendix td { padding: 0.4mm 1.5mm; }\n";
 
 /* A note naming a generated file or a template's example rows. */
 static bool
@@ -233,7 +235,8 @@ html_rows(struct rep *r, const struct pccs_table *t, const struct cols *c,
             else {
                 const char *nm = t->cols[ci].name;
                 bool wrap = !strcmp(nm, "name") || !strcmp(nm, "reasons") ||
-                            !strcmp(nm, "flag");
+                            !strcmp(nm, "flag") || !strcmp(nm, "basis") ||
+                            !strcmp(nm, "title");
                 fprintf(r->f, "<td%s>",
                         num    ? " class=\"n\""
                         : wrap ? " class=\"w\""
