@@ -147,7 +147,8 @@ load_year(struct pccs_store *st, const struct pccs_tree *t, const char *fy,
         if (e->key)
             y->org[e->ival - 1] = pccs_tree_find(t, e->key);
     }
-    return pccs_store_attrs_each(st, NULL, contract_cb, y, err);
+    return pccs_store_attrs_of_source(st, "contract_type", y->source,
+                                      contract_cb, y, err);
 }
 
 static void

@@ -43,11 +43,35 @@ pccs_format_parse(const char *s, enum pccs_format *out)
 #define PLAIN_DIGITS 15
 #define PLAIN_REL 1e-13
 
+/* Does the decimal text of v to d places give v back (PLAIN_REL)? */
+static bool
+plain_ok(char *tmp, size_t size, int d, double v)
+{
+    snprintf(tmp, size, "%.*f", d, v);
+    return fabs(strtod(tmp, NULL) - v) <= fabs(v) * PLAIN_REL;
+}
+
+/*
+ * A guess at the fewest decimals that give v back, in floating point
+ * (cheap); plain_number checks it with the decimal text.
+ */
+static int
+plain_guess(double v, int max)
+{
+    double p = 1;
+    for (int d = 0; d <= max && d <= 22; d++, p *= 10) {
+        double r = nearbyint(v * p);
+        if (fabs(r / p - v) <= fabs(v) * PLAIN_REL)
+            return d;
+    }
+    return max;
+}
+
 static void
 plain_number(struct pccs_buf *b, double v)
 {
     if (v == floor(v) && fabs(v) < 9e15) {
-        pccs_buf_addf(b, "%.0f", v == 0 ? 0.0 : v);
+        pccs_buf_addf(b, "%lld", (long long)v);
         return;
     }
     int mag = (int)floor(log10(fabs(v)));
@@ -56,12 +80,19 @@ plain_number(struct pccs_buf *b, double v)
         max = 0;
     if (max > 330)
         max = 330;
+    /*
+     * The fewest decimals d that give v back: more decimals never round
+     * further from v, so d is right when it gives v back and d - 1 does
+     * not; when the guess is not, count up from 0.
+     */
     char tmp[400];
-    for (int d = 0; d <= max; d++) {
-        snprintf(tmp, sizeof(tmp), "%.*f", d, v);
-        if (fabs(strtod(tmp, NULL) - v) <= fabs(v) * PLAIN_REL)
-            break;
+    int d = plain_guess(v, max);
+    if (!(plain_ok(tmp, sizeof(tmp), d, v) || d == max) ||
+        (d > 0 && plain_ok(tmp, sizeof(tmp), d - 1, v))) {
+        for (d = 0; d < max && !plain_ok(tmp, sizeof(tmp), d, v); d++)
+            ;
     }
+    snprintf(tmp, sizeof(tmp), "%.*f", d, v);
     char *dot = strchr(tmp, '.');
     if (dot) {
         char *end = tmp + strlen(tmp);

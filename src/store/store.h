@@ -273,6 +273,13 @@ int pccs_store_attrs_each(struct pccs_store *st, const char *org,
                           pccs_store_attr_fn fn, void *ctx,
                           struct pccs_err *err);
 /**
+ * The attribute key of every organisation as the file source gave it, in
+ * no particular order (one read of the table, no index needed).
+ */
+int pccs_store_attrs_of_source(struct pccs_store *st, const char *key,
+                               int64_t source_id, pccs_store_attr_fn fn,
+                               void *ctx, struct pccs_err *err);
+/**
  * Facts for measure, for one period (or every period if period is NULL)
  * and optionally one organisation (org NULL for all), periods in order
  * and within a period in the order they were loaded. Where several
@@ -398,9 +405,10 @@ int pccs_store_audit_each(struct pccs_store *st,
 /*
  * Caches of what the model derives from the sources (the organisation
  * tree): one blob per name, valid for one generation of the store. Every
- * change to sources, orgs, links, org_names or fact_sets moves the
- * generation on (triggers in the schema, whoever writes), so a cache
- * never outlives the rows it was built from.
+ * transaction that writes sources, orgs, links, org_names or fact_sets
+ * through the store moves the generation on at its commit, and a delete
+ * from them by anyone does too (a trigger), so a cache never outlives the
+ * rows it was built from.
  */
 /**
  * The blob cached as name for the current generation: *data (malloc'd,

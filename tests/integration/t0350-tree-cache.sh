@@ -76,16 +76,15 @@ check_match "the new cached tree is the one built from the tables" "$errout" \
 want=$(pcn_of "$DATA/ePCN_2022.xlsx" G82080)
 check_match "G82080's PCN is now ePCN 2022's ($want)" "$out" "pcn +$want "
 
-# Any change to the rows the tree is built from, by anyone, makes the
-# cached tree stale: it is not read, and the next command rebuilds it.
-sql "$S" "INSERT INTO links (child, parent, parent_level, start_date,
-          observed, source_id) VALUES ('G82080', 'U00000', 'pcn',
-          '2022-07-01', 1, 1)"
+# A change to the rows the tree is built from by another writer (here a
+# link deleted in the sqlite3 shell) makes the cached tree stale: it is
+# not read, and the next command rebuilds it.
+sql "$S" "DELETE FROM links WHERE child = 'G82080' AND parent = 'U50767'"
 check_eq "a changed link leaves no tree for the generation" "$(cached)" 0
 PCCS_TREE=check run_pccs --store "$S" show G82080
 check_match "a stale tree is not read" "$errout" "tree: no cache for generation"
 run_pccs --store "$S" show G82080
-check_match "the rebuilt tree has the new link" "$out" "pcn +U00000 "
+check_match "the rebuilt tree has lost the link" "$out" "pcn +$(pcn_of "$DATA/gp-reg-pat-prac-map_2020-09.csv" G82080) "
 check_eq "the next command caches the rebuilt tree" "$(cached)" 1
 PCCS_TREE=check run_pccs --store "$S" show G82080
 check_match "and it is the one built from the tables" "$errout" \
