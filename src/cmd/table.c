@@ -171,6 +171,7 @@ struct table_args {
     struct pccs_query_parsed parsed;
     enum pccs_format fmt;
     const char *outpath;
+    const char *viewer; /* --viewer CODE */
     bool all;
 };
 
@@ -212,6 +213,7 @@ parse_args(struct pccs_global *g, int argc, char **argv, struct table_args *a,
         {"include-synthetic", NULL, &flag[2]},
         {"from", &v[11], NULL},
         {"to", &v[12], NULL},
+        {"viewer", &a->viewer, NULL},
     };
     char *pos[1];
     size_t npos;
@@ -272,6 +274,13 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
     int org;
     /* any case; the tree's spelling from here on */
     rc = pccs_query_resolve_in(&tree, "", q, &org, &err);
+    /* Disclosure control as pccs serve applies it to a user of CODE;
+     * without --viewer the one running pccs owns the store's data. */
+    int who = a.viewer ? pccs_tree_find(&tree, a.viewer) : -1;
+    if (!rc && a.viewer && who < 0)
+        rc = pccs_err_set(&err, PCCS_ENOTFOUND,
+                          "--viewer: unknown organisation %s", a.viewer);
+    q->viewer = who >= 0 ? tree.orgs[who].code : NULL;
     if (!rc && a.all) {
         if (mkdir(a.outpath, 0777) && errno != EEXIST)
             rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot create: %s",

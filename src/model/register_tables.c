@@ -121,10 +121,13 @@ close_reg(struct pccs_store *st, struct pccs_table *out, struct reg *g,
     struct pccs_source_info si;
     /* The table rests on this load (its marks, if example, follow). */
     pccs_table_source(out, g->d.version);
-    if (pccs_store_source_get(st, g->d.version, &si, err) == PCCS_OK)
+    if (pccs_store_source_get(st, g->d.version, &si, err) == PCCS_OK) {
         pccs_table_note(out, "%s: %s (%s, loaded %s)", g->d.def->name,
                         si.publication, si.path ? si.path : "?",
                         si.loaded_at ? si.loaded_at : "?");
+        /* Its counts are the loader's own (disclosure control). */
+        pccs_table_sdc_owner(out, si.owner);
+    }
     pccs_err_clear(err);
     pccs_register_data_release(&g->d);
     pccs_register_data_release(&g->prev);
@@ -303,6 +306,10 @@ programme_status_rows(const struct pccs_tree *t,
         PCCS_BUILD_INT("overdue"),
         PCCS_BUILD_INT("total")};
     PCCS_BUILD_COLS(out, cols);
+    /* The states and their total are counts (disclosure control). */
+    for (size_t c = 1; c <= PS_N; c++)
+        out->cols[c].sdc = true;
+    out->cols[PS_N + 1].sdc = out->cols[PS_N + 1].sdc_total = true;
     int tot[PS_N] = {0};
     for (size_t k = 0; k <= nw; k++) {
         const int *c = k < nw ? cnt[k] : tot;
@@ -317,6 +324,7 @@ programme_status_rows(const struct pccs_tree *t,
         }
         pccs_table_int(out, sum);
     }
+    pccs_table_sdc_total_row(out, nw, 0, nw);
     char d[16];
     pccs_date_format(at, d);
     pccs_table_note(out,
@@ -505,13 +513,17 @@ estates_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
                                     "area_m2",       "area_pct",    "void_m2",
                                     "void_pct",      "annual_cost", "void_cost",
                                     "void_invoiced", "void_agreed", NULL};
-    for (size_t i = 0; c[i]; i++)
+    for (size_t i = 0; c[i]; i++) {
         pccs_table_col(out, c[i],
                        i < 2   ? PCCS_COL_TEXT
                        : i < 3 ? PCCS_COL_INT
                                : PCCS_COL_NUM,
                        i == 4 || i == 6 ? 1 : 2);
+        if (i == 2)
+            pccs_table_col_sdc(out); /* premises: a count */
+    }
     for (size_t k = 0; k < np; k++) {
+        size_t first = out->nrows;
         double all[E_N] = {0};
         for (int j = 0; j < 4; j++)
             for (int e = 0; e < E_N; e++)
@@ -535,6 +547,7 @@ estates_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
             pccs_table_num(out, x[E_INV]);
             pccs_table_num(out, x[E_AGREED]);
         }
+        pccs_table_sdc_total_row(out, out->nrows - 1, first, out->nrows - 1);
     }
     pccs_table_note(out,
                     "area_pct = the tenure's area / the place's area; "

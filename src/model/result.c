@@ -23,6 +23,7 @@ pccs_table_release(struct pccs_table *t)
     free(t->cells);
     free(t->notes);
     free(t->sources);
+    free(t->sdc.totals);
     pccs_arena_release(&t->arena);
     memset(t, 0, sizeof(*t));
 }
@@ -50,8 +51,10 @@ pccs_table_col(struct pccs_table *t, const char *name, enum pccs_coltype type,
         t->cols_cap = t->cols_cap ? t->cols_cap * 2 : 8;
         t->cols = pccs_xreallocarray(t->cols, t->cols_cap, sizeof(*t->cols));
     }
-    t->cols[t->ncols++] = (struct pccs_table_col){
-        pccs_arena_strdup(&t->arena, name), type, decimals, false};
+    t->cols[t->ncols++] =
+        (struct pccs_table_col){.name = pccs_arena_strdup(&t->arena, name),
+                                .type = type,
+                                .decimals = decimals};
 }
 
 void
@@ -142,6 +145,44 @@ pccs_table_col_sdc(struct pccs_table *t)
 }
 
 void
+pccs_table_col_sdc_total(struct pccs_table *t)
+{
+    PCCS_ASSERT(t->ncols > 0);
+    t->cols[t->ncols - 1].sdc = t->cols[t->ncols - 1].sdc_total = true;
+}
+
+void
+pccs_table_sdc_orgs(struct pccs_table *t, size_t col, int own_level)
+{
+    t->sdc.by_owner = false;
+    t->sdc.org_col = col;
+    t->sdc.own_level = own_level;
+    t->sdc.rollup = true;
+}
+
+void
+pccs_table_sdc_owner(struct pccs_table *t, const char *owner)
+{
+    t->sdc.by_owner = true;
+    t->sdc.owner = owner ? pccs_arena_strdup(&t->arena, owner) : NULL;
+}
+
+void
+pccs_table_sdc_total_row(struct pccs_table *t, size_t row, size_t first,
+                         size_t last)
+{
+    PCCS_ASSERT(row < t->nrows && first <= last && last <= t->nrows);
+    struct pccs_table_sdc *s = &t->sdc;
+    if (s->ntotals == s->totals_cap) {
+        s->totals_cap = s->totals_cap ? s->totals_cap * 2 : 8;
+        s->totals =
+            pccs_xreallocarray(s->totals, s->totals_cap, sizeof(*s->totals));
+    }
+    s->totals[s->ntotals++] =
+        (struct pccs_table_sdc_span){.row = row, .first = first, .last = last};
+}
+
+void
 pccs_table_set_num(struct pccs_table *t, size_t row, size_t col, double v)
 {
     PCCS_ASSERT(row < t->nrows && col < t->ncols);
@@ -168,8 +209,8 @@ pccs_table_insert_col(struct pccs_table *t, size_t col, const char *name)
         t->cols = pccs_xreallocarray(t->cols, t->cols_cap, sizeof(*t->cols));
     }
     memmove(&t->cols[col + 1], &t->cols[col], (old - col) * sizeof(*t->cols));
-    t->cols[col] = (struct pccs_table_col){pccs_arena_strdup(&t->arena, name),
-                                           PCCS_COL_TEXT, 0, false};
+    t->cols[col] = (struct pccs_table_col){
+        .name = pccs_arena_strdup(&t->arena, name), .type = PCCS_COL_TEXT};
     t->ncols++;
     if (!t->nrows)
         return;

@@ -20,8 +20,33 @@ enum pccs_coltype { PCCS_COL_TEXT, PCCS_COL_INT, PCCS_COL_NUM };
 struct pccs_table_col {
     const char *name;
     enum pccs_coltype type;
-    int decimals; /* for PCCS_COL_NUM in text output */
-    bool sdc;     /* a count of individuals pccs derives: --suppress */
+    int decimals;   /* for PCCS_COL_NUM in text output */
+    bool sdc;       /* a count of individuals pccs derives: --suppress */
+    bool sdc_total; /* sdc, and the sum of its row's sdc columns since the
+                       previous total column (or the first column) */
+};
+
+/* A row that is the total of rows first .. last-1 (disclosure control). */
+struct pccs_table_sdc_span {
+    size_t row, first, last;
+};
+
+/*
+ * Who owns a table's counts, for disclosure control (model/table_run.c):
+ * the reader who owns a row sees its counts as they are, everyone else
+ * through control. By default (all zero) each row belongs to the
+ * organisation named in column 0 when that is a practice (patient
+ * records are the practice's), and to no one otherwise.
+ */
+struct pccs_table_sdc {
+    bool by_owner;     /* every row belongs to owner (NULL: to no one) */
+    const char *owner; /* arena copy */
+    size_t org_col;    /* else the column naming each row's organisation */
+    int own_level;     /* rows at this level (enum pccs_level) belong to
+                          their organisation; PCCS_PRACTICE (0) */
+    bool rollup;       /* rows summed into their parent organisation's */
+    struct pccs_table_sdc_span *totals;
+    size_t ntotals, totals_cap;
 };
 
 struct pccs_cell {
@@ -43,6 +68,7 @@ struct pccs_table {
     int64_t *sources; /* ids of the loaded files the figures rest on */
     size_t nsources, sources_cap;
     unsigned marks; /* PCCS_TABLE_SYNTHETIC | PCCS_TABLE_EXAMPLE */
+    struct pccs_table_sdc sdc;
 };
 
 /* A table resting on a generated file, or on example rows. */
@@ -57,8 +83,44 @@ void pccs_table_release(struct pccs_table *t);
 /** Add a column (name copied). Only before the first row. */
 void pccs_table_col(struct pccs_table *t, const char *name,
                     enum pccs_coltype type, int decimals);
+/*
+ * ===== Disclosure control: what a builder declares =====
+ *
+ * pccs_table_run() controls the counts marked here for every reader but
+ * the one who owns them (struct pccs_table_query's viewer; --suppress for
+ * everyone): 1 to 7 shown as "*", others rounded to 5, and one more cell
+ * hidden wherever a hidden one could be had by subtraction from a total
+ * the table shows (calc/disclosure.h). A builder of counts of people:
+ *
+ *   pccs_table_col(t, "patients", PCCS_COL_INT, 0);
+ *   pccs_table_col_sdc(t);               a count
+ *   pccs_table_col(t, "total", PCCS_COL_INT, 0);
+ *   pccs_table_col_sdc_total(t);         the sum of the counts before it
+ *   ... rows ...
+ *   pccs_table_sdc_orgs(t, 0, PCCS_PRACTICE);  column 0 names each row's
+ *       organisation; a practice's row is its own; rows are summed into
+ *       their parent organisation's (a row of the table, else a total
+ *       another question shows, when two or more children are rows here)
+ *   pccs_table_sdc_total_row(t, last, 0, last);  a "Total" row
+ *
+ * A table over a register instead says whose register it is:
+ *   pccs_table_sdc_owner(t, "16C");
+ * Declare rows only once they are final (no pccs_table_keep_rows after).
+ */
+
 /** Mark the last column added as a count of individuals (--suppress). */
 void pccs_table_col_sdc(struct pccs_table *t);
+/** Mark it as a count that is the total of its row's counts since the
+ * previous total column (or the first column). */
+void pccs_table_col_sdc_total(struct pccs_table *t);
+/** Each row's organisation is in column col; a row at level own_level
+ * (enum pccs_level) is that organisation's; rows roll up the tree. */
+void pccs_table_sdc_orgs(struct pccs_table *t, size_t col, int own_level);
+/** Every row belongs to owner (copied; NULL: to no one). */
+void pccs_table_sdc_owner(struct pccs_table *t, const char *owner);
+/** Row row is the total of rows first .. last-1. */
+void pccs_table_sdc_total_row(struct pccs_table *t, size_t row, size_t first,
+                              size_t last);
 /** Replace cell (row, col) by a number. */
 void pccs_table_set_num(struct pccs_table *t, size_t row, size_t col, double v);
 /** Replace cell (row, col) by a marker shown instead of a value ("*"). */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Running a named table: the builder, then the two things every table
- * offers: --explain and --suppress.
+ * offers: --explain and disclosure control (--suppress, or a reader who
+ * does not own the figures).
  */
 #include "model/tables.h"
 
@@ -135,17 +136,258 @@ load_sdc(struct pccs_sdc_rule *rule, char *source, size_t sn,
     return rc;
 }
 
-static int
-suppress(struct pccs_table *t, const struct pccs_tree *tree,
-         struct pccs_err *err)
+/*
+ * ===== Disclosure control =====
+ *
+ * Who reads decides: q->viewer NULL is the data's owner (the command
+ * line: whoever holds the store loaded its data) and nothing is
+ * controlled; q->viewer an organisation code (pccs serve: the signed-in
+ * user's scope; "" for an admin, who is no organisation) sees the rows
+ * that organisation owns as they are and every other row's counts
+ * controlled; q->suppress controls every row, as for a reader who owns
+ * none. Whose a row is, the builder says (model/result.h).
+ */
+
+/* The reader, when counts are controlled for them ("" owns nothing). */
+static const char *
+reader(const struct pccs_table_query *q)
 {
-    size_t n = 0;
+    return q->suppress ? "" : q->viewer;
+}
+
+/* The organisation of row r (the table's organisation column), or -1. */
+static int
+row_org(const struct pccs_table *t, const struct pccs_tree *tree, size_t r)
+{
+    if (t->sdc.org_col >= t->ncols)
+        return -1;
+    const struct pccs_cell *c = pccs_table_cell(t, r, t->sdc.org_col);
+    return c->null || !c->text ? -1 : pccs_tree_find(tree, c->text);
+}
+
+/* Does the reader own row r's counts? */
+static bool
+row_owned(const struct pccs_table *t, const struct pccs_tree *tree, size_t r,
+          const char *who)
+{
+    if (!*who)
+        return false;
+    if (t->sdc.by_owner)
+        return t->sdc.owner && !strcmp(t->sdc.owner, who);
+    int o = row_org(t, tree, r);
+    return o >= 0 && (int)tree->orgs[o].level == t->sdc.own_level &&
+           !strcmp(tree->orgs[o].code, who);
+}
+
+/* The cells under control and the groups over them. */
+struct sdc_work {
+    struct pccs_sdc_cell *cells;
+    size_t n, cap;
+    long *at; /* nrows * ncols: the cell of (row, col), or -1 */
+    struct pccs_sdc_group *groups;
+    size_t *first; /* each group's first child in kids */
+    size_t ng, gcap;
+    size_t *kids; /* every group's children, one after another */
+    size_t nk, kcap;
+    size_t gstart; /* the first child of the group being built */
+};
+
+static size_t
+add_cell(struct sdc_work *w, double n, enum pccs_sdc_kind kind)
+{
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 64;
+        w->cells = pccs_xreallocarray(w->cells, w->cap, sizeof(*w->cells));
+    }
+    w->cells[w->n] = (struct pccs_sdc_cell){.n = n, .kind = kind};
+    return w->n++;
+}
+
+static void
+add_kid(struct sdc_work *w, long cell)
+{
+    if (cell < 0)
+        return;
+    if (w->nk == w->kcap) {
+        w->kcap = w->kcap ? w->kcap * 2 : 64;
+        w->kids = pccs_xreallocarray(w->kids, w->kcap, sizeof(*w->kids));
+    }
+    w->kids[w->nk++] = (size_t)cell;
+}
+
+/* The group of parent and the children added since the last one (its
+ * children pointed into kids once all are added). */
+static void
+end_group(struct sdc_work *w, long parent)
+{
+    if (parent < 0 || w->nk == w->gstart) {
+        w->nk = w->gstart;
+        return;
+    }
+    if (w->ng == w->gcap) {
+        w->gcap = w->gcap ? w->gcap * 2 : 32;
+        w->groups = pccs_xreallocarray(w->groups, w->gcap, sizeof(*w->groups));
+        w->first = pccs_xreallocarray(w->first, w->gcap, sizeof(*w->first));
+    }
+    w->first[w->ng] = w->gstart;
+    w->groups[w->ng++] = (struct pccs_sdc_group){
+        .parent = (size_t)parent, .nchildren = w->nk - w->gstart};
+    w->gstart = w->nk;
+}
+
+/* Every sdc cell with a count, of the kind its row is to the reader. */
+static size_t
+collect(struct sdc_work *w, const struct pccs_table *t,
+        const struct pccs_tree *tree, const char *who)
+{
+    size_t owned = 0;
+    w->at = pccs_xcalloc(t->nrows * t->ncols + 1, sizeof(*w->at));
+    for (size_t r = 0; r < t->nrows; r++) {
+        int o = row_org(t, tree, r);
+        bool own = row_owned(t, tree, r, who);
+        bool known = own || (o >= 0 && tree->orgs[o].level == PCCS_ENGLAND);
+        owned += own;
+        for (size_t c = 0; c < t->ncols; c++) {
+            const struct pccs_cell *cell = pccs_table_cell(t, r, c);
+            w->at[r * t->ncols + c] =
+                !t->cols[c].sdc || cell->null
+                    ? -1
+                    : (long)add_cell(w, cell->num,
+                                     known ? PCCS_SDC_KNOWN : PCCS_SDC_CONTROL);
+        }
+    }
+    return owned;
+}
+
+/* A row's total columns over the counts before them; total rows. */
+static void
+declared_groups(struct sdc_work *w, const struct pccs_table *t)
+{
+    for (size_t r = 0; r < t->nrows; r++) {
+        const long *at = &w->at[r * t->ncols];
+        for (size_t c = 0, from = 0; c < t->ncols; c++) {
+            if (!t->cols[c].sdc_total)
+                continue;
+            for (size_t k = from; k < c; k++)
+                if (t->cols[k].sdc && !t->cols[k].sdc_total)
+                    add_kid(w, at[k]);
+            end_group(w, at[c]);
+            from = c + 1;
+        }
+    }
+    for (size_t i = 0; i < t->sdc.ntotals; i++) {
+        const struct pccs_table_sdc_span *s = &t->sdc.totals[i];
+        for (size_t c = 0; c < t->ncols; c++) {
+            for (size_t r = s->first; t->cols[c].sdc && r < s->last; r++)
+                if (r != s->row)
+                    add_kid(w, w->at[r * t->ncols + c]);
+            end_group(w, w->at[s->row * t->ncols + c]);
+        }
+    }
+}
+
+/*
+ * Rows summed into their parent organisation: its row when the table has
+ * one, else a total shown by another question (the reader knows it) when
+ * two or more of its children are rows here.
+ */
+static void
+rollup_groups(struct sdc_work *w, const struct pccs_table *t,
+              const struct pccs_tree *tree, pccs_day at)
+{
+    int *up = pccs_xcalloc(t->nrows + 1, sizeof(*up));
+    long *row_of = pccs_xcalloc(tree->norgs + 1, sizeof(*row_of));
+    for (size_t o = 0; o < tree->norgs; o++)
+        row_of[o] = -1;
+    for (size_t r = 0; r < t->nrows; r++) {
+        int o = row_org(t, tree, r);
+        up[r] = o >= 0 ? pccs_tree_up(tree, o, at, 0) : -1;
+        if (o >= 0 && row_of[o] < 0)
+            row_of[o] = (long)r;
+    }
+    bool *done = pccs_xcalloc(t->nrows + 1, sizeof(*done));
+    for (size_t r = 0; r < t->nrows; r++) {
+        if (done[r] || up[r] < 0)
+            continue;
+        size_t nkids = 0;
+        for (size_t k = r; k < t->nrows; k++)
+            nkids += up[k] == up[r];
+        long prow = row_of[up[r]];
+        if (prow < 0 && nkids < 2)
+            continue;
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (!t->cols[c].sdc)
+                continue;
+            double sum = 0;
+            for (size_t k = r; k < t->nrows; k++)
+                if (up[k] == up[r] && w->at[k * t->ncols + c] >= 0) {
+                    add_kid(w, w->at[k * t->ncols + c]);
+                    sum += pccs_table_cell(t, k, c)->num;
+                }
+            long parent = prow >= 0 ? w->at[(size_t)prow * t->ncols + c]
+                                    : (long)add_cell(w, sum, PCCS_SDC_KNOWN);
+            end_group(w, parent);
+        }
+        for (size_t k = r; k < t->nrows; k++)
+            done[k] |= up[k] == up[r];
+    }
+    free(up);
+    free(row_of);
+    free(done);
+}
+
+/* Control the cells of t; returns the cells hidden in all. */
+static size_t
+control(struct pccs_table *t, const struct pccs_tree *tree,
+        const struct pccs_table_query *q, const struct pccs_sdc_rule *rule,
+        size_t *owned, size_t *complements, size_t *unprotected)
+{
+    struct sdc_work w;
+    memset(&w, 0, sizeof(w));
+    *owned = collect(&w, t, tree, reader(q));
+    declared_groups(&w, t);
+    if (t->sdc.rollup)
+        rollup_groups(&w, t, tree,
+                      q->at != PCCS_DAY_NONE ? q->at
+                                             : pccs_tree_default_day(tree));
+    for (size_t g = 0; g < w.ng; g++)
+        w.groups[g].children = w.kids + w.first[g];
+    size_t hidden =
+        pccs_sdc_table(rule, w.cells, w.n, w.groups, w.ng, unprotected);
+    *complements = 0;
+    for (size_t r = 0; r < t->nrows; r++)
+        for (size_t c = 0; c < t->ncols; c++) {
+            long k = w.at[r * t->ncols + c];
+            if (k < 0 || w.cells[k].kind == PCCS_SDC_KNOWN)
+                continue;
+            if (w.cells[k].suppressed)
+                pccs_table_set_mark(t, r, c, "*");
+            else
+                pccs_table_set_num(t, r, c, w.cells[k].shown);
+            *complements += w.cells[k].complement;
+        }
+    free(w.cells);
+    free(w.at);
+    free(w.groups);
+    free(w.first);
+    free(w.kids);
+    return hidden;
+}
+
+int
+pccs_table_disclose(struct pccs_table *t, const struct pccs_tree *tree,
+                    const struct pccs_table_query *q, struct pccs_err *err)
+{
+    size_t n = 0, owned = 0;
     for (size_t c = 0; c < t->ncols; c++)
         n += t->cols[c].sdc;
     if (!n) {
-        pccs_table_note(t, "disclosure control: no column of this table is "
-                           "a count of individuals derived by pccs; "
-                           "published figures are shown as published");
+        for (size_t r = 0; r < t->nrows; r++)
+            owned += row_owned(t, tree, r, reader(q));
+        if (!t->nrows || owned < t->nrows)
+            pccs_table_note(t, "disclosure control: no column of this table "
+                               "is a count of individuals derived by pccs; "
+                               "published figures are shown as published");
         return PCCS_OK;
     }
     struct pccs_sdc_rule rule;
@@ -153,31 +395,24 @@ suppress(struct pccs_table *t, const struct pccs_tree *tree,
     int rc = load_sdc(&rule, source, sizeof(source), err);
     if (rc)
         return rc;
-    size_t hidden = 0;
-    for (size_t r = 0; r < t->nrows; r++) {
-        const struct pccs_cell *code = pccs_table_cell(t, r, 0);
-        int o = code->null ? -1 : pccs_tree_find(tree, code->text);
-        bool national = o >= 0 && tree->orgs[o].level == PCCS_ENGLAND;
-        for (size_t c = 0; c < t->ncols; c++) {
-            const struct pccs_cell *cell = pccs_table_cell(t, r, c);
-            if (!t->cols[c].sdc || cell->null)
-                continue;
-            double shown;
-            if (pccs_sdc_count(&rule, cell->num, national, &shown) ==
-                PCCS_SDC_SUPPRESSED) {
-                pccs_table_set_mark(t, r, c, "*");
-                hidden++;
-            }
-            else
-                pccs_table_set_num(t, r, c, shown);
-        }
-    }
+    size_t complements, unprotected;
+    size_t hidden =
+        control(t, tree, q, &rule, &owned, &complements, &unprotected);
+    if (owned == t->nrows && t->nrows)
+        return PCCS_OK; /* the reader's own figures: nothing controlled */
     pccs_table_note(t,
                     "disclosure control: counts of individuals below "
                     "England of 1 to %g shown as *, others rounded to the "
                     "nearest %g, totals summed before rounding (%zu "
-                    "suppressed); %s",
-                    rule.suppress_max, rule.round_to, hidden, source);
+                    "suppressed, %zu of them so that none can be had by "
+                    "subtracting the others from a total)%s; %s",
+                    rule.suppress_max, rule.round_to, hidden, complements,
+                    owned ? "; the reader's own rows as they are" : "", source);
+    if (unprotected)
+        pccs_table_note(t,
+                        "disclosure control: in %zu totals one suppressed "
+                        "count has no other cell that could be hidden",
+                        unprotected);
     return PCCS_OK;
 }
 
@@ -257,8 +492,8 @@ pccs_table_run(const struct pccs_table_def *def, struct pccs_store *st,
     mark_sources(st, out);
     if (q->explain)
         explain(out, def, q);
-    if (q->suppress)
-        rc = suppress(out, t, err);
+    if (q->suppress || q->viewer)
+        rc = pccs_table_disclose(out, t, q, err);
     /* Labels last: explain and suppress work on the builder's columns. */
     if (!rc)
         rc = pccs_labels_add(def->name, out, err);

@@ -22,8 +22,18 @@ struct pccs_table_query {
     const char *group;     /* a QOF disease group, or NULL for all */
     const char *compare;   /* a second financial year (payments) */
     bool explain;          /* add each figure's formula to the notes */
-    bool suppress;         /* disclosure control on derived counts */
-    const char *contract;  /* a contract type (payments), or NULL */
+    bool suppress;         /* disclosure control on derived counts, for
+                              every row (the reader owns none) */
+    /*
+     * Who reads, for disclosure control: NULL the data's owner (the
+     * command line's default: whoever holds the store loaded its data),
+     * nothing controlled unless suppress; else an organisation code (pccs
+     * serve: the signed-in user's scope; "" owns nothing: an admin), who
+     * sees the rows it owns as they are and every other row's counts
+     * controlled. Which rows are whose, the table says (model/result.h).
+     */
+    const char *viewer;
+    const char *contract; /* a contract type (payments), or NULL */
     /*
      * Resilience: rate with indicators resting on synthetic (generated)
      * files too; by default they are left out, and the notes say which.
@@ -105,5 +115,15 @@ int pccs_latest_payments_year(struct pccs_store *st, char fy[8],
 int pccs_table_run(const struct pccs_table_def *def, struct pccs_store *st,
                    const struct pccs_tree *t, const struct pccs_table_query *q,
                    struct pccs_table *out, struct pccs_err *err);
+
+/**
+ * The disclosure control step of pccs_table_run() (when q->suppress or
+ * q->viewer) on a finished table t: its sdc columns controlled for the
+ * reader (model/result.h says how a table declares them), a note saying
+ * what was done. Rules from data/rules/disclosure.csv.
+ */
+int pccs_table_disclose(struct pccs_table *t, const struct pccs_tree *tree,
+                        const struct pccs_table_query *q,
+                        struct pccs_err *err);
 
 #endif

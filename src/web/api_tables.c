@@ -140,7 +140,8 @@ table_query(struct MHD_Connection *c, const struct pccs_table_def *def,
 /*
  * The organisation asked about (*in): in=, else for a user who is not an
  * admin their scope (at its own level when the table's default level is
- * above it), else England; then pccs_web_authorise() on it.
+ * above it), else England; then pccs_web_authorise() on it; the reader
+ * for disclosure control (q->viewer) is the user's organisation.
  */
 static int
 table_scope(struct pccs_web_server *sv, const struct pccs_web_request *rq,
@@ -166,11 +167,14 @@ table_scope(struct pccs_web_server *sv, const struct pccs_web_request *rq,
         .at = q->at,
         .level = q->level != PCCS_LEVEL_NONE ? q->level : def->default_level,
         .table = def,
-        .owner = pccs_web_register_owner(rq, def->name, owner, sizeof(owner)),
-        .suppress = &q->suppress};
-    bool asked = q->suppress;
+        .owner = pccs_web_register_owner(rq, def->name, owner, sizeof(owner))};
     rc = pccs_web_authorise(sv, rq, &ask, err);
-    q->suppress |= asked;
+    /* Disclosure control as for the organisation of the user's scope
+     * (an admin is none): its own rows as they are, every other's
+     * controlled; suppress=1 controls them all. */
+    q->viewer = rq->sess.role != PCCS_ROLE_ADMIN && rq->scope >= 0
+                    ? sv->tree.orgs[rq->scope].code
+                    : "";
     return rc;
 }
 
