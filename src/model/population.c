@@ -428,6 +428,45 @@ des_notes(const struct build *b)
         pop_note(b->out, "weighted: %s", b->des_w.note);
 }
 
+/*
+ * Above the sub-ICB level: the sub-ICBs in no ICB as at the day (a new
+ * one no loaded map places, as U2G6B of April 2026), each named with its
+ * practices and patients, which a total above counts but no ICB row does.
+ */
+static void
+gap_notes(struct build *b, const char *atbuf)
+{
+    const struct pccs_tree *t = b->t;
+    if (b->q->level < PCCS_ICB)
+        return;
+    double *reg = pccs_xcalloc(t->norgs + 1, sizeof(*reg));
+    int64_t *n = pccs_xcalloc(t->norgs + 1, sizeof(*n));
+    for (size_t i = 0; i < b->g.n; i++) {
+        const struct member *m = &b->g.m[i];
+        if (m->org < 0 ||
+            !pccs_build_within(t, m->org, b->in_org, b->at, b->reg_source) ||
+            pccs_tree_ancestor(t, m->org, PCCS_ICB, b->at, b->reg_source) >= 0)
+            continue;
+        int s = pccs_tree_ancestor(t, m->org, PCCS_SUB_ICB, b->at,
+                                   b->reg_source);
+        if (s >= 0) {
+            reg[s] += m->registered;
+            n[s]++;
+        }
+    }
+    for (size_t s = 0; s < t->norgs; s++)
+        if (n[s])
+            pop_note(b->out,
+                     "sub-ICB %s (%lld practices, %.0f registered) is in no "
+                     "ICB as at %s (no loaded map places it): %s",
+                     t->orgs[s].code, (long long)n[s], reg[s], atbuf,
+                     b->q->level == PCCS_ICB
+                         ? "its practices are in no row"
+                         : "counted here, but in no ICB row");
+    free(reg);
+    free(n);
+}
+
 /* The notes, and the source column that names the files briefly. */
 static void
 describe(struct build *b)
@@ -456,6 +495,7 @@ describe(struct build *b)
                  "at %s and are in no row",
                  (long long)unplaced, b->none.sum[0],
                  pccs_level_name(b->q->level), atbuf);
+    gap_notes(b, atbuf);
     pop_note(out, "Contains public sector information licensed "
                   "under the Open Government Licence v3.0.");
     bool same = b->have_w && strcmp(reg_brief, w_brief) == 0;

@@ -133,6 +133,20 @@ check_eq "opened practices named in their ICB (QUE)" "$(names | sed -n 2p)" \
     "$(python3 "$T/want.py" date QUE names "$R1" "$M1" "$P1" "$R2" "$M2" "$P2" | sed -n 2p)"
 check_eq "... four of them" "$(names | sed -n 2p | wc -w | tr -d ' ')" 5
 
+# The April 2026 list names a sub-ICB no loaded map places in an ICB
+# (U2G6B): the England total counts it, the ICB rows do not, and both say so.
+u2g6b=$(python3 -c 'import csv, sys
+rs = [r for r in csv.DictReader(open(sys.argv[1])) if r["SUB_ICB_LOCATION_CODE"] == "U2G6B"]
+print(len(rs), sum(int(r["NUMBER_OF_PATIENTS"]) for r in rs))' "$R2")
+check_eq "python: U2G6B has 41 practices, 499,848 patients" "$u2g6b" "41 499848"
+run_pccs --store "$S" table populations --level england
+check_match "England's total names the sub-ICB in no ICB, with its patients" "$out" \
+    "sub-ICB U2G6B \(${u2g6b% *} practices, ${u2g6b#* } registered\) is in no ICB as at 2026-04-01 \(no loaded map places it\): counted here, but in no ICB row"
+run_pccs --store "$S" table populations --level icb --format csv
+check_eq "... the ICB rows sum to England less U2G6B" \
+    "$(printf '%s\n' "$out" | tsv | awk -F'\t' 'NR > 1 { s += $5 } END { print s }')" \
+    $((63673685 - ${u2g6b#* }))
+
 run_pccs --store "$S" table list-growth --from banana
 check_eq "--from banana: exit 2" "$status" 2
 check_match "... naming the forms" "$errout" "--from must be a snapshot date YYYY-MM-DD"
