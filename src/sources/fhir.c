@@ -297,8 +297,7 @@ load_fhir(struct pccs_load *ld, FILE *f, enum fhir_type t,
             pccs_load_row(ld, (uint64_t)ftell(f));
     }
     free(buf);
-    pccs__phm_end(&p);
-    return rc;
+    return pccs__phm_end(&p, rc, err);
 }
 
 /* The first line names its resourceType. */

@@ -34,21 +34,32 @@ pccs__phm_begin(struct pccs_phm_load *p, struct pccs_load *ld, bool codes,
     return rc;
 }
 
-void
-pccs__phm_end(struct pccs_phm_load *p)
+int
+pccs__phm_end(struct pccs_phm_load *p, int rc, struct pccs_err *err)
 {
-    if (p->last != PCCS_DAY_NONE)
+    if (!rc && p->w)
+        rc = pccs_phm_writer_flush(p->w, err);
+    if (!rc && p->last != PCCS_DAY_NONE)
         pccs_load_set_period_day(p->ld, p->last);
     pccs_codelists_release(&p->cl);
     pccs_phm_writer_free(p->w);
     pccs_hmap_release(&p->patients);
     pccs_hmap_release(&p->practices);
+    return rc;
 }
 
 int64_t
 pccs__phm_patient(struct pccs_phm_load *p, const char *ext, size_t len)
 {
+    if (p->last_id && len < sizeof(p->last_ext) && !p->last_ext[len] &&
+        !memcmp(p->last_ext, ext, len))
+        return p->last_id;
     const struct pccs_hmap_entry *e = pccs_hmap_get(&p->patients, ext, len);
+    if (e && len < sizeof(p->last_ext)) {
+        memcpy(p->last_ext, ext, len);
+        p->last_ext[len] = '\0';
+        p->last_id = e->ival;
+    }
     return e ? e->ival : 0;
 }
 

@@ -207,8 +207,7 @@ load_phm(struct pccs_load *ld, struct pccs_csv_reader *r,
         if (!rc)
             pccs_load_row(ld, pccs_csv_offset(r));
     }
-    pccs__phm_end(&p);
-    return rc < 0 ? rc : PCCS_OK;
+    return pccs__phm_end(&p, rc < 0 ? rc : PCCS_OK, err);
 }
 
 #define PHM_KIND(name, cols_, row_, codes_)                                    \

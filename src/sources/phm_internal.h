@@ -19,6 +19,8 @@ struct pccs_phm_load {
     struct pccs_hmap practices; /* code -> 1 known, -1 not */
     pccs_day last;              /* the latest day seen: the load's period */
     bool clinical;              /* events are SNOMED CT, checked in lists */
+    char last_ext[64];          /* the patient looked up last, and its id: */
+    int64_t last_id;            /* a file's rows come a patient at a time */
 };
 
 /**
@@ -27,8 +29,11 @@ struct pccs_phm_load {
  */
 int pccs__phm_begin(struct pccs_phm_load *p, struct pccs_load *ld,
                     bool codes, bool patients, struct pccs_err *err);
-/** Set the load's period from the latest day seen; free everything. */
-void pccs__phm_end(struct pccs_phm_load *p);
+/**
+ * When rc is 0, write what waits and set the load's period from the
+ * latest day seen; free everything. Returns rc or the write's error.
+ */
+int pccs__phm_end(struct pccs_phm_load *p, int rc, struct pccs_err *err);
 /** The stored id of patient ext, or 0 if there is none. */
 int64_t pccs__phm_patient(struct pccs_phm_load *p, const char *ext,
                           size_t len);

@@ -132,7 +132,19 @@ static const char *const migrations[] = {
      * those tables (write_row); deletes keep their triggers.
      */
     GEN_UNTRIGGER("sources") GEN_UNTRIGGER("orgs") GEN_UNTRIGGER("links")
-        GEN_UNTRIGGER("org_names") GEN_UNTRIGGER("fact_sets")};
+        GEN_UNTRIGGER("org_names") GEN_UNTRIGGER("fact_sets"),
+    /*
+     * 12: clinical events and medicines in chunks (sqlite_phm.c): a BLOB
+     * of up to 65,536 packed events (patient, day, code id, value) a row,
+     * codes numbered in phm_codes; a hundred million events are a few
+     * thousand rows, written and read at the speed of the disk.
+     */
+    "DROP TABLE IF EXISTS clinical_events; DROP TABLE IF EXISTS "
+    "medications; CREATE TABLE IF NOT EXISTS phm_codes (id INTEGER PRIMARY "
+    "KEY, code INTEGER NOT NULL UNIQUE); CREATE TABLE IF NOT EXISTS "
+    "event_chunks (id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, n INTEGER "
+    "NOT NULL, data BLOB NOT NULL, source_id INTEGER NOT NULL); CREATE "
+    "INDEX IF NOT EXISTS event_chunks_kind ON event_chunks (kind, id);"};
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 

@@ -5,7 +5,9 @@
  * statements for the length of a load; reads are full scans in rowid
  * order, or one practice's registrations through its index.
  */
+#include <math.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,22 +16,40 @@
 #include "store/sqlite.h"
 #include "store/store.h"
 
-enum { W_PATIENT, W_REG, W_EVENT, W_MED, W_N };
+enum { W_PATIENT, W_REG, W_CHUNK, W_CODE, W_N };
 
 static const char *const writer_sql[W_N] = {
     [W_PATIENT] = "INSERT INTO patients (ext, sex, birth, death, source_id) "
                   "VALUES (?1, ?2, ?3, ?4, ?5)",
     [W_REG] = "INSERT INTO patient_regs (patient, practice, start_day, "
               "end_day, source_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-    [W_EVENT] = "INSERT INTO clinical_events (patient, code, day, value, "
-                "source_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-    [W_MED] = "INSERT INTO medications (patient, code, day, source_id) "
-              "VALUES (?1, ?2, ?3, ?4)",
+    [W_CHUNK] = "INSERT INTO event_chunks (kind, n, data, source_id) "
+                "VALUES (?1, ?2, ?3, ?4)",
+    [W_CODE] = "INSERT INTO phm_codes (code) VALUES (?1)",
+};
+
+/* One packed event: 16 bytes. */
+struct packed {
+    int32_t patient, day, code; /* code: its id in phm_codes */
+    float value;                /* NaN: none */
+};
+
+#define CHUNK 65536
+
+struct chunk {
+    struct packed *v;
+    size_t n;
+    int64_t source_id;
 };
 
 struct pccs_phm_writer {
     sqlite3 *db;
     sqlite3_stmt *s[W_N];
+    struct chunk ch[2]; /* clinical, medication */
+    /* code -> id, open addressing */
+    int64_t *keys;
+    int32_t *ids;
+    size_t cap, len;
 };
 
 static int
@@ -37,6 +57,80 @@ phm_err(sqlite3 *db, struct pccs_err *err, const char *what)
 {
     return pccs_err_set(err, PCCS_EDB, "store: %s: %s", what,
                         sqlite3_errmsg(db));
+}
+
+static size_t
+code_slot(const struct pccs_phm_writer *w, int64_t code)
+{
+    size_t i = (size_t)(((uint64_t)code * 0x9E3779B97F4A7C15ULL) >> 20) &
+               (w->cap - 1);
+    while (w->keys[i] && w->keys[i] != code)
+        i = (i + 1) & (w->cap - 1);
+    return i;
+}
+
+static void
+code_add(struct pccs_phm_writer *w, int64_t code, int32_t id)
+{
+    if ((w->len + 1) * 2 > w->cap) {
+        size_t oc = w->cap;
+        int64_t *ok = w->keys;
+        int32_t *oi = w->ids;
+        w->cap = oc ? oc * 2 : 4096;
+        w->keys = pccs_xcalloc(w->cap, sizeof(*w->keys));
+        w->ids = pccs_xcalloc(w->cap, sizeof(*w->ids));
+        for (size_t i = 0; i < oc; i++)
+            if (ok[i]) {
+                size_t j = code_slot(w, ok[i]);
+                w->keys[j] = ok[i];
+                w->ids[j] = oi[i];
+            }
+        free(ok);
+        free(oi);
+    }
+    size_t i = code_slot(w, code);
+    w->keys[i] = code;
+    w->ids[i] = id;
+    w->len++;
+}
+
+static int
+load_codes(struct pccs_phm_writer *w, struct pccs_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(w->db, "SELECT id, code FROM phm_codes", -1, &s,
+                           NULL) != SQLITE_OK)
+        return phm_err(w->db, err, "cannot read the codes");
+    while (sqlite3_step(s) == SQLITE_ROW)
+        code_add(w, sqlite3_column_int64(s, 1),
+                 (int32_t)sqlite3_column_int64(s, 0));
+    sqlite3_finalize(s);
+    return PCCS_OK;
+}
+
+static int step_done(struct pccs_phm_writer *w, sqlite3_stmt *s,
+                     struct pccs_err *err);
+
+/* The id of code in phm_codes, added if new. */
+static int
+code_id(struct pccs_phm_writer *w, int64_t code, int32_t *id,
+        struct pccs_err *err)
+{
+    if (w->cap) {
+        size_t i = code_slot(w, code);
+        if (w->keys[i]) {
+            *id = w->ids[i];
+            return PCCS_OK;
+        }
+    }
+    sqlite3_stmt *s = w->s[W_CODE];
+    sqlite3_bind_int64(s, 1, code);
+    int rc = step_done(w, s, err);
+    if (rc)
+        return rc;
+    *id = (int32_t)sqlite3_last_insert_rowid(w->db);
+    code_add(w, code, *id);
+    return PCCS_OK;
 }
 
 int
@@ -56,7 +150,7 @@ pccs_store_phm_writer(struct pccs_store *st, struct pccs_phm_writer **out,
         }
     }
     *out = w;
-    return PCCS_OK;
+    return load_codes(w, err);
 }
 
 void
@@ -66,6 +160,10 @@ pccs_phm_writer_free(struct pccs_phm_writer *w)
         return;
     for (int i = 0; i < W_N; i++)
         sqlite3_finalize(w->s[i]);
+    free(w->ch[0].v);
+    free(w->ch[1].v);
+    free(w->keys);
+    free(w->ids);
     free(w);
 }
 
@@ -121,25 +219,46 @@ pccs_phm_put_registration(struct pccs_phm_writer *w,
     return step_done(w, s, err);
 }
 
+static int
+flush_chunk(struct pccs_phm_writer *w, int kind, struct pccs_err *err)
+{
+    struct chunk *c = &w->ch[kind];
+    if (!c->n)
+        return PCCS_OK;
+    sqlite3_stmt *s = w->s[W_CHUNK];
+    sqlite3_bind_int(s, 1, kind);
+    sqlite3_bind_int64(s, 2, (int64_t)c->n);
+    sqlite3_bind_blob(s, 3, c->v, (int)(c->n * sizeof(*c->v)), SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, c->source_id);
+    c->n = 0;
+    return step_done(w, s, err);
+}
+
+int
+pccs_phm_writer_flush(struct pccs_phm_writer *w, struct pccs_err *err)
+{
+    int rc = flush_chunk(w, 0, err);
+    return rc ? rc : flush_chunk(w, 1, err);
+}
+
 int
 pccs_phm_put_event(struct pccs_phm_writer *w, enum pccs_event_kind kind,
                    const struct pccs_event_row *e, struct pccs_err *err)
 {
-    sqlite3_stmt *s = w->s[kind == PCCS_EVENT_CLINICAL ? W_EVENT : W_MED];
-    sqlite3_bind_int64(s, 1, e->patient);
-    sqlite3_bind_int64(s, 2, e->code);
-    sqlite3_bind_int(s, 3, e->day);
-    if (kind == PCCS_EVENT_CLINICAL) {
-        if (e->has_value)
-            sqlite3_bind_double(s, 4, e->value);
-        else
-            sqlite3_bind_null(s, 4);
-        sqlite3_bind_int64(s, 5, e->source_id);
-    }
-    else {
-        sqlite3_bind_int64(s, 4, e->source_id);
-    }
-    return step_done(w, s, err);
+    int k = kind == PCCS_EVENT_CLINICAL ? 0 : 1;
+    struct chunk *c = &w->ch[k];
+    int32_t id;
+    int rc = code_id(w, e->code, &id, err);
+    if (!rc && c->n && c->source_id != e->source_id)
+        rc = flush_chunk(w, k, err);
+    if (rc)
+        return rc;
+    if (!c->v)
+        c->v = pccs_xcalloc(CHUNK, sizeof(*c->v));
+    c->source_id = e->source_id;
+    c->v[c->n++] = (struct packed){(int32_t)e->patient, e->day, id,
+                                   e->has_value ? (float)e->value : NAN};
+    return c->n == CHUNK ? flush_chunk(w, k, err) : PCCS_OK;
 }
 
 static pccs_day
@@ -225,29 +344,76 @@ pccs_store_registrations_each(struct pccs_store *st, const char *practice,
                 practice, reg_row, (anyfn)fn, ctx, err);
 }
 
+/* The codes by id. */
 static int
-event_row(sqlite3_stmt *s, anyfn fn, void *ctx)
+read_codes(sqlite3 *db, int64_t **codes, size_t *n, struct pccs_err *err)
 {
-    struct pccs_event_row e = {
-        .patient = sqlite3_column_int64(s, 0),
-        .code = sqlite3_column_int64(s, 1),
-        .day = (pccs_day)sqlite3_column_int(s, 2),
-        .has_value = sqlite3_column_type(s, 3) != SQLITE_NULL,
-        .value = sqlite3_column_double(s, 3),
-        .source_id = sqlite3_column_int64(s, 4),
-    };
-    return ((pccs_store_event_fn)fn)(ctx, &e);
+    sqlite3_stmt *s;
+    *codes = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(db, "SELECT id, code FROM phm_codes", -1, &s,
+                           NULL) != SQLITE_OK)
+        return phm_err(db, err, "cannot read the codes");
+    size_t cap = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        size_t id = (size_t)sqlite3_column_int64(s, 0);
+        if (id >= cap) {
+            size_t old = cap;
+            cap = id * 2 + 1024;
+            *codes = pccs_xreallocarray(*codes, cap, sizeof(**codes));
+            memset(*codes + old, 0, (cap - old) * sizeof(**codes));
+        }
+        (*codes)[id] = sqlite3_column_int64(s, 1);
+        if (id + 1 > *n)
+            *n = id + 1;
+    }
+    sqlite3_finalize(s);
+    return PCCS_OK;
+}
+
+static int
+chunk_rows(sqlite3_stmt *s, const int64_t *codes, size_t ncodes,
+           pccs_store_event_fn fn, void *ctx)
+{
+    const struct packed *v = sqlite3_column_blob(s, 1);
+    size_t n = (size_t)sqlite3_column_bytes(s, 1) / sizeof(*v);
+    struct pccs_event_row e = {.source_id = sqlite3_column_int64(s, 2)};
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        struct packed p;
+        memcpy(&p, &v[i], sizeof(p));
+        e.patient = p.patient;
+        e.day = p.day;
+        e.code = p.code >= 0 && (size_t)p.code < ncodes ? codes[p.code] : 0;
+        e.has_value = !isnan(p.value);
+        e.value = e.has_value ? p.value : 0;
+        rc = fn(ctx, &e);
+    }
+    return rc;
 }
 
 int
 pccs_store_events_each(struct pccs_store *st, enum pccs_event_kind kind,
                        pccs_store_event_fn fn, void *ctx, struct pccs_err *err)
 {
-    return scan(st,
-                kind == PCCS_EVENT_CLINICAL
-                    ? "SELECT patient, code, day, value, source_id FROM "
-                      "clinical_events"
-                    : "SELECT patient, code, day, NULL, source_id FROM "
-                      "medications",
-                NULL, event_row, (anyfn)fn, ctx, err);
+    sqlite3 *db = pccs__sqlite_db(st);
+    int64_t *codes;
+    size_t ncodes;
+    int rc = read_codes(db, &codes, &ncodes, err);
+    sqlite3_stmt *s = NULL;
+    if (!rc && sqlite3_prepare_v2(db,
+                                  "SELECT n, data, source_id FROM "
+                                  "event_chunks WHERE kind = ?1 ORDER BY id",
+                                  -1, &s, NULL) != SQLITE_OK)
+        rc = phm_err(db, err, "cannot read events");
+    if (!rc)
+        sqlite3_bind_int(s, 1, kind == PCCS_EVENT_CLINICAL ? 0 : 1);
+    int sr = SQLITE_DONE;
+    while (!rc && (sr = sqlite3_step(s)) == SQLITE_ROW)
+        rc = chunk_rows(s, codes, ncodes, fn, ctx);
+    if (!rc && sr != SQLITE_DONE)
+        rc = phm_err(db, err, "cannot read events");
+    sqlite3_finalize(s);
+    free(codes);
+    return rc;
 }

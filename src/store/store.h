@@ -489,8 +489,14 @@ int pccs_phm_put_patient(struct pccs_phm_writer *w, struct pccs_patient_row *p,
 int pccs_phm_put_registration(struct pccs_phm_writer *w,
                               const struct pccs_registration_row *r,
                               struct pccs_err *err);
+/**
+ * Add an event. Events are kept in chunks: call pccs_phm_writer_flush()
+ * before the transaction commits, or the last chunk is lost.
+ */
 int pccs_phm_put_event(struct pccs_phm_writer *w, enum pccs_event_kind kind,
                        const struct pccs_event_row *e, struct pccs_err *err);
+/** Write the events still waiting. */
+int pccs_phm_writer_flush(struct pccs_phm_writer *w, struct pccs_err *err);
 /** Every patient, by id. */
 int pccs_store_patients_each(struct pccs_store *st, pccs_store_patient_fn fn,
                              void *ctx, struct pccs_err *err);
