@@ -5,6 +5,7 @@
 #include "base/xalloc.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "model/refdata.h"
 #include "report/table.h"
 
 /* The columns of the sources table, in order. */
@@ -67,18 +68,53 @@ source_row(void *ctx, const struct pccs_source_info *s)
     return 0;
 }
 
+/* One reference file (model/refdata.h) as a row of the reference table. */
+static int
+reference_row(void *ctx, const struct pccs_refdata_use *u)
+{
+    struct pccs_table *t = ctx;
+    pccs_table_row(t);
+    pccs_table_text(t, u->rel);
+    pccs_table_text(t, u->what);
+    pccs_table_int(t, (int64_t)u->rows);
+    pccs_table_text(t, u->f->sha256);
+    pccs_table_text(t, u->f->path);
+    pccs_table_text(t, u->source);
+    return 0;
+}
+
+/* The reference files in use: rates, rules, maps and weights. */
+static int
+reference(int fmt, struct pccs_table *t)
+{
+    static const char *const cols[] = {"file",   "what", "rows",
+                                       "sha256", "path", "source"};
+    pccs_table_init(t, "reference");
+    for (size_t i = 0; i < PCCS_LEN(cols); i++)
+        pccs_table_col(t, cols[i], i == 2 ? PCCS_COL_INT : PCCS_COL_TEXT, 0);
+    struct pccs_err err = PCCS_ERR_INIT;
+    int rc = pccs_refdata_list(reference_row, t, &err);
+    return pccs_cmd_print(t, fmt, NULL, rc, &err);
+}
+
 int
 pccs_cmd_sources(struct pccs_global *g, int argc, char **argv)
 {
     const char *format = NULL;
+    bool ref = false;
     struct pccs_opt opts[] = {
         {"format", &format, NULL},
+        {"reference", NULL, &ref},
     };
     int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), NULL, 0, NULL);
     if (rc != PCCS_CMD_GO)
         return rc;
     int fmt;
     rc = pccs_cmd_format("sources", format, &fmt);
+    if (!rc && ref) {
+        struct pccs_table t;
+        return reference(fmt, &t);
+    }
     struct pccs_store *st = NULL;
     if (!rc)
         rc = pccs_cmd_open_store(g, &st);
@@ -92,5 +128,11 @@ pccs_cmd_sources(struct pccs_global *g, int argc, char **argv)
             is_count((enum source_col)c) ? PCCS_COL_INT : PCCS_COL_TEXT, 0);
     struct pccs_err err = PCCS_ERR_INIT;
     rc = pccs_store_sources_each(st, source_row, &t, &err);
-    return pccs_cmd_print(&t, fmt, st, rc, &err);
+    rc = pccs_cmd_print(&t, fmt, st, rc, &err);
+    /* In text, for a reader, the reference data follows. */
+    if (!rc && fmt == PCCS_FMT_TEXT) {
+        putchar('\n');
+        rc = reference(fmt, &t);
+    }
+    return rc;
 }

@@ -9,7 +9,6 @@
  * without a known amount are counted as unpriced FTE.
  */
 #include "model/tables.h"
-#include "base/path.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -18,9 +17,9 @@
 
 #include "base/hmap.h"
 #include "base/xalloc.h"
-#include "formats/csv.h"
 #include "model/build.h"
 #include "model/period.h"
+#include "model/refdata.h"
 #include "calc/arrs.h"
 #include "model/entitlements.h"
 #include "model/rates.h"
@@ -41,26 +40,22 @@ struct arrs_ctx {
     int64_t source;
 };
 
+/* data/maps/arrs_roles.csv (or $PCCS_ARRS_ROLES): staff_role,arrs_role. */
 static int
-load_map(struct arrs_ctx *c, const char *path, struct pccs_err *err)
+load_map(struct arrs_ctx *c, struct pccs_err *err)
 {
-    struct pccs_csv_reader *r;
-    int rc = pccs_csv_open(&r, path, NULL, PCCS_CSV_SAME_WIDTH, err);
-    if (rc)
-        return rc;
-    struct pccs_csv_record rec;
-    rc = pccs_csv_next(r, &rec, err);
-    if (rc == 1 &&
-        (rec.nfields != 2 || !pccs_str_eq(rec.fields[0], "staff_role")))
-        rc = pccs_err_at(err, PCCS_EPARSE, path, 1, 1,
-                         "expected the columns staff_role,arrs_role");
-    while (rc == 1 && (rc = pccs_csv_next(r, &rec, err)) == 1) {
+    static const char *const cols[] = {"staff_role", "arrs_role"};
+    const struct pccs_refdata *f;
+    int rc = pccs_refdata_load("maps/arrs_roles.csv", &f, err);
+    if (!rc)
+        rc = pccs_refdata_header(f, cols, PCCS_LEN(cols), err);
+    for (size_t k = 1; !rc && k < f->nrecords; k++) {
+        const struct pccs_str *fl = f->records[k].fields;
         struct pccs_hmap_entry *e =
-            pccs_hmap_put(&c->map, rec.fields[0].p, rec.fields[0].len, NULL);
-        e->ptr = pccs_xstrndup(rec.fields[1].p, rec.fields[1].len);
+            pccs_hmap_put(&c->map, fl[0].p, fl[0].len, NULL);
+        e->ptr = pccs_xstrndup(fl[1].p, fl[1].len);
     }
-    pccs_csv_free(r);
-    return rc < 0 ? rc : PCCS_OK;
+    return rc;
 }
 
 static void
@@ -159,10 +154,7 @@ static int
 gather_fte(struct pccs_store *st, struct arrs_ctx *c, struct pccs_rates *rates,
            int fy, struct pccs_period_pick *cp, struct pccs_err *err)
 {
-    const char *mp = getenv("PCCS_ARRS_ROLES");
-    char mpath[4096];
-    pccs_data_path("maps/arrs_roles.csv", mpath, sizeof(mpath));
-    int rc = load_map(c, mp && *mp ? mp : mpath, err);
+    int rc = load_map(c, err);
     if (!rc)
         rc = pccs_rates_load_default(rates, err);
     if (!rc)

@@ -12,7 +12,6 @@
  */
 #include "model/entitlements.h"
 #include "model/tables.h"
-#include "base/path.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -22,9 +21,9 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "calc/period.h"
-#include "formats/csv.h"
 #include "model/build.h"
 #include "model/period.h"
+#include "model/refdata.h"
 #include "model/population.h"
 
 static struct pccs_ent_line_info *
@@ -46,33 +45,27 @@ line_add(struct pccs_ent_lines *ls, const char *name, size_t len)
 static int
 load_meta(struct pccs_ent_lines *ls, struct pccs_err *err)
 {
-    const char *env = getenv("PCCS_PCN_LINES");
+    static const char *const rel = "maps/pcn_lines.csv";
+    static const char *const cols[] = {"line", "label", "paid_to"};
     char path[4096];
-    if (env && *env)
-        snprintf(path, sizeof(path), "%s", env);
-    else if (!pccs_data_path("maps/pcn_lines.csv", path, sizeof(path)))
+    if (!pccs_refdata_path(rel, path, sizeof(path)))
         return PCCS_OK; /* no metadata: the lines the rates name */
-    struct pccs_csv_reader *r;
-    int rc = pccs_csv_open(&r, path, NULL, PCCS_CSV_SAME_WIDTH, err);
-    if (rc)
-        return rc;
-    struct pccs_csv_record rec;
-    rc = pccs_csv_next(r, &rec, err);
-    if (rc == 1 && (rec.nfields < 3 || !pccs_str_eq(rec.fields[0], "line")))
-        rc = pccs_err_at(err, PCCS_EPARSE, path, 1, 1,
-                         "expected the columns line,label,paid_to,source");
-    while (rc == 1 && (rc = pccs_csv_next(r, &rec, err)) == 1) {
-        struct pccs_str n = pccs_str_trim(rec.fields[0]);
-        struct pccs_str lb = pccs_str_trim(rec.fields[1]);
+    const struct pccs_refdata *f;
+    int rc = pccs_refdata_load(rel, &f, err);
+    if (!rc)
+        rc = pccs_refdata_header(f, cols, PCCS_LEN(cols), err);
+    for (size_t k = 1; !rc && k < f->nrecords; k++) {
+        const struct pccs_refdata_record *rec = &f->records[k];
+        struct pccs_str n = pccs_str_trim(rec->fields[0]);
+        struct pccs_str lb = pccs_str_trim(rec->fields[1]);
         if (!n.len)
             continue;
         struct pccs_ent_line_info *l = line_add(ls, n.p, n.len);
         if (lb.len)
             snprintf(l->label, sizeof(l->label), "%.*s", (int)lb.len, lb.p);
-        l->practices = pccs_str_eq(pccs_str_trim(rec.fields[2]), "practices");
+        l->practices = pccs_str_eq(pccs_str_trim(rec->fields[2]), "practices");
     }
-    pccs_csv_free(r);
-    return rc < 0 ? rc : PCCS_OK;
+    return rc;
 }
 
 /* The line an item names ("pcn_core_per_registered" -> "pcn_core"). */

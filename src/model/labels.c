@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "base/hmap.h"
-#include "base/path.h"
+#include "base/xalloc.h"
 #include "model/refdata.h"
 
 static const struct {
@@ -25,20 +25,17 @@ static const struct {
 
 /* A code,label,source map (read once: model/refdata.c) into m. */
 static int
-read_map(const char *path, struct pccs_hmap *m, char *source, size_t sn,
+read_map(const char *rel, struct pccs_hmap *m, char *source, size_t sn,
          struct pccs_err *err)
 {
+    static const char *const cols[] = {"code", "label", "source"};
     const struct pccs_refdata *f;
-    int rc = pccs_refdata_get(path, 0, &f, err);
+    source[0] = '\0';
+    int rc = pccs_refdata_load(rel, &f, err);
+    if (!rc)
+        rc = pccs_refdata_header(f, cols, PCCS_LEN(cols), err);
     if (rc)
         return rc;
-    source[0] = '\0';
-    const struct pccs_refdata_record *h = f->nrecords ? &f->records[0] : NULL;
-    if (!h || h->nfields < 3 || !pccs_str_eq(h->fields[0], "code") ||
-        !pccs_str_eq(h->fields[1], "label"))
-        return pccs_err_set(err, PCCS_EPARSE,
-                            "%s:1:1: expected the columns code,label,source",
-                            path);
     for (size_t k = 1; k < f->nrecords; k++) {
         const struct pccs_refdata_record *rec = &f->records[k];
         if (rec->nfields < 3)
@@ -61,10 +58,9 @@ pccs_labels_add(const char *table, struct pccs_table *t, struct pccs_err *err)
         int col = pccs_table_col_index(t, label_maps[i].column);
         if (col < 0)
             continue;
-        char path[4096], source[512], name[64];
-        pccs_data_path(label_maps[i].map, path, sizeof(path));
+        char source[512], name[64];
         struct pccs_hmap m = PCCS_HMAP_INIT;
-        int rc = read_map(path, &m, source, sizeof(source), err);
+        int rc = read_map(label_maps[i].map, &m, source, sizeof(source), err);
         if (rc) {
             pccs_hmap_release(&m);
             return rc;

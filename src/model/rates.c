@@ -112,8 +112,10 @@ cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Every *.csv of dir in name order, to fn(ctx, path); a missing dir has
+ * none. Stops at fn's first non-zero answer and returns it. */
 static int
-load_dir(struct pccs_rates *rs, const char *dir, struct pccs_err *err)
+each_csv(const char *dir, int (*fn)(void *ctx, const char *path), void *ctx)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -136,36 +138,78 @@ load_dir(struct pccs_rates *rs, const char *dir, struct pccs_err *err)
         char path[4096];
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
         if (!rc)
-            rc = load_file(rs, path, err);
+            rc = fn(ctx, path);
         free(names[i]);
     }
     free(names);
     return rc;
 }
 
+struct load_ctx {
+    struct pccs_rates *rs;
+    struct pccs_err *err;
+};
+
+static int
+load_one(void *ctx, const char *path)
+{
+    struct load_ctx *c = ctx;
+    return load_file(c->rs, path, c->err);
+}
+
 int
 pccs_rates_load(struct pccs_rates *rs, const char *dir, const char *local_dir,
                 struct pccs_err *err)
 {
-    int rc = load_dir(rs, dir, err);
+    struct load_ctx c = {rs, err};
+    int rc = each_csv(dir, load_one, &c);
     if (!rc && local_dir)
-        rc = load_dir(rs, local_dir, err);
+        rc = each_csv(local_dir, load_one, &c);
     return rc;
+}
+
+/* The rates directories: $PCCS_RATES (else data/rates, found into path)
+ * and $PCCS_RATES_LOCAL (else NULL). */
+static int
+rates_dirs(char *path, size_t n, const char **dir, const char **local,
+           struct pccs_err *err)
+{
+    *dir = getenv("PCCS_RATES");
+    *local = getenv("PCCS_RATES_LOCAL");
+    if (*local && !**local)
+        *local = NULL;
+    if (*dir && **dir)
+        return PCCS_OK;
+    *dir = path;
+    if (!pccs_data_path("rates", path, n))
+        return pccs_err_set(err, PCCS_ENOTFOUND,
+                            "cannot find the rates (data/rates) beside "
+                            "pccs or in the working directory: set "
+                            "PCCS_DATA to the data directory");
+    return PCCS_OK;
 }
 
 int
 pccs_rates_load_default(struct pccs_rates *rs, struct pccs_err *err)
 {
-    const char *dir = getenv("PCCS_RATES");
-    const char *local = getenv("PCCS_RATES_LOCAL");
     char path[4096];
-    if (!(dir && *dir) && !pccs_data_path("rates", path, sizeof(path)))
-        return pccs_err_set(err, PCCS_ENOTFOUND,
-                            "cannot find the rates (data/rates) beside "
-                            "pccs or in the working directory: set "
-                            "PCCS_DATA to the data directory");
-    return pccs_rates_load(rs, dir && *dir ? dir : path,
-                           local && *local ? local : NULL, err);
+    const char *dir, *local;
+    int rc = rates_dirs(path, sizeof(path), &dir, &local, err);
+    return rc ? rc : pccs_rates_load(rs, dir, local, err);
+}
+
+int
+pccs_rates_each_file(int (*fn)(void *ctx, const char *path), void *ctx,
+                     struct pccs_err *err)
+{
+    char path[4096];
+    const char *dir, *local;
+    int rc = rates_dirs(path, sizeof(path), &dir, &local, err);
+    if (!rc)
+        rc = each_csv(dir, fn, ctx);
+    if (!rc && local)
+        rc = each_csv(local, fn, ctx);
+    return rc;
 }
 
 const struct pccs_rate *
@@ -193,18 +237,13 @@ pccs_rules_params(const char *file, const char *const *names, size_t n,
                   double *values, char (*source)[512], char *path, size_t pn,
                   struct pccs_err *err)
 {
-    const char *dir = getenv("PCCS_RULES");
     char rel[256];
     for (size_t i = 0; i < n; i++) {
         values[i] = NAN;
         source[i][0] = '\0';
     }
-    if (dir && *dir)
-        snprintf(path, pn, "%s/%s", dir, file);
-    if (!(dir && *dir) || access(path, R_OK) != 0) {
-        snprintf(rel, sizeof(rel), "rules/%s", file);
-        pccs_data_path(rel, path, pn);
-    }
+    snprintf(rel, sizeof(rel), "rules/%s", file);
+    pccs_refdata_path(rel, path, pn);
     const struct pccs_refdata *f;
     int rc = pccs_refdata_get(path, 0, &f, err);
     for (size_t k = 1; !rc && k < f->nrecords; k++) {

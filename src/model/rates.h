@@ -41,6 +41,13 @@ int pccs_rates_load(struct pccs_rates *rs, const char *dir,
                     const char *local_dir, struct pccs_err *err);
 /** Load from $PCCS_RATES (default "data/rates") and $PCCS_RATES_LOCAL. */
 int pccs_rates_load_default(struct pccs_rates *rs, struct pccs_err *err);
+/**
+ * The path of every rates file pccs_rates_load_default() reads, in its
+ * order, to fn(ctx, path); stops at fn's first non-zero answer and
+ * returns it (or the error of a missing data/rates).
+ */
+int pccs_rates_each_file(int (*fn)(void *ctx, const char *path), void *ctx,
+                         struct pccs_err *err);
 /** The row for item in financial year fy, or NULL if there is none. */
 const struct pccs_rate *pccs_rates_get(const struct pccs_rates *rs,
                                        const char *item, int fy);

@@ -15,6 +15,7 @@
 #include "base/path.h"
 #include "base/xalloc.h"
 #include "formats/csv.h"
+#include "model/rates.h"
 
 struct entry {
     struct pccs_refdata r;
@@ -217,4 +218,107 @@ pccs_refdata_load(const char *rel, const struct pccs_refdata **out,
     char path[4096];
     pccs_refdata_path(rel, path, sizeof(path));
     return pccs_refdata_get(path, f ? f->flags : 0, out, err);
+}
+
+int
+pccs_refdata_header(const struct pccs_refdata *f, const char *const *names,
+                    size_t n, struct pccs_err *err)
+{
+    const struct pccs_refdata_record *h = f->nrecords ? &f->records[0] : NULL;
+    for (size_t i = 0; h && i < n; i++)
+        if (i >= h->nfields ||
+            !pccs_str_ieq(pccs_str_trim(h->fields[i]), names[i]))
+            return pccs_err_at(err, PCCS_EPARSE, f->path, h->line,
+                               (int64_t)i + 1, "expected the column \"%s\"",
+                               names[i]);
+    return PCCS_OK;
+}
+
+/* The distinct values of f's source column, "; "-joined (at most three
+ * named, then how many more), into u->source. */
+static void
+sources_of(const struct pccs_refdata *f, struct pccs_refdata_use *u)
+{
+    const struct pccs_refdata_record *h = f->nrecords ? &f->records[0] : NULL;
+    size_t col = 0;
+    while (h && col < h->nfields &&
+           !pccs_str_ieq(pccs_str_trim(h->fields[col]), "source"))
+        col++;
+    snprintf(u->source, sizeof(u->source), "%s",
+             h && col < h->nfields ? "" : "(no source column)");
+    const struct pccs_str *seen[3];
+    size_t nseen = 0;
+    bool more = false;
+    for (size_t k = 1; h && col < h->nfields && k < f->nrecords; k++) {
+        const struct pccs_refdata_record *r = &f->records[k];
+        if (col >= r->nfields || !r->fields[col].len)
+            continue;
+        const struct pccs_str *v = &r->fields[col];
+        bool dup = false;
+        for (size_t i = 0; i < nseen && !dup; i++)
+            dup = seen[i]->len == v->len && !memcmp(seen[i]->p, v->p, v->len);
+        if (dup)
+            continue;
+        if (nseen == 3) {
+            more = true;
+            continue;
+        }
+        seen[nseen++] = v;
+        size_t used = strlen(u->source);
+        snprintf(u->source + used, sizeof(u->source) - used, "%s%.*s",
+                 used ? "; " : "", (int)v->len, v->p);
+    }
+    if (more) {
+        size_t used = strlen(u->source);
+        snprintf(u->source + used, sizeof(u->source) - used,
+                 "; and other rows' sources");
+    }
+}
+
+struct list_ctx {
+    pccs_refdata_use_fn fn;
+    void *ctx;
+    struct pccs_err *err;
+};
+
+static int
+describe(struct list_ctx *c, const char *rel, const char *what,
+         const struct pccs_refdata *f)
+{
+    struct pccs_refdata_use u = {
+        .rel = rel, .what = what, .f = f, .rows = f->nrecords - !!f->nrecords};
+    sources_of(f, &u);
+    return c->fn(c->ctx, &u);
+}
+
+static int
+list_rates_file(void *ctx, const char *path)
+{
+    struct list_ctx *c = ctx;
+    const struct pccs_refdata *f;
+    int rc = pccs_refdata_get(path, PCCS_CSV_SAME_WIDTH, &f, c->err);
+    if (rc)
+        return rc;
+    const char *base = strrchr(path, '/');
+    char rel[256];
+    snprintf(rel, sizeof(rel), "rates/%s", base ? base + 1 : path);
+    return describe(c, rel, "yearly rates (financial_year, item, value)", f);
+}
+
+int
+pccs_refdata_list(pccs_refdata_use_fn fn, void *ctx, struct pccs_err *err)
+{
+    struct list_ctx c = {fn, ctx, err};
+    int rc = PCCS_OK;
+    for (const struct pccs_refdata_file *d = pccs_refdata_files; !rc && d->rel;
+         d++) {
+        char path[4096];
+        const struct pccs_refdata *f;
+        if (!pccs_refdata_path(d->rel, path, sizeof(path)))
+            continue;
+        rc = pccs_refdata_load(d->rel, &f, err);
+        if (!rc)
+            rc = describe(&c, d->rel, d->what, f);
+    }
+    return rc ? rc : pccs_rates_each_file(list_rates_file, &c, err);
 }

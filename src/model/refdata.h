@@ -67,6 +67,35 @@ bool pccs_refdata_path(const char *rel, char *path, size_t n);
 int pccs_refdata_load(const char *rel, const struct pccs_refdata **out,
                       struct pccs_err *err);
 
+/**
+ * Check that f's header starts with the columns names[0..n) (ignoring
+ * case and surrounding spaces): PCCS_EPARSE FILE:LINE:COL 'expected the
+ * column "NAME"' at the first that differs. A file with no record passes.
+ */
+int pccs_refdata_header(const struct pccs_refdata *f, const char *const *names,
+                        size_t n, struct pccs_err *err);
+
+/* A reference file in use, as pccs sources --reference lists it. */
+struct pccs_refdata_use {
+    const char *rel;  /* its name under data/ ("rules/risk.csv") */
+    const char *what; /* what it is */
+    const struct pccs_refdata *f;
+    size_t rows;      /* records after the header */
+    char source[600]; /* what its source column says (distinct values) */
+};
+
+typedef int (*pccs_refdata_use_fn)(void *ctx,
+                                   const struct pccs_refdata_use *u);
+
+/**
+ * Every reference file pccs would read now (pccs_refdata_files[] that are
+ * there, then the rates files of model/rates.h), read and described, to
+ * fn(ctx, u) in that order. Stops at an error (unreadable, bad CSV) or at
+ * fn's first non-zero answer, and returns it.
+ */
+int pccs_refdata_list(pccs_refdata_use_fn fn, void *ctx,
+                      struct pccs_err *err);
+
 typedef int (*pccs_refdata_fn)(void *ctx, const struct pccs_refdata *r);
 
 /** Every file read so far, in the order first read. */

@@ -9,7 +9,6 @@
  * Parents sum their practices (those with both figures).
  */
 #include "model/tables.h"
-#include "base/path.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -20,8 +19,8 @@
 #include "base/xalloc.h"
 #include "calc/weighting.h"
 #include "model/build.h"
-#include "formats/csv.h"
 #include "model/period.h"
+#include "model/refdata.h"
 
 #define MAX_BANDS 32
 
@@ -32,43 +31,37 @@ struct weights {
     char source[256];
 };
 
+/* The weights: $PCCS_WEIGHTS, else data/weights/age_sex.csv. */
 static int
-load_weights(struct weights *ws, const char *path, struct pccs_err *err)
+load_weights(struct weights *ws, const char **path, struct pccs_err *err)
 {
-    struct pccs_csv_reader *r;
-    int rc = pccs_csv_open(&r, path, NULL, PCCS_CSV_SAME_WIDTH, err);
-    if (rc)
-        return rc;
-    struct pccs_csv_record rec;
     static const char *const cols[6] = {"age_from", "age_to", "male",
                                         "female",   "source", "confidence"};
-    rc = pccs_csv_next(r, &rec, err);
-    for (size_t i = 0; rc == 1 && i < 6; i++) {
-        if (i >= rec.nfields ||
-            !pccs_str_ieq(pccs_str_trim(rec.fields[i]), cols[i]))
-            rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line, (int64_t)i + 1,
-                             "expected the column \"%s\"", cols[i]);
-    }
-    while (rc == 1 && (rc = pccs_csv_next(r, &rec, err)) == 1) {
+    const struct pccs_refdata *f;
+    int rc = pccs_refdata_load("weights/age_sex.csv", &f, err);
+    if (!rc)
+        rc = pccs_refdata_header(f, cols, PCCS_LEN(cols), err);
+    if (rc)
+        return rc;
+    *path = f->path;
+    for (size_t k = 1; k < f->nrecords; k++) {
+        const struct pccs_refdata_record *rec = &f->records[k];
         int64_t a, b;
-        double m, f;
-        if (ws->n == MAX_BANDS || pccs_str_to_i64(rec.fields[0], &a) ||
-            pccs_str_to_i64(rec.fields[1], &b) || a > b ||
-            pccs_str_to_double(rec.fields[2], &m) ||
-            pccs_str_to_double(rec.fields[3], &f)) {
-            rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line, 1,
-                             "expected age_from <= age_to and two weights");
-            break;
-        }
+        double m, fe;
+        if (ws->n == MAX_BANDS || pccs_str_to_i64(rec->fields[0], &a) ||
+            pccs_str_to_i64(rec->fields[1], &b) || a > b ||
+            pccs_str_to_double(rec->fields[2], &m) ||
+            pccs_str_to_double(rec->fields[3], &fe))
+            return pccs_err_at(err, PCCS_EPARSE, f->path, rec->line, 1,
+                               "expected age_from <= age_to and two weights");
         ws->from[ws->n] = (int)a;
         ws->to[ws->n] = (int)b;
         ws->w[ws->n][0] = m;
-        ws->w[ws->n][1] = f;
-        pccs_str_copy(rec.fields[4], ws->source, sizeof(ws->source));
+        ws->w[ws->n][1] = fe;
+        pccs_str_copy(rec->fields[4], ws->source, sizeof(ws->source));
         ws->n++;
     }
-    pccs_csv_free(r);
-    return rc < 0 ? rc : PCCS_OK;
+    return PCCS_OK;
 }
 
 /* Weight for sex 'M'/'F' and an age range [lo, hi]; -1 if it straddles. */
@@ -184,24 +177,17 @@ age_cb(void *ctx, const struct pccs_fact_row *f)
 /* What the table is built from. */
 struct wsrc {
     struct weights ws;
-    const char *wpath;
-    char wbuf[4096];
+    const char *wpath; /* the weights file read (model/refdata.c) */
     const char *measure, *period;
     struct pick pk;
     pccs_day snap;
     struct pccs_period_pick fp;
 };
 
-/* The weights: $PCCS_WEIGHTS, else data/weights/age_sex.csv. */
 static int
 gather_weights(struct wsrc *s, struct pccs_err *err)
 {
-    s->wpath = getenv("PCCS_WEIGHTS");
-    if (!s->wpath || !*s->wpath) {
-        pccs_data_path("weights/age_sex.csv", s->wbuf, sizeof(s->wbuf));
-        s->wpath = s->wbuf;
-    }
-    return load_weights(&s->ws, s->wpath, err);
+    return load_weights(&s->ws, &s->wpath, err);
 }
 
 /* Registrations by age and sex of the snapshot, then published figures

@@ -1,6 +1,24 @@
 /* SPDX-License-Identifier: MIT */
-/* GET /api/sources: the loaded files. */
+/*
+ * GET /api/sources: the loaded files; ?reference=1: the reference files
+ * in use (rates, rules, maps, weights), as pccs sources --reference.
+ */
+#include "model/refdata.h"
 #include "web/web.h"
+
+static int
+reference_cb(void *ctx, const struct pccs_refdata_use *u)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "file", json_string(u->rel));
+    json_object_set_new(j, "what", json_string(u->what));
+    json_object_set_new(j, "rows", json_integer((json_int_t)u->rows));
+    json_object_set_new(j, "sha256", json_string(u->f->sha256));
+    json_object_set_new(j, "path", json_string(u->f->path));
+    json_object_set_new(j, "source", json_string(u->source));
+    json_array_append_new(ctx, j);
+    return 0;
+}
 
 static int
 source_cb(void *ctx, const struct pccs_source_info *s)
@@ -31,7 +49,9 @@ pccs_web_sources(struct pccs_web_server *sv, struct pccs_web_request *rq,
 {
     (void)sv;
     json_t *a = json_array();
-    int rc = pccs_store_sources_each(rq->st, source_cb, a, err);
+    int rc = pccs_web_flag(rq->c, "reference")
+                 ? pccs_refdata_list(reference_cb, a, err)
+                 : pccs_store_sources_each(rq->st, source_cb, a, err);
     if (rc) {
         json_decref(a);
         return rc;

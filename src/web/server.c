@@ -165,6 +165,13 @@ pccs_web_arg(struct MHD_Connection *c, const char *k)
 }
 
 bool
+pccs_web_flag(struct MHD_Connection *c, const char *k)
+{
+    const char *v = pccs_web_arg(c, k);
+    return v && (!strcmp(v, "1") || !strcmp(v, "true"));
+}
+
+bool
 pccs_web_is_get(const char *method)
 {
     return !strcmp(method, "GET") || !strcmp(method, "HEAD");

@@ -185,6 +185,8 @@ void pccs_web_reply_json(struct pccs_web_reply *r, json_t *j);
 void pccs_web_reply_text(struct pccs_web_reply *r, const char *type,
                          const char *text);
 const char *pccs_web_arg(struct MHD_Connection *c, const char *k);
+/* Is query argument k on (1 or true)? */
+bool pccs_web_flag(struct MHD_Connection *c, const char *k);
 bool pccs_web_is_get(const char *method);
 
 /* authz.c: who may see what */
