@@ -89,6 +89,7 @@ static const char style[] =
     "h2.front { margin-top: 6mm; }\n"
     ".cite { color: #425563; font-size: 8pt; }\n"
     ".cite code { font-size: 7.5pt; }\n"
+    ".cite .mark { color: #D5281B; font-weight: bold; }\n"
     "ul.summary li { margin: 0 0 2mm; }\n"
     "table.sumtab { font-size: 8pt; margin-top: 1.5mm; }\n"
     "p.reading { margin: 2mm 0 3mm; }\n"
