@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/xalloc.h"
+#include "calc/ratio.h"
 #include "calc/resilience.h"
 #include "model/entitlements.h"
 #include "model/period.h"
@@ -17,6 +18,8 @@
 
 const char *const pccs_paper_spc_metrics[PCCS_PAPER_NSPC] = {
     "appointments_per_1000", "dna_pct"};
+const char *const pccs_paper_wf_metrics[PCCS_PAPER_NWF] = {
+    "pcn_workforce_fte", "pcn_fte_direct_patient_care"};
 
 /* Build table name for the paper's part, or keep why it cannot be. */
 static void
@@ -153,6 +156,159 @@ gather_growth(struct pccs_paper *p, struct pccs_store *st,
         pccs_table_num(&g->t, v[i]);
 }
 
+/* The organisation's rows of table c: the first and the last. */
+static bool
+org_rows(const struct pccs_table *c, const char *org, size_t *first,
+         size_t *last)
+{
+    bool any = false;
+    for (size_t i = 0; i < c->nrows; i++) {
+        const struct pccs_cell *code = pccs_table_cell(c, i, 0);
+        if (!code->text || strcmp(code->text, org) != 0)
+            continue;
+        if (!any)
+            *first = i;
+        *last = i;
+        any = true;
+    }
+    return any;
+}
+
+static double
+num_of(const struct pccs_table *c, size_t row, const char *col)
+{
+    int k = pccs_table_col_index(c, col);
+    const struct pccs_cell *x = k >= 0 ? pccs_table_cell(c, row, (size_t)k)
+                                       : NULL;
+    return x && !x->null ? x->num : NAN;
+}
+
+static const char *
+text_of(const struct pccs_table *c, size_t row, const char *col)
+{
+    int k = pccs_table_col_index(c, col);
+    const struct pccs_cell *x = k >= 0 ? pccs_table_cell(c, row, (size_t)k)
+                                       : NULL;
+    return x && x->text ? x->text : "";
+}
+
+/*
+ * Section 3: appointments against the list from the first to the latest
+ * month of the capacity table. Each month's list is its own snapshot's or
+ * the nearest earlier (list_at); the same snapshot at both ends is no
+ * list growth (left empty, not 0).
+ */
+static void
+gather_cap_growth(struct pccs_paper *p)
+{
+    const struct pccs_paper_table *pt = &p->part[PCCS_PAPER_CAPACITY];
+    size_t a = 0, b = 0;
+    if (!pt->ok || !org_rows(&pt->t, p->in, &a, &b) || a == b)
+        return;
+    const struct pccs_table *c = &pt->t;
+    static const struct {
+        const char *what, *period, *col;
+        int decimals;
+    } rows[] = {{"appointments", "month", "appointments", 0},
+                {"registered", "list_at", "registered", 0},
+                {"per_1000", "month", "per_1000", 2}};
+    struct pccs_table *g = &p->cap_growth;
+    pccs_table_init(g, "capacity-growth");
+    pccs_table_col(g, "what", PCCS_COL_TEXT, 0);
+    pccs_table_col(g, "from", PCCS_COL_TEXT, 0);
+    pccs_table_col(g, "to", PCCS_COL_TEXT, 0);
+    pccs_table_col(g, "before", PCCS_COL_NUM, 2);
+    pccs_table_col(g, "now", PCCS_COL_NUM, 2);
+    pccs_table_col(g, "change_pct", PCCS_COL_NUM, 2);
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const char *f = text_of(c, a, rows[i].period);
+        const char *t = text_of(c, b, rows[i].period);
+        double v0 = num_of(c, a, rows[i].col), v1 = num_of(c, b, rows[i].col);
+        pccs_table_row(g);
+        pccs_table_text(g, rows[i].what);
+        pccs_table_text(g, f);
+        pccs_table_text(g, t);
+        pccs_table_num(g, v0);
+        pccs_table_num(g, v1);
+        pccs_table_num(g, strcmp(f, t) ? pccs_growth_pct(v1, v0) : NAN);
+    }
+    p->cap_growth_ok = true;
+}
+
+/* FTE by direct patient care role at one census (workforce --group). */
+static bool
+roles_at(struct pccs_paper *p, struct pccs_store *st,
+         const struct pccs_tree *t, const char *census, struct pccs_table *out)
+{
+    struct pccs_table_query q = {.level = p->level,
+                                 .in = p->in,
+                                 .at = PCCS_DAY_NONE,
+                                 .period = census,
+                                 .group = "Other Direct Patient Care staff"};
+    struct pccs_err err = PCCS_ERR_INIT;
+    memset(out, 0, sizeof(*out));
+    return pccs_table_run(pccs_table_def_find("workforce"), st, t, &q, out,
+                          &err) == PCCS_OK;
+}
+
+/* Each role's FTE at the first and the latest census, and the change. */
+static void
+role_rows(struct pccs_paper *p, const struct pccs_table *a,
+          const struct pccs_table *b)
+{
+    struct pccs_table *g = &p->wf_roles;
+    pccs_table_init(g, "workforce-roles");
+    pccs_table_col(g, "staff_role", PCCS_COL_TEXT, 0);
+    pccs_table_col(g, "fte_first", PCCS_COL_NUM, 2);
+    pccs_table_col(g, "fte_latest", PCCS_COL_NUM, 2);
+    pccs_table_col(g, "change", PCCS_COL_NUM, 2);
+    pccs_table_col(g, "change_pct", PCCS_COL_NUM, 2);
+    for (size_t j = 0; j < b->nrows; j++) {
+        const char *code = pccs_table_cell(b, j, 0)->text;
+        if (!code || strcmp(code, p->in) != 0)
+            continue;
+        const char *role = text_of(b, j, "staff_role");
+        double v0 = 0, v1 = num_of(b, j, "fte");
+        for (size_t i = 0; i < a->nrows; i++) {
+            const char *ac = pccs_table_cell(a, i, 0)->text;
+            if (ac && !strcmp(ac, p->in) &&
+                !strcmp(text_of(a, i, "staff_role"), role))
+                v0 = num_of(a, i, "fte");
+        }
+        pccs_table_row(g);
+        pccs_table_text(g, role);
+        pccs_table_num(g, v0);
+        pccs_table_num(g, v1);
+        pccs_table_num(g, pccs_change(v1, v0));
+        pccs_table_num(g, pccs_growth_pct(v1, v0));
+    }
+    p->wf_roles_ok = g->nrows > 0;
+}
+
+/* Section 5: the PCN workforce series, and its roles first and latest. */
+static void
+gather_wf_series(struct pccs_paper *p, struct pccs_store *st,
+                 const struct pccs_tree *t)
+{
+    for (size_t i = 0; i < PCCS_PAPER_NWF; i++) {
+        struct pccs_err err = PCCS_ERR_INIT;
+        p->wf_ok[i] =
+            !pccs_spc_run_metric(&p->wf[i], st, t, pccs_paper_wf_metrics[i],
+                                 p->in, &err) &&
+            !pccs_spc_run_compute(&p->wf[i], NULL, "", &err);
+    }
+    const struct pccs_series *s = &p->wf[1].s;
+    if (!p->wf_ok[1] || s->n < 2)
+        return;
+    struct pccs_table a, b;
+    memset(&b, 0, sizeof(b));
+    if (roles_at(p, st, t, s->date[0], &a) &&
+        roles_at(p, st, t, s->date[s->n - 1], &b))
+        role_rows(p, &a, &b);
+    pccs_table_release(&a);
+    pccs_table_release(&b);
+}
+
 /* Why a line of the year has the area's amount v, or has none. */
 static void
 line_basis(const struct pccs_ent_line_info *l, const struct pccs_cell *v,
@@ -254,6 +410,9 @@ gather_population(struct pccs_paper *p, struct pccs_store *st,
                  PCCS_PRACTICE, NULL);
     run_part(p, st, t, o, PCCS_PAPER_AGE, "age-bands", p->level, NULL);
     run_part(p, st, t, o, PCCS_PAPER_CAPACITY, "capacity", p->level, NULL);
+    run_part(p, st, t, o, PCCS_PAPER_LIST_GROWTH, "list-growth", p->level,
+             NULL);
+    gather_cap_growth(p);
     for (size_t i = 0; p->part[PCCS_PAPER_CAPACITY].ok && i < PCCS_PAPER_NSPC;
          i++) {
         struct pccs_err err = PCCS_ERR_INIT;
@@ -273,6 +432,7 @@ gather_rest(struct pccs_paper *p, struct pccs_store *st,
     gather_entitlements(p, st, t, o);
     run_part(p, st, t, o, PCCS_PAPER_ARRS, "arrs", PCCS_PCN, p->year);
     run_part(p, st, t, o, PCCS_PAPER_WORKFORCE, "workforce", p->level, NULL);
+    gather_wf_series(p, st, t);
     if (p->level > PCCS_PCN)
         run_part(p, st, t, o, PCCS_PAPER_WORKFORCE_PCN, "workforce", PCCS_PCN,
                  NULL);
@@ -407,6 +567,10 @@ pccs_paper_release(struct pccs_paper *p)
     pccs_table_release(&p->growth.t);
     for (size_t i = 0; i < PCCS_PAPER_NSPC; i++)
         pccs_spc_run_release(&p->spc[i]);
+    pccs_table_release(&p->cap_growth);
+    pccs_table_release(&p->wf_roles);
+    for (size_t i = 0; i < PCCS_PAPER_NWF; i++)
+        pccs_spc_run_release(&p->wf[i]);
     pccs_table_release(&p->lines);
     memset(p, 0, sizeof(*p));
 }

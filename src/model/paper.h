@@ -42,6 +42,7 @@ enum pccs_paper_part {
     PCCS_PAPER_CLOSURES,
     PCCS_PAPER_VISITS,
     PCCS_PAPER_ENT_AREA_PREV, /* entitlements at its level, the year before */
+    PCCS_PAPER_LIST_GROWTH,   /* list-growth, first to latest snapshot */
     PCCS_PAPER_NPARTS
 };
 
@@ -76,6 +77,10 @@ struct pccs_paper_growth {
     char note[200];           /* what stands in for what, or "" */
 };
 
+/* The PCN workforce series of the workforce section: every census. */
+#define PCCS_PAPER_NWF 2
+extern const char *const pccs_paper_wf_metrics[PCCS_PAPER_NWF];
+
 /* The SPC runs of the capacity section (with the capacity table). */
 #define PCCS_PAPER_NSPC 2
 extern const char *const pccs_paper_spc_metrics[PCCS_PAPER_NSPC];
@@ -94,6 +99,21 @@ struct pccs_paper {
     struct pccs_paper_growth growth;
     struct pccs_spc_run spc[PCCS_PAPER_NSPC];
     bool spc_ok[PCCS_PAPER_NSPC];
+    /* Section 3: appointments against the list from the first to the
+     * latest month of the capacity table, each month's list that of its
+     * own registrations snapshot or the nearest earlier: rows
+     * appointments, registered, per_1000; columns what, from, to, before,
+     * now, change_pct. */
+    bool cap_growth_ok;
+    struct pccs_table cap_growth;
+    /* Section 5: the PCN workforce at every census (pccs_paper_wf_metrics,
+     * SPC computed), and FTE by direct patient care role at the first and
+     * the latest census: staff_role, fte_first, fte_latest, change,
+     * change_pct. */
+    struct pccs_spc_run wf[PCCS_PAPER_NWF];
+    bool wf_ok[PCCS_PAPER_NWF];
+    bool wf_roles_ok;
+    struct pccs_table wf_roles;
     /* The Network Contract DES lines of the year: lines_ok when the rates
      * and lines of the year are known. lines: line, paid_to, amount,
      * basis (the area's amount, or why there is none). line_cols: the

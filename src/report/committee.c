@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
+#include "calc/ratio.h"
 #include "calc/resilience.h"
 #include "calc/spc.h"
 #include "report/chart.h"
@@ -1344,6 +1345,94 @@ spc_chart(struct rep *r, size_t i)
     fputs("</figure>\n", r->f);
 }
 
+/* One cell of t as the tables format it, into b (released by the caller). */
+static const char *
+cell_text(struct pccs_buf *b, const struct pccs_table *t, size_t row,
+          size_t col)
+{
+    *b = (struct pccs_buf)PCCS_BUF_INIT;
+    pccs_table_format_cell(b, t, row, col);
+    return b->p ? b->p : "";
+}
+
+/* Appointment growth against list growth, first to latest month, each
+ * month's list its own snapshot or the nearest earlier; then the list
+ * between the first and the latest snapshot (list-growth). */
+static void
+cap_sentence(struct rep *r, const struct pccs_table *g)
+{
+    struct pccs_buf f[7];
+    fprintf(r->f,
+            "<p>Appointments went from %s in %s to %s in %s "
+            "(<strong>%s%%</strong>). ",
+            cell_text(&f[0], g, 0, 3), cell_text(&f[1], g, 0, 1),
+            cell_text(&f[2], g, 0, 4), cell_text(&f[3], g, 0, 2),
+            cell_text(&f[4], g, 0, 5));
+    const char *l0 = pccs_table_cell(g, 1, 1)->text;
+    const char *l1 = pccs_table_cell(g, 1, 2)->text;
+    pccs_day d0, d1;
+    int y0, m0, y1, m1, dd;
+    if (l0 && l1 && strcmp(l0, l1) != 0 &&
+        !pccs_date_parse(pccs_str_from(l0), &d0) &&
+        !pccs_date_parse(pccs_str_from(l1), &d1)) {
+        pccs_date_to_ymd(d0, &y0, &m0, &dd);
+        pccs_date_to_ymd(d1, &y1, &m1, &dd);
+        fprintf(r->f,
+                "The registered list of those months, from the snapshots of "
+                "%s and %s (%d months apart: not the same span), changed by "
+                "<strong>%s%%</strong>.",
+                l0, l1, (y1 - y0) * 12 + m1 - m0, cell_text(&f[5], g, 1, 5));
+    }
+    else {
+        f[5] = (struct pccs_buf)PCCS_BUF_INIT;
+        fprintf(r->f,
+                "Both months use the list of one registrations snapshot "
+                "(%s), so there is no list growth to set against them.",
+                l0 ? l0 : "");
+    }
+    fprintf(r->f, " Appointments per 1,000 patients changed by %s%%.</p>\n",
+            cell_text(&f[6], g, 2, 5));
+    for (size_t i = 0; i < 7; i++)
+        pccs_buf_release(&f[i]);
+}
+
+static void
+cap_vs_list(struct rep *r)
+{
+    const struct pccs_table *g = &r->p->cap_growth;
+    fputs("<h3>Appointments against list growth</h3>\n", r->f);
+    if (r->p->cap_growth_ok && g->nrows == 3) {
+        cap_sentence(r, g);
+        static const char *const cols[] = {
+            "what=Figure",   "from=From",  "to=To",
+            "before=Before", "now=Latest", "change_pct=Change %",
+            NULL};
+        html_table(r, g, cols, NULL, NULL);
+    }
+    else
+        fputs("<p class=\"none\">Appointment growth needs two months of "
+              "appointments loaded.</p>\n",
+              r->f);
+    const struct pccs_table *lg = table_or_note(r, PCCS_PAPER_LIST_GROWTH);
+    if (lg) {
+        fputs("<h3>The list between the first and the latest "
+              "registrations snapshot</h3>\n",
+              r->f);
+        static const char *const lcols[] = {
+            "from=From",
+            "to=To",
+            "registered_from=Registered then",
+            "registered_to=Registered now",
+            "registered_change_pct=Change %",
+            "weighted_change_pct=Weighted change %",
+            "opened=Practices opened",
+            "closed=Practices closed",
+            NULL};
+        html_table(r, lg, lcols, is_org, (void *)r->in);
+        notes(r, lg);
+    }
+}
+
 static void
 sec_capacity(struct rep *r)
 {
@@ -1369,6 +1458,7 @@ sec_capacity(struct rep *r)
             spc_chart(r, i);
         notes(r, cap);
     }
+    cap_vs_list(r);
     fputs("</section>\n", r->f);
 }
 
@@ -1439,6 +1529,100 @@ sec_entitlements(struct rep *r)
     fputs("</section>\n", r->f);
 }
 
+/* A number as the paper writes FTE: two decimals, thousands separated. */
+static void
+fte_text(char *buf, size_t n, double v)
+{
+    if (isnan(v))
+        snprintf(buf, n, "-");
+    else
+        snprintf(buf, n, "%.2f", v);
+}
+
+/* The census dates and FTE of the workforce series, all staff beside
+ * direct patient care, then the SPC chart of the latter. */
+static void
+wf_table(struct rep *r)
+{
+    const struct pccs_series *all = &r->p->wf[0].s, *dpc = &r->p->wf[1].s;
+    fputs("<table><thead><tr><th>Census</th><th class=\"n\">All PCN staff "
+          "FTE</th><th class=\"n\">Direct patient care FTE</th></tr>"
+          "</thead><tbody>\n",
+          r->f);
+    for (size_t i = 0; i < all->n; i++) {
+        double v = NAN;
+        for (size_t k = 0; r->p->wf_ok[1] && k < dpc->n; k++)
+            if (!strcmp(dpc->date[k], all->date[i]))
+                v = dpc->y[k];
+        char a[32], b[32];
+        fte_text(a, sizeof(a), all->y[i]);
+        fte_text(b, sizeof(b), v);
+        fprintf(r->f,
+                "<tr><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s"
+                "</td></tr>\n",
+                all->date[i], a, b);
+    }
+    fputs("</tbody></table>\n", r->f);
+}
+
+static void
+wf_chart(struct rep *r, const struct pccs_spc_run *run)
+{
+    char title[256];
+    snprintf(title, sizeof(title), "%s, %s", run->metric->summary, r->in);
+    struct pccs_svg_spc c = {.title = title,
+                             .dates = (const char *const *)run->s.date,
+                             .y = run->s.y,
+                             .p = run->points,
+                             .n = run->s.n,
+                             .opt = &run->o,
+                             .assurance = run->assurance};
+    fputs("<figure>", r->f);
+    pccs_svg_spc_write(r->f, &c);
+    fputs("<figcaption class=\"src\">Making Data Count XmR chart: ", r->f);
+    esc(r, pccs_svg_variation(&c));
+    fprintf(r->f, " at the latest census; %zu points%s.</figcaption>",
+            run->s.n,
+            run->short_group ? " (fewer than 13: limits less reliable)" : "");
+    fputs("</figure>\n", r->f);
+}
+
+/* The PCN workforce series: growth since the first census (2020), by
+ * census and by direct patient care role (the ARRS roles and others). */
+static void
+wf_series(struct rep *r)
+{
+    fputs("<h3>PCN workforce since 2020</h3>\n", r->f);
+    const struct pccs_series *s = &r->p->wf[1].s;
+    if (!r->p->wf_ok[0] || !r->p->wf_ok[1] || s->n < 2) {
+        fputs("<p class=\"none\">The series needs two PCN workforce "
+              "censuses loaded.</p>\n",
+              r->f);
+        return;
+    }
+    char a[32], b[32];
+    fte_text(a, sizeof(a), s->y[0]);
+    fte_text(b, sizeof(b), s->y[s->n - 1]);
+    fprintf(r->f,
+            "<p>Direct patient care staff in PCNs (the Additional Roles "
+            "Reimbursement Scheme roles and others): %s FTE at the census of "
+            "%s, %s FTE at that of %s (<strong>%+.1f%%</strong>; PCN "
+            "workforce, every census loaded).</p>\n",
+            a, s->date[0], b, s->date[s->n - 1],
+            pccs_growth_pct(s->y[s->n - 1], s->y[0]));
+    wf_table(r);
+    wf_chart(r, &r->p->wf[1]);
+    if (r->p->wf_roles_ok) {
+        fprintf(r->f, "<h3>By role: %s against %s</h3>\n", s->date[0],
+                s->date[s->n - 1]);
+        static const char *const cols[] = {
+            "staff_role=Role",     "fte_first=FTE first", "fte_latest=FTE latest",
+            "change=Change (FTE)", "change_pct=Change %", NULL};
+        html_table(r, &r->p->wf_roles, cols, NULL, NULL);
+    }
+    notes(r, &r->p->wf[1].table);
+}
+
 static void
 sec_workforce(struct rep *r)
 {
@@ -1501,6 +1685,7 @@ sec_workforce(struct rep *r)
         free(labels);
         free(v);
     }
+    wf_series(r);
     fputs("</section>\n", r->f);
 }
 
