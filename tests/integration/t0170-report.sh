@@ -43,7 +43,7 @@ check_eq "self-contained: no external script, style, image or link" \
 check_eq "every section there" "$(grep -c '<h2>' "$H")" 9
 check_match "OGL attribution" "$(cat "$H")" "Open Government Licence v3.0"
 check_eq "nothing missing" "$(grep -c 'Not available' "$H")" 0
-check_eq "charts inline: pyramid, 2 SPC, bar" "$(grep -c '<svg ' "$H")" 4
+check_eq "charts inline: pyramid, 2 SPC, bar, the PCN workforce SPC" "$(grep -c '<svg ' "$H")" 5
 check_match "registers: the programme status total row" "$(cat "$H")" \
     "<td>Total</td><td class=\"n\">[0-9]+</td>"
 check_match "registers: the risk with the highest score first" \
