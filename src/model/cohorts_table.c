@@ -141,6 +141,8 @@ pccs_cohorts_table(struct pccs_store *st, const struct pccs_tree *t,
             pccs_table_int(out, v[(size_t)orgs[k] * ncols + c]);
         pccs_table_text(out, day);
     }
+    /* each practice's counts are its own; rows roll up the tree */
+    pccs_table_sdc_orgs(out, 0, PCCS_PRACTICE);
     notes(out, st, &p);
     free(orgs);
     free(v);

@@ -76,9 +76,15 @@ code, body = get("pete", f"/api/tables/cohorts?in={pcn}&level=practice&format=cs
 check("PCN user: cohorts of its practices", code, 200)
 rows = list(csv.DictReader(io.StringIO(body)))
 check("... every practice", sorted(r["code"] for r in rows), sorted(want))
+# 1 to 7 always hidden; others rounded, or hidden too where a hidden
+# cell could otherwise be had by subtraction (complementary suppression)
 check("... every count with disclosure control",
-      [[r[c] for c in counts] for r in rows],
-      [[sdc(want[r["code"]][c]) for c in counts] for r in rows])
+      [[r[c] if r[c] != "*" or sdc(want[r["code"]][c]) == "*" else "rounded-or-*"
+        for c in counts] for r in rows],
+      [[sdc(want[r["code"]][c]) if r[c] != "*" or sdc(want[r["code"]][c]) == "*"
+        else "rounded-or-*" for c in counts] for r in rows])
+check("... 1 to 7 never shown", any(r[c] != "*" and 0 < int(want[r["code"]][c]) <= par["suppress_max"]
+                                    for r in rows for c in counts), False)
 check("... some counts suppressed or rounded",
       any(r[c] != want[r["code"]][c] for r in rows for c in counts), True)
 code, body = get("prue", f"/api/tables/cohorts?in={p1}&level=practice&format=csv")
