@@ -42,11 +42,15 @@ const struct pccs_cmd pccs_cmds[] = {
      "2 usage error.\n",
      pccs_cmd_load},
     {"sources", "list the loaded files",
-     "usage: pccs sources [--format text|csv|json]\n"
+     "usage: pccs sources [--reference] [--format text|csv|json]\n"
      "\n"
      "One row per loaded file: id, kind, publication, period, rows\n"
      "loaded and rejected, encoding, sha256, when it was loaded, path.\n"
+     "In text, then the reference files in use (data/rules, maps,\n"
+     "weights, rates): file, what it is, rows, sha256, path and the\n"
+     "source it states.\n"
      "\n"
+     "  --reference      only the reference files\n"
      "  --format F       text (default), csv or json\n" STORE_HELP,
      pccs_cmd_sources},
     {"orgs", "list organisations at a level",
