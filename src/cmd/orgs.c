@@ -127,21 +127,17 @@ note_none(struct pccs_table *tab, const struct pccs_tree *t,
 
 /* The organisations asked for into tab, with a note when there are none. */
 static int
-build(struct pccs_store *st, struct args *a, struct pccs_table *tab,
+build(const struct pccs_tree *t, struct args *a, struct pccs_table *tab,
       struct pccs_err *err)
 {
-    struct pccs_tree t = PCCS_TREE_INIT;
     int64_t *count = NULL;
     int *rows = NULL;
-    int in_org = -1;
+    int in_org = -1, rc = PCCS_OK;
     pccs_day began;
     char began_src[512];
-    int rc = pccs_tree_load(&t, st, err);
-    if (rc)
-        goto out;
     if (a->day == PCCS_DAY_NONE)
-        a->day = pccs_tree_default_day(&t);
-    if (a->in && (in_org = rc = pccs_query_org(&t, "", a->in, err)) < 0)
+        a->day = pccs_tree_default_day(t);
+    if (a->in && (in_org = rc = pccs_query_org(t, "", a->in, err)) < 0)
         goto out;
     /* No organisation of a level before the level began (PCNs: 2019). */
     rc = pccs_query_level_began(a->lv, &began, began_src, sizeof(began_src),
@@ -149,11 +145,11 @@ build(struct pccs_store *st, struct args *a, struct pccs_table *tab,
     if (rc)
         goto out;
     bool before = began != PCCS_DAY_NONE && a->day < began;
-    count = pccs_xcalloc(t.norgs + 1, sizeof(*count));
-    rows = pccs_xcalloc(t.norgs + 1, sizeof(*rows));
-    pccs_tree_count_practices(&t, a->day, count);
-    size_t n = before ? 0 : select_orgs(&t, a->lv, in_org, a->day, count, rows);
-    emit_rows(tab, &t, rows, n, count, a->day);
+    count = pccs_xcalloc(t->norgs + 1, sizeof(*count));
+    rows = pccs_xcalloc(t->norgs + 1, sizeof(*rows));
+    pccs_tree_count_practices(t, a->day, count);
+    size_t n = before ? 0 : select_orgs(t, a->lv, in_org, a->day, count, rows);
+    emit_rows(tab, t, rows, n, count, a->day);
     char d[16];
     pccs_date_format(a->day, d);
     pccs_table_note(tab,
@@ -161,11 +157,10 @@ build(struct pccs_store *st, struct args *a, struct pccs_table *tab,
                     "day and placed in the tree, and their parents",
                     d);
     if (!n)
-        note_none(tab, &t, a, in_org, began, began_src, d);
+        note_none(tab, t, a, in_org, began, began_src, d);
 out:
     free(count);
     free(rows);
-    pccs_tree_release(&t);
     return rc;
 }
 
@@ -178,12 +173,14 @@ pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv)
     if (stop)
         return rc;
     struct pccs_store *st;
-    rc = pccs_cmd_open_store(g, &st);
+    struct pccs_tree t;
+    rc = pccs_cmd_open_tree(g, &st, &t);
     if (rc)
         return rc;
     struct pccs_err err = PCCS_ERR_INIT;
     struct pccs_table tab;
     pccs_table_init(&tab, "orgs");
-    rc = build(st, &a, &tab, &err);
+    rc = build(&t, &a, &tab, &err);
+    pccs_tree_release(&t); /* the table holds copies */
     return pccs_cmd_print(&tab, a.fmt, st, rc, &err);
 }

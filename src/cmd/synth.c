@@ -145,12 +145,9 @@ parse_args(struct pccs_global *g, int argc, char **argv, struct args *a,
 
 /* The practices and lists of the latest registrations snapshot. */
 static int
-gather_practices(struct pccs_store *st, struct pccs_tree *t, struct gather *ga,
-                 struct pccs_err *err)
+gather_practices(struct pccs_store *st, struct gather *ga, struct pccs_err *err)
 {
-    int rc = pccs_tree_load(t, st, err);
-    if (!rc)
-        rc = pccs_store_periods_each(st, "registered", period_cb, ga, err);
+    int rc = pccs_store_periods_each(st, "registered", period_cb, ga, err);
     if (!rc && !ga->period[0])
         rc = pccs_err_set(err, PCCS_ENOTFOUND,
                           "no registrations snapshot loaded: load "
@@ -280,15 +277,15 @@ pccs_cmd_synth(struct pccs_global *g, int argc, char **argv)
     if (stop)
         return rc;
     struct pccs_store *st;
-    rc = pccs_cmd_open_store(g, &st);
+    struct pccs_tree t;
+    rc = pccs_cmd_open_tree(g, &st, &t);
     if (rc)
         return rc;
-    struct pccs_tree t = PCCS_TREE_INIT;
     struct pccs_err err = PCCS_ERR_INIT;
     struct gather ga = {0};
     FILE *f = NULL;
     int in_org = -1;
-    rc = gather_practices(st, &t, &ga, &err);
+    rc = gather_practices(st, &ga, &err);
     if (!rc && a.in)
         in_org = pccs_tree_find(&t, a.in);
     if (!rc && a.in && in_org < 0)
@@ -317,10 +314,6 @@ pccs_cmd_synth(struct pccs_global *g, int argc, char **argv)
 out:
     if (f)
         fclose(f);
-    if (rc)
-        pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
     free(ga.p);
-    pccs_tree_release(&t);
-    pccs_store_free(st);
-    return pccs_cmd_exit(rc);
+    return pccs_cmd_close(st, &t, rc, &err);
 }

@@ -46,9 +46,8 @@ load_map(struct arrs_ctx *c, struct pccs_err *err)
 {
     static const char *const cols[] = {"staff_role", "arrs_role"};
     const struct pccs_refdata *f;
-    int rc = pccs_refdata_load("maps/arrs_roles.csv", &f, err);
-    if (!rc)
-        rc = pccs_refdata_header(f, cols, PCCS_LEN(cols), err);
+    int rc = pccs_refdata_load_cols("maps/arrs_roles.csv", cols, PCCS_LEN(cols),
+                                    &f, err);
     for (size_t k = 1; !rc && k < f->nrecords; k++) {
         const struct pccs_str *fl = f->records[k].fields;
         struct pccs_hmap_entry *e =

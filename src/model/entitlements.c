@@ -51,9 +51,7 @@ load_meta(struct pccs_ent_lines *ls, struct pccs_err *err)
     if (!pccs_refdata_path(rel, path, sizeof(path)))
         return PCCS_OK; /* no metadata: the lines the rates name */
     const struct pccs_refdata *f;
-    int rc = pccs_refdata_load(rel, &f, err);
-    if (!rc)
-        rc = pccs_refdata_header(f, cols, PCCS_LEN(cols), err);
+    int rc = pccs_refdata_load_cols(rel, cols, PCCS_LEN(cols), &f, err);
     for (size_t k = 1; !rc && k < f->nrecords; k++) {
         const struct pccs_refdata_record *rec = &f->records[k];
         struct pccs_str n = pccs_str_trim(rec->fields[0]);

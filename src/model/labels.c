@@ -31,9 +31,7 @@ read_map(const char *rel, struct pccs_hmap *m, char *source, size_t sn,
     static const char *const cols[] = {"code", "label", "source"};
     const struct pccs_refdata *f;
     source[0] = '\0';
-    int rc = pccs_refdata_load(rel, &f, err);
-    if (!rc)
-        rc = pccs_refdata_header(f, cols, PCCS_LEN(cols), err);
+    int rc = pccs_refdata_load_cols(rel, cols, PCCS_LEN(cols), &f, err);
     if (rc)
         return rc;
     for (size_t k = 1; k < f->nrecords; k++) {

@@ -104,6 +104,23 @@ pccs_query_period(const char *opt, const char *s, unsigned forms,
                         describe, s);
 }
 
+/*
+ * Check *v (when given) as a period of forms for option names+name, and
+ * point it at its canonical form in buf.
+ */
+static int
+check_period(const char *names, const char *name, const char **v,
+             unsigned forms, const char *describe, struct pccs_period_buf *buf,
+             struct pccs_err *err)
+{
+    char opt[32];
+    snprintf(opt, sizeof(opt), "%s%s", names, name);
+    int rc = *v ? pccs_query_period(opt, *v, forms, describe, buf, err) : 0;
+    if (!rc && *v)
+        *v = buf->s;
+    return rc;
+}
+
 int
 pccs_query_check_periods(const struct pccs_table_def *def,
                          struct pccs_table_query *q, const char *names,
@@ -121,23 +138,12 @@ pccs_query_check_periods(const struct pccs_table_def *def,
         return pccs_err_set(err, PCCS_EINVAL,
                             "%s takes no %s: give %speriod, %s", def->name, opt,
                             names, describe);
-    if (q->period) {
-        int rc = pccs_query_period(
-            opt, q->period, from_year ? PCCS_PERIOD_FY : forms,
-            from_year ? fy_form : describe, &bufs[0], err);
-        if (rc)
-            return rc;
-        q->period = bufs[0].s;
-    }
-    if (q->compare) {
-        snprintf(opt, sizeof(opt), "%scompare", names);
-        int rc = pccs_query_period(opt, q->compare, PCCS_PERIOD_FY, fy_form,
-                                   &bufs[1], err);
-        if (rc)
-            return rc;
-        q->compare = bufs[1].s;
-    }
-    return PCCS_OK;
+    int rc = check_period(names, from_year ? "year" : "period", &q->period,
+                          from_year ? PCCS_PERIOD_FY : forms,
+                          from_year ? fy_form : describe, &bufs[0], err);
+    return rc ? rc
+              : check_period(names, "compare", &q->compare, PCCS_PERIOD_FY,
+                             fy_form, &bufs[1], err);
 }
 
 /* ===== A whole question from name=value pairs ===== */
@@ -197,24 +203,11 @@ static int
 check_all_periods(struct pccs_table_query *q, const char *names, bool from_year,
                   struct pccs_period_buf bufs[2], struct pccs_err *err)
 {
-    char opt[32];
-    snprintf(opt, sizeof(opt), "%s%s", names, from_year ? "year" : "period");
-    if (q->period) {
-        int rc = pccs_query_period(opt, q->period, PCCS_PERIOD_FY, fy_form,
-                                   &bufs[0], err);
-        if (rc)
-            return rc;
-        q->period = bufs[0].s;
-    }
-    if (q->compare) {
-        snprintf(opt, sizeof(opt), "%scompare", names);
-        int rc = pccs_query_period(opt, q->compare, PCCS_PERIOD_FY, fy_form,
-                                   &bufs[1], err);
-        if (rc)
-            return rc;
-        q->compare = bufs[1].s;
-    }
-    return PCCS_OK;
+    int rc = check_period(names, from_year ? "year" : "period", &q->period,
+                          PCCS_PERIOD_FY, fy_form, &bufs[0], err);
+    return rc ? rc
+              : check_period(names, "compare", &q->compare, PCCS_PERIOD_FY,
+                             fy_form, &bufs[1], err);
 }
 
 /* --from and --to (list-growth): a snapshot date or a financial year. */

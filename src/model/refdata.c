@@ -221,9 +221,13 @@ pccs_refdata_load(const char *rel, const struct pccs_refdata **out,
 }
 
 int
-pccs_refdata_header(const struct pccs_refdata *f, const char *const *names,
-                    size_t n, struct pccs_err *err)
+pccs_refdata_load_cols(const char *rel, const char *const *names, size_t n,
+                       const struct pccs_refdata **out, struct pccs_err *err)
 {
+    int rc = pccs_refdata_load(rel, out, err);
+    if (rc)
+        return rc;
+    const struct pccs_refdata *f = *out;
     const struct pccs_refdata_record *h = f->nrecords ? &f->records[0] : NULL;
     for (size_t i = 0; h && i < n; i++)
         if (i >= h->nfields ||

@@ -68,12 +68,14 @@ int pccs_refdata_load(const char *rel, const struct pccs_refdata **out,
                       struct pccs_err *err);
 
 /**
- * Check that f's header starts with the columns names[0..n) (ignoring
- * case and surrounding spaces): PCCS_EPARSE FILE:LINE:COL 'expected the
- * column "NAME"' at the first that differs. A file with no record passes.
+ * pccs_refdata_load(), then check that the file's header starts with the
+ * columns names[0..n) (ignoring case and surrounding spaces): PCCS_EPARSE
+ * FILE:LINE:COL 'expected the column "NAME"' at the first that differs.
+ * A file with no record passes.
  */
-int pccs_refdata_header(const struct pccs_refdata *f, const char *const *names,
-                        size_t n, struct pccs_err *err);
+int pccs_refdata_load_cols(const char *rel, const char *const *names, size_t n,
+                           const struct pccs_refdata **out,
+                           struct pccs_err *err);
 
 /* A reference file in use, as pccs sources --reference lists it. */
 struct pccs_refdata_use {
@@ -84,8 +86,7 @@ struct pccs_refdata_use {
     char source[600]; /* what its source column says (distinct values) */
 };
 
-typedef int (*pccs_refdata_use_fn)(void *ctx,
-                                   const struct pccs_refdata_use *u);
+typedef int (*pccs_refdata_use_fn)(void *ctx, const struct pccs_refdata_use *u);
 
 /**
  * Every reference file pccs would read now (pccs_refdata_files[] that are
@@ -93,8 +94,7 @@ typedef int (*pccs_refdata_use_fn)(void *ctx,
  * fn(ctx, u) in that order. Stops at an error (unreadable, bad CSV) or at
  * fn's first non-zero answer, and returns it.
  */
-int pccs_refdata_list(pccs_refdata_use_fn fn, void *ctx,
-                      struct pccs_err *err);
+int pccs_refdata_list(pccs_refdata_use_fn fn, void *ctx, struct pccs_err *err);
 
 typedef int (*pccs_refdata_fn)(void *ctx, const struct pccs_refdata *r);
 

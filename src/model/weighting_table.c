@@ -38,9 +38,8 @@ load_weights(struct weights *ws, const char **path, struct pccs_err *err)
     static const char *const cols[6] = {"age_from", "age_to", "male",
                                         "female",   "source", "confidence"};
     const struct pccs_refdata *f;
-    int rc = pccs_refdata_load("weights/age_sex.csv", &f, err);
-    if (!rc)
-        rc = pccs_refdata_header(f, cols, PCCS_LEN(cols), err);
+    int rc = pccs_refdata_load_cols("weights/age_sex.csv", cols, PCCS_LEN(cols),
+                                    &f, err);
     if (rc)
         return rc;
     *path = f->path;
