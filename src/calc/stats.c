@@ -65,3 +65,15 @@ pccs_deciles(const double *v, size_t n, int *out)
         out[r[j].i] = (int)ceil(10.0 * (double)(j + 1) / (double)k);
     free(r);
 }
+
+size_t
+pccs_rank_desc(const double *v, size_t n, double x)
+{
+    if (isnan(x))
+        return 0;
+    size_t above = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(v[i]) && v[i] > x)
+            above++;
+    return above + 1;
+}

@@ -19,4 +19,11 @@ double pccs_percentile(const double *v, size_t n, double p);
  */
 void pccs_deciles(const double *v, size_t n, int *out);
 
+/**
+ * Rank of x among v[0..n) counted from the highest: 1 + the number of
+ * values above x (ties share a rank; NaN values are left out). 0 when x
+ * is NaN.
+ */
+size_t pccs_rank_desc(const double *v, size_t n, double x);
+
 #endif

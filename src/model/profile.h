@@ -77,4 +77,20 @@ int pccs_profile_get(struct pccs_store *st, const struct pccs_tree *t,
 
 void pccs_profile_release(struct pccs_profile *p);
 
+/**
+ * Benchmarks of a practice or PCN (issue 16): for each figure of the
+ * comparison (registered and weighted patients, payments per registered
+ * and weighted patient in the latest payments year, QOF prevalence of
+ * hypertension and diabetes), its value, the same figure for its ICB,
+ * region and England, and its rank from the highest and decile among
+ * every organisation at its level in England, each from the table
+ * `pccs table` prints (pccs_table_run) with its period and source.
+ * Columns: figure, label, unit, value, icb, region, england, rank,
+ * peers, decile, period, source. A figure without data is a row of
+ * nulls saying why. PCCS_EINVAL for another level. out is initialised.
+ */
+int pccs_profile_compare(struct pccs_store *st, const struct pccs_tree *t,
+                         const struct pccs_profile *p, bool suppress,
+                         struct pccs_table *out, struct pccs_err *err);
+
 #endif

@@ -2,7 +2,9 @@
 /*
  * GET /api/orgs?q=TEXT     organisations by code or name
  * GET /api/orgs/CODE       its profile (model/profile.h): names, parents,
- *                          children, populations
+ *                          children, populations; ?compare=1 (a practice
+ *                          or PCN): its benchmarks beside ICB, region,
+ *                          England, rank and decile
  */
 #include <string.h>
 #include <strings.h>
@@ -106,8 +108,21 @@ pccs_web_org(struct pccs_web_server *sv, struct pccs_web_request *rq,
         .code = code, .at = at, .suppress = suppress, .latest = true};
     struct pccs_profile p;
     rc = pccs_profile_get(rq->st, &sv->tree, &q, &p, err);
-    if (!rc)
-        pccs_web_reply_json(r, profile_json(sv, rq, &p, above));
+    if (!rc) {
+        json_t *j = profile_json(sv, rq, &p, above);
+        /* A practice's or PCN's benchmarks: ICB, region, England, rank. */
+        struct pccs_table cmp;
+        struct pccs_err e2 = PCCS_ERR_INIT;
+        if ((p.o->level == PCCS_PRACTICE || p.o->level == PCCS_PCN) &&
+            pccs_web_arg(rq->c, "compare") &&
+            strcmp(pccs_web_arg(rq->c, "compare"), "0") != 0) {
+            if (!pccs_profile_compare(rq->st, &sv->tree, &p, suppress, &cmp,
+                                      &e2))
+                json_object_set_new(j, "comparison", pccs_table_json(&cmp));
+            pccs_table_release(&cmp);
+        }
+        pccs_web_reply_json(r, j);
+    }
     pccs_profile_release(&p);
     return rc;
 }

@@ -95,8 +95,10 @@ const struct pccs_web_route pccs_web_routes[] = {
      .roles = PCCS_WEB_ANY_ROLE,
      .data = PCCS_DATA_PUBLISHED,
      .subject = PCCS_SUBJECT_PATH,
+     .params = "compare",
      .handler = pccs_web_org,
-     .summary = "CODE: parents, children, populations"},
+     .summary = "CODE?compare=1: parents, children, populations (and "
+                "benchmarks)"},
     {.method = "GET",
      .path = "/api/tables",
      .auth = true,

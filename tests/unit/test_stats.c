@@ -26,6 +26,19 @@ test_stats_percentiles(void **state)
     assert_true(isnan(pccs_percentile(v + 10, 1, 50)));
 }
 
+/* Rank from the highest; ties share a rank; NaN left out (issue 16). */
+static void
+test_stats_rank_desc(void **state)
+{
+    (void)state;
+    double v[] = {5, 9, NAN, 7, 9, 1};
+    assert_int_equal(pccs_rank_desc(v, 6, 9), 1);
+    assert_int_equal(pccs_rank_desc(v, 6, 7), 3);
+    assert_int_equal(pccs_rank_desc(v, 6, 1), 5);
+    assert_int_equal(pccs_rank_desc(v, 6, NAN), 0);
+    assert_int_equal(pccs_rank_desc(v, 0, 3), 1);
+}
+
 static void
 test_stats_deciles(void **state)
 {
@@ -92,6 +105,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stats_percentiles),
         cmocka_unit_test(test_stats_deciles),
+        cmocka_unit_test(test_stats_rank_desc),
         cmocka_unit_test(test_entitlements_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
