@@ -81,3 +81,130 @@ pccs_labels_add(const char *table, struct pccs_table *t, struct pccs_err *err)
     }
     return PCCS_OK;
 }
+
+/* ===== Column labels ===== */
+
+/* Column names with a label of their own (units in brackets). */
+static const struct {
+    const char *name, *label;
+} column_labels[] = {
+    {"code", "Code"},
+    {"name", "Name"},
+    {"parent_code", "Parent"},
+    {"icb", "ICB"},
+    {"pcns", "PCNs"},
+    {"practices", "Practices"},
+    {"registered", "Registered patients"},
+    {"weighted", "Weighted patients"},
+    {"list_size", "List size (patients)"},
+    {"source", "Source"},
+    {"year", "Financial year"},
+    {"census", "Census date"},
+    {"month", "Month"},
+    {"group", "QOF group code"},
+    {"group_label", "QOF group"},
+    {"register", "QOF register (patients)"},
+    {"apdf", "APDF"},
+    {"cpi", "CPI"},
+    {"contract_type", "Contract"},
+    {"total", "Total payments (£)"},
+    {"global_sum", "Global sum (£)"},
+    {"mpig", "MPIG correction (£)"},
+    {"pms_apms_balance", "PMS/APMS balance (£)"},
+    {"core_contract", "Core contract (£)"},
+    {"qof", "QOF (£)"},
+    {"network_participation", "Network participation (£)"},
+    {"other", "Other payments (£)"},
+    {"pcn_des", "PCN DES (£)"},
+    {"total_per_registered", "Payments per registered patient (£)"},
+    {"total_per_weighted", "Payments per weighted patient (£)"},
+    {"payments_per_weighted", "Payments per weighted patient (£)"},
+    {"qof_per_registered", "QOF per registered patient (£)"},
+    {"decile", "Decile (1 lowest)"},
+    {"adjusted_estimate", "Adjusted population"},
+    {"pcn_core", "Core PCN funding (£)"},
+    {"clinical_director", "Clinical director (£)"},
+    {"leadership_management", "Leadership and management (£)"},
+    {"extended_hours", "Extended hours (£)"},
+    {"enhanced_access", "Enhanced access (£)"},
+    {"capacity_access_support", "Capacity and access support (£)"},
+    {"capacity_access_improvement", "Capacity and access improvement (£)"},
+    {"arrs", "ARRS (£)"},
+    {"arrs_gp", "ARRS GPs (£)"},
+    {"care_home_premium", "Care home premium (£)"},
+    {"pcn_support", "PCN support (£)"},
+    {"enhanced_access_minutes_per_week", "Enhanced access (minutes a week)"},
+    {"total_known", "Total known (£)"},
+    {"practice_income_known", "Practice income known (£)"},
+    {"populations_source", "Populations source"},
+    {"staff_group", "Staff group"},
+    {"fte", "FTE"},
+    {"contracted_services", "Contracted services (FTE)"},
+    {"fte_per_10000_weighted", "FTE per 10,000 weighted patients"},
+    {"gp_fte_per_10000", "GP FTE per 10,000 patients"},
+    {"arrs_role", "ARRS role code"},
+    {"arrs_role_label", "ARRS role"},
+    {"max_per_wte", "Maximum per WTE (£)"},
+    {"cost_in_post", "Cost in post (£)"},
+    {"unpriced_fte", "Unpriced FTE"},
+    {"arrs_sum", "ARRS sum (£)"},
+    {"per_1000", "Appointments per 1,000 patients"},
+    {"attended_per_1000", "Attended per 1,000 patients"},
+    {"appointments", "Appointments"},
+    {"list_at", "List as at"},
+    {"reds", "Reds"},
+    {"ambers", "Ambers"},
+    {"overall", "Overall rating"},
+    {"reasons", "Reasons"},
+    {"list_closures", "List closures in force"},
+    {"dna_pct", "Did not attend (%)"},
+    {"gp_pct", "With a GP (%)"},
+    {"face_to_face_pct", "Face to face (%)"},
+    {"prevalence_pct", "Prevalence (%)"},
+    {"national_prevalence_pct", "England prevalence (%)"},
+    {"list_change_12m_pct", "List change over 12 months (%)"},
+    {"list_growth_12m_pct", "List growth over 12 months (%)"},
+    {"appointments_growth_12m_pct",
+     "Appointments growth over 12 months (%)"},
+    {"share_pct", "Share (%)"},
+    {"pounds_per_point", "£ per QOF point"},
+    {"point_value", "QOF point value (£)"},
+    {"practice_list", "Practice list (patients)"},
+    {"average_list_size", "England average list (patients)"},
+};
+
+static const char *
+column_label_of(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof(column_labels) / sizeof(column_labels[0]);
+         i++)
+        if (strlen(column_labels[i].name) == len &&
+            !strncmp(column_labels[i].name, name, len))
+            return column_labels[i].label;
+    return NULL;
+}
+
+void
+pccs_labels_column(const char *name, char *buf, size_t n)
+{
+    size_t len = strlen(name);
+    bool rag = len > 4 && !strcmp(name + len - 4, "_rag");
+    size_t base = rag ? len - 4 : len;
+    const char *l = column_label_of(name, base);
+    if (l) {
+        snprintf(buf, n, "%s%s", l, rag ? ": rating" : "");
+        return;
+    }
+    /* Else the name in words, its unit from its ending. */
+    bool pct = base > 4 && !strncmp(name + base - 4, "_pct", 4);
+    size_t words = pct ? base - 4 : base;
+    size_t k = 0;
+    for (size_t i = 0; i < words && k + 1 < n; i++)
+        buf[k++] = name[i] == '_' ? ' '
+                   : i == 0       ? (char)(name[i] >= 'a' && name[i] <= 'z'
+                                               ? name[i] - 'a' + 'A'
+                                               : name[i])
+                                  : name[i];
+    buf[k] = '\0';
+    snprintf(buf + k, n - k, "%s%s", pct ? " (%)" : "", rag ? ": rating" : "");
+}

@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "formats/csv.h"
+#include "model/labels.h"
 
 int
 pccs_format_parse(const char *s, enum pccs_format *out)
@@ -324,6 +325,13 @@ write_json(const struct pccs_table *t, FILE *f)
     for (size_t c = 0; c < t->ncols; c++)
         json_array_append_new(cols, json_string(t->cols[c].name));
     json_object_set_new(root, "columns", cols);
+    json_t *labels = json_object();
+    for (size_t c = 0; c < t->ncols; c++) {
+        char l[160];
+        pccs_labels_column(t->cols[c].name, l, sizeof(l));
+        json_object_set_new(labels, t->cols[c].name, json_string(l));
+    }
+    json_object_set_new(root, "labels", labels);
     json_t *rows = json_array();
     for (size_t r = 0; r < t->nrows; r++) {
         json_t *row = json_object();
