@@ -199,6 +199,18 @@ const struct pccs_web_route pccs_web_routes[] = {
      .handler = pccs_web_patients,
      .summary = "PRACTICE?cohort=&at=&format=: its patients (its own users "
                 "only; audited)"},
+    {.method = "GET",
+     .path = "/api/report/committee",
+     .auth = true,
+     .roles = PCCS_WEB_ANY_ROLE,
+     .data = PCCS_DATA_LOCAL,
+     .subject = PCCS_SUBJECT_IN,
+     .params = "in,year,format,meeting,date,agenda_item,title,author,lead,"
+               "purpose,recommendation",
+     .handler = pccs_web_report,
+     .summary = "?in=&year=&format=html|pdf&meeting=&date=&agenda_item=&"
+                "title=&author=&lead=&purpose=&recommendation=: the "
+                "committee paper (within the scope: it holds the registers)"},
     {.method = NULL,
      .path = "/api/",
      .prefix = true,

@@ -189,6 +189,10 @@ const char *pccs_web_arg(struct MHD_Connection *c, const char *k);
 bool pccs_web_flag(struct MHD_Connection *c, const char *k);
 bool pccs_web_is_get(const char *method);
 
+/* api_report.c: the committee paper (HTML or PDF) */
+int pccs_web_report(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                    struct pccs_web_reply *r, struct pccs_err *err);
+
 /* authz.c: who may see what */
 /*
  * The one authorisation function: may the user have this answer of their

@@ -309,7 +309,17 @@ def walk_logout(rt):
         check(f"{user} logout", call(user, "POST", "/api/logout", {})[0], 200)
         check(f"{user} after logout", call(user, "GET", "/api/session")[0], 401)
 
-WALKS = {("GET", "/api/tables/"): walk_tables, ("GET", "/api/orgs/"): walk_orgs,
+def walk_report(rt):
+    # the committee paper holds the registers' tables: the scope only;
+    # a practice has no paper (400)
+    for user in users:
+        for pos, org in orgs_for(user):
+            code, body = call(user, "GET", f"/api/report/committee?in={org}&meeting=Test")
+            want = 403 if pos not in ("inside", "below") else 400 if level[org] == "practice" else 200
+            check(f"{user} {pos} /api/report/committee?in={org}", (code, b"<html" in body[:400].lower() if code == 200 else False),
+                  (want, want == 200))
+
+WALKS = {("GET", "/api/report/committee"): walk_report, ("GET", "/api/tables/"): walk_tables, ("GET", "/api/orgs/"): walk_orgs,
          ("GET", "/api/orgs"): walk_search, ("GET", "/api/spc/"): walk_spc,
          ("GET", "/api/session"): walk_plain, ("GET", "/api/sources"): walk_plain,
          ("GET", "/api/tables"): walk_plain, ("GET", "/api/registers"): walk_plain,
