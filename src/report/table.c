@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,11 +45,71 @@ pccs_format_parse(const char *s, enum pccs_format *out)
 #define PLAIN_DIGITS 15
 #define PLAIN_REL 1e-13
 
+__extension__ typedef unsigned __int128 plain_u128;
+
+/*
+ * printf's "%.*f" of v with d decimals, for d <= 22, by exact integer
+ * arithmetic (v = m 2^e, so v 10^d = m 5^d 2^(e+d), rounded half to even
+ * as printf does); the same text, without printf's multiple precision.
+ */
+static void
+plain_fixed(char *out, size_t size, int d, double v)
+{
+    int e;
+    double f = frexp(fabs(v), &e);
+    if (!isfinite(v) || d > 22 || size < 64 || v == 0) {
+        snprintf(out, size, "%.*f", d, v);
+        return;
+    }
+    uint64_t m = (uint64_t)ldexp(f, 53);
+    int k = 53 - e - d; /* v 10^d = m 5^d / 2^k */
+    if (k < -22) { /* v 10^d would not fit 127 bits (v > 2^75) */
+        snprintf(out, size, "%.*f", d, v);
+        return;
+    }
+    plain_u128 q = m;
+    for (int i = 0; i < d; i++)
+        q *= 5;
+    if (k <= 0)
+        q <<= -k;
+    else if (k >= 120)
+        q = 0; /* under a half: m 5^d < 2^105 */
+    else {
+        plain_u128 rem = q & (((plain_u128)1 << k) - 1),
+                   half = (plain_u128)1 << (k - 1);
+        q >>= k;
+        if (rem > half || (rem == half && (q & 1)))
+            q++;
+    }
+    char dig[48];
+    int n = 0;
+    while (q > UINT64_MAX) {
+        dig[n++] = (char)('0' + (int)(q % 10));
+        q /= 10;
+    }
+    uint64_t q64 = (uint64_t)q;
+    do {
+        dig[n++] = (char)('0' + (int)(q64 % 10));
+        q64 /= 10;
+    } while (q64);
+    while (n <= d)
+        dig[n++] = '0';
+    char *o = out;
+    if (signbit(v))
+        *o++ = '-';
+    for (int i = n - 1; i >= 0; i--) {
+        *o++ = dig[i];
+        if (i == d && d > 0)
+            *o++ = '.';
+    }
+    *o = '\0';
+}
+
 /* Does the decimal text of v to d places give v back (PLAIN_REL)? */
 static bool
 plain_ok(char *tmp, size_t size, int d, double v)
 {
-    snprintf(tmp, size, "%.*f", d, v);
+    plain_fixed(tmp, size, d, v);
     return fabs(strtod(tmp, NULL) - v) <= fabs(v) * PLAIN_REL;
 }
 
@@ -93,7 +154,7 @@ plain_number(struct pccs_buf *b, double v)
         for (d = 0; d < max && !plain_ok(tmp, sizeof(tmp), d, v); d++)
             ;
     }
-    snprintf(tmp, sizeof(tmp), "%.*f", d, v);
+    plain_fixed(tmp, sizeof(tmp), d, v);
     char *dot = strchr(tmp, '.');
     if (dot) {
         char *end = tmp + strlen(tmp);
