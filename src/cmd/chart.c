@@ -298,21 +298,19 @@ pccs_cmd_chart(struct pccs_global *g, int argc, char **argv)
     int rc = parse_args(g, argc, argv, &a);
     if (rc != PCCS_CMD_GO)
         return rc;
-    struct pccs_store *st;
-    struct pccs_tree tree;
-    rc = pccs_cmd_open_tree(g, &st, &tree);
+    struct pccs_cmd_open o;
+    rc = pccs_cmd_open_tree(g, &o);
     if (rc)
         return rc;
-    struct pccs_err err = PCCS_ERR_INIT;
     FILE *f = a.out ? fopen(a.out, "w") : stdout;
     if (!f)
-        rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write: %s", a.out,
+        rc = pccs_err_set(&o.err, PCCS_EIO, "%s: cannot write: %s", a.out,
                           strerror(errno));
     if (!rc)
-        rc = !strcmp(a.kind, "pyramid") ? pyramid(st, &tree, &a, f, &err)
-             : !strcmp(a.kind, "line")  ? line(st, &tree, &a, f, &err)
-                                        : bar(st, &tree, &a, f, &err);
+        rc = !strcmp(a.kind, "pyramid") ? pyramid(o.st, &o.tree, &a, f, &o.err)
+             : !strcmp(a.kind, "line")  ? line(o.st, &o.tree, &a, f, &o.err)
+                                        : bar(o.st, &o.tree, &a, f, &o.err);
     if (f && f != stdout && fclose(f) && !rc)
-        rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write", a.out);
-    return pccs_cmd_close(st, &tree, rc, &err);
+        rc = pccs_err_set(&o.err, PCCS_EIO, "%s: cannot write", a.out);
+    return pccs_cmd_close(&o, rc);
 }

@@ -337,7 +337,7 @@ pccs_cmd_print(struct pccs_table *t, int fmt, struct pccs_store *st, int rc,
     if (!rc)
         rc = pccs_table_write(t, (enum pccs_format)fmt, stdout, err);
     pccs_table_release(t);
-    return pccs_cmd_close(st, NULL, rc, err);
+    return pccs_cmd_end(st, NULL, rc, err);
 }
 
 int
@@ -421,21 +421,25 @@ pccs_cmd_open_store(const struct pccs_global *g, struct pccs_store **st)
 }
 
 int
-pccs_cmd_open_tree(const struct pccs_global *g, struct pccs_store **st,
-                   struct pccs_tree *t)
+pccs_cmd_open_tree(const struct pccs_global *g, struct pccs_cmd_open *o)
 {
-    *t = (struct pccs_tree)PCCS_TREE_INIT;
-    int rc = pccs_cmd_open_store(g, st);
+    *o = (struct pccs_cmd_open){.tree = PCCS_TREE_INIT, .err = PCCS_ERR_INIT};
+    int rc = pccs_cmd_open_store(g, &o->st);
     if (rc)
         return rc;
-    struct pccs_err err = PCCS_ERR_INIT;
-    rc = pccs_tree_load(t, *st, &err);
-    return rc ? pccs_cmd_close(*st, t, rc, &err) : 0;
+    rc = pccs_tree_load(&o->tree, o->st, &o->err);
+    return rc ? pccs_cmd_close(o, rc) : 0;
 }
 
 int
-pccs_cmd_close(struct pccs_store *st, struct pccs_tree *t, int rc,
-               const struct pccs_err *err)
+pccs_cmd_close(struct pccs_cmd_open *o, int rc)
+{
+    return pccs_cmd_end(o->st, &o->tree, rc, &o->err);
+}
+
+int
+pccs_cmd_end(struct pccs_store *st, struct pccs_tree *t, int rc,
+             const struct pccs_err *err)
 {
     if (rc)
         pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err->msg);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "model/tree.h"
 #include "store/store.h"
 
 enum pccs_exit { PCCS_EXIT_OK = 0, PCCS_EXIT_INPUT = 1, PCCS_EXIT_USAGE = 2 };
@@ -38,22 +39,29 @@ int pccs_cmd_main(int argc, char **argv);
 /** Open the store named in g; prints the error and returns non-zero. */
 int pccs_cmd_open_store(const struct pccs_global *g, struct pccs_store **st);
 
-struct pccs_tree;
+/* What a command that reads the store and the tree works with. */
+struct pccs_cmd_open {
+    struct pccs_store *st;
+    struct pccs_tree tree;
+    struct pccs_err err;
+};
 
 /**
- * Open the store named in g and build its organisation tree into t: 0,
+ * Open the store named in g and build its organisation tree into o: 0,
  * or the exit status after printing the error (nothing left open).
  */
-int pccs_cmd_open_tree(const struct pccs_global *g, struct pccs_store **st,
-                       struct pccs_tree *t);
+int pccs_cmd_open_tree(const struct pccs_global *g, struct pccs_cmd_open *o);
 
 /**
- * The end of a command that opened st and t (pccs_cmd_open_tree; t may
- * be NULL): print err's message when rc is set, release t and free st.
- * Returns the exit status for rc.
+ * The end of a command that opened o (pccs_cmd_open_tree): print o's
+ * error when rc is set, release the tree and free the store. Returns the
+ * exit status for rc.
  */
-int pccs_cmd_close(struct pccs_store *st, struct pccs_tree *t, int rc,
-                   const struct pccs_err *err);
+int pccs_cmd_close(struct pccs_cmd_open *o, int rc);
+
+/* pccs_cmd_close()'s steps for a store and tree (either may be NULL). */
+int pccs_cmd_end(struct pccs_store *st, struct pccs_tree *t, int rc,
+                 const struct pccs_err *err);
 
 /** Print "pccs: msg" to stderr and return exit. */
 int pccs_cmd_fail(int exit, const char *fmt, ...)

@@ -172,15 +172,13 @@ pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv)
     int rc = parse_args(g, argc, argv, &a, &stop);
     if (stop)
         return rc;
-    struct pccs_store *st;
-    struct pccs_tree t;
-    rc = pccs_cmd_open_tree(g, &st, &t);
+    struct pccs_cmd_open o;
+    rc = pccs_cmd_open_tree(g, &o);
     if (rc)
         return rc;
-    struct pccs_err err = PCCS_ERR_INIT;
     struct pccs_table tab;
     pccs_table_init(&tab, "orgs");
-    rc = build(&t, &a, &tab, &err);
-    pccs_tree_release(&t); /* the table holds copies */
-    return pccs_cmd_print(&tab, a.fmt, st, rc, &err);
+    rc = build(&o.tree, &a, &tab, &o.err);
+    pccs_tree_release(&o.tree); /* the table holds copies */
+    return pccs_cmd_print(&tab, a.fmt, o.st, rc, &o.err);
 }

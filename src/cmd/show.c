@@ -125,18 +125,16 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
     if (fmt == PCCS_FMT_CSV)
         return pccs_cmd_usage("show", "--format must be text or json");
 
-    struct pccs_store *st;
-    struct pccs_tree t;
-    rc = pccs_cmd_open_tree(g, &st, &t);
+    struct pccs_cmd_open o;
+    rc = pccs_cmd_open_tree(g, &o);
     if (rc)
         return rc;
-    struct pccs_err err = PCCS_ERR_INIT;
     struct pccs_profile p;
-    rc = pccs_profile_get(st, &t, &q, &p, &err);
+    rc = pccs_profile_get(o.st, &o.tree, &q, &p, &o.err);
     if (!rc && fmt == PCCS_FMT_TEXT)
         show_text(&p);
     else if (!rc)
         show_json(&p);
     pccs_profile_release(&p);
-    return pccs_cmd_close(st, &t, rc, &err);
+    return pccs_cmd_close(&o, rc);
 }

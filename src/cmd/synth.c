@@ -276,34 +276,32 @@ pccs_cmd_synth(struct pccs_global *g, int argc, char **argv)
     int rc = parse_args(g, argc, argv, &a, &stop);
     if (stop)
         return rc;
-    struct pccs_store *st;
-    struct pccs_tree t;
-    rc = pccs_cmd_open_tree(g, &st, &t);
+    struct pccs_cmd_open o;
+    rc = pccs_cmd_open_tree(g, &o);
     if (rc)
         return rc;
-    struct pccs_err err = PCCS_ERR_INIT;
     struct gather ga = {0};
     FILE *f = NULL;
     int in_org = -1;
-    rc = gather_practices(st, &ga, &err);
+    rc = gather_practices(o.st, &ga, &o.err);
     if (!rc && a.in)
-        in_org = pccs_tree_find(&t, a.in);
+        in_org = pccs_tree_find(&o.tree, a.in);
     if (!rc && a.in && in_org < 0)
-        rc =
-            pccs_err_set(&err, PCCS_ENOTFOUND, "unknown organisation %s", a.in);
+        rc = pccs_err_set(&o.err, PCCS_ENOTFOUND, "unknown organisation %s",
+                          a.in);
     if (rc)
         goto out;
     f = fopen(a.outpath, "w");
     if (!f) {
-        rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write", a.outpath);
+        rc = pccs_err_set(&o.err, PCCS_EIO, "%s: cannot write", a.outpath);
         goto out;
     }
     struct pstate *ps = pccs_xcalloc(ga.n + 1, sizeof(*ps));
-    size_t np = init_states(&t, &ga, in_org, a.seed, ps);
+    size_t np = init_states(&o.tree, &ga, in_org, a.seed, ps);
     size_t written = write_rows(f, &a, &ga, ps, np);
     free(ps);
     if (fclose(f) != 0)
-        rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot write", a.outpath);
+        rc = pccs_err_set(&o.err, PCCS_EIO, "%s: cannot write", a.outpath);
     f = NULL;
     if (!rc)
         fprintf(stderr,
@@ -315,5 +313,5 @@ out:
     if (f)
         fclose(f);
     free(ga.p);
-    return pccs_cmd_close(st, &t, rc, &err);
+    return pccs_cmd_close(&o, rc);
 }

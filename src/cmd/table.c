@@ -94,8 +94,8 @@ register_tables(struct pccs_store *st, const struct pccs_tree *tree,
         }
     }
     if (missing.len)
-        fprintf(stderr, "%-16s skipped: registers not loaded: %s\n",
-                def->name, missing.p);
+        fprintf(stderr, "%-16s skipped: registers not loaded: %s\n", def->name,
+                missing.p);
     pccs_buf_release(&missing);
     return rc;
 }
@@ -263,37 +263,35 @@ pccs_cmd_table(struct pccs_global *g, int argc, char **argv)
     if (!parse_args(g, argc, argv, &a, &rc))
         return rc;
     struct pccs_table_query *q = &a.parsed.q;
-    struct pccs_store *st;
-    struct pccs_tree tree;
-    rc = pccs_cmd_open_tree(g, &st, &tree);
+    struct pccs_cmd_open o;
+    rc = pccs_cmd_open_tree(g, &o);
     if (rc)
         return rc;
     struct pccs_table t;
-    struct pccs_err err = PCCS_ERR_INIT;
     pccs_table_init(&t, a.all ? "all" : a.def->name);
     int org;
     /* any case; the tree's spelling from here on */
-    rc = pccs_query_resolve_in(&tree, "", q, &org, &err);
+    rc = pccs_query_resolve_in(&o.tree, "", q, &org, &o.err);
     /* Disclosure control as pccs serve applies it to a user of CODE;
      * without --viewer the one running pccs owns the store's data. */
-    int who = a.viewer ? pccs_tree_find(&tree, a.viewer) : -1;
+    int who = a.viewer ? pccs_tree_find(&o.tree, a.viewer) : -1;
     if (!rc && a.viewer && who < 0)
-        rc = pccs_err_set(&err, PCCS_ENOTFOUND,
+        rc = pccs_err_set(&o.err, PCCS_ENOTFOUND,
                           "--viewer: unknown organisation %s", a.viewer);
-    q->viewer = who >= 0 ? tree.orgs[who].code : NULL;
+    q->viewer = who >= 0 ? o.tree.orgs[who].code : NULL;
     if (!rc && a.all) {
         if (mkdir(a.outpath, 0777) && errno != EEXIST)
-            rc = pccs_err_set(&err, PCCS_EIO, "%s: cannot create: %s",
+            rc = pccs_err_set(&o.err, PCCS_EIO, "%s: cannot create: %s",
                               a.outpath, strerror(errno));
         if (!rc)
-            rc = all_tables(st, &tree, q, a.fmt, a.outpath, &err);
+            rc = all_tables(o.st, &o.tree, q, a.fmt, a.outpath, &o.err);
     }
     else if (!rc) {
         pccs_table_release(&t);
-        rc = pccs_table_run(a.def, st, &tree, q, &t, &err);
+        rc = pccs_table_run(a.def, o.st, &o.tree, q, &t, &o.err);
         if (!rc)
-            rc = write_table(&t, a.fmt, a.outpath, &err);
+            rc = write_table(&t, a.fmt, a.outpath, &o.err);
     }
     pccs_table_release(&t);
-    return pccs_cmd_close(st, &tree, rc, &err);
+    return pccs_cmd_close(&o, rc);
 }
