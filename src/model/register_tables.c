@@ -88,6 +88,24 @@ in_scope(const struct pccs_tree *t, const struct pccs_table_query *q,
     return o == in || pccs_tree_ancestor(t, o, t->orgs[in].level, at, 0) == in;
 }
 
+/* Is a register's owner (NULL: none) within --in? */
+struct owner_in {
+    const struct pccs_tree *t;
+    const struct pccs_table_query *q;
+    pccs_day at;
+};
+
+static bool
+owner_in(void *ctx, const char *owner)
+{
+    const struct owner_in *oi = ctx;
+    /* A load without --org is the store's holder's: the command line's
+     * and an admin's (a reader who is no organisation), no one else's. */
+    if (!owner)
+        return !oi->q->viewer || !*oi->q->viewer;
+    return in_scope(oi->t, oi->q, owner, oi->at);
+}
+
 /*
  * Start a table over register name: check --in (when check_in), read the
  * register's latest version (and the one before for the budget). On
@@ -102,8 +120,13 @@ open_reg(struct pccs_store *st, const struct pccs_tree *t,
     if (check_in && q->in && pccs_tree_find(t, q->in) < 0)
         return pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
                             q->in);
-    int rc = pccs_register_read(st, name, NULL, &g->d,
-                                !strcmp(name, "budget") ? &g->prev : NULL, err);
+    /* Every owner's latest version; of a register naming no
+     * organisation, the owners within --in. */
+    const struct pccs_reg_def *def = pccs_reg_def_find(name);
+    struct owner_in oi = {t, q, as_at(q)};
+    int rc = pccs_register_read_owners(
+        st, name, def && def->org_col < 0 ? owner_in : NULL, &oi, &g->d,
+        !strcmp(name, "budget") ? &g->prev : NULL, err);
     for (size_t k = 0; !rc && k < g->d.def->ncols; k++)
         g->cols[k] = g->d.def->cols[k].name;
     if (rc) {
@@ -113,21 +136,35 @@ open_reg(struct pccs_store *st, const struct pccs_tree *t,
     return rc;
 }
 
-/* Finish a table: the note naming the load it rests on; release g. */
+/* Finish a table: the note naming each load it rests on (one per owner,
+ * newest first); release g. */
 static int
 close_reg(struct pccs_store *st, struct pccs_table *out, struct reg *g,
           struct pccs_err *err)
 {
-    struct pccs_source_info si;
-    /* The table rests on this load (its marks, if example, follow). */
-    pccs_table_source(out, g->d.version);
-    if (pccs_store_source_get(st, g->d.version, &si, err) == PCCS_OK) {
+    /* Its counts are the loader's own (disclosure control): the owner
+     * of every load read, or no one's when they differ. */
+    char owner[32] = "";
+    bool one_owner = true;
+    for (size_t i = 0; i <= g->d.n; i++) {
+        int64_t v = i ? g->d.from[i - 1] : g->d.version;
+        bool seen = false;
+        for (size_t k = 0; k + 1 < i; k++)
+            seen |= g->d.from[k] == v;
+        struct pccs_source_info si;
+        if (seen || (i && v == g->d.version) ||
+            pccs_store_source_get(st, v, &si, err) != PCCS_OK)
+            continue;
+        /* The table rests on this load (its marks, if example, follow). */
+        pccs_table_source(out, v);
         pccs_table_note(out, "%s: %s (%s, loaded %s)", g->d.def->name,
                         si.publication, si.path ? si.path : "?",
                         si.loaded_at ? si.loaded_at : "?");
-        /* Its counts are the loader's own (disclosure control). */
-        pccs_table_sdc_owner(out, si.owner);
+        if (!i)
+            snprintf(owner, sizeof(owner), "%s", si.owner ? si.owner : "");
+        one_owner &= si.owner && !strcmp(owner, si.owner);
     }
+    pccs_table_sdc_owner(out, one_owner && owner[0] ? owner : NULL);
     pccs_err_clear(err);
     pccs_register_data_release(&g->d);
     pccs_register_data_release(&g->prev);
@@ -222,6 +259,20 @@ pccs_register_table(struct pccs_store *st, const struct pccs_tree *t,
                             "care_home_beds");
     struct reg g;
     int rc = open_reg(st, t, q, false, q->group, &g, err);
+    char owners[1][32];
+    size_t any = 0;
+    if (rc == PCCS_ENOTFOUND &&
+        !pccs_register_owners(st, q->group, owners, 1, &any, err) && any) {
+        /* Loaded, but by none within --in: no rows. */
+        pccs_err_clear(err);
+        g.d.def = pccs_reg_def_find(q->group);
+        for (size_t k = 0; k < g.d.def->ncols; k++)
+            g.cols[k] = g.d.def->cols[k].name;
+        row_cols(out, &g, g.cols, g.d.def->ncols, false);
+        pccs_table_note(out, "%s: no load of an organisation within %s",
+                        q->group, q->in ? q->in : "England");
+        return PCCS_OK;
+    }
     if (rc)
         return rc;
     /*

@@ -123,7 +123,6 @@ int pccs_table_run(const struct pccs_table_def *def, struct pccs_store *st,
  * what was done. Rules from data/rules/disclosure.csv.
  */
 int pccs_table_disclose(struct pccs_table *t, const struct pccs_tree *tree,
-                        const struct pccs_table_query *q,
-                        struct pccs_err *err);
+                        const struct pccs_table_query *q, struct pccs_err *err);
 
 #endif

@@ -63,25 +63,61 @@ cmp_desc(const void *a, const void *b)
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
-/* The two latest versions (ids[0], ids[1]; 0 when none) owned by owner
- * (NULL: of any owner). */
+/*
+ * The versions read: for each owner (newest first; NULL for loads without
+ * --org) its latest (latest[i]) and the one before (previous[i], 0 when
+ * none).
+ */
+struct picked {
+    char (*owner)[32];
+    bool *none; /* owner[i] is a load without --org */
+    int64_t *latest, *previous;
+    size_t n;
+};
+
+static void
+picked_release(struct picked *p)
+{
+    free(p->owner);
+    free(p->none);
+    free(p->latest);
+    free(p->previous);
+    memset(p, 0, sizeof(*p));
+}
+
+/* The versions of kind's owners that keep says yes to. */
 static int
-pick_versions(struct pccs_store *st, const char *kind, const char *owner,
-              int64_t ids[2], struct pccs_err *err)
+pick_versions(struct pccs_store *st, const char *kind,
+              pccs_register_owner_fn *keep, void *ctx, struct picked *p,
+              struct pccs_err *err)
 {
     struct versions v = {NULL, 0, 0};
+    memset(p, 0, sizeof(*p));
     int rc = pccs_store_refs_each(st, kind, versions_cb, &v, err);
     if (v.n)
         qsort(v.ids, v.n, sizeof(*v.ids), cmp_desc);
-    size_t got = 0;
-    for (size_t i = 0; !rc && i < v.n && got < 2; i++) {
+    p->owner = pccs_xcalloc(v.n + 1, sizeof(*p->owner));
+    p->none = pccs_xcalloc(v.n + 1, sizeof(*p->none));
+    p->latest = pccs_xcalloc(v.n + 1, sizeof(*p->latest));
+    p->previous = pccs_xcalloc(v.n + 1, sizeof(*p->previous));
+    for (size_t i = 0; !rc && i < v.n; i++) {
         struct pccs_source_info si;
-        if (owner) {
-            rc = pccs_store_source_get(st, v.ids[i], &si, err);
-            if (rc || !si.owner || strcmp(si.owner, owner) != 0)
-                continue;
+        rc = pccs_store_source_get(st, v.ids[i], &si, err);
+        if (rc || (keep && !keep(ctx, si.owner)))
+            continue;
+        size_t g = 0;
+        while (g < p->n &&
+               !(p->none[g] ? !si.owner
+                            : si.owner && !strcmp(p->owner[g], si.owner)))
+            g++;
+        if (g == p->n) {
+            p->none[g] = !si.owner;
+            snprintf(p->owner[g], sizeof(p->owner[g]), "%s",
+                     si.owner ? si.owner : "");
+            p->latest[p->n++] = v.ids[i];
         }
-        ids[got++] = v.ids[i];
+        else if (!p->previous[g])
+            p->previous[g] = v.ids[i];
     }
     free(v.ids);
     return rc;
@@ -89,32 +125,51 @@ pick_versions(struct pccs_store *st, const char *kind, const char *owner,
 
 struct fill {
     struct pccs_register_data *d[2];
+    const int64_t *ids[2]; /* the versions of each, n of them */
+    size_t n;
 };
 
 static void
-add_row(struct pccs_register_data *d, const char *key)
+add_row(struct pccs_register_data *d, const char *key, int64_t from)
 {
     size_t nc = d->def->ncols;
     if (d->n == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 32;
         d->keys = pccs_xreallocarray(d->keys, d->cap, sizeof(*d->keys));
         d->vals = pccs_xreallocarray(d->vals, d->cap * nc, sizeof(char *));
+        d->from = pccs_xreallocarray(d->from, d->cap, sizeof(*d->from));
     }
     snprintf(d->keys[d->n], sizeof(d->keys[0]), "%s", key);
     memset(&d->vals[d->n * nc], 0, nc * sizeof(char *));
+    d->from[d->n] = from;
     d->n++;
 }
 
+static bool
+has(const int64_t *ids, size_t n, int64_t id)
+{
+    for (size_t i = 0; id && i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
+/*
+ * Refs come by key, then attr: a row's values together. Keys are unique
+ * across versions but for a row an edit carries over, which the owner's
+ * two versions (latest and previous) may both have.
+ */
 static int
 fill_cb(void *ctx, const struct pccs_ref_row *r)
 {
     struct fill *f = ctx;
     for (int w = 0; w < 2; w++) {
         struct pccs_register_data *d = f->d[w];
-        if (!d || !d->version || r->source_id != d->version)
+        if (!d || !has(f->ids[w], f->n, r->source_id))
             continue;
-        if (!d->n || strcmp(d->keys[d->n - 1], r->key) != 0)
-            add_row(d, r->key);
+        if (!d->n || strcmp(d->keys[d->n - 1], r->key) != 0 ||
+            d->from[d->n - 1] != r->source_id)
+            add_row(d, r->key, r->source_id);
         int k = pccs_reg_col_index(d->def, r->attr);
         if (k >= 0) {
             char **v = &d->vals[(d->n - 1) * d->def->ncols + (size_t)k];
@@ -125,10 +180,21 @@ fill_cb(void *ctx, const struct pccs_ref_row *r)
     return 0;
 }
 
+static int64_t
+newest(const int64_t *ids, size_t n)
+{
+    int64_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m = ids[i] > m ? ids[i] : m;
+    return m;
+}
+
 int
-pccs_register_read(struct pccs_store *st, const char *name, const char *owner,
-                   struct pccs_register_data *latest,
-                   struct pccs_register_data *previous, struct pccs_err *err)
+pccs_register_read_owners(struct pccs_store *st, const char *name,
+                          pccs_register_owner_fn *keep, void *ctx,
+                          struct pccs_register_data *latest,
+                          struct pccs_register_data *previous,
+                          struct pccs_err *err)
 {
     const struct pccs_reg_def *def = pccs_reg_def_find(name);
     memset(latest, 0, sizeof(*latest));
@@ -142,20 +208,44 @@ pccs_register_read(struct pccs_store *st, const char *name, const char *owner,
         previous->def = def;
     char kind[48];
     snprintf(kind, sizeof(kind), "register:%s", name);
-    int64_t ids[2] = {0, 0};
-    int rc = pick_versions(st, kind, owner, ids, err);
-    if (!rc && !ids[0])
-        return pccs_err_set(err, PCCS_ENOTFOUND,
-                            "no %s register loaded%s%s: fill in "
-                            "data/templates/%s.csv (or .xlsx) and load it",
-                            name, owner ? " for " : "", owner ? owner : "",
-                            name);
-    latest->version = ids[0];
+    struct picked p;
+    int rc = pick_versions(st, kind, keep, ctx, &p, err);
+    if (!rc && !p.n)
+        rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                          "no %s register loaded: fill in "
+                          "data/templates/%s.csv (or .xlsx) and load it",
+                          name, name);
+    latest->version = newest(p.latest, p.n);
     if (previous)
-        previous->version = ids[1];
-    struct fill f = {{latest, previous}};
+        previous->version = newest(p.previous, p.n);
+    struct fill f = {{latest, previous}, {p.latest, p.previous}, p.n};
     if (!rc)
         rc = pccs_store_refs_each(st, kind, fill_cb, &f, err);
+    picked_release(&p);
+    return rc;
+}
+
+/* keep: owner is ctx's ("" for none). */
+static bool
+owner_is(void *ctx, const char *owner)
+{
+    const char *want = ctx;
+    return *want ? owner && !strcmp(owner, want) : !owner;
+}
+
+int
+pccs_register_read(struct pccs_store *st, const char *name, const char *owner,
+                   struct pccs_register_data *latest,
+                   struct pccs_register_data *previous, struct pccs_err *err)
+{
+    int rc = pccs_register_read_owners(st, name, owner ? owner_is : NULL,
+                                       (void *)owner, latest, previous, err);
+    if (rc == PCCS_ENOTFOUND && owner && *owner)
+        rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                          "no %s register loaded for %s: fill in "
+                          "data/templates/%s.csv (or .xlsx) and load it "
+                          "with --org %s",
+                          name, owner, name, owner);
     return rc;
 }
 
@@ -165,14 +255,28 @@ pccs_register_owner(struct pccs_store *st, const char *name, char *owner,
 {
     char kind[48];
     snprintf(kind, sizeof(kind), "register:%s", name);
-    int64_t ids[2] = {0, 0};
+    struct picked p;
     owner[0] = '\0';
-    int rc = pick_versions(st, kind, NULL, ids, err);
-    struct pccs_source_info si = {.id = 0};
-    if (!rc && ids[0])
-        rc = pccs_store_source_get(st, ids[0], &si, err);
-    if (!rc && ids[0] && si.owner)
-        snprintf(owner, n, "%s", si.owner);
+    int rc = pick_versions(st, kind, NULL, NULL, &p, err);
+    if (!rc && p.n)
+        snprintf(owner, n, "%s", p.owner[0]);
+    picked_release(&p);
+    return rc;
+}
+
+int
+pccs_register_owners(struct pccs_store *st, const char *name,
+                     char (*owners)[32], size_t max, size_t *n,
+                     struct pccs_err *err)
+{
+    char kind[48];
+    snprintf(kind, sizeof(kind), "register:%s", name);
+    struct picked p;
+    *n = 0;
+    int rc = pick_versions(st, kind, NULL, NULL, &p, err);
+    for (size_t i = 0; !rc && i < p.n && *n < max; i++)
+        snprintf(owners[(*n)++], 32, "%s", p.owner[i]);
+    picked_release(&p);
     return rc;
 }
 
@@ -192,6 +296,7 @@ pccs_register_data_release(struct pccs_register_data *d)
         free(d->vals[i]);
     free(d->vals);
     free(d->keys);
+    free(d->from);
     memset(d, 0, sizeof(*d));
 }
 
@@ -365,21 +470,46 @@ load_version(struct pccs_store *st, const struct pccs_register_edit *e, int fd,
     return rc;
 }
 
+/*
+ * The version a change goes to, read into g with the row changed at *at:
+ * the register as asked (every owner's latest, or e->owner's) for the
+ * version check and the row; then the version holding that row (a new
+ * row: the newest), only whose owner's rows are rewritten, keeping its
+ * owner and marks (prov, owner: 200 and 32 bytes).
+ */
+static int
+target_version(struct pccs_store *st, const struct pccs_register_edit *e,
+               struct pccs_register_data *g, size_t *at, char *prov,
+               char *owner, struct pccs_err *err)
+{
+    int rc = pccs_register_read(st, e->name, e->owner, g, NULL, err);
+    if (!rc)
+        rc = check_edit(e, g, at, err);
+    if (rc)
+        return rc;
+    int64_t target = *at < g->n ? g->from[*at] : g->version;
+    pccs_register_data_release(g);
+    version_marks(st, target, prov, 200, owner, 32);
+    rc = pccs_register_read(st, e->name, owner, g, NULL, err);
+    struct pccs_register_edit same = *e;
+    same.version = 0; /* checked above */
+    if (!rc)
+        rc = check_edit(&same, g, at, err);
+    return rc;
+}
+
 int
 pccs_register_change(struct pccs_store *st, const struct pccs_register_edit *e,
                      int64_t *version, char key[24], struct pccs_err *err)
 {
     struct pccs_register_data g;
     size_t at = 0;
-    int rc = pccs_register_read(st, e->name, e->owner, &g, NULL, err);
-    if (!rc)
-        rc = check_edit(e, &g, &at, err);
+    char prov[200], owner[32];
+    int rc = target_version(st, e, &g, &at, prov, owner, err);
     if (rc) {
         pccs_register_data_release(&g);
         return rc;
     }
-    char prov[200], owner[32];
-    version_marks(st, g.version, prov, sizeof(prov), owner, sizeof(owner));
     int64_t last = 0;
     rc = pccs_register_last_key(st, e->name, &last, err);
     if (rc) {

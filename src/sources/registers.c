@@ -13,10 +13,12 @@
  * stored as refs (kind "register:NAME", key the row's stable identifier:
  * its pccs_row_id when the file has one (an edit's rewrite keeps every
  * row's), else its line number; one attr per column, canonical text: ISO dates,
- * enumerations as in the template). The latest load of a register replaces the
- * previous one in every table; the budget table also reads the load before it
- * for the movement in forecast. A row with a value in the column
- * pccs_provenance
+ * enumerations as in the template). The latest load of a register by an
+ * organisation (pccs load --org; without it, one more) replaces that
+ * organisation's previous load in every table, and no one else's
+ * (register_edit.c reads each owner's latest); the budget table also reads
+ * each owner's load before it for the movement in forecast. A row with a value
+ * in the column pccs_provenance
  * ("example", as the rows of data/templates) marks the load as example
  * data (or synthetic: scripts/gen-registers). Places also become organisations
  * at level place with links from their members and to their parent; care home

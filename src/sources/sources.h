@@ -60,22 +60,40 @@ bool pccs_register_col(const char *name, size_t k,
                        struct pccs_register_col *out);
 
 /**
- * One version of a register as read: its rows in order (by key), each
- * with one value per column of def (NULL where empty).
+ * A register as read: the latest version of each organisation that
+ * loaded it (sources.owner; a load without --org is one more), so that
+ * one organisation's reload replaces its own rows only. Its rows in
+ * order (by key), each with one value per column of def (NULL where
+ * empty) and the version it comes from.
  */
 struct pccs_register_data {
     const struct pccs_reg_def *def;
-    int64_t version; /* the source id of the version; 0: none */
+    int64_t version; /* the newest source id of those read; 0: none */
     size_t n, cap;
     char (*keys)[24]; /* each row's stable identifier */
     char **vals;      /* n x def->ncols, owned */
+    int64_t *from;    /* each row's version (source id) */
 };
+
+/* Which owners' versions to read: owner NULL for a load without --org. */
+typedef bool pccs_register_owner_fn(void *ctx, const char *owner);
+
+/**
+ * Like pccs_register_read() (owner NULL), of the owners keep says yes to
+ * (keep NULL: every owner).
+ */
+int pccs_register_read_owners(struct pccs_store *st, const char *name,
+                              pccs_register_owner_fn *keep, void *ctx,
+                              struct pccs_register_data *latest,
+                              struct pccs_register_data *previous,
+                              struct pccs_err *err);
 
 /**
  * Read the latest version of register name into *latest and, when
  * previous is not NULL, the one before into *previous (version 0 when
- * there is none). owner NULL: the latest of any; else the latest loaded
- * for that organisation (sources.owner). PCCS_EINVAL if there is no such
+ * there is none). owner NULL: the latest of every owner (see above);
+ * "": of the loads without --org; else the latest loaded for that
+ * organisation (sources.owner). PCCS_EINVAL if there is no such
  * register, PCCS_ENOTFOUND if none is loaded. Release both with
  * pccs_register_data_release() whatever the result.
  */
@@ -90,6 +108,13 @@ int pccs_register_read(struct pccs_store *st, const char *name,
  */
 int pccs_register_owner(struct pccs_store *st, const char *name, char *owner,
                         size_t n, struct pccs_err *err);
+/**
+ * The organisations register name has versions of, newest first, into
+ * owners (at most max; "" for loads without --org); *n how many.
+ */
+int pccs_register_owners(struct pccs_store *st, const char *name,
+                         char (*owners)[32], size_t max, size_t *n,
+                         struct pccs_err *err);
 /** The value of column col in row row, "" when empty. */
 const char *pccs_register_val(const struct pccs_register_data *d, size_t row,
                               size_t col);

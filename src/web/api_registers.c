@@ -46,25 +46,47 @@ reg_cols(const char *name, struct reg_cols *rc)
 }
 
 /*
- * The organisation a register that names none belongs to: the owner of
- * its latest version (pccs load --org; an edit keeps it), or NULL.
+ * The organisation whose version of a register that names none the user
+ * reads: the newest owner within their scope (an admin: the newest of
+ * all), or NULL (none, or loaded without --org).
  */
 static const char *
-owner_of(const struct pccs_web_request *rq, const char *name, char *buf,
-         size_t n)
+owner_of(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
+         const char *name, char *buf, size_t n)
 {
     struct pccs_err e = PCCS_ERR_INIT;
-    if (pccs_register_owner(rq->st, name, buf, n, &e) || !buf[0])
+    char owners[16][32];
+    size_t k = 0;
+    buf[0] = '\0';
+    if (pccs_register_owners(rq->st, name, owners, 16, &k, &e))
         return NULL;
-    return buf;
+    pccs_day at = pccs_tree_default_day(&sv->tree);
+    for (size_t i = 0; i < k && !buf[0]; i++)
+        if (rq->sess.role == PCCS_ROLE_ADMIN ||
+            pccs_web_org_within(sv, pccs_tree_find(&sv->tree, owners[i]),
+                                rq->scope, at)) {
+            if (!owners[i][0])
+                return NULL;
+            snprintf(buf, n, "%s", owners[i]);
+        }
+    return buf[0] ? buf : NULL;
 }
 
 const char *
-pccs_web_register_owner(const struct pccs_web_request *rq, const char *name,
+pccs_web_register_owner(const struct pccs_web_server *sv,
+                        const struct pccs_web_request *rq, const char *name,
                         char *buf, size_t n)
 {
     const struct pccs_reg_def *d = pccs_reg_def_find(name);
-    return d && d->org_col < 0 ? owner_of(rq, name, buf, n) : NULL;
+    return d && d->org_col < 0 ? owner_of(sv, rq, name, buf, n) : NULL;
+}
+
+/* Whose rows to read: every owner's of a register naming organisations,
+ * else the one the user reads ("" for a load without --org). */
+static const char *
+read_owner(const struct reg_cols *rc)
+{
+    return rc->has_org ? NULL : rc->owner ? rc->owner : "";
 }
 
 /* May the user change registers? As the route table says. */
@@ -130,7 +152,8 @@ pccs_web_keep_register_rows(const struct pccs_web_server *sv,
     struct reg_cols rc;
     bool *keep = pccs_xcalloc(t->nrows + 1, sizeof(*keep));
     if (group && reg_cols(group, &rc)) {
-        rc.owner = owner_of(rq, group, rc.owner_code, sizeof(rc.owner_code));
+        rc.owner =
+            owner_of(sv, rq, group, rc.owner_code, sizeof(rc.owner_code));
         int idx[16];
         for (size_t k = 0; k < 16; k++)
             idx[k] = k < rc.n ? pccs_table_col_index(t, rc.c[k].name) : -1;
@@ -239,7 +262,7 @@ reg_target(struct pccs_web_server *sv, const struct pccs_web_request *rq,
     if (!reg_cols(name, rc))
         return pccs_err_set(err, PCCS_ENOTFOUND,
                             "no such register (GET /api/registers lists them)");
-    rc->owner = owner_of(rq, name, rc->owner_code, sizeof(rc->owner_code));
+    rc->owner = owner_of(sv, rq, name, rc->owner_code, sizeof(rc->owner_code));
     struct pccs_web_ask ask = {.what = name,
                                .org = -1,
                                .at = PCCS_DAY_NONE,
@@ -263,8 +286,8 @@ pccs_web_register_rows(struct pccs_web_server *sv, struct pccs_web_request *rq,
         return pccs_err_set(err, PCCS_WEB_EMETHOD, "GET the whole register");
     struct reg_list l = {.sv = sv, .rq = rq, .rc = &rc, .rows = json_array()};
     int64_t version = 0;
-    rcode =
-        pccs_register_rows(rq->st, name, NULL, reg_row_cb, &l, &version, err);
+    rcode = pccs_register_rows(rq->st, name, read_owner(&rc), reg_row_cb, &l,
+                               &version, err);
     if (rcode && rcode != PCCS_ENOTFOUND) {
         json_decref(l.rows);
         return rcode;
@@ -357,8 +380,8 @@ reg_apply(struct pccs_web_server *sv, const struct pccs_web_request *rq,
     int64_t version = 0;
     int rcode = PCCS_OK;
     if (ch->op != PCCS_REG_CREATE) {
-        rcode = pccs_register_rows(rq->st, ch->name, NULL, reg_row_cb, &old,
-                                   &version, err);
+        rcode = pccs_register_rows(rq->st, ch->name, read_owner(rc), reg_row_cb,
+                                   &old, &version, err);
         if (!rcode && !old.found_any)
             rcode =
                 pccs_err_set(err, PCCS_ENOTFOUND,
@@ -377,7 +400,8 @@ reg_apply(struct pccs_web_server *sv, const struct pccs_web_request *rq,
             .op = ch->op,
             .key = ch->key[0] ? ch->key : NULL,
             .values = ch->op == PCCS_REG_DELETE ? NULL : ch->v,
-            .version = ch->ver};
+            .version = ch->ver,
+            .owner = read_owner(rc)};
         rcode = pccs_register_change(rq->st, &e, &ch->newver, ch->newkey, err);
     }
     if (!rcode && allowed)

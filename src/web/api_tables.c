@@ -167,7 +167,8 @@ table_scope(struct pccs_web_server *sv, const struct pccs_web_request *rq,
         .at = q->at,
         .level = q->level != PCCS_LEVEL_NONE ? q->level : def->default_level,
         .table = def,
-        .owner = pccs_web_register_owner(rq, def->name, owner, sizeof(owner))};
+        .owner =
+            pccs_web_register_owner(sv, rq, def->name, owner, sizeof(owner))};
     rc = pccs_web_authorise(sv, rq, &ask, err);
     /* Disclosure control as for the organisation of the user's scope
      * (an admin is none): its own rows as they are, every other's

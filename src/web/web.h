@@ -278,12 +278,15 @@ pccs_web_handler_fn pccs_web_registers;
 pccs_web_handler_fn pccs_web_register_rows;
 pccs_web_handler_fn pccs_web_register_edit;
 /*
- * The organisation a register that names none (milestones, budget; name
- * may also be a table's name) belongs to: the owner of its latest version
- * (pccs load --org; an edit keeps it), in buf (n bytes); NULL for a
- * register that names organisations, or a version without owner.
+ * The organisation whose version of a register that names none
+ * (milestones, budget; name may also be a table's name) the user reads:
+ * each organisation that loads one has its own (pccs load --org; an edit
+ * keeps it); the newest owner within the user's scope (an admin: the
+ * newest of all), in buf (n bytes); NULL for a register that names
+ * organisations, or when there is none (or the newest has no owner).
  */
-const char *pccs_web_register_owner(const struct pccs_web_request *rq,
+const char *pccs_web_register_owner(const struct pccs_web_server *sv,
+                                    const struct pccs_web_request *rq,
                                     const char *name, char *buf, size_t n);
 /* Keep the rows of the register table the user may see within in. */
 void pccs_web_keep_register_rows(const struct pccs_web_server *sv,
