@@ -99,7 +99,8 @@ function buildTable(t, caption, opts = {}) {
   table.append(h('caption', { class: 'nhsuk-table__caption nhsuk-u-visually-hidden', text: caption }));
   const hr = h('tr', { class: 'nhsuk-table__row' });
   cols.forEach((c, i) => {
-    const b = h('button', { type: 'button', class: 'pccs-sort', text: c.replaceAll('_', ' ') });
+    const label = (t.labels && t.labels[c]) || (opts.labels && opts.labels[c]) || c.replaceAll('_', ' ');
+    const b = h('button', { type: 'button', class: 'pccs-sort', title: c, 'data-col': c, text: label });
     b.addEventListener('click', () => sortTable(table, i, numeric[i]));
     hr.append(h('th', { scope: 'col', class: 'nhsuk-table__header' + (numeric[i] ? ' pccs-num' : '') }, b));
   });
@@ -165,7 +166,9 @@ async function tableSection(parent, title, path, opts = {}) {
   parent.append(sec);
   const r = await api(path);
   if (r.status !== 200) {
-    sec.append(h('p', { class: 'nhsuk-body', text: (r.data && r.data.error) || `not available (${r.status})` }));
+    sec.append(h('p', { class: 'nhsuk-body', text: r.status === 403
+      ? 'Not shown outside your scope: this table rests partly on local registers, which only their own area sees.'
+      : (r.data && r.data.error) || `not available (${r.status})` }));
     return null;
   }
   const banner = provenanceBanner(r.data);
@@ -185,7 +188,14 @@ const SPC_COLOURS = {
   special_cause_neutral_high: '#330072', special_cause_neutral_low: '#330072',
 };
 
-async function spcSection(parent, metric, title, code) {
+const POINT_TYPES = {
+  common_cause: 'common cause', special_cause_improvement: 'special cause: improvement',
+  special_cause_concern: 'special cause: concern', special_cause_neutral_high: 'special cause: neither (high)',
+  special_cause_neutral_low: 'special cause: neither (low)',
+};
+const SPC_LABELS = { date: 'Date', value: 'Value', mean: 'Mean', lpl: 'Lower process limit', upl: 'Upper process limit', point_type: 'Point' };
+
+async function spcSection(parent, metric, title, code, orgName, points = 'month') {
   const sec = h('section', { class: 'pccs-spc', 'data-metric': metric });
   sec.append(h('h3', { text: title }));
   parent.append(sec);
@@ -205,14 +215,16 @@ async function spcSection(parent, metric, title, code) {
   const n = rows.length, last = rows[n - 1];
   const counts = {};
   rows.forEach((p) => { counts[p.point_type] = (counts[p.point_type] || 0) + 1; });
-  const alt = `${title} for ${code}, ${n} months from ${rows[0].date} to ${last.date}. ` +
+  const unit = points === 'month' ? 'months' : points === 'financial year' ? 'financial years' : 'snapshots';
+  const alt = `${title} for ${orgName || code}, ${n} ${n === 1 ? unit.replace(/s$/, '') : unit} from ${rows[0].date} to ${last.date}. ` +
     `Latest ${fmtNumber(last.value)}; mean ${fmtNumber(last.mean)}, process limits ` +
     `${fmtNumber(last.lpl)} to ${fmtNumber(last.upl)}. ` +
-    Object.entries(counts).map(([k, v]) => `${v} ${k.replaceAll('_', ' ')}`).join(', ') + '.';
+    Object.entries(counts).map(([k, v]) => `${v} ${POINT_TYPES[k] || k.replaceAll('_', ' ')}`).join(', ') + '.';
   const fig = h('figure', { role: 'group', 'aria-label': title },
     box, h('figcaption', { class: 'nhsuk-body-s pccs-alt', text: alt }));
   sec.append(fig);
-  const dt = buildTable({ columns: ['date', 'value', 'mean', 'lpl', 'upl', 'point_type'], rows }, `${title}: the data`);
+  const dt = buildTable({ labels: SPC_LABELS, columns: ['date', 'value', 'mean', 'lpl', 'upl', 'point_type'],
+    rows: rows.map((p) => ({ ...p, point_type: POINT_TYPES[p.point_type] || p.point_type })) }, `${title}: the data`);
   sec.append(h('details', { class: 'nhsuk-details' },
     h('summary', { class: 'nhsuk-details__summary' },
       h('span', { class: 'nhsuk-details__summary-text', text: 'The chart as a table' })),
@@ -226,7 +238,7 @@ async function spcSection(parent, metric, title, code) {
     width: width(), height: 260,
     series: [
       {},
-      { label: title, stroke: '#005eb8', width: 2, points: { show: true, size: 6, fill: '#a6a6a6', stroke: '#a6a6a6' } },
+      { label: orgName || title, stroke: '#005eb8', width: 2, points: { show: true, size: 6, fill: '#a6a6a6', stroke: '#a6a6a6' } },
       { label: 'mean', stroke: '#212b32', width: 1, points: { show: false } },
       { label: 'lower limit', stroke: '#768692', width: 1, dash: [6, 4], points: { show: false } },
       { label: 'upper limit', stroke: '#768692', width: 1, dash: [6, 4], points: { show: false } },
@@ -236,11 +248,11 @@ async function spcSection(parent, metric, title, code) {
         label: 'special cause: ' + k, stroke: c, paths: () => null,
         points: { show: true, size: 10, fill: c, stroke: c } })),
     ],
-    axes: [{}, { size: 60 }],
+    axes: [{}, { size: 76 }],
     legend: { show: false },
   }, data, box);
   addEventListener('resize', () => plot.setSize({ width: width(), height: 260 }));
-  const key = [['#005eb8', title], ['#212b32', 'mean'], ['#768692', 'process limits'],
+  const key = [['#005eb8', `${title}: ${orgName || code}`], ['#212b32', 'mean'], ['#768692', 'process limits'],
     [SPC_COLOURS.special_cause_improvement, 'special cause: improvement'],
     [SPC_COLOURS.special_cause_concern, 'special cause: concern'],
     [SPC_COLOURS.special_cause_neutral_high, 'special cause: neither']];
@@ -316,6 +328,56 @@ async function searchPage() {
   if (q) { $('#q').value = q; run(q); }
 }
 
+// The level a page lists below each level of the tree.
+const BELOW = { england: 'region', region: 'icb', icb: 'sub_icb', sub_icb: 'pcn', place: 'pcn', pcn: 'practice' };
+const LEVEL_PLURAL = { region: 'Regions', icb: 'ICBs', sub_icb: 'Sub-ICB locations', pcn: 'PCNs', practice: 'Practices' };
+
+function fmtFigure(v, unit) {
+  if (typeof v !== 'number') return '';
+  if (unit === 'GBP') return '£' + v.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  if (unit === '%') return v.toLocaleString('en-GB', { maximumFractionDigits: 1, minimumFractionDigits: 1 }) + '%';
+  return v.toLocaleString('en-GB', { maximumFractionDigits: 0 });
+}
+
+// A practice's or PCN's figures beside its ICB, region and England, with
+// its rank and decile among its peers (the API computes every number).
+async function compareSection(main, o) {
+  const sec = h('section', { class: 'pccs-compare', 'data-table': 'comparison' },
+    h('h2', { text: 'Compared with its ICB, region and England' }));
+  main.append(sec);
+  const r = await api(`/api/orgs/${encodeURIComponent(o.code)}?compare=1`);
+  const c = r.status === 200 && r.data.comparison;
+  if (!c) { sec.append(h('p', { class: 'nhsuk-body', text: 'No comparison available.' })); return; }
+  const up = Object.fromEntries(o.parents.map((p) => [p.level, p]));
+  const head = ['Figure', o.level === 'pcn' ? 'This PCN' : 'This practice', 'ICB', 'Region', 'England',
+    'Rank', 'Decile'];
+  const named = (p) => (p ? `${p.name || p.code} (${p.code})` : 'none');
+  sec.append(h('p', { class: 'nhsuk-body-s pccs-compare-note',
+    text: `ICB: ${named(up.icb)}. Region: ${named(up.region)}. Rank and decile among every ${o.level === 'pcn' ? 'PCN' : 'practice'} ` +
+      `in England with the figure: rank 1 is the highest, decile 1 the lowest tenth.` }));
+  const table = h('table', { class: 'nhsuk-table' },
+    h('caption', { class: 'nhsuk-table__caption nhsuk-u-visually-hidden', text: 'Comparison' }),
+    h('thead', { class: 'nhsuk-table__head' }, h('tr', { class: 'nhsuk-table__row' },
+      head.map((x, i) => h('th', { scope: 'col', class: 'nhsuk-table__header' + (i ? ' pccs-num' : ''), text: x })))));
+  const body = h('tbody', { class: 'nhsuk-table__body' });
+  for (const row of c.rows) {
+    const unit = ''; // the values carry their unit (£, %)
+    const td = (k) => h('td', { class: 'nhsuk-table__cell pccs-num', 'data-col': k,
+      'data-v': row[k] === null || row[k] === undefined ? '' : String(row[k]), text: fmtFigure(row[k], row.unit) });
+    body.append(h('tr', { class: 'nhsuk-table__row', 'data-figure': row.figure },
+      h('th', { scope: 'row', class: 'nhsuk-table__cell', title: row.figure }, row.label + unit,
+        row.period ? h('span', { class: 'pccs-source', text: row.period }) : null),
+      td('value'), td('icb'), td('region'), td('england'),
+      h('td', { class: 'nhsuk-table__cell pccs-num', 'data-col': 'rank', 'data-v': String(row.rank ?? '') },
+        row.rank ? `${row.rank.toLocaleString('en-GB')} of ${row.peers.toLocaleString('en-GB')}` : ''),
+      h('td', { class: 'nhsuk-table__cell pccs-num', 'data-col': 'decile', 'data-v': String(row.decile ?? ''), text: row.decile ?? '' })));
+  }
+  table.append(body);
+  sec.append(h('div', { class: 'pccs-scroll', tabindex: '0', role: 'region', 'aria-label': 'Comparison' }, table));
+  const src = sourcesList(c);
+  if (src) sec.append(src);
+}
+
 async function orgPage() {
   await showWho();
   const code = new URLSearchParams(location.search).get('code') || session.scope;
@@ -352,21 +414,56 @@ async function orgPage() {
       fig('Practices', pop.practices, asAt ? `practices in the tree, ${asAt}` : 'practices in the tree')));
   }
   const enc = encodeURIComponent(o.code);
-  if (o.children.length) {
-    const lv = o.children[0].level;
-    await tableSection(main, `${LEVEL_NAMES[lv] || lv}s in ${o.name || o.code}`,
-      `/api/tables/populations?in=${enc}&level=${lv}`, { link: true,
+  // Benchmarks of a practice or PCN: computed by the API (model/profile.c).
+  if (o.level === 'practice' || o.level === 'pcn') await compareSection(main, o);
+  // The level below in the tree as at the day, whatever order the
+  // children come in: a sub-ICB lists its PCNs (those under its places
+  // too), not the practices in no PCN that happen to sort first.
+  const below = BELOW[o.level];
+  if (below && o.children.length) {
+    await tableSection(main, `${LEVEL_PLURAL[below]} in ${o.name || o.code}`,
+      `/api/tables/populations?in=${enc}&level=${below}`, { link: true,
         columns: ['code', 'name', 'practices', 'registered', 'weighted', 'source'] });
+    const places = o.children.filter((c) => c.level === 'place');
+    if (places.length)
+      main.append(h('section', { class: 'pccs-places' }, h('h2', { text: 'Places (local groupings)' }),
+        h('ul', { class: 'nhsuk-list' }, places.map((c) => h('li', {},
+          h('a', { href: '/org.html?code=' + encodeURIComponent(c.code), text: c.name || c.code }), ` ${c.code}`)))));
+    const loose = below === 'pcn' ? o.children.filter((c) => c.level === 'practice') : [];
+    if (loose.length)
+      main.append(h('section', { class: 'pccs-loose' }, h('h2', { text: 'Practices in no PCN' }),
+        h('ul', { class: 'nhsuk-list' }, loose.map((c) => h('li', {},
+          h('a', { href: '/org.html?code=' + encodeURIComponent(c.code), text: c.name || c.code }), ` ${c.code}`)))));
   }
-  const spc = h('section', {}, h('h2', { text: 'Capacity: appointments (SPC)' }));
+  // Series over time (SPC, Making Data Count): what the API offers for
+  // this level, list size first.
+  const metrics = (await api('/api/spc')).data || [];
+  const offered = new Map(metrics.map((m) => [m.name, m]));
+  const series = [
+    ['list_size', 'List size (registered patients)'],
+    ['payments_per_weighted_patient', 'Payments per weighted patient (£)'],
+    ...(o.level !== 'practice' ? [['pcn_workforce_fte', 'PCN workforce (FTE)'],
+      ['pcn_fte_direct_patient_care', 'PCN direct patient care staff (FTE)']] : []),
+  ].filter(([m]) => offered.has(m));
+  if (series.length) {
+    const sec = h('section', { class: 'pccs-series' }, h('h2', { text: 'Over time (SPC)' }));
+    main.append(sec);
+    for (const [metric, title] of series)
+      await spcSection(sec, metric, title, o.code, o.name, offered.get(metric).points);
+  }
+  const spc = h('section', { class: 'pccs-capacity' }, h('h2', { text: 'Capacity: appointments (SPC)' }));
   main.append(spc);
-  for (const [metric, title] of [
+  // One line, not five, when no appointments are loaded for it.
+  const probe = await api(`/api/spc/appointments_per_1000/${enc}`);
+  if (probe.status === 404)
+    spc.append(h('p', { class: 'nhsuk-body', text: `No appointments data loaded for ${o.name || o.code}.` }));
+  else for (const [metric, title] of [
     ['appointments_per_1000', 'Appointments per 1,000 registered patients'],
     ['attended_per_1000', 'Attended appointments per 1,000 registered patients'],
     ['dna_pct', 'Did not attend (% of appointments)'],
     ['face_to_face_pct', 'Face to face (% of appointments)'],
     ['gp_pct', 'With a GP (% of appointments)'],
-  ]) await spcSection(spc, metric, title, o.code);
+  ]) await spcSection(spc, metric, title, o.code, o.name);
   if (o.level === 'pcn') {
     await tableSection(main, 'PCN entitlements', `/api/tables/entitlements?in=${enc}&level=pcn`);
     await tableSection(main, 'Workforce per 10,000 weighted patients', `/api/tables/workforce?in=${enc}&level=pcn`);
@@ -380,6 +477,9 @@ async function orgPage() {
   else if (['pcn', 'place', 'sub_icb', 'icb'].includes(o.level))
     await tableSection(main, 'Practice resilience', `/api/tables/resilience?in=${enc}`, {
       link: true, columns: ['code', 'name', 'list_size', 'overall', 'reds', 'ambers', 'reasons'] });
+  if (o.access === 'within scope' && o.level !== 'practice')
+    main.append(h('p', { class: 'nhsuk-body' }, h('a', {
+      class: 'nhsuk-button', href: '/paper.html?in=' + enc, text: 'Make the committee paper' })));
   main.dataset.ready = 'yes';
 }
 
@@ -508,6 +608,45 @@ async function registersPage() {
   await showRegister(sel.value);
 }
 
-const pages = { login: loginPage, search: searchPage, org: orgPage, registers: registersPage };
+// ---- the committee paper: organisation, period and paper details, then
+// HTML or PDF from GET /api/report/committee (pccs report committee)
+
+async function paperPage() {
+  const s = await showWho();
+  const form = $('#paper');
+  const params = new URLSearchParams(location.search);
+  form.elements.in.value = params.get('in') || s.scope;
+  const go = async (format) => {
+    const q = new URLSearchParams();
+    for (const el of form.elements)
+      if (el.name && el.value.trim()) q.set(el.name, el.value.trim());
+    q.set('format', format);
+    const status = $('#paper-status');
+    $('#paper-errors').replaceChildren();
+    status.textContent = `Making the ${format.toUpperCase()} paper...`;
+    const r = await fetch('/api/report/committee?' + q, { credentials: 'same-origin' });
+    if (r.status === 401) { location.href = '/login.html?next=' + encodeURIComponent(location.pathname + location.search); return; }
+    if (r.status !== 200) {
+      let msg = `could not make the paper (${r.status})`;
+      try { msg = (await r.json()).error; } catch { /* not JSON */ }
+      status.textContent = '';
+      const box = errorSummary('There is a problem', msg);
+      $('#paper-errors').replaceChildren(box);
+      box.focus();
+      return;
+    }
+    const blob = await r.blob();
+    const a = h('a', { href: URL.createObjectURL(blob), download: `committee-paper-${q.get('in')}.${format}`,
+      class: 'pccs-paper-file', 'data-format': format, 'data-bytes': String(blob.size), text: `Save the ${format.toUpperCase()} paper` });
+    status.replaceChildren(`Ready: ${(blob.size / 1024).toFixed(0)} KB. `, a);
+    a.click();
+  };
+  $('#paper-html').addEventListener('click', () => go('html'));
+  $('#paper-pdf').addEventListener('click', () => go('pdf'));
+  form.addEventListener('submit', (e) => { e.preventDefault(); go('pdf'); });
+  document.body.dataset.ready = 'yes';
+}
+
+const pages = { login: loginPage, search: searchPage, org: orgPage, registers: registersPage, paper: paperPage };
 const page = pages[document.body.dataset.page];
 if (page) page().catch((e) => { if (e.message !== 'not signed in') console.error(e); });

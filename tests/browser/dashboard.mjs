@@ -102,7 +102,8 @@ try {
   // the SPC chart is drawn, with a text alternative
   const drawn = await page.$('section[data-metric=appointments_per_1000][data-drawn=yes] canvas');
   check('SPC chart drawn (a canvas)', !!drawn);
-  const charts = await page.$$eval('section.pccs-spc[data-drawn=yes] figcaption', (f) => f.length);
+  const charts = await page.$$eval(['appointments_per_1000', 'attended_per_1000', 'dna_pct', 'face_to_face_pct', 'gp_pct']
+    .map((m) => `section.pccs-spc[data-metric=${m}][data-drawn=yes] figcaption`).join(','), (f) => f.length);
   check('... and one for each of the five capacity series', charts === 5, String(charts));
   const alt = await page.textContent('section[data-metric=appointments_per_1000] figcaption');
   check('... with a text alternative', /13 months from 2021-04-01/.test(alt), alt);
@@ -181,6 +182,41 @@ try {
   await page.click('button[aria-label="Delete R900"]');
   await page.waitForFunction((n) => document.querySelectorAll('table[data-register=risks] tbody tr').length === n, n0);
   check('... and deleted again', true);
+  // issue 16: a wide table scrolls inside its own box, the first column
+  // kept in view, the page itself not wider than the window
+  await page.goto(url + '/org.html?code=U89141');
+  await page.waitForSelector('#org[data-ready=yes]', { timeout: 120000 });
+  const wide = await page.evaluate(() => {
+    const box = document.querySelector('section[data-table=entitlements] .pccs-scroll');
+    const before = box.scrollWidth - box.clientWidth;
+    const first = box.querySelector('tbody td:first-child');
+    const x0 = first.getBoundingClientRect().left;
+    box.scrollLeft = box.scrollWidth;
+    const last = box.querySelector('thead th:last-child').getBoundingClientRect();
+    const r = box.getBoundingClientRect();
+    return { overflow: before, scrolled: box.scrollLeft, lastInside: last.right <= r.right + 1 && last.left >= r.left - 1,
+      firstStays: Math.abs(first.getBoundingClientRect().left - x0) < 2,
+      page: document.documentElement.scrollWidth - window.innerWidth,
+      lastLabel: box.querySelector('thead th:last-child').textContent };
+  });
+  check('a wide table (entitlements) is wider than its box and scrolls within it',
+    wide.overflow > 0 && wide.scrolled > 0 && wide.lastInside, JSON.stringify(wide));
+  check('... its first column stays in view (sticky), the page does not scroll sideways',
+    wide.firstStays && wide.page <= 0, JSON.stringify(wide));
+  const heads = await page.$$eval('th button.pccs-sort', (b) => b.map((x) => x.textContent));
+  check('column labels are readable, with units (no raw names)',
+    heads.includes('Registered patients') && heads.some((x) => /\(£\)/.test(x)) &&
+    !heads.some((x) => /_/.test(x)), heads.slice(0, 12).join(' | '));
+  await shot(page, 'pcn-wide');
+  // the 16C page lists its PCNs (not its practices), whatever the order
+  // of its children
+  await page.goto(url + '/org.html?code=16C');
+  await page.waitForSelector('#org[data-ready=yes]', { timeout: 120000 });
+  const kids = await page.$$eval('section[data-table=populations] tbody tr', (trs) => trs.map((tr) => tr.cells[0].dataset.v));
+  check(`the 16C page lists its ${want.pcns_16c.length} PCNs`,
+    JSON.stringify([...kids].sort()) === JSON.stringify(want.pcns_16c), kids.join(','));
+  check('... under a heading naming PCNs', /^PCNs in /.test(await page.textContent('section[data-table=populations] h2')));
+  await shot(page, 'sub-icb');
   // phone width
   await page.setViewportSize({ width: 375, height: 800 });
   await page.goto(url + '/org.html?code=U89141');
@@ -202,7 +238,7 @@ try {
   check('a practice user sees another PCN\'s practice: its published figures',
     !!(await p2.$('[data-figure="Registered patients"]')), await p2.textContent('h1'));
   const refused = await p2.textContent('section[data-table=resilience]');
-  check('... but not its resilience (resting on a local register)', /outside the scope/.test(refused), refused);
+  check('... but not its resilience (resting on a local register)', /outside your scope/.test(refused), refused);
   await shot(p2, 'refused', false);
   await p2.goto(url + '/org.html?code=A81001');
   await p2.waitForSelector('#org[data-ready=yes]', { timeout: 60000 });
@@ -218,6 +254,70 @@ try {
   const after = await p2.evaluate(async () => (await fetch('/api/session')).status);
   check('log out ends the session', after === 401, String(after));
   await ctx2.close();
+
+  // 2b. issue 16: a commissioner scoped to 16C opens a practice in another
+  // ICB: its published figures and its benchmarks, not its ICB's registers
+  const ctx5 = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const p5 = await ctx5.newPage();
+  await login(p5, want.user, want.password);
+  await p5.goto(url + '/org.html?code=' + want.other.code);
+  await p5.waitForSelector('#org[data-ready=yes]', { timeout: 120000 });
+  const oreg = await p5.textContent('[data-figure="Registered patients"]');
+  check(`16C commissioner: ${want.other.code} (ICB ${want.other.icb}) shows its published list size`,
+    num(oreg) === want.other.registered, `${oreg} vs ${want.other.registered}`);
+  const refusals = await p5.evaluate(async (icb) => {
+    const out = [];
+    for (const p of [`/api/tables/risks?in=${icb}`, `/api/tables/programme-status?in=${icb}`,
+      `/api/tables/register?group=risks&in=${icb}`, `/api/report/committee?in=${icb}`])
+      out.push((await fetch(p)).status);
+    return out;
+  }, want.other.icb);
+  check(`... but 403 for ${want.other.icb}'s registers and paper`, refusals.every((c) => c === 403), refusals.join(','));
+  // the comparison columns: the API's figures for the ICB, region and
+  // England (the tables at those levels), and the practice's own
+  await p5.waitForSelector('section[data-table=comparison] tbody tr');
+  const cmp = await p5.$$eval('section[data-table=comparison] tbody tr', (trs) => trs.map((tr) => ({
+    figure: tr.dataset.figure,
+    ...Object.fromEntries([...tr.querySelectorAll('td[data-col]')].map((td) => [td.dataset.col, td.dataset.v])) })));
+  const apiFig = await p5.evaluate(async (o) => {
+    const t = async (path) => (await (await fetch(path)).json()).rows[0];
+    const year = document.querySelector('tr[data-figure="payments.total_per_weighted"] .pccs-source').textContent;
+    const get = async (lv, code) => ({
+      registered: (await t(`/api/tables/populations?level=${lv}&in=${code}`)).registered,
+      per_weighted: (await t(`/api/tables/payments?level=${lv}&in=${code}&year=${year}`)).total_per_weighted,
+      hyp: (await t(`/api/tables/qof-prevalence?level=${lv}&in=${code}&group=HYP`)).prevalence_pct,
+    });
+    return { value: await get('practice', o.code), icb: await get('icb', o.icb), region: await get('region', o.region),
+      england: await get('england', 'ENG') };
+  }, want.other);
+  const sameFig = (fig, key) => {
+    const row = cmp.find((r) => r.figure === fig) || {};
+    return ['value', 'icb', 'region', 'england'].every((c) => Math.abs(Number(row[c]) - apiFig[c][key]) < 1e-6);
+  };
+  check('comparison columns (practice, ICB, region, England) = the API\'s tables at those levels',
+    sameFig('populations.registered', 'registered') && sameFig('payments.total_per_weighted', 'per_weighted') &&
+    sameFig('qof-prevalence.prevalence_pct.HYP', 'hyp'), JSON.stringify({ cmp, apiFig }));
+  check('... with a rank and decile among practices in England',
+    cmp.every((r) => !r.value || (Number(r.rank) >= 1 && Number(r.decile) >= 1 && Number(r.decile) <= 10)), JSON.stringify(cmp));
+  await shot(p5, 'other-icb');
+  // the committee paper page: details in, HTML and PDF out
+  await p5.goto(url + '/paper.html?in=16C');
+  await p5.waitForSelector('body[data-ready=yes]');
+  await p5.fill('#date', '2026-12-10');
+  await p5.fill('#agenda_item', '7.2');
+  await p5.fill('#author', 'Primary care contracts manager');
+  await shot(p5, 'paper', true);
+  const [dlHtml] = await Promise.all([p5.waitForEvent('download', { timeout: 120000 }), p5.click('#paper-html')]);
+  const html = readFileSync(await dlHtml.path(), 'utf8');
+  check('the paper page downloads the HTML paper with the cover\'s details',
+    /<html/i.test(html) && html.includes('Primary Care Commissioning Committee') && html.includes('7.2'), html.slice(0, 200));
+  check('... named for the organisation', dlHtml.suggestedFilename() === 'committee-paper-16C.html', dlHtml.suggestedFilename());
+  const [dlPdf] = await Promise.all([p5.waitForEvent('download', { timeout: 180000 }), p5.click('#paper-pdf')]);
+  const pdf = readFileSync(await dlPdf.path());
+  check('... and the PDF', pdf.subarray(0, 5).toString() === '%PDF-' && pdf.length > 10000,
+    `${pdf.subarray(0, 5)} ${pdf.length} bytes`);
+  await shot(p5, 'paper-done', false);
+  await ctx5.close();
 
   // 3. After login, next= leads only to a path of this site: each of
   // these (decoded: '/\\host', '//host', '/<tab>/host', a full URL) ends

@@ -30,6 +30,7 @@ printf '%s\n' "$pw" | "$PCCS" --store "$S" user add prue --role practice --scope
 "$PCCS" --store "$S" table populations --level pcn --in U89141 --format json >"$T/pcn.json"
 "$PCCS" --store "$S" table populations --level practice --in U89141 --format json >"$T/prac.json"
 "$PCCS" --store "$S" table populations --level practice --in U89141 --format csv --suppress >"$T/prac.csv"
+"$PCCS" --store "$S" table populations --level pcn --in 16C --format json >"$T/pcn16c.json"
 /usr/bin/python3 - "$T" "$pw" <<'PY' >"$T/want.json"
 import csv, json, sys
 t, pw = sys.argv[1], sys.argv[2]
@@ -39,7 +40,16 @@ prac = json.load(open(f"{t}/prac.json"))["rows"]
 # 2026-04-01; payments 2020-21"): the page must name the same period.
 reg_period = [s.split()[1] for s in pcn["source"].split("; ")
               if s.startswith("gp_reg")][0]
+# issue 16: a practice in another ICB than 16C's (QHM), from the
+# published map; 16C's PCNs as the CLI lists them
+other = next(r for r in csv.DictReader(open("data/nhs/gp-reg-pat-prac-map_2025-10.csv"))
+             if r["ICB_CODE"] != "QHM" and r["PCN_CODE"].startswith("U"))
+reg = {r["CODE"]: int(r["NUMBER_OF_PATIENTS"]) for r in csv.DictReader(open("data/nhs/gp-reg-pat-prac-all_2026-04.csv"))
+       if r["TYPE"] == "GP" and r["SEX"] == "ALL" and r["AGE"] == "ALL"}
 print(json.dumps({"user": "cara", "practice_user": "prue", "password": pw,
+                  "pcns_16c": sorted(r["code"] for r in json.load(open(f"{t}/pcn16c.json"))["rows"]),
+                  "other": {"code": other["PRACTICE_CODE"], "icb": other["ICB_CODE"], "region": other["COMM_REGION_CODE"],
+                            "registered": reg.get(other["PRACTICE_CODE"])},
                   "pcn_registered": pcn["registered"],
                   "reg_period": reg_period,
                   "practices": [{"code": r["code"], "registered": r["registered"]} for r in prac],
