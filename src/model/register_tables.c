@@ -74,36 +74,41 @@ as_at(const struct pccs_table_query *q)
     return q->at != PCCS_DAY_NONE ? q->at : pccs_date_today();
 }
 
-/* Is code within --in (any organisation, or itself)? */
+/* What a table's rows are made from: the register read for it (g), the
+ * question (q) over the tree (t), the day it is as at, and err. */
+struct rows_in {
+    const struct pccs_tree *t;
+    const struct pccs_table_query *q;
+    const struct reg *g;
+    pccs_day at; /* --at, else today */
+    struct pccs_err *err;
+};
+
+/* Is code within --in (any organisation, or itself), as at in->at? */
 static bool
-in_scope(const struct pccs_tree *t, const struct pccs_table_query *q,
-         const char *code, pccs_day at)
+in_scope(const struct rows_in *x, const char *code)
 {
-    if (!q->in)
+    const struct pccs_tree *t = x->t;
+    if (!x->q->in)
         return true;
-    int in = pccs_tree_find(t, q->in);
+    int in = pccs_tree_find(t, x->q->in);
     int o = pccs_tree_find(t, code);
     if (in < 0 || o < 0)
         return false;
-    return o == in || pccs_tree_ancestor(t, o, t->orgs[in].level, at, 0) == in;
+    return o == in ||
+           pccs_tree_ancestor(t, o, t->orgs[in].level, x->at, 0) == in;
 }
 
-/* Is a register's owner (NULL: none) within --in? */
-struct owner_in {
-    const struct pccs_tree *t;
-    const struct pccs_table_query *q;
-    pccs_day at;
-};
-
+/* Is a register's owner (NULL: none) within --in? ctx: a rows_in. */
 static bool
 owner_in(void *ctx, const char *owner)
 {
-    const struct owner_in *oi = ctx;
+    const struct rows_in *oi = ctx;
     /* A load without --org is the store's holder's: the command line's
      * and an admin's (a reader who is no organisation), no one else's. */
     if (!owner)
         return !oi->q->viewer || !*oi->q->viewer;
-    return in_scope(oi->t, oi->q, owner, oi->at);
+    return in_scope(oi, owner);
 }
 
 /*
@@ -123,7 +128,7 @@ open_reg(struct pccs_store *st, const struct pccs_tree *t,
     /* Every owner's latest version; of a register naming no
      * organisation, the owners within --in. */
     const struct pccs_reg_def *def = pccs_reg_def_find(name);
-    struct owner_in oi = {t, q, as_at(q)};
+    struct rows_in oi = {.t = t, .q = q, .at = as_at(q)};
     int rc = pccs_register_read_owners(
         st, name, def && def->org_col < 0 ? owner_in : NULL, &oi, &g->d,
         !strcmp(name, "budget") ? &g->prev : NULL, err);
@@ -205,10 +210,8 @@ row_cols(struct pccs_table *out, const struct reg *g, const char *const *cols,
                        whole ? 0 : 2);
 }
 
-/* A table's rows from a register read for it (g), under q. */
-typedef int (*rows_fn)(const struct pccs_tree *t,
-                       const struct pccs_table_query *q, const struct reg *g,
-                       struct pccs_table *out, struct pccs_err *err);
+/* A table's rows from what it is made from. */
+typedef int (*rows_fn)(const struct rows_in *in, struct pccs_table *out);
 
 /* Table title over register name: read it, emit its rows, note it. */
 static int
@@ -222,7 +225,8 @@ run(struct pccs_store *st, const struct pccs_tree *t,
     int rc = open_reg(st, t, q, check_in, name, &g, err);
     if (rc)
         return rc;
-    rc = rows(t, q, &g, out, err);
+    struct rows_in in = {.t = t, .q = q, .g = &g, .at = as_at(q), .err = err};
+    rc = rows(&in, out);
     if (rc) {
         pccs_register_data_release(&g.d);
         pccs_register_data_release(&g.prev);
@@ -328,25 +332,21 @@ programme_state(const struct reg *g, size_t r, pccs_day at)
 }
 
 static int
-programme_status_rows(const struct pccs_tree *t,
-                      const struct pccs_table_query *q, const struct reg *g,
-                      struct pccs_table *out, struct pccs_err *err)
+programme_status_rows(const struct rows_in *in, struct pccs_table *out)
 {
-    (void)err;
-    pccs_day at = as_at(q);
-    char(*ws)[128] = pccs_xcalloc(g->d.n + 1, sizeof(*ws));
-    int(*cnt)[PS_N] = pccs_xcalloc(g->d.n + 1, sizeof(*cnt));
+    char(*ws)[128] = pccs_xcalloc(in->g->d.n + 1, sizeof(*ws));
+    int(*cnt)[PS_N] = pccs_xcalloc(in->g->d.n + 1, sizeof(*cnt));
     size_t nw = 0;
-    for (size_t i = 0; i < g->d.n; i++) {
-        if (!in_scope(t, q, val(g, i, "org_code"), at))
+    for (size_t i = 0; i < in->g->d.n; i++) {
+        if (!in_scope(in, val(in->g, i, "org_code")))
             continue;
-        const char *w = val(g, i, "workstream");
+        const char *w = val(in->g, i, "workstream");
         size_t k = 0;
         while (k < nw && strcmp(ws[k], w) != 0)
             k++;
         if (k == nw)
             snprintf(ws[nw++], 128, "%s", w);
-        cnt[k][programme_state(g, i, at)]++;
+        cnt[k][programme_state(in->g, i, in->at)]++;
     }
     /* The states in the order of PS_*, then their total. */
     static const struct pccs_build_col cols[] = {
@@ -377,7 +377,7 @@ programme_status_rows(const struct pccs_tree *t,
     }
     pccs_table_sdc_total_row(out, nw, 0, nw);
     char d[16];
-    pccs_date_format(at, d);
+    pccs_date_format(in->at, d);
     pccs_table_note(out,
                     "as at %s: overdue = due date before that day and not "
                     "achieved and closed (counted instead of its status)",
@@ -387,43 +387,35 @@ programme_status_rows(const struct pccs_tree *t,
     return PCCS_OK;
 }
 
-REGISTER_TABLE(programme_status, "programme-status", "programmes", true)
-
 /* ===== milestones ===== */
 
 static int
-milestones_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
-                const struct reg *g, struct pccs_table *out,
-                struct pccs_err *err)
+milestones_rows(const struct rows_in *in, struct pccs_table *out)
 {
-    (void)err;
-    (void)t;
-    pccs_day at = as_at(q);
-    const char *const *cols = g->cols;
-    row_cols(out, g, cols, g->d.def->ncols, false);
+    const char *const *cols = in->g->cols;
+    row_cols(out, in->g, cols, in->g->d.def->ncols, false);
     pccs_table_col(out, "achieved_pct_of_target", PCCS_COL_NUM, 1);
     pccs_table_col(out, "result", PCCS_COL_TEXT, 0);
-    for (size_t i = 0; i < g->d.n; i++) {
+    for (size_t i = 0; i < in->g->d.n; i++) {
         size_t r = i;
         pccs_table_row(out);
-        row_cells(out, g, r, cols, g->d.def->ncols, false);
-        double target = num(g, r, "target"), got = num(g, r, "achieved");
+        row_cells(out, in->g, r, cols, in->g->d.def->ncols, false);
+        double target = num(in->g, r, "target"),
+               got = num(in->g, r, "achieved");
         pccs_table_num(out,
                        target > 0 && !isnan(got) ? got / target * 100 : NAN);
-        pccs_day td = day(g, r, "target_date");
-        pccs_day ad = day(g, r, "achieved_date");
+        pccs_day td = day(in->g, r, "target_date");
+        pccs_day ad = day(in->g, r, "achieved_date");
         const char *res =
             !isnan(got) && got >= target && (ad == PCCS_DAY_NONE || ad <= td)
                 ? "met"
             : !isnan(got) && got >= target ? "met late"
-            : td < at                      ? "missed"
+            : td < in->at                  ? "missed"
                                            : "not yet due";
         pccs_table_text(out, res);
     }
     return PCCS_OK;
 }
-
-REGISTER_TABLE(milestones, "milestones", "milestones", false)
 
 /* ===== risks ===== */
 
@@ -473,40 +465,38 @@ cmp_risk(const void *a, const void *b)
 }
 
 static int
-risks_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
-           const struct reg *g, struct pccs_table *out, struct pccs_err *err)
+risks_rows(const struct rows_in *in, struct pccs_table *out)
 {
     struct risk_band bands[8];
     size_t nb = 0;
     char source[2048] = "";
-    int rc = risk_bands(bands, &nb, source, sizeof(source), err);
+    int rc = risk_bands(bands, &nb, source, sizeof(source), in->err);
     if (rc)
         return rc;
-    pccs_day at = as_at(q);
-    struct risk_item *it = pccs_xcalloc(g->d.n + 1, sizeof(*it));
+    struct risk_item *it = pccs_xcalloc(in->g->d.n + 1, sizeof(*it));
     size_t n = 0;
-    for (size_t i = 0; i < g->d.n; i++)
-        if (in_scope(t, q, val(g, i, "org_code"), at))
-            it[n++] = (struct risk_item){i, num(g, i, "likelihood") *
-                                                num(g, i, "impact")};
+    for (size_t i = 0; i < in->g->d.n; i++)
+        if (in_scope(in, val(in->g, i, "org_code")))
+            it[n++] = (struct risk_item){i, num(in->g, i, "likelihood") *
+                                                num(in->g, i, "impact")};
     qsort(it, n, sizeof(*it), cmp_risk);
-    const char *const *cols = g->cols;
-    row_cols(out, g, cols, g->d.def->ncols, true);
+    const char *const *cols = in->g->cols;
+    row_cols(out, in->g, cols, in->g->d.def->ncols, true);
     pccs_table_col(out, "score", PCCS_COL_INT, 0);
     pccs_table_col(out, "rag", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "review_overdue", PCCS_COL_TEXT, 0);
     for (size_t i = 0; i < n; i++) {
         size_t r = it[i].row;
         pccs_table_row(out);
-        row_cells(out, g, r, cols, g->d.def->ncols, true);
+        row_cells(out, in->g, r, cols, in->g->d.def->ncols, true);
         pccs_table_int(out, (int64_t)it[i].score);
         const char *rag = "";
         for (size_t b = 0; b < nb; b++)
             if (it[i].score >= bands[b].from && it[i].score <= bands[b].to)
                 rag = bands[b].rag;
         pccs_table_text(out, rag);
-        pccs_day rd = day(g, r, "review_date");
-        pccs_table_text(out, rd != PCCS_DAY_NONE && rd < at ? "yes" : "no");
+        pccs_day rd = day(in->g, r, "review_date");
+        pccs_table_text(out, rd != PCCS_DAY_NONE && rd < in->at ? "yes" : "no");
     }
     pccs_table_note(out,
                     "score = likelihood x impact (1 to 25); RAG by "
@@ -516,8 +506,6 @@ risks_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
     return PCCS_OK;
 }
 
-REGISTER_TABLE(risks, "risks", "risks", true)
-
 /* ===== estates ===== */
 
 enum { E_PREMISES, E_AREA, E_VOID, E_COST, E_VOIDCOST, E_INV, E_AGREED, E_N };
@@ -526,20 +514,18 @@ static const char *const tenures[] = {"freehold", "leasehold",
                                       "NHS Property Services", "LIFT"};
 
 static int
-estates_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
-             const struct reg *g, struct pccs_table *out, struct pccs_err *err)
+estates_rows(const struct rows_in *in, struct pccs_table *out)
 {
-    (void)err;
-    pccs_day at = as_at(q);
     /* Places in order of first appearance; tenure sums per place. */
-    char(*pl)[128] = pccs_xcalloc(g->d.n + 1, sizeof(*pl));
-    double(*v)[4][E_N] = pccs_xcalloc(g->d.n + 1, sizeof(*v));
+    char(*pl)[128] = pccs_xcalloc(in->g->d.n + 1, sizeof(*pl));
+    double(*v)[4][E_N] = pccs_xcalloc(in->g->d.n + 1, sizeof(*v));
     size_t np = 0;
-    for (size_t i = 0; i < g->d.n; i++) {
+    for (size_t i = 0; i < in->g->d.n; i++) {
         size_t r = i;
-        if (!in_scope(t, q, val(g, r, "practice_code"), at))
+        if (!in_scope(in, val(in->g, r, "practice_code")))
             continue;
-        const char *p = *val(g, r, "place") ? val(g, r, "place") : "(no place)";
+        const char *p =
+            *val(in->g, r, "place") ? val(in->g, r, "place") : "(no place)";
         size_t k = 0;
         while (k < np && strcmp(pl[k], p) != 0)
             k++;
@@ -547,18 +533,18 @@ estates_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
             snprintf(pl[np++], 128, "%s", p);
         int tn = 0;
         for (int j = 0; j < 4; j++)
-            if (!strcmp(val(g, r, "tenure"), tenures[j]))
+            if (!strcmp(val(in->g, r, "tenure"), tenures[j]))
                 tn = j;
-        double area = num(g, r, "area_m2"), vd = num(g, r, "void_m2");
-        double cost = num(g, r, "annual_cost");
+        double area = num(in->g, r, "area_m2"), vd = num(in->g, r, "void_m2");
+        double cost = num(in->g, r, "annual_cost");
         double *x = v[k][tn];
         x[E_PREMISES] += 1;
         x[E_AREA] += area;
         x[E_VOID] += vd;
         x[E_COST] += cost;
         x[E_VOIDCOST] += area > 0 ? cost * vd / area : 0;
-        x[E_INV] += num(g, r, "void_invoiced");
-        x[E_AGREED] += num(g, r, "void_agreed");
+        x[E_INV] += num(in->g, r, "void_invoiced");
+        x[E_AGREED] += num(in->g, r, "void_agreed");
     }
     static const char *const c[] = {"place",         "tenure",      "premises",
                                     "area_m2",       "area_pct",    "void_m2",
@@ -609,23 +595,17 @@ estates_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
     return PCCS_OK;
 }
 
-REGISTER_TABLE(estates, "estates", "estates", true)
-
 /* ===== budget ===== */
 
 static int
-budget_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
-            const struct reg *g, struct pccs_table *out, struct pccs_err *err)
+budget_rows(const struct rows_in *in, struct pccs_table *out)
 {
-    (void)err;
-    (void)q;
-    (void)t;
-    char(*lines)[128] = pccs_xcalloc(g->d.n + 1, sizeof(*lines));
-    double(*v)[5] = pccs_xcalloc(g->d.n + 2, sizeof(*v));
-    bool *had = pccs_xcalloc(g->d.n + 2, sizeof(*had));
+    char(*lines)[128] = pccs_xcalloc(in->g->d.n + 1, sizeof(*lines));
+    double(*v)[5] = pccs_xcalloc(in->g->d.n + 2, sizeof(*v));
+    bool *had = pccs_xcalloc(in->g->d.n + 2, sizeof(*had));
     size_t nl = 0;
     for (int pass = 0; pass < 2; pass++) {
-        const struct pccs_register_data *d = pass ? &g->prev : &g->d;
+        const struct pccs_register_data *d = pass ? &in->g->prev : &in->g->d;
         for (size_t i = 0; i < d->n; i++) {
             const char *l = val_of(d, i, "line");
             size_t k = 0;
@@ -686,26 +666,29 @@ budget_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
     return PCCS_OK;
 }
 
-REGISTER_TABLE(budget, "budget", "budget", false)
-
 /* ===== list closures, support payments ===== */
 
-static void
-practice_cells(struct pccs_table *out, const struct pccs_tree *t,
-               const char *code)
+/*
+ * Start the row of register row r when its practice is within --in: the
+ * practice's code and name. False, and no row, when it is outside.
+ */
+static bool
+practice_row(const struct rows_in *in, size_t r, struct pccs_table *out)
 {
+    const struct pccs_tree *t = in->t;
+    const char *code = val(in->g, r, "practice_code");
+    if (!in_scope(in, code))
+        return false;
     int o = pccs_tree_find(t, code);
+    pccs_table_row(out);
     pccs_table_text(out, code);
     pccs_table_text(out, o >= 0 && t->orgs[o].name ? t->orgs[o].name : "");
+    return true;
 }
 
 static int
-list_closures_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
-                   const struct reg *g, struct pccs_table *out,
-                   struct pccs_err *err)
+list_closures_rows(const struct rows_in *in, struct pccs_table *out)
 {
-    (void)err;
-    pccs_day at = as_at(q);
     static const char *const c[] = {"closed_from",   "closed_to",
                                     "approval_body", "approval_date",
                                     "review_date",   NULL};
@@ -715,35 +698,27 @@ list_closures_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
         pccs_table_col(out, c[i], PCCS_COL_TEXT, 0);
     pccs_table_col(out, "in_force", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "review_overdue", PCCS_COL_TEXT, 0);
-    for (size_t i = 0; i < g->d.n; i++) {
-        size_t r = i;
-        if (!in_scope(t, q, val(g, r, "practice_code"), at))
+    for (size_t r = 0; r < in->g->d.n; r++) {
+        if (!practice_row(in, r, out))
             continue;
-        pccs_table_row(out);
-        practice_cells(out, t, val(g, r, "practice_code"));
         for (size_t k = 0; c[k]; k++)
-            pccs_table_text(out, val(g, r, c[k]));
-        pccs_day f = day(g, r, "closed_from"), to = day(g, r, "closed_to");
-        pccs_day rv = day(g, r, "review_date");
-        bool force = f <= at && (to == PCCS_DAY_NONE || at <= to);
+            pccs_table_text(out, val(in->g, r, c[k]));
+        pccs_day f = day(in->g, r, "closed_from"),
+                 to = day(in->g, r, "closed_to");
+        pccs_day rv = day(in->g, r, "review_date");
+        bool force = f <= in->at && (to == PCCS_DAY_NONE || in->at <= to);
         pccs_table_text(out, force ? "yes" : "no");
-        pccs_table_text(out, force && rv < at ? "yes" : "no");
+        pccs_table_text(out, force && rv < in->at ? "yes" : "no");
     }
     char d[16];
-    pccs_date_format(at, d);
+    pccs_date_format(in->at, d);
     pccs_table_note(out, "as at %s", d);
     return PCCS_OK;
 }
 
-REGISTER_TABLE(list_closures, "list-closures", "list_closures", true)
-
 static int
-support_payments_rows(const struct pccs_tree *t,
-                      const struct pccs_table_query *q, const struct reg *g,
-                      struct pccs_table *out, struct pccs_err *err)
+support_payments_rows(const struct rows_in *in, struct pccs_table *out)
 {
-    (void)err;
-    pccs_day at = as_at(q);
     pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "payment_date", PCCS_COL_TEXT, 0);
@@ -751,16 +726,13 @@ support_payments_rows(const struct pccs_tree *t,
     pccs_table_col(out, "reason", PCCS_COL_TEXT, 0);
     double total = 0;
     size_t n = 0;
-    for (size_t i = 0; i < g->d.n; i++) {
-        size_t r = i;
-        if (!in_scope(t, q, val(g, r, "practice_code"), at))
+    for (size_t r = 0; r < in->g->d.n; r++) {
+        if (!practice_row(in, r, out))
             continue;
-        pccs_table_row(out);
-        practice_cells(out, t, val(g, r, "practice_code"));
-        pccs_table_text(out, val(g, r, "payment_date"));
-        pccs_table_num(out, num(g, r, "amount"));
-        pccs_table_text(out, val(g, r, "reason"));
-        total += num(g, r, "amount");
+        pccs_table_text(out, val(in->g, r, "payment_date"));
+        pccs_table_num(out, num(in->g, r, "amount"));
+        pccs_table_text(out, val(in->g, r, "reason"));
+        total += num(in->g, r, "amount");
         n++;
     }
     pccs_table_row(out);
@@ -774,18 +746,13 @@ support_payments_rows(const struct pccs_tree *t,
     return PCCS_OK;
 }
 
-REGISTER_TABLE(support_payments, "support-payments", "support_payments", true)
-
 /* ===== visits: practices not visited in the last 18 months ===== */
 
 static int
-visits_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
-            const struct reg *g, struct pccs_table *out, struct pccs_err *err)
+visits_rows(const struct rows_in *in, struct pccs_table *out)
 {
-    (void)err;
-    pccs_day at = as_at(q);
     int y, m, d;
-    pccs_date_to_ymd(at, &y, &m, &d);
+    pccs_date_to_ymd(in->at, &y, &m, &d);
     int mm = m - 18;
     int yy = y;
     while (mm < 1) {
@@ -793,28 +760,28 @@ visits_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
         yy--;
     }
     pccs_day since = pccs_date_from_ymd(yy, mm, d > 28 ? 28 : d);
-    pccs_day *last = pccs_xcalloc(t->norgs + 1, sizeof(*last));
-    for (size_t o = 0; o <= t->norgs; o++)
+    pccs_day *last = pccs_xcalloc(in->t->norgs + 1, sizeof(*last));
+    for (size_t o = 0; o <= in->t->norgs; o++)
         last[o] = PCCS_DAY_NONE;
-    for (size_t i = 0; i < g->d.n; i++) {
-        int o = pccs_tree_find(t, val(g, i, "practice_code"));
-        pccs_day v = day(g, i, "visit_date");
-        if (o >= 0 && v <= at && (last[o] == PCCS_DAY_NONE || v > last[o]))
+    for (size_t i = 0; i < in->g->d.n; i++) {
+        int o = pccs_tree_find(in->t, val(in->g, i, "practice_code"));
+        pccs_day v = day(in->g, i, "visit_date");
+        if (o >= 0 && v <= in->at && (last[o] == PCCS_DAY_NONE || v > last[o]))
             last[o] = v;
     }
-    int *rows = pccs_xcalloc(t->norgs + 1, sizeof(*rows));
-    int64_t *current = pccs_xcalloc(t->norgs + 1, sizeof(*current));
-    pccs_tree_count_practices(t, at, current);
+    int *rows = pccs_xcalloc(in->t->norgs + 1, sizeof(*rows));
+    int64_t *current = pccs_xcalloc(in->t->norgs + 1, sizeof(*current));
+    pccs_tree_count_practices(in->t, in->at, current);
     size_t n = 0;
-    for (size_t o = 0; o < t->norgs; o++) {
-        const struct pccs_tree_org *x = &t->orgs[o];
+    for (size_t o = 0; o < in->t->norgs; o++) {
+        const struct pccs_tree_org *x = &in->t->orgs[o];
         if (x->level != PCCS_PRACTICE || current[o] <= 0 ||
-            !in_scope(t, q, x->code, at))
+            !in_scope(in, x->code))
             continue;
         if (last[o] == PCCS_DAY_NONE || last[o] < since)
             rows[n++] = (int)o;
     }
-    pccs_tree_sort_by_code(t, rows, n);
+    pccs_tree_sort_by_code(in->t, rows, n);
     pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
@@ -822,11 +789,11 @@ visits_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
     pccs_table_col(out, "months_since", PCCS_COL_INT, 0);
     for (size_t k = 0; k < n; k++) {
         int o = rows[k];
-        int parent = pccs_tree_up(t, o, at, 0);
+        int parent = pccs_tree_up(in->t, o, in->at, 0);
         pccs_table_row(out);
-        pccs_table_text(out, t->orgs[o].code);
-        pccs_table_text(out, pccs_tree_name(t, o, at));
-        pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
+        pccs_table_text(out, in->t->orgs[o].code);
+        pccs_table_text(out, pccs_tree_name(in->t, o, in->at));
+        pccs_table_text(out, parent >= 0 ? in->t->orgs[parent].code : "");
         if (last[o] == PCCS_DAY_NONE) {
             pccs_table_text(out, "never");
             pccs_table_null(out);
@@ -841,7 +808,7 @@ visits_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
         }
     }
     char ds[16], ss[16];
-    pccs_date_format(at, ds);
+    pccs_date_format(in->at, ds);
     pccs_date_format(since, ss);
     pccs_table_note(out,
                     "as at %s: practices in the tree not visited since %s "
@@ -853,4 +820,12 @@ visits_rows(const struct pccs_tree *t, const struct pccs_table_query *q,
     return PCCS_OK;
 }
 
+/* The tables over the registers, each with its rows function above. */
+REGISTER_TABLE(programme_status, "programme-status", "programmes", true)
+REGISTER_TABLE(milestones, "milestones", "milestones", false)
+REGISTER_TABLE(risks, "risks", "risks", true)
+REGISTER_TABLE(estates, "estates", "estates", true)
+REGISTER_TABLE(budget, "budget", "budget", false)
+REGISTER_TABLE(list_closures, "list-closures", "list_closures", true)
+REGISTER_TABLE(support_payments, "support-payments", "support_payments", true)
 REGISTER_TABLE(visits, "visits", "visits", true)
