@@ -118,7 +118,7 @@ def shown(v, text):
     return v is not None and f"{v:,.{d}f}" == text
 checked = bad = 0
 cli = {r["code"]: r for f in ("p0", "p1") for r in json.load(open(f"{t}/{f}.json"))["rows"]}
-for heading in ("<h3>Registered and weighted population</h3>", "<h3>By PCN, with its practices</h3>"):
+for heading in ("<h3>Registered and weighted population</h3>", "Appendix A\\. Population by PCN and practice</h2>"):
     head, body = table_after(heading)
     for row in body:
         if row[0] not in cli:
