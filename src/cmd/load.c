@@ -7,6 +7,7 @@
 #include "base/xalloc.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "model/booking.h"
 #include "model/query.h"
 #include "model/tree.h"
 #include "sources/loader.h"
@@ -44,6 +45,20 @@ order_files(char **files, size_t n)
     memcpy(files, sorted, n * sizeof(*files));
     free(rank);
     free(sorted);
+}
+
+/* The slots of the booking sessions just loaded (issue 19). */
+static int
+make_slots(struct pccs_store *st, bool quiet)
+{
+    struct pccs_err err = PCCS_ERR_INIT;
+    int64_t made = 0;
+    if (pccs_booking_sync(st, &made, &err))
+        return pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
+    if (!quiet)
+        printf("booking sessions: %lld slots in the latest register\n",
+               (long long)made);
+    return PCCS_EXIT_OK;
 }
 
 int
@@ -87,6 +102,7 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
     struct pccs_load_options lo = {
         .period = period, .quiet = quiet, .progress = g->tty, .owner = org};
     int exit = PCCS_EXIT_OK;
+    bool sessions = false; /* a booking sessions register was loaded */
     for (size_t i = 0; i < nfiles; i++) {
         struct pccs_load_result res;
         struct pccs_err err = PCCS_ERR_INIT;
@@ -94,6 +110,7 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
             exit = pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
             break;
         }
+        sessions |= !strcmp(res.kind, "register_access_sessions");
         if (res.already_loaded) {
             printf("%s: already loaded as source %lld (%s, %s, same "
                    "sha256): nothing changed\n",
@@ -108,6 +125,8 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
                res.src.provenance ? pccs_source_mark(&res.src) : "",
                res.src.provenance ? "]" : "");
     }
+    if (exit == PCCS_EXIT_OK && sessions)
+        exit = make_slots(st, quiet);
     fflush(stdout);
     /* The tree of the sources now loaded, cached for the next command. */
     struct pccs_err terr = PCCS_ERR_INIT;

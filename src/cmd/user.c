@@ -182,8 +182,8 @@ static bool
 valid_role(const char *s)
 {
     static const char *const roles[] = {"admin", "commissioner", "pcn",
-                                        "practice"};
-    for (size_t i = 0; s && i < 4; i++)
+                                        "practice", "hub", "nhs111"};
+    for (size_t i = 0; s && i < sizeof(roles) / sizeof(roles[0]); i++)
         if (!strcmp(s, roles[i]))
             return true;
     return false;
@@ -229,7 +229,8 @@ check_args(struct user_args *a, char **pos, size_t npos)
     if (!strcmp(a->what, "add") || role_cmd) {
         if (!valid_role(a->role))
             return pccs_cmd_usage("user", "the role must be admin, "
-                                          "commissioner, pcn or practice");
+                                          "commissioner, pcn, practice, hub "
+                                          "or nhs111");
         if (!a->scope && !role_cmd)
             return pccs_cmd_usage("user", "--scope CODE: the organisation "
                                           "the user sees (ENG for all)");
@@ -259,10 +260,16 @@ check_scope(struct pccs_store *st, const char *role, const char *scope,
                           "--scope: a practice user's scope is a practice, "
                           "not %s",
                           scope);
-    else if (!rc && !strcmp(role, "pcn") && tree.orgs[o].level != PCCS_PCN)
+    else if (!rc && (!strcmp(role, "pcn") || !strcmp(role, "hub")) &&
+             tree.orgs[o].level != PCCS_PCN)
         rc =
             pccs_err_set(err, PCCS_EINVAL,
-                         "--scope: a pcn user's scope is a PCN, not %s", scope);
+                         "--scope: a %s user's scope is a PCN, not %s", role,
+                         scope);
+    else if (!rc && !strcmp(role, "nhs111") && tree.orgs[o].level != PCCS_ICB)
+        rc = pccs_err_set(err, PCCS_EINVAL,
+                          "--scope: an nhs111 user's scope is an ICB, not %s",
+                          scope);
     pccs_tree_release(&tree);
     return rc;
 }

@@ -210,7 +210,8 @@ check_all_periods(struct pccs_table_query *q, const char *names, bool from_year,
                              fy_form, &bufs[1], err);
 }
 
-/* --from and --to (list-growth): a snapshot date or a financial year. */
+/* --from and --to (list-growth; enhanced-access): a snapshot date or a
+ * financial year. */
 static int
 check_from_to(const struct pccs_table_def *def, const char *const *v,
               const char *names, struct pccs_query_parsed *out,
@@ -225,9 +226,12 @@ check_from_to(const struct pccs_table_def *def, const char *const *v,
             continue;
         char opt[32];
         snprintf(opt, sizeof(opt), "%s%s", names, k ? "to" : "from");
-        if (!def || strcmp(def->name, "list-growth") != 0)
+        if (!def || (strcmp(def->name, "list-growth") != 0 &&
+                     strcmp(def->name, "enhanced-access") != 0))
             return pccs_err_set(err, PCCS_EINVAL,
-                                "%s is for the list-growth table", opt);
+                                "%s is for the list-growth and "
+                                "enhanced-access tables",
+                                opt);
         int rc = pccs_query_period(opt, s, PCCS_PERIOD_FY | PCCS_PERIOD_DATE,
                                    form, &out->bufs[2 + k], err);
         if (rc)

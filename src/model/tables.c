@@ -278,6 +278,22 @@ static const struct pccs_table_def reg_visits = {
     true,
 };
 
+static const char *const ea_formulas[] = {
+    "offered_pct_required = offered_minutes / required_minutes x 100",
+    "delivered_pct_required = delivered_minutes / required_minutes x 100",
+    NULL};
+
+static const struct pccs_table_def enhanced_access = {
+    .name = "enhanced-access",
+    .summary = "enhanced access minutes by PCN and week: required (60 per "
+               "1,000 adjusted population), offered, booked, delivered "
+               "(--from, --to)",
+    .default_level = PCCS_PCN,
+    .build = pccs_enhanced_access_table,
+    .formulas = ea_formulas,
+    .local = true,
+};
+
 static const struct pccs_table_def cohorts = {
     .name = "cohorts",
     .summary = "population health: patients registered, eFI categories (65 "
@@ -331,6 +347,7 @@ const struct pccs_table_def *const pccs_table_defs[] = {
     &reg_register,
     &cohorts,
     &list_growth,
+    &enhanced_access,
     NULL,
 };
 

@@ -89,6 +89,7 @@ pccs_table_build_fn pccs_budget_table;
 pccs_table_build_fn pccs_list_closures_table;
 pccs_table_build_fn pccs_support_payments_table;
 pccs_table_build_fn pccs_visits_table;
+pccs_table_build_fn pccs_enhanced_access_table;
 pccs_table_build_fn pccs_cohorts_table;
 pccs_table_build_fn pccs_list_growth_table;
 

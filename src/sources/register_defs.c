@@ -165,6 +165,30 @@ const struct pccs_col pccs_reg_sniff_care_home_beds[] = {
     SNIFF("as_of"),
 };
 
+/*
+ * Direct booking (issue 19): the sessions a PCN's hub or a practice runs,
+ * from which pccs makes slots of slot_minutes. bookable_by widens in
+ * order: practice (the running practice's own patients), pcn (patients
+ * of the PCN's practices) and 111 (those, and NHS 111 of the ICB).
+ */
+static const struct pccs_reg_col sessions_cols[] = {
+    ORG_ON("session_org_code", ORG, 3),
+    REQ("site", TEXT),
+    REQ("service", TEXT),
+    REQ("session_date", DATE),
+    REQ("start_time", TEXT),
+    REQ("end_time", TEXT),
+    ONE_OF("staff_role", "GP|nurse|pharmacist|physiotherapist|paramedic|"
+                         "healthcare assistant|other"),
+    WHOLE("slot_minutes", "5|240"),
+    ONE_OF("bookable_by", "practice|pcn|111"),
+};
+const struct pccs_col pccs_reg_sniff_access_sessions[] = {
+    SNIFF("session_org_code"),
+    SNIFF("slot_minutes"),
+    SNIFF("bookable_by"),
+};
+
 #define DEF(NAME, PUB, COLS, SNIFFS, ORG, KEY)                                 \
     {                                                                          \
         .name = NAME, .publication = PUB, .cols = COLS, .ncols = N(COLS),      \
@@ -192,6 +216,8 @@ const struct pccs_reg_def pccs_reg_defs[] = {
         pccs_reg_sniff_visits, 0, 0),
     DEF("care_home_beds", "Local register: care home beds", beds_cols,
         pccs_reg_sniff_care_home_beds, 0, 1),
+    DEF("access_sessions", "Local register: hub and practice booking sessions",
+        sessions_cols, pccs_reg_sniff_access_sessions, 0, 3),
 };
 
 const size_t pccs_reg_ndefs = N(pccs_reg_defs);

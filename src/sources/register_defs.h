@@ -68,6 +68,7 @@ extern const struct pccs_col pccs_reg_sniff_list_closures[4];
 extern const struct pccs_col pccs_reg_sniff_support_payments[4];
 extern const struct pccs_col pccs_reg_sniff_visits[3];
 extern const struct pccs_col pccs_reg_sniff_care_home_beds[3];
+extern const struct pccs_col pccs_reg_sniff_access_sessions[3];
 
 extern const struct pccs_reg_def pccs_reg_defs[];
 extern const size_t pccs_reg_ndefs;

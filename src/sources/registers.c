@@ -262,6 +262,41 @@ row_key(struct rctx *c, const struct pccs_csv_record *rec, char key[24],
     return PCCS_OK;
 }
 
+/* "18:30" (or "8:05", "24:00") to minutes after midnight, else -1. */
+static int
+clock_minutes(const char *s)
+{
+    size_t n = strlen(s);
+    if ((n != 4 && n != 5) || s[n - 3] != ':')
+        return -1;
+    int h = 0;
+    for (size_t i = 0; i < n - 3; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        h = h * 10 + (s[i] - '0');
+    }
+    if (s[n - 2] < '0' || s[n - 2] > '5' || s[n - 1] < '0' || s[n - 1] > '9')
+        return -1;
+    int m = h * 60 + (s[n - 2] - '0') * 10 + (s[n - 1] - '0');
+    return m <= 24 * 60 ? m : -1;
+}
+
+/* access_sessions: the times are HH:MM, the end after the start. */
+static int
+check_session_times(struct rctx *c, const struct pccs_csv_record *rec,
+                    const struct rrow *r, struct pccs_err *err)
+{
+    int start = clock_minutes(r->vals[4]);
+    int end = clock_minutes(r->vals[5]);
+    if (start < 0)
+        return pccs_load_field_err(c->ld, err, rec, c->idx[4], "start_time",
+                                   "a time HH:MM (24-hour clock)");
+    if (end <= start)
+        return pccs_load_field_err(c->ld, err, rec, c->idx[5], "end_time",
+                                   "a time HH:MM after start_time");
+    return PCCS_OK;
+}
+
 /* Read, check and canonicalise one row into r. */
 static int
 check_row(struct rctx *c, const struct pccs_csv_record *rec, struct rrow *r,
@@ -289,6 +324,8 @@ check_row(struct rctx *c, const struct pccs_csv_record *rec, struct rrow *r,
         r->days[5] < r->days[4])
         rc = pccs_load_field_err(c->ld, err, rec, c->idx[5], "end_date",
                                  "a date on or after start_date");
+    if (!rc && !strcmp(d->name, "access_sessions"))
+        rc = check_session_times(c, rec, r, err);
     return rc;
 }
 
@@ -527,6 +564,7 @@ SNIFF(list_closures)
 SNIFF(support_payments)
 SNIFF(visits)
 SNIFF(care_home_beds)
+SNIFF(access_sessions)
 
 /* Recognition by the columns of each template (register_defs.c). */
 #define KIND(NAME)                                                             \
@@ -550,6 +588,7 @@ KIND(list_closures)
 KIND(support_payments)
 KIND(visits)
 KIND(care_home_beds)
+KIND(access_sessions)
 
 /* ===== The columns, for the API and the dashboard's forms ===== */
 

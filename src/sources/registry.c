@@ -42,5 +42,6 @@ const struct pccs_source_kind *const pccs_source_kinds[] = {
     &pccs_source_fhir_condition,
     &pccs_source_fhir_observation,
     &pccs_source_fhir_medication_request,
+    &pccs_source_register_access_sessions,
     NULL,
 };

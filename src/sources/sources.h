@@ -41,6 +41,7 @@ extern const struct pccs_source_kind pccs_source_register_list_closures;
 extern const struct pccs_source_kind pccs_source_register_support_payments;
 extern const struct pccs_source_kind pccs_source_register_visits;
 extern const struct pccs_source_kind pccs_source_register_care_home_beds;
+extern const struct pccs_source_kind pccs_source_register_access_sessions;
 /* gp_workforce.c: General Practice Workforce, practice level. */
 extern const struct pccs_source_kind pccs_source_gp_workforce;
 

@@ -144,7 +144,35 @@ static const char *const migrations[] = {
     "KEY, code INTEGER NOT NULL UNIQUE); CREATE TABLE IF NOT EXISTS "
     "event_chunks (id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, n INTEGER "
     "NOT NULL, data BLOB NOT NULL, source_id INTEGER NOT NULL); CREATE "
-    "INDEX IF NOT EXISTS event_chunks_kind ON event_chunks (kind, id);"};
+    "INDEX IF NOT EXISTS event_chunks_kind ON event_chunks (kind, id);",
+    /*
+     * 13: direct booking (issue 19). Sessions published by a hub or a
+     * practice (from the access_sessions register), the slots generated
+     * from them, appointments in slots, and the first answer to each
+     * Idempotency-Key. A slot holds at most one appointment that is not
+     * cancelled: the partial unique index says so whatever the
+     * concurrency, beside the booking's conditional update of the slot.
+     */
+    "CREATE TABLE IF NOT EXISTS booking_sessions (key TEXT PRIMARY KEY, "
+    "org TEXT NOT NULL, site TEXT NOT NULL, service TEXT NOT NULL, "
+    "staff_role TEXT NOT NULL, day TEXT NOT NULL, start_time TEXT NOT "
+    "NULL, end_time TEXT NOT NULL, slot_minutes INTEGER NOT NULL, bookable "
+    "TEXT NOT NULL, source_id INTEGER NOT NULL); CREATE TABLE IF NOT "
+    "EXISTS slots (id INTEGER PRIMARY KEY, session_key TEXT NOT NULL, org "
+    "TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL, minutes "
+    "INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'free', UNIQUE "
+    "(session_key, start)); CREATE INDEX IF NOT EXISTS slots_org_start ON "
+    "slots (org, start); CREATE TABLE IF NOT EXISTS appointments (id "
+    "INTEGER PRIMARY KEY, slot_id INTEGER NOT NULL REFERENCES slots(id), "
+    "nhs_number TEXT NOT NULL, practice TEXT NOT NULL, status TEXT NOT "
+    "NULL, booked_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at "
+    "TEXT NOT NULL); CREATE UNIQUE INDEX IF NOT EXISTS "
+    "appointments_one_per_slot ON appointments (slot_id) WHERE status <> "
+    "'cancelled'; CREATE INDEX IF NOT EXISTS appointments_practice ON "
+    "appointments (practice); CREATE TABLE IF NOT EXISTS idempotency (user "
+    "TEXT NOT NULL, key TEXT NOT NULL, request TEXT NOT NULL, status "
+    "INTEGER NOT NULL, appointment_id INTEGER, created_at TEXT NOT NULL, "
+    "PRIMARY KEY (user, key)) WITHOUT ROWID;"};
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -1997,4 +2025,330 @@ pccs_store_audit_each(struct pccs_store *st, const struct pccs_audit_filter *f,
         rc = db_err(st, err, "cannot read the audit log");
     sqlite3_finalize(s);
     return rc;
+}
+
+/* ===== Direct booking (issue 19) ===== */
+
+/* Prepare sql (a one-off statement), or PCCS_EDB. */
+static int
+prep_once(struct pccs_store *st, const char *sql, sqlite3_stmt **s,
+          struct pccs_err *err)
+{
+    int rc = writable(st, err);
+    if (!rc && sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK)
+        rc = db_err(st, err, "cannot prepare a statement");
+    return rc;
+}
+
+/* Step a one-off write and finalise it. */
+static int
+step_once(struct pccs_store *st, sqlite3_stmt *s, struct pccs_err *err,
+          const char *what)
+{
+    int r = sqlite3_step(s);
+    int rc = PCCS_OK;
+    if ((r & 0xFF) == SQLITE_CONSTRAINT)
+        rc = pccs_err_set(err, PCCS_ECONFLICT, "%s: %s", what,
+                          sqlite3_errmsg(st->db));
+    else if (r != SQLITE_DONE)
+        rc = db_err(st, err, what);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int
+pccs_store_booking_session_put(struct pccs_store *st,
+                               const struct pccs_booking_session_row *b,
+                               struct pccs_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prep_once(st,
+                       "INSERT OR REPLACE INTO booking_sessions VALUES (?1, "
+                       "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                       &s, err);
+    if (rc)
+        return rc;
+    const char *t[] = {b->key, b->org, b->site, b->service, b->staff_role,
+                       b->day, b->start_time, b->end_time};
+    for (int i = 0; i < 8; i++)
+        bind_text(s, i + 1, t[i]);
+    sqlite3_bind_int64(s, 9, b->slot_minutes);
+    bind_text(s, 10, b->bookable);
+    sqlite3_bind_int64(s, 11, b->source_id);
+    return step_once(st, s, err, "cannot write a booking session");
+}
+
+int
+pccs_store_slot_put(struct pccs_store *st, const struct pccs_slot_row *r,
+                    struct pccs_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prep_once(st,
+                       "INSERT OR IGNORE INTO slots (session_key, org, "
+                       "start, end, minutes) VALUES (?1, ?2, ?3, ?4, ?5)",
+                       &s, err);
+    if (rc)
+        return rc;
+    bind_text(s, 1, r->session_key);
+    bind_text(s, 2, r->org);
+    bind_text(s, 3, r->start);
+    bind_text(s, 4, r->end);
+    sqlite3_bind_int64(s, 5, r->minutes);
+    return step_once(st, s, err, "cannot write a slot");
+}
+
+/* Bind a booking filter's fields to ?1..?7. */
+static void
+bind_filter(sqlite3_stmt *s, const struct pccs_booking_filter *f)
+{
+    if (f && f->id)
+        sqlite3_bind_int64(s, 1, f->id);
+    bind_text(s, 2, f ? f->org : NULL);
+    bind_text(s, 3, f ? f->from : NULL);
+    bind_text(s, 4, f ? f->to : NULL);
+    bind_text(s, 5, f ? f->status : NULL);
+    bind_text(s, 6, f ? f->practice : NULL);
+    bind_text(s, 7, f ? f->nhs_number : NULL);
+}
+
+int
+pccs_store_slots_each(struct pccs_store *st,
+                      const struct pccs_booking_filter *f,
+                      pccs_store_slot_fn fn, void *ctx, struct pccs_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(
+            st->db,
+            "SELECT s.id, s.session_key, s.org, s.start, s.end, s.minutes, "
+            "s.status, b.site, b.service, b.staff_role, b.bookable FROM "
+            "slots s JOIN booking_sessions b ON b.key = s.session_key "
+            "WHERE ?6 IS NULL AND ?7 IS NULL AND "
+            "(?1 IS NULL OR s.id = ?1) AND (?2 IS NULL OR s.org = ?2) AND "
+            "(?3 IS NULL OR s.start >= ?3) AND (?4 IS NULL OR s.start <= ?4) "
+            "AND (?5 IS NULL OR s.status = ?5) ORDER BY s.start, s.id",
+            -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "cannot prepare a statement");
+    bind_filter(s, f);
+    int r, rc = 0;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct pccs_slot_row o = {
+            .id = sqlite3_column_int64(s, 0),
+            .session_key = col_text(s, 1),
+            .org = col_text(s, 2),
+            .start = col_text(s, 3),
+            .end = col_text(s, 4),
+            .minutes = sqlite3_column_int64(s, 5),
+            .status = col_text(s, 6),
+            .site = col_text(s, 7),
+            .service = col_text(s, 8),
+            .staff_role = col_text(s, 9),
+            .bookable = col_text(s, 10),
+        };
+        rc = fn(ctx, &o);
+        if (rc)
+            break;
+    }
+    if (!rc && r != SQLITE_DONE)
+        rc = db_err(st, err, "cannot read slots");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Why slot id could not be booked: there is none, or it is not free. */
+static int
+slot_taken(struct pccs_store *st, int64_t id, struct pccs_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "SELECT status FROM slots WHERE id = ?1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "cannot prepare a statement");
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s) == SQLITE_ROW
+                 ? pccs_err_set(err, PCCS_ECONFLICT,
+                                "slot %lld is already booked (%s)",
+                                (long long)id, col_text(s, 0))
+                 : pccs_err_set(err, PCCS_ENOTFOUND, "no slot %lld",
+                                (long long)id);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int
+pccs_store_appt_book(struct pccs_store *st, const struct pccs_appt_row *a,
+                     int64_t *id, struct pccs_err *err)
+{
+    PCCS_ASSERT(st->in_tx);
+    sqlite3_stmt *s;
+    int rc = prep_once(st,
+                       "UPDATE slots SET status = 'busy' WHERE id = ?1 AND "
+                       "status = 'free'",
+                       &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, a->slot_id);
+    rc = step_once(st, s, err, "cannot book the slot");
+    if (rc)
+        return rc;
+    if (sqlite3_changes(st->db) == 0)
+        return slot_taken(st, a->slot_id, err);
+    rc = prep_once(st,
+                   "INSERT INTO appointments (slot_id, nhs_number, practice, "
+                   "status, booked_by, created_at, updated_at) VALUES (?1, "
+                   "?2, ?3, 'booked', ?4, strftime('%Y-%m-%dT%H:%M:%fZ', "
+                   "'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                   &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, a->slot_id);
+    bind_text(s, 2, a->nhs_number);
+    bind_text(s, 3, a->practice);
+    bind_text(s, 4, a->booked_by);
+    rc = step_once(st, s, err, "cannot add the appointment");
+    if (rc == PCCS_ECONFLICT)
+        return pccs_err_set(err, PCCS_ECONFLICT,
+                            "slot %lld is already booked",
+                            (long long)a->slot_id);
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(st->db);
+    return rc;
+}
+
+int
+pccs_store_appt_set_status(struct pccs_store *st, int64_t id,
+                           const char *status, struct pccs_err *err)
+{
+    PCCS_ASSERT(st->in_tx);
+    sqlite3_stmt *s;
+    int rc = prep_once(st,
+                       "UPDATE appointments SET status = ?2, updated_at = "
+                       "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1 "
+                       "AND status = 'booked'",
+                       &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    bind_text(s, 2, status);
+    rc = step_once(st, s, err, "cannot change the appointment");
+    if (rc)
+        return rc;
+    if (sqlite3_changes(st->db) == 0) {
+        struct pccs_booking_filter f = {.id = id};
+        int n = 0;
+        rc = pccs_store_appts_each(st, &f, NULL, &n, err);
+        if (rc)
+            return rc;
+        return n ? pccs_err_set(err, PCCS_ECONFLICT,
+                                "appointment %lld is no longer booked",
+                                (long long)id)
+                 : pccs_err_set(err, PCCS_ENOTFOUND, "no appointment %lld",
+                                (long long)id);
+    }
+    if (strcmp(status, "cancelled"))
+        return PCCS_OK;
+    rc = prep_once(st,
+                   "UPDATE slots SET status = 'free' WHERE id = (SELECT "
+                   "slot_id FROM appointments WHERE id = ?1)",
+                   &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    return step_once(st, s, err, "cannot free the slot");
+}
+
+int
+pccs_store_appts_each(struct pccs_store *st,
+                      const struct pccs_booking_filter *f,
+                      pccs_store_appt_fn fn, void *ctx, struct pccs_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(
+            st->db,
+            "SELECT a.id, a.slot_id, a.nhs_number, a.practice, a.status, "
+            "a.booked_by, a.created_at, a.updated_at, s.org, s.start, s.end, "
+            "s.minutes FROM appointments a JOIN slots s ON s.id = a.slot_id "
+            "WHERE (?1 IS NULL OR a.id = ?1) AND (?2 IS NULL OR s.org = ?2) "
+            "AND (?3 IS NULL OR s.start >= ?3) AND (?4 IS NULL OR s.start <= "
+            "?4) AND (?5 IS NULL OR a.status = ?5) AND (?6 IS NULL OR "
+            "a.practice = ?6) AND (?7 IS NULL OR a.nhs_number = ?7) ORDER BY "
+            "a.id",
+            -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "cannot prepare a statement");
+    bind_filter(s, f);
+    int r, rc = 0;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        struct pccs_appt_row o = {
+            .id = sqlite3_column_int64(s, 0),
+            .slot_id = sqlite3_column_int64(s, 1),
+            .nhs_number = col_text(s, 2),
+            .practice = col_text(s, 3),
+            .status = col_text(s, 4),
+            .booked_by = col_text(s, 5),
+            .created_at = col_text(s, 6),
+            .updated_at = col_text(s, 7),
+            .org = col_text(s, 8),
+            .start = col_text(s, 9),
+            .end = col_text(s, 10),
+            .minutes = sqlite3_column_int64(s, 11),
+        };
+        /* No callback: count into ctx (an int). */
+        if (!fn)
+            (*(int *)ctx)++;
+        else
+            rc = fn(ctx, &o);
+        if (rc)
+            break;
+    }
+    if (!rc && r != SQLITE_DONE)
+        rc = db_err(st, err, "cannot read appointments");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int
+pccs_store_idem_get(struct pccs_store *st, const char *user, const char *key,
+                    char *req, size_t n, int *status, int64_t *appt,
+                    struct pccs_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT request, status, appointment_id FROM "
+                           "idempotency WHERE user = ?1 AND key = ?2",
+                           -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "cannot prepare a statement");
+    bind_text(s, 1, user);
+    bind_text(s, 2, key);
+    int r = sqlite3_step(s);
+    int rc = PCCS_OK;
+    if (r == SQLITE_ROW) {
+        snprintf(req, n, "%s", col_text(s, 0) ? col_text(s, 0) : "");
+        *status = sqlite3_column_int(s, 1);
+        *appt = sqlite3_column_int64(s, 2);
+    }
+    else if (r == SQLITE_DONE)
+        rc = pccs_err_set(err, PCCS_ENOTFOUND, "no such key");
+    else
+        rc = db_err(st, err, "cannot read idempotency keys");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int
+pccs_store_idem_put(struct pccs_store *st, const char *user, const char *key,
+                    const char *req, int status, int64_t appt,
+                    struct pccs_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prep_once(st,
+                       "INSERT INTO idempotency VALUES (?1, ?2, ?3, ?4, ?5, "
+                       "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                       &s, err);
+    if (rc)
+        return rc;
+    bind_text(s, 1, user);
+    bind_text(s, 2, key);
+    bind_text(s, 3, req);
+    sqlite3_bind_int(s, 4, status);
+    if (appt)
+        sqlite3_bind_int64(s, 5, appt);
+    return step_once(st, s, err, "cannot keep the idempotency key");
 }

@@ -28,6 +28,7 @@
 #define PCCS_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/date.h"
@@ -508,5 +509,100 @@ int pccs_store_registrations_each(struct pccs_store *st, const char *practice,
 int pccs_store_events_each(struct pccs_store *st, enum pccs_event_kind kind,
                            pccs_store_event_fn fn, void *ctx,
                            struct pccs_err *err);
+/* ===== Direct booking: sessions, slots, appointments (issue 19) ===== */
+
+/* A session a hub or practice publishes (a row of access_sessions). */
+struct pccs_booking_session_row {
+    const char *key;        /* the register row's stable identifier */
+    const char *org;        /* the PCN (a hub) or practice running it */
+    const char *site, *service, *staff_role;
+    const char *day;        /* 2026-12-05 */
+    const char *start_time; /* 18:30 (local, Europe/London) */
+    const char *end_time;
+    int64_t slot_minutes;
+    const char *bookable; /* practice, pcn or 111 (each admits the last) */
+    int64_t source_id;
+};
+
+/* A slot: local times "2026-12-05T18:30:00"; status free or busy. */
+struct pccs_slot_row {
+    int64_t id;
+    const char *session_key, *org, *start, *end;
+    int64_t minutes;
+    const char *status;
+    /* read only: the session's */
+    const char *site, *service, *staff_role, *bookable;
+};
+
+/* An appointment: status booked, cancelled, fulfilled or noshow. */
+struct pccs_appt_row {
+    int64_t id, slot_id;
+    const char *nhs_number;
+    const char *practice; /* the practice the patient is registered with */
+    const char *status, *booked_by, *created_at, *updated_at;
+    /* read only: the slot's */
+    const char *org, *start, *end;
+    int64_t minutes;
+};
+
+/* Which slots or appointments to read; NULL or 0 fields match all. */
+struct pccs_booking_filter {
+    int64_t id;
+    const char *org;    /* the slot's organisation */
+    const char *from;   /* slot start >= from (local ISO text) */
+    const char *to;     /* slot start <= to */
+    const char *status; /* the slot's or appointment's */
+    const char *practice;   /* appointments: the patient's practice */
+    const char *nhs_number; /* appointments */
+};
+
+typedef int (*pccs_store_slot_fn)(void *ctx, const struct pccs_slot_row *s);
+typedef int (*pccs_store_appt_fn)(void *ctx, const struct pccs_appt_row *a);
+
+/** Insert or replace a session (inside a transaction). */
+int pccs_store_booking_session_put(struct pccs_store *st,
+                                   const struct pccs_booking_session_row *s,
+                                   struct pccs_err *err);
+/** Add a slot unless its (session_key, start) is there (in a transaction). */
+int pccs_store_slot_put(struct pccs_store *st, const struct pccs_slot_row *s,
+                        struct pccs_err *err);
+/** The slots f matches, by start then id. */
+int pccs_store_slots_each(struct pccs_store *st,
+                          const struct pccs_booking_filter *f,
+                          pccs_store_slot_fn fn, void *ctx,
+                          struct pccs_err *err);
+/**
+ * Book slot a->slot_id for a patient (inside a transaction): the slot
+ * turns busy only if it is free, and the appointment is added; sets
+ * *id. PCCS_ECONFLICT if the slot is not free (or, should two ever
+ * race past that, the one-appointment-per-slot index refuses the
+ * second); PCCS_ENOTFOUND if there is no such slot.
+ */
+int pccs_store_appt_book(struct pccs_store *st, const struct pccs_appt_row *a,
+                         int64_t *id, struct pccs_err *err);
+/**
+ * Move booked appointment id to status (cancelled frees its slot;
+ * fulfilled, noshow). PCCS_ENOTFOUND, or PCCS_ECONFLICT if it is not
+ * booked any more. Inside a transaction.
+ */
+int pccs_store_appt_set_status(struct pccs_store *st, int64_t id,
+                               const char *status, struct pccs_err *err);
+/** The appointments f matches (slot fields from the slot), by id. */
+int pccs_store_appts_each(struct pccs_store *st,
+                          const struct pccs_booking_filter *f,
+                          pccs_store_appt_fn fn, void *ctx,
+                          struct pccs_err *err);
+/**
+ * The first answer to user's Idempotency-Key key: the request it was
+ * for (a digest), its HTTP status and appointment (0: none), or
+ * PCCS_ENOTFOUND. request is copied into req (n bytes).
+ */
+int pccs_store_idem_get(struct pccs_store *st, const char *user,
+                        const char *key, char *req, size_t n, int *status,
+                        int64_t *appt, struct pccs_err *err);
+/** Keep the first answer to a key (in the booking's transaction). */
+int pccs_store_idem_put(struct pccs_store *st, const char *user,
+                        const char *key, const char *req, int status,
+                        int64_t appt, struct pccs_err *err);
 
 #endif

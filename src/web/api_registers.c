@@ -15,12 +15,13 @@
 #include "base/xalloc.h"
 #include "sources/register_defs.h"
 #include "sources/sources.h"
+#include "model/booking.h"
 #include "web/web.h"
 
 static const char *const register_names[] = {
     "places", "programmes",    "milestones",       "risks",  "estates",
     "budget", "list_closures", "support_payments", "visits", "care_home_beds",
-    NULL};
+    "access_sessions", NULL};
 
 struct reg_cols {
     struct pccs_register_col c[16];
@@ -467,5 +468,9 @@ pccs_web_register_edit(struct pccs_web_server *sv, struct pccs_web_request *rq,
     if (rcode)
         return rcode;
     reg_changed(sv, rq, &ch, r);
+    /* A hub's sessions changed: their slots (issue 19). */
+    if (!strcmp(name, "access_sessions"))
+        if (pccs_booking_sync(rq->st, NULL, err))
+            pccs_err_clear(err); /* the edit stands; slots on restart */
     return op == PCCS_REG_CREATE ? PCCS_WEB_CREATED : PCCS_OK;
 }

@@ -146,6 +146,16 @@ org_allowed(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
     return false;
 }
 
+/* A hub administrator's registers: its booking sessions, no other. */
+static bool
+hub_register_ok(const struct pccs_web_request *rq,
+                const struct pccs_web_ask *ask)
+{
+    return rq->sess.role != PCCS_ROLE_HUB ||
+           rq->route->data != PCCS_DATA_LOCAL || !ask->what ||
+           !strcmp(ask->what, "access_sessions");
+}
+
 static bool
 decide(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
        const struct pccs_web_ask *ask)
@@ -165,6 +175,8 @@ decide(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
     if (rt->data == PCCS_DATA_PATIENT)
         return rq->sess.role == PCCS_ROLE_PRACTICE && ask->org >= 0 &&
                ask->org == rq->scope;
+    if (!hub_register_ok(rq, ask))
+        return false;
     bool admin = rq->sess.role == PCCS_ROLE_ADMIN;
     pccs_day at =
         ask->at != PCCS_DAY_NONE ? ask->at : pccs_tree_default_day(&sv->tree);
@@ -247,4 +259,60 @@ pccs_web_audit(struct pccs_web_server *sv, const struct pccs_web_request *rq,
         return false;
     }
     return true;
+}
+
+/* ===== DIRECT BOOKING (issue 19) =====
+ * Who may book a patient registered at practice into a slot of org that
+ * bookable_by admits (practice < pcn < 111, each admitting the next):
+ *   - admins anyone anywhere;
+ *   - NHS 111 of an ICB: into any slot of its ICB that allows 111;
+ *   - a practice: its own patients, into its own slots and into those
+ *     of its PCN's hub (the PCN) that allow pcn or 111;
+ *   - a hub administrator (scope its PCN): patients of the PCN's
+ *     practices, into the PCN's slots and its practices'.
+ * Commissioners and PCN users read; they do not book. */
+bool
+pccs_web_may_book(const struct pccs_web_server *sv,
+                  const struct pccs_web_request *rq, const char *org,
+                  const char *bookable, const char *practice)
+{
+    pccs_day at = pccs_tree_default_day(&sv->tree);
+    int o = pccs_tree_find(&sv->tree, org);
+    int p = practice ? pccs_tree_find(&sv->tree, practice) : -1;
+    bool wide = !strcmp(bookable, "pcn") || !strcmp(bookable, "111");
+    switch (rq->sess.role) {
+    case PCCS_ROLE_ADMIN:
+        return true;
+    case PCCS_ROLE_NHS111:
+        return !strcmp(bookable, "111") &&
+               pccs_web_org_within(sv, o, rq->scope, at);
+    case PCCS_ROLE_PRACTICE:
+        if (!practice || p != rq->scope)
+            return false;
+        return o == rq->scope ||
+               (wide && o >= 0 && sv->tree.orgs[o].level == PCCS_PCN &&
+                pccs_tree_ancestor(&sv->tree, p, PCCS_PCN, at, 0) == o);
+    case PCCS_ROLE_HUB:
+        return pccs_web_org_within(sv, o, rq->scope, at) &&
+               (!practice || pccs_web_org_within(sv, p, rq->scope, at));
+    default:
+        return false;
+    }
+}
+
+int
+pccs_web_authorise_booking(struct pccs_web_server *sv,
+                           const struct pccs_web_request *rq, const char *org,
+                           const char *bookable, const char *practice,
+                           struct pccs_err *err)
+{
+    if (pccs_web_may_book(sv, rq, org, bookable, practice))
+        return PCCS_OK;
+    char what[160];
+    snprintf(what, sizeof(what), "booking a patient of %s into a slot of %s "
+             "(bookable by %s)", practice ? practice : "-", org, bookable);
+    pccs_web_audit(sv, rq, rq->sess.user, "booking denied", what);
+    return pccs_err_set(err, PCCS_EFORBIDDEN, "%s is outside the scope of %s "
+                        "(%s %s)", what, rq->sess.user,
+                        pccs_role_name(rq->sess.role), rq->sess.scope);
 }

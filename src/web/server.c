@@ -26,6 +26,7 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
+#include "model/booking.h"
 #include "web/web.h"
 
 #define MAX_BODY 65536
@@ -206,7 +207,8 @@ dispatch(struct pccs_web_server *sv, struct pccs_web_request *rq,
     const struct pccs_web_route *any = pccs_web_route_path(rq->url);
     if (!any)
         return pccs_err_set(err, PCCS_ENOTFOUND, "not found");
-    if (!strncmp(rq->url, "/api/", 5) && !(rq->st = worker_store(sv, err)))
+    if ((!strncmp(rq->url, "/api/", 5) || !strncmp(rq->url, "/fhir/", 6)) &&
+        !(rq->st = worker_store(sv, err)))
         return err->code ? err->code : PCCS_EIO;
     if (any->auth) {
         int rc = pccs_web_auth_identify(sv, rq, err);
@@ -370,6 +372,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
             : dispatch(sv, &rq, &r, &err);
     if (rc < 0)
         reply_error(&r, rc, err.msg[0] ? err.msg : pccs_strerror(rc));
+    if (rc < 0 && !strncmp(url, "/fhir/", 6))
+        pccs_web_fhir_outcome(&r, rc, err.msg[0] ? err.msg : pccs_strerror(rc));
     else if (!r.body)
         reply_error(&r, PCCS_EIO, "no answer");
     else
@@ -421,6 +425,9 @@ server_init(struct pccs_web_server *sv, const struct pccs_serve_options *o,
     if (rc)
         return rc;
     rc = pccs_tree_load(&sv->tree, st, err);
+    /* The slots of the booking sessions loaded since the last start. */
+    if (!rc && !pccs_store_readonly(st))
+        rc = pccs_booking_sync(st, NULL, err);
     pccs_store_free(st);
     if (rc)
         return rc;

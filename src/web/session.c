@@ -53,12 +53,13 @@ now_ms(void)
 }
 
 static const char *const role_names[] = {"admin", "commissioner", "pcn",
-                                         "practice"};
+                                         "practice", "hub", "nhs111"};
+#define NROLES (sizeof(role_names) / sizeof(role_names[0]))
 
 enum pccs_role
 pccs_role_parse(const char *s)
 {
-    for (int i = 0; s && i < 4; i++)
+    for (int i = 0; s && i < (int)NROLES; i++)
         if (!strcmp(s, role_names[i]))
             return (enum pccs_role)i;
     return PCCS_ROLE_NONE;
@@ -67,7 +68,7 @@ pccs_role_parse(const char *s)
 const char *
 pccs_role_name(enum pccs_role r)
 {
-    return r >= 0 && r < 4 ? role_names[r] : "none";
+    return r >= 0 && r < (int)NROLES ? role_names[r] : "none";
 }
 
 struct pccs_sessions *

@@ -48,6 +48,8 @@ enum pccs_role {
     PCCS_ROLE_COMMISSIONER,
     PCCS_ROLE_PCN,
     PCCS_ROLE_PRACTICE,
+    PCCS_ROLE_HUB,    /* a PCN's hub administrator: its booking sessions */
+    PCCS_ROLE_NHS111, /* NHS 111 of an ICB: books into slots that allow it */
     PCCS_ROLE_NONE = -1
 };
 

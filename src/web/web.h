@@ -109,6 +109,10 @@ typedef pccs_web_handler_fn *pccs_web_handler;
 #define PCCS_WEB_ANY_ROLE                                                      \
     (PCCS_WEB_ROLE(PCCS_ROLE_ADMIN) | PCCS_WEB_ROLE(PCCS_ROLE_COMMISSIONER) |  \
      PCCS_WEB_ROLE(PCCS_ROLE_PCN) | PCCS_WEB_ROLE(PCCS_ROLE_PRACTICE))
+/* Those who use direct booking (the FHIR routes). */
+#define PCCS_WEB_BOOKING_ROLES                                                 \
+    (PCCS_WEB_ANY_ROLE | PCCS_WEB_ROLE(PCCS_ROLE_HUB) |                        \
+     PCCS_WEB_ROLE(PCCS_ROLE_NHS111))
 #define PCCS_WEB_EDITORS                                                       \
     (PCCS_WEB_ROLE(PCCS_ROLE_ADMIN) | PCCS_WEB_ROLE(PCCS_ROLE_COMMISSIONER))
 
@@ -217,6 +221,19 @@ bool pccs_web_audit(struct pccs_web_server *sv,
                     const struct pccs_web_request *rq, const char *user,
                     const char *action, const char *detail);
 
+/*
+ * Direct booking: may the user book a patient of practice (NULL: any
+ * patient, e.g. to list the slots) into a slot of org with bookable_by
+ * bookable? The _authorise form audits a refusal and says why.
+ */
+bool pccs_web_may_book(const struct pccs_web_server *sv,
+                       const struct pccs_web_request *rq, const char *org,
+                       const char *bookable, const char *practice);
+int pccs_web_authorise_booking(struct pccs_web_server *sv,
+                               const struct pccs_web_request *rq,
+                               const char *org, const char *bookable,
+                               const char *practice, struct pccs_err *err);
+
 /* auth.c */
 int pccs_web_auth_identify(struct pccs_web_server *sv,
                            struct pccs_web_request *rq, struct pccs_err *err);
@@ -262,6 +279,19 @@ int pccs_web_reply_table(struct pccs_web_reply *r, const struct pccs_table *t,
 /* api_orgs.c */
 pccs_web_handler_fn pccs_web_orgs_search;
 pccs_web_handler_fn pccs_web_org;
+
+/* api_fhir.c: FHIR R4 Slot and Appointment (direct booking) */
+int pccs_web_fhir_slots(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                        struct pccs_web_reply *r, struct pccs_err *err);
+int pccs_web_fhir_book(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                       struct pccs_web_reply *r, struct pccs_err *err);
+int pccs_web_fhir_appts(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                        struct pccs_web_reply *r, struct pccs_err *err);
+int pccs_web_fhir_appt(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                       struct pccs_web_reply *r, struct pccs_err *err);
+/* An error as a FHIR OperationOutcome (the body of r replaced). */
+void pccs_web_fhir_outcome(struct pccs_web_reply *r, int code,
+                           const char *msg);
 
 /* api_spc.c */
 pccs_web_handler_fn pccs_web_spc;

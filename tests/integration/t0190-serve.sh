@@ -20,6 +20,11 @@ run_pccs --store "$S" load --quiet "$T/a.csv"
   grep ',16C,' "$DATA/gp-reg-pat-prac-all_2021-01.csv"; } >"$T/all-16c.csv"
 scripts/gen-reg-age --from "$T/all-16c.csv" --out "$T/gen" --only quin
 run_pccs --store "$S" load --quiet "$T/gen/gp-reg-pat-prac-quin-age.csv"
+# Booking sessions of a PCN hub (synthetic; issue 19), for enhanced-access.
+printf '%s\n' "session_org_code,site,service,session_date,start_time,end_time,staff_role,slot_minutes,bookable_by" \
+    "U89141,Stockton hub,Enhanced access,2026-12-07,18:30,20:00,GP,15,111" \
+    "U89141,Stockton hub,Enhanced access,2026-12-12,09:00,17:00,nurse,20,pcn" >"$T/sessions.csv"
+run_pccs --store "$S" load --quiet "$T/sessions.csv"
 printf 'an admin passphrase\n' | "$PCCS" --store "$S" user add root --role admin --scope ENG 2>/dev/null
 
 mkdir "$T/tmp"
@@ -60,6 +65,7 @@ support-payments|in=16C|--in 16C
 visits|in=16C|--in 16C
 register|group=risks|--group risks
 list-growth|level=pcn&in=16C&from=2021-01-01&to=2026-04-01|--level pcn --in 16C --from 2021-01-01 --to 2026-04-01
+enhanced-access|in=U89141&from=2026-12-01&to=2026-12-31|--in U89141 --from 2026-12-01 --to 2026-12-31
 EOF2
 rows() { python3 -c 'import json,sys
 try: print(len(json.load(sys.stdin)["rows"]))

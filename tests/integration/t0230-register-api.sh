@@ -26,8 +26,8 @@ for u in root cara olly pete prue; do $C --login $u "$pw" --jar "$T/$u" >/dev/nu
 code() { tail -1 "$T/code"; }
 
 out=$($C /api/registers --jar "$T/pete" 2>/dev/null)
-check_eq "10 registers listed; a pcn user may not edit" \
-    "$(printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["registers"]), d["can_edit"])')" "10 False"
+check_eq "11 registers listed (access_sessions since issue 19); a pcn user may not edit" \
+    "$(printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["registers"]), d["can_edit"])')" "11 False"
 
 # Who reads which risks: the rows whose organisation is the user's scope or
 # under it in the published map (independent of pccs's tree).

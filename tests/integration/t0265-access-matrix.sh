@@ -30,6 +30,18 @@ for u in "root admin ENG" "cara commissioner 16C" "pete pcn U89141" "prue practi
     set -- $u
     printf '%s\n' "$pw" | "$PCCS" --store "$S" user add "$1" --role "$2" --scope "$3" 2>/dev/null
 done
+# Direct booking (issue 19): a hub session open to 111 and a practice's
+# own session (synthetic), and the two booking roles.
+cat >"$T/sessions.csv" <<'EOF'
+session_org_code,site,service,session_date,start_time,end_time,staff_role,slot_minutes,bookable_by
+U89141,Stockton hub,Enhanced access,2026-12-07,18:30,20:00,GP,15,111
+A81002,Queens Park,General practice,2026-12-07,08:00,09:00,GP,10,practice
+EOF
+run_pccs --store "$S" load --quiet "$T/sessions.csv"
+for u in "hubert hub U89141" "ona nhs111 QHM"; do
+    set -- $u
+    printf '%s\n' "$pw" | "$PCCS" --store "$S" user add "$1" --role "$2" --scope "$3" 2>/dev/null
+done
 "$PCCS" serve --list-routes >"$T/routes"
 check_match "pccs serve --list-routes: a header and routes" "$(head -1 "$T/routes")" \
     '^method	path	match	auth	csrf	cache	roles	data	subject	params	summary$'
@@ -127,7 +139,8 @@ def admitted(rt, user):
 # the tables partly on a register only for an aggregate above, at its level
 LOCAL_TABLES = {"programme-status", "milestones", "risks", "estates", "budget",
                 "list-closures", "support-payments", "visits", "register",
-                "cohorts"}
+                "cohorts",
+                "enhanced-access"}
 UNOWNED = {"budget", "milestones"}  # registers naming no organisation: admins only
 # published tables with a column from a local register: entitlements (care
 # home beds), resilience (list closures, local rules)
@@ -353,6 +366,103 @@ check_eq "every API route x role x inside/below/above/beside: answers as the rul
 check_eq "... routes walked (every /api/ route of --list-routes)" "${3:-x}" \
     "$(grep -c '	/api/' "$T/routes")"
 check_eq "... at least 1,000 answers checked" "$([ "${1:-0}" -ge 1000 ] && echo yes || echo "no: ${1:-0}")" yes
+
+# The FHIR routes of direct booking (issue 19) x every role: who is
+# admitted, and who may book a patient of A81001 into the hub's 111 slot
+# or A81002's own slot (the rule of issue 19, written out here).
+/usr/bin/python3 - "$URL" "$T" "$pw" >"$T/fhir" <<'PY'
+import json, sys, urllib.error, urllib.request
+url, t, pw = sys.argv[1:4]
+users = {"root": "admin", "cara": "commissioner", "pete": "pcn",
+         "prue": "practice", "hubert": "hub", "ona": "nhs111"}
+def call(tok, method, path, body=None, hdrs=None, csrf=True):
+    h = dict(hdrs or {})
+    if tok:
+        h["Cookie"] = "pccs_session=" + tok["token"]
+        if method != "GET" and csrf:
+            h["X-CSRF-Token"] = tok["csrf"]
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        h["Content-Type"] = "application/json"
+    r = urllib.request.Request(url + path, data=data, headers=h, method=method)
+    try:
+        with urllib.request.urlopen(r, timeout=120) as x:
+            return x.status, x.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+toks = {}
+for u in users:
+    r = urllib.request.Request(url + "/api/login", headers={"Content-Type": "application/json"},
+                               data=json.dumps({"user": u, "password": pw}).encode())
+    with urllib.request.urlopen(r) as x:
+        toks[u] = {"token": x.headers["Set-Cookie"].split(";")[0].split("=", 1)[1],
+                   "csrf": json.loads(x.read())["csrf"]}
+routes = [l.split("\t") for l in open(f"{t}/routes").read().splitlines()[1:]]
+fhir = [(r[0], r[1], r[6].split(",")) for r in routes if r[1].startswith("/fhir/")]
+n = bad = 0
+def check(what, got, want):
+    global n, bad
+    n += 1
+    if got != want:
+        bad += 1
+        print(f"# {what}: got {got}, want {want}")
+_, body = call(toks["root"], "GET", "/fhir/Slot")
+slots = {}
+for e in json.loads(body)["entry"]:
+    slots.setdefault(e["resource"]["schedule"]["display"], []).append(e["resource"]["id"])
+def appt(slot, practice):
+    return {"resourceType": "Appointment", "status": "booked", "slot": [{"reference": f"Slot/{slot}"}],
+            "contained": [{"resourceType": "Patient", "id": "patient",
+                           "identifier": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919"}],
+                           "generalPractitioner": [{"identifier": {"system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": practice}}]}],
+            "participant": [{"actor": {"reference": "#patient"}, "status": "accepted"}]}
+# who may book A81001's patient: into its PCN hub's 111 slot, into A81002's own
+MAY = {"U89141": {"admin", "practice", "hub", "nhs111"}, "A81002": {"admin"}}
+covered = set()
+ids = {}
+order = sorted(fhir, key=lambda r: (r[0] != "POST", r[0] == "PATCH"))
+for method, path, roles in order:
+    covered.add((method, path))
+    for u, role in users.items():
+        admitted = role in roles
+        tok = toks[u]
+        if method == "GET" and path == "/fhir/Slot":
+            check(f"{u} GET /fhir/Slot", call(tok, "GET", path)[0], 200 if admitted else 403)
+        elif method == "POST":
+            check(f"{u} POST without the CSRF token",
+                  call(tok, "POST", path, appt(1, "A81001"), {"Idempotency-Key": u}, csrf=False)[0], 403)
+            for org in ("U89141", "A81002"):
+                code, body = call(tok, "POST", path, appt(slots[org][0], "A81001"),
+                                  {"Idempotency-Key": f"{u}-{org}"})
+                check(f"{u} books A81001's patient into {org}'s slot", code,
+                      201 if admitted and role in MAY[org] else 403)
+                if code == 201:
+                    ids[(u, org)] = json.loads(body)["id"]
+                    call(toks["root"], "PATCH", f"/fhir/Appointment/{ids[(u, org)]}",
+                         [{"op": "replace", "path": "/status", "value": "cancelled"}])
+        elif method == "GET" and path == "/fhir/Appointment":
+            check(f"{u} GET /fhir/Appointment", call(tok, "GET", path)[0], 200 if admitted else 403)
+        elif method == "GET":
+            code = call(tok, "GET", f"{path}{ids[('root', 'U89141')]}")[0]
+            # patient-level: the patient's practice, the hub of the slot, admins
+            check(f"{u} GET one appointment", code,
+                  200 if role in ("admin", "practice", "hub") else 403)
+        elif method == "PATCH":
+            code = call(tok, "PATCH", f"{path}{ids[('root', 'U89141')]}",
+                        [{"op": "replace", "path": "/status", "value": "fulfilled"}])[0]
+            check(f"{u} PATCH a cancelled appointment", code,
+                  409 if role in ("admin", "practice", "hub") else 403)
+        else:
+            bad += 1
+            print(f"# route not covered by this test: {method} {path}")
+print(f"{n} {bad} {len(covered)}")
+PY
+grep '^#' "$T/fhir" | head -20
+set -- $(tail -1 "$T/fhir")
+check_eq "FHIR booking routes x every role (hub and nhs111 too): as the rule says" "${2:-x}" 0
+check_eq "... FHIR routes walked (every /fhir/ route of --list-routes)" "${3:-x}" \
+    "$(grep -c '	/fhir/' "$T/routes")"
 
 kill -TERM $pid
 wait $pid

@@ -14,7 +14,7 @@
 #include "store/store.h"
 
 /* The schema version a new store is at (migrations in sqlite.c). */
-#define SCHEMA_LATEST 12
+#define SCHEMA_LATEST 13
 
 static char dir[64], path[128];
 
