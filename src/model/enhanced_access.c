@@ -198,8 +198,8 @@ pccs_enhanced_access_table(struct pccs_store *st, const struct pccs_tree *t,
                            const struct pccs_table_query *q,
                            struct pccs_table *out, struct pccs_err *err)
 {
-    pccs_table_init(out, "Enhanced access: required, offered, booked and "
-                         "delivered minutes by PCN and week");
+    /* The title names the xlsx sheet: no ':' (nor [ ] * ? / \). */
+    pccs_table_init(out, "Enhanced access minutes by PCN and week");
     struct ea e = {.t = t,
                    .at = pccs_tree_default_day(t),
                    .from = bound(q->from, false),
