@@ -171,6 +171,13 @@ static const struct {
     {"point_value", "QOF point value (£)"},
     {"practice_list", "Practice list (patients)"},
     {"average_list_size", "England average list (patients)"},
+    {"week", "Week beginning (Monday)"},
+    {"required_minutes", "Enhanced access required (minutes)"},
+    {"offered_minutes", "Offered (minutes)"},
+    {"booked_minutes", "Booked (minutes)"},
+    {"delivered_minutes", "Delivered, attended (minutes)"},
+    {"offered_pct_required", "Offered (% of required)"},
+    {"delivered_pct_required", "Delivered (% of required)"},
 };
 
 static const char *
