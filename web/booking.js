@@ -1,0 +1,110 @@
+/* The booking page: free slots by hub and day, book, cancel (issue 19),
+ * over pccs serve's FHIR routes. */
+'use strict';
+let csrf = null;
+
+function el(tag, text) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function say(text, error) {
+  const m = document.getElementById('msg');
+  m.textContent = text;
+  m.className = error ? 'nhsuk-error-message' : 'nhsuk-body';
+}
+
+async function call(method, path, body, headers) {
+  const h = Object.assign({}, headers || {});
+  if (method !== 'GET') h['X-CSRF-Token'] = csrf;
+  if (body !== undefined) h['Content-Type'] = 'application/fhir+json';
+  const r = await fetch(path, {method, headers: h, credentials: 'same-origin',
+                               body: body === undefined ? undefined : JSON.stringify(body)});
+  const j = await r.json();
+  if (r.status === 401) location.href = '/login.html';
+  if (!r.ok) throw new Error((j.issue && j.issue[0].diagnostics) || j.error || r.status);
+  return j;
+}
+
+function button(label, fn) {
+  const b = el('button', label);
+  b.className = 'nhsuk-button nhsuk-button--secondary';
+  b.addEventListener('click', fn);
+  return b;
+}
+
+async function findSlots() {
+  const actor = document.getElementById('actor').value.trim();
+  const day = document.getElementById('day').value;
+  let q = '/fhir/Slot?status=free';
+  if (actor) q += '&schedule.actor=' + encodeURIComponent('Organization/' + actor);
+  if (day) q += '&start=ge' + day + '&start=le' + day;
+  const b = await call('GET', q);
+  const tb = document.getElementById('slots');
+  tb.replaceChildren();
+  for (const e of b.entry) {
+    const s = e.resource;
+    const tr = el('tr');
+    tr.append(el('td', s.start), el('td', s.end), el('td', s.comment || ''));
+    const td = el('td');
+    td.append(button('Book', () => book(s.id).catch(x => say(x.message, true))));
+    tr.append(td);
+    tb.append(tr);
+  }
+  if (!b.entry.length) say('No free slots there that you may book.');
+}
+
+async function book(slot) {
+  const nhs = document.getElementById('nhs').value.replace(/\s/g, '');
+  const gp = document.getElementById('gp').value.trim();
+  const a = await call('POST', '/fhir/Appointment', {
+    resourceType: 'Appointment', status: 'booked', slot: [{reference: 'Slot/' + slot}],
+    contained: [{resourceType: 'Patient', id: 'patient',
+                 identifier: [{system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhs}],
+                 generalPractitioner: [{identifier: {system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: gp}}]}],
+    participant: [{actor: {reference: '#patient'}, status: 'accepted'}]
+  }, {'Idempotency-Key': crypto.randomUUID()});
+  say('Booked: appointment ' + a.id + ' at ' + a.start);
+  await findSlots();
+  await listAppointments();
+}
+
+async function cancel(id) {
+  await call('PATCH', '/fhir/Appointment/' + id,
+             [{op: 'replace', path: '/status', value: 'cancelled'}]);
+  say('Cancelled appointment ' + id);
+  await findSlots();
+  await listAppointments();
+}
+
+async function listAppointments() {
+  const b = await call('GET', '/fhir/Appointment?status=booked');
+  const tb = document.getElementById('appts');
+  tb.replaceChildren();
+  for (const e of b.entry) {
+    const a = e.resource;
+    const tr = el('tr');
+    tr.append(el('td', a.start), el('td', a.contained[0].identifier[0].value), el('td', a.status));
+    const td = el('td');
+    td.append(button('Cancel', () => cancel(a.id).catch(x => say(x.message, true))));
+    tr.append(td);
+    tb.append(tr);
+  }
+}
+
+async function start() {
+  const r = await fetch('/api/session', {credentials: 'same-origin'});
+  if (r.status === 401) { location.href = '/login.html'; return; }
+  const s = await r.json();
+  csrf = s.csrf;
+  document.getElementById('who').textContent = s.user + ' (' + s.role + ', ' + s.scope + ')';
+  document.getElementById('find').addEventListener('submit', ev => {
+    ev.preventDefault();
+    findSlots().catch(x => say(x.message, true));
+  });
+  await findSlots();
+  await listAppointments();
+}
+
+start().catch(x => say(x.message, true));
