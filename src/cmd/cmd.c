@@ -69,12 +69,14 @@ const struct pccs_cmd pccs_cmds[] = {
      "  --format F       text (default), csv or json\n" STORE_HELP,
      pccs_cmd_orgs},
     {"show", "one organisation: parents, children, populations",
-     "usage: pccs show CODE [--at DATE] [--format text|json]\n"
+     "usage: pccs show CODE [--at DATE] [--compare] [--format text|json]\n"
      "\n"
      "One organisation: its parents up to England, its children, and its\n"
      "populations for every loaded period, each with its source.\n"
      "\n"
      "  --at DATE        as at this date (default: the latest data)\n"
+     "  --compare        a practice or PCN beside its ICB, region and\n"
+     "                   England, with its rank and decile in England\n"
      "  --format F       text (default) or json\n" STORE_HELP,
      pccs_cmd_show},
     {"table", "named tables (pccs table --list)",

@@ -2,7 +2,8 @@
 /*
  * pccs show CODE: one organisation with its parents up to England, its
  * children and its populations for every loaded period, each figure with
- * the file it came from.
+ * the file it came from; --compare (a practice or PCN): its benchmarks
+ * beside its ICB, region and England, rank and decile (as the API's).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -17,7 +18,7 @@
 #include "report/table.h"
 
 static void
-show_json(const struct pccs_profile *p)
+show_json(const struct pccs_profile *p, const struct pccs_table *cmp)
 {
     json_t *root = json_object();
     json_object_set_new(root, "organisation",
@@ -28,6 +29,8 @@ show_json(const struct pccs_profile *p)
         json_array_append_new(a, pccs_profile_org_json(&p->children[i], false));
     json_object_set_new(root, "children", a);
     json_object_set_new(root, "populations", pccs_profile_pops_json(p));
+    if (cmp)
+        json_object_set_new(root, "comparison", pccs_table_json(cmp));
     json_dumpf(root, stdout,
                JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     putchar('\n');
@@ -80,7 +83,7 @@ text_pop(const struct pccs_profile_pop *pp)
 }
 
 static void
-show_text(const struct pccs_profile *p)
+show_text(const struct pccs_profile *p, const struct pccs_table *cmp)
 {
     char d[16];
     pccs_date_format(p->at, d);
@@ -99,6 +102,11 @@ show_text(const struct pccs_profile *p)
         printf("\nPopulations:\n");
     for (size_t i = 0; i < p->npops; i++)
         text_pop(&p->pops[i]);
+    if (cmp) {
+        struct pccs_err err = PCCS_ERR_INIT;
+        printf("\nCompared with its ICB, region and England:\n");
+        pccs_table_write(cmp, PCCS_FMT_TEXT, stdout, &err);
+    }
     printf("\nContains public sector information licensed under the "
            "Open Government Licence v3.0.\n");
 }
@@ -107,7 +115,10 @@ int
 pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
 {
     const char *format = NULL, *at = NULL;
-    struct pccs_opt opts[] = {{"format", &format, NULL}, {"at", &at, NULL}};
+    bool compare = false;
+    struct pccs_opt opts[] = {{"format", &format, NULL},
+                              {"at", &at, NULL},
+                              {"compare", NULL, &compare}};
     char *pos[1];
     size_t npos;
     int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), pos, 1, &npos);
@@ -131,10 +142,17 @@ pccs_cmd_show(struct pccs_global *g, int argc, char **argv)
         return rc;
     struct pccs_profile p;
     rc = pccs_profile_get(o.st, &o.tree, &q, &p, &o.err);
+    struct pccs_table cmp;
+    pccs_table_init(&cmp, "comparison");
+    if (!rc && compare) {
+        pccs_table_release(&cmp);
+        rc = pccs_profile_compare(o.st, &o.tree, &p, false, &cmp, &o.err);
+    }
     if (!rc && fmt == PCCS_FMT_TEXT)
-        show_text(&p);
+        show_text(&p, compare ? &cmp : NULL);
     else if (!rc)
-        show_json(&p);
+        show_json(&p, compare ? &cmp : NULL);
+    pccs_table_release(&cmp);
     pccs_profile_release(&p);
     return pccs_cmd_close(&o, rc);
 }
