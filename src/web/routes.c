@@ -380,7 +380,8 @@ yes(bool b)
 void
 pccs_serve_list_routes(FILE *f)
 {
-    static const char *const data[] = {"none", "published", "table", "local"};
+    static const char *const data[] = {"none", "published", "table", "local",
+                                       "patient"};
     static const char *const subject[] = {"none", "path", "in", "each", "row"};
     fprintf(f, "method\tpath\tmatch\tauth\tcsrf\tcache\troles\tdata\t"
                "subject\tparams\tsummary\n");
