@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "base/xalloc.h"
 #include "sources/load_internal.h"
 
@@ -78,6 +79,67 @@ pccs_load_fact(struct pccs_load *ld, const char *measure, struct pccs_str org,
     return pccs_load_fact_at(ld, measure, ld->period, org, dim, value, err);
 }
 
+/* Append a field and a separator (a NULL field differs from ""). */
+static void
+key_add(struct pccs_buf *b, const char *s)
+{
+    if (s)
+        pccs_buf_addstr(b, s);
+    else
+        pccs_buf_addch(b, '\x02');
+    pccs_buf_addch(b, '\x1f');
+}
+
+static void
+key_day(struct pccs_buf *b, pccs_day d)
+{
+    pccs_buf_add(b, &d, sizeof(d));
+    pccs_buf_addch(b, '\x1f');
+}
+
+/*
+ * Has this load written exactly this (the key, under name in m) last?
+ * If not, it is remembered as the last. Writing it again would change
+ * nothing in the store (an organisation's upsert of the same values, a
+ * membership the store ignores), so the caller skips it.
+ */
+static bool
+seen(struct pccs_hmap *m, const char *name, size_t nlen,
+     const struct pccs_buf *key)
+{
+    bool created;
+    struct pccs_hmap_entry *e = pccs_hmap_put(m, name, nlen, &created);
+    struct pccs_buf *last = e->ptr;
+    if (!created && last && last->len == key->len &&
+        !memcmp(last->p, key->p, key->len))
+        return true;
+    if (!last) {
+        last = pccs_xcalloc(1, sizeof(*last));
+        *last = (struct pccs_buf)PCCS_BUF_INIT;
+        e->ptr = last;
+    }
+    pccs_buf_reset(last);
+    pccs_buf_add(last, key->p, key->len);
+    return false;
+}
+
+static void
+free_seen(void *ctx, struct pccs_hmap_entry *e)
+{
+    (void)ctx;
+    if (e->ptr)
+        pccs_buf_release(e->ptr);
+    free(e->ptr);
+}
+
+static void
+release_seen(struct pccs_load *ld)
+{
+    pccs_hmap_each(&ld->seen_orgs, free_seen, NULL);
+    pccs_hmap_release(&ld->seen_orgs);
+    pccs_hmap_release(&ld->seen_links);
+}
+
 int
 pccs_load_org(struct pccs_load *ld, struct pccs_org_row *o,
               struct pccs_err *err)
@@ -85,7 +147,19 @@ pccs_load_org(struct pccs_load *ld, struct pccs_org_row *o,
     if (ld->duplicate)
         return PCCS_ECONFLICT;
     o->source_id = ld->src.id;
-    return pccs_store_put_org(ld->st, o, err);
+    struct pccs_buf k = PCCS_BUF_INIT;
+    const char *f[] = {o->level, o->name, o->postcode, o->ons_code,
+                       o->status};
+    for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+        key_add(&k, f[i]);
+    key_day(&k, o->open_date);
+    key_day(&k, o->close_date);
+    key_day(&k, o->as_of);
+    int rc = PCCS_OK;
+    if (!seen(&ld->seen_orgs, o->code, strlen(o->code), &k))
+        rc = pccs_store_put_org(ld->st, o, err);
+    pccs_buf_release(&k);
+    return rc;
 }
 
 int
@@ -119,6 +193,19 @@ pccs_load_link(struct pccs_load *ld, struct pccs_str child,
     TMP_STR(p, parent);
     struct pccs_link_row l = {c,   p,        parent_level, start,
                               end, observed, ld->src.id};
+    /* The store ignores a membership it has (child, parent, level, dates,
+     * source): one written by this load is not written again. */
+    struct pccs_buf k = PCCS_BUF_INIT;
+    key_add(&k, c);
+    key_add(&k, *p ? p : NULL);
+    key_add(&k, parent_level);
+    key_day(&k, start);
+    key_day(&k, end);
+    bool created;
+    pccs_hmap_put(&ld->seen_links, k.p, k.len, &created);
+    pccs_buf_release(&k);
+    if (!created)
+        return PCCS_OK;
     return pccs_store_put_link(ld->st, &l, err);
 }
 
@@ -559,5 +646,6 @@ pccs_load_file(struct pccs_store *st, const char *path,
         rc = commit_load(&ld, rc, res, err);
     }
     pccs_arena_release(&ld.arena);
+    release_seen(&ld);
     return rc;
 }

@@ -111,6 +111,12 @@ struct pccs_load {
     double started, last_draw;
     double progress_after; /* seconds before the first progress line */
     bool drawn;
+    /*
+     * What this load has written (load.c): per code, the organisation
+     * row last written; every membership. A row the same as that is not
+     * written again (the store would change nothing).
+     */
+    struct pccs_hmap seen_orgs, seen_links;
 };
 
 /**

@@ -391,6 +391,7 @@ struct pccs_store {
     sqlite3_stmt *batch; /* INSERT of FACT_BATCH rows */
     bool readonly;       /* opened read-only: the directory is not writable */
     bool gen_dirty;      /* this transaction wrote rows the tree is built from */
+    int changes;         /* rows the last write_row changed */
     sqlite3_stmt *user_state; /* a server's check on every request */
 };
 
@@ -570,6 +571,7 @@ write_row(struct pccs_store *st, enum stmt id, const struct param *p, size_t n,
     if (!s)
         return PCCS_EDB;
     int rc = step_write(st, s, err, what);
+    st->changes = sqlite3_changes(st->db);
     if (!rc && moves_generation(id))
         rc = touch_generation(st, err);
     return rc;
@@ -1091,14 +1093,14 @@ pccs_store_put_org(struct pccs_store *st, const struct pccs_org_row *o,
     };
     int rc = write_row(st, S_ORG_PUT, p, NPARAMS(p), err,
                        "cannot store an organisation");
-    if (!rc && sqlite3_changes(st->db) > 0 && o->name && *o->name) {
+    if (!rc && st->changes > 0 && o->name && *o->name) {
         /* Every name is kept with its date, not only the newest. */
         const struct param n[] = {P_TEXT(o->code), P_TEXT(o->name),
                                   P_DAY(o->as_of), P_INT(o->source_id)};
         return write_row(st, S_ORG_NAME_PUT, n, NPARAMS(n), err,
                          "cannot store a name");
     }
-    if (rc || sqlite3_changes(st->db) > 0)
+    if (rc || st->changes > 0)
         return rc;
     /* Nothing changed: the code exists at another level. */
     char level[32];
