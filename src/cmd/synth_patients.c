@@ -104,9 +104,9 @@ struct sp {
 enum { O_PAT, O_REG, O_EV, O_MED, O_NPAT, O_NCOND, O_NOBS, O_NMED, O_N };
 
 static const char *const out_names[O_N] = {
-    "patients.csv",   "practice_registrations.csv",
+    "patients.csv",        "practice_registrations.csv",
     "clinical_events.csv", "medications.csv",
-    "Patient.ndjson", "Condition.ndjson",
+    "Patient.ndjson",      "Condition.ndjson",
     "Observation.ndjson",  "MedicationRequest.ndjson"};
 
 static const char *const csv_headers[4] = {
@@ -153,12 +153,11 @@ emit_patient(struct sp *s, const char *id, const char *prac, char sex,
     const char *g = sex == 'M' ? "male" : sex == 'F' ? "female" : "unknown";
     if (s->csv) {
         fprintf(s->f[O_PAT], "%s,%s,%c,,%s\n", id, b, sex, prov_csv(s, O_PAT));
-        fprintf(s->f[O_REG], "%s,%s,%s,,%s\n", id, prac, r,
-                prov_csv(s, O_REG));
+        fprintf(s->f[O_REG], "%s,%s,%s,,%s\n", id, prac, r, prov_csv(s, O_REG));
     }
     if (s->ndjson) {
-        fprintf(s->f[O_NPAT],
-                "{\"resourceType\":\"Patient\",\"id\":\"%s\"", id);
+        fprintf(s->f[O_NPAT], "{\"resourceType\":\"Patient\",\"id\":\"%s\"",
+                id);
         prov_json(s, O_NPAT);
         fprintf(s->f[O_NPAT],
                 ",\"gender\":\"%s\",\"birthDate\":\"%s\","
@@ -172,8 +171,7 @@ emit_patient(struct sp *s, const char *id, const char *prac, char sex,
 
 /* A clinical event: a Condition, or an Observation when it has a value. */
 static void
-emit_event(struct sp *s, const char *id, int64_t code, pccs_day day,
-           int value)
+emit_event(struct sp *s, const char *id, int64_t code, pccs_day day, int value)
 {
     char d[16];
     day_text(day, d);
@@ -187,8 +185,7 @@ emit_event(struct sp *s, const char *id, int64_t code, pccs_day day,
     }
     if (s->ndjson) {
         int o = value >= 0 ? O_NOBS : O_NCOND;
-        fprintf(s->f[o],
-                "{\"resourceType\":\"%s\",\"id\":\"%s-%llu\"",
+        fprintf(s->f[o], "{\"resourceType\":\"%s\",\"id\":\"%s-%llu\"",
                 value >= 0 ? "Observation" : "Condition", id,
                 (unsigned long long)s->nevents);
         prov_json(s, o);
@@ -280,9 +277,8 @@ registers(uint64_t *rs, struct pat *p, int64_t n, const struct prac *pr,
         int64_t k = llround(pr->prev[g] * (double)n), m = 0;
         for (int64_t i = 0; i < n; i++) {
             double w = pow(1.0 + p[i].age / 30.0, groups[g].age_pow);
-            p[i].key = p[i].age >= groups[g].min_age
-                           ? pow(unif(rs), 1.0 / w)
-                           : -1.0 - unif(rs);
+            p[i].key = p[i].age >= groups[g].min_age ? pow(unif(rs), 1.0 / w)
+                                                     : -1.0 - unif(rs);
             order[m++] = &p[i];
         }
         qsort(order, (size_t)m, sizeof(*order), by_key);
@@ -343,8 +339,8 @@ static void
 medicines(struct sp *s, uint64_t *rs, const char *id, const struct pat *p,
           int nconds, int ndef)
 {
-    int nm = (int)(nconds * 1.3 + ndef * 0.25 + (p->age >= 65) +
-                   unif(rs) * 1.5);
+    int nm =
+        (int)(nconds * 1.3 + ndef * 0.25 + (p->age >= 65) + unif(rs) * 1.5);
     for (int m = 0; m < nm; m++) {
         int64_t code = 3000000 + (int64_t)(rnd(rs) % 400);
         for (int t = (int)(rnd(rs) % 56); t < 365; t += 56)
@@ -499,8 +495,8 @@ gather(struct sp *s, struct pccs_store *st, struct pccs_tree *t,
     if (!rc)
         g.in_org = pccs_tree_find(t, s->in);
     if (!rc && g.in_org < 0)
-        rc = pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s",
-                          s->in);
+        rc =
+            pccs_err_set(err, PCCS_ENOTFOUND, "unknown organisation %s", s->in);
     if (rc)
         return rc;
     pccs_date_parse(pccs_str_from(s->period), &g.snap);
@@ -512,8 +508,8 @@ gather(struct sp *s, struct pccs_store *st, struct pccs_tree *t,
         rc = pccs_store_facts_each(st, "qof_register", NULL, NULL, qof_reg_cb,
                                    &g, err);
     if (!rc)
-        rc = pccs_store_facts_each(st, "qof_list_size", NULL, NULL,
-                                   qof_list_cb, &g, err);
+        rc = pccs_store_facts_each(st, "qof_list_size", NULL, NULL, qof_list_cb,
+                                   &g, err);
     if (!rc)
         prevalences(&g);
     if (!rc && !s->n)
@@ -607,9 +603,12 @@ static int
 parse(struct pccs_global *g, struct sp *s, int argc, char **argv, bool *stop)
 {
     struct pccs_opt opts[] = {
-        {"in", &s->in, NULL},         {"out", &s->outdir, NULL},
-        {"seed", &s->seed_s, NULL},   {"at", &s->at_s, NULL},
-        {"history", &s->history_s, NULL}, {"layout", &s->layout, NULL},
+        {"in", &s->in, NULL},
+        {"out", &s->outdir, NULL},
+        {"seed", &s->seed_s, NULL},
+        {"at", &s->at_s, NULL},
+        {"history", &s->history_s, NULL},
+        {"layout", &s->layout, NULL},
     };
     char *pos[1];
     size_t npos;
@@ -635,7 +634,9 @@ parse(struct pccs_global *g, struct sp *s, int argc, char **argv, bool *stop)
 int
 pccs_cmd_synth_patients(struct pccs_global *g, int argc, char **argv)
 {
-    struct sp s = {.seed_s = "1", .at_s = "2026-04-01", .history_s = "0",
+    struct sp s = {.seed_s = "1",
+                   .at_s = "2026-04-01",
+                   .history_s = "0",
                    .layout = "both"};
     bool stop;
     int rc = parse(g, &s, argc, argv, &stop);

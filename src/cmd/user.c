@@ -181,8 +181,8 @@ valid_name(const char *s)
 static bool
 valid_role(const char *s)
 {
-    static const char *const roles[] = {"admin", "commissioner", "pcn",
-                                        "practice", "hub", "nhs111"};
+    static const char *const roles[] = {"admin",    "commissioner", "pcn",
+                                        "practice", "hub",          "nhs111"};
     for (size_t i = 0; s && i < sizeof(roles) / sizeof(roles[0]); i++)
         if (!strcmp(s, roles[i]))
             return true;
@@ -262,10 +262,9 @@ check_scope(struct pccs_store *st, const char *role, const char *scope,
                           scope);
     else if (!rc && (!strcmp(role, "pcn") || !strcmp(role, "hub")) &&
              tree.orgs[o].level != PCCS_PCN)
-        rc =
-            pccs_err_set(err, PCCS_EINVAL,
-                         "--scope: a %s user's scope is a PCN, not %s", role,
-                         scope);
+        rc = pccs_err_set(err, PCCS_EINVAL,
+                          "--scope: a %s user's scope is a PCN, not %s", role,
+                          scope);
     else if (!rc && !strcmp(role, "nhs111") && tree.orgs[o].level != PCCS_ICB)
         rc = pccs_err_set(err, PCCS_EINVAL,
                           "--scope: an nhs111 user's scope is an ICB, not %s",

@@ -24,9 +24,9 @@ enum {
 };
 
 static const char *const col_names[C_N] = {
-    "session_org_code", "site",       "service",      "session_date",
-    "start_time",       "end_time",   "staff_role",   "slot_minutes",
-    "bookable_by",
+    "session_org_code", "site",         "service",
+    "session_date",     "start_time",   "end_time",
+    "staff_role",       "slot_minutes", "bookable_by",
 };
 
 /* The session of row i as a store row; times checked. */
@@ -53,8 +53,7 @@ session_of(const struct pccs_register_data *d, size_t i, const int *col,
     long slot = strtol(v[C_SLOT], &end, 10);
     b->slot_minutes = slot;
     if (!pccs_clock_parse(v[C_START], &t[0]) ||
-        !pccs_clock_parse(v[C_END], &t[1]) || t[1] <= t[0] || *end ||
-        slot <= 0)
+        !pccs_clock_parse(v[C_END], &t[1]) || t[1] <= t[0] || *end || slot <= 0)
         return pccs_err_set(err, PCCS_EINVAL,
                             "access_sessions row %s: start_time and "
                             "end_time must be HH:MM with the end after the "
@@ -140,9 +139,9 @@ pccs_booking_instant(const char *local, char out[40])
     int m = 0;
     if (strlen(local) < 16 ||
         pccs_date_parse((struct pccs_str){.p = local, .len = 10}, &d) ||
-        !pccs_clock_parse((char[6]){local[11], local[12], ':', local[14],
-                                    local[15], 0},
-                          &m)) {
+        !pccs_clock_parse(
+            (char[6]){local[11], local[12], ':', local[14], local[15], 0},
+            &m)) {
         snprintf(out, 40, "%s", local);
         return;
     }

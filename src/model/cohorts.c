@@ -93,8 +93,7 @@ window(struct ctx *c, int months)
 /* "a|b|c" code lists as a mask; missing lists are noted (or refused). */
 static int
 list_mask(struct ctx *c, const char *path, int64_t line, int col,
-          struct pccs_str s, bool required, uint64_t *out,
-          struct pccs_err *err)
+          struct pccs_str s, bool required, uint64_t *out, struct pccs_err *err)
 {
     *out = 0;
     while (s.len) {
@@ -215,14 +214,14 @@ one_rule(struct ctx *c, const char *path, const struct pccs_refdata_record *r,
 static int
 read_rules(struct ctx *c, struct pccs_err *err)
 {
-    static const char *const names[] = {"efi_fit_max",      "efi_mild_max",
-                                        "efi_moderate_max", "efi_min_age",
-                                        "polypharmacy_min", "polypharmacy_months"};
+    static const char *const names[] = {
+        "efi_fit_max", "efi_mild_max",     "efi_moderate_max",
+        "efi_min_age", "polypharmacy_min", "polypharmacy_months"};
     double v[6];
     char src[6][512];
     struct pccs_phm *p = c->out;
-    int rc = pccs_rules_params("phm.csv", names, 6, v, src, p->rules[0], 512,
-                               err);
+    int rc =
+        pccs_rules_params("phm.csv", names, 6, v, src, p->rules[0], 512, err);
     if (rc)
         return rc;
     memcpy(c->bounds, v, sizeof(c->bounds));
@@ -314,8 +313,7 @@ reg_cb(void *ctx, const struct pccs_registration_row *r)
     if ((r->start != PCCS_DAY_NONE && r->start > c->at) ||
         (r->end != PCCS_DAY_NONE && r->end < c->at))
         return 0;
-    if (c->death[r->patient] != PCCS_DAY_NONE &&
-        c->death[r->patient] <= c->at)
+    if (c->death[r->patient] != PCCS_DAY_NONE && c->death[r->patient] <= c->at)
         return 0;
     c->prac[r->patient] = prac_index(c, r->practice);
     track(c, r->source_id);
@@ -478,8 +476,7 @@ gather(struct ctx *c, struct pccs_store *st, struct pccs_err *err)
         if (c->from[w] < m.from)
             m.from = c->from[w];
     if (!rc)
-        rc = pccs_store_events_each(st, PCCS_EVENT_MEDICATION, med_cb, &m,
-                                    err);
+        rc = pccs_store_events_each(st, PCCS_EVENT_MEDICATION, med_cb, &m, err);
     if (!rc)
         count_meds(c, &m);
     free(m.v);

@@ -45,9 +45,9 @@ pccs_phm_default_at(struct pccs_store *st, pccs_day *at, struct pccs_err *err)
 static void
 declare(struct pccs_table *out, const struct pccs_phm *p)
 {
-    static const char *const fixed[NFIXED] = {
-        "registered", "efi_assessed", "efi_fit",
-        "efi_mild",   "efi_moderate", "efi_severe"};
+    static const char *const fixed[NFIXED] = {"registered",   "efi_assessed",
+                                              "efi_fit",      "efi_mild",
+                                              "efi_moderate", "efi_severe"};
     pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
     pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);

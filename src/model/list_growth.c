@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/err.h"
 #include "base/hmap.h"
 #include "base/xalloc.h"
 #include "calc/ratio.h"
@@ -61,15 +62,14 @@ earliest_cb(void *ctx, const struct pccs_fact_row *f)
 
 /* The loaded period for one side: a snapshot as at a date, or a year. */
 static int
-pick_side(struct pccs_store *st, const char *want, bool latest,
-          struct side *sd, struct pccs_err *err)
+pick_side(struct pccs_store *st, const char *want, bool latest, struct side *sd,
+          struct pccs_err *err)
 {
     char first[16] = "";
     int y, rc;
     pccs_day d;
     if (!want && !latest) {
-        rc = pccs_store_periods_each(st, "registered", earliest_cb, first,
-                                     err);
+        rc = pccs_store_periods_each(st, "registered", earliest_cb, first, err);
         if (rc)
             return rc;
         want = first[0] ? first : NULL;
@@ -103,8 +103,7 @@ prac_cb(void *ctx, const struct pccs_fact_row *f)
 
 /* Both sides: the organisations' figures, and every practice's list. */
 static int
-gather(struct growth *g, const struct pccs_table_query *q,
-       struct pccs_err *err)
+gather(struct growth *g, const struct pccs_table_query *q, struct pccs_err *err)
 {
     for (int k = 0; k < 2; k++) {
         struct side *sd = &g->s[k];
@@ -116,8 +115,8 @@ gather(struct growth *g, const struct pccs_table_query *q,
         if (!rc)
             rc = pccs_population_rows(g->st, g->t, &pq, &sd->pop, err);
         if (!rc)
-            rc = pccs_store_facts_each(g->st, "registered", sd->pk.period,
-                                       NULL, prac_cb, sd, err);
+            rc = pccs_store_facts_each(g->st, "registered", sd->pk.period, NULL,
+                                       prac_cb, sd, err);
         if (rc)
             return rc;
     }
@@ -296,6 +295,7 @@ emit_line(struct pccs_table *out, const struct growth *g, const struct line *l)
     double reg[2] = {a ? a->registered : NAN, b ? b->registered : NAN};
     double w[2] = {a ? a->weighted : NAN, b ? b->weighted : NAN};
     const struct pccs_pop_row *named = b ? b : a;
+    PCCS_ASSERT(named); /* a line is made from a row of one side or both */
     pccs_day at = b ? g->s[1].pop.at : g->s[0].pop.at;
     pccs_table_row(out);
     pccs_table_text(out, g->t->orgs[l->org].code);
@@ -330,10 +330,9 @@ notes(struct pccs_table *out, const struct growth *g)
                 pccs_table_note(out, "%s %s: %s", sd->opt, sd->pk.period,
                                 sd->pop.notes[i]);
     }
-    pccs_table_note(out,
-                    "each side is the populations table of its period, "
-                    "organisations as at its own date: a practice that "
-                    "moved counts in its organisation of the time");
+    pccs_table_note(out, "each side is the populations table of its period, "
+                         "organisations as at its own date: a practice that "
+                         "moved counts in its organisation of the time");
     pccs_table_note(out,
                     "opened: practices with a list at %s and none at %s; "
                     "closed: a list at %s and none at %s, named in the "
@@ -351,8 +350,8 @@ notes(struct pccs_table *out, const struct growth *g)
 
 int
 pccs_list_growth_table(struct pccs_store *st, const struct pccs_tree *t,
-                       const struct pccs_table_query *q,
-                       struct pccs_table *out, struct pccs_err *err)
+                       const struct pccs_table_query *q, struct pccs_table *out,
+                       struct pccs_err *err)
 {
     pccs_table_init(out, "list-growth");
     struct growth *g = pccs_xcalloc(1, sizeof(*g));

@@ -83,7 +83,8 @@ static const struct pccs_metric_def pcn_dpc = {
         .table = "workforce",                                                  \
         .column = "fte",                                                       \
         .improvement = PCCS_SPC_INCREASE,                                      \
-        .summary = "PCN workforce FTE, " role ", each loaded quarterly census", \
+        .summary =                                                             \
+            "PCN workforce FTE, " role ", each loaded quarterly census",       \
         .over = "workforce_fte",                                               \
         .group = "Other Direct Patient Care staff",                            \
         .key_col = "staff_role",                                               \

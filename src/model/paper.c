@@ -178,8 +178,8 @@ static double
 num_of(const struct pccs_table *c, size_t row, const char *col)
 {
     int k = pccs_table_col_index(c, col);
-    const struct pccs_cell *x = k >= 0 ? pccs_table_cell(c, row, (size_t)k)
-                                       : NULL;
+    const struct pccs_cell *x =
+        k >= 0 ? pccs_table_cell(c, row, (size_t)k) : NULL;
     return x && !x->null ? x->num : NAN;
 }
 
@@ -187,8 +187,8 @@ static const char *
 text_of(const struct pccs_table *c, size_t row, const char *col)
 {
     int k = pccs_table_col_index(c, col);
-    const struct pccs_cell *x = k >= 0 ? pccs_table_cell(c, row, (size_t)k)
-                                       : NULL;
+    const struct pccs_cell *x =
+        k >= 0 ? pccs_table_cell(c, row, (size_t)k) : NULL;
     return x && x->text ? x->text : "";
 }
 
@@ -237,8 +237,8 @@ gather_cap_growth(struct pccs_paper *p)
 
 /* FTE by direct patient care role at one census (workforce --group). */
 static bool
-roles_at(struct pccs_paper *p, struct pccs_store *st,
-         const struct pccs_tree *t, const char *census, struct pccs_table *out)
+roles_at(struct pccs_paper *p, struct pccs_store *st, const struct pccs_tree *t,
+         const char *census, struct pccs_table *out)
 {
     struct pccs_table_query q = {.level = p->level,
                                  .in = p->in,

@@ -447,8 +447,8 @@ gap_notes(struct build *b, const char *atbuf)
             !pccs_build_within(t, m->org, b->in_org, b->at, b->reg_source) ||
             pccs_tree_ancestor(t, m->org, PCCS_ICB, b->at, b->reg_source) >= 0)
             continue;
-        int s = pccs_tree_ancestor(t, m->org, PCCS_SUB_ICB, b->at,
-                                   b->reg_source);
+        int s =
+            pccs_tree_ancestor(t, m->org, PCCS_SUB_ICB, b->at, b->reg_source);
         if (s >= 0) {
             reg[s] += m->registered;
             n[s]++;

@@ -247,8 +247,8 @@ run_level_once(struct pccs_store *st, const struct pccs_tree *t,
                                  .group = d->group,
                                  .suppress = suppress};
     memset(out, 0, sizeof(*out));
-    int rc = pccs_table_run(pccs_table_def_find(d->table), st, t, &q,
-                            &out->t, err);
+    int rc =
+        pccs_table_run(pccs_table_def_find(d->table), st, t, &q, &out->t, err);
     if (rc)
         return rc;
     out->code = pccs_table_col_index(&out->t, "code");
@@ -272,17 +272,16 @@ run_level(struct pccs_store *st, const struct pccs_tree *t,
              (c->e[i].group && d->group && !strcmp(c->e[i].group, d->group)))) {
             *out = &c->e[i].r;
             if (c->e[i].rc)
-                return pccs_err_set(err, c->e[i].rc, "%s: no figure",
-                                    d->table);
-            return c->e[i].rc;
+                return pccs_err_set(err, c->e[i].rc, "%s: no figure", d->table);
+            return PCCS_OK;
         }
     PCCS_ASSERT(c->n < sizeof(c->e) / sizeof(c->e[0]));
     size_t i = c->n++;
     c->e[i].table = d->table;
     c->e[i].group = d->group;
     c->e[i].level = level;
-    c->e[i].rc = run_level_once(st, t, d, level, c->year, c->suppress,
-                                &c->e[i].r, err);
+    c->e[i].rc =
+        run_level_once(st, t, d, level, c->year, c->suppress, &c->e[i].r, err);
     *out = &c->e[i].r;
     return c->e[i].rc;
 }
@@ -294,11 +293,9 @@ value_of(const struct figure_run *r, int col, const char *code, size_t *row)
     if (col < 0)
         return NAN;
     for (size_t i = 0; i < r->t.nrows; i++) {
-        const struct pccs_cell *c =
-            pccs_table_cell(&r->t, i, (size_t)r->code);
+        const struct pccs_cell *c = pccs_table_cell(&r->t, i, (size_t)r->code);
         if (!c->null && c->text && !strcmp(c->text, code)) {
-            const struct pccs_cell *v =
-                pccs_table_cell(&r->t, i, (size_t)col);
+            const struct pccs_cell *v = pccs_table_cell(&r->t, i, (size_t)col);
             if (row)
                 *row = i;
             return v->null ? NAN : v->num;
@@ -335,8 +332,7 @@ compare_row(struct pccs_store *st, const struct pccs_tree *t,
     double v = value_of(own, vc, p->self.code, &row);
     double *peers = pccs_xcalloc(own->t.nrows + 1, sizeof(*peers));
     for (size_t i = 0; i < own->t.nrows; i++) {
-        const struct pccs_cell *c =
-            pccs_table_cell(&own->t, i, (size_t)vc);
+        const struct pccs_cell *c = pccs_table_cell(&own->t, i, (size_t)vc);
         peers[i] = c->null ? NAN : c->num;
     }
     int *dec = pccs_xcalloc(own->t.nrows + 1, sizeof(*dec));
@@ -393,10 +389,9 @@ compare_notes(const struct run_cache *c, enum pccs_level level,
         const struct pccs_table *t = &c->e[i].r.t;
         for (size_t k = 0; k < t->nnotes; k++)
             if (strncmp(t->notes[k], "Contains public", 15))
-                pccs_table_note(out, "%s%s%s: %s", c->e[i].table,
-                                c->e[i].group ? " " : "",
-                                c->e[i].group ? c->e[i].group : "",
-                                t->notes[k]);
+                pccs_table_note(
+                    out, "%s%s%s: %s", c->e[i].table, c->e[i].group ? " " : "",
+                    c->e[i].group ? c->e[i].group : "", t->notes[k]);
     }
 }
 
@@ -424,9 +419,10 @@ pccs_profile_compare(struct pccs_store *st, const struct pccs_tree *t,
     int rc = pccs_latest_payments_year(st, fy, err);
     if (rc)
         return rc;
-    pccs_table_note(out, "rank: from the highest among every %s in England "
-                         "with the figure (peers); decile: 1 lowest tenth "
-                         "to 10 highest",
+    pccs_table_note(out,
+                    "rank: from the highest among every %s in England "
+                    "with the figure (peers); decile: 1 lowest tenth "
+                    "to 10 highest",
                     p->o->level_name);
     struct run_cache *cache = pccs_xcalloc(1, sizeof(*cache));
     cache->year = fy[0] ? fy : NULL;

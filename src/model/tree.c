@@ -327,8 +327,8 @@ pccs_tree_build(struct pccs_tree *t, struct pccs_store *st,
 
 /* The cached tree of the current generation: *hit, and *gen either way. */
 static int
-read_cached(struct pccs_tree *t, struct pccs_store *st, bool *hit,
-            int64_t *gen, struct pccs_err *err)
+read_cached(struct pccs_tree *t, struct pccs_store *st, bool *hit, int64_t *gen,
+            struct pccs_err *err)
 {
     char *blob;
     size_t len;
@@ -375,7 +375,8 @@ check_cached(struct pccs_tree *t, struct pccs_store *st, struct pccs_err *err)
     pccs_tree_to_blob(t, &a);
     pccs_tree_to_blob(&fresh, &b);
     bool same = a.len == b.len && !memcmp(a.p, b.p, a.len);
-    fprintf(stderr, "pccs: tree: cached for generation %lld, %s a fresh build\n",
+    fprintf(stderr,
+            "pccs: tree: cached for generation %lld, %s a fresh build\n",
             (long long)gen, same ? "the same as" : "NOT the same as");
     pccs_buf_release(&a);
     pccs_buf_release(&b);
@@ -444,7 +445,7 @@ pccs_tree_release(struct pccs_tree *t)
 {
     for (size_t i = 0; i < t->norgs; i++) {
         struct pccs_tree_org *o = &t->orgs[i];
-        char *own[] = {o->code,   o->name,   o->postcode,
+        char *own[] = {o->code,     o->name,   o->postcode,
                        o->ons_code, o->status, o->level_name};
         for (size_t k = 0; k < sizeof(own) / sizeof(own[0]); k++)
             free_owned(t, own[k]);

@@ -66,8 +66,8 @@ static void
 put_org(struct pccs_buf *b, const struct pccs_tree_org *o)
 {
     pad8(b);
-    struct blob_org h = {o->level,     o->open_date,        o->close_date,
-                         o->as_of,     o->source_id,        (uint32_t)o->nlinks,
+    struct blob_org h = {o->level,           o->open_date, o->close_date,
+                         o->as_of,           o->source_id, (uint32_t)o->nlinks,
                          (uint32_t)o->nnames};
     pccs_buf_add(b, &h, sizeof(h));
     for (size_t i = 0; i < o->nlinks; i++) {
@@ -90,7 +90,7 @@ put_org(struct pccs_buf *b, const struct pccs_tree_org *o)
         pccs_buf_add(b, &n, sizeof(n));
         put_str(b, o->names[i].name);
     }
-    const char *s[] = {o->code,   o->name,   o->postcode,
+    const char *s[] = {o->code,     o->name,   o->postcode,
                        o->ons_code, o->status, o->level_name};
     for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
         put_str(b, s[i]);

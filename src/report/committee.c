@@ -1404,9 +1404,8 @@ cap_vs_list(struct rep *r)
     if (r->p->cap_growth_ok && g->nrows == 3) {
         cap_sentence(r, g);
         static const char *const cols[] = {
-            "what=Figure",   "from=From",  "to=To",
-            "before=Before", "now=Latest", "change_pct=Change %",
-            NULL};
+            "what=Figure", "from=From",           "to=To", "before=Before",
+            "now=Latest",  "change_pct=Change %", NULL};
         html_table(r, g, cols, NULL, NULL);
     }
     else
@@ -1581,8 +1580,7 @@ wf_chart(struct rep *r, const struct pccs_spc_run *run)
     pccs_svg_spc_write(r->f, &c);
     fputs("<figcaption class=\"src\">Making Data Count XmR chart: ", r->f);
     esc(r, pccs_svg_variation(&c));
-    fprintf(r->f, " at the latest census; %zu points%s.</figcaption>",
-            run->s.n,
+    fprintf(r->f, " at the latest census; %zu points%s.</figcaption>", run->s.n,
             run->short_group ? " (fewer than 13: limits less reliable)" : "");
     fputs("</figure>\n", r->f);
 }
@@ -1616,8 +1614,9 @@ wf_series(struct rep *r)
         fprintf(r->f, "<h3>By role: %s against %s</h3>\n", s->date[0],
                 s->date[s->n - 1]);
         static const char *const cols[] = {
-            "staff_role=Role",     "fte_first=FTE first", "fte_latest=FTE latest",
-            "change=Change (FTE)", "change_pct=Change %", NULL};
+            "staff_role=Role",       "fte_first=FTE first",
+            "fte_latest=FTE latest", "change=Change (FTE)",
+            "change_pct=Change %",   NULL};
         html_table(r, &r->p->wf_roles, cols, NULL, NULL);
     }
     notes(r, &r->p->wf[1].table);

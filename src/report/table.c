@@ -63,7 +63,7 @@ plain_fixed(char *out, size_t size, int d, double v)
     }
     uint64_t m = (uint64_t)ldexp(f, 53);
     int k = 53 - e - d; /* v 10^d = m 5^d / 2^k */
-    if (k < -22) { /* v 10^d would not fit 127 bits (v > 2^75) */
+    if (k < -22) {      /* v 10^d would not fit 127 bits (v > 2^75) */
         snprintf(out, size, "%.*f", d, v);
         return;
     }

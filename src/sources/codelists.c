@@ -107,7 +107,8 @@ list_index(struct pccs_codelists *cl, const char *name, size_t len,
         return pccs_err_set(err, PCCS_EINVAL,
                             "more than %d code lists: pccs reads at most %d",
                             PCCS_CODELISTS_MAX, PCCS_CODELISTS_MAX) *
-               0 - 1;
+                   0 -
+               1;
     cl->names[cl->n] = pccs_xstrndup(name, len);
     return (int)cl->n++;
 }
@@ -172,7 +173,8 @@ read_dir(struct pccs_codelists *cl, const char *dir, int depth,
         names[n++] = pccs_xstrdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), by_name);
+    if (n > 0)
+        qsort(names, n, sizeof(*names), by_name);
     int rc = PCCS_OK;
     for (size_t i = 0; i < n; i++) {
         char path[1024];

@@ -67,8 +67,8 @@ ferr(const struct fline *l, struct pccs_err *err, const char *key,
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    return pccs_err_at(err, PCCS_EPARSE, l->p->ld->name, l->line, col,
-                       "%s: %s", key ? key : "line", what);
+    return pccs_err_at(err, PCCS_EPARSE, l->p->ld->name, l->line, col, "%s: %s",
+                       key ? key : "line", what);
 }
 
 static const char *
@@ -150,11 +150,15 @@ patient_res(const struct fline *l, json_t *res, struct pccs_err *err)
         return ferr(l, err, "id", "expected the patient's id, found %s",
                     "nothing");
     if (pccs__phm_patient(p, id, strlen(id)))
-        return ferr(l, err, "id", "expected a patient not loaded before, "
-                    "found %s", id);
+        return ferr(l, err, "id",
+                    "expected a patient not loaded before, "
+                    "found %s",
+                    id);
     struct pccs_patient_row r = {.ext = id, .source_id = p->ld->src.id};
-    r.sex = !g ? "U" : !strcmp(g, "male") ? "M" : !strcmp(g, "female") ? "F"
-                                                                        : "U";
+    r.sex = !g                     ? "U"
+            : !strcmp(g, "male")   ? "M"
+            : !strcmp(g, "female") ? "F"
+                                   : "U";
     int rc = day_of(l, res, "birthDate", NULL, false, &r.birth, err);
     if (!rc)
         rc = day_of(l, res, "deceasedDateTime", NULL, false, &r.death, err);
@@ -204,8 +208,8 @@ event_res(const struct fline *l, json_t *res, enum fhir_type t,
         return rc;
     bool med = t == F_MEDREQ;
     const char *key = med ? "medicationCodeableConcept" : "code";
-    const char *code = coding_code(json_object_get(res, key),
-                                   med ? NULL : SNOMED_SYSTEM);
+    const char *code =
+        coding_code(json_object_get(res, key), med ? NULL : SNOMED_SYSTEM);
     if (!code || !pccs_is_snomed(code, strlen(code), &e.code))
         return ferr(l, err, key,
                     med ? "expected a dm+d code in coding[], found %s"
@@ -216,9 +220,8 @@ event_res(const struct fline *l, json_t *res, enum fhir_type t,
                     "expected a code in one of the code lists "
                     "($PCCS_CODELISTS, data/rules/phm_codes.csv), found %s",
                     code);
-    rc = t == F_CONDITION
-             ? day_of(l, res, "onsetDateTime", "recordedDate", true, &e.day,
-                      err)
+    rc = t == F_CONDITION ? day_of(l, res, "onsetDateTime", "recordedDate",
+                                   true, &e.day, err)
          : t == F_OBSERVATION
              ? day_of(l, res, "effectiveDateTime", "issued", true, &e.day, err)
              : day_of(l, res, "authoredOn", NULL, true, &e.day, err);
@@ -245,7 +248,9 @@ one_line(const struct fline *l, enum fhir_type t, struct pccs_err *err)
     if (!res || !json_is_object(res)) {
         json_decref(res);
         return pccs_err_at(err, PCCS_EPARSE, l->p->ld->name, l->line,
-                           res ? 1 : je.column > 0 ? je.column : 1,
+                           res             ? 1
+                           : je.column > 0 ? je.column
+                                           : 1,
                            "expected one FHIR %s resource as a JSON object "
                            "on the line: %s",
                            type_names[t], res ? "not an object" : je.text);
@@ -254,10 +259,10 @@ one_line(const struct fline *l, enum fhir_type t, struct pccs_err *err)
     int rc = PCCS_OK;
     if (!rt || strcmp(rt, type_names[t]))
         rc = ferr(l, err, "resourceType",
-                  t == F_PATIENT ? "expected Patient (one type a file), "
-                                   "found %s"
-                  : t == F_CONDITION ? "expected Condition (one type a "
-                                       "file), found %s"
+                  t == F_PATIENT       ? "expected Patient (one type a file), "
+                                         "found %s"
+                  : t == F_CONDITION   ? "expected Condition (one type a "
+                                         "file), found %s"
                   : t == F_OBSERVATION ? "expected Observation (one type a "
                                          "file), found %s"
                                        : "expected MedicationRequest (one "
@@ -273,8 +278,7 @@ one_line(const struct fline *l, enum fhir_type t, struct pccs_err *err)
 }
 
 static int
-load_fhir(struct pccs_load *ld, FILE *f, enum fhir_type t,
-          struct pccs_err *err)
+load_fhir(struct pccs_load *ld, FILE *f, enum fhir_type t, struct pccs_err *err)
 {
     struct pccs_phm_load p;
     int rc = pccs__phm_begin(&p, ld, t == F_CONDITION || t == F_OBSERVATION,
@@ -317,8 +321,7 @@ sniff(const char *line, size_t len, enum fhir_type t)
     {                                                                          \
         return sniff(line, len, t);                                            \
     }                                                                          \
-    static int var##_load(struct pccs_load *ld, FILE *f,                       \
-                          struct pccs_err *err)                                \
+    static int var##_load(struct pccs_load *ld, FILE *f, struct pccs_err *err) \
     {                                                                          \
         return load_fhir(ld, f, t, err);                                       \
     }                                                                          \

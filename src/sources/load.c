@@ -148,8 +148,7 @@ pccs_load_org(struct pccs_load *ld, struct pccs_org_row *o,
         return PCCS_ECONFLICT;
     o->source_id = ld->src.id;
     struct pccs_buf k = PCCS_BUF_INIT;
-    const char *f[] = {o->level, o->name, o->postcode, o->ons_code,
-                       o->status};
+    const char *f[] = {o->level, o->name, o->postcode, o->ons_code, o->status};
     for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
         key_add(&k, f[i]);
     key_day(&k, o->open_date);

@@ -120,8 +120,8 @@ reg_row(struct pccs_phm_load *p, const struct pccs_csv_record *rec,
     struct pccs_str prac;
     int rc = patient_of(p, rec, idx, &r.patient, err);
     if (!rc)
-        rc = pccs_load_practice_code(p->ld, err, rec, idx[C_A],
-                                     "practice_code", &prac);
+        rc = pccs_load_practice_code(p->ld, err, rec, idx[C_A], "practice_code",
+                                     &prac);
     if (!rc && !pccs__phm_practice(p, prac.p, prac.len))
         rc = pccs_load_field_err(p->ld, err, rec, idx[C_A], "practice_code",
                                  "a practice in the store (load the NHS "
@@ -130,8 +130,8 @@ reg_row(struct pccs_phm_load *p, const struct pccs_csv_record *rec,
         rc = pccs_load_date(p->ld, err, rec, idx[C_B], "start_date", true,
                             &r.start);
     if (!rc && idx[C_C] >= 0)
-        rc = pccs_load_date(p->ld, err, rec, idx[C_C], "end_date", true,
-                            &r.end);
+        rc =
+            pccs_load_date(p->ld, err, rec, idx[C_C], "end_date", true, &r.end);
     if (rc)
         return rc;
     char code[16];
@@ -170,19 +170,17 @@ event_row(struct pccs_phm_load *p, const struct pccs_csv_record *rec,
                             clinical ? "snomedct_code" : "dmd_code", &c);
     c = pccs_str_trim(c);
     if (!rc && !pccs_is_snomed(c.p, c.len, &e.code))
-        rc = pccs_load_field_err(p->ld, err, rec, idx[C_B],
-                                 clinical ? "snomedct_code" : "dmd_code",
-                                 clinical ? "a SNOMED CT concept id"
-                                          : "a dm+d code (digits)");
+        rc = pccs_load_field_err(
+            p->ld, err, rec, idx[C_B], clinical ? "snomedct_code" : "dmd_code",
+            clinical ? "a SNOMED CT concept id" : "a dm+d code (digits)");
     if (!rc && clinical && !pccs_codelists_mask(&p->cl, e.code))
         rc = pccs_load_field_err(p->ld, err, rec, idx[C_B], "snomedct_code",
                                  "a code in one of the code lists "
                                  "($PCCS_CODELISTS, data/rules/phm_codes.csv)");
-    if (!rc && clinical && idx[C_C] >= 0 &&
-        pccs_load_opt(rec, idx[C_C]).len) {
+    if (!rc && clinical && idx[C_C] >= 0 && pccs_load_opt(rec, idx[C_C]).len) {
         e.has_value = true;
-        rc = pccs_load_number(p->ld, err, rec, idx[C_C], "numeric_value",
-                              false, true, &e.value, NULL);
+        rc = pccs_load_number(p->ld, err, rec, idx[C_C], "numeric_value", false,
+                              true, &e.value, NULL);
     }
     if (rc)
         return rc;
@@ -211,12 +209,12 @@ load_phm(struct pccs_load *ld, struct pccs_csv_reader *r,
 }
 
 #define PHM_KIND(name, cols_, row_, codes_)                                    \
-    static const struct phm_kind name##_k = {cols_, row_, codes_};            \
-    static int name##_load(struct pccs_load *ld, struct pccs_csv_reader *r,   \
-                           const struct pccs_csv_record *first,               \
-                           struct pccs_err *err)                              \
+    static const struct phm_kind name##_k = {cols_, row_, codes_};             \
+    static int name##_load(struct pccs_load *ld, struct pccs_csv_reader *r,    \
+                           const struct pccs_csv_record *first,                \
+                           struct pccs_err *err)                               \
     {                                                                          \
-        return load_phm(ld, r, first, &name##_k, err);                        \
+        return load_phm(ld, r, first, &name##_k, err);                         \
     }
 
 PHM_KIND(patients, patient_cols, patient_row, false)

@@ -27,16 +27,15 @@ struct pccs_phm_load {
  * Start: the code lists (clinical files), the writer, and the patients
  * stored before (files that refer to patients).
  */
-int pccs__phm_begin(struct pccs_phm_load *p, struct pccs_load *ld,
-                    bool codes, bool patients, struct pccs_err *err);
+int pccs__phm_begin(struct pccs_phm_load *p, struct pccs_load *ld, bool codes,
+                    bool patients, struct pccs_err *err);
 /**
  * When rc is 0, write what waits and set the load's period from the
  * latest day seen; free everything. Returns rc or the write's error.
  */
 int pccs__phm_end(struct pccs_phm_load *p, int rc, struct pccs_err *err);
 /** The stored id of patient ext, or 0 if there is none. */
-int64_t pccs__phm_patient(struct pccs_phm_load *p, const char *ext,
-                          size_t len);
+int64_t pccs__phm_patient(struct pccs_phm_load *p, const char *ext, size_t len);
 /** Is code a practice (level practice) in the store? */
 bool pccs__phm_practice(struct pccs_phm_load *p, const char *code, size_t len);
 /** Note a day (the period is the latest). */

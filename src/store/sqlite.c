@@ -31,7 +31,7 @@
 #define GEN_TRIGGERS(t)                                                        \
     GEN_TRIGGER(t, "INSERT") GEN_TRIGGER(t, "UPDATE") GEN_TRIGGER(t, "DELETE")
 #define GEN_UNTRIGGER(t)                                                       \
-    "DROP TRIGGER IF EXISTS gen_" t "_INSERT; DROP TRIGGER IF EXISTS gen_" t  \
+    "DROP TRIGGER IF EXISTS gen_" t "_INSERT; DROP TRIGGER IF EXISTS gen_" t   \
     "_UPDATE; "
 
 static const char *const migrations[] = {
@@ -123,9 +123,9 @@ static const char *const migrations[] = {
     "CREATE TABLE IF NOT EXISTS generation (n INTEGER NOT NULL); INSERT "
     "INTO generation SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM generation); "
     "CREATE TABLE IF NOT EXISTS caches (name TEXT PRIMARY KEY, generation "
-    "INTEGER NOT NULL, data BLOB NOT NULL); "
-    GEN_TRIGGERS("sources") GEN_TRIGGERS("orgs") GEN_TRIGGERS("links")
-        GEN_TRIGGERS("org_names") GEN_TRIGGERS("fact_sets"),
+    "INTEGER NOT NULL, data BLOB NOT NULL); " GEN_TRIGGERS("sources")
+        GEN_TRIGGERS("orgs") GEN_TRIGGERS("links") GEN_TRIGGERS("org_names")
+            GEN_TRIGGERS("fact_sets"),
     /*
      * 11: a trigger per inserted row cost a load a tenth of its time: the
      * store moves the generation on once per transaction that writes
@@ -390,8 +390,8 @@ struct pccs_store {
     size_t nsets, sets_cap, last_set;
     sqlite3_stmt *batch; /* INSERT of FACT_BATCH rows */
     bool readonly;       /* opened read-only: the directory is not writable */
-    bool gen_dirty;      /* this transaction wrote rows the tree is built from */
-    int changes;         /* rows the last write_row changed */
+    bool gen_dirty; /* this transaction wrote rows the tree is built from */
+    int changes;    /* rows the last write_row changed */
     sqlite3_stmt *user_state; /* a server's check on every request */
 };
 
@@ -1459,8 +1459,8 @@ pccs_store_attrs_of_source(struct pccs_store *st, const char *key,
 {
     const struct reader rd = {.fn.attr = fn, .ctx = ctx};
     const struct param p[] = {P_TEXT(key), P_INT(source_id)};
-    return read_rows(st, S_ATTRS_SOURCE, p, NPARAMS(p), attr_each_row, &rd,
-                     err, "cannot read attributes");
+    return read_rows(st, S_ATTRS_SOURCE, p, NPARAMS(p), attr_each_row, &rd, err,
+                     "cannot read attributes");
 }
 
 struct period_src {
@@ -1562,8 +1562,8 @@ read_ranges(struct pccs_store *st, const struct fact_chunk *ch, size_t n,
             e++;
         const struct param q[] = {P_TEXT(org), P_INT(ch[k].first),
                                   P_INT(ch[e].last)};
-        rc = read_rows(st, S_FACTS_RANGE, q, NPARAMS(q), fact_each_row, rd,
-                       err, "cannot read figures");
+        rc = read_rows(st, S_FACTS_RANGE, q, NPARAMS(q), fact_each_row, rd, err,
+                       "cannot read figures");
         k = e + 1;
     }
     return rc;
@@ -1734,8 +1734,11 @@ pccs_store_cache_get(struct pccs_store *st, const char *name, char **data,
     }
     /* Read in the same transaction as the generation (the row's now). */
     int rc = PCCS_OK;
-    if (*len > 0 && !(*data = cache_blob(st, rowid, *len)))
-        *len = 0;
+    if (*len > 0) {
+        *data = cache_blob(st, rowid, *len);
+        if (!*data)
+            *len = 0;
+    }
     return finish_read(st, s, r, rc, err, "cannot read the caches");
 }
 
@@ -2070,8 +2073,8 @@ pccs_store_booking_session_put(struct pccs_store *st,
                        &s, err);
     if (rc)
         return rc;
-    const char *t[] = {b->key, b->org, b->site, b->service, b->staff_role,
-                       b->day, b->start_time, b->end_time};
+    const char *t[] = {b->key,        b->org, b->site,       b->service,
+                       b->staff_role, b->day, b->start_time, b->end_time};
     for (int i = 0; i < 8; i++)
         bind_text(s, i + 1, t[i]);
     sqlite3_bind_int64(s, 9, b->slot_minutes);
@@ -2161,16 +2164,16 @@ static int
 slot_taken(struct pccs_store *st, int64_t id, struct pccs_err *err)
 {
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, "SELECT status FROM slots WHERE id = ?1",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(st->db, "SELECT status FROM slots WHERE id = ?1", -1,
+                           &s, NULL) != SQLITE_OK)
         return db_err(st, err, "cannot prepare a statement");
     sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s) == SQLITE_ROW
-                 ? pccs_err_set(err, PCCS_ECONFLICT,
-                                "slot %lld is already booked (%s)",
-                                (long long)id, col_text(s, 0))
-                 : pccs_err_set(err, PCCS_ENOTFOUND, "no slot %lld",
-                                (long long)id);
+    int rc =
+        sqlite3_step(s) == SQLITE_ROW
+            ? pccs_err_set(err, PCCS_ECONFLICT,
+                           "slot %lld is already booked (%s)", (long long)id,
+                           col_text(s, 0))
+            : pccs_err_set(err, PCCS_ENOTFOUND, "no slot %lld", (long long)id);
     sqlite3_finalize(s);
     return rc;
 }
@@ -2207,8 +2210,7 @@ pccs_store_appt_book(struct pccs_store *st, const struct pccs_appt_row *a,
     bind_text(s, 4, a->booked_by);
     rc = step_once(st, s, err, "cannot add the appointment");
     if (rc == PCCS_ECONFLICT)
-        return pccs_err_set(err, PCCS_ECONFLICT,
-                            "slot %lld is already booked",
+        return pccs_err_set(err, PCCS_ECONFLICT, "slot %lld is already booked",
                             (long long)a->slot_id);
     if (!rc)
         *id = sqlite3_last_insert_rowid(st->db);

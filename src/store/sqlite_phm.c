@@ -62,8 +62,8 @@ phm_err(sqlite3 *db, struct pccs_err *err, const char *what)
 static size_t
 code_slot(const struct pccs_phm_writer *w, int64_t code)
 {
-    size_t i = (size_t)(((uint64_t)code * 0x9E3779B97F4A7C15ULL) >> 20) &
-               (w->cap - 1);
+    size_t i =
+        (size_t)(((uint64_t)code * 0x9E3779B97F4A7C15ULL) >> 20) & (w->cap - 1);
     while (w->keys[i] && w->keys[i] != code)
         i = (i + 1) & (w->cap - 1);
     return i;

@@ -513,8 +513,8 @@ int pccs_store_events_each(struct pccs_store *st, enum pccs_event_kind kind,
 
 /* A session a hub or practice publishes (a row of access_sessions). */
 struct pccs_booking_session_row {
-    const char *key;        /* the register row's stable identifier */
-    const char *org;        /* the PCN (a hub) or practice running it */
+    const char *key; /* the register row's stable identifier */
+    const char *org; /* the PCN (a hub) or practice running it */
     const char *site, *service, *staff_role;
     const char *day;        /* 2026-12-05 */
     const char *start_time; /* 18:30 (local, Europe/London) */
@@ -548,10 +548,10 @@ struct pccs_appt_row {
 /* Which slots or appointments to read; NULL or 0 fields match all. */
 struct pccs_booking_filter {
     int64_t id;
-    const char *org;    /* the slot's organisation */
-    const char *from;   /* slot start >= from (local ISO text) */
-    const char *to;     /* slot start <= to */
-    const char *status; /* the slot's or appointment's */
+    const char *org;        /* the slot's organisation */
+    const char *from;       /* slot start >= from (local ISO text) */
+    const char *to;         /* slot start <= to */
+    const char *status;     /* the slot's or appointment's */
     const char *practice;   /* appointments: the patient's practice */
     const char *nhs_number; /* appointments */
 };

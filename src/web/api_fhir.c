@@ -44,8 +44,8 @@ slot_resource(const struct pccs_slot_row *s)
     json_t *j = json_pack(
         "{s:s, s:s, s:[{s:s}], s:{s:s, s:s}, s:s, s:s, s:s, s:s}",
         "resourceType", "Slot", "id", id, "serviceType", "text", s->service,
-        "schedule", "reference", sched, "display", s->org, "status",
-        s->status, "start", start, "end", end, "comment", "");
+        "schedule", "reference", sched, "display", s->org, "status", s->status,
+        "start", start, "end", end, "comment", "");
     char comment[256];
     snprintf(comment, sizeof(comment), "%s, %s at %s; bookable by %s",
              s->service, s->staff_role, s->site, s->bookable);
@@ -62,27 +62,27 @@ appt_resource(const struct pccs_appt_row *a)
     snprintf(org, sizeof(org), "Organization/%s", a->org);
     pccs_booking_instant(a->start, start);
     pccs_booking_instant(a->end, end);
-    json_t *patient = json_pack(
-        "{s:s, s:s, s:[o], s:[{s:o}]}", "resourceType", "Patient", "id",
-        "patient", "identifier", identifier(NHS_NUMBER_SYSTEM, a->nhs_number),
-        "generalPractitioner", "identifier",
-        identifier(ODS_SYSTEM, a->practice));
-    return json_pack(
-        "{s:s, s:s, s:[o], s:s, s:s, s:s, s:I, s:[{s:s}], s:s, "
-        "s:[{s:{s:s}, s:s}, {s:{s:s, s:o}, s:s}]}",
-        "resourceType", "Appointment", "id", id, "contained", patient,
-        "status", a->status, "start", start, "end", end, "minutesDuration",
-        (json_int_t)a->minutes, "slot", "reference", slot, "created",
-        a->created_at, "participant", "actor", "reference", "#patient",
-        "status", "accepted", "actor", "reference", org, "identifier",
-        identifier(ODS_SYSTEM, a->org), "status", "accepted");
+    json_t *patient = json_pack("{s:s, s:s, s:[o], s:[{s:o}]}", "resourceType",
+                                "Patient", "id", "patient", "identifier",
+                                identifier(NHS_NUMBER_SYSTEM, a->nhs_number),
+                                "generalPractitioner", "identifier",
+                                identifier(ODS_SYSTEM, a->practice));
+    return json_pack("{s:s, s:s, s:[o], s:s, s:s, s:s, s:I, s:[{s:s}], s:s, "
+                     "s:[{s:{s:s}, s:s}, {s:{s:s, s:o}, s:s}]}",
+                     "resourceType", "Appointment", "id", id, "contained",
+                     patient, "status", a->status, "start", start, "end", end,
+                     "minutesDuration", (json_int_t)a->minutes, "slot",
+                     "reference", slot, "created", a->created_at, "participant",
+                     "actor", "reference", "#patient", "status", "accepted",
+                     "actor", "reference", org, "identifier",
+                     identifier(ODS_SYSTEM, a->org), "status", "accepted");
 }
 
 static json_t *
 bundle_new(void)
 {
-    return json_pack("{s:s, s:s, s:i, s:[]}", "resourceType", "Bundle",
-                     "type", "searchset", "total", 0, "entry");
+    return json_pack("{s:s, s:s, s:i, s:[]}", "resourceType", "Bundle", "type",
+                     "searchset", "total", 0, "entry");
 }
 
 static void
@@ -94,9 +94,9 @@ bundle_add(json_t *b, const char *type, json_int_t id, json_t *res)
                           json_pack("{s:s, s:o, s:{s:s}}", "fullUrl", url,
                                     "resource", res, "search", "mode",
                                     "match"));
-    json_object_set_new(b, "total",
-                        json_integer((json_int_t)json_array_size(
-                            json_object_get(b, "entry"))));
+    json_object_set_new(
+        b, "total",
+        json_integer((json_int_t)json_array_size(json_object_get(b, "entry"))));
 }
 
 static void
@@ -109,13 +109,13 @@ reply_fhir(struct pccs_web_reply *r, json_t *j)
 void
 pccs_web_fhir_outcome(struct pccs_web_reply *r, int code, const char *msg)
 {
-    const char *issue = code == PCCS_ECONFLICT      ? "conflict"
-                        : code == PCCS_EFORBIDDEN   ? "forbidden"
-                        : code == PCCS_ENOTFOUND    ? "not-found"
-                        : code == PCCS_WEB_ESIGNIN  ? "login"
-                        : code == PCCS_EINVAL       ? "invalid"
-                        : code == PCCS_WEB_EMETHOD  ? "not-supported"
-                                                    : "exception";
+    const char *issue = code == PCCS_ECONFLICT     ? "conflict"
+                        : code == PCCS_EFORBIDDEN  ? "forbidden"
+                        : code == PCCS_ENOTFOUND   ? "not-found"
+                        : code == PCCS_WEB_ESIGNIN ? "login"
+                        : code == PCCS_EINVAL      ? "invalid"
+                        : code == PCCS_WEB_EMETHOD ? "not-supported"
+                                                   : "exception";
     free(r->body);
     r->body = NULL;
     reply_fhir(r, json_pack("{s:s, s:[{s:s, s:s, s:s}]}", "resourceType",
@@ -377,8 +377,8 @@ patch_status(const struct pccs_web_request *rq, const char **status,
 }
 
 static int
-appt_patch(struct pccs_web_server *sv, struct pccs_web_request *rq,
-           int64_t id, struct pccs_web_reply *r, struct pccs_err *err)
+appt_patch(struct pccs_web_server *sv, struct pccs_web_request *rq, int64_t id,
+           struct pccs_web_reply *r, struct pccs_err *err)
 {
     const char *status;
     int rc = patch_status(rq, &status, err);
@@ -487,8 +487,9 @@ parse_booking(json_t *j, struct booking *b, struct pccs_err *err)
     char *end = NULL;
     b->slot = ref && !strncmp(ref, "Slot/", 5) ? strtoll(ref + 5, &end, 10) : 0;
     if (!t || strcmp(t, "Appointment"))
-        return pccs_err_set(err, PCCS_EINVAL, "resourceType must be "
-                                              "Appointment");
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "resourceType must be "
+                            "Appointment");
     if (b->slot <= 0 || !end || *end)
         return pccs_err_set(err, PCCS_EINVAL,
                             "slot[0].reference must be Slot/ID");
@@ -556,9 +557,8 @@ book_tx(struct pccs_web_server *sv, struct pccs_web_request *rq,
     char what[96];
     snprintf(what, sizeof(what), "slot %lld appointment %lld",
              (long long)b->slot, rc ? 0LL : (long long)*appt);
-    if (kept ||
-        !pccs_web_audit(sv, rq, rq->sess.user,
-                        rc ? "booking refused" : "booked", what))
+    if (kept || !pccs_web_audit(sv, rq, rq->sess.user,
+                                rc ? "booking refused" : "booked", what))
         return pccs_err_set(err, PCCS_EIO, "cannot keep the booking's record");
     return rc;
 }
@@ -577,8 +577,8 @@ static int
 book_prepare(struct pccs_web_server *sv, struct pccs_web_request *rq,
              struct booking *b, struct pccs_err *err)
 {
-    b->key = MHD_lookup_connection_value(rq->c, MHD_HEADER_KIND,
-                                         "Idempotency-Key");
+    b->key =
+        MHD_lookup_connection_value(rq->c, MHD_HEADER_KIND, "Idempotency-Key");
     if (!b->key || !*b->key || strlen(b->key) > 128)
         return pccs_err_set(err, PCCS_EINVAL,
                             "an Idempotency-Key header (1 to 128 "
@@ -608,8 +608,8 @@ book_prepare(struct pccs_web_server *sv, struct pccs_web_request *rq,
     if (!sc.found)
         return pccs_err_set(err, PCCS_ENOTFOUND, "no slot %lld",
                             (long long)b->slot);
-    return pccs_web_authorise_booking(sv, rq, sc.org, sc.bookable,
-                                      b->practice, err);
+    return pccs_web_authorise_booking(sv, rq, sc.org, sc.bookable, b->practice,
+                                      err);
 }
 
 int

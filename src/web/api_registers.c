@@ -19,9 +19,9 @@
 #include "web/web.h"
 
 static const char *const register_names[] = {
-    "places", "programmes",    "milestones",       "risks",  "estates",
-    "budget", "list_closures", "support_payments", "visits", "care_home_beds",
-    "access_sessions", NULL};
+    "places",  "programmes",     "milestones",      "risks",
+    "estates", "budget",         "list_closures",   "support_payments",
+    "visits",  "care_home_beds", "access_sessions", NULL};
 
 struct reg_cols {
     struct pccs_register_col c[16];

@@ -46,8 +46,9 @@ temp_dir(char *path, size_t n, struct pccs_err *err)
     const char *dir = getenv("TMPDIR");
     snprintf(path, n, "%s/pccs-paper-XXXXXX", dir && *dir ? dir : "/tmp");
     if (!mkdtemp(path))
-        return pccs_err_set(err, PCCS_EIO, "no temporary directory for the "
-                                           "paper");
+        return pccs_err_set(err, PCCS_EIO,
+                            "no temporary directory for the "
+                            "paper");
     return PCCS_OK;
 }
 

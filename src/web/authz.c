@@ -309,10 +309,14 @@ pccs_web_authorise_booking(struct pccs_web_server *sv,
     if (pccs_web_may_book(sv, rq, org, bookable, practice))
         return PCCS_OK;
     char what[160];
-    snprintf(what, sizeof(what), "booking a patient of %s into a slot of %s "
-             "(bookable by %s)", practice ? practice : "-", org, bookable);
+    snprintf(what, sizeof(what),
+             "booking a patient of %s into a slot of %s "
+             "(bookable by %s)",
+             practice ? practice : "-", org, bookable);
     pccs_web_audit(sv, rq, rq->sess.user, "booking denied", what);
-    return pccs_err_set(err, PCCS_EFORBIDDEN, "%s is outside the scope of %s "
-                        "(%s %s)", what, rq->sess.user,
-                        pccs_role_name(rq->sess.role), rq->sess.scope);
+    return pccs_err_set(err, PCCS_EFORBIDDEN,
+                        "%s is outside the scope of %s "
+                        "(%s %s)",
+                        what, rq->sess.user, pccs_role_name(rq->sess.role),
+                        rq->sess.scope);
 }

@@ -52,8 +52,8 @@ now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static const char *const role_names[] = {"admin", "commissioner", "pcn",
-                                         "practice", "hub", "nhs111"};
+static const char *const role_names[] = {"admin",    "commissioner", "pcn",
+                                         "practice", "hub",          "nhs111"};
 #define NROLES (sizeof(role_names) / sizeof(role_names[0]))
 
 enum pccs_role

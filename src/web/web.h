@@ -290,8 +290,7 @@ int pccs_web_fhir_appts(struct pccs_web_server *sv, struct pccs_web_request *rq,
 int pccs_web_fhir_appt(struct pccs_web_server *sv, struct pccs_web_request *rq,
                        struct pccs_web_reply *r, struct pccs_err *err);
 /* An error as a FHIR OperationOutcome (the body of r replaced). */
-void pccs_web_fhir_outcome(struct pccs_web_reply *r, int code,
-                           const char *msg);
+void pccs_web_fhir_outcome(struct pccs_web_reply *r, int code, const char *msg);
 
 /* api_spc.c */
 pccs_web_handler_fn pccs_web_spc;
