@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <xlsxwriter.h>
 
 #include "base/date.h"
@@ -26,6 +27,34 @@ iso_date(const char *s, lxw_datetime *out)
     return true;
 }
 
+/*
+ * A sheet name Excel accepts, from a table's title: at most 31 characters
+ * (cut on a UTF-8 character boundary), none of [ ] : * ? / \, no
+ * apostrophe at either end, and not "sources" or "History" (the first is
+ * the provenance sheet, the second reserved by Excel): "table" then.
+ */
+static void
+sheet_name(char out[32], const char *title)
+{
+    size_t n = 0;
+    for (const char *p = title; *p && n < 31; p++)
+        out[n++] = strchr("[]:*?/\\", *p) ? '-' : *p;
+    if (((unsigned char)title[n] & 0xC0) == 0x80) {
+        /* the cut fell inside a character: drop all of it */
+        while (n > 0 && ((unsigned char)out[n - 1] & 0xC0) == 0x80)
+            n--;
+        if (n > 0)
+            n--;
+    }
+    while (n > 0 && (out[n - 1] == '\'' || out[n - 1] == ' '))
+        n--;
+    out[n] = '\0';
+    size_t start = strspn(out, "' ");
+    memmove(out, out + start, n - start + 1);
+    if (!out[0] || !strcasecmp(out, "sources") || !strcasecmp(out, "history"))
+        snprintf(out, 32, "table");
+}
+
 int
 pccs_table_write_xlsx(const struct pccs_table *t, const char *path,
                       struct pccs_err *err)
@@ -35,8 +64,13 @@ pccs_table_write_xlsx(const struct pccs_table *t, const char *path,
         return pccs_err_set(err, PCCS_EIO, "%s: cannot create the workbook",
                             path);
     char sheet[32];
-    snprintf(sheet, sizeof(sheet), "%.31s", t->title[0] ? t->title : "table");
+    sheet_name(sheet, t->title);
     lxw_worksheet *ws = workbook_add_worksheet(wb, sheet);
+    if (!ws) {
+        lxw_workbook_free(wb);
+        return pccs_err_set(err, PCCS_EINVAL, "%s: cannot add sheet \"%s\"",
+                            path, sheet);
+    }
     lxw_format *bold = workbook_add_format(wb);
     format_set_bold(bold);
     lxw_format *date = workbook_add_format(wb);

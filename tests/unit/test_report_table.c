@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "calc/rollup.h"
+#include "formats/xlsx.h"
 #include "report/table.h"
 
 static char *
@@ -44,6 +46,56 @@ sample(struct pccs_table *t)
     pccs_table_num(t, 12);
     pccs_table_null(t);
     pccs_table_note(t, "registered: Patients Registered at a GP Practice");
+}
+
+/* Write a one-cell table titled title as xlsx; return its first sheet's
+ * name as our own reader sees it (owned). */
+static char *
+xlsx_sheet(const char *title)
+{
+    char path[] = "/tmp/pccs-test-xlsx-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct pccs_table t;
+    pccs_table_init(&t, title);
+    pccs_table_col(&t, "code", PCCS_COL_TEXT, 0);
+    pccs_table_row(&t);
+    pccs_table_text(&t, "U89141");
+    struct pccs_err err = PCCS_ERR_INIT;
+    assert_int_equal(pccs_table_write_xlsx(&t, path, &err), PCCS_OK);
+    pccs_table_release(&t);
+    struct pccs_xlsx *x = NULL;
+    assert_int_equal(pccs_xlsx_open(&x, path, NULL, &err), PCCS_OK);
+    assert_int_equal(pccs_xlsx_sheet_count(x), 2);
+    char *name = strdup(pccs_xlsx_sheet_name(x, 0));
+    assert_string_equal(pccs_xlsx_sheet_name(x, 1), "sources");
+    pccs_xlsx_free(x);
+    unlink(path);
+    return name;
+}
+
+static void
+test_report_table_xlsx_sheet_names(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"populations", "populations"},
+        {"Enhanced access: minutes [by week]", "Enhanced access- minutes -by we"},
+        {"a/b\\c*d?e", "a-b-c-d-e"},
+        {"'quoted'", "quoted"},
+        {"sources", "table"},
+        {"History", "table"},
+        {"", "table"},
+        /* 30 ASCII then a two-byte character: cut before it, not in it */
+        {"abcdefghijklmnopqrstuvwxyz0123\xc3\xa9x",
+         "abcdefghijklmnopqrstuvwxyz0123"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *name = xlsx_sheet(cases[i][0]);
+        assert_string_equal(name, cases[i][1]);
+        free(name);
+    }
 }
 
 static void
@@ -174,6 +226,7 @@ main(void)
         cmocka_unit_test(test_report_table_text_separators_and_notes),
         cmocka_unit_test(test_report_table_json_rows_and_sources),
         cmocka_unit_test(test_report_table_format_parse),
+        cmocka_unit_test(test_report_table_xlsx_sheet_names),
         cmocka_unit_test(test_rollup_sums_and_counts_missing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
