@@ -207,6 +207,13 @@ async function spcSection(parent, metric, title, code, orgName, points = 'month'
   const rows = r.data.rows;
   const banner = provenanceBanner(r.data);
   if (banner) sec.append(banner);
+  // Making Data Count: limits from so few points are not to be read as
+  // signals; the API says so in a note, the page says so above the chart.
+  const few = (r.data.sources || []).find((s) => /^warning: fewer than/.test(s));
+  if (few)
+    sec.append(warning(`Only ${rows.length} ${rows.length === 1 ? 'point' : 'points'}`,
+      few.replace(/^warning: /, '').replace(/^./, (c) => c.toUpperCase()) +
+      ': read the chart as a run of values, not as special or common cause.'));
   const xs = rows.map((p) => Date.parse(p.date) / 1000);
   const only = (re) => rows.map((p) => (re.test(p.point_type) ? p.value : null));
   const data = [xs, rows.map((p) => p.value), rows.map((p) => p.mean), rows.map((p) => p.lpl),
@@ -423,7 +430,9 @@ async function orgPage() {
   if (below && o.children.length) {
     await tableSection(main, `${LEVEL_PLURAL[below]} in ${o.name || o.code}`,
       `/api/tables/populations?in=${enc}&level=${below}`, { link: true,
-        columns: ['code', 'name', 'practices', 'registered', 'weighted', 'source'] });
+        // Every row rests on the same publications, which the sources
+        // list under the table names in full: no per-row source column.
+        columns: ['code', 'name', 'practices', 'registered', 'weighted'] });
     const places = o.children.filter((c) => c.level === 'place');
     if (places.length)
       main.append(h('section', { class: 'pccs-places' }, h('h2', { text: 'Places (local groupings)' }),
