@@ -27,6 +27,18 @@ async function call(method, path, body, headers) {
   return j;
 }
 
+// An instant of the API (local wall time with its Europe/London offset)
+// as people read it: "Mon 7 Dec 2026, 18:30"; time only with short set.
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+function when(iso, short) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})/.exec(iso || '');
+  if (!m) return iso || '';
+  if (short) return m[4];
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return DAYS[d.getUTCDay()] + ' ' + (+m[3]) + ' ' + MONTHS[+m[2] - 1] + ' ' + m[1] + ', ' + m[4];
+}
+
 function button(label, fn) {
   const b = el('button', label);
   b.className = 'nhsuk-button nhsuk-button--secondary';
@@ -46,13 +58,28 @@ async function findSlots() {
   for (const e of b.entry) {
     const s = e.resource;
     const tr = el('tr');
-    tr.append(el('td', s.start), el('td', s.end), el('td', s.comment || ''));
+    tr.dataset.start = s.start;
+    tr.append(el('td', when(s.start)), el('td', when(s.end, true)), el('td', s.comment || ''));
     const td = el('td');
     td.append(button('Book', () => book(s.id).catch(x => say(x.message, true))));
     tr.append(td);
     tb.append(tr);
   }
-  if (!b.entry.length) say('No free slots there that you may book.');
+  if (!b.entry.length) await sayWhyNone(actor, day);
+  else say(b.entry.length + ' free slot' + (b.entry.length === 1 ? '' : 's') + (actor ? ' of ' + actor : '') + '.');
+}
+
+// No free slot: either all are taken or none there is open to this user
+// (the API offers only the slots the user may book into or holds).
+async function sayWhyNone(actor, day) {
+  if (!actor) { say('No free slots that you may book.'); return; }
+  let q = '/fhir/Slot?schedule.actor=' + encodeURIComponent('Organization/' + actor);
+  if (day) q += '&start=ge' + day + '&start=le' + day;
+  const any = await call('GET', q);
+  const on = day ? ' on ' + day : '';
+  if (any.entry.length) say('All of ' + actor + "'s slots" + on + ' are taken.');
+  else say('You may not book at ' + actor + on + ': none of its slots is open to ' +
+           document.getElementById('who').textContent + '.', true);
 }
 
 async function book(slot) {
@@ -65,17 +92,17 @@ async function book(slot) {
                  generalPractitioner: [{identifier: {system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: gp}}]}],
     participant: [{actor: {reference: '#patient'}, status: 'accepted'}]
   }, {'Idempotency-Key': crypto.randomUUID()});
-  say('Booked: appointment ' + a.id + ' at ' + a.start);
   await findSlots();
   await listAppointments();
+  say('Booked: appointment ' + a.id + ', ' + when(a.start) + ', NHS number ' + nhs + '.');
 }
 
 async function cancel(id) {
   await call('PATCH', '/fhir/Appointment/' + id,
              [{op: 'replace', path: '/status', value: 'cancelled'}]);
-  say('Cancelled appointment ' + id);
   await findSlots();
   await listAppointments();
+  say('Cancelled appointment ' + id + '.');
 }
 
 async function listAppointments() {
@@ -85,7 +112,8 @@ async function listAppointments() {
   for (const e of b.entry) {
     const a = e.resource;
     const tr = el('tr');
-    tr.append(el('td', a.start), el('td', a.contained[0].identifier[0].value), el('td', a.status));
+    tr.dataset.start = a.start;
+    tr.append(el('td', when(a.start)), el('td', a.contained[0].identifier[0].value), el('td', a.status));
     const td = el('td');
     td.append(button('Cancel', () => cancel(a.id).catch(x => say(x.message, true))));
     tr.append(td);
