@@ -125,6 +125,11 @@ pccs_svg_bar_write(FILE *f, const struct pccs_bar_chart *c)
     for (size_t i = 0; i < c->n; i++) {
         fprintf(f, "%s", i ? "; " : "");
         pccs_xml_escape(f, c->labels[i]);
+        if (c->codes && c->codes[i] && strcmp(c->codes[i], c->labels[i])) {
+            fputs(" (", f);
+            pccs_xml_escape(f, c->codes[i]);
+            fputs(")", f);
+        }
         fputs(": ", f);
         number(f, c->v[i], c->decimals);
         if (c->unit && *c->unit && isfinite(c->v[i]))
@@ -139,6 +144,11 @@ pccs_svg_bar_write(FILE *f, const struct pccs_bar_chart *c)
                 "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
                 "text-anchor=\"end\" fill=\"#212B32\">",
                 left - 8, y + row * 0.68);
+        if (c->codes && c->codes[i]) {
+            fputs("<title>", f);
+            pccs_xml_escape(f, c->codes[i]);
+            fputs("</title>", f);
+        }
         pccs_xml_escape(f, c->labels[i]);
         fputs("</text>\n", f);
         if (!isfinite(c->v[i])) {

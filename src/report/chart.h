@@ -16,7 +16,8 @@ struct pccs_bar_chart {
     const char *title;
     const char *unit; /* "per 1,000", "%", ... (may be "") */
     const char *const *labels;
-    const double *v; /* NaN: no value, drawn as "no data" */
+    const char *const *codes; /* NULL, or each bar's code: in its title */
+    const double *v;          /* NaN: no value, drawn as "no data" */
     size_t n;
     int decimals;
     const char *source;

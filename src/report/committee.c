@@ -11,6 +11,7 @@
 #include "calc/ratio.h"
 #include "calc/resilience.h"
 #include "calc/spc.h"
+#include "model/labels.h"
 #include "report/chart.h"
 #include "report/svg.h"
 #include "report/table.h"
@@ -213,6 +214,32 @@ html_head(struct rep *r, const struct pccs_table *t, const char *const *cols,
     fputs("</tr></thead>\n<tbody>\n", r->f);
 }
 
+/*
+ * A resilience reasons cell ("qof_per_registered 8.36 below ...; ...")
+ * with each indicator's column name replaced by its readable label (the
+ * dashboard's, model/labels.c); the table and its CSV keep the name.
+ */
+static void
+esc_reasons(struct rep *r, const char *v)
+{
+    while (*v) {
+        size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_");
+        if (n && v[n] == ' ' && memchr(v, '_', n)) {
+            char name[64], label[128];
+            snprintf(name, sizeof(name), "%.*s", (int)n, v);
+            pccs_labels_column(name, label, sizeof(label));
+            esc(r, label);
+            v += n;
+        }
+        const char *end = strstr(v, "; ");
+        size_t len = end ? (size_t)(end - v) + 2 : strlen(v);
+        char *piece = pccs_xstrndup(v, len);
+        esc(r, piece);
+        free(piece);
+        v += len;
+    }
+}
+
 static size_t
 html_rows(struct rep *r, const struct pccs_table *t, const struct cols *c,
           row_pred keep, void *ctx, bool total)
@@ -243,7 +270,10 @@ html_rows(struct rep *r, const struct pccs_table *t, const struct cols *c,
                         num    ? " class=\"n\""
                         : wrap ? " class=\"w\""
                                : "");
-                esc(r, v);
+                if (!strcmp(nm, "reasons"))
+                    esc_reasons(r, v);
+                else
+                    esc(r, v);
                 fputs("</td>", r->f);
             }
         }
@@ -1644,14 +1674,21 @@ sec_workforce(struct rep *r)
         html_table(r, w, cols, is_org, (void *)r->in);
         notes(r, w);
     }
-    w = table_or_note(r, PCCS_PAPER_WORKFORCE_PCN);
+    /* The PCN part fails for the reason the area's did: say it once. */
+    const struct pccs_paper_table *wa = &r->p->part[PCCS_PAPER_WORKFORCE],
+                                  *wp = &r->p->part[PCCS_PAPER_WORKFORCE_PCN];
+    bool same = wa->asked && !wa->ok && wp->asked && !wp->ok &&
+                !strcmp(wa->why, wp->why);
+    w = same ? NULL : table_or_note(r, PCCS_PAPER_WORKFORCE_PCN);
     if (w) {
         fputs("<h3>GPs per 10,000 weighted patients by PCN (GP "
               "workforce)</h3>\n",
               r->f);
         const char **labels = pccs_xcalloc(w->nrows + 1, sizeof(*labels));
+        const char **codes = pccs_xcalloc(w->nrows + 1, sizeof(*codes));
         double *v = pccs_xcalloc(w->nrows + 1, sizeof(*v));
         size_t n = 0;
+        int nmc = pccs_table_col_index(w, "name");
         int pc = pccs_table_col_index(w, "publication");
         int gc = pccs_table_col_index(w, "staff_group");
         int vc = pccs_table_col_index(w, "fte_per_10000_weighted");
@@ -1660,7 +1697,12 @@ sec_workforce(struct rep *r)
                        "GP workforce") ||
                 strcmp(pccs_table_cell(w, i, (size_t)gc)->text, "GP"))
                 continue;
-            labels[n] = pccs_table_cell(w, i, 0)->text;
+            /* The bar by the PCN's name; its code in the chart's text. */
+            const struct pccs_cell *nc =
+                nmc >= 0 ? pccs_table_cell(w, i, (size_t)nmc) : NULL;
+            codes[n] = pccs_table_cell(w, i, 0)->text;
+            labels[n] =
+                nc && !nc->null && nc->text && *nc->text ? nc->text : codes[n];
             const struct pccs_cell *c = pccs_table_cell(w, i, (size_t)vc);
             v[n++] = c->null ? NAN : c->num;
         }
@@ -1669,6 +1711,7 @@ sec_workforce(struct rep *r)
                 .title = "GP FTE per 10,000 weighted patients",
                 .unit = "per 10,000",
                 .labels = labels,
+                .codes = codes,
                 .v = v,
                 .n = n,
                 .decimals = 2,
@@ -1682,6 +1725,7 @@ sec_workforce(struct rep *r)
                   "loaded.</p>\n",
                   r->f);
         free(labels);
+        free(codes);
         free(v);
     }
     wf_series(r);
