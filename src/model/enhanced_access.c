@@ -211,7 +211,8 @@ pccs_enhanced_access_table(struct pccs_store *st, const struct pccs_tree *t,
         rc = pccs_store_appts_each(st, NULL, booked_row, &e, err);
     PCCS_BUILD_COLS(out, ea_cols);
     if (!rc) {
-        qsort(e.w, e.n, sizeof(*e.w), cmp_week);
+        if (e.n > 1)
+            qsort(e.w, e.n, sizeof(*e.w), cmp_week);
         emit(st, &e, out);
         pccs_table_note(out, "offered: the minutes of the slots of the PCN's "
                              "own (hub) sessions, local register "
