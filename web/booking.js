@@ -27,16 +27,47 @@ async function call(method, path, body, headers) {
   return j;
 }
 
-// An instant of the API (local wall time with its Europe/London offset)
-// as people read it: "Mon 7 Dec 2026, 18:30"; time only with short set.
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+// Dates are always written the British way (en-GB) whatever the browser's
+// own locale: headless chromium runs as en-US and would write 12/7/2026.
+// An instant of the API (with its Europe/London offset) reads as
+// "Mon 7 Dec 2026, 18:30"; with short set, the time only.
+const GB = {
+  day: new Intl.DateTimeFormat('en-GB', {timeZone: 'Europe/London', weekday: 'short',
+                                         day: 'numeric', month: 'short', year: 'numeric'}),
+  time: new Intl.DateTimeFormat('en-GB', {timeZone: 'Europe/London', hour: '2-digit',
+                                          minute: '2-digit', hourCycle: 'h23'}),
+};
+function parts(fmt, d) {
+  const o = {};
+  for (const p of fmt.formatToParts(d)) o[p.type] = p.value;
+  return o;
+}
+function gbDay(d) {
+  const p = parts(GB.day, d);
+  return p.weekday + ' ' + p.day + ' ' + p.month + ' ' + p.year;
+}
 function when(iso, short) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})/.exec(iso || '');
-  if (!m) return iso || '';
-  if (short) return m[4];
-  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-  return DAYS[d.getUTCDay()] + ' ' + (+m[3]) + ' ' + MONTHS[+m[2] - 1] + ' ' + m[1] + ', ' + m[4];
+  const d = new Date(iso || '');
+  if (isNaN(d)) return iso || '';
+  const t = parts(GB.time, d);
+  const hm = t.hour + ':' + t.minute;
+  return short ? hm : gbDay(d) + ', ' + hm;
+}
+// The day box: DD/MM/YYYY (or YYYY-MM-DD) to YYYY-MM-DD for the API;
+// '' when empty; null when it is not a date.
+function isoDay(s) {
+  s = s.trim();
+  if (!s) return '';
+  let m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
+  const ymd = m ? [m[3], m[2], m[1]] : (/^(\d{4})-(\d{2})-(\d{2})$/.exec(s) || []).slice(1);
+  if (ymd.length !== 3) return null;
+  const d = new Date(Date.UTC(+ymd[0], +ymd[1] - 1, +ymd[2]));
+  if (d.getUTCMonth() !== +ymd[1] - 1 || d.getUTCDate() !== +ymd[2]) return null;
+  return ymd[0] + '-' + ymd[1].padStart(2, '0') + '-' + ymd[2].padStart(2, '0');
+}
+// A day YYYY-MM-DD as "Mon 7 Dec 2026" (noon, so no offset moves it).
+function dayText(day) {
+  return gbDay(new Date(day + 'T12:00:00Z'));
 }
 
 function button(label, fn) {
@@ -48,7 +79,11 @@ function button(label, fn) {
 
 async function findSlots() {
   const actor = document.getElementById('actor').value.trim();
-  const day = document.getElementById('day').value;
+  const day = isoDay(document.getElementById('day').value);
+  if (day === null) {
+    say('Day: write it as DD/MM/YYYY, for example 07/12/2026.', true);
+    return;
+  }
   let q = '/fhir/Slot?status=free';
   if (actor) q += '&schedule.actor=' + encodeURIComponent('Organization/' + actor);
   if (day) q += '&start=ge' + day + '&start=le' + day;
@@ -66,7 +101,8 @@ async function findSlots() {
     tb.append(tr);
   }
   if (!b.entry.length) await sayWhyNone(actor, day);
-  else say(b.entry.length + ' free slot' + (b.entry.length === 1 ? '' : 's') + (actor ? ' of ' + actor : '') + '.');
+  else say(b.entry.length + ' free slot' + (b.entry.length === 1 ? '' : 's') + (actor ? ' of ' + actor : '') +
+           (day ? ' on ' + dayText(day) : '') + '.');
 }
 
 // No free slot: either all are taken or none there is open to this user
@@ -76,7 +112,7 @@ async function sayWhyNone(actor, day) {
   let q = '/fhir/Slot?schedule.actor=' + encodeURIComponent('Organization/' + actor);
   if (day) q += '&start=ge' + day + '&start=le' + day;
   const any = await call('GET', q);
-  const on = day ? ' on ' + day : '';
+  const on = day ? ' on ' + dayText(day) : '';
   if (any.entry.length) say('All of ' + actor + "'s slots" + on + ' are taken.');
   else say('You may not book at ' + actor + on + ': none of its slots is open to ' +
            document.getElementById('who').textContent + '.', true);

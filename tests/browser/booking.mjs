@@ -47,17 +47,22 @@ async function login(ctx, user) {
 }
 // Free slot starts shown, as YYYY-MM-DDTHH:MM (the page's first column).
 const shown = (page) => page.$$eval('#slots tr', (tr) => tr.map((x) => x.dataset.start));
+// 2026-12-07 as typed by a British user: 07/12/2026.
+const gbDay = (d) => d.split('-').reverse().join('/');
 const hhmm = (s) => s.replace(' ', 'T').slice(0, 16);
 async function find(page) {
   await page.fill('#actor', want.hub);
-  await page.fill('#day', want.day);
+  await page.fill('#day', gbDay(want.day));
   await Promise.all([page.waitForResponse((r) => r.url().includes('/fhir/Slot')),
     page.click('#find button[type=submit]')]);
   await page.waitForTimeout(200);
 }
 
 try {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // An American browser (headless chromium's own default, issue 19):
+  // the page must still write dates the British way.
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US',
+    timezoneId: 'America/New_York' });
   const page = await login(ctx, want.user);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -71,6 +76,9 @@ try {
   check(`free slots of ${want.hub} on ${want.day} = the register's session cut by slot length (python)`,
     JSON.stringify(free) === JSON.stringify(starts), `${free} vs ${starts}`);
 
+  const said = (await page.textContent('#msg')) || '';
+  check('the day is written en-GB in an en-US browser (on Mon 7 Dec 2026, not 12/7/2026)',
+    said.includes('on Mon 7 Dec 2026') && !/\d+\/\d+\/\d{4}/.test(said), said);
   const first = await page.textContent('#slots tr td:first-child');
   check('a start reads as a day and a time (Mon 7 Dec 2026, 18:30)', first === 'Mon 7 Dec 2026, 18:30', first);
   // Book the second slot for a patient.
@@ -103,7 +111,7 @@ try {
   await ctx.close();
 
   // A user who may not book that hub is told so.
-  const c2 = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const c2 = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   const p2 = await login(c2, want.other);
   await p2.waitForSelector('#who:not(:empty)');
   await find(p2);
@@ -111,6 +119,12 @@ try {
   check(`${want.other} is offered no slot of ${want.hub}`, (await shown(p2)).length === 0, (await shown(p2)).join(' '));
   check(`${want.other} sees a clear refusal naming ${want.hub}`,
     /may not book/i.test(msg) && msg.includes(want.hub), msg);
+  check('the refusal names the day en-GB', msg.includes('on Mon 7 Dec 2026'), msg);
+  await p2.fill('#day', '12/31/2026');
+  await p2.click('#find button[type=submit]');
+  await p2.waitForFunction(() => /DD\/MM\/YYYY/.test(document.getElementById('msg').textContent));
+  check('an American date (12/31/2026) is refused with the format asked for',
+    /DD\/MM\/YYYY/.test(await p2.textContent('#msg')), await p2.textContent('#msg'));
   await p2.screenshot({ path: join(outdir, 'browser-booking-refused.png'), fullPage: true });
   await c2.close();
 } catch (e) {
