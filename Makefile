@@ -2,6 +2,9 @@
 #
 #   make            build ./pccs
 #   make check      build and run every test (unit, cases, integration)
+#   make check-pg   the integration tests with their stores on PostgreSQL
+#                   (a scratch cluster: scripts/check-pg; TESTS="t0120-arrs.sh"
+#                   runs only those)
 #   make demo       install missing packages, build, load data/nhs, show
 #   make SANITIZE=address,undefined check
 #   make WERROR=1   treat warnings as errors (CI)
@@ -51,7 +54,7 @@ LIB := $(BUILD)/libpccs.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: web all pccs check test unit integration demo clean install lint \
+.PHONY: web all pccs check check-pg test unit integration demo clean install lint \
 	checkstyle format fuzz fuzz-targets fuzz-run bench asan coverage
 
 all: pccs
@@ -90,6 +93,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 
 test check: pccs $(UNIT_BIN)
 	@scripts/run-tests $(BUILD) $(UNIT_BIN)
+
+check-pg: pccs
+	@scripts/check-pg $(BUILD) $(TESTS)
 
 unit: $(UNIT_BIN)
 	@scripts/run-tests --unit-only $(BUILD) $(UNIT_BIN)

@@ -1,6 +1,8 @@
 # Shared helpers for integration tests (POSIX sh). Each test sources this,
 # prints TAP ("ok N - name" / "not ok N - name") and ends with `done_testing`.
-# Environment: PCCS (the binary, default ./pccs), TMPDIR.
+# Environment: PCCS (the binary, default ./pccs), TMPDIR; PCCS_PG_SCRATCH
+# when `make check-pg` runs the test with its stores on PostgreSQL
+# (PCCS is then tests/pg-wrap: see on_pg, sql and store_dump below).
 set -u
 PCCS=${PCCS:-$PWD/pccs}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -12,11 +14,19 @@ _fail=0
 
 ok() {
     _n=$((_n + 1))
+    if _pg_skipped; then
+        printf 'ok %d - %s # SKIP on PostgreSQL: %s\n' "$_n" "$1" "$_pg_why"
+        return 0
+    fi
     printf 'ok %d - %s\n' "$_n" "$1"
 }
 
 not_ok() {
     _n=$((_n + 1))
+    if _pg_skipped; then
+        printf 'ok %d - %s # SKIP on PostgreSQL: %s\n' "$_n" "$1" "$_pg_why"
+        return 0
+    fi
     _fail=$((_fail + 1))
     printf 'not ok %d - %s\n' "$_n" "$1"
     shift
@@ -61,9 +71,46 @@ run_pccs() {
     errout=$(cat "$T/stderr")
 }
 
-# sql STORE QUERY: query a SQLite store with the sqlite3 shell.
+# sql STORE QUERY: query a SQLite store with the sqlite3 shell. On
+# PostgreSQL (on_pg) there is no file to read: it prints nothing and the
+# next check (ok, not_ok or check_*) is reported as skipped on PostgreSQL.
 sql() {
+    if on_pg; then
+        pg_skip_next "reads the SQLite file with sqlite3"
+        return 0
+    fi
     sqlite3 -batch -noheader "$1" "$2"
+}
+
+# on_pg: true when the test's stores are on PostgreSQL (make check-pg).
+on_pg() {
+    [ -n "${PCCS_PG_SCRATCH:-}" ]
+}
+
+# pg_skip_next REASON: on PostgreSQL, report the next check as skipped
+# with REASON (for checks that look into the SQLite file); it works from
+# a subshell too ($(sql ...)), through a file in $T.
+pg_skip_next() {
+    on_pg && printf '%s\n' "$1" >"$T/.pg-skip"
+    return 0
+}
+
+_pg_skipped() {
+    [ -f "$T/.pg-skip" ] || return 1
+    _pg_why=$(cat "$T/.pg-skip")
+    rm -f "$T/.pg-skip"
+}
+
+# store_dump STORE: every row of a store as text, to compare before and
+# after (sqlite3 .dump; on PostgreSQL pg_dump --data-only of its database,
+# without sequence positions, which a rolled-back insert moves on).
+store_dump() {
+    if on_pg; then
+        pg_dump --data-only "$("$PCCS" --pg-url "$1")" |
+            grep -v '^SELECT pg_catalog.setval'
+        return 0
+    fi
+    sqlite3 "$1" .dump
 }
 
 done_testing() {

@@ -8,7 +8,7 @@ S=$T/s.db
 "$PCCS" --store "$S" load --quiet "$DATA/gp-reg-pat-prac-all_2021-01.csv" \
     "$DATA/gp-reg-pat-prac-map_2020-09.csv" >/dev/null 2>&1 ||
     not_ok "base store loads"
-dump() { sqlite3 "$S" .dump | sha256sum; }
+dump() { store_dump "$S" | sha256sum; }
 before=$(dump)
 
 # refused NAME FILE LINE COL [PATTERN]: load FILE, expect a refusal at

@@ -151,7 +151,7 @@ for fmt in csv xlsx; do
 done
 
 # Bad rows: refused whole, file:line:col, the store unchanged.
-before=$(sqlite3 "$S" .dump | sha256sum)
+before=$(store_dump "$S" | sha256sum)
 i=0
 while IFS='|' read -r file line col want; do
     i=$((i + 1))
@@ -180,7 +180,7 @@ budget.csv|2|3|lots
 programmes.csv|2|4|U09980
 estates.csv|2|3|PL99X9
 EOF2
-check_eq "store unchanged after every refusal" "$(sqlite3 "$S" .dump | sha256sum)" "$before"
+check_eq "store unchanged after every refusal" "$(store_dump "$S" | sha256sum)" "$before"
 run_pccs --store "$S" load "$T/bad6-places.csv"
 check_match "places: end before start says so" "$errout" "expected a date on or after start_date"
 run_pccs --store "$S" load "$T/bad8-list_closures.csv"

@@ -3,6 +3,7 @@
 # still be read (opened read-only, no journal made beside it); a command
 # that would change it says why it cannot, and the file is untouched.
 . "$(dirname "$0")/lib.sh"
+on_pg && skip_all "on PostgreSQL: a store file in a read-only directory is SQLite's case"
 
 D=$T/ro
 mkdir "$D"

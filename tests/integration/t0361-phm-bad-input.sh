@@ -30,14 +30,14 @@ cond() {
 grep -q '^49436004	' "$CL/efi/efi-atrial-fibrillation.snomed.txt"
 check_eq "49436004 is in efi-atrial-fibrillation" "$?" 0
 
-before=$(sqlite3 "$S" .dump | cksum)
+before=$(store_dump "$S" | cksum)
 
 # refuse NAME FILE WANT-REGEX: exit 1, message matching, store unchanged
 refuse() {
     run_pccs --store "$S" load --quiet "$2"
     check_eq "$1: refused (exit 1)" "$status" 1
     check_match "... names file:line:col" "$errout" "$3"
-    check_eq "... the store is unchanged" "$(sqlite3 "$S" .dump | cksum)" "$before"
+    check_eq "... the store is unchanged" "$(store_dump "$S" | cksum)" "$before"
 }
 
 { cond c1 p1 49436004; cond c2 p1 49436004 | cut -c1-90; cond c3 p2 49436004; } >"$D/trunc.ndjson"
