@@ -9,8 +9,10 @@
  * patients on each disease register at the practice's real QOF
  * prevalence (the ICB's where the practice has no QOF row), older people
  * more likely; frailty deficits rising with age and a per-patient
- * propensity; care home residence; dementia care plan reviews; repeat
- * medicines. Codes come from the user's code lists ($PCCS_CODELISTS);
+ * propensity; recorded values the eFI reads (eGFR, haemoglobin, TSH,
+ * ABPM, Barthel, ABPI, MUST: data/rules/efi-values.csv's lists), some
+ * past its thresholds; care home residence; dementia care plan reviews
+ * and learning disability health checks; repeat medicines. Codes come from the user's code lists ($PCCS_CODELISTS);
  * medicine codes are made up (not real dm+d codes). Synthetic: every
  * file says so in its first row.
  */
@@ -82,6 +84,23 @@ struct codes {
     size_t n;
 };
 
+/*
+ * Recorded values the eFI reads (data/rules/efi-values.csv's lists): a
+ * typical value and one past the rule's threshold, for the generator only.
+ */
+struct measure {
+    const char *list;
+    double normal, abnormal;
+};
+
+static const struct measure measures[] = {
+    {"efi-value-egfr", 82, 48},         {"efi-value-haemoglobin", 138, 104},
+    {"efi-value-tsh", 2.1, 7.4},        {"efi-value-abpm-systolic", 128, 146},
+    {"efi-value-abpm-diastolic", 76, 91}, {"efi-value-barthel", 20, 14},
+    {"efi-value-abpi", 1.08, 0.82},     {"efi-value-must", 0, 2},
+};
+#define NMEASURES (sizeof(measures) / sizeof(measures[0]))
+
 struct sp {
     const char *in, *outdir, *seed_s, *at_s, *history_s, *layout;
     int64_t seed, history;
@@ -93,7 +112,8 @@ struct sp {
     struct codes grp_codes[NGROUPS];
     struct codes deficit[40]; /* the efi-* lists not a register's */
     size_t ndeficit;
-    struct codes care_home, care_plan;
+    struct codes care_home, care_plan, ld_check;
+    struct codes value_codes[NMEASURES];
     int64_t falls_list;
     FILE *f[8];
     char prov[256];
@@ -171,13 +191,14 @@ emit_patient(struct sp *s, const char *id, const char *prac, char sex,
 
 /* A clinical event: a Condition, or an Observation when it has a value. */
 static void
-emit_event(struct sp *s, const char *id, int64_t code, pccs_day day, int value)
+emit_event(struct sp *s, const char *id, int64_t code, pccs_day day,
+           double value)
 {
     char d[16];
     day_text(day, d);
     if (s->csv) {
         if (value >= 0)
-            fprintf(s->f[O_EV], "%s,%s,%lld,%d,%s\n", id, d, (long long)code,
+            fprintf(s->f[O_EV], "%s,%s,%lld,%g,%s\n", id, d, (long long)code,
                     value, prov_csv(s, O_EV));
         else
             fprintf(s->f[O_EV], "%s,%s,%lld,,%s\n", id, d, (long long)code,
@@ -197,7 +218,7 @@ emit_event(struct sp *s, const char *id, int64_t code, pccs_day day, int value)
         if (value >= 0)
             fprintf(s->f[o],
                     "\"effectiveDateTime\":\"%s\",\"valueQuantity\":{"
-                    "\"value\":%d}}\n",
+                    "\"value\":%g}}\n",
                     d, value);
         else
             fprintf(s->f[o], "\"recordedDate\":\"%s\"}\n", d);
@@ -305,6 +326,26 @@ past_day(uint64_t *rs, const struct pat *p, pccs_day at, int min_age)
     return lo + (pccs_day)(unif(rs) * (double)(at - 30 - lo));
 }
 
+/*
+ * Dementia care plan reviews and learning disability health checks (when
+ * the user's code lists have an ld-health-check list): about two in
+ * three in the last 12 months, the others earlier.
+ */
+static void
+reviews(struct sp *s, uint64_t *rs, const char *id, const struct pat *p)
+{
+    for (size_t g = 0; g < NGROUPS; g++) {
+        bool dem = !strcmp(groups[g].qof, "DEM");
+        bool ld = !strcmp(groups[g].qof, "LD") && p->age >= 14;
+        const struct codes *c = dem ? &s->care_plan : &s->ld_check;
+        if (!((p->groups >> g) & 1u) || !(dem || ld) || !c->n)
+            continue;
+        pccs_day d = unif(rs) < 0.65 ? s->at - (pccs_day)(unif(rs) * 360)
+                                     : s->at - 400 - (pccs_day)(unif(rs) * 300);
+        emit_event(s, id, pick(rs, c), d, -1);
+    }
+}
+
 /* Frailty deficits, care home, dementia reviews; returns deficits. */
 static int
 frailty(struct sp *s, uint64_t *rs, const char *id, const struct pat *p)
@@ -319,18 +360,19 @@ frailty(struct sp *s, uint64_t *rs, const char *id, const struct pat *p)
                    falls ? 1 + (int)(rnd(rs) % 3) : -1);
         nd++;
     }
+    for (size_t k = 0; p->age >= 50 && k < NMEASURES; k++) {
+        if (!s->value_codes[k].n || unif(rs) >= 0.25)
+            continue;
+        bool bad = unif(rs) < (pd < 0.6 ? pd : 0.6);
+        emit_event(s, id, pick(rs, &s->value_codes[k]),
+                   past_day(rs, p, s->at, 50),
+                   bad ? measures[k].abnormal : measures[k].normal);
+    }
     double pc = 0.004 * exp((p->age - 65) / 8.0) * (0.5 + p->frail);
     if (p->age >= 65 && unif(rs) < (pc < 0.3 ? pc : 0.3) && s->care_home.n)
         emit_event(s, id, pick(rs, &s->care_home), past_day(rs, p, s->at, 60),
                    -1);
-    for (size_t g = 0; g < NGROUPS; g++) {
-        if (!((p->groups >> g) & 1u) || strcmp(groups[g].qof, "DEM") ||
-            !s->care_plan.n)
-            continue;
-        pccs_day d = unif(rs) < 0.65 ? s->at - (pccs_day)(unif(rs) * 360)
-                                     : s->at - 400 - (pccs_day)(unif(rs) * 300);
-        emit_event(s, id, pick(rs, &s->care_plan), d, -1);
-    }
+    reviews(s, rs, id, p);
     return nd;
 }
 
@@ -556,6 +598,10 @@ codes_setup(struct sp *s, const struct pccs_codelists *cl)
     }
     list_codes(cl, "care-home-residence", &s->care_home);
     list_codes(cl, "dementia-care-plan", &s->care_plan);
+    list_codes(cl, "ld-health-check", &s->ld_check);
+    for (size_t k = 0; k < NMEASURES; k++)
+        if (pccs_codelists_find(cl, measures[k].list) >= 0)
+            list_codes(cl, measures[k].list, &s->value_codes[k]);
 }
 
 static void
@@ -567,6 +613,9 @@ codes_free(struct sp *s)
         free(s->deficit[d].v);
     free(s->care_home.v);
     free(s->care_plan.v);
+    free(s->ld_check.v);
+    for (size_t k = 0; k < NMEASURES; k++)
+        free(s->value_codes[k].v);
 }
 
 static int

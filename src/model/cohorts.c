@@ -20,7 +20,17 @@
 #include "model/refdata.h"
 #include "sources/codelists.h"
 
-#define NWIN 4 /* distinct windows (months) */
+#define NWIN 4     /* distinct windows (months) */
+#define NVALUES 32 /* value rules (data/rules/efi-values.csv) */
+
+/* A deficit from a recorded value: above < value < below (strict). */
+struct value_rule {
+    int list;         /* the observation code list */
+    uint64_t deficit; /* the deficit's code list bit */
+    char sex;         /* M, F or 0 for anyone */
+    double above, below;
+    bool has_above, has_below;
+};
 
 struct rule {
     uint64_t has, not_recent, ltc;
@@ -34,6 +44,9 @@ struct ctx {
     const char *practice;
     struct pccs_codelists cl;
     uint64_t efi_mask; /* lists that are eFI deficits */
+    struct value_rule values[NVALUES];
+    size_t nvalues;
+    uint64_t value_lists; /* lists some value rule reads */
     double bounds[3], efi_min_age, poly_min;
     int poly_win;
     int months[NWIN];
@@ -47,6 +60,7 @@ struct ctx {
     char *sex;
     const char **ext;
     uint64_t *ever, *recent[NWIN];
+    uint64_t *by_value; /* deficits from recorded values */
     uint16_t *meds[NWIN];
     char (*pracs)[8];
     size_t npracs, pracs_cap;
@@ -211,6 +225,80 @@ one_rule(struct ctx *c, const char *path, const struct pccs_refdata_record *r,
     return PCCS_OK;
 }
 
+/* The code list bit of deficit name (data/rules/efi.csv), or 0. */
+static uint64_t
+deficit_bit(struct ctx *c, const struct pccs_refdata *efi, struct pccs_str s)
+{
+    char name[64];
+    pccs_str_copy(s, name, sizeof(name));
+    for (size_t k = 1; k < efi->nrecords; k++) {
+        const struct pccs_refdata_record *r = &efi->records[k];
+        if (r->nfields < 2 || !pccs_str_eq(r->fields[0], name))
+            continue;
+        char list[64];
+        pccs_str_copy(r->fields[1], list, sizeof(list));
+        int i = pccs_codelists_find(&c->cl, list);
+        return i >= 0 ? (uint64_t)1 << i : 0;
+    }
+    return 0;
+}
+
+static int
+bound(const struct pccs_refdata_record *r, size_t i, double *v, bool *has)
+{
+    *has = i < r->nfields && r->fields[i].len;
+    return *has ? pccs_str_to_double(r->fields[i], v) : PCCS_OK;
+}
+
+/* deficit,list,sex,above,below,description,source */
+static int
+one_value(struct ctx *c, const char *path, const struct pccs_refdata *efi,
+          const struct pccs_refdata_record *r, struct pccs_err *err)
+{
+    if (r->nfields < 7)
+        return pccs_err_at(err, PCCS_EPARSE, path, r->line, 1,
+                           "expected 7 fields (deficit ... source)");
+    if (c->nvalues == NVALUES)
+        return pccs_err_at(err, PCCS_EPARSE, path, r->line, 1,
+                           "more than %d value rules", NVALUES);
+    struct value_rule *v = &c->values[c->nvalues];
+    v->deficit = deficit_bit(c, efi, r->fields[0]);
+    if (!v->deficit)
+        return pccs_err_at(err, PCCS_EPARSE, path, r->line, 1,
+                           "expected a deficit of data/rules/efi.csv with "
+                           "its code list loaded");
+    uint64_t m;
+    int rc = list_mask(c, path, r->line, 2, r->fields[1], false, &m, err);
+    if (rc || !m)
+        return rc; /* a list the user lacks: noted, never true */
+    v->list = __builtin_ctzll(m);
+    v->sex = r->fields[2].len ? r->fields[2].p[0] : 0;
+    if (v->sex && v->sex != 'M' && v->sex != 'F')
+        return pccs_err_at(err, PCCS_EPARSE, path, r->line, 3,
+                           "sex: expected M, F or nothing");
+    if (bound(r, 3, &v->above, &v->has_above))
+        return pccs_err_at(err, PCCS_EPARSE, path, r->line, 4,
+                           "above: expected a number");
+    if (bound(r, 4, &v->below, &v->has_below))
+        return pccs_err_at(err, PCCS_EPARSE, path, r->line, 5,
+                           "below: expected a number");
+    c->value_lists |= m;
+    c->nvalues++;
+    return PCCS_OK;
+}
+
+static int
+read_values(struct ctx *c, const struct pccs_refdata *efi, struct pccs_err *err)
+{
+    const struct pccs_refdata *f;
+    char *path = c->out->rules[3];
+    rules_path("efi-values.csv", path, 512);
+    int rc = pccs_refdata_get(path, 0, &f, err);
+    for (size_t k = 1; !rc && k < f->nrecords; k++)
+        rc = one_value(c, path, efi, &f->records[k], err);
+    return rc;
+}
+
 static int
 read_rules(struct ctx *c, struct pccs_err *err)
 {
@@ -239,6 +327,8 @@ read_rules(struct ctx *c, struct pccs_err *err)
                            err);
         c->efi_mask |= m;
     }
+    if (!rc)
+        rc = read_values(c, f, err);
     rules_path("cohorts.csv", p->rules[2], 512);
     if (!rc)
         rc = pccs_refdata_get(p->rules[2], 0, &f, err);
@@ -320,6 +410,20 @@ reg_cb(void *ctx, const struct pccs_registration_row *r)
     return 0;
 }
 
+static void
+by_value(struct ctx *c, const struct pccs_event_row *e, uint64_t m)
+{
+    for (size_t i = 0; i < c->nvalues; i++) {
+        const struct value_rule *v = &c->values[i];
+        if (!((m >> v->list) & 1u) ||
+            (v->sex && v->sex != c->sex[e->patient]) ||
+            (v->has_above && !(e->value > v->above)) ||
+            (v->has_below && !(e->value < v->below)))
+            continue;
+        c->by_value[e->patient] |= v->deficit;
+    }
+}
+
 static int
 event_cb(void *ctx, const struct pccs_event_row *e)
 {
@@ -331,6 +435,8 @@ event_cb(void *ctx, const struct pccs_event_row *e)
     if (!m)
         return 0;
     c->ever[e->patient] |= m;
+    if (e->has_value && (m & c->value_lists))
+        by_value(c, e, m);
     for (int w = 0; w < c->nwin; w++)
         if (e->day > c->from[w])
             c->recent[w][e->patient] |= m;
@@ -434,7 +540,8 @@ evaluate(struct ctx *c, size_t id, struct pccs_phm_row *row)
     row->practice = c->pracs[c->prac[id]];
     row->sex = c->sex[id];
     row->age = age_on(c->birth[id], c->at);
-    row->deficits = __builtin_popcountll(c->ever[id] & c->efi_mask) +
+    row->deficits =
+        __builtin_popcountll((c->ever[id] & c->efi_mask) | c->by_value[id]) +
                     (c->meds[c->poly_win][id] >= c->poly_min);
     row->efi = row->age >= c->efi_min_age
                    ? (int)pccs_efi_category(row->deficits, c->bounds)
@@ -465,6 +572,7 @@ gather(struct ctx *c, struct pccs_store *st, struct pccs_err *err)
     if (!rc)
         rc = pccs_store_registrations_each(st, c->practice, reg_cb, c, err);
     c->ever = pccs_xcalloc(c->cap, sizeof(*c->ever));
+    c->by_value = pccs_xcalloc(c->cap, sizeof(*c->by_value));
     for (int w = 0; w < c->nwin; w++) {
         c->recent[w] = pccs_xcalloc(c->cap, sizeof(*c->recent[w]));
         c->meds[w] = pccs_xcalloc(c->cap, sizeof(*c->meds[w]));
@@ -493,6 +601,7 @@ ctx_free(struct ctx *c)
     free(c->sex);
     free(c->ext);
     free(c->ever);
+    free(c->by_value);
     for (int w = 0; w < NWIN; w++) {
         free(c->recent[w]);
         free(c->meds[w]);

@@ -2,7 +2,8 @@
 /*
  * Population health cohorts as at a date, from the patient-level records
  * of the store: the electronic Frailty Index of every patient (deficits
- * from data/rules/efi.csv's code lists, polypharmacy from medicines) and
+ * from data/rules/efi.csv's code lists and data/rules/efi-values.csv's
+ * recorded values, polypharmacy from medicines) and
  * the cohorts of data/rules/cohorts.csv (the Network Contract DES: SMR
  * priority groups, care home residents, anticipatory care, learning
  * disability health checks due, dementia reviews due), with the
@@ -49,7 +50,7 @@ struct pccs_phm {
     struct pccs_source_set sources; /* the files the rows rest on */
     char notes[8][512];
     size_t nnotes;
-    char rules[3][512]; /* the rules files read */
+    char rules[4][512]; /* the rules files read */
     struct pccs_arena arena;
 };
 

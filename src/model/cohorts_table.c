@@ -80,8 +80,9 @@ notes(struct pccs_table *out, struct pccs_store *st, const struct pccs_phm *p)
     pccs_table_note(out,
                     "efi_*: the electronic Frailty Index (Clegg et al. 2016) "
                     "of the patients aged 65 and over: fit <= 0.12, mild to "
-                    "0.24, moderate to 0.36, severe above (%s, %s)",
-                    p->rules[0], p->rules[1]);
+                    "0.24, moderate to 0.36, severe above (%s, %s; deficits "
+                    "from recorded values: %s)",
+                    p->rules[0], p->rules[1], p->rules[3]);
     for (size_t i = 0; i < p->ndefs; i++)
         pccs_table_note(out, "%s: %s; %s", p->defs[i].name,
                         p->defs[i].description, p->defs[i].source);

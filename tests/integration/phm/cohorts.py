@@ -31,8 +31,14 @@ for r in csv.DictReader(open(os.path.join(rules, "phm_codes.csv"))):
 
 params = {r["parameter"]: float(r["value"])
           for r in csv.DictReader(open(os.path.join(rules, "phm.csv")))}
-efi_lists = [r["codelist"] for r in csv.DictReader(
-    open(os.path.join(rules, "efi.csv"))) if r["codelist"]]
+efi_rows = list(csv.DictReader(open(os.path.join(rules, "efi.csv"))))
+efi_lists = [r["codelist"] for r in efi_rows if r["codelist"]]
+deficit_list = {r["deficit"]: r["codelist"] for r in efi_rows}
+# Deficits from a recorded value: above < value < below, strictly, for the
+# sex named (PHM_NO_VALUES=1 leaves them out, to show they count).
+values = [] if os.environ.get("PHM_NO_VALUES") else [
+    r for r in csv.DictReader(open(os.path.join(rules, "efi-values.csv")))
+    if r["list"] in lists]
 cohorts = list(csv.DictReader(open(os.path.join(rules, "cohorts.csv"))))
 
 
@@ -58,7 +64,9 @@ patients = {}
 for r in lines("Patient.ndjson"):
     prac = r["generalPractitioner"][0]["identifier"]["value"]
     patients[r["id"]] = {"practice": prac, "birth": day(r["birthDate"]),
-                         "events": [], "meds": []}
+                         "sex": {"male": "M", "female": "F"}.get(
+                             r.get("gender"), "U"),
+                         "events": [], "values": [], "meds": []}
 
 
 def subject(r):
@@ -74,6 +82,9 @@ for name, key in (("Condition.ndjson", ("onsetDateTime", "recordedDate")),
                     if c["system"] == "http://snomed.info/sct")
         d = day(next(r[k] for k in key if k in r))
         patients[subject(r)]["events"].append((code, d))
+        if "valueQuantity" in r:
+            patients[subject(r)]["values"].append(
+                (code, d, float(r["valueQuantity"]["value"])))
 for r in lines("MedicationRequest.ndjson"):
     code = int(r["medicationCodeableConcept"]["coding"][0]["code"])
     patients[subject(r)]["meds"].append((code, day(r["authoredOn"])))
@@ -100,7 +111,16 @@ for pid, p in patients.items():
     ever = {n for n, codes in lists.items()
             for c, d in p["events"] if d <= at and c in codes}
     age = age_on(p["birth"], at)
-    deficits = sum(1 for n in efi_lists if n in ever)
+    have = {n for n in efi_lists if n in ever}
+    for v in values:
+        if v["sex"] and v["sex"] != p["sex"]:
+            continue
+        if any(c in lists[v["list"]] and d <= at and
+               (not v["above"] or x > float(v["above"])) and
+               (not v["below"] or x < float(v["below"]))
+               for c, d, x in p["values"]):
+            have.add(deficit_list[v["deficit"]])
+    deficits = len(have)
     deficits += distinct_meds(p, int(params["polypharmacy_months"])) >= \
         params["polypharmacy_min"]
     score = deficits / 36
