@@ -6,7 +6,8 @@
  * 1,000 adjusted population per week, data/rates/pcn.csv, times the
  * PCN's adjusted population estimate of the week's financial year, as
  * the entitlements table has them), against the minutes its hub offered
- * (the slots of its sessions in the access_sessions register), booked
+ * (the slots of its sessions in the access_sessions register, less
+ * those withdrawn when their session left the register), booked
  * (appointments not cancelled) and delivered (appointments attended).
  * A practice's own sessions are not the PCN's enhanced access.
  */
@@ -68,6 +69,8 @@ slot_week(struct ea *e, const char *org, const char *start)
 static int
 offered_row(void *ctx, const struct pccs_slot_row *s)
 {
+    if (!strcmp(s->status, "entered-in-error"))
+        return 0; /* withdrawn: its session left the register */
     struct ea_week *w = slot_week(ctx, s->org, s->start);
     if (w)
         w->offered += (double)s->minutes;

@@ -2251,7 +2251,8 @@ pccs_store_appt_set_status(struct pccs_store *st, int64_t id,
         return PCCS_OK;
     rc = prep_once(st,
                    "UPDATE slots SET status = 'free' WHERE id = (SELECT "
-                   "slot_id FROM appointments WHERE id = ?1)",
+                   "slot_id FROM appointments WHERE id = ?1) AND status = "
+                   "'busy'",
                    &s, err);
     if (rc)
         return rc;
@@ -2355,4 +2356,66 @@ pccs_store_idem_put(struct pccs_store *st, const char *user, const char *key,
     if (appt)
         sqlite3_bind_int64(s, 5, appt);
     return step_once(st, s, err, "cannot keep the idempotency key");
+}
+
+/* ===== Booking: withdrawn slots and the patient's practice (issue 19) ===== */
+
+int
+pccs_store_slot_withdraw(struct pccs_store *st, int64_t id, bool withdraw,
+                         struct pccs_err *err)
+{
+    PCCS_ASSERT(st->in_tx);
+    sqlite3_stmt *s;
+    int rc = prep_once(
+        st,
+        withdraw ? "UPDATE slots SET status = 'entered-in-error' WHERE id = "
+                   "?1 AND status <> 'entered-in-error' AND NOT EXISTS "
+                   "(SELECT 1 FROM appointments WHERE slot_id = ?1 AND "
+                   "status IN ('fulfilled', 'noshow'))"
+                 : "UPDATE slots SET status = CASE WHEN EXISTS (SELECT 1 "
+                   "FROM appointments WHERE slot_id = ?1 AND status <> "
+                   "'cancelled') THEN 'busy' ELSE 'free' END WHERE id = ?1 "
+                   "AND status = 'entered-in-error'",
+        &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    return step_once(st, s, err, "cannot withdraw a slot");
+}
+
+int
+pccs_store_patient_practice(struct pccs_store *st, const char *ext,
+                            pccs_day day, char *practice, size_t n,
+                            bool *loaded, struct pccs_err *err)
+{
+    sqlite3_stmt *s;
+    *loaded = false;
+    if (n)
+        practice[0] = '\0';
+    if (sqlite3_prepare_v2(
+            st->db,
+            "SELECT EXISTS (SELECT 1 FROM patient_regs), (SELECT r.practice "
+            "FROM patients p JOIN patient_regs r ON r.patient = p.id WHERE "
+            "p.ext = ?1 AND (r.start_day IS NULL OR r.start_day <= ?2) AND "
+            "(r.end_day IS NULL OR r.end_day >= ?2) ORDER BY r.start_day "
+            "DESC LIMIT 1)",
+            -1, &s, NULL) != SQLITE_OK)
+        return db_err(st, err, "cannot prepare a statement");
+    bind_text(s, 1, ext);
+    sqlite3_bind_int(s, 2, (int)day);
+    int rc = PCCS_OK;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *loaded = sqlite3_column_int(s, 0) != 0;
+        const char *p = col_text(s, 1);
+        if (p && n)
+            snprintf(practice, n, "%s", p);
+        else
+            rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                              "no registration of patient %s on that day",
+                              ext);
+    }
+    else
+        rc = db_err(st, err, "cannot read registrations");
+    sqlite3_finalize(s);
+    return rc;
 }

@@ -605,4 +605,29 @@ int pccs_store_idem_put(struct pccs_store *st, const char *user,
                         const char *key, const char *req, int status,
                         int64_t appt, struct pccs_err *err);
 
+/*
+ * Added for issue 19 (booking) after the prototypes above were frozen;
+ * the PostgreSQL backend needs them too.
+ */
+
+/**
+ * Withdraw slot id (withdraw true: status entered-in-error, because its
+ * session was removed or shortened in the register; a slot whose
+ * appointment was attended or missed is left as it was), or give a
+ * withdrawn slot back (busy if it holds an appointment not cancelled,
+ * else free). A slot already so is left alone. Inside a transaction.
+ */
+int pccs_store_slot_withdraw(struct pccs_store *st, int64_t id, bool withdraw,
+                             struct pccs_err *err);
+/**
+ * The practice (ODS code, into practice, n bytes) the patient whose
+ * identifier in the patient-level data is ext was registered with on
+ * day (the latest registration holding then). *loaded says whether any
+ * patient-level registrations are loaded at all. PCCS_ENOTFOUND when
+ * the patient has no registration holding on day.
+ */
+int pccs_store_patient_practice(struct pccs_store *st, const char *ext,
+                                pccs_day day, char *practice, size_t n,
+                                bool *loaded, struct pccs_err *err);
+
 #endif

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/xalloc.h"
 #include "calc/booking.h"
 #include "model/booking.h"
 #include "web/web.h"
@@ -53,8 +54,13 @@ slot_resource(const struct pccs_slot_row *s)
     return j;
 }
 
+/* The text an appointment in a withdrawn slot carries. */
+#define REBOOK_COMMENT                                                         \
+    "to rebook: its slot was withdrawn (entered-in-error), its session "       \
+    "removed or changed in the access_sessions register"
+
 static json_t *
-appt_resource(const struct pccs_appt_row *a)
+appt_resource(const struct pccs_appt_row *a, bool rebook)
 {
     char id[24], slot[40], start[40], end[40], org[64];
     snprintf(id, sizeof(id), "%lld", (long long)a->id);
@@ -67,15 +73,51 @@ appt_resource(const struct pccs_appt_row *a)
                                 identifier(NHS_NUMBER_SYSTEM, a->nhs_number),
                                 "generalPractitioner", "identifier",
                                 identifier(ODS_SYSTEM, a->practice));
-    return json_pack("{s:s, s:s, s:[o], s:s, s:s, s:s, s:I, s:[{s:s}], s:s, "
-                     "s:[{s:{s:s}, s:s}, {s:{s:s, s:o}, s:s}]}",
-                     "resourceType", "Appointment", "id", id, "contained",
-                     patient, "status", a->status, "start", start, "end", end,
-                     "minutesDuration", (json_int_t)a->minutes, "slot",
-                     "reference", slot, "created", a->created_at, "participant",
-                     "actor", "reference", "#patient", "status", "accepted",
-                     "actor", "reference", org, "identifier",
-                     identifier(ODS_SYSTEM, a->org), "status", "accepted");
+    json_t *j = json_pack(
+        "{s:s, s:s, s:[o], s:s, s:s, s:s, s:I, s:[{s:s}], s:s, "
+        "s:[{s:{s:s}, s:s}, {s:{s:s, s:o}, s:s}]}",
+        "resourceType", "Appointment", "id", id, "contained", patient, "status",
+        a->status, "start", start, "end", end, "minutesDuration",
+        (json_int_t)a->minutes, "slot", "reference", slot, "created",
+        a->created_at, "participant", "actor", "reference", "#patient",
+        "status", "accepted", "actor", "reference", org, "identifier",
+        identifier(ODS_SYSTEM, a->org), "status", "accepted");
+    if (rebook && !strcmp(a->status, "booked"))
+        json_object_set_new(j, "comment", json_string(REBOOK_COMMENT));
+    return j;
+}
+
+/* ===== Withdrawn slots ===== */
+
+struct ids {
+    int64_t *v;
+    size_t n, cap;
+};
+
+static int
+withdrawn_row(void *ctx, const struct pccs_slot_row *s)
+{
+    struct ids *w = ctx;
+    w->v = pccs_xgrow(w->v, &w->cap, w->n + 1, sizeof(*w->v));
+    w->v[w->n++] = s->id;
+    return 0;
+}
+
+/* The slots withdrawn because their sessions went from the register. */
+static int
+withdrawn_slots(struct pccs_store *st, struct ids *w, struct pccs_err *err)
+{
+    struct pccs_booking_filter f = {.status = "entered-in-error"};
+    return pccs_store_slots_each(st, &f, withdrawn_row, w, err);
+}
+
+static bool
+ids_has(const struct ids *w, int64_t id)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (w->v[i] == id)
+            return true;
+    return false;
 }
 
 static json_t *
@@ -204,8 +246,11 @@ pccs_web_fhir_slots(struct pccs_web_server *sv, struct pccs_web_request *rq,
     q.f.status = pccs_web_arg(rq->c, "status");
     q.f.from = q.from[0] ? q.from : NULL;
     q.f.to = q.to[0] ? q.to : NULL;
-    if (q.f.status && strcmp(q.f.status, "free") && strcmp(q.f.status, "busy"))
-        return pccs_err_set(err, PCCS_EINVAL, "status: free or busy, not %.20s",
+    if (q.f.status && strcmp(q.f.status, "free") &&
+        strcmp(q.f.status, "busy") && strcmp(q.f.status, "entered-in-error"))
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "status: free, busy or entered-in-error, not "
+                            "%.20s",
                             q.f.status);
     q.bundle = bundle_new();
     int rc = pccs_store_slots_each(rq->st, &q.f, slot_row, &q, err);
@@ -246,14 +291,20 @@ struct appt_search {
     struct pccs_web_request *rq;
     json_t *bundle;
     size_t n;
+    struct ids withdrawn;
+    bool rebook_only;
 };
 
 static int
 appt_row(void *ctx, const struct pccs_appt_row *a)
 {
     struct appt_search *q = ctx;
+    bool rebook = ids_has(&q->withdrawn, a->slot_id) &&
+                  !strcmp(a->status, "booked");
+    if (q->rebook_only && !rebook)
+        return 0;
     if (may_see(q->sv, q->rq, a)) {
-        bundle_add(q->bundle, "Appointment", a->id, appt_resource(a));
+        bundle_add(q->bundle, "Appointment", a->id, appt_resource(a, rebook));
         q->n++;
     }
     return 0;
@@ -271,8 +322,17 @@ pccs_web_fhir_appts(struct pccs_web_server *sv, struct pccs_web_request *rq,
     const char *nhs = f.nhs_number ? strchr(f.nhs_number, '|') : NULL;
     if (nhs)
         f.nhs_number = nhs + 1;
-    struct appt_search q = {.sv = sv, .rq = rq, .bundle = bundle_new()};
-    int rc = pccs_store_appts_each(rq->st, &f, appt_row, &q, err);
+    const char *rebook = pccs_web_arg(rq->c, "rebook");
+    if (rebook && strcmp(rebook, "true") && strcmp(rebook, "false"))
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "rebook: true or false, not %.20s", rebook);
+    struct appt_search q = {
+        .sv = sv, .rq = rq, .rebook_only = rebook && !strcmp(rebook, "true")};
+    int rc = withdrawn_slots(rq->st, &q.withdrawn, err);
+    q.bundle = bundle_new();
+    if (!rc)
+        rc = pccs_store_appts_each(rq->st, &f, appt_row, &q, err);
+    free(q.withdrawn.v);
     if (rc) {
         json_decref(q.bundle);
         return rc;
@@ -286,6 +346,7 @@ pccs_web_fhir_appts(struct pccs_web_server *sv, struct pccs_web_request *rq,
 }
 
 struct one_appt {
+    const struct ids *withdrawn; /* set by appt_get */
     json_t *res;
     struct pccs_appt_row row;
     char practice[32], org[32], booked_by[65];
@@ -295,7 +356,8 @@ static int
 one_row(void *ctx, const struct pccs_appt_row *a)
 {
     struct one_appt *o = ctx;
-    o->res = appt_resource(a);
+    o->res =
+        appt_resource(a, o->withdrawn && ids_has(o->withdrawn, a->slot_id));
     o->row = *a;
     snprintf(o->practice, sizeof(o->practice), "%s", a->practice);
     snprintf(o->org, sizeof(o->org), "%s", a->org);
@@ -314,7 +376,13 @@ appt_get(struct pccs_store *st, int64_t id, struct one_appt *o,
          struct pccs_err *err)
 {
     struct pccs_booking_filter f = {.id = id};
-    int rc = pccs_store_appts_each(st, &f, one_row, o, err);
+    struct ids w = {0};
+    int rc = withdrawn_slots(st, &w, err);
+    o->withdrawn = &w;
+    if (!rc)
+        rc = pccs_store_appts_each(st, &f, one_row, o, err);
+    o->withdrawn = NULL;
+    free(w.v);
     if (rc < 0)
         return rc;
     if (!o->res)
@@ -508,7 +576,7 @@ parse_booking(json_t *j, struct booking *b, struct pccs_err *err)
 }
 
 struct slot_copy {
-    bool found;
+    bool found, withdrawn;
     char org[32], bookable[16];
 };
 
@@ -519,6 +587,7 @@ slot_copy_row(void *ctx, const struct pccs_slot_row *s)
     c->found = true;
     snprintf(c->org, sizeof(c->org), "%s", s->org);
     snprintf(c->bookable, sizeof(c->bookable), "%s", s->bookable);
+    c->withdrawn = !strcmp(s->status, "entered-in-error");
     return 1;
 }
 
@@ -608,8 +677,14 @@ book_prepare(struct pccs_web_server *sv, struct pccs_web_request *rq,
     if (!sc.found)
         return pccs_err_set(err, PCCS_ENOTFOUND, "no slot %lld",
                             (long long)b->slot);
-    return pccs_web_authorise_booking(sv, rq, sc.org, sc.bookable, b->practice,
-                                      err);
+    rc = pccs_web_authorise_booking(sv, rq, sc.org, sc.bookable, b->practice,
+                                    err);
+    if (!rc && sc.withdrawn)
+        rc = pccs_err_set(err, PCCS_ECONFLICT,
+                          "slot %lld was withdrawn: its session was removed "
+                          "or changed in the access_sessions register",
+                          (long long)b->slot);
+    return rc;
 }
 
 int

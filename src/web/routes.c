@@ -237,10 +237,11 @@ const struct pccs_web_route pccs_web_routes[] = {
      .roles = PCCS_WEB_BOOKING_ROLES,
      .data = PCCS_DATA_NONE,
      .subject = PCCS_SUBJECT_NONE,
-     .params = "actor,status,patient.identifier",
+     .params = "actor,status,patient.identifier,rebook",
      .handler = pccs_web_fhir_appts,
-     .summary = "?actor=&status=&patient.identifier=: the appointments "
-                "one may see (audited)"},
+     .summary = "?actor=&status=&patient.identifier=&rebook=true: the "
+                "appointments one may see (audited); rebook=true: those "
+                "in slots withdrawn from the register"},
     {.method = "GET",
      .path = "/fhir/Appointment/",
      .prefix = true,
