@@ -636,6 +636,12 @@ pccs__sqlite_db(struct pccs_store *st)
 
 /* ===== Opening and migrations ===== */
 
+size_t
+pccs__sqlite_migrations(void)
+{
+    return NMIGRATIONS;
+}
+
 static int
 migrate(struct pccs_store *st, struct pccs_err *err)
 {

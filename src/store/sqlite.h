@@ -3,6 +3,8 @@
 #ifndef PCCS_SQLITE_H
 #define PCCS_SQLITE_H
 
+#include <stddef.h>
+
 #include "store/store.h"
 
 /** Open or create the SQLite store at path and migrate its schema. */
@@ -12,5 +14,8 @@ int pccs__sqlite_open(struct pccs_store **out, const char *path,
 /** The database handle (sqlite3 *) of a SQLite store. */
 struct sqlite3;
 struct sqlite3 *pccs__sqlite_db(struct pccs_store *st);
+
+/** How many schema migrations this build has: a new store's version. */
+size_t pccs__sqlite_migrations(void);
 
 #endif
