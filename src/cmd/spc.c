@@ -152,13 +152,8 @@ write_run(const struct spc_args *a, const struct pccs_spc_run *run,
         snprintf(title, sizeof(title), "%s, %s", a->metric, a->org);
     else
         snprintf(title, sizeof(title), "%s", a->input);
-    struct pccs_svg_spc chart = {.title = title,
-                                 .dates = (const char *const *)run->s.date,
-                                 .y = run->s.y,
-                                 .p = run->points,
-                                 .n = run->s.n,
-                                 .opt = &run->o,
-                                 .assurance = run->assurance};
+    struct pccs_svg_spc chart;
+    pccs_svg_spc_of_run(&chart, run, title);
     return pccs_svg_spc_write(stdout, &chart)
                ? pccs_err_set(err, PCCS_EIO, "cannot write the chart")
                : PCCS_OK;

@@ -112,6 +112,17 @@ esc(struct rep *r, const char *s)
     pccs_xml_escape(r->f, s);
 }
 
+/* The box saying that what follows rests on generated (synthetic) or
+ * example rows, opened as far as its bold lead. */
+static void
+prov_open(struct rep *r, bool synthetic, bool example)
+{
+    fprintf(r->f,
+            "<div class=\"prov\" data-provenance=\"%s%s%s\"><strong>",
+            synthetic ? "synthetic" : "", synthetic && example ? " " : "",
+            example ? "example" : "");
+}
+
 /*
  * The paper's table part, or NULL: when the paper asked for it and it
  * could not be built, say in the report why it is not there.
@@ -131,13 +142,9 @@ table_or_note(struct rep *r, enum pccs_paper_part part)
     const struct pccs_table *out = &pt->t;
     /* What follows rests on made-up or example rows: say so first. */
     if (out->marks) {
-        fprintf(r->f,
-                "<div class=\"prov\" data-provenance=\"%s%s%s\"><strong>%s"
-                "</strong>",
-                out->marks & PCCS_TABLE_SYNTHETIC ? "synthetic" : "",
-                out->marks == (PCCS_TABLE_SYNTHETIC | PCCS_TABLE_EXAMPLE) ? " "
-                                                                          : "",
-                out->marks & PCCS_TABLE_EXAMPLE ? "example" : "",
+        prov_open(r, out->marks & PCCS_TABLE_SYNTHETIC,
+                  out->marks & PCCS_TABLE_EXAMPLE);
+        fprintf(r->f, "%s</strong>",
                 out->marks & PCCS_TABLE_SYNTHETIC
                     ? "Not published data: the figures below rest on a "
                       "generated (synthetic) file."
@@ -167,7 +174,8 @@ notes(struct rep *r, const struct pccs_table *t)
     }
 }
 
-typedef bool (*row_pred)(const struct pccs_table *t, size_t row, void *ctx);
+typedef bool (*row_pred)(const struct pccs_table *t, size_t row,
+                         const void *ctx);
 
 /* Columns of t named in cols ("name=Label"), found in t. */
 struct cols {
@@ -242,7 +250,7 @@ esc_reasons(struct rep *r, const char *v)
 
 static size_t
 html_rows(struct rep *r, const struct pccs_table *t, const struct cols *c,
-          row_pred keep, void *ctx, bool total)
+          row_pred keep, const void *ctx, bool total)
 {
     struct pccs_buf b = PCCS_BUF_INIT;
     size_t shown = 0;
@@ -293,7 +301,7 @@ html_foot(struct rep *r)
 /* A table of the given columns (name=Label), rows where keep says so. */
 static size_t
 html_table(struct rep *r, const struct pccs_table *t, const char *const *cols,
-           row_pred keep, void *ctx)
+           row_pred keep, const void *ctx)
 {
     struct cols c;
     char labels[32][64];
@@ -304,7 +312,7 @@ html_table(struct rep *r, const struct pccs_table *t, const char *const *cols,
 }
 
 static bool
-is_org(const struct pccs_table *t, size_t row, void *ctx)
+is_org(const struct pccs_table *t, size_t row, const void *ctx)
 {
     const struct pccs_cell *c = pccs_table_cell(t, row, 0);
     return c->text && strcmp(c->text, (const char *)ctx) == 0;
@@ -314,35 +322,82 @@ struct col_is {
     const char *col, *value;
 };
 
+/* The text in column col of row, or NULL (no such column, or null). */
+static const char *
+text_at(const struct pccs_table *t, size_t row, const char *col)
+{
+    int c = pccs_table_col_index(t, col);
+    return c >= 0 ? pccs_table_cell(t, row, (size_t)c)->text : NULL;
+}
+
 static bool
-col_equals(const struct pccs_table *t, size_t row, void *ctx)
+col_equals(const struct pccs_table *t, size_t row, const void *ctx)
 {
     const struct col_is *w = ctx;
-    int c = pccs_table_col_index(t, w->col);
-    const struct pccs_cell *x =
-        c >= 0 ? pccs_table_cell(t, row, (size_t)c) : NULL;
-    return x && x->text && strcmp(x->text, w->value) == 0;
+    const char *x = text_at(t, row, w->col);
+    return x && strcmp(x, w->value) == 0;
 }
 
 static bool
-flagged(const struct pccs_table *t, size_t row, void *ctx)
+flagged(const struct pccs_table *t, size_t row, const void *ctx)
 {
     (void)ctx;
-    int c = pccs_table_col_index(t, "flag");
-    const struct pccs_cell *x =
-        c >= 0 ? pccs_table_cell(t, row, (size_t)c) : NULL;
-    return x && x->text && *x->text;
+    const char *x = text_at(t, row, "flag");
+    return x && *x;
 }
 
 static bool
-red_or_amber(const struct pccs_table *t, size_t row, void *ctx)
+red_or_amber(const struct pccs_table *t, size_t row, const void *ctx)
 {
     (void)ctx;
-    int c = pccs_table_col_index(t, "overall");
-    const struct pccs_cell *x =
-        c >= 0 ? pccs_table_cell(t, row, (size_t)c) : NULL;
-    return x && x->text &&
-           (!strcmp(x->text, "red") || !strcmp(x->text, "amber"));
+    const char *x = text_at(t, row, "overall");
+    return x && (!strcmp(x, "red") || !strcmp(x, "amber"));
+}
+
+/*
+ * A part of the paper shown as a table: a heading (h3: always, before
+ * any note; h3_shown: only over the table), the columns ("name=Label"),
+ * the rows kept (own: the organisation's own rows; else keep with ctx,
+ * NULL for all), what to say when no row is kept (none, with the
+ * organisation's code then none_tail after it when that is set), then
+ * (a function for what goes between the table and its notes) and the
+ * table's notes unless no_notes.
+ */
+struct view {
+    enum pccs_paper_part part;
+    const char *h3, *h3_shown;
+    const char *const *cols;
+    bool own;
+    row_pred keep;
+    const void *ctx;
+    const char *none, *none_tail;
+    void (*then)(struct rep *r, const struct pccs_table *t);
+    bool no_notes;
+};
+
+static const struct pccs_table *
+show(struct rep *r, const struct view *v)
+{
+    if (v->h3)
+        fprintf(r->f, "<h3>%s</h3>\n", v->h3);
+    const struct pccs_table *t = table_or_note(r, v->part);
+    if (!t)
+        return NULL;
+    if (v->h3_shown)
+        fprintf(r->f, "<h3>%s</h3>\n", v->h3_shown);
+    size_t n = v->own ? html_table(r, t, v->cols, is_org, r->in)
+                      : html_table(r, t, v->cols, v->keep, v->ctx);
+    if (!n && v->none) {
+        fprintf(r->f, "<p class=\"none\">%s", v->none);
+        if (v->none_tail)
+            fprintf(r->f, "%s%s", r->in, v->none_tail);
+        fputs("</p>\n", r->f);
+    }
+    if (v->then)
+        v->then(r, t);
+    if (!v->no_notes)
+        notes(r, t);
+    return t;
 }
 
 /* ===== Figures quoted in prose: the summary and the readings ===== */
@@ -973,7 +1028,7 @@ read_workforce(struct rep *r)
     int gc = pt->ok ? pccs_table_col_index(&pt->t, "staff_group") : -1;
     for (size_t i = 0; gc >= 0 && i < pt->t.nrows && row < 0; i++) {
         const char *g = pccs_table_cell(&pt->t, i, (size_t)gc)->text;
-        if (g && !strcmp(g, "GP") && is_org(&pt->t, i, (void *)r->in))
+        if (g && !strcmp(g, "GP") && is_org(&pt->t, i, r->in))
             row = (long)i;
     }
     if (!cell_of(r, w, row, "fte_per_10000_weighted"))
@@ -1003,7 +1058,7 @@ qof_extreme(const struct rep *r, bool above)
         const struct pccs_cell *x = cell_of(r, q, (long)i, "prevalence_pct");
         const struct pccs_cell *e =
             cell_of(r, q, (long)i, "national_prevalence_pct");
-        if (!x || !e || e->num <= 0 || !is_org(&pt->t, i, (void *)r->in))
+        if (!x || !e || e->num <= 0 || !is_org(&pt->t, i, r->in))
             continue;
         double ratio = x->num / e->num;
         if (best < 0 || (above ? ratio > v : ratio < v)) {
@@ -1178,16 +1233,16 @@ sec_sources(struct rep *r)
           "those <code>pccs table</code> prints for the same question.</p>\n",
           r->f);
     int n[2] = {r->p->nsynthetic, r->p->nexample};
-    if (n[0] || n[1])
+    if (n[0] || n[1]) {
+        prov_open(r, n[0], n[1]);
         fprintf(r->f,
-                "<div class=\"prov\" data-provenance=\"%s%s%s\"><strong>"
                 "Not all of this paper rests on published or local data."
                 "</strong> %d of the files below %s generated (SYNTHETIC) "
                 "and %d %s a template's example rows (EXAMPLE); each table "
                 "and chart resting on one says so.</div>\n",
-                n[0] ? "synthetic" : "", n[0] && n[1] ? " " : "",
-                n[1] ? "example" : "", n[0], n[0] == 1 ? "is" : "are", n[1],
+                n[0], n[0] == 1 ? "is" : "are", n[1],
                 n[1] == 1 ? "holds" : "hold");
+    }
     fputs("<p>The files loaded, with their periods, are listed in appendix "
           "D.</p>\n<p class=\"ogl\">Contains public sector information "
           "licensed under the Open Government Licence v3.0.</p>\n"
@@ -1242,34 +1297,34 @@ list_growth(struct rep *r)
 }
 
 static void
+see_appendix_a(struct rep *r, const struct pccs_table *t)
+{
+    (void)t;
+    fputs("<p class=\"src\">Each PCN's practices are in appendix A.</p>\n",
+          r->f);
+}
+
+static void
 sec_population(struct rep *r)
 {
-    const struct pccs_table *pcn;
-    fputs("<section class=\"major\"><h2>2. Population</h2>\n", r->f);
-    read_population(r);
-    fputs("<h3>Registered and weighted population</h3>\n", r->f);
-    pcn = table_or_note(r, PCCS_PAPER_POP);
-    if (pcn) {
-        static const char *const cols[] = {
-            "code=Code",           "name=Organisation",
-            "practices=Practices", "registered=Registered",
-            "weighted=Weighted",   NULL};
-        html_table(r, pcn, cols, is_org, (void *)r->in);
-    }
+    static const char *const area[] = {
+        "code=Code",           "name=Organisation",
+        "practices=Practices", "registered=Registered",
+        "weighted=Weighted",   NULL};
+    show(r, &(struct view){.part = PCCS_PAPER_POP,
+                           .h3 = "Registered and weighted population",
+                           .cols = area,
+                           .own = true,
+                           .no_notes = true});
     list_growth(r);
-    pcn = table_or_note(r, PCCS_PAPER_POP_PCN);
-    if (pcn) {
-        fputs("<h3>By PCN</h3>\n", r->f);
-        static const char *const cols[] = {
-            "code=Code",           "name=PCN",
-            "practices=Practices", "registered=Registered",
-            "weighted=Weighted",   NULL};
-        html_table(r, pcn, cols, NULL, NULL);
-        fputs("<p class=\"src\">Each PCN's practices are in appendix "
-              "A.</p>\n",
-              r->f);
-        notes(r, pcn);
-    }
+    static const char *const pcns[] = {
+        "code=Code",           "name=PCN",
+        "practices=Practices", "registered=Registered",
+        "weighted=Weighted",   NULL};
+    show(r, &(struct view){.part = PCCS_PAPER_POP_PCN,
+                           .h3_shown = "By PCN",
+                           .cols = pcns,
+                           .then = see_appendix_a});
     const struct pccs_table *ab;
     fputs("<h3>Age and sex</h3>\n", r->f);
     ab = table_or_note(r, PCCS_PAPER_AGE);
@@ -1278,7 +1333,7 @@ sec_population(struct rep *r)
         double m[32], fe[32];
         size_t n = 0;
         for (size_t i = 0; i < ab->nrows && n < 32; i++) {
-            if (!is_org(ab, i, (void *)r->in))
+            if (!is_org(ab, i, r->in))
                 continue;
             bands[n] = pccs_table_cell(ab, i, 3)->text;
             m[n] = pccs_table_cell(ab, i, 4)->num;
@@ -1295,7 +1350,6 @@ sec_population(struct rep *r)
         fputs("</figure>\n", r->f);
         notes(r, ab);
     }
-    fputs("</section>\n", r->f);
 }
 
 /* Appendix A: each PCN's total, then its practices. */
@@ -1321,7 +1375,7 @@ app_population(struct rep *r)
     for (size_t i = 0; i < pcn->nrows; i++) {
         const char *code = pccs_table_cell(pcn, i, 0)->text;
         struct col_is w = {.col = "parent_code", .value = code};
-        html_rows(r, pcn, &c, is_org, (void *)code, true);
+        html_rows(r, pcn, &c, is_org, code, true);
         if (prac)
             html_rows(r, prac, &c, col_equals, &w, false);
     }
@@ -1329,6 +1383,26 @@ app_population(struct rep *r)
     if (prac)
         notes(r, prac);
     fputs("</section>\n", r->f);
+}
+
+/* An SPC run as a figure: the chart, then what its latest point (the
+ * month or census named by at) shows; fewer is said when a phase is
+ * short. */
+static void
+spc_figure(struct rep *r, const struct pccs_spc_run *run, const char *at,
+           const char *fewer)
+{
+    char title[256];
+    snprintf(title, sizeof(title), "%s, %s", run->metric->summary, r->in);
+    struct pccs_svg_spc c;
+    pccs_svg_spc_of_run(&c, run, title);
+    fputs("<figure>", r->f);
+    pccs_svg_spc_write(r->f, &c);
+    fputs("<figcaption class=\"src\">Making Data Count XmR chart: ", r->f);
+    esc(r, pccs_svg_variation(&c));
+    fprintf(r->f, " at the latest %s; %zu points%s.</figcaption>", at,
+            run->s.n, run->short_group ? fewer : "");
+    fputs("</figure>\n", r->f);
 }
 
 /* The paper's SPC run i as a chart, with its provenance first. */
@@ -1343,36 +1417,20 @@ spc_chart(struct rep *r, size_t i)
     for (size_t k = 0; k < s->nnotes; k++) {
         if (!is_prov_note(s->notes[k]))
             continue;
-        if (!marked)
-            fprintf(r->f,
-                    "<div class=\"prov\" data-provenance=\"%s\">"
-                    "<strong>Not published data: this chart rests on "
-                    "a generated or example file.</strong>",
-                    s->notes[k][0] == 'S' ? "synthetic" : "example");
+        if (!marked) {
+            prov_open(r, s->notes[k][0] == 'S', s->notes[k][0] != 'S');
+            fputs("Not published data: this chart rests on a generated or "
+                  "example file.</strong>",
+                  r->f);
+        }
         marked = true;
         fputs(" ", r->f);
         esc(r, s->notes[k]);
     }
     if (marked)
         fputs("</div>\n", r->f);
-    char title[256];
-    snprintf(title, sizeof(title), "%s, %s", run->metric->summary, r->in);
-    struct pccs_svg_spc c = {.title = title,
-                             .dates = (const char *const *)s->date,
-                             .y = s->y,
-                             .p = run->points,
-                             .n = s->n,
-                             .opt = &run->o,
-                             .assurance = run->assurance};
-    fputs("<figure>", r->f);
-    pccs_svg_spc_write(r->f, &c);
-    fputs("<figcaption class=\"src\">Making Data Count XmR chart: ", r->f);
-    esc(r, pccs_svg_variation(&c));
-    fprintf(r->f, " at the latest month; %zu points%s.</figcaption>", s->n,
-            run->short_group ? " (fewer than 13 in a group: limits less "
-                               "reliable)"
-                             : "");
-    fputs("</figure>\n", r->f);
+    spc_figure(r, run, "month",
+               " (fewer than 13 in a group: limits less reliable)");
 }
 
 /* One cell of t as the tables format it, into b (released by the caller). */
@@ -1457,38 +1515,37 @@ cap_vs_list(struct rep *r)
             "opened=Practices opened",
             "closed=Practices closed",
             NULL};
-        html_table(r, lg, lcols, is_org, (void *)r->in);
+        html_table(r, lg, lcols, is_org, r->in);
         notes(r, lg);
     }
 }
 
 static void
+cap_charts(struct rep *r, const struct pccs_table *t)
+{
+    (void)t;
+    for (size_t i = 0; i < PCCS_PAPER_NSPC; i++)
+        spc_chart(r, i);
+}
+
+static void
 sec_capacity(struct rep *r)
 {
-    const struct pccs_table *cap;
-    fputs("<section class=\"major\"><h2>3. Capacity against population "
-          "growth</h2>\n",
-          r->f);
-    read_capacity(r);
-    cap = table_or_note(r, PCCS_PAPER_CAPACITY);
-    if (cap) {
-        static const char *const cols[] = {
-            "month=Month",
-            "registered=Registered",
-            "appointments=Appointments",
-            "per_1000=Per 1,000",
-            "dna_pct=DNA %",
-            "face_to_face_pct=Face to face %",
-            "appointments_growth_12m_pct=Appointments growth 12m %",
-            "list_growth_12m_pct=List growth 12m %",
-            NULL};
-        html_table(r, cap, cols, is_org, (void *)r->in);
-        for (size_t i = 0; i < PCCS_PAPER_NSPC; i++)
-            spc_chart(r, i);
-        notes(r, cap);
-    }
+    static const char *const cols[] = {
+        "month=Month",
+        "registered=Registered",
+        "appointments=Appointments",
+        "per_1000=Per 1,000",
+        "dna_pct=DNA %",
+        "face_to_face_pct=Face to face %",
+        "appointments_growth_12m_pct=Appointments growth 12m %",
+        "list_growth_12m_pct=List growth 12m %",
+        NULL};
+    show(r, &(struct view){.part = PCCS_PAPER_CAPACITY,
+                           .cols = cols,
+                           .own = true,
+                           .then = cap_charts});
     cap_vs_list(r);
-    fputs("</section>\n", r->f);
 }
 
 /* Every DES line of the year: the area's amount, or why there is none;
@@ -1496,6 +1553,9 @@ sec_capacity(struct rep *r)
 static void
 ent_lines(struct rep *r, const struct pccs_table *pcns)
 {
+    fputs("<p class=\"none\">Enhanced access delivered: no delivery "
+          "data loaded.</p>\n",
+          r->f);
     if (!r->p->lines_ok)
         return;
     fputs("<h3>PCN entitlements by line</h3>\n", r->f);
@@ -1523,39 +1583,27 @@ ent_lines(struct rep *r, const struct pccs_table *pcns)
 static void
 sec_entitlements(struct rep *r)
 {
-    const struct pccs_table *e;
-    fputs("<section class=\"major\"><h2>4. Access, PCN entitlements and "
-          "ARRS</h2>\n",
-          r->f);
-    read_entitlements(r);
     ent_against_last_year(r);
-    fputs("<h3>Enhanced access required</h3>\n", r->f);
-    e = table_or_note(r, PCCS_PAPER_ENT_PCN);
-    if (e) {
-        static const char *const acc[] = {
-            "code=PCN", "name=Name", "adjusted_estimate=Adjusted population",
-            "enhanced_access_minutes_per_week=Minutes per week required", NULL};
-        html_table(r, e, acc, NULL, NULL);
-        fputs("<p class=\"none\">Enhanced access delivered: no delivery "
-              "data loaded.</p>\n",
-              r->f);
-        ent_lines(r, e);
-        notes(r, e);
-    }
-    fputs("<h3>ARRS roles in post</h3>\n", r->f);
-    struct col_is all = {.col = "arrs_role", .value = "all ARRS roles"};
-    e = table_or_note(r, PCCS_PAPER_ARRS);
-    if (e) {
-        static const char *const cols[] = {"code=PCN",
-                                           "fte=FTE in post",
-                                           "cost_in_post=Cost in post",
-                                           "arrs_sum=ARRS sum",
-                                           "share_pct=Share %",
-                                           NULL};
-        html_table(r, e, cols, col_equals, &all);
-        notes(r, e);
-    }
-    fputs("</section>\n", r->f);
+    static const char *const acc[] = {
+        "code=PCN", "name=Name", "adjusted_estimate=Adjusted population",
+        "enhanced_access_minutes_per_week=Minutes per week required", NULL};
+    show(r, &(struct view){.part = PCCS_PAPER_ENT_PCN,
+                           .h3 = "Enhanced access required",
+                           .cols = acc,
+                           .then = ent_lines});
+    static const char *const cols[] = {"code=PCN",
+                                       "fte=FTE in post",
+                                       "cost_in_post=Cost in post",
+                                       "arrs_sum=ARRS sum",
+                                       "share_pct=Share %",
+                                       NULL};
+    static const struct col_is all = {.col = "arrs_role",
+                                      .value = "all ARRS roles"};
+    show(r, &(struct view){.part = PCCS_PAPER_ARRS,
+                           .h3 = "ARRS roles in post",
+                           .cols = cols,
+                           .keep = col_equals,
+                           .ctx = &all});
 }
 
 /* A number as the paper writes FTE: two decimals, thousands separated. */
@@ -1594,27 +1642,6 @@ wf_table(struct rep *r)
     fputs("</tbody></table>\n", r->f);
 }
 
-static void
-wf_chart(struct rep *r, const struct pccs_spc_run *run)
-{
-    char title[256];
-    snprintf(title, sizeof(title), "%s, %s", run->metric->summary, r->in);
-    struct pccs_svg_spc c = {.title = title,
-                             .dates = (const char *const *)run->s.date,
-                             .y = run->s.y,
-                             .p = run->points,
-                             .n = run->s.n,
-                             .opt = &run->o,
-                             .assurance = run->assurance};
-    fputs("<figure>", r->f);
-    pccs_svg_spc_write(r->f, &c);
-    fputs("<figcaption class=\"src\">Making Data Count XmR chart: ", r->f);
-    esc(r, pccs_svg_variation(&c));
-    fprintf(r->f, " at the latest census; %zu points%s.</figcaption>", run->s.n,
-            run->short_group ? " (fewer than 13: limits less reliable)" : "");
-    fputs("</figure>\n", r->f);
-}
-
 /* The PCN workforce series: growth since the first census (2020), by
  * census and by direct patient care role (the ARRS roles and others). */
 static void
@@ -1639,7 +1666,8 @@ wf_series(struct rep *r)
             a, s->date[0], b, s->date[s->n - 1],
             pccs_growth_pct(s->y[s->n - 1], s->y[0]));
     wf_table(r);
-    wf_chart(r, &r->p->wf[1]);
+    spc_figure(r, &r->p->wf[1], "census",
+               " (fewer than 13: limits less reliable)");
     if (r->p->wf_roles_ok) {
         fprintf(r->f, "<h3>By role: %s against %s</h3>\n", s->date[0],
                 s->date[s->n - 1]);
@@ -1655,31 +1683,24 @@ wf_series(struct rep *r)
 static void
 sec_workforce(struct rep *r)
 {
-    const struct pccs_table *w;
-    fputs("<section class=\"major\"><h2>5. Workforce per 10,000 weighted "
-          "patients</h2>\n",
-          r->f);
-    read_workforce(r);
-    w = table_or_note(r, PCCS_PAPER_WORKFORCE);
-    if (w) {
-        static const char *const cols[] = {
-            "publication=Publication",
-            "staff_group=Staff group",
-            "fte=FTE",
-            "headcount=Headcount",
-            "contracted_services=Contracted services",
-            "fte_per_10000_weighted=FTE per 10,000 weighted",
-            "census=Census",
-            NULL};
-        html_table(r, w, cols, is_org, (void *)r->in);
-        notes(r, w);
-    }
+    static const char *const cols[] = {
+        "publication=Publication",
+        "staff_group=Staff group",
+        "fte=FTE",
+        "headcount=Headcount",
+        "contracted_services=Contracted services",
+        "fte_per_10000_weighted=FTE per 10,000 weighted",
+        "census=Census",
+        NULL};
+    show(r, &(struct view){
+                .part = PCCS_PAPER_WORKFORCE, .cols = cols, .own = true});
     /* The PCN part fails for the reason the area's did: say it once. */
     const struct pccs_paper_table *wa = &r->p->part[PCCS_PAPER_WORKFORCE],
                                   *wp = &r->p->part[PCCS_PAPER_WORKFORCE_PCN];
     bool same = wa->asked && !wa->ok && wp->asked && !wp->ok &&
                 !strcmp(wa->why, wp->why);
-    w = same ? NULL : table_or_note(r, PCCS_PAPER_WORKFORCE_PCN);
+    const struct pccs_table *w =
+        same ? NULL : table_or_note(r, PCCS_PAPER_WORKFORCE_PCN);
     if (w) {
         fputs("<h3>GPs per 10,000 weighted patients by PCN (GP "
               "workforce)</h3>\n",
@@ -1729,111 +1750,74 @@ sec_workforce(struct rep *r)
         free(v);
     }
     wf_series(r);
-    fputs("</section>\n", r->f);
 }
 
 static void
 sec_qof(struct rep *r)
 {
-    const struct pccs_table *q;
-    fputs("<section class=\"major\"><h2>6. QOF prevalence</h2>\n", r->f);
-    read_qof(r);
-    q = table_or_note(r, PCCS_PAPER_QOF);
-    if (q) {
-        static const char *const cols[] = {"group_label=Disease group",
-                                           "register=Register",
-                                           "list_size=List size",
-                                           "prevalence_pct=Prevalence %",
-                                           "national_prevalence_pct=England %",
-                                           NULL};
-        if (!html_table(r, q, cols, is_org, (void *)r->in))
-            fprintf(r->f,
-                    "<p class=\"none\">No QOF figures for %s in the "
-                    "files loaded.</p>\n",
-                    r->in);
-        notes(r, q);
-    }
-    fputs("</section>\n", r->f);
+    static const char *const cols[] = {"group_label=Disease group",
+                                       "register=Register",
+                                       "list_size=List size",
+                                       "prevalence_pct=Prevalence %",
+                                       "national_prevalence_pct=England %",
+                                       NULL};
+    show(r, &(struct view){.part = PCCS_PAPER_QOF,
+                           .cols = cols,
+                           .own = true,
+                           .none = "No QOF figures for ",
+                           .none_tail = " in the files loaded."});
 }
 
 static void
 sec_payments(struct rep *r)
 {
-    const struct pccs_table *p;
-    fputs("<section class=\"major\"><h2>7. Payments per weighted "
-          "patient</h2>\n",
-          r->f);
-    read_payments(r);
-    p = table_or_note(r, PCCS_PAPER_PAYMENTS);
-    if (p) {
-        static const char *const cols[] = {
-            "code=Code",
-            "name=Name",
-            "registered=Registered",
-            "weighted=Weighted",
-            "total=Total £",
-            "total_per_registered=£ per registered",
-            "total_per_weighted=£ per weighted",
-            "decile=Decile",
-            NULL};
-        html_table(r, p, cols, NULL, NULL);
-        notes(r, p);
-    }
-    fputs("<h3>Practices outside the 5th to 95th percentile of their "
-          "ICB</h3>\n",
-          r->f);
-    p = table_or_note(r, PCCS_PAPER_PAYMENTS_PRACTICE);
-    if (p) {
-        static const char *const cols[] = {"code=Practice", "name=Name",
-                                           "total_per_weighted=£ per weighted",
-                                           "flag=Flag", NULL};
-        if (!html_table(r, p, cols, flagged, NULL))
-            fputs("<p class=\"none\">None.</p>\n", r->f);
-    }
-    fputs("</section>\n", r->f);
+    static const char *const cols[] = {"code=Code",
+                                       "name=Name",
+                                       "registered=Registered",
+                                       "weighted=Weighted",
+                                       "total=Total £",
+                                       "total_per_registered=£ per registered",
+                                       "total_per_weighted=£ per weighted",
+                                       "decile=Decile",
+                                       NULL};
+    show(r, &(struct view){.part = PCCS_PAPER_PAYMENTS, .cols = cols});
+    static const char *const out[] = {"code=Practice", "name=Name",
+                                      "total_per_weighted=£ per weighted",
+                                      "flag=Flag", NULL};
+    show(r, &(struct view){.part = PCCS_PAPER_PAYMENTS_PRACTICE,
+                           .h3 = "Practices outside the 5th to 95th "
+                                 "percentile of their ICB",
+                           .cols = out,
+                           .keep = flagged,
+                           .none = "None.",
+                           .no_notes = true});
 }
 
 static void
 sec_resilience(struct rep *r)
 {
-    const struct pccs_table *s;
-    fputs("<section class=\"major\"><h2>8. Practices rated red or "
-          "amber</h2>\n",
-          r->f);
-    read_resilience(r);
-    s = table_or_note(r, PCCS_PAPER_RESILIENCE);
-    if (s) {
-        static const char *const cols[] = {"code=Practice", "name=Name",
-                                           "overall=Rating", "reasons=Why",
-                                           NULL};
-        struct col_is red = {.col = "overall", .value = "red"};
-        if (!html_table(r, s, cols, col_equals, &red))
-            fputs("<p class=\"none\">No practice is rated red.</p>\n", r->f);
-        notes(r, s);
-    }
-    fputs("</section>\n", r->f);
+    static const char *const cols[] = {"code=Practice", "name=Name",
+                                       "overall=Rating", "reasons=Why", NULL};
+    static const struct col_is red = {.col = "overall", .value = "red"};
+    show(r, &(struct view){.part = PCCS_PAPER_RESILIENCE,
+                           .cols = cols,
+                           .keep = col_equals,
+                           .ctx = &red,
+                           .none = "No practice is rated red."});
 }
 
-/* A register table, or a line saying it is not loaded. */
+/* A register table under its heading, or a line saying why not. */
 static void
 register_part(struct rep *r, const char *title, enum pccs_paper_part part,
               const char *const *cols)
 {
-    const struct pccs_table *t;
-    fprintf(r->f, "<h3>%s</h3>\n", title);
-    t = table_or_note(r, part);
-    if (t) {
-        if (!html_table(r, t, cols, NULL, NULL))
-            fputs("<p class=\"none\">None.</p>\n", r->f);
-        notes(r, t);
-    }
+    show(r, &(struct view){
+                .part = part, .h3 = title, .cols = cols, .none = "None."});
 }
 
 static void
 sec_registers(struct rep *r)
 {
-    fputs("<section class=\"major\"><h2>9. Local registers</h2>\n", r->f);
-    read_registers(r);
     static const char *const ps[] = {"workstream=Workstream",
                                      "not_started=Not started",
                                      "achieved_and_closed=Achieved and closed",
@@ -1867,7 +1851,6 @@ sec_registers(struct rep *r)
                                      "review_date=Review",
                                      NULL};
     register_part(r, "List closures", PCCS_PAPER_CLOSURES, lc);
-    fputs("</section>\n", r->f);
 }
 
 /* Appendix C: practices not visited in 18 months. */
@@ -1884,6 +1867,42 @@ app_visits(struct rep *r)
                   vi);
     fputs("</section>\n", r->f);
 }
+
+/*
+ * The numbered sections after the sources: each opens with its heading
+ * and a reading of its figures, then its tables and charts. A new
+ * section is a line here with its two functions.
+ */
+struct section {
+    const char *title;
+    void (*reading)(struct rep *r);
+    void (*body)(struct rep *r);
+};
+
+static const struct section sections[] = {
+    {.title = "2. Population",
+     .reading = read_population,
+     .body = sec_population},
+    {.title = "3. Capacity against population growth",
+     .reading = read_capacity,
+     .body = sec_capacity},
+    {.title = "4. Access, PCN entitlements and ARRS",
+     .reading = read_entitlements,
+     .body = sec_entitlements},
+    {.title = "5. Workforce per 10,000 weighted patients",
+     .reading = read_workforce,
+     .body = sec_workforce},
+    {.title = "6. QOF prevalence", .reading = read_qof, .body = sec_qof},
+    {.title = "7. Payments per weighted patient",
+     .reading = read_payments,
+     .body = sec_payments},
+    {.title = "8. Practices rated red or amber",
+     .reading = read_resilience,
+     .body = sec_resilience},
+    {.title = "9. Local registers",
+     .reading = read_registers,
+     .body = sec_registers},
+};
 
 /* ===== The cover sheet ===== */
 
@@ -1966,16 +1985,15 @@ sec_cover(struct rep *r, const struct pccs_paper_front *fr,
         cover_row(r, pccs_paper_impl_labels[i], fr->impl[i]);
     fputs("</tbody></table>\n", r->f);
     int n[2] = {r->p->nsynthetic, r->p->nexample};
-    if (n[0] || n[1])
+    if (n[0] || n[1]) {
+        prov_open(r, n[0], n[1]);
         fprintf(r->f,
-                "<div class=\"prov\" data-provenance=\"%s%s%s\"><strong>"
                 "Not all of this paper rests on published or local data:"
                 "</strong> %d generated (SYNTHETIC) file%s and %d "
                 "template example (EXAMPLE) file%s loaded; every table "
                 "and figure resting on one says so.</div>\n",
-                n[0] ? "synthetic" : "", n[0] && n[1] ? " " : "",
-                n[1] ? "example" : "", n[0], n[0] == 1 ? "" : "s", n[1],
-                n[1] == 1 ? "" : "s");
+                n[0], n[0] == 1 ? "" : "s", n[1], n[1] == 1 ? "" : "s");
+    }
     fputs("</section>\n", r->f);
 }
 
@@ -2004,14 +2022,13 @@ pccs_committee_write(FILE *f, const struct pccs_paper *p,
     sec_cover(&r, fr, generated);
     sec_summary(&r);
     sec_sources(&r);
-    sec_population(&r);
-    sec_capacity(&r);
-    sec_entitlements(&r);
-    sec_workforce(&r);
-    sec_qof(&r);
-    sec_payments(&r);
-    sec_resilience(&r);
-    sec_registers(&r);
+    for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+        const struct section *sec = &sections[i];
+        fprintf(f, "<section class=\"major\"><h2>%s</h2>\n", sec->title);
+        sec->reading(&r);
+        sec->body(&r);
+        fputs("</section>\n", f);
+    }
     app_population(&r);
     app_resilience(&r);
     app_visits(&r);

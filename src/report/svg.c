@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "model/spc_run.h"
+
 #define W 760.0
 #define H 380.0
 #define L 64.0  /* left margin */
@@ -245,6 +247,19 @@ write_icons(FILE *f, const struct pccs_svg_spc *c, const char *var,
             : c->assurance == PCCS_SPC_INCONSISTENT    ? "?"
                                                        : "-",
             ix + 40, ass);
+}
+
+void
+pccs_svg_spc_of_run(struct pccs_svg_spc *c, const struct pccs_spc_run *run,
+                    const char *title)
+{
+    *c = (struct pccs_svg_spc){.title = title,
+                               .dates = (const char *const *)run->s.date,
+                               .y = run->s.y,
+                               .p = run->points,
+                               .n = run->s.n,
+                               .opt = &run->o,
+                               .assurance = run->assurance};
 }
 
 int

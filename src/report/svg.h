@@ -25,6 +25,12 @@ struct pccs_svg_spc {
     enum pccs_spc_assurance assurance;
 };
 
+struct pccs_spc_run;
+
+/** The chart of an SPC run under title (both borrowed: kept by c). */
+void pccs_svg_spc_of_run(struct pccs_svg_spc *c, const struct pccs_spc_run *run,
+                         const char *title);
+
 /** Write the chart to f. Returns 0, or -1 on a write error. */
 int pccs_svg_spc_write(FILE *f, const struct pccs_svg_spc *c);
 
