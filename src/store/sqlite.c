@@ -172,7 +172,14 @@ static const char *const migrations[] = {
     "appointments (practice); CREATE TABLE IF NOT EXISTS idempotency (user "
     "TEXT NOT NULL, key TEXT NOT NULL, request TEXT NOT NULL, status "
     "INTEGER NOT NULL, appointment_id INTEGER, created_at TEXT NOT NULL, "
-    "PRIMARY KEY (user, key)) WITHOUT ROWID;"};
+    "PRIMARY KEY (user, key)) WITHOUT ROWID;",
+    /*
+     * 14: a booking looks up the patient's registration by patient
+     * (issue 19: the practice from the patient records, not the
+     * request).
+     */
+    "CREATE INDEX IF NOT EXISTS patient_regs_patient ON patient_regs "
+    "(patient);"};
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 

@@ -519,6 +519,7 @@ struct booking {
     char digest[crypto_hash_sha256_BYTES * 2 + 1];
     const char *key;
     char nhs_buf[16], practice_buf[32]; /* copies out of the request */
+    char note[256]; /* what the patient records said, for the answer */
 };
 
 /* The contained Patient the participant "#..." names. */
@@ -577,7 +578,7 @@ parse_booking(json_t *j, struct booking *b, struct pccs_err *err)
 
 struct slot_copy {
     bool found, withdrawn;
-    char org[32], bookable[16];
+    char org[32], bookable[16], start[24];
 };
 
 static int
@@ -588,6 +589,7 @@ slot_copy_row(void *ctx, const struct pccs_slot_row *s)
     snprintf(c->org, sizeof(c->org), "%s", s->org);
     snprintf(c->bookable, sizeof(c->bookable), "%s", s->bookable);
     c->withdrawn = !strcmp(s->status, "entered-in-error");
+    snprintf(c->start, sizeof(c->start), "%s", s->start);
     return 1;
 }
 
@@ -641,6 +643,86 @@ digest_of(const struct pccs_web_request *rq, char *out)
     sodium_bin2hex(out, crypto_hash_sha256_BYTES * 2 + 1, h, sizeof(h));
 }
 
+/* ===== The patient's practice, from the patient records ===== */
+
+static int
+any_row(void *ctx, const struct pccs_registration_row *r)
+{
+    (void)r;
+    *(bool *)ctx = true;
+    return 1;
+}
+
+/* Not in the records: refused when the records hold the practice the
+ * request names (the claim is wrong), else the claim is used. */
+static int
+not_in_records(struct pccs_web_server *sv, struct pccs_web_request *rq,
+               struct booking *b, const char *day, struct pccs_err *err)
+{
+    bool covered = false;
+    int rc = pccs_store_registrations_each(rq->st, b->practice, any_row,
+                                           &covered, err);
+    if (rc < 0)
+        return rc;
+    if (covered) {
+        char what[160];
+        snprintf(what, sizeof(what),
+                 "booking patient %s not registered with %s on %s",
+                 b->nhs, b->practice, day);
+        pccs_web_audit(sv, rq, rq->sess.user, "booking denied", what);
+        return pccs_err_set(err, PCCS_EFORBIDDEN,
+                            "patient %s is not registered with %s on %s in "
+                            "the patient records loaded",
+                            b->nhs, b->practice, day);
+    }
+    snprintf(b->note, sizeof(b->note),
+             "patient %s is not in the patient records loaded, which hold "
+             "none of %s: the practice the request names is used",
+             b->nhs, b->practice);
+    return PCCS_OK;
+}
+
+/*
+ * The practice the patient is registered with on the slot's day, from
+ * the patient records loaded (issue 18's patients and registrations),
+ * replaces the one the request names; with no patient records loaded,
+ * the request's is used and the answer says so.
+ */
+static int
+patient_practice(struct pccs_web_server *sv, struct pccs_web_request *rq,
+                 struct booking *b, const char *start, struct pccs_err *err)
+{
+    pccs_day day;
+    char ds[11];
+    snprintf(ds, sizeof(ds), "%.10s", start);
+    if (pccs_date_parse(pccs_str_from(ds), &day))
+        return pccs_err_set(err, PCCS_EINVAL, "slot %lld has no day",
+                            (long long)b->slot);
+    char held[32];
+    bool loaded;
+    int rc = pccs_store_patient_practice(rq->st, b->nhs, day, held,
+                                         sizeof(held), &loaded, err);
+    if (rc && rc != PCCS_ENOTFOUND)
+        return rc;
+    pccs_err_clear(err);
+    if (!loaded) {
+        snprintf(b->note, sizeof(b->note),
+                 "no patient-level data is loaded: the patient's practice "
+                 "(%s) is the one the request names, not checked",
+                 b->practice);
+        return PCCS_OK;
+    }
+    if (rc)
+        return not_in_records(sv, rq, b, ds, err);
+    if (strcmp(held, b->practice))
+        snprintf(b->note, sizeof(b->note),
+                 "the patient records have patient %s registered with %s on "
+                 "%s, not %s as the request says: %s is used",
+                 b->nhs, held, ds, b->practice, held);
+    snprintf(b->practice_buf, sizeof(b->practice_buf), "%s", held);
+    return PCCS_OK;
+}
+
 /* Parse, authorise: everything before the transaction. */
 static int
 book_prepare(struct pccs_web_server *sv, struct pccs_web_request *rq,
@@ -677,14 +759,45 @@ book_prepare(struct pccs_web_server *sv, struct pccs_web_request *rq,
     if (!sc.found)
         return pccs_err_set(err, PCCS_ENOTFOUND, "no slot %lld",
                             (long long)b->slot);
-    rc = pccs_web_authorise_booking(sv, rq, sc.org, sc.bookable, b->practice,
-                                    err);
+    rc = patient_practice(sv, rq, b, sc.start, err);
+    if (!rc)
+        rc = pccs_web_authorise_booking(sv, rq, sc.org, sc.bookable,
+                                        b->practice, err);
     if (!rc && sc.withdrawn)
         rc = pccs_err_set(err, PCCS_ECONFLICT,
                           "slot %lld was withdrawn: its session was removed "
                           "or changed in the access_sessions register",
                           (long long)b->slot);
     return rc;
+}
+
+/* Prefer: return=OperationOutcome (FHIR R4 RESTful API). */
+static bool
+prefers_outcome(const struct pccs_web_request *rq)
+{
+    const char *p =
+        MHD_lookup_connection_value(rq->c, MHD_HEADER_KIND, "Prefer");
+    return p && strstr(p, "return=OperationOutcome");
+}
+
+/* The answer as an OperationOutcome: the booking, and what the patient
+ * records said (information). Takes appt. */
+static json_t *
+booked_outcome(const struct booking *b, json_t *appt)
+{
+    char msg[96];
+    snprintf(msg, sizeof(msg), "booked Appointment/%s in Slot/%lld",
+             json_string_value(json_object_get(appt, "id")),
+             (long long)b->slot);
+    json_t *issues = json_pack("[{s:s, s:s, s:s}]", "severity", "information",
+                               "code", "informational", "diagnostics", msg);
+    if (b->note[0])
+        json_array_append_new(
+            issues, json_pack("{s:s, s:s, s:s}", "severity", "information",
+                              "code", "informational", "diagnostics", b->note));
+    json_decref(appt);
+    return json_pack("{s:s, s:o}", "resourceType", "OperationOutcome", "issue",
+                     issues);
 }
 
 int
@@ -717,6 +830,6 @@ pccs_web_fhir_book(struct pccs_web_server *sv, struct pccs_web_request *rq,
     rc = appt_get(rq->st, appt, &o, err);
     if (rc)
         return rc;
-    reply_fhir(r, o.res);
+    reply_fhir(r, prefers_outcome(rq) ? booked_outcome(&b, o.res) : o.res);
     return PCCS_WEB_CREATED;
 }
