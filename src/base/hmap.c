@@ -44,9 +44,8 @@ pccs_hmap_get(const struct pccs_hmap *m, const char *key, size_t klen)
 }
 
 static void
-grow(struct pccs_hmap *m)
+rehash(struct pccs_hmap *m, size_t cap)
 {
-    size_t cap = m->cap ? m->cap * 2 : 64;
     struct pccs_hmap_entry *slots = pccs_xcalloc(cap, sizeof(*slots));
     for (size_t i = 0; i < m->cap; i++) {
         struct pccs_hmap_entry *e = &m->slots[i];
@@ -56,6 +55,22 @@ grow(struct pccs_hmap *m)
     free(m->slots);
     m->slots = slots;
     m->cap = cap;
+}
+
+static void
+grow(struct pccs_hmap *m)
+{
+    rehash(m, m->cap ? m->cap * 2 : 64);
+}
+
+void
+pccs_hmap_reserve(struct pccs_hmap *m, size_t n)
+{
+    size_t cap = m->cap ? m->cap : 64;
+    while ((n + 1) * 4 > cap * 3)
+        cap *= 2;
+    if (cap > m->cap)
+        rehash(m, cap);
 }
 
 struct pccs_hmap_entry *

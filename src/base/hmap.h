@@ -42,6 +42,8 @@ struct pccs_hmap_entry *pccs_hmap_get(const struct pccs_hmap *m,
  */
 struct pccs_hmap_entry *pccs_hmap_put(struct pccs_hmap *m, const char *key,
                                       size_t klen, bool *created);
+/** Make room for n entries in all, so n inserts do not rehash. */
+void pccs_hmap_reserve(struct pccs_hmap *m, size_t n);
 /** Call fn for each entry in unspecified order. */
 void pccs_hmap_each(const struct pccs_hmap *m,
                     void (*fn)(void *ctx, struct pccs_hmap_entry *e),

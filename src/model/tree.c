@@ -53,8 +53,14 @@ int
 pccs_tree_add_org(struct pccs_tree *t, const struct pccs_org_row *o)
 {
     if (t->norgs == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 1024;
-        t->orgs = pccs_xreallocarray(t->orgs, t->cap, sizeof(*t->orgs));
+        /* cap 0 with orgs: borrowed from the blob; copy them. */
+        size_t cap = t->norgs >= 512 ? t->norgs * 2 : 1024;
+        struct pccs_tree_org *n = pccs_xreallocarray(
+            t->cap ? t->orgs : NULL, cap, sizeof(*t->orgs));
+        if (!t->cap && t->norgs)
+            memcpy(n, t->orgs, t->norgs * sizeof(*t->orgs));
+        t->orgs = n;
+        t->cap = cap;
     }
     struct pccs_tree_org *n = &t->orgs[t->norgs];
     memset(n, 0, sizeof(*n));
@@ -127,8 +133,19 @@ pccs_tree_add_link(struct pccs_tree *t, const struct pccs_link_row *l)
         o->links = n;
         o->links_cap = cap;
     }
-    o->links[o->nlinks++] = (struct pccs_tree_link){
-        p, pl, l->start, l->end, l->observed, l->source_id};
+    /* After the links of its level and those below (see tree.h). */
+    size_t at = o->nlinks;
+    while (at > 0 && o->links[at - 1].level > (int8_t)pl)
+        at--;
+    memmove(o->links + at + 1, o->links + at,
+            (o->nlinks - at) * sizeof(*o->links));
+    o->nlinks++;
+    o->links[at] = (struct pccs_tree_link){.parent = p,
+                                           .start = l->start,
+                                           .end = l->end,
+                                           .source_id = (int32_t)l->source_id,
+                                           .level = (int8_t)pl,
+                                           .observed = l->observed};
 }
 
 void
@@ -139,12 +156,17 @@ pccs_tree_add_name(struct pccs_tree *t, const struct pccs_name_row *n)
         return;
     struct pccs_tree_org *o = &t->orgs[c];
     if (o->nnames == o->names_cap) {
-        o->names_cap = o->names_cap ? o->names_cap * 2 : 2;
-        o->names =
-            pccs_xreallocarray(o->names, o->names_cap, sizeof(*o->names));
+        /* names_cap 0 with names: borrowed from the blob; copy them. */
+        size_t cap = o->nnames >= 2 ? o->nnames * 2 : 2;
+        struct pccs_tree_name *v = pccs_xreallocarray(
+            o->names_cap ? o->names : NULL, cap, sizeof(*o->names));
+        if (!o->names_cap && o->nnames)
+            memcpy(v, o->names, o->nnames * sizeof(*o->names));
+        o->names = v;
+        o->names_cap = cap;
     }
-    o->names[o->nnames++] =
-        (struct pccs_tree_name){pccs_xstrdup(n->name), n->from, n->source_id};
+    o->names[o->nnames++] = (struct pccs_tree_name){
+        pccs_xstrdup(n->name), n->from, (int32_t)n->source_id};
 }
 
 static bool
@@ -450,14 +472,15 @@ pccs_tree_release(struct pccs_tree *t)
         for (size_t k = 0; k < sizeof(own) / sizeof(own[0]); k++)
             free_owned(t, own[k]);
         free_owned(t, o->links);
-        for (size_t k = 0; k < o->nnames; k++)
+        /* A borrowed array (names_cap 0) holds only borrowed names. */
+        for (size_t k = 0; o->names_cap && k < o->nnames; k++)
             free_owned(t, o->names[k].name);
-        free(o->names);
+        free_owned(t, o->names);
     }
+    free_owned(t, t->orgs);
     free(t->blob);
     t->blob = NULL;
     t->blob_len = 0;
-    free(t->orgs);
     free(t->source_levels);
     t->source_levels = NULL;
     t->nsource_levels = 0;
@@ -507,6 +530,21 @@ reaches_back(enum pccs_level level, int64_t only_source)
  * Index into o->links of the link to level that holds at day (its parent
  * -1 for "in none"), or -1 if nothing is known.
  */
+/* The first of o's links at level or above (links are in level order). */
+static size_t
+level_start(const struct pccs_tree_org *o, int level)
+{
+    size_t lo = 0, hi = o->nlinks;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (o->links[mid].level < level)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static int
 pick(const struct pccs_tree *t, const struct pccs_tree_org *o,
      enum pccs_level level, pccs_day at, int64_t only_source)
@@ -515,10 +553,9 @@ pick(const struct pccs_tree *t, const struct pccs_tree_org *o,
     pccs_day best_start = 0;
     int early = -1;
     pccs_day early_start = 0;
-    for (size_t i = 0; i < o->nlinks; i++) {
+    for (size_t i = level_start(o, (int)level);
+         i < o->nlinks && o->links[i].level == (int)level; i++) {
         const struct pccs_tree_link *l = &o->links[i];
-        if (l->level != level)
-            continue;
         if (only_source > 0 && l->source_id != only_source)
             continue;
         pccs_day s = l->start == PCCS_DAY_NONE ? INT32_MIN + 1 : l->start;

@@ -62,19 +62,24 @@ enum pccs_level {
     PCCS_LEVEL_NONE = -1 /* trusts and other kinds beside the tree */
 };
 
+/*
+ * A link to a parent. An org's links are kept in order of level (in the
+ * order added within a level), so a question about one level reads only
+ * that level's; the fields are narrow so the cached tree is small.
+ */
 struct pccs_tree_link {
-    int parent;            /* index into orgs; -1: in none at level */
-    enum pccs_level level; /* the parent's level (the level of "none") */
+    int parent; /* index into orgs; -1: in none at level */
     pccs_day start, end;
+    int32_t source_id;
+    int8_t level; /* the parent's level, enum pccs_level (of "none" too) */
     bool observed;
-    int64_t source_id;
 };
 
 /* A name as a file gave it, from the date that file describes. */
 struct pccs_tree_name {
     char *name;
     pccs_day from; /* PCCS_DAY_NONE if undated */
-    int64_t source_id;
+    int32_t source_id;
 };
 
 struct pccs_tree_org {
@@ -113,7 +118,9 @@ struct pccs_tree {
     size_t nasof;
     /*
      * The blob the tree was read from (pccs_tree_from_blob), or NULL:
-     * strings and link arrays point into it and are not freed one by one.
+     * the orgs array, strings, link and name arrays point into it and are
+     * not freed one by one (cap, links_cap and names_cap are 0 while they
+     * do; a change copies them out first).
      */
     char *blob;
     size_t blob_len;

@@ -6,9 +6,14 @@
  *
  * The blob is this binary's own layout (native integers, the structs'
  * sizes in the header); a blob of another layout is not read, and the
- * tree is built from the tables instead. Strings are NUL-terminated in
- * the blob and the tree points into it; link and name arrays too, aligned
- * to 8 bytes.
+ * tree is built from the tables instead. It holds the tree's own arrays
+ * as they are in memory: the orgs, every org's links one after the other,
+ * every org's names, and a pool of the strings, each distinct string
+ * once (a name is given again by every file). Where the tree has a
+ * pointer the blob has an index (into the links or names) or an offset
+ * into the pool (0 for NULL); reading turns them back into pointers in
+ * place, so a start reads the tree with one copy and no allocation per
+ * organisation.
  */
 #include "model/tree.h"
 
@@ -19,13 +24,13 @@
 #include "base/xalloc.h"
 
 #define BLOB_MAGIC "pccstree"
-#define BLOB_VERSION 1u
-#define NO_STRING UINT32_MAX
+#define BLOB_VERSION 2u
 
 struct blob_head {
     char magic[8];
     uint32_t version, link_size, name_size, org_size;
-    uint64_t norgs, nsource_levels, ncensus, nasof;
+    uint64_t norgs, nlinks, nnames, pool_len;
+    uint64_t nsource_levels, ncensus, nasof;
     int32_t england, latest;
 };
 
@@ -37,72 +42,98 @@ pad8(struct pccs_buf *b)
         pccs_buf_add(b, zero, 8 - b->len % 8);
 }
 
-static void
-put_u32(struct pccs_buf *b, uint32_t v)
-{
-    pccs_buf_add(b, &v, sizeof(v));
-}
-
-static void
-put_str(struct pccs_buf *b, const char *s)
-{
-    if (!s) {
-        put_u32(b, NO_STRING);
-        return;
-    }
-    size_t n = strlen(s);
-    put_u32(b, (uint32_t)n);
-    pccs_buf_add(b, s, n + 1);
-}
-
-/* An org's fixed fields, as written. */
-struct blob_org {
-    int32_t level, open_date, close_date, as_of;
-    int64_t source_id;
-    uint32_t nlinks, nnames;
+/* The strings of a blob being written, each once, by first use. */
+struct pool {
+    struct pccs_buf text; /* text.p[0] is the empty string at offset 0 */
+    struct pccs_hmap seen; /* string -> offset */
 };
 
-static void
-put_org(struct pccs_buf *b, const struct pccs_tree_org *o)
+static uintptr_t
+pool_str(struct pool *p, const char *s)
 {
+    if (!s)
+        return 0;
+    size_t n = strlen(s);
+    bool created;
+    struct pccs_hmap_entry *e = pccs_hmap_put(&p->seen, s, n, &created);
+    if (created) {
+        e->ival = (int64_t)p->text.len;
+        pccs_buf_add(&p->text, s, n + 1);
+    }
+    return (uintptr_t)e->ival;
+}
+
+/* Org o as written: pointers turned into indexes and pool offsets. */
+static struct pccs_tree_org
+blob_org(struct pool *p, const struct pccs_tree_org *o, size_t first_link,
+         size_t first_name)
+{
+    struct pccs_tree_org w;
+    memset(&w, 0, sizeof(w)); /* no padding bytes left unset */
+    w.code = (char *)pool_str(p, o->code);
+    w.name = (char *)pool_str(p, o->name);
+    w.postcode = (char *)pool_str(p, o->postcode);
+    w.ons_code = (char *)pool_str(p, o->ons_code);
+    w.status = (char *)pool_str(p, o->status);
+    w.level_name = (char *)pool_str(p, o->level_name);
+    w.level = o->level;
+    w.open_date = o->open_date;
+    w.close_date = o->close_date;
+    w.as_of = o->as_of;
+    w.source_id = o->source_id;
+    w.links = (struct pccs_tree_link *)first_link;
+    w.nlinks = o->nlinks;
+    w.names = (struct pccs_tree_name *)first_name;
+    w.nnames = o->nnames;
+    return w;
+}
+
+static void
+put_links(struct pccs_buf *b, const struct pccs_tree *t)
+{
+    for (size_t i = 0; i < t->norgs; i++) {
+        const struct pccs_tree_org *o = &t->orgs[i];
+        for (size_t k = 0; k < o->nlinks; k++) {
+            struct pccs_tree_link l; /* field by field: no padding bytes */
+            memset(&l, 0, sizeof(l));
+            l.parent = o->links[k].parent;
+            l.start = o->links[k].start;
+            l.end = o->links[k].end;
+            l.source_id = o->links[k].source_id;
+            l.level = o->links[k].level;
+            l.observed = o->links[k].observed;
+            pccs_buf_add(b, &l, sizeof(l));
+        }
+    }
     pad8(b);
-    struct blob_org h = {o->level,           o->open_date, o->close_date,
-                         o->as_of,           o->source_id, (uint32_t)o->nlinks,
-                         (uint32_t)o->nnames};
-    pccs_buf_add(b, &h, sizeof(h));
-    for (size_t i = 0; i < o->nlinks; i++) {
-        struct pccs_tree_link l; /* field by field: no padding bytes */
-        memset(&l, 0, sizeof(l));
-        l.parent = o->links[i].parent;
-        l.level = o->links[i].level;
-        l.start = o->links[i].start;
-        l.end = o->links[i].end;
-        l.observed = o->links[i].observed;
-        l.source_id = o->links[i].source_id;
-        pccs_buf_add(b, &l, sizeof(l));
+}
+
+static void
+put_names(struct pccs_buf *b, struct pool *p, const struct pccs_tree *t)
+{
+    for (size_t i = 0; i < t->norgs; i++) {
+        const struct pccs_tree_org *o = &t->orgs[i];
+        for (size_t k = 0; k < o->nnames; k++) {
+            struct pccs_tree_name n;
+            memset(&n, 0, sizeof(n));
+            n.name = (char *)pool_str(p, o->names[k].name);
+            n.from = o->names[k].from;
+            n.source_id = o->names[k].source_id;
+            pccs_buf_add(b, &n, sizeof(n));
+        }
     }
-    for (size_t i = 0; i < o->nnames; i++) {
-        pad8(b);
-        struct pccs_tree_name n;
-        memset(&n, 0, sizeof(n));
-        n.from = o->names[i].from;
-        n.source_id = o->names[i].source_id;
-        pccs_buf_add(b, &n, sizeof(n));
-        put_str(b, o->names[i].name);
-    }
-    const char *s[] = {o->code,     o->name,   o->postcode,
-                       o->ons_code, o->status, o->level_name};
-    for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
-        put_str(b, s[i]);
+    pad8(b);
 }
 
 void
 pccs_tree_to_blob(const struct pccs_tree *t, struct pccs_buf *b)
 {
+    struct pool p = {PCCS_BUF_INIT, PCCS_HMAP_INIT};
+    pccs_buf_addch(&p.text, '\0');
     struct blob_head h = {.version = BLOB_VERSION,
                           .link_size = sizeof(struct pccs_tree_link),
                           .name_size = sizeof(struct pccs_tree_name),
-                          .org_size = sizeof(struct blob_org),
+                          .org_size = sizeof(struct pccs_tree_org),
                           .norgs = t->norgs,
                           .nsource_levels = t->nsource_levels,
                           .ncensus = t->ncensus,
@@ -110,32 +141,46 @@ pccs_tree_to_blob(const struct pccs_tree *t, struct pccs_buf *b)
                           .england = t->england,
                           .latest = t->latest};
     memcpy(h.magic, BLOB_MAGIC, sizeof(h.magic));
+    size_t head_at = b->len;
     pccs_buf_add(b, &h, sizeof(h));
     pad8(b);
     pccs_buf_add(b, t->source_levels,
                  t->nsource_levels * sizeof(*t->source_levels));
     pccs_buf_add(b, t->census, t->ncensus * sizeof(*t->census));
     pccs_buf_add(b, t->asof, t->nasof * sizeof(*t->asof));
-    for (size_t i = 0; i < t->norgs; i++)
-        put_org(b, &t->orgs[i]);
+    pad8(b);
+    for (size_t i = 0; i < t->norgs; i++) {
+        struct pccs_tree_org w =
+            blob_org(&p, &t->orgs[i], (size_t)h.nlinks, (size_t)h.nnames);
+        h.nlinks += t->orgs[i].nlinks;
+        h.nnames += t->orgs[i].nnames;
+        pccs_buf_add(b, &w, sizeof(w));
+    }
+    put_links(b, t);
+    put_names(b, &p, t);
+    h.pool_len = p.text.len;
+    pccs_buf_add(b, p.text.p, p.text.len);
+    memcpy(b->p + head_at, &h, sizeof(h));
+    pccs_buf_release(&p.text);
+    pccs_hmap_release(&p.seen);
 }
 
 /* A reader over the blob; ok turns false at the first short read. */
 struct cursor {
-    const char *p;
+    char *p;
     size_t len, at;
     bool ok;
 };
 
-static const void *
-take(struct cursor *c, size_t n)
+static void *
+take(struct cursor *c, size_t n, size_t count)
 {
-    if (!c->ok || n > c->len - c->at) {
+    if (!c->ok || (n && count > SIZE_MAX / n) || n * count > c->len - c->at) {
         c->ok = false;
         return NULL;
     }
-    const void *r = c->p + c->at;
-    c->at += n;
+    void *r = c->p + c->at;
+    c->at += n * count;
     return r;
 }
 
@@ -143,22 +188,7 @@ static void
 skip8(struct cursor *c)
 {
     if (c->at % 8)
-        take(c, 8 - c->at % 8);
-}
-
-static char *
-take_str(struct cursor *c)
-{
-    const void *n = take(c, sizeof(uint32_t));
-    uint32_t len = NO_STRING;
-    if (n)
-        memcpy(&len, n, sizeof(len));
-    if (len == NO_STRING)
-        return NULL;
-    char *s = (char *)take(c, (size_t)len + 1);
-    if (s && s[len] != '\0')
-        c->ok = false;
-    return c->ok ? s : NULL;
+        take(c, 1, 8 - c->at % 8);
 }
 
 /* A copy of n elements of size sz (NULL when n is 0), for the arrays the
@@ -166,7 +196,7 @@ take_str(struct cursor *c)
 static void *
 take_copy(struct cursor *c, size_t n, size_t sz)
 {
-    const void *p = take(c, n * sz);
+    const void *p = take(c, sz, n);
     if (!p || !n)
         return NULL;
     void *r = pccs_xreallocarray(NULL, n, sz);
@@ -174,40 +204,40 @@ take_copy(struct cursor *c, size_t n, size_t sz)
     return r;
 }
 
+/* The arrays and the pool of the blob, with their lengths. */
+struct parts {
+    struct pccs_tree_link *links;
+    struct pccs_tree_name *names;
+    char *pool;
+    size_t nlinks, nnames, pool_len, norgs;
+};
+
+/* A pool offset as a string; false if out of the pool. */
 static bool
-take_org(struct cursor *c, struct pccs_tree_org *o)
+fix_str(const struct parts *pt, char **s, bool need)
 {
-    skip8(c);
-    const struct blob_org *h = take(c, sizeof(*h));
-    if (!h)
+    uintptr_t off = (uintptr_t)*s;
+    if (off >= pt->pool_len || (need && !off))
         return false;
-    memset(o, 0, sizeof(*o));
-    o->level = (enum pccs_level)h->level;
-    o->open_date = h->open_date;
-    o->close_date = h->close_date;
-    o->as_of = h->as_of;
-    o->source_id = h->source_id;
-    o->nlinks = h->nlinks;
-    /* Borrowed from the blob (links_cap 0): pccs_tree_add_link copies. */
-    const void *links = take(c, h->nlinks * sizeof(*o->links));
-    o->links = h->nlinks ? (struct pccs_tree_link *)links : NULL;
-    o->nnames = h->nnames;
-    if (h->nnames)
-        o->names = pccs_xreallocarray(NULL, h->nnames, sizeof(*o->names));
-    o->names_cap = o->nnames;
-    for (size_t i = 0; c->ok && i < o->nnames; i++) {
-        skip8(c);
-        const struct pccs_tree_name *n = take(c, sizeof(*n));
-        if (n) {
-            o->names[i] = *n;
-            o->names[i].name = take_str(c);
-        }
-    }
-    char **s[] = {&o->code,     &o->name,   &o->postcode,
-                  &o->ons_code, &o->status, &o->level_name};
-    for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
-        *s[i] = take_str(c);
-    return c->ok && o->code && o->level_name;
+    *s = off ? pt->pool + off : NULL;
+    return true;
+}
+
+/* Turn org o's indexes and offsets into pointers; false if out of range. */
+static bool
+fix_org(const struct parts *pt, struct pccs_tree_org *o)
+{
+    uintptr_t l = (uintptr_t)o->links, n = (uintptr_t)o->names;
+    if (l > pt->nlinks || o->nlinks > pt->nlinks - l || n > pt->nnames ||
+        o->nnames > pt->nnames - n || o->links_cap || o->names_cap)
+        return false;
+    o->links = o->nlinks ? pt->links + l : NULL;
+    o->names = o->nnames ? pt->names + n : NULL;
+    return fix_str(pt, &o->code, true) && fix_str(pt, &o->name, false) &&
+           fix_str(pt, &o->postcode, false) &&
+           fix_str(pt, &o->ons_code, false) &&
+           fix_str(pt, &o->status, false) &&
+           fix_str(pt, &o->level_name, true);
 }
 
 static bool
@@ -217,14 +247,42 @@ head_ok(const struct blob_head *h)
            h->version == BLOB_VERSION &&
            h->link_size == sizeof(struct pccs_tree_link) &&
            h->name_size == sizeof(struct pccs_tree_name) &&
-           h->org_size == sizeof(struct blob_org) && h->norgs < INT32_MAX;
+           h->org_size == sizeof(struct pccs_tree_org) &&
+           h->norgs < INT32_MAX && h->norgs > 0 && h->pool_len > 0;
+}
+
+/* Point the orgs, names and links into the blob; false if any is bad. */
+static bool
+fix_all(struct pccs_tree *t, const struct parts *pt)
+{
+    if (pt->pool[pt->pool_len - 1] != '\0')
+        return false;
+    for (size_t i = 0; i < pt->nnames; i++) {
+        if (!fix_str(pt, &pt->names[i].name, true))
+            return false;
+    }
+    for (size_t i = 0; i < pt->nlinks; i++) {
+        if (pt->links[i].parent < -1 ||
+            pt->links[i].parent >= (int)pt->norgs)
+            return false;
+    }
+    pccs_hmap_reserve(&t->index, pt->norgs);
+    for (size_t i = 0; i < pt->norgs; i++) {
+        struct pccs_tree_org *o = &t->orgs[i];
+        if (!fix_org(pt, o))
+            return false;
+        t->norgs = i + 1;
+        pccs_hmap_put(&t->index, o->code, strlen(o->code), NULL)->ival =
+            (int64_t)i;
+    }
+    return true;
 }
 
 bool
 pccs_tree_from_blob(struct pccs_tree *t, char *blob, size_t len)
 {
     struct cursor c = {blob, len, 0, true};
-    const struct blob_head *h = take(&c, sizeof(*h));
+    const struct blob_head *h = take(&c, sizeof(*h), 1);
     if (!head_ok(h))
         return false;
     *t = (struct pccs_tree)PCCS_TREE_INIT;
@@ -240,20 +298,22 @@ pccs_tree_from_blob(struct pccs_tree *t, char *blob, size_t len)
     t->asof = take_copy(&c, h->nasof, sizeof(*t->asof));
     t->england = h->england;
     t->latest = h->latest;
-    t->cap = h->norgs ? h->norgs : 1;
-    t->orgs = pccs_xreallocarray(NULL, t->cap, sizeof(*t->orgs));
-    for (size_t i = 0; c.ok && i < h->norgs; i++) {
-        if (!take_org(&c, &t->orgs[i])) {
-            free(t->orgs[i].names);
-            break;
-        }
-        t->norgs++;
-        struct pccs_hmap_entry *e = pccs_hmap_put(
-            &t->index, t->orgs[i].code, strlen(t->orgs[i].code), NULL);
-        e->ival = (int64_t)i;
-    }
-    if (!c.ok || t->norgs != h->norgs || c.at != len || t->england < 0 ||
+    skip8(&c);
+    /* Borrowed from the blob (cap 0): pccs_tree_add_org copies. */
+    t->orgs = take(&c, sizeof(*t->orgs), h->norgs);
+    struct parts pt = {.nlinks = h->nlinks,
+                       .nnames = h->nnames,
+                       .pool_len = h->pool_len,
+                       .norgs = h->norgs};
+    pt.links = take(&c, sizeof(*pt.links), h->nlinks);
+    skip8(&c);
+    pt.names = take(&c, sizeof(*pt.names), h->nnames);
+    skip8(&c);
+    pt.pool = take(&c, 1, h->pool_len);
+    if (!c.ok || c.at != len || !fix_all(t, &pt) || t->england < 0 ||
         (size_t)t->england >= t->norgs) {
+        /* Nothing of the blob is freed one by one: free the rest. */
+        t->norgs = 0;
         pccs_tree_release(t); /* frees the blob too */
         return false;
     }
