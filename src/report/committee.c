@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The committee report as one HTML file. */
 #include "report/committee.h"
+#include "report/committee_phm.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -2029,6 +2030,8 @@ pccs_committee_write(FILE *f, const struct pccs_paper *p,
         sec->body(&r);
         fputs("</section>\n", f);
     }
+    if (o->phm)
+        pccs__committee_phm_write(f, o->phm);
     app_population(&r);
     app_resilience(&r);
     app_visits(&r);
@@ -2049,11 +2052,17 @@ pccs_committee_report(FILE *f, struct pccs_store *st,
                                     .year = rq->year,
                                     .include_synthetic = rq->include_synthetic};
     int rc = pccs_paper_gather(st, tree, &po, &paper, err);
+    struct pccs_table phm = {0};
+    bool have = false;
+    if (!rc)
+        rc = pccs__committee_phm_gather(st, tree, paper.in, &phm, &have, err);
     if (!rc) {
         struct pccs_committee_options o = {.generated = rq->generated,
-                                           .front = rq->front};
+                                           .front = rq->front,
+                                           .phm = have ? &phm : NULL};
         rc = pccs_committee_write(f, &paper, &o, err);
     }
+    pccs_table_release(&phm);
     pccs_paper_release(&paper);
     return rc;
 }

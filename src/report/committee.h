@@ -19,6 +19,7 @@
 struct pccs_committee_options {
     const char *generated;                /* "2026-11-22", shown on the cover */
     const struct pccs_paper_front *front; /* the cover; NULL: defaults */
+    const struct pccs_table *phm; /* cohorts by PCN, or NULL: no section */
 };
 
 /** Write the paper p (model/paper.h) to f. PCCS_EIO if f fails. */
