@@ -5,6 +5,7 @@
  * store so a load binds and steps one statement per row.
  */
 #define _DEFAULT_SOURCE /* madvise MADV_HUGEPAGE */
+#include "store/sqlite_names.h" /* first: see there */
 #include "store/sqlite.h"
 
 #include <sqlite3.h>
@@ -381,6 +382,7 @@ struct source_copy {
 };
 
 struct pccs_store {
+    const struct pccs_store_ops *ops; /* first: see backend.h */
     sqlite3 *db;
     char *path;
     bool in_tx;
@@ -792,6 +794,7 @@ pccs__sqlite_open(struct pccs_store **out, const char *path,
                   struct pccs_err *err)
 {
     struct pccs_store *st = pccs_xcalloc(1, sizeof(*st));
+    st->ops = &pccs__sqlite_ops;
     st->path = pccs_xstrdup(path);
     int rc = open_db(st, path, err);
     if (rc)
@@ -2432,3 +2435,64 @@ pccs_store_patient_practice(struct pccs_store *st, const char *ext,
     sqlite3_finalize(s);
     return rc;
 }
+
+const struct pccs_store_ops pccs__sqlite_ops = {
+    .name = "sqlite",
+    .free = pccs__sqlite_free,
+    .readonly = pccs__sqlite_readonly,
+    .schema_version = pccs__sqlite_schema_version,
+    .begin = pccs__sqlite_begin,
+    .commit = pccs__sqlite_commit,
+    .rollback = pccs__sqlite_rollback,
+    .source_find = pccs__sqlite_source_find,
+    .source_add = pccs__sqlite_source_add,
+    .source_finish = pccs__sqlite_source_finish,
+    .sources_each = pccs__sqlite_sources_each,
+    .put_org = pccs__sqlite_put_org,
+    .put_link = pccs__sqlite_put_link,
+    .put_fact = pccs__sqlite_put_fact,
+    .put_attr = pccs__sqlite_put_attr,
+    .put_ref = pccs__sqlite_put_ref,
+    .org_get = pccs__sqlite_org_get,
+    .orgs_each = pccs__sqlite_orgs_each,
+    .links_each = pccs__sqlite_links_each,
+    .org_names_each = pccs__sqlite_org_names_each,
+    .attrs_each = pccs__sqlite_attrs_each,
+    .attrs_of_source = pccs__sqlite_attrs_of_source,
+    .facts_each = pccs__sqlite_facts_each,
+    .periods_each = pccs__sqlite_periods_each,
+    .refs_each = pccs__sqlite_refs_each,
+    .track = pccs__sqlite_track,
+    .source_get = pccs__sqlite_source_get,
+    .user_put = pccs__sqlite_user_put,
+    .user_set_role = pccs__sqlite_user_set_role,
+    .user_set_disabled = pccs__sqlite_user_set_disabled,
+    .user_delete = pccs__sqlite_user_delete,
+    .user_state = pccs__sqlite_user_state,
+    .stamp = pccs__sqlite_stamp,
+    .users_each = pccs__sqlite_users_each,
+    .audit = pccs__sqlite_audit,
+    .audit_each = pccs__sqlite_audit_each,
+    .cache_get = pccs__sqlite_cache_get,
+    .cache_put = pccs__sqlite_cache_put,
+    .counts = pccs__sqlite_counts,
+    .phm_writer = pccs__sqlite_phm_writer,
+    .phm_writer_free = pccs__sqlite_phm_writer_free,
+    .phm_put_patient = pccs__sqlite_phm_put_patient,
+    .phm_put_registration = pccs__sqlite_phm_put_registration,
+    .phm_put_event = pccs__sqlite_phm_put_event,
+    .phm_writer_flush = pccs__sqlite_phm_writer_flush,
+    .patients_each = pccs__sqlite_patients_each,
+    .registrations_each = pccs__sqlite_registrations_each,
+    .events_each = pccs__sqlite_events_each,
+    .booking_session_put = pccs__sqlite_booking_session_put,
+    .slot_put = pccs__sqlite_slot_put,
+    .slots_each = pccs__sqlite_slots_each,
+    .appt_book = pccs__sqlite_appt_book,
+    .appt_set_status = pccs__sqlite_appt_set_status,
+    .appts_each = pccs__sqlite_appts_each,
+    .idem_get = pccs__sqlite_idem_get,
+    .idem_put = pccs__sqlite_idem_put,
+    .slot_withdraw = pccs__sqlite_slot_withdraw,
+    .patient_practice = pccs__sqlite_patient_practice,
+};

@@ -5,7 +5,11 @@
 
 #include <stddef.h>
 
+#include "store/backend.h"
 #include "store/store.h"
+
+/** The SQLite backend's operations (backend.h). */
+extern const struct pccs_store_ops pccs__sqlite_ops;
 
 /** Open or create the SQLite store at path and migrate its schema. */
 int pccs__sqlite_open(struct pccs_store **out, const char *path,

@@ -5,6 +5,8 @@
  * statements for the length of a load; reads are full scans in rowid
  * order, or one practice's registrations through its index.
  */
+#include "store/sqlite_names.h" /* first: see there */
+
 #include <math.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -43,6 +45,7 @@ struct chunk {
 };
 
 struct pccs_phm_writer {
+    const struct pccs_store_ops *ops; /* first: see backend.h */
     sqlite3 *db;
     sqlite3_stmt *s[W_N];
     struct chunk ch[2]; /* clinical, medication */
@@ -138,6 +141,7 @@ pccs_store_phm_writer(struct pccs_store *st, struct pccs_phm_writer **out,
                       struct pccs_err *err)
 {
     struct pccs_phm_writer *w = pccs_xcalloc(1, sizeof(*w));
+    w->ops = &pccs__sqlite_ops;
     w->db = pccs__sqlite_db(st);
     for (int i = 0; i < W_N; i++) {
         if (sqlite3_prepare_v3(w->db, writer_sql[i], -1,
