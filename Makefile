@@ -17,7 +17,7 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 
-PKGS := sqlite3 libsodium libzip expat jansson xlsxwriter libmicrohttpd
+PKGS := sqlite3 libsodium libzip expat jansson xlsxwriter libmicrohttpd libpq
 TEST_PKGS := cmocka
 
 WARN := -std=c17 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic \
