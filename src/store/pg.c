@@ -142,8 +142,8 @@ int
 pccs__pg_unsupported(struct pccs_err *err, const char *what)
 {
     return pccs_err_set(err, PCCS_EUNSUPPORTED,
-                        "store: %s are not built for PostgreSQL yet; use a "
-                        "SQLite store for them",
+                        "store: not built for PostgreSQL yet: %s (use a "
+                        "SQLite store for it)",
                         what);
 }
 

@@ -539,13 +539,20 @@ test_store_accounts(void **state)
 }
 
 static void
-test_store_postgres_not_yet(void **state)
+test_store_postgres_refused(void **state)
 {
     (void)state;
     struct pccs_store *st;
     struct pccs_err err = PCCS_ERR_INIT;
-    assert_int_equal(pccs_store_open(&st, "postgres://localhost/pccs", &err),
-                     PCCS_EUNSUPPORTED);
+    /* No server on that socket: a clear error without the password. */
+    assert_int_equal(
+        pccs_store_open(&st, "postgres://ann:s3cret@/pccs?host=/nonexistent",
+                        &err),
+        PCCS_EDB);
+    assert_null(st);
+    assert_non_null(strstr(err.msg, "postgres://ann@/pccs?host=/nonexistent: "
+                                    "cannot connect to PostgreSQL"));
+    assert_null(strstr(err.msg, "s3cret"));
     assert_int_equal(pccs_store_open(&st, "/nonexistent/dir/x.db", &err),
                      PCCS_EIO);
 }
@@ -567,7 +574,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_store_dated_names_and_no_parent,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_accounts, setup, teardown),
-        cmocka_unit_test(test_store_postgres_not_yet),
+        cmocka_unit_test(test_store_postgres_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
