@@ -72,8 +72,9 @@ run_pccs() {
 }
 
 # sql STORE QUERY: query a SQLite store with the sqlite3 shell. On
-# PostgreSQL (on_pg) there is no file to read: it prints nothing and the
-# next check (ok, not_ok or check_*) is reported as skipped on PostgreSQL.
+# PostgreSQL (on_pg) there is no file to read: it prints nothing and, for
+# each such call, the next check (ok, not_ok or check_*) is reported as
+# skipped on PostgreSQL.
 sql() {
     if on_pg; then
         pg_skip_next "reads the SQLite file with sqlite3"
@@ -88,26 +89,30 @@ on_pg() {
 }
 
 # pg_skip_next REASON: on PostgreSQL, report the next check as skipped
-# with REASON (for checks that look into the SQLite file); it works from
-# a subshell too ($(sql ...)), through a file in $T.
+# with REASON (for checks that look into the SQLite file); one check per
+# call, counted in a file in $T so that it works from a subshell too
+# ($(sql ...)).
 pg_skip_next() {
-    on_pg && printf '%s\n' "$1" >"$T/.pg-skip"
+    on_pg && printf '%s\n' "$1" >>"$T/.pg-skip"
     return 0
 }
 
 _pg_skipped() {
-    [ -f "$T/.pg-skip" ] || return 1
-    _pg_why=$(cat "$T/.pg-skip")
-    rm -f "$T/.pg-skip"
+    [ -s "$T/.pg-skip" ] || return 1
+    _pg_why=$(head -n 1 "$T/.pg-skip")
+    tail -n +2 "$T/.pg-skip" >"$T/.pg-skip.1"
+    mv -f "$T/.pg-skip.1" "$T/.pg-skip"
 }
 
 # store_dump STORE: every row of a store as text, to compare before and
 # after (sqlite3 .dump; on PostgreSQL pg_dump --data-only of its database,
-# without sequence positions, which a rolled-back insert moves on).
+# without sequence positions, which a rolled-back insert moves on, and
+# without pg_dump's \restrict lines, a new random key each run).
 store_dump() {
     if on_pg; then
         pg_dump --data-only "$("$PCCS" --pg-url "$1")" |
-            grep -v '^SELECT pg_catalog.setval'
+            grep -v -e '^SELECT pg_catalog.setval' -e '^\\restrict ' \
+                -e '^\\unrestrict '
         return 0
     fi
     sqlite3 "$1" .dump

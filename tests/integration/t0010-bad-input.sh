@@ -75,7 +75,7 @@ refused "practice code not an ODS code" "$T/badcode.csv" 30 6 "ODS practice"
 setfield "$REG" 2 2 30FEB2021 >"$T/baddate.csv"
 refused "impossible date" "$T/baddate.csv" 2 2 "real date"
 # 9. A binary file renamed .csv.
-head -c 4096 "$PCCS" >"$T/binary.csv"
+head -c 4096 "${PCCS_REAL:-$PCCS}" >"$T/binary.csv"
 refused "binary file renamed .csv" "$T/binary.csv" 1 '[0-9]*' "NUL byte"
 # 10. An empty file.
 : >"$T/empty.csv"
