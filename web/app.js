@@ -116,6 +116,8 @@ function buildTable(t, caption, opts = {}) {
         td.append(h('a', { href: '/org.html?code=' + encodeURIComponent(v), text: v }));
       else if (/^rag$|_rag$|^overall$/.test(c) && ['red', 'amber', 'green'].includes(v))
         td.append(h('span', { class: 'pccs-rag-' + v, text: v }));
+      else if (v === '*' && numeric[i])
+        td.append(h('span', { class: 'pccs-suppressed', title: 'suppressed: a count of 1 to 7 (disclosure control)', text: '*' }));
       else td.textContent = fmtNumber(v);
       tr.append(td);
     });
@@ -385,6 +387,45 @@ async function compareSection(main, o) {
   if (src) sec.append(src);
 }
 
+// Population health (issue 18): the Network Contract DES cohorts of the
+// organisation's practices (a practice: its own row; a PCN: its practices;
+// above: its PCNs), counts suppressed by the API as for any reader but
+// the owning practice ("*"), SYNTHETIC when they rest on generated
+// patients. Nothing but a line when no patient-level records are loaded.
+const COHORT_COLUMNS = ['code', 'name', 'registered', 'efi_moderate', 'efi_severe', 'care_home',
+  'smr_priority', 'anticipatory_care', 'ld_health_check_due', 'dementia_review_due'];
+
+async function cohortsSection(main, o, enc) {
+  if (!['practice', 'pcn', 'place', 'sub_icb', 'icb', 'region'].includes(o.level)) return;
+  const level = ['practice', 'pcn'].includes(o.level) ? 'practice' : 'pcn';
+  const path = `/api/tables/cohorts?in=${enc}&level=${level}`;
+  const title = 'Population health: Network Contract DES cohorts';
+  const head = h('h2', { text: title });
+  const sec = h('section', { class: 'pccs-table-section pccs-cohorts', 'data-table': 'cohorts' }, head);
+  main.append(sec);
+  const r = await api(path);
+  if (r.status !== 200) {
+    sec.append(h('p', { class: 'nhsuk-body', text: r.status === 404
+      ? 'No patient-level records loaded.' : (r.data && r.data.error) || `not available (${r.status})` }));
+    return;
+  }
+  const t = r.data;
+  const synthetic = (t.sources || []).some((s) => s.startsWith('SYNTHETIC: '));
+  if (synthetic)
+    head.append(' ', h('strong', { class: 'nhsuk-tag nhsuk-tag--red pccs-synthetic-badge', text: 'SYNTHETIC' }));
+  const at = t.rows.length ? t.rows[0].at : null;
+  sec.append(h('p', { class: 'nhsuk-body', text: `Patients in each group${at ? ` as at ${at}` : ''}, from the ` +
+    'patient-level records loaded; eFI: the electronic Frailty Index of the patients aged 65 and over. ' +
+    'A * is a count of 1 to 7, withheld (disclosure control).' }));
+  const banner = provenanceBanner(t);
+  if (banner) sec.append(banner);
+  sec.append(h('div', { class: 'pccs-scroll', tabindex: '0', role: 'region', 'aria-label': title },
+    buildTable(t, title, { link: true, columns: COHORT_COLUMNS })));
+  sec.append(downloads(path, 'cohorts'));
+  const src = sourcesList(t);
+  if (src) sec.append(src);
+}
+
 async function orgPage() {
   await showWho();
   const code = new URLSearchParams(location.search).get('code') || session.scope;
@@ -486,6 +527,7 @@ async function orgPage() {
   else if (['pcn', 'place', 'sub_icb', 'icb'].includes(o.level))
     await tableSection(main, 'Practice resilience', `/api/tables/resilience?in=${enc}`, {
       link: true, columns: ['code', 'name', 'list_size', 'overall', 'reds', 'ambers', 'reasons'] });
+  await cohortsSection(main, o, enc);
   if (o.access === 'within scope' && o.level !== 'practice')
     main.append(h('p', { class: 'nhsuk-body' }, h('a', {
       class: 'nhsuk-button', href: '/paper.html?in=' + enc, text: 'Make the committee paper' })));

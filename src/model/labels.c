@@ -177,6 +177,18 @@ static const struct {
     {"delivered_minutes", "Delivered, attended (minutes)"},
     {"offered_pct_required", "Offered (% of required)"},
     {"delivered_pct_required", "Delivered (% of required)"},
+    /* cohorts (population health, issue 18) */
+    {"efi_assessed", "eFI assessed (aged 65+)"},
+    {"efi_fit", "eFI fit"},
+    {"efi_mild", "eFI mild"},
+    {"efi_moderate", "eFI moderate"},
+    {"efi_severe", "eFI severe"},
+    {"severe_frailty", "Severe frailty"},
+    {"meds_10", "10 or more medicines"},
+    {"smr_priority", "SMR priority"},
+    {"anticipatory_care", "Anticipatory care"},
+    {"ld_health_check_due", "LD health check due"},
+    {"dementia_review_due", "Dementia review due"},
 };
 
 static const char *
