@@ -403,6 +403,12 @@ async function cohortsSection(main, o, enc) {
   const head = h('h2', { text: title });
   const sec = h('section', { class: 'pccs-table-section pccs-cohorts', 'data-table': 'cohorts' }, head);
   main.append(sec);
+  // Ask for the table only when patient records are loaded (no 404 to log).
+  const loaded = (await api('/api/sources')).data || [];
+  if (!loaded.some((s) => s.kind === 'fhir_patient' || /^phm_/.test(s.kind || ''))) {
+    sec.append(h('p', { class: 'nhsuk-body', text: 'No patient-level records loaded.' }));
+    return;
+  }
   const r = await api(path);
   if (r.status !== 200) {
     sec.append(h('p', { class: 'nhsuk-body', text: r.status === 404
