@@ -6,7 +6,7 @@
  * COPY (text) inside the load's one transaction. Writers are one at a
  * time, as with SQLite: begin takes a transaction-level advisory lock.
  * Users, audit, booking and patient-level records are pg_users.c,
- * pg_booking.c and pg_phm.c (pg_stubs.c until they are written).
+ * pg_booking.c and pg_phm.c.
  */
 #include "store/pg_int.h" /* first: see there */
 
@@ -79,6 +79,96 @@ static const char *const migrations[] = {
     "plpgsql AS $$BEGIN UPDATE generation SET n = n + 1; RETURN NULL; "
     "END$$; " GEN_TRIGGER("sources") GEN_TRIGGER("orgs") GEN_TRIGGER("links")
         GEN_TRIGGER("org_names") GEN_TRIGGER("fact_sets"),
+    /*
+     * 2: accounts, the audit log and direct booking (pg_users.c,
+     * pg_booking.c), as SQLite's migrations 3, 7 and 13 have them, times
+     * as ISO text. "user" is a reserved word here: quoted. A slot holds
+     * at most one appointment that is not cancelled: the partial unique
+     * index says so whatever the concurrency.
+     */
+    "CREATE TABLE users (name" T " PRIMARY KEY, role" T " NOT NULL, "
+    "scope" T " NOT NULL, hash" T " NOT NULL, created_at" T " NOT NULL, "
+    "generation bigint NOT NULL DEFAULT 0, disabled integer NOT NULL "
+    "DEFAULT 0); "
+    "CREATE TABLE audit (id bigserial PRIMARY KEY, at" T " NOT NULL, "
+    "\"user\"" T ", action" T " NOT NULL, detail" T "); "
+    "CREATE INDEX audit_at ON audit (at); "
+    "CREATE TABLE booking_sessions (key" T " PRIMARY KEY, org" T " NOT "
+    "NULL, site" T " NOT NULL, service" T " NOT NULL, staff_role" T " NOT "
+    "NULL, day" T " NOT NULL, start_time" T " NOT NULL, end_time" T " NOT "
+    "NULL, slot_minutes bigint NOT NULL, bookable" T " NOT NULL, source_id "
+    "bigint NOT NULL); "
+    "CREATE TABLE slots (id bigserial PRIMARY KEY, session_key" T " NOT "
+    "NULL, org" T " NOT NULL, start" T " NOT NULL, \"end\"" T " NOT NULL, "
+    "minutes bigint NOT NULL, status" T " NOT NULL DEFAULT 'free', UNIQUE "
+    "(session_key, start)); "
+    "CREATE INDEX slots_org_start ON slots (org, start); "
+    "CREATE TABLE appointments (id bigserial PRIMARY KEY, slot_id bigint "
+    "NOT NULL REFERENCES slots(id), nhs_number" T " NOT NULL, practice" T
+    " NOT NULL, status" T " NOT NULL, booked_by" T " NOT NULL, "
+    "created_at" T " NOT NULL, updated_at" T " NOT NULL); "
+    "CREATE UNIQUE INDEX appointments_one_per_slot ON appointments "
+    "(slot_id) WHERE status <> 'cancelled'; "
+    "CREATE INDEX appointments_practice ON appointments (practice); "
+    "CREATE TABLE idempotency (\"user\"" T " NOT NULL, key" T " NOT NULL, "
+    "request" T " NOT NULL, status integer NOT NULL, appointment_id "
+    "bigint, created_at" T " NOT NULL, PRIMARY KEY (\"user\", key));",
+    /*
+     * 3: patient-level records (pg_phm.c): patients, their practice
+     * registrations, and their clinical events and medicines (kind 0
+     * and 1), days as pccs_day numbers, SNOMED CT and dm+d codes as
+     * numbers, values as real (the SQLite store's float).
+     *
+     * Partitioned by LIST on icb: the ODS code of the ICB of the
+     * practice (of a registration; of a patient's latest registration;
+     * of an event's patient), on every row. Why the ICB, not the
+     * practice: the ICB is what commissions and what one deployment
+     * serves, so a practice's cohort and every row an ICB's users may
+     * read are in one partition; England's 42 ICBs keep planning cheap
+     * where 6,300 practices would not; and an ICB's one to three million
+     * patients fit one server. The loader makes an ICB's partitions when
+     * its first rows come (CREATE TABLE patients_qhm PARTITION OF
+     * patients FOR VALUES IN ('QHM'), in the load's transaction). Rows
+     * whose ICB is not known yet (patients loaded before their
+     * registrations) wait in the DEFAULT partitions; the registrations'
+     * load moves them. No unique index: PostgreSQL allows none over a
+     * foreign partition, and the loaders check patient identifiers.
+     * Indexes: patients by id (cohorts read them in order) and by
+     * identifier (a booking's patient), registrations by practice and
+     * by patient.
+     *
+     * To keep an ICB on another server (postgres_fdw), before its first
+     * load: make the three tables there (patients_qhm, patient_regs_qhm,
+     * phm_events_qhm, the columns below), then here
+     *   CREATE EXTENSION postgres_fdw;
+     *   CREATE SERVER node2 FOREIGN DATA WRAPPER postgres_fdw
+     *       OPTIONS (host 'node2', dbname 'pccs');
+     *   CREATE USER MAPPING FOR CURRENT_USER SERVER node2
+     *       OPTIONS (user 'pccs');
+     *   CREATE FOREIGN TABLE patients_qhm PARTITION OF patients
+     *       FOR VALUES IN ('QHM') SERVER node2;
+     * and the same for patient_regs and phm_events. The loader finds a
+     * partition by its bounds whatever its name, COPY sends the ICB's
+     * rows to node2 and reads fetch them from there. docs/SCALE.md has
+     * the same schema distributed with Citus.
+     */
+    "CREATE TABLE patients (id bigint NOT NULL, icb" T " NOT NULL, ext" T
+    " NOT NULL, sex" T " NOT NULL, birth integer, death integer, "
+    "source_id bigint NOT NULL) PARTITION BY LIST (icb); "
+    "CREATE INDEX patients_id ON patients (id); "
+    "CREATE INDEX patients_ext ON patients (ext); "
+    "CREATE TABLE patients_default PARTITION OF patients DEFAULT; "
+    "CREATE TABLE patient_regs (icb" T " NOT NULL, patient bigint NOT "
+    "NULL, practice" T " NOT NULL, start_day integer, end_day integer, "
+    "source_id bigint NOT NULL) PARTITION BY LIST (icb); "
+    "CREATE INDEX patient_regs_practice ON patient_regs (practice, "
+    "patient); "
+    "CREATE INDEX patient_regs_patient ON patient_regs (patient); "
+    "CREATE TABLE patient_regs_default PARTITION OF patient_regs DEFAULT; "
+    "CREATE TABLE phm_events (icb" T " NOT NULL, kind smallint NOT NULL, "
+    "patient bigint NOT NULL, code bigint NOT NULL, day integer NOT NULL, "
+    "value real, source_id bigint NOT NULL) PARTITION BY LIST (icb); "
+    "CREATE TABLE phm_events_default PARTITION OF phm_events DEFAULT;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
