@@ -102,7 +102,7 @@ qa dist "CREATE EXTENSION postgres_fdw;
         OPTIONS (host '127.0.0.1', port '$PB', dbname 'shard');
     CREATE USER MAPPING FOR postgres SERVER shard2
         OPTIONS (user 'postgres')" >/dev/null 2>"$T/fdw.err"
-check_eq "postgres_fdw server to the second cluster" "$? $(cat "$T/fdw.err")" 0
+check_eq "postgres_fdw server to the second cluster" "$? $(cat "$T/fdw.err")" "0 "
 placed=0
 for t in $tables; do
     cols=$(qa dist "SELECT string_agg(quote_ident(attname) || ' ' ||
@@ -118,7 +118,7 @@ for t in $tables; do
         placed=$((placed + 1))
 done
 check_eq "every one of them has its $REMOTE_ICB partition on the second cluster" \
-    "$placed $(cat "$T/fdw.err")" "$(echo $tables | wc -w)"
+    "$placed $(cat "$T/fdw.err")" "$(echo $tables | wc -w) "
 # shellcheck disable=SC2086
 run_pccs --store "$DIST" load --quiet $PHM
 check_eq "synthetic patients load into the distributed store" "$status" 0
