@@ -45,6 +45,7 @@ URL=$(sed -n 's|.*\(http://127.0.0.1:[0-9]*\)/.*|\1|p' "$T/out")
 
 PYTHONPATH=$ROOT/tests/integration /usr/bin/python3 - "$URL" "$T" "$MAP" "$S" >"$T/res" <<'PY'
 import csv, json, sqlite3, sys
+import storedb
 from datetime import datetime
 from zoneinfo import ZoneInfo
 import booking as B
@@ -223,7 +224,7 @@ def seen_ok(r):
     gp = r["contained"][0]["generalPractitioner"][0]["identifier"]["value"]
     return gp == "A81001" or r["participant"][1]["actor"]["reference"] == "Organization/A81001"
 mine = [e for e in b["entry"] if seen_ok(e["resource"])]
-db0 = sqlite3.connect(store)
+db0 = storedb.connect(store)
 want_n = db0.execute("SELECT count(*) FROM appointments a JOIN slots s ON s.id = a.slot_id WHERE a.practice = 'A81001' OR s.org = 'A81001'").fetchone()[0]
 check("GET /fhir/Appointment: valid Bundle; the practice sees its patients' and its own slots' only",
       st == 200 and not errs and len(mine) == len(b["entry"]) == want_n, (errs[:2], len(mine), len(b["entry"]), want_n))
@@ -249,7 +250,7 @@ st, body, _ = hub.call("GET", "/api/registers/risks")
 check("the hub reads no other register: 403", st == 403, (st, body[:100]))
 
 # --- the store: no slot with two live appointments; busy = booked
-db = sqlite3.connect(store)
+db = storedb.connect(store)
 two = db.execute("SELECT slot_id FROM appointments WHERE status <> 'cancelled' GROUP BY slot_id HAVING count(*) > 1").fetchall()
 check("store: no slot holds two appointments", not two, two)
 mism = db.execute("SELECT count(*) FROM slots s WHERE (s.status = 'busy') <> EXISTS (SELECT 1 FROM appointments a WHERE a.slot_id = s.id AND a.status <> 'cancelled')").fetchone()[0]

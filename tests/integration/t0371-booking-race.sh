@@ -25,6 +25,7 @@ printf 'a long enough passphrase\n' |
 
 PYTHONPATH=$ROOT/tests/integration /usr/bin/python3 - "$PCCS" "$S" "$T" >"$T/res" <<'PY'
 import json, os, random, signal, sqlite3, subprocess, sys, threading, time
+import storedb
 import booking as B
 pccs, store, t = sys.argv[1:4]
 out = []
@@ -59,7 +60,7 @@ class Server:
         self.p.wait()
 
 def slots_of(day):
-    db = sqlite3.connect(store)
+    db = storedb.connect(store)
     return [r[0] for r in db.execute(
         "SELECT id FROM slots WHERE start LIKE ? ORDER BY start", (day + "%",))]
 
@@ -107,7 +108,7 @@ def race(sv, day, tag, killer=None, spread=0.0):
     return slots, results
 
 def store_checks(slots, results, what):
-    db = sqlite3.connect(store)
+    db = storedb.connect(store)
     q = ",".join(str(s) for s in slots)
     two = db.execute(f"SELECT slot_id, count(*) FROM appointments WHERE slot_id IN ({q}) "
                      "AND status <> 'cancelled' GROUP BY slot_id HAVING count(*) > 1").fetchall()
