@@ -597,6 +597,37 @@ pccs_csv_next(struct pccs_csv_reader *r, struct pccs_csv_record *rec,
     return 1;
 }
 
+int
+pccs_csv_peek_lines(struct pccs_csv_reader *r, struct pccs_str *out,
+                    struct pccs_err *err)
+{
+    *out = PCCS_STR_EMPTY;
+    if (!r->started)
+        return PCCS_OK;
+    for (;;) {
+        const char *p = r->buf + r->pos;
+        size_t n = r->end - r->pos;
+        while (n && p[n - 1] != '\n')
+            n--;
+        if (n) {
+            *out = (struct pccs_str){p, n};
+            return PCCS_OK;
+        }
+        if (r->eof)
+            return PCCS_OK;
+        int rc = refill(r, err);
+        if (rc)
+            return rc;
+    }
+}
+
+void
+pccs_csv_skip(struct pccs_csv_reader *r, size_t n, int64_t lines)
+{
+    r->pos += n;
+    r->line += lines;
+}
+
 const char *
 pccs_csv_encoding(const struct pccs_csv_reader *r)
 {

@@ -59,6 +59,25 @@ int pccs_csv_open_mem(struct pccs_csv_reader **out, const char *data,
 int pccs_csv_next(struct pccs_csv_reader *r, struct pccs_csv_record *rec,
                   struct pccs_err *err);
 
+/**
+ * The unread bytes up to and including the last line break in the
+ * buffer (refilled first when it holds no whole line), for a caller that
+ * splits plain lines itself (a file of millions of short records). Empty
+ * at the end of the input, before the first record, or when only a last
+ * line without a line break is left: read on with pccs_csv_next().
+ * Consumes nothing (pccs_csv_skip() does); *out is borrowed, valid until
+ * the next call on r.
+ */
+int pccs_csv_peek_lines(struct pccs_csv_reader *r, struct pccs_str *out,
+                        struct pccs_err *err);
+/**
+ * Consume the first n bytes of what pccs_csv_peek_lines() gave, holding
+ * lines line breaks. The caller vouches that they are whole records that
+ * pccs_csv_next() would have read the same way: no quote, NUL or byte
+ * above 0x7F, no blank line (the encoding stays what it was).
+ */
+void pccs_csv_skip(struct pccs_csv_reader *r, size_t n, int64_t lines);
+
 /** "ascii", "utf-8" or "windows-1252": what the bytes so far were. */
 const char *pccs_csv_encoding(const struct pccs_csv_reader *r);
 /** Bytes consumed so far (for progress). */
