@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/sha256.h"
 #include "base/xalloc.h"
 #include "sources/load_internal.h"
 
@@ -286,8 +287,8 @@ hash_file(const char *path, const char *name, char *hex, struct pccs_err *err)
     if (fd < 0)
         return pccs_err_at(err, PCCS_EIO, name, 0, 0, "cannot open: %s",
                            strerror(errno));
-    crypto_hash_sha256_state h;
-    crypto_hash_sha256_init(&h);
+    struct pccs_sha256 h; /* the SHA extensions where there are */
+    pccs_sha256_init(&h);
     unsigned char *buf = pccs_xmalloc(1 << 20);
     int rc = PCCS_OK;
     for (;;) {
@@ -301,14 +302,14 @@ hash_file(const char *path, const char *name, char *hex, struct pccs_err *err)
         }
         if (n == 0)
             break;
-        crypto_hash_sha256_update(&h, buf, (unsigned long long)n);
+        pccs_sha256_update(&h, buf, (size_t)n);
     }
     free(buf);
     close(fd);
     if (rc)
         return rc;
-    unsigned char out[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&h, out);
+    unsigned char out[PCCS_SHA256_BYTES];
+    pccs_sha256_final(&h, out);
     sodium_bin2hex(hex, 65, out, sizeof(out));
     return PCCS_OK;
 }
