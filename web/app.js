@@ -220,11 +220,15 @@ async function spcSection(parent, metric, title, code, orgName, points = 'month'
   const only = (re) => rows.map((p) => (re.test(p.point_type) ? p.value : null));
   const data = [xs, rows.map((p) => p.value), rows.map((p) => p.mean), rows.map((p) => p.lpl),
     rows.map((p) => p.upl), only(/improvement/), only(/concern/), only(/neutral/)];
+  if (target !== null) data.push(rows.map(() => target));
   const box = h('div', { class: 'pccs-chart', 'aria-hidden': 'true' });
   const n = rows.length, last = rows[n - 1];
   const counts = {};
   rows.forEach((p) => { counts[p.point_type] = (counts[p.point_type] || 0) + 1; });
-  const unit = points === 'month' ? 'months' : points === 'financial year' ? 'financial years' : 'snapshots';
+  const unit = points === 'month' ? 'months' : points === 'week' ? 'weeks' : points === 'financial year' ? 'financial years' : 'snapshots';
+  // A metric's own target (enhanced access: the minutes required), drawn as a line.
+  const tgt = (r.data.sources || []).map((x) => /^target: (-?[0-9.]+)/.exec(x)).find(Boolean);
+  const target = tgt ? Number(tgt[1]) : null;
   const alt = `${title} for ${orgName || code}, ${n} ${n === 1 ? unit.replace(/s$/, '') : unit} from ${rows[0].date} to ${last.date}. ` +
     `Latest ${fmtNumber(last.value)}; mean ${fmtNumber(last.mean)}, process limits ` +
     `${fmtNumber(last.lpl)} to ${fmtNumber(last.upl)}. ` +
@@ -256,6 +260,7 @@ async function spcSection(parent, metric, title, code, orgName, points = 'month'
         ['neutral', SPC_COLOURS.special_cause_neutral_high]].map(([k, c]) => ({
         label: 'special cause: ' + k, stroke: c, paths: () => null,
         points: { show: true, size: 10, fill: c, stroke: c } })),
+      ...(target !== null ? [{ label: 'target', stroke: '#ffb81c', width: 2, dash: [2, 3], points: { show: false } }] : []),
     ],
     axes: [{}, { size: 76 }],
     legend: { show: false },
@@ -264,7 +269,8 @@ async function spcSection(parent, metric, title, code, orgName, points = 'month'
   const key = [['#005eb8', `${title}: ${orgName || code}`], ['#212b32', 'mean'], ['#768692', 'process limits'],
     [SPC_COLOURS.special_cause_improvement, 'special cause: improvement'],
     [SPC_COLOURS.special_cause_concern, 'special cause: concern'],
-    [SPC_COLOURS.special_cause_neutral_high, 'special cause: neither']];
+    [SPC_COLOURS.special_cause_neutral_high, 'special cause: neither'],
+    ...(target !== null ? [['#ffb81c', `target (${fmtNumber(target)})`]] : [])];
   box.append(h('div', { class: 'pccs-legend' }, key.map(([c, t]) => {
     const dot = h('i');
     dot.style.background = c;
@@ -272,6 +278,23 @@ async function spcSection(parent, metric, title, code, orgName, points = 'month'
   })));
   box.dataset.points = String(plot.data[0].length);
   sec.dataset.drawn = 'yes';
+}
+
+// Enhanced access (issue 19): the PCN hub's weekly minutes against the
+// minutes required, when booking sessions are loaded.
+async function enhancedAccess(main, o) {
+  const sec = h('section', { class: 'pccs-access' }, h('h2', { text: 'Enhanced access minutes (SPC)' }));
+  main.append(sec);
+  const enc = encodeURIComponent(o.code);
+  const probe = await api(`/api/spc/enhanced_access_offered_minutes/${enc}`);
+  if (probe.status === 404) {
+    sec.append(h('p', { class: 'nhsuk-body', text: `No enhanced access sessions loaded for ${o.name || o.code}.` }));
+    return;
+  }
+  for (const [metric, title] of [
+    ['enhanced_access_delivered_minutes', 'Enhanced access minutes delivered a week (attended)'],
+    ['enhanced_access_offered_minutes', 'Enhanced access minutes offered a week'],
+  ]) await spcSection(sec, metric, title, o.code, o.name, 'week');
 }
 
 // ---- pages
@@ -520,6 +543,7 @@ async function orgPage() {
     ['face_to_face_pct', 'Face to face (% of appointments)'],
     ['gp_pct', 'With a GP (% of appointments)'],
   ]) await spcSection(spc, metric, title, o.code, o.name);
+  if (o.level === 'pcn') await enhancedAccess(main, o);
   if (o.level === 'pcn') {
     await tableSection(main, 'PCN entitlements', `/api/tables/entitlements?in=${enc}&level=pcn`);
     await tableSection(main, 'Workforce per 10,000 weighted patients', `/api/tables/workforce?in=${enc}&level=pcn`);

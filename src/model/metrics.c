@@ -108,6 +108,27 @@ PCN_ROLE(advanced_paramedic_practitioners, "Advanced Paramedic Practitioners");
 PCN_ROLE(advanced_physiotherapist_practitioners,
          "Advanced Physiotherapist Practitioners");
 
+/* Enhanced access (issue 19): weekly minutes of a PCN's hub against the
+ * minutes the Network Contract DES requires (the target). */
+static const struct pccs_metric_def ea_delivered = {
+    .name = "enhanced_access_delivered_minutes",
+    .table = "enhanced-access",
+    .column = "delivered_minutes",
+    .improvement = PCCS_SPC_INCREASE,
+    .summary = "enhanced access minutes delivered (attended) by the PCN's "
+               "hub each week, against the minutes required",
+    .date_col = "week",
+    .target_col = "required_minutes"};
+static const struct pccs_metric_def ea_offered = {
+    .name = "enhanced_access_offered_minutes",
+    .table = "enhanced-access",
+    .column = "offered_minutes",
+    .improvement = PCCS_SPC_INCREASE,
+    .summary = "enhanced access minutes offered (slots of the PCN's hub "
+               "sessions) each week, against the minutes required",
+    .date_col = "week",
+    .target_col = "required_minutes"};
+
 const struct pccs_metric_def *const pccs_metric_defs[] = {
     &appts,
     &attended,
@@ -134,6 +155,8 @@ const struct pccs_metric_def *const pccs_metric_defs[] = {
     &advanced_pharmacist_practitioners,
     &advanced_paramedic_practitioners,
     &advanced_physiotherapist_practitioners,
+    &ea_delivered,
+    &ea_offered,
     NULL};
 
 const struct pccs_metric_def *
@@ -284,8 +307,9 @@ pccs_metric_series(struct pccs_store *st, const struct pccs_tree *t,
         pccs_table_release(&tab);
         return rc;
     }
-    int mc = pccs_table_col_index(&tab, "month");
+    int mc = pccs_table_col_index(&tab, m->date_col ? m->date_col : "month");
     int vc = pccs_table_col_index(&tab, m->column);
+    int tc = m->target_col ? pccs_table_col_index(&tab, m->target_col) : -1;
     out->date = pccs_xcalloc(tab.nrows + 1, sizeof(*out->date));
     out->y = pccs_xcalloc(tab.nrows + 1, sizeof(*out->y));
     for (size_t r = 0; mc >= 0 && vc >= 0 && r < tab.nrows; r++) {
@@ -296,6 +320,10 @@ pccs_metric_series(struct pccs_store *st, const struct pccs_tree *t,
         out->date[out->n] =
             pccs_xstrdup(pccs_table_cell(&tab, r, (size_t)mc)->text);
         out->y[out->n++] = v->num;
+        const struct pccs_cell *g =
+            tc >= 0 ? pccs_table_cell(&tab, r, (size_t)tc) : NULL;
+        out->has_target = g && !g->null;
+        out->target = out->has_target ? g->num : 0;
     }
     out->notes = pccs_xcalloc(tab.nnotes + 1, sizeof(*out->notes));
     for (size_t i = 0; i < tab.nnotes; i++)

@@ -35,6 +35,10 @@ struct pccs_metric_def {
     const char *group;   /* --group of each run, or NULL */
     const char *key_col; /* only the organisation's rows with */
     const char *key_val; /* key_col = key_val, summed (NULL: all) */
+    /* One run whose rows are keyed by date_col (NULL: "month"); the
+     * target is target_col's value on the last point's row (NULL: none). */
+    const char *date_col;
+    const char *target_col;
 };
 
 /** Every metric, NULL-terminated. */
@@ -47,6 +51,8 @@ struct pccs_series {
     size_t n;
     char **notes; /* the table's provenance notes */
     size_t nnotes;
+    bool has_target; /* the metric's target_col on the last point */
+    double target;
 };
 
 /**

@@ -33,7 +33,12 @@ pccs_spc_run_metric(struct pccs_spc_run *run, struct pccs_store *st,
     run->metric = m;
     run->what = pccs_xstrdup(org);
     run->o.direction = m->improvement; /* the metric's own direction */
-    return pccs_metric_series(st, t, m, org, &run->s, err);
+    int rc = pccs_metric_series(st, t, m, org, &run->s, err);
+    if (!rc && run->s.has_target) { /* the metric's own target */
+        run->o.has_target = true;
+        run->o.target = run->s.target;
+    }
+    return rc;
 }
 
 static int
@@ -211,6 +216,9 @@ pccs_spc_run_compute(struct pccs_spc_run *run, const char *rebase,
         pccs_table_note(&run->table, "series: %s for %s (%zu points), %s",
                         run->metric->name, run->what, s->n,
                         run->metric->summary);
+        if (run->o.has_target && run->metric->target_col)
+            pccs_table_note(&run->table, "target: %.0f (%s of the last point)",
+                            run->o.target, run->metric->target_col);
         for (size_t i = 0; i < s->nnotes; i++)
             pccs_table_note(&run->table, "%s", s->notes[i]);
     }

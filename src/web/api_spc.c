@@ -72,7 +72,8 @@ pccs_web_spc_metrics(struct pccs_web_server *sv, struct pccs_web_request *rq,
         json_object_set_new(j, "table", json_string(m->table));
         json_object_set_new(j, "improvement", json_string(dir[m->improvement]));
         json_object_set_new(j, "points",
-                            json_string(!m->over     ? "month"
+                            json_string(m->date_col  ? m->date_col
+                                        : !m->over   ? "month"
                                         : m->over_fy ? "financial year"
                                                      : "snapshot"));
         json_array_append_new(a, j);
