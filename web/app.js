@@ -207,6 +207,9 @@ async function spcSection(parent, metric, title, code, orgName, points = 'month'
     return;
   }
   const rows = r.data.rows;
+  // A metric's own target (enhanced access: the minutes required), drawn as a line.
+  const tgt = (r.data.sources || []).map((x) => /^target: (-?[0-9.]+)/.exec(x)).find(Boolean);
+  const target = tgt ? Number(tgt[1]) : null;
   const banner = provenanceBanner(r.data);
   if (banner) sec.append(banner);
   // Making Data Count: limits from so few points are not to be read as
@@ -226,12 +229,10 @@ async function spcSection(parent, metric, title, code, orgName, points = 'month'
   const counts = {};
   rows.forEach((p) => { counts[p.point_type] = (counts[p.point_type] || 0) + 1; });
   const unit = points === 'month' ? 'months' : points === 'week' ? 'weeks' : points === 'financial year' ? 'financial years' : 'snapshots';
-  // A metric's own target (enhanced access: the minutes required), drawn as a line.
-  const tgt = (r.data.sources || []).map((x) => /^target: (-?[0-9.]+)/.exec(x)).find(Boolean);
-  const target = tgt ? Number(tgt[1]) : null;
   const alt = `${title} for ${orgName || code}, ${n} ${n === 1 ? unit.replace(/s$/, '') : unit} from ${rows[0].date} to ${last.date}. ` +
     `Latest ${fmtNumber(last.value)}; mean ${fmtNumber(last.mean)}, process limits ` +
     `${fmtNumber(last.lpl)} to ${fmtNumber(last.upl)}. ` +
+    (target !== null ? `Target ${fmtNumber(target)}. ` : '') +
     Object.entries(counts).map(([k, v]) => `${v} ${POINT_TYPES[k] || k.replaceAll('_', ' ')}`).join(', ') + '.';
   const fig = h('figure', { role: 'group', 'aria-label': title },
     box, h('figcaption', { class: 'nhsuk-body-s pccs-alt', text: alt }));
@@ -262,7 +263,9 @@ async function spcSection(parent, metric, title, code, orgName, points = 'month'
         points: { show: true, size: 10, fill: c, stroke: c } })),
       ...(target !== null ? [{ label: 'target', stroke: '#ffb81c', width: 2, dash: [2, 3], points: { show: false } }] : []),
     ],
-    axes: [{}, { size: 76 }],
+    // Weekly points: days written en-GB ("7 Sep"), not uPlot's US "9/7".
+    axes: [points === 'week' ? { values: (u, ticks) => ticks.map((v) => new Date(v * 1000)
+      .toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })) } : {}, { size: 76 }],
     legend: { show: false },
   }, data, box);
   addEventListener('resize', () => plot.setSize({ width: width(), height: 260 }));
