@@ -202,6 +202,7 @@ struct pccs_store {
     struct fact_set *sets;
     size_t nsets, sets_cap, last_set;
     PGresult *held; /* the source row of the last source_find/get */
+    char *loading;  /* the path of the source being loaded, for errors */
     /*
      * Rows whose statements need no answer (organisations, memberships,
      * names, attributes, refs) go in a pipeline of up to PIPE_MAX, read
@@ -261,12 +262,15 @@ int
 pccs__pg_err(struct pccs_store *st, const PGresult *r, struct pccs_err *err,
              const char *what)
 {
-    char msg[200];
+    char msg[200], ctx[200];
+    /* A load names its file: the error may come at its end (the COPY). */
+    snprintf(ctx, sizeof(ctx), "%s%s%s", st->loading ? st->loading : "",
+             st->loading ? ": " : "", what);
     if (PQstatus(st->conn) == CONNECTION_BAD)
         return pccs_err_set(err, PCCS_EDB,
                             "store: %s: the connection to PostgreSQL at %s "
                             "was lost: %s",
-                            what, st->name,
+                            ctx, st->name,
                             trim(PQerrorMessage(st->conn), msg, sizeof(msg)));
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *text = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
@@ -277,7 +281,7 @@ pccs__pg_err(struct pccs_store *st, const PGresult *r, struct pccs_err *err,
     if (state && (!strcmp(state, "23505") || !strcmp(state, "40001") ||
                   !strcmp(state, "40P01")))
         code = PCCS_ECONFLICT;
-    return pccs_err_set(err, code, "store: %s: %s", what,
+    return pccs_err_set(err, code, "store: %s: %s", ctx,
                         trim(text, msg, sizeof(msg)));
 }
 
@@ -655,6 +659,14 @@ migrate(struct pccs_store *st, struct pccs_err *err)
     return rc;
 }
 
+/* The server's notices (a shutdown's warning ...): errors say enough. */
+static void
+no_notice(void *ctx, const char *message)
+{
+    (void)ctx;
+    (void)message;
+}
+
 static int
 connect_db(struct pccs_store *st, const char *url, struct pccs_err *err)
 {
@@ -668,6 +680,7 @@ connect_db(struct pccs_store *st, const char *url, struct pccs_err *err)
         return pccs_err_set(err, PCCS_EDB,
                             "%s: cannot connect to PostgreSQL: %s", st->name,
                             trim(PQerrorMessage(st->conn), msg, sizeof(msg)));
+    PQsetNoticeProcessor(st->conn, no_notice, NULL);
     /* Doubles as text round-trip exactly; dates and messages as we want. */
     return pccs__pg_exec(st,
                          "SET extra_float_digits = 3; SET client_encoding = "
@@ -726,6 +739,7 @@ pccs_store_free(struct pccs_store *st)
     pccs_hmap_release(&st->levels);
     PQclear(st->held);
     PQfinish(st->conn);
+    free(st->loading);
     free(st->name);
     free(st);
 }
@@ -774,6 +788,8 @@ pccs_store_commit(struct pccs_store *st, struct pccs_err *err)
     if (!rc) {
         st->in_tx = false;
         st->gen_dirty = false;
+        free(st->loading);
+        st->loading = NULL;
     }
     return rc;
 }
@@ -789,6 +805,8 @@ pccs_store_rollback(struct pccs_store *st)
     st->in_tx = false;
     st->gen_dirty = false;
     st->levels_read = false;
+    free(st->loading);
+    st->loading = NULL;
     sets_reset(st);
 }
 
@@ -871,6 +889,8 @@ pccs_store_source_add(struct pccs_store *st, struct pccs_source_info *src,
         return rc;
     src->id = pccs__pg_int(r, 0, 0);
     PQclear(r);
+    free(st->loading);
+    st->loading = src->path ? pccs_xstrdup(src->path) : NULL;
     sets_reset(st);
     st->seq = 0;
     return pccs__pg_touch(st, err);
