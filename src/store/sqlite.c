@@ -180,7 +180,21 @@ static const char *const migrations[] = {
      * request).
      */
     "CREATE INDEX IF NOT EXISTS patient_regs_patient ON patient_regs "
-    "(patient);"};
+    "(patient);",
+    /*
+     * 15: each chunk of a (measure, period) set also holds its facts
+     * packed in one BLOB (pack_chunk), so a read of a set is a few rows,
+     * not one per fact. Chunks loaded before have none and are read from
+     * fact_values. (The table is rebuilt, not altered, so the migration
+     * also runs on a table that has the column.)
+     */
+    "CREATE TABLE fact_chunks_new (measure_id INTEGER NOT NULL, period "
+    "TEXT NOT NULL, source_id INTEGER NOT NULL, first_row INTEGER NOT "
+    "NULL, last_row INTEGER NOT NULL, data BLOB, PRIMARY KEY (measure_id, "
+    "period, source_id, first_row)) WITHOUT ROWID; INSERT INTO "
+    "fact_chunks_new SELECT measure_id, period, source_id, first_row, "
+    "last_row, NULL FROM fact_chunks; DROP TABLE fact_chunks; ALTER TABLE "
+    "fact_chunks_new RENAME TO fact_chunks;"};
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -299,9 +313,9 @@ static const char *const stmt_sql[S_NSTMT] = {
                     "facts, first_row, last_row) VALUES (?1, ?2, ?3, ?4, ?5, "
                     "?6)",
     [S_FACT_CHUNK_PUT] = "INSERT INTO fact_chunks (measure_id, period, "
-                         "source_id, first_row, last_row) VALUES (?1, ?2, "
-                         "?3, ?4, ?5)",
-    [S_FACT_CHUNKS] = "SELECT first_row, last_row FROM fact_chunks WHERE "
+                         "source_id, first_row, last_row, data) VALUES (?1, "
+                         "?2, ?3, ?4, ?5, ?6)",
+    [S_FACT_CHUNKS] = "SELECT first_row, last_row, data FROM fact_chunks WHERE "
                       "measure_id = (SELECT id FROM measures WHERE name = "
                       "?1) AND period = ?2 AND source_id = ?3 ORDER BY "
                       "first_row",
@@ -359,6 +373,7 @@ struct pending_fact {
 
 struct fact_chunk {
     int64_t first, last;
+    size_t off, len; /* its pack in the reader's buffer; len 0: none */
 };
 
 /*
@@ -1028,19 +1043,9 @@ pccs_store_source_finish(struct pccs_store *st,
             P_INT(fs->measure), P_TEXT(fs->period), P_INT(src->id),
             P_INT(fs->count),   P_INT(fs->first),   P_INT(fs->last),
         };
+        /* Its chunks were written as they filled (write_chunk). */
         rc = write_row(st, S_FACT_SETS, set, NPARAMS(set), err,
                        "cannot summarise the figures");
-        for (size_t k = 0; !rc && k < fs->nchunks; k++) {
-            const struct param chunk[] = {
-                P_INT(fs->measure),
-                P_TEXT(fs->period),
-                P_INT(src->id),
-                P_INT(fs->chunks[k].first),
-                P_INT(fs->chunks[k].last),
-            };
-            rc = write_row(st, S_FACT_CHUNK_PUT, chunk, NPARAMS(chunk), err,
-                           "cannot summarise the figures");
-        }
     }
     if (rc)
         return rc;
@@ -1224,6 +1229,49 @@ bind_fact(sqlite3_stmt *s, int base, const struct fact_set *fs,
 }
 
 /*
+ * A chunk's facts packed: the count (uint32), the values (doubles), then
+ * each fact's org and dim as NUL-terminated strings, in rowid order.
+ */
+static void
+pack_chunk(const struct fact_set *fs, struct pccs_buf *b)
+{
+    uint32_t n = (uint32_t)fs->npend;
+    pccs_buf_add(b, &n, sizeof(n));
+    for (size_t i = 0; i < fs->npend; i++)
+        pccs_buf_add(b, &fs->pend[i].value, sizeof(double));
+    for (size_t i = 0; i < fs->npend; i++) {
+        const char *org = fs->pool.p + fs->pend[i].org;
+        const char *dim = fs->pool.p + fs->pend[i].dim;
+        pccs_buf_add(b, org, strlen(org) + 1);
+        pccs_buf_add(b, dim, strlen(dim) + 1);
+    }
+}
+
+/* The fact_chunks row of the chunk first..last just written, packed. */
+static int
+write_chunk(struct pccs_store *st, const struct fact_set *fs, int64_t first,
+            int64_t last, struct pccs_err *err)
+{
+    const struct param p[] = {P_INT(fs->measure), P_TEXT(fs->period),
+                              P_INT(fs->pend[0].source), P_INT(first),
+                              P_INT(last)};
+    sqlite3_stmt *s = prep_bind(st, S_FACT_CHUNK_PUT, p, NPARAMS(p), err);
+    if (!s)
+        return PCCS_EDB;
+    struct pccs_buf b = PCCS_BUF_INIT;
+    pack_chunk(fs, &b);
+    int rc = PCCS_OK;
+    if (b.len > INT32_MAX)
+        sqlite3_bind_null(s, 6);
+    else
+        sqlite3_bind_blob(s, 6, b.p, (int)b.len, SQLITE_STATIC);
+    rc = step_write(st, s, err, "cannot store figures");
+    sqlite3_clear_bindings(s);
+    pccs_buf_release(&b);
+    return rc;
+}
+
+/*
  * Write a set's pending facts as one chunk: full batches with one
  * multi-row statement, the rest one by one. Nothing else is inserted
  * meanwhile, so the chunk's rowids follow each other.
@@ -1270,6 +1318,9 @@ flush_set(struct pccs_store *st, struct fact_set *fs, struct pccs_err *err)
         return rc;
     int64_t last = sqlite3_last_insert_rowid(st->db);
     PCCS_ASSERT(last - first + 1 == (int64_t)n);
+    rc = write_chunk(st, fs, first, last, err);
+    if (rc)
+        return rc;
     fs->chunks = pccs_xgrow(fs->chunks, &fs->chunks_cap, fs->nchunks + 1,
                             sizeof(*fs->chunks));
     fs->chunks[fs->nchunks++] =
@@ -1531,15 +1582,95 @@ free_periods(struct period_src *p, size_t n)
     free(p);
 }
 
+/* The chunks of a set as read, their packs copied into data. */
+struct chunks_read {
+    struct rows_vec v;
+    struct pccs_buf data;
+};
+
+/*
+ * Is p[0..len) a pack of last - first + 1 facts (pack_chunk), its
+ * strings inside it?
+ */
+static bool
+pack_ok(const char *p, size_t len, int64_t first, int64_t last)
+{
+    uint32_t n;
+    if (len < sizeof(n))
+        return false;
+    memcpy(&n, p, sizeof(n));
+    if ((int64_t)n != last - first + 1 ||
+        (len - sizeof(n)) / sizeof(double) < n)
+        return false;
+    const char *q = p + sizeof(n) + n * sizeof(double), *end = p + len;
+    for (size_t i = 0; i < 2 * (size_t)n; i++) {
+        const char *z = memchr(q, '\0', (size_t)(end - q));
+        if (!z)
+            return false;
+        q = z + 1;
+    }
+    return q == end;
+}
+
 static int
 chunk_row(sqlite3_stmt *s, const struct reader *rd)
 {
-    struct rows_vec *v = rd->ctx;
+    struct chunks_read *cr = rd->ctx;
+    struct rows_vec *v = &cr->v;
     struct fact_chunk *ch = v->p =
         pccs_xgrow(v->p, &v->cap, v->n + 1, sizeof(*ch));
-    ch[v->n++] = (struct fact_chunk){.first = sqlite3_column_int64(s, 0),
-                                     .last = sqlite3_column_int64(s, 1)};
+    struct fact_chunk *c = &ch[v->n++];
+    *c = (struct fact_chunk){.first = sqlite3_column_int64(s, 0),
+                             .last = sqlite3_column_int64(s, 1)};
+    const char *p = sqlite3_column_blob(s, 2);
+    size_t len = (size_t)sqlite3_column_bytes(s, 2);
+    if (p && pack_ok(p, len, c->first, c->last)) {
+        c->off = cr->data.len;
+        c->len = len;
+        pccs_buf_add(&cr->data, p, len);
+    }
     return 0;
+}
+
+/* Does every chunk have its pack? */
+static bool
+all_packed(const struct fact_chunk *ch, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (!ch[k].len)
+            return false;
+    }
+    return n > 0;
+}
+
+/* The facts of the chunks' packs (pack_ok checked them), org's only if
+ * org is not NULL, in rowid order as the rows would be read. */
+static int
+read_packs(const struct chunks_read *cr, const char *org,
+           const struct reader *rd)
+{
+    const struct fact_chunk *ch = cr->v.p;
+    int rc = 0;
+    for (size_t k = 0; !rc && k < cr->v.n; k++) {
+        const char *p = cr->data.p + ch[k].off;
+        uint32_t n;
+        memcpy(&n, p, sizeof(n));
+        const char *vals = p + sizeof(n);
+        const char *q = vals + (size_t)n * sizeof(double);
+        for (uint32_t i = 0; !rc && i < n; i++) {
+            struct pccs_fact_row f = *rd->fact;
+            f.org = q;
+            q += strlen(q) + 1;
+            f.dim = q;
+            q += strlen(q) + 1;
+            if (org && strcmp(f.org, org) != 0)
+                continue;
+            memcpy(&f.value, vals + (size_t)i * sizeof(double),
+                   sizeof(double));
+            rc = rd->fn.fact(rd->ctx, &f);
+        }
+    }
+    return rc;
 }
 
 static int
@@ -1591,17 +1722,21 @@ period_facts(struct pccs_store *st, const struct period_src *ps,
              const char *measure, const char *org, const struct reader *rd,
              struct pccs_err *err)
 {
+    struct chunks_read cr = {{0}, PCCS_BUF_INIT};
     struct rows_vec v = {0};
-    const struct reader chunks = {.ctx = &v};
+    const struct reader chunks = {.ctx = &cr};
     const struct param p[] = {P_TEXT(measure), P_TEXT(ps->period),
                               P_INT(ps->source)};
     int rc = read_rows(st, S_FACT_CHUNKS, p, NPARAMS(p), chunk_row, &chunks,
                        err, "cannot read figures");
+    v = cr.v;
     const struct fact_chunk *ch = v.p;
     if (!rc && v.n && st->track)
         pccs_source_set_add(st->track, ps->source);
     bool whole = only_set(ch, v.n, ps->count);
-    if (!rc && whole)
+    if (!rc && whole && all_packed(ch, v.n))
+        rc = read_packs(&cr, org, rd);
+    else if (!rc && whole)
         rc = read_ranges(st, ch, v.n, org, rd, err);
     for (size_t k = 0; !rc && !whole && k < v.n; k++) {
         const struct param q[] = {
@@ -1612,6 +1747,7 @@ period_facts(struct pccs_store *st, const struct period_src *ps,
                        "cannot read figures");
     }
     free(v.p);
+    pccs_buf_release(&cr.data);
     return rc;
 }
 
