@@ -289,8 +289,10 @@ async function enhancedAccess(main, o) {
   const sec = h('section', { class: 'pccs-access' }, h('h2', { text: 'Enhanced access minutes (SPC)' }));
   main.append(sec);
   const enc = encodeURIComponent(o.code);
-  const probe = await api(`/api/spc/enhanced_access_offered_minutes/${enc}`);
-  if (probe.status === 404) {
+  // The table answers 200 with no rows when no sessions are loaded (the
+  // series would be a 404, which the browser logs as an error).
+  const probe = await api(`/api/tables/enhanced-access?in=${enc}`);
+  if (probe.status !== 200 || !(probe.data.rows || []).length) {
     sec.append(h('p', { class: 'nhsuk-body', text: `No enhanced access sessions loaded for ${o.name || o.code}.` }));
     return;
   }
