@@ -11,11 +11,27 @@
 #include "sources/codelists.h"
 #include "sources/loader.h"
 
+/* A patient stored before the load: its identifier and id. */
+struct pccs_phm_known {
+    const char *ext;
+    size_t len;
+    int64_t id;
+};
+
 struct pccs_phm_load {
     struct pccs_load *ld;
     struct pccs_codelists cl;
     struct pccs_phm_writer *w;
-    struct pccs_hmap patients;  /* ext -> id (ival) */
+    /*
+     * The patients stored before, sorted by identifier (a file's rows
+     * come in that order: the next one is tried first), and their
+     * identifiers end to end; those this load adds are in patients.
+     */
+    struct pccs_phm_known *known;
+    size_t nknown, known_cap, next;
+    char *exts;
+    size_t exts_len, exts_cap;
+    struct pccs_hmap patients;  /* ext -> id (ival), added by this load */
     struct pccs_hmap practices; /* code -> 1 known, -1 not */
     pccs_day last;              /* the latest day seen: the load's period */
     bool clinical;              /* events are SNOMED CT, checked in lists */
