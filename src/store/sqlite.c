@@ -1245,22 +1245,47 @@ bind_fact(sqlite3_stmt *s, int base, const struct fact_set *fs,
 }
 
 /*
- * A chunk's facts packed: the count (uint32), the values (doubles), then
- * each fact's org and dim as NUL-terminated strings, in rowid order.
+ * A chunk's facts packed: PACK_TAG, the count n and the number of
+ * distinct strings (uint32 each), the n values (doubles), the n orgs and
+ * then the n dims as indexes (uint16) into the strings, then the strings,
+ * NUL-terminated, in order of first use. A chunk has at most SET_CHUNK
+ * facts, so at most 2 * SET_CHUNK strings.
  */
+#define PACK_TAG 0x70636b32u /* "pck2" */
+#define PACK_HEAD (3 * sizeof(uint32_t))
+
+static uint16_t
+pack_str(struct pccs_hmap *seen, struct pccs_buf *strs, const char *s)
+{
+    bool created;
+    struct pccs_hmap_entry *e = pccs_hmap_put(seen, s, strlen(s), &created);
+    if (created) {
+        e->ival = (int64_t)seen->len - 1;
+        pccs_buf_add(strs, s, strlen(s) + 1);
+    }
+    return (uint16_t)e->ival;
+}
+
 static void
 pack_chunk(const struct fact_set *fs, struct pccs_buf *b)
 {
-    uint32_t n = (uint32_t)fs->npend;
-    pccs_buf_add(b, &n, sizeof(n));
-    for (size_t i = 0; i < fs->npend; i++)
-        pccs_buf_add(b, &fs->pend[i].value, sizeof(double));
-    for (size_t i = 0; i < fs->npend; i++) {
-        const char *org = fs->pool.p + fs->pend[i].org;
-        const char *dim = fs->pool.p + fs->pend[i].dim;
-        pccs_buf_add(b, org, strlen(org) + 1);
-        pccs_buf_add(b, dim, strlen(dim) + 1);
+    struct pccs_hmap seen = PCCS_HMAP_INIT;
+    struct pccs_buf strs = PCCS_BUF_INIT;
+    size_t n = fs->npend;
+    uint16_t *idx = pccs_xcalloc(2 * n + 1, sizeof(*idx));
+    for (size_t i = 0; i < n; i++) {
+        idx[i] = pack_str(&seen, &strs, fs->pool.p + fs->pend[i].org);
+        idx[n + i] = pack_str(&seen, &strs, fs->pool.p + fs->pend[i].dim);
     }
+    uint32_t head[3] = {PACK_TAG, (uint32_t)n, (uint32_t)seen.len};
+    pccs_buf_add(b, head, sizeof(head));
+    for (size_t i = 0; i < n; i++)
+        pccs_buf_add(b, &fs->pend[i].value, sizeof(double));
+    pccs_buf_add(b, idx, 2 * n * sizeof(*idx));
+    pccs_buf_add(b, strs.p, strs.len);
+    free(idx);
+    pccs_buf_release(&strs);
+    pccs_hmap_release(&seen);
 }
 
 /* The fact_chunks row of the chunk first..last just written, packed. */
@@ -1606,20 +1631,28 @@ struct chunks_read {
 
 /*
  * Is p[0..len) a pack of last - first + 1 facts (pack_chunk), its
- * strings inside it?
+ * indexes and strings inside it?
  */
 static bool
 pack_ok(const char *p, size_t len, int64_t first, int64_t last)
 {
-    uint32_t n;
-    if (len < sizeof(n))
+    uint32_t h[3];
+    if (len < PACK_HEAD)
         return false;
-    memcpy(&n, p, sizeof(n));
-    if ((int64_t)n != last - first + 1 ||
-        (len - sizeof(n)) / sizeof(double) < n)
+    memcpy(h, p, sizeof(h));
+    size_t n = h[1], fixed = PACK_HEAD + n * (sizeof(double) + 4);
+    if (h[0] != PACK_TAG || (int64_t)n != last - first + 1 ||
+        n > SET_CHUNK || h[2] > 2 * n || len < fixed)
         return false;
-    const char *q = p + sizeof(n) + n * sizeof(double), *end = p + len;
-    for (size_t i = 0; i < 2 * (size_t)n; i++) {
+    const char *ix = p + PACK_HEAD + n * sizeof(double);
+    for (size_t i = 0; i < 2 * n; i++) {
+        uint16_t k;
+        memcpy(&k, ix + 2 * i, sizeof(k));
+        if (k >= h[2])
+            return false;
+    }
+    const char *q = p + fixed, *end = p + len;
+    for (size_t i = 0; i < h[2]; i++) {
         const char *z = memchr(q, '\0', (size_t)(end - q));
         if (!z)
             return false;
@@ -1659,33 +1692,45 @@ all_packed(const struct fact_chunk *ch, size_t n)
     return n > 0;
 }
 
-/* The facts of the chunks' packs (pack_ok checked them), org's only if
- * org is not NULL, in rowid order as the rows would be read. */
+/* The facts of one pack (pack_ok checked it), org's only if org is not
+ * NULL, in rowid order as the rows would be read. */
+static int
+read_pack(const char *p, const char *org, const struct reader *rd)
+{
+    uint32_t h[3];
+    memcpy(h, p, sizeof(h));
+    const char *strs[2 * SET_CHUNK];
+    const char *vals = p + PACK_HEAD;
+    const char *ix = vals + (size_t)h[1] * sizeof(double);
+    const char *q = ix + (size_t)h[1] * 4;
+    for (uint32_t i = 0; i < h[2]; i++) {
+        strs[i] = q;
+        q += strlen(q) + 1;
+    }
+    int rc = 0;
+    for (uint32_t i = 0; !rc && i < h[1]; i++) {
+        uint16_t o, d;
+        memcpy(&o, ix + 2 * (size_t)i, sizeof(o));
+        memcpy(&d, ix + 2 * ((size_t)h[1] + i), sizeof(d));
+        if (org && strcmp(strs[o], org) != 0)
+            continue;
+        struct pccs_fact_row f = *rd->fact;
+        f.org = strs[o];
+        f.dim = strs[d];
+        memcpy(&f.value, vals + (size_t)i * sizeof(double), sizeof(double));
+        rc = rd->fn.fact(rd->ctx, &f);
+    }
+    return rc;
+}
+
 static int
 read_packs(const struct chunks_read *cr, const char *org,
            const struct reader *rd)
 {
     const struct fact_chunk *ch = cr->v.p;
     int rc = 0;
-    for (size_t k = 0; !rc && k < cr->v.n; k++) {
-        const char *p = cr->data.p + ch[k].off;
-        uint32_t n;
-        memcpy(&n, p, sizeof(n));
-        const char *vals = p + sizeof(n);
-        const char *q = vals + (size_t)n * sizeof(double);
-        for (uint32_t i = 0; !rc && i < n; i++) {
-            struct pccs_fact_row f = *rd->fact;
-            f.org = q;
-            q += strlen(q) + 1;
-            f.dim = q;
-            q += strlen(q) + 1;
-            if (org && strcmp(f.org, org) != 0)
-                continue;
-            memcpy(&f.value, vals + (size_t)i * sizeof(double),
-                   sizeof(double));
-            rc = rd->fn.fact(rd->ctx, &f);
-        }
-    }
+    for (size_t k = 0; !rc && k < cr->v.n; k++)
+        rc = read_pack(cr->data.p + ch[k].off, org, rd);
     return rc;
 }
 
