@@ -118,8 +118,7 @@ esc(struct rep *r, const char *s)
 static void
 prov_open(struct rep *r, bool synthetic, bool example)
 {
-    fprintf(r->f,
-            "<div class=\"prov\" data-provenance=\"%s%s%s\"><strong>",
+    fprintf(r->f, "<div class=\"prov\" data-provenance=\"%s%s%s\"><strong>",
             synthetic ? "synthetic" : "", synthetic && example ? " " : "",
             example ? "example" : "");
 }
@@ -1401,8 +1400,8 @@ spc_figure(struct rep *r, const struct pccs_spc_run *run, const char *at,
     pccs_svg_spc_write(r->f, &c);
     fputs("<figcaption class=\"src\">Making Data Count XmR chart: ", r->f);
     esc(r, pccs_svg_variation(&c));
-    fprintf(r->f, " at the latest %s; %zu points%s.</figcaption>", at,
-            run->s.n, run->short_group ? fewer : "");
+    fprintf(r->f, " at the latest %s; %zu points%s.</figcaption>", at, run->s.n,
+            run->short_group ? fewer : "");
     fputs("</figure>\n", r->f);
 }
 
@@ -1592,12 +1591,9 @@ sec_entitlements(struct rep *r)
                            .h3 = "Enhanced access required",
                            .cols = acc,
                            .then = ent_lines});
-    static const char *const cols[] = {"code=PCN",
-                                       "fte=FTE in post",
-                                       "cost_in_post=Cost in post",
-                                       "arrs_sum=ARRS sum",
-                                       "share_pct=Share %",
-                                       NULL};
+    static const char *const cols[] = {
+        "code=PCN",          "fte=FTE in post",   "cost_in_post=Cost in post",
+        "arrs_sum=ARRS sum", "share_pct=Share %", NULL};
     static const struct col_is all = {.col = "arrs_role",
                                       .value = "all ARRS roles"};
     show(r, &(struct view){.part = PCCS_PAPER_ARRS,

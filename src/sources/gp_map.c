@@ -221,11 +221,7 @@ load_map(struct pccs_load *ld, struct pccs_csv_reader *r,
     return rc;
 }
 
-const struct pccs_source_kind pccs_source_gp_map = {
-    .kind = "gp_map",
-    .publication = "GP practice to PCN, CCG / sub-ICB, STP / ICB and "
-                   "region map (Patients Registered at a GP Practice)",
-    .cols = map_cols,
-    .ncols = M_N,
-    .load_csv = load_map,
-};
+PCCS_CSV_KIND(pccs_source_gp_map, "gp_map",
+              "GP practice to PCN, CCG / sub-ICB, STP / ICB and "
+              "region map (Patients Registered at a GP Practice)",
+              map_cols, load_map);

@@ -350,13 +350,8 @@ load_reg_quin(struct pccs_load *ld, struct pccs_csv_reader *r,
     return load_reg(ld, r, first, quin_cols, true, err);
 }
 
-const struct pccs_source_kind pccs_source_gp_reg_all = {
-    .kind = "gp_reg_all",
-    .publication = "Patients Registered at a GP Practice",
-    .cols = reg_cols,
-    .ncols = C_N,
-    .load_csv = load_reg_all,
-};
+PCCS_CSV_KIND(pccs_source_gp_reg_all, "gp_reg_all",
+              "Patients Registered at a GP Practice", reg_cols, load_reg_all);
 
 /*
  * Same header as the all-persons file: recognised as gp_reg_all and
@@ -368,11 +363,6 @@ const struct pccs_source_kind pccs_source_gp_reg_sing_age = {
         "Patients Registered at a GP Practice, by single year of age",
 };
 
-const struct pccs_source_kind pccs_source_gp_reg_quin_age = {
-    .kind = "gp_reg_quin_age",
-    .publication =
-        "Patients Registered at a GP Practice, by five-year age band",
-    .cols = quin_cols,
-    .ncols = C_N,
-    .load_csv = load_reg_quin,
-};
+PCCS_CSV_KIND(pccs_source_gp_reg_quin_age, "gp_reg_quin_age",
+              "Patients Registered at a GP Practice, by five-year age band",
+              quin_cols, load_reg_quin);

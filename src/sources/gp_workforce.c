@@ -279,10 +279,5 @@ out:
     return rc;
 }
 
-const struct pccs_source_kind pccs_source_gp_workforce = {
-    .kind = "gp_workforce",
-    .publication = "General Practice Workforce, practice level",
-    .cols = gpw_cols,
-    .ncols = G_N,
-    .load_csv = load_gpw,
-};
+PCCS_CSV_KIND(pccs_source_gp_workforce, "gp_workforce",
+              "General Practice Workforce, practice level", gpw_cols, load_gpw);

@@ -299,10 +299,6 @@ load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
     return rc;
 }
 
-const struct pccs_source_kind pccs_source_gpad = {
-    .kind = "gpad",
-    .publication = "Appointments in General Practice, practice level",
-    .cols = gpad_cols,
-    .ncols = A_N,
-    .load_csv = load_gpad,
-};
+PCCS_CSV_KIND(pccs_source_gpad, "gpad",
+              "Appointments in General Practice, practice level", gpad_cols,
+              load_gpad);

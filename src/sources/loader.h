@@ -72,6 +72,20 @@ struct pccs_source_kind {
     int (*load_ndjson)(struct pccs_load *ld, FILE *f, struct pccs_err *err);
 };
 
+/*
+ * The definition of a kind recognised by its header columns (columns: an
+ * array, all of it the columns) and read by one CSV loader: how every
+ * such kind is declared (var is its pccs_source_* name).
+ */
+#define PCCS_CSV_KIND(var, name, pub, columns, load)                           \
+    const struct pccs_source_kind var = {                                      \
+        .kind = (name),                                                        \
+        .publication = (pub),                                                  \
+        .cols = (columns),                                                     \
+        .ncols = sizeof(columns) / sizeof((columns)[0]),                       \
+        .load_csv = (load),                                                    \
+    }
+
 /** Every known kind, NULL-terminated (sources/registry.c). */
 extern const struct pccs_source_kind *const pccs_source_kinds[];
 

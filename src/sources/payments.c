@@ -577,10 +577,5 @@ load_payments(struct pccs_load *ld, struct pccs_csv_reader *r,
     return rc;
 }
 
-const struct pccs_source_kind pccs_source_payments = {
-    .kind = "payments",
-    .publication = "NHS Payments to General Practice",
-    .cols = pay_cols,
-    .ncols = P_N,
-    .load_csv = load_payments,
-};
+PCCS_CSV_KIND(pccs_source_payments, "payments",
+              "NHS Payments to General Practice", pay_cols, load_payments);

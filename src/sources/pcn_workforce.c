@@ -354,10 +354,6 @@ load_workforce(struct pccs_load *ld, struct pccs_csv_reader *r,
     return rc;
 }
 
-const struct pccs_source_kind pccs_source_pcn_workforce = {
-    .kind = "pcn_workforce",
-    .publication = "Primary Care Networks workforce, individual level",
-    .cols = wf_cols,
-    .ncols = W_N,
-    .load_csv = load_workforce,
-};
+PCCS_CSV_KIND(pccs_source_pcn_workforce, "pcn_workforce",
+              "Primary Care Networks workforce, individual level", wf_cols,
+              load_workforce);

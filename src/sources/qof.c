@@ -421,21 +421,14 @@ load_validation(struct pccs_load *ld, struct pccs_csv_reader *r,
 #define QOF_PUB "Quality and Outcomes Framework"
 
 /* A QOF kind: its name, what the file is, its columns and its loader. */
-#define QOF_KIND(name, what, cols_, n, fn)                                     \
-    const struct pccs_source_kind pccs_source_qof_##name = {                   \
-        .kind = "qof_" #name,                                                  \
-        .publication = QOF_PUB ", " what,                                      \
-        .cols = (cols_),                                                       \
-        .ncols = (n),                                                          \
-        .load_csv = (fn),                                                      \
-    }
+#define QOF_KIND(name, what, cols_, fn)                                        \
+    PCCS_CSV_KIND(pccs_source_qof_##name, "qof_" #name, QOF_PUB ", " what,     \
+                  cols_, fn)
 
-QOF_KIND(prevalence, "registers and prevalence", prev_cols, V_N,
-         load_prevalence);
-QOF_KIND(geographies, "mapping of NHS geographies", geo_cols, G_N,
-         load_geographies);
-QOF_KIND(org_reference, "organisation reference", orgref_cols, 2,
+QOF_KIND(prevalence, "registers and prevalence", prev_cols, load_prevalence);
+QOF_KIND(geographies, "mapping of NHS geographies", geo_cols, load_geographies);
+QOF_KIND(org_reference, "organisation reference", orgref_cols,
          load_org_reference);
-QOF_KIND(indicators, "mapping of indicators", ind_cols, I_N, load_indicators);
-QOF_KIND(validation, "practice validation outcomes", valid_cols, 3,
+QOF_KIND(indicators, "mapping of indicators", ind_cols, load_indicators);
+QOF_KIND(validation, "practice validation outcomes", valid_cols,
          load_validation);
