@@ -16,25 +16,11 @@
 
 #include "base/hmap.h"
 #include "base/xalloc.h"
+#include "calc/rand.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "model/build.h"
 #include "model/tree.h"
-
-static uint64_t
-next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static double
-uniform(uint64_t *s)
-{
-    return (double)(next(s) >> 11) / 9007199254740992.0;
-}
 
 struct share {
     const char *name;
@@ -190,9 +176,10 @@ init_states(const struct pccs_tree *t, const struct gather *ga, int in_org,
         q->s = (uint64_t)seed * 0x100000001B3ULL;
         for (const char *c = p->code; *c; c++)
             q->s = q->s * 31 + (unsigned char)*c;
-        q->rate = 380.0 * (0.75 + 0.55 * uniform(&q->s)); /* per 1,000 */
-        q->growth = 0.002 * uniform(&q->s);               /* per month */
-        q->step = uniform(&q->s) < 0.05;
+        q->rate =
+            380.0 * (0.75 + 0.55 * pccs_rand_uniform(&q->s)); /* per 1,000 */
+        q->growth = 0.002 * pccs_rand_uniform(&q->s);         /* per month */
+        q->step = pccs_rand_uniform(&q->s) < 0.05;
         q->pcn = code_at(t, org, PCCS_PCN, snap, ga->source);
         q->sub = code_at(t, org, PCCS_SUB_ICB, snap, ga->source);
     }
@@ -257,8 +244,8 @@ write_rows(FILE *f, const struct args *a, const struct gather *ga,
             const struct prac *p = &ga->p[q->org];
             double level = q->rate * season * (1.0 + q->growth * (double)m) *
                            (q->step && m >= a->months / 2 ? 1.25 : 1.0);
-            double total =
-                p->registered / 1000.0 * level * (0.97 + 0.06 * uniform(&q->s));
+            double total = p->registered / 1000.0 * level *
+                           (0.97 + 0.06 * pccs_rand_uniform(&q->s));
             written += write_practice(f, month, p, q, total);
         }
     }

@@ -23,26 +23,12 @@
 #include <sys/stat.h>
 
 #include "base/xalloc.h"
+#include "calc/rand.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "model/build.h"
 #include "model/tree.h"
 #include "sources/codelists.h"
-
-static uint64_t
-rnd(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static double
-unif(uint64_t *s)
-{
-    return (double)(rnd(s) >> 11) / 9007199254740992.0;
-}
 
 /* QOF register -> the code list its diagnosis codes come from. */
 struct grp {
@@ -266,16 +252,18 @@ make_people(uint64_t *rs, struct pat *p, int64_t n, pccs_day at)
     for (int b = 0; b < 20; b++)
         total += band_share[b];
     for (int64_t i = 0; i < n; i++) {
-        double u = unif(rs) * total, acc = 0;
+        double u = pccs_rand_uniform(rs) * total, acc = 0;
         int b = 0;
         while (b < 19 && (acc += band_share[b]) < u)
             b++;
-        int age = b * 5 + (int)(unif(rs) * (b == 19 ? 8 : 5));
+        int age = b * 5 + (int)(pccs_rand_uniform(rs) * (b == 19 ? 8 : 5));
         double female = age < 60 ? 0.49 : age < 80 ? 0.52 : 0.6;
-        p[i].sex = unif(rs) < female ? 'F' : 'M';
-        p[i].birth = at - (pccs_day)(age * 365.25 + unif(rs) * 364);
+        p[i].sex = pccs_rand_uniform(rs) < female ? 'F' : 'M';
+        p[i].birth =
+            at - (pccs_day)(age * 365.25 + pccs_rand_uniform(rs) * 364);
         p[i].age = age;
-        p[i].frail = unif(rs) * unif(rs) * unif(rs) * 4;
+        p[i].frail = pccs_rand_uniform(rs) * pccs_rand_uniform(rs) *
+                     pccs_rand_uniform(rs) * 4;
         p[i].groups = 0;
     }
 }
@@ -298,8 +286,9 @@ registers(uint64_t *rs, struct pat *p, int64_t n, const struct prac *pr,
         int64_t k = llround(pr->prev[g] * (double)n), m = 0;
         for (int64_t i = 0; i < n; i++) {
             double w = pow(1.0 + p[i].age / 30.0, groups[g].age_pow);
-            p[i].key = p[i].age >= groups[g].min_age ? pow(unif(rs), 1.0 / w)
-                                                     : -1.0 - unif(rs);
+            p[i].key = p[i].age >= groups[g].min_age
+                           ? pow(pccs_rand_uniform(rs), 1.0 / w)
+                           : -1.0 - pccs_rand_uniform(rs);
             order[m++] = &p[i];
         }
         qsort(order, (size_t)m, sizeof(*order), by_key);
@@ -311,7 +300,7 @@ registers(uint64_t *rs, struct pat *p, int64_t n, const struct prac *pr,
 static int64_t
 pick(uint64_t *rs, const struct codes *c)
 {
-    return c->n ? c->v[rnd(rs) % c->n] : 0;
+    return c->n ? c->v[pccs_rand_next(rs) % c->n] : 0;
 }
 
 /* A day in the patient's adult past (the last 20 years, > 30 days ago). */
@@ -323,7 +312,7 @@ past_day(uint64_t *rs, const struct pat *p, pccs_day at, int min_age)
         lo = at - 7305;
     if (lo > at - 30)
         lo = at - 30;
-    return lo + (pccs_day)(unif(rs) * (double)(at - 30 - lo));
+    return lo + (pccs_day)(pccs_rand_uniform(rs) * (double)(at - 30 - lo));
 }
 
 /*
@@ -340,8 +329,10 @@ reviews(struct sp *s, uint64_t *rs, const char *id, const struct pat *p)
         const struct codes *c = dem ? &s->care_plan : &s->ld_check;
         if (!((p->groups >> g) & 1u) || !(dem || ld) || !c->n)
             continue;
-        pccs_day d = unif(rs) < 0.65 ? s->at - (pccs_day)(unif(rs) * 360)
-                                     : s->at - 400 - (pccs_day)(unif(rs) * 300);
+        pccs_day d =
+            pccs_rand_uniform(rs) < 0.65
+                ? s->at - (pccs_day)(pccs_rand_uniform(rs) * 360)
+                : s->at - 400 - (pccs_day)(pccs_rand_uniform(rs) * 300);
         emit_event(s, id, pick(rs, c), d, -1);
     }
 }
@@ -353,23 +344,24 @@ frailty(struct sp *s, uint64_t *rs, const char *id, const struct pat *p)
     int nd = 0;
     double pd = 0.09 * p->frail * exp((p->age - 65) / 15.0);
     for (size_t d = 0; p->age >= 40 && d < s->ndeficit; d++) {
-        if (unif(rs) >= (pd < 0.9 ? pd : 0.9))
+        if (pccs_rand_uniform(rs) >= (pd < 0.9 ? pd : 0.9))
             continue;
         bool falls = (int64_t)d == s->falls_list;
         emit_event(s, id, pick(rs, &s->deficit[d]), past_day(rs, p, s->at, 40),
-                   falls ? 1 + (int)(rnd(rs) % 3) : -1);
+                   falls ? 1 + (int)(pccs_rand_next(rs) % 3) : -1);
         nd++;
     }
     for (size_t k = 0; p->age >= 50 && k < NMEASURES; k++) {
-        if (!s->value_codes[k].n || unif(rs) >= 0.25)
+        if (!s->value_codes[k].n || pccs_rand_uniform(rs) >= 0.25)
             continue;
-        bool bad = unif(rs) < (pd < 0.6 ? pd : 0.6);
+        bool bad = pccs_rand_uniform(rs) < (pd < 0.6 ? pd : 0.6);
         emit_event(s, id, pick(rs, &s->value_codes[k]),
                    past_day(rs, p, s->at, 50),
                    bad ? measures[k].abnormal : measures[k].normal);
     }
     double pc = 0.004 * exp((p->age - 65) / 8.0) * (0.5 + p->frail);
-    if (p->age >= 65 && unif(rs) < (pc < 0.3 ? pc : 0.3) && s->care_home.n)
+    if (p->age >= 65 && pccs_rand_uniform(rs) < (pc < 0.3 ? pc : 0.3) &&
+        s->care_home.n)
         emit_event(s, id, pick(rs, &s->care_home), past_day(rs, p, s->at, 60),
                    -1);
     reviews(s, rs, id, p);
@@ -381,11 +373,11 @@ static void
 medicines(struct sp *s, uint64_t *rs, const char *id, const struct pat *p,
           int nconds, int ndef)
 {
-    int nm =
-        (int)(nconds * 1.3 + ndef * 0.25 + (p->age >= 65) + unif(rs) * 1.5);
+    int nm = (int)(nconds * 1.3 + ndef * 0.25 + (p->age >= 65) +
+                   pccs_rand_uniform(rs) * 1.5);
     for (int m = 0; m < nm; m++) {
-        int64_t code = 3000000 + (int64_t)(rnd(rs) % 400);
-        for (int t = (int)(rnd(rs) % 56); t < 365; t += 56)
+        int64_t code = 3000000 + (int64_t)(pccs_rand_next(rs) % 400);
+        for (int t = (int)(pccs_rand_next(rs) % 56); t < 365; t += 56)
             emit_med(s, id, code, s->at - t);
     }
 }
@@ -396,7 +388,8 @@ one_patient(struct sp *s, uint64_t *rs, const struct prac *pr,
 {
     char id[32];
     snprintf(id, sizeof(id), "%s-%06lld", pr->code, (long long)seq);
-    pccs_day start = p->birth + (pccs_day)(unif(rs) * (s->at - p->birth));
+    pccs_day start =
+        p->birth + (pccs_day)(pccs_rand_uniform(rs) * (s->at - p->birth));
     emit_patient(s, id, pr->code, p->sex, p->birth, start);
     int nconds = 0;
     int64_t mine[NGROUPS];
@@ -409,8 +402,8 @@ one_patient(struct sp *s, uint64_t *rs, const struct prac *pr,
     }
     int ndef = frailty(s, rs, id, p);
     for (int64_t h = 0; nconds && h < s->history; h++)
-        emit_event(s, id, mine[rnd(rs) % (uint64_t)nconds],
-                   past_day(rs, p, s->at, 0), (int)(rnd(rs) % 100));
+        emit_event(s, id, mine[pccs_rand_next(rs) % (uint64_t)nconds],
+                   past_day(rs, p, s->at, 0), (int)(pccs_rand_next(rs) % 100));
     medicines(s, rs, id, p, nconds, ndef);
 }
 
