@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 #include "base/path.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "base/err.h"
 
 static bool
 exists(const char *p)
@@ -44,4 +47,16 @@ pccs_data_path(const char *rel, char *out, size_t n)
     }
     snprintf(out, n, "data/%s", rel);
     return false;
+}
+
+int
+pccs_path_commit(const char *tmp, const char *path, int rc,
+                 struct pccs_err *err)
+{
+    if (!rc && rename(tmp, path))
+        rc = pccs_err_set(err, PCCS_EIO, "%s: cannot write: %s", path,
+                          strerror(errno));
+    if (rc)
+        remove(tmp);
+    return rc;
 }

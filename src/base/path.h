@@ -18,4 +18,14 @@
  */
 bool pccs_data_path(const char *rel, char *out, size_t n);
 
+struct pccs_err;
+
+/**
+ * Finish a file written whole to tmp beside path: when rc is PCCS_OK,
+ * rename tmp to path; when rc is not, or the rename fails, remove tmp.
+ * Returns rc, or the rename's PCCS_EIO ("PATH: cannot write: why").
+ */
+int pccs_path_commit(const char *tmp, const char *path, int rc,
+                     struct pccs_err *err);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/path.h"
 #include "base/xalloc.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
@@ -28,12 +29,7 @@ write_html(struct pccs_store *st, const struct pccs_tree *tree,
     int rc = pccs_committee_report(f, st, tree, rq, err);
     if (fclose(f) && !rc)
         rc = pccs_err_set(err, PCCS_EIO, "%s: cannot write", tmp);
-    if (!rc && rename(tmp, path))
-        rc = pccs_err_set(err, PCCS_EIO, "%s: cannot write: %s", path,
-                          strerror(errno));
-    if (rc)
-        remove(tmp);
-    return rc;
+    return pccs_path_commit(tmp, path, rc, err);
 }
 
 /* The HTML to path (--out), the PDF to pdf (--pdf): with no --out, the

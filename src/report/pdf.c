@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/path.h"
+
 extern char **environ;
 
 /* The Chromium to run, into out (PATH_MAX bytes); false when none. */
@@ -116,10 +118,5 @@ pccs_report_pdf(const char *html_path, const char *pdf_path,
         rc = pccs_err_set(
             err, PCCS_EIO, "%s: Chromium wrote no PDF (exit status %d)",
             pdf_path, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    if (!rc && rename(tmp, pdf_path))
-        rc = pccs_err_set(err, PCCS_EIO, "%s: cannot write: %s", pdf_path,
-                          strerror(errno));
-    if (rc)
-        remove(tmp);
-    return rc;
+    return pccs_path_commit(tmp, pdf_path, rc, err);
 }

@@ -55,15 +55,8 @@ temp_dir(char *path, size_t n, struct pccs_err *err)
 static int
 read_back(const char *path, struct pccs_web_reply *r, struct pccs_err *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    if (!pccs_web_reply_file(r, path))
         return pccs_err_set(err, PCCS_EIO, "the paper was not written");
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    r->body = pccs_xmalloc(n > 0 ? (size_t)n + 1 : 1);
-    r->len = n > 0 ? fread(r->body, 1, (size_t)n, f) : 0;
-    fclose(f);
     return PCCS_OK;
 }
 

@@ -76,17 +76,9 @@ reply_xlsx(struct pccs_web_reply *r, const struct pccs_table *t,
                             "cannot write the workbook (no temporary file)");
     close(fd);
     struct pccs_err werr = PCCS_ERR_INIT;
-    FILE *f = NULL;
-    if (pccs_table_write_xlsx(t, path, &werr) == PCCS_OK)
-        f = fopen(path, "rb");
     int rc = PCCS_OK;
-    if (f) {
-        fseek(f, 0, SEEK_END);
-        long n = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        r->body = pccs_xmalloc(n > 0 ? (size_t)n + 1 : 1);
-        r->len = n > 0 ? fread(r->body, 1, (size_t)n, f) : 0;
-        fclose(f);
+    if (pccs_table_write_xlsx(t, path, &werr) == PCCS_OK &&
+        pccs_web_reply_file(r, path)) {
         r->type = "application/vnd.openxmlformats-officedocument."
                   "spreadsheetml.sheet";
     }

@@ -140,6 +140,21 @@ pccs_web_reply_text(struct pccs_web_reply *r, const char *type,
     r->len = strlen(text);
 }
 
+bool
+pccs_web_reply_file(struct pccs_web_reply *r, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    r->body = pccs_xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    r->len = n > 0 ? fread(r->body, 1, (size_t)n, f) : 0;
+    fclose(f);
+    return true;
+}
+
 /* The answer to a refusal: {"error": msg, "status": N}. */
 static void
 reply_error(struct pccs_web_reply *r, int code, const char *msg)

@@ -188,6 +188,9 @@ unsigned pccs_web_status(int code);
 void pccs_web_reply_json(struct pccs_web_reply *r, json_t *j);
 void pccs_web_reply_text(struct pccs_web_reply *r, const char *type,
                          const char *text);
+/* The body read from the file at path (its type left to the caller);
+ * false when it cannot be opened. */
+bool pccs_web_reply_file(struct pccs_web_reply *r, const char *path);
 const char *pccs_web_arg(struct MHD_Connection *c, const char *k);
 /* Is query argument k on (1 or true)? */
 bool pccs_web_flag(struct MHD_Connection *c, const char *k);
