@@ -485,20 +485,55 @@ med_cmp(const void *a, const void *b)
     return (x->day < y->day) - (x->day > y->day); /* latest first */
 }
 
-/* Distinct codes per patient in each window: the latest issue decides. */
+/* A patient's issues by code, latest first: insertion sort (a few). */
+static void
+sort_issues(struct med *v, size_t n)
+{
+    if (n > 32) {
+        qsort(v, n, sizeof(*v), med_cmp);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        struct med x = v[i];
+        size_t j = i;
+        for (; j > 0 && med_cmp(&v[j - 1], &x) > 0; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+/*
+ * Distinct codes per patient in each window: the latest issue decides.
+ * The issues go by patient with a counting sort (ids are dense), then
+ * each patient's few by code: med_cmp's order in linear time.
+ */
 static void
 count_meds(struct ctx *c, struct meds *m)
 {
-    qsort(m->v, m->n, sizeof(*m->v), med_cmp);
-    for (size_t i = 0; i < m->n; i++) {
-        const struct med *x = &m->v[i];
-        if (i > 0 && x->patient == m->v[i - 1].patient &&
-            x->code == m->v[i - 1].code)
-            continue;
-        for (int w = 0; w < c->nwin; w++)
-            if (x->day > c->from[w] && c->meds[w][x->patient] < UINT16_MAX)
-                c->meds[w][x->patient]++;
+    size_t *start = pccs_xcalloc(c->cap + 1, sizeof(*start));
+    size_t *pos = pccs_xcalloc(c->cap + 1, sizeof(*pos));
+    for (size_t i = 0; i < m->n; i++)
+        start[m->v[i].patient + 1]++;
+    for (size_t p = 0; p < c->cap; p++)
+        start[p + 1] += start[p];
+    memcpy(pos, start, (c->cap + 1) * sizeof(*pos));
+    struct med *v = pccs_xcalloc(m->n + 1, sizeof(*v));
+    for (size_t i = 0; i < m->n; i++)
+        v[pos[m->v[i].patient]++] = m->v[i];
+    for (size_t p = 0; p < c->cap; p++) {
+        size_t a = start[p], b = start[p + 1];
+        sort_issues(v + a, b - a);
+        for (size_t i = a; i < b; i++) {
+            if (i > a && v[i].code == v[i - 1].code)
+                continue;
+            for (int w = 0; w < c->nwin; w++)
+                if (v[i].day > c->from[w] && c->meds[w][p] < UINT16_MAX)
+                    c->meds[w][p]++;
+        }
     }
+    free(v);
+    free(start);
+    free(pos);
 }
 
 static int
