@@ -130,6 +130,10 @@ check_eq "the second cluster holds the $REMOTE_ICB patients" \
     "$(qb shard "SELECT count(*) FROM patients_$low")" "$want_remote"
 check_eq "... their registrations" \
     "$(qb shard "SELECT count(*) FROM patient_regs_$low")" "$want_remote"
+want_ev=$(($(wc -l <"$T/remote/clinical_events.csv") - 1 +
+    $(wc -l <"$T/remote/medications.csv") - 1))
+check_eq "... and their events and medicines ($want_ev)" \
+    "$(qb shard "SELECT count(*) FROM phm_events_$low")" "$want_ev"
 check_eq "the first cluster's own partitions hold all of QJG's, none of them" \
     "$(qa dist "SELECT string_agg(icb || '=' || n, ' ' ORDER BY icb) FROM
         (SELECT icb, count(*) n FROM patients p JOIN pg_class c
