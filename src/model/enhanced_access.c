@@ -12,6 +12,7 @@
  * A practice's own sessions are not the PCN's enhanced access.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "calc/booking.h"
 #include "calc/entitlements.h"
 #include "model/build.h"
+#include "model/enhanced_access.h"
 #include "model/entitlements.h"
 #include "model/tables.h"
 
@@ -229,4 +231,169 @@ pccs_enhanced_access_table(struct pccs_store *st, const struct pccs_tree *t,
     }
     free(e.w);
     return rc;
+}
+
+/* ===== Over a financial year, for the committee report ===== */
+
+enum { EA_CODE, EA_WEEK = 3, EA_REQ, EA_OFF, EA_BOOKED, EA_DELIV };
+
+/* The week of row r of the enhanced-access table, as a day. */
+static pccs_day
+row_week(const struct pccs_table *tab, size_t r)
+{
+    pccs_day d;
+    const char *w = pccs_table_cell(tab, r, EA_WEEK)->text;
+    return w && !pccs_date_parse(pccs_str_from(w), &d) ? d : PCCS_DAY_NONE;
+}
+
+/*
+ * The financial year: year if a row falls in it; else today's if one
+ * does; else the latest with a row up to today's; else the latest.
+ */
+static int
+period_fy(const struct pccs_table *tab, const char *year, const char *today)
+{
+    int want = 0, now = 0, upto = 0, latest = 0;
+    pccs_day d;
+    if (year)
+        pccs_fy_parse(pccs_str_from(year), &want);
+    if (today && !pccs_date_parse(pccs_str_from(today), &d))
+        now = pccs_fy_of(d);
+    bool seen = false;
+    for (size_t r = 0; r < tab->nrows; r++) {
+        d = row_week(tab, r);
+        if (d == PCCS_DAY_NONE)
+            continue;
+        int fy = pccs_fy_of(d);
+        seen |= want && fy == want;
+        latest = fy > latest ? fy : latest;
+        if (now && fy <= now && fy > upto)
+            upto = fy;
+    }
+    return seen ? want : upto ? upto : latest;
+}
+
+static const struct pccs_build_col period_cols[] = {
+    PCCS_BUILD_ORG_COLS,
+    PCCS_BUILD_NUM("weeks", 0),
+    PCCS_BUILD_NUM("required_minutes", 0),
+    PCCS_BUILD_NUM("offered_minutes", 0),
+    PCCS_BUILD_NUM("delivered_minutes", 0),
+    PCCS_BUILD_NUM("offered_pct_required", 1),
+    PCCS_BUILD_NUM("delivered_pct_required", 1),
+};
+
+/* One PCN's row: its sums over rows [a, b) of the table. */
+static void
+period_row(const struct pccs_tree *t, const struct pccs_table *tab, size_t a,
+           size_t b, struct pccs_ea_period *p, pccs_day first)
+{
+    double req = NAN, off = 0, del = 0;
+    for (size_t r = a; r < b; r++) {
+        const struct pccs_cell *q = pccs_table_cell(tab, r, EA_REQ);
+        if (!q->null)
+            req = q->num; /* one value a financial year */
+        size_t w = (size_t)(row_week(tab, r) - first) / 7;
+        double o = pccs_table_cell(tab, r, EA_OFF)->num;
+        double d = pccs_table_cell(tab, r, EA_DELIV)->num;
+        off += o;
+        del += d;
+        p->offered[w] += o;
+        p->delivered[w] += d;
+    }
+    double total = req * (double)p->nweeks;
+    for (size_t w = 0; w < p->nweeks; w++)
+        p->required[w] += req; /* NaN stays NaN */
+    int o = pccs_tree_find(t, pccs_table_cell(tab, a, EA_CODE)->text);
+    pccs_day at = pccs_tree_default_day(t);
+    pccs_build_org_row(&p->pcns, t, o, pccs_tree_up(t, o, at, 0), at);
+    pccs_table_num(&p->pcns, (double)p->nweeks);
+    if (isnan(total))
+        pccs_table_null(&p->pcns);
+    else
+        pccs_table_num(&p->pcns, total);
+    pccs_table_num(&p->pcns, off);
+    pccs_table_num(&p->pcns, del);
+    pct(&p->pcns, off, total);
+    pct(&p->pcns, del, total);
+}
+
+/* The weeks of year fy the table spans, and the rows of each PCN. */
+static void
+period_fill(const struct pccs_tree *t, const struct pccs_table *tab, int fy,
+            struct pccs_ea_period *p)
+{
+    pccs_day first = PCCS_DAY_NONE, last = PCCS_DAY_NONE;
+    for (size_t r = 0; r < tab->nrows; r++) {
+        pccs_day d = row_week(tab, r);
+        if (d == PCCS_DAY_NONE || pccs_fy_of(d) != fy)
+            continue;
+        first = first == PCCS_DAY_NONE || d < first ? d : first;
+        last = last == PCCS_DAY_NONE || d > last ? d : last;
+    }
+    pccs_fy_format(fy, p->fy);
+    pccs_date_format(first, p->from);
+    pccs_date_format(last, p->to);
+    p->nweeks = (size_t)(last - first) / 7 + 1;
+    p->week = pccs_xcalloc(p->nweeks, sizeof(*p->week));
+    p->required = pccs_xcalloc(p->nweeks, sizeof(double));
+    p->offered = pccs_xcalloc(p->nweeks, sizeof(double));
+    p->delivered = pccs_xcalloc(p->nweeks, sizeof(double));
+    for (size_t w = 0; w < p->nweeks; w++)
+        pccs_date_format(first + (pccs_day)(7 * w), p->week[w]);
+    /* The table's rows come by PCN, then week. */
+    for (size_t a = 0; a < tab->nrows;) {
+        const char *code = pccs_table_cell(tab, a, EA_CODE)->text;
+        size_t b = a, s = SIZE_MAX, e = 0;
+        for (; b < tab->nrows &&
+               !strcmp(pccs_table_cell(tab, b, EA_CODE)->text, code);
+             b++)
+            if (row_week(tab, b) != PCCS_DAY_NONE &&
+                pccs_fy_of(row_week(tab, b)) == fy) {
+                s = s == SIZE_MAX ? b : s;
+                e = b + 1;
+            }
+        if (s != SIZE_MAX)
+            period_row(t, tab, s, e, p, first);
+        a = b;
+    }
+}
+
+int
+pccs_enhanced_access_period(struct pccs_store *st, const struct pccs_tree *t,
+                            const char *in, const char *year,
+                            const char *today, struct pccs_ea_period *out,
+                            bool *have, struct pccs_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    *have = false;
+    struct pccs_table_query q = {
+        .level = PCCS_PCN, .in = in, .at = PCCS_DAY_NONE};
+    struct pccs_table tab = {0};
+    int rc = pccs_table_run(pccs_table_def_find("enhanced-access"), st, t, &q,
+                            &tab, err);
+    if (!rc && tab.nrows) {
+        pccs_table_init(&out->pcns, "Enhanced access minutes by PCN");
+        PCCS_BUILD_COLS(&out->pcns, period_cols);
+        period_fill(t, &tab, period_fy(&tab, year, today), out);
+        out->pcns.marks = tab.marks;
+        for (size_t i = 0; i < tab.nnotes; i++)
+            pccs_table_note(&out->pcns, "%s", tab.notes[i]);
+        for (size_t i = 0; i < tab.nsources; i++)
+            pccs_table_source(&out->pcns, tab.sources[i]);
+        *have = true;
+    }
+    pccs_table_release(&tab);
+    return rc;
+}
+
+void
+pccs_ea_period_release(struct pccs_ea_period *p)
+{
+    pccs_table_release(&p->pcns);
+    free(p->week);
+    free(p->required);
+    free(p->offered);
+    free(p->delivered);
+    memset(p, 0, sizeof(*p));
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The committee report as one HTML file. */
 #include "report/committee.h"
+#include "report/committee_access.h"
 #include "report/committee_phm.h"
 
 #include <math.h>
@@ -22,6 +23,7 @@ struct rep {
     const struct pccs_paper *p;
     const char *in;
     enum pccs_level level;
+    bool access; /* the enhanced access section follows */
 };
 
 static const char style[] =
@@ -1553,8 +1555,11 @@ sec_capacity(struct rep *r)
 static void
 ent_lines(struct rep *r, const struct pccs_table *pcns)
 {
-    fputs("<p class=\"none\">Enhanced access delivered: no delivery "
-          "data loaded.</p>\n",
+    fputs(r->access ? "<p>Enhanced access delivered: minutes required, "
+                      "offered and delivered by PCN in the section <a "
+                      "href=\"#access\">Enhanced access</a>.</p>\n"
+                    : "<p class=\"none\">Enhanced access delivered: no "
+                      "delivery data loaded.</p>\n",
           r->f);
     if (!r->p->lines_ok)
         return;
@@ -1999,7 +2004,11 @@ pccs_committee_write(FILE *f, const struct pccs_paper *p,
                      const struct pccs_committee_options *o,
                      struct pccs_err *err)
 {
-    struct rep r = {.f = f, .p = p, .in = p->in, .level = p->level};
+    struct rep r = {.f = f,
+                    .p = p,
+                    .in = p->in,
+                    .level = p->level,
+                    .access = o->access != NULL};
     const char *name = p->name;
     struct pccs_paper_front defaults;
     const struct pccs_paper_front *fr = o->front;
@@ -2026,6 +2035,8 @@ pccs_committee_write(FILE *f, const struct pccs_paper *p,
         sec->body(&r);
         fputs("</section>\n", f);
     }
+    if (o->access)
+        pccs__committee_access_write(f, o->access);
     if (o->phm)
         pccs__committee_phm_write(f, o->phm);
     app_population(&r);
@@ -2052,13 +2063,21 @@ pccs_committee_report(FILE *f, struct pccs_store *st,
     bool have = false;
     if (!rc)
         rc = pccs__committee_phm_gather(st, tree, paper.in, &phm, &have, err);
+    struct pccs_ea_period ea;
+    bool have_ea = false;
+    if (!rc)
+        rc = pccs_enhanced_access_period(st, tree, paper.in, rq->year,
+                                         rq->generated, &ea, &have_ea, err);
     if (!rc) {
         struct pccs_committee_options o = {.generated = rq->generated,
                                            .front = rq->front,
-                                           .phm = have ? &phm : NULL};
+                                           .phm = have ? &phm : NULL,
+                                           .access = have_ea ? &ea : NULL};
         rc = pccs_committee_write(f, &paper, &o, err);
     }
     pccs_table_release(&phm);
+    if (have_ea)
+        pccs_ea_period_release(&ea);
     pccs_paper_release(&paper);
     return rc;
 }

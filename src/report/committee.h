@@ -16,10 +16,13 @@
 #include "base/err.h"
 #include "model/paper.h"
 
+struct pccs_ea_period;
+
 struct pccs_committee_options {
     const char *generated;                /* "2026-11-22", shown on the cover */
     const struct pccs_paper_front *front; /* the cover; NULL: defaults */
     const struct pccs_table *phm; /* cohorts by PCN, or NULL: no section */
+    const struct pccs_ea_period *access; /* enhanced access, or NULL */
 };
 
 /** Write the paper p (model/paper.h) to f. PCCS_EIO if f fails. */
