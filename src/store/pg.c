@@ -169,6 +169,32 @@ static const char *const migrations[] = {
     "patient bigint NOT NULL, code bigint NOT NULL, day integer NOT NULL, "
     "value real, source_id bigint NOT NULL) PARTITION BY LIST (icb); "
     "CREATE TABLE phm_events_default PARTITION OF phm_events DEFAULT;",
+    /*
+     * 4: figures keyed by their set: fact_sets numbers each (measure,
+     * period, source) set (the source's id times 2^20 plus the set's
+     * number in its load) and fact_values keeps (set, order of loading,
+     * org, dim, value) under an index of two integers, a third of the
+     * cost of a load's index of text keys. The view facts reads as
+     * before (and as SQLite's view of that name).
+     */
+    "ALTER TABLE fact_sets ADD COLUMN set_id bigint; "
+    "WITH n AS (SELECT measure, period, source_id, (source_id << 20) + "
+    "row_number() OVER (PARTITION BY source_id ORDER BY measure, period) "
+    "AS id FROM fact_sets) UPDATE fact_sets s SET set_id = n.id FROM n "
+    "WHERE s.measure = n.measure AND s.period = n.period AND s.source_id "
+    "= n.source_id; "
+    "ALTER TABLE fact_sets ALTER COLUMN set_id SET NOT NULL; "
+    "CREATE UNIQUE INDEX fact_sets_id ON fact_sets (set_id); "
+    "CREATE TABLE fact_values (set_id bigint NOT NULL, seq bigint NOT "
+    "NULL, org" T " NOT NULL, dim" T " NOT NULL DEFAULT '', value double "
+    "precision NOT NULL); "
+    "INSERT INTO fact_values SELECT s.set_id, f.seq, f.org, f.dim, f.value "
+    "FROM facts f JOIN fact_sets s USING (measure, period, source_id); "
+    "DROP TABLE facts; "
+    "CREATE INDEX fact_values_set ON fact_values (set_id, seq); "
+    "CREATE VIEW facts AS SELECT s.source_id, s.measure, s.period, f.org, "
+    "f.dim, f.value FROM fact_values f JOIN fact_sets s ON s.set_id = "
+    "f.set_id;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -186,8 +212,11 @@ static const char *const migrations[] = {
 /* One (measure, period) set of the source being loaded. */
 struct fact_set {
     char *measure, *period;
-    int64_t count;
+    int64_t id, count; /* id: source id << SET_BITS + number + 1 */
 };
+
+/* A load numbers its sets below 2^SET_BITS. */
+#define SET_BITS 20
 
 struct pccs_store {
     const struct pccs_store_ops *ops; /* first: see backend.h */
@@ -349,8 +378,8 @@ flush_copy(struct pccs_store *st, struct pccs_err *err)
         return rc;
     const char *what = "cannot store figures";
     rc = exec_status(st,
-                         "COPY facts (source_id, seq, measure, period, org, "
-                         "dim, value) FROM STDIN",
+                         "COPY fact_values (set_id, seq, org, dim, value) "
+                         "FROM STDIN",
                          PGRES_COPY_IN, err, what);
     if (rc)
         return rc;
@@ -900,18 +929,18 @@ pccs_store_source_add(struct pccs_store *st, struct pccs_source_info *src,
 static int
 write_sets(struct pccs_store *st, int64_t id, struct pccs_err *err)
 {
-    char sid[24], count[24];
+    char sid[24], count[24], set[24];
     pccs__pg_fmt_int(sid, id);
     int rc = PCCS_OK;
     for (size_t i = 0; !rc && i < st->nsets; i++) {
         const struct fact_set *fs = &st->sets[i];
         const char *p[] = {fs->measure, fs->period, sid,
-                           pccs__pg_fmt_int(count, fs->count)};
-        rc = pccs__pg_query(st,
-                            "INSERT INTO fact_sets (measure, period, "
-                            "source_id, facts) VALUES ($1, $2, $3, $4)",
-                            4, p, NULL, NULL, err,
-                            "cannot summarise the figures");
+                           pccs__pg_fmt_int(count, fs->count),
+                           pccs__pg_fmt_int(set, fs->id)};
+        rc = pipe_send(st,
+                       "INSERT INTO fact_sets (measure, period, source_id, "
+                       "facts, set_id) VALUES ($1, $2, $3, $4, $5)",
+                       5, p, err, "cannot summarise the figures");
     }
     if (!rc && st->nsets)
         rc = pccs__pg_touch(st, err);
@@ -1142,8 +1171,9 @@ pccs_store_put_link(struct pccs_store *st, const struct pccs_link_row *l,
 
 /* The set of (measure, period) in the load, added the first time. */
 static struct fact_set *
-set_of(struct pccs_store *st, const char *measure, const char *period)
+set_of(struct pccs_store *st, const struct pccs_fact_row *f)
 {
+    const char *measure = f->measure, *period = f->period;
     if (st->last_set < st->nsets) {
         struct fact_set *fs = &st->sets[st->last_set];
         if (!strcmp(fs->measure, measure) && !strcmp(fs->period, period))
@@ -1160,8 +1190,12 @@ set_of(struct pccs_store *st, const char *measure, const char *period)
         pccs_xgrow(st->sets, &st->sets_cap, st->nsets + 1, sizeof(*st->sets));
     st->last_set = st->nsets;
     struct fact_set *fs = &st->sets[st->nsets++];
-    *fs = (struct fact_set){.measure = pccs_xstrdup(measure),
-                            .period = pccs_xstrdup(period)};
+    *fs = (struct fact_set){
+        .measure = pccs_xstrdup(measure),
+        .period = pccs_xstrdup(period),
+        .id = (int64_t)((uint64_t)f->source_id << SET_BITS) +
+              (int64_t)st->nsets,
+    };
     return fs;
 }
 
@@ -1185,15 +1219,19 @@ int
 pccs_store_put_fact(struct pccs_store *st, const struct pccs_fact_row *f,
                     struct pccs_err *err)
 {
-    set_of(st, f->measure, f->period)->count++;
+    if (st->nsets + 1 >= (size_t)1 << SET_BITS)
+        return pccs_err_set(err, PCCS_EINVAL,
+                            "store: more than %d (measure, period) sets in "
+                            "one load",
+                            (1 << SET_BITS) - 2);
+    struct fact_set *fs = set_of(st, f);
+    fs->count++;
     char num[32];
     struct pccs_buf *b = &st->copy;
-    pccs_buf_addstr(b, pccs__pg_fmt_int(num, f->source_id));
+    pccs_buf_addstr(b, pccs__pg_fmt_int(num, fs->id));
     pccs_buf_addch(b, '\t');
     pccs_buf_addstr(b, pccs__pg_fmt_int(num, ++st->seq));
     pccs_buf_addch(b, '\t');
-    copy_field(b, f->measure, '\t');
-    copy_field(b, f->period, '\t');
     copy_field(b, f->org, '\t');
     copy_field(b, f->dim ? f->dim : "", '\t');
     pccs_buf_addstr(b, pccs__pg_fmt_double(num, f->value));
@@ -1402,8 +1440,8 @@ fact_periods(struct pccs_store *st, const char *measure, const char *period,
     const char *p[] = {measure, period};
     return pccs__pg_query(
         st,
-        "SELECT s.period, s.source_id, s.facts FROM fact_sets s WHERE "
-        "s.measure = $1 AND ($2::text IS NULL OR s.period = $2::text) AND "
+        "SELECT s.period, s.source_id, s.facts, s.set_id FROM fact_sets s "
+        "WHERE s.measure = $1 AND ($2::text IS NULL OR s.period = $2::text) AND "
         "s.source_id = (SELECT max(t.source_id) FROM fact_sets t WHERE "
         "t.measure = s.measure AND t.period = s.period) ORDER BY s.period",
         2, p, out, NULL, err, "cannot read periods");
@@ -1438,12 +1476,12 @@ pccs_store_facts_each(struct pccs_store *st, const char *measure,
         if (st->track && pccs__pg_int(ps, i, 2) > 0)
             pccs_source_set_add(st->track, shared.source_id);
         struct reader rd = {.fn.fact = fn, .ctx = ctx, .fact = &shared};
-        const char *p[] = {measure, shared.period, PQgetvalue(ps, i, 1), org};
+        const char *p[] = {PQgetvalue(ps, i, 3), org};
         rc = pccs__pg_each(st,
-                           "SELECT org, dim, value FROM facts WHERE measure "
-                           "= $1 AND period = $2 AND source_id = $3 AND "
-                           "($4::text IS NULL OR org = $4::text) ORDER BY seq",
-                           4, p, fact_each_row, &rd, err,
+                           "SELECT org, dim, value FROM fact_values WHERE "
+                           "set_id = $1 AND ($2::text IS NULL OR org = "
+                           "$2::text) ORDER BY seq",
+                           2, p, fact_each_row, &rd, err,
                            "cannot read figures");
     }
     PQclear(ps);
@@ -1590,7 +1628,7 @@ pccs_store_counts(struct pccs_store *st, struct pccs_store_counts *out,
     int rc = pccs__pg_query(
         st,
         "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM orgs), "
-        "(SELECT count(*) FROM links), (SELECT count(*) FROM facts), "
+        "(SELECT count(*) FROM links), (SELECT count(*) FROM fact_values), "
         "(SELECT count(*) FROM attrs), (SELECT count(*) FROM refs)",
         0, NULL, &r, NULL, err, "cannot count rows");
     if (rc)

@@ -38,17 +38,17 @@ F2=$DATA/nhs-payments-to-general-practice_2022-23.csv
 run_pccs --store "$URL" load --quiet "$F1"
 check_eq "a first file loads" "$status" 0
 before=$(psql_ "SELECT (SELECT count(*) FROM sources) || ' ' ||
-    (SELECT count(*) FROM orgs) || ' ' || (SELECT count(*) FROM facts) ||
+    (SELECT count(*) FROM orgs) || ' ' || (SELECT count(*) FROM fact_values) ||
     ' ' || (SELECT count(*) FROM links)")
 
 # The second load runs until its figures go in, where a lock on the
 # figures' table (held by another session) stops it inside its
 # transaction; then the server is killed.
 psql_ "SELECT 1" >/dev/null
-(printf 'BEGIN;\nLOCK TABLE facts IN ACCESS EXCLUSIVE MODE;\nSELECT pg_sleep(3600);\n' |
+(printf 'BEGIN;\nLOCK TABLE fact_values IN ACCESS EXCLUSIVE MODE;\nSELECT pg_sleep(3600);\n' |
     sh "$PGS" psql "$T/pg" -d t0381 >/dev/null 2>&1) &
 while [ "$(psql_ "SELECT count(*) FROM pg_locks WHERE relation =
-    'facts'::regclass AND mode = 'AccessExclusiveLock' AND granted")" != 1 ]; do
+    'fact_values'::regclass AND mode = 'AccessExclusiveLock' AND granted")" != 1 ]; do
     sleep 0.1
 done
 "$PCCS" --store "$URL" load "$F2" >"$T/load-out" 2>"$T/load-err" &
@@ -56,7 +56,7 @@ load=$!
 # Waiting for the lock: the load has written its source and
 # organisations in its transaction and is sending its figures.
 while [ "$(psql_ "SELECT count(*) FROM pg_stat_activity WHERE datname =
-    't0381' AND wait_event_type = 'Lock' AND query LIKE 'COPY facts%'")" != 1 ]; do
+    't0381' AND wait_event_type = 'Lock' AND query LIKE 'COPY fact_values%'")" != 1 ]; do
     sleep 0.1
 done
 ok "the load is inside its transaction, sending figures"
@@ -80,7 +80,7 @@ wait 2>/dev/null
 sh "$PGS" start "$T/pg" >/dev/null 2>"$T/pgerr"
 check_eq "the server starts again" "$?" 0
 after=$(psql_ "SELECT (SELECT count(*) FROM sources) || ' ' ||
-    (SELECT count(*) FROM orgs) || ' ' || (SELECT count(*) FROM facts) ||
+    (SELECT count(*) FROM orgs) || ' ' || (SELECT count(*) FROM fact_values) ||
     ' ' || (SELECT count(*) FROM links)")
 check_eq "none of the file is in the store (sources, orgs, facts, links)" \
     "$after" "$before"
