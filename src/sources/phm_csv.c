@@ -87,20 +87,19 @@ patient_row(struct pccs_phm_load *p, const struct pccs_csv_record *rec,
     if (!rc && idx[C_C] >= 0)
         rc = pccs_load_date(p->ld, err, rec, idx[C_C], "date_of_death", true,
                             &r.death);
-    if (!rc && pccs__phm_patient(p, ext.p, ext.len))
-        rc = pccs_load_field_err(p->ld, err, rec, idx[C_ID], "patient_id",
-                                 "a patient not loaded before");
     if (rc)
         return rc;
     char e[128];
     pccs_str_copy(ext, e, sizeof(e));
     r.ext = e;
+    /* The store refuses an identifier it holds (PCCS_ECONFLICT), whether
+     * loaded before or earlier in this file: no map of them here. */
     rc = pccs_phm_put_patient(p->w, &r, err);
-    if (!rc) {
-        bool created;
-        pccs_hmap_put(&p->patients, ext.p, ext.len, &created)->ival = r.id;
+    if (rc == PCCS_ECONFLICT)
+        rc = pccs_load_field_err(p->ld, err, rec, idx[C_ID], "patient_id",
+                                 "a patient not loaded before");
+    if (!rc)
         pccs__phm_day(p, r.birth);
-    }
     return rc;
 }
 

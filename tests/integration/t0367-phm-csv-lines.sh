@@ -7,7 +7,7 @@
 # are exactly those python's csv module reads from the file (patient,
 # day, code, value as a 32-bit float, in file order), and a bad line
 # late in a large file is refused at its own line and column with the
-# store unchanged.
+# store unchanged; so is a patient loaded twice.
 . "$(dirname "$0")/lib.sh"
 
 cd "$ROOT" || exit 1
@@ -67,6 +67,17 @@ PY
 run_pccs --store "$S" load --quiet "$T/patients.csv"
 check_eq "patients load" "$status" 0
 before=$(sqlite3 "$S" .dump | cksum)
+printf 'patient_id,date_of_birth,sex\nq1,1950-01-01,F\nq2,1951-01-01,M\nq1,1952-01-01,F\n' >"$T/dup1.csv"
+run_pccs --store "$S" load --quiet "$T/dup1.csv"
+check_eq "a patient twice in a file: refused" "$status" 1
+check_match "... at the second" "$errout" \
+    'dup1.csv:4:1: patient_id: expected a patient not loaded before, found "q1"'
+printf 'patient_id,date_of_birth,sex\nq3,1950-01-01,F\n p7 ,1951-01-01,M\n' >"$T/dup2.csv"
+run_pccs --store "$S" load --quiet "$T/dup2.csv"
+check_eq "a patient loaded before: refused" "$status" 1
+check_match "... at its line" "$errout" \
+    'dup2.csv:3:1: patient_id: expected a patient not loaded before, found " p7 "'
+check_eq "... the store is unchanged" "$(sqlite3 "$S" .dump | cksum)" "$before"
 run_pccs --store "$S" load --quiet "$T/bad.csv"
 check_eq "a bad date late in a large file: refused" "$status" 1
 check_match "... at its own line and column" "$errout" \
