@@ -40,6 +40,16 @@ pccs_efi_category(int deficits, const double bounds[3])
     return PCCS_EFI_SEVERE;
 }
 
+bool
+pccs_efi_value_counts(const struct pccs_efi_value_rule *r, char sex, double v)
+{
+    if (r->sex && r->sex != sex)
+        return false;
+    if (r->has_above && !(v > r->above))
+        return false;
+    return !r->has_below || v < r->below;
+}
+
 static int
 cmp_i64(const void *a, const void *b)
 {

@@ -11,6 +11,7 @@
 #ifndef PCCS_CALC_EFI_H
 #define PCCS_CALC_EFI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,21 @@ double pccs_efi_score(int deficits);
  * of a quotient involved.
  */
 enum pccs_efi_cat pccs_efi_category(int deficits, const double bounds[3]);
+/*
+ * A deficit from a recorded value (data/rules/efi-values.csv): it counts
+ * when above < value < below, both strict as in the gm-sde eFI SQL
+ * (subquery-efi-values.sql), each bound only when given, for patients
+ * of sex (M, F; 0 for anyone).
+ */
+struct pccs_efi_value_rule {
+    char sex;
+    double above, below;
+    bool has_above, has_below;
+};
+
+/** Does value v of a patient of sex meet rule r? */
+bool pccs_efi_value_counts(const struct pccs_efi_value_rule *r, char sex,
+                           double v);
 /**
  * The number of distinct codes among codes[i] whose day[i] is in
  * [from, to] (days as numbers). Sorts codes and days in place.

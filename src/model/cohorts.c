@@ -23,13 +23,11 @@
 #define NWIN 4     /* distinct windows (months) */
 #define NVALUES 32 /* value rules (data/rules/efi-values.csv) */
 
-/* A deficit from a recorded value: above < value < below (strict). */
+/* A deficit from a recorded value (calc/efi.h says when it counts). */
 struct value_rule {
     int list;         /* the observation code list */
     uint64_t deficit; /* the deficit's code list bit */
-    char sex;         /* M, F or 0 for anyone */
-    double above, below;
-    bool has_above, has_below;
+    struct pccs_efi_value_rule r;
 };
 
 struct rule {
@@ -272,14 +270,14 @@ one_value(struct ctx *c, const char *path, const struct pccs_refdata *efi,
     if (rc || !m)
         return rc; /* a list the user lacks: noted, never true */
     v->list = __builtin_ctzll(m);
-    v->sex = r->fields[2].len ? r->fields[2].p[0] : 0;
-    if (v->sex && v->sex != 'M' && v->sex != 'F')
+    v->r.sex = r->fields[2].len ? r->fields[2].p[0] : 0;
+    if (v->r.sex && v->r.sex != 'M' && v->r.sex != 'F')
         return pccs_err_at(err, PCCS_EPARSE, path, r->line, 3,
                            "sex: expected M, F or nothing");
-    if (bound(r, 3, &v->above, &v->has_above))
+    if (bound(r, 3, &v->r.above, &v->r.has_above))
         return pccs_err_at(err, PCCS_EPARSE, path, r->line, 4,
                            "above: expected a number");
-    if (bound(r, 4, &v->below, &v->has_below))
+    if (bound(r, 4, &v->r.below, &v->r.has_below))
         return pccs_err_at(err, PCCS_EPARSE, path, r->line, 5,
                            "below: expected a number");
     c->value_lists |= m;
@@ -415,12 +413,9 @@ by_value(struct ctx *c, const struct pccs_event_row *e, uint64_t m)
 {
     for (size_t i = 0; i < c->nvalues; i++) {
         const struct value_rule *v = &c->values[i];
-        if (!((m >> v->list) & 1u) ||
-            (v->sex && v->sex != c->sex[e->patient]) ||
-            (v->has_above && !(e->value > v->above)) ||
-            (v->has_below && !(e->value < v->below)))
-            continue;
-        c->by_value[e->patient] |= v->deficit;
+        if (((m >> v->list) & 1u) &&
+            pccs_efi_value_counts(&v->r, c->sex[e->patient], e->value))
+            c->by_value[e->patient] |= v->deficit;
     }
 }
 

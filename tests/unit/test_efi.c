@@ -50,12 +50,35 @@ test_efi_distinct_window(void **state)
     assert_int_equal(pccs_distinct_in_window(none, d1, 1, 0, 49), 0);
 }
 
+static void
+test_efi_value_rules(void **state)
+{
+    (void)state;
+    /* eGFR below 60: 0 < v < 60, strict */
+    struct pccs_efi_value_rule egfr = {.above = 0, .below = 60,
+                                       .has_above = true, .has_below = true};
+    assert_true(pccs_efi_value_counts(&egfr, 'F', 59.9));
+    assert_false(pccs_efi_value_counts(&egfr, 'F', 60));
+    assert_false(pccs_efi_value_counts(&egfr, 'M', 0));
+    /* MUST 1 or more: above 0.9999, no upper bound */
+    struct pccs_efi_value_rule must = {.above = 0.9999, .has_above = true};
+    assert_true(pccs_efi_value_counts(&must, 'U', 1));
+    assert_false(pccs_efi_value_counts(&must, 'U', 0));
+    /* haemoglobin below 130 g/L, men only */
+    struct pccs_efi_value_rule hb = {.sex = 'M', .above = 25, .below = 130,
+                                     .has_above = true, .has_below = true};
+    assert_true(pccs_efi_value_counts(&hb, 'M', 120));
+    assert_false(pccs_efi_value_counts(&hb, 'F', 120));
+    assert_false(pccs_efi_value_counts(&hb, 'M', 12)); /* g/dL: not read */
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_efi_categories),
         cmocka_unit_test(test_efi_distinct_window),
+        cmocka_unit_test(test_efi_value_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
