@@ -112,6 +112,14 @@ pccs_cmd_fn pccs_cmd_load, pccs_cmd_sources, pccs_cmd_orgs, pccs_cmd_show,
 /* patients.c, synth_patients.c: population health */
 pccs_cmd_fn pccs_cmd_patients, pccs_cmd_synth_patients;
 
+/*
+ * The latest registrations snapshot (a day, "2023-01-01") into period
+ * (n bytes), which synthetic files are drawn from; PCCS_ENOTFOUND when
+ * none is loaded (cmd/synth.c).
+ */
+int pccs__synth_snapshot(struct pccs_store *st, char *period, size_t n,
+                         struct pccs_err *err);
+
 extern const struct pccs_cmd pccs_cmds[];
 
 #endif

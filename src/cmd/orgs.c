@@ -30,10 +30,9 @@ struct args {
     enum pccs_level lv;
 };
 
-/* 0 to go on; else *stop and the exit code to return. */
+/* PCCS_CMD_GO to go on, as pccs_cmd_args(); else the exit code. */
 static int
-parse_args(struct pccs_global *g, int argc, char **argv, struct args *a,
-           bool *stop)
+parse_args(struct pccs_global *g, int argc, char **argv, struct args *a)
 {
     struct pccs_opt opts[] = {
         {"format", &a->format, NULL},
@@ -41,7 +40,6 @@ parse_args(struct pccs_global *g, int argc, char **argv, struct args *a,
         {"in", &a->in, NULL},
         {"at", &a->at, NULL},
     };
-    *stop = true;
     int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), NULL, 0, NULL);
     if (rc != PCCS_CMD_GO)
         return rc;
@@ -59,8 +57,7 @@ parse_args(struct pccs_global *g, int argc, char **argv, struct args *a,
                                   "icb, region or england, not '%s'",
                                   a->level);
     }
-    *stop = false;
-    return 0;
+    return PCCS_CMD_GO;
 }
 
 /* The open organisations of level lv within in_org with practices. */
@@ -168,9 +165,8 @@ int
 pccs_cmd_orgs(struct pccs_global *g, int argc, char **argv)
 {
     struct args a = {.format = NULL};
-    bool stop;
-    int rc = parse_args(g, argc, argv, &a, &stop);
-    if (stop)
+    int rc = parse_args(g, argc, argv, &a);
+    if (rc != PCCS_CMD_GO)
         return rc;
     struct pccs_cmd_open o;
     rc = pccs_cmd_open_tree(g, &o);

@@ -72,15 +72,34 @@ reg_cb(void *ctx, const struct pccs_fact_row *f)
     return 0;
 }
 
+struct snapshot {
+    char *period;
+    size_t n;
+};
+
 static int
-period_cb(void *ctx, const struct pccs_fact_row *f)
+snapshot_cb(void *ctx, const struct pccs_fact_row *f)
 {
-    struct gather *g = ctx;
+    struct snapshot *s = ctx;
     pccs_day d;
     if (strlen(f->period) == 10 &&
         !pccs_date_parse(pccs_str_from(f->period), &d))
-        snprintf(g->period, sizeof(g->period), "%s", f->period);
+        snprintf(s->period, s->n, "%s", f->period);
     return 0;
+}
+
+int
+pccs__synth_snapshot(struct pccs_store *st, char *period, size_t n,
+                     struct pccs_err *err)
+{
+    struct snapshot s = {.period = period, .n = n};
+    period[0] = '\0';
+    int rc = pccs_store_periods_each(st, "registered", snapshot_cb, &s, err);
+    if (!rc && !period[0])
+        rc = pccs_err_set(err, PCCS_ENOTFOUND,
+                          "no registrations snapshot loaded: load "
+                          "gp-reg-pat-prac-all first");
+    return rc;
 }
 
 static const char *
@@ -133,11 +152,7 @@ parse_args(struct pccs_global *g, int argc, char **argv, struct args *a,
 static int
 gather_practices(struct pccs_store *st, struct gather *ga, struct pccs_err *err)
 {
-    int rc = pccs_store_periods_each(st, "registered", period_cb, ga, err);
-    if (!rc && !ga->period[0])
-        rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no registrations snapshot loaded: load "
-                          "gp-reg-pat-prac-all first");
+    int rc = pccs__synth_snapshot(st, ga->period, sizeof(ga->period), err);
     if (!rc)
         rc = pccs_store_facts_each(st, "registered", ga->period, NULL, reg_cb,
                                    ga, err);

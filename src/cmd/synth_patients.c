@@ -435,17 +435,6 @@ struct gath {
 };
 
 static int
-snap_cb(void *ctx, const struct pccs_fact_row *f)
-{
-    struct sp *s = ctx;
-    pccs_day d;
-    if (strlen(f->period) == 10 &&
-        !pccs_date_parse(pccs_str_from(f->period), &d))
-        snprintf(s->period, sizeof(s->period), "%s", f->period);
-    return 0;
-}
-
-static int
 prac_cb(void *ctx, const struct pccs_fact_row *f)
 {
     struct gath *g = ctx;
@@ -522,11 +511,7 @@ gather(struct sp *s, struct pccs_store *st, struct pccs_tree *t,
     struct gath g = {.s = s, .t = t, .in_org = -1};
     int rc = pccs_tree_load(t, st, err);
     if (!rc)
-        rc = pccs_store_periods_each(st, "registered", snap_cb, s, err);
-    if (!rc && !s->period[0])
-        rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                          "no registrations snapshot loaded: load "
-                          "gp-reg-pat-prac-all first");
+        rc = pccs__synth_snapshot(st, s->period, sizeof(s->period), err);
     if (!rc)
         g.in_org = pccs_tree_find(t, s->in);
     if (!rc && g.in_org < 0)
