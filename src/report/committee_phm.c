@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "model/tables.h"
+#include "report/chart.h"
 #include "report/table.h"
 
 int
@@ -35,18 +36,7 @@ pccs__committee_phm_gather(struct pccs_store *st, const struct pccs_tree *tree,
 static void
 esc(FILE *f, const char *s)
 {
-    for (; s && *s; s++) {
-        if (*s == '<')
-            fputs("&lt;", f);
-        else if (*s == '>')
-            fputs("&gt;", f);
-        else if (*s == '&')
-            fputs("&amp;", f);
-        else if (*s == '"')
-            fputs("&quot;", f);
-        else
-            fputc(*s, f);
-    }
+    pccs_xml_escape(f, s);
 }
 
 /* The columns shown, "column=Heading". */
