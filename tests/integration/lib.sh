@@ -104,6 +104,12 @@ _pg_skipped() {
     mv -f "$T/.pg-skip.1" "$T/.pg-skip"
 }
 
+# pg_sql STORE SQL: on PostgreSQL, run SQL in STORE's database (psql),
+# for the tests that change the store behind pccs's back.
+pg_sql() {
+    psql -X -q -At -v ON_ERROR_STOP=1 -d "$("$PCCS" --pg-url "$1")" -c "$2"
+}
+
 # store_dump STORE: every row of a store as text, to compare before and
 # after (sqlite3 .dump; on PostgreSQL pg_dump --data-only of its database,
 # without sequence positions, which a rolled-back insert moves on, and

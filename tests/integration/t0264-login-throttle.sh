@@ -68,12 +68,23 @@ check_eq "... which count the refusals not written one by one (at most the 429s)
     "$([ $((noted + throttled)) -le "$n429" ] && echo yes)" yes
 
 # --- 7. the audit log fails closed
-sql "$S" "CREATE TRIGGER no_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'the disk is full'); END;"
+if on_pg; then
+    pg_sql "$S" "CREATE FUNCTION no_audit() RETURNS trigger LANGUAGE plpgsql
+        AS \$\$ BEGIN RAISE EXCEPTION 'the disk is full'; END \$\$;
+        CREATE TRIGGER no_audit BEFORE INSERT ON audit FOR EACH ROW
+        EXECUTE FUNCTION no_audit()"
+else
+    sql "$S" "CREATE TRIGGER no_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'the disk is full'); END;"
+fi
 C="/usr/bin/python3 $ROOT/tests/integration/client.py $URL"
 $C --login cat "$pw" --jar "$T/cat" >/dev/null 2>"$T/code"
 check_eq "with audit inserts failing, a right password gets 503" "$(tail -1 "$T/code")" 503
 check_eq "... and no session" "$([ -f "$T/cat" ] && echo jar || echo none)" none
-sql "$S" "DROP TRIGGER no_audit"
+if on_pg; then
+    pg_sql "$S" "DROP TRIGGER no_audit ON audit; DROP FUNCTION no_audit()"
+else
+    sql "$S" "DROP TRIGGER no_audit"
+fi
 $C --login cat "$pw" --jar "$T/cat" >/dev/null 2>"$T/code"
 check_eq "with the log back, 200" "$(tail -1 "$T/code")" 200
 check_eq "... every login of cat has its line (127.0.0.4 and this one)" \
