@@ -74,7 +74,8 @@ check_eq "load version 2 of the sessions" "$status" 0
 
 serve
 PYTHONPATH=$ROOT/tests/integration /usr/bin/python3 - "$URL" "$T" "$S" <<'PY' >"$T/res2"
-import csv, json, sqlite3, sys
+import csv, json, sys
+import storedb
 import booking as B
 url, t, store = sys.argv[1:4]
 out = []
@@ -149,7 +150,7 @@ check("booking a withdrawn slot: 409 OperationOutcome saying it was withdrawn",
 st, body, _ = root.call("PATCH", f"/fhir/Appointment/{moved}",
                         [{"op": "replace", "path": "/status", "value": "cancelled"}])
 check("the hub cancels a flagged appointment: 200", st == 200, (st, body[:200]))
-db = sqlite3.connect(store)
+db = storedb.connect(store)
 sid = db.execute("SELECT slot_id FROM appointments WHERE id = ?", (int(moved),)).fetchone()[0]
 s_st = db.execute("SELECT status FROM slots WHERE id = ?", (sid,)).fetchone()[0]
 check("... and its slot stays withdrawn, not free", s_st == "entered-in-error", s_st)

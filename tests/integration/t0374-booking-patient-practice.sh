@@ -101,7 +101,8 @@ run_pccs --store "$S" load "$T/patients.csv" "$T/registrations.csv"
 check_eq "load the synthetic patient records" "$status" 0
 serve
 PYTHONPATH=$ROOT/tests/integration /usr/bin/python3 - "$URL" "$T" "$MAP" "$S" >"$T/res2" <<'PY'
-import csv, json, sqlite3, sys
+import csv, json, sys
+import storedb
 import booking as B
 url, t, mapfile, store = sys.argv[1:5]
 out = []
@@ -146,7 +147,7 @@ kinds = {"hub-111": ("U89141", "2026-12-07", "111"), "hub-pcn": ("U89141", "2026
 patients = {p: B.nhs_number(700 + 10 * p) for p in range(1, 6)}
 n = bad = 0
 audit_want = 0
-db = sqlite3.connect(store)
+db = storedb.connect(store)
 for u in users:
     for kind, (org, day, bookable) in kinds.items():
         for p, nhs in patients.items():
