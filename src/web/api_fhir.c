@@ -645,41 +645,15 @@ digest_of(const struct pccs_web_request *rq, char *out)
 
 /* ===== The patient's practice, from the patient records ===== */
 
-static int
-any_row(void *ctx, const struct pccs_registration_row *r)
+/* Not in the records (synthetic records, for one, have no NHS numbers):
+ * the practice the request names is used, and the answer says so. */
+static void
+not_in_records(struct booking *b, const char *day)
 {
-    (void)r;
-    *(bool *)ctx = true;
-    return 1;
-}
-
-/* Not in the records: refused when the records hold the practice the
- * request names (the claim is wrong), else the claim is used. */
-static int
-not_in_records(struct pccs_web_server *sv, struct pccs_web_request *rq,
-               struct booking *b, const char *day, struct pccs_err *err)
-{
-    bool covered = false;
-    int rc = pccs_store_registrations_each(rq->st, b->practice, any_row,
-                                           &covered, err);
-    if (rc < 0)
-        return rc;
-    if (covered) {
-        char what[160];
-        snprintf(what, sizeof(what),
-                 "booking patient %s not registered with %s on %s",
-                 b->nhs, b->practice, day);
-        pccs_web_audit(sv, rq, rq->sess.user, "booking denied", what);
-        return pccs_err_set(err, PCCS_EFORBIDDEN,
-                            "patient %s is not registered with %s on %s in "
-                            "the patient records loaded",
-                            b->nhs, b->practice, day);
-    }
     snprintf(b->note, sizeof(b->note),
-             "patient %s is not in the patient records loaded, which hold "
-             "none of %s: the practice the request names is used",
-             b->nhs, b->practice);
-    return PCCS_OK;
+             "patient %s has no registration on %s in the patient records "
+             "loaded: the practice the request names (%s) is used",
+             b->nhs, day, b->practice);
 }
 
 /*
@@ -689,8 +663,8 @@ not_in_records(struct pccs_web_server *sv, struct pccs_web_request *rq,
  * the request's is used and the answer says so.
  */
 static int
-patient_practice(struct pccs_web_server *sv, struct pccs_web_request *rq,
-                 struct booking *b, const char *start, struct pccs_err *err)
+patient_practice(struct pccs_web_request *rq, struct booking *b,
+                 const char *start, struct pccs_err *err)
 {
     pccs_day day;
     char ds[11];
@@ -712,8 +686,10 @@ patient_practice(struct pccs_web_server *sv, struct pccs_web_request *rq,
                  b->practice);
         return PCCS_OK;
     }
-    if (rc)
-        return not_in_records(sv, rq, b, ds, err);
+    if (rc) {
+        not_in_records(b, ds);
+        return PCCS_OK;
+    }
     if (strcmp(held, b->practice))
         snprintf(b->note, sizeof(b->note),
                  "the patient records have patient %s registered with %s on "
@@ -759,7 +735,7 @@ book_prepare(struct pccs_web_server *sv, struct pccs_web_request *rq,
     if (!sc.found)
         return pccs_err_set(err, PCCS_ENOTFOUND, "no slot %lld",
                             (long long)b->slot);
-    rc = patient_practice(sv, rq, b, sc.start, err);
+    rc = patient_practice(rq, b, sc.start, err);
     if (!rc)
         rc = pccs_web_authorise_booking(sv, rq, sc.org, sc.bookable,
                                         b->practice, err);
