@@ -54,10 +54,10 @@ compress_c(uint32_t h[8], const unsigned char *p, size_t blocks)
         for (int i = 0; i < 16; i++)
             w[i] = be32(p + 4 * i);
         for (int i = 16; i < 64; i++) {
-            uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^
-                          (w[i - 15] >> 3);
-            uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^
-                          (w[i - 2] >> 10);
+            uint32_t s0 =
+                ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
+            uint32_t s1 =
+                ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
             w[i] = w[i - 16] + s0 + w[i - 7] + s1;
         }
         memcpy(v, h, sizeof(v));
@@ -86,8 +86,8 @@ compress_ni(uint32_t h[8], const unsigned char *p, size_t blocks)
         _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
     __m128i t = _mm_loadu_si128((const __m128i *)&h[0]);
     __m128i cdgh = _mm_loadu_si128((const __m128i *)&h[4]);
-    t = _mm_shuffle_epi32(t, 0xB1);          /* CDAB */
-    cdgh = _mm_shuffle_epi32(cdgh, 0x1B);    /* EFGH */
+    t = _mm_shuffle_epi32(t, 0xB1);       /* CDAB */
+    cdgh = _mm_shuffle_epi32(cdgh, 0x1B); /* EFGH */
     __m128i abef = _mm_alignr_epi8(t, cdgh, 8);
     cdgh = _mm_blend_epi16(cdgh, t, 0xF0);
     for (; blocks; blocks--, p += 64) {
@@ -98,8 +98,8 @@ compress_ni(uint32_t h[8], const unsigned char *p, size_t blocks)
             if (g < 4)
                 *cur = _mm_shuffle_epi8(
                     _mm_loadu_si128((const __m128i *)(p + 16 * g)), swap);
-            __m128i m =
-                _mm_add_epi32(*cur, _mm_loadu_si128((const __m128i *)&K[4 * g]));
+            __m128i m = _mm_add_epi32(
+                *cur, _mm_loadu_si128((const __m128i *)&K[4 * g]));
             cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m);
             if (g >= 3 && g < 15) {
                 *next = _mm_add_epi32(*next, _mm_alignr_epi8(*cur, *prev, 4));
@@ -113,10 +113,10 @@ compress_ni(uint32_t h[8], const unsigned char *p, size_t blocks)
         abef = _mm_add_epi32(abef, abef0);
         cdgh = _mm_add_epi32(cdgh, cdgh0);
     }
-    t = _mm_shuffle_epi32(abef, 0x1B);       /* FEBA */
-    cdgh = _mm_shuffle_epi32(cdgh, 0xB1);    /* DCHG */
-    abef = _mm_blend_epi16(t, cdgh, 0xF0);   /* DCBA */
-    cdgh = _mm_alignr_epi8(cdgh, t, 8);      /* HGFE */
+    t = _mm_shuffle_epi32(abef, 0x1B);     /* FEBA */
+    cdgh = _mm_shuffle_epi32(cdgh, 0xB1);  /* DCHG */
+    abef = _mm_blend_epi16(t, cdgh, 0xF0); /* DCBA */
+    cdgh = _mm_alignr_epi8(cdgh, t, 8);    /* HGFE */
     _mm_storeu_si128((__m128i *)&h[0], abef);
     _mm_storeu_si128((__m128i *)&h[4], cdgh);
 }

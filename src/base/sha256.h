@@ -16,9 +16,9 @@
 
 struct pccs_sha256 {
     uint32_t h[8];
-    uint64_t bytes;         /* hashed so far */
-    unsigned char buf[64];  /* a block not yet full */
-    size_t n;               /* bytes in buf */
+    uint64_t bytes;        /* hashed so far */
+    unsigned char buf[64]; /* a block not yet full */
+    size_t n;              /* bytes in buf */
 };
 
 void pccs_sha256_init(struct pccs_sha256 *s);

@@ -12,9 +12,9 @@
  * propensity; recorded values the eFI reads (eGFR, haemoglobin, TSH,
  * ABPM, Barthel, ABPI, MUST: data/rules/efi-values.csv's lists), some
  * past its thresholds; care home residence; dementia care plan reviews
- * and learning disability health checks; repeat medicines. Codes come from the user's code lists ($PCCS_CODELISTS);
- * medicine codes are made up (not real dm+d codes). Synthetic: every
- * file says so in its first row.
+ * and learning disability health checks; repeat medicines. Codes come from the
+ * user's code lists ($PCCS_CODELISTS); medicine codes are made up (not real
+ * dm+d codes). Synthetic: every file says so in its first row.
  */
 #include <math.h>
 #include <stdio.h>
@@ -80,10 +80,10 @@ struct measure {
 };
 
 static const struct measure measures[] = {
-    {"efi-value-egfr", 82, 48},         {"efi-value-haemoglobin", 138, 104},
-    {"efi-value-tsh", 2.1, 7.4},        {"efi-value-abpm-systolic", 128, 146},
+    {"efi-value-egfr", 82, 48},           {"efi-value-haemoglobin", 138, 104},
+    {"efi-value-tsh", 2.1, 7.4},          {"efi-value-abpm-systolic", 128, 146},
     {"efi-value-abpm-diastolic", 76, 91}, {"efi-value-barthel", 20, 14},
-    {"efi-value-abpi", 1.08, 0.82},     {"efi-value-must", 0, 2},
+    {"efi-value-abpi", 1.08, 0.82},       {"efi-value-must", 0, 2},
 };
 #define NMEASURES (sizeof(measures) / sizeof(measures[0]))
 

@@ -572,7 +572,7 @@ evaluate(struct ctx *c, size_t id, struct pccs_phm_row *row)
     row->age = age_on(c->birth[id], c->at);
     row->deficits =
         __builtin_popcountll((c->ever[id] & c->efi_mask) | c->by_value[id]) +
-                    (c->meds[c->poly_win][id] >= c->poly_min);
+        (c->meds[c->poly_win][id] >= c->poly_min);
     row->efi = row->age >= c->efi_min_age
                    ? (int)pccs_efi_category(row->deficits, c->bounds)
                    : -1;

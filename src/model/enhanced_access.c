@@ -361,9 +361,9 @@ period_fill(const struct pccs_tree *t, const struct pccs_table *tab, int fy,
 
 int
 pccs_enhanced_access_period(struct pccs_store *st, const struct pccs_tree *t,
-                            const char *in, const char *year,
-                            const char *today, struct pccs_ea_period *out,
-                            bool *have, struct pccs_err *err)
+                            const char *in, const char *year, const char *today,
+                            struct pccs_ea_period *out, bool *have,
+                            struct pccs_err *err)
 {
     memset(out, 0, sizeof(*out));
     *have = false;

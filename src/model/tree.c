@@ -55,8 +55,8 @@ pccs_tree_add_org(struct pccs_tree *t, const struct pccs_org_row *o)
     if (t->norgs == t->cap) {
         /* cap 0 with orgs: borrowed from the blob; copy them. */
         size_t cap = t->norgs >= 512 ? t->norgs * 2 : 1024;
-        struct pccs_tree_org *n = pccs_xreallocarray(
-            t->cap ? t->orgs : NULL, cap, sizeof(*t->orgs));
+        struct pccs_tree_org *n =
+            pccs_xreallocarray(t->cap ? t->orgs : NULL, cap, sizeof(*t->orgs));
         if (!t->cap && t->norgs)
             memcpy(n, t->orgs, t->norgs * sizeof(*t->orgs));
         t->orgs = n;

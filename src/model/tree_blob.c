@@ -44,7 +44,7 @@ pad8(struct pccs_buf *b)
 
 /* The strings of a blob being written, each once, by first use. */
 struct pool {
-    struct pccs_buf text; /* text.p[0] is the empty string at offset 0 */
+    struct pccs_buf text;  /* text.p[0] is the empty string at offset 0 */
     struct pccs_hmap seen; /* string -> offset */
 };
 
@@ -235,8 +235,7 @@ fix_org(const struct parts *pt, struct pccs_tree_org *o)
     o->names = o->nnames ? pt->names + n : NULL;
     return fix_str(pt, &o->code, true) && fix_str(pt, &o->name, false) &&
            fix_str(pt, &o->postcode, false) &&
-           fix_str(pt, &o->ons_code, false) &&
-           fix_str(pt, &o->status, false) &&
+           fix_str(pt, &o->ons_code, false) && fix_str(pt, &o->status, false) &&
            fix_str(pt, &o->level_name, true);
 }
 
@@ -262,8 +261,7 @@ fix_all(struct pccs_tree *t, const struct parts *pt)
             return false;
     }
     for (size_t i = 0; i < pt->nlinks; i++) {
-        if (pt->links[i].parent < -1 ||
-            pt->links[i].parent >= (int)pt->norgs)
+        if (pt->links[i].parent < -1 || pt->links[i].parent >= (int)pt->norgs)
             return false;
     }
     pccs_hmap_reserve(&t->index, pt->norgs);

@@ -14,13 +14,11 @@ pccs__committee_phm_gather(struct pccs_store *st, const struct pccs_tree *tree,
                            const char *in, struct pccs_table *out, bool *have,
                            struct pccs_err *err)
 {
-    struct pccs_table_query q = {.level = PCCS_PCN,
-                                 .in = in,
-                                 .at = PCCS_DAY_NONE,
-                                 .suppress = true};
+    struct pccs_table_query q = {
+        .level = PCCS_PCN, .in = in, .at = PCCS_DAY_NONE, .suppress = true};
     struct pccs_err e = {0};
-    int rc = pccs_table_run(pccs_table_def_find("cohorts"), st, tree, &q, out,
-                            &e);
+    int rc =
+        pccs_table_run(pccs_table_def_find("cohorts"), st, tree, &q, out, &e);
     *have = rc == PCCS_OK;
     if (rc == PCCS_ENOTFOUND || rc == PCCS_EINVAL) {
         /* no patient-level records, or no code lists: no section */
@@ -40,18 +38,17 @@ esc(FILE *f, const char *s)
 }
 
 /* The columns shown, "column=Heading". */
-static const char *const cols[] = {
-    "code=Code",
-    "name=PCN",
-    "registered=Registered",
-    "efi_moderate=eFI moderate",
-    "efi_severe=eFI severe",
-    "care_home=Care home",
-    "smr_priority=SMR priority",
-    "anticipatory_care=Anticipatory care",
-    "ld_health_check_due=LD health check due",
-    "dementia_review_due=Dementia review due",
-    NULL};
+static const char *const cols[] = {"code=Code",
+                                   "name=PCN",
+                                   "registered=Registered",
+                                   "efi_moderate=eFI moderate",
+                                   "efi_severe=eFI severe",
+                                   "care_home=Care home",
+                                   "smr_priority=SMR priority",
+                                   "anticipatory_care=Anticipatory care",
+                                   "ld_health_check_due=LD health check due",
+                                   "dementia_review_due=Dementia review due",
+                                   NULL};
 
 static void
 rows(FILE *f, const struct pccs_table *t)

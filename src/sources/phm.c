@@ -125,8 +125,7 @@ pccs__phm_patient(struct pccs_phm_load *p, const char *ext, size_t len)
         return p->last_id;
     int64_t id = known_id(p, ext, len);
     if (!id) {
-        const struct pccs_hmap_entry *e =
-            pccs_hmap_get(&p->patients, ext, len);
+        const struct pccs_hmap_entry *e = pccs_hmap_get(&p->patients, ext, len);
         id = e ? e->ival : 0;
     }
     if (id && len < sizeof(p->last_ext)) {

@@ -258,8 +258,8 @@ blank(char c)
 static bool
 plain_number(struct pccs_str s, double *out)
 {
-    static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,
-                                   1e6, 1e7, 1e8,  1e9,  1e10, 1e11,
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3, 1e4,  1e5,
+                                   1e6,  1e7,  1e8,  1e9, 1e10, 1e11,
                                    1e12, 1e13, 1e14, 1e15};
     size_t i = s.len && s.p[0] == '-';
     int64_t m = 0;
@@ -291,8 +291,8 @@ fast_event(struct pccs_phm_load *p, const int *idx, const struct pccs_str *f,
         (size_t)idx[C_B] >= nf)
         return false;
     struct pccs_str id = f[idx[C_ID]], day = f[idx[C_A]], code = f[idx[C_B]];
-    if (!id.len || blank(id.p[0]) || blank(id.p[id.len - 1]) ||
-        day.len != 10 || pccs_date_parse(day, &e->day) ||
+    if (!id.len || blank(id.p[0]) || blank(id.p[id.len - 1]) || day.len != 10 ||
+        pccs_date_parse(day, &e->day) ||
         !pccs_is_snomed(code.p, code.len, &e->code))
         return false;
     e->patient = pccs__phm_patient(p, id.p, id.len);
@@ -316,8 +316,8 @@ fast_event(struct pccs_phm_load *p, const int *idx, const struct pccs_str *f,
  * line the generic path must read comes next.
  */
 static int
-fast_block(struct pccs_phm_load *p, struct pccs_csv_reader *r,
-           const int *idx, bool *stop, struct pccs_err *err)
+fast_block(struct pccs_phm_load *p, struct pccs_csv_reader *r, const int *idx,
+           bool *stop, struct pccs_err *err)
 {
     struct pccs_str blk;
     int rc = pccs_csv_peek_lines(r, &blk, err);
@@ -350,8 +350,8 @@ fast_block(struct pccs_phm_load *p, struct pccs_csv_reader *r,
 
 /* Events or medicines: plain lines fast, any other line as before. */
 static int
-load_events(struct pccs_phm_load *p, struct pccs_csv_reader *r,
-            const int *idx, struct pccs_err *err)
+load_events(struct pccs_phm_load *p, struct pccs_csv_reader *r, const int *idx,
+            struct pccs_err *err)
 {
     byte_classes();
     int rc = PCCS_OK;

@@ -46,8 +46,8 @@ static const char *const migrations[] = {
     "bigint NOT NULL DEFAULT 0, loaded_at" T " NOT NULL, provenance" T ", "
     "provenance_note" T ", owner" T "); "
     "CREATE TABLE orgs (code" T " PRIMARY KEY, level" T " NOT NULL, name" T
-    ", postcode" T ", ons_code" T ", status" T ", open_date" T
-    ", close_date" T ", as_of" T ", source_id bigint); "
+    ", postcode" T ", ons_code" T ", status" T ", open_date" T ", close_date" T
+    ", as_of" T ", source_id bigint); "
     "CREATE TABLE attrs (org" T " NOT NULL, key" T " NOT NULL, value" T
     ", as_of" T ", source_id bigint NOT NULL, PRIMARY KEY (org, key, "
     "source_id)); "
@@ -302,8 +302,8 @@ pccs__pg_err(struct pccs_store *st, const PGresult *r, struct pccs_err *err,
                             ctx, st->name,
                             trim(PQerrorMessage(st->conn), msg, sizeof(msg)));
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    const char *text = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
-                         : NULL;
+    const char *text =
+        r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!text)
         text = PQerrorMessage(st->conn);
     int code = PCCS_EDB;
@@ -378,9 +378,9 @@ flush_copy(struct pccs_store *st, struct pccs_err *err)
         return rc;
     const char *what = "cannot store figures";
     rc = exec_status(st,
-                         "COPY fact_values (set_id, seq, org, dim, value) "
-                         "FROM STDIN",
-                         PGRES_COPY_IN, err, what);
+                     "COPY fact_values (set_id, seq, org, dim, value) "
+                     "FROM STDIN",
+                     PGRES_COPY_IN, err, what);
     if (rc)
         return rc;
     int ok = PQputCopyData(st->conn, st->copy.p, (int)st->copy.len) == 1 &&
@@ -624,8 +624,8 @@ schema_at(struct pccs_store *st, int *version, struct pccs_err *err)
     PQclear(r);
     if (none)
         return PCCS_OK;
-    rc = pccs__pg_query(st, "SELECT max(version) FROM schema_version", 0,
-                        NULL, &r, NULL, err, what);
+    rc = pccs__pg_query(st, "SELECT max(version) FROM schema_version", 0, NULL,
+                        &r, NULL, err, what);
     if (rc)
         return rc;
     *version = (int)pccs__pg_int(r, 0, 0);
@@ -793,10 +793,8 @@ pccs_store_begin(struct pccs_store *st, struct pccs_err *err)
     PCCS_ASSERT(!st->in_tx);
     int rc = pccs__pg_writable(st, err);
     if (!rc)
-        rc = pccs__pg_exec(st,
-                           "BEGIN; SELECT pg_advisory_xact_lock(" LOCK_WRITE
-                           ")",
-                           err);
+        rc = pccs__pg_exec(
+            st, "BEGIN; SELECT pg_advisory_xact_lock(" LOCK_WRITE ")", err);
     if (!rc)
         st->in_tx = true;
     else
@@ -1030,7 +1028,7 @@ level_const(const char *level)
 
 /* As sqlite.c's: non-NULL fields from a newer (or equal) as_of win. */
 #define ORG_FIELD(f)                                                           \
-    f " = CASE WHEN excluded." f " IS NOT NULL AND (orgs.as_of IS NULL OR "   \
+    f " = CASE WHEN excluded." f " IS NOT NULL AND (orgs.as_of IS NULL OR "    \
       "coalesce(excluded.as_of, '') >= orgs.as_of) OR orgs." f " IS NULL "     \
       "THEN coalesce(excluded." f ", orgs." f ") ELSE orgs." f " END, "
 
@@ -1039,13 +1037,19 @@ static const char org_put_sql[] =
     "open_date, close_date, as_of, source_id) VALUES ($1, $2, $3, $4, $5, "
     "$6, $7, $8, $9, $10) ON CONFLICT (code) DO UPDATE SET " ORG_FIELD("name")
         ORG_FIELD("postcode") ORG_FIELD("ons_code") ORG_FIELD("status")
-            ORG_FIELD("open_date") ORG_FIELD("close_date")
-    "as_of = greatest(coalesce(orgs.as_of, ''), coalesce(excluded.as_of, "
-    "'')), source_id = CASE WHEN coalesce(excluded.as_of, '') >= "
-    "coalesce(orgs.as_of, '') THEN excluded.source_id ELSE orgs.source_id "
-    "END, level = CASE WHEN excluded.level = 'practice' THEN 'practice' "
-    "ELSE orgs.level END WHERE orgs.level = excluded.level OR (orgs.level "
-    "IN ('practice', 'other') AND excluded.level IN ('practice', 'other'))";
+            ORG_FIELD("open_date") ORG_FIELD(
+                "close_date") "as_of = greatest(coalesce(orgs.as_of, ''), "
+                              "coalesce(excluded.as_of, "
+                              "'')), source_id = CASE WHEN "
+                              "coalesce(excluded.as_of, '') >= "
+                              "coalesce(orgs.as_of, '') THEN "
+                              "excluded.source_id ELSE orgs.source_id "
+                              "END, level = CASE WHEN excluded.level = "
+                              "'practice' THEN 'practice' "
+                              "ELSE orgs.level END WHERE orgs.level = "
+                              "excluded.level OR (orgs.level "
+                              "IN ('practice', 'other') AND excluded.level IN "
+                              "('practice', 'other'))";
 
 /*
  * Read the level of every organisation (once per transaction: writers
@@ -1131,8 +1135,7 @@ pccs_store_put_org(struct pccs_store *st, const struct pccs_org_row *o,
         pccs__pg_fmt_day(as_of, o->as_of),
         pccs__pg_fmt_int(sid, o->source_id),
     };
-    rc = pipe_send(st, org_put_sql, 10, p, err,
-                   "cannot store an organisation");
+    rc = pipe_send(st, org_put_sql, 10, p, err, "cannot store an organisation");
     if (!rc)
         rc = pccs__pg_touch(st, err);
     if (!rc && o->name && *o->name) {
@@ -1193,8 +1196,8 @@ set_of(struct pccs_store *st, const struct pccs_fact_row *f)
     *fs = (struct fact_set){
         .measure = pccs_xstrdup(measure),
         .period = pccs_xstrdup(period),
-        .id = (int64_t)((uint64_t)f->source_id << SET_BITS) +
-              (int64_t)st->nsets,
+        .id =
+            (int64_t)((uint64_t)f->source_id << SET_BITS) + (int64_t)st->nsets,
     };
     return fs;
 }
@@ -1205,11 +1208,20 @@ copy_field(struct pccs_buf *b, const char *s, char sep)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '\\': pccs_buf_add(b, "\\\\", 2); break;
-        case '\t': pccs_buf_add(b, "\\t", 2); break;
-        case '\n': pccs_buf_add(b, "\\n", 2); break;
-        case '\r': pccs_buf_add(b, "\\r", 2); break;
-        default: pccs_buf_addch(b, *s);
+        case '\\':
+            pccs_buf_add(b, "\\\\", 2);
+            break;
+        case '\t':
+            pccs_buf_add(b, "\\t", 2);
+            break;
+        case '\n':
+            pccs_buf_add(b, "\\n", 2);
+            break;
+        case '\r':
+            pccs_buf_add(b, "\\r", 2);
+            break;
+        default:
+            pccs_buf_addch(b, *s);
         }
     }
     pccs_buf_addch(b, sep);
@@ -1383,8 +1395,7 @@ pccs_store_org_names_each(struct pccs_store *st, pccs_store_name_fn fn,
                          "SELECT org, name, from_date, source_id FROM "
                          "org_names ORDER BY org, coalesce(from_date, ''), "
                          "source_id",
-                         0, NULL, name_each_row, &rd, err,
-                         "cannot read names");
+                         0, NULL, name_each_row, &rd, err, "cannot read names");
 }
 
 static int
@@ -1428,8 +1439,7 @@ pccs_store_attrs_of_source(struct pccs_store *st, const char *key,
     char sid[24];
     const char *p[] = {key, pccs__pg_fmt_int(sid, source_id)};
     return pccs__pg_each(st, ATTR_COLS "WHERE key = $1 AND source_id = $2", 2,
-                         p, attr_each_row, &rd, err,
-                         "cannot read attributes");
+                         p, attr_each_row, &rd, err, "cannot read attributes");
 }
 
 /* The periods of a measure with their latest source and count. */
@@ -1441,7 +1451,8 @@ fact_periods(struct pccs_store *st, const char *measure, const char *period,
     return pccs__pg_query(
         st,
         "SELECT s.period, s.source_id, s.facts, s.set_id FROM fact_sets s "
-        "WHERE s.measure = $1 AND ($2::text IS NULL OR s.period = $2::text) AND "
+        "WHERE s.measure = $1 AND ($2::text IS NULL OR s.period = $2::text) "
+        "AND "
         "s.source_id = (SELECT max(t.source_id) FROM fact_sets t WHERE "
         "t.measure = s.measure AND t.period = s.period) ORDER BY s.period",
         2, p, out, NULL, err, "cannot read periods");
@@ -1477,12 +1488,12 @@ pccs_store_facts_each(struct pccs_store *st, const char *measure,
             pccs_source_set_add(st->track, shared.source_id);
         struct reader rd = {.fn.fact = fn, .ctx = ctx, .fact = &shared};
         const char *p[] = {PQgetvalue(ps, i, 3), org};
-        rc = pccs__pg_each(st,
-                           "SELECT org, dim, value FROM fact_values WHERE "
-                           "set_id = $1 AND ($2::text IS NULL OR org = "
-                           "$2::text) ORDER BY seq",
-                           2, p, fact_each_row, &rd, err,
-                           "cannot read figures");
+        rc =
+            pccs__pg_each(st,
+                          "SELECT org, dim, value FROM fact_values WHERE "
+                          "set_id = $1 AND ($2::text IS NULL OR org = "
+                          "$2::text) ORDER BY seq",
+                          2, p, fact_each_row, &rd, err, "cannot read figures");
     }
     PQclear(ps);
     return rc;

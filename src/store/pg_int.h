@@ -46,8 +46,7 @@ int pccs__pg_touch(struct pccs_store *st, struct pccs_err *err);
 /** Send the rows waiting for COPY (the helpers below do it first). */
 int pccs__pg_sync(struct pccs_store *st, struct pccs_err *err);
 /** Run sql: no parameters, one or more statements. */
-int pccs__pg_exec(struct pccs_store *st, const char *sql,
-                  struct pccs_err *err);
+int pccs__pg_exec(struct pccs_store *st, const char *sql, struct pccs_err *err);
 /**
  * Run sql (a prepared statement kept for the connection, by its text)
  * with n text parameters $1..$n (NULL: SQL NULL). *out, when out is not
@@ -55,8 +54,8 @@ int pccs__pg_exec(struct pccs_store *st, const char *sql,
  * number of rows it changed. what names the action in an error.
  */
 int pccs__pg_query(struct pccs_store *st, const char *sql, int n,
-                   const char *const *params, PGresult **out,
-                   int64_t *changes, struct pccs_err *err, const char *what);
+                   const char *const *params, PGresult **out, int64_t *changes,
+                   struct pccs_err *err, const char *what);
 /**
  * Each row of sql (as pccs__pg_query) to fn(ctx, result, row), until fn
  * returns non-zero: that is the result. Rows are fetched whole before
@@ -72,8 +71,8 @@ int pccs__pg_each(struct pccs_store *st, const char *sql, int n,
  * PCCS_ECONFLICT, anything else PCCS_EDB; err says "store: what: " and
  * the server's message (or that the connection to the server was lost).
  */
-int pccs__pg_err(struct pccs_store *st, const PGresult *r,
-                 struct pccs_err *err, const char *what);
+int pccs__pg_err(struct pccs_store *st, const PGresult *r, struct pccs_err *err,
+                 const char *what);
 /** PCCS_EUNSUPPORTED: what is not built for PostgreSQL yet. */
 int pccs__pg_unsupported(struct pccs_err *err, const char *what);
 

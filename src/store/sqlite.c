@@ -4,7 +4,7 @@
  * by PRAGMA user_version, prepared statements kept for the life of the
  * store so a load binds and steps one statement per row.
  */
-#define _DEFAULT_SOURCE /* madvise MADV_HUGEPAGE */
+#define _DEFAULT_SOURCE         /* madvise MADV_HUGEPAGE */
 #include "store/sqlite_names.h" /* first: see there */
 #include "store/sqlite.h"
 
@@ -1641,8 +1641,8 @@ pack_ok(const char *p, size_t len, int64_t first, int64_t last)
         return false;
     memcpy(h, p, sizeof(h));
     size_t n = h[1], fixed = PACK_HEAD + n * (sizeof(double) + 4);
-    if (h[0] != PACK_TAG || (int64_t)n != last - first + 1 ||
-        n > SET_CHUNK || h[2] > 2 * n || len < fixed)
+    if (h[0] != PACK_TAG || (int64_t)n != last - first + 1 || n > SET_CHUNK ||
+        h[2] > 2 * n || len < fixed)
         return false;
     const char *ix = p + PACK_HEAD + n * sizeof(double);
     for (size_t i = 0; i < 2 * n; i++) {
@@ -2624,8 +2624,7 @@ pccs_store_patient_practice(struct pccs_store *st, const char *ext,
             snprintf(practice, n, "%s", p);
         else
             rc = pccs_err_set(err, PCCS_ENOTFOUND,
-                              "no registration of patient %s on that day",
-                              ext);
+                              "no registration of patient %s on that day", ext);
     }
     else
         rc = db_err(st, err, "cannot read registrations");

@@ -30,7 +30,8 @@
 #define pccs_store_links_each(...) pccs__sqlite_links_each(__VA_ARGS__)
 #define pccs_store_org_names_each(...) pccs__sqlite_org_names_each(__VA_ARGS__)
 #define pccs_store_attrs_each(...) pccs__sqlite_attrs_each(__VA_ARGS__)
-#define pccs_store_attrs_of_source(...) pccs__sqlite_attrs_of_source(__VA_ARGS__)
+#define pccs_store_attrs_of_source(...)                                        \
+    pccs__sqlite_attrs_of_source(__VA_ARGS__)
 #define pccs_store_facts_each(...) pccs__sqlite_facts_each(__VA_ARGS__)
 #define pccs_store_periods_each(...) pccs__sqlite_periods_each(__VA_ARGS__)
 #define pccs_store_refs_each(...) pccs__sqlite_refs_each(__VA_ARGS__)
@@ -38,7 +39,8 @@
 #define pccs_store_source_get(...) pccs__sqlite_source_get(__VA_ARGS__)
 #define pccs_store_user_put(...) pccs__sqlite_user_put(__VA_ARGS__)
 #define pccs_store_user_set_role(...) pccs__sqlite_user_set_role(__VA_ARGS__)
-#define pccs_store_user_set_disabled(...) pccs__sqlite_user_set_disabled(__VA_ARGS__)
+#define pccs_store_user_set_disabled(...)                                      \
+    pccs__sqlite_user_set_disabled(__VA_ARGS__)
 #define pccs_store_user_delete(...) pccs__sqlite_user_delete(__VA_ARGS__)
 #define pccs_store_user_state(...) pccs__sqlite_user_state(__VA_ARGS__)
 #define pccs_store_stamp(...) pccs__sqlite_stamp(__VA_ARGS__)
@@ -51,21 +53,26 @@
 #define pccs_store_phm_writer(...) pccs__sqlite_phm_writer(__VA_ARGS__)
 #define pccs_phm_writer_free(...) pccs__sqlite_phm_writer_free(__VA_ARGS__)
 #define pccs_phm_put_patient(...) pccs__sqlite_phm_put_patient(__VA_ARGS__)
-#define pccs_phm_put_registration(...) pccs__sqlite_phm_put_registration(__VA_ARGS__)
+#define pccs_phm_put_registration(...)                                         \
+    pccs__sqlite_phm_put_registration(__VA_ARGS__)
 #define pccs_phm_put_event(...) pccs__sqlite_phm_put_event(__VA_ARGS__)
 #define pccs_phm_writer_flush(...) pccs__sqlite_phm_writer_flush(__VA_ARGS__)
 #define pccs_store_patients_each(...) pccs__sqlite_patients_each(__VA_ARGS__)
-#define pccs_store_registrations_each(...) pccs__sqlite_registrations_each(__VA_ARGS__)
+#define pccs_store_registrations_each(...)                                     \
+    pccs__sqlite_registrations_each(__VA_ARGS__)
 #define pccs_store_events_each(...) pccs__sqlite_events_each(__VA_ARGS__)
-#define pccs_store_booking_session_put(...) pccs__sqlite_booking_session_put(__VA_ARGS__)
+#define pccs_store_booking_session_put(...)                                    \
+    pccs__sqlite_booking_session_put(__VA_ARGS__)
 #define pccs_store_slot_put(...) pccs__sqlite_slot_put(__VA_ARGS__)
 #define pccs_store_slots_each(...) pccs__sqlite_slots_each(__VA_ARGS__)
 #define pccs_store_appt_book(...) pccs__sqlite_appt_book(__VA_ARGS__)
-#define pccs_store_appt_set_status(...) pccs__sqlite_appt_set_status(__VA_ARGS__)
+#define pccs_store_appt_set_status(...)                                        \
+    pccs__sqlite_appt_set_status(__VA_ARGS__)
 #define pccs_store_appts_each(...) pccs__sqlite_appts_each(__VA_ARGS__)
 #define pccs_store_idem_get(...) pccs__sqlite_idem_get(__VA_ARGS__)
 #define pccs_store_idem_put(...) pccs__sqlite_idem_put(__VA_ARGS__)
 #define pccs_store_slot_withdraw(...) pccs__sqlite_slot_withdraw(__VA_ARGS__)
-#define pccs_store_patient_practice(...) pccs__sqlite_patient_practice(__VA_ARGS__)
+#define pccs_store_patient_practice(...)                                       \
+    pccs__sqlite_patient_practice(__VA_ARGS__)
 
 #endif

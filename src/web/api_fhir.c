@@ -299,8 +299,8 @@ static int
 appt_row(void *ctx, const struct pccs_appt_row *a)
 {
     struct appt_search *q = ctx;
-    bool rebook = ids_has(&q->withdrawn, a->slot_id) &&
-                  !strcmp(a->status, "booked");
+    bool rebook =
+        ids_has(&q->withdrawn, a->slot_id) && !strcmp(a->status, "booked");
     if (q->rebook_only && !rebook)
         return 0;
     if (may_see(q->sv, q->rq, a)) {
