@@ -561,10 +561,11 @@ const char *
 pccs__pg_fmt_double(char buf[32], double v)
 {
     if (isnan(v))
-        return strcpy(buf, "NaN");
-    if (isinf(v))
-        return strcpy(buf, v > 0 ? "Infinity" : "-Infinity");
-    snprintf(buf, 32, "%.17g", v);
+        snprintf(buf, 32, "NaN");
+    else if (isinf(v))
+        snprintf(buf, 32, "%s", v > 0 ? "Infinity" : "-Infinity");
+    else
+        snprintf(buf, 32, "%.17g", v);
     return buf;
 }
 

@@ -1699,6 +1699,8 @@ read_pack(const char *p, const char *org, const struct reader *rd)
 {
     uint32_t h[3];
     memcpy(h, p, sizeof(h));
+    if (h[2] == 0) /* no strings: pack_ok allowed no facts either */
+        return 0;
     const char *strs[2 * SET_CHUNK];
     const char *vals = p + PACK_HEAD;
     const char *ix = vals + (size_t)h[1] * sizeof(double);
