@@ -76,6 +76,13 @@ struct pccs_phm_writer {
     bool pat_loaded;     /* pat_icb holds the stored patients too */
     int64_t reg_source;  /* the source of this load's registrations */
     bool moved_defaults; /* registrations written: move DEFAULT rows */
+    /*
+     * Every patient identifier in the store and in this load: the unique
+     * index SQLite has, which PostgreSQL cannot keep over partitions that
+     * may be foreign (read at the first patient of a load).
+     */
+    struct pccs_hmap exts;
+    bool exts_loaded;
 };
 
 /* ===== Text for COPY ===== */
@@ -327,6 +334,7 @@ pccs__pg_phm_writer_free(struct pccs_phm_writer *w)
         pccs_buf_release(&w->buf[t]);
     pccs_buf_release(&w->pool);
     pccs_hmap_release(&w->prac);
+    pccs_hmap_release(&w->exts);
     free(w->pend);
     free(w->icb);
     free(w->ready);
@@ -363,10 +371,44 @@ send_patients(struct pccs_phm_writer *w, struct pccs_err *err)
     return send_table(w, T_PAT, err);
 }
 
+static int
+stored_ext_row(void *ctx, char **f, int n)
+{
+    struct pccs_phm_writer *w = ctx;
+    bool created;
+    if (n >= 1 && f[0])
+        pccs_hmap_put(&w->exts, f[0], strlen(f[0]), &created);
+    return 0;
+}
+
+/* PCCS_ECONFLICT if the store or this load holds ext, as SQLite's unique
+ * index answers; else remember it. */
+static int
+ext_new(struct pccs_phm_writer *w, const char *ext, struct pccs_err *err)
+{
+    if (!w->exts_loaded) {
+        w->exts_loaded = true;
+        int rc = pccs__pg_copy_out(
+            w->st, "COPY (SELECT ext FROM patients) TO STDOUT", 1,
+            stored_ext_row, w, err, "cannot read patients");
+        if (rc)
+            return rc;
+    }
+    bool created;
+    pccs_hmap_put(&w->exts, ext, strlen(ext), &created);
+    if (!created)
+        return pccs_err_set(err, PCCS_ECONFLICT,
+                            "store: patient %s is already stored", ext);
+    return PCCS_OK;
+}
+
 int
 pccs__pg_phm_put_patient(struct pccs_phm_writer *w, struct pccs_patient_row *p,
                          struct pccs_err *err)
 {
+    int erc = ext_new(w, p->ext, err);
+    if (erc)
+        return erc;
     if (w->npend == w->pend_cap) {
         if (w->npend >= (1u << 18)) {
             int rc = send_patients(w, err);

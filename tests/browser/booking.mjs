@@ -2,7 +2,8 @@
 // Debian's chromium, headless. Usage:
 //   node tests/browser/booking.mjs URL EXPECTED.json OUTDIR STORE
 // EXPECTED.json holds the users, the hub, the day and the slot starts the
-// register file gives (python). The store is read with sqlite3, read only.
+// register file gives (python). The store is read with sqlite3, read only
+// (psql under make check-pg).
 // Prints one "PASS name" or "FAIL name: detail" line per check.
 import { readFileSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -27,7 +28,11 @@ function check(name, ok, detail = '') {
 function held(start) {
   const q = 'SELECT a.nhs_number, a.status FROM appointments a JOIN slots s ON s.id = a.slot_id ' +
     `WHERE s.org = '${want.hub}' AND substr(s.start, 1, 16) = '${start}' AND a.status <> 'cancelled'`;
-  return execFileSync('sqlite3', ['-readonly', store, q], { encoding: 'utf8' }).trim();
+  if (!process.env.PCCS_PG_SCRATCH)
+    return execFileSync('sqlite3', ['-readonly', store, q], { encoding: 'utf8' }).trim();
+  // make check-pg: the store path names a database (tests/pg-wrap --pg-url)
+  const db = execFileSync(process.env.PCCS || join(root, 'tests', 'pg-wrap'), ['--pg-url', store], { encoding: 'utf8' }).trim();
+  return execFileSync('psql', ['-X', '-At', '-F', '|', '-d', db, '-c', q], { encoding: 'utf8' }).trim();
 }
 
 const browser = await chromium.launch({

@@ -47,7 +47,7 @@ g1=$(gen)
 PCCS_TREE=check run_pccs --store "$S" show G82080
 check_eq "show with the cached tree checked" "$status" 0
 check_match "the cached tree is the one built from the tables" "$errout" \
-    "tree: cached for generation $g1, the same as a fresh build"
+    "tree: cached for generation ${g1:-[0-9]+}, the same as a fresh build"
 want=$(pcn_of "$DATA/gp-reg-pat-prac-map_2020-09.csv" G82080)
 check_match "G82080's PCN is the map's ($want)" "$out" "pcn +$want "
 
@@ -72,7 +72,7 @@ check_eq "the tree of generation $g1 is not the current one" \
 check_eq "load caches the new tree" "$(cached)" 1
 PCCS_TREE=check run_pccs --store "$S" show G82080
 check_match "the new cached tree is the one built from the tables" "$errout" \
-    "tree: cached for generation $g2, the same as a fresh build"
+    "tree: cached for generation ${g2:-[0-9]+}, the same as a fresh build"
 want=$(pcn_of "$DATA/ePCN_2022.xlsx" G82080)
 check_match "G82080's PCN is now ePCN 2022's ($want)" "$out" "pcn +$want "
 
@@ -84,6 +84,7 @@ check_eq "a changed link leaves no tree for the generation" "$(cached)" 0
 PCCS_TREE=check run_pccs --store "$S" show G82080
 check_match "a stale tree is not read" "$errout" "tree: no cache for generation"
 run_pccs --store "$S" show G82080
+on_pg && pg_skip_next "the link is deleted with the sqlite3 shell"
 check_match "the rebuilt tree has lost the link" "$out" "pcn +$(pcn_of "$DATA/gp-reg-pat-prac-map_2020-09.csv" G82080) "
 check_eq "the next command caches the rebuilt tree" "$(cached)" 1
 PCCS_TREE=check run_pccs --store "$S" show G82080

@@ -66,7 +66,7 @@ with open(f"{t}/meds.csv", "w", newline="") as f:
 PY
 run_pccs --store "$S" load --quiet "$T/patients.csv"
 check_eq "patients load" "$status" 0
-before=$(sqlite3 "$S" .dump | cksum)
+before=$(store_dump "$S" | cksum)
 printf 'patient_id,date_of_birth,sex\nq1,1950-01-01,F\nq2,1951-01-01,M\nq1,1952-01-01,F\n' >"$T/dup1.csv"
 run_pccs --store "$S" load --quiet "$T/dup1.csv"
 check_eq "a patient twice in a file: refused" "$status" 1
@@ -77,12 +77,12 @@ run_pccs --store "$S" load --quiet "$T/dup2.csv"
 check_eq "a patient loaded before: refused" "$status" 1
 check_match "... at its line" "$errout" \
     'dup2.csv:3:1: patient_id: expected a patient not loaded before, found " p7 "'
-check_eq "... the store is unchanged" "$(sqlite3 "$S" .dump | cksum)" "$before"
+check_eq "... the store is unchanged" "$(store_dump "$S" | cksum)" "$before"
 run_pccs --store "$S" load --quiet "$T/bad.csv"
 check_eq "a bad date late in a large file: refused" "$status" 1
 check_match "... at its own line and column" "$errout" \
     "bad.csv:$(cat "$T/bad.line"):2: date"
-check_eq "... the store is unchanged" "$(sqlite3 "$S" .dump | cksum)" "$before"
+check_eq "... the store is unchanged" "$(store_dump "$S" | cksum)" "$before"
 
 run_pccs --store "$S" load --quiet "$T/events.csv" "$T/meds.csv"
 check_eq "events and medicines load" "$status" 0
@@ -126,6 +126,8 @@ for kind, path, value in ((0, "events.csv", True), (1, "meds.csv", False)):
     print(f"{path} {len(w)} {len(g)} {'same' if w == g else f'first difference at {diff}: {w[diff] if diff is not None else None} {g[diff] if diff is not None else None}'}")
 PY
 )
+on_pg && pg_skip_next "reads SQLite's packed event records"
 check_match "every event as python reads it" "$out" "events.csv 119999 119999 same"
+on_pg && pg_skip_next "reads SQLite's packed event records"
 check_match "every medicine as python reads it" "$out" "meds.csv 50000 50000 same"
 done_testing
