@@ -43,41 +43,6 @@ static const char *const cols[] = {
     "required",
     NULL};
 
-static void
-rows(FILE *f, const struct pccs_table *t)
-{
-    int idx[8];
-    size_t n = 0;
-    fputs("<table>\n<thead><tr>", f);
-    for (size_t c = 0; cols[c] && n < 8; c++) {
-        const char *eq = strchr(cols[c], '=');
-        char name[48];
-        snprintf(name, sizeof(name), "%.*s", (int)(eq - cols[c]), cols[c]);
-        idx[n] = pccs_table_col_index(t, name);
-        if (idx[n] < 0)
-            continue;
-        fprintf(f, "<th%s>", n > 1 ? " class=\"n\"" : "");
-        esc(f, eq + 1);
-        fputs("</th>", f);
-        n++;
-    }
-    fputs("</tr></thead>\n<tbody>\n", f);
-    struct pccs_buf b = PCCS_BUF_INIT;
-    for (size_t r = 0; r < t->nrows; r++) {
-        fputs("<tr>", f);
-        for (size_t c = 0; c < n; c++) {
-            pccs_buf_reset(&b);
-            pccs_table_format_text(&b, t, r, (size_t)idx[c]);
-            fprintf(f, "<td%s>", c > 1 ? " class=\"n\"" : "");
-            esc(f, b.len ? b.p : (c > 1 ? "not known" : ""));
-            fputs("</td>", f);
-        }
-        fputs("</tr>\n", f);
-    }
-    pccs_buf_release(&b);
-    fputs("</tbody></table>\n", f);
-}
-
 /* The organisation's weeks: offered, delivered and required minutes. */
 static void
 chart(FILE *f, const struct pccs_ea_period *p)
@@ -143,7 +108,7 @@ pccs__committee_access_write(FILE *f, const struct pccs_ea_period *p)
           "<code>pccs table enhanced-access</code>, week by week). PCNs "
           "with no hub sessions in the register are not listed.</p>\n",
           f);
-    rows(f, t);
+    pccs_table_write_html_cols(f, t, cols, "not known");
     chart(f, p);
     for (size_t i = 0; i < t->nnotes; i++) {
         bool prov = !strncmp(t->notes[i], "SYNTHETIC", 9) ||

@@ -50,41 +50,6 @@ static const char *const cols[] = {"code=Code",
                                    "dementia_review_due=Dementia review due",
                                    NULL};
 
-static void
-rows(FILE *f, const struct pccs_table *t)
-{
-    int idx[16];
-    size_t n = 0;
-    fputs("<table>\n<thead><tr>", f);
-    for (size_t c = 0; cols[c] && n < 16; c++) {
-        const char *eq = strchr(cols[c], '=');
-        char name[48];
-        snprintf(name, sizeof(name), "%.*s", (int)(eq - cols[c]), cols[c]);
-        idx[n] = pccs_table_col_index(t, name);
-        if (idx[n] < 0)
-            continue;
-        fprintf(f, "<th%s>", n > 1 ? " class=\"n\"" : "");
-        esc(f, eq + 1);
-        fputs("</th>", f);
-        n++;
-    }
-    fputs("</tr></thead>\n<tbody>\n", f);
-    struct pccs_buf b = PCCS_BUF_INIT;
-    for (size_t r = 0; r < t->nrows; r++) {
-        fputs("<tr>", f);
-        for (size_t c = 0; c < n; c++) {
-            pccs_buf_reset(&b);
-            pccs_table_format_text(&b, t, r, (size_t)idx[c]);
-            fprintf(f, "<td%s>", c > 1 ? " class=\"n\"" : "");
-            esc(f, b.p);
-            fputs("</td>", f);
-        }
-        fputs("</tr>\n", f);
-    }
-    pccs_buf_release(&b);
-    fputs("</tbody></table>\n", f);
-}
-
 void
 pccs__committee_phm_write(FILE *f, const struct pccs_table *t)
 {
@@ -122,7 +87,7 @@ pccs__committee_phm_write(FILE *f, const struct pccs_table *t)
               "in the records loaded.</p>\n",
               f);
     else
-        rows(f, t);
+        pccs_table_write_html_cols(f, t, cols, "");
     for (size_t i = 0; i < t->nnotes; i++) {
         bool prov = !strncmp(t->notes[i], "SYNTHETIC", 9);
         fputs(prov ? "<p class=\"src provnote\">" : "<p class=\"src\">", f);

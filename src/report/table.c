@@ -14,6 +14,7 @@
 #include "base/xalloc.h"
 #include "formats/csv.h"
 #include "model/labels.h"
+#include "report/chart.h"
 
 int
 pccs_format_parse(const char *s, enum pccs_format *out)
@@ -443,4 +444,40 @@ pccs_table_write(const struct pccs_table *t, enum pccs_format fmt, FILE *f,
         return pccs_err_set(err, PCCS_EIO, "cannot write output: %s",
                             strerror(errno));
     return PCCS_OK;
+}
+
+void
+pccs_table_write_html_cols(FILE *f, const struct pccs_table *t,
+                           const char *const *cols, const char *unknown)
+{
+    int idx[32];
+    size_t n = 0;
+    fputs("<table>\n<thead><tr>", f);
+    for (size_t c = 0; cols[c] && n < 32; c++) {
+        const char *eq = strchr(cols[c], '=');
+        char name[48];
+        snprintf(name, sizeof(name), "%.*s", (int)(eq - cols[c]), cols[c]);
+        idx[n] = pccs_table_col_index(t, name);
+        if (idx[n] < 0)
+            continue;
+        fprintf(f, "<th%s>", n > 1 ? " class=\"n\"" : "");
+        pccs_xml_escape(f, eq + 1);
+        fputs("</th>", f);
+        n++;
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+    struct pccs_buf b = PCCS_BUF_INIT;
+    for (size_t r = 0; r < t->nrows; r++) {
+        fputs("<tr>", f);
+        for (size_t c = 0; c < n; c++) {
+            pccs_buf_reset(&b);
+            pccs_table_format_text(&b, t, r, (size_t)idx[c]);
+            fprintf(f, "<td%s>", c > 1 ? " class=\"n\"" : "");
+            pccs_xml_escape(f, b.len ? b.p : (c > 1 ? unknown : ""));
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    pccs_buf_release(&b);
+    fputs("</tbody></table>\n", f);
 }

@@ -43,4 +43,13 @@ int pccs_table_write_xlsx(const struct pccs_table *t, const char *path,
 int pccs_table_write(const struct pccs_table *t, enum pccs_format fmt, FILE *f,
                      struct pccs_err *err);
 
+/**
+ * Write t as an HTML table of the columns cols names, each
+ * "column=Heading" (NULL-terminated; columns t lacks are left out). The
+ * first two are text, the rest numbers (class "n"); an empty number cell
+ * says unknown.
+ */
+void pccs_table_write_html_cols(FILE *f, const struct pccs_table *t,
+                                const char *const *cols, const char *unknown);
+
 #endif
