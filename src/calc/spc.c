@@ -160,6 +160,12 @@ pccs_spc_compute(const double *y, size_t n, const struct pccs_spc_options *opt,
             out[i].group = g;
         }
         rules(y + start, len, out + start);
+        for (size_t i = start; i < end && opt->has_floor; i++) {
+            if (out[i].lpl < opt->floor) /* false for NaN */
+                out[i].lpl = opt->floor;
+            if (out[i].nlpl < opt->floor)
+                out[i].nlpl = opt->floor;
+        }
         start = end;
     }
     for (size_t i = 0; i < n; i++) {

@@ -13,6 +13,10 @@
  *   points beyond two thirds of the way to a limit, all 3 on one side of
  *   the mean; part of a run of 7 or more on one side of the mean;
  *   assurance of a target against the last point's limits.
+ *   A measure that cannot fall below a floor (minutes, counts: zero) has
+ *   its lower limits raised to the floor where they would fall below it
+ *   (the reader is never shown a limit the measure cannot reach); the
+ *   rules are unchanged by it, as no value lies below the floor.
  *
  * Pure: plain arrays in, plain arrays out.
  */
@@ -59,11 +63,13 @@ struct pccs_spc_options {
     size_t fix_after;     /* 0: limits from all points of each group */
     const size_t *rebase; /* indices where a new group starts, ascending */
     size_t nrebase;
+    bool has_floor; /* the least value the measure can take */
+    double floor;
 };
 
 #define PCCS_SPC_OPTIONS_INIT                                                  \
     {                                                                          \
-        PCCS_SPC_INCREASE, true, false, 0, 0, NULL, 0                          \
+        PCCS_SPC_INCREASE, true, false, 0, 0, NULL, 0, false, 0                \
     }
 
 struct pccs_spc_point {

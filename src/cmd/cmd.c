@@ -189,7 +189,7 @@ const struct pccs_cmd pccs_cmds[] = {
      "       pccs spc --list                     (the metrics)\n"
      "                [--improvement increase|decrease|neutral]\n"
      "                [--target T] [--rebase DATE,...] [--fix-after N]\n"
-     "                [--no-screen] [--format text|csv|json|svg]\n"
+     "                [--no-screen] [--floor F] [--format text|csv|json|svg]\n"
      "\n"
      "An XmR chart with the Making Data Count rules (the NHS-R reference\n"
      "implementation's): one row per point with date, value, mean, lpl,\n"
@@ -202,7 +202,10 @@ const struct pccs_cmd pccs_cmds[] = {
      "  --target T       a target, for the assurance\n"
      "  --rebase DATES   start a new group (mean, limits) at each date\n"
      "  --fix-after N    limits from the first N points of each group\n"
-     "  --no-screen      keep large moving ranges (as the MDC Excel tool)\n",
+     "  --no-screen      keep large moving ranges (as the MDC Excel tool)\n"
+     "  --floor F        the least value the measure can take: lower limits\n"
+     "                   below it are shown at it (a metric that cannot be\n"
+     "                   negative has its own floor of 0)\n",
      pccs_cmd_spc},
     {"synth", "write synthetic files in a published layout",
      "usage: pccs synth appointments --out FILE.csv [--months N]\n"

@@ -21,7 +21,7 @@
 /* The options of the run that the command line sets. */
 struct spc_args {
     const char *input, *date_col, *value_col, *improvement, *target;
-    const char *rebase, *fix_after, *format, *metric, *org;
+    const char *rebase, *fix_after, *format, *metric, *org, *floor;
     bool no_screen, improvement_given, svg, list;
     int fmt;
 };
@@ -39,6 +39,7 @@ parse_args(struct pccs_global *g, int argc, char **argv, struct spc_args *a,
         {"target", &a->target, NULL},
         {"rebase", &a->rebase, NULL},
         {"fix-after", &a->fix_after, NULL},
+        {"floor", &a->floor, NULL},
         {"no-screen", NULL, &a->no_screen},
         {"format", &a->format, NULL},
         {"metric", &a->metric, NULL},
@@ -102,6 +103,11 @@ set_options(const struct spc_args *a, struct pccs_spc_options *o)
         if (pccs_str_to_double(pccs_str_from(a->target), &o->target))
             return pccs_cmd_usage("spc", "--target must be a number");
         o->has_target = true;
+    }
+    if (a->floor) {
+        if (pccs_str_to_double(pccs_str_from(a->floor), &o->floor))
+            return pccs_cmd_usage("spc", "--floor must be a number");
+        o->has_floor = true;
     }
     if (a->fix_after) {
         int64_t k;
@@ -181,10 +187,14 @@ pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
         pccs_spc_run_release(&run);
         return pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", err.msg);
     }
-    enum pccs_spc_direction own = run.o.direction;
+    struct pccs_spc_options own = run.o;
     run.o = o;
     if (a.metric && !a.improvement_given)
-        run.o.direction = own; /* the metric's own */
+        run.o.direction = own.direction; /* the metric's own */
+    if (!a.floor && own.has_floor) {     /* and its floor */
+        run.o.has_floor = true;
+        run.o.floor = own.floor;
+    }
     if (pccs_spc_run_compute(&run, a.rebase, "--", &err)) {
         pccs_spc_run_release(&run);
         return pccs_cmd_usage("spc", "%s", err.msg);

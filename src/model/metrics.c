@@ -110,6 +110,9 @@ PCN_ROLE(advanced_physiotherapist_practitioners,
 
 /* Enhanced access (issue 19): weekly minutes of a PCN's hub against the
  * minutes the Network Contract DES requires (the target). */
+#define EA_FLOOR                                                               \
+    "minutes of slots or appointments cannot be negative (a week with no "     \
+    "session is 0)"
 static const struct pccs_metric_def ea_delivered = {
     .name = "enhanced_access_delivered_minutes",
     .table = "enhanced-access",
@@ -118,7 +121,8 @@ static const struct pccs_metric_def ea_delivered = {
     .summary = "enhanced access minutes delivered (attended) by the PCN's "
                "hub each week, against the minutes required",
     .date_col = "week",
-    .target_col = "required_minutes"};
+    .target_col = "required_minutes",
+    .floor_zero = EA_FLOOR};
 static const struct pccs_metric_def ea_offered = {
     .name = "enhanced_access_offered_minutes",
     .table = "enhanced-access",
@@ -127,7 +131,8 @@ static const struct pccs_metric_def ea_offered = {
     .summary = "enhanced access minutes offered (slots of the PCN's hub "
                "sessions) each week, against the minutes required",
     .date_col = "week",
-    .target_col = "required_minutes"};
+    .target_col = "required_minutes",
+    .floor_zero = EA_FLOOR};
 
 const struct pccs_metric_def *const pccs_metric_defs[] = {
     &appts,

@@ -39,6 +39,9 @@ struct pccs_metric_def {
      * target is target_col's value on the last point's row (NULL: none). */
     const char *date_col;
     const char *target_col;
+    /* Why the measure cannot be negative (its SPC lower limits are
+     * floored at zero), or NULL: limits as computed. */
+    const char *floor_zero;
 };
 
 /** Every metric, NULL-terminated. */

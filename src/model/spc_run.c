@@ -32,7 +32,8 @@ pccs_spc_run_metric(struct pccs_spc_run *run, struct pccs_store *st,
     }
     run->metric = m;
     run->what = pccs_xstrdup(org);
-    run->o.direction = m->improvement; /* the metric's own direction */
+    run->o.direction = m->improvement;        /* the metric's own direction */
+    run->o.has_floor = m->floor_zero != NULL; /* and its floor */
     int rc = pccs_metric_series(st, t, m, org, &run->s, err);
     if (!rc && run->s.has_target) { /* the metric's own target */
         run->o.has_target = true;
@@ -219,6 +220,9 @@ pccs_spc_run_compute(struct pccs_spc_run *run, const char *rebase,
         if (run->o.has_target && run->metric->target_col)
             pccs_table_note(&run->table, "target: %.0f (%s of the last point)",
                             run->o.target, run->metric->target_col);
+        if (run->o.has_floor && run->metric->floor_zero)
+            pccs_table_note(&run->table, "lower limits floored at %g: %s",
+                            run->o.floor, run->metric->floor_zero);
         for (size_t i = 0; i < s->nnotes; i++)
             pccs_table_note(&run->table, "%s", s->notes[i]);
     }

@@ -4,7 +4,8 @@
 # as the metrics enhanced_access_offered_minutes and
 # enhanced_access_delivered_minutes: `pccs spc --metric` equals python's
 # weekly sums over the test's sessions file and appointments file fed
-# through `pccs spc --input`; GET /api/spc lists them (weekly points) and
+# through `pccs spc --input --floor 0` (the metrics cannot be negative);
+# GET /api/spc lists them (weekly points) and
 # serves the same run. Sessions and appointments are synthetic, made
 # here: fourteen weeks of hub evenings and Saturdays of Stockton PCN
 # (U89141), a practice's own session and another PCN's hub (neither
@@ -110,7 +111,7 @@ PY
 r6() { awk -F, 'NR > 1 { printf "%s,%.6f,%.6f,%.6f,%.6f,%s\n", $1, $2, $3, $4, $5, $6 }'; }
 for what in offered delivered; do
     python3 "$T/weekly.py" "$T" $what >"$T/py-$what.csv"
-    run_pccs spc --input "$T/py-$what.csv" --improvement increase --format csv
+    run_pccs spc --input "$T/py-$what.csv" --improvement increase --floor 0 --format csv
     want=$(printf '%s\n' "$out" | r6)
     run_pccs --store "$S" spc --metric enhanced_access_${what}_minutes --in U89141 --format csv
     check_eq "spc --metric enhanced_access_${what}_minutes: exit 0" "$status" 0

@@ -168,6 +168,36 @@ test_spc_repeated_value_breaks_trend(void **state)
 }
 
 /* The deviations vignette: screened AMR 1.0, unscreened 1.88235. */
+/*
+ * A floor raises the lower limits that fall below it, and only those:
+ * mean, upper limits and point types are the unfloored run's (minutes
+ * 0..240: mean 120, average moving range 120, lower limit 120 - 319.2).
+ */
+static void
+test_spc_floor_raises_only_low_limits(void **state)
+{
+    (void)state;
+    const double y[] = {0, 120, 240, 120, 0, 120, 240, 120, 0, 120, 240, 120};
+    size_t n = sizeof(y) / sizeof(y[0]);
+    struct pccs_spc_options o = PCCS_SPC_OPTIONS_INIT;
+    struct pccs_spc_point raw[12], fl[12];
+    enum pccs_spc_assurance a;
+    bool sh;
+    assert_int_equal(pccs_spc_compute(y, n, &o, raw, &a, &sh), 0);
+    o.has_floor = true;
+    o.floor = 0;
+    assert_int_equal(pccs_spc_compute(y, n, &o, fl, &a, &sh), 0);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(fabs(raw[i].lpl - (120 - 2.66 * 120)) < 1e-9);
+        assert_true(fl[i].lpl == 0 && fl[i].nlpl == 0);
+        assert_true(fl[i].upl == raw[i].upl && fl[i].mean == raw[i].mean);
+        assert_int_equal(fl[i].type, raw[i].type);
+    }
+    o.floor = -1000; /* below the limit: nothing to raise */
+    assert_int_equal(pccs_spc_compute(y, n, &o, fl, &a, &sh), 0);
+    assert_true(fl[0].lpl == raw[0].lpl && fl[0].nlpl == raw[0].nlpl);
+}
+
 static void
 test_spc_screening_matches_rules_md(void **state)
 {
@@ -249,6 +279,7 @@ main(void)
         cmocka_unit_test(test_spc_matches_every_reference_series),
         cmocka_unit_test(test_spc_repeated_value_breaks_trend),
         cmocka_unit_test(test_spc_screening_matches_rules_md),
+        cmocka_unit_test(test_spc_floor_raises_only_low_limits),
         cmocka_unit_test(test_spc_two_in_three_needs_one_side),
         cmocka_unit_test(test_spc_rebase_fix_target_and_short_warning),
     };
