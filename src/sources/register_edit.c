@@ -18,6 +18,8 @@
  *
  * The rewrite lives in memory (memfd_create): nothing is written to a
  * temporary directory, so a server killed during an edit leaves no file.
+ * The version is checked inside the load's transaction (under the
+ * store's write lock), so two servers sharing a store keep the rule.
  */
 #define _GNU_SOURCE /* memfd_create */
 #include <errno.h>
@@ -498,31 +500,22 @@ target_version(struct pccs_store *st, const struct pccs_register_edit *e,
     return rc;
 }
 
-int
-pccs_register_change(struct pccs_store *st, const struct pccs_register_edit *e,
-                     int64_t *version, char key[24], struct pccs_err *err)
+static int
+change_locked(struct pccs_store *st, const struct pccs_register_edit *e, int fd,
+              int64_t *version, char key[24], struct pccs_err *err)
 {
     struct pccs_register_data g;
     size_t at = 0;
     char prov[200], owner[32];
     int rc = target_version(st, e, &g, &at, prov, owner, err);
-    if (rc) {
-        pccs_register_data_release(&g);
-        return rc;
-    }
     int64_t last = 0;
-    rc = pccs_register_last_key(st, e->name, &last, err);
-    if (rc) {
-        pccs_register_data_release(&g);
-        return rc;
-    }
-    int fd = memfd_create("pccs-edit", MFD_CLOEXEC);
-    FILE *f = fd >= 0 ? fdopen(dup(fd), "w") : NULL;
-    if (!f) {
+    if (!rc)
+        rc = pccs_register_last_key(st, e->name, &last, err);
+    FILE *f = rc ? NULL : fdopen(dup(fd), "w");
+    if (!rc && !f)
         rc = pccs_err_set(err, PCCS_EIO, "cannot hold the %s register: %s",
                           e->name, strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    if (rc) {
         pccs_register_data_release(&g);
         return rc;
     }
@@ -541,6 +534,31 @@ pccs_register_change(struct pccs_store *st, const struct pccs_register_edit *e,
                           e->name);
     if (!rc)
         rc = load_version(st, e, fd, old, owner, version, err);
+    return rc;
+}
+
+/*
+ * The version check, the rewrite and its load in one transaction: the
+ * store's write lock is taken before the register is read, so of two
+ * changes on one version (two threads, or two servers on one store) the
+ * second reads the first's version and gets the conflict; none is lost.
+ * The memory file is made before the lock is waited for.
+ */
+int
+pccs_register_change(struct pccs_store *st, const struct pccs_register_edit *e,
+                     int64_t *version, char key[24], struct pccs_err *err)
+{
+    int fd = memfd_create("pccs-edit", MFD_CLOEXEC);
+    if (fd < 0)
+        return pccs_err_set(err, PCCS_EIO, "cannot hold the %s register: %s",
+                            e->name, strerror(errno));
+    int rc = pccs_store_begin(st, err);
+    if (!rc)
+        rc = change_locked(st, e, fd, version, key, err);
+    if (!rc)
+        rc = pccs_store_commit(st, err);
+    if (rc)
+        pccs_store_rollback(st);
     close(fd);
     return rc;
 }

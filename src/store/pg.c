@@ -223,6 +223,7 @@ struct pccs_store {
     PGconn *conn;
     char *name; /* the URL without its password, for messages */
     bool in_tx, readonly, gen_dirty;
+    int nested; /* begins inside the open transaction (store.h) */
     int version;
     struct pccs_hmap stmts;        /* SQL text -> number of its statement */
     struct pccs_source_set *track; /* sources read, or NULL */
@@ -791,7 +792,10 @@ pccs_store_schema_version(struct pccs_store *st)
 int
 pccs_store_begin(struct pccs_store *st, struct pccs_err *err)
 {
-    PCCS_ASSERT(!st->in_tx);
+    if (st->in_tx) {
+        st->nested++;
+        return PCCS_OK;
+    }
     int rc = pccs__pg_writable(st, err);
     if (!rc)
         rc = pccs__pg_exec(
@@ -807,7 +811,12 @@ pccs_store_begin(struct pccs_store *st, struct pccs_err *err)
 int
 pccs_store_commit(struct pccs_store *st, struct pccs_err *err)
 {
-    PCCS_ASSERT(st->in_tx);
+    if (st->nested) {
+        st->nested--;
+        return PCCS_OK;
+    }
+    if (!st->in_tx)
+        return pccs_err_set(err, PCCS_EIO, "the transaction was rolled back");
     int rc = flush_copy(st, err);
     if (!rc && st->gen_dirty)
         rc = pccs__pg_exec(st, "UPDATE generation SET n = n + 1", err);
@@ -831,6 +840,7 @@ pccs_store_rollback(struct pccs_store *st)
     flush_pipe(st, NULL);
     PQclear(PQexec(st->conn, "ROLLBACK"));
     st->in_tx = false;
+    st->nested = 0;
     st->gen_dirty = false;
     st->levels_read = false;
     free(st->loading);

@@ -407,6 +407,7 @@ struct pccs_store {
     sqlite3 *db;
     char *path;
     bool in_tx;
+    int nested; /* begins inside the open transaction (store.h) */
     int version;
     sqlite3_stmt *stmt[S_NSTMT];
     struct source_copy copy;
@@ -892,7 +893,10 @@ pccs_store_schema_version(struct pccs_store *st)
 int
 pccs_store_begin(struct pccs_store *st, struct pccs_err *err)
 {
-    PCCS_ASSERT(!st->in_tx);
+    if (st->in_tx) {
+        st->nested++;
+        return PCCS_OK;
+    }
     int rc = writable(st, err);
     /* Each try waits BUSY_TIMEOUT_MS for the writer before it. */
     if (!rc)
@@ -911,7 +915,12 @@ pccs_store_begin(struct pccs_store *st, struct pccs_err *err)
 int
 pccs_store_commit(struct pccs_store *st, struct pccs_err *err)
 {
-    PCCS_ASSERT(st->in_tx);
+    if (st->nested) {
+        st->nested--;
+        return PCCS_OK;
+    }
+    if (!st->in_tx)
+        return pccs_err_set(err, PCCS_EIO, "the transaction was rolled back");
     int rc = flush_facts(st, err);
     if (rc)
         return rc;
@@ -937,6 +946,7 @@ pccs_store_rollback(struct pccs_store *st)
     }
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     st->in_tx = false;
+    st->nested = 0;
     st->gen_dirty = false;
     /* Measures added in the transaction are gone: forget every id. */
     pccs_hmap_release(&st->measures);

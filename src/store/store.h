@@ -190,6 +190,13 @@ int pccs_store_schema_version(struct pccs_store *st);
 
 /* ===== Transactions ===== */
 
+/*
+ * A begin inside an open transaction joins it: its commit commits nothing
+ * (the outermost does), so a caller can read, check and write a load under
+ * one write lock (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock).
+ * A rollback at any depth undoes the whole transaction; the outer commit
+ * then fails.
+ */
 int pccs_store_begin(struct pccs_store *st, struct pccs_err *err);
 int pccs_store_commit(struct pccs_store *st, struct pccs_err *err);
 /** Undo everything since begin. Safe to call with none open. */
