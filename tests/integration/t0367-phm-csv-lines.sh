@@ -49,6 +49,9 @@ at = next(i for i in range(len(rows)) if sum(len(r) + 1 for r in rows[:i]) > (1 
 rows[at] = 'p1,2020-01-01,49436004,1,"first half\nsecond half"'
 rows[at + 1] = ""
 rows[at + 2] = rows[at + 2] + "\r"
+# days 1850 to 2030 in the last chunk: too wide for 16-bit offsets, packed
+rows[-2] = "p3,1850-01-01,49436004,1.5,"
+rows[-1] = "p3,2030-01-01,49436004,,"
 with open(f"{t}/events.csv", "w", newline="") as f:
     f.write("patient_id,date,snomedct_code,numeric_value,note\n")
     f.write("\n".join(rows) + "\n")
@@ -87,8 +90,12 @@ check_eq "... the store is unchanged" "$(store_dump "$S" | cksum)" "$before"
 run_pccs --store "$S" load --quiet "$T/events.csv" "$T/meds.csv"
 check_eq "events and medicines load" "$status" 0
 
-# Stored events (sqlite_phm.c: 16-byte records, patient, day, code id,
-# float value or NaN) against python's reading of the files.
+# Stored events against python's reading of the files. sqlite_phm.c
+# stores a chunk dense when it fits (header: int32 -0x44454e31, first
+# patient, first day, number of values; then n uint16 code ids, n day
+# offsets, n patient offsets, a bit per event with a value, the float
+# values) and otherwise as 16-byte records (patient, day, code id, float
+# value or NaN); kinds counts each.
 out=$(python3 - "$S" "$T" <<'PY'
 import csv, datetime, math, sqlite3, struct, sys
 db = sqlite3.connect(sys.argv[1])
@@ -114,9 +121,25 @@ def want(path, value):
                      int((r.get("snomedct_code") or r.get("dmd_code")).strip()),
                      f32(float(v)) if v else None))
     return rows
+kinds = {"dense": 0, "packed": 0}
+def dense(n, data):
+    magic, p0, d0, nv = struct.unpack_from("<iiiI", data)
+    assert magic == -0x44454e31 and len(data) == 16 + 6 * n + (n + 7) // 8 + 4 * nv
+    c = struct.unpack_from(f"<{n}H", data, 16)
+    d = struct.unpack_from(f"<{n}H", data, 16 + 2 * n)
+    p = struct.unpack_from(f"<{n}H", data, 16 + 4 * n)
+    bits = data[16 + 6 * n:16 + 6 * n + (n + 7) // 8]
+    vals = iter(struct.unpack_from(f"<{nv}f", data, 16 + 6 * n + (n + 7) // 8))
+    return [(p0 + p[i], d0 + d[i], code[c[i]],
+             next(vals) if bits[i // 8] >> (i % 8) & 1 else None) for i in range(n)]
 def got(kind):
     rows = []
-    for (data,) in db.execute("SELECT data FROM event_chunks WHERE kind = ? ORDER BY id", (kind,)):
+    for n, data in db.execute("SELECT n, data FROM event_chunks WHERE kind = ? ORDER BY id", (kind,)):
+        if struct.unpack_from("<i", data)[0] == -0x44454e31:
+            kinds["dense"] += 1
+            rows += dense(n, data)
+            continue
+        kinds["packed"] += 1
         for p, d, c, v in struct.iter_unpack("<iiif", data):
             rows.append((p, d, code[c], None if math.isnan(v) else v))
     return rows
@@ -124,10 +147,13 @@ for kind, path, value in ((0, "events.csv", True), (1, "meds.csv", False)):
     w, g = want(f"{t}/{path}", value), got(kind)
     diff = next((i for i in range(min(len(w), len(g))) if w[i] != g[i]), None)
     print(f"{path} {len(w)} {len(g)} {'same' if w == g else f'first difference at {diff}: {w[diff] if diff is not None else None} {g[diff] if diff is not None else None}'}")
+print(f"dense chunks {kinds['dense']} packed chunks {kinds['packed']}")
 PY
 )
 on_pg && pg_skip_next "reads SQLite's packed event records"
 check_match "every event as python reads it" "$out" "events.csv 119999 119999 same"
 on_pg && pg_skip_next "reads SQLite's packed event records"
 check_match "every medicine as python reads it" "$out" "meds.csv 50000 50000 same"
+on_pg && pg_skip_next "reads SQLite's packed event records"
+check_match "... stored dense (6 bytes an event and its value) or, too wide, packed" "$out" "dense chunks [1-9][0-9]* packed chunks [1-9]"
 done_testing
