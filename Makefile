@@ -18,6 +18,10 @@ PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 
 PKGS := sqlite3 libsodium libzip expat jansson xlsxwriter libmicrohttpd libpq
+# Compiled against but not linked: src/store/pq_load.c and src/web/mhd_load.c
+# open them with dlopen when a PostgreSQL store or the server needs them,
+# so every other command starts without their dozen dependent libraries.
+DLOPEN_PKGS := libmicrohttpd libpq
 TEST_PKGS := cmocka
 
 WARN := -std=c17 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic \
@@ -35,7 +39,8 @@ OPT := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
 endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(filter-out $(DLOPEN_PKGS),$(PKGS)) \
+	2>/dev/null) -ldl
 TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 

@@ -2,6 +2,7 @@
 /* The organisation tree in memory and its as-at membership rules. */
 #include "model/tree.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,9 +50,79 @@ dup_or_null(const char *s)
     return s ? pccs_xstrdup(s) : NULL;
 }
 
+/* ===== The ancestors asked for ===== */
+
+/*
+ * pccs_tree_ancestor's answers, one array per (day, source, level) asked
+ * for, indexed by org and filled as asked: a table asks the same few
+ * questions of thousands of rows. An entry holds the ancestor + 2, so 0
+ * (calloc) is "not asked yet". One lock for every tree: the server's
+ * request threads share its tree.
+ */
+#define MEMO_SLOTS 16
+
+struct pccs_tree_memo {
+    struct memo_slot {
+        pccs_day at;
+        int64_t source;
+        int level;
+        int *up;
+    } slot[MEMO_SLOTS];
+    size_t n, next;
+};
+
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Forget every answer: the tree changed. */
+static void
+memo_clear(struct pccs_tree *t)
+{
+    if (!t->memo)
+        return;
+    pthread_mutex_lock(&memo_lock);
+    for (size_t i = 0; i < t->memo->n; i++)
+        free(t->memo->slot[i].up);
+    free(t->memo);
+    t->memo = NULL;
+    pthread_mutex_unlock(&memo_lock);
+}
+
+/*
+ * The answers for (at, source, level), made when first asked; memo_lock
+ * held. The memo is a cache beside the tree's value, so a const tree
+ * (never defined const: trees are built at run time) takes one.
+ */
+static int *
+memo_row(const struct pccs_tree *t, enum pccs_level level, pccs_day at,
+         int64_t source)
+{
+    struct pccs_tree_memo *m = t->memo;
+    if (!m) {
+        m = pccs_xcalloc(1, sizeof(*m));
+        ((struct pccs_tree *)t)->memo = m;
+    }
+    for (size_t i = 0; i < m->n; i++) {
+        struct memo_slot *s = &m->slot[i];
+        if (s->at == at && s->source == source && s->level == (int)level)
+            return s->up;
+    }
+    struct memo_slot *s;
+    if (m->n < MEMO_SLOTS)
+        s = &m->slot[m->n++];
+    else {
+        s = &m->slot[m->next];
+        m->next = (m->next + 1) % MEMO_SLOTS;
+        free(s->up);
+    }
+    *s = (struct memo_slot){at, source, (int)level,
+                            pccs_xcalloc(t->norgs, sizeof(int))};
+    return s->up;
+}
+
 int
 pccs_tree_add_org(struct pccs_tree *t, const struct pccs_org_row *o)
 {
+    memo_clear(t);
     if (t->norgs == t->cap) {
         /* cap 0 with orgs: borrowed from the blob; copy them. */
         size_t cap = t->norgs >= 512 ? t->norgs * 2 : 1024;
@@ -91,6 +162,7 @@ org_cb(void *ctx, const struct pccs_org_row *o)
 void
 pccs_tree_add_link(struct pccs_tree *t, const struct pccs_link_row *l)
 {
+    memo_clear(t);
     int c = pccs_tree_find(t, l->child);
     bool none = !l->parent || !*l->parent;
     int p = none ? -1 : pccs_tree_find(t, l->parent);
@@ -151,6 +223,7 @@ pccs_tree_add_link(struct pccs_tree *t, const struct pccs_link_row *l)
 void
 pccs_tree_add_name(struct pccs_tree *t, const struct pccs_name_row *n)
 {
+    memo_clear(t);
     int c = n->org ? pccs_tree_find(t, n->org) : -1;
     if (c < 0 || !n->name || !*n->name)
         return;
@@ -312,6 +385,7 @@ source_cb(void *ctx, const struct pccs_source_info *s)
 void
 pccs_tree_set_census(struct pccs_tree *t, int64_t source_id, pccs_day day)
 {
+    memo_clear(t);
     if (source_id <= 0)
         return;
     size_t sid = (size_t)source_id;
@@ -440,6 +514,7 @@ pccs_tree_refresh(struct pccs_store *st, struct pccs_err *err)
 void
 pccs_tree_finish(struct pccs_tree *t)
 {
+    memo_clear(t);
     int eng = pccs_tree_find(t, "ENG");
     if (eng < 0) {
         struct pccs_org_row o = {.code = "ENG",
@@ -465,6 +540,7 @@ free_owned(const struct pccs_tree *t, void *p)
 void
 pccs_tree_release(struct pccs_tree *t)
 {
+    memo_clear(t);
     for (size_t i = 0; i < t->norgs; i++) {
         struct pccs_tree_org *o = &t->orgs[i];
         char *own[] = {o->code,     o->name,   o->postcode,
@@ -627,9 +703,10 @@ pccs_tree_parent(const struct pccs_tree *t, int org, enum pccs_level level,
     return parent_via(t, org, level, at, prefer_source, &src);
 }
 
-int
-pccs_tree_ancestor(const struct pccs_tree *t, int org, enum pccs_level level,
-                   pccs_day at, int64_t prefer_source)
+/* pccs_tree_ancestor, walking the tree. */
+static int
+ancestor_walk(const struct pccs_tree *t, int org, enum pccs_level level,
+              pccs_day at, int64_t prefer_source)
 {
     for (int guard = 0; org >= 0 && guard < PCCS_NLEVELS; guard++) {
         const struct pccs_tree_org *o = &t->orgs[org];
@@ -648,6 +725,26 @@ pccs_tree_ancestor(const struct pccs_tree *t, int org, enum pccs_level level,
         org = next;
     }
     return -1;
+}
+
+int
+pccs_tree_ancestor(const struct pccs_tree *t, int org, enum pccs_level level,
+                   pccs_day at, int64_t prefer_source)
+{
+    if (org < 0 || (size_t)org >= t->norgs)
+        return -1;
+    const struct pccs_tree_org *o = &t->orgs[org];
+    if (o->level == level)
+        return org;
+    if (o->level == PCCS_LEVEL_NONE || o->level > level)
+        return -1;
+    pthread_mutex_lock(&memo_lock);
+    int *up = memo_row(t, level, at, prefer_source);
+    if (!up[org])
+        up[org] = ancestor_walk(t, org, level, at, prefer_source) + 2;
+    int a = up[org] - 2;
+    pthread_mutex_unlock(&memo_lock);
+    return a;
 }
 
 int

@@ -124,12 +124,17 @@ struct pccs_tree {
      */
     char *blob;
     size_t blob_len;
+    /*
+     * Ancestors already asked for (pccs_tree_ancestor), by day, source
+     * and level; emptied by any change to the tree, freed with it.
+     */
+    struct pccs_tree_memo *memo;
 };
 
 #define PCCS_TREE_INIT                                                         \
     {                                                                          \
         NULL, 0, 0, PCCS_HMAP_INIT, -1, PCCS_DAY_NONE, NULL, 0, NULL, 0, NULL, \
-            0, NULL, 0                                                         \
+            0, NULL, 0, NULL                                                   \
     }
 
 /** Add an organisation (strings copied); returns its index. */

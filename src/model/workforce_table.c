@@ -53,8 +53,8 @@ struct wctx {
     pccs_day at;
     const char *group;
     int in_org;
-    struct pccs_hmap rows;   /* "org\x1fkey" -> index + 1 */
-    struct pccs_hmap people; /* "row\x1fid": each person once a row */
+    struct pccs_hmap rows;   /* (org, publication, key) -> index + 1 */
+    struct pccs_hmap people; /* (row, id): each person once a row */
     struct wrow *r;
     size_t n, cap;
     enum wpass pass;
@@ -62,6 +62,16 @@ struct wctx {
     int pub;
     int64_t source[PUB_N];
 };
+
+/* Copy the n bytes at s into out (size bytes), cut to fit, NUL-ended. */
+static void
+copy_part(char *out, size_t size, const char *s, size_t n)
+{
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
 
 /* dim = "Data_source|STAFF_GROUP|STAFF_ROLE|DETAILED_STAFF_ROLE" */
 static bool
@@ -72,9 +82,26 @@ split_dim(const char *dim, char *group, size_t gn, char *role, size_t rn)
     const char *c = b ? strchr(b + 1, '|') : NULL;
     if (!c)
         return false;
-    snprintf(group, gn, "%.*s", (int)(b - a - 1), a + 1);
-    snprintf(role, rn, "%.*s", (int)(c - b - 1), b + 1);
+    copy_part(group, gn, a + 1, (size_t)(b - a - 1));
+    copy_part(role, rn, b + 1, (size_t)(c - b - 1));
     return true;
+}
+
+/*
+ * A hash key: the two numbers' bytes then the text (the keys are only
+ * compared, never shown). Returns its length.
+ */
+static size_t
+row_key(char *out, size_t size, int64_t a, int b, const char *text)
+{
+    memcpy(out, &a, sizeof(a));
+    memcpy(out + sizeof(a), &b, sizeof(b));
+    size_t n = sizeof(a) + sizeof(b);
+    size_t tl = strlen(text);
+    if (tl > size - n)
+        tl = size - n;
+    memcpy(out + n, text, tl);
+    return n + tl;
 }
 
 static int
@@ -95,10 +122,9 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
         return 0;
     const char *key = w->group ? role : group;
     char hk[300];
-    int hl = snprintf(hk, sizeof(hk), "%d\x1f%d\x1f%s", g, w->pub, key);
+    size_t hl = row_key(hk, sizeof(hk), g, w->pub, key);
     bool created;
-    struct pccs_hmap_entry *e =
-        pccs_hmap_put(&w->rows, hk, (size_t)hl, &created);
+    struct pccs_hmap_entry *e = pccs_hmap_put(&w->rows, hk, hl, &created);
     if (created) {
         if (w->n == w->cap) {
             w->cap = w->cap ? w->cap * 2 : 256;
@@ -113,9 +139,8 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
         /* dim "source|group|role|detail|id": a person once per row. */
         const char *id = strrchr(f->dim, '|');
         char pk[320];
-        int pl = snprintf(pk, sizeof(pk), "%lld\x1f%s", (long long)ri,
-                          id ? id + 1 : "");
-        pccs_hmap_put(&w->people, pk, (size_t)pl, &created);
+        size_t pl = row_key(pk, sizeof(pk), ri, 0, id ? id + 1 : "");
+        pccs_hmap_put(&w->people, pk, pl, &created);
         if (created)
             r->heads++;
         w->persons++;

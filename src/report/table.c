@@ -49,39 +49,66 @@ pccs_format_parse(const char *s, enum pccs_format *out)
 __extension__ typedef unsigned __int128 plain_u128;
 
 /*
- * printf's "%.*f" of v with d decimals, for d <= 22, by exact integer
- * arithmetic (v = m 2^e, so v 10^d = m 5^d 2^(e+d), rounded half to even
- * as printf does); the same text, without printf's multiple precision.
+ * v 10^d rounded half to even, as printf's "%.*f" rounds it, by exact
+ * integer arithmetic (v = m 2^e, so v 10^d = m 5^d 2^(e+d)) into *q;
+ * false when that needs printf's multiple precision (v not finite or 0,
+ * d > 22, v 10^d over 127 bits).
  */
-static void
-plain_fixed(char *out, size_t size, int d, double v)
+static bool
+fixed_scaled(int d, double v, plain_u128 *q)
 {
     int e;
     double f = frexp(fabs(v), &e);
-    if (!isfinite(v) || d > 22 || size < 64 || v == 0) {
-        snprintf(out, size, "%.*f", d, v);
-        return;
-    }
+    if (!isfinite(v) || d > 22 || v == 0)
+        return false;
     uint64_t m = (uint64_t)ldexp(f, 53);
     int k = 53 - e - d; /* v 10^d = m 5^d / 2^k */
-    if (k < -22) {      /* v 10^d would not fit 127 bits (v > 2^75) */
-        snprintf(out, size, "%.*f", d, v);
-        return;
-    }
-    plain_u128 q = m;
-    for (int i = 0; i < d; i++)
-        q *= 5;
+    if (k < -22)        /* v 10^d would not fit 127 bits (v > 2^75) */
+        return false;
+    static const uint64_t pow5[23] = {
+        1ULL,
+        5ULL,
+        25ULL,
+        125ULL,
+        625ULL,
+        3125ULL,
+        15625ULL,
+        78125ULL,
+        390625ULL,
+        1953125ULL,
+        9765625ULL,
+        48828125ULL,
+        244140625ULL,
+        1220703125ULL,
+        6103515625ULL,
+        30517578125ULL,
+        152587890625ULL,
+        762939453125ULL,
+        3814697265625ULL,
+        19073486328125ULL,
+        95367431640625ULL,
+        476837158203125ULL,
+        2384185791015625ULL,
+    };
+    *q = (plain_u128)m * pow5[d];
     if (k <= 0)
-        q <<= -k;
+        *q <<= -k;
     else if (k >= 120)
-        q = 0; /* under a half: m 5^d < 2^105 */
+        *q = 0; /* under a half: m 5^d < 2^105 */
     else {
-        plain_u128 rem = q & (((plain_u128)1 << k) - 1),
+        plain_u128 rem = *q & (((plain_u128)1 << k) - 1),
                    half = (plain_u128)1 << (k - 1);
-        q >>= k;
-        if (rem > half || (rem == half && (q & 1)))
-            q++;
+        *q >>= k;
+        if (rem > half || (rem == half && (*q & 1)))
+            (*q)++;
     }
+    return true;
+}
+
+/* The decimal digits of q with a point before the last d, at o; the end. */
+static char *
+put_scaled(char *o, plain_u128 q, int d)
+{
     char dig[48];
     int n = 0;
     while (q > UINT64_MAX) {
@@ -95,23 +122,70 @@ plain_fixed(char *out, size_t size, int d, double v)
     } while (q64);
     while (n <= d)
         dig[n++] = '0';
-    char *o = out;
-    if (signbit(v))
-        *o++ = '-';
     for (int i = n - 1; i >= 0; i--) {
         *o++ = dig[i];
         if (i == d && d > 0)
             *o++ = '.';
     }
     *o = '\0';
+    return o;
+}
+
+void
+pccs__table_fixed(char *out, size_t size, int d, double v)
+{
+    plain_u128 q;
+    if (size < 64 || !fixed_scaled(d, v, &q)) {
+        snprintf(out, size, "%.*f", d, v);
+        return;
+    }
+    char *o = out;
+    if (signbit(v))
+        *o++ = '-';
+    put_scaled(o, q, d);
+}
+
+void
+pccs__table_int(char *out, long long v)
+{
+    char dig[24];
+    int n = 0;
+    unsigned long long u =
+        v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        dig[n++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *out++ = '-';
+    while (n > 0)
+        *out++ = dig[--n];
+    *out = '\0';
 }
 
 /* Does the decimal text of v to d places give v back (PLAIN_REL)? */
 static bool
 plain_ok(char *tmp, size_t size, int d, double v)
 {
-    plain_fixed(tmp, size, d, v);
-    return fabs(strtod(tmp, NULL) - v) <= fabs(v) * PLAIN_REL;
+    static const double pow10[] = {
+        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    plain_u128 q;
+    double back;
+    /*
+     * q and 10^d exact in a double: their quotient is correctly rounded,
+     * the value strtod reads from the text (Clinger's fast path).
+     */
+    if (fixed_scaled(d, v, &q) && q < ((plain_u128)1 << 53)) {
+        back = (double)q / pow10[d];
+        if (signbit(v))
+            back = -back;
+    }
+    else {
+        pccs__table_fixed(tmp, size, d, v);
+        back = strtod(tmp, NULL);
+    }
+    return fabs(back - v) <= fabs(v) * PLAIN_REL;
 }
 
 /*
@@ -134,7 +208,9 @@ static void
 plain_number(struct pccs_buf *b, double v)
 {
     if (v == floor(v) && fabs(v) < 9e15) {
-        pccs_buf_addf(b, "%lld", (long long)v);
+        char tmp[24];
+        pccs__table_int(tmp, (long long)v);
+        pccs_buf_addstr(b, tmp);
         return;
     }
     int mag = (int)floor(log10(fabs(v)));
@@ -155,7 +231,7 @@ plain_number(struct pccs_buf *b, double v)
         for (d = 0; d < max && !plain_ok(tmp, sizeof(tmp), d, v); d++)
             ;
     }
-    plain_fixed(tmp, sizeof(tmp), d, v);
+    pccs__table_fixed(tmp, sizeof(tmp), d, v);
     char *dot = strchr(tmp, '.');
     if (dot) {
         char *end = tmp + strlen(tmp);
@@ -174,8 +250,8 @@ plain_number(struct pccs_buf *b, double v)
 static void
 human_number(struct pccs_buf *b, double v, int decimals)
 {
-    char tmp[64];
-    snprintf(tmp, sizeof(tmp), "%.*f", decimals, fabs(v));
+    char tmp[400];
+    pccs__table_fixed(tmp, sizeof(tmp), decimals, fabs(v));
     char *dot = strchr(tmp, '.');
     size_t intlen = dot ? (size_t)(dot - tmp) : strlen(tmp);
     if (v < 0 && strspn(tmp, "0.") != strlen(tmp))
@@ -217,8 +293,8 @@ pccs_table_format_cell(struct pccs_buf *b, const struct pccs_table *t,
 static bool
 whole_at(double v, int decimals)
 {
-    char tmp[64];
-    snprintf(tmp, sizeof(tmp), "%.*f", decimals, v);
+    char tmp[400];
+    pccs__table_fixed(tmp, sizeof(tmp), decimals, v);
     const char *dot = strchr(tmp, '.');
     return !dot || strspn(dot + 1, "0") == strlen(dot + 1);
 }

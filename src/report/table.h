@@ -26,6 +26,14 @@ void pccs_table_format_cell(struct pccs_buf *b, const struct pccs_table *t,
  */
 void pccs_table_format_text(struct pccs_buf *b, const struct pccs_table *t,
                             size_t row, size_t col);
+/**
+ * Internal, for the writers and their unit test: v with d decimals into
+ * out (size bytes, at least 64 for the fast path), the same text as
+ * snprintf's "%.*f" without printf's multiple precision.
+ */
+void pccs__table_fixed(char *out, size_t size, int d, double v);
+/** Internal: v in decimal, as "%lld" prints it, into out (24 bytes). */
+void pccs__table_int(char *out, long long v);
 /** Parse "text", "csv", "json" or "xlsx". PCCS_EINVAL otherwise. */
 int pccs_format_parse(const char *s, enum pccs_format *out);
 /**

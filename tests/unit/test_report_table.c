@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -81,7 +83,8 @@ test_report_table_xlsx_sheet_names(void **state)
     (void)state;
     static const char *const cases[][2] = {
         {"populations", "populations"},
-        {"Enhanced access: minutes [by week]", "Enhanced access- minutes -by we"},
+        {"Enhanced access: minutes [by week]",
+         "Enhanced access- minutes -by we"},
         {"a/b\\c*d?e", "a-b-c-d-e"},
         {"'quoted'", "quoted"},
         {"sources", "table"},
@@ -217,6 +220,86 @@ test_rollup_sums_and_counts_missing(void **state)
     assert_true(none.sum[0] == 3);
 }
 
+/* The fast number formatter prints what snprintf prints, to the byte. */
+static void
+check_fixed(double v)
+{
+    char want[400], got[400];
+    for (int d = 0; d <= 24; d++) {
+        snprintf(want, sizeof(want), "%.*f", d, v);
+        pccs__table_fixed(got, sizeof(got), d, v);
+        if (strcmp(want, got) != 0)
+            fail_msg("%.17g at %d decimals: %s, snprintf %s", v, d, got, want);
+    }
+}
+
+static void
+test_report_table_fixed_as_snprintf(void **state)
+{
+    (void)state;
+    /* Ties and near-ties of rounding, in binary and in decimal. */
+    static const double edge[] = {
+        0.5,       1.5,       2.5,      -0.5,          -2.5,          0.125,
+        0.375,     -0.625,    1.005,    2.675,         1.045,         0.045,
+        9.995,     99.5,      999.9995, 0.05,          -0.05,         1e-7,
+        5e-324,    1e22,      1e23,     9.5e15,        123456789.125, -0.0,
+        0.0,       1e300,     -1e300,   4368731529.76, 2.5e-5,        0.1 + 0.2,
+        1.0 / 3.0, 2.0 / 3.0, 52039.0,  -52039.004999,
+    };
+    for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++)
+        check_fixed(edge[i]);
+    check_fixed(INFINITY);
+    check_fixed(-INFINITY);
+    check_fixed(NAN);
+    /* Every k/2^j and k/1000 around the tables' magnitudes, and noise. */
+    for (int k = -2000; k <= 2000; k++) {
+        check_fixed(k / 1000.0);
+        check_fixed(k / 64.0);
+        check_fixed(k * 1234.5678);
+    }
+    uint64_t x = 88172645463325252ULL;
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double bits;
+        uint64_t b = x & 0x7fffffffffffffffULL;
+        memcpy(&bits, &b, sizeof(bits));
+        double scaled = (double)(x >> 11) / (double)(1ULL << (x % 60));
+        check_fixed(i % 2 ? scaled : -scaled);
+        if (isfinite(bits) && fabs(bits) < 1e80)
+            check_fixed(bits);
+    }
+}
+
+static void
+test_report_table_int_as_snprintf(void **state)
+{
+    (void)state;
+    static const long long edge[] = {0,
+                                     1,
+                                     -1,
+                                     9,
+                                     10,
+                                     -10,
+                                     999999,
+                                     1000000,
+                                     LLONG_MAX,
+                                     LLONG_MIN,
+                                     8999999999999999LL};
+    char want[32], got[32];
+    for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+        snprintf(want, sizeof(want), "%lld", edge[i]);
+        pccs__table_int(got, edge[i]);
+        assert_string_equal(got, want);
+    }
+    for (long long v = -100000; v <= 100000; v += 7) {
+        snprintf(want, sizeof(want), "%lld", v * 1021);
+        pccs__table_int(got, v * 1021);
+        assert_string_equal(got, want);
+    }
+}
+
 int
 main(void)
 {
@@ -228,6 +311,8 @@ main(void)
         cmocka_unit_test(test_report_table_format_parse),
         cmocka_unit_test(test_report_table_xlsx_sheet_names),
         cmocka_unit_test(test_rollup_sums_and_counts_missing),
+        cmocka_unit_test(test_report_table_fixed_as_snprintf),
+        cmocka_unit_test(test_report_table_int_as_snprintf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

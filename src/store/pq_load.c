@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The libpq functions the PostgreSQL store calls, resolved with dlopen the
+ * first time one is called, so a command on a SQLite store never loads
+ * libpq and the libraries it brings (ssl, gssapi, ldap: about 4 million
+ * instructions of dynamic linking at every start). pg*.c call the PQ*
+ * functions as declared in <libpq-fe.h>; this file defines them.
+ *
+ * When libpq.so.5 cannot be loaded, PQconnectdb says why on stderr and
+ * returns NULL, as libpq itself does when out of memory; the functions
+ * called without a connection (PQfinish, PQclear, PQfreemem) do nothing.
+ */
+#include <dlfcn.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PQ_LIBRARY "libpq.so.5"
+
+/* The functions that return a value: type, name, parameters, arguments. */
+#define PQ_FUNCS(X)                                                            \
+    X(char *, PQcmdTuples, (PGresult * res), (res))                            \
+    X(PGconn *, PQconnectdb, (const char *conninfo), (conninfo))               \
+    X(int, PQenterPipelineMode, (PGconn * conn), (conn))                       \
+    X(char *, PQerrorMessage, (const PGconn *conn), (conn))                    \
+    X(char *, PQescapeLiteral, (PGconn * conn, const char *str, size_t len),   \
+      (conn, str, len))                                                        \
+    X(PGresult *, PQexec, (PGconn * conn, const char *query), (conn, query))   \
+    X(PGresult *, PQexecParams,                                                \
+      (PGconn * conn, const char *command, int nParams, const Oid *paramTypes, \
+       const char *const *paramValues, const int *paramLengths,                \
+       const int *paramFormats, int resultFormat),                             \
+      (conn, command, nParams, paramTypes, paramValues, paramLengths,          \
+       paramFormats, resultFormat))                                            \
+    X(PGresult *, PQexecPrepared,                                              \
+      (PGconn * conn, const char *stmtName, int nParams,                       \
+       const char *const *paramValues, const int *paramLengths,                \
+       const int *paramFormats, int resultFormat),                             \
+      (conn, stmtName, nParams, paramValues, paramLengths, paramFormats,       \
+       resultFormat))                                                          \
+    X(int, PQexitPipelineMode, (PGconn * conn), (conn))                        \
+    X(int, PQgetCopyData, (PGconn * conn, char **buffer, int async),           \
+      (conn, buffer, async))                                                   \
+    X(PGresult *, PQgetResult, (PGconn * conn), (conn))                        \
+    X(int, PQgetisnull, (const PGresult *res, int tup_num, int field_num),     \
+      (res, tup_num, field_num))                                               \
+    X(int, PQgetlength, (const PGresult *res, int tup_num, int field_num),     \
+      (res, tup_num, field_num))                                               \
+    X(char *, PQgetvalue, (const PGresult *res, int tup_num, int field_num),   \
+      (res, tup_num, field_num))                                               \
+    X(int, PQntuples, (const PGresult *res), (res))                            \
+    X(int, PQpipelineSync, (PGconn * conn), (conn))                            \
+    X(PGresult *, PQprepare,                                                   \
+      (PGconn * conn, const char *stmtName, const char *query, int nParams,    \
+       const Oid *paramTypes),                                                 \
+      (conn, stmtName, query, nParams, paramTypes))                            \
+    X(int, PQputCopyData, (PGconn * conn, const char *buffer, int nbytes),     \
+      (conn, buffer, nbytes))                                                  \
+    X(int, PQputCopyEnd, (PGconn * conn, const char *errormsg),                \
+      (conn, errormsg))                                                        \
+    X(char *, PQresultErrorField, (const PGresult *res, int fieldcode),        \
+      (res, fieldcode))                                                        \
+    X(ExecStatusType, PQresultStatus, (const PGresult *res), (res))            \
+    X(int, PQsendQueryPrepared,                                                \
+      (PGconn * conn, const char *stmtName, int nParams,                       \
+       const char *const *paramValues, const int *paramLengths,                \
+       const int *paramFormats, int resultFormat),                             \
+      (conn, stmtName, nParams, paramValues, paramLengths, paramFormats,       \
+       resultFormat))                                                          \
+    X(PQnoticeProcessor, PQsetNoticeProcessor,                                 \
+      (PGconn * conn, PQnoticeProcessor proc, void *arg), (conn, proc, arg))   \
+    X(ConnStatusType, PQstatus, (const PGconn *conn), (conn))
+
+/* The functions that return nothing. */
+#define PQ_VOIDS(X)                                                            \
+    X(void, PQclear, (PGresult * res), (res))                                  \
+    X(void, PQfinish, (PGconn * conn), (conn))                                 \
+    X(void, PQfreemem, (void *ptr), (ptr))
+
+#define POINTER(ret, name, params, args) static ret(*p_##name) params;
+PQ_FUNCS(POINTER)
+PQ_VOIDS(POINTER)
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static bool loaded;
+
+/* Resolve one symbol into its pointer (memcpy: ISO C has no cast). */
+static bool
+resolve(void *lib, const char *name, void *fn, size_t size)
+{
+    void *sym = dlsym(lib, name);
+    if (!sym)
+        return false;
+    memcpy(fn, &sym, size);
+    return true;
+}
+
+static void
+load(void)
+{
+    void *lib = dlopen(PQ_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        fprintf(stderr, "pccs: cannot load %s: %s\n", PQ_LIBRARY, dlerror());
+        return;
+    }
+    bool ok = true;
+#define RESOLVE(ret, name, params, args)                                       \
+    ok = ok && resolve(lib, #name, &p_##name, sizeof(p_##name));
+    PQ_FUNCS(RESOLVE)
+    PQ_VOIDS(RESOLVE)
+#undef RESOLVE
+    if (!ok)
+        fprintf(stderr, "pccs: %s: %s\n", PQ_LIBRARY, dlerror());
+    loaded = ok;
+}
+
+static bool
+ready(void)
+{
+    pthread_once(&once, load);
+    return loaded;
+}
+
+#define DEFINE(ret, name, params, args)                                        \
+    ret name params                                                            \
+    {                                                                          \
+        if (!ready())                                                          \
+            return (ret)0;                                                     \
+        return p_##name args;                                                  \
+    }
+PQ_FUNCS(DEFINE)
+
+#define DEFINE_VOID(ret, name, params, args)                                   \
+    ret name params                                                            \
+    {                                                                          \
+        if (ready())                                                           \
+            p_##name args;                                                     \
+    }
+PQ_VOIDS(DEFINE_VOID)
