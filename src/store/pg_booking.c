@@ -86,6 +86,35 @@ filter_params(const struct pccs_booking_filter *f, const char **p, char *buf,
     "($4::text IS NULL OR " start " <= $4 COLLATE \"C\") AND ($5::text IS "    \
     "NULL OR " status " = $5)"
 
+/* A reader's callback and its context, for pccs__pg_each's rows. */
+struct each {
+    union {
+        pccs_store_slot_fn slot;
+        pccs_store_appt_fn appt;
+    } fn;
+    void *ctx;
+};
+
+static int
+slot_row(void *ctx, const PGresult *r, int i)
+{
+    const struct each *e = ctx;
+    const struct pccs_slot_row o = {
+        .id = pccs__pg_int(r, i, 0),
+        .session_key = pccs__pg_text(r, i, 1),
+        .org = pccs__pg_text(r, i, 2),
+        .start = pccs__pg_text(r, i, 3),
+        .end = pccs__pg_text(r, i, 4),
+        .minutes = pccs__pg_int(r, i, 5),
+        .status = pccs__pg_text(r, i, 6),
+        .site = pccs__pg_text(r, i, 7),
+        .service = pccs__pg_text(r, i, 8),
+        .staff_role = pccs__pg_text(r, i, 9),
+        .bookable = pccs__pg_text(r, i, 10),
+    };
+    return e->fn.slot(e->ctx, &o);
+}
+
 int
 pccs__pg_slots_each(struct pccs_store *st, const struct pccs_booking_filter *f,
                     pccs_store_slot_fn fn, void *ctx, struct pccs_err *err)
@@ -93,39 +122,16 @@ pccs__pg_slots_each(struct pccs_store *st, const struct pccs_booking_filter *f,
     const char *p[7];
     char id[24];
     filter_params(f, p, id, sizeof(id));
-    PGresult *r;
-    int rc = pccs__pg_query(
+    struct each e = {.fn.slot = fn, .ctx = ctx};
+    return pccs__pg_each(
         st,
         "SELECT s.id, s.session_key, s.org, s.start, s.\"end\", s.minutes, "
         "s.status, b.site, b.service, b.staff_role, b.bookable FROM slots s "
         "JOIN booking_sessions b ON b.key = s.session_key WHERE $6::text IS "
-        "NULL AND $7::text IS NULL AND " FILTER_SQL("s.id", "s.org", "s.start",
-                                                    "s.status") " ORDER BY "
-                                                                "s.start "
-                                                                "COLLATE "
-                                                                "\"C\", s.id",
-        7, p, &r, NULL, err, "cannot read slots");
-    if (rc)
-        return rc;
-    int n = PQntuples(r);
-    for (int i = 0; i < n && !rc; i++) {
-        struct pccs_slot_row o = {
-            .id = pccs__pg_int(r, i, 0),
-            .session_key = pccs__pg_text(r, i, 1),
-            .org = pccs__pg_text(r, i, 2),
-            .start = pccs__pg_text(r, i, 3),
-            .end = pccs__pg_text(r, i, 4),
-            .minutes = pccs__pg_int(r, i, 5),
-            .status = pccs__pg_text(r, i, 6),
-            .site = pccs__pg_text(r, i, 7),
-            .service = pccs__pg_text(r, i, 8),
-            .staff_role = pccs__pg_text(r, i, 9),
-            .bookable = pccs__pg_text(r, i, 10),
-        };
-        rc = fn(ctx, &o);
-    }
-    PQclear(r);
-    return rc;
+        "NULL AND $7::text IS NULL AND " FILTER_SQL(
+            "s.id", "s.org", "s.start", "s.status") " ORDER BY s.start "
+                                                    "COLLATE \"C\", s.id",
+        7, p, slot_row, &e, err, "cannot read slots");
 }
 
 /* Why slot id could not be booked: there is none, or it is not free. */
@@ -223,6 +229,32 @@ pccs__pg_appt_set_status(struct pccs_store *st, int64_t id, const char *status,
                           1, q, NULL, NULL, err, "cannot free the slot");
 }
 
+static int
+appt_row(void *ctx, const PGresult *r, int i)
+{
+    const struct each *e = ctx;
+    const struct pccs_appt_row o = {
+        .id = pccs__pg_int(r, i, 0),
+        .slot_id = pccs__pg_int(r, i, 1),
+        .nhs_number = pccs__pg_text(r, i, 2),
+        .practice = pccs__pg_text(r, i, 3),
+        .status = pccs__pg_text(r, i, 4),
+        .booked_by = pccs__pg_text(r, i, 5),
+        .created_at = pccs__pg_text(r, i, 6),
+        .updated_at = pccs__pg_text(r, i, 7),
+        .org = pccs__pg_text(r, i, 8),
+        .start = pccs__pg_text(r, i, 9),
+        .end = pccs__pg_text(r, i, 10),
+        .minutes = pccs__pg_int(r, i, 11),
+    };
+    /* No callback: count into ctx (an int), as sqlite.c does. */
+    if (!e->fn.appt) {
+        (*(int *)e->ctx)++;
+        return 0;
+    }
+    return e->fn.appt(e->ctx, &o);
+}
+
 int
 pccs__pg_appts_each(struct pccs_store *st, const struct pccs_booking_filter *f,
                     pccs_store_appt_fn fn, void *ctx, struct pccs_err *err)
@@ -230,8 +262,8 @@ pccs__pg_appts_each(struct pccs_store *st, const struct pccs_booking_filter *f,
     const char *p[7];
     char id[24];
     filter_params(f, p, id, sizeof(id));
-    PGresult *r;
-    int rc = pccs__pg_query(
+    struct each e = {.fn.appt = fn, .ctx = ctx};
+    return pccs__pg_each(
         st,
         "SELECT a.id, a.slot_id, a.nhs_number, a.practice, a.status, "
         "a.booked_by, a.created_at, a.updated_at, s.org, s.start, s.\"end\", "
@@ -241,33 +273,7 @@ pccs__pg_appts_each(struct pccs_store *st, const struct pccs_booking_filter *f,
                                         "a.practice = $6) AND ($7::text IS "
                                         "NULL OR a.nhs_number = $7) ORDER BY "
                                         "a.id",
-        7, p, &r, NULL, err, "cannot read appointments");
-    if (rc)
-        return rc;
-    int n = PQntuples(r);
-    for (int i = 0; i < n && !rc; i++) {
-        struct pccs_appt_row o = {
-            .id = pccs__pg_int(r, i, 0),
-            .slot_id = pccs__pg_int(r, i, 1),
-            .nhs_number = pccs__pg_text(r, i, 2),
-            .practice = pccs__pg_text(r, i, 3),
-            .status = pccs__pg_text(r, i, 4),
-            .booked_by = pccs__pg_text(r, i, 5),
-            .created_at = pccs__pg_text(r, i, 6),
-            .updated_at = pccs__pg_text(r, i, 7),
-            .org = pccs__pg_text(r, i, 8),
-            .start = pccs__pg_text(r, i, 9),
-            .end = pccs__pg_text(r, i, 10),
-            .minutes = pccs__pg_int(r, i, 11),
-        };
-        /* No callback: count into ctx (an int), as sqlite.c does. */
-        if (!fn)
-            (*(int *)ctx)++;
-        else
-            rc = fn(ctx, &o);
-    }
-    PQclear(r);
-    return rc;
+        7, p, appt_row, &e, err, "cannot read appointments");
 }
 
 int

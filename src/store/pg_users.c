@@ -118,34 +118,45 @@ pccs__pg_user_state(struct pccs_store *st, const char *name,
     return rc;
 }
 
+/* A reader's callback, its context and the rows it was given. */
+struct each {
+    union {
+        pccs_store_user_fn user;
+        pccs_store_audit_fn audit;
+    } fn;
+    void *ctx;
+    int n;
+};
+
+static int
+user_row(void *ctx, const PGresult *r, int i)
+{
+    struct each *e = ctx;
+    const struct pccs_user_row u = {
+        .name = pccs__pg_text(r, i, 0),
+        .role = pccs__pg_text(r, i, 1),
+        .scope = pccs__pg_text(r, i, 2),
+        .hash = pccs__pg_text(r, i, 3),
+        .created_at = pccs__pg_text(r, i, 4),
+        .generation = pccs__pg_int(r, i, 5),
+        .disabled = pccs__pg_int(r, i, 6) != 0,
+    };
+    e->n++;
+    return e->fn.user(e->ctx, &u);
+}
+
 int
 pccs__pg_users_each(struct pccs_store *st, const char *name,
                     pccs_store_user_fn fn, void *ctx, struct pccs_err *err)
 {
     const char *p[] = {name};
-    PGresult *r;
-    int rc = pccs__pg_query(st,
-                            "SELECT name, role, scope, hash, created_at, "
-                            "generation, disabled FROM users WHERE $1::text IS "
-                            "NULL OR name = $1 ORDER BY name COLLATE \"C\"",
-                            1, p, &r, NULL, err, "cannot read users");
-    if (rc)
-        return rc;
-    int n = PQntuples(r);
-    for (int i = 0; i < n && !rc; i++) {
-        struct pccs_user_row u = {
-            .name = pccs__pg_text(r, i, 0),
-            .role = pccs__pg_text(r, i, 1),
-            .scope = pccs__pg_text(r, i, 2),
-            .hash = pccs__pg_text(r, i, 3),
-            .created_at = pccs__pg_text(r, i, 4),
-            .generation = pccs__pg_int(r, i, 5),
-            .disabled = pccs__pg_int(r, i, 6) != 0,
-        };
-        rc = fn(ctx, &u);
-    }
-    PQclear(r);
-    if (!rc && name && !n)
+    struct each e = {.fn.user = fn, .ctx = ctx};
+    int rc = pccs__pg_each(st,
+                           "SELECT name, role, scope, hash, created_at, "
+                           "generation, disabled FROM users WHERE $1::text IS "
+                           "NULL OR name = $1 ORDER BY name COLLATE \"C\"",
+                           1, p, user_row, &e, err, "cannot read users");
+    if (!rc && name && !e.n)
         rc = pccs_err_set(err, PCCS_ENOTFOUND, "no user called %s", name);
     return rc;
 }
@@ -203,6 +214,20 @@ glob_regex(const char *g, char *out, size_t n)
     out[o] = '\0';
 }
 
+static int
+audit_row(void *ctx, const PGresult *r, int i)
+{
+    const struct each *e = ctx;
+    const struct pccs_audit_row a = {
+        .id = pccs__pg_int(r, i, 0),
+        .at = pccs__pg_text(r, i, 1),
+        .user = pccs__pg_text(r, i, 2),
+        .action = pccs__pg_text(r, i, 3),
+        .detail = pccs__pg_text(r, i, 4),
+    };
+    return e->fn.audit(e->ctx, &a);
+}
+
 int
 pccs__pg_audit_each(struct pccs_store *st, const struct pccs_audit_filter *f,
                     pccs_store_audit_fn fn, void *ctx, struct pccs_err *err)
@@ -212,28 +237,12 @@ pccs__pg_audit_each(struct pccs_store *st, const struct pccs_audit_filter *f,
         glob_regex(f->action, re, sizeof(re));
     const char *p[] = {f ? f->user : NULL, f && f->action ? re : NULL,
                        f ? f->since : NULL, f ? f->until : NULL};
-    PGresult *r;
-    int rc =
-        pccs__pg_query(st,
-                       "SELECT id, at, \"user\", action, detail FROM audit "
-                       "WHERE ($1::text IS NULL OR \"user\" = $1) AND "
-                       "($2::text IS NULL OR action ~ $2) AND ($3::text IS "
-                       "NULL OR at >= $3 COLLATE \"C\") AND ($4::text IS "
-                       "NULL OR at < $4 COLLATE \"C\") ORDER BY id",
-                       4, p, &r, NULL, err, "cannot read the audit log");
-    if (rc)
-        return rc;
-    int n = PQntuples(r);
-    for (int i = 0; i < n && !rc; i++) {
-        struct pccs_audit_row a = {
-            .id = pccs__pg_int(r, i, 0),
-            .at = pccs__pg_text(r, i, 1),
-            .user = pccs__pg_text(r, i, 2),
-            .action = pccs__pg_text(r, i, 3),
-            .detail = pccs__pg_text(r, i, 4),
-        };
-        rc = fn(ctx, &a);
-    }
-    PQclear(r);
-    return rc;
+    struct each e = {.fn.audit = fn, .ctx = ctx};
+    return pccs__pg_each(st,
+                         "SELECT id, at, \"user\", action, detail FROM audit "
+                         "WHERE ($1::text IS NULL OR \"user\" = $1) AND "
+                         "($2::text IS NULL OR action ~ $2) AND ($3::text IS "
+                         "NULL OR at >= $3 COLLATE \"C\") AND ($4::text IS "
+                         "NULL OR at < $4 COLLATE \"C\") ORDER BY id",
+                         4, p, audit_row, &e, err, "cannot read the audit log");
 }
