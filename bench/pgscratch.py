@@ -83,6 +83,32 @@ class PgScratch:
                 pass
         return total / 1024.0
 
+    def server_cpu_s(self):
+        """User+sys CPU seconds of the server so far: the postmaster's own
+        and its reaped children's (closed backends, from /proc/PID/stat),
+        plus the live children's own."""
+        pid_file = os.path.join(self.dir, "c", "data", "postmaster.pid")
+        try:
+            top = int(open(pid_file).readline())
+        except OSError:
+            return 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+
+        def fields(pid):
+            try:
+                return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                return None
+        f = fields(top)
+        if not f:
+            return 0.0
+        total = sum(int(x) for x in f[11:15])  # utime stime cutime cstime
+        for pid in _children(top):
+            g = fields(pid)
+            if g:
+                total += int(g[11]) + int(g[12])
+        return total / tick
+
 
 def _children(pid):
     try:

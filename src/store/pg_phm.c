@@ -4,13 +4,20 @@
  * records"): the tables patients, patient_regs and phm_events, each
  * declaratively partitioned by LIST on the ICB of the patient's practice
  * (the DDL and why are at the migration, pg_schema). The writer keeps a
- * load's rows as COPY text and sends each table's with one COPY inside
- * the load's transaction; before it does, it creates the partition of
- * every ICB the rows name that has none yet (CREATE TABLE ... PARTITION
- * OF, in the same transaction, so a failed load leaves no partition
- * either). A row whose ICB is not known goes to the DEFAULT partition:
- * patients loaded before their registrations, whose rows the
- * registrations' load then moves to their ICB's partition.
+ * load's rows as COPY text, one buffer a table and ICB, and sends them
+ * with COPY inside the load's transaction. The partition of an ICB that
+ * has none yet is made by the load, in its transaction (a failed load
+ * leaves no partition either), as a plain table first: its rows go
+ * straight into it (COPY ... FREEZE: no routing, and no second write of
+ * every page when it is first read or vacuumed), and at the end of the
+ * load it is attached (ATTACH PARTITION, which builds its indexes in
+ * one pass rather than a row at a time; its CHECK on the ICB spares the
+ * scan). Not when the table has row triggers (they would not see the
+ * rows): then the partition is made attached. Rows for a partition there before
+ * (one attached by hand, a foreign table say) go through the parent. A row
+ * whose ICB is not known goes to the DEFAULT partition: patients loaded before
+ * their registrations, whose rows the registrations' load then moves to their
+ * ICB's partition.
  *
  * Patient ids are numbered here (one more than the largest stored),
  * under a transaction-level advisory lock so that two loads never hand
@@ -19,6 +26,7 @@
  * number of rows.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +37,7 @@
 #include "base/xalloc.h"
 #include "store/pg_q.h"
 
-/* Rows of COPY text a table's buffer holds before it is sent. */
+/* Bytes of COPY text a table's buffers hold before they are sent. */
 #define FLUSH_BYTES (32u << 20)
 /* The advisory lock of patient-level loads (any number, the same). */
 #define PHM_LOCK "7045861"
@@ -39,19 +47,21 @@ enum { T_PAT, T_REG, T_EV, T_N };
 static const char *const tables[T_N] = {"patients", "patient_regs",
                                         "phm_events"};
 
-static const char *const copy_sql[T_N] = {
-    [T_PAT] = "COPY patients (id, icb, ext, sex, birth, death, source_id) "
-              "FROM STDIN",
-    [T_REG] = "COPY patient_regs (icb, patient, practice, start_day, "
-              "end_day, source_id) FROM STDIN",
-    [T_EV] = "COPY phm_events (icb, kind, patient, code, day, value, "
-             "source_id) FROM STDIN",
+static const char *const columns[T_N] = {
+    [T_PAT] = "id, icb, ext, sex, birth, death, source_id",
+    [T_REG] = "icb, patient, practice, start_day, end_day, source_id",
+    [T_EV] = "icb, kind, patient, code, day, value, source_id",
 };
+
+/* Bits of ready[] an ICB: table t has its partition; the load made it
+ * and it waits to be attached. */
+#define HAS(t) (1u << (t))
+#define OWN(t) (1u << ((t) + 4))
 
 /* A patient waiting to be written: its ICB may come with a registration. */
 struct pend {
     int64_t id, source;
-    size_t ext; /* offset of its COPY-escaped ext in the pool */
+    size_t ext; /* offset of its ext in the pool */
     pccs_day birth, death;
     char sex;
 };
@@ -60,13 +70,15 @@ struct pccs_phm_writer {
     const struct pccs_store_ops *ops; /* first: backend.h */
     struct pccs_store *st;
     int64_t next_id;
-    struct pccs_buf buf[T_N];
+    struct pccs_buf (*buf)[T_N]; /* by ICB index */
+    size_t waiting[T_N];         /* bytes in table t's buffers */
+    char triggers[T_N];          /* 0 not read, 1 none, 2 some */
     struct pend *pend;
     size_t npend, pend_cap, pend_first; /* ids from pend_first */
     struct pccs_buf pool;
     /* ICB codes by index; [0] is "" (not known: the DEFAULT partition). */
     char (*icb)[16];
-    unsigned char *ready; /* bit t: table t has the ICB's partition */
+    unsigned char *ready; /* HAS(t), OWN(t) */
     size_t nicb, icb_cap;
     struct pccs_hmap prac; /* practice -> ICB index + 1 */
     /* By patient id: ICB index and registration start it came from. */
@@ -87,8 +99,8 @@ struct pccs_phm_writer {
 
 /* ===== Text for COPY ===== */
 
-static void
-add_int(struct pccs_buf *b, int64_t v)
+static char *
+put_int(char *o, int64_t v)
 {
     char t[24];
     int n = 0;
@@ -97,37 +109,75 @@ add_int(struct pccs_buf *b, int64_t v)
         t[n++] = (char)('0' + u % 10);
     while ((u /= 10) != 0);
     if (v < 0)
-        t[n++] = '-';
-    pccs_buf_grow(b, (size_t)n + 1);
+        *o++ = '-';
     while (n)
-        b->p[b->len++] = t[--n];
-    b->p[b->len] = '\0';
-}
-
-static void
-add_day(struct pccs_buf *b, pccs_day d)
-{
-    if (d == PCCS_DAY_NONE)
-        pccs_buf_add(b, "\\N", 2);
-    else
-        add_int(b, d);
+        *o++ = t[--n];
+    return o;
 }
 
 /* Text escaped for COPY (backslash, tab, newline, carriage return). */
-static void
-add_text(struct pccs_buf *b, const char *s)
+static char *
+put_text(char *o, const char *s)
 {
     for (; *s; s++) {
-        const char *e = *s == '\\'   ? "\\\\"
-                        : *s == '\t' ? "\\t"
-                        : *s == '\n' ? "\\n"
-                        : *s == '\r' ? "\\r"
-                                     : NULL;
-        if (e)
-            pccs_buf_add(b, e, 2);
+        char e = *s == '\\'   ? '\\'
+                 : *s == '\t' ? 't'
+                 : *s == '\n' ? 'n'
+                 : *s == '\r' ? 'r'
+                              : 0;
+        if (e) {
+            *o++ = '\\';
+            *o++ = e;
+        }
         else
-            pccs_buf_addch(b, *s);
+            *o++ = *s;
     }
+    return o;
+}
+
+/*
+ * One row of COPY text onto b, a letter of fmt a column: i an int64_t, d
+ * a pccs_day (\N for none), s a string as it is, t one to escape, c a
+ * char, v an int (has a value) and a double (kept as a float, as the
+ * SQLite store keeps it). Written in place: no call a character.
+ */
+static void
+copy_row(struct pccs_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    for (const char *k = fmt; *k; k++) {
+        const char *str =
+            *k == 's' || *k == 't' ? va_arg(ap, const char *) : NULL;
+        pccs_buf_grow(b, (str ? 2 * strlen(str) : 0) + 40);
+        char *o = b->p + b->len;
+        if (k != fmt)
+            *o++ = '\t';
+        if (*k == 'i')
+            o = put_int(o, va_arg(ap, int64_t));
+        else if (*k == 'd') {
+            pccs_day d = va_arg(ap, pccs_day);
+            o = d == PCCS_DAY_NONE ? (char *)memcpy(o, "\\N", 2) + 2
+                                   : put_int(o, d);
+        }
+        else if (*k == 's')
+            o = (char *)memcpy(o, str, strlen(str)) + strlen(str);
+        else if (*k == 't')
+            o = put_text(o, str);
+        else if (*k == 'c')
+            *o++ = (char)va_arg(ap, int);
+        else if (va_arg(ap, int)) {
+            double v = va_arg(ap, double);
+            o += snprintf(o, 32, "%.9g", (double)(float)v);
+        }
+        else {
+            (void)va_arg(ap, double);
+            o = (char *)memcpy(o, "\\N", 2) + 2;
+        }
+        b->len = (size_t)(o - b->p);
+    }
+    va_end(ap);
+    pccs_buf_addch(b, '\n');
 }
 
 /* ===== ICBs and their partitions ===== */
@@ -142,9 +192,12 @@ icb_index(struct pccs_phm_writer *w, const char *code)
         w->icb_cap = w->icb_cap ? w->icb_cap * 2 : 64;
         w->icb = pccs_xreallocarray(w->icb, w->icb_cap, sizeof(*w->icb));
         w->ready = pccs_xreallocarray(w->ready, w->icb_cap, 1);
+        w->buf = pccs_xreallocarray(w->buf, w->icb_cap, sizeof(*w->buf));
     }
     snprintf(w->icb[w->nicb], sizeof(w->icb[0]), "%s", code);
     w->ready[w->nicb] = 0;
+    for (int t = 0; t < T_N; t++)
+        w->buf[w->nicb][t] = (struct pccs_buf)PCCS_BUF_INIT;
     return w->nicb++;
 }
 
@@ -161,15 +214,51 @@ plain_code(const char *code)
     return true;
 }
 
+/* The name of table t's partition for ICB i that a load makes. */
+static void
+part_name(const struct pccs_phm_writer *w, int t, size_t i, char *out, size_t n)
+{
+    int k = snprintf(out, n, "%s_", tables[t]);
+    for (const char *c = w->icb[i]; *c && (size_t)k + 1 < n; c++)
+        out[k++] = (char)(*c | 0x20);
+    out[k] = '\0';
+}
+
+/*
+ * Has table t row triggers of its own (an audit, say)? Rows copied into
+ * a table attached afterwards would pass them by, so then the load makes
+ * its partitions attached and sends the rows through the parent.
+ */
+static int
+row_triggers(struct pccs_phm_writer *w, int t, bool *out, struct pccs_err *err)
+{
+    if (!w->triggers[t]) {
+        const char *p[] = {tables[t]};
+        PGresult *r;
+        int rc =
+            pccs__pg_query(w->st,
+                           "SELECT 1 FROM pg_trigger WHERE tgrelid = "
+                           "$1::regclass AND NOT tgisinternal",
+                           1, p, &r, NULL, err, "cannot read the triggers");
+        if (rc)
+            return rc;
+        w->triggers[t] = PQntuples(r) ? 2 : 1;
+        PQclear(r);
+    }
+    *out = w->triggers[t] == 2;
+    return PCCS_OK;
+}
+
 /*
  * Make sure table t has a partition for ICB i: one attached by hand (a
- * foreign table on another server, say) counts whatever its name.
+ * foreign table on another server, say) counts whatever its name; else
+ * the load makes one, to attach at its end.
  */
 static int
 ensure_partition(struct pccs_phm_writer *w, int t, size_t i,
                  struct pccs_err *err)
 {
-    if ((w->ready[i] >> t) & 1 || !i || !plain_code(w->icb[i]))
+    if (w->ready[i] & HAS(t) || !i || !plain_code(w->icb[i]))
         return PCCS_OK;
     char lit[32];
     snprintf(lit, sizeof(lit), "%%'%s'%%", w->icb[i]);
@@ -185,35 +274,85 @@ ensure_partition(struct pccs_phm_writer *w, int t, size_t i,
         return rc;
     int there = PQntuples(r);
     PQclear(r);
-    if (!there) {
-        char sql[256], low[16];
-        size_t k = 0;
-        for (; w->icb[i][k] && k + 1 < sizeof(low); k++)
-            low[k] = (char)(w->icb[i][k] | 0x20);
-        low[k] = '\0';
-        snprintf(sql, sizeof(sql),
-                 "CREATE TABLE %s_%s PARTITION OF %s FOR VALUES IN ('%s')",
-                 tables[t], low, tables[t], w->icb[i]);
+    bool trig = false;
+    if (!there)
+        rc = row_triggers(w, t, &trig, err);
+    if (!there && !rc) {
+        char sql[256], name[64];
+        part_name(w, t, i, name, sizeof(name));
+        bool own = !trig;
+        if (own)
+            snprintf(sql, sizeof(sql),
+                     "CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING "
+                     "CONSTRAINTS, CHECK (icb = '%s'))",
+                     name, tables[t], w->icb[i]);
+        else
+            snprintf(sql, sizeof(sql),
+                     "CREATE TABLE %s PARTITION OF %s FOR VALUES IN ('%s')",
+                     name, tables[t], w->icb[i]);
         rc = pccs__pg_query(w->st, sql, 0, NULL, NULL, NULL, err,
                             "cannot add a partition");
+        if (!rc && own)
+            w->ready[i] |= (unsigned char)OWN(t);
     }
     if (!rc)
-        w->ready[i] |= (unsigned char)(1u << t);
+        w->ready[i] |= (unsigned char)HAS(t);
     return rc;
 }
 
-/* Write table t's waiting rows, partitions first. */
+/* Attach the partitions the load made (their indexes are built now). */
+static int
+attach_partitions(struct pccs_phm_writer *w, struct pccs_err *err)
+{
+    int rc = PCCS_OK;
+    for (size_t i = 1; i < w->nicb && !rc; i++)
+        for (int t = 0; t < T_N && !rc; t++) {
+            if (!(w->ready[i] & OWN(t)))
+                continue;
+            char sql[256], name[64];
+            part_name(w, t, i, name, sizeof(name));
+            snprintf(sql, sizeof(sql),
+                     "ALTER TABLE %s ATTACH PARTITION %s FOR VALUES IN ('%s')",
+                     tables[t], name, w->icb[i]);
+            rc = pccs__pg_query(w->st, sql, 0, NULL, NULL, NULL, err,
+                                "cannot attach a partition");
+            w->ready[i] &= (unsigned char)~OWN(t);
+        }
+    return rc;
+}
+
+/* Write table t's waiting rows, each ICB's into its partition. */
 static int
 send_table(struct pccs_phm_writer *w, int t, struct pccs_err *err)
 {
-    if (!w->buf[t].len)
-        return PCCS_OK;
     int rc = PCCS_OK;
-    for (size_t i = 1; i < w->nicb && !rc; i++)
+    for (size_t i = 0; i < w->nicb && !rc; i++) {
+        struct pccs_buf *b = &w->buf[i][t];
+        if (!b->len)
+            continue;
         rc = ensure_partition(w, t, i, err);
-    return rc ? rc
-              : pccs__pg_copy_in(w->st, copy_sql[t], &w->buf[t], err,
-                                 "cannot write patient rows");
+        char sql[256], name[64];
+        bool own = w->ready[i] & OWN(t);
+        if (own)
+            part_name(w, t, i, name, sizeof(name));
+        snprintf(sql, sizeof(sql), "COPY %s (%s) FROM STDIN%s",
+                 own ? name : tables[t], columns[t], own ? " (FREEZE)" : "");
+        if (!rc)
+            rc = pccs__pg_copy_in(w->st, sql, b, err,
+                                  "cannot write patient rows");
+    }
+    w->waiting[t] = 0;
+    return rc;
+}
+
+/* Count the bytes just added to table t's buffer b (from len before);
+ * send the table's rows when they are many. */
+static int
+wrote(struct pccs_phm_writer *w, int t, const struct pccs_buf *b, size_t before,
+      struct pccs_err *err)
+{
+    w->waiting[t] += b->len - before;
+    return w->waiting[t] >= FLUSH_BYTES ? send_table(w, t, err) : PCCS_OK;
 }
 
 /*
@@ -330,8 +469,10 @@ pccs__pg_phm_writer_free(struct pccs_phm_writer *w)
 {
     if (!w)
         return;
-    for (int t = 0; t < T_N; t++)
-        pccs_buf_release(&w->buf[t]);
+    for (size_t i = 0; i < w->nicb; i++)
+        for (int t = 0; t < T_N; t++)
+            pccs_buf_release(&w->buf[i][t]);
+    free(w->buf);
     pccs_buf_release(&w->pool);
     pccs_hmap_release(&w->prac);
     pccs_hmap_release(&w->exts);
@@ -347,24 +488,11 @@ pccs__pg_phm_writer_free(struct pccs_phm_writer *w)
 static int
 send_patients(struct pccs_phm_writer *w, struct pccs_err *err)
 {
-    struct pccs_buf *b = &w->buf[T_PAT];
     for (size_t i = 0; i < w->npend; i++) {
         const struct pend *p = &w->pend[i];
-        add_int(b, p->id);
-        pccs_buf_addch(b, '\t');
-        pccs_buf_addstr(
-            b, w->icb[(size_t)p->id < w->pat_cap ? w->pat_icb[p->id] : 0]);
-        pccs_buf_addch(b, '\t');
-        pccs_buf_addstr(b, w->pool.p + p->ext);
-        pccs_buf_addch(b, '\t');
-        pccs_buf_addch(b, p->sex);
-        pccs_buf_addch(b, '\t');
-        add_day(b, p->birth);
-        pccs_buf_addch(b, '\t');
-        add_day(b, p->death);
-        pccs_buf_addch(b, '\t');
-        add_int(b, p->source);
-        pccs_buf_addch(b, '\n');
+        size_t icb = (size_t)p->id < w->pat_cap ? w->pat_icb[p->id] : 0;
+        copy_row(&w->buf[icb][T_PAT], "istcddi", p->id, w->icb[icb],
+                 w->pool.p + p->ext, p->sex, p->birth, p->death, p->source);
     }
     w->npend = 0;
     pccs_buf_reset(&w->pool);
@@ -423,8 +551,7 @@ pccs__pg_phm_put_patient(struct pccs_phm_writer *w, struct pccs_patient_row *p,
     }
     p->id = w->next_id++;
     size_t off = w->pool.len;
-    add_text(&w->pool, p->ext);
-    pccs_buf_addch(&w->pool, '\0');
+    pccs_buf_add(&w->pool, p->ext, strlen(p->ext) + 1);
     w->pend[w->npend++] = (struct pend){
         .id = p->id,
         .source = p->source_id,
@@ -454,20 +581,11 @@ pccs__pg_phm_put_registration(struct pccs_phm_writer *w,
     }
     w->reg_source = r->source_id;
     w->moved_defaults = true;
-    struct pccs_buf *b = &w->buf[T_REG];
-    pccs_buf_addstr(b, w->icb[icb]);
-    pccs_buf_addch(b, '\t');
-    add_int(b, r->patient);
-    pccs_buf_addch(b, '\t');
-    add_text(b, r->practice);
-    pccs_buf_addch(b, '\t');
-    add_day(b, r->start);
-    pccs_buf_addch(b, '\t');
-    add_day(b, r->end);
-    pccs_buf_addch(b, '\t');
-    add_int(b, r->source_id);
-    pccs_buf_addch(b, '\n');
-    return b->len >= FLUSH_BYTES ? send_table(w, T_REG, err) : PCCS_OK;
+    struct pccs_buf *b = &w->buf[icb][T_REG];
+    size_t before = b->len;
+    copy_row(b, "sitddi", w->icb[icb], r->patient, r->practice, r->start,
+             r->end, r->source_id);
+    return wrote(w, T_REG, b, before, err);
 }
 
 int
@@ -480,27 +598,12 @@ pccs__pg_phm_put_event(struct pccs_phm_writer *w, enum pccs_event_kind kind,
     size_t icb = e->patient > 0 && (size_t)e->patient < w->pat_cap
                      ? w->pat_icb[e->patient]
                      : 0;
-    struct pccs_buf *b = &w->buf[T_EV];
-    pccs_buf_addstr(b, w->icb[icb]);
-    pccs_buf_add(b, kind == PCCS_EVENT_CLINICAL ? "\t0\t" : "\t1\t", 3);
-    add_int(b, e->patient);
-    pccs_buf_addch(b, '\t');
-    add_int(b, e->code);
-    pccs_buf_addch(b, '\t');
-    add_int(b, e->day);
-    pccs_buf_addch(b, '\t');
-    if (e->has_value) {
-        /* Kept as a float (real), as the SQLite store keeps it. */
-        char v[32];
-        snprintf(v, sizeof(v), "%.9g", (double)(float)e->value);
-        pccs_buf_addstr(b, v);
-    }
-    else
-        pccs_buf_add(b, "\\N", 2);
-    pccs_buf_addch(b, '\t');
-    add_int(b, e->source_id);
-    pccs_buf_addch(b, '\n');
-    return b->len >= FLUSH_BYTES ? send_table(w, T_EV, err) : PCCS_OK;
+    struct pccs_buf *b = &w->buf[icb][T_EV];
+    size_t before = b->len;
+    copy_row(b, "siiidvi", w->icb[icb],
+             (int64_t)(kind == PCCS_EVENT_CLINICAL ? 0 : 1), e->patient,
+             e->code, e->day, (int)e->has_value, e->value, e->source_id);
+    return wrote(w, T_EV, b, before, err);
 }
 
 /*
@@ -520,6 +623,8 @@ move_defaults(struct pccs_phm_writer *w, struct pccs_err *err)
         rc = ensure_partition(w, T_PAT, i, err);
     for (size_t i = 1; i < w->nicb && !rc; i++)
         rc = ensure_partition(w, T_EV, i, err);
+    if (!rc)
+        rc = attach_partitions(w, err);
     if (rc)
         return rc;
     char src[24];
@@ -550,6 +655,8 @@ pccs__pg_phm_writer_flush(struct pccs_phm_writer *w, struct pccs_err *err)
     if (!rc)
         rc = send_table(w, T_EV, err);
     if (!rc)
+        rc = attach_partitions(w, err);
+    if (!rc)
         rc = move_defaults(w, err);
     return rc;
 }
@@ -562,53 +669,62 @@ day_of(const char *f)
     return f ? (pccs_day)strtol(f, NULL, 10) : PCCS_DAY_NONE;
 }
 
+static int64_t
+num(const char *f)
+{
+    return f ? strtoll(f, NULL, 10) : 0;
+}
+
+/* A read of one of the tables, a row at a time to fn. */
 struct reader {
+    int t;
     void (*fn)(void);
     void *ctx;
 };
 
 static int
-patient_line(void *ctx, char **f, int n)
+row_line(void *ctx, char **f, int n)
 {
     const struct reader *rd = ctx;
-    if (n < 6)
+    if (n < (rd->t == T_PAT ? 6 : 5))
         return 0;
-    struct pccs_patient_row p = {
-        .id = strtoll(f[0], NULL, 10),
-        .ext = f[1],
-        .sex = f[2],
-        .birth = day_of(f[3]),
-        .death = day_of(f[4]),
-        .source_id = strtoll(f[5], NULL, 10),
-    };
-    return ((pccs_store_patient_fn)rd->fn)(rd->ctx, &p);
+    int64_t id = num(f[0]), source = num(f[n - 1]);
+    if (rd->t == T_PAT) {
+        struct pccs_patient_row p = {id,           f[1],         f[2],
+                                     day_of(f[3]), day_of(f[4]), source};
+        return ((pccs_store_patient_fn)rd->fn)(rd->ctx, &p);
+    }
+    if (rd->t == T_REG) {
+        struct pccs_registration_row r = {id, f[1], day_of(f[2]), day_of(f[3]),
+                                          source};
+        return ((pccs_store_registration_fn)rd->fn)(rd->ctx, &r);
+    }
+    struct pccs_event_row e = {id,
+                               num(f[1]),
+                               day_of(f[2]),
+                               f[3] != NULL,
+                               f[3] ? (double)strtof(f[3], NULL) : 0,
+                               source};
+    return ((pccs_store_event_fn)rd->fn)(rd->ctx, &e);
+}
+
+static int
+read_rows(struct pccs_store *st, const char *sql, int t, void (*fn)(void),
+          void *ctx, struct pccs_err *err)
+{
+    struct reader rd = {t, fn, ctx};
+    return pccs__pg_copy_out(st, sql, t == T_PAT ? 6 : 5, row_line, &rd, err,
+                             "cannot read patient rows");
 }
 
 int
 pccs__pg_patients_each(struct pccs_store *st, pccs_store_patient_fn fn,
                        void *ctx, struct pccs_err *err)
 {
-    struct reader rd = {(void (*)(void))fn, ctx};
-    return pccs__pg_copy_out(st,
-                             "COPY (SELECT id, ext, sex, birth, death, "
-                             "source_id FROM patients ORDER BY id) TO STDOUT",
-                             6, patient_line, &rd, err, "cannot read patients");
-}
-
-static int
-reg_line(void *ctx, char **f, int n)
-{
-    const struct reader *rd = ctx;
-    if (n < 5)
-        return 0;
-    struct pccs_registration_row r = {
-        .patient = strtoll(f[0], NULL, 10),
-        .practice = f[1],
-        .start = day_of(f[2]),
-        .end = day_of(f[3]),
-        .source_id = strtoll(f[4], NULL, 10),
-    };
-    return ((pccs_store_registration_fn)rd->fn)(rd->ctx, &r);
+    return read_rows(st,
+                     "COPY (SELECT id, ext, sex, birth, death, source_id "
+                     "FROM patients ORDER BY id) TO STDOUT",
+                     T_PAT, (void (*)(void))fn, ctx, err);
 }
 
 int
@@ -616,62 +732,35 @@ pccs__pg_registrations_each(struct pccs_store *st, const char *practice,
                             pccs_store_registration_fn fn, void *ctx,
                             struct pccs_err *err)
 {
-    PGconn *c = pccs__pg_conn(st);
-    struct reader rd = {(void (*)(void))fn, ctx};
-    if (!practice)
-        return pccs__pg_copy_out(st,
-                                 "COPY (SELECT patient, practice, start_day, "
-                                 "end_day, source_id FROM patient_regs) TO "
-                                 "STDOUT",
-                                 5, reg_line, &rd, err,
-                                 "cannot read registrations");
-    char *lit = PQescapeLiteral(c, practice, strlen(practice));
-    if (!lit)
-        return pccs_err_set(err, PCCS_EINVAL, "store: bad practice code %s",
-                            practice);
     struct pccs_buf sql = PCCS_BUF_INIT;
-    pccs_buf_addf(&sql,
-                  "COPY (SELECT patient, practice, start_day, end_day, "
-                  "source_id FROM patient_regs WHERE practice = %s ORDER BY "
-                  "patient) TO STDOUT",
-                  lit);
-    PQfreemem(lit);
-    int rc = pccs__pg_copy_out(st, sql.p, 5, reg_line, &rd, err,
-                               "cannot read registrations");
+    pccs_buf_addstr(&sql, "COPY (SELECT patient, practice, start_day, "
+                          "end_day, source_id FROM patient_regs");
+    if (practice) {
+        char *lit =
+            PQescapeLiteral(pccs__pg_conn(st), practice, strlen(practice));
+        if (!lit)
+            return pccs_err_set(err, PCCS_EINVAL, "store: bad practice code %s",
+                                practice);
+        pccs_buf_addf(&sql, " WHERE practice = %s ORDER BY patient", lit);
+        PQfreemem(lit);
+    }
+    pccs_buf_addstr(&sql, ") TO STDOUT");
+    int rc = read_rows(st, sql.p, T_REG, (void (*)(void))fn, ctx, err);
     pccs_buf_release(&sql);
     return rc;
-}
-
-static int
-event_line(void *ctx, char **f, int n)
-{
-    const struct reader *rd = ctx;
-    if (n < 5)
-        return 0;
-    struct pccs_event_row e = {
-        .patient = strtoll(f[0], NULL, 10),
-        .code = strtoll(f[1], NULL, 10),
-        .day = (pccs_day)strtol(f[2], NULL, 10),
-        .has_value = f[3] != NULL,
-        .value = f[3] ? (double)strtof(f[3], NULL) : 0,
-        .source_id = strtoll(f[4], NULL, 10),
-    };
-    return ((pccs_store_event_fn)rd->fn)(rd->ctx, &e);
 }
 
 int
 pccs__pg_events_each(struct pccs_store *st, enum pccs_event_kind kind,
                      pccs_store_event_fn fn, void *ctx, struct pccs_err *err)
 {
-    struct reader rd = {(void (*)(void))fn, ctx};
-    return pccs__pg_copy_out(
-        st,
-        kind == PCCS_EVENT_CLINICAL
-            ? "COPY (SELECT patient, code, day, value, source_id FROM "
-              "phm_events WHERE kind = 0) TO STDOUT"
-            : "COPY (SELECT patient, code, day, value, source_id FROM "
-              "phm_events WHERE kind = 1) TO STDOUT",
-        5, event_line, &rd, err, "cannot read events");
+    return read_rows(st,
+                     kind == PCCS_EVENT_CLINICAL
+                         ? "COPY (SELECT patient, code, day, value, source_id "
+                           "FROM phm_events WHERE kind = 0) TO STDOUT"
+                         : "COPY (SELECT patient, code, day, value, source_id "
+                           "FROM phm_events WHERE kind = 1) TO STDOUT",
+                     T_EV, (void (*)(void))fn, ctx, err);
 }
 
 int
