@@ -20,10 +20,13 @@ const char *const pccs_paper_impl_labels[PCCS_PAPER_NIMPL] = {
 static const char *const default_recs[] = {
     "note the registered population, access, PCN entitlements, workforce, "
     "QOF prevalence and payments set out in this paper;",
-    "note the practices rated red or amber (section 8 and appendix B) and "
+    /* {section:NAME}: the section's number in the paper (the optional
+     * sections shift it), filled in by report/committee.c. */
+    "note the practices rated red or amber (section {section:resilience} "
+    "and appendix B) and "
     "seek assurance on the support offered to them;",
     "note the risks scoring 15 or more and the overdue programme "
-    "milestones (section 9)."};
+    "milestones (section {section:registers})."};
 
 void
 pccs_paper_front_init(struct pccs_paper_front *f)

@@ -223,8 +223,13 @@ lframe_of(const struct pccs_line_chart *c, double w, double h)
         hi = 1;
     }
     double pad = (hi - lo) * 0.1 + (hi == lo ? 1 : 0);
+    /* Values that are never negative: the axis starts at zero, not at a
+     * gridline below it that no value can reach. */
+    bool from_zero = lo >= 0;
     lo -= pad;
     hi += pad;
+    if (from_zero && lo < 0)
+        lo = 0;
     double step = nice_step(hi - lo, 5);
     return (struct lframe){.left = left,
                            .top = top,

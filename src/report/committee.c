@@ -24,6 +24,9 @@ struct rep {
     const char *in;
     enum pccs_level level;
     bool access; /* the enhanced access section follows */
+    /* The numbers the sections have in this paper (the optional ones
+     * shift those after them; 0: not in it). */
+    int n_access, n_resilience, n_registers, n_phm;
 };
 
 static const char style[] =
@@ -1177,9 +1180,10 @@ app_resilience(struct rep *r)
         return;
     fputs("<section class=\"major appendix\"><h2 class=\"front\">Appendix "
           "B. Practices rated red or amber</h2>\n<p class=\"reading\">Each "
-          "practice rated red or amber in section 8, with the indicators "
-          "that rate it so.</p>\n",
+          "practice rated red or amber in section ",
           r->f);
+    fprintf(r->f, "%d, with the indicators that rate it so.</p>\n",
+            r->n_resilience);
     static const char *const cols[] = {"code=Practice",   "name=Name",
                                        "parent_code=PCN", "overall=Rating",
                                        "reasons=Why",     NULL};
@@ -1221,6 +1225,8 @@ source_row(struct rep *r, const struct pccs_paper_source *s)
     fputs("</td></tr>\n", r->f);
 }
 
+static void contents(struct rep *r); /* after the sections' list */
+
 static void
 sec_sources(struct rep *r)
 {
@@ -1245,6 +1251,7 @@ sec_sources(struct rep *r)
                 n[0], n[0] == 1 ? "is" : "are", n[1],
                 n[1] == 1 ? "holds" : "hold");
     }
+    contents(r);
     fputs("<p>The files loaded, with their periods, are listed in appendix "
           "D.</p>\n<p class=\"ogl\">Contains public sector information "
           "licensed under the Open Government Licence v3.0.</p>\n"
@@ -1555,12 +1562,16 @@ sec_capacity(struct rep *r)
 static void
 ent_lines(struct rep *r, const struct pccs_table *pcns)
 {
-    fputs(r->access ? "<p>Enhanced access delivered: minutes required, "
-                      "offered and delivered by PCN in the section <a "
-                      "href=\"#access\">Enhanced access</a>.</p>\n"
-                    : "<p class=\"none\">Enhanced access delivered: no "
-                      "delivery data loaded.</p>\n",
-          r->f);
+    if (r->access)
+        fprintf(r->f,
+                "<p>Enhanced access delivered: minutes required, offered "
+                "and delivered by PCN in section <a href=\"#access\">%d. "
+                "Enhanced access</a>.</p>\n",
+                r->n_access);
+    else
+        fputs("<p class=\"none\">Enhanced access delivered: no delivery "
+              "data loaded.</p>\n",
+              r->f);
     if (!r->p->lines_ok)
         return;
     fputs("<h3>PCN entitlements by line</h3>\n", r->f);
@@ -1876,35 +1887,80 @@ app_visits(struct rep *r)
  * section is a line here with its two functions.
  */
 struct section {
-    const char *title;
+    const char *title; /* numbered in order as the paper is written */
     void (*reading)(struct rep *r);
     void (*body)(struct rep *r);
 };
 
 static const struct section sections[] = {
-    {.title = "2. Population",
-     .reading = read_population,
-     .body = sec_population},
-    {.title = "3. Capacity against population growth",
+    {.title = "Population", .reading = read_population, .body = sec_population},
+    {.title = "Capacity against population growth",
      .reading = read_capacity,
      .body = sec_capacity},
-    {.title = "4. Access, PCN entitlements and ARRS",
+    {.title = "Access, PCN entitlements and ARRS",
      .reading = read_entitlements,
      .body = sec_entitlements},
-    {.title = "5. Workforce per 10,000 weighted patients",
+    {.title = "Workforce per 10,000 weighted patients",
      .reading = read_workforce,
      .body = sec_workforce},
-    {.title = "6. QOF prevalence", .reading = read_qof, .body = sec_qof},
-    {.title = "7. Payments per weighted patient",
+    {.title = "QOF prevalence", .reading = read_qof, .body = sec_qof},
+    {.title = "Payments per weighted patient",
      .reading = read_payments,
      .body = sec_payments},
-    {.title = "8. Practices rated red or amber",
+    {.title = "Practices rated red or amber",
      .reading = read_resilience,
      .body = sec_resilience},
-    {.title = "9. Local registers",
+    {.title = "Local registers",
      .reading = read_registers,
      .body = sec_registers},
 };
+
+/* Section 1 is the sources; sections[] from 2; enhanced access (when
+ * loaded) follows the access section, population health (when loaded)
+ * comes last. */
+#define SEC_FIRST 2
+#define SEC_ACCESS 2     /* sections[] index of the access section */
+#define SEC_RESILIENCE 6 /* of the practices rated red or amber */
+
+static int
+sec_number(const struct rep *r, size_t i)
+{
+    return SEC_FIRST + (int)i + (r->access && i > SEC_ACCESS);
+}
+
+static void
+number_sections(struct rep *r, bool phm)
+{
+    size_t n = sizeof(sections) / sizeof(sections[0]);
+    r->n_access = r->access ? sec_number(r, SEC_ACCESS) + 1 : 0;
+    r->n_resilience = sec_number(r, SEC_RESILIENCE);
+    r->n_registers = sec_number(r, n - 1);
+    r->n_phm = phm ? sec_number(r, n - 1) + 1 : 0;
+}
+
+/* The contents: every numbered section, linked. */
+static void
+contents(struct rep *r)
+{
+    fputs("<h3>Contents</h3>\n<ul class=\"contents\">\n<li>1. Purpose and "
+          "data sources</li>\n",
+          r->f);
+    for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+        fprintf(r->f, "<li><a href=\"#s%d\">%d. %s</a></li>\n",
+                sec_number(r, i), sec_number(r, i), sections[i].title);
+        if (i == SEC_ACCESS && r->access)
+            fprintf(r->f,
+                    "<li><a href=\"#access\">%d. Enhanced access: minutes "
+                    "required, offered and delivered</a></li>\n",
+                    r->n_access);
+    }
+    if (r->n_phm)
+        fprintf(r->f,
+                "<li><a href=\"#phm\">%d. Population health: Network "
+                "Contract DES cohorts</a></li>\n",
+                r->n_phm);
+    fputs("</ul>\n", r->f);
+}
 
 /* ===== The cover sheet ===== */
 
@@ -1946,6 +2002,39 @@ cover_purpose(struct rep *r, enum pccs_paper_purpose purpose)
     fputs("</td></tr>\n", r->f);
 }
 
+/* A recommendation, its {section:NAME} as the section's number here. */
+static void
+rec_text(struct rep *r, const char *s)
+{
+    static const char *const names[] = {"resilience", "registers", "access",
+                                        "phm"};
+    struct pccs_buf b = PCCS_BUF_INIT;
+    while (*s) {
+        const char *at = strstr(s, "{section:");
+        if (!at) {
+            pccs_buf_add(&b, s, strlen(s));
+            break;
+        }
+        pccs_buf_add(&b, s, (size_t)(at - s));
+        const char *name = at + 9, *end = strchr(name, '}');
+        int num[] = {r->n_resilience, r->n_registers, r->n_access, r->n_phm};
+        size_t k = 0;
+        while (end && k < 4 &&
+               (strlen(names[k]) != (size_t)(end - name) ||
+                strncmp(names[k], name, (size_t)(end - name))))
+            k++;
+        if (!end || k == 4 || !num[k]) { /* not ours: as written */
+            pccs_buf_add(&b, at, 1);
+            s = at + 1;
+            continue;
+        }
+        pccs_buf_addf(&b, "%d", num[k]);
+        s = end + 1;
+    }
+    esc(r, b.p ? b.p : "");
+    pccs_buf_release(&b);
+}
+
 static void
 sec_cover(struct rep *r, const struct pccs_paper_front *fr,
           const char *generated)
@@ -1977,7 +2066,7 @@ sec_cover(struct rep *r, const struct pccs_paper_front *fr,
           r->f);
     for (size_t i = 0; i < fr->nrecs; i++) {
         fputs("<li>", r->f);
-        esc(r, fr->recs[i]);
+        rec_text(r, fr->recs[i]);
         fputs("</li>\n", r->f);
     }
     fputs("</ol>\n<h2 class=\"front\">Implications</h2>\n<table "
@@ -2025,20 +2114,23 @@ pccs_committee_write(FILE *f, const struct pccs_paper *p,
             " - primary care commissioning report</title>\n<style>\n%s"
             "</style>\n</head>\n<body>\n",
             style);
+    number_sections(&r, o->phm != NULL);
     sec_cover(&r, fr, generated);
     sec_summary(&r);
     sec_sources(&r);
     for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
         const struct section *sec = &sections[i];
-        fprintf(f, "<section class=\"major\"><h2>%s</h2>\n", sec->title);
+        int k = sec_number(&r, i);
+        fprintf(f, "<section class=\"major\" id=\"s%d\"><h2>%d. %s</h2>\n", k,
+                k, sec->title);
         sec->reading(&r);
         sec->body(&r);
         fputs("</section>\n", f);
+        if (i == SEC_ACCESS && o->access)
+            pccs__committee_access_write(f, o->access, r.n_access);
     }
-    if (o->access)
-        pccs__committee_access_write(f, o->access);
     if (o->phm)
-        pccs__committee_phm_write(f, o->phm);
+        pccs__committee_phm_write(f, o->phm, r.n_phm);
     app_population(&r);
     app_resilience(&r);
     app_visits(&r);

@@ -76,12 +76,13 @@ chart(FILE *f, const struct pccs_ea_period *p)
 }
 
 void
-pccs__committee_access_write(FILE *f, const struct pccs_ea_period *p)
+pccs__committee_access_write(FILE *f, const struct pccs_ea_period *p, int num)
 {
     const struct pccs_table *t = &p->pcns;
-    fputs("<section class=\"major\" id=\"access\"><h2>Enhanced access: "
-          "minutes required, offered and delivered</h2>\n",
-          f);
+    fprintf(f,
+            "<section class=\"major\" id=\"access\"><h2>%d. Enhanced "
+            "access: minutes required, offered and delivered</h2>\n",
+            num);
     if (t->marks & PCCS_TABLE_SYNTHETIC)
         fputs("<div class=\"prov\" data-provenance=\"synthetic\"><strong>"
               "SYNTHETIC: not published data: some of the figures below "

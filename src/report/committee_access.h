@@ -15,7 +15,8 @@
 
 #include "model/enhanced_access.h"
 
-/** Write the section for p to f. */
-void pccs__committee_access_write(FILE *f, const struct pccs_ea_period *p);
+/** Write the section for p to f, numbered num. */
+void pccs__committee_access_write(FILE *f, const struct pccs_ea_period *p,
+                                  int num);
 
 #endif

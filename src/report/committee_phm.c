@@ -51,15 +51,16 @@ static const char *const cols[] = {"code=Code",
                                    NULL};
 
 void
-pccs__committee_phm_write(FILE *f, const struct pccs_table *t)
+pccs__committee_phm_write(FILE *f, const struct pccs_table *t, int num)
 {
     int at = pccs_table_col_index(t, "at");
     const char *day =
         at >= 0 && t->nrows ? pccs_table_cell(t, 0, (size_t)at)->text : NULL;
     bool synth = t->marks & PCCS_TABLE_SYNTHETIC;
-    fputs("<section class=\"major\"><h2>Population health: Network Contract "
-          "DES cohorts</h2>\n",
-          f);
+    fprintf(f,
+            "<section class=\"major\" id=\"phm\"><h2>%d. Population health: "
+            "Network Contract DES cohorts</h2>\n",
+            num);
     if (synth)
         fputs("<div class=\"prov\" data-provenance=\"synthetic\"><strong>"
               "SYNTHETIC: not published data: the counts below rest on "

@@ -29,7 +29,8 @@ int pccs__committee_phm_gather(struct pccs_store *st,
                                const struct pccs_tree *tree, const char *in,
                                struct pccs_table *out, bool *have,
                                struct pccs_err *err);
-/** Write the section for t (from pccs__committee_phm_gather()) to f. */
-void pccs__committee_phm_write(FILE *f, const struct pccs_table *t);
+/** Write the section for t (from pccs__committee_phm_gather()) to f,
+ * numbered num. */
+void pccs__committee_phm_write(FILE *f, const struct pccs_table *t, int num);
 
 #endif

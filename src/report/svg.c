@@ -92,7 +92,8 @@ frame_of(const struct pccs_svg_spc *c)
         hi = 1;
     }
     double pad = (hi - lo) * 0.08 + 1e-9;
-    return (struct frame){.lo = lo - pad,
+    /* Nothing below zero (values, floored limits): the axis starts at 0. */
+    return (struct frame){.lo = lo >= 0 && lo - pad < 0 ? 0 : lo - pad,
                           .hi = hi + pad,
                           .pw = W - L - R,
                           .ph = H - T - B,

@@ -28,9 +28,9 @@ run_pccs --store "$S" load --quiet "$T"/syn/*.ndjson
 check_eq "NDJSON loads" "$status" 0
 run_pccs --store "$S" report committee --in $PCN --out "$T/r.html"
 check_eq "report with patient records" "$status" 0
-check_eq "... has the section once" \
-    "$(grep -c 'Population health: Network Contract DES cohorts' "$T/r.html")" 1
-sec=$(sed -n '/Population health: Network/,/<\/section>/p' "$T/r.html")
+check_eq "... has the section once, numbered after the local registers (9)" \
+    "$(grep -c '<h2>10\. Population health: Network Contract DES cohorts' "$T/r.html")" 1
+sec=$(sed -n '/<h2>[0-9]*\. Population health: Network/,/<\/section>/p' "$T/r.html")
 check_match "... marked SYNTHETIC" "$sec" 'data-provenance="synthetic"><strong>SYNTHETIC'
 check_match "... with the as-at day" "$sec" "as at <span[^>]*>$AT</span>"
 
