@@ -163,7 +163,7 @@ decide(const struct pccs_web_server *sv, const struct pccs_web_request *rq,
     const struct pccs_web_route *rt = rq->route;
     if (!rt)
         return false;
-    if (!rt->auth)
+    if (!(rt->flags & PCCS_ROUTE_AUTH))
         return true;
     if (!rq->signed_in || rq->sess.role < 0 ||
         !(rt->roles & PCCS_WEB_ROLE(rq->sess.role)))

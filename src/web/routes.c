@@ -34,255 +34,118 @@ api_unknown(struct pccs_web_server *sv, struct pccs_web_request *rq,
     return pccs_err_set(err, PCCS_ENOTFOUND, "no such API path");
 }
 
+/* Short names for the table's columns. */
+#define PREFIX PCCS_ROUTE_PREFIX
+#define AUTH PCCS_ROUTE_AUTH
+#define CSRF PCCS_ROUTE_CSRF
+#define CACHE PCCS_ROUTE_CACHE
+#define ANY PCCS_WEB_ANY_ROLE
+#define BOOKING PCCS_WEB_BOOKING_ROLES
+#define EDITORS PCCS_WEB_EDITORS
+#define HUB PCCS_WEB_ROLE(PCCS_ROLE_HUB)
+
+/*
+ * One route a row: method (NULL: any), path, PCCS_ROUTE_* flags, roles,
+ * what it answers, what it is asked about, the query parameters it takes,
+ * its handler and what it answers, as pccs serve --routes lists them.
+ */
 const struct pccs_web_route pccs_web_routes[] = {
-    {.method = "GET",
-     .path = "/healthz",
-     .roles = 0,
-     .data = PCCS_DATA_NONE,
-     .subject = PCCS_SUBJECT_NONE,
-     .params = "*",
-     .handler = healthz,
-     .summary = "\"ok\" while the server runs"},
-    {.method = "POST",
-     .path = "/api/login",
-     .roles = 0,
-     .data = PCCS_DATA_NONE,
-     .subject = PCCS_SUBJECT_NONE,
-     .handler = pccs_web_login,
-     .summary = "{\"user\", \"password\"}: a session cookie and a CSRF token"},
-    {.method = "POST",
-     .path = "/api/logout",
-     .auth = true,
-     .csrf = true,
-     .roles = PCCS_WEB_BOOKING_ROLES,
-     .data = PCCS_DATA_NONE,
-     .subject = PCCS_SUBJECT_NONE,
-     .handler = pccs_web_logout,
-     .summary = "end the session"},
-    {.method = "GET",
-     .path = "/api/session",
-     .auth = true,
-     .roles = PCCS_WEB_BOOKING_ROLES,
-     .data = PCCS_DATA_NONE,
-     .subject = PCCS_SUBJECT_NONE,
-     .handler = pccs_web_session,
-     .summary = "who is signed in, their scope and CSRF token"},
-    {.method = "GET",
-     .path = "/api/sources",
-     .auth = true,
-     .cache = true,
-     .roles = PCCS_WEB_ANY_ROLE,
-     .data = PCCS_DATA_NONE,
-     .subject = PCCS_SUBJECT_NONE,
-     .params = "reference",
-     .handler = pccs_web_sources,
-     .summary = "the loaded files; ?reference=1: the reference files in use"},
-    {.method = "GET",
-     .path = "/api/orgs",
-     .auth = true,
-     .cache = true,
-     .roles = PCCS_WEB_ANY_ROLE,
-     .data = PCCS_DATA_PUBLISHED,
-     .subject = PCCS_SUBJECT_EACH,
-     .params = "q",
-     .handler = pccs_web_orgs_search,
-     .summary = "?q=TEXT: organisations by code or name"},
-    {.method = "GET",
-     .path = "/api/orgs/",
-     .prefix = true,
-     .auth = true,
-     .cache = true,
-     .roles = PCCS_WEB_ANY_ROLE,
-     .data = PCCS_DATA_PUBLISHED,
-     .subject = PCCS_SUBJECT_PATH,
-     .params = "compare",
-     .handler = pccs_web_org,
-     .summary = "CODE?compare=1: parents, children, populations (and "
-                "benchmarks)"},
-    {.method = "GET",
-     .path = "/api/tables",
-     .auth = true,
-     .cache = true,
-     .roles = PCCS_WEB_ANY_ROLE,
-     .data = PCCS_DATA_NONE,
-     .subject = PCCS_SUBJECT_NONE,
-     .handler = pccs_web_tables,
-     .summary = "the tables"},
-    {.method = "GET",
-     .path = "/api/tables/",
-     .prefix = true,
-     .auth = true,
-     .cache = true,
-     .roles = PCCS_WEB_ANY_ROLE,
-     .data = PCCS_DATA_TABLE,
-     .subject = PCCS_SUBJECT_IN,
-     .params = "level,in,at,period,year,group,compare,contract,explain,"
-               "suppress,include_synthetic,format,from,to",
-     .handler = pccs_web_table,
-     .summary = "NAME?level=&in=&at=&period=&year=&group=&compare=&contract=&"
-                "explain=&suppress=&format=json|csv|xlsx&from=&to="},
-    {.method = "GET",
-     .path = "/api/spc",
-     .auth = true,
-     .cache = true,
-     .roles = PCCS_WEB_ANY_ROLE,
-     .data = PCCS_DATA_NONE,
-     .subject = PCCS_SUBJECT_NONE,
-     .handler = pccs_web_spc_metrics,
-     .summary = "the metrics /api/spc/METRIC/CODE charts"},
-    {.method = "GET",
-     .path = "/api/spc/",
-     .prefix = true,
-     .auth = true,
-     .cache = true,
-     .roles = PCCS_WEB_ANY_ROLE,
-     .data = PCCS_DATA_PUBLISHED,
-     .subject = PCCS_SUBJECT_PATH,
-     .params = "format",
-     .handler = pccs_web_spc,
-     .summary = "METRIC/CODE?format=: an SPC series"},
-    {.method = "GET",
-     .path = "/api/registers",
-     .auth = true,
-     .roles = PCCS_WEB_ANY_ROLE | PCCS_WEB_ROLE(PCCS_ROLE_HUB),
-     .data = PCCS_DATA_NONE,
-     .subject = PCCS_SUBJECT_NONE,
-     .handler = pccs_web_registers,
-     .summary = "the registers and their columns"},
-    {.method = "GET",
-     .path = "/api/registers/",
-     .prefix = true,
-     .auth = true,
-     .roles = PCCS_WEB_ANY_ROLE | PCCS_WEB_ROLE(PCCS_ROLE_HUB),
-     .data = PCCS_DATA_LOCAL,
-     .subject = PCCS_SUBJECT_ROW,
-     .handler = pccs_web_register_rows,
-     .summary = "NAME: its rows within the user's scope"},
-    {.method = "POST",
-     .path = "/api/registers/",
-     .prefix = true,
-     .auth = true,
-     .csrf = true,
-     .roles = PCCS_WEB_EDITORS | PCCS_WEB_ROLE(PCCS_ROLE_HUB),
-     .data = PCCS_DATA_LOCAL,
-     .subject = PCCS_SUBJECT_ROW,
-     .handler = pccs_web_register_edit,
-     .summary = "NAME {\"values\", \"version\"}: a new row"},
-    {.method = "PUT",
-     .path = "/api/registers/",
-     .prefix = true,
-     .auth = true,
-     .csrf = true,
-     .roles = PCCS_WEB_EDITORS | PCCS_WEB_ROLE(PCCS_ROLE_HUB),
-     .data = PCCS_DATA_LOCAL,
-     .subject = PCCS_SUBJECT_ROW,
-     .handler = pccs_web_register_edit,
-     .summary = "NAME/KEY {\"values\", \"version\"}: a row changed"},
-    {.method = "DELETE",
-     .path = "/api/registers/",
-     .prefix = true,
-     .auth = true,
-     .csrf = true,
-     .roles = PCCS_WEB_EDITORS | PCCS_WEB_ROLE(PCCS_ROLE_HUB),
-     .data = PCCS_DATA_LOCAL,
-     .subject = PCCS_SUBJECT_ROW,
-     .handler = pccs_web_register_edit,
-     .summary = "NAME/KEY {\"version\"}: a row removed"},
-    {.method = "GET",
-     .path = "/api/patients/",
-     .prefix = true,
-     .auth = true,
-     .roles = PCCS_WEB_ANY_ROLE,
-     .data = PCCS_DATA_PATIENT,
-     .subject = PCCS_SUBJECT_PATH,
-     .params = "cohort,at,format",
-     .handler = pccs_web_patients,
-     .summary = "PRACTICE?cohort=&at=&format=: its patients (its own users "
-                "only; audited)"},
-    {.method = "GET",
-     .path = "/api/report/committee",
-     .auth = true,
-     .roles = PCCS_WEB_ANY_ROLE,
-     .data = PCCS_DATA_LOCAL,
-     .subject = PCCS_SUBJECT_IN,
-     .params = "in,year,format,meeting,date,agenda_item,title,author,lead,"
-               "purpose,recommendation",
-     .handler = pccs_web_report,
-     .summary = "?in=&year=&format=html|pdf&meeting=&date=&agenda_item=&"
-                "title=&author=&lead=&purpose=&recommendation=: the "
-                "committee paper (within the scope: it holds the registers)"},
-    {.method = "GET",
-     .path = "/fhir/Slot",
-     .auth = true,
-     .roles = PCCS_WEB_BOOKING_ROLES,
-     .data = PCCS_DATA_NONE,
-     .subject = PCCS_SUBJECT_NONE,
-     .params = "schedule.actor,start,status",
-     .handler = pccs_web_fhir_slots,
-     .summary = "?schedule.actor=&start=geDATE&start=leDATE&status=free: "
-                "a FHIR searchset Bundle of the slots one may book or sees"},
-    {.method = "POST",
-     .path = "/fhir/Appointment",
-     .auth = true,
-     .csrf = true,
-     .roles = PCCS_WEB_BOOKING_ROLES,
-     .data = PCCS_DATA_NONE,
-     .subject = PCCS_SUBJECT_NONE,
-     .handler = pccs_web_fhir_book,
-     .summary = "a FHIR Appointment for one slot, with an Idempotency-Key: "
-                "201 booked, 409 the slot is taken"},
-    {.method = "GET",
-     .path = "/fhir/Appointment",
-     .auth = true,
-     .roles = PCCS_WEB_BOOKING_ROLES,
-     .data = PCCS_DATA_NONE,
-     .subject = PCCS_SUBJECT_NONE,
-     .params = "actor,status,patient.identifier,rebook",
-     .handler = pccs_web_fhir_appts,
-     .summary = "?actor=&status=&patient.identifier=&rebook=true: the "
-                "appointments one may see (audited); rebook=true: those "
-                "in slots withdrawn from the register"},
-    {.method = "GET",
-     .path = "/fhir/Appointment/",
-     .prefix = true,
-     .auth = true,
-     .roles = PCCS_WEB_BOOKING_ROLES,
-     .data = PCCS_DATA_NONE,
-     .subject = PCCS_SUBJECT_NONE,
-     .handler = pccs_web_fhir_appt,
-     .summary = "ID: one appointment (audited)"},
-    {.method = "PATCH",
-     .path = "/fhir/Appointment/",
-     .prefix = true,
-     .auth = true,
-     .csrf = true,
-     .roles = PCCS_WEB_BOOKING_ROLES,
-     .data = PCCS_DATA_NONE,
-     .subject = PCCS_SUBJECT_NONE,
-     .handler = pccs_web_fhir_appt,
-     .summary = "ID [{\"op\": \"replace\", \"path\": \"/status\", "
-                "\"value\": cancelled|fulfilled|noshow}]"},
-    {.method = NULL,
-     .path = "/api/",
-     .prefix = true,
-     .auth = true,
-     .csrf = true,
-     .roles = PCCS_WEB_ANY_ROLE,
-     .data = PCCS_DATA_NONE,
-     .subject = PCCS_SUBJECT_NONE,
-     .handler = api_unknown,
-     .summary = "no such API path: 404 (GET) or 405"},
-    {.method = "GET",
-     .path = "/",
-     .prefix = true,
-     .roles = 0,
-     .data = PCCS_DATA_NONE,
-     .subject = PCCS_SUBJECT_NONE,
-     .params = "*",
-     .handler = pccs_web_static,
-     .summary = "the dashboard's files (--web)"},
+    {"GET", "/healthz", 0, 0, PCCS_DATA_NONE, PCCS_SUBJECT_NONE, "*", healthz,
+     "\"ok\" while the server runs"},
+    {"POST", "/api/login", 0, 0, PCCS_DATA_NONE, PCCS_SUBJECT_NONE, NULL,
+     pccs_web_login,
+     "{\"user\", \"password\"}: a session cookie and a CSRF token"},
+    {"POST", "/api/logout", AUTH | CSRF, BOOKING, PCCS_DATA_NONE,
+     PCCS_SUBJECT_NONE, NULL, pccs_web_logout, "end the session"},
+    {"GET", "/api/session", AUTH, BOOKING, PCCS_DATA_NONE, PCCS_SUBJECT_NONE,
+     NULL, pccs_web_session, "who is signed in, their scope and CSRF token"},
+    {"GET", "/api/sources", AUTH | CACHE, ANY, PCCS_DATA_NONE,
+     PCCS_SUBJECT_NONE, "reference", pccs_web_sources,
+     "the loaded files; ?reference=1: the reference files in use"},
+    {"GET", "/api/orgs", AUTH | CACHE, ANY, PCCS_DATA_PUBLISHED,
+     PCCS_SUBJECT_EACH, "q", pccs_web_orgs_search,
+     "?q=TEXT: organisations by code or name"},
+    {"GET", "/api/orgs/", PREFIX | AUTH | CACHE, ANY, PCCS_DATA_PUBLISHED,
+     PCCS_SUBJECT_PATH, "compare", pccs_web_org,
+     "CODE?compare=1: parents, children, populations (and benchmarks)"},
+    {"GET", "/api/tables", AUTH | CACHE, ANY, PCCS_DATA_NONE, PCCS_SUBJECT_NONE,
+     NULL, pccs_web_tables, "the tables"},
+    {"GET", "/api/tables/", PREFIX | AUTH | CACHE, ANY, PCCS_DATA_TABLE,
+     PCCS_SUBJECT_IN,
+     "level,in,at,period,year,group,compare,contract,explain,suppress,"
+     "include_synthetic,format,from,to",
+     pccs_web_table,
+     "NAME?level=&in=&at=&period=&year=&group=&compare=&contract=&explain=&"
+     "suppress=&format=json|csv|xlsx&from=&to="},
+    {"GET", "/api/spc", AUTH | CACHE, ANY, PCCS_DATA_NONE, PCCS_SUBJECT_NONE,
+     NULL, pccs_web_spc_metrics, "the metrics /api/spc/METRIC/CODE charts"},
+    {"GET", "/api/spc/", PREFIX | AUTH | CACHE, ANY, PCCS_DATA_PUBLISHED,
+     PCCS_SUBJECT_PATH, "format", pccs_web_spc,
+     "METRIC/CODE?format=: an SPC series"},
+    {"GET", "/api/registers", AUTH, ANY | HUB, PCCS_DATA_NONE,
+     PCCS_SUBJECT_NONE, NULL, pccs_web_registers,
+     "the registers and their columns"},
+    {"GET", "/api/registers/", PREFIX | AUTH, ANY | HUB, PCCS_DATA_LOCAL,
+     PCCS_SUBJECT_ROW, NULL, pccs_web_register_rows,
+     "NAME: its rows within the user's scope"},
+    {"POST", "/api/registers/", PREFIX | AUTH | CSRF, EDITORS | HUB,
+     PCCS_DATA_LOCAL, PCCS_SUBJECT_ROW, NULL, pccs_web_register_edit,
+     "NAME {\"values\", \"version\"}: a new row"},
+    {"PUT", "/api/registers/", PREFIX | AUTH | CSRF, EDITORS | HUB,
+     PCCS_DATA_LOCAL, PCCS_SUBJECT_ROW, NULL, pccs_web_register_edit,
+     "NAME/KEY {\"values\", \"version\"}: a row changed"},
+    {"DELETE", "/api/registers/", PREFIX | AUTH | CSRF, EDITORS | HUB,
+     PCCS_DATA_LOCAL, PCCS_SUBJECT_ROW, NULL, pccs_web_register_edit,
+     "NAME/KEY {\"version\"}: a row removed"},
+    {"GET", "/api/patients/", PREFIX | AUTH, ANY, PCCS_DATA_PATIENT,
+     PCCS_SUBJECT_PATH, "cohort,at,format", pccs_web_patients,
+     "PRACTICE?cohort=&at=&format=: its patients (its own users only; "
+     "audited)"},
+    {"GET", "/api/report/committee", AUTH, ANY, PCCS_DATA_LOCAL,
+     PCCS_SUBJECT_IN,
+     "in,year,format,meeting,date,agenda_item,title,author,lead,purpose,"
+     "recommendation",
+     pccs_web_report,
+     "?in=&year=&format=html|pdf&meeting=&date=&agenda_item=&title=&author=&"
+     "lead=&purpose=&recommendation=: the committee paper (within the scope: "
+     "it holds the registers)"},
+    {"GET", "/fhir/Slot", AUTH, BOOKING, PCCS_DATA_NONE, PCCS_SUBJECT_NONE,
+     "schedule.actor,start,status", pccs_web_fhir_slots,
+     "?schedule.actor=&start=geDATE&start=leDATE&status=free: a FHIR searchset "
+     "Bundle of the slots one may book or sees"},
+    {"POST", "/fhir/Appointment", AUTH | CSRF, BOOKING, PCCS_DATA_NONE,
+     PCCS_SUBJECT_NONE, NULL, pccs_web_fhir_book,
+     "a FHIR Appointment for one slot, with an Idempotency-Key: 201 booked, "
+     "409 the slot is taken"},
+    {"GET", "/fhir/Appointment", AUTH, BOOKING, PCCS_DATA_NONE,
+     PCCS_SUBJECT_NONE, "actor,status,patient.identifier,rebook",
+     pccs_web_fhir_appts,
+     "?actor=&status=&patient.identifier=&rebook=true: the appointments one "
+     "may see (audited); rebook=true: those in slots withdrawn from the "
+     "register"},
+    {"GET", "/fhir/Appointment/", PREFIX | AUTH, BOOKING, PCCS_DATA_NONE,
+     PCCS_SUBJECT_NONE, NULL, pccs_web_fhir_appt,
+     "ID: one appointment (audited)"},
+    {"PATCH", "/fhir/Appointment/", PREFIX | AUTH | CSRF, BOOKING,
+     PCCS_DATA_NONE, PCCS_SUBJECT_NONE, NULL, pccs_web_fhir_appt,
+     "ID [{\"op\": \"replace\", \"path\": \"/status\", \"value\": "
+     "cancelled|fulfilled|noshow}]"},
+    {NULL, "/api/", PREFIX | AUTH | CSRF, ANY, PCCS_DATA_NONE,
+     PCCS_SUBJECT_NONE, NULL, api_unknown,
+     "no such API path: 404 (GET) or 405"},
+    {"GET", "/", PREFIX, 0, PCCS_DATA_NONE, PCCS_SUBJECT_NONE, "*",
+     pccs_web_static, "the dashboard's files (--web)"},
     {.path = NULL},
 };
+
+#undef PREFIX
+#undef AUTH
+#undef CSRF
+#undef CACHE
+#undef ANY
+#undef BOOKING
+#undef EDITORS
+#undef HUB
 
 struct params {
     const char *takes;
@@ -323,8 +186,9 @@ pccs_web_route_params(const struct pccs_web_route *rt, struct MHD_Connection *c,
 static bool
 path_matches(const struct pccs_web_route *rt, const char *url)
 {
-    return rt->prefix ? !strncmp(url, rt->path, strlen(rt->path))
-                      : !strcmp(url, rt->path);
+    return (rt->flags & PCCS_ROUTE_PREFIX)
+               ? !strncmp(url, rt->path, strlen(rt->path))
+               : !strcmp(url, rt->path);
 }
 
 static bool
@@ -347,7 +211,9 @@ pccs_web_route_path(const char *url)
 static bool
 same_path(const struct pccs_web_route *rt, const struct pccs_web_route *first)
 {
-    return rt->prefix == first->prefix && !strcmp(rt->path, first->path);
+    return (rt->flags & PCCS_ROUTE_PREFIX) ==
+               (first->flags & PCCS_ROUTE_PREFIX) &&
+           !strcmp(rt->path, first->path);
 }
 
 const struct pccs_web_route *
@@ -396,9 +262,11 @@ pccs_serve_list_routes(FILE *f)
                                          pccs_role_name((enum pccs_role)r));
         fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
                 rt->method ? rt->method : "*", rt->path,
-                rt->prefix ? "prefix" : "exact", yes(rt->auth), yes(rt->csrf),
-                yes(rt->cache), used ? roles : "-", data[rt->data],
-                subject[rt->subject], rt->params ? rt->params : "-",
-                rt->summary);
+                (rt->flags & PCCS_ROUTE_PREFIX) ? "prefix" : "exact",
+                yes(rt->flags & PCCS_ROUTE_AUTH),
+                yes(rt->flags & PCCS_ROUTE_CSRF),
+                yes(rt->flags & PCCS_ROUTE_CACHE), used ? roles : "-",
+                data[rt->data], subject[rt->subject],
+                rt->params ? rt->params : "-", rt->summary);
     }
 }

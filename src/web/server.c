@@ -199,7 +199,7 @@ answer(struct pccs_web_server *sv, const struct pccs_web_route *rt,
        struct pccs_web_request *rq, struct pccs_web_reply *r,
        struct pccs_err *err)
 {
-    if (!rt->cache || !pccs_web_is_get(rq->method))
+    if (!(rt->flags & PCCS_ROUTE_CACHE) || !pccs_web_is_get(rq->method))
         return rt->handler(sv, rq, r, err);
     char *key = pccs_web_cache_key(sv, rq);
     int rc = PCCS_OK;
@@ -225,7 +225,7 @@ dispatch(struct pccs_web_server *sv, struct pccs_web_request *rq,
     if ((!strncmp(rq->url, "/api/", 5) || !strncmp(rq->url, "/fhir/", 6)) &&
         !(rq->st = worker_store(sv, err)))
         return err->code ? err->code : PCCS_EIO;
-    if (any->auth) {
+    if (any->flags & PCCS_ROUTE_AUTH) {
         int rc = pccs_web_auth_identify(sv, rq, err);
         if (rc)
             return rc;
@@ -235,7 +235,9 @@ dispatch(struct pccs_web_server *sv, struct pccs_web_request *rq,
     }
     const struct pccs_web_route *rt = pccs_web_route_find(rq->method, rq->url);
     bool unsafe = !pccs_web_is_get(rq->method);
-    if (unsafe && ((rt && rt->csrf) || (!rt && any->auth)) &&
+    if (unsafe &&
+        ((rt && (rt->flags & PCCS_ROUTE_CSRF)) ||
+         (!rt && (any->flags & PCCS_ROUTE_AUTH))) &&
         !pccs_web_auth_csrf_ok(sv, rq))
         return pccs_err_set(err, PCCS_EFORBIDDEN,
                             "missing or wrong X-CSRF-Token");
@@ -245,7 +247,8 @@ dispatch(struct pccs_web_server *sv, struct pccs_web_request *rq,
         return pccs_err_set(err, PCCS_WEB_EMETHOD, "%s: use %s", rq->method,
                             methods);
     }
-    rq->rest = rq->url + (rt->prefix ? strlen(rt->path) : strlen(rq->url));
+    rq->rest = rq->url + ((rt->flags & PCCS_ROUTE_PREFIX) ? strlen(rt->path)
+                                                          : strlen(rq->url));
     rq->route = rt;
     int rc = pccs_web_authorise(sv, rq, NULL, err);
     if (!rc)

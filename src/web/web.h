@@ -134,18 +134,23 @@ enum pccs_web_subject {
     PCCS_SUBJECT_ROW,  /* each register row, by its organisations */
 };
 
+/* How a route matches and what it needs (struct pccs_web_route flags). */
+enum pccs_web_route_flag {
+    PCCS_ROUTE_PREFIX = 1u << 0, /* the path is the url's beginning */
+    PCCS_ROUTE_AUTH = 1u << 1,   /* a session is needed (else 401) */
+    PCCS_ROUTE_CSRF = 1u << 2,   /* the session's X-CSRF-Token (else 403) */
+    PCCS_ROUTE_CACHE = 1u << 3,  /* answers are kept in the answer cache */
+};
+
 struct pccs_web_route {
     const char *method; /* GET (also HEAD), POST, PUT, DELETE; NULL: any */
-    const char *path;   /* the path, or its beginning when prefix */
-    bool prefix;
-    bool auth;          /* a session is needed (else 401) */
-    bool csrf;          /* the session's X-CSRF-Token is needed (else 403) */
-    bool cache;         /* answers are kept in the answer cache */
-    const char *params; /* the query parameters it takes, comma-separated;
-                           NULL none, "*" any */
+    const char *path;   /* the path, or its beginning when PCCS_ROUTE_PREFIX */
+    unsigned flags;     /* PCCS_ROUTE_* bits */
     unsigned roles;     /* PCCS_WEB_ROLE bits of the roles admitted (auth) */
     enum pccs_web_data data;
     enum pccs_web_subject subject;
+    const char *params; /* the query parameters it takes, comma-separated;
+                           NULL none, "*" any */
     pccs_web_handler handler;
     const char *summary;
 };
