@@ -18,10 +18,10 @@ audit_row(void *ctx, const struct pccs_audit_row *a)
     struct pccs_table *t = ctx;
     pccs_table_row(t);
     pccs_table_int(t, a->id);
-    pccs_table_text(t, a->at);
-    pccs_table_text(t, a->user ? a->user : "");
-    pccs_table_text(t, a->action);
-    pccs_table_text(t, a->detail ? a->detail : "");
+    const char *cells[] = {a->at, a->user ? a->user : "", a->action,
+                           a->detail ? a->detail : ""};
+    for (size_t i = 0; i < PCCS_LEN(cells); i++)
+        pccs_table_text(t, cells[i]);
     return 0;
 }
 

@@ -294,11 +294,11 @@ int
 pccs_cmd_chart(struct pccs_global *g, int argc, char **argv)
 {
     struct chart_args a;
+    struct pccs_cmd_open o;
     memset(&a, 0, sizeof(a));
     int rc = parse_args(g, argc, argv, &a);
     if (rc != PCCS_CMD_GO)
         return rc;
-    struct pccs_cmd_open o;
     rc = pccs_cmd_open_tree(g, &o);
     if (rc)
         return rc;

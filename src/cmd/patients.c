@@ -30,13 +30,12 @@ pccs_cmd_patients(struct pccs_global *g, int argc, char **argv)
         return pccs_cmd_usage("patients", "give --practice CODE");
     int fmt;
     pccs_day at;
+    struct pccs_store *st = NULL;
     rc = pccs_cmd_format("patients", format, &fmt);
     if (!rc)
         rc = pccs_cmd_date("patients", at_s, &at);
-    if (rc)
-        return rc;
-    struct pccs_store *st;
-    rc = pccs_cmd_open_store(g, &st);
+    if (!rc)
+        rc = pccs_cmd_open_store(g, &st);
     if (rc)
         return rc;
     struct pccs_table t;

@@ -36,16 +36,16 @@ parse_args(struct pccs_global *g, int argc, char **argv, struct spc_args *a,
         {"date-col", &a->date_col, NULL},
         {"value-col", &a->value_col, NULL},
         {"improvement", &a->improvement, NULL},
+        {"no-screen", NULL, &a->no_screen},
         {"target", &a->target, NULL},
         {"rebase", &a->rebase, NULL},
         {"fix-after", &a->fix_after, NULL},
         {"floor", &a->floor, NULL},
-        {"no-screen", NULL, &a->no_screen},
+        {"list", NULL, &a->list},
         {"format", &a->format, NULL},
         {"metric", &a->metric, NULL},
         {"org", &a->org, NULL},
         {"in", &a->org, NULL},
-        {"list", NULL, &a->list},
     };
     *status = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), NULL, 0, NULL);
     if (*status != PCCS_CMD_GO)

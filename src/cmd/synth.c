@@ -122,14 +122,14 @@ static int
 parse_args(struct pccs_global *g, int argc, char **argv, struct args *a,
            bool *stop)
 {
+    *stop = true;
+    size_t npos;
     struct pccs_opt opts[] = {
         {"months", &a->months_s, NULL}, {"start", &a->start_s, NULL},
         {"seed", &a->seed_s, NULL},     {"in", &a->in, NULL},
         {"out", &a->outpath, NULL},
     };
     char *pos[1];
-    size_t npos;
-    *stop = true;
     int rc = pccs_cmd_args(g, argc, argv, opts, PCCS_LEN(opts), pos, 1, &npos);
     if (rc != PCCS_CMD_GO)
         return rc;

@@ -111,34 +111,45 @@ pccs_load_field(struct pccs_load *ld, struct pccs_err *err,
     return PCCS_OK;
 }
 
+/* What a text getter checks a trimmed field for, and names when it fails. */
+struct text_rule {
+    bool (*ok)(struct pccs_str s);
+    const char *what;
+};
+
+static bool
+non_empty(struct pccs_str s)
+{
+    return s.len > 0;
+}
+
+static const struct text_rule text_rule = {non_empty, "a value (it is empty)"};
+static const struct text_rule practice_rule = {
+    pccs_is_practice_code, "an ODS practice code (a letter and five digits)"};
+static const struct text_rule ods_rule = {
+    pccs_is_ods_code, "an ODS code (3 to 6 capital letters and digits)"};
+
+/* A trimmed field that must pass the rule, else "expected WHAT". */
+static int
+checked(struct pccs_load *ld, struct pccs_err *err,
+        const struct pccs_csv_record *rec, int idx, const char *colname,
+        const struct text_rule *rule, struct pccs_str *out)
+{
+    int rc = pccs_load_field(ld, err, rec, idx, colname, out);
+    if (rc)
+        return rc;
+    *out = pccs_str_trim(*out);
+    if (!rule->ok(*out))
+        return pccs_load_field_err(ld, err, rec, idx, colname, rule->what);
+    return PCCS_OK;
+}
+
 int
 pccs_load_text(struct pccs_load *ld, struct pccs_err *err,
                const struct pccs_csv_record *rec, int idx, const char *colname,
                struct pccs_str *out)
 {
-    int rc = pccs_load_field(ld, err, rec, idx, colname, out);
-    if (rc)
-        return rc;
-    *out = pccs_str_trim(*out);
-    if (!out->len)
-        return pccs_load_field_err(ld, err, rec, idx, colname,
-                                   "a value (it is empty)");
-    return PCCS_OK;
-}
-
-/* A trimmed field that must pass ok, else "expected WHAT". */
-static int
-coded(struct pccs_load *ld, struct pccs_err *err,
-      const struct pccs_csv_record *rec, int idx, const char *colname,
-      bool (*ok)(struct pccs_str), const char *what, struct pccs_str *out)
-{
-    int rc = pccs_load_field(ld, err, rec, idx, colname, out);
-    if (rc)
-        return rc;
-    *out = pccs_str_trim(*out);
-    if (!ok(*out))
-        return pccs_load_field_err(ld, err, rec, idx, colname, what);
-    return PCCS_OK;
+    return checked(ld, err, rec, idx, colname, &text_rule, out);
 }
 
 int
@@ -146,8 +157,7 @@ pccs_load_practice_code(struct pccs_load *ld, struct pccs_err *err,
                         const struct pccs_csv_record *rec, int idx,
                         const char *colname, struct pccs_str *out)
 {
-    return coded(ld, err, rec, idx, colname, pccs_is_practice_code,
-                 "an ODS practice code (a letter and five digits)", out);
+    return checked(ld, err, rec, idx, colname, &practice_rule, out);
 }
 
 int
@@ -155,8 +165,7 @@ pccs_load_ods_code(struct pccs_load *ld, struct pccs_err *err,
                    const struct pccs_csv_record *rec, int idx,
                    const char *colname, struct pccs_str *out)
 {
-    return coded(ld, err, rec, idx, colname, pccs_is_ods_code,
-                 "an ODS code (3 to 6 capital letters and digits)", out);
+    return checked(ld, err, rec, idx, colname, &ods_rule, out);
 }
 
 struct pccs_str

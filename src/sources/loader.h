@@ -178,24 +178,22 @@ int pccs_load_field_err(struct pccs_load *ld, struct pccs_err *err,
                         const char *colname, const char *what);
 
 /**
- * Field idx of rec, or an error if the record is too short. Loaders use
- * these getters so every parse error names the place and the column.
+ * The getters of a text field: field idx of rec (the column colname,
+ * named in errors) into *out, borrowed like the record's fields, or
+ * PCCS_EPARSE. Loaders use these getters so every parse error names the
+ * place and the column.
  */
-int pccs_load_field(struct pccs_load *ld, struct pccs_err *err,
-                    const struct pccs_csv_record *rec, int idx,
-                    const char *colname, struct pccs_str *out);
+typedef int pccs_load_str_fn(struct pccs_load *ld, struct pccs_err *err,
+                             const struct pccs_csv_record *rec, int idx,
+                             const char *colname, struct pccs_str *out);
+/** Field idx of rec, or an error if the record is too short. */
+pccs_load_str_fn pccs_load_field;
 /** A non-empty field. */
-int pccs_load_text(struct pccs_load *ld, struct pccs_err *err,
-                   const struct pccs_csv_record *rec, int idx,
-                   const char *colname, struct pccs_str *out);
+pccs_load_str_fn pccs_load_text;
 /** An ODS practice code: a letter and five digits ("A81001"). */
-int pccs_load_practice_code(struct pccs_load *ld, struct pccs_err *err,
-                            const struct pccs_csv_record *rec, int idx,
-                            const char *colname, struct pccs_str *out);
+pccs_load_str_fn pccs_load_practice_code;
 /** An ODS organisation code: 3 to 6 letters and digits, upper case. */
-int pccs_load_ods_code(struct pccs_load *ld, struct pccs_err *err,
-                       const struct pccs_csv_record *rec, int idx,
-                       const char *colname, struct pccs_str *out);
+pccs_load_str_fn pccs_load_ods_code;
 /** A non-negative whole number. */
 int pccs_load_count(struct pccs_load *ld, struct pccs_err *err,
                     const struct pccs_csv_record *rec, int idx,
