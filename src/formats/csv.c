@@ -668,9 +668,9 @@ pccs_csv_free(struct pccs_csv_reader *r)
         close(r->fd);
     free(r->name);
     free(r->buf);
+    pccs_buf_release(&r->xcode);
     free(r->spans);
     free(r->fields);
-    pccs_buf_release(&r->xcode);
     free(r);
 }
 

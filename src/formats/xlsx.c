@@ -686,11 +686,11 @@ pccs_xlsx_sheet_free(struct pccs_xlsx_sheet *s)
         return;
     XML_ParserFree(s->p);
     zip_fclose(s->zf);
+    pccs_buf_release(&s->text);
+    pccs_buf_release(&s->out_text);
     free(s->label);
     free(s->pend);
     free(s->cells);
-    pccs_buf_release(&s->text);
-    pccs_buf_release(&s->out_text);
     free(s);
 }
 

@@ -89,9 +89,10 @@ appt_resource(const struct pccs_appt_row *a, bool rebook)
 
 /* ===== Withdrawn slots ===== */
 
+/* The ids of the slots withdrawn (n of them in v, room for cap). */
 struct ids {
-    int64_t *v;
     size_t n, cap;
+    int64_t *v;
 };
 
 static int

@@ -57,12 +57,12 @@ int
 pccs_web_spc_metrics(struct pccs_web_server *sv, struct pccs_web_request *rq,
                      struct pccs_web_reply *r, struct pccs_err *err)
 {
-    (void)sv;
-    (void)rq;
-    (void)err;
     static const char *const dir[] = {[PCCS_SPC_INCREASE] = "increase",
                                       [PCCS_SPC_DECREASE] = "decrease",
                                       [PCCS_SPC_NEUTRAL] = "neutral"};
+    (void)sv;
+    (void)rq;
+    (void)err;
     json_t *a = json_array();
     for (size_t i = 0; pccs_metric_defs[i]; i++) {
         const struct pccs_metric_def *m = pccs_metric_defs[i];
