@@ -168,6 +168,22 @@ pccs_load_ods_code(struct pccs_load *ld, struct pccs_err *err,
     return checked(ld, err, rec, idx, colname, &ods_rule, out);
 }
 
+int
+pccs_load_fields(struct pccs_load *ld, struct pccs_err *err,
+                 const struct pccs_csv_record *rec, const int *idx,
+                 const struct pccs_load_spec *specs, size_t n)
+{
+    int rc = PCCS_OK;
+    for (const struct pccs_load_spec *f = specs; f < specs + n && !rc; f++) {
+        int k = idx[f->col];
+        if (f->optional && k < 0)
+            continue;
+        rc = f->get ? f->get(ld, err, rec, k, f->name, f->s)
+                    : pccs_load_count(ld, err, rec, k, f->name, f->n);
+    }
+    return rc;
+}
+
 struct pccs_str
 pccs_load_opt(const struct pccs_csv_record *rec, int idx)
 {

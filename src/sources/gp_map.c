@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "base/hmap.h"
+#include "base/xalloc.h"
 
 enum {
     M_EXTRACT_DATE,
@@ -93,35 +94,30 @@ map_read_row(struct pccs_load *ld, const int *idx,
              const struct pccs_csv_record *rec, struct map_row *m,
              struct pccs_err *err)
 {
-    int rc = pccs_load_practice_code(ld, err, rec, idx[M_PRACTICE],
-                                     "PRACTICE_CODE", &m->prac);
-    if (!rc)
-        rc = pccs_load_text(ld, err, rec, idx[M_PRACTICE_NAME], "PRACTICE_NAME",
-                            &m->pname);
-    if (!rc)
-        rc = pccs_load_text(ld, err, rec, idx[M_PCN], "PCN_CODE", &m->pcn);
+    const struct pccs_load_spec head[] = {
+        PCCS_LOAD_STR(M_PRACTICE, "PRACTICE_CODE", pccs_load_practice_code,
+                      &m->prac),
+        PCCS_LOAD_STR(M_PRACTICE_NAME, "PRACTICE_NAME", pccs_load_text,
+                      &m->pname),
+        PCCS_LOAD_STR(M_PCN, "PCN_CODE", pccs_load_text, &m->pcn),
+    };
+    const struct pccs_load_spec rest[] = {
+        PCCS_LOAD_STR(M_PCN_NAME, "PCN_NAME", pccs_load_text, &m->pcn_name),
+        PCCS_LOAD_STR(M_SUB, "CCG_CODE", pccs_load_ods_code, &m->sub),
+        PCCS_LOAD_STR(M_SUB_NAME, "CCG_NAME", pccs_load_text, &m->sub_name),
+        PCCS_LOAD_STR(M_ICB, "STP_CODE", pccs_load_ods_code, &m->icb),
+        PCCS_LOAD_STR(M_ICB_NAME, "STP_NAME", pccs_load_text, &m->icb_name),
+        PCCS_LOAD_STR(M_REGION, "COMM_REGION_CODE", pccs_load_ods_code,
+                      &m->region),
+        PCCS_LOAD_STR(M_REGION_NAME, "COMM_REGION_NAME", pccs_load_text,
+                      &m->region_name),
+    };
+    int rc = pccs_load_fields(ld, err, rec, idx, head, PCCS_LEN(head));
     if (!rc && !pccs_str_eq(m->pcn, "U") && !pccs_is_ods_code(m->pcn))
         rc = pccs_load_field_err(ld, err, rec, idx[M_PCN], "PCN_CODE",
                                  "an ODS code, or U for unallocated");
     if (!rc)
-        rc = pccs_load_text(ld, err, rec, idx[M_PCN_NAME], "PCN_NAME",
-                            &m->pcn_name);
-    if (!rc)
-        rc = pccs_load_ods_code(ld, err, rec, idx[M_SUB], "CCG_CODE", &m->sub);
-    if (!rc)
-        rc = pccs_load_text(ld, err, rec, idx[M_SUB_NAME], "CCG_NAME",
-                            &m->sub_name);
-    if (!rc)
-        rc = pccs_load_ods_code(ld, err, rec, idx[M_ICB], "STP_CODE", &m->icb);
-    if (!rc)
-        rc = pccs_load_text(ld, err, rec, idx[M_ICB_NAME], "STP_NAME",
-                            &m->icb_name);
-    if (!rc)
-        rc = pccs_load_ods_code(ld, err, rec, idx[M_REGION], "COMM_REGION_CODE",
-                                &m->region);
-    if (!rc)
-        rc = pccs_load_text(ld, err, rec, idx[M_REGION_NAME],
-                            "COMM_REGION_NAME", &m->region_name);
+        rc = pccs_load_fields(ld, err, rec, idx, rest, PCCS_LEN(rest));
     return rc;
 }
 

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "base/hmap.h"
+#include "base/xalloc.h"
 
 enum {
     C_PUBLICATION,
@@ -166,25 +167,18 @@ reg_read_row(struct pccs_load *ld, const int *idx,
                                  "EXTRACT_DATE", extract);
     if (rc)
         return rc;
-    rc = pccs_load_practice_code(ld, err, rec, idx[C_CODE], "CODE", &row->code);
-    if (!rc)
-        rc = pccs_load_ods_code(ld, err, rec, idx[C_SUB_ICB], "CCG_CODE",
-                                &row->sub_icb);
-    if (!rc)
-        rc = pccs_load_text(ld, err, rec, idx[C_SEX], "SEX", &row->sex_s);
-    if (!rc)
-        rc = pccs_load_text(ld, err, rec, idx[C_AGE],
-                            quin ? "AGE_GROUP_5" : "AGE", &row->age);
-    if (!rc)
-        rc = pccs_load_count(ld, err, rec, idx[C_PATIENTS],
-                             "NUMBER_OF_PATIENTS", &row->n);
-    if (!rc && idx[C_ONS_SUB_ICB] >= 0)
-        rc = pccs_load_field(ld, err, rec, idx[C_ONS_SUB_ICB], "ONS_CCG_CODE",
-                             &row->ons);
-    if (!rc && idx[C_POSTCODE] >= 0)
-        rc = pccs_load_field(ld, err, rec, idx[C_POSTCODE], "POSTCODE",
-                             &row->postcode);
-    return rc;
+    struct pccs_load_spec f[] = {
+        PCCS_LOAD_STR(C_CODE, "CODE", pccs_load_practice_code, &row->code),
+        PCCS_LOAD_STR(C_SUB_ICB, "CCG_CODE", pccs_load_ods_code, &row->sub_icb),
+        PCCS_LOAD_STR(C_SEX, "SEX", pccs_load_text, &row->sex_s),
+        PCCS_LOAD_STR(C_AGE, quin ? "AGE_GROUP_5" : "AGE", pccs_load_text,
+                      &row->age),
+        PCCS_LOAD_COUNT(C_PATIENTS, "NUMBER_OF_PATIENTS", &row->n),
+        PCCS_LOAD_OPT(C_ONS_SUB_ICB, "ONS_CCG_CODE", pccs_load_field,
+                      &row->ons),
+        PCCS_LOAD_OPT(C_POSTCODE, "POSTCODE", pccs_load_field, &row->postcode),
+    };
+    return pccs_load_fields(ld, err, rec, idx, f, PCCS_LEN(f));
 }
 
 /*

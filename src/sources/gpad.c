@@ -215,19 +215,16 @@ load_gpad(struct pccs_load *ld, struct pccs_csv_reader *r,
         int64_t n;
         rc = pccs_load_date(ld, err, &rec, idx[A_MONTH],
                             "APPOINTMENT_MONTH_START_DATE", false, &month);
+        const struct pccs_load_spec f[] = {
+            PCCS_LOAD_STR(A_PRACTICE, "GP_CODE", pccs_load_practice_code,
+                          &prac),
+            PCCS_LOAD_STR(A_HCP, "HCP_TYPE", pccs_load_text, &hcp),
+            PCCS_LOAD_STR(A_MODE, "APPT_MODE", pccs_load_text, &mode),
+            PCCS_LOAD_STR(A_STATUS, "APPT_STATUS", pccs_load_text, &status),
+            PCCS_LOAD_COUNT(A_COUNT, "COUNT_OF_APPOINTMENTS", &n),
+        };
         if (!rc)
-            rc = pccs_load_practice_code(ld, err, &rec, idx[A_PRACTICE],
-                                         "GP_CODE", &prac);
-        if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[A_HCP], "HCP_TYPE", &hcp);
-        if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[A_MODE], "APPT_MODE", &mode);
-        if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[A_STATUS], "APPT_STATUS",
-                                &status);
-        if (!rc)
-            rc = pccs_load_count(ld, err, &rec, idx[A_COUNT],
-                                 "COUNT_OF_APPOINTMENTS", &n);
+            rc = pccs_load_fields(ld, err, &rec, idx, f, PCCS_LEN(f));
         if (rc)
             break;
         if (!synthetic && idx[A_SUPPLIER] >= 0 &&

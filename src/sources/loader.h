@@ -198,6 +198,40 @@ pccs_load_str_fn pccs_load_ods_code;
 int pccs_load_count(struct pccs_load *ld, struct pccs_err *err,
                     const struct pccs_csv_record *rec, int idx,
                     const char *colname, int64_t *out);
+/**
+ * One field a loader reads with pccs_load_fields(): the column idx[col],
+ * named name in errors, through the text getter get into *s, or with no
+ * get as a count (pccs_load_count) into *n. An optional field is passed
+ * over when the file lacks its column (idx[col] < 0).
+ */
+struct pccs_load_spec {
+    int col;
+    const char *name;
+    pccs_load_str_fn *get;
+    struct pccs_str *s;
+    int64_t *n;
+    bool optional;
+};
+/* The entries of a spec table: a text field, one the file may lack, a count. */
+#define PCCS_LOAD_STR(col, name, get, out)                                     \
+    {                                                                          \
+        (col), (name), (get), (out), NULL, false                               \
+    }
+#define PCCS_LOAD_OPT(col, name, get, out)                                     \
+    {                                                                          \
+        (col), (name), (get), (out), NULL, true                                \
+    }
+#define PCCS_LOAD_COUNT(col, name, out)                                        \
+    {                                                                          \
+        (col), (name), NULL, NULL, (out), false                                \
+    }
+/**
+ * Read the n fields of specs from rec in order; the first error stops
+ * the reading and is returned (PCCS_EPARSE with the place in err).
+ */
+int pccs_load_fields(struct pccs_load *ld, struct pccs_err *err,
+                     const struct pccs_csv_record *rec, const int *idx,
+                     const struct pccs_load_spec *specs, size_t n);
 /** A finite number; if nonneg, it must be >= 0. Empty allowed if
  *  empty_ok (then *out = 0 and *present = false). present may be NULL. */
 int pccs_load_number(struct pccs_load *ld, struct pccs_err *err,

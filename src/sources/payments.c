@@ -408,17 +408,16 @@ pay_read_row(struct pccs_load *ld, const struct pay_layout *lay,
     const int *idx = lay->idx;
     row->pcode = PCCS_STR_EMPTY;
     row->open = row->close = PCCS_DAY_NONE;
-    int rc = pccs_load_practice_code(ld, err, rec, idx[P_PRACTICE],
-                                     "Practice Code", &row->prac);
-    if (!rc)
-        rc = pccs_load_text(ld, err, rec, idx[P_PRACTICE_NAME], "Practice Name",
-                            &row->pname);
-    if (!rc)
-        rc = pccs_load_ods_code(ld, err, rec, idx[P_REGION],
-                                "NHS England (Region) code", &row->region);
-    if (!rc)
-        rc =
-            pccs_load_ods_code(ld, err, rec, idx[P_SUB], "CCG Code", &row->sub);
+    const struct pccs_load_spec f[] = {
+        PCCS_LOAD_STR(P_PRACTICE, "Practice Code", pccs_load_practice_code,
+                      &row->prac),
+        PCCS_LOAD_STR(P_PRACTICE_NAME, "Practice Name", pccs_load_text,
+                      &row->pname),
+        PCCS_LOAD_STR(P_REGION, "NHS England (Region) code", pccs_load_ods_code,
+                      &row->region),
+        PCCS_LOAD_STR(P_SUB, "CCG Code", pccs_load_ods_code, &row->sub),
+    };
+    int rc = pccs_load_fields(ld, err, rec, idx, f, PCCS_LEN(f));
     /* Before 2019-20 there is no PCN column. */
     if (!rc && lay->pcn >= 0)
         rc = pccs_load_field(ld, err, rec, lay->pcn, "PCN Code", &row->pcode);

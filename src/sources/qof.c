@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "base/hmap.h"
+#include "base/xalloc.h"
 
 #define QOF_LAYOUT_YEAR "2020-21"
 #define QOF_YEAR_END_MONTH 3
@@ -80,20 +81,16 @@ load_prevalence(struct pccs_load *ld, struct pccs_csv_reader *r,
     while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
         struct pccs_str prac, group, lt;
         int64_t reg, list;
-        rc = pccs_load_practice_code(ld, err, &rec, idx[V_PRACTICE],
-                                     "PRACTICE_CODE", &prac);
-        if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[V_GROUP], "GROUP_CODE",
-                                &group);
-        if (!rc)
-            rc = pccs_load_count(ld, err, &rec, idx[V_REGISTER], "REGISTER",
-                                 &reg);
-        if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[V_LIST_TYPE],
-                                "PATIENT_LIST_TYPE", &lt);
-        if (!rc)
-            rc = pccs_load_count(ld, err, &rec, idx[V_LIST],
-                                 "PRACTICE_LIST_SIZE", &list);
+        const struct pccs_load_spec f[] = {
+            PCCS_LOAD_STR(V_PRACTICE, "PRACTICE_CODE", pccs_load_practice_code,
+                          &prac),
+            PCCS_LOAD_STR(V_GROUP, "GROUP_CODE", pccs_load_text, &group),
+            PCCS_LOAD_COUNT(V_REGISTER, "REGISTER", &reg),
+            PCCS_LOAD_STR(V_LIST_TYPE, "PATIENT_LIST_TYPE", pccs_load_text,
+                          &lt),
+            PCCS_LOAD_COUNT(V_LIST, "PRACTICE_LIST_SIZE", &list),
+        };
+        rc = pccs_load_fields(ld, err, &rec, idx, f, PCCS_LEN(f));
         if (rc)
             break;
         char key[64], dim[32];
