@@ -57,6 +57,43 @@ unique_row(struct pccs_load *ld, struct pccs_hmap *seen,
                             err);
 }
 
+/*
+ * What a QOF loader keeps across rows: the columns' places, the end of
+ * the year, the keys seen and the disease groups described.
+ */
+struct qof_rows {
+    int idx[16];
+    pccs_day end;
+    struct pccs_hmap seen, groups;
+};
+
+typedef int qof_row_fn(struct pccs_load *ld, const struct pccs_csv_record *rec,
+                       struct qof_rows *q, struct pccs_err *err);
+
+/* Bind the columns, check --period, then load each row with row. */
+static int
+qof_rows(struct pccs_load *ld, struct pccs_csv_reader *r,
+         const struct pccs_csv_record *first, const struct pccs_col *cols,
+         size_t ncols, qof_row_fn *row, struct pccs_err *err)
+{
+    struct qof_rows q = {.seen = PCCS_HMAP_INIT, .groups = PCCS_HMAP_INIT};
+    PCCS_ASSERT(ncols <= PCCS_LEN(q.idx));
+    pccs_cols_bind(cols, ncols, first, q.idx);
+    int rc = set_qof_period(ld, err, &q.end);
+    if (rc)
+        return rc;
+    struct pccs_csv_record rec;
+    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
+        rc = row(ld, &rec, &q, err);
+        if (rc)
+            break;
+        pccs_load_row(ld, pccs_csv_offset(r));
+    }
+    pccs_hmap_release(&q.seen);
+    pccs_hmap_release(&q.groups);
+    return rc > 0 ? PCCS_OK : rc;
+}
+
 /* ===== Prevalence ===== */
 
 enum { V_PRACTICE, V_GROUP, V_REGISTER, V_LIST_TYPE, V_LIST, V_N };
@@ -68,55 +105,38 @@ static const struct pccs_col prev_cols[V_N] = {
 };
 
 static int
-load_prevalence(struct pccs_load *ld, struct pccs_csv_reader *r,
-                const struct pccs_csv_record *first, struct pccs_err *err)
+prevalence_row(struct pccs_load *ld, const struct pccs_csv_record *rec,
+               struct qof_rows *q, struct pccs_err *err)
 {
-    int idx[V_N];
-    pccs_cols_bind(prev_cols, V_N, first, idx);
-    int rc = set_qof_period(ld, err, NULL);
+    struct pccs_str prac, group, lt;
+    int64_t reg, list;
+    const struct pccs_load_spec f[] = {
+        PCCS_LOAD_STR(V_PRACTICE, "PRACTICE_CODE", pccs_load_practice_code,
+                      &prac),
+        PCCS_LOAD_STR(V_GROUP, "GROUP_CODE", pccs_load_text, &group),
+        PCCS_LOAD_COUNT(V_REGISTER, "REGISTER", &reg),
+        PCCS_LOAD_STR(V_LIST_TYPE, "PATIENT_LIST_TYPE", pccs_load_text, &lt),
+        PCCS_LOAD_COUNT(V_LIST, "PRACTICE_LIST_SIZE", &list),
+    };
+    int rc = pccs_load_fields(ld, err, rec, q->idx, f, PCCS_LEN(f));
     if (rc)
         return rc;
-    struct pccs_hmap seen = PCCS_HMAP_INIT, groups = PCCS_HMAP_INIT;
-    struct pccs_csv_record rec;
-    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        struct pccs_str prac, group, lt;
-        int64_t reg, list;
-        const struct pccs_load_spec f[] = {
-            PCCS_LOAD_STR(V_PRACTICE, "PRACTICE_CODE", pccs_load_practice_code,
-                          &prac),
-            PCCS_LOAD_STR(V_GROUP, "GROUP_CODE", pccs_load_text, &group),
-            PCCS_LOAD_COUNT(V_REGISTER, "REGISTER", &reg),
-            PCCS_LOAD_STR(V_LIST_TYPE, "PATIENT_LIST_TYPE", pccs_load_text,
-                          &lt),
-            PCCS_LOAD_COUNT(V_LIST, "PRACTICE_LIST_SIZE", &list),
-        };
-        rc = pccs_load_fields(ld, err, &rec, idx, f, PCCS_LEN(f));
-        if (rc)
-            break;
-        char key[64], dim[32];
-        snprintf(key, sizeof(key), "%.*s|%.*s", (int)prac.len, prac.p,
-                 (int)group.len, group.p);
-        pccs_str_copy(group, dim, sizeof(dim));
-        rc = unique_row(ld, &seen, &rec, idx[V_PRACTICE], key,
-                        "practice and disease group", err);
-        if (!rc)
-            rc =
-                pccs_load_fact(ld, "qof_register", prac, dim, (double)reg, err);
-        if (!rc)
-            rc = pccs_load_fact(ld, "qof_list_size", prac, dim, (double)list,
-                                err);
-        bool created;
-        pccs_hmap_put(&groups, group.p, group.len, &created);
-        if (!rc && created)
-            rc = pccs_load_ref(ld, "qof_group", group, "patient_list_type", lt,
-                               err);
-        if (rc)
-            break;
-        pccs_load_row(ld, pccs_csv_offset(r));
-    }
-    pccs_hmap_release(&seen);
-    pccs_hmap_release(&groups);
-    return rc > 0 ? PCCS_OK : rc;
+    char key[64], dim[32];
+    snprintf(key, sizeof(key), "%.*s|%.*s", (int)prac.len, prac.p,
+             (int)group.len, group.p);
+    pccs_str_copy(group, dim, sizeof(dim));
+    rc = unique_row(ld, &q->seen, rec, q->idx[V_PRACTICE], key,
+                    "practice and disease group", err);
+    if (!rc)
+        rc = pccs_load_fact(ld, "qof_register", prac, dim, (double)reg, err);
+    if (!rc)
+        rc = pccs_load_fact(ld, "qof_list_size", prac, dim, (double)list, err);
+    bool created;
+    pccs_hmap_put(&q->groups, group.p, group.len, &created);
+    if (!rc && created)
+        rc =
+            pccs_load_ref(ld, "qof_group", group, "patient_list_type", lt, err);
+    return rc;
 }
 
 /* ===== Geographies ===== */
@@ -175,68 +195,54 @@ geo_org(struct pccs_load *ld, const struct pccs_csv_record *rec, const int *idx,
 }
 
 static int
-load_geographies(struct pccs_load *ld, struct pccs_csv_reader *r,
-                 const struct pccs_csv_record *first, struct pccs_err *err)
+geographies_row(struct pccs_load *ld, const struct pccs_csv_record *rec,
+                struct qof_rows *q, struct pccs_err *err)
 {
-    int idx[G_N];
-    pccs_cols_bind(geo_cols, G_N, first, idx);
-    pccs_day end;
-    int rc = set_qof_period(ld, err, &end);
+    const pccs_day none = PCCS_DAY_NONE;
+    struct pccs_str reg, stp, ccg, pcn, prac;
+    int rc = geo_org(ld, rec, q->idx, G_PRACTICE, -1, G_PRACTICE_NAME,
+                     PCCS_LEVEL_PRACTICE, true, q->end, &prac, err);
+    /* Practices in no PCN have PCN_ODS_CODE "U" ("Unallocated"). */
+    bool in_pcn = true;
+    if (!rc)
+        rc = pccs_load_text(ld, err, rec, q->idx[G_PCN], "PCN_ODS_CODE", &pcn);
+    if (!rc && pccs_str_eq(pcn, "U"))
+        in_pcn = false;
+    else if (!rc)
+        rc = geo_org(ld, rec, q->idx, G_PCN, -1, G_PCN_NAME, PCCS_LEVEL_PCN,
+                     false, q->end, &pcn, err);
+    if (!rc)
+        rc = geo_org(ld, rec, q->idx, G_CCG, G_CCG_ONS, G_CCG_NAME,
+                     PCCS_LEVEL_SUB_ICB, false, q->end, &ccg, err);
+    if (!rc)
+        rc = geo_org(ld, rec, q->idx, G_STP, G_STP_ONS, G_STP_NAME,
+                     PCCS_LEVEL_ICB, false, q->end, &stp, err);
+    if (!rc)
+        rc = geo_org(ld, rec, q->idx, G_REGION, G_REGION_ONS, G_REGION_NAME,
+                     PCCS_LEVEL_REGION, false, q->end, &reg, err);
     if (rc)
         return rc;
-    struct pccs_hmap seen = PCCS_HMAP_INIT;
-    struct pccs_csv_record rec;
-    const pccs_day none = PCCS_DAY_NONE;
-    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        struct pccs_str reg, stp, ccg, pcn, prac;
-        rc = geo_org(ld, &rec, idx, G_PRACTICE, -1, G_PRACTICE_NAME,
-                     PCCS_LEVEL_PRACTICE, true, end, &prac, err);
-        /* Practices in no PCN have PCN_ODS_CODE "U" ("Unallocated"). */
-        bool in_pcn = true;
-        if (!rc)
-            rc =
-                pccs_load_text(ld, err, &rec, idx[G_PCN], "PCN_ODS_CODE", &pcn);
-        if (!rc && pccs_str_eq(pcn, "U"))
-            in_pcn = false;
-        else if (!rc)
-            rc = geo_org(ld, &rec, idx, G_PCN, -1, G_PCN_NAME, PCCS_LEVEL_PCN,
-                         false, end, &pcn, err);
-        if (!rc)
-            rc = geo_org(ld, &rec, idx, G_CCG, G_CCG_ONS, G_CCG_NAME,
-                         PCCS_LEVEL_SUB_ICB, false, end, &ccg, err);
-        if (!rc)
-            rc = geo_org(ld, &rec, idx, G_STP, G_STP_ONS, G_STP_NAME,
-                         PCCS_LEVEL_ICB, false, end, &stp, err);
-        if (!rc)
-            rc = geo_org(ld, &rec, idx, G_REGION, G_REGION_ONS, G_REGION_NAME,
-                         PCCS_LEVEL_REGION, false, end, &reg, err);
-        if (rc)
-            break;
-        char key[16];
-        pccs_str_copy(prac, key, sizeof(key));
-        rc = unique_row(ld, &seen, &rec, idx[G_PRACTICE], key, "practice", err);
-        /* "U": in no PCN at the end of the year, a state with a date. */
-        if (!rc)
-            rc = pccs_load_link(ld, prac, in_pcn ? pcn : PCCS_STR_EMPTY,
-                                PCCS_LEVEL_PCN, end, none, true, err);
-        if (!rc)
-            rc = pccs_load_link(ld, prac, ccg, PCCS_LEVEL_SUB_ICB, end, none,
-                                true, err);
-        if (!rc && in_pcn)
-            rc = pccs_load_link(ld, pcn, ccg, PCCS_LEVEL_SUB_ICB, end, none,
-                                true, err);
-        if (!rc)
-            rc = pccs_load_link(ld, ccg, stp, PCCS_LEVEL_ICB, end, none, true,
-                                err);
-        if (!rc)
-            rc = pccs_load_link(ld, stp, reg, PCCS_LEVEL_REGION, end, none,
-                                true, err);
-        if (rc)
-            break;
-        pccs_load_row(ld, pccs_csv_offset(r));
-    }
-    pccs_hmap_release(&seen);
-    return rc > 0 ? PCCS_OK : rc;
+    char key[16];
+    pccs_str_copy(prac, key, sizeof(key));
+    rc =
+        unique_row(ld, &q->seen, rec, q->idx[G_PRACTICE], key, "practice", err);
+    /* "U": in no PCN at the q->end of the year, a state with a date. */
+    if (!rc)
+        rc = pccs_load_link(ld, prac, in_pcn ? pcn : PCCS_STR_EMPTY,
+                            PCCS_LEVEL_PCN, q->end, none, true, err);
+    if (!rc)
+        rc = pccs_load_link(ld, prac, ccg, PCCS_LEVEL_SUB_ICB, q->end, none,
+                            true, err);
+    if (!rc && in_pcn)
+        rc = pccs_load_link(ld, pcn, ccg, PCCS_LEVEL_SUB_ICB, q->end, none,
+                            true, err);
+    if (!rc)
+        rc = pccs_load_link(ld, ccg, stp, PCCS_LEVEL_ICB, q->end, none, true,
+                            err);
+    if (!rc)
+        rc = pccs_load_link(ld, stp, reg, PCCS_LEVEL_REGION, q->end, none, true,
+                            err);
+    return rc;
 }
 
 /* ===== Organisation reference ===== */
@@ -247,39 +253,25 @@ static const struct pccs_col orgref_cols[2] = {
 };
 
 static int
-load_org_reference(struct pccs_load *ld, struct pccs_csv_reader *r,
-                   const struct pccs_csv_record *first, struct pccs_err *err)
+org_reference_row(struct pccs_load *ld, const struct pccs_csv_record *rec,
+                  struct qof_rows *q, struct pccs_err *err)
 {
-    int idx[2];
-    pccs_cols_bind(orgref_cols, 2, first, idx);
-    int rc = set_qof_period(ld, err, NULL);
+    struct pccs_str prac;
+    double pts;
+    int rc = pccs_load_practice_code(ld, err, rec, q->idx[0], "PRACTICE_CODE",
+                                     &prac);
+    if (!rc)
+        rc = pccs_load_number(ld, err, rec, q->idx[1], "REVISED_MAXIMUM_POINTS",
+                              true, false, &pts, NULL);
     if (rc)
         return rc;
-    struct pccs_hmap seen = PCCS_HMAP_INIT;
-    struct pccs_csv_record rec;
-    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        struct pccs_str prac;
-        double pts;
-        rc = pccs_load_practice_code(ld, err, &rec, idx[0], "PRACTICE_CODE",
-                                     &prac);
-        if (!rc)
-            rc = pccs_load_number(ld, err, &rec, idx[1],
-                                  "REVISED_MAXIMUM_POINTS", true, false, &pts,
-                                  NULL);
-        if (rc)
-            break;
-        char key[16];
-        pccs_str_copy(prac, key, sizeof(key));
-        if (!rc)
-            rc = unique_row(ld, &seen, &rec, idx[0], key, "practice", err);
-        if (!rc)
-            rc = pccs_load_fact(ld, "qof_max_points", prac, "", pts, err);
-        if (rc)
-            break;
-        pccs_load_row(ld, pccs_csv_offset(r));
-    }
-    pccs_hmap_release(&seen);
-    return rc > 0 ? PCCS_OK : rc;
+    char key[16];
+    pccs_str_copy(prac, key, sizeof(key));
+    if (!rc)
+        rc = unique_row(ld, &q->seen, rec, q->idx[0], key, "practice", err);
+    if (!rc)
+        rc = pccs_load_fact(ld, "qof_max_points", prac, "", pts, err);
+    return rc;
 }
 
 /* ===== Indicators ===== */
@@ -308,65 +300,76 @@ static const char *const ind_attrs[I_N] = {
 };
 
 static int
-load_indicators(struct pccs_load *ld, struct pccs_csv_reader *r,
-                const struct pccs_csv_record *first, struct pccs_err *err)
+indicators_row(struct pccs_load *ld, const struct pccs_csv_record *rec,
+               struct qof_rows *q, struct pccs_err *err)
 {
-    int idx[I_N];
-    pccs_cols_bind(ind_cols, I_N, first, idx);
-    int rc = set_qof_period(ld, err, NULL);
+    struct pccs_str code, group;
+    double pts;
+    int rc =
+        pccs_load_text(ld, err, rec, q->idx[I_CODE], "INDICATOR_CODE", &code);
+    if (!rc)
+        rc = pccs_load_number(ld, err, rec, q->idx[I_POINTS],
+                              "INDICATOR_POINT_VALUE", true, false, &pts, NULL);
+    if (!rc)
+        rc =
+            pccs_load_text(ld, err, rec, q->idx[I_GROUP], "GROUP_CODE", &group);
     if (rc)
         return rc;
-    struct pccs_hmap seen = PCCS_HMAP_INIT, groups = PCCS_HMAP_INIT;
-    struct pccs_csv_record rec;
-    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        struct pccs_str code, group;
-        double pts;
-        rc =
-            pccs_load_text(ld, err, &rec, idx[I_CODE], "INDICATOR_CODE", &code);
-        if (!rc)
-            rc = pccs_load_number(ld, err, &rec, idx[I_POINTS],
-                                  "INDICATOR_POINT_VALUE", true, false, &pts,
-                                  NULL);
-        if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[I_GROUP], "GROUP_CODE",
-                                &group);
-        if (rc)
-            break;
-        char key[64];
-        pccs_str_copy(code, key, sizeof(key));
-        rc = unique_row(ld, &seen, &rec, idx[I_CODE], key, "indicator", err);
-        for (int a = 0; !rc && a < I_N; a++) {
-            if (!ind_attrs[a] || idx[a] < 0 || (size_t)idx[a] >= rec.nfields)
-                continue;
-            rc = pccs_load_ref(ld, "qof_indicator", code, ind_attrs[a],
-                               pccs_str_trim(rec.fields[idx[a]]), err);
-        }
-        bool created;
-        pccs_hmap_put(&groups, group.p, group.len, &created);
-        if (!rc && created) {
-            rc = pccs_load_ref(ld, "qof_group", group, "description",
-                               pccs_str_trim(rec.fields[idx[I_GROUP_DESC]]),
-                               err);
-            if (!rc)
-                rc = pccs_load_ref(ld, "qof_group", group, "domain_code",
-                                   pccs_str_trim(rec.fields[idx[I_DOMAIN]]),
-                                   err);
-            if (!rc)
-                rc = pccs_load_ref(
-                    ld, "qof_domain", pccs_str_trim(rec.fields[idx[I_DOMAIN]]),
-                    "description",
-                    pccs_str_trim(rec.fields[idx[I_DOMAIN_DESC]]), err);
-        }
-        if (rc)
-            break;
-        pccs_load_row(ld, pccs_csv_offset(r));
+    char key[64];
+    pccs_str_copy(code, key, sizeof(key));
+    rc = unique_row(ld, &q->seen, rec, q->idx[I_CODE], key, "indicator", err);
+    for (int a = 0; !rc && a < I_N; a++) {
+        if (!ind_attrs[a] || q->idx[a] < 0 || (size_t)q->idx[a] >= rec->nfields)
+            continue;
+        rc = pccs_load_ref(ld, "qof_indicator", code, ind_attrs[a],
+                           pccs_str_trim(rec->fields[q->idx[a]]), err);
     }
-    pccs_hmap_release(&seen);
-    pccs_hmap_release(&groups);
-    return rc > 0 ? PCCS_OK : rc;
+    bool created;
+    pccs_hmap_put(&q->groups, group.p, group.len, &created);
+    if (!rc && created) {
+        rc = pccs_load_ref(ld, "qof_group", group, "description",
+                           pccs_str_trim(rec->fields[q->idx[I_GROUP_DESC]]),
+                           err);
+        if (!rc)
+            rc = pccs_load_ref(ld, "qof_group", group, "domain_code",
+                               pccs_str_trim(rec->fields[q->idx[I_DOMAIN]]),
+                               err);
+        if (!rc)
+            rc = pccs_load_ref(
+                ld, "qof_domain", pccs_str_trim(rec->fields[q->idx[I_DOMAIN]]),
+                "description",
+                pccs_str_trim(rec->fields[q->idx[I_DOMAIN_DESC]]), err);
+    }
+    return rc;
 }
 
 /* ===== Validation outcomes ===== */
+
+static int
+validation_row(struct pccs_load *ld, const struct pccs_csv_record *rec,
+               struct qof_rows *q, struct pccs_err *err)
+{
+    struct pccs_str prac, desc = PCCS_STR_EMPTY;
+    int64_t rule = 0;
+    int rc = pccs_load_practice_code(ld, err, rec, q->idx[0], "PRACTICE_CODE",
+                                     &prac);
+    if (!rc)
+        rc = pccs_load_count(ld, err, rec, q->idx[1], "VALIDATION_RULE", &rule);
+    if (!rc)
+        rc = pccs_load_text(ld, err, rec, q->idx[2], "RULE_DESCRIPTION", &desc);
+    if (rc)
+        return rc;
+    char key[48];
+    snprintf(key, sizeof(key), "%.*s|%lld", (int)prac.len, prac.p,
+             (long long)rule);
+    if (!rc)
+        rc = unique_row(ld, &q->seen, rec, q->idx[0], key, "practice and rule",
+                        err);
+    if (!rc)
+        rc = pccs_load_ref(ld, "qof_validation", pccs_str_from(key),
+                           "description", desc, err);
+    return rc;
+}
 
 static const struct pccs_col valid_cols[3] = {
     {"PRACTICE_CODE", false},
@@ -374,58 +377,26 @@ static const struct pccs_col valid_cols[3] = {
     {"RULE_DESCRIPTION", false},
 };
 
-static int
-load_validation(struct pccs_load *ld, struct pccs_csv_reader *r,
-                const struct pccs_csv_record *first, struct pccs_err *err)
-{
-    int idx[3];
-    pccs_cols_bind(valid_cols, 3, first, idx);
-    int rc = set_qof_period(ld, err, NULL);
-    if (rc)
-        return rc;
-    struct pccs_hmap seen = PCCS_HMAP_INIT;
-    struct pccs_csv_record rec;
-    while ((rc = pccs_csv_next(r, &rec, err)) == 1) {
-        struct pccs_str prac, desc = PCCS_STR_EMPTY;
-        int64_t rule = 0;
-        rc = pccs_load_practice_code(ld, err, &rec, idx[0], "PRACTICE_CODE",
-                                     &prac);
-        if (!rc)
-            rc = pccs_load_count(ld, err, &rec, idx[1], "VALIDATION_RULE",
-                                 &rule);
-        if (!rc)
-            rc = pccs_load_text(ld, err, &rec, idx[2], "RULE_DESCRIPTION",
-                                &desc);
-        if (rc)
-            break;
-        char key[48];
-        snprintf(key, sizeof(key), "%.*s|%lld", (int)prac.len, prac.p,
-                 (long long)rule);
-        if (!rc)
-            rc = unique_row(ld, &seen, &rec, idx[0], key, "practice and rule",
-                            err);
-        if (!rc)
-            rc = pccs_load_ref(ld, "qof_validation", pccs_str_from(key),
-                               "description", desc, err);
-        if (rc)
-            break;
-        pccs_load_row(ld, pccs_csv_offset(r));
-    }
-    pccs_hmap_release(&seen);
-    return rc > 0 ? PCCS_OK : rc;
-}
-
 #define QOF_PUB "Quality and Outcomes Framework"
 
-/* A QOF kind: its name, what the file is, its columns and its loader. */
-#define QOF_KIND(name, what, cols_, fn)                                        \
+/*
+ * A QOF kind: its name, what the file is, its columns and the loader of
+ * one of its rows.
+ */
+#define QOF_KIND(name, what, cols_, row)                                       \
+    static int load_##name(struct pccs_load *ld, struct pccs_csv_reader *r,    \
+                           const struct pccs_csv_record *first,                \
+                           struct pccs_err *err)                               \
+    {                                                                          \
+        return qof_rows(ld, r, first, cols_, PCCS_LEN(cols_), row, err);       \
+    }                                                                          \
     PCCS_CSV_KIND(pccs_source_qof_##name, "qof_" #name, QOF_PUB ", " what,     \
-                  cols_, fn)
+                  cols_, load_##name)
 
-QOF_KIND(prevalence, "registers and prevalence", prev_cols, load_prevalence);
-QOF_KIND(geographies, "mapping of NHS geographies", geo_cols, load_geographies);
+QOF_KIND(prevalence, "registers and prevalence", prev_cols, prevalence_row);
+QOF_KIND(geographies, "mapping of NHS geographies", geo_cols, geographies_row);
 QOF_KIND(org_reference, "organisation reference", orgref_cols,
-         load_org_reference);
-QOF_KIND(indicators, "mapping of indicators", ind_cols, load_indicators);
+         org_reference_row);
+QOF_KIND(indicators, "mapping of indicators", ind_cols, indicators_row);
 QOF_KIND(validation, "practice validation outcomes", valid_cols,
-         load_validation);
+         validation_row);
