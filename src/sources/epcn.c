@@ -268,12 +268,12 @@ details_row(struct pccs_load *ld, const struct sheet_row *s,
     struct pccs_str code, name, sub, sub_name = {"", 0};
     struct pccs_str postcode = {"", 0};
     pccs_day open = PCCS_DAY_NONE, close = PCCS_DAY_NONE;
-    int rc = pccs_load_ods_code(ld, err, rec, idx[D_CODE], "PCN Code", &code);
-    if (!rc)
-        rc = pccs_load_text(ld, err, rec, idx[D_NAME], "PCN Name", &name);
-    if (!rc)
-        rc = pccs_load_ods_code(ld, err, rec, idx[D_SUB], "Current CCG Code",
-                                &sub);
+    const struct pccs_load_spec f[] = {
+        PCCS_LOAD_STR(D_CODE, "PCN Code", pccs_load_ods_code, &code),
+        PCCS_LOAD_STR(D_NAME, "PCN Name", pccs_load_text, &name),
+        PCCS_LOAD_STR(D_SUB, "Current CCG Code", pccs_load_ods_code, &sub),
+    };
+    int rc = pccs_load_fields(ld, err, rec, idx, f, PCCS_LEN(f));
     if (!rc) {
         sub_name = pccs_load_opt(rec, idx[D_SUB_NAME]);
         postcode = pccs_load_opt(rec, idx[D_POSTCODE]);
@@ -312,21 +312,21 @@ static int
 partners_row(struct pccs_load *ld, const struct sheet_row *s,
              struct pccs_err *err)
 {
+    struct pccs_str code, sub, pcn, pcn_sub;
+    const struct pccs_load_spec f[] = {
+        PCCS_LOAD_STR(P_CODE, "Partner Organisation Code", pccs_load_ods_code,
+                      &code),
+        PCCS_LOAD_STR(P_SUB, "Practice Parent CCG Code", pccs_load_ods_code,
+                      &sub),
+        PCCS_LOAD_STR(P_PCN, "PCN Code", pccs_load_ods_code, &pcn),
+        PCCS_LOAD_STR(P_PCN_SUB, "PCN Parent CCG Code", pccs_load_ods_code,
+                      &pcn_sub),
+    };
     const struct pccs_csv_record *rec = &s->rr->rec;
     const int *idx = s->idx;
     pccs_day period = s->period;
-    struct pccs_str code, sub, pcn, pcn_sub;
     pccs_day start = PCCS_DAY_NONE, end = PCCS_DAY_NONE;
-    int rc = pccs_load_ods_code(ld, err, rec, idx[P_CODE],
-                                "Partner Organisation Code", &code);
-    if (!rc)
-        rc = pccs_load_ods_code(ld, err, rec, idx[P_SUB],
-                                "Practice Parent CCG Code", &sub);
-    if (!rc)
-        rc = pccs_load_ods_code(ld, err, rec, idx[P_PCN], "PCN Code", &pcn);
-    if (!rc)
-        rc = pccs_load_ods_code(ld, err, rec, idx[P_PCN_SUB],
-                                "PCN Parent CCG Code", &pcn_sub);
+    int rc = pccs_load_fields(ld, err, rec, idx, f, PCCS_LEN(f));
     if (!rc)
         rc = date_cell(ld, err, s->row, s->rr, idx[P_START],
                        "Relationship Start Date", &start);
@@ -392,11 +392,9 @@ load_epcn(struct pccs_load *ld, struct pccs_xlsx *x, struct pccs_err *err)
                            "period (give --period)");
     pccs_load_set_period_day(ld, latest);
     pccs_day period;
-    if (pccs_date_parse(pccs_str_from(ld->period), &period))
-        return pccs_err_at(err, PCCS_EINVAL, ld->name, 1, 1,
-                           "--period for the ePCN workbook must be a date, "
-                           "not %s",
-                           ld->period);
+    rc = pccs_load_period_day(ld, "the ePCN workbook", &period, err);
+    if (rc)
+        return rc;
     char dname[512], pname[512];
     snprintf(dname, sizeof(dname), "%s[%s]", ld->src.path, DETAILS_SHEET);
     snprintf(pname, sizeof(pname), "%s[%s]", ld->src.path, PARTNERS_SHEET);

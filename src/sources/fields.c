@@ -184,6 +184,29 @@ pccs_load_fields(struct pccs_load *ld, struct pccs_err *err,
     return rc;
 }
 
+int
+pccs_load_period_day(struct pccs_load *ld, const char *file, pccs_day *out,
+                     struct pccs_err *err)
+{
+    if (pccs_date_parse(pccs_str_from(ld->period), out))
+        return pccs_err_at(err, PCCS_EINVAL, ld->name, 1, 1,
+                           "--period for %s must be a date, not %s", file,
+                           ld->period);
+    return PCCS_OK;
+}
+
+int
+pccs_load_period_fy(struct pccs_load *ld, const char *file, const char *example,
+                    int *year, struct pccs_err *err)
+{
+    if (pccs_fy_parse(pccs_str_from(ld->period), year))
+        return pccs_err_at(err, PCCS_EINVAL, ld->name, 1, 1,
+                           "--period for %s must be a financial year such "
+                           "as %s, not %s",
+                           file, example, ld->period);
+    return PCCS_OK;
+}
+
 struct pccs_str
 pccs_load_opt(const struct pccs_csv_record *rec, int idx)
 {

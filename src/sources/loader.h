@@ -152,6 +152,19 @@ struct pccs_load {
 void pccs_load_mark(struct pccs_load *ld, struct pccs_str value);
 /** Set the period the file describes ("2021-01-01" or "2020-21"). */
 void pccs_load_set_period(struct pccs_load *ld, const char *period);
+/**
+ * The load's period (ld->period) as a day; else PCCS_EINVAL, "--period
+ * for FILE must be a date, not PERIOD" (file: "an ODS file").
+ */
+int pccs_load_period_day(struct pccs_load *ld, const char *file, pccs_day *out,
+                         struct pccs_err *err);
+/**
+ * The load's period as a financial year (its first calendar year); else
+ * PCCS_EINVAL, "--period for FILE must be a financial year such as
+ * EXAMPLE, not PERIOD".
+ */
+int pccs_load_period_fy(struct pccs_load *ld, const char *file,
+                        const char *example, int *year, struct pccs_err *err);
 /** Set the period from a day (formatted YYYY-MM-DD). */
 void pccs_load_set_period_day(struct pccs_load *ld, pccs_day day);
 /**

@@ -213,11 +213,7 @@ load_ods(struct pccs_load *ld, struct pccs_csv_reader *r,
     pccs_day as_of = last;
     if (rc == 0) {
         pccs_load_set_period_day(ld, last == PCCS_DAY_NONE ? 0 : last);
-        if (pccs_date_parse(pccs_str_from(ld->period), &as_of))
-            rc = pccs_err_at(err, PCCS_EINVAL, ld->name, 1, 1,
-                             "--period for an ODS file must be a date, "
-                             "not %s",
-                             ld->period);
+        rc = pccs_load_period_day(ld, "an ODS file", &as_of, err);
     }
     for (size_t i = 0; rc == 0 && i < n; i++)
         rc = write_row(ld, &rows[i], practices, as_of, err);

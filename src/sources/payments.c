@@ -311,11 +311,9 @@ pay_year(struct pccs_load *ld, const struct pccs_csv_record *first, int *year,
     if (known >= 0)
         pccs_fy_format(known, fy);
     pccs_load_set_period(ld, fy);
-    if (pccs_fy_parse(pccs_str_from(ld->period), year))
-        return pccs_err_at(err, PCCS_EINVAL, ld->name, 1, 1,
-                           "--period for a payments file must be a "
-                           "financial year such as 2022-23, not %s",
-                           ld->period);
+    int rc = pccs_load_period_fy(ld, "a payments file", "2022-23", year, err);
+    if (rc)
+        return rc;
     *fy_start = pccs_fy_start(*year);
     return PCCS_OK;
 }

@@ -37,11 +37,9 @@ set_qof_period(struct pccs_load *ld, struct pccs_err *err, pccs_day *end)
 {
     pccs_load_set_period(ld, QOF_LAYOUT_YEAR);
     int y;
-    if (pccs_fy_parse(pccs_str_from(ld->period), &y))
-        return pccs_err_at(err, PCCS_EINVAL, ld->name, 1, 1,
-                           "--period for a QOF file must be a financial "
-                           "year such as 2021-22, not %s",
-                           ld->period);
+    int rc = pccs_load_period_fy(ld, "a QOF file", "2021-22", &y, err);
+    if (rc)
+        return rc;
     if (end)
         *end = pccs_fy_start(y + 1) - 1;
     return PCCS_OK;
