@@ -41,12 +41,10 @@
 static const struct pccs_reg_col places_cols[] = {
     REQ("place_code", TEXT),       REQ("place_name", TEXT),
     ORG_ON("parent_code", ORG, 4), ORG_ON("member_code", ORG, 4),
-    REQ("start_date", DATE),       OPT("end_date", DATE),
-};
+    REQ("start_date", DATE),       OPT("end_date", DATE)};
 const struct pccs_col pccs_reg_sniff_places[] = {
-    SNIFF("place_code"),  SNIFF("place_name"), SNIFF("parent_code"),
-    SNIFF("member_code"), SNIFF("start_date"),
-};
+    SNIFF("place_code"), SNIFF("place_name"), SNIFF("parent_code"),
+    SNIFF("member_code"), SNIFF("start_date")};
 
 static const struct pccs_reg_col programmes_cols[] = {
     REQ("workstream", TEXT),
@@ -56,60 +54,41 @@ static const struct pccs_reg_col programmes_cols[] = {
     REQ("start_date", DATE),
     REQ("due_date", DATE),
     ONE_OF("status", "not started|in progress|achieved and closed"),
-    ONE_OF("rag", "red|amber|green"),
-};
+    ONE_OF("rag", "red|amber|green")};
 const struct pccs_col pccs_reg_sniff_programmes[] = {
     SNIFF("workstream"), SNIFF("project"),  SNIFF("owner"),
-    SNIFF("status"),     SNIFF("due_date"), SNIFF("rag"),
-};
+    SNIFF("status"),     SNIFF("due_date"), SNIFF("rag")};
 
 static const struct pccs_reg_col milestones_cols[] = {
-    REQ("project", TEXT),       REQ("milestone", TEXT),   REQ("measure", TEXT),
-    REQ("target", NUM),         REQ("target_date", DATE), OPT("achieved", NUM),
-    OPT("achieved_date", DATE),
-};
+    REQ("project", TEXT),      REQ("milestone", TEXT),   REQ("measure", TEXT),
+    REQ("target", NUM),        REQ("target_date", DATE), OPT("achieved", NUM),
+    OPT("achieved_date", DATE)};
 const struct pccs_col pccs_reg_sniff_milestones[] = {
-    SNIFF("project"), SNIFF("milestone"),   SNIFF("measure"),
-    SNIFF("target"),  SNIFF("target_date"),
-};
+    SNIFF("project"), SNIFF("milestone"), SNIFF("measure"), SNIFF("target"),
+    SNIFF("target_date")};
 
 static const struct pccs_reg_col risks_cols[] = {
     REQ("risk_id", TEXT),  REQ("title", TEXT),         REQ("owner", TEXT),
     REQ("org_code", ORG),  WHOLE("likelihood", "1|5"), WHOLE("impact", "1|5"),
-    OPT("controls", TEXT), REQ("review_date", DATE),
-};
+    OPT("controls", TEXT), REQ("review_date", DATE)};
 const struct pccs_col pccs_reg_sniff_risks[] = {
-    SNIFF("risk_id"),
-    SNIFF("likelihood"),
-    SNIFF("impact"),
-    SNIFF("review_date"),
-};
+    SNIFF("risk_id"), SNIFF("likelihood"), SNIFF("impact"),
+    SNIFF("review_date")};
 
+static const char tenures[] = "freehold|leasehold|NHS Property Services|LIFT";
 static const struct pccs_reg_col estates_cols[] = {
-    REQ("premises_id", TEXT),
-    REQ("practice_code", PRACTICE),
-    OPT("place", PLACE),
-    REQ("address", TEXT),
-    ONE_OF("tenure", "freehold|leasehold|NHS Property Services|LIFT"),
-    REQ("area_m2", NUM),
-    REQ("void_m2", NUM),
-    ONE_OF("condition", "A|B|C|D"),
-    REQ("utilisation_pct", NUM),
-    REQ("annual_cost", NUM),
-    REQ("void_invoiced", NUM),
-    REQ("void_agreed", NUM),
-};
+    REQ("premises_id", TEXT),    REQ("practice_code", PRACTICE),
+    OPT("place", PLACE),         REQ("address", TEXT),
+    ONE_OF("tenure", tenures),   REQ("area_m2", NUM),
+    REQ("void_m2", NUM),         ONE_OF("condition", "A|B|C|D"),
+    REQ("utilisation_pct", NUM), REQ("annual_cost", NUM),
+    REQ("void_invoiced", NUM),   REQ("void_agreed", NUM)};
 const struct pccs_col pccs_reg_sniff_estates[] = {
-    SNIFF("premises_id"),
-    SNIFF("tenure"),
-    SNIFF("area_m2"),
-    SNIFF("void_m2"),
-};
+    SNIFF("premises_id"), SNIFF("tenure"), SNIFF("area_m2"), SNIFF("void_m2")};
 
 static const struct pccs_reg_col budget_cols[] = {
-    REQ("line", TEXT),   REQ("month", DATE),    REQ("plan", SNUM),
-    REQ("actual", SNUM), REQ("forecast", SNUM),
-};
+    REQ("line", TEXT), REQ("month", DATE), REQ("plan", SNUM),
+    REQ("actual", SNUM), REQ("forecast", SNUM)};
 const struct pccs_col pccs_reg_sniff_budget[] = {
     SNIFF("line"),   SNIFF("month"),    SNIFF("plan"),
     SNIFF("actual"), SNIFF("forecast"),
@@ -121,49 +100,29 @@ static const struct pccs_reg_col closures_cols[] = {
     REQ("closed_to", DATE),
     REQ("approval_body", TEXT),
     REQ("approval_date", DATE),
-    REQ("review_date", DATE),
-};
+    REQ("review_date", DATE)};
 const struct pccs_col pccs_reg_sniff_list_closures[] = {
-    SNIFF("practice_code"),
-    SNIFF("closed_from"),
-    SNIFF("closed_to"),
-    SNIFF("approval_body"),
-};
+    SNIFF("practice_code"), SNIFF("closed_from"), SNIFF("closed_to"),
+    SNIFF("approval_body")};
 
 static const struct pccs_reg_col support_cols[] = {
-    ORG_ON("practice_code", PRACTICE, 1),
-    REQ("payment_date", DATE),
-    REQ("amount", NUM),
-    REQ("reason", TEXT),
-};
+    ORG_ON("practice_code", PRACTICE, 1), REQ("payment_date", DATE),
+    REQ("amount", NUM), REQ("reason", TEXT)};
 const struct pccs_col pccs_reg_sniff_support_payments[] = {
-    SNIFF("practice_code"),
-    SNIFF("payment_date"),
-    SNIFF("amount"),
-    SNIFF("reason"),
-};
+    SNIFF("practice_code"), SNIFF("payment_date"), SNIFF("amount"),
+    SNIFF("reason")};
 
 static const struct pccs_reg_col visits_cols[] = {
-    ORG_ON("practice_code", PRACTICE, 1),
-    REQ("visit_date", DATE),
-    ONE_OF("visit_type", "contract|quality|CQC follow-up|other"),
-};
+    ORG_ON("practice_code", PRACTICE, 1), REQ("visit_date", DATE),
+    ONE_OF("visit_type", "contract|quality|CQC follow-up|other")};
 const struct pccs_col pccs_reg_sniff_visits[] = {
-    SNIFF("practice_code"),
-    SNIFF("visit_date"),
-    SNIFF("visit_type"),
-};
+    SNIFF("practice_code"), SNIFF("visit_date"), SNIFF("visit_type")};
 
 static const struct pccs_reg_col beds_cols[] = {
     ORG_ON("beds_org_code", ORG, 3), REQ("care_home", TEXT),
-    WHOLE("beds", "0|10000"),        REQ("as_of", DATE),
-    REQ("beds_source", TEXT),
-};
+    WHOLE("beds", "0|10000"), REQ("as_of", DATE), REQ("beds_source", TEXT)};
 const struct pccs_col pccs_reg_sniff_care_home_beds[] = {
-    SNIFF("beds_org_code"),
-    SNIFF("beds"),
-    SNIFF("as_of"),
-};
+    SNIFF("beds_org_code"), SNIFF("beds"), SNIFF("as_of")};
 
 /*
  * Direct booking (issue 19): the sessions a PCN's hub or a practice runs,
@@ -171,6 +130,8 @@ const struct pccs_col pccs_reg_sniff_care_home_beds[] = {
  * order: practice (the running practice's own patients), pcn (patients
  * of the PCN's practices) and 111 (those, and NHS 111 of the ICB).
  */
+static const char staff_roles[] = "GP|nurse|pharmacist|physiotherapist|"
+                                  "paramedic|healthcare assistant|other";
 static const struct pccs_reg_col sessions_cols[] = {
     ORG_ON("session_org_code", ORG, 3),
     REQ("site", TEXT),
@@ -178,16 +139,11 @@ static const struct pccs_reg_col sessions_cols[] = {
     REQ("session_date", DATE),
     REQ("start_time", TEXT),
     REQ("end_time", TEXT),
-    ONE_OF("staff_role", "GP|nurse|pharmacist|physiotherapist|paramedic|"
-                         "healthcare assistant|other"),
+    ONE_OF("staff_role", staff_roles),
     WHOLE("slot_minutes", "5|240"),
-    ONE_OF("bookable_by", "practice|pcn|111"),
-};
+    ONE_OF("bookable_by", "practice|pcn|111")};
 const struct pccs_col pccs_reg_sniff_access_sessions[] = {
-    SNIFF("session_org_code"),
-    SNIFF("slot_minutes"),
-    SNIFF("bookable_by"),
-};
+    SNIFF("session_org_code"), SNIFF("slot_minutes"), SNIFF("bookable_by")};
 
 #define DEF(NAME, PUB, COLS, SNIFFS, ORG, KEY)                                 \
     {                                                                          \
