@@ -66,6 +66,28 @@ pccs_deciles(const double *v, size_t n, int *out)
     free(r);
 }
 
+/* Highest first; equal values (or NaN against any) in index order. */
+static int
+cmp_ranked_desc(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    if (x->v < y->v || x->v > y->v)
+        return x->v < y->v ? 1 : -1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+void
+pccs_order_desc(const double *v, size_t n, size_t *order)
+{
+    struct ranked *r = pccs_xmalloc((n ? n : 1) * sizeof(*r));
+    for (size_t i = 0; i < n; i++)
+        r[i] = (struct ranked){v[i], i};
+    qsort(r, n, sizeof(*r), cmp_ranked_desc);
+    for (size_t j = 0; j < n; j++)
+        order[j] = r[j].i;
+    free(r);
+}
+
 size_t
 pccs_rank_desc(const double *v, size_t n, double x)
 {

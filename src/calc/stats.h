@@ -20,6 +20,13 @@ double pccs_percentile(const double *v, size_t n, double p);
 void pccs_deciles(const double *v, size_t n, int *out);
 
 /**
+ * The indices of v[0..n) from the highest value to the lowest, equal
+ * values in index order, into order (n entries). A NaN value compares
+ * equal to every other, as it does in a qsort by value then index.
+ */
+void pccs_order_desc(const double *v, size_t n, size_t *order);
+
+/**
  * Rank of x among v[0..n) counted from the highest: 1 + the number of
  * values above x (ties share a rank; NaN values are left out). 0 when x
  * is NaN.

@@ -8,160 +8,101 @@
 #include "base/xalloc.h"
 #include "model/tables.h"
 
-static const struct pccs_metric_def appts = {
-    .name = "appointments_per_1000",
-    .table = "capacity",
-    .column = "per_1000",
-    .improvement = PCCS_SPC_NEUTRAL,
-    .summary = "appointments per 1,000 registered patients per month (GPAD)"};
-static const struct pccs_metric_def attended = {
-    .name = "attended_per_1000",
-    .table = "capacity",
-    .column = "attended_per_1000",
-    .improvement = PCCS_SPC_INCREASE,
-    .summary = "attended appointments per 1,000 registered patients per month"};
-static const struct pccs_metric_def dna = {
-    .name = "dna_pct",
-    .table = "capacity",
-    .column = "dna_pct",
-    .improvement = PCCS_SPC_DECREASE,
-    .summary = "did-not-attend share of appointments, %"};
-static const struct pccs_metric_def f2f = {
-    .name = "face_to_face_pct",
-    .table = "capacity",
-    .column = "face_to_face_pct",
-    .improvement = PCCS_SPC_NEUTRAL,
-    .summary = "face-to-face share of appointments, %"};
-static const struct pccs_metric_def gp = {
-    .name = "gp_pct",
-    .table = "capacity",
-    .column = "gp_pct",
-    .improvement = PCCS_SPC_NEUTRAL,
-    .summary = "share of appointments with a GP, %"};
+/* A metric of the capacity table (GPAD), one run keyed by month. */
+#define CAPACITY(n, col, imp, sum)                                             \
+    &(const struct pccs_metric_def)                                            \
+    {                                                                          \
+        .name = n, .table = "capacity", .column = col, .improvement = imp,     \
+        .summary = sum                                                         \
+    }
 
-/* Series over every loaded period (issue 15). */
-static const struct pccs_metric_def pay_weighted = {
-    .name = "payments_per_weighted_patient",
-    .table = "payments",
-    .column = "total_per_weighted",
-    .improvement = PCCS_SPC_NEUTRAL,
-    .summary = "NHS payments per weighted patient, each loaded financial "
-               "year (NHS Payments to General Practice)",
-    .over = "pay_total_nhs_payments_to_general_practice",
-    .over_fy = true};
-static const struct pccs_metric_def list_size = {
-    .name = "list_size",
-    .table = "populations",
-    .column = "registered",
-    .improvement = PCCS_SPC_NEUTRAL,
-    .summary = "registered patients, each loaded registrations snapshot",
-    .over = "registered"};
-static const struct pccs_metric_def pcn_fte = {
-    .name = "pcn_workforce_fte",
-    .table = "workforce",
-    .column = "fte",
-    .improvement = PCCS_SPC_INCREASE,
-    .summary = "PCN workforce FTE, all staff, each loaded quarterly census",
-    .over = "workforce_fte",
-    .key_col = "publication",
-    .key_val = "PCN workforce"};
-static const struct pccs_metric_def pcn_dpc = {
-    .name = "pcn_fte_direct_patient_care",
-    .table = "workforce",
-    .column = "fte",
-    .improvement = PCCS_SPC_INCREASE,
-    .summary = "PCN workforce FTE, direct patient care staff (the ARRS "
-               "roles and others), each loaded quarterly census",
-    .over = "workforce_fte",
-    .key_col = "staff_group",
-    .key_val = "Other Direct Patient Care staff"};
+/* PCN workforce FTE each census: staff whose key_col is key_val. */
+#define PCN_FTE(n, grp, col, val, sum)                                         \
+    &(const struct pccs_metric_def)                                            \
+    {                                                                          \
+        .name = n, .table = "workforce", .column = "fte",                      \
+        .improvement = PCCS_SPC_INCREASE, .summary = sum,                      \
+        .over = "workforce_fte", .group = grp, .key_col = col, .key_val = val  \
+    }
 
-/* PCN workforce FTE of one direct patient care role, each census. */
+/* The direct patient care roles, each a metric pcn_fte_<id>. */
+#define PCN_ROLES(X)                                                           \
+    X(pharmacists, "Pharmacists")                                              \
+    X(pharmacy_technicians, "Pharmacy Technicians")                            \
+    X(social_prescribing_link_workers, "Social Prescribing Link Workers")      \
+    X(care_coordinators, "Care Coordinators")                                  \
+    X(health_and_wellbeing_coaches, "Health and Wellbeing Coaches")            \
+    X(physiotherapists, "Physiotherapists")                                    \
+    X(paramedics, "Paramedics")                                                \
+    X(physician_associates, "Physician Associates")                            \
+    X(nursing_associates, "Nursing Associates")                                \
+    X(trainee_nursing_associates, "Trainee Nursing Associates")                \
+    X(dieticians, "Dieticians")                                                \
+    X(podiatrists, "Podiatrists")                                              \
+    X(therapists, "Therapists")                                                \
+    X(advanced_pharmacist_practitioners, "Advanced Pharmacist Practitioners")  \
+    X(advanced_paramedic_practitioners, "Advanced Paramedic Practitioners")    \
+    X(advanced_physiotherapist_practitioners,                                  \
+      "Advanced Physiotherapist Practitioners")
 #define PCN_ROLE(id, role)                                                     \
-    static const struct pccs_metric_def id = {                                 \
-        .name = "pcn_fte_" #id,                                                \
-        .table = "workforce",                                                  \
-        .column = "fte",                                                       \
-        .improvement = PCCS_SPC_INCREASE,                                      \
-        .summary =                                                             \
-            "PCN workforce FTE, " role ", each loaded quarterly census",       \
-        .over = "workforce_fte",                                               \
-        .group = "Other Direct Patient Care staff",                            \
-        .key_col = "staff_role",                                               \
-        .key_val = role}
-PCN_ROLE(pharmacists, "Pharmacists");
-PCN_ROLE(pharmacy_technicians, "Pharmacy Technicians");
-PCN_ROLE(social_prescribing_link_workers, "Social Prescribing Link Workers");
-PCN_ROLE(care_coordinators, "Care Coordinators");
-PCN_ROLE(health_and_wellbeing_coaches, "Health and Wellbeing Coaches");
-PCN_ROLE(physiotherapists, "Physiotherapists");
-PCN_ROLE(paramedics, "Paramedics");
-PCN_ROLE(physician_associates, "Physician Associates");
-PCN_ROLE(nursing_associates, "Nursing Associates");
-PCN_ROLE(trainee_nursing_associates, "Trainee Nursing Associates");
-PCN_ROLE(dieticians, "Dieticians");
-PCN_ROLE(podiatrists, "Podiatrists");
-PCN_ROLE(therapists, "Therapists");
-PCN_ROLE(advanced_pharmacist_practitioners,
-         "Advanced Pharmacist Practitioners");
-PCN_ROLE(advanced_paramedic_practitioners, "Advanced Paramedic Practitioners");
-PCN_ROLE(advanced_physiotherapist_practitioners,
-         "Advanced Physiotherapist Practitioners");
+    PCN_FTE("pcn_fte_" #id, "Other Direct Patient Care staff", "staff_role",   \
+            role,                                                              \
+            "PCN workforce FTE, " role ", each loaded quarterly census"),
 
 /* Enhanced access (issue 19): weekly minutes of a PCN's hub against the
  * minutes the Network Contract DES requires (the target). */
 #define EA_FLOOR                                                               \
     "minutes of slots or appointments cannot be negative (a week with no "     \
     "session is 0)"
-static const struct pccs_metric_def ea_delivered = {
-    .name = "enhanced_access_delivered_minutes",
-    .table = "enhanced-access",
-    .column = "delivered_minutes",
-    .improvement = PCCS_SPC_INCREASE,
-    .summary = "enhanced access minutes delivered (attended) by the PCN's "
-               "hub each week, against the minutes required",
-    .date_col = "week",
-    .target_col = "required_minutes",
-    .floor_zero = EA_FLOOR};
-static const struct pccs_metric_def ea_offered = {
-    .name = "enhanced_access_offered_minutes",
-    .table = "enhanced-access",
-    .column = "offered_minutes",
-    .improvement = PCCS_SPC_INCREASE,
-    .summary = "enhanced access minutes offered (slots of the PCN's hub "
-               "sessions) each week, against the minutes required",
-    .date_col = "week",
-    .target_col = "required_minutes",
-    .floor_zero = EA_FLOOR};
+#define ENHANCED_ACCESS(n, col, sum)                                           \
+    &(const struct pccs_metric_def)                                            \
+    {                                                                          \
+        .name = n, .table = "enhanced-access", .column = col,                  \
+        .improvement = PCCS_SPC_INCREASE, .summary = sum, .date_col = "week",  \
+        .target_col = "required_minutes", .floor_zero = EA_FLOOR               \
+    }
 
 const struct pccs_metric_def *const pccs_metric_defs[] = {
-    &appts,
-    &attended,
-    &dna,
-    &f2f,
-    &gp,
-    &pay_weighted,
-    &list_size,
-    &pcn_fte,
-    &pcn_dpc,
-    &pharmacists,
-    &pharmacy_technicians,
-    &social_prescribing_link_workers,
-    &care_coordinators,
-    &health_and_wellbeing_coaches,
-    &physiotherapists,
-    &paramedics,
-    &physician_associates,
-    &nursing_associates,
-    &trainee_nursing_associates,
-    &dieticians,
-    &podiatrists,
-    &therapists,
-    &advanced_pharmacist_practitioners,
-    &advanced_paramedic_practitioners,
-    &advanced_physiotherapist_practitioners,
-    &ea_delivered,
-    &ea_offered,
+    CAPACITY("appointments_per_1000", "per_1000", PCCS_SPC_NEUTRAL,
+             "appointments per 1,000 registered patients per month (GPAD)"),
+    CAPACITY("attended_per_1000", "attended_per_1000", PCCS_SPC_INCREASE,
+             "attended appointments per 1,000 registered patients per month"),
+    CAPACITY("dna_pct", "dna_pct", PCCS_SPC_DECREASE,
+             "did-not-attend share of appointments, %"),
+    CAPACITY("face_to_face_pct", "face_to_face_pct", PCCS_SPC_NEUTRAL,
+             "face-to-face share of appointments, %"),
+    CAPACITY("gp_pct", "gp_pct", PCCS_SPC_NEUTRAL,
+             "share of appointments with a GP, %"),
+    /* Series over every loaded period (issue 15). */
+    &(const struct pccs_metric_def){
+        .name = "payments_per_weighted_patient",
+        .table = "payments",
+        .column = "total_per_weighted",
+        .improvement = PCCS_SPC_NEUTRAL,
+        .summary = "NHS payments per weighted patient, each loaded financial "
+                   "year (NHS Payments to General Practice)",
+        .over = "pay_total_nhs_payments_to_general_practice",
+        .over_fy = true},
+    &(const struct pccs_metric_def){
+        .name = "list_size",
+        .table = "populations",
+        .column = "registered",
+        .improvement = PCCS_SPC_NEUTRAL,
+        .summary = "registered patients, each loaded registrations snapshot",
+        .over = "registered"},
+    PCN_FTE("pcn_workforce_fte", NULL, "publication", "PCN workforce",
+            "PCN workforce FTE, all staff, each loaded quarterly census"),
+    PCN_FTE("pcn_fte_direct_patient_care", NULL, "staff_group",
+            "Other Direct Patient Care staff",
+            "PCN workforce FTE, direct patient care staff (the ARRS "
+            "roles and others), each loaded quarterly census"),
+    PCN_ROLES(PCN_ROLE) /* pcn_fte_pharmacists and the other roles */
+    ENHANCED_ACCESS("enhanced_access_delivered_minutes", "delivered_minutes",
+                    "enhanced access minutes delivered (attended) by the "
+                    "PCN's hub each week, against the minutes required"),
+    ENHANCED_ACCESS("enhanced_access_offered_minutes", "offered_minutes",
+                    "enhanced access minutes offered (slots of the PCN's hub "
+                    "sessions) each week, against the minutes required"),
     NULL};
 
 const struct pccs_metric_def *

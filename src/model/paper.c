@@ -148,9 +148,7 @@ gather_growth(struct pccs_paper *p, struct pccs_store *st,
                    registered_on(p, st, t, g->now), 0};
     v[2] = pccs_res_change_pct(v[1], v[0]);
     pccs_table_init(&g->t, "growth");
-    pccs_table_col(&g->t, "before", PCCS_COL_NUM, 0);
-    pccs_table_col(&g->t, "now", PCCS_COL_NUM, 0);
-    pccs_table_col(&g->t, "growth", PCCS_COL_NUM, 2);
+    pccs_table_cols(&g->t, "before:0 now:0 growth:2");
     pccs_table_row(&g->t);
     for (int i = 0; i < 3; i++)
         pccs_table_num(&g->t, v[i]);
@@ -214,12 +212,7 @@ gather_cap_growth(struct pccs_paper *p)
                 {"per_1000", "month", "per_1000", 2}};
     struct pccs_table *g = &p->cap_growth;
     pccs_table_init(g, "capacity-growth");
-    pccs_table_col(g, "what", PCCS_COL_TEXT, 0);
-    pccs_table_col(g, "from", PCCS_COL_TEXT, 0);
-    pccs_table_col(g, "to", PCCS_COL_TEXT, 0);
-    pccs_table_col(g, "before", PCCS_COL_NUM, 2);
-    pccs_table_col(g, "now", PCCS_COL_NUM, 2);
-    pccs_table_col(g, "change_pct", PCCS_COL_NUM, 2);
+    pccs_table_cols(g, "what from to before:2 now:2 change_pct:2");
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         const char *f = text_of(c, a, rows[i].period);
         const char *t = text_of(c, b, rows[i].period);
@@ -258,11 +251,8 @@ role_rows(struct pccs_paper *p, const struct pccs_table *a,
 {
     struct pccs_table *g = &p->wf_roles;
     pccs_table_init(g, "workforce-roles");
-    pccs_table_col(g, "staff_role", PCCS_COL_TEXT, 0);
-    pccs_table_col(g, "fte_first", PCCS_COL_NUM, 2);
-    pccs_table_col(g, "fte_latest", PCCS_COL_NUM, 2);
-    pccs_table_col(g, "change", PCCS_COL_NUM, 2);
-    pccs_table_col(g, "change_pct", PCCS_COL_NUM, 2);
+    pccs_table_cols(
+        g, "staff_role fte_first:2 fte_latest:2 change:2 change_pct:2");
     for (size_t j = 0; j < b->nrows; j++) {
         const char *code = pccs_table_cell(b, j, 0)->text;
         if (!code || strcmp(code, p->in) != 0)
@@ -335,10 +325,7 @@ build_lines(struct pccs_paper *p, const struct pccs_ent_lines *ls)
     bool have_area = area->asked && area->ok;
     struct pccs_table *lt = &p->lines;
     pccs_table_init(lt, "lines");
-    pccs_table_col(lt, "line", PCCS_COL_TEXT, 0);
-    pccs_table_col(lt, "paid_to", PCCS_COL_TEXT, 0);
-    pccs_table_col(lt, "amount", PCCS_COL_NUM, 0);
-    pccs_table_col(lt, "basis", PCCS_COL_TEXT, 0);
+    pccs_table_cols(lt, "line paid_to amount:0 basis");
     for (size_t i = 0; i < ls->n; i++) {
         const struct pccs_ent_line_info *l = &ls->l[i];
         int c = have_area ? pccs_table_col_index(&area->t, l->name) : -1;

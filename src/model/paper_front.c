@@ -159,6 +159,22 @@ front_row(struct pccs_paper_front *f, const char *path,
     return PCCS_OK;
 }
 
+/* Read the header, key,value: 1 when it is that, else an error. */
+static int
+front_header(struct pccs_csv_reader *r, const char *path, struct pccs_err *err)
+{
+    struct pccs_csv_record rec;
+    int rc = pccs_csv_next(r, &rec, err);
+    if (rc == 1 && (rec.nfields != 2 || !pccs_str_eq(rec.fields[0], "key") ||
+                    !pccs_str_eq(rec.fields[1], "value")))
+        rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line, 1,
+                         "expected the header key,value");
+    else if (rc == 0)
+        rc = pccs_err_at(err, PCCS_EPARSE, path, 1, 1,
+                         "expected the header key,value, got an empty file");
+    return rc;
+}
+
 int
 pccs_paper_front_load(struct pccs_paper_front *f, const char *path,
                       struct pccs_err *err)
@@ -167,15 +183,8 @@ pccs_paper_front_load(struct pccs_paper_front *f, const char *path,
     int rc = pccs_csv_open(&r, path, NULL, 0, err);
     if (rc)
         return rc;
+    rc = front_header(r, path, err);
     struct pccs_csv_record rec;
-    rc = pccs_csv_next(r, &rec, err);
-    if (rc == 1 && (rec.nfields != 2 || !pccs_str_eq(rec.fields[0], "key") ||
-                    !pccs_str_eq(rec.fields[1], "value")))
-        rc = pccs_err_at(err, PCCS_EPARSE, path, rec.line, 1,
-                         "expected the header key,value");
-    else if (rc == 0)
-        rc = pccs_err_at(err, PCCS_EPARSE, path, 1, 1,
-                         "expected the header key,value, got an empty file");
     while (rc == 1) {
         rc = pccs_csv_next(r, &rec, err);
         if (rc == 1)

@@ -79,6 +79,26 @@ set_fy(char *buf, size_t len, int y)
     snprintf(buf, len, "%s", s);
 }
 
+/* The pick found day d (exact: the period wanted); returns exact. */
+static bool
+found_day(struct pccs_period_pick *out, pccs_day d, bool exact)
+{
+    out->found = true;
+    set_day(out->period, sizeof(out->period), d);
+    out->exact = exact;
+    return exact;
+}
+
+/* The pick found financial year y (exact: the year wanted). */
+static bool
+found_fy(struct pccs_period_pick *out, int y, bool exact)
+{
+    out->found = true;
+    set_fy(out->period, sizeof(out->period), y);
+    out->exact = exact;
+    return exact;
+}
+
 int
 pccs_period_latest(struct pccs_store *st, const char *measure,
                    struct pccs_period_pick *out, struct pccs_err *err)
@@ -86,31 +106,70 @@ pccs_period_latest(struct pccs_store *st, const char *measure,
     return pccs_period_as_at(st, measure, PCCS_DAY_NONE, out, err);
 }
 
+/* What a pick asks for: the measure, and the day or year wanted. */
+struct ask {
+    const char *measure;
+    pccs_day day;
+    int fy;
+};
+
+typedef void pick_fn(const struct loaded *l, const struct ask *a,
+                     struct pccs_period_pick *out);
+
+/* Load the measure's periods and pick from them with fn. */
+static int
+pick(struct pccs_store *st, pick_fn *fn, const struct ask *a,
+     struct pccs_period_pick *out, struct pccs_err *err)
+{
+    struct loaded l;
+    clear(out);
+    int rc = load(st, a->measure, &l, err);
+    if (!rc)
+        fn(&l, a, out);
+    release(&l);
+    return rc;
+}
+
+static void
+as_at_in(const struct loaded *l, const struct ask *a,
+         struct pccs_period_pick *out)
+{
+    pccs_day day = a->day;
+    int i = pccs_period_on_or_before(l->day, l->nday, day);
+    if (i >= 0)
+        found_day(out, l->day[i], day == PCCS_DAY_NONE || l->day[i] == day);
+    if (day != PCCS_DAY_NONE)
+        set_day(out->wanted, sizeof(out->wanted), day);
+    else
+        snprintf(out->wanted, sizeof(out->wanted), "%s", out->period);
+    if (out->found && !out->exact)
+        snprintf(out->note, sizeof(out->note), "%s at %s used in place of %s",
+                 a->measure, out->period, out->wanted);
+}
+
 int
 pccs_period_as_at(struct pccs_store *st, const char *measure, pccs_day day,
                   struct pccs_period_pick *out, struct pccs_err *err)
 {
-    struct loaded l;
-    clear(out);
-    int rc = load(st, measure, &l, err);
-    if (!rc) {
-        int i = pccs_period_on_or_before(l.day, l.nday, day);
-        if (i >= 0) {
-            out->found = true;
-            set_day(out->period, sizeof(out->period), l.day[i]);
-            out->exact = day == PCCS_DAY_NONE || l.day[i] == day;
-        }
-        if (day != PCCS_DAY_NONE)
-            set_day(out->wanted, sizeof(out->wanted), day);
-        else
-            snprintf(out->wanted, sizeof(out->wanted), "%s", out->period);
-        if (out->found && !out->exact)
-            snprintf(out->note, sizeof(out->note),
-                     "%s at %s used in place of %s", measure, out->period,
-                     out->wanted);
-    }
-    release(&l);
-    return rc;
+    struct ask a = {.measure = measure, .day = day};
+    return pick(st, as_at_in, &a, out, err);
+}
+
+static void
+year_earlier_in(const struct loaded *l, const struct ask *a,
+                struct pccs_period_pick *out)
+{
+    int i = pccs_period_year_before(l->day, l->nday, a->day);
+    int y, m, d;
+    pccs_date_to_ymd(a->day, &y, &m, &d);
+    pccs_day want = pccs_date_valid(y - 1, m, d)
+                        ? pccs_date_from_ymd(y - 1, m, d)
+                        : a->day - 365;
+    set_day(out->wanted, sizeof(out->wanted), want);
+    if (i >= 0 && !found_day(out, l->day[i], l->day[i] == want))
+        snprintf(out->note, sizeof(out->note),
+                 "%s at %s used in place of %s (12 months earlier)", a->measure,
+                 out->period, out->wanted);
 }
 
 int
@@ -118,30 +177,8 @@ pccs_period_year_earlier(struct pccs_store *st, const char *measure,
                          pccs_day day, struct pccs_period_pick *out,
                          struct pccs_err *err)
 {
-    struct loaded l;
-    clear(out);
-    int rc = load(st, measure, &l, err);
-    if (!rc) {
-        int i = pccs_period_year_before(l.day, l.nday, day);
-        int y, m, d;
-        pccs_date_to_ymd(day, &y, &m, &d);
-        pccs_day want = pccs_date_valid(y - 1, m, d)
-                            ? pccs_date_from_ymd(y - 1, m, d)
-                            : day - 365;
-        set_day(out->wanted, sizeof(out->wanted), want);
-        if (i >= 0) {
-            out->found = true;
-            set_day(out->period, sizeof(out->period), l.day[i]);
-            out->exact = l.day[i] == want;
-            if (!out->exact)
-                snprintf(out->note, sizeof(out->note),
-                         "%s at %s used in place of %s (12 months "
-                         "earlier)",
-                         measure, out->period, out->wanted);
-        }
-    }
-    release(&l);
-    return rc;
+    struct ask a = {.measure = measure, .day = day};
+    return pick(st, year_earlier_in, &a, out, err);
 }
 
 int
@@ -158,29 +195,24 @@ pccs_period_latest_fy(struct pccs_store *st, const char *measure, int *fy,
     return rc;
 }
 
+static void
+census_in(const struct loaded *l, const struct ask *a,
+          struct pccs_period_pick *out)
+{
+    set_fy(out->wanted, sizeof(out->wanted), a->fy);
+    int i = pccs_period_within_fy(l->day, l->nday, a->fy);
+    if (i >= 0 && !found_day(out, l->day[i], pccs_fy_of(l->day[i]) == a->fy))
+        snprintf(out->note, sizeof(out->note),
+                 "census of %s used in place of one within %s (none loaded)",
+                 out->period, out->wanted);
+}
+
 int
 pccs_period_census(struct pccs_store *st, const char *measure, int fy,
                    struct pccs_period_pick *out, struct pccs_err *err)
 {
-    struct loaded l;
-    clear(out);
-    int rc = load(st, measure, &l, err);
-    if (!rc) {
-        set_fy(out->wanted, sizeof(out->wanted), fy);
-        int i = pccs_period_within_fy(l.day, l.nday, fy);
-        if (i >= 0) {
-            out->found = true;
-            set_day(out->period, sizeof(out->period), l.day[i]);
-            out->exact = pccs_fy_of(l.day[i]) == fy;
-            if (!out->exact)
-                snprintf(out->note, sizeof(out->note),
-                         "census of %s used in place of one within %s (none "
-                         "loaded)",
-                         out->period, out->wanted);
-        }
-    }
-    release(&l);
-    return rc;
+    struct ask a = {.measure = measure, .fy = fy};
+    return pick(st, census_in, &a, out, err);
 }
 
 static int
@@ -203,17 +235,13 @@ des_registered(struct pccs_store *st, pccs_day day,
         c[l.nday + i] = pccs_date_from_ymd(l.fy[i] + 1, 1, 1);
     int i = pccs_period_on_or_before(c, n, day);
     if (i >= 0 && (size_t)i < l.nday) {
-        out->found = true;
-        set_day(out->period, sizeof(out->period), c[i]);
-        out->exact = c[i] == day;
-        if (!out->exact)
+        if (!found_day(out, c[i], c[i] == day))
             snprintf(out->note, sizeof(out->note),
                      "list at %s used in place of %s", out->period,
                      out->wanted);
     }
     else if (i >= 0) {
-        out->found = true;
-        set_fy(out->period, sizeof(out->period), l.fy[(size_t)i - l.nday]);
+        found_fy(out, l.fy[(size_t)i - l.nday], false);
         snprintf(out->note, sizeof(out->note),
                  "list of the %s payments file (last known figure) used in "
                  "place of the list at %s",
@@ -224,37 +252,36 @@ des_registered(struct pccs_store *st, pccs_day day,
     return PCCS_OK;
 }
 
+static void
+fy_for_in(const struct loaded *l, const struct ask *a,
+          struct pccs_period_pick *out)
+{
+    set_fy(out->wanted, sizeof(out->wanted), pccs_fy_of(a->day));
+    int i = pccs_period_fy_for_day(l->fy, l->nfy, a->day);
+    if (i < 0 || found_fy(out, l->fy[i], l->fy[i] == pccs_fy_of(a->day)))
+        return;
+    char d[16];
+    pccs_date_format(a->day, d);
+    if (strcmp(a->measure, "weighted") == 0)
+        snprintf(out->note, sizeof(out->note),
+                 "weighted population of the %s payments file "
+                 "used in place of %s (the year containing %s)",
+                 out->period, out->wanted, d);
+    else
+        snprintf(out->note, sizeof(out->note),
+                 "%s of %s used in place of %s (the year "
+                 "containing %s)",
+                 a->measure, out->period, out->wanted, d);
+}
+
 int
 pccs_period_fy_for(struct pccs_store *st, const char *measure, pccs_day day,
                    struct pccs_period_pick *out, struct pccs_err *err)
 {
-    struct loaded l;
-    clear(out);
-    set_fy(out->wanted, sizeof(out->wanted), pccs_fy_of(day));
-    int rc = load(st, measure, &l, err);
-    if (!rc) {
-        int i = pccs_period_fy_for_day(l.fy, l.nfy, day);
-        if (i >= 0) {
-            out->found = true;
-            set_fy(out->period, sizeof(out->period), l.fy[i]);
-            out->exact = l.fy[i] == pccs_fy_of(day);
-            if (!out->exact) {
-                char d[16];
-                pccs_date_format(day, d);
-                if (strcmp(measure, "weighted") == 0)
-                    snprintf(out->note, sizeof(out->note),
-                             "weighted population of the %s payments file "
-                             "used in place of %s (the year containing %s)",
-                             out->period, out->wanted, d);
-                else
-                    snprintf(out->note, sizeof(out->note),
-                             "%s of %s used in place of %s (the year "
-                             "containing %s)",
-                             measure, out->period, out->wanted, d);
-            }
-        }
-    }
-    release(&l);
+    struct ask a = {.measure = measure, .day = day};
+    int rc = pick(st, fy_for_in, &a, out, err);
+    if (rc)
+        set_fy(out->wanted, sizeof(out->wanted), pccs_fy_of(day));
     return rc;
 }
 

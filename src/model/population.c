@@ -194,13 +194,11 @@ static void pop_note(struct pccs_pop *p, const char *fmt, ...)
 static void
 pop_note(struct pccs_pop *p, const char *fmt, ...)
 {
-    char buf[1024];
+    p->notes = pccs_xreallocarray(p->notes, p->nnotes + 1, sizeof(*p->notes));
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    p->notes[p->nnotes++] = pccs_note_vdup(fmt, ap);
     va_end(ap);
-    p->notes = pccs_xreallocarray(p->notes, p->nnotes + 1, sizeof(*p->notes));
-    p->notes[p->nnotes++] = pccs_xstrdup(buf);
 }
 
 static void

@@ -411,10 +411,7 @@ pccs_profile_compare(struct pccs_store *st, const struct pccs_tree *t,
     static const char *const nums[] = {"value", "icb", "region", "england"};
     for (size_t i = 0; i < 4; i++)
         pccs_table_col(out, nums[i], PCCS_COL_NUM, 2);
-    pccs_table_col(out, "rank", PCCS_COL_INT, 0);
-    pccs_table_col(out, "peers", PCCS_COL_INT, 0);
-    pccs_table_col(out, "decile", PCCS_COL_INT, 0);
-    pccs_table_col(out, "period", PCCS_COL_TEXT, 0);
+    pccs_table_cols(out, "rank:i peers:i decile:i period");
     char fy[8] = "";
     int rc = pccs_latest_payments_year(st, fy, err);
     if (rc)

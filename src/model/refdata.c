@@ -156,26 +156,25 @@ pccs_refdata_each(pccs_refdata_fn fn, void *ctx)
 /* The rules files may be replaced one by one from a local directory. */
 #define RULES_DIR_ENV "PCCS_RULES"
 
+/* A file a variable may name instead, its rows all of one width. */
+#define ENV_FILE(r, e, w)                                                      \
+    {                                                                          \
+        .rel = r, .env = e, .flags = PCCS_CSV_SAME_WIDTH, .what = w            \
+    }
+
 const struct pccs_refdata_file pccs_refdata_files[] = {
     {.rel = "rules/levels.csv", .what = "when each level of the tree began"},
     {.rel = "rules/risk.csv", .what = "risk score bands and their RAG"},
     {.rel = "rules/resilience.csv", .what = "resilience thresholds and RAG"},
     {.rel = "rules/disclosure.csv", .what = "disclosure control"},
     {.rel = "rules/payments.csv", .what = "payments per patient: exclusions"},
-    {.rel = "maps/pcn_lines.csv",
-     .env = "PCCS_PCN_LINES",
-     .flags = PCCS_CSV_SAME_WIDTH,
-     .what = "PCN entitlement lines: labels and who is paid"},
-    {.rel = "maps/arrs_roles.csv",
-     .env = "PCCS_ARRS_ROLES",
-     .flags = PCCS_CSV_SAME_WIDTH,
-     .what = "PCN workforce staff roles to ARRS roles"},
+    ENV_FILE("maps/pcn_lines.csv", "PCCS_PCN_LINES",
+             "PCN entitlement lines: labels and who is paid"),
+    ENV_FILE("maps/arrs_roles.csv", "PCCS_ARRS_ROLES",
+             "PCN workforce staff roles to ARRS roles"),
     {.rel = "maps/arrs_role_labels.csv", .what = "ARRS role titles"},
     {.rel = "maps/qof_groups.csv", .what = "QOF group names"},
-    {.rel = "weights/age_sex.csv",
-     .env = "PCCS_WEIGHTS",
-     .flags = PCCS_CSV_SAME_WIDTH,
-     .what = "age-sex workload weights"},
+    ENV_FILE("weights/age_sex.csv", "PCCS_WEIGHTS", "age-sex workload weights"),
     {.rel = "rules/phm.csv", .what = "population health: eFI parameters"},
     {.rel = "rules/efi.csv", .what = "eFI deficits and their code lists"},
     {.rel = "rules/cohorts.csv", .what = "population health cohorts"},

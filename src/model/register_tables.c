@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/xalloc.h"
+#include "calc/stats.h"
 #include "model/build.h"
 #include "model/refdata.h"
 #include "sources/register_defs.h"
@@ -449,21 +450,6 @@ risk_bands(struct risk_band *b, size_t *n, char *source, size_t sn,
     return rc;
 }
 
-struct risk_item {
-    size_t row;
-    double score;
-};
-
-static int
-cmp_risk(const void *a, const void *b)
-{
-    const struct risk_item *x = a, *y = b;
-    return x->score < y->score   ? 1
-           : x->score > y->score ? -1
-           : x->row < y->row     ? -1
-                                 : x->row > y->row;
-}
-
 static int
 risks_rows(const struct rows_in *in, struct pccs_table *out)
 {
@@ -473,26 +459,29 @@ risks_rows(const struct rows_in *in, struct pccs_table *out)
     int rc = risk_bands(bands, &nb, source, sizeof(source), in->err);
     if (rc)
         return rc;
-    struct risk_item *it = pccs_xcalloc(in->g->d.n + 1, sizeof(*it));
+    /* The rows in scope (row[k], score[k]), highest score first. */
+    size_t *row = pccs_xcalloc(in->g->d.n + 1, sizeof(*row));
+    double *score = pccs_xcalloc(in->g->d.n + 1, sizeof(*score));
     size_t n = 0;
     for (size_t i = 0; i < in->g->d.n; i++)
-        if (in_scope(in, val(in->g, i, "org_code")))
-            it[n++] = (struct risk_item){i, num(in->g, i, "likelihood") *
-                                                num(in->g, i, "impact")};
-    qsort(it, n, sizeof(*it), cmp_risk);
+        if (in_scope(in, val(in->g, i, "org_code"))) {
+            row[n] = i;
+            score[n++] = num(in->g, i, "likelihood") * num(in->g, i, "impact");
+        }
+    size_t *order = pccs_xcalloc(n + 1, sizeof(*order));
+    pccs_order_desc(score, n, order);
     const char *const *cols = in->g->cols;
     row_cols(out, in->g, cols, in->g->d.def->ncols, true);
-    pccs_table_col(out, "score", PCCS_COL_INT, 0);
-    pccs_table_col(out, "rag", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "review_overdue", PCCS_COL_TEXT, 0);
+    pccs_table_cols(out, "score:i rag review_overdue");
     for (size_t i = 0; i < n; i++) {
-        size_t r = it[i].row;
+        size_t r = row[order[i]];
+        double sc = score[order[i]];
         pccs_table_row(out);
         row_cells(out, in->g, r, cols, in->g->d.def->ncols, true);
-        pccs_table_int(out, (int64_t)it[i].score);
+        pccs_table_int(out, (int64_t)sc);
         const char *rag = "";
         for (size_t b = 0; b < nb; b++)
-            if (it[i].score >= bands[b].from && it[i].score <= bands[b].to)
+            if (sc >= bands[b].from && sc <= bands[b].to)
                 rag = bands[b].rag;
         pccs_table_text(out, rag);
         pccs_day rd = day(in->g, r, "review_date");
@@ -502,7 +491,9 @@ risks_rows(const struct rows_in *in, struct pccs_table *out)
                     "score = likelihood x impact (1 to 25); RAG by "
                     "data/rules/risk.csv: %s",
                     source);
-    free(it);
+    free(row);
+    free(score);
+    free(order);
     return PCCS_OK;
 }
 
@@ -627,13 +618,8 @@ budget_rows(const struct rows_in *in, struct pccs_table *out)
             }
         }
     }
-    pccs_table_col(out, "line", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "plan", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "actual", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "forecast", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "variance", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "variance_pct", PCCS_COL_NUM, 1);
-    pccs_table_col(out, "movement_since_last", PCCS_COL_NUM, 2);
+    pccs_table_cols(out, "line plan:2 actual:2 forecast:2 variance:2 "
+                         "variance_pct:1 movement_since_last:2");
     double tot[5] = {0};
     bool any_prev = false;
     for (size_t k = 0; k <= nl; k++) {
@@ -719,11 +705,7 @@ list_closures_rows(const struct rows_in *in, struct pccs_table *out)
 static int
 support_payments_rows(const struct rows_in *in, struct pccs_table *out)
 {
-    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "payment_date", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "amount", PCCS_COL_NUM, 2);
-    pccs_table_col(out, "reason", PCCS_COL_TEXT, 0);
+    pccs_table_cols(out, "code name payment_date amount:2 reason");
     double total = 0;
     size_t n = 0;
     for (size_t r = 0; r < in->g->d.n; r++) {
@@ -782,11 +764,7 @@ visits_rows(const struct rows_in *in, struct pccs_table *out)
             rows[n++] = (int)o;
     }
     pccs_tree_sort_by_code(in->t, rows, n);
-    pccs_table_col(out, "code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "name", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "parent_code", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "last_visit", PCCS_COL_TEXT, 0);
-    pccs_table_col(out, "months_since", PCCS_COL_INT, 0);
+    pccs_table_cols(out, "code name parent_code last_visit months_since:i");
     for (size_t k = 0; k < n; k++) {
         int o = rows[k];
         int parent = pccs_tree_up(in->t, o, in->at, 0);

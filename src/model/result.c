@@ -58,6 +58,32 @@ pccs_table_col(struct pccs_table *t, const char *name, enum pccs_coltype type,
 }
 
 void
+pccs_table_cols(struct pccs_table *t, const char *spec)
+{
+    const char *p = spec;
+    while (*p) {
+        size_t n = strcspn(p, " :");
+        char name[128];
+        PCCS_ASSERT(n > 0 && n < sizeof(name));
+        memcpy(name, p, n);
+        name[n] = '\0';
+        p += n;
+        enum pccs_coltype type = PCCS_COL_TEXT;
+        int decimals = 0;
+        if (*p == ':' && p[1] == 'i') {
+            type = PCCS_COL_INT;
+            p += 2;
+        }
+        else if (*p == ':') {
+            type = PCCS_COL_NUM;
+            decimals = (int)strtol(p + 1, (char **)&p, 10);
+        }
+        pccs_table_col(t, name, type, decimals);
+        p += strspn(p, " ");
+    }
+}
+
+void
 pccs_table_row(struct pccs_table *t)
 {
     PCCS_ASSERT(t->nrows == 0 || t->cur == t->ncols);
@@ -112,6 +138,14 @@ void
 pccs_table_null(struct pccs_table *t)
 {
     next_cell(t)->null = true;
+}
+
+char *
+pccs_note_vdup(const char *fmt, va_list ap)
+{
+    char buf[1024];
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    return pccs_xstrdup(buf);
 }
 
 void

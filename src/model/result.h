@@ -8,6 +8,7 @@
 #ifndef PCCS_RESULT_H
 #define PCCS_RESULT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -83,6 +84,13 @@ void pccs_table_release(struct pccs_table *t);
 /** Add a column (name copied). Only before the first row. */
 void pccs_table_col(struct pccs_table *t, const char *name,
                     enum pccs_coltype type, int decimals);
+/**
+ * Add the columns spec names, left to right: words separated by spaces,
+ * "name" a text column, "name:i" an integer, "name:2" a number shown
+ * with 2 decimals ("what from to before:2 now:2"). Only before the
+ * first row.
+ */
+void pccs_table_cols(struct pccs_table *t, const char *spec);
 /*
  * ===== Disclosure control: what a builder declares =====
  *
@@ -142,6 +150,11 @@ void pccs_table_text(struct pccs_table *t, const char *s); /* NULL: null */
 void pccs_table_int(struct pccs_table *t, int64_t v);
 void pccs_table_num(struct pccs_table *t, double v);
 void pccs_table_null(struct pccs_table *t);
+/**
+ * A note formatted as pccs_table_note() formats one (at most 1023
+ * bytes), for lists of notes kept outside a table. Owned: free(3).
+ */
+char *pccs_note_vdup(const char *fmt, va_list ap);
 /** Add a provenance note ("registered: Patients Registered ..."). */
 void pccs_table_note(struct pccs_table *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
