@@ -27,16 +27,25 @@ struct share {
     double p;
 };
 
-static const struct share hcp[] = {{"GP", 0.48},
-                                   {"Other Practice staff", 0.52}};
-static const struct share mode[] = {{"Face-to-Face", 0.68},
-                                    {"Telephone", 0.27},
-                                    {"Video Conference/Online", 0.02},
-                                    {"Home Visit", 0.03}};
+static const struct share hcp[] = {
+    {"GP", 0.48},
+    {"Other Practice staff", 0.52},
+};
+static const struct share mode[] = {
+    {"Face-to-Face", 0.68},
+    {"Telephone", 0.27},
+    {"Video Conference/Online", 0.02},
+    {"Home Visit", 0.03},
+};
 static const struct share status[] = {
-    {"Attended", 0.91}, {"DNA", 0.04}, {"Unknown", 0.05}};
-static const struct share category[] = {{"General Consultation Routine", 0.6},
-                                        {"General Consultation Acute", 0.4}};
+    {"Attended", 0.91},
+    {"DNA", 0.04},
+    {"Unknown", 0.05},
+};
+static const struct share category[] = {
+    {"General Consultation Routine", 0.6},
+    {"General Consultation Acute", 0.4},
+};
 static const struct share timing[] = {{"Same Day", 0.45},
                                       {"1 Day", 0.10},
                                       {"2 to 7 Days", 0.25},

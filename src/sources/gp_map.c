@@ -121,6 +121,29 @@ map_read_row(struct pccs_load *ld, const int *idx,
     return rc;
 }
 
+/* A parent organisation of the map: its level, and the one above it. */
+struct map_parent {
+    struct pccs_str code, name, ons;
+    const char *level;
+    struct pccs_str up; /* empty: none above it in the map */
+    const char *up_level;
+};
+
+/* The parent p, the first time the load meets it, linked to the one above. */
+static int
+put_parent(struct pccs_load *ld, struct pccs_hmap *seen,
+           const struct map_parent *p, pccs_day extract, struct pccs_err *err)
+{
+    if (!pccs_load_first_time(seen, p->code))
+        return PCCS_OK;
+    int rc = pccs_load_named_org(ld, p->code, p->level, p->name, p->ons,
+                                 extract, err);
+    if (!rc && p->up.len)
+        rc = pccs_load_link(ld, p->code, p->up, p->up_level, extract,
+                            PCCS_DAY_NONE, true, err);
+    return rc;
+}
+
 /* The PCN, sub-ICB, ICB and region, each once, with their parents. */
 static int
 map_put_parents(struct pccs_load *ld, const int *idx,
@@ -128,31 +151,19 @@ map_put_parents(struct pccs_load *ld, const int *idx,
                 bool allocated, struct pccs_hmap *seen, pccs_day extract,
                 struct pccs_err *err)
 {
-    const pccs_day none = PCCS_DAY_NONE;
+    const struct pccs_str none = PCCS_STR_EMPTY;
+    const struct map_parent parents[] = {
+        {m->pcn, m->pcn_name, none, PCCS_LEVEL_PCN, none, NULL},
+        {m->sub, m->sub_name, pccs_load_opt(rec, idx[M_ONS_SUB]),
+         PCCS_LEVEL_SUB_ICB, m->icb, PCCS_LEVEL_ICB},
+        {m->icb, m->icb_name, pccs_load_opt(rec, idx[M_ONS_ICB]),
+         PCCS_LEVEL_ICB, m->region, PCCS_LEVEL_REGION},
+        {m->region, m->region_name, pccs_load_opt(rec, idx[M_ONS_REGION]),
+         PCCS_LEVEL_REGION, none, NULL},
+    };
     int rc = PCCS_OK;
-    if (allocated && pccs_load_first_time(seen, m->pcn))
-        rc = pccs_load_named_org(ld, m->pcn, PCCS_LEVEL_PCN, m->pcn_name,
-                                 PCCS_STR_EMPTY, extract, err);
-    if (!rc && pccs_load_first_time(seen, m->sub)) {
-        rc = pccs_load_named_org(ld, m->sub, PCCS_LEVEL_SUB_ICB, m->sub_name,
-                                 pccs_load_opt(rec, idx[M_ONS_SUB]), extract,
-                                 err);
-        if (!rc)
-            rc = pccs_load_link(ld, m->sub, m->icb, PCCS_LEVEL_ICB, extract,
-                                none, true, err);
-    }
-    if (!rc && pccs_load_first_time(seen, m->icb)) {
-        rc = pccs_load_named_org(ld, m->icb, PCCS_LEVEL_ICB, m->icb_name,
-                                 pccs_load_opt(rec, idx[M_ONS_ICB]), extract,
-                                 err);
-        if (!rc)
-            rc = pccs_load_link(ld, m->icb, m->region, PCCS_LEVEL_REGION,
-                                extract, none, true, err);
-    }
-    if (!rc && pccs_load_first_time(seen, m->region))
-        rc = pccs_load_named_org(
-            ld, m->region, PCCS_LEVEL_REGION, m->region_name,
-            pccs_load_opt(rec, idx[M_ONS_REGION]), extract, err);
+    for (size_t i = allocated ? 0 : 1; !rc && i < PCCS_LEN(parents); i++)
+        rc = put_parent(ld, seen, &parents[i], extract, err);
     return rc;
 }
 

@@ -52,9 +52,12 @@ struct gpw_col {
     bool role;  /* a role column: zeros are not stored */
 };
 
-static const struct {
+/* The staff group of the columns whose names begin with prefix. */
+struct group_prefix {
     const char *prefix, *group;
-} groups[] = {
+};
+
+static const struct group_prefix groups[] = {
     {"GP", "GP"},
     {"NURSES", "Nurses"},
     {"N", "Nurses"},

@@ -221,30 +221,20 @@ load_ods(struct pccs_load *ld, struct pccs_csv_reader *r,
     return rc;
 }
 
-static int
-load_epraccur(struct pccs_load *ld, struct pccs_csv_reader *r,
-              const struct pccs_csv_record *first, struct pccs_err *err)
-{
-    return load_ods(ld, r, first, true, err);
-}
+/* An ODS kind: its name, what it is, and whether it lists practices. */
+#define ODS_KIND(name, pub, practices)                                         \
+    static int load_##name(struct pccs_load *ld, struct pccs_csv_reader *r,    \
+                           const struct pccs_csv_record *first,                \
+                           struct pccs_err *err)                               \
+    {                                                                          \
+        return load_ods(ld, r, first, practices, err);                         \
+    }                                                                          \
+    const struct pccs_source_kind pccs_source_##name = {                       \
+        .kind = #name,                                                         \
+        .publication = pub,                                                    \
+        .sniff_csv = sniff_##name,                                             \
+        .load_csv = load_##name,                                               \
+    }
 
-static int
-load_etr(struct pccs_load *ld, struct pccs_csv_reader *r,
-         const struct pccs_csv_record *first, struct pccs_err *err)
-{
-    return load_ods(ld, r, first, false, err);
-}
-
-const struct pccs_source_kind pccs_source_epraccur = {
-    .kind = "epraccur",
-    .publication = "ODS epraccur: GP practices and prescribing settings",
-    .sniff_csv = sniff_epraccur,
-    .load_csv = load_epraccur,
-};
-
-const struct pccs_source_kind pccs_source_etr = {
-    .kind = "etr",
-    .publication = "ODS etr: NHS trusts",
-    .sniff_csv = sniff_etr,
-    .load_csv = load_etr,
-};
+ODS_KIND(epraccur, "ODS epraccur: GP practices and prescribing settings", true);
+ODS_KIND(etr, "ODS etr: NHS trusts", false);

@@ -190,10 +190,10 @@ pccs_reg_def_find(const char *name)
 int
 pccs_reg_col_index(const struct pccs_reg_def *d, const char *name)
 {
-    for (size_t k = 0; k < d->ncols; k++)
-        if (!strcmp(d->cols[k].name, name))
-            return (int)k;
-    return -1;
+    size_t k = 0;
+    while (k < d->ncols && strcmp(d->cols[k].name, name) != 0)
+        k++;
+    return k < d->ncols ? (int)k : -1;
 }
 
 bool
