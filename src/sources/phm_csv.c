@@ -395,50 +395,29 @@ load_phm(struct pccs_load *ld, struct pccs_csv_reader *r,
     return pccs__phm_end(&p, rc < 0 ? rc : PCCS_OK, err);
 }
 
-#define PHM_KIND(name, cols_, row_, codes_)                                    \
+/* A file kind: its loader and its source kind pccs_source_<name>. */
+#define PHM_KIND(name, kind_, pub, cols_, row_, codes_)                        \
     static const struct phm_kind name##_k = {cols_, row_, codes_};             \
     static int name##_load(struct pccs_load *ld, struct pccs_csv_reader *r,    \
                            const struct pccs_csv_record *first,                \
                            struct pccs_err *err)                               \
     {                                                                          \
         return load_phm(ld, r, first, &name##_k, err);                         \
-    }
+    }                                                                          \
+    const struct pccs_source_kind pccs_source_##name = {                       \
+        .kind = kind_,                                                         \
+        .publication = "Patient-level records: " pub,                          \
+        .cols = cols_,                                                         \
+        .ncols = C_N,                                                          \
+        .load_csv = name##_load,                                               \
+    };
 
-PHM_KIND(patients, patient_cols, patient_row, false)
-PHM_KIND(registrations, reg_cols, reg_row, false)
-PHM_KIND(events, event_cols, event_row, true)
-PHM_KIND(meds, med_cols, event_row, false)
-
-const struct pccs_source_kind pccs_source_phm_patients = {
-    .kind = "phm_patients",
-    .publication = "Patient-level records: patients (ehrQL-like CSV)",
-    .cols = patient_cols,
-    .ncols = C_N,
-    .load_csv = patients_load,
-};
-
-const struct pccs_source_kind pccs_source_phm_registrations = {
-    .kind = "phm_registrations",
-    .publication = "Patient-level records: practice registrations "
-                   "(ehrQL-like CSV)",
-    .cols = reg_cols,
-    .ncols = C_N,
-    .load_csv = registrations_load,
-};
-
-const struct pccs_source_kind pccs_source_phm_events = {
-    .kind = "phm_clinical_events",
-    .publication = "Patient-level records: clinical events, SNOMED CT "
-                   "(ehrQL-like CSV)",
-    .cols = event_cols,
-    .ncols = C_N,
-    .load_csv = events_load,
-};
-
-const struct pccs_source_kind pccs_source_phm_medications = {
-    .kind = "phm_medications",
-    .publication = "Patient-level records: medications, dm+d (ehrQL-like CSV)",
-    .cols = med_cols,
-    .ncols = C_N,
-    .load_csv = meds_load,
-};
+PHM_KIND(phm_patients, "phm_patients", "patients (ehrQL-like CSV)",
+         patient_cols, patient_row, false)
+PHM_KIND(phm_registrations, "phm_registrations",
+         "practice registrations (ehrQL-like CSV)", reg_cols, reg_row, false)
+PHM_KIND(phm_events, "phm_clinical_events",
+         "clinical events, SNOMED CT (ehrQL-like CSV)", event_cols, event_row,
+         true)
+PHM_KIND(phm_medications, "phm_medications",
+         "medications, dm+d (ehrQL-like CSV)", med_cols, event_row, false)
