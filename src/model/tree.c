@@ -703,28 +703,37 @@ pccs_tree_parent(const struct pccs_tree *t, int org, enum pccs_level level,
     return parent_via(t, org, level, at, prefer_source, &src);
 }
 
-/* pccs_tree_ancestor, walking the tree. */
+/*
+ * pccs_tree_ancestor, walking up the tree; each organisation passed on
+ * the way keeps its answer in up (memo_lock held), so the practices of
+ * one PCN or sub-ICB walk the rest of the way once. depth bounds a walk
+ * through links that go round.
+ */
 static int
-ancestor_walk(const struct pccs_tree *t, int org, enum pccs_level level,
-              pccs_day at, int64_t prefer_source)
+ancestor_walk(const struct pccs_tree *t, int *up, int org,
+              enum pccs_level level, pccs_day at, int64_t prefer_source,
+              int depth)
 {
-    for (int guard = 0; org >= 0 && guard < PCCS_NLEVELS; guard++) {
-        const struct pccs_tree_org *o = &t->orgs[org];
-        if (o->level == level)
-            return org;
-        if (o->level == PCCS_LEVEL_NONE || o->level > level)
-            return -1;
-        int p = pccs_tree_parent(t, org, level, at, prefer_source);
-        if (p >= 0)
-            return p;
+    if (org < 0 || depth >= PCCS_NLEVELS)
+        return -1;
+    const struct pccs_tree_org *o = &t->orgs[org];
+    if (o->level == level)
+        return org;
+    if (o->level == PCCS_LEVEL_NONE || o->level > level)
+        return -1;
+    if (up[org])
+        return up[org] - 2;
+    int a = pccs_tree_parent(t, org, level, at, prefer_source);
+    if (a < 0) {
         /* Through the nearest direct parent below the wanted level. */
         int next = -1;
         for (int l = (int)level - 1; l > (int)o->level && next < 0; l--)
             next =
                 pccs_tree_parent(t, org, (enum pccs_level)l, at, prefer_source);
-        org = next;
+        a = ancestor_walk(t, up, next, level, at, prefer_source, depth + 1);
     }
-    return -1;
+    up[org] = a + 2;
+    return a;
 }
 
 int
@@ -740,9 +749,7 @@ pccs_tree_ancestor(const struct pccs_tree *t, int org, enum pccs_level level,
         return -1;
     pthread_mutex_lock(&memo_lock);
     int *up = memo_row(t, level, at, prefer_source);
-    if (!up[org])
-        up[org] = ancestor_walk(t, org, level, at, prefer_source) + 2;
-    int a = up[org] - 2;
+    int a = ancestor_walk(t, up, org, level, at, prefer_source, 0);
     pthread_mutex_unlock(&memo_lock);
     return a;
 }
