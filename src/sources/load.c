@@ -209,6 +209,17 @@ pccs_load_link(struct pccs_load *ld, struct pccs_str child,
     return pccs_store_put_link(ld->st, &l, err);
 }
 
+/* value as a C string: in buf (size bytes) when it fits, else owned. */
+static char *
+value_str(struct pccs_str value, char *buf, size_t size)
+{
+    if (value.len >= size)
+        return pccs_xstrndup(value.p, value.len);
+    memcpy(buf, value.p, value.len);
+    buf[value.len] = '\0';
+    return buf;
+}
+
 int
 pccs_load_attr(struct pccs_load *ld, struct pccs_str org, const char *key,
                struct pccs_str value, pccs_day as_of, struct pccs_err *err)
@@ -216,10 +227,12 @@ pccs_load_attr(struct pccs_load *ld, struct pccs_str org, const char *key,
     if (ld->duplicate)
         return PCCS_ECONFLICT;
     TMP_STR(o, org);
-    char *v = pccs_xstrndup(value.p, value.len);
+    char buf[256];
+    char *v = value_str(value, buf, sizeof(buf));
     struct pccs_attr_row a = {o, key, v, as_of, ld->src.id};
     int rc = pccs_store_put_attr(ld->st, &a, err);
-    free(v);
+    if (v != buf)
+        free(v);
     return rc;
 }
 
@@ -230,10 +243,12 @@ pccs_load_ref(struct pccs_load *ld, const char *kind, struct pccs_str key,
     if (ld->duplicate)
         return PCCS_ECONFLICT;
     TMP_STR(k, key);
-    char *v = pccs_xstrndup(value.p, value.len);
+    char buf[256];
+    char *v = value_str(value, buf, sizeof(buf));
     struct pccs_ref_row r = {kind, k, attr, v, ld->src.id};
     int rc = pccs_store_put_ref(ld->st, &r, err);
-    free(v);
+    if (v != buf)
+        free(v);
     return rc;
 }
 

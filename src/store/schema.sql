@@ -64,6 +64,8 @@ CREATE TABLE measures (
 -- Numbers: (measure, period, org, dim) -> value, per source. Appended in
 -- file order; one row per (source, measure, period, org, dim), which the
 -- loaders guarantee (they refuse duplicate rows with their line numbers).
+-- Only stores loaded before packs have rows here: loads now write each
+-- chunk's figures packed into fact_chunks.data alone.
 CREATE TABLE fact_values (
     source_id  INTEGER NOT NULL REFERENCES sources(id),
     measure_id INTEGER NOT NULL REFERENCES measures(id),
@@ -88,7 +90,8 @@ CREATE TABLE fact_sets (
     PRIMARY KEY (measure_id, period, source_id)
 ) WITHOUT ROWID;
 
--- The figures with their measure names, for the sqlite3 shell.
+-- The figures written as rows, with their measure names, for the sqlite3
+-- shell (tests/facts.py decodes packed figures too).
 CREATE VIEW facts AS
     SELECT f.source_id, m.name AS measure, f.period, f.org, f.dim, f.value
     FROM fact_values f JOIN measures m ON m.id = f.measure_id;

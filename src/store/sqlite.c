@@ -219,7 +219,7 @@ enum stmt {
     S_ORG_GET,
     S_ORG_NAME_PUT,
     S_LINK_PUT,
-    S_FACT_PUT,
+    S_NEXT_ROW,
     S_MEASURE_ADD,
     S_MEASURE_GET,
     S_FACT_SETS,
@@ -311,8 +311,9 @@ static const char *const stmt_sql[S_NSTMT] = {
     [S_LINK_PUT] = "INSERT OR IGNORE INTO links (child, parent, "
                    "parent_level, start_date, end_date, observed, source_id) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [S_FACT_PUT] = "INSERT INTO fact_values (source_id, measure_id, period, "
-                   "org, dim, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_NEXT_ROW] = "SELECT max(ifnull((SELECT max(rowid) FROM "
+                   "fact_values), 0), ifnull((SELECT max(last_row) FROM "
+                   "fact_chunks), 0))",
     [S_MEASURE_ADD] = "INSERT OR IGNORE INTO measures (name) VALUES (?1)",
     [S_MEASURE_GET] = "SELECT id FROM measures WHERE name = ?1",
     [S_FACT_SETS] = "INSERT INTO fact_sets (measure_id, period, source_id, "
@@ -366,10 +367,8 @@ static const char *const stmt_sql[S_NSTMT] = {
                     "SELECT ?1, ?2, ?3 FROM generation WHERE n = ?2",
 };
 
-/* Facts go in with multi-row INSERTs of FACT_BATCH rows. */
-#define FACT_BATCH 100
 /* A set's facts wait until this many, then go in as one chunk. */
-#define SET_CHUNK (10 * FACT_BATCH)
+#define SET_CHUNK 1000
 
 struct pending_fact {
     int64_t source;
@@ -419,10 +418,10 @@ struct pccs_store {
      */
     struct fact_set *sets;
     size_t nsets, sets_cap, last_set;
-    sqlite3_stmt *batch; /* INSERT of FACT_BATCH rows */
-    bool readonly;       /* opened read-only: the directory is not writable */
-    bool gen_dirty; /* this transaction wrote rows the tree is built from */
-    int changes;    /* rows the last write_row changed */
+    int64_t next_row; /* the next chunk's first row number; 0: not read */
+    bool readonly;    /* opened read-only: the directory is not writable */
+    bool gen_dirty;   /* this transaction wrote rows the tree is built from */
+    int changes;      /* rows the last write_row changed */
     sqlite3_stmt *user_state; /* a server's check on every request */
 };
 
@@ -437,6 +436,7 @@ sets_reset(struct pccs_store *st)
     }
     st->nsets = 0;
     st->last_set = 0;
+    st->next_row = 0;
 }
 
 static int flush_facts(struct pccs_store *st, struct pccs_err *err);
@@ -869,7 +869,6 @@ pccs_store_free(struct pccs_store *st)
         pccs_buf_release(&st->sets[i].pool);
     }
     free(st->sets);
-    sqlite3_finalize(st->batch);
     sqlite3_finalize(st->user_state);
     sqlite3_close(st->db);
     free(st->path);
@@ -1241,19 +1240,6 @@ pool_add(struct pccs_buf *pool, const char *text)
     return off;
 }
 
-/* Bind one pending fact to parameters base+1 .. base+6. */
-static void
-bind_fact(sqlite3_stmt *s, int base, const struct fact_set *fs,
-          const struct pending_fact *pf)
-{
-    sqlite3_bind_int64(s, base + 1, pf->source);
-    sqlite3_bind_int64(s, base + 2, fs->measure);
-    bind_text(s, base + 3, fs->period);
-    bind_text(s, base + 4, fs->pool.p + pf->org);
-    bind_text(s, base + 5, fs->pool.p + pf->dim);
-    sqlite3_bind_double(s, base + 6, pf->value);
-}
-
 /*
  * A chunk's facts packed: PACK_TAG, the count n and the number of
  * distinct strings (uint32 each), the n values (doubles), the n orgs and
@@ -1282,6 +1268,7 @@ pack_chunk(const struct fact_set *fs, struct pccs_buf *b)
     struct pccs_hmap seen = PCCS_HMAP_INIT;
     struct pccs_buf strs = PCCS_BUF_INIT;
     size_t n = fs->npend;
+    pccs_hmap_reserve(&seen, 2 * n);
     uint16_t *idx = pccs_xcalloc(2 * n + 1, sizeof(*idx));
     for (size_t i = 0; i < n; i++) {
         idx[i] = pack_str(&seen, &strs, fs->pool.p + fs->pend[i].org);
@@ -1323,55 +1310,45 @@ write_chunk(struct pccs_store *st, const struct fact_set *fs, int64_t first,
 }
 
 /*
- * Write a set's pending facts as one chunk: full batches with one
- * multi-row statement, the rest one by one. Nothing else is inserted
- * meanwhile, so the chunk's rowids follow each other.
+ * The first row number of the next chunk: past every chunk's and every
+ * fact_values row's (stores loaded before packs), read once per load.
+ */
+static int
+next_row(struct pccs_store *st, int64_t *out, struct pccs_err *err)
+{
+    if (!st->next_row) {
+        sqlite3_stmt *s = prep(st, S_NEXT_ROW, err);
+        if (!s)
+            return PCCS_EDB;
+        int r = sqlite3_step(s);
+        if (r == SQLITE_ROW)
+            st->next_row = sqlite3_column_int64(s, 0) + 1;
+        sqlite3_reset(s);
+        if (r != SQLITE_ROW)
+            return db_err(st, err, "cannot number figures");
+    }
+    *out = st->next_row;
+    return PCCS_OK;
+}
+
+/*
+ * Write a set's pending facts as one chunk: its pack, numbered with the
+ * next free row numbers so that chunks keep their order and their spans.
  */
 static int
 flush_set(struct pccs_store *st, struct fact_set *fs, struct pccs_err *err)
 {
-    size_t n = fs->npend, i = 0;
+    size_t n = fs->npend;
     if (!n)
         return PCCS_OK;
-    int rc = PCCS_OK;
-    int64_t first = -1;
-    for (; !rc && n - i >= FACT_BATCH; i += FACT_BATCH) {
-        if (!st->batch) {
-            struct pccs_buf sql = PCCS_BUF_INIT;
-            pccs_buf_addstr(&sql, "INSERT INTO fact_values (source_id, "
-                                  "measure_id, period, org, dim, value) "
-                                  "VALUES ");
-            for (size_t k = 0; k < FACT_BATCH; k++)
-                pccs_buf_addstr(&sql, k ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)");
-            int r = sqlite3_prepare_v3(
-                st->db, sql.p, -1, SQLITE_PREPARE_PERSISTENT, &st->batch, NULL);
-            pccs_buf_release(&sql);
-            if (r != SQLITE_OK)
-                return db_err(st, err, "cannot prepare a statement");
-        }
-        sqlite3_reset(st->batch);
-        for (size_t k = 0; k < FACT_BATCH; k++)
-            bind_fact(st->batch, (int)k * 6, fs, &fs->pend[i + k]);
-        rc = step_write(st, st->batch, err, "cannot store figures");
-        if (!rc && first < 0)
-            first = sqlite3_last_insert_rowid(st->db) - FACT_BATCH + 1;
-    }
-    for (; !rc && i < n; i++) {
-        sqlite3_stmt *s = prep(st, S_FACT_PUT, err);
-        if (!s)
-            return PCCS_EDB;
-        bind_fact(s, 0, fs, &fs->pend[i]);
-        rc = step_write(st, s, err, "cannot store a figure");
-        if (!rc && first < 0)
-            first = sqlite3_last_insert_rowid(st->db);
-    }
+    int64_t first = 0;
+    int rc = next_row(st, &first, err);
+    int64_t last = first + (int64_t)n - 1;
+    if (!rc)
+        rc = write_chunk(st, fs, first, last, err);
     if (rc)
         return rc;
-    int64_t last = sqlite3_last_insert_rowid(st->db);
-    PCCS_ASSERT(last - first + 1 == (int64_t)n);
-    rc = write_chunk(st, fs, first, last, err);
-    if (rc)
-        return rc;
+    st->next_row = last + 1;
     fs->chunks = pccs_xgrow(fs->chunks, &fs->chunks_cap, fs->nchunks + 1,
                             sizeof(*fs->chunks));
     fs->chunks[fs->nchunks++] =
@@ -1995,8 +1972,11 @@ int
 pccs_store_counts(struct pccs_store *st, struct pccs_store_counts *out,
                   struct pccs_err *err)
 {
-    static const char *const tables[6] = {"sources",     "orgs",  "links",
-                                          "fact_values", "attrs", "refs"};
+    /* Figures: every set's count (loads write packs, not fact_values). */
+    static const char *const tables[6] = {
+        "count(*) FROM sources", "count(*) FROM orgs",
+        "count(*) FROM links",   "ifnull(sum(facts), 0) FROM fact_sets",
+        "count(*) FROM attrs",   "count(*) FROM refs"};
     int64_t *dst[6] = {&out->sources, &out->orgs,  &out->links,
                        &out->facts,   &out->attrs, &out->refs};
     int rc = flush_facts(st, err);
@@ -2004,7 +1984,7 @@ pccs_store_counts(struct pccs_store *st, struct pccs_store_counts *out,
         return rc;
     for (int i = 0; i < 6; i++) {
         char sql[64];
-        snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[i]);
+        snprintf(sql, sizeof(sql), "SELECT %s", tables[i]);
         sqlite3_stmt *s;
         if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
             return db_err(st, err, "cannot count rows");

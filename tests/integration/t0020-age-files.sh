@@ -16,20 +16,20 @@ check_eq "kinds recognised from the rows" "$kinds" \
 tr -d '\r' <"$DATA/gp-reg-pat-prac-all_2021-01.csv" |
     awk -F, 'NR > 1 && $8 == "ALL" && n < 60 { print $6 "," $10; n++ }' |
     sort >"$T/want"
-sql "$S" "select org || ',' || cast(sum(value) as int) from facts
+facts_sql "$S" "select org || ',' || cast(sum(value) as int) from facts
     where measure = 'registered_age' group by org order by org" >"$T/ages"
-sql "$S" "select org || ',' || cast(sum(value) as int) from facts
+facts_sql "$S" "select org || ',' || cast(sum(value) as int) from facts
     where measure = 'registered_band' group by org order by org" >"$T/bands"
 check_eq "single years add up to the real list sizes" \
     "$(cat "$T/ages")" "$(cat "$T/want")"
 check_eq "five-year bands add up to the real list sizes" \
     "$(cat "$T/bands")" "$(cat "$T/want")"
-n=$(sql "$S" "select count(distinct dim) from facts where measure = 'registered_age'")
+n=$(facts_sql "$S" "select count(distinct dim) from facts where measure = 'registered_age'")
 check_eq "96 ages x 2 sexes" "$n" 192
-n=$(sql "$S" "select count(distinct dim) from facts where measure = 'registered_band'")
+n=$(facts_sql "$S" "select count(distinct dim) from facts where measure = 'registered_band'")
 check_eq "20 bands x 2 sexes" "$n" 40
 # The sex totals (AGE=ALL rows) equal the sum of that sex's ages.
-bad=$(sql "$S" "select count(*) from (select s.org, s.dim, s.value,
+bad=$(facts_sql "$S" "select count(*) from (select s.org, s.dim, s.value,
     (select sum(value) from facts a where a.measure = 'registered_age'
      and a.org = s.org and a.dim like s.dim || ':%') as ages
     from facts s where s.measure = 'registered_sex'

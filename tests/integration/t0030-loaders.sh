@@ -51,10 +51,10 @@ check_eq "encodings found" \
 want=$(python3 -c 'import csv,sys
 print(sum(int(r["REGISTER"]) for r in csv.DictReader(open(sys.argv[1])) if r["GROUP_CODE"] == "AF"))' \
     "$DATA/qof2021_PREVALENCE_2021_v2.csv")
-got=$(sql "$S" "select cast(sum(value) as int) from facts where measure = 'qof_register' and dim = 'AF'")
+got=$(facts_sql "$S" "select cast(sum(value) as int) from facts where measure = 'qof_register' and dim = 'AF'")
 check_eq "QOF AF register 2020-21" "$got" "$want"
 check_eq "QOF practices with maximum points" \
-    "$(sql "$S" "select count(*) from facts where measure = 'qof_max_points'")" 6571
+    "$(facts_sql "$S" "select count(*) from facts where measure = 'qof_max_points'")" 6571
 check_eq "QOF indicators" \
     "$(sql "$S" "select count(distinct key) from refs where kind = 'qof_indicator'")" 68
 
@@ -74,7 +74,7 @@ for r in rows:
 for g in sorted(groups):
     print(f"{g}={groups[g]:.3f}")
 PY
-sql "$S" "select printf('%.3f', sum(value)) from facts where measure = 'workforce_fte' and period = '2022-09-30';
+facts_sql "$S" "select printf('%.3f', sum(value)) from facts where measure = 'workforce_fte' and period = '2022-09-30';
     select cast(sum(value) as int) from facts where measure = 'workforce_headcount' and period = '2022-09-30';
     select cast(sum(value) as int) from facts where measure = 'workforce_contracted' and period = '2022-09-30';
     select g || '=' || printf('%.3f', sum(value)) from (select value,
@@ -85,7 +85,7 @@ sql "$S" "select printf('%.3f', sum(value)) from facts where measure = 'workforc
 check_eq "workforce FTE, headcount, FTE by staff group" \
     "$(cat "$T/wf.got")" "$(cat "$T/wf.want")"
 check_eq "an en dash (0x96) arrives as U+2013" \
-    "$(sql "$S" "select count(*) > 0 from facts where dim like '%Director – Medical%'")" 1
+    "$(facts_sql "$S" "select count(*) > 0 from facts where dim like '%Director – Medical%'")" 1
 
 # ePCN workbook: PCNs and practice memberships.
 epcn=$(sql "$S" "select id from sources where kind = 'epcn'")
@@ -103,7 +103,7 @@ g, t = h.index('Global Sum'), h.index('Total NHS Payments to General Practice')
 print(f"{sum(float(r[g]) for r in rows[1:]):.2f}")
 print(f"{sum(float(r[t]) for r in rows[1:]):.2f}")
 PY
-sql "$S" "select printf('%.2f', sum(value)) from facts where measure = 'pay_global_sum' and period = '2022-23';
+facts_sql "$S" "select printf('%.2f', sum(value)) from facts where measure = 'pay_global_sum' and period = '2022-23';
     select printf('%.2f', sum(value)) from facts where measure = 'pay_total_nhs_payments_to_general_practice' and period = '2022-23'" \
     >"$T/pay.got"
 check_eq "payments 2022-23 global sum and total" \

@@ -135,6 +135,23 @@ count_rows(void *ctx, int ncol, char **val, char **name)
 }
 
 /*
+ * The facts of test_store_sets_in_chunks as schema 1 held them: one
+ * fact_values row per fact at its chunk's row numbers (the k-th chunk of
+ * a measure holds facts 1000k ..), P%05d the org of fact i, valued i for
+ * m_one and -i for m_two.
+ */
+#define SCHEMA1_ROWS                                                           \
+    "WITH RECURSIVE c AS (SELECT measure_id, period, source_id, first_row, "   \
+    "last_row, 1000 * (SELECT count(*) FROM fact_chunks d WHERE "              \
+    "d.measure_id = x.measure_id AND d.first_row < x.first_row) AS base "      \
+    "FROM fact_chunks x), r(m, p, s, row, last, i) AS (SELECT measure_id, "    \
+    "period, source_id, first_row, last_row, base FROM c UNION ALL SELECT "    \
+    "m, p, s, row + 1, last, i + 1 FROM r WHERE row < last) INSERT INTO "      \
+    "fact_values (rowid, source_id, measure_id, period, org, dim, value) "     \
+    "SELECT row, s, m, p, printf('P%05d', i), '', CASE WHEN (SELECT name "     \
+    "FROM measures WHERE id = m) = 'm_one' THEN i ELSE -i END FROM r"
+
+/*
  * Two measures written in turn, 2,500 facts each: each measure's rows go
  * in as chunks of its own (3 each), read back whole and in order; a store
  * of schema 1 (no chunks) migrates and reads the same.
@@ -171,8 +188,17 @@ test_store_sets_in_chunks(void **state)
         sqlite3_exec(db, "SELECT count(*) FROM fact_chunks", count_rows,
                      &chunks, NULL);
         assert_int_equal(chunks, pass == 0 ? 6 : 2);
+        long rows = -1;
+        sqlite3_exec(db, "SELECT count(*) FROM fact_values", count_rows, &rows,
+                     NULL);
+        /* A load writes packs only; schema 1 had the rows. */
+        assert_int_equal(rows, pass == 0 ? 0 : 5000);
         if (pass == 0)
-            /* Back to schema 1: the next open migrates again. */
+            /* Back to schema 1: the rows the packs hold at their row
+             * numbers, and the next open migrates again. */
+            assert_int_equal(sqlite3_exec(db, SCHEMA1_ROWS, NULL, NULL, NULL),
+                             SQLITE_OK);
+        if (pass == 0)
             assert_int_equal(sqlite3_exec(db,
                                           "DROP TABLE fact_chunks; DROP "
                                           "TABLE users; DROP TABLE audit; "
