@@ -218,14 +218,12 @@ enum stmt {
     S_ORG_LEVEL,
     S_ORG_GET,
     S_ORG_NAME_PUT,
-    S_LINK_PUT,
     S_NEXT_ROW,
     S_MEASURE_ADD,
     S_MEASURE_GET,
     S_FACT_SETS,
     S_FACT_CHUNK_PUT,
     S_FACT_CHUNKS,
-    S_ATTR_PUT,
     S_REF_PUT,
     S_ORGS,
     S_LINKS,
@@ -308,9 +306,6 @@ static const char *const stmt_sql[S_NSTMT] = {
                   "WHERE ?1 = 'ENG' LIMIT 1",
     [S_ORG_NAME_PUT] = "INSERT OR IGNORE INTO org_names (org, name, "
                        "from_date, source_id) VALUES (?1, ?2, ?3, ?4)",
-    [S_LINK_PUT] = "INSERT OR IGNORE INTO links (child, parent, "
-                   "parent_level, start_date, end_date, observed, source_id) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [S_NEXT_ROW] = "SELECT max(ifnull((SELECT max(rowid) FROM "
                    "fact_values), 0), ifnull((SELECT max(last_row) FROM "
                    "fact_chunks), 0))",
@@ -326,8 +321,6 @@ static const char *const stmt_sql[S_NSTMT] = {
                       "measure_id = (SELECT id FROM measures WHERE name = "
                       "?1) AND period = ?2 AND source_id = ?3 ORDER BY "
                       "first_row",
-    [S_ATTR_PUT] = "INSERT OR REPLACE INTO attrs (org, key, value, as_of, "
-                   "source_id) VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_REF_PUT] = "INSERT INTO refs (kind, key, attr, value, source_id) "
                   "VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_ORGS] = "SELECT code, level, name, postcode, ons_code, status, "
@@ -396,6 +389,30 @@ struct fact_set {
     size_t nchunks, chunks_cap;
 };
 
+/* Rows of one table wait for a multi-row INSERT of this many. */
+#define BATCH_ROWS 100
+
+/* A waiting value: text at off in the batch's pool, NULL, or an integer. */
+struct batch_val {
+    enum { BV_TEXT, BV_NULL, BV_INT } kind;
+    size_t off;
+    int64_t i;
+};
+
+/*
+ * Rows of one table waiting to go in BATCH_ROWS at a time, each of ncols
+ * values: insert is the statement up to VALUES. Reads of the table (and
+ * commit) write them first (flush_facts).
+ */
+struct row_batch {
+    const char *insert, *what;
+    int ncols;
+    sqlite3_stmt *full; /* BATCH_ROWS rows */
+    struct pccs_buf pool;
+    struct batch_val *vals;
+    size_t nvals, cap, nrows;
+};
+
 /* One source row copied out, for results valid until the next call. */
 struct source_copy {
     char *s[10];
@@ -419,9 +436,10 @@ struct pccs_store {
     struct fact_set *sets;
     size_t nsets, sets_cap, last_set;
     int64_t next_row; /* the next chunk's first row number; 0: not read */
-    bool readonly;    /* opened read-only: the directory is not writable */
-    bool gen_dirty;   /* this transaction wrote rows the tree is built from */
-    int changes;      /* rows the last write_row changed */
+    struct row_batch attrs, links; /* rows waiting for a multi-row INSERT */
+    bool readonly;  /* opened read-only: the directory is not writable */
+    bool gen_dirty; /* this transaction wrote rows the tree is built from */
+    int changes;    /* rows the last write_row changed */
     sqlite3_stmt *user_state; /* a server's check on every request */
 };
 
@@ -440,6 +458,29 @@ sets_reset(struct pccs_store *st)
 }
 
 static int flush_facts(struct pccs_store *st, struct pccs_err *err);
+
+static void
+batch_init(struct row_batch *b, const char *insert, int ncols, const char *what)
+{
+    *b = (struct row_batch){.insert = insert, .what = what, .ncols = ncols};
+    b->pool = (struct pccs_buf)PCCS_BUF_INIT;
+}
+
+/* Forget the rows waiting (a rollback). */
+static void
+batch_reset(struct row_batch *b)
+{
+    pccs_buf_reset(&b->pool);
+    b->nvals = b->nrows = 0;
+}
+
+static void
+batch_release(struct row_batch *b)
+{
+    sqlite3_finalize(b->full);
+    pccs_buf_release(&b->pool);
+    free(b->vals);
+}
 
 static int
 db_err(struct pccs_store *st, struct pccs_err *err, const char *what)
@@ -576,7 +617,7 @@ static bool
 moves_generation(enum stmt id)
 {
     return id == S_SOURCE_ADD || id == S_SOURCE_FINISH || id == S_ORG_PUT ||
-           id == S_ORG_NAME_PUT || id == S_LINK_PUT || id == S_FACT_SETS;
+           id == S_ORG_NAME_PUT || id == S_FACT_SETS;
 }
 
 /*
@@ -591,6 +632,106 @@ touch_generation(struct pccs_store *st, struct pccs_err *err)
         return PCCS_OK;
     }
     return exec(st, "UPDATE generation SET n = n + 1", err);
+}
+
+/* The INSERT of n rows of b, prepared (the caller finalizes it). */
+static sqlite3_stmt *
+batch_stmt(struct pccs_store *st, const struct row_batch *b, size_t n,
+           struct pccs_err *err)
+{
+    struct pccs_buf sql = PCCS_BUF_INIT;
+    pccs_buf_addstr(&sql, b->insert);
+    for (size_t r = 0; r < n; r++) {
+        pccs_buf_addstr(&sql, r ? ",(" : "(");
+        for (int c = 0; c < b->ncols; c++)
+            pccs_buf_addstr(&sql, c ? ",?" : "?");
+        pccs_buf_addch(&sql, ')');
+    }
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v3(st->db, sql.p, -1, SQLITE_PREPARE_PERSISTENT, &s,
+                           NULL) != SQLITE_OK)
+        db_err(st, err, "cannot prepare a statement");
+    pccs_buf_release(&sql);
+    return s;
+}
+
+/* Write the rows of b waiting: one statement for all of them. */
+static int
+batch_flush(struct pccs_store *st, struct row_batch *b, struct pccs_err *err)
+{
+    size_t n = b->nrows;
+    if (!n)
+        return PCCS_OK;
+    if (n == BATCH_ROWS && !b->full)
+        b->full = batch_stmt(st, b, n, err);
+    sqlite3_stmt *s = n == BATCH_ROWS ? b->full : batch_stmt(st, b, n, err);
+    int rc = PCCS_EDB;
+    if (s) {
+        sqlite3_reset(s);
+        for (size_t k = 0; k < b->nvals; k++) {
+            const struct batch_val *v = &b->vals[k];
+            if (v->kind == BV_TEXT)
+                sqlite3_bind_text(s, (int)k + 1, b->pool.p + v->off, -1,
+                                  SQLITE_STATIC);
+            else if (v->kind == BV_INT)
+                sqlite3_bind_int64(s, (int)k + 1, v->i);
+            else
+                sqlite3_bind_null(s, (int)k + 1);
+        }
+        rc = step_write(st, s, err, b->what);
+        if (s != b->full)
+            sqlite3_finalize(s);
+    }
+    /* Kept on failure: a later flush (the commit) fails the same way. */
+    if (!rc)
+        batch_reset(b);
+    return rc;
+}
+
+/* Rows of every table waiting for their INSERT, written. */
+static int
+flush_rows(struct pccs_store *st, struct pccs_err *err)
+{
+    int rc = batch_flush(st, &st->attrs, err);
+    if (!rc)
+        rc = batch_flush(st, &st->links, err);
+    return rc;
+}
+
+/*
+ * Add a row p[0..n) to b, written when BATCH_ROWS wait, at a read of its
+ * table or at commit; outside a transaction, at once.
+ */
+static int
+batch_add(struct pccs_store *st, struct row_batch *b, const struct param *p,
+          size_t n, struct pccs_err *err)
+{
+    PCCS_ASSERT((int)n == b->ncols);
+    b->vals = pccs_xgrow(b->vals, &b->cap, b->nvals + n, sizeof(*b->vals));
+    for (size_t i = 0; i < n; i++) {
+        struct batch_val *v = &b->vals[b->nvals++];
+        char day[16];
+        const char *text = p[i].text;
+        if (p[i].kind == PARAM_INT) {
+            *v = (struct batch_val){.kind = BV_INT, .i = p[i].i};
+            continue;
+        }
+        if (p[i].kind == PARAM_DAY && p[i].day != PCCS_DAY_NONE) {
+            pccs_date_format(p[i].day, day);
+            text = day;
+        }
+        else if (p[i].kind == PARAM_DAY) {
+            text = NULL;
+        }
+        *v = (struct batch_val){.kind = text ? BV_TEXT : BV_NULL,
+                                .off = b->pool.len};
+        if (text)
+            pccs_buf_add(&b->pool, text, strlen(text) + 1);
+    }
+    b->nrows++;
+    if (b->nrows == BATCH_ROWS || !st->in_tx)
+        return batch_flush(st, b, err);
+    return PCCS_OK;
 }
 
 /* Run the write statement id with p[0..n); what names it in an error. */
@@ -649,10 +790,13 @@ read_rows(struct pccs_store *st, enum stmt id, const struct param *p, size_t n,
           row_fn row, const struct reader *rd, struct pccs_err *err,
           const char *what)
 {
+    int rc = flush_rows(st, err);
+    if (rc)
+        return rc;
     sqlite3_stmt *s = prep_bind(st, id, p, n, err);
     if (!s)
         return PCCS_EDB;
-    int r = SQLITE_DONE, rc = 0;
+    int r = SQLITE_DONE;
     while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
         rc = row(s, rd);
     return finish_read(st, s, r, rc, err, what);
@@ -662,6 +806,8 @@ read_rows(struct pccs_store *st, enum stmt id, const struct param *p, size_t n,
 sqlite3 *
 pccs__sqlite_db(struct pccs_store *st)
 {
+    /* Its callers see every row written (an error shows at commit). */
+    (void)flush_rows(st, NULL);
     return st->db;
 }
 
@@ -828,6 +974,14 @@ pccs__sqlite_open(struct pccs_store **out, const char *path,
     struct pccs_store *st = pccs_xcalloc(1, sizeof(*st));
     st->ops = &pccs__sqlite_ops;
     st->path = pccs_xstrdup(path);
+    batch_init(&st->attrs,
+               "INSERT OR REPLACE INTO attrs (org, key, value, as_of, "
+               "source_id) VALUES ",
+               5, "cannot store an attribute");
+    batch_init(&st->links,
+               "INSERT OR IGNORE INTO links (child, parent, parent_level, "
+               "start_date, end_date, observed, source_id) VALUES ",
+               7, "cannot store a membership");
     int rc = open_db(st, path, err);
     if (rc)
         goto fail;
@@ -869,6 +1023,8 @@ pccs_store_free(struct pccs_store *st)
         pccs_buf_release(&st->sets[i].pool);
     }
     free(st->sets);
+    batch_release(&st->attrs);
+    batch_release(&st->links);
     sqlite3_finalize(st->user_state);
     sqlite3_close(st->db);
     free(st->path);
@@ -950,6 +1106,8 @@ pccs_store_rollback(struct pccs_store *st)
     /* Measures added in the transaction are gone: forget every id. */
     pccs_hmap_release(&st->measures);
     sets_reset(st);
+    batch_reset(&st->attrs);
+    batch_reset(&st->links);
 }
 
 /* ===== Sources ===== */
@@ -1169,8 +1327,10 @@ pccs_store_put_link(struct pccs_store *st, const struct pccs_link_row *l,
         P_INT(l->observed),
         P_INT(l->source_id),
     };
-    return write_row(st, S_LINK_PUT, p, NPARAMS(p), err,
-                     "cannot store a membership");
+    int rc = batch_add(st, &st->links, p, NPARAMS(p), err);
+    if (!rc)
+        rc = touch_generation(st, err);
+    return rc;
 }
 
 /* The id of a measure name, adding it the first time it is seen. */
@@ -1338,11 +1498,11 @@ next_row(struct pccs_store *st, int64_t *out, struct pccs_err *err)
 static int
 flush_set(struct pccs_store *st, struct fact_set *fs, struct pccs_err *err)
 {
-    size_t n = fs->npend;
-    if (!n)
+    if (!fs->npend)
         return PCCS_OK;
     int64_t first = 0;
     int rc = next_row(st, &first, err);
+    size_t n = fs->npend;
     int64_t last = first + (int64_t)n - 1;
     if (!rc)
         rc = write_chunk(st, fs, first, last, err);
@@ -1366,7 +1526,7 @@ flush_set(struct pccs_store *st, struct fact_set *fs, struct pccs_err *err)
 static int
 flush_facts(struct pccs_store *st, struct pccs_err *err)
 {
-    int rc = PCCS_OK;
+    int rc = flush_rows(st, err);
     for (size_t i = 0; !rc && i < st->nsets; i++)
         rc = flush_set(st, &st->sets[i], err);
     return rc;
@@ -1397,8 +1557,7 @@ pccs_store_put_attr(struct pccs_store *st, const struct pccs_attr_row *a,
 {
     const struct param p[] = {P_TEXT(a->org), P_TEXT(a->key), P_TEXT(a->value),
                               P_DAY(a->as_of), P_INT(a->source_id)};
-    return write_row(st, S_ATTR_PUT, p, NPARAMS(p), err,
-                     "cannot store an attribute");
+    return batch_add(st, &st->attrs, p, NPARAMS(p), err);
 }
 
 int
@@ -1450,6 +1609,8 @@ int
 pccs_store_org_get(struct pccs_store *st, const char *code,
                    struct pccs_org_row *out, struct pccs_err *err)
 {
+    if (flush_rows(st, err))
+        return PCCS_EDB;
     sqlite3_stmt *s = prep(st, S_ORG_GET, err);
     if (!s)
         return PCCS_EDB;
