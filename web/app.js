@@ -100,7 +100,12 @@ function buildTable(t, caption, opts = {}) {
   const hr = h('tr', { class: 'nhsuk-table__row' });
   cols.forEach((c, i) => {
     const label = (t.labels && t.labels[c]) || (opts.labels && opts.labels[c]) || c.replaceAll('_', ' ');
-    const b = h('button', { type: 'button', class: 'pccs-sort', title: c, 'data-col': c, text: label });
+    // opts.short: an abbreviated heading, the full one in its title and
+    // accessible name, so a wide table fits its page.
+    const short = opts.short && opts.short[c];
+    const b = h('button', short
+      ? { type: 'button', class: 'pccs-sort', title: `${label} (${c})`, 'aria-label': label, 'data-col': c, text: short }
+      : { type: 'button', class: 'pccs-sort', title: c, 'data-col': c, text: label });
     b.addEventListener('click', () => sortTable(table, i, numeric[i]));
     hr.append(h('th', { scope: 'col', class: 'nhsuk-table__header' + (numeric[i] ? ' pccs-num' : '') }, b));
   });
@@ -422,6 +427,10 @@ async function compareSection(main, o) {
 // patients. Nothing but a line when no patient-level records are loaded.
 const COHORT_COLUMNS = ['code', 'name', 'registered', 'efi_moderate', 'efi_severe', 'care_home',
   'smr_priority', 'anticipatory_care', 'ld_health_check_due', 'dementia_review_due'];
+// Their headings, abbreviated to fit 1280 px (the full label is the title).
+const COHORT_SHORT = { registered: 'Registered', efi_moderate: 'eFI mod.', efi_severe: 'eFI severe',
+  care_home: 'Care home', smr_priority: 'SMR priority', anticipatory_care: 'Antic. care',
+  ld_health_check_due: 'LD check due', dementia_review_due: 'Dementia review due' };
 
 async function cohortsSection(main, o, enc) {
   if (!['practice', 'pcn', 'place', 'sub_icb', 'icb', 'region'].includes(o.level)) return;
@@ -454,7 +463,7 @@ async function cohortsSection(main, o, enc) {
   const banner = provenanceBanner(t);
   if (banner) sec.append(banner);
   sec.append(h('div', { class: 'pccs-scroll', tabindex: '0', role: 'region', 'aria-label': title },
-    buildTable(t, title, { link: true, columns: COHORT_COLUMNS })));
+    buildTable(t, title, { link: true, columns: COHORT_COLUMNS, short: COHORT_SHORT })));
   sec.append(downloads(path, 'cohorts'));
   const src = sourcesList(t);
   if (src) sec.append(src);

@@ -56,8 +56,24 @@ try {
       check(`${code} ${c} is ${v}`, got[code] && got[code][c] === v, JSON.stringify(got[code] && got[code][c]));
   const stars = await sec.locator('td .pccs-suppressed').count();
   check('suppressed cells shown as the API marks them (*)', stars === want.stars, `${stars} vs ${want.stars}`);
+  // At 1280 px the table fits its box (no sideways scroll); abbreviated
+  // headings carry the full label as title and accessible name.
+  const box = sec.locator('.pccs-scroll');
+  const fit = await box.evaluate((d) => [d.scrollWidth, d.clientWidth]);
+  check('at 1280 px the table fits (no sideways scroll)', fit[0] <= fit[1], `${fit[0]} > ${fit[1]}`);
+  const heads = await sec.locator('thead th button').evaluateAll((bs) =>
+    bs.map((b) => [b.dataset.col, b.textContent, b.title, b.getAttribute('aria-label')]));
+  const full = { efi_moderate: 'moderate', anticipatory_care: 'nticipatory', ld_health_check_due: 'health check' };
+  for (const [c, frag] of Object.entries(full)) {
+    const hd = heads.find((x) => x[0] === c);
+    check(`heading ${c}: full label in title and name`, hd && hd[2].includes(frag) && hd[3] && hd[3].includes(frag),
+      JSON.stringify(hd));
+  }
   await sec.scrollIntoViewIfNeeded();
   await sec.screenshot({ path: join(outdir, 'browser-cohorts.png') });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await sec.scrollIntoViewIfNeeded();
+  await sec.screenshot({ path: join(outdir, 'browser-cohorts-390.png') });
   check('no script errors', errors.length === 0, errors.join('; '));
 } catch (e) {
   check('the run completes', false, String(e));

@@ -5,7 +5,9 @@
 # (tests/integration/phm/cohorts.py over the synthetic NDJSON) after
 # disclosure control (data/rules/disclosure.csv: 1 to 7 withheld as *,
 # the others rounded to the nearest 5), a SYNTHETIC badge and warning,
-# the as-at day. Screenshot: tests/out/browser-cohorts.png.
+# the as-at day; at 1280 px the table fits without sideways scroll
+# (abbreviated headings, the full label as title). Screenshots:
+# tests/out/browser-cohorts.png (1280 px) and browser-cohorts-390.png.
 . "$(dirname "$0")/lib.sh"
 
 cd "$ROOT" || exit 1
