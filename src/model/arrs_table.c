@@ -31,7 +31,7 @@ struct arrs_ctx {
     struct pccs_hmap map;  /* staff role -> ARRS role (ptr) */
     struct pccs_hmap rows; /* "org\x1frole" -> index + 1 */
     int *org;
-    char **role;
+    const char **role; /* in the keys of rows */
     double *fte;
     size_t n, cap;
     enum pccs_level level;
@@ -73,7 +73,7 @@ add_row(struct arrs_ctx *c, int g, const char *role, double fte)
             c->fte = pccs_xreallocarray(c->fte, c->cap, sizeof(*c->fte));
         }
         c->org[c->n] = g;
-        c->role[c->n] = pccs_xstrdup(role);
+        c->role[c->n] = e->key + e->klen - strlen(role);
         c->fte[c->n] = 0;
         e->ival = (int64_t)++c->n;
     }
@@ -361,8 +361,6 @@ emit_notes(struct pccs_table *out, const struct pccs_period_pick *cp,
 static void
 ctx_release(struct arrs_ctx *c)
 {
-    for (size_t i = 0; i < c->n; i++)
-        free(c->role[i]);
     free(c->role);
     free(c->org);
     free(c->fte);

@@ -94,9 +94,8 @@ static int
 cmp_week(const void *a, const void *b)
 {
     const struct ea_week *x = a, *y = b;
-    if (x->pcn != y->pcn)
-        return x->pcn < y->pcn ? -1 : 1;
-    return (x->week > y->week) - (x->week < y->week);
+    int by_pcn = (x->pcn > y->pcn) - (x->pcn < y->pcn);
+    return by_pcn ? by_pcn : (x->week > y->week) - (x->week < y->week);
 }
 
 /* The required minutes of pcn for financial year fy, from the latest

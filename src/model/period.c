@@ -79,24 +79,30 @@ set_fy(char *buf, size_t len, int y)
     snprintf(buf, len, "%s", s);
 }
 
-/* The pick found day d (exact: the period wanted); returns exact. */
+/* The pick found period (exact: the one wanted); returns exact. */
 static bool
-found_day(struct pccs_period_pick *out, pccs_day d, bool exact)
+found(struct pccs_period_pick *out, const char *period, bool exact)
 {
     out->found = true;
-    set_day(out->period, sizeof(out->period), d);
+    snprintf(out->period, sizeof(out->period), "%s", period);
     out->exact = exact;
     return exact;
 }
 
-/* The pick found financial year y (exact: the year wanted). */
+static bool
+found_day(struct pccs_period_pick *out, pccs_day d, bool exact)
+{
+    char s[16];
+    pccs_date_format(d, s);
+    return found(out, s, exact);
+}
+
 static bool
 found_fy(struct pccs_period_pick *out, int y, bool exact)
 {
-    out->found = true;
-    set_fy(out->period, sizeof(out->period), y);
-    out->exact = exact;
-    return exact;
+    char s[8];
+    pccs_fy_format(y, s);
+    return found(out, s, exact);
 }
 
 int
@@ -151,8 +157,8 @@ int
 pccs_period_as_at(struct pccs_store *st, const char *measure, pccs_day day,
                   struct pccs_period_pick *out, struct pccs_err *err)
 {
-    struct ask a = {.measure = measure, .day = day};
-    return pick(st, as_at_in, &a, out, err);
+    return pick(st, as_at_in, &(struct ask){.measure = measure, .day = day},
+                out, err);
 }
 
 static void
@@ -177,8 +183,8 @@ pccs_period_year_earlier(struct pccs_store *st, const char *measure,
                          pccs_day day, struct pccs_period_pick *out,
                          struct pccs_err *err)
 {
-    struct ask a = {.measure = measure, .day = day};
-    return pick(st, year_earlier_in, &a, out, err);
+    return pick(st, year_earlier_in,
+                &(struct ask){.measure = measure, .day = day}, out, err);
 }
 
 int
@@ -211,8 +217,8 @@ int
 pccs_period_census(struct pccs_store *st, const char *measure, int fy,
                    struct pccs_period_pick *out, struct pccs_err *err)
 {
-    struct ask a = {.measure = measure, .fy = fy};
-    return pick(st, census_in, &a, out, err);
+    return pick(st, census_in, &(struct ask){.measure = measure, .fy = fy}, out,
+                err);
 }
 
 static int
@@ -278,8 +284,8 @@ int
 pccs_period_fy_for(struct pccs_store *st, const char *measure, pccs_day day,
                    struct pccs_period_pick *out, struct pccs_err *err)
 {
-    struct ask a = {.measure = measure, .day = day};
-    int rc = pick(st, fy_for_in, &a, out, err);
+    int rc = pick(st, fy_for_in, &(struct ask){.measure = measure, .day = day},
+                  out, err);
     if (rc)
         set_fy(out->wanted, sizeof(out->wanted), pccs_fy_of(day));
     return rc;

@@ -143,9 +143,9 @@ struct gather {
     const struct pccs_tree *t;
     struct pccs_hmap index; /* practice code -> member index + 1 */
     struct member *m;
+    bool weighted_pass;
     size_t n, cap;
     int64_t source;
-    bool weighted_pass;
 };
 
 static int

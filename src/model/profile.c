@@ -160,10 +160,10 @@ pccs_profile_get(struct pccs_store *st, const struct pccs_tree *t,
                  struct pccs_err *err)
 {
     memset(out, 0, sizeof(*out));
+    out->at = q->at == PCCS_DAY_NONE ? pccs_tree_default_day(t) : q->at;
     int org = pccs_query_org(t, "", q->code, err);
     if (org < 0)
         return org;
-    out->at = q->at == PCCS_DAY_NONE ? pccs_tree_default_day(t) : q->at;
     out->o = &t->orgs[org];
     org_at(t, org, out->at, &out->self);
     gather_names(st, out->o, out);

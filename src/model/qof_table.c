@@ -34,7 +34,7 @@ struct qctx {
     const struct pccs_tree *t;
     const char *group;       /* filter, or NULL */
     struct pccs_hmap groups; /* group -> index */
-    char **gname;
+    const char **gname;      /* the keys of groups, by index */
     size_t ngroups;
     struct pccs_hmap orgs; /* practice code -> index */
     int *org;              /* tree index per practice */
@@ -60,7 +60,7 @@ group_index(struct qctx *q, const char *g)
         e->ival = (int64_t)q->ngroups;
         q->gname =
             pccs_xreallocarray(q->gname, q->ngroups + 1, sizeof(*q->gname));
-        q->gname[q->ngroups++] = pccs_xstrdup(g);
+        q->gname[q->ngroups++] = e->key;
     }
     return (int)e->ival;
 }
@@ -354,8 +354,6 @@ emit_notes(struct pccs_store *st, struct pccs_table *out,
 static void
 qctx_release(struct qctx *c)
 {
-    for (size_t i = 0; i < c->ngroups; i++)
-        free(c->gname[i]);
     free(c->gname);
     free(c->org);
     free(c->cells);

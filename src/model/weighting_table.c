@@ -107,7 +107,7 @@ struct wctx {
     const struct weights *ws;
     struct pccs_hmap idx;
     struct prac *p;
-    char **code;
+    const char **code; /* the keys of idx, by index */
     size_t n, cap;
     bool pub_pass;
     int64_t source, pub_source;
@@ -140,7 +140,7 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
             w->code = pccs_xreallocarray(w->code, w->cap, sizeof(*w->code));
         }
         memset(&w->p[w->n], 0, sizeof(w->p[0]));
-        w->code[w->n] = pccs_xstrdup(f->org);
+        w->code[w->n] = e->key;
         e->ival = (int64_t)++w->n;
     }
     struct prac *p = &w->p[e->ival - 1];
@@ -356,8 +356,6 @@ estimate(const struct wctx *w, double *af, size_t *bad)
 static void
 wctx_release(struct wctx *w)
 {
-    for (size_t i = 0; i < w->n; i++)
-        free(w->code[i]);
     free(w->code);
     free(w->p);
     pccs_hmap_release(&w->idx);

@@ -61,6 +61,19 @@ test_stats_deciles(void **state)
 }
 
 static void
+test_stats_order_desc(void **state)
+{
+    (void)state;
+    const double v[] = {4, 9, 4, 12, 1, 9};
+    size_t order[6];
+    pccs_order_desc(v, 6, order);
+    const size_t want[] = {3, 1, 5, 0, 2, 4};
+    for (size_t i = 0; i < 6; i++)
+        assert_int_equal(order[i], want[i]);
+    pccs_order_desc(v, 0, order);
+}
+
+static void
 test_entitlements_lines(void **state)
 {
     (void)state;
@@ -106,6 +119,7 @@ main(void)
         cmocka_unit_test(test_stats_percentiles),
         cmocka_unit_test(test_stats_deciles),
         cmocka_unit_test(test_stats_rank_desc),
+        cmocka_unit_test(test_stats_order_desc),
         cmocka_unit_test(test_entitlements_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
