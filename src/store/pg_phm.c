@@ -148,8 +148,8 @@ copy_row(struct pccs_buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     for (const char *k = fmt; *k; k++) {
         const char *str =
-            *k == 's' || *k == 't' ? va_arg(ap, const char *) : NULL;
-        pccs_buf_grow(b, (str ? 2 * strlen(str) : 0) + 40);
+            *k == 's' || *k == 't' ? va_arg(ap, const char *) : "";
+        pccs_buf_grow(b, 2 * strlen(str) + 40);
         char *o = b->p + b->len;
         if (k != fmt)
             *o++ = '\t';
