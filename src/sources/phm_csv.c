@@ -282,6 +282,45 @@ plain_number(struct pccs_str s, double *out)
     return true;
 }
 
+/* The first day of each month of the years pccs_date_valid() takes. */
+#define DAY_Y0 1800
+#define DAY_YEARS 401
+static pccs_day month_first[DAY_YEARS * 12 + 1];
+
+/*
+ * An ISO date (10 bytes) as pccs_date_parse() reads it, from the table
+ * above rather than the civil calendar each line; false: not plain, or
+ * not a valid date (pccs_date_parse() then says which).
+ */
+static bool
+plain_day(struct pccs_str s, pccs_day *out)
+{
+    if (!month_first[0])
+        for (int i = 0; i <= DAY_YEARS * 12; i++)
+            month_first[i] = pccs_date_from_ymd(DAY_Y0 + i / 12, i % 12 + 1, 1);
+    const unsigned char *p = (const unsigned char *)s.p;
+    unsigned v[8], k = 0;
+    for (int i = 0; i < 10; i++) {
+        if (i == 4 || i == 7) {
+            if (p[i] != '-')
+                return false;
+            continue;
+        }
+        v[k] = p[i] - (unsigned)'0';
+        if (v[k++] > 9)
+            return false;
+    }
+    unsigned y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3],
+             m = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
+    if (y < DAY_Y0 || y >= DAY_Y0 + DAY_YEARS || m < 1 || m > 12 || d < 1)
+        return false;
+    size_t i = (size_t)(y - DAY_Y0) * 12 + m - 1;
+    if ((pccs_day)d > month_first[i + 1] - month_first[i])
+        return false;
+    *out = month_first[i] + (pccs_day)d - 1;
+    return true;
+}
+
 /* Read a plain line's event as event_row() would; false: let it. */
 static bool
 fast_event(struct pccs_phm_load *p, const int *idx, const struct pccs_str *f,
@@ -292,8 +331,7 @@ fast_event(struct pccs_phm_load *p, const int *idx, const struct pccs_str *f,
         return false;
     struct pccs_str id = f[idx[C_ID]], day = f[idx[C_A]], code = f[idx[C_B]];
     if (!id.len || blank(id.p[0]) || blank(id.p[id.len - 1]) || day.len != 10 ||
-        pccs_date_parse(day, &e->day) ||
-        !pccs_is_snomed(code.p, code.len, &e->code))
+        !plain_day(day, &e->day) || !pccs_is_snomed(code.p, code.len, &e->code))
         return false;
     e->patient = pccs__phm_patient(p, id.p, id.len);
     if (!e->patient)
