@@ -10,12 +10,9 @@
  * returns NULL, as libpq itself does when out of memory; the functions
  * called without a connection (PQfinish, PQclear, PQfreemem) do nothing.
  */
-#include <dlfcn.h>
 #include <libpq-fe.h>
-#include <pthread.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <string.h>
+
+#include "base/dynlib.h"
 
 #define PQ_LIBRARY "libpq.so.5"
 
@@ -79,63 +76,19 @@
     X(void, PQfinish, (PGconn * conn), (conn))                                 \
     X(void, PQfreemem, (void *ptr), (ptr))
 
-#define POINTER(ret, name, params, args) static ret(*p_##name) params;
-PQ_FUNCS(POINTER)
-PQ_VOIDS(POINTER)
-
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static bool loaded;
-
-/* Resolve one symbol into its pointer (memcpy: ISO C has no cast). */
-static bool
-resolve(void *lib, const char *name, void *fn, size_t size)
-{
-    void *sym = dlsym(lib, name);
-    if (!sym)
-        return false;
-    memcpy(fn, &sym, size);
-    return true;
-}
-
-static void
-load(void)
-{
-    void *lib = dlopen(PQ_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        fprintf(stderr, "pccs: cannot load %s: %s\n", PQ_LIBRARY, dlerror());
-        return;
-    }
-    bool ok = true;
-#define RESOLVE(ret, name, params, args)                                       \
-    ok = ok && resolve(lib, #name, &p_##name, sizeof(p_##name));
-    PQ_FUNCS(RESOLVE)
-    PQ_VOIDS(RESOLVE)
-#undef RESOLVE
-    if (!ok)
-        fprintf(stderr, "pccs: %s: %s\n", PQ_LIBRARY, dlerror());
-    loaded = ok;
-}
-
-static bool
-ready(void)
-{
-    pthread_once(&once, load);
-    return loaded;
-}
+#define SYMBOL(ret, name, params, args) SYM_##name,
+enum { PQ_FUNCS(SYMBOL) PQ_VOIDS(SYMBOL) NSYMS };
+#undef SYMBOL
+#define NAME(ret, name, params, args) #name,
+static const char *const names[NSYMS] = {PQ_FUNCS(NAME) PQ_VOIDS(NAME)};
+#undef NAME
+static void *fns[NSYMS];
+static struct pccs_dynlib lib = {PQ_LIBRARY, names, fns, NSYMS, 0};
 
 #define DEFINE(ret, name, params, args)                                        \
-    ret name params                                                            \
-    {                                                                          \
-        if (!ready())                                                          \
-            return (ret)0;                                                     \
-        return p_##name args;                                                  \
-    }
+    PCCS_DYNLIB_DEFINE(lib, ret, name, params, args)
 PQ_FUNCS(DEFINE)
 
 #define DEFINE_VOID(ret, name, params, args)                                   \
-    ret name params                                                            \
-    {                                                                          \
-        if (ready())                                                           \
-            p_##name args;                                                     \
-    }
+    PCCS_DYNLIB_DEFINE_VOID(lib, ret, name, params, args)
 PQ_VOIDS(DEFINE_VOID)

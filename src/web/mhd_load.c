@@ -12,13 +12,10 @@
  * forwarded without further arguments: the kinds asked for (a client's
  * address, the bound port) take none.
  */
-#include <dlfcn.h>
 #include <microhttpd.h>
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <string.h>
+
+#include "base/dynlib.h"
 
 #define MHD_LIBRARY "libmicrohttpd.so.12"
 
@@ -69,67 +66,22 @@
       (struct MHD_Daemon * daemon, enum MHD_DaemonInfoType info_type, ...),    \
       ())
 
-#define POINTER(ret, name, params, args) static ret(*p_##name) params;
-MHD_FUNCS(POINTER)
-MHD_VOIDS(POINTER)
-MHD_VARIADIC(POINTER)
-
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static bool loaded;
-
-/* Resolve one symbol into its pointer (memcpy: ISO C has no cast). */
-static bool
-resolve(void *lib, const char *name, void *fn, size_t size)
-{
-    void *sym = dlsym(lib, name);
-    if (!sym)
-        return false;
-    memcpy(fn, &sym, size);
-    return true;
-}
-
-static void
-load(void)
-{
-    void *lib = dlopen(MHD_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        fprintf(stderr, "pccs: cannot load %s: %s\n", MHD_LIBRARY, dlerror());
-        return;
-    }
-    bool ok = true;
-#define RESOLVE(ret, name, params, args)                                       \
-    ok = ok && resolve(lib, #name, &p_##name, sizeof(p_##name));
-    MHD_FUNCS(RESOLVE)
-    MHD_VOIDS(RESOLVE)
-    MHD_VARIADIC(RESOLVE)
-#undef RESOLVE
-    if (!ok)
-        fprintf(stderr, "pccs: %s: %s\n", MHD_LIBRARY, dlerror());
-    loaded = ok;
-}
-
-static bool
-ready(void)
-{
-    pthread_once(&once, load);
-    return loaded;
-}
+#define SYMBOL(ret, name, params, args) SYM_##name,
+enum { MHD_FUNCS(SYMBOL) MHD_VOIDS(SYMBOL) MHD_VARIADIC(SYMBOL) NSYMS };
+#undef SYMBOL
+#define NAME(ret, name, params, args) #name,
+static const char *const names[NSYMS] = {MHD_FUNCS(NAME) MHD_VOIDS(NAME)
+                                             MHD_VARIADIC(NAME)};
+#undef NAME
+static void *fns[NSYMS];
+static struct pccs_dynlib lib = {MHD_LIBRARY, names, fns, NSYMS, 0};
 
 #define DEFINE(ret, name, params, args)                                        \
-    ret name params                                                            \
-    {                                                                          \
-        if (!ready())                                                          \
-            return (ret)0;                                                     \
-        return p_##name args;                                                  \
-    }
+    PCCS_DYNLIB_DEFINE(lib, ret, name, params, args)
 MHD_FUNCS(DEFINE)
 
 #define DEFINE_VOID(ret, name, params, args)                                   \
-    ret name params                                                            \
-    {                                                                          \
-        if (ready())                                                           \
-            p_##name args;                                                     \
-    }
+    PCCS_DYNLIB_DEFINE_VOID(lib, ret, name, params, args)
 MHD_VOIDS(DEFINE_VOID)
 
 struct MHD_Daemon *
@@ -137,12 +89,13 @@ MHD_start_daemon(unsigned int flags, uint16_t port,
                  MHD_AcceptPolicyCallback apc, void *apc_cls,
                  MHD_AccessHandlerCallback dh, void *dh_cls, ...)
 {
-    if (!ready())
+    struct MHD_Daemon *(*f)(unsigned int, uint16_t, MHD_AcceptPolicyCallback,
+                            void *, MHD_AccessHandlerCallback, void *, va_list);
+    if (!pccs_dynlib_fn(&lib, SYM_MHD_start_daemon_va, &f, sizeof(f)))
         return NULL;
     va_list ap;
     va_start(ap, dh_cls);
-    struct MHD_Daemon *d =
-        p_MHD_start_daemon_va(flags, port, apc, apc_cls, dh, dh_cls, ap);
+    struct MHD_Daemon *d = f(flags, port, apc, apc_cls, dh, dh_cls, ap);
     va_end(ap);
     return d;
 }
@@ -151,12 +104,20 @@ const union MHD_ConnectionInfo *
 MHD_get_connection_info(struct MHD_Connection *connection,
                         enum MHD_ConnectionInfoType info_type, ...)
 {
-    return ready() ? p_MHD_get_connection_info(connection, info_type) : NULL;
+    const union MHD_ConnectionInfo *(*f)(struct MHD_Connection *,
+                                         enum MHD_ConnectionInfoType, ...);
+    if (!pccs_dynlib_fn(&lib, SYM_MHD_get_connection_info, &f, sizeof(f)))
+        return NULL;
+    return f(connection, info_type);
 }
 
 const union MHD_DaemonInfo *
 MHD_get_daemon_info(struct MHD_Daemon *daemon,
                     enum MHD_DaemonInfoType info_type, ...)
 {
-    return ready() ? p_MHD_get_daemon_info(daemon, info_type) : NULL;
+    const union MHD_DaemonInfo *(*f)(struct MHD_Daemon *,
+                                     enum MHD_DaemonInfoType, ...);
+    if (!pccs_dynlib_fn(&lib, SYM_MHD_get_daemon_info, &f, sizeof(f)))
+        return NULL;
+    return f(daemon, info_type);
 }
