@@ -44,4 +44,16 @@ bool pccs_dynlib_fn(struct pccs_dynlib *l, size_t i, void *fn, size_t size);
             f args;                                                            \
     }
 
+/*
+ * With a list X(ret, name, params, args) of a library's functions: each
+ * one's index (SYM_name), its name, and its definition through the file's
+ * struct pccs_dynlib, which these expect to be called lib.
+ */
+#define PCCS_DYNLIB_SYM(ret, name, params, args) SYM_##name,
+#define PCCS_DYNLIB_NAME(ret, name, params, args) #name,
+#define PCCS_DYNLIB_FN(ret, name, params, args)                                \
+    PCCS_DYNLIB_DEFINE(lib, ret, name, params, args)
+#define PCCS_DYNLIB_VOID_FN(ret, name, params, args)                           \
+    PCCS_DYNLIB_DEFINE_VOID(lib, ret, name, params, args)
+
 #endif

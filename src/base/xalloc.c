@@ -78,3 +78,10 @@ pccs_xstrdup(const char *s)
 {
     return pccs_xstrndup(s, strlen(s));
 }
+
+void
+pccs_free_n(void *const *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(p[i]);
+}

@@ -31,5 +31,11 @@ void *pccs_xgrow(void *p, size_t *cap, size_t need, size_t size);
 char *pccs_xstrdup(const char *s);
 /** Copy of the first len bytes of p, NUL-terminated; owned. */
 char *pccs_xstrndup(const char *p, size_t len);
+/** free(3) each of the n pointers of p (any may be NULL). */
+void pccs_free_n(void *const *p, size_t n);
+/** free(3) each of the pointers given: PCCS_FREE(r->a, r->b, r->c). */
+#define PCCS_FREE(...)                                                         \
+    pccs_free_n((void *const[]){__VA_ARGS__},                                  \
+                PCCS_LEN(((void *const[]){__VA_ARGS__})))
 
 #endif

@@ -230,9 +230,7 @@ price_roles(struct arrs_ctx *c, const struct pccs_rates *rates, int fy,
 static void
 priced_release(struct priced *p)
 {
-    free(p->cost);
-    free(p->unpriced);
-    free(p->role_cost);
+    PCCS_FREE(p->cost, p->unpriced, p->role_cost);
 }
 
 static void

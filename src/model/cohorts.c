@@ -625,13 +625,8 @@ static void
 ctx_free(struct ctx *c)
 {
     pccs_codelists_release(&c->cl);
-    free(c->prac);
-    free(c->birth);
-    free(c->death);
-    free(c->sex);
-    free(c->ext);
-    free(c->ever);
-    free(c->by_value);
+    PCCS_FREE(c->prac, c->birth, c->death, c->sex, c->ext, c->ever,
+              c->by_value);
     for (int w = 0; w < NWIN; w++) {
         free(c->recent[w]);
         free(c->meds[w]);

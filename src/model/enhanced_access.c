@@ -390,9 +390,6 @@ void
 pccs_ea_period_release(struct pccs_ea_period *p)
 {
     pccs_table_release(&p->pcns);
-    free(p->week);
-    free(p->required);
-    free(p->offered);
-    free(p->delivered);
+    PCCS_FREE(p->week, p->required, p->offered, p->delivered);
     memset(p, 0, sizeof(*p));
 }

@@ -341,9 +341,7 @@ pccs_ent_year_release(struct pccs_ent_year *y)
     pccs_pop_release(&y->nat);
     pccs_rates_release(&y->rates);
     pccs_ent_lines_release(&y->lines);
-    free(y->to_practices);
-    free(y->pcns);
-    free(y->values);
+    PCCS_FREE(y->to_practices, y->pcns, y->values);
     memset(y, 0, sizeof(*y));
 }
 
@@ -515,10 +513,7 @@ group_pcns(const struct pccs_tree *t, enum pccs_level level, bool explain,
 static void
 groups_release(struct ent_groups *g)
 {
-    free(g->slot);
-    free(g->orgs);
-    free(g->acc);
-    free(g->unknown);
+    PCCS_FREE(g->slot, g->orgs, g->acc, g->unknown);
 }
 
 static void

@@ -439,9 +439,7 @@ choose_rows(const struct pccs_tree *t, enum pccs_level level,
 static void
 rows_release(struct pay_rows *r)
 {
-    free(r->org);
-    free(r->ppw);
-    free(r->decile);
+    PCCS_FREE(r->org, r->ppw, r->decile);
 }
 
 static void

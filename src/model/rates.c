@@ -31,11 +31,7 @@ dup_field(struct pccs_str s)
 static void
 free_rate(struct pccs_rate *r)
 {
-    free(r->item);
-    free(r->unit);
-    free(r->source);
-    free(r->confidence);
-    free(r->file);
+    PCCS_FREE(r->item, r->unit, r->source, r->confidence, r->file);
 }
 
 static void

@@ -76,19 +76,11 @@
     X(void, PQfinish, (PGconn * conn), (conn))                                 \
     X(void, PQfreemem, (void *ptr), (ptr))
 
-#define SYMBOL(ret, name, params, args) SYM_##name,
-enum { PQ_FUNCS(SYMBOL) PQ_VOIDS(SYMBOL) NSYMS };
-#undef SYMBOL
-#define NAME(ret, name, params, args) #name,
-static const char *const names[NSYMS] = {PQ_FUNCS(NAME) PQ_VOIDS(NAME)};
-#undef NAME
+enum { PQ_FUNCS(PCCS_DYNLIB_SYM) PQ_VOIDS(PCCS_DYNLIB_SYM) NSYMS };
+static const char *const names[NSYMS] = {PQ_FUNCS(PCCS_DYNLIB_NAME)
+                                             PQ_VOIDS(PCCS_DYNLIB_NAME)};
 static void *fns[NSYMS];
 static struct pccs_dynlib lib = {PQ_LIBRARY, names, fns, NSYMS, 0};
 
-#define DEFINE(ret, name, params, args)                                        \
-    PCCS_DYNLIB_DEFINE(lib, ret, name, params, args)
-PQ_FUNCS(DEFINE)
-
-#define DEFINE_VOID(ret, name, params, args)                                   \
-    PCCS_DYNLIB_DEFINE_VOID(lib, ret, name, params, args)
-PQ_VOIDS(DEFINE_VOID)
+PQ_FUNCS(PCCS_DYNLIB_FN)
+PQ_VOIDS(PCCS_DYNLIB_VOID_FN)

@@ -66,23 +66,17 @@
       (struct MHD_Daemon * daemon, enum MHD_DaemonInfoType info_type, ...),    \
       ())
 
-#define SYMBOL(ret, name, params, args) SYM_##name,
-enum { MHD_FUNCS(SYMBOL) MHD_VOIDS(SYMBOL) MHD_VARIADIC(SYMBOL) NSYMS };
-#undef SYMBOL
-#define NAME(ret, name, params, args) #name,
-static const char *const names[NSYMS] = {MHD_FUNCS(NAME) MHD_VOIDS(NAME)
-                                             MHD_VARIADIC(NAME)};
-#undef NAME
+enum {
+    MHD_FUNCS(PCCS_DYNLIB_SYM) MHD_VOIDS(PCCS_DYNLIB_SYM)
+        MHD_VARIADIC(PCCS_DYNLIB_SYM) NSYMS
+};
+static const char *const names[NSYMS] = {MHD_FUNCS(PCCS_DYNLIB_NAME) MHD_VOIDS(
+    PCCS_DYNLIB_NAME) MHD_VARIADIC(PCCS_DYNLIB_NAME)};
 static void *fns[NSYMS];
 static struct pccs_dynlib lib = {MHD_LIBRARY, names, fns, NSYMS, 0};
 
-#define DEFINE(ret, name, params, args)                                        \
-    PCCS_DYNLIB_DEFINE(lib, ret, name, params, args)
-MHD_FUNCS(DEFINE)
-
-#define DEFINE_VOID(ret, name, params, args)                                   \
-    PCCS_DYNLIB_DEFINE_VOID(lib, ret, name, params, args)
-MHD_VOIDS(DEFINE_VOID)
+MHD_FUNCS(PCCS_DYNLIB_FN)
+MHD_VOIDS(PCCS_DYNLIB_VOID_FN)
 
 struct MHD_Daemon *
 MHD_start_daemon(unsigned int flags, uint16_t port,
