@@ -154,7 +154,8 @@ void pccs_table_null(struct pccs_table *t);
  * A note formatted as pccs_table_note() formats one (at most 1023
  * bytes), for lists of notes kept outside a table. Owned: free(3).
  */
-char *pccs_note_vdup(const char *fmt, va_list ap);
+char *pccs_note_vdup(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
 /** Add a provenance note ("registered: Patients Registered ..."). */
 void pccs_table_note(struct pccs_table *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -59,7 +59,7 @@ fixed_scaled(int d, double v, plain_u128 *q)
 {
     int e;
     double f = frexp(fabs(v), &e);
-    if (!isfinite(v) || d > 22 || v == 0)
+    if (!isfinite(v) || d < 0 || d > 22 || v == 0)
         return false;
     uint64_t m = (uint64_t)ldexp(f, 53);
     int k = 53 - e - d; /* v 10^d = m 5^d / 2^k */
@@ -176,7 +176,8 @@ plain_ok(char *tmp, size_t size, int d, double v)
      * q and 10^d exact in a double: their quotient is correctly rounded,
      * the value strtod reads from the text (Clinger's fast path).
      */
-    if (fixed_scaled(d, v, &q) && q < ((plain_u128)1 << 53)) {
+    if (d >= 0 && d < (int)(sizeof(pow10) / sizeof(pow10[0])) &&
+        fixed_scaled(d, v, &q) && q < ((plain_u128)1 << 53)) {
         back = (double)q / pow10[d];
         if (signbit(v))
             back = -back;
