@@ -39,7 +39,9 @@ run_pccs --store "$S" report committee --in QHM --out "$T/r.html"
 check_eq "report: exit 0" "$status" 0
 H=$T/r.html
 check_eq "self-contained: no external script, style, image or link" \
-    "$(grep -Ec '<script|<link|<img|src=|href=|url\(' "$H")" 0
+    "$(grep -Ec '<script|<link|<img|src=|href=[^"]|href="[^#]|url\(' "$H")" 0
+check_eq "the contents list links to the paper's own sections" \
+    "$(grep -Eo 'href="#[^"]*"' "$H" | sort -u | wc -l | tr -d ' ')" 8
 check_eq "every section there" "$(grep -c '<h2>' "$H")" 9
 check_match "OGL attribution" "$(cat "$H")" "Open Government Licence v3.0"
 check_eq "nothing missing" "$(grep -c 'Not available' "$H")" 0
@@ -120,11 +122,11 @@ if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; 
     pdftoppm -png -r 60 -f 1 -l 4 "$T/r.pdf" "$ROOT/tests/out/report-page"
     check_eq "PNGs of the first 4 pages in tests/out" \
         "$(ls "$ROOT"/tests/out/report-page-*.png | wc -l | tr -d ' ')" 4
-    # The page where the workforce section starts, with its SYNTHETIC box.
+    # The page where the workforce section starts, with its SYNTHETIC box
+    # (the last page naming it: the contents list on page 3 names it too).
     wp=$(python3 -c 'import sys
-for i, p in enumerate(open(sys.argv[1]).read().split("\f")):
-    if "5. Workforce per 10,000" in p:
-        print(i + 1); break' "$T/r.txt")
+pages = open(sys.argv[1]).read().split("\f")
+print(max(i + 1 for i, p in enumerate(pages) if "5. Workforce per 10,000" in p))' "$T/r.txt")
     check_match "PDF text: the workforce page says not published data" \
         "$(python3 -c 'import sys
 print(open(sys.argv[1]).read().split("\f")[int(sys.argv[2]) - 1])' "$T/r.txt" "$wp" | tr -s ' \n' '  ')" \
