@@ -6,6 +6,7 @@
  * beside its ICB, region and England, rank and decile (as the API's).
  */
 #include <jansson.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,6 +83,103 @@ text_pop(const struct pccs_profile_pop *pp)
     pccs_buf_release(&b);
 }
 
+/* Is s, a number as the terminal shows it, whole (3,747.00)? */
+static bool
+shown_whole(const char *s)
+{
+    const char *dot = strchr(s, '.');
+    return !dot || strspn(dot + 1, "0") == strlen(dot + 1);
+}
+
+/*
+ * Cell (r, c) of the comparison as text into b; the figures (value to
+ * england) with the decimals of the row's own table, none when all four
+ * are whole at them: a count of patients is 3,747 as in Populations, a
+ * payment per patient 178.81, a prevalence 14.54.
+ */
+static void
+compare_cell(struct pccs_buf *b, const struct pccs_table *cmp, size_t r,
+             size_t c, int dcol)
+{
+    int value = pccs_table_col_index(cmp, "value");
+    if (dcol < 0 || (int)c < value || (int)c > value + 3) {
+        pccs_table_format_cell(b, cmp, r, c);
+        return;
+    }
+    /* The table as it is but for the decimals of its figure columns. */
+    struct pccs_table_col cols[16];
+    PCCS_ASSERT(cmp->ncols <= PCCS_LEN(cols));
+    memcpy(cols, cmp->cols, cmp->ncols * sizeof(*cols));
+    struct pccs_table row = *cmp;
+    row.cols = cols;
+    const struct pccs_cell *d = pccs_table_cell(cmp, r, (size_t)dcol);
+    int dec = d->null ? 2 : (int)d->num;
+    bool whole = true;
+    for (int k = value; k <= value + 3 && dec; k++) {
+        struct pccs_buf t = PCCS_BUF_INIT;
+        cols[k].decimals = dec;
+        pccs_table_format_cell(&t, &row, r, (size_t)k);
+        whole = whole && shown_whole(t.p);
+        pccs_buf_release(&t);
+    }
+    cols[c].decimals = whole ? 0 : dec;
+    pccs_table_format_cell(b, &row, r, c);
+}
+
+/*
+ * The comparison as the table writer prints it, each row with its own
+ * decimals: every cell formatted here into a text column, the numbers
+ * padded on the left so they stay right-aligned; decimals not shown.
+ */
+static void
+text_compare(const struct pccs_table *cmp)
+{
+    int dcol = pccs_table_col_index(cmp, "decimals");
+    size_t nc = cmp->ncols, nr = cmp->nrows;
+    char **cell = pccs_xcalloc(nr * nc + 1, sizeof(*cell));
+    size_t *w = pccs_xcalloc(nc + 1, sizeof(*w));
+    for (size_t c = 0; c < nc; c++)
+        w[c] = strlen(cmp->cols[c].name);
+    for (size_t r = 0; r < nr; r++)
+        for (size_t c = 0; c < nc; c++) {
+            struct pccs_buf b = PCCS_BUF_INIT;
+            compare_cell(&b, cmp, r, c, dcol);
+            cell[r * nc + c] = pccs_buf_detach(&b, NULL);
+            if (strlen(cell[r * nc + c]) > w[c])
+                w[c] = strlen(cell[r * nc + c]);
+        }
+    struct pccs_table d;
+    pccs_table_init(&d, cmp->title);
+    struct pccs_buf b = PCCS_BUF_INIT;
+    for (size_t c = 0; c < nc; c++) {
+        bool right = cmp->cols[c].type != PCCS_COL_TEXT;
+        pccs_buf_reset(&b);
+        pccs_buf_addf(&b, "%*s", right ? (int)w[c] : 0, cmp->cols[c].name);
+        if ((int)c != dcol)
+            pccs_table_col(&d, b.p, PCCS_COL_TEXT, 0);
+    }
+    for (size_t r = 0; r < nr; r++) {
+        pccs_table_row(&d);
+        for (size_t c = 0; c < nc; c++) {
+            bool right = cmp->cols[c].type != PCCS_COL_TEXT;
+            pccs_buf_reset(&b);
+            pccs_buf_addf(&b, "%*s", right ? (int)w[c] : 0, cell[r * nc + c]);
+            if ((int)c != dcol)
+                pccs_table_text(&d, b.p);
+        }
+    }
+    struct pccs_err err = PCCS_ERR_INIT;
+    pccs_table_write(&d, PCCS_FMT_TEXT, stdout, &err);
+    for (size_t i = 0; i < cmp->nnotes; i++)
+        printf("%s%s\n", i ? "" : "\n", cmp->notes[i]);
+    pccs_buf_release(&b);
+    pccs_table_release(&d);
+    for (size_t i = 0; i < nr * nc; i++)
+        free(cell[i]);
+    free(cell);
+    free(w);
+}
+
 static void
 show_text(const struct pccs_profile *p, const struct pccs_table *cmp)
 {
@@ -103,9 +201,8 @@ show_text(const struct pccs_profile *p, const struct pccs_table *cmp)
     for (size_t i = 0; i < p->npops; i++)
         text_pop(&p->pops[i]);
     if (cmp) {
-        struct pccs_err err = PCCS_ERR_INIT;
         printf("\nCompared with its ICB, region and England:\n");
-        pccs_table_write(cmp, PCCS_FMT_TEXT, stdout, &err);
+        text_compare(cmp);
     }
     printf("\nContains public sector information licensed under the "
            "Open Government Licence v3.0.\n");

@@ -373,6 +373,8 @@ compare_row(struct pccs_store *st, const struct pccs_tree *t,
             ? pccs_table_cell(&own->t, row, (size_t)own->period)
             : NULL;
     pccs_table_text(out, pc && !pc->null ? pc->text : NULL);
+    const struct pccs_table_col *col = &own->t.cols[vc];
+    pccs_table_int(out, col->type == PCCS_COL_NUM ? col->decimals : 0);
     free(peers);
     free(dec);
     return PCCS_OK;
@@ -411,7 +413,7 @@ pccs_profile_compare(struct pccs_store *st, const struct pccs_tree *t,
     static const char *const nums[] = {"value", "icb", "region", "england"};
     for (size_t i = 0; i < 4; i++)
         pccs_table_col(out, nums[i], PCCS_COL_NUM, 2);
-    pccs_table_cols(out, "rank:i peers:i decile:i period");
+    pccs_table_cols(out, "rank:i peers:i decile:i period decimals:i");
     char fy[8] = "";
     int rc = pccs_latest_payments_year(st, fy, err);
     if (rc)

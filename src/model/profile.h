@@ -86,7 +86,8 @@ void pccs_profile_release(struct pccs_profile *p);
  * every organisation at its level in England, each from the table
  * `pccs table` prints (pccs_table_run) with its period and source.
  * Columns: figure, label, unit, value, icb, region, england, rank,
- * peers, decile, period, source. A figure without data is a row of
+ * peers, decile, period, decimals (those its own table shows the figure
+ * with: 0 for a count). A figure without data is a row of
  * nulls saying why. PCCS_EINVAL for another level. out is initialised.
  */
 int pccs_profile_compare(struct pccs_store *st, const struct pccs_tree *t,
