@@ -9,7 +9,10 @@
  * (the slots of its sessions in the access_sessions register, less
  * those withdrawn when their session left the register), booked
  * (appointments not cancelled) and delivered (appointments attended).
- * A practice's own sessions are not the PCN's enhanced access.
+ * A practice's own sessions are not the PCN's enhanced access. A week
+ * with none between a PCN's first week and its last of a financial year
+ * is a row of 0 minutes: no session that week, as the committee paper
+ * counts it.
  */
 #include <math.h>
 #include <stdint.h>
@@ -96,6 +99,44 @@ cmp_week(const void *a, const void *b)
     const struct ea_week *x = a, *y = b;
     int by_pcn = (x->pcn > y->pcn) - (x->pcn < y->pcn);
     return by_pcn ? by_pcn : (x->week > y->week) - (x->week < y->week);
+}
+
+/*
+ * A week without a slot or appointment between a PCN's first week and
+ * its last of a financial year (its service period that year) is a week
+ * of 0 minutes offered, booked and delivered: a row, so the SPC series
+ * has its point at 0 as the committee paper counts it. A gap across
+ * financial years is not filled (a service not yet started).
+ */
+static bool
+same_period(const struct ea_week *a, const struct ea_week *b)
+{
+    return a->pcn == b->pcn && pccs_fy_of(a->week) == pccs_fy_of(b->week);
+}
+
+/* e->w is sorted by PCN, then week. */
+static void
+fill_empty_weeks(struct ea *e)
+{
+    size_t n = e->n;
+    for (size_t i = 0; i + 1 < e->n; i++)
+        if (same_period(&e->w[i], &e->w[i + 1]))
+            n += (size_t)(e->w[i + 1].week - e->w[i].week) / 7 - 1;
+    if (n == e->n)
+        return;
+    struct ea_week *w = pccs_xcalloc(n, sizeof(*w));
+    size_t k = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        w[k++] = e->w[i];
+        if (i + 1 == e->n || !same_period(&e->w[i], &e->w[i + 1]))
+            continue;
+        for (pccs_day d = e->w[i].week + 7; d < e->w[i + 1].week; d += 7)
+            w[k++] = (struct ea_week){.pcn = e->w[i].pcn, .week = d};
+    }
+    PCCS_ASSERT(k == n);
+    free(e->w);
+    e->w = w;
+    e->n = e->cap = n;
 }
 
 /* The required minutes of pcn for financial year fy, from the latest
@@ -217,11 +258,15 @@ pccs_enhanced_access_table(struct pccs_store *st, const struct pccs_tree *t,
     if (!rc) {
         if (e.n > 1)
             qsort(e.w, e.n, sizeof(*e.w), cmp_week);
+        fill_empty_weeks(&e);
         emit(st, &e, out);
         pccs_table_note(out, "offered: the minutes of the slots of the PCN's "
                              "own (hub) sessions, local register "
                              "access_sessions; booked: appointments not "
-                             "cancelled; delivered: attended (fulfilled)");
+                             "cancelled; delivered: attended (fulfilled); a "
+                             "week with no session between a PCN's first "
+                             "week and its last of a financial year is a "
+                             "row of 0 minutes");
         pccs_table_note(out, "required = adjusted population / 1000 x "
                              "enhanced_access_minutes_per_1000 a week "
                              "(data/rates/pcn.csv: Network Contract DES, "

@@ -100,8 +100,12 @@ pccs__committee_access_write(FILE *f, const struct pccs_ea_period *p, int num)
     day_text(f, p->from);
     fputs(" to the week of ", f);
     day_text(f, p->to);
-    fputs(" (weeks from Monday; a week with no session counts as none "
-          "offered). Required: 60 minutes a week per 1,000 adjusted "
+    fputs(" (weeks from Monday). A week with no hub session between a "
+          "PCN's first week and its last in the year counts as 0 minutes "
+          "offered and delivered, as in <code>pccs table "
+          "enhanced-access</code> and on the SPC chart of <code>pccs spc "
+          "--metric enhanced_access_offered_minutes</code>: a point at 0, "
+          "not a week left out. Required: 60 minutes a week per 1,000 adjusted "
           "population (Network Contract DES), times the weeks. Offered: the "
           "minutes of the slots of each PCN's hub sessions in the local "
           "register <code>access_sessions</code>; delivered: the minutes "

@@ -7,8 +7,9 @@
 # upper limit, the mean and the point types are unchanged. Python
 # computes the XmR chart (mean, moving ranges screened at 3.267 x their
 # mean, limits at 2.66 x) of the weekly offered minutes from the sessions
-# file itself (a point per week with a session of the PCN's hub, as the
-# enhanced-access table gives them); weeks of 1 to 4 hours put the
+# file itself (a point per week from the PCN's first week with a hub
+# session to its last, 0 for a week without, as the enhanced-access
+# table gives them); weeks of 1 to 4 hours put the
 # unfloored limit below zero. `spc --input --floor 0` floors a file's series
 # alike; without --floor a file's limits are as computed. Sessions are
 # synthetic, made here.
@@ -23,7 +24,7 @@ import sys
 from datetime import date, timedelta
 t = sys.argv[1]
 # Sixteen weeks of Stockton PCN (U89141) hub Saturdays, 1 to 4 hours of
-# 15-minute slots; weeks 5, 9 and 13 have none (no point).
+# 15-minute slots; weeks 5, 9 and 13 have none (a point at 0).
 hours = [3, 2, 4, 1, 0, 3, 2, 4, 0, 1, 3, 2, 0, 4, 2, 3]
 with open(f"{t}/sessions.csv", "w") as f:
     f.write("session_org_code,site,service,session_date,start_time,end_time,"
@@ -42,37 +43,20 @@ PY
 run_pccs --store "$S" load --quiet "$T/sessions.csv"
 check_eq "load the sessions register" "$status" 0
 
-# Python's chart from the sessions file: weekly minutes (Monday weeks,
-# a week without a session 0), XmR limits, the lower floored at 0.
+# Python's chart from the sessions file (spc.py): weekly minutes
+# (Monday weeks, a week without a session 0), XmR limits, the lower
+# floored at 0 ("floor") or as computed ("raw").
 cat >"$T/xmr.py" <<'PY'
-import csv, sys
-from datetime import date, timedelta
+import sys
+import spc
 t, floor = sys.argv[1], sys.argv[2] == "floor"
-pts = {}
-for s in csv.DictReader(open(f"{t}/sessions.csv")):
-    if s["session_org_code"] != "U89141":
-        continue
-    d = date.fromisoformat(s["session_date"])
-    wk = (d - timedelta(days=d.weekday())).isoformat()
-    a = int(s["start_time"][:2]) * 60 + int(s["start_time"][3:])
-    b = int(s["end_time"][:2]) * 60 + int(s["end_time"][3:])
-    n = int(s["slot_minutes"])
-    pts[wk] = pts.get(wk, 0) + (b - a) // n * n
-y = [pts[k] for k in sorted(pts)]
-mean = sum(y) / len(y)
-mr = [abs(y[i] - y[i - 1]) for i in range(1, len(y))]
-amr = sum(mr) / len(mr)
-kept = [r for r in mr if r < 3.267 * amr]
-amr = sum(kept) / len(kept)
-lpl, upl = mean - 2.66 * amr, mean + 2.66 * amr
+pts = spc.weekly_minutes(f"{t}/sessions.csv", "U89141")
 if sys.argv[3] == "raw":
-    print(f"{lpl:.6f}")
+    print(f"{spc.xmr(list(pts.values()))[1]:.6f}")
     sys.exit()
-if floor:
-    lpl = max(lpl, 0.0)
-for k in sorted(pts):
-    print(f"{k},{pts[k]:.6f},{mean:.6f},{lpl:.6f},{upl:.6f}")
+print("\n".join(spc.chart_rows(pts, floor=0 if floor else None)))
 PY
+export PYTHONPATH=$ROOT/tests/integration
 r5() { awk -F, 'NR > 1 { printf "%s,%.6f,%.6f,%.6f,%.6f\n", $1, $2, $3, $4, $5 }'; }
 raw=$(python3 "$T/xmr.py" "$T" raw raw)
 check_match "python: the unfloored lower limit is below zero ($raw)" "$raw" "^-"
@@ -98,28 +82,24 @@ check_eq "--floor takes a number (exit 2)" "$status" 2
 
 # The API gives the floored run, as the PCN page and the paper show it.
 printf 'a long enough passphrase\n' | "$PCCS" --store "$S" user add root --role admin --scope ENG 2>/dev/null
-"$PCCS" --store "$S" serve --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
-pid=$!
-i=0
-while [ $i -lt 100 ] && ! grep -q listening "$T/out"; do sleep 0.1; i=$((i + 1)); done
-URL=$(sed -n 's|.*\(http://127.0.0.1:[0-9]*\)/.*|\1|p' "$T/out")
-PYTHONPATH=$ROOT/tests/integration /usr/bin/python3 - "$URL" "$T" <<'PY' >"$T/res"
-import json, subprocess, sys
+/usr/bin/python3 - "$PCCS" "$S" "$T" <<'PY' >"$T/res"
+import json, sys
 import booking as B
-url, t = sys.argv[1:3]
+import spc
+pccs, store, t = sys.argv[1:4]
+p, url = spc.serve(pccs, store, f"{t}/log")
 root = B.Session(url, "root")
 st, body, _ = root.call("GET", "/api/spc/enhanced_access_offered_minutes/U89141")
+spc.stop(p)
 rows = json.loads(body)["rows"] if st == 200 else []
-want = [l.split(",") for l in subprocess.run(
-    ["python3", f"{t}/xmr.py", t, "floor", "rows"], capture_output=True, text=True).stdout.split()]
-same = len(rows) == len(want) == 13 and all(
+want = [l.split(",") for l in spc.chart_rows(
+    spc.weekly_minutes(f"{t}/sessions.csv", "U89141"), floor=0)]
+same = len(rows) == len(want) == 16 and all(
     r["date"] == w[0] and abs(r["value"] - float(w[1])) < 1e-6 and abs(r["mean"] - float(w[2])) < 1e-6
     and abs(r["lpl"] - float(w[3])) < 1e-6 and abs(r["upl"] - float(w[4])) < 1e-6
     for r, w in zip(rows, want))
-print(f"{'ok' if same else 'FAIL'}\tGET /api/spc: python's chart, lower limit 0")
+spc.check("GET /api/spc: python's chart, lower limit 0, 16 weekly points", same, len(rows))
 PY
-kill "$pid"
-wait "$pid" 2>/dev/null
 while IFS='	' read -r res name; do
     case $res in
     ok) ok "$name" ;;

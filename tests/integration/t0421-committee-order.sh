@@ -20,28 +20,23 @@ run_pccs --store "$S" load --quiet "$DATA/gp-reg-pat-prac-map_2025-10.csv" \
 check_eq "load" "$status" 0
 run_pccs --store "$S" report committee --in 16C --out "$T/none.html"
 check_eq "report without sessions: exit 0" "$status" 0
-/usr/bin/python3 - "$T" <<'PY'
+PYTHONPATH=$ROOT/tests/integration /usr/bin/python3 - "$T" <<'PY'
 import sys
 from datetime import date, timedelta
-t = sys.argv[1]
-with open(f"{t}/sessions.csv", "w") as f:
-    f.write("session_org_code,site,service,session_date,start_time,end_time,"
-            "staff_role,slot_minutes,bookable_by\n")
-    for w in range(8):
-        d = date(2026, 10, 6) + timedelta(weeks=w)
-        f.write(f"U89141,Hub,Enhanced access,{d.isoformat()},18:30,"
-                f"{'20:00' if w % 2 else '19:00'},GP,15,pcn\n")
+import spc
+spc.write_sessions(f"{sys.argv[1]}/sessions.csv", [
+    ("U89141", "Hub", (date(2026, 10, 6) + timedelta(weeks=w)).isoformat(), "18:30",
+     "20:00" if w % 2 else "19:00", "GP", 15, "pcn") for w in range(8)])
 PY
 run_pccs --store "$S" load --quiet "$T/sessions.csv"
 check_eq "load the sessions register" "$status" 0
 run_pccs --store "$S" report committee --in 16C --out "$T/ea.html"
 check_eq "report with sessions: exit 0" "$status" 0
 
-/usr/bin/python3 - "$T" <<'PY' >"$T/res"
+PYTHONPATH=$ROOT/tests/integration /usr/bin/python3 - "$T" <<'PY' >"$T/res"
 import html, re, sys
+from spc import check, line_chart, section
 t = sys.argv[1]
-def check(name, cond, got=""):
-    print(f"{'ok' if cond else 'FAIL'}\t{name}{'' if cond else f' (got {got})'}")
 fixed = ["Population", "Capacity against population growth",
          "Access, PCN entitlements and ARRS",
          "Workforce per 10,000 weighted patients", "QOF prevalence",
@@ -70,12 +65,7 @@ for f, titles in (("none", fixed), ("ea", fixed[:3] + [ea] + fixed[3:])):
               f"red or amber in section {num['Practices rated red or amber']}," in s)
 s = open(f"{t}/ea.html").read()
 check("ea: section 4 links to section 5", 'in section <a href="#access">5. Enhanced access</a>' in s)
-m = re.search(r'<section class="major" id="access">(.*?)</section>', s, re.S)
-svg = m.group(1)[m.group(1).index("<svg"):] if m else ""
-d = re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S)
-vals = [float(v.replace(",", "")) for v in re.findall(r" (-?[\d,]+(?:\.\d+)?)(?:,|\.)", d.group(1))] if d else []
-grid = [float(v.replace(",", "")) for v in
-        re.findall(r'text-anchor="end" fill="[^"]*">(-?[\d,.]+)</text>', svg)]
+vals, grid = line_chart(section(s, "access"))
 check("ea chart: every value >= 0", vals and min(vals) >= 0, vals[:5])
 check("ea chart: the axis starts at 0, no gridline below", grid and min(grid) == 0, grid)
 check("ea chart: the axis reaches the highest value", grid and max(grid) >= max(vals), (grid, max(vals or [0])))
