@@ -191,7 +191,11 @@ pccs_cmd_spc(struct pccs_global *g, int argc, char **argv)
     run.o = o;
     if (a.metric && !a.improvement_given)
         run.o.direction = own.direction; /* the metric's own */
-    if (!a.floor && own.has_floor) {     /* and its floor */
+    if (!a.target && own.has_target) {   /* and its target */
+        run.o.has_target = true;
+        run.o.target = own.target;
+    }
+    if (!a.floor && own.has_floor) { /* and its floor */
         run.o.has_floor = true;
         run.o.floor = own.floor;
     }
