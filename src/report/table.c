@@ -543,12 +543,17 @@ pccs_table_write_html_cols(FILE *f, const struct pccs_table *t,
         n++;
     }
     fputs("</tr></thead>\n<tbody>\n", f);
+    struct pccs_table_col col[32]; /* one number of decimals a column */
+    for (size_t c = 0; c < n; c++) {
+        col[c] = t->cols[idx[c]];
+        col[c].decimals = text_decimals(t, (size_t)idx[c]);
+    }
     struct pccs_buf b = PCCS_BUF_INIT;
     for (size_t r = 0; r < t->nrows; r++) {
         fputs("<tr>", f);
         for (size_t c = 0; c < n; c++) {
             pccs_buf_reset(&b);
-            pccs_table_format_text(&b, t, r, (size_t)idx[c]);
+            cell_text(&b, &col[c], pccs_table_cell(t, r, (size_t)idx[c]), true);
             fprintf(f, "<td%s>", c > 1 ? " class=\"n\"" : "");
             pccs_xml_escape(f, b.len ? b.p : (c > 1 ? unknown : ""));
             fputs("</td>", f);

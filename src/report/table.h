@@ -55,7 +55,8 @@ int pccs_table_write(const struct pccs_table *t, enum pccs_format fmt, FILE *f,
  * Write t as an HTML table of the columns cols names, each
  * "column=Heading" (NULL-terminated; columns t lacks are left out). The
  * first two are text, the rest numbers (class "n"); an empty number cell
- * says unknown.
+ * says unknown. A number column has one number of decimals, as in text
+ * (its own, or none when every value is whole at them).
  */
 void pccs_table_write_html_cols(FILE *f, const struct pccs_table *t,
                                 const char *const *cols, const char *unknown);
