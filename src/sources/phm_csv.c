@@ -14,8 +14,12 @@
  * patient of a registration, event or medication must have been loaded.
  * The period is the latest date in the file.
  */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "base/xalloc.h"
 
 #include "sources/phm_internal.h"
 #include "sources/sources.h"
@@ -203,14 +207,22 @@ event_row(struct pccs_phm_load *p, const struct pccs_csv_record *rec,
 
 #define FAST_FIELDS 16
 
+/* The first day of each month of the years pccs_date_valid() takes. */
+#define DAY_Y0 1800
+#define DAY_YEARS 401
+static pccs_day month_first[DAY_YEARS * 12 + 1];
+
 /* 0 plain, 1 comma, 2 line feed, 3 not plain (quote, NUL, CR, >0x7F). */
 static unsigned char byte_class[256];
 
+/* Fill the tables above (before the parse thread starts: it reads them). */
 static void
 byte_classes(void)
 {
     if (byte_class['"'])
         return;
+    for (int i = 0; i <= DAY_YEARS * 12; i++)
+        month_first[i] = pccs_date_from_ymd(DAY_Y0 + i / 12, i % 12 + 1, 1);
     for (int c = 0x80; c < 256; c++)
         byte_class[c] = 3;
     byte_class[0] = 3;
@@ -282,11 +294,6 @@ plain_number(struct pccs_str s, double *out)
     return true;
 }
 
-/* The first day of each month of the years pccs_date_valid() takes. */
-#define DAY_Y0 1800
-#define DAY_YEARS 401
-static pccs_day month_first[DAY_YEARS * 12 + 1];
-
 /*
  * An ISO date (10 bytes) as pccs_date_parse() reads it, from the table
  * above rather than the civil calendar each line; false: not plain, or
@@ -295,9 +302,6 @@ static pccs_day month_first[DAY_YEARS * 12 + 1];
 static bool
 plain_day(struct pccs_str s, pccs_day *out)
 {
-    if (!month_first[0])
-        for (int i = 0; i <= DAY_YEARS * 12; i++)
-            month_first[i] = pccs_date_from_ymd(DAY_Y0 + i / 12, i % 12 + 1, 1);
     const unsigned char *p = (const unsigned char *)s.p;
     unsigned v[8], k = 0;
     for (int i = 0; i < 10; i++) {
@@ -350,39 +354,146 @@ fast_event(struct pccs_phm_load *p, const int *idx, const struct pccs_str *f,
 }
 
 /*
- * Take the plain lines at the head of the reader's buffer; *stop: a
- * line the generic path must read comes next.
+ * Two threads (a machine with two cores): this one reads the file and
+ * writes the store, a second one reads the events of the plain lines.
+ * While the second reads the events of block k+1 (the whole lines the
+ * reader holds) into an array of its own, this one writes block k's.
+ * The store gets the same events in the same order as from one thread,
+ * whatever the timing: only this thread writes, a block after the one
+ * before, and a line the generic path reads after both.
  */
-static int
-fast_block(struct pccs_phm_load *p, struct pccs_csv_reader *r, const int *idx,
-           bool *stop, struct pccs_err *err)
+
+/* Blocks under this are read here (handing them over costs more). */
+#define SPLIT_MIN 16384
+
+/* A block's events, to the first line that is not plain. */
+struct parsed {
+    struct pccs_event_row *v;
+    size_t n, cap;
+    const char *stop; /* the first byte not read */
+    uint64_t off;     /* its offset in the file */
+};
+
+struct worker {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool started, go, done, quit;
+    struct pccs_phm_load p; /* a copy: a patient cursor of its own */
+    const int *idx;
+    const char *q, *end; /* the block to read */
+    struct parsed *out;
+};
+
+/* Read the plain lines of [q, end) into out until one is not plain. */
+static void
+read_plain(struct pccs_phm_load *p, const int *idx, const char *q,
+           const char *end, struct parsed *out)
 {
-    struct pccs_str blk;
-    int rc = pccs_csv_peek_lines(r, &blk, err);
-    *stop = !blk.len;
-    if (rc || *stop)
-        return rc;
-    const char *q = blk.p, *end = blk.p + blk.len;
-    uint64_t off = pccs_csv_offset(r);
     struct pccs_event_row e = {.source_id = p->ld->src.id};
-    enum pccs_event_kind kind =
-        p->clinical ? PCCS_EVENT_CLINICAL : PCCS_EVENT_MEDICATION;
-    int64_t lines = 0;
-    while (q < end && !rc) {
+    out->n = 0;
+    while (q < end) {
         struct pccs_str f[FAST_FIELDS];
         size_t nf;
         const char *next = split_plain(q, end, f, &nf);
-        if (!next || !fast_event(p, idx, f, nf, &e)) {
-            *stop = true;
+        if (!next || !fast_event(p, idx, f, nf, &e))
             break;
+        if (out->n == out->cap) {
+            out->cap = out->cap ? out->cap * 2 : 4096;
+            out->v = pccs_xreallocarray(out->v, out->cap, sizeof(*out->v));
         }
-        pccs__phm_day(p, e.day);
-        rc = pccs_phm_put_event(p->w, kind, &e, err);
-        lines++;
+        out->v[out->n++] = e;
         q = next;
-        pccs_load_row(p->ld, off + (uint64_t)(q - blk.p));
     }
-    pccs_csv_skip(r, (size_t)(q - blk.p), lines);
+    out->stop = q;
+}
+
+static void *
+worker_main(void *arg)
+{
+    struct worker *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->go && !w->quit)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (w->quit)
+            break;
+        w->go = false;
+        pthread_mutex_unlock(&w->mu);
+        read_plain(&w->p, w->idx, w->q, w->end, w->out);
+        pthread_mutex_lock(&w->mu);
+        w->done = true;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+/* Hand [q, end) to the second thread (started the first time); false:
+ * there is none, read it here. */
+static bool
+worker_start(struct worker *w, const struct pccs_phm_load *p, const int *idx,
+             const char *q, const char *end, struct parsed *out)
+{
+    if (!w->started) {
+        pthread_mutex_init(&w->mu, NULL);
+        pthread_cond_init(&w->cv, NULL);
+        if (pthread_create(&w->thread, NULL, worker_main, w)) {
+            pthread_mutex_destroy(&w->mu);
+            pthread_cond_destroy(&w->cv);
+            return false;
+        }
+        w->started = true;
+        w->p = *p;
+    }
+    pthread_mutex_lock(&w->mu);
+    w->idx = idx;
+    w->q = q;
+    w->end = end;
+    w->out = out;
+    w->done = false;
+    w->go = true;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    return true;
+}
+
+static void
+worker_wait(struct worker *w)
+{
+    pthread_mutex_lock(&w->mu);
+    while (!w->done)
+        pthread_cond_wait(&w->cv, &w->mu);
+    pthread_mutex_unlock(&w->mu);
+}
+
+static void
+worker_free(struct worker *w)
+{
+    if (!w->started)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->quit = true;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+}
+
+/* Write a block's events. */
+static int
+put_parsed(struct pccs_phm_load *p, const struct parsed *b,
+           struct pccs_err *err)
+{
+    enum pccs_event_kind kind =
+        p->clinical ? PCCS_EVENT_CLINICAL : PCCS_EVENT_MEDICATION;
+    int rc = PCCS_OK;
+    for (size_t i = 0; i < b->n && !rc; i++) {
+        pccs__phm_day(p, b->v[i].day);
+        rc = pccs_phm_put_event(p->w, kind, &b->v[i], err);
+        pccs_load_row(p->ld, b->off);
+    }
     return rc;
 }
 
@@ -392,14 +503,41 @@ load_events(struct pccs_phm_load *p, struct pccs_csv_reader *r, const int *idx,
             struct pccs_err *err)
 {
     byte_classes();
-    int rc = PCCS_OK;
+    struct worker w;
+    memset(&w, 0, sizeof(w));
+    struct parsed b[2], *prev = NULL;
+    memset(b, 0, sizeof(b));
+    int cur = 0, rc;
     for (;;) {
-        bool stop;
-        rc = fast_block(p, r, idx, &stop, err);
+        struct pccs_str blk;
+        rc = pccs_csv_peek_lines(r, &blk, err);
         if (rc)
             break;
-        if (!stop)
-            continue;
+        const char *end = blk.p + blk.len;
+        bool away = blk.len >= SPLIT_MIN &&
+                    worker_start(&w, p, idx, blk.p, end, &b[cur]);
+        if (blk.len && !away)
+            read_plain(p, idx, blk.p, end, &b[cur]);
+        if (prev)
+            rc = put_parsed(p, prev, err);
+        prev = NULL;
+        if (away)
+            worker_wait(&w);
+        if (rc)
+            break;
+        if (blk.len) {
+            pccs_csv_skip(r, (size_t)(b[cur].stop - blk.p), (int64_t)b[cur].n);
+            b[cur].off = pccs_csv_offset(r);
+            if (b[cur].stop == end) {
+                prev = &b[cur]; /* written while the next block is read */
+                cur ^= 1;
+                continue;
+            }
+            rc = put_parsed(p, &b[cur], err);
+            if (rc)
+                break;
+        }
+        /* A line the generic path reads (or none: the end). */
         struct pccs_csv_record rec;
         rc = pccs_csv_next(r, &rec, err);
         if (rc <= 0)
@@ -409,6 +547,9 @@ load_events(struct pccs_phm_load *p, struct pccs_csv_reader *r, const int *idx,
             break;
         pccs_load_row(p->ld, pccs_csv_offset(r));
     }
+    worker_free(&w);
+    free(b[0].v);
+    free(b[1].v);
     return rc;
 }
 
