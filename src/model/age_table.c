@@ -27,7 +27,21 @@ struct actx {
     double (*v)[2][NBANDS]; /* per org: male, female */
     bool *any;
     int64_t source;
+    struct pccs_build_memo memo;
 };
+
+/* atoi(s), the one or two digits an age starts with read inline. */
+static int
+one_or_two_digits(const char *s)
+{
+#define DIGIT(c) ((c) >= '0' && (c) <= '9')
+    if (DIGIT(s[0]) && !DIGIT(s[1]))
+        return s[0] - '0';
+    if (DIGIT(s[0]) && DIGIT(s[1]) && !DIGIT(s[2]))
+        return (s[0] - '0') * 10 + (s[1] - '0');
+#undef DIGIT
+    return atoi(s);
+}
 
 /* dim "M:0_4" / "F:95+" (bands) or "M:37" / "F:95+" (single years). */
 static int
@@ -38,12 +52,12 @@ band_cb(void *ctx, const struct pccs_fact_row *f)
     if (sex < 0 || f->dim[1] != ':')
         return 0;
     const char *a = f->dim + 2;
-    int age = strcmp(a, "95+") == 0 ? 95 : atoi(a);
+    int age = strcmp(a, "95+") == 0 ? 95 : one_or_two_digits(a);
     int b = age >= 95 ? NBANDS - 1 : age / 5;
     if (b < 0 || b >= NBANDS)
         return 0;
-    int g = pccs_build_group(c->t, f->org, c->in_org, c->level, c->at,
-                             f->source_id);
+    int g = pccs_build_group_memo(&c->memo, c->t, f->org, c->in_org, c->level,
+                                  c->at, f->source_id);
     if (g < 0)
         return 0;
     c->v[g][sex][b] += f->value;

@@ -2,6 +2,8 @@
 /* What every table builder does the same way (model/build.h). */
 #include "model/build.h"
 
+#include <string.h>
+
 void
 pccs_build_cols(struct pccs_table *out, const struct pccs_build_col *cols,
                 size_t n)
@@ -39,6 +41,28 @@ pccs_build_group(const struct pccs_tree *t, const char *code, int in_org,
     if (o < 0 || !pccs_build_within(t, o, in_org, at, src))
         return -1;
     return pccs_tree_ancestor(t, o, level, at, src);
+}
+
+int
+pccs_build_group_memo(struct pccs_build_memo *m, const struct pccs_tree *t,
+                      const char *code, int in_org, enum pccs_level level,
+                      pccs_day at, int64_t src)
+{
+    if (m->set && m->in_org == in_org && m->level == level && m->at == at &&
+        m->src == src && strcmp(m->code, code) == 0)
+        return m->group;
+    int g = pccs_build_group(t, code, in_org, level, at, src);
+    size_t n = strlen(code);
+    m->set = n < sizeof(m->code);
+    if (m->set) {
+        memcpy(m->code, code, n + 1);
+        m->in_org = in_org;
+        m->level = level;
+        m->at = at;
+        m->src = src;
+        m->group = g;
+    }
+    return g;
 }
 
 void

@@ -76,6 +76,27 @@ int pccs_build_group(const struct pccs_tree *t, const char *code, int in_org,
                      enum pccs_level level, pccs_day at, int64_t src);
 
 /**
+ * The last code pccs_build_group_memo grouped and its answer: facts come
+ * an organisation at a time, so most look-ups repeat the one before.
+ * Zero-initialise one per pass over facts; codes of 32 bytes or more are
+ * not kept.
+ */
+struct pccs_build_memo {
+    char code[32];
+    int in_org;
+    enum pccs_level level;
+    pccs_day at;
+    int64_t src;
+    int group;
+    bool set;
+};
+
+/** pccs_build_group, answered from m when it asks what m last asked. */
+int pccs_build_group_memo(struct pccs_build_memo *m, const struct pccs_tree *t,
+                          const char *code, int in_org, enum pccs_level level,
+                          pccs_day at, int64_t src);
+
+/**
  * Start a row with org's code, its name as at at and the code of parent
  * ("" when parent is -1).
  */

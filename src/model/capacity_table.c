@@ -110,12 +110,15 @@ appt_cb(void *ctx, const struct pccs_fact_row *f)
                 {"APPT_STATUS=DNA", S_DNA},
                 {"APPT_MODE=Face-to-Face", S_F2F},
                 {"HCP_TYPE=GP", S_GP}};
+    c->source = f->source_id;
+    /* Most marginals are none of these: their first letter says so. */
+    if (f->dim[0] != 'a' && f->dim[0] != 'A' && f->dim[0] != 'H')
+        return 0;
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
         if (strcmp(f->dim, want[i].dim) == 0) {
             cl->v[want[i].slot] += f->value;
             break;
         }
-    c->source = f->source_id;
     return 0;
 }
 

@@ -75,6 +75,24 @@ weight_of(const struct weights *ws, int sex, int lo, int hi)
 }
 
 /* "M:37", "F:95+", "M:5_9" -> sex and age range. */
+/* strtol(s, end, 10), the short run of digits an age is read inline. */
+static long
+age_num(const char *s, const char **end)
+{
+    long x = 0;
+    int n = 0;
+    while (n < 9 && s[n] >= '0' && s[n] <= '9')
+        x = x * 10 + (s[n++] - '0');
+    if (!n || (s[n] >= '0' && s[n] <= '9')) {
+        char *e;
+        x = strtol(s, &e, 10);
+        *end = e;
+        return x;
+    }
+    *end = s + n;
+    return x;
+}
+
 static bool
 parse_dim(const char *dim, int *sex, int *lo, int *hi)
 {
@@ -87,14 +105,14 @@ parse_dim(const char *dim, int *sex, int *lo, int *hi)
         *hi = 200;
         return true;
     }
-    char *end;
-    long x = strtol(a, &end, 10);
+    const char *end;
+    long x = age_num(a, &end);
     if (end == a)
         return false;
     *lo = (int)x;
     *hi = (int)x;
     if (*end == '_' || *end == '-')
-        *hi = (int)strtol(end + 1, NULL, 10);
+        *hi = (int)age_num(end + 1, &end);
     return true;
 }
 
@@ -112,6 +130,8 @@ struct wctx {
     bool pub_pass;
     int64_t source, pub_source;
     char period[32];
+    char last[32];   /* the practice of the previous fact (or ""), */
+    int64_t last_ix; /* its index + 1 */
 };
 
 static int
@@ -132,18 +152,26 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
     int sex, lo, hi;
     if (!parse_dim(f->dim, &sex, &lo, &hi))
         return 0;
-    e = pccs_hmap_put(&w->idx, f->org, strlen(f->org), &created);
-    if (created) {
-        if (w->n == w->cap) {
-            w->cap = w->cap ? w->cap * 2 : 4096;
-            w->p = pccs_xreallocarray(w->p, w->cap, sizeof(*w->p));
-            w->code = pccs_xreallocarray(w->code, w->cap, sizeof(*w->code));
+    /* A practice's bands come together: look it up once. */
+    if (!w->last[0] || strcmp(w->last, f->org) != 0) {
+        size_t n = strlen(f->org);
+        e = pccs_hmap_put(&w->idx, f->org, n, &created);
+        if (created) {
+            if (w->n == w->cap) {
+                w->cap = w->cap ? w->cap * 2 : 4096;
+                w->p = pccs_xreallocarray(w->p, w->cap, sizeof(*w->p));
+                w->code = pccs_xreallocarray(w->code, w->cap, sizeof(*w->code));
+            }
+            memset(&w->p[w->n], 0, sizeof(w->p[0]));
+            w->code[w->n] = e->key;
+            e->ival = (int64_t)++w->n;
         }
-        memset(&w->p[w->n], 0, sizeof(w->p[0]));
-        w->code[w->n] = e->key;
-        e->ival = (int64_t)++w->n;
+        w->last_ix = e->ival;
+        /* A code too long to keep is looked up every time. */
+        snprintf(w->last, sizeof(w->last), "%s",
+                 n < sizeof(w->last) ? f->org : "");
     }
-    struct prac *p = &w->p[e->ival - 1];
+    struct prac *p = &w->p[w->last_ix - 1];
     double wt = weight_of(w->ws, sex, lo, hi);
     if (wt < 0)
         p->bad = true;
@@ -151,7 +179,8 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
         p->adj += wt * f->value;
     p->reg += f->value;
     w->source = f->source_id;
-    snprintf(w->period, sizeof(w->period), "%s", f->period);
+    if (strcmp(w->period, f->period) != 0)
+        snprintf(w->period, sizeof(w->period), "%s", f->period);
     return 0;
 }
 

@@ -61,6 +61,7 @@ struct wctx {
     int64_t persons;
     int pub;
     int64_t source[PUB_N];
+    struct pccs_build_memo memo;
 };
 
 /* Copy the n bytes at s into out (size bytes), cut to fit, NUL-ended. */
@@ -117,7 +118,8 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
     if (w->pub == PUB_GP &&
         (w->group ? role[0] == '(' : strcmp(role, "(all)") != 0))
         return 0;
-    int g = pccs_build_group(w->t, f->org, w->in_org, w->level, w->at, 0);
+    int g = pccs_build_group_memo(&w->memo, w->t, f->org, w->in_org, w->level,
+                                  w->at, 0);
     if (g < 0)
         return 0;
     const char *key = w->group ? role : group;
