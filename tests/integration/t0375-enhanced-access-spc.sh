@@ -18,9 +18,10 @@ S=$T/s.db
 MAP=$DATA/gp-reg-pat-prac-map_2025-10.csv
 run_pccs --store "$S" load --quiet "$MAP"
 check_eq "load the map" "$status" 0
-/usr/bin/python3 - "$T" <<'PY'
+PYTHONPATH=$ROOT/tests/integration /usr/bin/python3 - "$T" <<'PY'
 import random, sys
 from datetime import date, timedelta
+import spc
 t = sys.argv[1]
 rnd = random.Random(19)
 rows = []
@@ -34,11 +35,7 @@ for w in range(14):
                      f"{end // 60:02d}:{end % 60:02d}", "GP", slot, "pcn"))
 rows.append(("A81001", "The Densham Surgery", "2026-09-08", "08:00", "10:00", "GP", 10, "practice"))
 rows.append(("U25520", "Other hub", "2026-09-08", "18:00", "20:00", "GP", 15, "111"))
-with open(f"{t}/sessions.csv", "w") as f:
-    f.write("session_org_code,site,service,session_date,start_time,end_time,staff_role,slot_minutes,bookable_by\n")
-    for r in rows:
-        org, site, day, start, end, role, slot, by = r
-        f.write(f"{org},{site},Enhanced access,{day},{start},{end},{role},{slot},{by}\n")
+spc.write_sessions(f"{t}/sessions.csv", rows)
 # The appointments: which slot (org, local start) ends how.
 with open(f"{t}/appointments.csv", "w") as f:
     f.write("org,start,outcome\n")
@@ -80,37 +77,19 @@ print(bad)
 PY
 check_eq "the appointments file booked and closed over the API" "$(cat "$T/booked")" 0
 
-# Python's weekly minutes (weeks from Monday) of U89141's hub.
+# Python's weekly minutes (weeks from Monday) of U89141's hub (spc.py).
 cat >"$T/weekly.py" <<'PY'
-import csv, sys
-from datetime import date, timedelta
+import sys
+import spc
 t, what = sys.argv[1:3]
-def week(day):
-    d = date.fromisoformat(day[:10])
-    return (d - timedelta(days=d.weekday())).isoformat()
-pts = {}
-for s in csv.DictReader(open(f"{t}/sessions.csv")):
-    if s["session_org_code"] != "U89141":
-        continue
-    a = int(s["start_time"][:2]) * 60 + int(s["start_time"][3:])
-    b = int(s["end_time"][:2]) * 60 + int(s["end_time"][3:])
-    n = int(s["slot_minutes"])
-    k = (b - a) // n
-    pts.setdefault(week(s["session_date"]), 0)
-    if what == "offered":
-        pts[week(s["session_date"])] += k * n
-    for r in csv.DictReader(open(f"{t}/appointments.csv")):
-        m = int(r["start"][11:13]) * 60 + int(r["start"][14:16])
-        if (what == "delivered" and r["org"] == "U89141" and r["outcome"] == "fulfilled"
-                and r["start"][:10] == s["session_date"] and a <= m and m + n <= a + k * n):
-            pts[week(s["session_date"])] += n
+pts = spc.weekly_minutes(f"{t}/sessions.csv", "U89141", what, f"{t}/appointments.csv")
 print("date,value")
-for d in sorted(pts):
-    print(f"{d},{pts[d]}")
+for d, v in pts.items():
+    print(f"{d},{v}")
 PY
 r6() { awk -F, 'NR > 1 { printf "%s,%.6f,%.6f,%.6f,%.6f,%s\n", $1, $2, $3, $4, $5, $6 }'; }
 for what in offered delivered; do
-    python3 "$T/weekly.py" "$T" $what >"$T/py-$what.csv"
+    PYTHONPATH=$ROOT/tests/integration python3 "$T/weekly.py" "$T" $what >"$T/py-$what.csv"
     run_pccs spc --input "$T/py-$what.csv" --improvement increase --floor 0 --format csv
     want=$(printf '%s\n' "$out" | r6)
     run_pccs --store "$S" spc --metric enhanced_access_${what}_minutes --in U89141 --format csv

@@ -24,85 +24,26 @@ check_eq "16 commissioners (psql)" \
     "$(psql_at "$S" "select count(*) from users where role = 'commissioner'")" 16
 
 PYTHONPATH=$ROOT/tests/integration /usr/bin/python3 - "$PCCS" "$S" "$T" >"$T/res" <<'PY'
-import json, subprocess, sys, threading
-import booking as B
+import subprocess, sys
+import race
 pccs, store, t = sys.argv[1:4]
-out = []
-def check(name, ok, detail=""):
-    detail = str(detail).replace("\n", " ")[:300]
-    out.append(f"{'ok' if ok else 'FAIL'}\t{name}\t{detail}")
-
-p = subprocess.Popen([pccs, "--store", store, "serve", "--listen", "127.0.0.1:0",
-                      "--threads", "8", "--per-address", "100"],
-                     stdout=subprocess.PIPE, stderr=open(f"{t}/log", "a"), text=True)
-line = p.stdout.readline()
-while line and "listening on " not in line:
-    line = p.stdout.readline()
-url = line.split("listening on ")[1].split()[0].rstrip("/")
-sess = [B.Session(url, f"c{i}") for i in range(1, 17)]
-
-def rows(s):
-    st, body, _ = s.call("GET", "/api/registers/risks")
-    j = json.loads(body)
-    return j["version"], [r["values"] for r in j["rows"]]
-
-def create(s, n, version):
-    row = {"risk_id": f"R{n:03d}", "title": f"Race {n}", "owner": f"c{n}",
-           "org_code": "A81001", "likelihood": 3, "impact": 2,
-           "review_date": "2023-01-31"}
-    st, body, _ = s.call("POST", "/api/registers/risks",
-                         {"values": row, "version": version})
-    return st, body
-
-v0, before = rows(sess[0])
-go = threading.Event()
-res = [None] * 16
-def once(i):
-    go.wait()
-    res[i] = create(sess[i], 100 + i, v0)[0]
-th = [threading.Thread(target=once, args=(i,)) for i in range(16)]
-for x in th:
-    x.start()
-go.set()
-for x in th:
-    x.join()
+check = race.Checks()
+server = race.serve(pccs, store, f"{t}/log")
+sess = race.sessions([server[1]])
+v0, before = race.register(sess[0])
+res = race.at_once(sess, v0)
 check("16 changes on one version at once: exactly one is made (201)",
       res.count(201) == 1, res)
 check("... the other 15 get 409", res.count(409) == 15, res)
-
-made = [None] * 16
-tries = [0] * 16
-def until_made(i):
-    go.wait()
-    while tries[i] < 200:
-        tries[i] += 1
-        v, _ = rows(sess[i])
-        st, body = create(sess[i], 200 + i, v)
-        if st == 201:
-            made[i] = json.loads(body)["version"]
-            return
-        if st != 409:
-            made[i] = ("unexpected", st, body[:100])
-            return
-go.clear()
-th = [threading.Thread(target=until_made, args=(i,)) for i in range(16)]
-for x in th:
-    x.start()
-go.set()
-for x in th:
-    x.join()
-p.terminate()
-p.wait()
-check("16 clients retrying on 409: every change made",
-      all(isinstance(m, int) for m in made), made)
-check("... each its own version", len(set(made)) == 16, made)
-check("... and some had to retry (they raced)", sum(tries) > 16, tries)
+made, tries = race.until_made(sess)
+race.stop([server])
+race.check_retried(check, made, tries)
 q = subprocess.run(["psql", "-X", "-q", "-At", "-d", store, "-c",
                     "SELECT count(*) FROM sources WHERE path LIKE '%risks (edit)%'"],
                    capture_output=True, text=True)
 check("psql: 17 versions made by edits", q.stdout.strip() == "17", q.stdout + q.stderr)
 open(f"{t}/before", "w").write("\n".join(sorted(r["risk_id"] for r in before)))
-print("\n".join(out))
+check.print()
 PY
 while IFS='	' read -r res name detail; do
     case $res in
