@@ -217,9 +217,12 @@ pccs_spc_run_compute(struct pccs_spc_run *run, const char *rebase,
         pccs_table_note(&run->table, "series: %s for %s (%zu points), %s",
                         run->metric->name, run->what, s->n,
                         run->metric->summary);
-        if (run->o.has_target && run->metric->target_col)
+        bool own = s->has_target && run->o.target == s->target;
+        if (run->o.has_target && run->metric->target_col && own)
             pccs_table_note(&run->table, "target: %.0f (%s of the last point)",
                             run->o.target, run->metric->target_col);
+        else if (run->o.has_target)
+            pccs_table_note(&run->table, "target: %g (given)", run->o.target);
         if (run->o.has_floor && run->metric->floor_zero)
             pccs_table_note(&run->table, "lower limits floored at %g: %s",
                             run->o.floor, run->metric->floor_zero);

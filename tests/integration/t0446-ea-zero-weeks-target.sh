@@ -74,4 +74,6 @@ check_eq "spc --metric keeps the metric's target (required minutes) and its assu
 run_pccs --store "$S" spc --metric enhanced_access_offered_minutes --in U89141 --target 40
 check_match "... --target 40 in its place (= python's assurance)" \
     "$(printf '%s\n' "$out" | grep '^assurance:')" "^assurance: $(printf '%s\n' "$got" | tail -1)\$"
+check_match "... and the note says it was given" "$(printf '%s\n' "$out" | grep '^target:')" \
+    '^target: 40 [(]given[)]$'
 done_testing
