@@ -44,6 +44,8 @@ struct qctx {
     int64_t source;
     struct pccs_hmap total_groups; /* groups whose list type is TOTAL */
     struct pccs_hmap whole;        /* practice code -> whole list */
+    char last[32];   /* the practice of the previous fact (or ""), */
+    int64_t last_ix; /* its index in orgs */
 };
 
 #define MAX_GROUPS 64
@@ -93,23 +95,32 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
     int g = group_index(q, f->dim);
     if (g < 0)
         return 0;
-    bool created;
-    struct pccs_hmap_entry *e =
-        pccs_hmap_put(&q->orgs, f->org, strlen(f->org), &created);
-    if (created) {
-        if (q->norgs == q->org_cap) {
-            size_t old = q->org_cap;
-            q->org_cap = q->org_cap ? q->org_cap * 2 : 8192;
-            q->org = pccs_xreallocarray(q->org, q->org_cap, sizeof(*q->org));
-            q->cells = pccs_xreallocarray(q->cells, q->org_cap * MAX_GROUPS,
-                                          sizeof(*q->cells));
-            memset(q->cells + old * MAX_GROUPS, 0,
-                   (q->org_cap - old) * MAX_GROUPS * sizeof(*q->cells));
+    /* A practice's groups come together: look it up once. */
+    if (!q->last[0] || strcmp(q->last, f->org) != 0) {
+        bool created;
+        size_t n = strlen(f->org);
+        struct pccs_hmap_entry *e =
+            pccs_hmap_put(&q->orgs, f->org, n, &created);
+        if (created) {
+            if (q->norgs == q->org_cap) {
+                size_t old = q->org_cap;
+                q->org_cap = q->org_cap ? q->org_cap * 2 : 8192;
+                q->org =
+                    pccs_xreallocarray(q->org, q->org_cap, sizeof(*q->org));
+                q->cells = pccs_xreallocarray(q->cells, q->org_cap * MAX_GROUPS,
+                                              sizeof(*q->cells));
+                memset(q->cells + old * MAX_GROUPS, 0,
+                       (q->org_cap - old) * MAX_GROUPS * sizeof(*q->cells));
+            }
+            e->ival = (int64_t)q->norgs;
+            q->org[q->norgs++] = pccs_tree_find(q->t, f->org);
         }
-        e->ival = (int64_t)q->norgs;
-        q->org[q->norgs++] = pccs_tree_find(q->t, f->org);
+        q->last_ix = e->ival;
+        /* A code too long to keep is looked up every time. */
+        snprintf(q->last, sizeof(q->last), "%s",
+                 n < sizeof(q->last) ? f->org : "");
     }
-    struct cell *c = &q->cells[e->ival * MAX_GROUPS + g];
+    struct cell *c = &q->cells[q->last_ix * MAX_GROUPS + g];
     if (q->list_pass) {
         c->list = f->value;
         c->has_list = true;
