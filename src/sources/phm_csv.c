@@ -354,24 +354,26 @@ fast_event(struct pccs_phm_load *p, const int *idx, const struct pccs_str *f,
 }
 
 /*
- * Two threads (a machine with two cores): this one reads the file and
- * writes the store, a second one reads the events of the plain lines.
- * While the second reads the events of block k+1 (the whole lines the
- * reader holds) into an array of its own, this one writes block k's.
- * The store gets the same events in the same order as from one thread,
- * whatever the timing: only this thread writes, a block after the one
- * before, and a line the generic path reads after both.
+ * Two threads (a machine with two cores): this one writes the store, a
+ * second one reads the file and the events of its plain lines. While
+ * the second reads block k+1 (the whole lines the CSV reader holds,
+ * refilling it) into an array of its own, this one writes block k's.
+ * The reader is the second thread's from its start to its end, this
+ * one's between. The store gets the same events in the same order as
+ * from one thread, whatever the timing: only this thread writes, a
+ * block after the one before, and a line the generic path reads after
+ * both.
  */
-
-/* Blocks under this are read here (handing them over costs more). */
-#define SPLIT_MIN 16384
 
 /* A block's events, to the first line that is not plain. */
 struct parsed {
     struct pccs_event_row *v;
     size_t n, cap;
-    const char *stop; /* the first byte not read */
-    uint64_t off;     /* its offset in the file */
+    struct pccs_str blk; /* the block (empty: no whole line is left) */
+    const char *stop;    /* its first byte not read */
+    uint64_t off;        /* that byte's offset in the file */
+    int rc;              /* the reader's error */
+    struct pccs_err err;
 };
 
 struct worker {
@@ -381,18 +383,20 @@ struct worker {
     bool started, go, done, quit;
     struct pccs_phm_load p; /* a copy: a patient cursor of its own */
     const int *idx;
-    const char *q, *end; /* the block to read */
+    struct pccs_csv_reader *r;
     struct parsed *out;
 };
 
-/* Read the plain lines of [q, end) into out until one is not plain. */
+/* Read the next block's plain lines into out until one is not plain. */
 static void
-read_plain(struct pccs_phm_load *p, const int *idx, const char *q,
-           const char *end, struct parsed *out)
+read_block(struct pccs_phm_load *p, const int *idx, struct pccs_csv_reader *r,
+           struct parsed *out)
 {
     struct pccs_event_row e = {.source_id = p->ld->src.id};
     out->n = 0;
-    while (q < end) {
+    out->rc = pccs_csv_peek_lines(r, &out->blk, &out->err);
+    const char *q = out->blk.p, *end = out->blk.p + out->blk.len;
+    while (!out->rc && q < end) {
         struct pccs_str f[FAST_FIELDS];
         size_t nf;
         const char *next = split_plain(q, end, f, &nf);
@@ -420,7 +424,7 @@ worker_main(void *arg)
             break;
         w->go = false;
         pthread_mutex_unlock(&w->mu);
-        read_plain(&w->p, w->idx, w->q, w->end, w->out);
+        read_block(&w->p, w->idx, w->r, w->out);
         pthread_mutex_lock(&w->mu);
         w->done = true;
         pthread_cond_broadcast(&w->cv);
@@ -429,11 +433,11 @@ worker_main(void *arg)
     return NULL;
 }
 
-/* Hand [q, end) to the second thread (started the first time); false:
- * there is none, read it here. */
+/* Have the second thread read the next block into out (started the
+ * first time); false: there is none, read it here. */
 static bool
 worker_start(struct worker *w, const struct pccs_phm_load *p, const int *idx,
-             const char *q, const char *end, struct parsed *out)
+             struct pccs_csv_reader *r, struct parsed *out)
 {
     if (!w->started) {
         pthread_mutex_init(&w->mu, NULL);
@@ -448,8 +452,7 @@ worker_start(struct worker *w, const struct pccs_phm_load *p, const int *idx,
     }
     pthread_mutex_lock(&w->mu);
     w->idx = idx;
-    w->q = q;
-    w->end = end;
+    w->r = r;
     w->out = out;
     w->done = false;
     w->go = true;
@@ -509,31 +512,29 @@ load_events(struct pccs_phm_load *p, struct pccs_csv_reader *r, const int *idx,
     memset(b, 0, sizeof(b));
     int cur = 0, rc;
     for (;;) {
-        struct pccs_str blk;
-        rc = pccs_csv_peek_lines(r, &blk, err);
-        if (rc)
-            break;
-        const char *end = blk.p + blk.len;
-        bool away = blk.len >= SPLIT_MIN &&
-                    worker_start(&w, p, idx, blk.p, end, &b[cur]);
-        if (blk.len && !away)
-            read_plain(p, idx, blk.p, end, &b[cur]);
-        if (prev)
-            rc = put_parsed(p, prev, err);
+        struct parsed *c = &b[cur];
+        bool away = worker_start(&w, p, idx, r, c);
+        if (!away)
+            read_block(p, idx, r, c);
+        rc = prev ? put_parsed(p, prev, err) : PCCS_OK;
         prev = NULL;
         if (away)
             worker_wait(&w);
+        if (!rc && c->rc) {
+            rc = c->rc;
+            *err = c->err;
+        }
         if (rc)
             break;
-        if (blk.len) {
-            pccs_csv_skip(r, (size_t)(b[cur].stop - blk.p), (int64_t)b[cur].n);
-            b[cur].off = pccs_csv_offset(r);
-            if (b[cur].stop == end) {
-                prev = &b[cur]; /* written while the next block is read */
+        if (c->blk.len) {
+            pccs_csv_skip(r, (size_t)(c->stop - c->blk.p), (int64_t)c->n);
+            c->off = pccs_csv_offset(r);
+            if (c->stop == c->blk.p + c->blk.len) {
+                prev = c; /* written while the next block is read */
                 cur ^= 1;
                 continue;
             }
-            rc = put_parsed(p, &b[cur], err);
+            rc = put_parsed(p, c, err);
             if (rc)
                 break;
         }
