@@ -83,7 +83,11 @@ appt_cb(void *ctx, const struct pccs_fact_row *f)
     struct mctx *c = ctx;
     /* A practice's marginals come together: look it up once. */
     if (strcmp(f->org, c->last) != 0) {
-        snprintf(c->last, sizeof(c->last), "%s", f->org);
+        size_t n = strlen(f->org);
+        if (n >= sizeof(c->last))
+            n = sizeof(c->last) - 1;
+        memcpy(c->last, f->org, n);
+        c->last[n] = '\0';
         c->group = pccs_build_group(c->t, f->org, c->in_org, c->level, c->at,
                                     f->source_id);
         if (c->group < 0)
@@ -101,24 +105,31 @@ appt_cb(void *ctx, const struct pccs_fact_row *f)
     if (c->group < 0)
         return 0;
     struct cell *cl = &c->cells[c->group];
-    /* The loader's per-month marginals: "all", "APPT_STATUS=DNA", ... */
-    static const struct {
-        const char *dim;
-        int slot;
-    } want[] = {{"all", S_TOTAL},
-                {"APPT_STATUS=Attended", S_ATT},
-                {"APPT_STATUS=DNA", S_DNA},
-                {"APPT_MODE=Face-to-Face", S_F2F},
-                {"HCP_TYPE=GP", S_GP}};
     c->source = f->source_id;
-    /* Most marginals are none of these: their first letter says so. */
-    if (f->dim[0] != 'a' && f->dim[0] != 'A' && f->dim[0] != 'H')
-        return 0;
-    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-        if (strcmp(f->dim, want[i].dim) == 0) {
-            cl->v[want[i].slot] += f->value;
-            break;
-        }
+    /* The loader's per-month marginals: "all", "APPT_STATUS=DNA", ...;
+     * the five summed told apart with one string comparison. */
+    static const char status[] = "APPT_STATUS=";
+    const char *d = f->dim, *want = NULL;
+    int slot = -1;
+    if (d[0] == 'a') {
+        want = "all";
+        slot = S_TOTAL;
+    }
+    else if (d[0] == 'H') {
+        want = "HCP_TYPE=GP";
+        slot = S_GP;
+    }
+    else if (strncmp(d, status, sizeof(status) - 1) == 0) {
+        d += sizeof(status) - 1;
+        want = d[0] == 'A' ? "Attended" : "DNA";
+        slot = d[0] == 'A' ? S_ATT : S_DNA;
+    }
+    else if (d[0] == 'A') {
+        want = "APPT_MODE=Face-to-Face";
+        slot = S_F2F;
+    }
+    if (want && strcmp(d, want) == 0)
+        cl->v[slot] += f->value;
     return 0;
 }
 
