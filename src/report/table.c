@@ -543,17 +543,21 @@ pccs_table_write_html_cols(FILE *f, const struct pccs_table *t,
         n++;
     }
     fputs("</tr></thead>\n<tbody>\n", f);
-    struct pccs_table_col col[32]; /* one number of decimals a column */
-    for (size_t c = 0; c < n; c++) {
-        col[c] = t->cols[idx[c]];
-        col[c].decimals = text_decimals(t, (size_t)idx[c]);
+    /* t with one number of decimals a column, as text shows it. */
+    struct pccs_table_col *tc =
+        pccs_xcalloc(t->ncols ? t->ncols : 1, sizeof(*tc));
+    for (size_t c = 0; c < t->ncols; c++) {
+        tc[c] = t->cols[c];
+        tc[c].decimals = text_decimals(t, c);
     }
+    struct pccs_table view = *t;
+    view.cols = tc;
     struct pccs_buf b = PCCS_BUF_INIT;
     for (size_t r = 0; r < t->nrows; r++) {
         fputs("<tr>", f);
         for (size_t c = 0; c < n; c++) {
             pccs_buf_reset(&b);
-            cell_text(&b, &col[c], pccs_table_cell(t, r, (size_t)idx[c]), true);
+            pccs_table_format_cell(&b, &view, r, (size_t)idx[c]);
             fprintf(f, "<td%s>", c > 1 ? " class=\"n\"" : "");
             pccs_xml_escape(f, b.len ? b.p : (c > 1 ? unknown : ""));
             fputs("</td>", f);
@@ -561,5 +565,6 @@ pccs_table_write_html_cols(FILE *f, const struct pccs_table *t,
         fputs("</tr>\n", f);
     }
     pccs_buf_release(&b);
+    free(tc);
     fputs("</tbody></table>\n", f);
 }
