@@ -154,7 +154,7 @@ printf 'an admin passphrase\n' | "$PCCS" --store "$S" user add root --role admin
 "$PCCS" --store "$S" serve --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
 pid=$!
 i=0
-while [ $i -lt 50 ] && ! grep -q listening "$T/out" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+while [ $i -lt 300 ] && ! grep -q listening "$T/out" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 URL=$(sed -n 's|.*\(http://127.0.0.1:[0-9]*\)/.*|\1|p' "$T/out")
 HTTP=$ROOT/tests/integration/client.py
 /usr/bin/python3 "$HTTP" "$URL" --login root 'an admin passphrase' --jar "$T/jar" >/dev/null 2>&1
