@@ -12,7 +12,6 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
-#include "formats/csv.h"
 #include "model/labels.h"
 #include "report/chart.h"
 
@@ -391,10 +390,30 @@ write_text(const struct pccs_table *t, FILE *f)
     return 0;
 }
 
+/*
+ * Append a CSV field to line: the text from byte `at` on (already in
+ * line) in double quotes, quotes doubled, when it holds a comma, quote
+ * or line break (as pccs_csv_write_field writes it).
+ */
 static void
-csv_field(FILE *f, const char *s)
+csv_quote_from(struct pccs_buf *line, size_t at)
 {
-    pccs_csv_write_field(f, s);
+    if (!strpbrk(line->p + at, ",\"\r\n"))
+        return;
+    size_t n = line->len - at, quotes = 0;
+    for (size_t i = at; i < line->len; i++)
+        quotes += line->p[i] == '"';
+    pccs_buf_grow(line, quotes + 2);
+    char *src = line->p + at, *end = src + n + quotes + 2;
+    line->len += quotes + 2;
+    *end = '\0';
+    *--end = '"';
+    for (size_t i = n; i-- > 0;) {
+        *--end = src[i];
+        if (src[i] == '"')
+            *--end = '"';
+    }
+    *--end = '"';
 }
 
 /*
@@ -409,31 +428,40 @@ formula_like(const char *s)
     return *s && strchr("=+-@\t\r", *s) != NULL;
 }
 
+/* Each line is made in a buffer and written with one call (a table by
+ * practice has some 300,000 cells). */
 static int
 write_csv(const struct pccs_table *t, FILE *f)
 {
-    struct pccs_buf b = PCCS_BUF_INIT;
+    struct pccs_buf line = PCCS_BUF_INIT;
     for (size_t c = 0; c < t->ncols; c++) {
         if (c)
-            fputc(',', f);
-        csv_field(f, t->cols[c].name);
+            pccs_buf_addch(&line, ',');
+        size_t at = line.len;
+        pccs_buf_addstr(&line, t->cols[c].name);
+        csv_quote_from(&line, at);
     }
-    fputs("\r\n", f);
+    pccs_buf_add(&line, "\r\n", 2);
+    fwrite(line.p, 1, line.len, f);
     for (size_t r = 0; r < t->nrows; r++) {
+        pccs_buf_reset(&line);
         for (size_t c = 0; c < t->ncols; c++) {
             if (c)
-                fputc(',', f);
-            pccs_buf_reset(&b);
+                pccs_buf_addch(&line, ',');
+            size_t at = line.len;
             const struct pccs_cell *x = pccs_table_cell(t, r, c);
+            bool number = t->cols[c].type != PCCS_COL_TEXT && !x->null;
             if (t->cols[c].type == PCCS_COL_TEXT && !x->null && x->text &&
                 formula_like(x->text))
-                pccs_buf_addch(&b, '\'');
-            cell_text(&b, &t->cols[c], x, false);
-            csv_field(f, b.p);
+                pccs_buf_addch(&line, '\'');
+            cell_text(&line, &t->cols[c], x, false);
+            if (!number) /* a number's text has no comma, quote or break */
+                csv_quote_from(&line, at);
         }
-        fputs("\r\n", f);
+        pccs_buf_add(&line, "\r\n", 2);
+        fwrite(line.p, 1, line.len, f);
     }
-    pccs_buf_release(&b);
+    pccs_buf_release(&line);
     return 0;
 }
 

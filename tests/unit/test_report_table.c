@@ -115,6 +115,37 @@ test_report_table_csv_quotes_and_plain_numbers(void **state)
     pccs_table_release(&t);
 }
 
+/* Quoting in headers and in a formula-like cell, each line ending CRLF;
+ * a line longer than any buffer's first size. */
+static void
+test_report_table_csv_quotes_header_formula_long(void **state)
+{
+    (void)state;
+    struct pccs_table t;
+    pccs_table_init(&t, "t");
+    pccs_table_col(&t, "a \"b\"", PCCS_COL_TEXT, 0);
+    pccs_table_col(&t, "c,d", PCCS_COL_NUM, 0);
+    pccs_table_row(&t);
+    pccs_table_text(&t, "=1,\"2\"\r\n");
+    pccs_table_num(&t, -0.5);
+    char longtext[301];
+    memset(longtext, 'x', 300);
+    longtext[300] = '\0';
+    pccs_table_row(&t);
+    pccs_table_text(&t, longtext);
+    pccs_table_num(&t, 1e15);
+    char *s = render(&t, PCCS_FMT_CSV);
+    char want[512];
+    snprintf(want, sizeof(want),
+             "\"a \"\"b\"\"\",\"c,d\"\r\n"
+             "\"'=1,\"\"2\"\"\r\n\",-0.5\r\n"
+             "%s,1000000000000000\r\n",
+             longtext);
+    assert_string_equal(s, want);
+    free(s);
+    pccs_table_release(&t);
+}
+
 /* CSV numbers are plain decimals: no exponent, pence kept, no noise. */
 static void
 test_report_table_csv_no_exponent(void **state)
@@ -305,6 +336,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_table_csv_quotes_and_plain_numbers),
+        cmocka_unit_test(test_report_table_csv_quotes_header_formula_long),
         cmocka_unit_test(test_report_table_csv_no_exponent),
         cmocka_unit_test(test_report_table_text_separators_and_notes),
         cmocka_unit_test(test_report_table_json_rows_and_sources),
