@@ -56,11 +56,21 @@ __extension__ typedef unsigned __int128 plain_u128;
 static bool
 fixed_scaled(int d, double v, plain_u128 *q)
 {
-    int e;
-    double f = frexp(fabs(v), &e);
     if (!isfinite(v) || d < 0 || d > 22 || v == 0)
         return false;
-    uint64_t m = (uint64_t)ldexp(f, 53);
+    /* m 2^(e - 53) = |v|, m < 2^53 (frexp's fraction times 2^53); read
+     * from the bits when v is normal */
+    uint64_t bits, m;
+    int e;
+    memcpy(&bits, &v, sizeof(bits));
+    int biased = (int)((bits >> 52) & 0x7ff);
+    if (biased) {
+        m = (bits & ((1ULL << 52) - 1)) | (1ULL << 52);
+        e = biased - 1022;
+    }
+    else {
+        m = (uint64_t)ldexp(frexp(fabs(v), &e), 53);
+    }
     int k = 53 - e - d; /* v 10^d = m 5^d / 2^k */
     if (k < -22)        /* v 10^d would not fit 127 bits (v > 2^75) */
         return false;
@@ -230,6 +240,25 @@ plain_number(struct pccs_buf *b, double v)
         (d > 0 && plain_ok(tmp, sizeof(tmp), d - 1, v))) {
         for (d = 0; d < max && !plain_ok(tmp, sizeof(tmp), d, v); d++)
             ;
+    }
+    plain_u128 q;
+    if (fixed_scaled(d, v, &q)) {
+        /* the text of pccs__table_fixed, its trailing zeros dropped, at
+         * once: "-0" is "0" */
+        while (d > 0 && q % 10 == 0) {
+            q /= 10;
+            d--;
+        }
+        if (q == 0) {
+            pccs_buf_addch(b, '0');
+            return;
+        }
+        char *o = tmp;
+        if (signbit(v))
+            *o++ = '-';
+        o = put_scaled(o, q, d);
+        pccs_buf_add(b, tmp, (size_t)(o - tmp));
+        return;
     }
     pccs__table_fixed(tmp, sizeof(tmp), d, v);
     char *dot = strchr(tmp, '.');
