@@ -439,10 +439,16 @@ event_cb(void *ctx, const struct pccs_event_row *e)
     return 0;
 }
 
-/* Medicines: (patient, code, day) within the widest window. */
+/*
+ * Medicines: an issue within the widest window is kept as its patient
+ * and a key, the medicine's number (codes numbered as first met) above
+ * the bits of the windows its day is in: 8 bytes an issue.
+ */
+#define MED_BITS 4 /* NWIN window bits below the code number */
+#define MED_CODES ((uint32_t)1 << (32 - MED_BITS))
+
 struct med {
-    int64_t patient, code;
-    pccs_day day;
+    uint32_t patient, key;
 };
 
 struct meds {
@@ -450,7 +456,46 @@ struct meds {
     struct med *v;
     size_t n, cap;
     pccs_day from;
+    int64_t *codes; /* open addressing: a code, */
+    uint32_t *nums; /* its number + 1 (0: an empty slot) */
+    size_t ncodes, slots;
 };
+
+/* The slot of code in m's table: its own, or the empty one it would take. */
+static size_t
+med_slot(const struct meds *m, int64_t code)
+{
+    size_t j = (size_t)((uint64_t)code * 0x9E3779B97F4A7C15u >> 32);
+    for (j &= m->slots - 1; m->nums[j] && m->codes[j] != code;)
+        j = (j + 1) & (m->slots - 1);
+    return j;
+}
+
+/* The number of medicine code, from 0 as first met. */
+static uint32_t
+med_number(struct meds *m, int64_t code)
+{
+    if ((m->ncodes + 1) * 2 > m->slots) { /* twice the slots, refilled */
+        struct meds old = *m;
+        m->slots = old.slots ? old.slots * 2 : 1024;
+        m->codes = pccs_xcalloc(m->slots, sizeof(*m->codes));
+        m->nums = pccs_xcalloc(m->slots, sizeof(*m->nums));
+        for (size_t i = 0; i < old.slots; i++)
+            if (old.nums[i]) {
+                size_t j = med_slot(m, old.codes[i]);
+                m->codes[j] = old.codes[i];
+                m->nums[j] = old.nums[i];
+            }
+        free(old.codes);
+        free(old.nums);
+    }
+    size_t j = med_slot(m, code);
+    if (!m->nums[j]) {
+        m->codes[j] = code;
+        m->nums[j] = (uint32_t)++m->ncodes;
+    }
+    return m->nums[j] - 1;
+}
 
 static int
 med_cb(void *ctx, const struct pccs_event_row *e)
@@ -460,75 +505,79 @@ med_cb(void *ctx, const struct pccs_event_row *e)
     if ((size_t)e->patient >= c->cap || c->prac[e->patient] < 0 ||
         e->day > c->at || e->day <= m->from)
         return 0;
+    if (m->ncodes == MED_CODES)
+        return PCCS_EINVAL; /* 268 million medicines: not a real store */
     if (m->n == m->cap) {
         m->cap = m->cap ? m->cap * 2 : 4096;
         m->v = pccs_xreallocarray(m->v, m->cap, sizeof(*m->v));
     }
-    m->v[m->n++] = (struct med){e->patient, e->code, e->day};
+    uint32_t bits = 0;
+    for (int w = 0; w < c->nwin; w++)
+        if (e->day > c->from[w])
+            bits |= 1u << w;
+    m->v[m->n++] = (struct med){(uint32_t)e->patient,
+                                med_number(m, e->code) << MED_BITS | bits};
     track(c, e->source_id);
     return 0;
 }
 
 static int
-med_cmp(const void *a, const void *b)
+key_cmp(const void *a, const void *b)
 {
-    const struct med *x = a, *y = b;
-    if (x->patient != y->patient)
-        return x->patient < y->patient ? -1 : 1;
-    if (x->code != y->code)
-        return x->code < y->code ? -1 : 1;
-    return (x->day < y->day) - (x->day > y->day); /* latest first */
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
 }
 
-/* A patient's issues by code, latest first: insertion sort (a few). */
+/* A patient's keys in order: insertion sort (a few), qsort past 32. */
 static void
-sort_issues(struct med *v, size_t n)
+sort_keys(uint32_t *v, size_t n)
 {
     if (n > 32) {
-        qsort(v, n, sizeof(*v), med_cmp);
+        qsort(v, n, sizeof(*v), key_cmp);
         return;
     }
     for (size_t i = 1; i < n; i++) {
-        struct med x = v[i];
+        uint32_t x = v[i];
         size_t j = i;
-        for (; j > 0 && med_cmp(&v[j - 1], &x) > 0; j--)
+        for (; j > 0 && v[j - 1] > x; j--)
             v[j] = v[j - 1];
         v[j] = x;
     }
 }
 
 /*
- * Distinct codes per patient in each window: the latest issue decides.
- * The issues go by patient with a counting sort (ids are dense), then
- * each patient's few by code: med_cmp's order in linear time.
+ * Distinct medicines per patient in each window: a medicine counts in a
+ * window when one of its issues is in it (the latest decides). The keys
+ * go by patient with a counting sort (ids are dense), then each
+ * patient's few in order, a medicine's keys side by side.
  */
 static void
 count_meds(struct ctx *c, struct meds *m)
 {
-    size_t *start = pccs_xcalloc(c->cap + 1, sizeof(*start));
-    size_t *pos = pccs_xcalloc(c->cap + 1, sizeof(*pos));
+    size_t *end = pccs_xcalloc(c->cap + 1, sizeof(*end));
     for (size_t i = 0; i < m->n; i++)
-        start[m->v[i].patient + 1]++;
-    for (size_t p = 0; p < c->cap; p++)
-        start[p + 1] += start[p];
-    memcpy(pos, start, (c->cap + 1) * sizeof(*pos));
-    struct med *v = pccs_xcalloc(m->n + 1, sizeof(*v));
-    for (size_t i = 0; i < m->n; i++)
-        v[pos[m->v[i].patient]++] = m->v[i];
+        end[m->v[i].patient]++;
+    for (size_t p = 1; p < c->cap; p++)
+        end[p] += end[p - 1];
+    uint32_t *keys = pccs_xcalloc(m->n + 1, sizeof(*keys));
+    for (size_t i = m->n; i > 0; i--) /* end[p] ends as patient p's start */
+        keys[--end[m->v[i - 1].patient]] = m->v[i - 1].key;
+    free(m->v);
+    m->v = NULL;
     for (size_t p = 0; p < c->cap; p++) {
-        size_t a = start[p], b = start[p + 1];
-        sort_issues(v + a, b - a);
-        for (size_t i = a; i < b; i++) {
-            if (i > a && v[i].code == v[i - 1].code)
-                continue;
+        size_t a = end[p], b = p + 1 < c->cap ? end[p + 1] : m->n;
+        sort_keys(keys + a, b - a);
+        for (size_t i = a; i < b;) {
+            uint32_t code = keys[i] >> MED_BITS, bits = 0;
+            for (; i < b && keys[i] >> MED_BITS == code; i++)
+                bits |= keys[i];
             for (int w = 0; w < c->nwin; w++)
-                if (v[i].day > c->from[w] && c->meds[w][p] < UINT16_MAX)
+                if ((bits >> w & 1u) && c->meds[w][p] < UINT16_MAX)
                     c->meds[w][p]++;
         }
     }
-    free(v);
-    free(start);
-    free(pos);
+    free(keys);
+    free(end);
 }
 
 static int
@@ -615,9 +664,14 @@ gather(struct ctx *c, struct pccs_store *st, struct pccs_err *err)
             m.from = c->from[w];
     if (!rc)
         rc = pccs_store_events_each(st, PCCS_EVENT_MEDICATION, med_cb, &m, err);
+    if (rc == PCCS_EINVAL && !err->code)
+        rc = pccs_err_set(err, PCCS_EINVAL, "more than %lu medicines",
+                          (unsigned long)MED_CODES);
     if (!rc)
         count_meds(c, &m);
     free(m.v);
+    free(m.codes);
+    free(m.nums);
     return rc;
 }
 
