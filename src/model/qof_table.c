@@ -30,6 +30,16 @@ struct cell {
     bool has_reg, has_list;
 };
 
+#define MAX_GROUPS 64
+
+/* What a fact's dim (a QOF group) gives: its list type, its group. */
+struct dim_memo {
+    const char *dim; /* the key in dim_index */
+    bool total;      /* in total_groups */
+    bool known;      /* group_index gave g and gives it again */
+    int g;
+};
+
 struct qctx {
     const struct pccs_tree *t;
     const char *group;       /* filter, or NULL */
@@ -39,16 +49,17 @@ struct qctx {
     struct pccs_hmap orgs; /* practice code -> index */
     int *org;              /* tree index per practice */
     size_t norgs, org_cap;
-    struct cell *cells; /* norgs x MAX_GROUPS */
+    struct cell *cells[MAX_GROUPS]; /* per group, org_cap each */
     bool list_pass;
     int64_t source;
     struct pccs_hmap total_groups; /* groups whose list type is TOTAL */
     struct pccs_hmap whole;        /* practice code -> whole list */
-    char last[32];   /* the practice of the previous fact (or ""), */
-    int64_t last_ix; /* its index in orgs */
+    char last[32];         /* the practice of the previous fact (or ""), */
+    int64_t last_ix;       /* its index in orgs */
+    struct dim_memo *dims; /* each dim seen, in order of first sight */
+    size_t ndims, last_dim;
+    struct pccs_hmap dim_index; /* dim -> index in dims */
 };
-
-#define MAX_GROUPS 64
 
 static int
 group_index(struct qctx *q, const char *g)
@@ -60,11 +71,39 @@ group_index(struct qctx *q, const char *g)
         if (q->ngroups == MAX_GROUPS)
             return -1;
         e->ival = (int64_t)q->ngroups;
+        q->cells[q->ngroups] =
+            pccs_xcalloc(q->org_cap ? q->org_cap : 1, sizeof(struct cell));
         q->gname =
             pccs_xreallocarray(q->gname, q->ngroups + 1, sizeof(*q->gname));
         q->gname[q->ngroups++] = e->key;
     }
     return (int)e->ival;
+}
+
+/*
+ * The memo of dim: a practice's facts come in the same order of groups,
+ * so the one after the previous fact's is tried first, then the index.
+ */
+static struct dim_memo *
+dim_memo(struct qctx *q, const char *dim)
+{
+    size_t next = q->last_dim + 1 < q->ndims ? q->last_dim + 1 : 0;
+    if (q->ndims && strcmp(q->dims[next].dim, dim) == 0) {
+        q->last_dim = next;
+        return &q->dims[next];
+    }
+    size_t n = strlen(dim);
+    bool created;
+    struct pccs_hmap_entry *e = pccs_hmap_put(&q->dim_index, dim, n, &created);
+    if (created) {
+        q->dims = pccs_xreallocarray(q->dims, q->ndims + 1, sizeof(*q->dims));
+        q->dims[q->ndims] = (struct dim_memo){
+            .dim = e->key,
+            .total = pccs_hmap_get(&q->total_groups, dim, n) != NULL};
+        e->ival = (int64_t)q->ndims++;
+    }
+    q->last_dim = (size_t)e->ival;
+    return &q->dims[q->last_dim];
 }
 
 static int
@@ -82,8 +121,8 @@ static int
 fact_cb(void *ctx, const struct pccs_fact_row *f)
 {
     struct qctx *q = ctx;
-    if (q->list_pass &&
-        pccs_hmap_get(&q->total_groups, f->dim, strlen(f->dim))) {
+    struct dim_memo *dm = dim_memo(q, f->dim);
+    if (q->list_pass && dm->total) {
         bool created;
         struct pccs_hmap_entry *w =
             pccs_hmap_put(&q->whole, f->org, strlen(f->org), &created);
@@ -92,7 +131,12 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
     }
     if (q->group && strcmp(q->group, f->dim) != 0)
         return 0;
-    int g = group_index(q, f->dim);
+    if (!dm->known) {
+        /* a group past MAX_GROUPS is asked again (its index is set later) */
+        dm->g = group_index(q, f->dim);
+        dm->known = dm->g >= 0;
+    }
+    int g = dm->g;
     if (g < 0)
         return 0;
     /* A practice's groups come together: look it up once. */
@@ -107,10 +151,12 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
                 q->org_cap = q->org_cap ? q->org_cap * 2 : 8192;
                 q->org =
                     pccs_xreallocarray(q->org, q->org_cap, sizeof(*q->org));
-                q->cells = pccs_xreallocarray(q->cells, q->org_cap * MAX_GROUPS,
-                                              sizeof(*q->cells));
-                memset(q->cells + old * MAX_GROUPS, 0,
-                       (q->org_cap - old) * MAX_GROUPS * sizeof(*q->cells));
+                for (size_t g2 = 0; g2 < q->ngroups; g2++) {
+                    q->cells[g2] = pccs_xreallocarray(q->cells[g2], q->org_cap,
+                                                      sizeof(*q->cells[g2]));
+                    memset(q->cells[g2] + old, 0,
+                           (q->org_cap - old) * sizeof(*q->cells[g2]));
+                }
             }
             e->ival = (int64_t)q->norgs;
             q->org[q->norgs++] = pccs_tree_find(q->t, f->org);
@@ -120,7 +166,7 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
         snprintf(q->last, sizeof(q->last), "%s",
                  n < sizeof(q->last) ? f->org : "");
     }
-    struct cell *c = &q->cells[q->last_ix * MAX_GROUPS + g];
+    struct cell *c = &q->cells[g][q->last_ix];
     if (q->list_pass) {
         c->list = f->value;
         c->has_list = true;
@@ -246,7 +292,7 @@ sum_up(const struct pccs_tree *t, const struct qctx *c, enum pccs_level level,
             in_org < 0 ||
             (c->org[i] >= 0 && pccs_build_within(t, c->org[i], in_org, at, 0));
         for (size_t g = 0; g < c->ngroups; g++) {
-            const struct cell *cl = &c->cells[i * MAX_GROUPS + g];
+            const struct cell *cl = &c->cells[g][i];
             if (!cl->has_reg || !cl->has_list)
                 continue;
             sm->nat_reg[g] += cl->reg;
@@ -367,7 +413,10 @@ qctx_release(struct qctx *c)
 {
     free(c->gname);
     free(c->org);
-    free(c->cells);
+    for (size_t g = 0; g < c->ngroups; g++)
+        free(c->cells[g]);
+    free(c->dims);
+    pccs_hmap_release(&c->dim_index);
     pccs_hmap_release(&c->groups);
     pccs_hmap_release(&c->orgs);
     pccs_hmap_release(&c->total_groups);
