@@ -11,6 +11,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -600,12 +603,31 @@ commit_load(struct pccs_load *ld, int rc, struct pccs_load_result *res,
     return PCCS_OK;
 }
 
+/*
+ * Keep freed memory in the heap for the rest of the process. A load
+ * grows its duplicate maps and buffers by doubling; with glibc's defaults
+ * each large block is a fresh mmap that is faulted in page by page and
+ * unmapped when it is freed, which cost a tenth of the bundled load's
+ * CPU. Blocks up to 64 MiB now come from the heap and are reused.
+ */
+static void
+keep_heap(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
+    mallopt(M_TOP_PAD, 16 << 20);
+#endif
+}
+
 int
 pccs_load_file(struct pccs_store *st, const char *path,
                const struct pccs_load_options *opt,
                struct pccs_load_result *res, struct pccs_err *err)
 {
     memset(res, 0, sizeof(*res));
+    static pthread_once_t heap_once = PTHREAD_ONCE_INIT;
+    pthread_once(&heap_once, keep_heap);
     struct stat sb;
     int rc = check_path(path, &sb, err);
     if (rc)

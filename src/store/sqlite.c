@@ -1453,39 +1453,64 @@ pool_add(struct pccs_buf *pool, const char *text)
 #define PACK_TAG 0x70636b32u /* "pck2" */
 #define PACK_HEAD (3 * sizeof(uint32_t))
 
+/*
+ * The strings of one chunk, each once: an open-addressing table of
+ * indexes (plus one, 0 for empty) into off, the strings' offsets in strs.
+ * A chunk has at most 2 * SET_CHUNK strings, so PACK_SLOTS (a power of
+ * two, at least twice that) never fills.
+ */
+#define PACK_SLOTS 4096
+
+struct pack_strs {
+    uint16_t slot[PACK_SLOTS];
+    uint32_t off[2 * SET_CHUNK];
+    uint32_t hash[2 * SET_CHUNK];
+    uint16_t n;
+    struct pccs_buf strs;
+};
+
 static uint16_t
-pack_str(struct pccs_hmap *seen, struct pccs_buf *strs, const char *s)
+pack_str(struct pack_strs *ps, const char *s)
 {
-    bool created;
-    struct pccs_hmap_entry *e = pccs_hmap_put(seen, s, strlen(s), &created);
-    if (created) {
-        e->ival = (int64_t)seen->len - 1;
-        pccs_buf_add(strs, s, strlen(s) + 1);
+    uint32_t h = 2166136261u;
+    size_t len = 0;
+    for (; s[len]; len++)
+        h = (h ^ (unsigned char)s[len]) * 16777619u;
+    for (size_t i = h & (PACK_SLOTS - 1);; i = (i + 1) & (PACK_SLOTS - 1)) {
+        uint16_t k = ps->slot[i];
+        if (!k) {
+            ps->slot[i] = (uint16_t)(ps->n + 1);
+            ps->off[ps->n] = (uint32_t)ps->strs.len;
+            ps->hash[ps->n] = h;
+            pccs_buf_add(&ps->strs, s, len + 1);
+            return ps->n++;
+        }
+        if (ps->hash[k - 1] == h && !strcmp(ps->strs.p + ps->off[k - 1], s))
+            return (uint16_t)(k - 1);
     }
-    return (uint16_t)e->ival;
 }
 
 static void
 pack_chunk(const struct fact_set *fs, struct pccs_buf *b)
 {
-    struct pccs_hmap seen = PCCS_HMAP_INIT;
-    struct pccs_buf strs = PCCS_BUF_INIT;
+    _Static_assert(PACK_SLOTS >= 4 * SET_CHUNK, "PACK_SLOTS too small");
+    struct pack_strs *ps = pccs_xcalloc(1, sizeof(*ps));
+    ps->strs = (struct pccs_buf)PCCS_BUF_INIT;
     size_t n = fs->npend;
-    pccs_hmap_reserve(&seen, 2 * n);
     uint16_t *idx = pccs_xcalloc(2 * n + 1, sizeof(*idx));
     for (size_t i = 0; i < n; i++) {
-        idx[i] = pack_str(&seen, &strs, fs->pool.p + fs->pend[i].org);
-        idx[n + i] = pack_str(&seen, &strs, fs->pool.p + fs->pend[i].dim);
+        idx[i] = pack_str(ps, fs->pool.p + fs->pend[i].org);
+        idx[n + i] = pack_str(ps, fs->pool.p + fs->pend[i].dim);
     }
-    uint32_t head[3] = {PACK_TAG, (uint32_t)n, (uint32_t)seen.len};
+    uint32_t head[3] = {PACK_TAG, (uint32_t)n, (uint32_t)ps->n};
     pccs_buf_add(b, head, sizeof(head));
     for (size_t i = 0; i < n; i++)
         pccs_buf_add(b, &fs->pend[i].value, sizeof(double));
     pccs_buf_add(b, idx, 2 * n * sizeof(*idx));
-    pccs_buf_add(b, strs.p, strs.len);
+    pccs_buf_add(b, ps->strs.p, ps->strs.len);
     free(idx);
-    pccs_buf_release(&strs);
-    pccs_hmap_release(&seen);
+    pccs_buf_release(&ps->strs);
+    free(ps);
 }
 
 /* The fact_chunks row of the chunk first..last just written, packed. */
