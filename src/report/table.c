@@ -118,23 +118,39 @@ fixed_scaled(int d, double v, plain_u128 *q)
 static char *
 put_scaled(char *o, plain_u128 q, int d)
 {
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324"
+        "25262728293031323334353637383940414243444546474849"
+        "50515253545556575859606162636465666768697071727374"
+        "75767778798081828384858687888990919293949596979899";
     char dig[48];
-    int n = 0;
+    char *end = dig + sizeof(dig), *p = end;
     while (q > UINT64_MAX) {
-        dig[n++] = (char)('0' + (int)(q % 10));
+        *--p = (char)('0' + (int)(q % 10));
         q /= 10;
     }
     uint64_t q64 = (uint64_t)q;
-    do {
-        dig[n++] = (char)('0' + (int)(q64 % 10));
-        q64 /= 10;
-    } while (q64);
-    while (n <= d)
-        dig[n++] = '0';
-    for (int i = n - 1; i >= 0; i--) {
-        *o++ = dig[i];
-        if (i == d && d > 0)
-            *o++ = '.';
+    while (q64 >= 100) {
+        p -= 2;
+        memcpy(p, &pairs[(q64 % 100) * 2], 2);
+        q64 /= 100;
+    }
+    if (q64 >= 10) {
+        p -= 2;
+        memcpy(p, &pairs[q64 * 2], 2);
+    }
+    else {
+        *--p = (char)('0' + (int)q64);
+    }
+    while (end - p <= d)
+        *--p = '0';
+    size_t whole = (size_t)(end - p) - (size_t)d;
+    memcpy(o, p, whole);
+    o += whole;
+    if (d > 0) {
+        *o++ = '.';
+        memcpy(o, p + whole, (size_t)d);
+        o += d;
     }
     *o = '\0';
     return o;
