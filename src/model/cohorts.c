@@ -11,6 +11,7 @@
  */
 #include "model/cohorts.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -639,6 +640,72 @@ row_cmp(const void *a, const void *b)
     return d ? d : strcmp(x->ext, y->ext);
 }
 
+/* The patients of ids [from, to), evaluated and sorted. */
+struct part {
+    struct ctx *c;
+    size_t from, to, n;
+    struct pccs_phm_row *rows;
+};
+
+static void *
+eval_part(void *arg)
+{
+    struct part *p = arg;
+    p->rows = pccs_xcalloc(p->to - p->from + 1, sizeof(*p->rows));
+    for (size_t id = p->from; id < p->to; id++)
+        if (p->c->prac[id] >= 0)
+            evaluate(p->c, id, &p->rows[p->n++]);
+    qsort(p->rows, p->n, sizeof(*p->rows), row_cmp);
+    return NULL;
+}
+
+/*
+ * Every patient: each half of the ids on a thread, evaluated and sorted,
+ * then the halves merged (the first's row first on a tie: the order of
+ * one sort of all).
+ */
+static void
+evaluate_all(struct ctx *c)
+{
+    struct part h[2] = {{c, 0, c->cap / 2, 0, NULL},
+                        {c, c->cap / 2, c->cap, 0, NULL}};
+    pthread_t t;
+    bool threaded = !pthread_create(&t, NULL, eval_part, &h[1]);
+    eval_part(&h[0]);
+    if (threaded)
+        pthread_join(t, NULL);
+    else
+        eval_part(&h[1]);
+    struct pccs_phm *out = c->out;
+    out->rows = pccs_xcalloc(h[0].n + h[1].n + 1, sizeof(*out->rows));
+    size_t i = 0, j = 0;
+    while (i < h[0].n || j < h[1].n)
+        out->rows[out->nrows++] =
+            j == h[1].n ||
+                    (i < h[0].n && row_cmp(&h[0].rows[i], &h[1].rows[j]) <= 0)
+                ? h[0].rows[i++]
+                : h[1].rows[j++];
+    free(h[0].rows);
+    free(h[1].rows);
+    /* the practice codes live in c->pracs: copy them to the arena */
+    for (i = 0; i < out->nrows; i++)
+        out->rows[i].practice =
+            pccs_arena_strdup(&out->arena, out->rows[i].practice);
+}
+
+static void *
+count_thread(void *arg)
+{
+    struct meds *m = arg;
+    count_meds(m->c, m);
+    return NULL;
+}
+
+/*
+ * The medicines first (their sources aside, added after the events' as
+ * before), then their counts on a second thread while this one reads the
+ * clinical events: the two touch different arrays.
+ */
 static int
 gather(struct ctx *c, struct pccs_store *st, struct pccs_err *err)
 {
@@ -656,19 +723,32 @@ gather(struct ctx *c, struct pccs_store *st, struct pccs_err *err)
         c->recent[w] = pccs_xcalloc(c->cap, sizeof(*c->recent[w]));
         c->meds[w] = pccs_xcalloc(c->cap, sizeof(*c->meds[w]));
     }
-    if (!rc)
-        rc = pccs_store_events_each(st, PCCS_EVENT_CLINICAL, event_cb, c, err);
     struct meds m = {.c = c, .from = c->at};
     for (int w = 0; w < c->nwin; w++)
         if (c->from[w] < m.from)
             m.from = c->from[w];
+    struct pccs_source_set seen = c->out->sources, meds = PCCS_SOURCE_SET_INIT;
+    c->out->sources = meds;
+    c->last_source = -1;
     if (!rc)
         rc = pccs_store_events_each(st, PCCS_EVENT_MEDICATION, med_cb, &m, err);
     if (rc == PCCS_EINVAL && !err->code)
         rc = pccs_err_set(err, PCCS_EINVAL, "more than %lu medicines",
                           (unsigned long)MED_CODES);
+    meds = c->out->sources;
+    c->out->sources = seen;
+    c->last_source = -1;
+    pthread_t t;
+    bool threaded = !rc && !pthread_create(&t, NULL, count_thread, &m);
     if (!rc)
+        rc = pccs_store_events_each(st, PCCS_EVENT_CLINICAL, event_cb, c, err);
+    if (threaded)
+        pthread_join(t, NULL);
+    else if (!rc)
         count_meds(c, &m);
+    for (size_t i = 0; i < meds.n; i++)
+        pccs_source_set_add(&c->out->sources, meds.ids[i]);
+    pccs_source_set_release(&meds);
     free(m.v);
     free(m.codes);
     free(m.nums);
@@ -699,17 +779,8 @@ pccs_phm_compute(struct pccs_store *st, pccs_day at, const char *practice,
         rc = read_rules(&c, err);
     if (!rc)
         rc = gather(&c, st, err);
-    if (!rc) {
-        out->rows = pccs_xcalloc(c.cap + 1, sizeof(*out->rows));
-        for (size_t id = 0; id < c.cap; id++)
-            if (c.prac[id] >= 0)
-                evaluate(&c, id, &out->rows[out->nrows++]);
-        /* the practice codes live in c.pracs: copy them to the arena */
-        for (size_t i = 0; i < out->nrows; i++)
-            out->rows[i].practice =
-                pccs_arena_strdup(&out->arena, out->rows[i].practice);
-        qsort(out->rows, out->nrows, sizeof(*out->rows), row_cmp);
-    }
+    if (!rc)
+        evaluate_all(&c);
     free(c.pracs);
     ctx_free(&c);
     return rc;
