@@ -42,6 +42,7 @@ struct wrow {
     int org, pub;
     char *key; /* staff group, or role within the group */
     double fte, heads, contracted;
+    int next; /* the next row of the same org, or -1 */
 };
 
 /* What a fact adds to its row. */
@@ -53,7 +54,7 @@ struct wctx {
     pccs_day at;
     const char *group;
     int in_org;
-    struct pccs_hmap rows;   /* (org, publication, key) -> index + 1 */
+    int *first;              /* per tree org: its first row, or -1 */
     struct pccs_hmap people; /* (row, id): each person once a row */
     struct wrow *r;
     size_t n, cap;
@@ -123,24 +124,37 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
     if (g < 0)
         return 0;
     const char *key = w->group ? role : group;
-    char hk[300];
-    size_t hl = row_key(hk, sizeof(hk), g, w->pub, key);
-    bool created;
-    struct pccs_hmap_entry *e = pccs_hmap_put(&w->rows, hk, hl, &created);
-    if (created) {
+    /* An org has a few rows (one a group or role): look along them. */
+    if (!w->first) {
+        w->first =
+            pccs_xmalloc((w->t->norgs ? w->t->norgs : 1) * sizeof(*w->first));
+        for (size_t i = 0; i < w->t->norgs; i++)
+            w->first[i] = -1;
+    }
+    int ri = w->first[g], prev = -1;
+    while (ri >= 0 &&
+           (w->r[ri].pub != w->pub || strcmp(w->r[ri].key, key) != 0)) {
+        prev = ri;
+        ri = w->r[ri].next;
+    }
+    if (ri < 0) {
         if (w->n == w->cap) {
             w->cap = w->cap ? w->cap * 2 : 256;
             w->r = pccs_xreallocarray(w->r, w->cap, sizeof(*w->r));
         }
-        w->r[w->n] = (struct wrow){g, w->pub, pccs_xstrdup(key), 0, 0, 0};
-        e->ival = (int64_t)++w->n;
+        w->r[w->n] = (struct wrow){g, w->pub, pccs_xstrdup(key), 0, 0, 0, -1};
+        ri = (int)w->n++;
+        if (prev < 0)
+            w->first[g] = ri;
+        else
+            w->r[prev].next = ri;
     }
-    int64_t ri = e->ival - 1;
     struct wrow *r = &w->r[ri];
     if (w->pass == PASS_PERSON) {
         /* dim "source|group|role|detail|id": a person once per row. */
         const char *id = strrchr(f->dim, '|');
         char pk[320];
+        bool created;
         size_t pl = row_key(pk, sizeof(pk), ri, 0, id ? id + 1 : "");
         pccs_hmap_put(&w->people, pk, pl, &created);
         if (created)
@@ -416,7 +430,7 @@ wctx_release(struct wctx *w)
     for (size_t i = 0; i < w->n; i++)
         free(w->r[i].key);
     free(w->r);
-    pccs_hmap_release(&w->rows);
+    free(w->first);
     pccs_hmap_release(&w->people);
 }
 
