@@ -77,19 +77,21 @@ struct year_data {
     double (*v)[M_N];
     bool (*has)[M_N];
     int *org;
-    char **contract; /* as the file gives it, or NULL */
+    char **contract;   /* as the file gives it, or NULL */
+    const char **code; /* the keys of prac, by index */
     size_t n, cap;
+    size_t next; /* the index after the previous fact's */
     int m;
     int64_t source;
 };
 
-static int
-fact_cb(void *ctx, const struct pccs_fact_row *f)
+/* Practice code's index, a new one if it is new. */
+static size_t
+prac_index(struct year_data *y, const char *code)
 {
-    struct year_data *y = ctx;
     bool created;
     struct pccs_hmap_entry *e =
-        pccs_hmap_put(&y->prac, f->org, strlen(f->org), &created);
+        pccs_hmap_put(&y->prac, code, strlen(code), &created);
     if (created) {
         if (y->n == y->cap) {
             y->cap = y->cap ? y->cap * 2 : 8192;
@@ -98,15 +100,29 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
             y->org = pccs_xreallocarray(y->org, y->cap, sizeof(*y->org));
             y->contract =
                 pccs_xreallocarray(y->contract, y->cap, sizeof(*y->contract));
+            y->code = pccs_xreallocarray(y->code, y->cap, sizeof(*y->code));
         }
+        y->code[y->n] = e->key;
         y->contract[y->n] = NULL;
         memset(y->v[y->n], 0, sizeof(y->v[0]));
         memset(y->has[y->n], 0, sizeof(y->has[0]));
         y->org[y->n] = -1;
         e->ival = (int64_t)++y->n;
     }
-    y->v[e->ival - 1][y->m] = f->value;
-    y->has[e->ival - 1][y->m] = true;
+    return (size_t)e->ival - 1;
+}
+
+static int
+fact_cb(void *ctx, const struct pccs_fact_row *f)
+{
+    struct year_data *y = ctx;
+    /* Each measure lists the practices in the same order: try the next. */
+    size_t i = y->next < y->n && strcmp(y->code[y->next], f->org) == 0
+                   ? y->next
+                   : prac_index(y, f->org);
+    y->next = i + 1;
+    y->v[i][y->m] = f->value;
+    y->has[i][y->m] = true;
     if (y->m == M_REG)
         y->source = f->source_id;
     return 0;
@@ -158,6 +174,7 @@ year_release(struct year_data *y)
     for (size_t i = 0; i < y->n; i++)
         free(y->contract[i]);
     free(y->contract);
+    free(y->code);
     free(y->v);
     free(y->has);
     free(y->org);
