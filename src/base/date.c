@@ -149,8 +149,16 @@ pccs_date_format(pccs_day day, char *buf)
 {
     int y, m, d;
     pccs_date_to_ymd(day, &y, &m, &d);
-    snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,
-             (unsigned)m % 100u, (unsigned)d % 100u);
+    /* As "%04u-%02u-%02u" of these, without snprintf (a load formats
+     * every date it writes: snprintf was 8% of a load's instructions). */
+    unsigned v[3] = {(unsigned)y % 10000u, (unsigned)m % 100u,
+                     (unsigned)d % 100u};
+    static const int at[3] = {3, 6, 9}, width[3] = {4, 2, 2};
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < width[i]; k++, v[i] /= 10)
+            buf[at[i] - k] = (char)('0' + v[i] % 10);
+    buf[4] = buf[7] = '-';
+    buf[10] = '\0';
 }
 
 int
