@@ -114,12 +114,53 @@ pccs_str_to_i64(struct pccs_str s, int64_t *out)
     return PCCS_OK;
 }
 
+/*
+ * A plain decimal (-?digits[.digits]) of at most 15 digits, exactly as
+ * strtod reads it: the digits as an integer below 2^53 and a power of ten
+ * up to 10^22 are both exact doubles, so their quotient, rounded once, is
+ * the nearest double to the decimal (Clinger's fast path). False if s is
+ * not of that form, for strtod to read.
+ */
+static bool
+plain_decimal(struct pccs_str s, double *out)
+{
+    static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,
+                                   1e6, 1e7, 1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15};
+    size_t i = s.p[0] == '-';
+    uint64_t m = 0;
+    int digits = 0, frac = -1;
+    for (; i < s.len; i++) {
+        char c = s.p[i];
+        if (c >= '0' && c <= '9') {
+            m = m * 10 + (uint64_t)(c - '0');
+            if (++digits > 15)
+                return false;
+            if (frac >= 0)
+                frac++;
+        }
+        else if (c == '.' && frac < 0 && digits) {
+            frac = 0;
+        }
+        else {
+            return false;
+        }
+    }
+    if (!digits || frac == 0)
+        return false;
+    double v = (double)m / pow10[frac > 0 ? frac : 0];
+    *out = s.p[0] == '-' ? -v : v;
+    return true;
+}
+
 int
 pccs_str_to_double(struct pccs_str s, double *out)
 {
     s = pccs_str_trim(s);
     if (!s.len || s.len >= 64)
         return PCCS_EPARSE;
+    if (plain_decimal(s, out))
+        return PCCS_OK;
     char tmp[64];
     bool digit = false;
     for (size_t i = 0; i < s.len; i++) {

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/date.h"
@@ -110,6 +112,52 @@ test_str_numbers_are_strict(void **state)
     assert_false(pccs_str_name_eq(pccs_str_from("AGE_GROUP_5"), "AGE"));
 }
 
+/* Plain decimals (read without strtod) and dates (written without
+ * snprintf) give exactly what the C library gives. */
+static void
+test_numbers_and_dates_as_libc(void **state)
+{
+    (void)state;
+    const char *num[] = {"0",
+                         "-0",
+                         "-0.0",
+                         "0.1",
+                         "0.3",
+                         "2.675",
+                         "-1.005",
+                         "000123.4500",
+                         "5.",
+                         ".5",
+                         "+5",
+                         "1e5",
+                         "-.5",
+                         "1.2.3",
+                         "-",
+                         "123456789012345",
+                         "9007199254740993",
+                         "999999999999999.9",
+                         "0.000000000000001",
+                         "1.7976931348623157"};
+    for (size_t i = 0; i < sizeof(num) / sizeof(num[0]); i++) {
+        double got = 42, want = strtod(num[i], NULL);
+        char *end;
+        strtod(num[i], &end);
+        int rc = pccs_str_to_double(pccs_str_from(num[i]), &got);
+        assert_int_equal(rc != 0, *end != '\0');
+        if (!rc)
+            assert_memory_equal(&got, &want, sizeof(got));
+    }
+    for (pccs_day d = -800000; d < 3000000; d += 997) {
+        int y, m, dd;
+        char got[11], want[16];
+        pccs_date_to_ymd(d, &y, &m, &dd);
+        snprintf(want, sizeof(want), "%04u-%02u-%02u", (unsigned)y % 10000u,
+                 (unsigned)m % 100u, (unsigned)dd % 100u);
+        pccs_date_format(d, got);
+        assert_string_equal(got, want);
+    }
+}
+
 int
 main(void)
 {
@@ -119,6 +167,7 @@ main(void)
         cmocka_unit_test(test_date_round_trip),
         cmocka_unit_test(test_date_financial_years),
         cmocka_unit_test(test_str_numbers_are_strict),
+        cmocka_unit_test(test_numbers_and_dates_as_libc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
