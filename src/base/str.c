@@ -124,8 +124,8 @@ pccs_str_to_i64(struct pccs_str s, int64_t *out)
 static bool
 plain_decimal(struct pccs_str s, double *out)
 {
-    static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,
-                                   1e6, 1e7, 1e8,  1e9,  1e10, 1e11,
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3, 1e4,  1e5,
+                                   1e6,  1e7,  1e8,  1e9, 1e10, 1e11,
                                    1e12, 1e13, 1e14, 1e15};
     size_t i = s.p[0] == '-';
     uint64_t m = 0;
