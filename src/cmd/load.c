@@ -99,6 +99,7 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
         return rc;
     }
     order_files(files, nfiles);
+    pccs_load_keep_heap();
     struct pccs_load_options lo = {
         .period = period, .quiet = quiet, .progress = g->tty, .owner = org};
     int exit = PCCS_EXIT_OK;

@@ -652,14 +652,19 @@ keep_heap(void)
 #endif
 }
 
+void
+pccs_load_keep_heap(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, keep_heap);
+}
+
 int
 pccs_load_file(struct pccs_store *st, const char *path,
                const struct pccs_load_options *opt,
                struct pccs_load_result *res, struct pccs_err *err)
 {
     memset(res, 0, sizeof(*res));
-    static pthread_once_t heap_once = PTHREAD_ONCE_INIT;
-    pthread_once(&heap_once, keep_heap);
     struct stat sb;
     int rc = check_path(path, &sb, err);
     if (rc)

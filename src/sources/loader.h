@@ -351,6 +351,13 @@ struct pccs_load_result {
  */
 void pccs_load_kind_of(const char *path, char *kind, size_t n);
 
+/*
+ * For a process that loads files in bulk (the load command): keep freed
+ * memory in the heap, grown once in huge pages (see load.c). Process-wide
+ * malloc settings, so not for a server that loads a register now and then.
+ */
+void pccs_load_keep_heap(void);
+
 /**
  * Recognise, validate and load one file in one transaction. On any
  * error the store is left exactly as before. res is filled on success.
