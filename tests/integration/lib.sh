@@ -147,6 +147,16 @@ skip_all() {
     exit 0
 }
 
+# need_codelists: the SNOMED CT code lists of population health, from
+# $PCCS_CODELISTS or the shared copies beside the project; skip the whole
+# test without them. Sets and exports PCCS_CODELISTS, sets CL.
+need_codelists() {
+    CL=${PCCS_CODELISTS:-$ROOT/../shared/data/codelists}
+    [ -d "$CL/efi" ] || skip_all "no code lists at $CL (set PCCS_CODELISTS)"
+    PCCS_CODELISTS=$CL
+    export PCCS_CODELISTS
+}
+
 # tsv: read RFC 4180 CSV on stdin, write tab-separated fields (for awk -F'\t').
 tsv() {
     python3 -c 'import csv, sys

@@ -10,9 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 cd "$ROOT" || exit 1
-CL=${PCCS_CODELISTS:-/work/shared/data/codelists}
-[ -d "$CL/efi" ] || skip_all "no code lists at $CL (set PCCS_CODELISTS)"
-export PCCS_CODELISTS="$CL"
+need_codelists
 PCN=U01989
 AT=2026-04-01
 S=$T/s.db

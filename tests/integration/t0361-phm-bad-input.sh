@@ -7,9 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 cd "$ROOT" || exit 1
-CL=${PCCS_CODELISTS:-/work/shared/data/codelists}
-[ -d "$CL/efi" ] || skip_all "no code lists at $CL (set PCCS_CODELISTS)"
-export PCCS_CODELISTS="$CL"
+need_codelists
 S=$T/s.db
 run_pccs --store "$S" load --quiet "$DATA"/gp-reg-pat-prac-all_2026-04.csv \
     "$DATA"/gp-reg-pat-prac-map_2025-10.csv

@@ -16,9 +16,7 @@ cd "$ROOT" || exit 1
 [ -x "${PCCS_CHROMIUM:-/usr/bin/chromium}" ] ||
     skip_all "no chromium at ${PCCS_CHROMIUM:-/usr/bin/chromium} (scripts/deps installs Debian's)"
 [ -f web/vendor/nhsuk.css ] || skip_all "the dashboard's styles are not built (web/build.mjs)"
-CL=${PCCS_CODELISTS:-/work/shared/data/codelists}
-[ -d "$CL/efi" ] || skip_all "no code lists at $CL (set PCCS_CODELISTS)"
-export PCCS_CODELISTS="$CL"
+need_codelists
 PCN=U01989
 AT=2026-04-01
 S=$T/s.db

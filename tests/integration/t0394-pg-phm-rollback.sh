@@ -12,9 +12,7 @@
 . "$(dirname "$0")/pg.sh"
 
 cd "$ROOT" || exit 1
-CL=${PCCS_CODELISTS:-/work/shared/data/codelists}
-[ -d "$CL/efi" ] || skip_all "no code lists at $CL (set PCCS_CODELISTS)"
-export PCCS_CODELISTS="$CL"
+need_codelists
 pg_start
 S=$(pg_db phm)
 AT=2026-04-01

@@ -10,9 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 cd "$ROOT" || exit 1
-CL=${PCCS_CODELISTS:-/work/shared/data/codelists}
-[ -d "$CL/efi" ] || skip_all "no code lists at $CL (set PCCS_CODELISTS)"
-export PCCS_CODELISTS="$CL"
+need_codelists
 on_pg && skip_all "reads SQLite's event chunks"
 for s in a b; do
     run_pccs --store "$T/$s.db" load --quiet "$DATA"/gp-reg-pat-prac-all_2026-04.csv
