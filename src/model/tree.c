@@ -37,11 +37,61 @@ pccs_level_name(enum pccs_level l)
     return level_names[l];
 }
 
+/* ===== The index of codes ===== */
+
+uint32_t
+pccs_tree_code_hash(const char *code)
+{
+    uint32_t h = 2166136261u; /* FNV-1a: codes are a few bytes */
+    for (const unsigned char *p = (const unsigned char *)code; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
 int
 pccs_tree_find(const struct pccs_tree *t, const char *code)
 {
-    struct pccs_hmap_entry *e = pccs_hmap_get(&t->index, code, strlen(code));
-    return e ? (int)e->ival : -1;
+    if (!t->nslots)
+        return -1;
+    size_t mask = t->nslots - 1;
+    for (size_t i = pccs_tree_code_hash(code) & mask;; i = (i + 1) & mask) {
+        int32_t k = t->slots[i];
+        if (k < 0 || !strcmp(t->orgs[k].code, code))
+            return k;
+    }
+}
+
+/* Put org k in the index (its code not there yet). */
+static void
+index_put(int32_t *slots, size_t nslots, const char *code, int32_t k)
+{
+    size_t mask = nslots - 1, i = pccs_tree_code_hash(code) & mask;
+    while (slots[i] >= 0)
+        i = (i + 1) & mask;
+    slots[i] = k;
+}
+
+/*
+ * Make room in the index for one more org, owned: a new table, twice as
+ * many slots, when the index would be over half full or is borrowed.
+ */
+static void
+index_reserve(struct pccs_tree *t)
+{
+    if (t->slots_owned && (t->norgs + 1) * 2 <= t->nslots)
+        return;
+    size_t n = t->nslots ? t->nslots : 1024;
+    while ((t->norgs + 1) * 2 > n)
+        n *= 2;
+    int32_t *slots = pccs_xreallocarray(NULL, n, sizeof(*slots));
+    memset(slots, 0xff, n * sizeof(*slots)); /* -1 */
+    for (size_t k = 0; k < t->norgs; k++)
+        index_put(slots, n, t->orgs[k].code, (int32_t)k);
+    if (t->slots_owned)
+        free(t->slots);
+    t->slots = slots;
+    t->nslots = n;
+    t->slots_owned = true;
 }
 
 static char *
@@ -146,9 +196,8 @@ pccs_tree_add_org(struct pccs_tree *t, const struct pccs_org_row *o)
     n->close_date = o->close_date;
     n->as_of = o->as_of;
     n->source_id = o->source_id;
-    struct pccs_hmap_entry *e =
-        pccs_hmap_put(&t->index, o->code, strlen(o->code), NULL);
-    e->ival = (int64_t)t->norgs;
+    index_reserve(t);
+    index_put(t->slots, t->nslots, n->code, (int32_t)t->norgs);
     return (int)t->norgs++;
 }
 
@@ -163,6 +212,7 @@ void
 pccs_tree_add_link(struct pccs_tree *t, const struct pccs_link_row *l)
 {
     memo_clear(t);
+    t->edited = true;
     int c = pccs_tree_find(t, l->child);
     bool none = !l->parent || !*l->parent;
     int p = none ? -1 : pccs_tree_find(t, l->parent);
@@ -224,6 +274,7 @@ void
 pccs_tree_add_name(struct pccs_tree *t, const struct pccs_name_row *n)
 {
     memo_clear(t);
+    t->edited = true;
     int c = n->org ? pccs_tree_find(t, n->org) : -1;
     if (c < 0 || !n->name || !*n->name)
         return;
@@ -541,7 +592,9 @@ void
 pccs_tree_release(struct pccs_tree *t)
 {
     memo_clear(t);
-    for (size_t i = 0; i < t->norgs; i++) {
+    /* A tree as read from its blob owns nothing org by org. */
+    for (size_t i = 0; !(t->blob && !t->cap && !t->edited) && i < t->norgs;
+         i++) {
         struct pccs_tree_org *o = &t->orgs[i];
         char *own[] = {o->code,     o->name,   o->postcode,
                        o->ons_code, o->status, o->level_name};
@@ -566,9 +619,14 @@ pccs_tree_release(struct pccs_tree *t)
     free(t->asof);
     t->asof = NULL;
     t->nasof = 0;
-    pccs_hmap_release(&t->index);
+    if (t->slots_owned)
+        free(t->slots);
+    t->slots = NULL;
+    t->nslots = 0;
+    t->slots_owned = false;
     t->orgs = NULL;
     t->norgs = t->cap = 0;
+    t->edited = false;
     t->england = -1;
     t->latest = PCCS_DAY_NONE;
 }

@@ -97,7 +97,16 @@ struct pccs_tree_org {
 struct pccs_tree {
     struct pccs_tree_org *orgs;
     size_t norgs, cap;
-    struct pccs_hmap index;  /* code -> org index */
+    /*
+     * Code -> org index, by open addressing on pccs_tree_code_hash: nslots
+     * (a power of two, at least twice norgs) org indexes, -1 for empty.
+     * Kept in the blob as it is in memory, so a start reads the index
+     * rather than building it; borrowed from the blob while slots_owned
+     * is false (an insert copies it first).
+     */
+    int32_t *slots;
+    size_t nslots;
+    bool slots_owned;
     int england;             /* index of the implicit England org */
     pccs_day latest;         /* latest snapshot (observed link) date */
     unsigned *source_levels; /* per source id: bit l = gives links to l */
@@ -124,6 +133,7 @@ struct pccs_tree {
      */
     char *blob;
     size_t blob_len;
+    bool edited; /* a link or name added since (some may be owned) */
     /*
      * Ancestors already asked for (pccs_tree_ancestor), by day, source
      * and level; emptied by any change to the tree, freed with it.
@@ -133,8 +143,7 @@ struct pccs_tree {
 
 #define PCCS_TREE_INIT                                                         \
     {                                                                          \
-        NULL, 0, 0, PCCS_HMAP_INIT, -1, PCCS_DAY_NONE, NULL, 0, NULL, 0, NULL, \
-            0, NULL, 0, NULL                                                   \
+        .england = -1, .latest = PCCS_DAY_NONE                                 \
     }
 
 /** Add an organisation (strings copied); returns its index. */
@@ -192,6 +201,8 @@ const char *pccs_level_name(enum pccs_level l);
 
 /** Index of code, or -1. */
 int pccs_tree_find(const struct pccs_tree *t, const char *code);
+/** The hash of a code in the tree's index (fixed: the blob keeps it). */
+uint32_t pccs_tree_code_hash(const char *code);
 
 /**
  * The name of org as at day: the latest name observed on or before day

@@ -24,13 +24,13 @@
 #include "base/xalloc.h"
 
 #define BLOB_MAGIC "pccstree"
-#define BLOB_VERSION 2u
+#define BLOB_VERSION 3u
 
 struct blob_head {
     char magic[8];
     uint32_t version, link_size, name_size, org_size;
     uint64_t norgs, nlinks, nnames, pool_len;
-    uint64_t nsource_levels, ncensus, nasof;
+    uint64_t nsource_levels, ncensus, nasof, nslots;
     int32_t england, latest;
 };
 
@@ -138,6 +138,7 @@ pccs_tree_to_blob(const struct pccs_tree *t, struct pccs_buf *b)
                           .nsource_levels = t->nsource_levels,
                           .ncensus = t->ncensus,
                           .nasof = t->nasof,
+                          .nslots = t->nslots,
                           .england = t->england,
                           .latest = t->latest};
     memcpy(h.magic, BLOB_MAGIC, sizeof(h.magic));
@@ -156,6 +157,8 @@ pccs_tree_to_blob(const struct pccs_tree *t, struct pccs_buf *b)
         h.nnames += t->orgs[i].nnames;
         pccs_buf_add(b, &w, sizeof(w));
     }
+    pccs_buf_add(b, t->slots, t->nslots * sizeof(*t->slots));
+    pad8(b);
     put_links(b, t);
     put_names(b, &p, t);
     h.pool_len = p.text.len;
@@ -247,7 +250,8 @@ head_ok(const struct blob_head *h)
            h->link_size == sizeof(struct pccs_tree_link) &&
            h->name_size == sizeof(struct pccs_tree_name) &&
            h->org_size == sizeof(struct pccs_tree_org) &&
-           h->norgs < INT32_MAX && h->norgs > 0 && h->pool_len > 0;
+           h->norgs < INT32_MAX && h->norgs > 0 && h->pool_len > 0 &&
+           h->nslots >= 2 * h->norgs && !(h->nslots & (h->nslots - 1));
 }
 
 /* Point the orgs, names and links into the blob; false if any is bad. */
@@ -264,14 +268,19 @@ fix_all(struct pccs_tree *t, const struct parts *pt)
         if (pt->links[i].parent < -1 || pt->links[i].parent >= (int)pt->norgs)
             return false;
     }
-    pccs_hmap_reserve(&t->index, pt->norgs);
+    /* Every index in range, and empty slots to end every probe. */
+    size_t empty = 0;
+    for (size_t i = 0; i < t->nslots; i++) {
+        if (t->slots[i] < -1 || t->slots[i] >= (int32_t)pt->norgs)
+            return false;
+        empty += t->slots[i] < 0;
+    }
+    if (empty < t->nslots - pt->norgs)
+        return false;
     for (size_t i = 0; i < pt->norgs; i++) {
-        struct pccs_tree_org *o = &t->orgs[i];
-        if (!fix_org(pt, o))
+        if (!fix_org(pt, &t->orgs[i]))
             return false;
         t->norgs = i + 1;
-        pccs_hmap_put(&t->index, o->code, strlen(o->code), NULL)->ival =
-            (int64_t)i;
     }
     return true;
 }
@@ -281,8 +290,10 @@ pccs_tree_from_blob(struct pccs_tree *t, char *blob, size_t len)
 {
     struct cursor c = {blob, len, 0, true};
     const struct blob_head *h = take(&c, sizeof(*h), 1);
-    if (!head_ok(h))
+    if (!head_ok(h)) {
+        free(blob);
         return false;
+    }
     *t = (struct pccs_tree)PCCS_TREE_INIT;
     t->blob = blob;
     t->blob_len = len;
@@ -299,6 +310,10 @@ pccs_tree_from_blob(struct pccs_tree *t, char *blob, size_t len)
     skip8(&c);
     /* Borrowed from the blob (cap 0): pccs_tree_add_org copies. */
     t->orgs = take(&c, sizeof(*t->orgs), h->norgs);
+    /* Borrowed too (slots_owned false): an insert copies the index. */
+    t->nslots = h->nslots;
+    t->slots = take(&c, sizeof(*t->slots), h->nslots);
+    skip8(&c);
     struct parts pt = {.nlinks = h->nlinks,
                        .nnames = h->nnames,
                        .pool_len = h->pool_len,

@@ -420,9 +420,9 @@ int pccs_store_audit_each(struct pccs_store *st,
  */
 /**
  * The blob cached as name for the current generation: *data (malloc'd,
- * or NULL when there is none) and *len; *generation is the current
- * generation either way: read it before the rows a new cache is built
- * from.
+ * 8-aligned, or NULL when there is none) and *len; *generation is the
+ * current generation either way: read it before the rows a new cache is
+ * built from.
  */
 int pccs_store_cache_get(struct pccs_store *st, const char *name, char **data,
                          size_t *len, int64_t *generation,

@@ -100,6 +100,34 @@ PCCS_TREE=check run_pccs --store "$S" show G82080
 check_match "and it is the one built from the tables" "$errout" \
     "the same as a fresh build"
 
+# SQLite: the cached tree is also kept in a file beside the store, read in
+# one go at a start; it is used only when it holds the blob of the store's
+# own cache row (the same generation and random tag), so a store replaced
+# by another does not read the other's tree, and a damaged file is not
+# read.
+if ! on_pg; then
+    C=$S-tree.cache
+    check_eq "the cached tree is written beside the store" \
+        "$([ -s "$C" ] && echo yes)" yes
+    cp "$C" "$T/a.cache"
+    B=$T/b.db
+    run_pccs --store "$B" load --quiet "$DATA/epraccur_2022.csv"
+    check_eq "load another store" "$status" 0
+    rm -f "$S-wal" "$S-shm"
+    cp "$B" "$S"
+    PCCS_TREE=check run_pccs --store "$S" show G82080
+    check_match "a store replaced by another does not read the old file" \
+        "$errout" "the same as a fresh build"
+    check_eq "and the replaced store's file is written afresh" \
+        "$(cmp -s "$C" "$T/a.cache" || echo rewritten)" rewritten
+    check_eq "G82080 is in no PCN in the other store" \
+        "$(echo "$out" | grep -c '^ *pcn ')" 0
+    printf 'not a cache' | dd of="$C" conv=notrunc status=none
+    PCCS_TREE=check run_pccs --store "$S" show G82080
+    check_match "a damaged file is not read" "$errout" \
+        "the same as a fresh build"
+fi
+
 # A read-only store is read from its cache and not written.
 chmod a-w "$T"
 if [ ! -w "$T" ]; then
