@@ -141,7 +141,8 @@ struct member {
 
 struct gather {
     const struct pccs_tree *t;
-    struct pccs_hmap index; /* practice code -> member index + 1 */
+    int *at_org;            /* tree org -> member index + 1 */
+    struct pccs_hmap index; /* the same for codes not in the tree */
     struct member *m;
     bool weighted_pass;
     size_t n, cap;
@@ -152,12 +153,19 @@ static int
 fact_cb(void *ctx, const struct pccs_fact_row *f)
 {
     struct gather *g = ctx;
-    size_t klen = strlen(f->org);
+    int org = pccs_tree_find(g->t, f->org);
+    if (!g->at_org)
+        g->at_org = pccs_xcalloc(g->t->norgs, sizeof(*g->at_org));
     if (g->weighted_pass) {
-        struct pccs_hmap_entry *e = pccs_hmap_get(&g->index, f->org, klen);
-        if (e) {
-            g->m[e->ival - 1].weighted = f->value;
-            g->m[e->ival - 1].has_weighted = true;
+        int64_t k = org >= 0 ? g->at_org[org] : 0;
+        if (org < 0) {
+            struct pccs_hmap_entry *e =
+                pccs_hmap_get(&g->index, f->org, strlen(f->org));
+            k = e ? e->ival : 0;
+        }
+        if (k) {
+            g->m[k - 1].weighted = f->value;
+            g->m[k - 1].has_weighted = true;
         }
         g->source = f->source_id;
         return 0;
@@ -166,10 +174,12 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
         g->cap = g->cap ? g->cap * 2 : 8192;
         g->m = pccs_xreallocarray(g->m, g->cap, sizeof(*g->m));
     }
-    struct pccs_hmap_entry *e = pccs_hmap_put(&g->index, f->org, klen, NULL);
-    e->ival = (int64_t)g->n + 1;
-    g->m[g->n++] =
-        (struct member){pccs_tree_find(g->t, f->org), f->value, 0, false};
+    if (org >= 0)
+        g->at_org[org] = (int)g->n + 1;
+    else
+        pccs_hmap_put(&g->index, f->org, strlen(f->org), NULL)->ival =
+            (int64_t)g->n + 1;
+    g->m[g->n++] = (struct member){org, f->value, 0, false};
     g->source = f->source_id;
     return 0;
 }
@@ -526,6 +536,7 @@ pccs_population_rows(struct pccs_store *st, const struct pccs_tree *t,
         describe(b);
     }
     free(b->g.m);
+    free(b->g.at_org);
     pccs_hmap_release(&b->g.index);
     free(b);
     return rc;
