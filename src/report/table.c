@@ -188,22 +188,25 @@ pccs__table_int(char *out, long long v)
     *out = '\0';
 }
 
-/* Does the decimal text of v to d places give v back (PLAIN_REL)? */
+/*
+ * Does the decimal text of v to d places give v back (PLAIN_REL)? *q is
+ * v 10^d rounded (fixed_scaled) when *have says it was worked out.
+ */
 static bool
-plain_ok(char *tmp, size_t size, int d, double v)
+plain_ok(char *tmp, size_t size, int d, double v, plain_u128 *q, bool *have)
 {
     static const double pow10[] = {
         1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    plain_u128 q;
     double back;
+    *have = d >= 0 && d < (int)(sizeof(pow10) / sizeof(pow10[0])) &&
+            fixed_scaled(d, v, q);
     /*
      * q and 10^d exact in a double: their quotient is correctly rounded,
      * the value strtod reads from the text (Clinger's fast path).
      */
-    if (d >= 0 && d < (int)(sizeof(pow10) / sizeof(pow10[0])) &&
-        fixed_scaled(d, v, &q) && q < ((plain_u128)1 << 53)) {
-        back = (double)q / pow10[d];
+    if (*have && *q < ((plain_u128)1 << 53)) {
+        back = (double)(uint64_t)*q / pow10[d];
         if (signbit(v))
             back = -back;
     }
@@ -252,18 +255,30 @@ plain_number(struct pccs_buf *b, double v)
      */
     char tmp[400];
     int d = plain_guess(v, max);
-    if (!(plain_ok(tmp, sizeof(tmp), d, v) || d == max) ||
-        (d > 0 && plain_ok(tmp, sizeof(tmp), d - 1, v))) {
-        for (d = 0; d < max && !plain_ok(tmp, sizeof(tmp), d, v); d++)
+    plain_u128 q, q1;
+    bool have, have1;
+    if (!(plain_ok(tmp, sizeof(tmp), d, v, &q, &have) || d == max) ||
+        (d > 0 && plain_ok(tmp, sizeof(tmp), d - 1, v, &q1, &have1))) {
+        for (d = 0; d < max && !plain_ok(tmp, sizeof(tmp), d, v, &q, &have);
+             d++)
             ;
+        if (d == max) /* the loop ended without asking d */
+            have = fixed_scaled(d, v, &q);
     }
-    plain_u128 q;
-    if (fixed_scaled(d, v, &q)) {
+    if (have) {
         /* the text of pccs__table_fixed, its trailing zeros dropped, at
          * once: "-0" is "0" */
-        while (d > 0 && q % 10 == 0) {
+        while (d > 0 && q > UINT64_MAX && q % 10 == 0) {
             q /= 10;
             d--;
+        }
+        uint64_t q64 = (uint64_t)q;
+        if (q64 == q) {
+            while (d > 0 && q64 % 10 == 0) {
+                q64 /= 10;
+                d--;
+            }
+            q = q64;
         }
         if (q == 0) {
             pccs_buf_addch(b, '0');
