@@ -100,6 +100,18 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
     }
     order_files(files, nfiles);
     pccs_load_keep_heap();
+    /*
+     * Each new page written once, not twice (store.h; in SQLite a
+     * rollback journal rather than the WAL while the load runs). The
+     * command alone, never a server: only when nothing else has the
+     * store open, which the store checks.
+     */
+    struct pccs_err berr = PCCS_ERR_INIT;
+    if (pccs_store_bulk(st, true, &berr)) {
+        pccs_store_free(st);
+        free(files);
+        return pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", berr.msg);
+    }
     struct pccs_load_options lo = {
         .period = period, .quiet = quiet, .progress = g->tty, .owner = org};
     int exit = PCCS_EXIT_OK;
@@ -133,6 +145,8 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
     struct pccs_err terr = PCCS_ERR_INIT;
     if (pccs_tree_refresh(st, &terr) && exit == PCCS_EXIT_OK)
         exit = pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", terr.msg);
+    if (pccs_store_bulk(st, false, &berr) && exit == PCCS_EXIT_OK)
+        exit = pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", berr.msg);
     pccs_store_free(st);
     free(files);
     return exit;

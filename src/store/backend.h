@@ -19,6 +19,8 @@ struct pccs_store_ops {
     int (*begin)(struct pccs_store *st, struct pccs_err *err);
     int (*commit)(struct pccs_store *st, struct pccs_err *err);
     void (*rollback)(struct pccs_store *st);
+    /* NULL: nothing to do (PostgreSQL) */
+    int (*bulk)(struct pccs_store *st, bool on, struct pccs_err *err);
     int (*source_find)(struct pccs_store *st, const char *sha256,
                        struct pccs_source_info *out, struct pccs_err *err);
     int (*source_add)(struct pccs_store *st, struct pccs_source_info *s,

@@ -8,6 +8,7 @@
 #include "store/sqlite_names.h" /* first: see there */
 #include "store/sqlite.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -460,6 +461,7 @@ struct pccs_store {
     int64_t next_row; /* the next chunk's first row number; 0: not read */
     struct row_batch attrs, links; /* rows waiting for a multi-row INSERT */
     bool readonly;  /* opened read-only: the directory is not writable */
+    bool bulk;      /* in a bulk load's rollback journal (pccs_store_bulk) */
     bool gen_dirty; /* this transaction wrote rows the tree is built from */
     int changes;    /* rows the last write_row changed */
     sqlite3_stmt *user_state; /* a server's check on every request */
@@ -979,6 +981,25 @@ writable(struct pccs_store *st, struct pccs_err *err)
                         st->path);
 }
 
+/*
+ * Set the journal mode; *mode: the one SQLite reports after (lower
+ * case), "" on an error (SQLITE_BUSY when another connection has the
+ * store open in WAL mode).
+ */
+static void
+journal_mode(struct pccs_store *st, const char *sql, char *mode, size_t n)
+{
+    sqlite3_stmt *s;
+    *mode = 0;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return;
+    if (sqlite3_step(s) == SQLITE_ROW && col_text(s, 0))
+        snprintf(mode, n, "%s", col_text(s, 0));
+    sqlite3_finalize(s);
+    for (char *c = mode; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+}
+
 int
 pccs__sqlite_open(struct pccs_store **out, const char *path,
                   struct pccs_err *err)
@@ -1013,8 +1034,24 @@ pccs__sqlite_open(struct pccs_store **out, const char *path,
      * chunk of packed figures in two pages rather than six.
      */
     if (!st->readonly)
-        rc = exec(st, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; ",
-                  err);
+        rc = exec(st, "PRAGMA page_size = 16384;", err);
+    /*
+     * WAL, also for a store a crash left in a bulk load's rollback
+     * journal (pccs_store_bulk; the hot journal is rolled back first).
+     * Without waiting: SQLITE_BUSY here means another connection is
+     * writing in rollback mode, a bulk load, which sets WAL again when it
+     * ends; this connection reads in rollback mode meanwhile.
+     */
+    if (!rc && !st->readonly) {
+        char mode[16];
+        sqlite3_busy_timeout(st->db, 0);
+        journal_mode(st, "PRAGMA journal_mode = WAL", mode, sizeof(mode));
+        int busy = sqlite3_errcode(st->db) == SQLITE_BUSY;
+        sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+        if (!*mode && !busy)
+            rc = pccs_err_set(err, PCCS_EDB, "%s: %s", st->path,
+                              sqlite3_errmsg(st->db));
+    }
     /*
      * Checkpoints once the WAL holds 256 MiB (of 16 KiB pages), not 4 MB:
      * a load of many files, one transaction each, copied each commit's
@@ -1057,6 +1094,8 @@ pccs_store_free(struct pccs_store *st)
         return;
     if (st->in_tx)
         pccs_store_rollback(st);
+    struct pccs_err err = PCCS_ERR_INIT;
+    pccs_store_bulk(st, false, &err); /* the next open would, too */
     for (int i = 0; i < S_NSTMT; i++)
         sqlite3_finalize(st->stmt[i]);
     for (int i = 0; i < 10; i++)
@@ -1153,6 +1192,55 @@ pccs_store_rollback(struct pccs_store *st)
     sets_reset(st);
     batch_reset(&st->attrs);
     batch_reset(&st->links);
+}
+
+/*
+ * A bulk load (pccs load) in a rollback journal instead of the WAL. In
+ * WAL mode every page a load writes goes to the WAL and again into the
+ * database at the checkpoint; in rollback mode SQLite journals only the
+ * pages that existed when the transaction began (their old content) and
+ * writes a page appended past the old end of the file once, into the
+ * database. A load mostly appends, so it writes about half as much.
+ *
+ * Still atomic and crash-safe: before a transaction overwrites a page,
+ * the page's old content is in the journal, synced (synchronous = NORMAL
+ * syncs the journal before the database is written, and the database
+ * before the journal is cut to commit); the pages past the old end need
+ * no copy because the journal records the old size and a rollback
+ * truncates the file back to it. So a refused file rolls back to the
+ * store as it was, and after a crash mid-load the next connection finds
+ * the hot journal and rolls it back before reading: the store is the one
+ * before the file being loaded (the files before it committed). The next
+ * open sets WAL again (pccs__sqlite_open), so a crash does not leave the
+ * store in rollback mode either.
+ *
+ * Only when this connection is the store's only one: SQLite leaves WAL
+ * mode only then, and says SQLITE_BUSY (or "wal") otherwise, so a load
+ * beside a server keeps the WAL and its readers keep reading. A command
+ * that opens the store during a bulk load finds it in rollback mode and
+ * reads in it (pccs__sqlite_open does not wait to set WAL), as beside any
+ * rollback-mode writer: it waits (up to BUSY_TIMEOUT_MS) while the load
+ * holds the exclusive lock, from a commit's or a spill's first write to
+ * the database until the commit ends; a large file spills early.
+ */
+int
+pccs_store_bulk(struct pccs_store *st, bool on, struct pccs_err *err)
+{
+    char mode[16];
+    if (st->readonly || st->in_tx || on == st->bulk)
+        return PCCS_OK;
+    if (on) {
+        journal_mode(st, "PRAGMA journal_mode = TRUNCATE", mode, sizeof(mode));
+        st->bulk = !strcmp(mode, "truncate");
+        return PCCS_OK;
+    }
+    st->bulk = false;
+    journal_mode(st, "PRAGMA journal_mode = WAL", mode, sizeof(mode));
+    if (strcmp(mode, "wal"))
+        return pccs_err_set(err, PCCS_EDB,
+                            "%s: cannot put the store back in WAL mode: %s",
+                            st->path, sqlite3_errmsg(st->db));
+    return PCCS_OK;
 }
 
 /* ===== Sources ===== */
@@ -3007,6 +3095,7 @@ const struct pccs_store_ops pccs__sqlite_ops = {
     .begin = pccs__sqlite_begin,
     .commit = pccs__sqlite_commit,
     .rollback = pccs__sqlite_rollback,
+    .bulk = pccs__sqlite_bulk,
     .source_find = pccs__sqlite_source_find,
     .source_add = pccs__sqlite_source_add,
     .source_finish = pccs__sqlite_source_finish,

@@ -16,6 +16,7 @@
 #define pccs_store_begin(...) pccs__sqlite_begin(__VA_ARGS__)
 #define pccs_store_commit(...) pccs__sqlite_commit(__VA_ARGS__)
 #define pccs_store_rollback(...) pccs__sqlite_rollback(__VA_ARGS__)
+#define pccs_store_bulk(...) pccs__sqlite_bulk(__VA_ARGS__)
 #define pccs_store_source_find(...) pccs__sqlite_source_find(__VA_ARGS__)
 #define pccs_store_source_add(...) pccs__sqlite_source_add(__VA_ARGS__)
 #define pccs_store_source_finish(...) pccs__sqlite_source_finish(__VA_ARGS__)

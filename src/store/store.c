@@ -72,6 +72,12 @@ pccs_store_rollback(struct pccs_store *st)
 }
 
 int
+pccs_store_bulk(struct pccs_store *st, bool on, struct pccs_err *err)
+{
+    return OPS(st)->bulk ? OPS(st)->bulk(st, on, err) : PCCS_OK;
+}
+
+int
 pccs_store_source_find(struct pccs_store *st, const char *sha256,
                        struct pccs_source_info *out, struct pccs_err *err)
 {

@@ -201,6 +201,15 @@ int pccs_store_begin(struct pccs_store *st, struct pccs_err *err);
 int pccs_store_commit(struct pccs_store *st, struct pccs_err *err);
 /** Undo everything since begin. Safe to call with none open. */
 void pccs_store_rollback(struct pccs_store *st);
+/**
+ * A bulk load by a command that is the store's only user while it runs
+ * (pccs load, never a server): on (before the load's first begin) lets
+ * the backend write its new pages once rather than twice, off (after the
+ * last commit; pccs_store_free() does it too) puts the store back as it
+ * was. Loads stay atomic either way. Nothing if another connection has
+ * the store open, and nothing on PostgreSQL. Errors: PCCS_EDB.
+ */
+int pccs_store_bulk(struct pccs_store *st, bool on, struct pccs_err *err);
 
 /* ===== Sources ===== */
 

@@ -1,0 +1,91 @@
+#!/bin/sh
+# pccs load writes its pages once (issues 17 and 18): alone on a SQLite
+# store it loads in a rollback journal, not the WAL, and leaves the store
+# in WAL mode; beside another connection it keeps the WAL. Both stores
+# hold the same figures. A store a crash left in rollback mode, with a
+# hot journal, is rolled back and put back in WAL mode by the next open.
+. "$(dirname "$0")/lib.sh"
+on_pg && skip_all "on PostgreSQL: the journal of the SQLite file"
+command -v strace >/dev/null || skip_all "no strace"
+
+PAY=$DATA/nhs-payments-to-general-practice_2014-15.csv
+MAP=$DATA/gp-reg-pat-prac-map_2020-09.csv
+
+sq() { python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for r in c.execute(sys.argv[2]): print("|".join(map(str, r)))' "$1" "$2"; }
+
+# The files a run opens beside the store: journal, wal (sorted, once each).
+beside() { grep -o "$1-[a-z]*\"" "$T/trace" | sed "s|^$1-||; s|\"||" |
+    grep -v shm | sort -u | tr '\n' ' '; }
+
+# Alone: a rollback journal during the load, WAL after it.
+A=$T/a.db
+strace -f -e trace=openat -o "$T/trace" "$PCCS" --store "$A" load --quiet \
+    "$PAY" "$MAP" >/dev/null 2>"$T/err"
+check_eq "load alone" "$?" 0
+check_match "alone: the load opened a rollback journal" "$(beside "$A")" \
+    "journal"
+check_eq "alone: WAL again after the load" "$(sq "$A" 'PRAGMA journal_mode')" \
+    wal
+check_eq "alone: no journal or WAL file left" \
+    "$(ls "$A-journal" "$A-wal" 2>/dev/null)" ""
+
+# Beside another connection (a server's, say): the WAL all along.
+B=$T/b.db
+"$PCCS" --store "$B" sources >/dev/null
+python3 - "$B" "$PCCS" "$PAY" "$MAP" >"$T/held" 2>&1 <<'PY'
+import sqlite3, subprocess, sys, time
+db, pccs, *files = sys.argv[1:]
+c = sqlite3.connect(db)
+c.execute("SELECT count(*) FROM sources").fetchone()
+t = time.monotonic()
+p = subprocess.run(["strace", "-f", "-e", "trace=openat", "-o",
+                    db + ".trace", pccs, "--store", db, "load", "--quiet"]
+                   + files, stdout=subprocess.DEVNULL)
+print(p.returncode, "waited" if time.monotonic() - t > 20 else "at once",
+      c.execute("PRAGMA journal_mode").fetchone()[0])
+PY
+check_eq "beside another connection: loaded at once, in WAL mode" \
+    "$(cat "$T/held")" "0 at once wal"
+mv "$B.trace" "$T/trace"
+check_eq "beside another connection: no rollback journal" \
+    "$(beside "$B" | grep -c journal)" 0
+
+check_eq "both loads: two sources each" \
+    "$(sq "$A" 'SELECT count(*) FROM sources') $(sq "$B" 'SELECT count(*) FROM sources')" \
+    "2 2"
+for s in "$A" "$B"; do
+    "$PCCS" --store "$s" table payments --level icb --year 2014-15 \
+        --format csv >"$s.csv" 2>&1
+done
+check_eq "the same payments table from both ($(grep -c . "$A.csv") lines)" \
+    "$(cmp "$A.csv" "$B.csv" && echo same)" same
+check_eq "the payments table has rows" \
+    "$([ "$(grep -c . "$A.csv")" -gt 2 ] && echo yes)" yes
+
+# A crash in rollback mode: rows written past the cache, then the process
+# gone before its commit, leaving a hot journal.
+python3 - "$A" <<'PY'
+import os, sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA journal_mode = DELETE")
+c.execute("CREATE TABLE t0445 (x BLOB)")
+c.execute("INSERT INTO t0445 VALUES (1)")
+c.execute("PRAGMA cache_size = 4")
+c.execute("BEGIN")
+c.execute("DELETE FROM sources")
+for i in range(2000):
+    c.execute("INSERT INTO t0445 VALUES (randomblob(4000))")
+os._exit(0)
+PY
+check_eq "a hot journal left by the crash" \
+    "$(ls "$A-journal" >/dev/null 2>&1 && echo yes)" yes
+run_pccs --store "$A" sources
+check_eq "the next command opens it" "$status" 0
+check_eq "the crashed transaction rolled back" \
+    "$(sq "$A" 'SELECT count(*) FROM t0445') $(sq "$A" 'SELECT count(*) FROM sources')" \
+    "1 2"
+check_eq "WAL again after the crash" "$(sq "$A" 'PRAGMA journal_mode')" wal
+check_eq "intact" "$(sq "$A" 'PRAGMA integrity_check')" ok
+done_testing
