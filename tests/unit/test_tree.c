@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/tree.h"
@@ -183,25 +185,18 @@ test_tree_no_pcn_is_a_state_with_a_date(void **state)
     int u = pccs_tree_find(&t, "U17849");
     int ccg = pccs_tree_find(&t, "13T");
     /* "U" on 2020-09-01 holds until the next evidence, 2021-03-31. */
-    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2021, 1, 1), 0),
-                     -1);
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2021, 1, 1), 0), -1);
     assert_int_equal(pccs_tree_up(&t, p, day(2021, 1, 1), 0), ccg);
-    assert_int_equal(pccs_tree_ancestor(&t, p, PCCS_SUB_ICB, day(2021, 1, 1),
-                                        0),
-                     ccg);
-    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2021, 3, 31), 0),
-                     u);
+    assert_int_equal(
+        pccs_tree_ancestor(&t, p, PCCS_SUB_ICB, day(2021, 1, 1), 0), ccg);
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2021, 3, 31), 0), u);
     /* The "none" source's word is final when preferred. */
-    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2022, 1, 1), 1),
-                     -1);
-    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2022, 1, 1), 0),
-                     u);
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2022, 1, 1), 1), -1);
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2022, 1, 1), 0), u);
     /* Before all evidence: none, unless a source is preferred (its own
      * membership holds for its figures on any day). */
-    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2019, 8, 1), 0),
-                     -1);
-    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2019, 8, 1), 2),
-                     u);
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2019, 8, 1), 0), -1);
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2019, 8, 1), 2), u);
     int64_t count[8];
     assert_true(t.norgs <= 8);
     pccs_tree_count_practices(&t, day(2021, 1, 1), count);
@@ -227,8 +222,7 @@ test_tree_pcn_membership_never_reaches_back(void **state)
     pccs_tree_finish(&t);
     int p = pccs_tree_find(&t, "A86027");
     /* Before its first evidence the practice is in no PCN ... */
-    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2021, 1, 1), 0),
-                     -1);
+    assert_int_equal(pccs_tree_parent(&t, p, PCCS_PCN, day(2021, 1, 1), 0), -1);
     assert_int_equal(pccs_tree_up(&t, p, day(2021, 1, 1), 0),
                      pccs_tree_find(&t, "13T"));
     /* ... while its CCG and ICB are the earliest snapshot's. */
@@ -292,6 +286,66 @@ test_tree_name_as_at_a_day(void **state)
     pccs_tree_release(&t);
 }
 
+/*
+ * The index of codes read back with the tree's blob (borrowed from it),
+ * then grown by an org added after: every code found at its own index,
+ * before and after, and a code not in the tree not found.
+ */
+static void
+test_tree_index_from_blob(void **state)
+{
+    (void)state;
+    struct pccs_tree t = PCCS_TREE_INIT;
+    build(&t);
+    enum { N = 3000 }; /* past the first 1024 slots: the index grew */
+    char code[16];
+    for (int i = 0; i < N; i++) {
+        snprintf(code, sizeof(code), "P%05d", i);
+        org(&t, code, "practice", PCCS_DAY_NONE, PCCS_DAY_NONE);
+    }
+    size_t norgs = t.norgs;
+    assert_true(t.nslots >= 2 * norgs);
+    struct pccs_buf b = PCCS_BUF_INIT;
+    pccs_tree_to_blob(&t, &b);
+    pccs_tree_release(&t);
+    char *blob = malloc(b.len);
+    assert_non_null(blob);
+    memcpy(blob, b.p, b.len);
+    struct pccs_tree r;
+    assert_true(pccs_tree_from_blob(&r, blob, b.len));
+    assert_int_equal(r.norgs, norgs);
+    assert_false(r.slots_owned);
+    for (size_t i = 0; i < r.norgs; i++)
+        assert_int_equal(pccs_tree_find(&r, r.orgs[i].code), (int)i);
+    assert_int_equal(pccs_tree_find(&r, "P99999"), -1);
+    assert_int_equal(pccs_tree_find(&r, "A81001"), 0);
+    /* An insert copies the borrowed index, and it still finds them all. */
+    org(&r, "Z00001", "practice", PCCS_DAY_NONE, PCCS_DAY_NONE);
+    assert_true(r.slots_owned);
+    for (size_t i = 0; i < r.norgs; i++)
+        assert_int_equal(pccs_tree_find(&r, r.orgs[i].code), (int)i);
+    link(&r, "Z00001", "U00001", "pcn", day(2020, 1, 1), PCCS_DAY_NONE, false,
+         1);
+    assert_int_equal(pccs_tree_parent(&r, pccs_tree_find(&r, "Z00001"),
+                                      PCCS_PCN, day(2021, 1, 1), 0),
+                     pccs_tree_find(&r, "U00001"));
+    /* Read back again (the grown index in the blob); a cut blob is not. */
+    pccs_buf_release(&b);
+    pccs_tree_to_blob(&r, &b);
+    pccs_tree_release(&r);
+    blob = malloc(b.len);
+    assert_non_null(blob);
+    memcpy(blob, b.p, b.len);
+    assert_false(pccs_tree_from_blob(&r, blob, b.len - 8));
+    blob = malloc(b.len);
+    assert_non_null(blob);
+    memcpy(blob, b.p, b.len);
+    assert_true(pccs_tree_from_blob(&r, blob, b.len));
+    assert_int_equal(pccs_tree_find(&r, "Z00001"), (int)norgs);
+    pccs_tree_release(&r);
+    pccs_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -304,6 +358,7 @@ main(void)
         cmocka_unit_test(test_tree_no_pcn_is_a_state_with_a_date),
         cmocka_unit_test(test_tree_pcn_membership_never_reaches_back),
         cmocka_unit_test(test_tree_name_as_at_a_day),
+        cmocka_unit_test(test_tree_index_from_blob),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
