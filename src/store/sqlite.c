@@ -1203,9 +1203,11 @@ pccs_store_rollback(struct pccs_store *st)
  * database. A load mostly appends, so it writes about half as much.
  *
  * Still atomic and crash-safe: before a transaction overwrites a page,
- * the page's old content is in the journal, synced (synchronous = NORMAL
- * syncs the journal before the database is written, and the database
- * before the journal is cut to commit); the pages past the old end need
+ * the page's old content is in the journal, synced (synchronous = FULL
+ * while in rollback mode: the journal's pages, then its header, before
+ * the database is written, and the database before the journal is cut
+ * to commit; NORMAL would save a sync a commit but trust the file system
+ * to append safely across a power cut); the pages past the old end need
  * no copy because the journal records the old size and a rollback
  * truncates the file back to it. So a refused file rolls back to the
  * store as it was, and after a crash mid-load the next connection finds
@@ -1232,7 +1234,7 @@ pccs_store_bulk(struct pccs_store *st, bool on, struct pccs_err *err)
     if (on) {
         journal_mode(st, "PRAGMA journal_mode = TRUNCATE", mode, sizeof(mode));
         st->bulk = !strcmp(mode, "truncate");
-        return PCCS_OK;
+        return st->bulk ? exec(st, "PRAGMA synchronous = FULL", err) : PCCS_OK;
     }
     st->bulk = false;
     journal_mode(st, "PRAGMA journal_mode = WAL", mode, sizeof(mode));
@@ -1240,7 +1242,7 @@ pccs_store_bulk(struct pccs_store *st, bool on, struct pccs_err *err)
         return pccs_err_set(err, PCCS_EDB,
                             "%s: cannot put the store back in WAL mode: %s",
                             st->path, sqlite3_errmsg(st->db));
-    return PCCS_OK;
+    return exec(st, "PRAGMA synchronous = NORMAL", err);
 }
 
 /* ===== Sources ===== */
