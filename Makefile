@@ -22,6 +22,9 @@ PKGS := sqlite3 libsodium libzip expat jansson xlsxwriter libmicrohttpd libpq
 # open them with dlopen when a PostgreSQL store or the server needs them,
 # so every other command starts without their dozen dependent libraries.
 DLOPEN_PKGS := libmicrohttpd libpq
+# Likewise the xlsx reader's and writer's (src/formats/zip_load.c,
+# expat_load.c, src/report/xlsxwriter_load.c): libzip brings libcrypto.
+DLOPEN_PKGS += libzip expat xlsxwriter
 TEST_PKGS := cmocka
 
 WARN := -std=c17 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic \

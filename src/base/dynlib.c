@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+char pccs_dynlib_missing[] = "library not loaded";
+
 static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int

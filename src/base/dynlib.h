@@ -3,7 +3,9 @@
  * A shared library opened with dlopen on first use, its functions
  * resolved by name all at once: src/store/pq_load.c and
  * src/web/mhd_load.c define libpq's and libmicrohttpd's functions through
- * it, so a command that needs neither never maps them.
+ * it (src/formats/zip_load.c, expat_load.c and src/report/xlsxwriter_load.c
+ * those of the xlsx reader's and writer's libraries), so a command that
+ * needs none of them never maps them.
  */
 #ifndef PCCS_DYNLIB_H
 #define PCCS_DYNLIB_H
@@ -45,6 +47,23 @@ bool pccs_dynlib_fn(struct pccs_dynlib *l, size_t i, void *fn, size_t size);
     }
 
 /*
+ * What the string functions defined with PCCS_DYNLIB_STR_FN return when
+ * their library cannot be loaded, so an error message built from one
+ * still reads (the reason is already on stderr).
+ */
+extern char pccs_dynlib_missing[];
+
+/* Define name as PCCS_DYNLIB_DEFINE does, returning fallback on failure. */
+#define PCCS_DYNLIB_DEFINE_OR(l, ret, name, params, args, fallback)            \
+    ret name params                                                            \
+    {                                                                          \
+        ret(*f) params;                                                        \
+        if (!pccs_dynlib_fn(&l, SYM_##name, &f, sizeof(f)))                    \
+            return fallback;                                                   \
+        return f args;                                                         \
+    }
+
+/*
  * With a list X(ret, name, params, args) of a library's functions: each
  * one's index (SYM_name), its name, and its definition through the file's
  * struct pccs_dynlib, which these expect to be called lib.
@@ -55,5 +74,7 @@ bool pccs_dynlib_fn(struct pccs_dynlib *l, size_t i, void *fn, size_t size);
     PCCS_DYNLIB_DEFINE(lib, ret, name, params, args)
 #define PCCS_DYNLIB_VOID_FN(ret, name, params, args)                           \
     PCCS_DYNLIB_DEFINE_VOID(lib, ret, name, params, args)
+#define PCCS_DYNLIB_STR_FN(ret, name, params, args)                            \
+    PCCS_DYNLIB_DEFINE_OR(lib, ret, name, params, args, pccs_dynlib_missing)
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * xlsx reader on libzip and expat.
+ * xlsx reader on libzip and expat (both opened on first use:
+ * zip_load.c, expat_load.c).
  *
  * Opening reads the workbook part (sheet names and relationship ids), its
  * relationships (sheet part paths) and the shared strings table. A sheet
@@ -98,6 +99,11 @@ parse_part(struct pccs_xlsx *x, const char *part,
         return pccs_err_at(err, PCCS_EPARSE, x->name, 1, 1,
                            "cannot read %s: %s", part, zip_strerror(x->zip));
     XML_Parser p = XML_ParserCreate("UTF-8");
+    if (!p) {
+        zip_fclose(zf);
+        return pccs_err_at(err, PCCS_EPARSE, x->name, 1, 1,
+                           "%s: cannot create an XML parser", part);
+    }
     setup(p, ctx);
     int rc = PCCS_OK;
     for (;;) {
@@ -545,13 +551,19 @@ pccs_xlsx_sheet_open(struct pccs_xlsx *x, const char *name,
         return pccs_err_at(err, PCCS_EPARSE, x->name, 1, 1,
                            "cannot read sheet \"%s\": %s", name,
                            zip_strerror(x->zip));
+    XML_Parser p = XML_ParserCreate("UTF-8");
+    if (!p) {
+        zip_fclose(zf);
+        return pccs_err_at(err, PCCS_EPARSE, x->name, 1, 1,
+                           "sheet \"%s\": cannot create an XML parser", name);
+    }
     struct pccs_xlsx_sheet *s = pccs_xcalloc(1, sizeof(*s));
     s->x = x;
     size_t ln = strlen(x->name) + strlen(name) + 3;
     s->label = pccs_xmalloc(ln);
     snprintf(s->label, ln, "%s[%s]", x->name, name);
     s->zf = zf;
-    s->p = XML_ParserCreate("UTF-8");
+    s->p = p;
     s->next_row = 1;
     s->text = (struct pccs_buf)PCCS_BUF_INIT;
     s->out_text = (struct pccs_buf)PCCS_BUF_INIT;
