@@ -1200,7 +1200,10 @@ pccs_store_rollback(struct pccs_store *st)
  * database at the checkpoint; in rollback mode SQLite journals only the
  * pages that existed when the transaction began (their old content) and
  * writes a page appended past the old end of the file once, into the
- * database. A load mostly appends, so it writes about half as much.
+ * database. A load mostly appends, so it writes about half as much
+ * (bench/phm, QF7's patient-level files: 2414 -> 1208 MB written, load
+ * 16.6 -> 13.6 s wall; bench/load's 30 small files, a transaction each:
+ * 3.11 -> 3.00 s, a tie, so every load does it, whatever its size).
  *
  * Still atomic and crash-safe: before a transaction overwrites a page,
  * the page's old content is in the journal, synced (synchronous = FULL
