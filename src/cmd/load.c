@@ -145,8 +145,11 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
     struct pccs_err terr = PCCS_ERR_INIT;
     if (pccs_tree_refresh(st, &terr) && exit == PCCS_EXIT_OK)
         exit = pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", terr.msg);
-    if (pccs_store_bulk(st, false, &berr) && exit == PCCS_EXIT_OK)
-        exit = pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", berr.msg);
+    /* The files are in: a store left in the rollback journal (another
+     * connection opened it meanwhile) is put back in WAL by its next
+     * open, so this is said, not failed on. */
+    if (pccs_store_bulk(st, false, &berr))
+        fprintf(stderr, "pccs: warning: %s\n", berr.msg);
     pccs_store_free(st);
     free(files);
     return exit;
