@@ -12,6 +12,9 @@ run_pccs --store "$S" load --quiet "$DATA/gp-reg-pat-prac-map_2020-09.csv"
 check_eq "load" "$status" 0
 printf 'a long enough passphrase\n' | "$PCCS" --store "$S" user add ann --role admin --scope ENG 2>/dev/null
 sum=$(sha256sum <"$S")
+# What the writable store left beside it (its tree's cache file): the
+# read-only commands below must add nothing to it.
+files=$(ls "$D")
 chmod 755 "$T"
 chmod 644 "$S"
 chmod 555 "$D"
@@ -40,7 +43,9 @@ as user disable ann 2>"$T/err"
 check_eq "a user change is refused: exit 1" "$?" 1
 check_match "... saying the store is read-only" "$(cat "$T/err")" "read-only"
 check_eq "the store is byte for byte as it was" "$(sha256sum <"$S")" "$sum"
-check_eq "no journal or log made beside it" "$(ls "$D")" "s.db"
+check_eq "no journal or log made beside it" "$(ls "$D")" "$files"
+check_eq "... (the store and its tree's cache file)" "$files" \
+    "$(printf 's.db\ns.db-tree.cache')"
 chmod 755 "$D"
 check_eq "ann is still enabled" "$(sql "$S" "select disabled from users")" 0
 
