@@ -154,8 +154,6 @@ fact_cb(void *ctx, const struct pccs_fact_row *f)
 {
     struct gather *g = ctx;
     int org = pccs_tree_find(g->t, f->org);
-    if (!g->at_org)
-        g->at_org = pccs_xcalloc(g->t->norgs, sizeof(*g->at_org));
     if (g->weighted_pass) {
         int64_t k = org >= 0 ? g->at_org[org] : 0;
         if (org < 0) {
@@ -520,11 +518,14 @@ pccs_population_rows(struct pccs_store *st, const struct pccs_tree *t,
 {
     memset(out, 0, sizeof(*out));
     struct build *b = pccs_xcalloc(1, sizeof(*b));
-    *b = (struct build){.st = st,
-                        .t = t,
-                        .q = q,
-                        .out = out,
-                        .g = {.t = t, .index = PCCS_HMAP_INIT}};
+    *b = (struct build){
+        .st = st,
+        .t = t,
+        .q = q,
+        .out = out,
+        .g = {.t = t,
+              .at_org = pccs_xcalloc(t->norgs ? t->norgs : 1, sizeof(int)),
+              .index = PCCS_HMAP_INIT}};
     int rc = check_in(b, err);
     if (!rc)
         rc = pick_periods(b, err);
