@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/heap.h"
 #include "cmd/cmd.h"
 
 int
 main(int argc, char **argv)
 {
+    pccs_heap_huge((size_t)64 << 20);
     return pccs_cmd_main(argc, argv);
 }
