@@ -233,6 +233,155 @@ plain_guess(double v, int max)
     return max;
 }
 
+/* 10^k exactly, as doubles (k <= 22) and as 64-bit integers (k <= 19). */
+static const double plain_pow10[] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+static const uint64_t plain_pow10u[] = {1ULL,
+                                        10ULL,
+                                        100ULL,
+                                        1000ULL,
+                                        10000ULL,
+                                        100000ULL,
+                                        1000000ULL,
+                                        10000000ULL,
+                                        100000000ULL,
+                                        1000000000ULL,
+                                        10000000000ULL,
+                                        100000000000ULL,
+                                        1000000000000ULL,
+                                        10000000000000ULL,
+                                        100000000000000ULL,
+                                        1000000000000000ULL,
+                                        10000000000000000ULL,
+                                        100000000000000000ULL,
+                                        1000000000000000000ULL,
+                                        10000000000000000000ULL};
+
+/* Does q 10^-d give a back (the test of plain_ok, in the same doubles)? */
+static bool
+plain_back(uint64_t q, int d, double a)
+{
+    return fabs((double)q / plain_pow10[d] - a) <= a * PLAIN_REL;
+}
+
+/*
+ * Does a to d decimals give it back, where a 10^max rounded is
+ * hi unit + lo (lo < unit, a power of ten)? 1 yes, 0 no, -1 when that
+ * cannot tell: lo is exactly half a unit, so the exact product may lie
+ * either side, and the two roundings answer apart. *q is a 10^d
+ * rounded (when not -1).
+ */
+static int
+plain_ok_at(uint64_t hi, uint64_t lo, uint64_t unit, int d, double a,
+            uint64_t *q)
+{
+    *q = hi + (lo > unit / 2);
+    if (unit == 1 || lo != unit / 2)
+        return plain_back(*q, d, a);
+    bool down = plain_back(hi, d, a), up = plain_back(hi + 1, d, a);
+    return down == up ? down : -1;
+}
+
+/*
+ * The fewest decimals, up to 3, that give a back in floating point
+ * (pounds and pence, FTE), or -1: a guess, checked by the caller.
+ */
+static int
+plain_few(double a, int max)
+{
+    for (int d = 0; d <= 3 && d <= max; d++) {
+        double r = nearbyint(a * plain_pow10[d]);
+        if (fabs(r / plain_pow10[d] - a) <= a * PLAIN_REL)
+            return d;
+    }
+    return -1;
+}
+
+/*
+ * plain_number's answer from one exact product, |v| 10^max (qmax, fewer
+ * than 16 digits): drop its last digits while rounding them away moves
+ * it by no more than PLAIN_REL of v, then check d as plain_number does
+ * (d gives v back, d - 1 does not), from the digits the loop kept and
+ * dropped. False when it cannot decide so (v too small or too large, a
+ * rounding tie, a wrong guess): the caller takes the long way.
+ */
+static bool
+plain_fast(struct pccs_buf *b, double v, int max)
+{
+    plain_u128 wide;
+    if (max >= (int)PCCS_LEN(plain_pow10) || !fixed_scaled(max, v, &wide) ||
+        wide >= ((plain_u128)1 << 53))
+        return false;
+    double a = fabs(v), tol = a * PLAIN_REL * plain_pow10[max];
+    /* qmax = rest unit + cut; next, step: the same one digit further */
+    uint64_t qmax = (uint64_t)wide, rest = qmax, cut = 0, unit = 1, next = 0,
+             step = 10;
+    int d = plain_few(a, max);
+    if (d >= 0) {
+        if (max - d > 18)
+            return false;
+        unit = plain_pow10u[max - d];
+        rest = qmax / unit;
+        cut = qmax % unit;
+        step = unit * 10;
+        next = cut + rest % 10 * unit;
+    }
+    else {
+        for (d = max; d > 0 && unit < plain_pow10u[18]; d--) {
+            next = cut + rest % 10 * unit;
+            step = unit * 10;
+            if ((double)(next < step - next ? next : step - next) > tol)
+                break;
+            cut = next;
+            rest /= 10;
+            unit = step;
+        }
+        if (d > 0 && unit >= plain_pow10u[18])
+            return false; /* next and step are not d - 1's */
+    }
+    if (unit > 1 && cut == unit / 2)
+        return false; /* a tie: which way the digits round is not known */
+    uint64_t q, q1;
+    int ok = plain_ok_at(rest, cut, unit, d, a, &q);
+    if ((d < max && ok != 1) ||
+        (d > 0 && plain_ok_at(rest / 10, next, step, d - 1, a, &q1) != 0))
+        return false;
+    while (d > 0 && q % 10 == 0) {
+        q /= 10;
+        d--;
+    }
+    if (q == 0) {
+        pccs_buf_addch(b, '0');
+        return true;
+    }
+    char tmp[48], *o = tmp;
+    if (signbit(v))
+        *o++ = '-';
+    o = put_scaled(o, q, d);
+    pccs_buf_add(b, tmp, (size_t)(o - tmp));
+    return true;
+}
+
+/*
+ * floor(log10(a)), a > 0 finite, as libm's log10 gives it: from exact
+ * powers of ten for 1 <= a < 1e22 away from them (libm may round a
+ * hair either side of one to it), else from log10.
+ */
+static int
+plain_mag(double a)
+{
+    if (a >= 1 && a < 1e22) {
+        int k = 0;
+        while (a >= plain_pow10[k + 1])
+            k++;
+        if (a >= plain_pow10[k] * (1 + 1e-13) &&
+            a < plain_pow10[k + 1] * (1 - 1e-13))
+            return k;
+    }
+    return (int)floor(log10(a));
+}
+
 static void
 plain_number(struct pccs_buf *b, double v)
 {
@@ -242,12 +391,14 @@ plain_number(struct pccs_buf *b, double v)
         pccs_buf_addstr(b, tmp);
         return;
     }
-    int mag = (int)floor(log10(fabs(v)));
+    int mag = plain_mag(fabs(v));
     int max = PLAIN_DIGITS - 1 - mag;
     if (max < 0)
         max = 0;
     if (max > 330)
         max = 330;
+    if (plain_fast(b, v, max))
+        return;
     /*
      * The fewest decimals d that give v back: more decimals never round
      * further from v, so d is right when it gives v back and d - 1 does
@@ -304,6 +455,12 @@ plain_number(struct pccs_buf *b, double v)
         pccs_buf_addstr(b, "0");
     else
         pccs_buf_addstr(b, tmp);
+}
+
+void
+pccs__table_plain(struct pccs_buf *b, double v)
+{
+    plain_number(b, v);
 }
 
 /* Human form: thousands separators and a fixed number of decimals. */

@@ -32,6 +32,12 @@ void pccs_table_format_text(struct pccs_buf *b, const struct pccs_table *t,
  * snprintf's "%.*f" without printf's multiple precision.
  */
 void pccs__table_fixed(char *out, size_t size, int d, double v);
+/**
+ * Internal, for the writers and their unit test: v as the CSV shows it
+ * (the fewest decimals that give v back to 13 significant digits),
+ * appended to b.
+ */
+void pccs__table_plain(struct pccs_buf *b, double v);
 /** Internal: v in decimal, as "%lld" prints it, into out (24 bytes). */
 void pccs__table_int(char *out, long long v);
 /** Parse "text", "csv", "json" or "xlsx". PCCS_EINVAL otherwise. */

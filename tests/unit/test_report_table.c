@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "calc/rollup.h"
 #include "formats/xlsx.h"
 #include "report/table.h"
@@ -303,6 +304,81 @@ test_report_table_fixed_as_snprintf(void **state)
     }
 }
 
+/*
+ * The CSV's plain numbers, against the rule worked out the slow way:
+ * the fewest decimals d (up to 14 less the power of ten of v, at most
+ * 330) whose "%.*f" text strtod reads back within 1e-13 of v, trailing
+ * zeros dropped.
+ */
+static void
+plain_reference(char *out, size_t size, double v)
+{
+    if (v == floor(v) && fabs(v) < 9e15) {
+        snprintf(out, size, "%lld", (long long)v);
+        return;
+    }
+    int max = 14 - (int)floor(log10(fabs(v)));
+    max = max < 0 ? 0 : max > 330 ? 330 : max;
+    int d = 0;
+    for (; d < max; d++) {
+        snprintf(out, size, "%.*f", d, v);
+        if (fabs(strtod(out, NULL) - v) <= fabs(v) * 1e-13)
+            break;
+    }
+    snprintf(out, size, "%.*f", d, v);
+    char *dot = strchr(out, '.');
+    if (dot) {
+        char *end = out + strlen(out);
+        while (end > dot + 1 && end[-1] == '0')
+            *--end = '\0';
+        if (end == dot + 1)
+            *dot = '\0';
+    }
+    if (strcmp(out, "-0") == 0)
+        strcpy(out, "0");
+}
+
+static void
+check_plain(double v)
+{
+    char want[400];
+    struct pccs_buf b = PCCS_BUF_INIT;
+    plain_reference(want, sizeof(want), v);
+    pccs__table_plain(&b, v);
+    if (strcmp(want, b.p) != 0)
+        fail_msg("%.17g: %s, the slow rule %s", v, b.p, want);
+    pccs_buf_release(&b);
+}
+
+static void
+test_report_table_plain_as_the_rule(void **state)
+{
+    (void)state;
+    static const double edge[] = {
+        0.5,      1.5,       -2.5,     0.125,     1.005,  2.675,
+        9.995,    99.5,      999.9995, 0.05,      1e-7,   2.5e-5,
+        1e22,     1e23,      9.5e15,   0.1 + 0.2, 1.0 / 3, 2.0 / 3,
+        4579.75,  4579.785,  -52039.005, 999.9999999999999, 1e15 - 0.5,
+        0.0999999999999999, 2.1617248288634500, 1e-300, 5e-324, 1e300};
+    for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++)
+        check_plain(edge[i]);
+    uint64_t x = 2463534242ULL;
+    for (int i = 0; i < 100000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        /* pence, FTE, ratios of them, and values of any size */
+        check_plain((double)(int64_t)(x % 2000000000000ULL - 1000000000000ULL) /
+                    100.0);
+        check_plain((double)(x % 100000) / 100.0);
+        check_plain((double)(x % 10000000) / 100.0 * 10000.0 /
+                    ((double)(x >> 40) / 10.0 + 1.0));
+        check_plain((double)(x >> 11) / (double)(1ULL << (x % 64)));
+        check_plain((double)(x % 1000 + 1) / 1000.0 /
+                    (double)((x >> 20) % 997 + 1));
+    }
+}
+
 static void
 test_report_table_int_as_snprintf(void **state)
 {
@@ -338,6 +414,7 @@ main(void)
         cmocka_unit_test(test_report_table_csv_quotes_and_plain_numbers),
         cmocka_unit_test(test_report_table_csv_quotes_header_formula_long),
         cmocka_unit_test(test_report_table_csv_no_exponent),
+        cmocka_unit_test(test_report_table_plain_as_the_rule),
         cmocka_unit_test(test_report_table_text_separators_and_notes),
         cmocka_unit_test(test_report_table_json_rows_and_sources),
         cmocka_unit_test(test_report_table_format_parse),
