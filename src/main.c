@@ -13,6 +13,9 @@
 int
 main(int argc, char **argv)
 {
-    pccs_heap_huge((size_t)64 << 20);
+    /* A load of the bundled files peaks near 190 MB: all of it in huge
+     * pages (64 MiB left the rest in 4 KiB pages: 16,567 faults, not
+     * 1,345) */
+    pccs_heap_huge((size_t)1 << 30);
     return pccs_cmd_main(argc, argv);
 }

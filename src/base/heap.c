@@ -23,14 +23,12 @@ pccs_heap_huge(size_t pad)
     const uintptr_t huge = (uintptr_t)2 << 20;
     /*
      * glibc: each growth of the heap adds pad beyond the request, the
-     * heap is not given back until twice that is free at its top, and
-     * blocks up to pad / 2 (at most glibc's 32 MiB) come from it.
+     * heap is not given back until pad is free at its top, and blocks up
+     * to 32 MiB (glibc's most) come from it while it has room.
      */
     if (pad < 2 * huge || pad > INT32_MAX || !mallopt(M_TOP_PAD, (int)pad) ||
-        !mallopt(M_TRIM_THRESHOLD, (int)pad * 2) ||
-        !mallopt(
-            M_MMAP_THRESHOLD,
-            (int)(pad / 2 < ((size_t)32 << 20) ? pad / 2 : ((size_t)32 << 20))))
+        !mallopt(M_TRIM_THRESHOLD, (int)pad) ||
+        !mallopt(M_MMAP_THRESHOLD, 32 << 20))
         return;
     /*
      * A first block from the heap makes it grow now, by pad. Its header
@@ -43,6 +41,9 @@ pccs_heap_huge(size_t pad)
     char *p = malloc(huge);
     char *hi = sbrk(0);
     if (!p || lo == (char *)-1 || hi == (char *)-1 || p < lo || p >= hi) {
+        /* no room for pad (a limit on address space), or not glibc's
+         * heap (a sanitizer's allocator): grow as glibc would */
+        (void)mallopt(M_TOP_PAD, 128 << 10);
         free(p);
         return;
     }

@@ -14,10 +14,12 @@
  * Grow the heap by pad bytes ahead of need and ask the kernel for
  * transparent huge pages over that room (madvise, honoured where
  * /sys/kernel/mm/transparent_hugepage/enabled allows it), so the first
- * pad bytes a command allocates fault 2 MiB at a time. Allocations up to
- * pad / 2 come from the heap rather than a mapping of their own. Does
- * nothing where the C library or the kernel has no such knobs; never
- * fails.
+ * pad bytes a command allocates fault 2 MiB at a time. The room is
+ * address space, not memory: a page is taken when first touched (so
+ * resident memory grows in 2 MiB steps). Blocks up to 32 MiB come from
+ * the heap rather than a mapping of their own. Where the address space
+ * is limited, or the allocator is not glibc's (a sanitizer's), the heap
+ * grows as it would have; never fails.
  */
 void pccs_heap_huge(size_t pad);
 
