@@ -69,9 +69,16 @@ void
 pccs_build_org_row(struct pccs_table *out, const struct pccs_tree *t, int org,
                    int parent, pccs_day at)
 {
+    pccs_build_org_row_named(out, t, org, pccs_tree_name(t, org, at), parent);
+}
+
+void
+pccs_build_org_row_named(struct pccs_table *out, const struct pccs_tree *t,
+                         int org, const char *name, int parent)
+{
     pccs_table_row(out);
     pccs_table_text(out, t->orgs[org].code);
-    pccs_table_text(out, pccs_tree_name(t, org, at));
+    pccs_table_text(out, name);
     pccs_table_text(out, parent >= 0 ? t->orgs[parent].code : "");
 }
 

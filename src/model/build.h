@@ -102,6 +102,12 @@ int pccs_build_group_memo(struct pccs_build_memo *m, const struct pccs_tree *t,
  */
 void pccs_build_org_row(struct pccs_table *out, const struct pccs_tree *t,
                         int org, int parent, pccs_day at);
+/**
+ * pccs_build_org_row() with the name already looked up (pccs_tree_name):
+ * for a table with several rows an org, which looks it up once.
+ */
+void pccs_build_org_row_named(struct pccs_table *out, const struct pccs_tree *t,
+                              int org, const char *name, int parent);
 
 /**
  * The note "what: publication, period (path)" for the loaded file

@@ -375,12 +375,21 @@ emit_rows(struct pccs_table *out, const struct pccs_tree *t,
     sort_t = t;
     qsort(w->r, w->n, sizeof(*w->r), cmp_wrow);
     PCCS_BUILD_COLS(out, cols);
+    /* an org's rows are together: its name and parent looked up once */
+    int last = -1, parent = -1;
+    pccs_day last_day = PCCS_DAY_NONE;
+    const char *name = "";
     for (size_t i = 0; i < w->n; i++) {
         const struct wrow *r = &w->r[i];
         pccs_day day = cs->day[r->pub];
         double wp = wpop[r->pub][r->org];
-        pccs_build_org_row(out, t, r->org, pccs_tree_up(t, r->org, day, 0),
-                           day);
+        if (r->org != last || day != last_day) {
+            last = r->org;
+            last_day = day;
+            parent = pccs_tree_up(t, r->org, day, 0);
+            name = pccs_tree_name(t, r->org, day);
+        }
+        pccs_build_org_row_named(out, t, r->org, name, parent);
         pccs_table_text(out, pub_names[r->pub]);
         pccs_table_text(out, r->key);
         pccs_table_num(out, r->fte);
