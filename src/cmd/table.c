@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* pccs table NAME: the named tables, in text, CSV or JSON. */
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -153,8 +155,19 @@ write_table(const struct pccs_table *t, enum pccs_format fmt,
 {
     if (fmt == PCCS_FMT_XLSX)
         return pccs_table_write_xlsx(t, outpath, err);
-    if (!outpath)
+    if (!outpath) {
+        /*
+         * Into a pipe, room for a whole table by practice (some 3 MB):
+         * pccs writes it and ends without waiting on the reader 64 KiB
+         * at a time (best effort: the system may allow less).
+         */
+#ifdef F_SETPIPE_SZ
+        struct stat sb;
+        if (fstat(fileno(stdout), &sb) == 0 && S_ISFIFO(sb.st_mode))
+            (void)fcntl(fileno(stdout), F_SETPIPE_SZ, 1 << 20);
+#endif
         return pccs_table_write(t, fmt, stdout, err);
+    }
     FILE *f = fopen(outpath, "w");
     if (!f)
         return pccs_err_set(err, PCCS_EIO, "%s: cannot write: %s", outpath,
