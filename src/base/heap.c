@@ -40,9 +40,11 @@ pccs_heap_huge(size_t pad)
     char *lo = sbrk(0);
     char *p = malloc(huge);
     char *hi = sbrk(0);
-    if (!p || lo == (char *)-1 || hi == (char *)-1 || p < lo || p >= hi) {
-        /* no room for pad (a limit on address space), or not glibc's
-         * heap (a sanitizer's allocator): grow as glibc would */
+    if (!p || lo == (char *)-1 || hi == (char *)-1 || hi <= lo ||
+        (uintptr_t)p + huge > (uintptr_t)hi) {
+        /* the heap did not grow (a limit on address space), or the
+         * block is not from it (a sanitizer's allocator): grow as glibc
+         * would */
         (void)mallopt(M_TOP_PAD, 128 << 10);
         free(p);
         return;
