@@ -24,6 +24,9 @@
 #define UNDER_SANITIZER 1
 #endif
 #endif
+#ifndef UNDER_SANITIZER
+#define UNDER_SANITIZER 0
+#endif
 
 /* Does the kernel give huge pages on request (madvise or always)? */
 static int
@@ -65,10 +68,7 @@ static void
 test_heap_blocks_in_huge_pages(void **state)
 {
     (void)state;
-#ifdef UNDER_SANITIZER
-    skip();
-#else
-    if (!thp_on_request())
+    if (UNDER_SANITIZER || !thp_on_request())
         skip();
     long before = heap_huge_kb();
     pccs_heap_huge((size_t)256 << 20);
@@ -92,7 +92,6 @@ test_heap_blocks_in_huge_pages(void **state)
     assert_non_null(big);
     memset(big, 1, (size_t)48 << 20);
     free(big);
-#endif
 }
 
 int
