@@ -35,8 +35,11 @@ start() {
     "$PCCS" --store "$S" serve --listen 127.0.0.1:0 "$@" >"$T/out" 2>"$T/log" &
     pid=$!
     i=0
-    while [ $i -lt 100 ] && ! grep -q listening "$T/out"; do sleep 0.1; i=$((i + 1)); done
+    # up to 30 s: on a loaded machine (CI runs two tests at once) a start
+    # once took longer than the 10 s this waited before
+    while [ $i -lt 300 ] && ! grep -q listening "$T/out"; do sleep 0.1; i=$((i + 1)); done
     URL=$(sed -n 's|.*\(http://127.0.0.1:[0-9]*\)/.*|\1|p' "$T/out")
+    [ -n "$URL" ] || { echo "# pccs serve did not start in 30 s:"; sed 's/^/#   /' "$T/log"; }
 }
 start --threads 256
 kill -TERM $pid
