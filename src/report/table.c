@@ -188,6 +188,11 @@ pccs__table_int(char *out, long long v)
     *out = '\0';
 }
 
+/* 10^k exactly, as doubles (k <= 22). */
+static const double plain_pow10[] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 /*
  * Does the decimal text of v to d places give v back (PLAIN_REL)? *q is
  * v 10^d rounded (fixed_scaled) when *have says it was worked out.
@@ -195,18 +200,14 @@ pccs__table_int(char *out, long long v)
 static bool
 plain_ok(char *tmp, size_t size, int d, double v, plain_u128 *q, bool *have)
 {
-    static const double pow10[] = {
-        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     double back;
-    *have = d >= 0 && d < (int)(sizeof(pow10) / sizeof(pow10[0])) &&
-            fixed_scaled(d, v, q);
+    *have = d >= 0 && d < (int)PCCS_LEN(plain_pow10) && fixed_scaled(d, v, q);
     /*
      * q and 10^d exact in a double: their quotient is correctly rounded,
      * the value strtod reads from the text (Clinger's fast path).
      */
     if (*have && *q < ((plain_u128)1 << 53)) {
-        back = (double)(uint64_t)*q / pow10[d];
+        back = (double)(uint64_t)*q / plain_pow10[d];
         if (signbit(v))
             back = -back;
     }
@@ -233,10 +234,7 @@ plain_guess(double v, int max)
     return max;
 }
 
-/* 10^k exactly, as doubles (k <= 22) and as 64-bit integers (k <= 19). */
-static const double plain_pow10[] = {
-    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+/* 10^k exactly, as 64-bit integers (k <= 19). */
 static const uint64_t plain_pow10u[] = {1ULL,
                                         10ULL,
                                         100ULL,
