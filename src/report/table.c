@@ -219,19 +219,27 @@ plain_ok(char *tmp, size_t size, int d, double v, plain_u128 *q, bool *have)
 }
 
 /*
- * A guess at the fewest decimals that give v back, in floating point
- * (cheap); plain_number checks it with the decimal text.
+ * The fewest decimals d, up to limit and max, whose rounding of a (> 0)
+ * in floating point gives it back (cheap), or -1: a guess that
+ * plain_number checks with the decimal text.
  */
+static int
+plain_first(double a, int max, int limit)
+{
+    for (int d = 0; d <= max && d <= limit; d++) {
+        double r = nearbyint(a * plain_pow10[d]);
+        if (fabs(r / plain_pow10[d] - a) <= a * PLAIN_REL)
+            return d;
+    }
+    return -1;
+}
+
+/* A guess at the fewest decimals that give v back (max when none do). */
 static int
 plain_guess(double v, int max)
 {
-    double p = 1;
-    for (int d = 0; d <= max && d <= 22; d++, p *= 10) {
-        double r = nearbyint(v * p);
-        if (fabs(r / p - v) <= fabs(v) * PLAIN_REL)
-            return d;
-    }
-    return max;
+    int d = plain_first(fabs(v), max, (int)PCCS_LEN(plain_pow10) - 1);
+    return d < 0 ? max : d;
 }
 
 /* 10^k exactly, as 64-bit integers (k <= 19). */
@@ -282,21 +290,6 @@ plain_ok_at(uint64_t hi, uint64_t lo, uint64_t unit, int d, double a,
 }
 
 /*
- * The fewest decimals, up to 3, that give a back in floating point
- * (pounds and pence, FTE), or -1: a guess, checked by the caller.
- */
-static int
-plain_few(double a, int max)
-{
-    for (int d = 0; d <= 3 && d <= max; d++) {
-        double r = nearbyint(a * plain_pow10[d]);
-        if (fabs(r / plain_pow10[d] - a) <= a * PLAIN_REL)
-            return d;
-    }
-    return -1;
-}
-
-/*
  * plain_number's answer from one exact product, |v| 10^max (qmax, fewer
  * than 16 digits): drop its last digits while rounding them away moves
  * it by no more than PLAIN_REL of v, then check d as plain_number does
@@ -315,7 +308,8 @@ plain_fast(struct pccs_buf *b, double v, int max)
     /* qmax = rest unit + cut; next, step: the same one digit further */
     uint64_t qmax = (uint64_t)wide, rest = qmax, cut = 0, unit = 1, next = 0,
              step = 10;
-    int d = plain_few(a, max);
+    /* pounds and pence, FTE: a few decimals, found at once */
+    int d = plain_first(a, max, 3);
     if (d >= 0) {
         if (max - d > 18)
             return false;
