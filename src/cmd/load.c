@@ -145,11 +145,14 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
     struct pccs_err terr = PCCS_ERR_INIT;
     if (pccs_tree_refresh(st, &terr) && exit == PCCS_EXIT_OK)
         exit = pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", terr.msg);
-    /* The files are in: a store left in the rollback journal (another
-     * connection opened it meanwhile) is put back in WAL by its next
-     * open, so this is said, not failed on. */
-    if (pccs_store_bulk(st, false, &berr))
+    /* The files are committed here, together (store.h). A store left in
+     * the rollback journal (another connection opened it meanwhile) is
+     * put back in WAL by its next open, so that is said, not failed on. */
+    int brc = pccs_store_bulk(st, false, &berr);
+    if (brc == PCCS_ECONFLICT)
         fprintf(stderr, "pccs: warning: %s\n", berr.msg);
+    else if (brc)
+        exit = pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", berr.msg);
     pccs_store_free(st);
     free(files);
     return exit;

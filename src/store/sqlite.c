@@ -462,6 +462,9 @@ struct pccs_store {
     struct row_batch attrs, links; /* rows waiting for a multi-row INSERT */
     bool readonly;  /* opened read-only: the directory is not writable */
     bool bulk;      /* in a bulk load's rollback journal (pccs_store_bulk) */
+    bool bulk_tx;   /* the bulk load's transaction is open: a load's begin
+                       .. commit is a savepoint in it */
+    bool bulk_lost; /* SQLite ended the bulk load's transaction itself */
     bool gen_dirty; /* this transaction wrote rows the tree is built from */
     int changes;    /* rows the last write_row changed */
     sqlite3_stmt *user_state; /* a server's check on every request */
@@ -1140,15 +1143,11 @@ pccs_store_schema_version(struct pccs_store *st)
 
 /* ===== Transactions ===== */
 
-int
-pccs_store_begin(struct pccs_store *st, struct pccs_err *err)
+/* BEGIN IMMEDIATE; each try waits BUSY_TIMEOUT_MS for the writer before. */
+static int
+begin_immediate(struct pccs_store *st, struct pccs_err *err)
 {
-    if (st->in_tx) {
-        st->nested++;
-        return PCCS_OK;
-    }
     int rc = writable(st, err);
-    /* Each try waits BUSY_TIMEOUT_MS for the writer before it. */
     if (!rc)
         rc = exec(st, "BEGIN IMMEDIATE", err);
     for (int i = 1; rc && !st->readonly && i < BUSY_TRIES &&
@@ -1157,6 +1156,28 @@ pccs_store_begin(struct pccs_store *st, struct pccs_err *err)
         pccs_err_clear(err);
         rc = exec(st, "BEGIN IMMEDIATE", err);
     }
+    return rc;
+}
+
+/* Did SQLite end the bulk load's transaction (a disk full, an I/O error)? */
+static void
+check_bulk_tx(struct pccs_store *st)
+{
+    if (st->bulk_tx && sqlite3_get_autocommit(st->db)) {
+        st->bulk_tx = false;
+        st->bulk_lost = true;
+    }
+}
+
+int
+pccs_store_begin(struct pccs_store *st, struct pccs_err *err)
+{
+    if (st->in_tx) {
+        st->nested++;
+        return PCCS_OK;
+    }
+    int rc = st->bulk_tx ? exec(st, "SAVEPOINT load", err)
+                         : begin_immediate(st, err);
     if (!rc)
         st->in_tx = true;
     return rc;
@@ -1177,7 +1198,7 @@ pccs_store_commit(struct pccs_store *st, struct pccs_err *err)
     if (st->gen_dirty)
         rc = exec(st, "UPDATE generation SET n = n + 1", err);
     if (!rc)
-        rc = exec(st, "COMMIT", err);
+        rc = exec(st, st->bulk_tx ? "RELEASE load" : "COMMIT", err);
     if (!rc) {
         st->in_tx = false;
         st->gen_dirty = false;
@@ -1194,7 +1215,11 @@ pccs_store_rollback(struct pccs_store *st)
         if (st->stmt[i])
             sqlite3_reset(st->stmt[i]);
     }
-    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    check_bulk_tx(st);
+    sqlite3_exec(st->db,
+                 st->bulk_tx ? "ROLLBACK TO load; RELEASE load" : "ROLLBACK",
+                 NULL, NULL, NULL);
+    check_bulk_tx(st);
     st->in_tx = false;
     st->nested = 0;
     st->gen_dirty = false;
@@ -1238,6 +1263,14 @@ pccs_store_rollback(struct pccs_store *st)
  * rollback-mode writer: it waits (up to BUSY_TIMEOUT_MS) while the load
  * holds the exclusive lock, from a commit's or a spill's first write to
  * the database until the commit ends; a large file spills early.
+ *
+ * The command's files are one transaction (BEGIN IMMEDIATE here, COMMIT
+ * when bulk goes off), each file's begin .. commit a savepoint in it:
+ * one commit rather than one a file, so the index pages every file
+ * changes are written and synced once (docs/internals/store.md). A
+ * rollback goes back to the savepoint, the files before it stay in; if
+ * SQLite ends the transaction itself (SQLITE_FULL, an I/O error) every
+ * file of the command is gone, and off says so.
  */
 int
 pccs_store_bulk(struct pccs_store *st, bool on, struct pccs_err *err)
@@ -1248,15 +1281,35 @@ pccs_store_bulk(struct pccs_store *st, bool on, struct pccs_err *err)
     if (on) {
         journal_mode(st, "PRAGMA journal_mode = TRUNCATE", mode, sizeof(mode));
         st->bulk = !strcmp(mode, "truncate");
-        return st->bulk ? exec(st, "PRAGMA synchronous = FULL", err) : PCCS_OK;
+        st->bulk_lost = false;
+        int rc = st->bulk ? exec(st, "PRAGMA synchronous = FULL", err) : 0;
+        if (!rc && st->bulk)
+            rc = begin_immediate(st, err);
+        st->bulk_tx = st->bulk && !rc;
+        return rc;
     }
-    st->bulk = false;
+    /* The files loaded, committed together. */
+    int rc = PCCS_OK;
+    check_bulk_tx(st);
+    if (st->bulk_tx) {
+        rc = exec(st, "COMMIT", err);
+        if (rc)
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    else if (st->bulk_lost)
+        rc = pccs_err_set(err, PCCS_EDB,
+                          "%s: the load's transaction was ended by an error: "
+                          "no file of this load was kept",
+                          st->path);
+    st->bulk = st->bulk_tx = st->bulk_lost = false;
     journal_mode(st, "PRAGMA journal_mode = WAL", mode, sizeof(mode));
-    if (strcmp(mode, "wal"))
-        return pccs_err_set(err, PCCS_EDB,
+    if (!rc && strcmp(mode, "wal"))
+        return pccs_err_set(err, PCCS_ECONFLICT,
                             "%s: cannot put the store back in WAL mode: %s",
                             st->path, sqlite3_errmsg(st->db));
-    return exec(st, "PRAGMA synchronous = NORMAL", err);
+    if (!rc)
+        rc = exec(st, "PRAGMA synchronous = NORMAL", err);
+    return rc;
 }
 
 /* ===== Sources ===== */

@@ -206,8 +206,14 @@ void pccs_store_rollback(struct pccs_store *st);
  * (pccs load, never a server): on (before the load's first begin) lets
  * the backend write its new pages once rather than twice, off (after the
  * last commit; pccs_store_free() does it too) puts the store back as it
- * was. Loads stay atomic either way. Nothing if another connection has
- * the store open, and nothing on PostgreSQL. Errors: PCCS_EDB.
+ * was. Loads stay atomic either way. On SQLite the command's files are
+ * also one transaction, committed by off: each load's begin .. commit is
+ * a savepoint in it, so a rollback still undoes that load alone and the
+ * loads before it go in; a crash before off keeps none of them. Nothing
+ * if another connection has the store open, and nothing on PostgreSQL.
+ * Errors: PCCS_EDB (off: the loads were not committed), PCCS_ECONFLICT
+ * (off: committed, but another connection keeps the store out of WAL
+ * mode until its next open).
  */
 int pccs_store_bulk(struct pccs_store *st, bool on, struct pccs_err *err);
 

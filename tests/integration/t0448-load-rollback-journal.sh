@@ -95,4 +95,28 @@ check_eq "the crashed transaction rolled back" \
     "1 2"
 check_eq "WAL again after the crash" "$(sq "$A" 'PRAGMA journal_mode')" wal
 check_eq "intact" "$(sq "$A" 'PRAGMA integrity_check')" ok
+# One load's files are one transaction (each a savepoint in it): a file
+# refused in the middle of its rows is undone alone, the files before it
+# and a file loaded again (undone, "already loaded") leave the others in.
+C=$T/c.db
+python3 - "$DATA/nhs-payments-to-general-practice_2015-16.csv" "$T/bad.csv" <<'PY'
+import sys
+lines = open(sys.argv[1], encoding="latin-1").read().splitlines()
+cells = lines[-1].split(",")
+cells[-1] = "12x"
+lines[-1] = ",".join(cells)
+open(sys.argv[2], "w", encoding="latin-1").write("\n".join(lines) + "\n")
+PY
+run_pccs --store "$C" load --quiet "$MAP" "$PAY" "$T/bad.csv" "$PAY"
+check_eq "a refused file: exit 1" "$status" 1
+check_match "names the refused cell" "$errout" "bad.csv:[0-9]*:[0-9]*: expected an amount"
+check_eq "the two files before it kept, nothing of it" \
+    "$(sq "$C" 'SELECT count(*) FROM sources') $(sq "$C" "SELECT count(*) FROM sources WHERE path LIKE '%bad.csv'")" \
+    "2 0"
+run_pccs --store "$C" load --quiet "$PAY" "$DATA/nhs-payments-to-general-practice_2015-16.csv"
+check_eq "a file loaded again, then a new one: exit 0" "$status" 0
+check_eq "the new one kept" "$(sq "$C" 'SELECT count(*) FROM sources')" 3
+check_eq "WAL after, intact" \
+    "$(sq "$C" 'PRAGMA journal_mode') $(sq "$C" 'PRAGMA integrity_check')" \
+    "wal ok"
 done_testing
