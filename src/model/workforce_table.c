@@ -183,6 +183,39 @@ cmp_wrow(const void *a, const void *b)
     return c ? c : strcmp(x->key, y->key);
 }
 
+/*
+ * Sort the rows by organisation code, publication and key. They come
+ * grouped by organisation, in the order the file lists them (by code, in
+ * the published files): then only each organisation's few rows are
+ * sorted, among themselves (half the rows were out of place, a group's
+ * roles; a whole sort of 26,116 practice rows took 1.4-2 ms). Else, or
+ * when an organisation's rows are apart, the whole sort. The rows are
+ * distinct in (org, publication, key), so both give the same order.
+ */
+static void
+sort_rows(const struct pccs_tree *t, struct wrow *r, size_t n)
+{
+    sort_t = t;
+    for (size_t i = 1; i < n; i++) {
+        if (r[i].org != r[i - 1].org &&
+            strcmp(t->orgs[r[i - 1].org].code, t->orgs[r[i].org].code) >= 0) {
+            qsort(r, n, sizeof(*r), cmp_wrow);
+            return;
+        }
+    }
+    for (size_t a = 0; a < n;) {
+        size_t b = a + 1;
+        for (; b < n && r[b].org == r[a].org; b++) {
+            struct wrow x = r[b];
+            size_t j = b;
+            for (; j > a && cmp_wrow(&r[j - 1], &x) > 0; j--)
+                r[j] = r[j - 1];
+            r[j] = x;
+        }
+        a = b;
+    }
+}
+
 struct latest {
     char period[32];
 };
@@ -372,8 +405,7 @@ emit_rows(struct pccs_table *out, const struct pccs_tree *t,
         PCCS_BUILD_NUM("weighted", 2),
         PCCS_BUILD_NUM("fte_per_10000_weighted", 3),
         PCCS_BUILD_TEXT("census")};
-    sort_t = t;
-    qsort(w->r, w->n, sizeof(*w->r), cmp_wrow);
+    sort_rows(t, w->r, w->n);
     PCCS_BUILD_COLS(out, cols);
     /* an org's rows are together: its name and parent looked up once */
     int last = -1, parent = -1;

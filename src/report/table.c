@@ -658,10 +658,41 @@ formula_like(const char *s)
  * practice has some 300,000 cells; a call per line was 671 writes). */
 #define CSV_CHUNK ((size_t)64 << 10)
 
+/*
+ * A column's last number and its text: a value repeated down a column (an
+ * organisation's weighted population on each of its rows) is turned into
+ * text once.
+ */
+struct csv_memo {
+    uint64_t bits;
+    unsigned char len; /* 0: none yet */
+    char s[47];
+};
+
+/* v's plain text at the end of line, from m when v is m's number. */
+static void
+csv_number(struct pccs_buf *line, struct csv_memo *m, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof(bits));
+    if (m->len && m->bits == bits) {
+        pccs_buf_add(line, m->s, m->len);
+        return;
+    }
+    size_t at = line->len;
+    plain_number(line, v);
+    size_t n = line->len - at;
+    m->len = n < sizeof(m->s) ? (unsigned char)n : 0;
+    m->bits = bits;
+    memcpy(m->s, line->p + at, m->len);
+}
+
 static int
 write_csv(const struct pccs_table *t, FILE *f)
 {
     struct pccs_buf line = PCCS_BUF_INIT;
+    struct csv_memo *memo =
+        pccs_xcalloc(t->ncols ? t->ncols : 1, sizeof(*memo));
     for (size_t c = 0; c < t->ncols; c++) {
         if (c)
             pccs_buf_addch(&line, ',');
@@ -684,14 +715,18 @@ write_csv(const struct pccs_table *t, FILE *f)
             if (t->cols[c].type == PCCS_COL_TEXT && !x->null && x->text &&
                 formula_like(x->text))
                 pccs_buf_addch(&line, '\'');
-            cell_text(&line, &t->cols[c], x, false);
-            if (!number) /* a number's text has no comma, quote or break */
+            if (number) /* its text has no comma, quote or break */
+                csv_number(&line, &memo[c], x->num);
+            else {
+                cell_text(&line, &t->cols[c], x, false);
                 csv_quote_from(&line, at);
+            }
         }
         pccs_buf_add(&line, "\r\n", 2);
     }
     fwrite(line.p, 1, line.len, f);
     pccs_buf_release(&line);
+    free(memo);
     return 0;
 }
 
