@@ -1291,15 +1291,18 @@ pccs_store_bulk(struct pccs_store *st, bool on, struct pccs_err *err)
     /* The files loaded, committed together. */
     int rc = PCCS_OK;
     check_bulk_tx(st);
-    if (st->bulk_tx) {
-        rc = exec(st, "COMMIT", err);
-        if (rc)
-            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    if (st->bulk_tx && sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL)) {
+        rc = pccs_err_set(err, PCCS_EDB,
+                          "%s: cannot commit the files this command loaded: "
+                          "%s: none of them was kept",
+                          st->path, sqlite3_errmsg(st->db));
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     }
     else if (st->bulk_lost)
         rc = pccs_err_set(err, PCCS_EDB,
-                          "%s: the load's transaction was ended by an error: "
-                          "no file of this load was kept",
+                          "%s: SQLite ended the load's transaction at the "
+                          "error above: the files this command loaded before "
+                          "it were not kept either; load them again",
                           st->path);
     st->bulk = st->bulk_tx = st->bulk_lost = false;
     journal_mode(st, "PRAGMA journal_mode = WAL", mode, sizeof(mode));

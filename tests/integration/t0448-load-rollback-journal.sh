@@ -119,4 +119,15 @@ check_eq "the new one kept" "$(sq "$C" 'SELECT count(*) FROM sources')" 3
 check_eq "WAL after, intact" \
     "$(sq "$C" 'PRAGMA journal_mode') $(sq "$C" 'PRAGMA integrity_check')" \
     "wal ok"
+# The one commit fails (a file size limit, as a full disk would): the
+# load says that none of its files was kept, and keeps none.
+D=$T/d.db
+sh -c "trap '' XFSZ; ulimit -f 4000; exec \"\$@\"" sh "$PCCS" --store "$D" \
+    load --quiet "$MAP" "$PAY" >/dev/null 2>"$T/err"
+check_eq "commit refused: exit 1" "$?" 1
+check_match "says none was kept" "$(cat "$T/err")" \
+    "cannot commit the files this command loaded: .*: none of them was kept"
+check_eq "no source, intact, WAL" \
+    "$(sq "$D" 'SELECT count(*) FROM sources') $(sq "$D" 'PRAGMA integrity_check') $(sq "$D" 'PRAGMA journal_mode')" \
+    "0 ok wal"
 done_testing
