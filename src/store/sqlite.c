@@ -1016,6 +1016,9 @@ pccs__sqlite_open(struct pccs_store **out, const char *path,
     if (!configured) {
         configured = true;
         sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        /* A sub-journal (a bulk load's savepoints, pccs_store_bulk) in one
+         * buffer of up to 16 MiB, then a file. */
+        sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 16 << 20);
     }
     struct pccs_store *st = pccs_xcalloc(1, sizeof(*st));
     st->ops = &pccs__sqlite_ops;
@@ -1270,7 +1273,13 @@ pccs_store_rollback(struct pccs_store *st)
  * changes are written and synced once (docs/internals/store.md). A
  * rollback goes back to the savepoint, the files before it stay in; if
  * SQLite ends the transaction itself (SQLITE_FULL, an I/O error) every
- * file of the command is gone, and off says so.
+ * file of the command is gone, and off says so. A savepoint copies each
+ * page a file changes that existed before it into a sub-journal: with
+ * temp_store = MEMORY that is a list of 1 KiB blocks, a malloc each;
+ * with temp_store = FILE for the load, one buffer of up to 16 MiB
+ * (SQLITE_CONFIG_STMTJRNL_SPILL) and a temporary file past it. The 30
+ * bundled files, alternate runs: 2.34-2.76 -> 2.05-2.12 s wall, user
+ * CPU 2.13-2.29 -> 1.87-1.93 s, peak 130 -> 145 MiB.
  */
 int
 pccs_store_bulk(struct pccs_store *st, bool on, struct pccs_err *err)
@@ -1283,6 +1292,8 @@ pccs_store_bulk(struct pccs_store *st, bool on, struct pccs_err *err)
         st->bulk = !strcmp(mode, "truncate");
         st->bulk_lost = false;
         int rc = st->bulk ? exec(st, "PRAGMA synchronous = FULL", err) : 0;
+        if (!rc && st->bulk)
+            rc = exec(st, "PRAGMA temp_store = FILE", err);
         if (!rc && st->bulk)
             rc = begin_immediate(st, err);
         st->bulk_tx = st->bulk && !rc;
@@ -1305,6 +1316,7 @@ pccs_store_bulk(struct pccs_store *st, bool on, struct pccs_err *err)
                           "it were not kept either; load them again",
                           st->path);
     st->bulk = st->bulk_tx = st->bulk_lost = false;
+    sqlite3_exec(st->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
     journal_mode(st, "PRAGMA journal_mode = WAL", mode, sizeof(mode));
     if (!rc && strcmp(mode, "wal"))
         return pccs_err_set(err, PCCS_ECONFLICT,
