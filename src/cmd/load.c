@@ -141,10 +141,6 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
     if (exit == PCCS_EXIT_OK && sessions)
         exit = make_slots(st, quiet);
     fflush(stdout);
-    /* The tree of the sources now loaded, cached for the next command. */
-    struct pccs_err terr = PCCS_ERR_INIT;
-    if (pccs_tree_refresh(st, &terr) && exit == PCCS_EXIT_OK)
-        exit = pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", terr.msg);
     /* The files are committed here, together (store.h). A store left in
      * the rollback journal (another connection opened it meanwhile) is
      * put back in WAL by its next open, so that is said, not failed on. */
@@ -153,6 +149,12 @@ pccs_cmd_load(struct pccs_global *g, int argc, char **argv)
         fprintf(stderr, "pccs: warning: %s\n", berr.msg);
     else if (brc)
         exit = pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", berr.msg);
+    /* The tree of the sources now loaded, cached for the next command:
+     * after the commit, so that a cache it cannot write (a full disk)
+     * costs the next command a rebuild, not the files. */
+    struct pccs_err terr = PCCS_ERR_INIT;
+    if (pccs_tree_refresh(st, &terr) && exit == PCCS_EXIT_OK)
+        exit = pccs_cmd_fail(PCCS_EXIT_INPUT, "%s", terr.msg);
     pccs_store_free(st);
     free(files);
     return exit;

@@ -1291,9 +1291,11 @@ pccs_store_bulk(struct pccs_store *st, bool on, struct pccs_err *err)
         journal_mode(st, "PRAGMA journal_mode = TRUNCATE", mode, sizeof(mode));
         st->bulk = !strcmp(mode, "truncate");
         st->bulk_lost = false;
-        int rc = st->bulk ? exec(st, "PRAGMA synchronous = FULL", err) : 0;
-        if (!rc && st->bulk)
-            rc = exec(st, "PRAGMA temp_store = FILE", err);
+        int rc = st->bulk ? exec(st,
+                                 "PRAGMA synchronous = FULL; "
+                                 "PRAGMA temp_store = FILE",
+                                 err)
+                          : PCCS_OK;
         if (!rc && st->bulk)
             rc = begin_immediate(st, err);
         st->bulk_tx = st->bulk && !rc;

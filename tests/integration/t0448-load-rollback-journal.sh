@@ -130,4 +130,20 @@ check_match "says none was kept" "$(cat "$T/err")" \
 check_eq "no source, intact, WAL" \
     "$(sq "$D" 'SELECT count(*) FROM sources') $(sq "$D" 'PRAGMA integrity_check') $(sq "$D" 'PRAGMA journal_mode')" \
     "0 ok wal"
+# SQLite ends the transaction itself in the middle of a file (its
+# journal cannot grow: an I/O error): the file before it in the command,
+# said to be loaded, is not kept either, and the load says so.
+E=$T/e.db
+"$PCCS" --store "$E" load --quiet "$MAP" "$PAY" >/dev/null
+sh -c "trap '' XFSZ; ulimit -f 5000; exec \"\$@\"" sh "$PCCS" --store "$E" \
+    load "$DATA/nhs-payments-to-general-practice_2015-16.csv" \
+    "$DATA/nhs-payments-to-general-practice_2016-17.csv" >"$T/out" 2>"$T/err"
+check_eq "transaction ended: exit 1" "$?" 1
+check_match "the first file was said to be loaded" "$(cat "$T/out")" \
+    "2015-16.csv: loaded payments"
+check_match "says the files before were not kept" "$(cat "$T/err")" \
+    "SQLite ended the load's transaction at the error above: the files this command loaded before it were not kept"
+check_eq "the two sources of before only, intact" \
+    "$(sq "$E" 'SELECT count(*) FROM sources') $(sq "$E" 'PRAGMA integrity_check')" \
+    "2 ok"
 done_testing
