@@ -44,6 +44,7 @@ for u in "root admin ENG" "cara commissioner 16C" "ivan commissioner $ICB" "olly
 done
 mkdir "$T/tmp"
 start_server() {
+    : >"$T/out" # truncated here: the loop below must not see the last server's line
     TMPDIR=$T/tmp "$PCCS" --store "$S" serve --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
     pid=$!
     i=0

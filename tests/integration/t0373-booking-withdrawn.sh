@@ -39,6 +39,7 @@ for u in "root admin ENG" "hub hub U89141"; do
 done
 
 serve() {
+    : >"$T/out" # truncated here: the loop below must not see the last server's line
     "$PCCS" --store "$S" serve --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
     pid=$!
     i=0

@@ -54,6 +54,7 @@ with open(f"{t}/registrations.csv", "w") as f:
 PY
 
 serve() {
+    : >"$T/out" # truncated here: the loop below must not see the last server's line
     "$PCCS" --store "$S" serve --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
     pid=$!
     i=0
