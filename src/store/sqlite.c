@@ -412,8 +412,13 @@ struct fact_set {
     size_t nchunks, chunks_cap;
 };
 
-/* Rows of one table wait for a multi-row INSERT of this many. */
+/* Rows of one table go in by a multi-row INSERT of this many. */
 #define BATCH_ROWS 100
+/*
+ * A sorted batch (attrs) waits for up to this many rows: every file's
+ * attributes at once (48,683 in the largest bundled file), in key order.
+ */
+#define SORTED_ROWS 65536
 
 /* A waiting value: text at off in the batch's pool, NULL, or an integer. */
 struct batch_val {
@@ -425,11 +430,18 @@ struct batch_val {
 /*
  * Rows of one table waiting to go in BATCH_ROWS at a time, each of ncols
  * values: insert is the statement up to VALUES. Reads of the table (and
- * commit) write them first (flush_facts).
+ * commit) write them first (flush_facts). A batch with a key (the
+ * columns of its table's primary key, in order, ending -1) waits for up
+ * to SORTED_ROWS and goes in sorted by it: attrs is keyed (source_id,
+ * key, org), so a file's attributes in file order land at eight places
+ * at once and each is a seek from the root (a fifth of a payments load's
+ * instructions); sorted, each is an append to the last leaf. Rows with
+ * the same key keep their order (the last one is kept).
  */
 struct row_batch {
     const char *insert, *what;
     int ncols;
+    const int *key;
     sqlite3_stmt *full; /* BATCH_ROWS rows */
     struct pccs_buf pool;
     struct batch_val *vals;
@@ -463,6 +475,7 @@ struct pccs_store {
     struct measure_memo {
         const char *ptr, *name;
         int64_t id;
+        size_t set; /* the set its last fact went to: a hint */
     } memo[256];
     /*
      * The (measure, period) sets of the source being loaded, counted as
@@ -505,9 +518,11 @@ sets_reset(struct pccs_store *st)
 static int flush_facts(struct pccs_store *st, struct pccs_err *err);
 
 static void
-batch_init(struct row_batch *b, const char *insert, int ncols, const char *what)
+batch_init(struct row_batch *b, const char *insert, int ncols, const int *key,
+           const char *what)
 {
-    *b = (struct row_batch){.insert = insert, .what = what, .ncols = ncols};
+    *b = (struct row_batch){
+        .insert = insert, .what = what, .ncols = ncols, .key = key};
     b->pool = (struct pccs_buf)PCCS_BUF_INIT;
 }
 
@@ -700,34 +715,187 @@ batch_stmt(struct pccs_store *st, const struct row_batch *b, size_t n,
     return s;
 }
 
-/* Write the rows of b waiting: one statement for all of them. */
+/* A row of a batch, for sorting by its key. */
+struct batch_ord {
+    const struct row_batch *b;
+    size_t row;
+};
+
+static int
+batch_val_cmp(const struct row_batch *b, const struct batch_val *x,
+              const struct batch_val *y)
+{
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    if (x->kind == BV_INT)
+        return (x->i > y->i) - (x->i < y->i);
+    if (x->kind == BV_TEXT)
+        return strcmp(b->pool.p + x->off, b->pool.p + y->off);
+    return 0;
+}
+
+/* Rows x and y of b by the key columns from k on. */
+static int
+batch_row_cmp(const struct row_batch *b, size_t x, size_t y, const int *k)
+{
+    const struct batch_val *vx = &b->vals[x * (size_t)b->ncols];
+    const struct batch_val *vy = &b->vals[y * (size_t)b->ncols];
+    for (; *k >= 0; k++) {
+        int r = batch_val_cmp(b, &vx[*k], &vy[*k]);
+        if (r)
+            return r;
+    }
+    return 0;
+}
+
+/* By key, then in the order the rows came. */
+static int
+batch_ord_cmp(const void *pa, const void *pb)
+{
+    const struct batch_ord *x = pa, *y = pb;
+    int r = batch_row_cmp(x->b, x->row, y->row, x->b->key);
+    return r ? r : (x->row > y->row) - (x->row < y->row);
+}
+
+/* A run of rows with the same leading key columns (batch_sort). */
+struct batch_group {
+    size_t first, n; /* its first row, its rows */
+    size_t at;       /* where its rows go in the order */
+};
+
+/*
+ * The rows of b in key order, equal keys in the order they came. The
+ * leading key columns take few values (a source, an attribute's name):
+ * the rows are dealt into a group for each, in their order, and a
+ * group, which NHS files give in code order already, is sorted on the
+ * last column only if it is not. 2,500 instructions a row for qsort of
+ * the whole batch; a tenth of that this way. Past 64 groups, qsort.
+ */
+static struct batch_ord *
+batch_sort(const struct row_batch *b)
+{
+    size_t n = b->nrows, ng = 0, last = 0;
+    int nkey = 0;
+    while (b->key[nkey] >= 0)
+        nkey++;
+    int lead[8];
+    PCCS_ASSERT(nkey >= 1 && nkey <= (int)PCCS_LEN(lead));
+    memcpy(lead, b->key, sizeof(int) * (size_t)(nkey - 1));
+    lead[nkey - 1] = -1;
+    struct batch_group g[64];
+    size_t *of = pccs_xcalloc(n, sizeof(*of));
+    struct batch_ord *order = pccs_xcalloc(n, sizeof(*order));
+    for (size_t r = 0; r < n && ng <= PCCS_LEN(g); r++) {
+        /* The group after the last one found comes next, as a rule. */
+        size_t i = 0;
+        for (; i < ng; i++) {
+            size_t j = (last + 1 + i) % ng;
+            if (!batch_row_cmp(b, g[j].first, r, lead)) {
+                i = j;
+                break;
+            }
+        }
+        if (i == ng) {
+            if (ng == PCCS_LEN(g)) {
+                ng++; /* too many: qsort below */
+                break;
+            }
+            g[ng++] = (struct batch_group){.first = r};
+        }
+        g[i].n++;
+        of[r] = last = i;
+    }
+    if (ng > PCCS_LEN(g)) {
+        for (size_t r = 0; r < n; r++)
+            order[r] = (struct batch_ord){.b = b, .row = r};
+        qsort(order, n, sizeof(*order), batch_ord_cmp);
+        free(of);
+        return order;
+    }
+    /* Each group's place: groups in key order (ranked by insertion). */
+    size_t rank[PCCS_LEN(g)];
+    for (size_t i = 0; i < ng; i++) {
+        rank[i] = 0;
+        for (size_t j = 0; j < ng; j++)
+            if (batch_row_cmp(b, g[j].first, g[i].first, lead) < 0)
+                rank[i]++;
+    }
+    size_t at[PCCS_LEN(g)], pos = 0;
+    for (size_t k = 0; k < ng; k++)
+        for (size_t i = 0; i < ng; i++)
+            if (rank[i] == k) {
+                at[i] = g[i].at = pos;
+                pos += g[i].n;
+            }
+    for (size_t r = 0; r < n; r++)
+        order[at[of[r]]++] = (struct batch_ord){.b = b, .row = r};
+    free(of);
+    const int *tail = &b->key[nkey - 1];
+    for (size_t i = 0; i < ng; i++) {
+        struct batch_ord *o = &order[g[i].at];
+        size_t k = 1;
+        while (k < g[i].n &&
+               batch_row_cmp(b, o[k - 1].row, o[k].row, tail) <= 0)
+            k++;
+        if (k < g[i].n)
+            qsort(o, g[i].n, sizeof(*o), batch_ord_cmp);
+    }
+    return order;
+}
+
+/* Bind rows order[from, from + n) (or from.. in order) of b to s. */
+static void
+batch_bind(const struct row_batch *b, sqlite3_stmt *s,
+           const struct batch_ord *order, size_t from, size_t n)
+{
+    int k = 1;
+    for (size_t r = from; r < from + n; r++) {
+        const struct batch_val *v =
+            &b->vals[(order ? order[r].row : r) * (size_t)b->ncols];
+        for (int c = 0; c < b->ncols; c++, k++) {
+            if (v[c].kind == BV_TEXT)
+                sqlite3_bind_text(s, k, b->pool.p + v[c].off, -1,
+                                  SQLITE_STATIC);
+            else if (v[c].kind == BV_INT)
+                sqlite3_bind_int64(s, k, v[c].i);
+            else
+                sqlite3_bind_null(s, k);
+        }
+    }
+}
+
+/* Write the rows of b waiting, BATCH_ROWS a statement. */
 static int
 batch_flush(struct pccs_store *st, struct row_batch *b, struct pccs_err *err)
 {
     size_t n = b->nrows;
     if (!n)
         return PCCS_OK;
-    if (n == BATCH_ROWS && !b->full)
-        b->full = batch_stmt(st, b, n, err);
-    sqlite3_stmt *s = n == BATCH_ROWS ? b->full : batch_stmt(st, b, n, err);
-    int rc = PCCS_EDB;
-    if (s) {
-        sqlite3_reset(s);
-        for (size_t k = 0; k < b->nvals; k++) {
-            const struct batch_val *v = &b->vals[k];
-            if (v->kind == BV_TEXT)
-                sqlite3_bind_text(s, (int)k + 1, b->pool.p + v->off, -1,
-                                  SQLITE_STATIC);
-            else if (v->kind == BV_INT)
-                sqlite3_bind_int64(s, (int)k + 1, v->i);
-            else
-                sqlite3_bind_null(s, (int)k + 1);
+    struct batch_ord *order = NULL;
+    if (b->key && n > 1)
+        order = batch_sort(b);
+    int rc = PCCS_OK;
+    for (size_t from = 0; !rc && from < n; from += BATCH_ROWS) {
+        size_t m = n - from < BATCH_ROWS ? n - from : BATCH_ROWS;
+        if (m == BATCH_ROWS && !b->full)
+            b->full = batch_stmt(st, b, m, err);
+        sqlite3_stmt *s = m == BATCH_ROWS ? b->full : batch_stmt(st, b, m, err);
+        if (!s) {
+            rc = PCCS_EDB;
+            break;
         }
+        sqlite3_reset(s);
+        batch_bind(b, s, order, from, m);
         rc = step_write(st, s, err, b->what);
         if (s != b->full)
             sqlite3_finalize(s);
     }
-    /* Kept on failure: a later flush (the commit) fails the same way. */
+    free(order);
+    /*
+     * Kept on failure: a later flush (the commit) fails the same way, and
+     * the rows written before the failure (INSERT OR REPLACE, OR IGNORE)
+     * go in again as they are.
+     */
     if (!rc)
         batch_reset(b);
     return rc;
@@ -774,7 +942,7 @@ batch_add(struct pccs_store *st, struct row_batch *b, const struct param *p,
             pccs_buf_add(&b->pool, text, strlen(text) + 1);
     }
     b->nrows++;
-    if (b->nrows == BATCH_ROWS || !st->in_tx)
+    if (b->nrows == (b->key ? SORTED_ROWS : BATCH_ROWS) || !st->in_tx)
         return batch_flush(st, b, err);
     return PCCS_OK;
 }
@@ -1041,14 +1209,17 @@ pccs__sqlite_open(struct pccs_store **out, const char *path,
     struct pccs_store *st = pccs_xcalloc(1, sizeof(*st));
     st->ops = &pccs__sqlite_ops;
     st->path = pccs_xstrdup(path);
+    /* attrs' primary key: source_id, key, org (migration 17). */
+    static const int attrs_key[] = {4, 1, 0, -1};
     batch_init(&st->attrs,
                "INSERT OR REPLACE INTO attrs (org, key, value, as_of, "
                "source_id) VALUES ",
-               5, "cannot store an attribute");
+               5, attrs_key, "cannot store an attribute");
+    /* links are read in rowid order: they go in as they came. */
     batch_init(&st->links,
                "INSERT OR IGNORE INTO links (child, parent, parent_level, "
                "start_date, end_date, observed, source_id) VALUES ",
-               7, "cannot store a membership");
+               7, NULL, "cannot store a membership");
     int rc = open_db(st, path, err);
     if (rc)
         goto fail;
@@ -1582,10 +1753,11 @@ memo_set(struct measure_memo *m, const char *ptr,
 /* The id of a measure name, adding it the first time it is seen. */
 static int
 measure_id(struct pccs_store *st, const char *name, int64_t *id,
-           struct pccs_err *err)
+           struct measure_memo **memo, struct pccs_err *err)
 {
     struct measure_memo *m =
         &st->memo[((uintptr_t)name * 0x9e3779b97f4a7c15u) >> 56];
+    *memo = m;
     if (m->ptr == name && !strcmp(m->name, name)) {
         *id = m->id;
         return PCCS_OK;
@@ -1617,17 +1789,26 @@ measure_id(struct pccs_store *st, const char *name, int64_t *id,
     return PCCS_OK;
 }
 
-/* The (measure, period) set of the load; sets are few per load. */
+/*
+ * The (measure, period) set of the load; sets are few per load, but a
+ * payments row has 60 measures, each its own: *hint is where this
+ * measure's last fact went.
+ */
 static struct fact_set *
-set_of(struct pccs_store *st, int64_t measure, const char *period)
+set_of(struct pccs_store *st, int64_t measure, const char *period, size_t *hint)
 {
+    if (*hint < st->nsets && st->sets[*hint].measure == measure &&
+        strcmp(st->sets[*hint].period, period) == 0)
+        return &st->sets[*hint];
     if (st->last_set < st->nsets && st->sets[st->last_set].measure == measure &&
-        strcmp(st->sets[st->last_set].period, period) == 0)
+        strcmp(st->sets[st->last_set].period, period) == 0) {
+        *hint = st->last_set;
         return &st->sets[st->last_set];
+    }
     for (size_t i = 0; i < st->nsets; i++) {
         if (st->sets[i].measure == measure &&
             strcmp(st->sets[i].period, period) == 0) {
-            st->last_set = i;
+            st->last_set = *hint = i;
             return &st->sets[i];
         }
     }
@@ -1635,7 +1816,7 @@ set_of(struct pccs_store *st, int64_t measure, const char *period)
     st->sets =
         pccs_xgrow(st->sets, &st->sets_cap, st->nsets + 1, sizeof(*st->sets));
     memset(st->sets + old, 0, (st->sets_cap - old) * sizeof(*st->sets));
-    st->last_set = st->nsets;
+    st->last_set = *hint = st->nsets;
     struct fact_set *fs = &st->sets[st->nsets++];
     if (!fs->pend)
         fs->pend = pccs_xcalloc(SET_CHUNK, sizeof(*fs->pend));
@@ -1817,10 +1998,11 @@ pccs_store_put_fact(struct pccs_store *st, const struct pccs_fact_row *f,
                     struct pccs_err *err)
 {
     int64_t mid = 0;
-    int rc = measure_id(st, f->measure, &mid, err);
+    struct measure_memo *m;
+    int rc = measure_id(st, f->measure, &mid, &m, err);
     if (rc)
         return rc;
-    struct fact_set *fs = set_of(st, mid, f->period);
+    struct fact_set *fs = set_of(st, mid, f->period, &m->set);
     struct pending_fact *pf = &fs->pend[fs->npend++];
     pf->source = f->source_id;
     pf->org = pool_add(&fs->pool, f->org);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -487,6 +488,97 @@ user_cb(void *ctx, const struct pccs_user_row *u)
 
 /* Every change to an account gives it a new generation; the audit log
  * reads back by user, action (a glob) and time. */
+/* Every attribute of the store, as "org key value" lines, counted. */
+struct attr_seen {
+    int n;
+    char lines[600][48];
+};
+
+static int
+attr_cb(void *ctx, const struct pccs_attr_row *a)
+{
+    struct attr_seen *s = ctx;
+    if (s->n < 600)
+        snprintf(s->lines[s->n], sizeof(s->lines[0]), "%s %s %s", a->org,
+                 a->key, a->value ? a->value : "-");
+    s->n++;
+    return 0;
+}
+
+static bool
+attr_has(const struct attr_seen *s, const char *line)
+{
+    for (int i = 0; i < s->n && i < 600; i++)
+        if (!strcmp(s->lines[i], line))
+            return true;
+    return false;
+}
+
+static void
+attr(struct pccs_store *st, int64_t src, const char *org, const char *key,
+     const char *value)
+{
+    struct pccs_err err = PCCS_ERR_INIT;
+    struct pccs_attr_row a = {org, key, value, PCCS_DAY_NONE, src};
+    assert_int_equal(pccs_store_put_attr(st, &a, &err), PCCS_OK);
+}
+
+/*
+ * Attributes wait and go in sorted by their key (source, key, org): the
+ * rows come out as they went in, and where a file gives one twice the
+ * later one is kept, in both ways of sorting (a few keys, dealt into
+ * groups, and over 64, sorted whole).
+ */
+static void
+test_store_attrs_sorted_batch(void **state)
+{
+    (void)state;
+    struct pccs_store *st = open_store();
+    struct pccs_err err = PCCS_ERR_INIT;
+    assert_int_equal(pccs_store_begin(st, &err), PCCS_OK);
+    int64_t a = add_source(st, "aaaa", "2021-01-01");
+    char org[16], val[32], key[16];
+    /* 150 practices out of code order, three keys each, row by row. */
+    for (int i = 0; i < 150; i++) {
+        snprintf(org, sizeof(org), "P%03d", i * 37 % 150);
+        for (int k = 0; k < 3; k++) {
+            snprintf(key, sizeof(key), "k%d", k);
+            snprintf(val, sizeof(val), "v%s%s", org, key);
+            attr(st, a, org, key, val);
+        }
+    }
+    for (int i = 0; i < 10; i++) {
+        snprintf(org, sizeof(org), "P%03d", i);
+        attr(st, a, org, "k1", "late");
+    }
+    finish_source(st);
+    int64_t b = add_source(st, "bbbb", "2021-02-01");
+    for (int k = 99; k >= 0; k--) {
+        snprintf(key, sizeof(key), "x%03d", k);
+        attr(st, b, "Q1", key, k == 50 ? "early" : "v");
+    }
+    attr(st, b, "Q1", "x050", "late");
+    finish_source(st);
+    assert_int_equal(pccs_store_commit(st, &err), PCCS_OK);
+
+    static struct attr_seen seen;
+    seen.n = 0;
+    assert_int_equal(pccs_store_attrs_each(st, NULL, attr_cb, &seen, &err),
+                     PCCS_OK);
+    assert_int_equal(seen.n, 150 * 3 + 100);
+    assert_true(attr_has(&seen, "P000 k1 late"));
+    assert_true(attr_has(&seen, "P009 k1 late"));
+    assert_false(attr_has(&seen, "P009 k1 vP009k1"));
+    assert_true(attr_has(&seen, "P010 k1 vP010k1"));
+    assert_true(attr_has(&seen, "P149 k2 vP149k2"));
+    assert_true(attr_has(&seen, "P000 k0 vP000k0"));
+    assert_true(attr_has(&seen, "Q1 x050 late"));
+    assert_false(attr_has(&seen, "Q1 x050 early"));
+    assert_true(attr_has(&seen, "Q1 x000 v"));
+    assert_true(attr_has(&seen, "Q1 x099 v"));
+    pccs_store_free(st);
+}
+
 static void
 test_store_accounts(void **state)
 {
@@ -600,6 +692,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_store_dated_names_and_no_parent,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_accounts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_attrs_sorted_batch, setup,
+                                        teardown),
         cmocka_unit_test(test_store_postgres_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
