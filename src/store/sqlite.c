@@ -813,14 +813,13 @@ batch_sort(const struct row_batch *b)
         return order;
     }
     /* Each group's place: groups in key order (ranked by insertion). */
-    size_t rank[PCCS_LEN(g)];
+    size_t rank[PCCS_LEN(g)] = {0};
     for (size_t i = 0; i < ng; i++) {
-        rank[i] = 0;
         for (size_t j = 0; j < ng; j++)
             if (batch_row_cmp(b, g[j].first, g[i].first, lead) < 0)
                 rank[i]++;
     }
-    size_t at[PCCS_LEN(g)], pos = 0;
+    size_t at[PCCS_LEN(g)] = {0}, pos = 0;
     for (size_t k = 0; k < ng; k++)
         for (size_t i = 0; i < ng; i++)
             if (rank[i] == k) {
